@@ -1,0 +1,64 @@
+namespace TemplateFleet.Fleet;
+
+// The fleet's data model: what templates/fleet.yaml, templates/<name>/template.yaml and the
+// T4 contract say, after strict parsing (FleetLoader). Immutable; every stage reads it.
+
+/// <summary>templates/fleet.yaml.</summary>
+public sealed record FleetConfig(
+    string TemplatesDirectory,          // absolute path of templates/
+    IReadOnlyList<string> TemplateNames,
+    ImageNaming Images,
+    BaseImageConfig Base,
+    RuntimeConfig Runtime,
+    IReadOnlyList<DevelopmentPackage> Packages,
+    string ContractFile,                // absolute path
+    SmokeChecks Smoke);
+
+public sealed record ImageNaming(string Repository, string Registry);
+
+public sealed record BaseImageConfig(string Folder, string Image, OsSource Os, NodeRuntime Node);
+
+public sealed record OsSource(string Image, string Suite);
+
+public sealed record NodeRuntime(string Package, string Version);
+
+public sealed record RuntimeConfig(
+    string Package,
+    string Command,
+    HealthEndpoint Health,
+    DevelopmentPackage Development);
+
+public sealed record HealthEndpoint(int Port, string Path);
+
+/// <summary>A package the embedded development index builds from source in the repository.</summary>
+public sealed record DevelopmentPackage(string Name, string Source, IReadOnlyList<string> Versions);
+
+/// <summary>templates/&lt;name&gt;/template.yaml plus where it lives.</summary>
+public sealed record Template(
+    string Name,
+    string Directory,                   // absolute path of templates/<name>/
+    string Description,
+    string Adapter,
+    AgentCli Agent,
+    SmokeChecks Smoke)
+{
+    public string Dockerfile => Path.Combine(Directory, "Dockerfile");
+    public string ManifestFile => Path.Combine(Directory, "template.yaml");
+}
+
+public enum AgentInstaller { Npm, Pip }
+
+public sealed record AgentCli(AgentInstaller Installer, string Package, string Version, string Command);
+
+public sealed record SmokeChecks(IReadOnlyList<CommandCheck> Commands, IReadOnlyList<FileCheck> Files)
+{
+    public static readonly SmokeChecks None = new([], []);
+}
+
+/// <summary>A command run in the container; Stdout is a regular expression searched in its output,
+/// after ${AGENT_VERSION}, ${RUNTIME_VERSION} and ${ADAPTER} are replaced by their escaped values.</summary>
+public sealed record CommandCheck(string Name, string Run, string User, int ExitCode, string? Stdout, string? Stderr, int TimeoutSeconds);
+
+public enum FileType { Any, File, Directory }
+
+public sealed record FileCheck(string Path, string? Owner, string? Mode, FileType Type);

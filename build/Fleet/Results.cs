@@ -1,0 +1,87 @@
+namespace TemplateFleet.Fleet;
+
+// Per-template results, kept in one place: the summary table, JUnit, markdown and (later) the
+// pull-request body all read these objects; no stage re-reads another stage's log text.
+
+/// <summary>One invocation of the build over the fleet.</summary>
+public sealed class FleetRun
+{
+    public FleetRun(string runId, FleetConfig config, IReadOnlyList<Template> templates)
+    {
+        RunId = runId;
+        Config = config;
+        Templates = templates.Select(t => new TemplateRun(t)).ToList();
+    }
+
+    /// <summary>Unique per invocation; containers and images carry it as a label.</summary>
+    public string RunId { get; }
+    public FleetConfig Config { get; }
+    public IReadOnlyList<TemplateRun> Templates { get; }
+
+    public string? RuntimeVersion { get; set; }
+    /// <summary>Where RUNTIME_VERSION came from: "parameter" or the index it was resolved on.</summary>
+    public string? RuntimeVersionSource { get; set; }
+    /// <summary>The index pip uses inside builds (simple API URL).</summary>
+    public string? PackageIndexUrl { get; set; }
+    /// <summary>True when the packages come from the embedded development index.</summary>
+    public bool DevelopmentPackages { get; set; }
+    public string? BaseImageId { get; set; }
+    /// <summary>Content-addressed reference of the base image templates build FROM (image id digest).</summary>
+    public string? BaseDigest { get; set; }
+    public string? GitSha { get; set; }
+
+    public TemplateRun this[string name] => Templates.Single(t => t.Template.Name == name);
+}
+
+public enum StageStatus { NotRun, Succeeded, Failed, Skipped }
+
+public sealed class TemplateRun(Template template)
+{
+    public Template Template { get; } = template;
+    public string Name => Template.Name;
+
+    public StageStatus Build { get; set; } = StageStatus.NotRun;
+    public string? BuildFailure { get; set; }
+    public string? ImageId { get; set; }
+    public IReadOnlyList<string> Tags { get; set; } = [];
+    public string? BuildLog { get; set; }
+    public TimeSpan BuildDuration { get; set; }
+
+    public GateResult? Smoke { get; set; }
+    public GateResult? T4 { get; set; }
+}
+
+public enum Severity { Hard, Soft }
+
+public sealed class GateResult(string gate, string template)
+{
+    public string Gate { get; } = gate;
+    public string Template { get; } = template;
+    /// <summary>Which provisioner shape actually ran, e.g. "privileged" or "fallback: all grantable capabilities".</summary>
+    public string Shape { get; set; } = "";
+    public IReadOnlyList<string> MissingCapabilities { get; set; } = [];
+    public List<CheckResult> Checks { get; } = [];
+    /// <summary>Set when the gate could not run its checks at all (container did not start, not ready...).</summary>
+    public string? Error { get; set; }
+    public TimeSpan Duration { get; set; }
+
+    public bool Passed => Error is null && Checks.All(c => c.Passed || c.Severity == Severity.Soft);
+    public int HardFailures => Checks.Count(c => !c.Passed && c.Severity == Severity.Hard);
+}
+
+public sealed class CheckResult
+{
+    public required string Id { get; init; }
+    public required string Description { get; init; }
+    public Severity Severity { get; init; } = Severity.Hard;
+    public bool Passed { get; set; }
+    public long? ExitCode { get; set; }
+    public string Stdout { get; set; } = "";
+    public string Stderr { get; set; } = "";
+    /// <summary>Tail of an `sh -xc` re-run when the first run failed silently; diagnostics only.</summary>
+    public string? Trace { get; set; }
+    public bool TimedOut { get; set; }
+    /// <summary>One line a person can act on, e.g. "expected exit 0, got 1".</summary>
+    public string? Reason { get; set; }
+    public TimeSpan Duration { get; set; }
+}
