@@ -1,0 +1,18 @@
+namespace TemplateFleet.Fleet;
+
+/// <summary>Label keys the build puts on images and containers (one namespace, so cleanup can find them).</summary>
+public static class Labels
+{
+    public const string Prefix = "ai.molecule.fleet";
+    /// <summary>Every container a gate starts, and every image a run builds: the run id.</summary>
+    public const string Run = Prefix + ".run";
+    /// <summary>Which gate started a container (t4, smoke).</summary>
+    public const string Gate = Prefix + ".gate";
+    public const string Template = Prefix + ".template";
+    public const string RuntimeVersion = Prefix + ".runtime-version";
+    /// <summary>"true" when the image was built from the embedded development index; Publish refuses
+    /// such images for any registry that is not on loopback.</summary>
+    public const string DevelopmentPackages = Prefix + ".development-packages";
+    /// <summary>How the base OS was obtained: "registry:&lt;image&gt;" or "debootstrap:&lt;suite&gt;".</summary>
+    public const string OsSource = Prefix + ".os-source";
+}
