@@ -1,0 +1,51 @@
+namespace TemplateFleet.Host;
+
+/// <summary>A normalised absolute path that composes with <c>/</c>, as NUKE's AbsolutePath does.</summary>
+public sealed class AbsolutePath : IEquatable<AbsolutePath>
+{
+    private readonly string _path;
+
+    private AbsolutePath(string path) => _path = path;
+
+    public static AbsolutePath Create(string path)
+    {
+        if (!Path.IsPathRooted(path))
+        {
+            throw new ArgumentException($"'{path}' is not an absolute path.", nameof(path));
+        }
+
+        var full = Path.GetFullPath(path);
+        // Keep "/" itself, drop any other trailing separator so equal paths compare equal.
+        return new AbsolutePath(full.Length > 1 ? full.TrimEnd(Path.DirectorySeparatorChar) : full);
+    }
+
+    public string Name => Path.GetFileName(_path);
+    public string NameWithoutExtension => Path.GetFileNameWithoutExtension(_path);
+    public string Extension => Path.GetExtension(_path);
+    public AbsolutePath? Parent => Path.GetDirectoryName(_path) is { } parent ? new AbsolutePath(parent) : null;
+
+    public bool FileExists() => File.Exists(_path);
+    public bool DirectoryExists() => Directory.Exists(_path);
+
+    public AbsolutePath CreateDirectory()
+    {
+        Directory.CreateDirectory(_path);
+        return this;
+    }
+
+    public string GetRelativePathTo(AbsolutePath other) => Path.GetRelativePath(_path, other._path);
+
+    public static AbsolutePath operator /(AbsolutePath left, string right) => Create(Path.Combine(left._path, right));
+
+    public static implicit operator string(AbsolutePath path) => path._path;
+
+    public static implicit operator AbsolutePath(string path) => Create(path);
+
+    public bool Equals(AbsolutePath? other) => other is not null && string.Equals(_path, other._path, StringComparison.Ordinal);
+    public override bool Equals(object? obj) => obj is AbsolutePath other && Equals(other);
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_path);
+    public static bool operator ==(AbsolutePath? left, AbsolutePath? right) => left?.Equals(right) ?? right is null;
+    public static bool operator !=(AbsolutePath? left, AbsolutePath? right) => !(left == right);
+
+    public override string ToString() => _path;
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Reflection;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Host;
+
+/// <summary>Runs a plan with NUKE's failure semantics; records status, duration and failure per target.</summary>
+internal static class BuildExecutor
+{
+    public static async Task RunAsync(NukeBuild build, IReadOnlyList<ExecutableTarget> plan, ContinueState state, CancellationToken cancellation)
+    {
+        var failed = false;
+        foreach (var target in plan)
+        {
+            if (target.Status == ExecutionStatus.Skipped)
+            {
+                Log.Debug("Skipping {Target}: {Reason}", target.Name, target.Reason);
+                continue;
+            }
+
+            if (!target.AssuredAfterFailure)
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    NotRun(target, "not run: the build was interrupted");
+                    continue;
+                }
+
+                if (failed && !target.ProceedAfterFailure)
+                {
+                    NotRun(target, "not run: an earlier target failed");
+                    continue;
+                }
+
+                if (target.DependsOnList.FirstOrDefault(d => d.Status is ExecutionStatus.Failed or ExecutionStatus.NotRun) is { } broken)
+                {
+                    NotRun(target, $"not run: its dependency {broken.Name} did not succeed");
+                    continue;
+                }
+            }
+
+            if (!await RunAsync(build, target, state, cancellation))
+            {
+                failed = true;
+            }
+        }
+    }
+
+    private static void NotRun(ExecutableTarget target, string why)
+    {
+        target.Status = ExecutionStatus.NotRun;
+        target.FailureMessage = why;
+    }
+
+    private static async Task<bool> RunAsync(NukeBuild build, ExecutableTarget target, ContinueState state, CancellationToken cancellation)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        build.SetCurrentTarget(target);
+        try
+        {
+            var condition = target.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
+            if (condition is not null)
+            {
+                target.Status = ExecutionStatus.Skipped;
+                target.Reason = $"skipped: OnlyWhenDynamic({ExecutionPlanner.Describe(condition)}) is false";
+                Log.Information("Skipping {Target}: {Reason}", target.Name, target.Reason);
+                return true;
+            }
+
+            Log.Information("═══ {Target} ═══", target.Name);
+            target.Status = ExecutionStatus.Running;
+            foreach (var action in target.Definition.Actions)
+            {
+                await action();
+            }
+
+            target.Status = target.HasActions ? ExecutionStatus.Succeeded : ExecutionStatus.Collective;
+            state.Succeeded(target);
+            return true;
+        }
+        catch (Exception raw)
+        {
+            var e = Unwrap(raw);
+            target.Status = ExecutionStatus.Failed;
+            if (e is OperationCanceledException && cancellation.IsCancellationRequested)
+            {
+                target.FailureMessage = "interrupted";
+                Log.Error("Target {Target} was interrupted", target.Name);
+            }
+            else if (e is FleetException or UsageException)
+            {
+                // The user can act on the message alone; a stack trace would only bury it.
+                target.FailureMessage = e.Message;
+                Log.Error("Target {Target} failed: {Message}", target.Name, e.Message);
+            }
+            else
+            {
+                target.FailureMessage = $"{e.GetType().Name}: {e.Message}";
+                if (NukeBuild.Verbosity == Verbosity.Verbose)
+                {
+                    Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.FailureMessage);
+                }
+                else
+                {
+                    Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.FailureMessage);
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            build.SetCurrentTarget(null);
+            target.Duration = stopwatch.Elapsed;
+        }
+    }
+
+    private static Exception Unwrap(Exception e) => e switch
+    {
+        TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
+        AggregateException { InnerExceptions.Count: 1 } aggregate => Unwrap(aggregate.InnerExceptions[0]),
+        _ => e,
+    };
+}

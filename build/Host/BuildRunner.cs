@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Linq.Expressions;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Host;
+
+/// <summary>
+/// Runs a build class: parse, bind, plan, execute, summarise. Exit codes: 0 ok, 1 a target failed,
+/// 2 usage error, 130 interrupted. In-process and injectable, so tests drive it like the shell does.
+/// </summary>
+public static class BuildRunner
+{
+    public const int Success = 0;
+    public const int TargetFailed = 1;
+    public const int UsageError = 2;
+    public const int Interrupted = 130;
+
+    private static readonly string[] ServerVariables = ["CI", "GITEA_ACTIONS", "GITHUB_ACTIONS", "TF_BUILD", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION"];
+
+    public static int Run<TBuild>(string[] args, BuildContextOptions options, params Expression<Func<TBuild, Target>>[] defaultTargets)
+        where TBuild : NukeBuild, new()
+    {
+        var masker = new SecretMasker();
+        var output = new MaskingTextWriter(options.Out, masker);
+        var error = new MaskingTextWriter(options.Error, masker);
+        var previousOut = Console.Out;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
+        ConsoleCancelEventHandler? onCancel = null;
+        if (options.IsProcess)
+        {
+            // Targets that write to Console directly are masked too.
+            Console.SetOut(output);
+            onCancel = (_, e) =>
+            {
+                // First Ctrl-C: stop scheduling, let AssuredAfterFailure targets clean up; a second one kills.
+                e.Cancel = !cancellation.IsCancellationRequested;
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+        }
+
+        LogSetup.Configure(output, masker, Verbosity.Normal);
+        try
+        {
+            return Run(args, options, defaultTargets, masker, output, cancellation);
+        }
+        catch (Exception e) when (e is UsageException or FleetException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return UsageError;
+        }
+        finally
+        {
+            if (onCancel is not null)
+            {
+                Console.CancelKeyPress -= onCancel;
+                Console.SetOut(previousOut);
+            }
+
+            Log.CloseAndFlush();
+            output.Flush();
+            error.Flush();
+        }
+    }
+
+    private static int Run<TBuild>(
+        string[] args,
+        BuildContextOptions options,
+        Expression<Func<TBuild, Target>>[] defaultTargets,
+        SecretMasker masker,
+        TextWriter output,
+        CancellationTokenSource cancellation)
+        where TBuild : NukeBuild, new()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var commandLine = CommandLine.Parse(args);
+        var environment = options.Environment;
+        NukeBuild.RootDirectory = FindRoot(options, commandLine);
+        NukeBuild.IsServerBuild = ServerVariables.Any(v => environment.TryGetValue(v, out var value) && value.Length > 0 && value != "false");
+        NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
+        LogSetup.Configure(output, masker, NukeBuild.Verbosity);
+
+        var build = new TBuild { CancellationToken = cancellation.Token };
+        var graph = TargetGraph.Create(build);
+        build.ExecutableTargets = graph.Targets;
+        foreach (var name in defaultTargets.Select(MemberName))
+        {
+            graph.Targets.Single(t => t.Name == name).IsDefault = true;
+        }
+
+        var parameters = ParameterDescriptor.For(typeof(TBuild));
+        ThrowOnUnknownOptions(commandLine, parameters);
+
+        var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !commandLine.GenerateSchema);
+        var bindingErrors = new List<UsageException>();
+        new ParameterBinder(NukeBuild.RootDirectory, environment)
+            .Bind(build, parameters, commandLine.Parameters, commandLine.Profiles, showHelp ? bindingErrors.Add : null);
+        foreach (var secret in parameters.Where(p => p.IsSecret))
+        {
+            AddSecret(masker, secret.GetValue(build));
+        }
+
+        var schema = SchemaGenerator.Generate(graph.Targets, parameters);
+        if (commandLine.GenerateSchema)
+        {
+            SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, schema);
+            output.WriteLine($"Wrote {SchemaGenerator.RelativePath}");
+            return Success;
+        }
+
+        if (NukeBuild.IsLocalBuild && SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, schema))
+        {
+            Log.Debug("Updated {Schema}", SchemaGenerator.RelativePath);
+        }
+
+        if (showHelp)
+        {
+            HelpWriter.Write(output, build, graph.Targets, parameters);
+            foreach (var bindingError in bindingErrors)
+            {
+                output.WriteLine($"warning: {bindingError.Message}");
+            }
+
+            return Success;
+        }
+
+        var invoked = commandLine.Targets.Count > 0
+            ? commandLine.Targets.Select(t => TargetNames.Find(graph.Targets, t, "Target")).Distinct().ToList()
+            : graph.Targets.Where(t => t.IsDefault).ToList();
+        var skipped = commandLine.Skip?.Select(t => TargetNames.Find(graph.Targets, t, "--skip target")).ToList();
+
+        build.OnBuildInitialized();
+        var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
+        build.ExecutionPlan = plan;
+        if (commandLine.Plan)
+        {
+            PlanWriter.Write(output, plan);
+            return Success;
+        }
+
+        var state = ContinueState.Start(NukeBuild.TemporaryDirectory / "build-attempt.log", commandLine.Invocation, commandLine.Continue);
+        if (state.Mismatch)
+        {
+            Log.Warning("--continue: the previous attempt was a different invocation (or there was none); running every target");
+        }
+
+        foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && state.PreviouslySucceeded.Contains(t.Name)))
+        {
+            target.Status = ExecutionStatus.Skipped;
+            target.Reason = "skipped: succeeded in the previous attempt (--continue)";
+        }
+
+        if (!commandLine.NoLogo && NukeBuild.Verbosity != Verbosity.Quiet)
+        {
+            output.WriteLine($"template-fleet build · {string.Join(", ", invoked.Select(t => t.Name))} · {NukeBuild.RootDirectory}");
+        }
+
+        Task.Run(() => BuildExecutor.RunAsync(build, plan, state, cancellation.Token)).GetAwaiter().GetResult();
+        try
+        {
+            build.OnBuildFinished();
+        }
+        catch (Exception e)
+        {
+            Log.Error("OnBuildFinished failed: {Message}", e.Message);
+        }
+
+        var interrupted = cancellation.IsCancellationRequested;
+        var failed = interrupted || plan.Any(t => t.Status == ExecutionStatus.Failed);
+        var noColor = environment.TryGetValue("NO_COLOR", out var noColorValue) && noColorValue.Length > 0;
+        var color = !noColor && (options.UseColor ?? options.IsProcess);
+        SummaryWriter.Write(output, plan, stopwatch.Elapsed, !failed, color, DateTimeOffset.Now);
+        return interrupted ? Interrupted : failed ? TargetFailed : Success;
+    }
+
+    private static void AddSecret(SecretMasker masker, object? value)
+    {
+        switch (value)
+        {
+            case string s:
+                masker.Add(s);
+                break;
+            case System.Collections.IEnumerable list:
+                foreach (var item in list)
+                {
+                    masker.Add(item?.ToString());
+                }
+
+                break;
+            case not null:
+                masker.Add(value.ToString());
+                break;
+        }
+    }
+
+    private static void ThrowOnUnknownOptions(CommandLine commandLine, IReadOnlyList<ParameterDescriptor> parameters)
+    {
+        foreach (var (key, option) in commandLine.Parameters)
+        {
+            if (parameters.Any(p => TargetNames.Normalize(p.Name) == key))
+            {
+                continue;
+            }
+
+            var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
+            var hint = Similarity.Closest(option.TypedName, known) is { } closest ? $" Did you mean '{closest}'?" : "";
+            throw new UsageException($"Unknown option '--{option.TypedName}'.{hint} Run ./build.sh --help for the options.");
+        }
+    }
+
+    private static AbsolutePath FindRoot(BuildContextOptions options, CommandLine commandLine)
+    {
+        if (options.RootDirectory is not null)
+        {
+            return AbsolutePath.Create(Path.GetFullPath(options.RootDirectory));
+        }
+
+        if (commandLine.Root is { } root)
+        {
+            var full = Path.GetFullPath(root, options.WorkingDirectory);
+            return Directory.Exists(full)
+                ? AbsolutePath.Create(full)
+                : throw new UsageException($"--root '{root}': directory does not exist.");
+        }
+
+        // The compiled build lives under the repository (.nuke/temp/bin), so running it from elsewhere still works.
+        return Ancestor(options.WorkingDirectory) ?? Ancestor(AppContext.BaseDirectory)
+            ?? throw new UsageException($"No .nuke/ folder in {options.WorkingDirectory} or its parents. Run from the repository or pass --root <dir>.");
+    }
+
+    private static AbsolutePath? Ancestor(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (Directory.Exists(Path.Combine(directory.FullName, ".nuke")))
+            {
+                return AbsolutePath.Create(directory.FullName);
+            }
+        }
+
+        return null;
+    }
+
+    private static string MemberName<TBuild>(Expression<Func<TBuild, Target>> expression) => expression.Body switch
+    {
+        MemberExpression member => member.Member.Name,
+        _ => throw new ArgumentException("Default targets are given as x => x.Target.", nameof(expression)),
+    };
+}

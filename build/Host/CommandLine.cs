@@ -1,0 +1,158 @@
+namespace TemplateFleet.Host;
+
+/// <summary>An option as typed (name without dashes) with the values that followed it.</summary>
+internal sealed record CommandLineOption(string TypedName, List<string> Values);
+
+/// <summary>
+/// The invocation split into positional targets, the host's own options, and parameter options.
+/// Values follow their option until the next "--option", as with NUKE.
+/// </summary>
+internal sealed class CommandLine
+{
+    /// <summary>Host options by normalised name (no dashes, lower case).</summary>
+    private static readonly string[] HostOptionNames =
+        ["target", "skip", "plan", "root", "help", "verbosity", "profile", "continue", "no-logo", "generate-schema"];
+
+    public List<string> Targets { get; } = [];
+    public IReadOnlyList<string>? Skip { get; private set; }
+    public bool Plan { get; private set; }
+    public bool Help { get; private set; }
+    public bool Continue { get; private set; }
+    public bool NoLogo { get; private set; }
+    public bool GenerateSchema { get; private set; }
+    public string? Root { get; private set; }
+    public Verbosity? Verbosity { get; private set; }
+    public List<string> Profiles { get; } = [];
+    /// <summary>Everything else, by normalised name; checked against the build's parameters.</summary>
+    public Dictionary<string, CommandLineOption> Parameters { get; } = [];
+    /// <summary>The arguments minus --continue: what makes two invocations "identical" for --continue.</summary>
+    public IReadOnlyList<string> Invocation { get; private set; } = [];
+
+    public static IReadOnlyList<string> HostOptions => HostOptionNames;
+
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var result = new CommandLine();
+        var options = new List<CommandLineOption>();
+        CommandLineOption? current = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal) || (arg.Length > 1 && arg[0] == '-' && char.IsLetter(arg[1])))
+            {
+                var name = arg.TrimStart('-');
+                string? inline = null;
+                if (name.IndexOf('=') is var eq and > 0)
+                {
+                    inline = name[(eq + 1)..];
+                    name = name[..eq];
+                }
+
+                if (name.Length == 0)
+                {
+                    throw new UsageException($"'{arg}' is not an option. Options look like --name value.");
+                }
+
+                current = new CommandLineOption(name == "h" ? "help" : name, []);
+                if (inline is not null)
+                {
+                    current.Values.Add(inline);
+                }
+
+                options.Add(current);
+            }
+            else if (current is null)
+            {
+                result.Targets.Add(arg);
+            }
+            else
+            {
+                current.Values.Add(arg);
+            }
+        }
+
+        foreach (var option in options)
+        {
+            result.Apply(option);
+        }
+
+        result.Invocation = args.Where(a => TargetNames.Normalize(a.TrimStart('-')) != "continue").ToList();
+        return result;
+    }
+
+    private void Apply(CommandLineOption option)
+    {
+        var values = option.Values;
+        switch (TargetNames.Normalize(option.TypedName))
+        {
+            case "target":
+                Targets.AddRange(values);
+                break;
+            case "skip":
+                Skip = [.. Skip ?? [], .. values];
+                break;
+            case "plan":
+                Plan = Flag(option);
+                break;
+            case "help":
+                Help = Flag(option);
+                break;
+            case "continue":
+                Continue = Flag(option);
+                break;
+            case "nologo":
+                NoLogo = Flag(option);
+                break;
+            case "generateschema":
+                GenerateSchema = Flag(option);
+                break;
+            case "root":
+                Root = Single(option);
+                break;
+            case "profile":
+                Profiles.AddRange(values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                break;
+            case "verbosity":
+                var text = Single(option);
+                Verbosity = !text.Any(char.IsDigit) && Enum.TryParse<Verbosity>(text, ignoreCase: true, out var level)
+                    ? level
+                    : throw new UsageException($"--verbosity '{text}' is not valid. Use quiet, minimal, normal or verbose.");
+                break;
+            default:
+                var key = TargetNames.Normalize(option.TypedName);
+                if (Parameters.TryGetValue(key, out var existing))
+                {
+                    existing.Values.AddRange(values);
+                }
+                else
+                {
+                    Parameters[key] = option;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Words after a flag are targets: "--plan T4Conformance" plans T4Conformance.</summary>
+    private bool Flag(CommandLineOption option)
+    {
+        if (option.Values.Count == 1 && bool.TryParse(option.Values[0], out var value))
+        {
+            return value;
+        }
+
+        Targets.AddRange(option.Values);
+        return true;
+    }
+
+    /// <summary>The first word is the value, further words are targets: "--root . Restore".</summary>
+    private string Single(CommandLineOption option)
+    {
+        if (option.Values.Count == 0)
+        {
+            throw new UsageException($"--{option.TypedName} needs a value.");
+        }
+
+        Targets.AddRange(option.Values.Skip(1));
+        return option.Values[0];
+    }
+}

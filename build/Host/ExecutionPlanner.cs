@@ -1,0 +1,140 @@
+using System.Linq.Expressions;
+
+namespace TemplateFleet.Host;
+
+/// <summary>
+/// NUKE's planning: invoked targets plus their dependencies and triggered targets, ordered by every edge,
+/// then --skip and static conditions applied before anything runs.
+/// </summary>
+internal static class ExecutionPlanner
+{
+    public static IReadOnlyList<ExecutableTarget> Plan(
+        TargetGraph graph,
+        IReadOnlyList<ExecutableTarget> invoked,
+        IReadOnlyList<ExecutableTarget>? skipped)
+    {
+        var scheduled = Schedule(invoked);
+        var plan = Order(scheduled);
+        foreach (var target in plan)
+        {
+            target.Status = ExecutionStatus.Scheduled;
+        }
+
+        if (skipped is not null)
+        {
+            // "--skip" alone skips everything that was not invoked, NUKE's shortcut for "just this target".
+            var skipSet = skipped.Count == 0 ? plan.Where(t => !t.Invoked).ToList() : skipped;
+            foreach (var target in skipSet.Where(plan.Contains))
+            {
+                Skip(target, skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
+            }
+        }
+
+        var staticallySkipped = new List<ExecutableTarget>();
+        foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
+        {
+            var failed = target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
+            if (failed is not null)
+            {
+                Skip(target, $"skipped: OnlyWhenStatic({Describe(failed)}) is false");
+                staticallySkipped.Add(target);
+            }
+        }
+
+        SkipDependenciesOfSkipped(plan, staticallySkipped);
+        return plan;
+    }
+
+    public static bool Evaluate(ExecutableTarget target, Expression<Func<bool>> condition, string kind)
+    {
+        try
+        {
+            return condition.Compile(preferInterpretation: true)();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new UsageException($"Target '{target.Name}': {kind}({Describe(condition)}) threw {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>The condition as the user wrote it: "IsServerBuild" rather than "value(Build).IsServerBuild".</summary>
+    public static string Describe(Expression<Func<bool>> condition) =>
+        System.Text.RegularExpressions.Regex.Replace(condition.Body.ToString(), @"value\([^)]*\)\.", "");
+
+    private static void Skip(ExecutableTarget target, string reason)
+    {
+        target.Status = ExecutionStatus.Skipped;
+        target.Reason = reason;
+    }
+
+    private static List<ExecutableTarget> Schedule(IReadOnlyList<ExecutableTarget> invoked)
+    {
+        var scheduled = new List<ExecutableTarget>();
+        var queue = new Queue<ExecutableTarget>();
+        foreach (var target in invoked)
+        {
+            target.Invoked = true;
+            target.Reason = "invoked";
+            scheduled.Add(target);
+            queue.Enqueue(target);
+        }
+
+        while (queue.TryDequeue(out var target))
+        {
+            var next = target.DependsOnList.Select(d => (d, $"dependency of {target.Name}"))
+                .Concat(target.TriggersList.Select(t => (t, $"triggered by {target.Name}")));
+            foreach (var (other, reason) in next)
+            {
+                if (!scheduled.Contains(other))
+                {
+                    other.Reason = reason;
+                    scheduled.Add(other);
+                    queue.Enqueue(other);
+                }
+            }
+        }
+
+        return scheduled;
+    }
+
+    /// <summary>Topological order; ties go to declaration order so the plan is stable and readable.</summary>
+    private static List<ExecutableTarget> Order(List<ExecutableTarget> scheduled)
+    {
+        var remaining = scheduled.ToHashSet();
+        var ordered = new List<ExecutableTarget>();
+        while (remaining.Count > 0)
+        {
+            // The graph is acyclic (checked when it was built), so a ready target always exists.
+            var ready = remaining
+                .Where(t => !t.OrderAfter.Any(remaining.Contains))
+                .OrderBy(t => t.DeclarationIndex)
+                .First();
+            ordered.Add(ready);
+            remaining.Remove(ready);
+        }
+
+        return ordered;
+    }
+
+    /// <summary>A dependency needed only by statically skipped targets is skipped with them (NUKE's default).</summary>
+    private static void SkipDependenciesOfSkipped(List<ExecutableTarget> plan, List<ExecutableTarget> skipped)
+    {
+        var skipping = skipped.Where(t => t.Definition.SkippedDependencies == DependencyBehavior.Skip).ToHashSet();
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && !t.Invoked))
+            {
+                var requirers = plan.Where(r => r.DependsOnList.Contains(target) || r.TriggersList.Contains(target)).ToList();
+                if (requirers.Count > 0 && requirers.All(skipping.Contains))
+                {
+                    Skip(target, $"skipped: only needed by skipped {string.Join(", ", requirers.Select(r => r.Name))}");
+                    skipping.Add(target);
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Linq.Expressions;
+
+namespace TemplateFleet.Host;
+
+/// <summary>
+/// Base of the build class, with NUKE's member names so moving to Nuke.Common later is mechanical.
+/// Static members are per process, as in NUKE; <see cref="BuildRunner"/> sets them for each run.
+/// </summary>
+public abstract class NukeBuild
+{
+    private ExecutableTarget? _currentTarget;
+
+    /// <summary>The repository root: --root, else the nearest ancestor of the current directory holding .nuke/.</summary>
+    public static AbsolutePath RootDirectory { get; internal set; } = AbsolutePath.Create(Directory.GetCurrentDirectory());
+    public static AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
+    /// <summary>True on CI (CI, GITEA_ACTIONS, GITHUB_ACTIONS, TF_BUILD... set in the environment).</summary>
+    public static bool IsServerBuild { get; internal set; }
+    public static bool IsLocalBuild => !IsServerBuild;
+    public static Verbosity Verbosity { get; internal set; } = Verbosity.Normal;
+
+    /// <summary>Cancelled on Ctrl-C; targets pass it to long operations. AssuredAfterFailure targets still run.</summary>
+    public CancellationToken CancellationToken { get; internal set; }
+
+    public IReadOnlyCollection<ExecutableTarget> ExecutableTargets { get; internal set; } = [];
+    public IReadOnlyCollection<ExecutableTarget> InvokedTargets => ExecutionPlan.Where(t => t.Invoked).ToList();
+    public IReadOnlyCollection<ExecutableTarget> SkippedTargets => ExecutionPlan.Where(t => t.Status == ExecutionStatus.Skipped).ToList();
+    public IReadOnlyCollection<ExecutableTarget> ExecutionPlan { get; internal set; } = [];
+
+    public bool IsFailing => ExecutionPlan.Any(t => t.Status == ExecutionStatus.Failed);
+    public bool IsSucceeding => !IsFailing;
+    public bool IsSuccessful => ExecutionPlan.All(t => t.Status is ExecutionStatus.Succeeded or ExecutionStatus.Skipped or ExecutionStatus.Collective);
+
+    /// <summary>
+    /// Adds notes for the running target's row in the summary table:
+    /// <c>ReportSummary(_ =&gt; _.AddPair("templates", "4/4"))</c>.
+    /// </summary>
+    public void ReportSummary(Action<IDictionary<string, string>> configurator)
+    {
+        var target = _currentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.");
+        configurator(target.SummaryInformation);
+    }
+
+    internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
+
+    /// <summary>Called after parameters are bound and before any target. Throw FleetException for a usage error (exit 2).</summary>
+    protected internal virtual void OnBuildInitialized()
+    {
+    }
+
+    /// <summary>Called after the last target, before the summary, whatever the outcome.</summary>
+    protected internal virtual void OnBuildFinished()
+    {
+    }
+
+    /// <summary>The entry point: <c>public static int Main() =&gt; Execute&lt;Build&gt;();</c></summary>
+    protected static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets)
+        where T : NukeBuild, new() =>
+        BuildRunner.Run(Environment.GetCommandLineArgs().Skip(1).ToArray(), BuildContextOptions.FromProcess(), defaultTargets);
+}

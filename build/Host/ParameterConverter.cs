@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace TemplateFleet.Host;
+
+/// <summary>Turns raw text values into a parameter's type; a failure is a usage error naming parameter and source.</summary>
+internal static class ParameterConverter
+{
+    private static readonly char[] ListSeparators = [',', ' ', '\t', '\n', '\r'];
+
+    public static object? Convert(ParameterDescriptor parameter, IReadOnlyList<string> values, string source, AbsolutePath root)
+    {
+        var type = Nullable.GetUnderlyingType(parameter.ValueType) ?? parameter.ValueType;
+        try
+        {
+            if (type.IsArray)
+            {
+                var element = type.GetElementType()!;
+                var items = values.SelectMany(v => v.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+                var array = Array.CreateInstance(element, items.Length);
+                for (var i = 0; i < items.Length; i++)
+                {
+                    array.SetValue(ConvertScalar(element, items[i], root), i);
+                }
+
+                return array;
+            }
+
+            if (type == typeof(bool) && values.Count == 0)
+            {
+                return true; // a bare flag
+            }
+
+            if (values.Count != 1)
+            {
+                throw new FormatException(values.Count == 0 ? "a value is required" : $"expects one value, got {values.Count}");
+            }
+
+            return ConvertScalar(type, values[0], root);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidCastException)
+        {
+            var shown = parameter.IsSecret ? SecretMasker.Mask : string.Join(" ", values);
+            throw new UsageException(
+                $"Parameter {parameter.Name} from {source}: '{shown}' is not a valid {parameter.TypeName} ({e.Message}).");
+        }
+    }
+
+    private static object ConvertScalar(Type type, string text, AbsolutePath root)
+    {
+        if (type == typeof(string))
+        {
+            return text;
+        }
+
+        if (type == typeof(bool))
+        {
+            return text.ToLowerInvariant() switch
+            {
+                "true" or "1" or "yes" or "on" => true,
+                "false" or "0" or "no" or "off" => false,
+                _ => throw new FormatException("use true or false"),
+            };
+        }
+
+        if (type.IsEnum)
+        {
+            // Names only: a number would silently select whichever member has that value.
+            if (!text.Any(char.IsDigit) && Enum.TryParse(type, text, ignoreCase: true, out var parsed))
+            {
+                return parsed;
+            }
+
+            throw new FormatException($"use one of {string.Join(", ", Enum.GetNames(type))}");
+        }
+
+        if (type == typeof(AbsolutePath))
+        {
+            // Relative paths are relative to the repository root, whatever the current directory.
+            return Path.IsPathRooted(text) ? AbsolutePath.Create(text) : root / text;
+        }
+
+        if (type == typeof(int))
+        {
+            return int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        }
+
+        return System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
+    }
+}

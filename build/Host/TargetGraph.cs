@@ -1,0 +1,146 @@
+using System.Reflection;
+
+namespace TemplateFleet.Host;
+
+/// <summary>All targets of a build class with their edges resolved; rejects cycles and foreign references.</summary>
+internal sealed class TargetGraph
+{
+    private TargetGraph(IReadOnlyList<ExecutableTarget> targets) => Targets = targets;
+
+    /// <summary>In declaration order.</summary>
+    public IReadOnlyList<ExecutableTarget> Targets { get; }
+
+    public static TargetGraph Create(NukeBuild build)
+    {
+        var targets = new List<ExecutableTarget>();
+        foreach (var (name, property) in FindTargetProperties(build.GetType()))
+        {
+            var factory = (Target)property.GetValue(build)!;
+            var definition = new TargetDefinition();
+            factory(definition);
+            targets.Add(new ExecutableTarget(name, targets.Count, factory, definition));
+        }
+
+        foreach (var target in targets)
+        {
+            var d = target.Definition;
+            foreach (var other in Resolve(targets, target, d.DependsOnTargets, "DependsOn"))
+            {
+                target.DependsOnList.Add(other);
+                target.OrderAfter.Add(other);
+            }
+
+            foreach (var other in Resolve(targets, target, d.DependentForTargets, "DependentFor"))
+            {
+                other.DependsOnList.Add(target);
+                other.OrderAfter.Add(target);
+            }
+
+            foreach (var other in Resolve(targets, target, d.AfterTargets, "After"))
+            {
+                target.OrderAfter.Add(other);
+            }
+
+            foreach (var other in Resolve(targets, target, d.BeforeTargets, "Before"))
+            {
+                other.OrderAfter.Add(target);
+            }
+
+            foreach (var other in Resolve(targets, target, d.TriggersTargets, "Triggers"))
+            {
+                target.TriggersList.Add(other);
+                other.OrderAfter.Add(target);
+            }
+
+            foreach (var other in Resolve(targets, target, d.TriggeredByTargets, "TriggeredBy"))
+            {
+                other.TriggersList.Add(target);
+                target.OrderAfter.Add(other);
+            }
+        }
+
+        ThrowOnCycle(targets);
+        return new TargetGraph(targets);
+    }
+
+    private static IEnumerable<(string Name, PropertyInfo Property)> FindTargetProperties(Type buildType)
+    {
+        const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var hierarchy = new List<Type>();
+        for (var type = buildType; type is not null && type != typeof(NukeBuild); type = type.BaseType)
+        {
+            hierarchy.Insert(0, type);
+        }
+
+        // Base classes first, then the build class, then targets inherited from interfaces with default bodies.
+        var candidates = hierarchy
+            .SelectMany(t => t.GetProperties(flags).OrderBy(p => p.MetadataToken))
+            .Concat(buildType.GetInterfaces().SelectMany(i => i.GetProperties().OrderBy(p => p.MetadataToken)));
+        foreach (var property in candidates)
+        {
+            if (property.PropertyType != typeof(Target) || property.GetMethod is null)
+            {
+                continue;
+            }
+
+            // Explicit interface implementations are named "Namespace.IFace.Name".
+            var name = property.Name[(property.Name.LastIndexOf('.') + 1)..];
+            if (seen.Add(name))
+            {
+                yield return (name, property);
+            }
+        }
+    }
+
+    private static IEnumerable<ExecutableTarget> Resolve(List<ExecutableTarget> targets, ExecutableTarget owner, List<Target> references, string edge)
+    {
+        foreach (var reference in references)
+        {
+            // Delegates of the same expression-bodied property are equal (same method, same instance).
+            var match = targets.FirstOrDefault(t => t.Factory.Equals(reference))
+                ?? targets.FirstOrDefault(t => t.Factory.Method == reference.Method)
+                ?? throw new UsageException(
+                    $"Target '{owner.Name}' has {edge}(...) on a target that is not a Target property of the build class; reference targets by their property.");
+            yield return match;
+        }
+    }
+
+    private static void ThrowOnCycle(List<ExecutableTarget> targets)
+    {
+        var state = new Dictionary<ExecutableTarget, int>(); // 1 = on the stack, 2 = done
+        var stack = new List<ExecutableTarget>();
+
+        void Visit(ExecutableTarget target)
+        {
+            state[target] = 1;
+            stack.Add(target);
+            foreach (var before in target.OrderAfter.OrderBy(t => t.DeclarationIndex))
+            {
+                if (state.GetValueOrDefault(before) == 1)
+                {
+                    // Printed in dependency direction: each target waits for the next one.
+                    var cycle = stack.Skip(stack.IndexOf(before)).Append(before).Select(t => t.Name);
+                    throw new UsageException(
+                        $"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before/Triggers edges.");
+                }
+
+                if (state.GetValueOrDefault(before) == 0)
+                {
+                    Visit(before);
+                }
+            }
+
+            stack.RemoveAt(stack.Count - 1);
+            state[target] = 2;
+        }
+
+        foreach (var target in targets)
+        {
+            if (state.GetValueOrDefault(target) == 0)
+            {
+                Visit(target);
+            }
+        }
+    }
+}
