@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Bootstrap for the template-fleet build (NUKE's build.sh, offline): check the SDK against global.json,
+# compile build/_build.csproj only when its sources changed, then run the compiled build with all arguments.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+project="$root/build/_build.csproj"
+temp="$root/.nuke/temp"
+out="$temp/bin"
+stamp="$temp/build.stamp"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+fail() {
+  echo "build.sh: $*" >&2
+  exit 2
+}
+
+json_value() { # key: first "key": "value" in global.json
+  sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\\{0,1\\}\\([^\",}]*\\)\"\\{0,1\\}.*/\\1/p" "$root/global.json" | head -n 1
+}
+
+# global.json pins the SDK; rollForward says which installed SDKs also satisfy it.
+check_sdk() {
+  [[ -f "$root/global.json" ]] || return 0
+  local wanted policy prerelease installed candidate ok=""
+  wanted="$(json_value version)"
+  policy="$(json_value rollForward)"
+  prerelease="$(json_value allowPrerelease)"
+  [[ -n "$wanted" ]] || return 0
+  policy="${policy:-latestPatch}"
+  installed="$(dotnet --list-sdks | cut -d' ' -f1)"
+  local w_major w_minor w_band
+  IFS=. read -r w_major w_minor w_band <<<"${wanted%%-*}"
+  for candidate in $installed; do
+    [[ "$candidate" == *-* && "$prerelease" != "true" ]] && continue
+    local c_major c_minor c_band
+    IFS=. read -r c_major c_minor c_band <<<"${candidate%%-*}"
+    # Never below the pinned version.
+    [[ "$(printf '%s\n%s\n' "$wanted" "$candidate" | sort -V | head -n 1)" == "$wanted" ]] || continue
+    case "$policy" in
+      disable) [[ "$candidate" == "$wanted" ]] && ok="$candidate" ;;
+      patch | latestPatch) [[ "$c_major.$c_minor.$((c_band / 100))" == "$w_major.$w_minor.$((w_band / 100))" ]] && ok="$candidate" ;;
+      feature | latestFeature) [[ "$c_major.$c_minor" == "$w_major.$w_minor" ]] && ok="$candidate" ;;
+      minor | latestMinor) [[ "$c_major" == "$w_major" ]] && ok="$candidate" ;;
+      *) ok="$candidate" ;;
+    esac
+  done
+  if [[ -z "$ok" ]]; then
+    fail "global.json needs .NET SDK $wanted or a later one allowed by rollForward '$policy' (same major.minor for latestFeature).
+  Installed SDKs: $(echo $installed | tr ' ' ',' | sed 's/,/, /g')
+  Install a matching SDK with your package manager (e.g. apt-get install dotnet-sdk-$w_major.$w_minor from the
+  distribution's or Microsoft's package repository) or an offline dotnet-install, then run this script again."
+  fi
+}
+
+# Everything that changes the compiled build: its sources and the MSBuild/SDK settings around it.
+sources_hash() {
+  (
+    cd "$root"
+    find build -type d \( -name bin -o -name obj \) -prune -o -type f \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) -printf '%p %s %T@\n'
+    for file in Directory.Build.props Directory.Build.targets Directory.Packages.props global.json NuGet.config nuget.config; do
+      if [[ -f "$file" ]]; then stat -c '%n %s %Y' "$file"; fi
+    done
+  ) | LC_ALL=C sort | md5sum | cut -d' ' -f1
+}
+
+compile() {
+  check_sdk
+  mkdir -p "$temp"
+  local log="$temp/build-compile.log"
+  if ! dotnet build "$project" -nologo -verbosity:quiet -clp:NoSummary -p:UseAppHost=true -o "$out" >"$log" 2>&1; then
+    grep -E 'error|Error' "$log" | sort -u >&2 || cat "$log" >&2
+    echo "build.sh: compiling the build failed (full log: ${log#"$root/"})" >&2
+    exit 2
+  fi
+}
+
+command -v dotnet >/dev/null ||
+  fail "'dotnet' is not on PATH. Install the .NET SDK pinned in global.json ($(json_value version), rollForward $(json_value rollForward)) and put it on PATH."
+
+hash="$(sources_hash)"
+if [[ ! -f "$out/_build.dll" || ! -f "$stamp" || "$(<"$stamp")" != "$hash" ]]; then
+  mkdir -p "$temp"
+  # One compile at a time (parallel CI steps on one checkout); re-check once we hold the lock.
+  exec 9>"$temp/compile.lock"
+  if command -v flock >/dev/null; then flock 9; fi
+  if [[ ! -f "$out/_build.dll" || ! -f "$stamp" || "$(<"$stamp")" != "$hash" ]]; then
+    compile
+    echo "$hash" >"$stamp"
+  fi
+  exec 9>&-
+fi
+
+exec dotnet "$out/_build.dll" "$@"
