@@ -94,7 +94,7 @@ public static class BuildRunner
 
         var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !commandLine.GenerateSchema);
         var bindingErrors = new List<UsageException>();
-        new ParameterBinder(NukeBuild.RootDirectory, environment)
+        new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
             .Bind(build, parameters, commandLine.Parameters, commandLine.Profiles, showHelp ? bindingErrors.Add : null);
         foreach (var secret in parameters.Where(p => p.IsSecret))
         {
@@ -130,7 +130,7 @@ public static class BuildRunner
             : graph.Targets.Where(t => t.IsDefault).ToList();
         var skipped = commandLine.Skip?.Select(t => TargetNames.Find(graph.Targets, t, "--skip target")).ToList();
 
-        build.OnBuildInitialized();
+        build.BuildInitialized();
         var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
         build.ExecutionPlan = plan;
         if (commandLine.Plan)
@@ -159,7 +159,7 @@ public static class BuildRunner
         Task.Run(() => BuildExecutor.RunAsync(build, plan, state, cancellation.Token)).GetAwaiter().GetResult();
         try
         {
-            build.OnBuildFinished();
+            build.BuildFinished();
         }
         catch (Exception e)
         {

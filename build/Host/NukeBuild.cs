@@ -42,13 +42,17 @@ public abstract class NukeBuild
 
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 
+    internal void BuildInitialized() => OnBuildInitialized();
+
+    internal void BuildFinished() => OnBuildFinished();
+
     /// <summary>Called after parameters are bound and before any target. Throw FleetException for a usage error (exit 2).</summary>
-    protected internal virtual void OnBuildInitialized()
+    protected virtual void OnBuildInitialized()
     {
     }
 
     /// <summary>Called after the last target, before the summary, whatever the outcome.</summary>
-    protected internal virtual void OnBuildFinished()
+    protected virtual void OnBuildFinished()
     {
     }
 

@@ -6,7 +6,7 @@ namespace TemplateFleet.Host;
 /// Binds parameters, first hit wins: command line, environment, profiles (later wins) over
 /// .nuke/parameters.json, then the member's initializer.
 /// </summary>
-internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<string, string> environment)
+internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<string, string> environment, SecretMasker masker)
 {
     private const string NukeFolder = ".nuke";
 
@@ -18,12 +18,22 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         Action<UsageException>? onError = null)
     {
         var files = LoadFiles(parameters, profiles);
-        foreach (var parameter in parameters)
+        var hits = parameters.Select(parameter => (Parameter: parameter, Hit: FromCommandLine(parameter, parameterOptions)
+            ?? FromEnvironment(parameter)
+            ?? files.Select(f => f.Values.TryGetValue(parameter.Name, out var v) ? (v, f.Source) : ((IReadOnlyList<string>, string)?)null)
+                .LastOrDefault(v => v is not null))).ToList();
+
+        // Secrets first: a conversion error in any parameter must not print a raw secret.
+        foreach (var (parameter, hit) in hits.Where(h => h.Parameter.IsSecret && h.Hit is not null))
         {
-            var hit = FromCommandLine(parameter, parameterOptions)
-                ?? FromEnvironment(parameter)
-                ?? files.Select(f => f.Values.TryGetValue(parameter.Name, out var v) ? (v, f.Source) : ((IReadOnlyList<string>, string)?)null)
-                    .LastOrDefault(v => v is not null);
+            foreach (var value in hit!.Value.Item1)
+            {
+                masker.Add(value);
+            }
+        }
+
+        foreach (var (parameter, hit) in hits)
+        {
             if (hit is not { } found)
             {
                 parameter.Source = "default";

@@ -11,7 +11,7 @@ internal static class Similarity
             .OrderBy(x => x.Distance)
             .FirstOrDefault();
         // Only hint when the typo is small relative to the word, otherwise the hint is noise.
-        return best.Candidate is not null && best.Distance <= Math.Max(2, key.Length / 3) ? best.Candidate : null;
+        return best.Candidate is not null && best.Distance <= Math.Max(3, key.Length / 3) ? best.Candidate : null;
     }
 
     public static int Distance(string a, string b)

@@ -1,0 +1,198 @@
+namespace TemplateFleet.UnitTests.Host;
+
+[Collection("host")]
+public sealed class ParameterTests
+{
+    [Theory]
+    [InlineData("cli", "from-cli")]
+    [InlineData("env", "from-env")]
+    [InlineData("profile-b", "from-b")]
+    [InlineData("profile-a", "from-a")]
+    [InlineData("file", "from-file")]
+    [InlineData("default", null)]
+    public void Precedence_is_cli_env_later_profile_earlier_profile_file_default(string highest, string? expected)
+    {
+        using var host = new HostHarness();
+        var levels = new[] { "cli", "env", "profile-b", "profile-a", "file", "default" };
+        var present = levels.SkipWhile(l => l != highest).ToHashSet();
+        var args = new List<string> { "Show", "--profile", "a", "b" };
+        if (present.Contains("cli"))
+        {
+            args.AddRange(["--runtime-version", "from-cli"]);
+        }
+
+        if (present.Contains("env"))
+        {
+            host.Environment["RUNTIME_VERSION"] = "from-env";
+        }
+
+        host.WriteFile(".nuke/parameters.b.json", present.Contains("profile-b") ? """{ "RuntimeVersion": "from-b" }""" : "{}");
+        host.WriteFile(".nuke/parameters.a.json", present.Contains("profile-a") ? """{ "RuntimeVersion": "from-a" }""" : "{}");
+        host.WriteFile(".nuke/parameters.json", present.Contains("file")
+            ? """{ "$schema": "./build.schema.json", "RuntimeVersion": "from-file" }"""
+            : """{ "$schema": "./build.schema.json" }""");
+
+        var result = host.Run<ParameterBuild>([.. args]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(expected, Recorder.Values["RuntimeVersion"]);
+    }
+
+    [Theory]
+    [InlineData("RUNTIME_VERSION")]
+    [InlineData("runtimeversion")]
+    [InlineData("NUKE_RUNTIME_VERSION")]
+    [InlineData("RuntimeVersion")]
+    public void Environment_names_ignore_case_underscores_and_the_NUKE_prefix(string variable)
+    {
+        using var host = new HostHarness();
+        host.Environment[variable] = "1.2.3";
+
+        var result = host.Run<ParameterBuild>("Show");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("1.2.3", Recorder.Values["RuntimeVersion"]);
+    }
+
+    [Fact]
+    public void Every_supported_type_converts()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ParameterBuild>(
+            "Show", "--templates", "codex,hermes", "openclaw", "--parallelism", "4", "--dry-run", "--mode", "THOROUGH",
+            "--output", "out/reports", "--retries", "3", "--channel", "beta");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(new[] { "codex", "hermes", "openclaw" }, Recorder.Values["Templates"]);
+        Assert.Equal(4, Recorder.Values["Parallelism"]);
+        Assert.Equal(true, Recorder.Values["DryRun"]);
+        Assert.Equal(Mode.Thorough, Recorder.Values["Mode"]);
+        Assert.Equal(Path.Combine(host.Root, "out", "reports"), Recorder.Values["Output"]?.ToString());
+        Assert.Equal(3, Recorder.Values["Retries"]);
+        Assert.Equal("beta", Recorder.Values["Channel"]);
+    }
+
+    [Fact]
+    public void Defaults_come_from_the_initializers()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ParameterBuild>("Show");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(new[] { "all" }, Recorder.Values["Templates"]);
+        Assert.Equal(2, Recorder.Values["Parallelism"]);
+        Assert.Equal(false, Recorder.Values["DryRun"]);
+        Assert.Equal(Mode.Fast, Recorder.Values["Mode"]);
+        Assert.Null(Recorder.Values["Retries"]);
+    }
+
+    [Fact]
+    public void Space_separated_lists_work_from_the_environment_and_json_arrays_from_files()
+    {
+        using var host = new HostHarness();
+        host.Environment["TEMPLATES"] = "codex hermes";
+        var fromEnvironment = host.Run<ParameterBuild>("Show");
+        var templatesFromEnvironment = Recorder.Values["Templates"];
+        host.Environment.Clear();
+        host.WriteFile(".nuke/parameters.json", """{ "Templates": ["claude-code", "openclaw"], "Parallelism": 3, "DryRun": true }""");
+
+        var fromFile = host.Run<ParameterBuild>("Show");
+
+        Assert.Equal(0, fromEnvironment.ExitCode);
+        Assert.Equal(new[] { "codex", "hermes" }, templatesFromEnvironment);
+        Assert.Equal(0, fromFile.ExitCode);
+        Assert.Equal(new[] { "claude-code", "openclaw" }, Recorder.Values["Templates"]);
+        Assert.Equal(3, Recorder.Values["Parallelism"]);
+        Assert.Equal(true, Recorder.Values["DryRun"]);
+    }
+
+    [Fact]
+    public void A_bad_command_line_value_names_the_parameter_and_its_source()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ParameterBuild>("Show", "--parallelism", "abc");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Parameter Parallelism from command line (--parallelism): 'abc' is not a valid int", result.Error);
+        Assert.Empty(result.Executed);
+    }
+
+    [Fact]
+    public void A_bad_environment_value_names_the_variable()
+    {
+        using var host = new HostHarness();
+        host.Environment["NUKE_MODE"] = "sloppy";
+
+        var result = host.Run<ParameterBuild>("Show");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Parameter Mode from environment (NUKE_MODE): 'sloppy' is not a valid Fast|Thorough (use one of Fast, Thorough)", result.Error);
+        Assert.Empty(result.Executed);
+    }
+
+    [Fact]
+    public void A_bad_file_value_names_the_file()
+    {
+        using var host = new HostHarness();
+        host.WriteFile(".nuke/parameters.ci.json", """{ "Retries": "many" }""");
+
+        var result = host.Run<ParameterBuild>("Show", "--profile", "ci");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Parameter Retries from profile ci (.nuke/parameters.ci.json): 'many' is not a valid int", result.Error);
+    }
+
+    [Fact]
+    public void An_unknown_key_in_a_parameters_file_is_an_error_naming_the_file()
+    {
+        using var host = new HostHarness();
+        host.WriteFile(".nuke/parameters.json", """{ "$schema": "./build.schema.json", "RuntimeVersoin": "1.0" }""");
+
+        var result = host.Run<ParameterBuild>("Show");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(".nuke/parameters.json: unknown parameter 'RuntimeVersoin'. Did you mean 'RuntimeVersion'?", result.Error);
+        Assert.Empty(result.Executed);
+    }
+
+    [Fact]
+    public void Invalid_json_is_an_error_naming_the_file_and_line()
+    {
+        using var host = new HostHarness();
+        host.WriteFile(".nuke/parameters.json", "{\n  \"Parallelism\": 2\n  \"Mode\": \"Fast\"\n}");
+
+        var result = host.Run<ParameterBuild>("Show");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(".nuke/parameters.json:3: not valid JSON", result.Error);
+    }
+
+    [Fact]
+    public void A_missing_profile_is_an_error_listing_the_available_ones()
+    {
+        using var host = new HostHarness();
+        host.WriteFile(".nuke/parameters.production.json", "{}");
+
+        var result = host.Run<ParameterBuild>("Show", "--profile", "prod");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Profile 'prod': .nuke/parameters.prod.json does not exist. Available profiles: production.", result.Error);
+        Assert.Empty(result.Executed);
+    }
+
+    [Fact]
+    public void A_FleetException_in_OnBuildInitialized_is_a_one_line_usage_error_and_nothing_runs()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ParameterBuild>("Show", "--invalid");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: Parameter Invalid: refused by OnBuildInitialized; drop --invalid.", result.Error.TrimEnd());
+        Assert.Empty(result.Executed);
+        Assert.DoesNotContain("Build failed", result.Out);
+    }
+}
