@@ -72,8 +72,8 @@ compile() {
   check_sdk
   mkdir -p "$temp"
   local log="$temp/build-compile.log"
-  if ! dotnet build "$project" -nologo -verbosity:quiet -clp:NoSummary -p:UseAppHost=true -o "$out" >"$log" 2>&1; then
-    grep -E 'error|Error' "$log" | sort -u >&2 || cat "$log" >&2
+  if ! dotnet build "$project" -nologo -verbosity:quiet -clp:NoSummary -o "$out" >"$log" 2>&1; then
+    grep -E ': error ' "$log" | sort -u >&2 || cat "$log" >&2
     echo "build.sh: compiling the build failed (full log: ${log#"$root/"})" >&2
     exit 2
   fi
