@@ -137,3 +137,20 @@ internal sealed class CancelBuild : NukeBuild
     Target Second => _ => _.DependsOn(First).Executes(() => Recorder.Add(nameof(Second)));
     Target Teardown => _ => _.After(Second).AssuredAfterFailure().Executes(() => Recorder.Add(nameof(Teardown)));
 }
+
+/// <summary>A target declared in a component interface with a default body, as NUKE builds compose them.</summary>
+internal interface IAnnounce
+{
+    Target Announce => _ => _.Description("From a component").Executes(() => Recorder.Add(nameof(Announce)));
+}
+
+internal sealed class ComponentBuild : NukeBuild, IAnnounce
+{
+    Target Ship => _ => _.Triggers(((IAnnounce)this).Announce).Executes(() => Recorder.Add(nameof(Ship)));
+}
+
+/// <summary>A target referencing a Target that is not a property of the build.</summary>
+internal sealed class ForeignReferenceBuild : NukeBuild
+{
+    Target Orphan => _ => _.DependsOn(_ => _).Executes(() => { });
+}
