@@ -101,17 +101,17 @@ public static class BuildRunner
             AddSecret(masker, secret.GetValue(build));
         }
 
-        var schema = SchemaGenerator.Generate(graph.Targets, parameters);
         if (commandLine.GenerateSchema)
         {
-            SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, schema);
+            SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, SchemaGenerator.Generate(graph.Targets, parameters));
             output.WriteLine($"Wrote {SchemaGenerator.RelativePath}");
             return Success;
         }
 
-        if (NukeBuild.IsLocalBuild && SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, schema))
+        if (NukeBuild.IsLocalBuild)
         {
-            Log.Debug("Updated {Schema}", SchemaGenerator.RelativePath);
+            SchemaGenerator.EnsureCurrent(
+                NukeBuild.RootDirectory, NukeBuild.TemporaryDirectory, $"{typeof(TBuild).FullName} {typeof(TBuild).Module.ModuleVersionId}", () => SchemaGenerator.Generate(graph.Targets, parameters));
         }
 
         if (showHelp)

@@ -98,6 +98,29 @@ public static class SchemaGenerator
         return true;
     }
 
+    /// <summary>
+    /// Local runs keep the schema current. Generating it costs start-up time on every run, and it can only
+    /// change when the build is recompiled, so a stamp (build class and module id, schema size and time) skips it.
+    /// </summary>
+    internal static void EnsureCurrent(AbsolutePath root, AbsolutePath temporary, string buildIdentity, Func<string> generate)
+    {
+        var path = root / RelativePath;
+        var stampFile = temporary / "schema.stamp";
+        string Stamp() => path.FileExists()
+            ? $"{buildIdentity} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path).Ticks}"
+            : "";
+        if (stampFile.FileExists() && Stamp() is { Length: > 0 } current && File.ReadAllText(stampFile) == current)
+        {
+            return;
+        }
+
+        if (WriteIfChanged(root, generate()) || path.FileExists())
+        {
+            Directory.CreateDirectory(temporary);
+            File.WriteAllText(stampFile, Stamp());
+        }
+    }
+
     private static void WriteParameter(Utf8JsonWriter json, ParameterDescriptor parameter)
     {
         var type = Nullable.GetUnderlyingType(parameter.ValueType) ?? parameter.ValueType;

@@ -56,6 +56,21 @@ public sealed class SchemaTests
         Assert.Equal("stale", File.ReadAllText(path)); // server builds never write
     }
 
+    [Fact]
+    public void A_hand_edited_schema_is_regenerated_on_the_next_local_run()
+    {
+        using var host = new HostHarness();
+        var path = Path.Combine(host.Root, ".nuke", "build.schema.json");
+
+        host.Run<OrderBuild>("--help");
+        var generated = File.ReadAllText(path);
+        File.WriteAllText(path, "{}");
+        host.Run<OrderBuild>("--help");
+
+        Assert.Contains("\"Announce\"", generated);
+        Assert.Equal(generated, File.ReadAllText(path));
+    }
+
     private static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
