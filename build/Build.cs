@@ -5,7 +5,7 @@ namespace TemplateFleet;
 
 // TEMPORARY (host branch): the six targets and their edges with placeholder bodies, to exercise the host
 // end to end. The integrator replaces the bodies with calls into the builders, gates and publisher.
-internal sealed class Build : NukeBuild
+internal sealed partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>();
 

@@ -11,24 +11,31 @@ cd "$root"
 echo "warming: ./build.sh --help (compiles the build if its sources changed)"
 ./build.sh --help >/dev/null
 
+# Wall time is what the target is about; CPU time (user+sys) is shown too because it barely moves
+# when other work shares the machine, while wall time does.
 measure() {
   local label="$1"
   shift
-  local samples=() start end i
+  local walls=() cpus=() line i
   for ((i = 0; i < runs; i++)); do
-    start=$(date +%s%N)
-    ./build.sh "$@" >/dev/null
-    end=$(date +%s%N)
-    samples+=($(((end - start) / 1000000)))
+    line="$({ TIMEFORMAT='%R %U %S'; time ./build.sh "$@" >/dev/null 2>&1; } 2>&1)"
+    read -r wall user sys <<<"$line"
+    walls+=("$(awk -v w="$wall" 'BEGIN { printf "%d", w * 1000 }')")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')")
   done
-  local sorted median p90 count
-  sorted=($(printf '%s\n' "${samples[@]}" | sort -n))
-  count=${#sorted[@]}
-  median=${sorted[$(((count - 1) / 2))]}
-  # Nearest-rank p90.
-  p90=${sorted[$(((count * 90 + 99) / 100 - 1))]}
-  printf '%-36s n=%-3s median %5s ms   p90 %5s ms   (min %s, max %s)\n' \
-    "$label" "$count" "$median" "$p90" "${sorted[0]}" "${sorted[$((count - 1))]}"
+  printf '%-36s n=%-3s wall median %5s ms  p90 %5s ms   cpu median %4s ms  p90 %4s ms\n' \
+    "$label" "$runs" "$(percentile 50 "${walls[@]}")" "$(percentile 90 "${walls[@]}")" \
+    "$(percentile 50 "${cpus[@]}")" "$(percentile 90 "${cpus[@]}")"
+}
+
+percentile() { # nearest rank
+  local p="$1"
+  shift
+  local sorted
+  sorted=($(printf '%s\n' "$@" | sort -n))
+  local rank=$(((${#sorted[@]} * p + 99) / 100))
+  ((rank < 1)) && rank=1
+  echo "${sorted[$((rank - 1))]}"
 }
 
 measure "./build.sh --help" --help

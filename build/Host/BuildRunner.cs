@@ -25,12 +25,14 @@ public static class BuildRunner
         var output = new MaskingTextWriter(options.Out, masker);
         var error = new MaskingTextWriter(options.Error, masker);
         var previousOut = Console.Out;
+        var previousError = Console.Error;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         ConsoleCancelEventHandler? onCancel = null;
         if (options.IsProcess)
         {
             // Targets that write to Console directly are masked too.
             Console.SetOut(output);
+            Console.SetError(error);
             onCancel = (_, e) =>
             {
                 // First Ctrl-C: stop scheduling, let AssuredAfterFailure targets clean up; a second one kills.
@@ -56,6 +58,7 @@ public static class BuildRunner
             {
                 Console.CancelKeyPress -= onCancel;
                 Console.SetOut(previousOut);
+                Console.SetError(previousError);
             }
 
             Log.CloseAndFlush();
