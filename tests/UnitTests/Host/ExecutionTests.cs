@@ -180,4 +180,16 @@ public sealed class ExecutionTests
         Assert.Contains("[ERR] Target Broken failed", result.Out);
         Assert.Contains("Build failed on ", result.Out);
     }
+
+    [Fact]
+    public void Several_actions_run_in_order_and_summary_pairs_accumulate()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ActionsBuild>("Steps");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["one", "two", "three"], result.Executed);
+        Assert.Matches(@"Steps\s+Succeeded\s+< 1sec\s+steps 3, cached$", result.Row("Steps"));
+    }
 }

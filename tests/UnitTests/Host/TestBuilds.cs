@@ -154,3 +154,20 @@ internal sealed class ForeignReferenceBuild : NukeBuild
 {
     Target Orphan => _ => _.DependsOn(_ => _).Executes(() => { });
 }
+
+/// <summary>Several Executes on one target, sync and async, run in order.</summary>
+internal sealed class ActionsBuild : NukeBuild
+{
+    Target Steps => _ => _
+        .Executes(() => Recorder.Add("one"))
+        .Executes(async () =>
+        {
+            await Task.Yield();
+            Recorder.Add("two");
+        })
+        .Executes(() =>
+        {
+            Recorder.Add("three");
+            ReportSummary(_ => _.AddPair("steps", 3).AddPair("cached"));
+        });
+}
