@@ -41,7 +41,7 @@ internal static class ParameterConverter
         {
             var shown = parameter.IsSecret ? SecretMasker.Mask : string.Join(" ", values);
             throw new UsageException(
-                $"Parameter {parameter.Name} from {source}: '{shown}' is not a valid {parameter.TypeName} ({e.Message}).");
+                $"Parameter {parameter.Name} from {source}: '{shown}' is not a valid {parameter.TypeName} ({e.Message.TrimEnd('.')}).");
         }
     }
 
