@@ -3,7 +3,9 @@
 # compile build/_build.csproj only when its sources changed, then run the compiled build with all arguments.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+script="${BASH_SOURCE[0]}"
+[[ "$script" == */* ]] || script="./$script"
+root="$(cd "${script%/*}" && pwd)"
 project="$root/build/_build.csproj"
 temp="$root/.nuke/temp"
 out="$temp/bin"
@@ -57,15 +59,17 @@ check_sdk() {
 }
 
 # Everything that changes the compiled build: its sources and the MSBuild/SDK settings around it.
+# Two processes only (find, md5sum): this runs on every invocation. find lists a tree in a stable
+# order while it is unchanged; an order change after edits only costs a recompile.
 sources_hash() {
-  (
-    cd "$root"
-    find build -type d \( -name bin -o -name obj \) -prune -o -type f \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) -printf '%p %s %T@\n'
-    for file in Directory.Build.props Directory.Build.targets Directory.Packages.props global.json NuGet.config nuget.config; do
-      if [[ -f "$file" ]]; then stat -c '%n %s %Y' "$file"; fi
-    done
-  ) | LC_ALL=C sort | md5sum | cut -d' ' -f1
+  local inputs=(build) file sum
+  for file in Directory.Build.props Directory.Build.targets Directory.Packages.props global.json NuGet.config nuget.config; do
+    if [[ -f "$root/$file" ]]; then inputs+=("$file"); fi
+  done
+  read -r sum _ < <(cd "$root" && find "${inputs[@]}" -type d \( -name bin -o -name obj \) -prune -o -type f \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' -o -name '*.config' \) \
+    -printf '%p %s %T@\n' | md5sum)
+  echo "$sum"
 }
 
 compile() {
