@@ -52,6 +52,14 @@ public static class BuildRunner
             error.WriteLine($"error: {e.Message}");
             return UsageError;
         }
+        catch (Exception e)
+        {
+            // Outside any target (e.g. OnBuildInitialized): a bug, not a usage error; same one-line rule as targets.
+            error.WriteLine(NukeBuild.Verbosity == Verbosity.Verbose
+                ? $"error: {e}"
+                : $"error: {e.GetType().Name}: {e.Message} (run with --verbosity verbose for the stack trace)");
+            return TargetFailed;
+        }
         finally
         {
             if (onCancel is not null)

@@ -195,4 +195,18 @@ public sealed class ParameterTests
         Assert.Empty(result.Executed);
         Assert.DoesNotContain("Build failed", result.Out);
     }
+
+    [Fact]
+    public void Another_exception_in_OnBuildInitialized_fails_in_one_line_and_nothing_runs()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ParameterBuild>("Show", "--crash");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "error: InvalidOperationException: initialisation bug (run with --verbosity verbose for the stack trace)",
+            result.Error.TrimEnd());
+        Assert.Empty(result.Executed);
+    }
 }

@@ -89,6 +89,7 @@ internal sealed class ParameterBuild : NukeBuild
     [Parameter("Renamed", Name = "Channel")] readonly string? ChannelField;
     [Parameter("Registry password")][Secret] readonly string? RegistryPassword;
     [Parameter("Fail in OnBuildInitialized")] readonly bool Invalid;
+    [Parameter("Crash in OnBuildInitialized")] readonly bool Crash;
 
     Target Show => _ => _.Description("Record parameter values").Executes(() =>
     {
@@ -118,6 +119,11 @@ internal sealed class ParameterBuild : NukeBuild
         if (Invalid)
         {
             throw new FleetException("Parameter Invalid: refused by OnBuildInitialized; drop --invalid.");
+        }
+
+        if (Crash)
+        {
+            throw new InvalidOperationException("initialisation bug");
         }
     }
 }
