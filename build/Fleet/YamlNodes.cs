@@ -57,6 +57,13 @@ internal static class YamlTree
             errors.Add(e.Start, $"invalid YAML: {Describe(e)}");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // The parser ran out of events inside an open collection (e.g. "[a" never closed).
+            var lines = text.Split('\n');
+            errors.Add(new Mark(text.Length, lines.Length, lines[^1].Length + 1), "invalid YAML: unexpected end of file inside an unclosed list or mapping");
+            return null;
+        }
     }
 
     private static string Describe(YamlException e)

@@ -8,11 +8,14 @@ namespace TemplateFleet.Fleet;
 internal sealed class YamlObject
 {
     private readonly YMapping _node;
+    // Where "missing key" errors point: the line of the parent key ("agent:"), not of the first child.
+    private Mark _anchor;
     private readonly Dictionary<string, KeyValuePair<YScalar, YNode>> _entries;
 
     private YamlObject(YMapping node, string path, YamlErrors errors, IReadOnlyList<string> keys)
     {
         _node = node;
+        _anchor = node.Start;
         Path = path;
         Errors = errors;
         _entries = node.Entries.ToDictionary(e => e.Key.Value, StringComparer.Ordinal);
@@ -63,7 +66,7 @@ internal sealed class YamlObject
         }
         if (required)
         {
-            Errors.Add(_node.Start, $"missing required key '{key}' {Where}");
+            Errors.Add(_anchor, $"missing required key '{key}' {Where}");
         }
         return null;
     }
@@ -121,7 +124,12 @@ internal sealed class YamlObject
     public YamlObject? Object(string key, bool required, params string[] keys)
     {
         var node = Node(key, required);
-        return node is null ? null : From(node, Child(key), Errors, _node.Start, keys);
+        var child = node is null ? null : From(node, Child(key), Errors, _node.Start, keys);
+        if (child is not null)
+        {
+            child._anchor = _entries[key].Key.Start;
+        }
+        return child;
     }
 
     public IReadOnlyList<YNode>? List(string key, bool required)
