@@ -35,16 +35,17 @@ internal static class YamlTree
     /// <summary>Parses one YAML document; syntax errors and unsupported constructs go to <paramref name="errors"/>.</summary>
     public static YNode? Parse(string text, YamlErrors errors)
     {
+        var open = new Stack<Mark>();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _))
             {
                 return null;
             }
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, errors);
+            var root = ReadNode(parser, errors, open);
             parser.Consume<DocumentEnd>();
             if (!parser.TryConsume<StreamEnd>(out _))
             {
@@ -59,9 +60,13 @@ internal static class YamlTree
         }
         catch (InvalidOperationException)
         {
-            // The parser ran out of events inside an open collection (e.g. "[a" never closed).
+            // The parser ran out of events inside an open collection (e.g. "[a" never closed): point at its start.
             var lines = text.Split('\n');
-            errors.Add(new Mark(text.Length, lines.Length, lines[^1].Length + 1), "invalid YAML: unexpected end of file inside an unclosed list or mapping");
+            // (YamlDotNet throws this while scanning past the collection's start event, before we consume it.)
+            var innermost = parser.Current is SequenceStart or MappingStart ? parser.Current.Start
+                : open.Count > 0 ? open.Peek() : new Mark(text.Length, lines.Length, lines[^1].Length + 1);
+            errors.Add(innermost,
+                "invalid YAML: this list or mapping is never closed (unexpected end of file)");
             return null;
         }
     }
@@ -74,7 +79,7 @@ internal static class YamlTree
         return (cut >= 0 ? message[(cut + 3)..] : message).Trim();
     }
 
-    private static YNode ReadNode(IParser parser, YamlErrors errors)
+    private static YNode ReadNode(IParser parser, YamlErrors errors, Stack<Mark> open)
     {
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
@@ -88,21 +93,24 @@ internal static class YamlTree
         if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
             RejectAnchor(sequenceStart);
+            open.Push(sequenceStart.Start);
             var items = new List<YNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode(parser, errors));
+                items.Add(ReadNode(parser, errors, open));
             }
+            open.Pop();
             return new YSequence(sequenceStart.Start, items);
         }
         var mappingStart = parser.Consume<MappingStart>();
         RejectAnchor(mappingStart);
+        open.Push(mappingStart.Start);
         var entries = new List<KeyValuePair<YScalar, YNode>>();
         var seen = new Dictionary<string, YScalar>(StringComparer.Ordinal);
         while (!parser.TryConsume<MappingEnd>(out _))
         {
-            var keyNode = ReadNode(parser, errors);
-            var value = ReadNode(parser, errors);
+            var keyNode = ReadNode(parser, errors, open);
+            var value = ReadNode(parser, errors, open);
             if (keyNode is not YScalar key)
             {
                 errors.Add(keyNode.Start, "complex mapping keys are not supported; use a plain word as the key");
@@ -116,6 +124,7 @@ internal static class YamlTree
             seen[key.Value] = key;
             entries.Add(new(key, value));
         }
+        open.Pop();
         return new YMapping(mappingStart.Start, entries);
     }
 

@@ -110,7 +110,9 @@ internal sealed class YamlObject
         }
         if (scalar.IsQuoted || !int.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            Errors.Add(scalar.Start, $"'{Child(key)}' must be an integer, got '{scalar.Value}'");
+            Errors.Add(scalar.Start, scalar.IsQuoted
+                ? $"'{Child(key)}' must be an integer, got the quoted string '{scalar.Value}'; remove the quotes"
+                : $"'{Child(key)}' must be an integer, got '{scalar.Value}'");
             return null;
         }
         if (value < min || value > max)

@@ -73,8 +73,7 @@ public sealed class FleetLoaderTests : IDisposable
 
         var message = LoadTemplateError("codex");
 
-        Assert.StartsWith("templates/codex/template.yaml:", message);
-        Assert.Contains("invalid YAML", message);
+        Assert.Equal("templates/codex/template.yaml:7:12: invalid YAML: this list or mapping is never closed (unexpected end of file)", message);
         Assert.DoesNotContain("   at ", message);
     }
 
@@ -99,6 +98,20 @@ public sealed class FleetLoaderTests : IDisposable
         Assert.Equal(2, lines.Length);
         Assert.Equal("templates/fleet.yaml:5:12: 'templates' must be a list, got a scalar", lines[0]);
         Assert.Matches(@"^templates/fleet\.yaml:\d+:11: 'runtime\.health\.port' must be an integer, got 'eight-thousand'$", lines[1]);
+    }
+
+    [Fact]
+    public void Bad_indentation_and_tabs_are_yaml_errors_with_positions()
+    {
+        _repo.Replace("templates/fleet.yaml", "  registry: 127", " registry: 127");
+        Assert.Equal("templates/fleet.yaml:9:2: invalid YAML: While parsing a block mapping, did not find expected key.", LoadFleetError());
+    }
+
+    [Fact]
+    public void A_quoted_number_is_not_an_integer()
+    {
+        _repo.Replace("templates/fleet.yaml", "    port: 8000", "    port: '8000'");
+        Assert.Contains("'runtime.health.port' must be an integer, got the quoted string '8000'; remove the quotes", LoadFleetError());
     }
 
     [Fact]
