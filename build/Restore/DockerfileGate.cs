@@ -25,7 +25,7 @@ public static partial class DockerfileGate
         {
             throw new FleetException($"{display}: cannot be read ({e.Message}); every template needs a Dockerfile");
         }
-        return CheckText(text, display, rules);
+        return CheckText(text, display, rules, Path.GetDirectoryName(Path.GetFullPath(dockerfilePath)));
     }
 
     /// <summary>The base image and each template's Dockerfile, in that order.</summary>
@@ -49,10 +49,11 @@ public static partial class DockerfileGate
         }
     }
 
-    public static IReadOnlyList<Finding> CheckText(string text, string displayPath, DockerfileRules rules)
+    /// <param name="contextDirectory">The build context, to look into requirement files a RUN installs with -r; null = do not look.</param>
+    public static IReadOnlyList<Finding> CheckText(string text, string displayPath, DockerfileRules rules, string? contextDirectory = null)
     {
         var parsed = DockerfileParser.Parse(text);
-        var check = new Checker(displayPath, rules);
+        var check = new Checker(displayPath, rules, contextDirectory);
         foreach (var (line, message) in parsed.Problems)
         {
             check.Add(line, "syntax", message);
@@ -70,7 +71,7 @@ public static partial class DockerfileGate
         public List<DockerfileInstruction> Instructions { get; } = [];
     }
 
-    private sealed class Checker(string file, DockerfileRules rules)
+    private sealed class Checker(string file, DockerfileRules rules, string? contextDirectory)
     {
         public List<Finding> Findings { get; } = [];
         private readonly List<Arg> _globalArgs = [];
@@ -116,7 +117,7 @@ public static partial class DockerfileGate
                 foreach (var run in stage.Instructions.Where(i => i.Keyword == "RUN"))
                 {
                     var commands = ShellCommand.Split(run.Arguments);
-                    CheckRuntimeCacheTrap(stage, run);
+                    CheckRuntimeCacheTrap(stage, run, commands);
                     CheckSwallowedFailures(run, commands);
                     CheckPins(stage, run, commands);
                 }
@@ -163,15 +164,17 @@ public static partial class DockerfileGate
             }
         }
 
-        private void CheckRuntimeCacheTrap(Stage stage, DockerfileInstruction run)
+        private void CheckRuntimeCacheTrap(Stage stage, DockerfileInstruction run, IReadOnlyList<ShellCommand> commands)
         {
             var mention = RuntimeMention(rules.RuntimePackage).Match(run.Arguments);
-            if (!mention.Success)
+            // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself.
+            var viaRequirements = mention.Success ? null : RequirementFileNamingRuntime(commands);
+            if (!mention.Success && viaRequirements is null)
             {
                 return;
             }
-            var line = run.LineAt(mention.Index);
-            var package = rules.RuntimePackage;
+            var line = run.LineAt(mention.Success ? mention.Index : viaRequirements!.Value.Word.Offset);
+            var package = viaRequirements is null ? rules.RuntimePackage : $"{rules.RuntimePackage} (listed in {viaRequirements.Value.File} of the build context)";
             var before = stage.Args.Any(a => a.Name == RuntimeVersionArg && a.Line < run.Line);
             if (!before)
             {
@@ -186,8 +189,36 @@ public static partial class DockerfileGate
             if (!UsesVariable(RuntimeVersionArg).IsMatch(run.Arguments))
             {
                 Add(line, "cache-trap",
-                    $"this layer installs {package} without using ${{{RuntimeVersionArg}}}; install \"{package}==${{{RuntimeVersionArg}}}\" so the image holds the requested runtime");
+                    $"this layer installs {package} without using ${{{RuntimeVersionArg}}}; install \"{rules.RuntimePackage}==${{{RuntimeVersionArg}}}\" so the image holds the requested runtime");
             }
+        }
+
+        /// <summary>The `-r FILE` word of a pip install whose file (looked up by name in the build context) lists the runtime.</summary>
+        private (ShellWord Word, string File)? RequirementFileNamingRuntime(IReadOnlyList<ShellCommand> commands)
+        {
+            if (contextDirectory is null)
+            {
+                return null;
+            }
+            foreach (var command in commands)
+            {
+                var words = PipInstallArguments(command)?.ToList() ?? [];
+                for (var i = 0; i < words.Count; i++)
+                {
+                    var file = words[i].Text switch
+                    {
+                        "-r" or "--requirement" when i + 1 < words.Count => words[++i].Text,
+                        var w when w.StartsWith("--requirement=", StringComparison.Ordinal) => w["--requirement=".Length..],
+                        _ => null,
+                    };
+                    var local = file is null ? null : Path.Combine(contextDirectory, Path.GetFileName(file));
+                    if (local is not null && File.Exists(local) && RuntimeMention(rules.RuntimePackage).IsMatch(File.ReadAllText(local)))
+                    {
+                        return (words[i], Path.GetFileName(local));
+                    }
+                }
+            }
+            return null;
         }
 
         private void CheckSwallowedFailures(DockerfileInstruction run, IReadOnlyList<ShellCommand> commands)

@@ -29,6 +29,10 @@ public sealed class RuntimeVersionResolver
         _pipeline = BuildPipeline(_options);
     }
 
+    /// <summary>A resolver for the index pip uses (its simple URL, as given to pip's --index-url).</summary>
+    public static RuntimeVersionResolver ForSimpleIndex(HttpClient http, string simpleIndexUrl, string package, ResolverOptions? options = null) =>
+        new(http, JsonApiBaseFromSimpleIndex(simpleIndexUrl), package, options);
+
     public string JsonApiBase { get; }
     public string Package { get; }
     public string ProjectUrl => $"{JsonApiBase}/pypi/{Uri.EscapeDataString(Package)}/json";

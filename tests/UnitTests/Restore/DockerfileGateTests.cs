@@ -99,6 +99,23 @@ public sealed class DockerfileGateTests
     }
 
     [Fact]
+    public void Cache_trap_through_a_requirements_file_of_the_build_context()
+    {
+        using var repo = new UnitTests.Fleet.TempRepo();
+        repo.Write("templates/codex/requirements.txt", "pyyaml==6.0.1\nmolecule_ai_workspace_runtime\n");
+        repo.Write("templates/codex/Dockerfile", GoodTemplate + "\nCOPY requirements.txt /app/\nRUN pip install --no-cache-dir \\\n  -r /app/requirements.txt\n");
+        var rules = Codex with { RepositoryRoot = repo.Root };
+
+        var findings = DockerfileGate.Check(repo.PathOf("templates/codex/Dockerfile"), rules).Select(f => f.ToString());
+
+        Assert.Equal([
+            $"{File}:19: this layer installs {Runtime} (listed in requirements.txt of the build context) without using ${{RUNTIME_VERSION}}; install \"{Runtime}==${{RUNTIME_VERSION}}\" so the image holds the requested runtime",
+        ], findings);
+        repo.Write("templates/codex/requirements.txt", "pyyaml==6.0.1\n");
+        Assert.Empty(DockerfileGate.Check(repo.PathOf("templates/codex/Dockerfile"), rules));
+    }
+
+    [Fact]
     public void Swallowed_install_failure_names_the_command()
     {
         var text = Edit(GoodTemplate, "\"@openai/codex@${AGENT_VERSION}\" \\\n && codex --version", "\"@openai/codex@${AGENT_VERSION}\" 2>/dev/null || true");

@@ -149,6 +149,16 @@ public sealed class RuntimeVersionResolverTests
     public void Json_base_from_a_simple_index(string simple, string expected) =>
         Assert.Equal(expected, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(simple));
 
+    [Fact]
+    public async Task A_resolver_for_a_simple_index_asks_the_json_api_beside_it()
+    {
+        var index = new StubIndex().Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false])));
+        var resolver = RuntimeVersionResolver.ForSimpleIndex(new HttpClient(index), $"{Base}/simple/", Package, Fast);
+
+        Assert.True(await resolver.IsPublishedAsync(RuntimeVersion.Parse("1.0")));
+        Assert.Equal([$"GET {Base}/pypi/{Package}/json"], index.Requests);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080/", "does not end in /simple/")]
     [InlineData("ftp://127.0.0.1/simple/", "is not an http(s) URL")]
