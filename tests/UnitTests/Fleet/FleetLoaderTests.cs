@@ -157,6 +157,16 @@ public sealed class FleetLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Loading_a_template_the_fleet_does_not_list()
+    {
+        var fleet = FleetLoader.LoadFleet(_repo.Root);
+
+        var e = Assert.Throws<FleetException>(() => FleetLoader.LoadTemplates(fleet, ["base"]));
+
+        Assert.Equal("unknown template 'base'; templates/fleet.yaml lists: claude-code, codex, hermes, openclaw", e.Message);
+    }
+
+    [Fact]
     public void Missing_contract_file()
     {
         File.Delete(_repo.PathOf("templates/t4-contract.yaml"));
