@@ -1,0 +1,289 @@
+namespace TemplateFleet.Fleet;
+
+/// <summary>
+/// Loads templates/fleet.yaml and templates/&lt;name&gt;/template.yaml strictly: every mistake of a file is
+/// reported together, each as `templates/...:line:column: what is wrong`, in one <see cref="FleetException"/>.
+/// </summary>
+public static class FleetLoader
+{
+    public const string TemplatesFolder = "templates";
+    public const string FleetFileName = "fleet.yaml";
+    public const string ManifestFileName = "template.yaml";
+    public const string DockerfileName = "Dockerfile";
+
+    public static FleetConfig LoadFleet(string repoRoot)
+    {
+        var root = Path.GetFullPath(repoRoot);
+        var templatesDirectory = Path.Combine(root, TemplatesFolder);
+        var file = Path.Combine(templatesDirectory, FleetFileName);
+        var errors = new YamlErrors(Display(root, file));
+        var doc = ReadDocument(file, errors);
+        var config = doc is null ? null : ReadFleet(doc, root, templatesDirectory);
+        errors.ThrowIfAny();
+        return config!;
+    }
+
+    /// <summary>Loads the named templates (in the given order); all their errors are reported together.</summary>
+    public static IReadOnlyList<Template> LoadTemplates(FleetConfig fleet, IEnumerable<string> names)
+    {
+        var messages = new List<string>();
+        var templates = new List<Template>();
+        foreach (var name in names)
+        {
+            try
+            {
+                templates.Add(LoadTemplate(fleet, name));
+            }
+            catch (FleetException e)
+            {
+                messages.Add(e.Message);
+            }
+        }
+        return messages.Count == 0 ? templates : throw new FleetException(string.Join(Environment.NewLine, messages));
+    }
+
+    public static Template LoadTemplate(FleetConfig fleet, string name)
+    {
+        var root = RepositoryRoot(fleet);
+        if (!fleet.TemplateNames.Contains(name, StringComparer.Ordinal))
+        {
+            throw new FleetException($"unknown template '{RuntimeVersion.Printable(name)}'; templates/fleet.yaml lists: {string.Join(", ", fleet.TemplateNames)}");
+        }
+        var directory = Path.Combine(fleet.TemplatesDirectory, name);
+        var file = Path.Combine(directory, ManifestFileName);
+        var errors = new YamlErrors(Display(root, file));
+        var dockerfile = Path.Combine(directory, DockerfileName);
+        if (!File.Exists(dockerfile))
+        {
+            errors.AddFileError($"template '{name}' has no {Display(root, dockerfile)}; every template needs a Dockerfile beside its template.yaml");
+        }
+        var doc = ReadDocument(file, errors);
+        var template = doc is null ? null : ReadTemplate(doc, name, directory, fleet);
+        errors.ThrowIfAny();
+        return template!;
+    }
+
+    /// <summary>The repository root a fleet was loaded from (the parent of templates/).</summary>
+    public static string RepositoryRoot(FleetConfig fleet) => Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(fleet.TemplatesDirectory))!;
+
+    /// <summary>A path as messages show it: relative to the repository root, with forward slashes.</summary>
+    public static string Display(string repoRoot, string path) => Path.GetRelativePath(repoRoot, path).Replace('\\', '/');
+
+    private static YamlObject? ReadDocument(string file, YamlErrors errors)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.AddFileError(e is FileNotFoundException or DirectoryNotFoundException
+                ? "file not found; it is required"
+                : $"cannot be read: {e.Message}");
+            return null;
+        }
+        var node = YamlTree.Parse(text, errors);
+        if (node is null)
+        {
+            if (!errors.Any)
+            {
+                errors.AddFileError("file is empty; expected a mapping of settings");
+            }
+            return null;
+        }
+        return YamlObject.From(node, "", errors, node.Start,
+            Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
+    }
+
+    private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke"];
+    private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke"];
+
+    private static FleetConfig? ReadFleet(YamlObject doc, string root, string templatesDirectory)
+    {
+        var errors = doc.Errors;
+        var names = doc.StringList("templates", required: true) ?? [];
+        if (doc.Has("templates") && names.Count == 0 && !errors.Any)
+        {
+            errors.Add(doc.Start, "'templates' must list at least one template");
+        }
+
+        var images = doc.Object("images", required: true, "repository", "registry");
+        var repository = Repository(images, "repository");
+        var registry = images?.String("registry", required: true);
+
+        var baseSection = doc.Object("base", required: true, "folder", "image", "os", "node");
+        var baseFolder = baseSection?.String("folder", required: true);
+        var baseImage = Repository(baseSection, "image");
+        var os = baseSection?.Object("os", required: true, "image", "suite");
+        var osImage = os?.String("image", required: true);
+        var osSuite = os?.String("suite", required: true);
+        var node = baseSection?.Object("node", required: true, "package", "version");
+        var nodePackage = NpmPackage(node, "package");
+        var nodeVersion = node?.Scalar("version", required: true);
+        if (nodeVersion is not null && !Names.ExactSemver().IsMatch(nodeVersion.Value))
+        {
+            errors.Add(nodeVersion.Start, $"'{node!.Child("version")}' '{nodeVersion.Value}' is not an exact version; pin one release, e.g. 24.21.0");
+        }
+        if (baseFolder is not null)
+        {
+            var baseDockerfile = Path.Combine(templatesDirectory, baseFolder, DockerfileName);
+            if (!Names.TemplateName().IsMatch(baseFolder) || !File.Exists(baseDockerfile))
+            {
+                errors.Add(baseSection!.Start, $"'base.folder' '{baseFolder}' must be a folder under templates/ with a Dockerfile ({Display(root, baseDockerfile)} is missing)");
+            }
+        }
+
+        var runtime = doc.Object("runtime", required: true, "package", "command", "health", "development");
+        var runtimePackage = PythonPackage(runtime, "package");
+        var command = Command(runtime, "command");
+        var health = runtime?.Object("health", required: true, "port", "path");
+        var port = health?.Int("port", required: true, 1, 65535);
+        var healthPath = health?.Scalar("path", required: true);
+        if (healthPath is not null && !healthPath.Value.StartsWith('/'))
+        {
+            errors.Add(healthPath.Start, $"'runtime.health.path' must start with '/', got '{healthPath.Value}'");
+        }
+        var development = runtime?.Object("development", required: true, "source", "versions");
+        var runtimeDevelopment = runtimePackage is null || development is null ? null : DevelopmentPackage(development, runtimePackage);
+
+        var packages = new List<DevelopmentPackage>();
+        var packageNodes = doc.List("packages", required: false) ?? [];
+        for (var i = 0; i < packageNodes.Count; i++)
+        {
+            var item = YamlObject.From(packageNodes[i], $"packages[{i}]", errors, doc.Start, "name", "source", "versions");
+            var name = PythonPackage(item, "name");
+            if (item is not null && name is not null && DevelopmentPackage(item, name) is { } package)
+            {
+                packages.Add(package);
+            }
+        }
+
+        var contract = doc.Scalar("contract", required: true);
+        var contractFile = contract is null ? null : Path.GetFullPath(Path.Combine(templatesDirectory, contract.Value));
+        if (contract is not null && !File.Exists(contractFile))
+        {
+            errors.Add(contract.Start, $"'contract' names {Display(root, contractFile!)}, which does not exist; create it or fix the path");
+        }
+
+        var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"));
+
+        foreach (var name in names)
+        {
+            if (!Names.TemplateName().IsMatch(name.Value))
+            {
+                errors.Add(name.Start, $"template name '{RuntimeVersion.Printable(name.Value)}' must be a folder name (lower case letters, digits, '.', '_', '-')");
+                continue;
+            }
+            var directory = Path.Combine(templatesDirectory, name.Value);
+            if (!Directory.Exists(directory))
+            {
+                errors.Add(name.Start, $"template '{name.Value}' has no folder {Display(root, directory)}/; create it or remove the name");
+            }
+            else if (!File.Exists(Path.Combine(directory, ManifestFileName)))
+            {
+                errors.Add(name.Start, $"template '{name.Value}' has no {Display(root, Path.Combine(directory, ManifestFileName))}; add one");
+            }
+            if (name.Value == baseFolder)
+            {
+                errors.Add(name.Start, $"'{name.Value}' is the base image folder, not a template; remove it from 'templates'");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return null;
+        }
+        return new FleetConfig(
+            templatesDirectory,
+            names.Select(n => n.Value).ToList(),
+            new ImageNaming(repository!, registry!),
+            new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!), new NodeRuntime(nodePackage!, nodeVersion!.Value)),
+            new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
+            packages,
+            contractFile!,
+            smoke);
+    }
+
+    private static Template? ReadTemplate(YamlObject doc, string name, string directory, FleetConfig fleet)
+    {
+        var errors = doc.Errors;
+        var description = doc.String("description", required: true);
+        var adapter = doc.String("adapter", required: true);
+        var agent = doc.Object("agent", required: true, "installer", "package", "version", "command");
+        AgentInstaller? installer = null;
+        var installerNode = agent?.Scalar("installer", required: true);
+        if (installerNode is not null)
+        {
+            installer = installerNode.Value switch { "npm" => AgentInstaller.Npm, "pip" => AgentInstaller.Pip, _ => null };
+            if (installer is null)
+            {
+                errors.Add(installerNode.Start, $"'agent.installer' must be npm or pip, got '{installerNode.Value}'");
+            }
+        }
+        var package = installer == AgentInstaller.Pip ? PythonPackage(agent, "package") : NpmPackage(agent, "package");
+        var version = agent?.Scalar("version", required: true);
+        if (version is not null && installer is not null)
+        {
+            var exact = installer == AgentInstaller.Npm
+                ? Names.ExactSemver().IsMatch(version.Value)
+                : RuntimeVersion.TryParse(version.Value, out _);
+            if (!exact)
+            {
+                errors.Add(version.Start, $"'agent.version' '{RuntimeVersion.Printable(version.Value)}' is not an exact version (no ^, ~, *, x, ranges or tags like latest); pin one release, e.g. 1.2.3");
+            }
+        }
+        var command = Command(agent, "command");
+        var reserved = fleet.Smoke.Commands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"), reserved);
+        return errors.Any
+            ? null
+            : new Template(name, directory, description!, adapter!, new AgentCli(installer!.Value, package!, version!.Value, command!), smoke);
+    }
+
+    private static DevelopmentPackage? DevelopmentPackage(YamlObject section, string name)
+    {
+        var source = section.String("source", required: true);
+        var versions = section.StringList("versions", required: true) ?? [];
+        var normalised = new List<string>();
+        foreach (var v in versions)
+        {
+            if (RuntimeVersion.TryParse(v.Value, out var parsed))
+            {
+                normalised.Add(parsed.ToString());
+            }
+            else
+            {
+                section.Errors.Add(v.Start, $"'{section.Child("versions")}' entry '{RuntimeVersion.Printable(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)");
+            }
+        }
+        return source is null ? null : new DevelopmentPackage(name, source, normalised);
+    }
+
+    private static string? Repository(YamlObject? section, string key) =>
+        Checked(section, key, Names.ImageRepository(), "a lower-case image repository without tag, e.g. molecule-fleet/base");
+
+    private static string? PythonPackage(YamlObject? section, string key) =>
+        Checked(section, key, Names.PythonPackage(), "a Python package name, e.g. molecule-ai-workspace-runtime");
+
+    private static string? NpmPackage(YamlObject? section, string key) =>
+        Checked(section, key, Names.NpmPackage(), "an npm package name, e.g. @openai/codex");
+
+    private static string? Command(YamlObject? section, string key) =>
+        Checked(section, key, Names.CommandName(), "a command name without spaces or slashes, e.g. codex");
+
+    private static string? Checked(YamlObject? section, string key, System.Text.RegularExpressions.Regex shape, string expected)
+    {
+        var node = section?.Scalar(key, required: true);
+        if (node is null)
+        {
+            return null;
+        }
+        if (!shape.IsMatch(node.Value))
+        {
+            section!.Errors.Add(node.Start, $"'{section.Child(key)}' must be {expected}; got '{RuntimeVersion.Printable(node.Value)}'");
+            return null;
+        }
+        return node.Value;
+    }
+}

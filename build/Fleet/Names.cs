@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+
+namespace TemplateFleet.Fleet;
+
+/// <summary>The shapes of names and exact versions the fleet data may use.</summary>
+public static partial class Names
+{
+    /// <summary>A template folder name: no path separators, so it can never point outside templates/.</summary>
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]*\z")]
+    public static partial Regex TemplateName();
+
+    /// <summary>PEP 508 distribution name.</summary>
+    [GeneratedRegex(@"\A[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?\z")]
+    public static partial Regex PythonPackage();
+
+    /// <summary>npm package name, optionally scoped.</summary>
+    [GeneratedRegex(@"\A(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*\z")]
+    public static partial Regex NpmPackage();
+
+    /// <summary>An exact SemVer 2.0 version (what npm pins); ranges, tags and wildcards do not match.</summary>
+    [GeneratedRegex(@"\A(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\z")]
+    public static partial Regex ExactSemver();
+
+    /// <summary>A docker repository path (lower case, no tag).</summary>
+    [GeneratedRegex(@"\A[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*\z")]
+    public static partial Regex ImageRepository();
+
+    /// <summary>A command name on PATH (no spaces, no slashes).</summary>
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]+\z")]
+    public static partial Regex CommandName();
+
+    /// <summary>A user name or numeric id as used for file owners.</summary>
+    [GeneratedRegex(@"\A([a-z_][a-z0-9_-]*|[0-9]+)\z")]
+    public static partial Regex Owner();
+
+    /// <summary>An octal file mode such as 0440 or 755.</summary>
+    [GeneratedRegex(@"\A[0-7]{3,4}\z")]
+    public static partial Regex OctalMode();
+
+    /// <summary>Normalises a Python package name (PEP 503) so "Hermes_Agent" and "hermes-agent" compare equal.</summary>
+    public static string NormalisePython(string name) => Regex.Replace(name, "[-_.]+", "-").ToLowerInvariant();
+}

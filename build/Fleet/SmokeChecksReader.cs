@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+
+namespace TemplateFleet.Fleet;
+
+/// <summary>Reads a `smoke:` section (fleet-wide or per template) with defaults: user agent, exitCode 0,
+/// timeoutSeconds 30, file type any.</summary>
+internal static partial class SmokeChecksReader
+{
+    /// <summary>Placeholders a stdout/stderr pattern may use; the Smoke gate substitutes their escaped values.</summary>
+    public static readonly IReadOnlyList<string> Placeholders = ["AGENT_VERSION", "RUNTIME_VERSION", "ADAPTER"];
+
+    [GeneratedRegex(@"\$\{([^}]*)\}")]
+    private static partial Regex Placeholder();
+
+    public static SmokeChecks Read(YamlObject? smoke, ISet<string>? reservedNames = null)
+    {
+        if (smoke is null)
+        {
+            return SmokeChecks.None;
+        }
+        var commands = new List<CommandCheck>();
+        var names = new Dictionary<string, YScalar>(StringComparer.Ordinal);
+        var commandNodes = smoke.List("commands", required: false) ?? [];
+        for (var i = 0; i < commandNodes.Count; i++)
+        {
+            var path = $"{smoke.Child("commands")}[{i}]";
+            var item = YamlObject.From(commandNodes[i], path, smoke.Errors, smoke.Start,
+                "name", "run", "user", "exitCode", "stdout", "stderr", "timeoutSeconds");
+            if (item is null)
+            {
+                continue;
+            }
+            var nameNode = item.Scalar("name", required: true);
+            if (nameNode is not null)
+            {
+                if (names.TryGetValue(nameNode.Value, out var first))
+                {
+                    smoke.Errors.Add(nameNode.Start, $"duplicate check name '{nameNode.Value}' (first at line {first.Start.Line}); check names must be unique");
+                }
+                else if (reservedNames?.Contains(nameNode.Value) == true)
+                {
+                    smoke.Errors.Add(nameNode.Start, $"check name '{nameNode.Value}' is already used by the fleet-wide checks in templates/fleet.yaml; rename it");
+                }
+                names.TryAdd(nameNode.Value, nameNode);
+            }
+            var run = item.String("run", required: true);
+            var user = User(item);
+            var exitCode = item.Int("exitCode", required: false, 0, 255) ?? 0;
+            var stdout = Pattern(item, "stdout");
+            var stderr = Pattern(item, "stderr");
+            var timeout = item.Int("timeoutSeconds", required: false, 1, 3600) ?? 30;
+            if (nameNode is not null && run is not null)
+            {
+                commands.Add(new CommandCheck(nameNode.Value, run, user, exitCode, stdout, stderr, timeout));
+            }
+        }
+
+        var files = new List<FileCheck>();
+        var fileNodes = smoke.List("files", required: false) ?? [];
+        for (var i = 0; i < fileNodes.Count; i++)
+        {
+            var item = YamlObject.From(fileNodes[i], $"{smoke.Child("files")}[{i}]", smoke.Errors, smoke.Start, "path", "owner", "mode", "type");
+            if (item is null)
+            {
+                continue;
+            }
+            var pathNode = item.Scalar("path", required: true);
+            if (pathNode is not null && !pathNode.Value.StartsWith('/'))
+            {
+                smoke.Errors.Add(pathNode.Start, $"'{item.Child("path")}' must be an absolute path in the image, got '{pathNode.Value}'");
+            }
+            var owner = item.Scalar("owner", required: false);
+            if (owner is not null && !Names.Owner().IsMatch(owner.Value))
+            {
+                smoke.Errors.Add(owner.Start, $"'{item.Child("owner")}' must be a user name or numeric id, got '{owner.Value}'");
+            }
+            var mode = item.Scalar("mode", required: false);
+            if (mode is not null && (!mode.IsQuoted || !Names.OctalMode().IsMatch(mode.Value)))
+            {
+                smoke.Errors.Add(mode.Start, mode.IsQuoted
+                    ? $"'{item.Child("mode")}' must be an octal mode like \"0440\", got '{mode.Value}'"
+                    : $"'{item.Child("mode")}' must be a quoted octal string like \"0440\" (unquoted, YAML may read {mode.Value} as a number)");
+            }
+            var type = item.Scalar("type", required: false);
+            var fileType = type?.Value switch
+            {
+                null or "any" => FileType.Any,
+                "file" => FileType.File,
+                "directory" => FileType.Directory,
+                _ => (FileType?)null,
+            };
+            if (fileType is null)
+            {
+                smoke.Errors.Add(type!.Start, $"'{item.Child("type")}' must be one of: any, file, directory; got '{type.Value}'");
+            }
+            if (pathNode is not null)
+            {
+                files.Add(new FileCheck(pathNode.Value, owner?.Value, mode?.Value, fileType ?? FileType.Any));
+            }
+        }
+        return new SmokeChecks(commands, files);
+    }
+
+    private static string User(YamlObject item)
+    {
+        var user = item.Scalar("user", required: false);
+        if (user is not null && user.Value is not ("agent" or "root"))
+        {
+            item.Errors.Add(user.Start, $"'{item.Child("user")}' must be agent or root, got '{user.Value}'");
+        }
+        return user?.Value ?? "agent";
+    }
+
+    private static string? Pattern(YamlObject item, string key)
+    {
+        var node = item.Scalar(key, required: false);
+        if (node is null)
+        {
+            return null;
+        }
+        var unknown = Placeholder().Matches(node.Value).Select(m => m.Groups[1].Value).Where(p => !Placeholders.Contains(p)).ToList();
+        if (unknown.Count > 0)
+        {
+            item.Errors.Add(node.Start, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {string.Join(", ", Placeholders.Select(p => $"${{{p}}}"))})");
+            return null;
+        }
+        // Compile with sample values in place of the placeholders, as the Smoke gate will.
+        var sample = Placeholder().Replace(node.Value, _ => Regex.Escape("1.0.0"));
+        try
+        {
+            _ = new Regex(sample, RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            item.Errors.Add(node.Start, $"'{item.Child(key)}' is not a valid regular expression: {e.Message}");
+            return null;
+        }
+        return node.Value;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace TemplateFleet.Restore;
+
+/// <summary>The Dockerfile as instructions, plus what the parser refused (line, message).</summary>
+public sealed record ParsedDockerfile(IReadOnlyList<DockerfileInstruction> Instructions, IReadOnlyList<(int Line, string Message)> Problems);
+
+/// <summary>
+/// Reads a Dockerfile the way the classic builder does: parser directives (escape), comments, blank lines,
+/// line continuations (comment and blank lines inside them are dropped). Heredocs are refused: the classic
+/// builder the fleet uses does not support them.
+/// </summary>
+public static partial class DockerfileParser
+{
+    [GeneratedRegex(@"\A#\s*([A-Za-z]+)\s*=\s*(\S+)\s*\z")]
+    private static partial Regex Directive();
+
+    [GeneratedRegex(@"<<-?\s*[""']?[A-Za-z_][A-Za-z0-9_]*[""']?")]
+    private static partial Regex Heredoc();
+
+    public static ParsedDockerfile Parse(string text)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        var instructions = new List<DockerfileInstruction>();
+        var problems = new List<(int, string)>();
+        var escape = '\\';
+        var index = 0;
+
+        // Parser directives: only at the very top, before any comment, blank line or instruction.
+        for (; index < lines.Length; index++)
+        {
+            var m = Directive().Match(lines[index].Trim());
+            if (!m.Success)
+            {
+                break;
+            }
+            if (m.Groups[1].Value.Equals("escape", StringComparison.OrdinalIgnoreCase))
+            {
+                if (m.Groups[2].Value is not ("\\" or "`"))
+                {
+                    problems.Add((index + 1, $"escape directive '{m.Groups[2].Value}' is not valid; use \\ or `"));
+                }
+                escape = m.Groups[2].Value[0];
+            }
+        }
+
+        var buffer = new StringBuilder();
+        var segments = new List<(int Offset, int Line)>();
+        var startLine = 0;
+        for (; index < lines.Length; index++)
+        {
+            var raw = lines[index];
+            var trimmed = raw.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
+            {
+                continue;
+            }
+            if (segments.Count == 0)
+            {
+                startLine = index + 1;
+            }
+            var content = raw.TrimEnd();
+            var continues = content.EndsWith(escape);
+            segments.Add((buffer.Length, index + 1));
+            buffer.Append(continues ? content[..^1] : content);
+            if (!continues)
+            {
+                Flush();
+            }
+        }
+        Flush();
+        return new ParsedDockerfile(instructions, problems);
+
+        void Flush()
+        {
+            if (segments.Count == 0)
+            {
+                return;
+            }
+            var joined = buffer.ToString();
+            var leading = joined.Length - joined.TrimStart().Length;
+            var body = joined.TrimStart();
+            var space = body.IndexOfAny([' ', '\t']);
+            var keyword = (space < 0 ? body : body[..space]).ToUpperInvariant();
+            var argsStart = space < 0 ? joined.Length : leading + space + (body.Length - space - body[space..].TrimStart().Length);
+            var arguments = joined[argsStart..].TrimEnd();
+            var shifted = segments.Select(s => (s.Offset - argsStart, s.Line)).ToList();
+            var instruction = new DockerfileInstruction(keyword, arguments, startLine, shifted);
+            instructions.Add(instruction);
+            if (keyword is "RUN" or "COPY" or "ADD" && Heredoc().Match(arguments) is { Success: true } heredoc)
+            {
+                problems.Add((instruction.LineAt(heredoc.Index),
+                    $"heredoc '{heredoc.Value}' is not supported (the classic builder runs it as one line); write the steps as one RUN joined with && and line continuations"));
+            }
+            buffer.Clear();
+            segments.Clear();
+        }
+    }
+}
