@@ -1,0 +1,1 @@
+"""DEVELOPMENT STAND-IN for hermes-agent (not the published agent): it only answers --version."""
