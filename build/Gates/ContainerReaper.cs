@@ -12,10 +12,14 @@ namespace TemplateFleet.Gates;
 public sealed class ContainerReaper(IDockerClient docker)
 {
     /// <summary>Removes gate containers whose run id is not <paramref name="currentRunId"/>; returns how many.</summary>
-    public async Task<int> RemoveLeftoversAsync(string currentRunId, CancellationToken ct)
+    /// <remarks>A running container younger than <paramref name="grace"/> may belong to a concurrent build on the
+    /// same engine (a CI matrix), so it is left alone; anything stopped or older is a leftover.</remarks>
+    public async Task<int> RemoveLeftoversAsync(string currentRunId, TimeSpan grace, CancellationToken ct)
     {
+        var now = DateTime.UtcNow;
         var stale = (await ListGateContainersAsync(ct).ConfigureAwait(false))
-            .Where(c => !c.Labels.TryGetValue(Labels.Run, out var run) || run != currentRunId)
+            .Where(c => RunOf(c) != currentRunId)
+            .Where(c => c.State != "running" || now - c.Created.ToUniversalTime() >= grace)
             .ToList();
         foreach (var c in stale)
         {
@@ -25,10 +29,12 @@ public sealed class ContainerReaper(IDockerClient docker)
         return stale.Count;
     }
 
-    /// <summary>Removes every gate container of <paramref name="runId"/> (the end of a run, also after Ctrl-C).</summary>
-    public async Task RemoveRunAsync(string runId, CancellationToken ct)
+    /// <summary>Removes every container <paramref name="gate"/> started in <paramref name="runId"/> (end of a run, also after Ctrl-C).</summary>
+    public async Task RemoveRunAsync(string runId, string gate, CancellationToken ct)
     {
-        foreach (var c in (await ListGateContainersAsync(ct).ConfigureAwait(false)).Where(c => RunOf(c) == runId))
+        var mine = (await ListGateContainersAsync(ct).ConfigureAwait(false))
+            .Where(c => RunOf(c) == runId && c.Labels.TryGetValue(Labels.Gate, out var g) && g == gate);
+        foreach (var c in mine)
             await RemoveAsync(c.ID, ct).ConfigureAwait(false);
     }
 

@@ -20,6 +20,9 @@ public sealed record GateOptions
     /// <summary>Characters of an <c>sh -xc</c> trace kept for a silent failure.</summary>
     public int TraceTailChars { get; init; } = 2000;
 
+    /// <summary>Running gate containers of other runs younger than this may be a concurrent build's: not reaped.</summary>
+    public TimeSpan LeftoverGrace { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Smoke only: how long to wait for the runtime's health endpoint.</summary>
     public int ReadinessTimeoutSeconds { get; init; } = 60;
 }

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Gates;
+
+/// <summary>
+/// Finds out whether this engine can start a privileged container and, if not, which capabilities it
+/// cannot grant. Asked once per run (the answer is cached per run id), never assumed: engines inside
+/// sandboxes lack capabilities in their bounding set and then fail every privileged start.
+/// </summary>
+public sealed class ShapeResolver(IDockerClient docker)
+{
+    static readonly ConcurrentDictionary<string, Task<ResolvedShape>> Cache = new();
+
+    /// <summary>Tiny probe containers reuse the image under test (it has /bin/sh; nothing is pulled).</summary>
+    public Task<ResolvedShape> ResolveAsync(string runId, string image, CancellationToken ct) =>
+        Cache.GetOrAdd(runId, _ => ResolveUncachedAsync(runId, image, ct));
+
+    async Task<ResolvedShape> ResolveUncachedAsync(string runId, string image, CancellationToken ct)
+    {
+        if (await CanStartAsync(runId, image, h => h.Privileged = true, ct).ConfigureAwait(false) is not { } refusal)
+            return new ResolvedShape(true, [], "privileged container started");
+
+        Log.Warning("This engine cannot start privileged containers ({Reason}); computing the capabilities it cannot grant", refusal);
+        var (missing, evidence) = await MissingFromBoundingSetAsync(runId, image, ct).ConfigureAwait(false)
+            ?? (await ProbeEachCapabilityAsync(runId, image, ct).ConfigureAwait(false), "each capability probed with its own container");
+        var fallback = await CanStartAsync(runId, image, h =>
+        {
+            h.CapAdd = ["ALL"];
+            h.CapDrop = missing.ToList();
+            h.SecurityOpt = ["seccomp=unconfined", "apparmor=unconfined"];
+        }, ct).ConfigureAwait(false);
+        if (fallback is not null)
+            throw new FleetException(
+                $"The engine refuses privileged containers ({refusal}) and also the fallback shape without [{string.Join(", ", missing)}] ({fallback}). " +
+                "T4 conformance cannot run on this engine; use an engine that can start privileged containers.");
+        Log.Warning("T4 runs in the declared fallback shape: all capabilities except [{Missing}] ({Evidence})", string.Join(", ", missing), evidence);
+        return new ResolvedShape(false, missing, evidence);
+    }
+
+    /// <summary>null when a container in that shape starts; otherwise the engine's refusal.</summary>
+    async Task<string?> CanStartAsync(string runId, string image, Action<HostConfig> shape, CancellationToken ct)
+    {
+        var host = new HostConfig();
+        shape(host);
+        var spec = new CreateContainerParameters
+        {
+            Image = image,
+            Entrypoint = ["true"],
+            Cmd = [],
+            Labels = GateLabels.For(runId, GateLabels.T4, "shape-probe"),
+            HostConfig = host,
+        };
+        try
+        {
+            await using var probe = await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (DockerApiException e) when (IsCapabilityRefusal(e.Message))
+        {
+            return FirstLine(e.ResponseBody ?? e.Message);
+        }
+    }
+
+    internal static bool IsCapabilityRefusal(string message) =>
+        message.Contains("unable to apply caps", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("operation not permitted", StringComparison.OrdinalIgnoreCase);
+
+    static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+
+    /// <summary>Reads the engine daemon's CapBnd (visible with a host-PID container); null when no daemon is visible.</summary>
+    async Task<(IReadOnlyList<string>, string)?> MissingFromBoundingSetAsync(string runId, string image, CancellationToken ct)
+    {
+        var spec = new CreateContainerParameters
+        {
+            Image = image,
+            Entrypoint = ["sleep", "30"],
+            Cmd = [],
+            User = "0",
+            Labels = GateLabels.For(runId, GateLabels.T4, "shape-probe"),
+            HostConfig = new HostConfig { PidMode = "host" },
+        };
+        await using var probe = await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
+        const string script = """
+            cat /proc/sys/kernel/cap_last_cap
+            for d in /proc/[0-9]*; do
+              case "$(cat "$d/comm" 2>/dev/null)" in
+                dockerd|containerd) echo "$(cat "$d/comm") ${d#/proc/} $(awk '/^CapBnd:/ {print $2}' "$d/status")" ;;
+              esac
+            done
+            """;
+        var outcome = await probe.Exec.ShellAsync(script, "0", TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        return ParseBoundingSet(outcome.Stdout);
+    }
+
+    /// <summary>First line cap_last_cap, then "name pid capbnd" lines; dockerd preferred over containerd.</summary>
+    internal static (IReadOnlyList<string>, string)? ParseBoundingSet(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length < 2 || !int.TryParse(lines[0], out var lastCap))
+            return null;
+        var daemon = lines.Skip(1).Select(l => l.Split(' ')).Where(p => p.Length == 3)
+            .OrderBy(p => p[0] == "dockerd" ? 0 : 1).FirstOrDefault();
+        if (daemon is null)
+            return null;
+        return (LinuxCapabilities.MissingFrom(daemon[2], lastCap), $"bounding set of {daemon[0]} (pid {daemon[1]}): CapBnd {daemon[2]}");
+    }
+
+    async Task<IReadOnlyList<string>> ProbeEachCapabilityAsync(string runId, string image, CancellationToken ct)
+    {
+        var missing = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(LinuxCapabilities.All(LinuxCapabilities.Known - 1), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (cap, token) =>
+            {
+                try
+                {
+                    if (await CanStartAsync(runId, image, h => h.CapAdd = [cap], token).ConfigureAwait(false) is not null)
+                        missing.Add(cap);
+                }
+                catch (DockerApiException)
+                {
+                    // A capability this engine does not even know is one "ALL" cannot grant either.
+                    missing.Add(cap);
+                }
+            }).ConfigureAwait(false);
+        return missing.Order(StringComparer.Ordinal).ToList();
+    }
+}
