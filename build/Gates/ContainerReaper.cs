@@ -12,14 +12,15 @@ namespace TemplateFleet.Gates;
 public sealed class ContainerReaper(IDockerClient docker)
 {
     /// <summary>Removes gate containers whose run id is not <paramref name="currentRunId"/>; returns how many.</summary>
-    /// <remarks>A running container younger than <paramref name="grace"/> may belong to a concurrent build on the
-    /// same engine (a CI matrix), so it is left alone; anything stopped or older is a leftover.</remarks>
+    /// <remarks>A young container that is not finished (created, running) may belong to a concurrent build on the
+    /// same engine (a CI matrix job), so it is left alone; finished ones, and anything older than
+    /// <paramref name="grace"/>, are leftovers.</remarks>
     public async Task<int> RemoveLeftoversAsync(string currentRunId, TimeSpan grace, CancellationToken ct)
     {
         var now = DateTime.UtcNow;
         var stale = (await ListGateContainersAsync(ct).ConfigureAwait(false))
             .Where(c => RunOf(c) != currentRunId)
-            .Where(c => c.State != "running" || now - c.Created.ToUniversalTime() >= grace)
+            .Where(c => c.State is "exited" or "dead" || now - c.Created.ToUniversalTime() >= grace)
             .ToList();
         foreach (var c in stale)
         {
@@ -48,6 +49,10 @@ public sealed class ContainerReaper(IDockerClient docker)
         catch (DockerContainerNotFoundException)
         {
             // Already gone: removal is idempotent.
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict && e.Message.Contains("already in progress", StringComparison.Ordinal))
+        {
+            // Another cleanup path (Ctrl-C hook, a parallel dispose) is removing it already.
         }
     }
 

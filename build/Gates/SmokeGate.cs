@@ -19,7 +19,7 @@ public static class SmokeGate
         return await new GateRunner(docker, GateLabels.Smoke, TargetName).RunAsync(run, options, async (template, result, token) =>
         {
             result.Shape = "plain (unprivileged)";
-            var spec = ContainerSpec.ForSmoke(template.ImageId!, GateLabels.For(run.RunId, GateLabels.Smoke, template.Name));
+            var spec = GateContainerSpec.ForSmoke(template.ImageId!, GateLabels.For(run.RunId, GateLabels.Smoke, template.Name));
             await using var container = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
             var health = run.Config.Runtime.Health;
             await Readiness.WaitAsync(container, health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),

@@ -16,7 +16,7 @@ public static class T4Gate
     {
         using var docker = DockerClientFactory.Create(options.Endpoint);
         var resolver = new ShapeResolver(docker);
-        var socket = ContainerSpec.SocketPath(options.Endpoint);
+        var socket = GateContainerSpec.SocketPath(options.Endpoint);
         return await new GateRunner(docker, GateLabels.T4, TargetName).RunAsync(run, options, async (template, result, token) =>
         {
             var image = template.ImageId!;
@@ -24,12 +24,14 @@ public static class T4Gate
             result.Shape = shape.Description;
             result.MissingCapabilities = shape.MissingCapabilities;
 
-            var spec = ContainerSpec.ForT4(image, contract.Provisioner, shape, socket, GateLabels.For(run.RunId, GateLabels.T4, template.Name));
-            await using var container = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
+            var spec = GateContainerSpec.ForT4(image, contract.Provisioner, shape, socket, GateLabels.For(run.RunId, GateLabels.T4, template.Name));
+            await using var container = await StartAsync(docker, spec, shape, token).ConfigureAwait(false);
+            Serilog.Log.Debug("T4: {Template} started {Id}", template.Name, container.Id[..12]);
             await Readiness.WaitAsync(container, run.Config.Runtime.Health,
                 TimeSpan.FromSeconds(contract.Readiness.TimeoutSeconds),
                 TimeSpan.FromMilliseconds(contract.Readiness.IntervalMilliseconds), token).ConfigureAwait(false);
 
+            Serilog.Log.Debug("T4: {Template} ready", template.Name);
             var runner = new CheckRunner(container.Exec, options.TraceTailChars);
             foreach (var cap in contract.Capabilities)
             {
@@ -37,6 +39,19 @@ public static class T4Gate
                     cap.TimeoutSeconds, CheckRunner.ExitZero, token).ConfigureAwait(false));
             }
         }, ct).ConfigureAwait(false);
+    }
+
+    static async Task<GateContainer> StartAsync(IDockerClient docker, Docker.DotNet.Models.CreateContainerParameters spec, ResolvedShape shape, CancellationToken ct)
+    {
+        try
+        {
+            return await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (ShapeResolver.IsCapabilityRefusal(e.Message))
+        {
+            var missing = shape.MissingCapabilities.Count > 0 ? $" without [{string.Join(", ", shape.MissingCapabilities)}]" : "";
+            throw new GateSetupException($"the engine refused to start the {shape.Description} shape{missing}: {e.ResponseBody?.Trim()}");
+        }
     }
 
     /// <summary>"agent" is uid 1000 by contract (not whatever the image calls uid 1000); "root" is uid 0.</summary>

@@ -3,7 +3,7 @@ using Docker.DotNet.Models;
 namespace TemplateFleet.Gates;
 
 /// <summary>Create-parameters for gate containers: the contract's provisioner shape or the plain Smoke shape.</summary>
-public static class ContainerSpec
+public static class GateContainerSpec
 {
     /// <summary>The conventional socket path on an engine host reached over TCP (it cannot be derived from the URL).</summary>
     public const string DefaultSocketPath = "/var/run/docker.sock";
