@@ -11,6 +11,10 @@ public sealed record GateOptions
     /// <summary>The engine; the socket bound into T4 containers is derived from it (unix:// only).</summary>
     public Uri Endpoint { get; init; } = DockerClientFactory.EndpointFromEnvironment();
 
+    /// <summary>Probes run at the same time inside one container (they are independent and read-only, or
+    /// write only uniquely named scratch files).</summary>
+    public int ProbeParallelism { get; init; } = 4;
+
     /// <summary>Names of environment variables whose values are masked in every report.</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 

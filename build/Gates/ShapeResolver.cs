@@ -66,14 +66,8 @@ public sealed class ShapeResolver(IDockerClient docker)
     /// <summary>Reads the engine daemon's CapBnd (visible with a host-PID container); null when no daemon is visible.</summary>
     async Task<(IReadOnlyList<string>, string)?> MissingFromBoundingSetAsync(string runId, string image, CancellationToken ct)
     {
-        const string script = """
-            cat /proc/sys/kernel/cap_last_cap
-            for d in /proc/[0-9]*; do
-              case "$(cat "$d/comm" 2>/dev/null)" in
-                dockerd|containerd) echo "$(cat "$d/comm") ${d#/proc/} $(awk '/^CapBnd:/ {print $2}' "$d/status")" ;;
-              esac
-            done
-            """;
+        // One grep over every status file: a loop forking per process takes seconds on a busy host.
+        const string script = "cat /proc/sys/kernel/cap_last_cap; grep -s -e '^Name:' -e '^CapBnd:' /proc/[0-9]*/status";
         // Unprivileged: /proc/<pid>/status is world-readable, only the host PID namespace is needed.
         var spec = new CreateContainerParameters
         {
@@ -91,17 +85,32 @@ public sealed class ShapeResolver(IDockerClient docker)
         return ParseBoundingSet(await probe.LogsTailAsync(1000, ct).ConfigureAwait(false));
     }
 
-    /// <summary>First line cap_last_cap, then "name pid capbnd" lines; dockerd preferred over containerd.</summary>
+    /// <summary>
+    /// First line cap_last_cap, then grep's "/proc/&lt;pid&gt;/status:Name:\t&lt;comm&gt;" and "...:CapBnd:\t&lt;hex&gt;" lines;
+    /// the daemon is dockerd, else containerd. null when neither is visible.
+    /// </summary>
     internal static (IReadOnlyList<string>, string)? ParseBoundingSet(string output)
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length < 2 || !int.TryParse(lines[0], out var lastCap))
             return null;
-        var daemon = lines.Skip(1).Select(l => l.Split(' ')).Where(p => p.Length == 3)
-            .OrderBy(p => p[0] == "dockerd" ? 0 : 1).FirstOrDefault();
-        if (daemon is null)
+        var names = new Dictionary<string, string>();
+        var bounds = new Dictionary<string, string>();
+        foreach (var line in lines.Skip(1))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length != 3 || !parts[0].StartsWith("/proc/", StringComparison.Ordinal))
+                continue;
+            var pid = parts[0]["/proc/".Length..].Split('/')[0];
+            (parts[1] == "Name" ? names : parts[1] == "CapBnd" ? bounds : null)?.TryAdd(pid, parts[2].Trim());
+        }
+        var daemon = names.Where(n => (n.Value is "dockerd" or "containerd") && bounds.ContainsKey(n.Key))
+            .OrderBy(n => n.Value == "dockerd" ? 0 : 1).ThenBy(n => n.Key.Length).ThenBy(n => n.Key, StringComparer.Ordinal)
+            .Select(n => (Pid: n.Key, Name: n.Value)).FirstOrDefault();
+        if (daemon.Pid is null)
             return null;
-        return (LinuxCapabilities.MissingFrom(daemon[2], lastCap), $"bounding set of {daemon[0]} (pid {daemon[1]}): CapBnd {daemon[2]}");
+        var bnd = bounds[daemon.Pid];
+        return (LinuxCapabilities.MissingFrom(bnd, lastCap), $"bounding set of {daemon.Name} (pid {daemon.Pid}): CapBnd {bnd}");
     }
 
     async Task<IReadOnlyList<string>> ProbeEachCapabilityAsync(string runId, string image, CancellationToken ct)

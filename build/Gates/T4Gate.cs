@@ -33,11 +33,15 @@ public static class T4Gate
 
             Serilog.Log.Debug("T4: {Template} ready", template.Name);
             var runner = new CheckRunner(container.Exec, options.TraceTailChars);
-            foreach (var cap in contract.Capabilities)
-            {
-                result.Checks.Add(await runner.RunAsync(cap.Id, cap.Description, cap.Severity, cap.Probe, ExecUser(cap.User),
-                    cap.TimeoutSeconds, CheckRunner.ExitZero, token).ConfigureAwait(false));
-            }
+            var checks = new CheckResult[contract.Capabilities.Count];
+            await Parallel.ForAsync(0, checks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ProbeParallelism), CancellationToken = token },
+                async (i, t) =>
+                {
+                    var cap = contract.Capabilities[i];
+                    checks[i] = await runner.RunAsync(cap.Id, cap.Description, cap.Severity, cap.Probe, ExecUser(cap.User),
+                        cap.TimeoutSeconds, CheckRunner.ExitZero, t).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            result.Checks.AddRange(checks); // contract order, whatever order they finished in
         }, ct).ConfigureAwait(false);
     }
 

@@ -16,11 +16,13 @@ public sealed class ShapeTests
     [Fact]
     public void Bounding_set_probe_output_prefers_dockerd()
     {
-        var parsed = ShapeResolver.ParseBoundingSet("40\ncontainerd 77 000001ffffffffff\ndockerd 1 000001fffeffffff\n");
+        var parsed = ShapeResolver.ParseBoundingSet(
+            "40\n/proc/1/status:Name:\tdockerd\n/proc/1/status:CapBnd:\t000001fffeffffff\n" +
+            "/proc/77/status:Name:\tcontainerd\n/proc/77/status:CapBnd:\t000001ffffffffff\n/proc/80/status:Name:\tsh\n");
         Assert.NotNull(parsed);
         Assert.Equal(["SYS_RESOURCE"], parsed.Value.Item1);
         Assert.Contains("dockerd (pid 1)", parsed.Value.Item2);
-        Assert.Null(ShapeResolver.ParseBoundingSet("40\n"));
+        Assert.Null(ShapeResolver.ParseBoundingSet("40\n/proc/80/status:Name:\tsh\n/proc/80/status:CapBnd:\t0\n"));
     }
 
     [Fact]
