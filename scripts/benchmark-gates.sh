@@ -20,6 +20,14 @@ if [ ${#images[@]} -eq 0 ]; then images=(gates-fixture/healthy:test); fi
 mapfile -t flags <"$out/docker-run-flags"
 label="ai.molecule.fleet.gate=bench-baseline"
 
+# Baseline containers are removed even when the script stops half-way.
+cleanup() {
+  local left
+  left=$(docker ps -aq --filter "label=$label")
+  if [ -n "$left" ]; then docker rm -f $left >/dev/null; fi
+}
+trap cleanup EXIT
+
 now() { date +%s.%N; }
 
 # One image, the way a shell CI step would do it: start, poll /health, one docker exec per probe, remove.

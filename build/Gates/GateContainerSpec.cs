@@ -17,7 +17,8 @@ public static class GateContainerSpec
     {
         var host = new HostConfig
         {
-            PidMode = shape.PidMode,
+            // "private" is the contract's word for the engine's default (an own PID namespace).
+            PidMode = shape.PidMode == "private" ? "" : shape.PidMode,
             Binds = shape.Binds.Select(b => $"{(b.Source == BindMount.DockerSocket ? socketPath : b.Source)}:{b.Target}").ToList(),
         };
         if (shape.Privileged && resolved.Privileged)

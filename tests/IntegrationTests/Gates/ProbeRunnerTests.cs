@@ -22,10 +22,10 @@ public sealed class ProbeRunnerTests
         capabilities:
         """;
 
-    static async Task<(GateResult Result, FleetException? Failure)> RunContract(string capabilities, string? reports = null)
+    static async Task<(GateResult Result, FleetException? Failure)> RunContract(string capabilities, string? reports = null, string provisioner = Provisioner)
     {
         TestLogging.Enable();
-        var contract = ContractLoader.Parse(Provisioner + "\n" + capabilities, "test-contract.yaml");
+        var contract = ContractLoader.Parse(provisioner + "\n" + capabilities, "test-contract.yaml");
         var run = TestRuns.Run([(TestRuns.Template("healthy"), await FixtureImages.GetAsync(FixtureImages.Healthy))]);
         FleetException? failure = null;
         try
@@ -94,6 +94,19 @@ public sealed class ProbeRunnerTests
         Assert.True(hung.Duration < TimeSpan.FromSeconds(10));
         Assert.True(r.Checks[1].Passed);
         Assert.Equal("agent\n", r.Checks[1].Stdout);
+        Assert.NotNull(failure);
+    }
+
+    [Fact]
+    public async Task Without_host_pid_the_pid_and_nsenter_probes_fail_and_say_why()
+    {
+        // The fleet's own probes, in the provisioner shape minus --pid=host: they must not pass.
+        var fleetContract = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "templates", "t4-contract.yaml"));
+        var capabilities = fleetContract[fleetContract.IndexOf("capabilities:", StringComparison.Ordinal)..]["capabilities:".Length..];
+        var (r, failure) = await RunContract(capabilities, provisioner: Provisioner.Replace("pidMode: host", "pidMode: private", StringComparison.Ordinal));
+        Assert.Equal(["host_root_nsenter", "pid_host_visible"], r.Checks.Where(c => !c.Passed).Select(c => c.Id));
+        Assert.Contains("private PID namespace", r.Checks.Single(c => c.Id == "pid_host_visible").Stderr);
+        Assert.Contains("PID 1 is not the host's", r.Checks.Single(c => c.Id == "host_root_nsenter").Stderr);
         Assert.NotNull(failure);
     }
 

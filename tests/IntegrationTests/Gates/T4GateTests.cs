@@ -13,7 +13,7 @@ namespace IntegrationTests.Gates;
 public sealed class T4FleetFixture : IAsyncLifetime
 {
     public static readonly string[] Variants =
-        ["healthy", "no-agent-home", "gid-not-aligned", "sudoers-mode", "sudoers-invalid", "askpass-missing", "askpass-reads-disk", "exits-early", "runs-as-root"];
+        ["healthy", "no-agent-home", "gid-not-aligned", "sudoers-mode", "sudoers-invalid", "askpass-missing", "askpass-reads-disk", "exits-early", "runs-as-root", "no-sudo-rule"];
 
     public FleetRun Run { get; private set; } = null!;
     public FleetException? Failure { get; private set; }
@@ -132,6 +132,17 @@ public sealed class T4GateTests(T4FleetFixture fleet) : IClassFixture<T4FleetFix
         var r = fleet.Result("runs-as-root");
         Assert.Contains("agent_identity", FailedIds(r));
         Assert.Contains("did not drop privileges", Check(r, "agent_identity").Stderr);
+        Assert.Contains("configs_token_agent_owned", FailedIds(r));
+        Assert.Contains("owned by uid 0, expected 1000", Check(r, "configs_token_agent_owned").Stderr);
+    }
+
+    [Fact]
+    public void Without_the_sudoers_rule_every_sudo_leg_fails_and_says_so()
+    {
+        var r = fleet.Result("no-sudo-rule");
+        Assert.Equal(["sudo_nopasswd", "sudoers_valid", "host_root_nsenter", "host_fs_reachable"], FailedIds(r));
+        Assert.Contains("a password is required", Check(r, "sudo_nopasswd").Stderr);
+        Assert.Contains("/etc/sudoers.d/agent-t4 is missing", Check(r, "sudoers_valid").Stderr);
     }
 
     [Fact]
