@@ -111,6 +111,34 @@ public sealed class ProbeRunnerTests
     }
 
     [Fact]
+    public async Task Cancelling_mid_gate_removes_the_gates_containers()
+    {
+        TestLogging.Enable();
+        var contract = ContractLoader.Parse(Provisioner + """
+
+              - id: slow
+                severity: hard
+                user: agent
+                timeoutSeconds: 60
+                description: keeps the gate busy until it is cancelled
+                probe: sleep 50
+            """, "test-contract.yaml");
+        var run = TestRuns.Run([(TestRuns.Template("healthy"), await FixtureImages.GetAsync(FixtureImages.Healthy))]);
+        using var cts = new CancellationTokenSource();
+        var gate = T4Gate.RunAsync(run, contract, new GateOptions(), cts.Token);
+        // Cancel once the gate container is up (the probe is running), as Ctrl-C would.
+        for (var i = 0; i < 600 && await TestRuns.ContainersOf(run.RunId, "healthy") is { Length: 0 }; i++)
+            await Task.Delay(100);
+        Assert.NotEqual("", await TestRuns.ContainersOf(run.RunId, "healthy"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        cts.Cancel();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gate);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the gate took {clock.Elapsed} to stop after cancellation");
+        Assert.Equal("", await TestRuns.ContainersOf(run.RunId));
+    }
+
+    [Fact]
     public async Task A_soft_failure_warns_without_failing_the_gate()
     {
         var (r, failure) = await RunContract("""

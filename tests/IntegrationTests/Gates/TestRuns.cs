@@ -35,6 +35,8 @@ public static class TestRuns
     }
 
     /// <summary>Ids of containers still carrying this run's label (must be none after a gate).</summary>
-    public static async Task<string> ContainersOf(string runId) =>
-        (await FixtureImages.Docker(["ps", "-aq", "--filter", $"label={Labels.Run}={runId}"])).Trim();
+    public static async Task<string> ContainersOf(string runId, string? template = null) =>
+        (await FixtureImages.Docker(template is null
+            ? ["ps", "-aq", "--filter", $"label={Labels.Run}={runId}"]
+            : ["ps", "-aq", "--filter", $"label={Labels.Run}={runId}", "--filter", $"label={Labels.Template}={template}"])).Trim();
 }
