@@ -1,0 +1,60 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace TemplateFleet.Gates;
+
+/// <summary>A container a gate started: exec into it, read its state and logs, remove it.</summary>
+public sealed class GateContainer : IAsyncDisposable
+{
+    readonly IDockerClient docker;
+    readonly ContainerReaper reaper;
+
+    GateContainer(IDockerClient docker, string id)
+    {
+        this.docker = docker;
+        Id = id;
+        Exec = new ContainerExec(docker, id);
+        reaper = new ContainerReaper(docker);
+    }
+
+    public string Id { get; }
+    public ContainerExec Exec { get; }
+
+    /// <summary>Creates and starts; when start fails the created container is removed before the error propagates.</summary>
+    public static async Task<GateContainer> StartAsync(IDockerClient docker, CreateContainerParameters spec, CancellationToken ct)
+    {
+        var created = await docker.Containers.CreateContainerAsync(spec, ct).ConfigureAwait(false);
+        var container = new GateContainer(docker, created.ID);
+        try
+        {
+            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
+            return container;
+        }
+        catch
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<(bool Running, long ExitCode)> StateAsync(CancellationToken ct)
+    {
+        var inspect = await docker.Containers.InspectContainerAsync(Id, ct).ConfigureAwait(false);
+        return inspect.State is { } state ? (state.Running, state.ExitCode) : (false, -1);
+    }
+
+    /// <summary>The last lines of the container's output (stdout and stderr interleaved).</summary>
+    public async Task<string> LogsTailAsync(int lines, CancellationToken ct)
+    {
+        using var stream = await docker.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, ct).ConfigureAwait(false);
+        var (stdout, stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
+        return (stdout + stderr).TrimEnd();
+    }
+
+    public async ValueTask DisposeAsync() => await reaper.RemoveAsync(Id, CancellationToken.None).ConfigureAwait(false);
+}

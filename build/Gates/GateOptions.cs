@@ -1,0 +1,32 @@
+using TemplateFleet.Engine;
+
+namespace TemplateFleet.Gates;
+
+/// <summary>How a gate runs; the target passes its parameters here.</summary>
+public sealed record GateOptions
+{
+    /// <summary>Templates gated at the same time (each one is a container plus its execs).</summary>
+    public int Parallelism { get; init; } = 2;
+
+    /// <summary>The engine; the socket bound into T4 containers is derived from it (unix:// only).</summary>
+    public Uri Endpoint { get; init; } = DockerClientFactory.EndpointFromEnvironment();
+
+    /// <summary>Probes run at the same time inside one container (they are independent and read-only, or
+    /// write only uniquely named scratch files).</summary>
+    public int ProbeParallelism { get; init; } = 4;
+
+    /// <summary>Names of environment variables whose values are masked in every report.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>Where JUnit and markdown reports go (output/reports under the repository root); null: no files.</summary>
+    public string? ReportsDirectory { get; init; }
+
+    /// <summary>Characters of an <c>sh -xc</c> trace kept for a silent failure.</summary>
+    public int TraceTailChars { get; init; } = 2000;
+
+    /// <summary>Running gate containers of other runs younger than this may be a concurrent build's: not reaped.</summary>
+    public TimeSpan LeftoverGrace { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Smoke only: how long to wait for the runtime's health endpoint.</summary>
+    public int ReadinessTimeoutSeconds { get; init; } = 60;
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Gates;
+
+/// <summary>
+/// Finds out whether this engine can start a privileged container and, if not, which capabilities it
+/// cannot grant. Asked once per run (the answer is cached per run id), never assumed: engines inside
+/// sandboxes lack capabilities in their bounding set and then fail every privileged start.
+/// </summary>
+public sealed class ShapeResolver(IDockerClient docker)
+{
+    static readonly ConcurrentDictionary<string, Lazy<Task<ResolvedShape>>> Cache = new();
+
+    /// <summary>Tiny probe containers reuse the image under test (it has /bin/sh; nothing is pulled).</summary>
+    public Task<ResolvedShape> ResolveAsync(string runId, string image, CancellationToken ct) =>
+        // Lazy: templates start in parallel, and the engine must be asked only once per run.
+        Cache.GetOrAdd(runId, _ => new Lazy<Task<ResolvedShape>>(() => ResolveUncachedAsync(runId, image, ct))).Value;
+
+    async Task<ResolvedShape> ResolveUncachedAsync(string runId, string image, CancellationToken ct)
+    {
+        Log.Debug("Resolving the provisioner shape this engine can start");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Read the bounding set while the privileged attempt runs: on engines that need the fallback this
+        // halves the wait; on the others it costs one short-lived unprivileged container.
+        var boundingSet = MissingFromBoundingSetAsync(runId, image, ct);
+        var refusal = await CanStartAsync(runId, image, h => h.Privileged = true, ct).ConfigureAwait(false);
+        var fromBoundingSet = await boundingSet.ConfigureAwait(false);
+        if (refusal is null)
+        {
+            Log.Debug("Privileged containers start on this engine ({Seconds:0.0} s)", clock.Elapsed.TotalSeconds);
+            return new ResolvedShape(true, [], "privileged container started");
+        }
+
+        Log.Warning("This engine cannot start privileged containers ({Reason}); computing the capabilities it cannot grant", refusal);
+        var (missing, evidence) = fromBoundingSet
+            ?? (await ProbeEachCapabilityAsync(runId, image, ct).ConfigureAwait(false), "each capability probed with its own container");
+        Log.Warning("T4 runs in the declared fallback shape: all capabilities except [{Missing}] ({Evidence}; resolved in {Seconds:0.0} s)",
+            string.Join(", ", missing), evidence, clock.Elapsed.TotalSeconds);
+        return new ResolvedShape(false, missing, evidence);
+    }
+
+    /// <summary>null when a container in that shape starts; otherwise the engine's refusal.</summary>
+    async Task<string?> CanStartAsync(string runId, string image, Action<HostConfig> shape, CancellationToken ct)
+    {
+        var host = new HostConfig();
+        shape(host);
+        var spec = new CreateContainerParameters
+        {
+            Image = image,
+            Entrypoint = ["true"],
+            Cmd = [],
+            Labels = GateLabels.For(runId, GateLabels.T4, "shape-probe"),
+            HostConfig = host,
+        };
+        try
+        {
+            await using var probe = await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (DockerApiException e) when (IsCapabilityRefusal(e.Message))
+        {
+            return FirstLine(e.ResponseBody ?? e.Message);
+        }
+    }
+
+    internal static bool IsCapabilityRefusal(string message) =>
+        message.Contains("unable to apply caps", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("operation not permitted", StringComparison.OrdinalIgnoreCase);
+
+    static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+
+    /// <summary>Reads the engine daemon's CapBnd (visible with a host-PID container); null when no daemon is visible.</summary>
+    async Task<(IReadOnlyList<string>, string)?> MissingFromBoundingSetAsync(string runId, string image, CancellationToken ct)
+    {
+        // One grep over every status file: a loop forking per process takes seconds on a busy host.
+        const string script = "cat /proc/sys/kernel/cap_last_cap; grep -s -e '^Name:' -e '^CapBnd:' /proc/[0-9]*/status";
+        // Unprivileged: /proc/<pid>/status is world-readable, only the host PID namespace is needed.
+        var spec = new CreateContainerParameters
+        {
+            Image = image,
+            Entrypoint = ["sh", "-c", script],
+            Cmd = [],
+            User = "0",
+            Labels = GateLabels.For(runId, GateLabels.T4, "shape-probe"),
+            HostConfig = new HostConfig { PidMode = "host" },
+        };
+        await using var probe = await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        await docker.Containers.WaitContainerAsync(probe.Id, deadline.Token).ConfigureAwait(false);
+        return ParseBoundingSet(await probe.LogsTailAsync(1000, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// First line cap_last_cap, then grep's "/proc/&lt;pid&gt;/status:Name:\t&lt;comm&gt;" and "...:CapBnd:\t&lt;hex&gt;" lines;
+    /// the daemon is dockerd, else containerd. null when neither is visible.
+    /// </summary>
+    internal static (IReadOnlyList<string>, string)? ParseBoundingSet(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length < 2 || !int.TryParse(lines[0], out var lastCap))
+            return null;
+        var names = new Dictionary<string, string>();
+        var bounds = new Dictionary<string, string>();
+        foreach (var line in lines.Skip(1))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length != 3 || !parts[0].StartsWith("/proc/", StringComparison.Ordinal))
+                continue;
+            var pid = parts[0]["/proc/".Length..].Split('/')[0];
+            (parts[1] == "Name" ? names : parts[1] == "CapBnd" ? bounds : null)?.TryAdd(pid, parts[2].Trim());
+        }
+        var daemon = names.Where(n => (n.Value is "dockerd" or "containerd") && bounds.ContainsKey(n.Key))
+            .OrderBy(n => n.Value == "dockerd" ? 0 : 1).ThenBy(n => n.Key.Length).ThenBy(n => n.Key, StringComparer.Ordinal)
+            .Select(n => (Pid: n.Key, Name: n.Value)).FirstOrDefault();
+        if (daemon.Pid is null)
+            return null;
+        var bnd = bounds[daemon.Pid];
+        return (LinuxCapabilities.MissingFrom(bnd, lastCap), $"bounding set of {daemon.Name} (pid {daemon.Pid}): CapBnd {bnd}");
+    }
+
+    async Task<IReadOnlyList<string>> ProbeEachCapabilityAsync(string runId, string image, CancellationToken ct)
+    {
+        var missing = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(LinuxCapabilities.All(LinuxCapabilities.Known - 1), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (cap, token) =>
+            {
+                try
+                {
+                    if (await CanStartAsync(runId, image, h => h.CapAdd = [cap], token).ConfigureAwait(false) is not null)
+                        missing.Add(cap);
+                }
+                catch (DockerApiException)
+                {
+                    // A capability this engine does not even know is one "ALL" cannot grant either.
+                    missing.Add(cap);
+                }
+            }).ConfigureAwait(false);
+        return missing.Order(StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,71 @@
+using Docker.DotNet;
+using TemplateFleet.Engine;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Gates;
+
+/// <summary>
+/// Smoke: a plain (unprivileged) container per built template; the fleet's and the template's declarative
+/// checks (commands, files) and the runtime's health (version and adapter).
+/// </summary>
+public static class SmokeGate
+{
+    public const string TargetName = "Smoke";
+    const int DefaultCommandTimeoutSeconds = 30;
+
+    public static async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, GateOptions options, CancellationToken ct)
+    {
+        using var docker = DockerClientFactory.Create(options.Endpoint);
+        return await new GateRunner(docker, GateLabels.Smoke, TargetName).RunAsync(run, options, async (template, result, token) =>
+        {
+            result.Shape = "plain (unprivileged)";
+            var spec = GateContainerSpec.ForSmoke(template.ImageId!, GateLabels.For(run.RunId, GateLabels.Smoke, template.Name));
+            await using var container = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
+            var health = run.Config.Runtime.Health;
+            await Readiness.WaitAsync(container, health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),
+                TimeSpan.FromMilliseconds(200), token).ConfigureAwait(false);
+
+            var runner = new CheckRunner(container.Exec, options.TraceTailChars);
+            var t = template.Template;
+            result.Checks.Add(await runner.RunAsync(HealthCheck.Id, $"GET {health.Path} reports runtime {run.RuntimeVersion} and adapter {t.Adapter}",
+                Severity.Hard, Readiness.HealthCommand(health), "0", 10,
+                o => o.ExitCode == 0 ? HealthCheck.Judge(o.Stdout, run.RuntimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
+                token).ConfigureAwait(false));
+
+            var values = CheckPatterns.ValuesFor(t, run.RuntimeVersion);
+            foreach (var command in run.Config.Smoke.Commands.Select(c => (c, "templates/fleet.yaml smoke"))
+                         .Concat(t.Smoke.Commands.Select(c => (c, $"templates/{t.Name}/template.yaml smoke"))))
+            {
+                var (check, where) = command;
+                var at = $"{where}.commands[{check.Name}]";
+                var stdout = check.Stdout is null ? null : CheckPatterns.Expand(check.Stdout, values, at + ".stdout");
+                var stderr = check.Stderr is null ? null : CheckPatterns.Expand(check.Stderr, values, at + ".stderr");
+                result.Checks.Add(await runner.RunAsync($"command:{check.Name}", check.Run, Severity.Hard, check.Run,
+                    T4Gate.ExecUser(check.User), check.TimeoutSeconds > 0 ? check.TimeoutSeconds : DefaultCommandTimeoutSeconds,
+                    o => JudgeCommand(check.ExitCode, stdout, stderr, o), token).ConfigureAwait(false));
+            }
+
+            foreach (var file in run.Config.Smoke.Files.Concat(t.Smoke.Files))
+            {
+                result.Checks.Add(await runner.RunAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileProbe.Script(file), "0", 10,
+                    o => FileProbe.Judge(file, o), token).ConfigureAwait(false));
+            }
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>null when the command behaved; otherwise every difference (exit code first: rc 127 means "not found").</summary>
+    public static string? JudgeCommand(int expectedExit, string? stdoutPattern, string? stderrPattern, ExecOutcome o)
+    {
+        var problems = new List<string>();
+        if (o.ExitCode != expectedExit)
+            problems.Add($"expected exit {expectedExit}, got {o.ExitCode}{(o.ExitCode == 127 ? " (command not found: a missing interpreter or binary)" : "")}");
+        if (CheckPatterns.Mismatch("stdout", stdoutPattern, o.Stdout) is { } so)
+            problems.Add(so);
+        if (CheckPatterns.Mismatch("stderr", stderrPattern, o.Stderr) is { } se)
+            problems.Add(se);
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    static string Describe(FileCheck f) =>
+        $"{f.Path}{(f.Owner is null ? "" : " owned by " + f.Owner)}{(f.Mode is null ? "" : " mode " + f.Mode)}{(f.Type == FileType.Any ? "" : " is a " + f.Type.ToString().ToLowerInvariant())}";
+}

@@ -1,0 +1,68 @@
+using Docker.DotNet;
+using TemplateFleet.Engine;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Gates;
+
+/// <summary>
+/// T4Conformance: every capability of the contract, probed as the declared user in the provisioner shape
+/// (or the declared fallback on engines that cannot grant every capability), per built template.
+/// </summary>
+public static class T4Gate
+{
+    public const string TargetName = "T4Conformance";
+
+    public static async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, Contract contract, GateOptions options, CancellationToken ct)
+    {
+        using var docker = DockerClientFactory.Create(options.Endpoint);
+        var resolver = new ShapeResolver(docker);
+        var socket = GateContainerSpec.SocketPath(options.Endpoint);
+        return await new GateRunner(docker, GateLabels.T4, TargetName).RunAsync(run, options, async (template, result, token) =>
+        {
+            var image = template.ImageId!;
+            var shape = await resolver.ResolveAsync(run.RunId, image, token).ConfigureAwait(false);
+            result.Shape = shape.Description;
+            result.MissingCapabilities = shape.MissingCapabilities;
+
+            var spec = GateContainerSpec.ForT4(image, contract.Provisioner, shape, socket, GateLabels.For(run.RunId, GateLabels.T4, template.Name));
+            await using var container = await StartAsync(docker, spec, shape, token).ConfigureAwait(false);
+            Serilog.Log.Debug("T4: {Template} started {Id}", template.Name, container.Id[..12]);
+            await Readiness.WaitAsync(container, run.Config.Runtime.Health,
+                TimeSpan.FromSeconds(contract.Readiness.TimeoutSeconds),
+                TimeSpan.FromMilliseconds(contract.Readiness.IntervalMilliseconds), token).ConfigureAwait(false);
+
+            Serilog.Log.Debug("T4: {Template} ready", template.Name);
+            var runner = new CheckRunner(container.Exec, options.TraceTailChars);
+            var checks = new CheckResult[contract.Capabilities.Count];
+            await Parallel.ForAsync(0, checks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ProbeParallelism), CancellationToken = token },
+                async (i, t) =>
+                {
+                    var cap = contract.Capabilities[i];
+                    checks[i] = await runner.RunAsync(cap.Id, cap.Description, cap.Severity, cap.Probe, ExecUser(cap.User),
+                        cap.TimeoutSeconds, CheckRunner.ExitZero, t).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            result.Checks.AddRange(checks); // contract order, whatever order they finished in
+        }, ct).ConfigureAwait(false);
+    }
+
+    static async Task<GateContainer> StartAsync(IDockerClient docker, Docker.DotNet.Models.CreateContainerParameters spec, ResolvedShape shape, CancellationToken ct)
+    {
+        try
+        {
+            return await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (ShapeResolver.IsCapabilityRefusal(e.Message))
+        {
+            var missing = shape.MissingCapabilities.Count > 0 ? $" without [{string.Join(", ", shape.MissingCapabilities)}]" : "";
+            throw new GateSetupException($"the engine refused to start the {shape.Description} shape{missing}: {e.ResponseBody?.Trim()}");
+        }
+    }
+
+    /// <summary>"agent" is uid 1000 by contract (not whatever the image calls uid 1000); "root" is uid 0.</summary>
+    public static string ExecUser(string user) => user switch
+    {
+        "agent" => "1000",
+        "root" => "0",
+        _ => user,
+    };
+}

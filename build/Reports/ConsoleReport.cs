@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Reports;
+
+/// <summary>A plain-text table per template and check, with the reason for every failure.</summary>
+public static class ConsoleReport
+{
+    public static string Render(IEnumerable<GateResult> results, SecretMasker masker)
+    {
+        var sb = new StringBuilder();
+        foreach (var r in results)
+        {
+            sb.Append('\n').Append(CultureInfo.InvariantCulture, $"{r.Gate} {r.Template}: {(r.Passed ? "PASSED" : "FAILED")} ({SummaryNoteChecks(r)}) in {r.Duration.TotalSeconds:0.0} s");
+            if (r.Shape.Length > 0)
+                sb.Append(CultureInfo.InvariantCulture, $"; shape: {r.Shape}");
+            if (r.MissingCapabilities.Count > 0)
+                sb.Append(CultureInfo.InvariantCulture, $"; missing capabilities: {string.Join(", ", r.MissingCapabilities)}");
+            sb.Append('\n');
+            if (r.Error is { } error)
+                sb.Append("  ERROR ").Append(masker.Mask(error).Replace("\n", "\n        ", StringComparison.Ordinal)).Append('\n');
+            var width = r.Checks.Select(c => c.Id.Length).DefaultIfEmpty(10).Max();
+            foreach (var c in r.Checks)
+            {
+                var verdict = c.Passed ? "pass" : c.Severity == Severity.Soft ? "WARN" : "FAIL";
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"  {c.Id.PadRight(width)}  {c.Severity.ToString().ToLowerInvariant(),-4}  {verdict}  {c.Duration.TotalSeconds,5:0.00}s");
+                if (!c.Passed)
+                    sb.Append("  ").Append(masker.Mask(c.Reason ?? ""));
+                sb.Append('\n');
+            }
+        }
+        return sb.ToString();
+    }
+
+    static string SummaryNoteChecks(GateResult r) => $"{r.Checks.Count(c => c.Passed)}/{r.Checks.Count} checks";
+}

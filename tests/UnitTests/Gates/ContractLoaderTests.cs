@@ -1,0 +1,115 @@
+using TemplateFleet.Fleet;
+using TemplateFleet.Gates;
+
+namespace UnitTests.Gates;
+
+public sealed class ContractLoaderTests
+{
+    const string Head = """
+        provisioner:
+          privileged: true
+          pidMode: host
+          binds:
+            - source: /
+              target: /host
+        readiness:
+          timeoutSeconds: 60
+          intervalMilliseconds: 200
+        capabilities:
+        """;
+
+    static string Cap(string id, string severity = "hard", string timeout = "10", string extra = "") => $"""
+          - id: {id}
+            severity: {severity}
+            user: agent
+            timeoutSeconds: {timeout}
+            description: d
+            probe: "true"
+        {extra}
+        """;
+
+    static FleetException Fails(string yaml) => Assert.Throws<FleetException>(() => ContractLoader.Parse(yaml, "t4-contract.yaml"));
+
+    [Fact]
+    public void The_fleet_contract_declares_the_ten_capabilities()
+    {
+        var contract = ContractLoader.Load(Path.Combine(RepositoryRoot.Path, "templates", "t4-contract.yaml"));
+        Assert.Equal(
+            ["agent_identity", "sudo_nopasswd", "sudoers_valid", "host_root_nsenter", "host_fs_reachable",
+             "docker_socket_reachable", "pid_host_visible", "agent_home_writable", "configs_token_agent_owned", "git_askpass"],
+            contract.Capabilities.Select(c => c.Id));
+        Assert.All(contract.Capabilities, c => Assert.Equal("agent", c.User));
+        Assert.All(contract.Capabilities, c => Assert.Equal(Severity.Hard, c.Severity));
+        Assert.True(contract.Provisioner.Privileged);
+        Assert.Equal("host", contract.Provisioner.PidMode);
+        Assert.Contains(new BindMount("/", "/host"), contract.Provisioner.Binds);
+        Assert.Contains(new BindMount(BindMount.DockerSocket, "/var/run/docker.sock"), contract.Provisioner.Binds);
+    }
+
+    [Fact]
+    public void Probes_never_write_under_host()
+    {
+        var contract = ContractLoader.Load(Path.Combine(RepositoryRoot.Path, "templates", "t4-contract.yaml"));
+        Assert.All(contract.Capabilities, c => Assert.DoesNotMatch(@"(>|tee|touch|mkdir|rm)\s+[^\n]*/host", c.Probe));
+    }
+
+    [Fact]
+    public void Any_number_of_capabilities_loads()
+    {
+        var c = ContractLoader.Parse(Head + "\n" + Cap("one") + Cap("two", "soft"), "f.yaml");
+        Assert.Equal(2, c.Capabilities.Count);
+        Assert.Equal(Severity.Soft, c.Capabilities[1].Severity);
+    }
+
+    [Fact]
+    public void Duplicate_ids_name_the_line_and_the_first_definition()
+    {
+        var e = Fails(Head + "\n" + Cap("same") + Cap("same"));
+        Assert.Matches(@"^t4-contract\.yaml:\d+: capabilities\[1\]\.id: duplicate capability id 'same' \(first defined at line 11\)", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_severity_is_rejected_with_file_line_key()
+    {
+        var e = Fails(Head + "\n" + Cap("x", severity: "fatal"));
+        Assert.StartsWith("t4-contract.yaml:11: capabilities[0].severity: 'fatal' is not a severity; use hard or soft", e.Message);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("ten")]
+    public void Timeout_must_be_positive(string timeout)
+    {
+        var e = Fails(Head + "\n" + Cap("x", timeout: timeout));
+        Assert.Contains("capabilities[0].timeoutSeconds:", e.Message);
+        Assert.Contains("greater than 0", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_key_is_an_error_naming_it()
+    {
+        var e = Fails(Head + "\n" + Cap("x", extra: "    continueOnError: true"));
+        Assert.Contains("capabilities[0].continueOnError: unknown key", e.Message);
+        Assert.StartsWith("t4-contract.yaml:17:", e.Message);
+    }
+
+    [Fact]
+    public void Missing_key_is_an_error_naming_it()
+    {
+        var e = Fails(Head.Replace("  pidMode: host\n", "", StringComparison.Ordinal) + "\n" + Cap("x"));
+        Assert.Contains("provisioner.pidMode: missing required key", e.Message);
+    }
+
+    [Fact]
+    public void No_capability_is_an_error() =>
+        Assert.Contains("declares no capability", Fails(Head + " []").Message);
+
+    [Fact]
+    public void Invalid_yaml_names_the_line() =>
+        Assert.StartsWith("t4-contract.yaml:2:", Fails("a: b\n  c: [d\n").Message);
+
+    [Fact]
+    public void A_missing_file_says_where_it_is_named() =>
+        Assert.Contains("fleet.yaml `contract:`", Assert.Throws<FleetException>(() => ContractLoader.Load("no-such-contract.yaml")).Message);
+}
