@@ -15,6 +15,10 @@ public static partial class PinFile
 
     public static string PathFor(Template template) => Path.Combine(template.Directory, FileName);
 
+    /// <summary>For Restore: every template's current pin (null when never published); the first invalid file throws, naming it.</summary>
+    public static IReadOnlyDictionary<string, Pin?> ReadAll(FleetConfig config) =>
+        config.TemplateNames.ToDictionary(name => name, name => ReadIfExists(Path.Combine(config.TemplatesDirectory, name, FileName)));
+
     /// <summary>Null when the template was never published; throws <see cref="FleetException"/> naming the file when it is invalid.</summary>
     public static Pin? ReadIfExists(string path) => File.Exists(path) ? Read(path) : null;
 

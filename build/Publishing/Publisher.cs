@@ -40,9 +40,15 @@ public sealed partial class Publisher(IDockerClient docker, HttpMessageHandler? 
                 template.Publish = await PublishOneAsync(run, template, registry, runtimeVersion, auth, client, ct);
                 Log.Information("{Template}: published {Image}@{Digest}", template.Name, template.Publish.Image, template.Publish.Digest);
             }
-            catch (Exception e) when (e is FleetException or DockerApiException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is FleetException or DockerApiException or HttpRequestException or IOException or TimeoutException
+                                       && !ct.IsCancellationRequested)
             {
-                var reason = e is DockerApiException api ? $"engine error: {api.ResponseBody?.Trim() ?? api.Message}" : e.Message;
+                var reason = e switch
+                {
+                    DockerApiException api => $"engine error: {api.ResponseBody?.Trim() ?? api.Message}",
+                    FleetException => e.Message,
+                    _ => $"{e.GetType().Name}: {e.Message}",
+                };
                 template.Publish = new PublishResult(PublishOutcome.Failed, reason);
                 Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, reason);
             }
@@ -62,7 +68,13 @@ public sealed partial class Publisher(IDockerClient docker, HttpMessageHandler? 
         AuthConfig auth, RegistryClient client, CancellationToken ct)
     {
         var image = await docker.Images.InspectImageAsync(template.ImageId!, ct);
-        if (DevelopmentImagePolicy.RefusalReason(template.Name, image.Config?.Labels, registry) is { } refusal)
+        var labels = image.Config?.Labels ?? new Dictionary<string, string>();
+        if (run.DevelopmentPackages && !DevelopmentImagePolicy.IsDevelopmentImage(labels))
+        {
+            // the run says development packages went in even if a label went missing: trust the stricter one
+            labels = new Dictionary<string, string>(labels) { [Labels.DevelopmentPackages] = "true" };
+        }
+        if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry) is { } refusal)
             throw new FleetException(refusal);
 
         var repository = $"{run.Config.Images.Repository}/{template.Name}";
@@ -123,7 +135,9 @@ public sealed partial class Publisher(IDockerClient docker, HttpMessageHandler? 
     static string Hint(string error) =>
         error.Contains("unauthorized", StringComparison.OrdinalIgnoreCase) || error.Contains("authentication required", StringComparison.OrdinalIgnoreCase)
             ? ". Check the registry username and password parameters."
-            : "";
+            : error.Contains("connection refused", StringComparison.OrdinalIgnoreCase)
+                ? ". Is a registry listening there? Check the registry parameter (the default is fleet.yaml images.registry)."
+                : "";
 
     /// <summary>Docker tags allow [A-Za-z0-9_.-], up to 128 characters; a PEP 440 local version ("1.0+dev") has a '+'.</summary>
     internal static string TagFor(string value)

@@ -100,6 +100,36 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     }
 
     [Fact]
+    public async Task Development_run_is_refused_off_loopback_even_when_the_label_is_missing()
+    {
+        const string remote = "registry.fleet-test.invalid";
+        var run = fx.Run(remote, "pub-devrun");
+        run.DevelopmentPackages = true;
+        RegistryFixture.PassGates(run["pub-devrun"], await fx.BuildImageAsync("pub-devrun", developmentPackages: false));
+
+        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Docker).PublishAsync(run, Options(registry: remote), CancellationToken.None));
+
+        Assert.Contains("refused to push pub-devrun to registry.fleet-test.invalid", e.Message);
+        Assert.False(File.Exists(PinFile.PathFor(run["pub-devrun"].Template)));
+    }
+
+    [Fact]
+    public async Task Registry_that_does_not_answer_is_a_clear_error_and_writes_no_pin()
+    {
+        var nobody = $"127.0.0.1:{RegistryFixture.FreePort()}";
+        var run = fx.Run(nobody, "pub-noreg");
+        RegistryFixture.PassGates(run["pub-noreg"], await fx.BuildImageAsync("pub-noreg", developmentPackages: false));
+
+        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Docker).PublishAsync(run, Options(registry: nobody), CancellationToken.None));
+
+        Console.WriteLine($"no registry: {e.Message}");
+        Assert.Contains($"push of {nobody}/{RegistryFixture.Repository}/pub-noreg:1.0.0 failed", e.Message);
+        Assert.Contains("Is a registry listening there?", e.Message);
+        Assert.False(File.Exists(PinFile.PathFor(run["pub-noreg"].Template)));
+        await fx.Docker.Images.DeleteImageAsync($"{nobody}/{RegistryFixture.Repository}/pub-noreg:1.0.0", new ImageDeleteParameters(), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Provisioner_reuses_a_registry_that_already_answers()
     {
         await using var again = await RegistryProvisioner.EnsureAsync(
@@ -108,6 +138,27 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         Assert.False(again.StartedHere);
         Assert.Equal(fx.Registry.Address, again.Address);
         Assert.False(Directory.Exists(Path.Combine(fx.WorkDirectory, "unused")));
+    }
+
+    [Fact]
+    public async Task Provisioner_starts_an_open_loopback_registry_without_credentials_and_stops_it()
+    {
+        var registry = await RegistryProvisioner.EnsureAsync(
+            new RegistryProvisionOptions { Directory = Path.Combine(fx.WorkDirectory, "open"), Port = RegistryFixture.FreePort() }, CancellationToken.None);
+        try
+        {
+            Assert.True(registry.StartedHere);
+            using var http = new HttpClient();
+            using var response = await http.GetAsync($"http://{registry.Address}/v2/");
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain("htpasswd", File.ReadAllText(registry.ConfigFile!));
+        }
+        finally
+        {
+            await registry.StopAsync();
+        }
+        Assert.False(Directory.Exists($"/proc/{registry.ProcessId}"), "the registry process must be gone");
+        Assert.False(await RegistryProvisioner.AnswersAsync(registry.Address, CancellationToken.None));
     }
 
     PublishOptions Options(string? registry = null, string? password = null, bool failOnError = true) => new()

@@ -128,7 +128,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         tar.WriteEntry(entry);
     }
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -119,4 +119,21 @@ public sealed class PinFileTests : IDisposable
     {
         Assert.Equal("127.0.0.1:5000/molecule-fleet/codex@" + Digest, Sample().Reference);
     }
+
+    [Fact]
+    public void Read_all_gives_each_template_its_pin_or_null_and_names_a_bad_file()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "codex"));
+        Directory.CreateDirectory(Path.Combine(dir, "hermes"));
+        PinFile.Write(Path.Combine(dir, "codex", PinFile.FileName), Sample());
+        var config = new FleetConfig(dir, ["codex", "hermes"], new ImageNaming("molecule-fleet", "127.0.0.1:5000"), null!, null!, [], "", SmokeChecks.None);
+
+        var pins = PinFile.ReadAll(config);
+        Assert.Equal(Sample(), pins["codex"]);
+        Assert.Null(pins["hermes"]);
+
+        var bad = Path.Combine(dir, "hermes", PinFile.FileName);
+        File.WriteAllText(bad, "{\"digest\": \"sha256:nope\"}");
+        Assert.StartsWith(bad, Assert.Throws<FleetException>(() => PinFile.ReadAll(config)).Message);
+    }
 }
