@@ -28,6 +28,8 @@ public sealed class PullRequestOpener(IGitHubClient github, string owner, string
         return new PullRequestOpener(new GitHubClient(connection), parts[0], parts[1]);
     }
 
+    public static PullRequestOpener Create(CascadeOptions options) => Create(options.ApiUrl, options.Token, options.Repository);
+
     /// <summary>Null when nothing was published: there is no pin to bump.</summary>
     public async Task<PullRequestResult?> OpenOrUpdateAsync(PinBump bump, string? baseBranch, CancellationToken ct)
     {

@@ -57,6 +57,26 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     }
 
     [Fact]
+    public async Task One_template_failing_keeps_its_old_pin_while_the_others_get_complete_new_pins()
+    {
+        var run = fx.Run(fx.Registry.Address, "pub-fine", "pub-broken");
+        RegistryFixture.PassGates(run["pub-fine"], await fx.BuildImageAsync("pub-fine", developmentPackages: false));
+        RegistryFixture.PassGates(run["pub-broken"], "sha256:" + new string('0', 64)); // the engine has no such image
+        var brokenPin = PinFile.PathFor(run["pub-broken"].Template);
+        File.WriteAllText(brokenPin, OldPin);
+
+        var report = await new Publisher(fx.Docker).PublishAsync(run, Options(failOnError: false), CancellationToken.None);
+
+        Assert.Equal(["pub-fine"], report.Published.Select(t => t.Name));
+        Assert.Equal(["pub-broken"], report.Failed.Select(t => t.Name));
+        Assert.Contains("No such image", run["pub-broken"].Publish!.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(OldPin, File.ReadAllText(brokenPin));
+        var pin = PinFile.Read(PinFile.PathFor(run["pub-fine"].Template));
+        Assert.Equal(pin.Digest, await fx.ServedDigestAsync($"{RegistryFixture.Repository}/pub-fine", "1.0.0"));
+        Assert.Empty(Directory.GetFiles(run.Config.TemplatesDirectory, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task Wrong_password_is_a_clear_error_and_writes_no_pin()
     {
         var run = fx.Run(fx.Registry.Address, "pub-badauth");
