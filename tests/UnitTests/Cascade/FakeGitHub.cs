@@ -154,7 +154,7 @@ public sealed partial class FakeGitHub : IDisposable
     {
         if (refs.TryGetValue(name, out var sha))
             return (200, RefObject(name, sha));
-        var matching = refs.Where(r => r.Key.StartsWith(name + "/", StringComparison.Ordinal) || r.Key.StartsWith(name, StringComparison.Ordinal))
+        var matching = refs.Where(r => r.Key.StartsWith(name, StringComparison.Ordinal))
             .Select(r => (JsonNode)RefObject(r.Key, r.Value)).ToArray();
         return matching.Length > 0 ? (200, new JsonArray(matching)) : (404, Error("Not Found", "rest/git/refs#get-a-reference"));
     }

@@ -98,6 +98,22 @@ public sealed class PullRequestOpenerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_whose_branch_name_prefixes_another_gets_its_own_pull_request()
+    {
+        cascade.Published("codex");
+        await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Run, cascade.Root), null, CancellationToken.None);
+
+        using var shorter = new CascadeRun("1.2");
+        shorter.Published("codex");
+        var result = await Opener().OpenOrUpdateAsync(PinBump.FromRun(shorter.Run, shorter.Root), null, CancellationToken.None);
+
+        Assert.NotNull(result);
+        Assert.True(result.Created);
+        Assert.Equal(["cascade/runtime-1.2.0", "cascade/runtime-1.2"], github.Pulls.Select(p => p["head"]!["ref"]!.GetValue<string>()));
+        Assert.NotNull(github.RefSha("refs/heads/cascade/runtime-1.2"));
+    }
+
+    [Fact]
     public async Task Nothing_published_opens_nothing()
     {
         cascade.Kept("claude-code", "build failed");
