@@ -49,6 +49,9 @@ public sealed class TemplateRun(Template template)
 
     public GateResult? Smoke { get; set; }
     public GateResult? T4 { get; set; }
+
+    /// <summary>Set by Publish: what was pushed and pinned, or why not.</summary>
+    public PublishResult? Publish { get; set; }
 }
 
 public enum Severity { Hard, Soft }
@@ -84,4 +87,19 @@ public sealed class CheckResult
     /// <summary>One line a person can act on, e.g. "expected exit 0, got 1".</summary>
     public string? Reason { get; set; }
     public TimeSpan Duration { get; set; }
+}
+
+public enum PublishOutcome { Published, NotPublished, Failed }
+
+/// <summary>One template's Publish outcome; the summary and the pin-bump pull request read it.</summary>
+public sealed class PublishResult(PublishOutcome status, string reason)
+{
+    public PublishOutcome Status { get; } = status;
+    /// <summary>"published" or why not, one line a person can act on.</summary>
+    public string Reason { get; } = reason;
+    /// <summary>&lt;registry&gt;/&lt;repository&gt;/&lt;template&gt;, without tag or digest.</summary>
+    public string? Image { get; init; }
+    public string? Digest { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public string? PinFile { get; init; }
 }
