@@ -12,6 +12,9 @@ namespace TemplateFleet.PackageIndex;
 public sealed class EmbeddedIndex : IAsyncDisposable
 {
     public const string FolderName = "package-index";
+
+    /// <summary>Tried first so PIP_INDEX_URL (a build arg) stays the same from build to build.</summary>
+    public const int PreferredPort = 39503;
     private readonly LoopbackIndexServer _server;
 
     private EmbeddedIndex(LoopbackIndexServer server, string root, IReadOnlyList<BuiltWheel> wheels)
@@ -31,7 +34,8 @@ public sealed class EmbeddedIndex : IAsyncDisposable
     public IReadOnlyList<BuiltWheel> Wheels { get; }
 
     /// <param name="outputDir">The build's output folder; the index is written to outputDir/package-index.</param>
-    public static Task<EmbeddedIndex> StartAsync(FleetConfig config, IEnumerable<string> extraRuntimeVersions, string outputDir, CancellationToken ct)
+    /// <param name="preferredPort">Port tried first; 0 means any free port.</param>
+    public static Task<EmbeddedIndex> StartAsync(FleetConfig config, IEnumerable<string> extraRuntimeVersions, string outputDir, CancellationToken ct, int preferredPort = PreferredPort)
     {
         var root = Path.Combine(outputDir, FolderName);
         // Rewritten each run: wheels are deterministic, so the bytes (and the pip layers) do not change.
@@ -56,7 +60,7 @@ public sealed class EmbeddedIndex : IAsyncDisposable
             }
         }
 
-        var server = LoopbackIndexServer.Start(root);
+        var server = LoopbackIndexServer.Start(root, preferredPort);
         StaticIndexWriter.Write(root, wheels, server.BaseUrl);
         var index = new EmbeddedIndex(server, root, wheels);
         Log.Information("Embedded package index (DEVELOPMENT packages) at {Url}: {Wheels}", index.SimpleUrl,

@@ -17,18 +17,40 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
 
-    private LoopbackIndexServer(string root)
+    private LoopbackIndexServer(string root, int preferredPort)
     {
         _root = Path.GetFullPath(root);
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
+        _listener = Listen(preferredPort);
         BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _acceptLoop = AcceptLoopAsync(_stop.Token);
     }
 
     public Uri BaseUrl { get; }
 
-    public static LoopbackIndexServer Start(string root) => new(root);
+    /// <param name="preferredPort">Tried first (0: none). A stable URL keeps the build-arg, and so the
+    /// cached pip layer, unchanged between builds; when taken, any free port is used.</param>
+    public static LoopbackIndexServer Start(string root, int preferredPort = 0) => new(root, preferredPort);
+
+    private static TcpListener Listen(int preferredPort)
+    {
+        if (preferredPort > 0)
+        {
+            var preferred = new TcpListener(IPAddress.Loopback, preferredPort);
+            try
+            {
+                preferred.Start();
+                return preferred;
+            }
+            catch (SocketException)
+            {
+                preferred.Dispose();
+            }
+        }
+
+        var any = new TcpListener(IPAddress.Loopback, 0);
+        any.Start();
+        return any;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -27,7 +27,7 @@ public sealed class EmbeddedIndexTests : IAsyncLifetime
                 new DevelopmentPackage("molecule-ai-workspace-runtime", "packages/runtime", ["0.9.0", "1.0.0"])),
             [new DevelopmentPackage("hermes-agent", "packages/hermes-agent", ["0.4.0"])],
             Path.Combine(_templates, "t4-contract.yaml"), SmokeChecks.None);
-        _index = await EmbeddedIndex.StartAsync(config, ["1.10.0", "1.0.0"], _output, CancellationToken.None);
+        _index = await EmbeddedIndex.StartAsync(config, ["1.10.0", "1.0.0"], _output, CancellationToken.None, preferredPort: 0);
     }
 
     public async Task DisposeAsync()
