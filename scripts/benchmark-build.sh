@@ -58,8 +58,12 @@ warm1=$(timed_build warm-parallelism-1 --runtime-version "$runtime_version" --pa
 warmN=$(timed_build warm-parallelism-"$(nproc)" --runtime-version "$runtime_version" --parallelism "$(nproc)")
 
 # The plain loop: same Dockerfiles, same args, same index URL (so the same cache keys), one after another.
-os_image="$(docker image inspect --format '{{.Id}}' "$repository/os:$(yaml "$fleet" suite)" 2>/dev/null)" \
-  || os_image="$(yaml "$fleet" image | sed -n 2p)"
+os_tag="$repository/os:$(yaml "$fleet" suite)"
+if docker image inspect "$os_tag" >/dev/null 2>&1; then
+  os_image="$(docker image inspect --format '{{.Id}}' "$os_tag")"
+else
+  os_image="$(sed -n '/^[[:space:]]*os:/,/suite:/s/^[[:space:]]*image:[[:space:]]*\([^[:space:]#]*\).*/\1/p' "$fleet")"
+fi
 index_port=39503
 python3 -m http.server --bind 127.0.0.1 "$index_port" --directory "$root/output/package-index" >"$out/index.log" 2>&1 &
 index_pid=$!
