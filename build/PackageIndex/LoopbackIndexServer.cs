@@ -16,6 +16,7 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private int _disposed;
 
     private LoopbackIndexServer(string root, int preferredPort)
     {
@@ -54,6 +55,11 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _listener.Stop();
         try
