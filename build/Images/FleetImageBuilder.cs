@@ -50,7 +50,20 @@ public sealed class FleetImageBuilder(IDockerClient docker)
 
         var created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         await Parallel.ForEachAsync(run.Templates, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = ct },
-            async (template, token) => await BuildTemplateAsync(run, template, options, revision, created, os.Source, runtimeVersion, indexUrl, token));
+            async (template, token) =>
+            {
+                try
+                {
+                    await BuildTemplateAsync(run, template, options, revision, created, os.Source, runtimeVersion, indexUrl, token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // One template's engine error must not cancel the others' builds.
+                    template.Build = StageStatus.Failed;
+                    template.BuildFailure = $"{template.Name}: build could not complete: {e.Message}";
+                    Log.Error("[{Template}] {Failure}", template.Name, template.BuildFailure);
+                }
+            });
 
         var failed = run.Templates.Where(t => t.Build == StageStatus.Failed).ToList();
         Log.Information("BuildImage: {Ok}/{Total} templates built{Failed}", run.Templates.Count - failed.Count, run.Templates.Count,
