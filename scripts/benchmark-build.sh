@@ -74,11 +74,16 @@ trap 'kill "$index_pid"; rm -rf "$base_ctx"' EXIT
 cp -a "$templates_dir/base/." "$base_ctx/"
 if [[ -n "${SSL_CERT_FILE:-}" ]]; then cp "$SSL_CERT_FILE" "$base_ctx/fleet-extra-ca.crt"; else : >"$base_ctx/fleet-extra-ca.crt"; fi
 
+# The same labels the build puts on the base (stable ones only), so both loops share one cache chain.
+mapfile -t base_labels < <(docker image inspect --format '{{json .Config.Labels}}' "$base_image:latest" \
+  | python3 -c 'import json,sys; [print(f"--label={k}={v}") for k, v in sorted(json.load(sys.stdin).items()) if k.startswith(("ai.molecule", "org.opencontainers.image.source"))]')
+
 plain_loop() { # extra docker build args...
-  DOCKER_BUILDKIT=0 docker build --network host "$@" -t "$base_image:benchmark" \
+  DOCKER_BUILDKIT=0 docker build --network host "$@" "${base_labels[@]}" -t "$base_image:benchmark" \
     --build-arg OS_IMAGE="$os_image" --build-arg NODE_PACKAGE="$node_package" --build-arg NODE_VERSION="$node_version" "$base_ctx"
   local base_id
   base_id="$(docker image inspect --format '{{.Id}}' "$base_image:benchmark")"
+  echo "plain loop base $base_id; the build's base $(docker image inspect --format '{{.Id}}' "$base_image:latest")"
   for t in $templates; do
     DOCKER_BUILDKIT=0 docker build --network host "$@" -t "$repository/$t:benchmark" \
       --build-arg BASE_IMAGE="$base_id" --build-arg AGENT_VERSION="$(yaml "$templates_dir/$t/template.yaml" version)" \
