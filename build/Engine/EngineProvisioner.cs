@@ -1,0 +1,93 @@
+using Polly;
+using Polly.Retry;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Engine;
+
+/// <summary>
+/// Makes sure a Docker engine answers: reuses a running one; on a Debian host where we are root and the
+/// endpoint is the local socket, installs and starts one (ensure-engine.sh); otherwise says exactly what to do.
+/// </summary>
+public sealed class EngineProvisioner(IEngineHost host)
+{
+    public static Task<EngineInfo> EnsureAsync(EngineOptions options, CancellationToken ct) =>
+        new EngineProvisioner(new LocalEngineHost(options.RepositoryRoot)).EnsureEngineAsync(options, ct);
+
+    public async Task<EngineInfo> EnsureEngineAsync(EngineOptions options, CancellationToken ct)
+    {
+        var endpoint = options.ResolvedEndpoint;
+        if (await host.PingAsync(endpoint, ct) is { } running)
+        {
+            Log.Information("Docker engine {Version} (API {Api}) at {Endpoint}", running.Version, running.ApiVersion, endpoint);
+            return new EngineInfo(running.Version, running.ApiVersion, endpoint, Provisioned: false, LogFile: null);
+        }
+
+        if (CannotProvisionReason(endpoint) is { } reason)
+        {
+            throw new FleetException(ManualSteps(endpoint, reason));
+        }
+
+        Log.Information("No Docker engine answers at {Endpoint}; installing/starting one (log: {LogFile})", endpoint, options.LogFile);
+        await host.StartEngineAsync(endpoint, options.LogFile, ct);
+
+        var timeout = options.StartTimeout ?? TimeSpan.FromSeconds(60);
+        var started = await WaitUntilAnswersAsync(endpoint, timeout, ct)
+            ?? throw new FleetException($"Started dockerd but it did not answer at {endpoint} within {timeout.TotalSeconds:0} s. See its log: {options.LogFile}");
+        Log.Information("Docker engine {Version} (API {Api}) at {Endpoint}, started by this build; log {LogFile}",
+            started.Version, started.ApiVersion, endpoint, options.LogFile);
+        return new EngineInfo(started.Version, started.ApiVersion, endpoint, Provisioned: true, options.LogFile);
+    }
+
+    /// <summary>Why this build must not start an engine itself, or null when it may.</summary>
+    internal string? CannotProvisionReason(Uri endpoint)
+    {
+        if (endpoint.ToString().TrimEnd('/') != DockerClientFactory.DefaultSocket)
+        {
+            return $"the endpoint {endpoint} is not the local socket {DockerClientFactory.DefaultSocket}; this build only starts a local engine";
+        }
+
+        if (!host.IsRoot)
+        {
+            return "starting an engine needs root and this build is not running as root";
+        }
+
+        return host.OsId == "debian"
+            ? null
+            : $"automatic set-up is written for Debian and this host is '{host.OsId ?? "unknown"}' (/etc/os-release ID)";
+    }
+
+    internal static string ManualSteps(Uri endpoint, string reason) =>
+        $"""
+        No Docker engine answers at {endpoint}, and {reason}.
+        Do one of:
+          1. Install and start a local engine (as root, Debian 12):
+               apt-get update && apt-get install -y --no-install-recommends docker.io debootstrap
+               setsid unshare --mount --pid --fork --mount-proc dockerd --host {DockerClientFactory.DefaultSocket} >dockerd.log 2>&1 &
+             (its own PID and mount namespace: containers run with --pid=host then see dockerd as PID 1, never the host's init)
+          2. Or point DOCKER_HOST at an engine that answers (unix:///path/docker.sock or tcp://host:2376 with TLS).
+        """;
+
+    private async Task<(string Version, string ApiVersion)?> WaitUntilAnswersAsync(Uri endpoint, TimeSpan timeout, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        var pipeline = new ResiliencePipelineBuilder<(string, string)?>()
+            .AddRetry(new RetryStrategyOptions<(string, string)?>
+            {
+                ShouldHandle = new PredicateBuilder<(string, string)?>().HandleResult(r => r is null),
+                MaxRetryAttempts = Math.Max(1, (int)(timeout / delay)),
+                Delay = delay,
+                BackoffType = DelayBackoffType.Constant,
+            })
+            .AddTimeout(timeout + delay)
+            .Build();
+        try
+        {
+            return await pipeline.ExecuteAsync(async token => await host.PingAsync(endpoint, token), ct);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            return null;
+        }
+    }
+}

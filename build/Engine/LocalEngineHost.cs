@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Docker.DotNet;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Engine;
+
+/// <summary>The real machine: pings via the Engine API, starts dockerd with ensure-engine.sh.</summary>
+/// <param name="repositoryRoot">Locates build/Engine/ensure-engine.sh.</param>
+public sealed class LocalEngineHost(string repositoryRoot) : IEngineHost
+{
+    public bool IsRoot => Environment.IsPrivilegedProcess;
+
+    public string? OsId => File.Exists("/etc/os-release")
+        ? File.ReadLines("/etc/os-release").Where(l => l.StartsWith("ID=", StringComparison.Ordinal))
+            .Select(l => l[3..].Trim('"')).FirstOrDefault()
+        : null;
+
+    public async Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct)
+    {
+        try
+        {
+            using var client = DockerClientFactory.Create(endpoint, TimeSpan.FromSeconds(5));
+            var version = await client.System.GetVersionAsync(ct);
+            return (version.Version, version.APIVersion);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Any failure (no socket, refused, timeout, TLS) means "does not answer".
+            return null;
+        }
+    }
+
+    public async Task StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct)
+    {
+        var script = Path.Combine(repositoryRoot, "build", "Engine", "ensure-engine.sh");
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        var start = new ProcessStartInfo("bash", [script, endpoint.ToString(), logFile]) { UseShellExecute = false };
+        using var process = Process.Start(start) ?? throw new FleetException($"Could not run {script}.");
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new FleetException($"Engine set-up ({script}) failed with exit code {process.ExitCode}; see the output above and {logFile}.");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using Docker.DotNet;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Images;
+
+/// <summary>
+/// BuildImage: the OS image, the base (once), then every template FROM the base's image id, in parallel
+/// (bounded), each verified after its build. A failed template does not stop the others; results land
+/// on the FleetRun.
+/// </summary>
+public sealed class FleetImageBuilder(IDockerClient docker)
+{
+    public const string OciPrefix = "org.opencontainers.image.";
+
+    public static async Task BuildAsync(FleetRun run, ImageBuildOptions options, CancellationToken ct)
+    {
+        using var docker = Engine.DockerClientFactory.Create(timeout: TimeSpan.FromHours(1));
+        await new FleetImageBuilder(docker).BuildFleetAsync(run, options, ct);
+    }
+
+    public async Task BuildFleetAsync(FleetRun run, ImageBuildOptions options, CancellationToken ct)
+    {
+        var runtimeVersion = run.RuntimeVersion
+            ?? throw new FleetException("RUNTIME_VERSION is not resolved: run Restore first or pass --runtime-version.");
+        var indexUrl = run.PackageIndexUrl
+            ?? throw new FleetException("No package index URL: start the embedded index or pass --index-url.");
+        var revision = SourceRevision.Read(options.RepositoryRoot);
+        run.GitSha = revision.Commit;
+
+        var os = await new OsImageProvider(docker, Path.Combine(options.OutputDirectory, "os")).EnsureAsync(run.Config, ct);
+        var baseResult = await BuildBaseAsync(run, options, os, revision, ct);
+        if (!baseResult.Succeeded)
+        {
+            foreach (var template in run.Templates)
+            {
+                template.Build = StageStatus.Skipped;
+                template.BuildFailure = $"not built: the base image failed to build ({baseResult.Error})";
+            }
+
+            throw new FleetException(baseResult.FailureMessage);
+        }
+
+        run.BaseImageId = baseResult.ImageId;
+        // Image ids are content addresses: FROM by id pins exactly this base.
+        run.BaseDigest = baseResult.ImageId;
+        Log.Information("Base image {Id} built in {Seconds:0.0} s", baseResult.ImageId, baseResult.Duration.TotalSeconds);
+
+        var created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        await Parallel.ForEachAsync(run.Templates, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = ct },
+            async (template, token) =>
+            {
+                try
+                {
+                    await BuildTemplateAsync(run, template, options, revision, created, os.Source, runtimeVersion, indexUrl, token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // One template's engine error must not cancel the others' builds.
+                    template.Build = StageStatus.Failed;
+                    template.BuildFailure = $"{template.Name}: build could not complete: {e.Message}";
+                    Log.Error("[{Template}] {Failure}", template.Name, template.BuildFailure);
+                }
+            });
+
+        var failed = run.Templates.Where(t => t.Build == StageStatus.Failed).ToList();
+        Log.Information("BuildImage: {Ok}/{Total} templates built{Failed}", run.Templates.Count - failed.Count, run.Templates.Count,
+            failed.Count == 0 ? "" : "; failed: " + string.Join(", ", failed.Select(f => f.Name)));
+    }
+
+    private async Task<ImageBuildResult> BuildBaseAsync(FleetRun run, ImageBuildOptions options, OsImage os, SourceRevision revision, CancellationToken ct)
+    {
+        var config = run.Config;
+        // Only stable labels on the base: a timestamp, run id or commit would change its id on every
+        // build, and every template layer (FROM that id) would miss the cache.
+        var labels = new Dictionary<string, string>
+        {
+            [OciPrefix + "source"] = revision.Source,
+            [Labels.OsSource] = os.Source,
+            [Labels.Template] = config.Base.Folder,
+        };
+        return await new ImageBuilder(docker).BuildAsync(new ImageBuildRequest(
+            config.Base.Folder,
+            Path.Combine(config.TemplatesDirectory, config.Base.Folder),
+            new Dictionary<string, string>
+            {
+                ["OS_IMAGE"] = os.Reference,
+                ["NODE_PACKAGE"] = config.Base.Node.Package,
+                ["NODE_VERSION"] = config.Base.Node.Version,
+            },
+            labels,
+            [$"{config.Base.Image}:{revision.Tag}", $"{config.Base.Image}:latest"],
+            Path.Combine(options.LogsDirectory, $"{config.Base.Folder}.build.log"),
+            options.NoCache,
+            new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(options) }), ct);
+    }
+
+    private async Task BuildTemplateAsync(FleetRun run, TemplateRun target, ImageBuildOptions options, SourceRevision revision,
+        string created, string osSource, string runtimeVersion, string indexUrl, CancellationToken ct)
+    {
+        var template = target.Template;
+        var repository = $"{run.Config.Images.Repository}/{template.Name}";
+        var tags = new[] { $"{repository}:{runtimeVersion}", $"{repository}:{revision.Tag}" };
+        var labels = new Dictionary<string, string>
+        {
+            [OciPrefix + "version"] = runtimeVersion,
+            [OciPrefix + "created"] = created,
+            [OciPrefix + "source"] = revision.Source,
+            [OciPrefix + "revision"] = revision.Commit ?? revision.Tag,
+            [Labels.RuntimeVersion] = runtimeVersion,
+            [Labels.DevelopmentPackages] = run.DevelopmentPackages ? "true" : "false",
+            [Labels.OsSource] = osSource,
+            [Labels.Template] = template.Name,
+            [Labels.Run] = run.RunId,
+        };
+        var buildArgs = new Dictionary<string, string>
+        {
+            ["BASE_IMAGE"] = run.BaseDigest!,
+            ["AGENT_VERSION"] = template.Agent.Version,
+            ["RUNTIME_VERSION"] = runtimeVersion,
+            ["PIP_INDEX_URL"] = indexUrl,
+        };
+
+        var clock = Stopwatch.StartNew();
+        var result = await new ImageBuilder(docker).BuildAsync(new ImageBuildRequest(
+            template.Name, template.Directory, buildArgs, labels, tags,
+            Path.Combine(options.LogsDirectory, $"{template.Name}.build.log"), options.NoCache), ct);
+        target.BuildLog = result.LogFile;
+        target.ImageId = result.ImageId;
+        target.Tags = result.Succeeded ? tags : [];
+
+        var failure = result.Succeeded ? null : result.FailureMessage;
+        if (failure is null && options.Verify)
+        {
+            failure = await new ImageVerifier(docker).VerifyAsync(result.ImageId!, template, run.Config.Runtime.Package, runtimeVersion, run.RunId, ct);
+        }
+
+        target.BuildDuration = clock.Elapsed;
+        target.Build = failure is null ? StageStatus.Succeeded : StageStatus.Failed;
+        target.BuildFailure = failure;
+        if (failure is null)
+        {
+            Log.Information("[{Template}] built {Id} ({Tags}) in {Seconds:0.0} s", template.Name, result.ImageId, string.Join(", ", tags), clock.Elapsed.TotalSeconds);
+        }
+        else
+        {
+            Log.Error("[{Template}] {Failure}", template.Name, failure);
+        }
+    }
+
+    private static byte[] ReadCaBundle(ImageBuildOptions options)
+    {
+        var file = options.EffectiveCaBundle;
+        if (file is null)
+        {
+            return [];
+        }
+
+        return File.Exists(file)
+            ? File.ReadAllBytes(file)
+            : throw new FleetException($"The extra CA bundle '{file}' (--ca-bundle or SSL_CERT_FILE) does not exist. Pass an existing PEM file, or unset SSL_CERT_FILE to build without one.");
+    }
+}

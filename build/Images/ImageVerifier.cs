@@ -1,0 +1,88 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Images;
+
+/// <summary>
+/// Proves a built image holds what was asked for, in throwaway (labelled, always removed) containers:
+/// the runtime version pip actually installed, and that the agent CLI runs. The cache trap and a
+/// swallowed install cannot ship even if the static gate was bypassed.
+/// </summary>
+public sealed class ImageVerifier(IDockerClient docker)
+{
+    public const string VenvPython = "/opt/molecule-venv/bin/python";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Null when the image is right; otherwise why not, naming the template.</summary>
+    public async Task<string?> VerifyAsync(string imageId, Template template, string runtimePackage, string runtimeVersion, string runId, CancellationToken ct)
+    {
+        var installed = await RunAsync(imageId, template.Name, runId,
+            [VenvPython, "-c", $"import importlib.metadata as m; print(m.version('{runtimePackage}'))"], ct);
+        if (installed.ExitCode != 0)
+        {
+            return $"{template.Name}: could not read the installed {runtimePackage} version (exit {installed.ExitCode}): {installed.Output}";
+        }
+
+        if (installed.Output.Trim() != runtimeVersion)
+        {
+            return $"{template.Name}: the image holds {runtimePackage} {installed.Output.Trim()} but RUNTIME_VERSION {runtimeVersion} was requested (a cached install layer?)";
+        }
+
+        var cli = await RunAsync(imageId, template.Name, runId, [template.Agent.Command, "--version"], ct);
+        return cli.ExitCode == 0
+            ? null
+            : $"{template.Name}: `{template.Agent.Command} --version` failed in the built image (exit {cli.ExitCode}): {cli.Output.Trim()}";
+    }
+
+    internal async Task<(long ExitCode, string Output)> RunAsync(string image, string template, string runId, IList<string> command, CancellationToken ct)
+    {
+        CreateContainerResponse created;
+        try
+        {
+            created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+            {
+                Image = image,
+                // Bypass the entrypoint: this checks the image's files, not start-up.
+                Entrypoint = command,
+                Cmd = [],
+                Labels = new Dictionary<string, string>
+                {
+                    [Labels.Run] = runId,
+                    [Labels.Template] = template,
+                    [Labels.Gate] = "build-verify",
+                },
+                HostConfig = new HostConfig { NetworkMode = "none" },
+            }, ct);
+        }
+        catch (DockerApiException e)
+        {
+            return (-1, e.ResponseBody ?? e.Message);
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(Timeout);
+            try
+            {
+                await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), timeout.Token);
+            }
+            catch (DockerApiException e)
+            {
+                // e.g. "executable file not found in $PATH": the CLI is not installed.
+                return (127, e.ResponseBody ?? e.Message);
+            }
+
+            var exit = await docker.Containers.WaitContainerAsync(created.ID, timeout.Token);
+            using var logs = await docker.Containers.GetContainerLogsAsync(created.ID,
+                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, timeout.Token);
+            var (stdout, stderr) = await logs.ReadOutputToEndAsync(timeout.Token);
+            return (exit.StatusCode, (stdout + stderr).Trim());
+        }
+        finally
+        {
+            await docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        }
+    }
+}

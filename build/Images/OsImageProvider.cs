@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Images;
+
+/// <summary>
+/// Ensures the Debian OS image the base builds FROM: fleet.yaml's os.image when present locally or
+/// pullable; otherwise a minbase debootstrap of os.suite from Debian's archive, imported once and
+/// reused (tag &lt;images.repository&gt;/os:&lt;suite&gt;).
+/// </summary>
+public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
+{
+    public async Task<OsImage> EnsureAsync(FleetConfig config, CancellationToken ct)
+    {
+        var os = config.Base.Os;
+        if (await ExistsAsync(os.Image, ct) || await TryPullAsync(os.Image, ct))
+        {
+            Log.Information("OS image {Image} (registry)", os.Image);
+            return new OsImage(os.Image, $"registry:{os.Image}");
+        }
+
+        var tag = $"{config.Images.Repository}/os:{os.Suite}";
+        var source = $"debootstrap:{os.Suite}";
+        if (await ExistsAsync(tag, ct))
+        {
+            Log.Information("OS image {Tag} (cached, {Source})", tag, source);
+            return new OsImage((await docker.Images.InspectImageAsync(tag, ct)).ID, source);
+        }
+
+        Log.Information("OS image {Image} is not available from a registry; bootstrapping Debian {Suite} with debootstrap (about 35 s)", os.Image, os.Suite);
+        var id = await BootstrapAsync(os.Suite, tag, source, ct);
+        return new OsImage(id, source);
+    }
+
+    private async Task<bool> ExistsAsync(string reference, CancellationToken ct)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(reference, ct);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> TryPullAsync(string image, CancellationToken ct)
+    {
+        var (name, tag) = SplitTag(image);
+        try
+        {
+            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = name, Tag = tag }, null, new Progress<JSONMessage>(), ct);
+            return await ExistsAsync(image, ct);
+        }
+        catch (DockerApiException e)
+        {
+            Log.Information("Pulling {Image} failed: {Reason}", image, e.ResponseBody?.Trim() ?? e.Message);
+            return false;
+        }
+    }
+
+    private async Task<string> BootstrapAsync(string suite, string tag, string source, CancellationToken ct)
+    {
+        if (!File.Exists("/usr/sbin/debootstrap") && !File.Exists("/usr/bin/debootstrap"))
+        {
+            throw new FleetException("debootstrap is missing: install it with `apt-get install -y --no-install-recommends debootstrap` (as root), or make the fleet.yaml base.os.image available to the engine.");
+        }
+
+        var root = Path.Combine(workDirectory, $"debootstrap-{suite}-{Guid.NewGuid():N}");
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            // Debian's default mirror: no mirror URL is written anywhere in the repository.
+            var (code, tail) = await RunAsync("debootstrap", ["--variant=minbase", suite, root], ct);
+            if (code != 0)
+            {
+                throw new FleetException($"debootstrap --variant=minbase {suite} failed (exit {code}):\n{tail}");
+            }
+
+            // Stream the tree as a tar straight into the engine's import (no temporary archive).
+            using var tar = Process.Start(new ProcessStartInfo("tar", ["--numeric-owner", "-C", root, "-c", "."])
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            await docker.Images.CreateImageAsync(
+                new ImagesCreateParameters
+                {
+                    FromSrc = "-",
+                    Repo = tag.Split(':')[0],
+                    Tag = tag.Split(':')[1],
+                    Changes = [$"LABEL {Labels.OsSource}={source}", "CMD [\"bash\"]"],
+                },
+                tar.StandardOutput.BaseStream, null, new Progress<JSONMessage>(), ct);
+            await tar.WaitForExitAsync(ct);
+            if (tar.ExitCode != 0)
+            {
+                throw new FleetException($"tar of the debootstrapped tree {root} failed (exit {tar.ExitCode}).");
+            }
+
+            var id = (await docker.Images.InspectImageAsync(tag, ct)).ID;
+            Log.Information("OS image {Tag} ({Id}) bootstrapped and imported in {Seconds:0} s", tag, id, clock.Elapsed.TotalSeconds);
+            return id;
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                // debootstrap leaves device nodes and root-owned files; rm handles them where Directory.Delete may not.
+                await RunAsync("rm", ["-rf", "--one-file-system", root], CancellationToken.None);
+            }
+        }
+    }
+
+    private static (string Name, string Tag) SplitTag(string image)
+    {
+        var slash = image.LastIndexOf('/');
+        var colon = image.LastIndexOf(':');
+        return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+    }
+
+    private static async Task<(int Code, string Tail)> RunAsync(string file, string[] args, CancellationToken ct)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var tail = new Queue<string>();
+        void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            Log.Debug("[{Tool}] {Line}", file, line);
+            lock (tail)
+            {
+                tail.Enqueue(line);
+                if (tail.Count > 20)
+                {
+                    tail.Dequeue();
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, string.Join('\n', tail));
+    }
+}

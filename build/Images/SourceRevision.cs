@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace TemplateFleet.Images;
+
+/// <summary>Where the images come from: git commit (short/long), dirty state, remote URL or folder name.</summary>
+public sealed record SourceRevision(string Tag, string? Commit, string Source)
+{
+    /// <summary>Reads git state of the repository; "nogit" when it is not a repository or git is missing.</summary>
+    public static SourceRevision Read(string repositoryRoot)
+    {
+        var commit = Git(repositoryRoot, "rev-parse", "HEAD");
+        // Never an absolute path of this machine: the remote URL, else the repository folder's name.
+        var source = WithoutCredentials(Git(repositoryRoot, "remote", "get-url", "origin"))
+            ?? Path.GetFileName(Path.GetFullPath(repositoryRoot).TrimEnd('/'));
+        if (commit is null)
+        {
+            return new SourceRevision("nogit", null, source);
+        }
+
+        var dirty = Git(repositoryRoot, "status", "--porcelain", "--untracked-files=no") is { Length: > 0 };
+        return new SourceRevision(commit[..12] + (dirty ? "-dirty" : ""), commit, source);
+    }
+
+    // A remote URL may carry a token (https://user:token@host/...): it must never become a label.
+    internal static string? WithoutCredentials(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = "", Password = "" }.Uri.ToString()
+            : url;
+
+    private static string? Git(string directory, params string[] args)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("git", ["-C", directory, .. args])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

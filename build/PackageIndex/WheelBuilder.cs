@@ -1,0 +1,115 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.PackageIndex;
+
+/// <summary>
+/// Builds a pure-Python PEP 427 wheel from a development source folder. Deterministic (fixed
+/// timestamps and modes, sorted entries): the same source and version give identical bytes, so the
+/// layer that pip-installs it stays cached across builds.
+/// </summary>
+public static class WheelBuilder
+{
+    // Zip cannot store dates before 1980; any fixed date keeps the bytes stable.
+    private static readonly DateTimeOffset FixedTimestamp = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private const int RegularFileMode = 0b110_100_100; // 0644
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static BuiltWheel Build(PackageManifest manifest, string version, string outputDirectory)
+    {
+        if (!PackageNames.IsValidVersion(version))
+        {
+            throw new FleetException($"'{version}' is not a valid version for {manifest.Name} (PEP 440, e.g. 1.2.3 or 1.2.3rc1).");
+        }
+
+        var distInfo = $"{PackageNames.WheelName(manifest.Name)}-{version}.dist-info";
+        var entries = new List<(string Name, byte[] Content)>();
+        foreach (var module in manifest.Modules.Order(StringComparer.Ordinal))
+        {
+            entries.AddRange(ModuleFiles(manifest.SourceDirectory, module));
+        }
+
+        entries.Add(($"{distInfo}/METADATA", Utf8.GetBytes(Metadata(manifest, version))));
+        entries.Add(($"{distInfo}/WHEEL", Utf8.GetBytes("Wheel-Version: 1.0\nGenerator: template-fleet\nRoot-Is-Purelib: true\nTag: py3-none-any\n")));
+        if (manifest.Scripts.Count > 0)
+        {
+            entries.Add(($"{distInfo}/entry_points.txt", Utf8.GetBytes(EntryPoints(manifest))));
+        }
+
+        var record = new StringBuilder();
+        foreach (var (name, content) in entries)
+        {
+            record.Append(name).Append(",sha256=").Append(RecordHash(content)).Append(',').Append(content.Length).Append('\n');
+        }
+
+        record.Append(distInfo).Append("/RECORD,,\n");
+        entries.Add(($"{distInfo}/RECORD", Utf8.GetBytes(record.ToString())));
+
+        Directory.CreateDirectory(outputDirectory);
+        var path = Path.Combine(outputDirectory, PackageNames.WheelFileName(manifest.Name, version));
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        {
+            foreach (var (name, content) in entries)
+            {
+                var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                entry.LastWriteTime = FixedTimestamp;
+                entry.ExternalAttributes = (0x8000 | RegularFileMode) << 16;
+                using var stream = entry.Open();
+                stream.Write(content);
+            }
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        return new BuiltWheel(manifest.Name, version, path, Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            bytes.Length, manifest.RequiresPython, manifest.Summary);
+    }
+
+    /// <summary>RECORD's hash form: sha256, urlsafe base64 without padding.</summary>
+    public static string RecordHash(byte[] content) =>
+        Convert.ToBase64String(SHA256.HashData(content)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static IEnumerable<(string, byte[])> ModuleFiles(string root, string module)
+    {
+        var moduleRoot = Path.Combine(root, module);
+        return Directory.EnumerateFiles(moduleRoot, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            // Byte code is machine-local and would make the wheel non-deterministic.
+            .Where(f => !f.Contains("/__pycache__/", StringComparison.Ordinal) && !f.EndsWith(".pyc", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(f => (f, File.ReadAllBytes(Path.Combine(root, f))));
+    }
+
+    private static string Metadata(PackageManifest manifest, string version)
+    {
+        var text = new StringBuilder()
+            .Append("Metadata-Version: 2.1\n")
+            .Append("Name: ").Append(manifest.Name).Append('\n')
+            .Append("Version: ").Append(version).Append('\n')
+            .Append("Summary: ").Append(manifest.Summary.ReplaceLineEndings(" ")).Append('\n');
+        if (manifest.RequiresPython.Length > 0)
+        {
+            text.Append("Requires-Python: ").Append(manifest.RequiresPython).Append('\n');
+        }
+
+        foreach (var dependency in manifest.Dependencies)
+        {
+            text.Append("Requires-Dist: ").Append(dependency).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string EntryPoints(PackageManifest manifest)
+    {
+        var text = new StringBuilder("[console_scripts]\n");
+        foreach (var (name, target) in manifest.Scripts.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append(" = ").Append(target).Append('\n');
+        }
+
+        return text.ToString();
+    }
+}

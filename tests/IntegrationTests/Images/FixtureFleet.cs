@@ -1,0 +1,64 @@
+using TemplateFleet.Fleet;
+using TemplateFleet.Images;
+using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.PackageIndex;
+
+namespace TemplateFleet.IntegrationTests.Images;
+
+/// <summary>
+/// Shared by the image tests: the engine, the fixture fleet's embedded index and the fixture base,
+/// built once (the expensive part: the OS image and apt in the base); each test builds only its templates.
+/// </summary>
+public sealed class FixtureFleet : IAsyncLifetime
+{
+    public static readonly string TemplatesDirectory = RepositoryRoot.Combine("tests", "IntegrationTests", "Images", "Fixtures");
+
+    public EngineFixture Engine { get; } = new();
+    public FleetConfig Config { get; } = TemplatesFolder.LoadFleet(TemplatesDirectory);
+    public string Output { get; } = RepositoryRoot.Combine("output", "tests", RunIds.New("images"));
+    public EmbeddedIndex Index { get; private set; } = null!;
+    public string BaseImageId { get; private set; } = null!;
+    private readonly List<string> _runIds = [];
+
+    public async Task InitializeAsync()
+    {
+        await Engine.InitializeAsync();
+        Index = await EmbeddedIndex.StartAsync(Config, [], Output, CancellationToken.None, preferredPort: 0);
+        var warmUp = NewRun([], "0.9.0");
+        await Builder.BuildFleetAsync(warmUp, Options, CancellationToken.None);
+        BaseImageId = warmUp.BaseImageId!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var runId in _runIds)
+        {
+            await Engine.CleanupRunAsync(runId);
+        }
+
+        await Index.DisposeAsync();
+        await Engine.DisposeAsync();
+    }
+
+    public FleetImageBuilder Builder => new(Engine.Docker);
+
+    public ImageBuildOptions Options => new(RepositoryRoot.Path, Output: Output);
+
+    public FleetRun NewRun(IEnumerable<string> templates, string runtimeVersion)
+    {
+        var run = new FleetRun(RunIds.New(), Config, TemplatesFolder.LoadTemplates(Config, templates))
+        {
+            RuntimeVersion = runtimeVersion,
+            PackageIndexUrl = Index.SimpleUrl.ToString(),
+            DevelopmentPackages = true,
+        };
+        _runIds.Add(run.RunId);
+        return run;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FixtureFleetCollection : ICollectionFixture<FixtureFleet>
+{
+    public const string Name = "fixture fleet";
+}

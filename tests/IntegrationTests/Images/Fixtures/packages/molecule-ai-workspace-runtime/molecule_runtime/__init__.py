@@ -1,0 +1,1 @@
+"""Test fixture: a DEVELOPMENT stand-in of the runtime (prints its version)."""

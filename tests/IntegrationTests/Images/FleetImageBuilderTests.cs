@@ -1,0 +1,101 @@
+using Docker.DotNet.Models;
+using TemplateFleet.Fleet;
+using TemplateFleet.Images;
+
+namespace TemplateFleet.IntegrationTests.Images;
+
+[Collection(FixtureFleetCollection.Name)]
+public sealed class FleetImageBuilderTests(FixtureFleet fleet)
+{
+    [Fact]
+    public async Task Builds_a_template_from_the_base_by_id_with_labels_tags_log_and_the_requested_runtime()
+    {
+        var run = fleet.NewRun(["tiny"], "1.0.0");
+        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+
+        var tiny = run["tiny"];
+        Assert.True(tiny.Build == StageStatus.Succeeded, tiny.BuildFailure);
+        Assert.Equal(fleet.BaseImageId, run.BaseDigest);
+        Assert.StartsWith("sha256:", run.BaseDigest!);
+        Assert.Equal(["molecule-fleet-it/tiny:1.0.0", $"molecule-fleet-it/tiny:{SourceRevision.Read(Support.RepositoryRoot.Path).Tag}"], tiny.Tags);
+        Assert.True(File.Exists(tiny.BuildLog), tiny.BuildLog);
+        Assert.Contains(File.ReadLines(tiny.BuildLog!), l => l.StartsWith("Step ", StringComparison.Ordinal));
+        Assert.True(tiny.BuildDuration > TimeSpan.Zero);
+
+        var image = await fleet.Engine.Docker.Images.InspectImageAsync(tiny.ImageId!);
+        var labels = image.Config!.Labels!;
+        Assert.Equal("1.0.0", labels[Labels.RuntimeVersion]);
+        Assert.Equal("1.0.0", labels["org.opencontainers.image.version"]);
+        Assert.Equal("true", labels[Labels.DevelopmentPackages]);
+        Assert.Equal("tiny", labels[Labels.Template]);
+        Assert.Equal(run.RunId, labels[Labels.Run]);
+        Assert.StartsWith("debootstrap:bookworm", labels[Labels.OsSource]);
+        Assert.False(Path.IsPathRooted(labels["org.opencontainers.image.source"]));
+        Assert.True(DateTimeOffset.TryParse(labels["org.opencontainers.image.created"], out _));
+
+        // The .dockerignore'd file never reached the engine; the other did.
+        var files = await RunInImageAsync(tiny.ImageId!, "ls /app");
+        Assert.Equal("notes.txt", files.Trim());
+    }
+
+    [Fact]
+    public async Task A_runtime_bump_reuses_every_layer_below_the_runtime_layer()
+    {
+        var first = fleet.NewRun(["tiny"], "0.9.0");
+        await fleet.Builder.BuildFleetAsync(first, fleet.Options, CancellationToken.None);
+        var second = fleet.NewRun(["tiny"], "1.0.0");
+        await fleet.Builder.BuildFleetAsync(second, fleet.Options, CancellationToken.None);
+
+        Assert.True(first["tiny"].Build == StageStatus.Succeeded, first["tiny"].BuildFailure);
+        Assert.True(second["tiny"].Build == StageStatus.Succeeded, second["tiny"].BuildFailure);
+        var before = (await fleet.Engine.Docker.Images.InspectImageAsync(first["tiny"].ImageId!)).RootFS.Layers;
+        var after = (await fleet.Engine.Docker.Images.InspectImageAsync(second["tiny"].ImageId!)).RootFS.Layers;
+        Assert.Equal(before!.Count, after!.Count);
+        Assert.Equal(before.Take(before.Count - 1), after.Take(after.Count - 1));
+        Assert.NotEqual(before[^1], after[^1]);
+        Assert.Contains("1.0.0", await RunInImageAsync(second["tiny"].ImageId!, "molecule-runtime"));
+    }
+
+    [Fact]
+    public async Task A_broken_template_fails_naming_itself_and_the_step_while_the_others_build()
+    {
+        var run = fleet.NewRun(["broken", "tiny"], "1.0.0");
+        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+
+        Assert.True(run["tiny"].Build == StageStatus.Succeeded, run["tiny"].BuildFailure);
+        var broken = run["broken"];
+        Assert.Equal(StageStatus.Failed, broken.Build);
+        Assert.Null(broken.ImageId);
+        Assert.Contains("'broken'", broken.BuildFailure);
+        Assert.Matches(@"Step \d+/\d+ : RUN echo ""broken-step", broken.BuildFailure);
+        Assert.Contains("returned a non-zero code: 3", broken.BuildFailure);
+        Assert.Contains("broken-step: installing the agent fails", broken.BuildFailure);
+        Assert.Contains("broken.build.log", broken.BuildFailure);
+    }
+
+    [Fact]
+    public async Task A_swallowed_cli_install_is_caught_by_the_post_build_cli_check()
+    {
+        var run = fleet.NewRun(["swallowed"], "1.0.0");
+        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+
+        var swallowed = run["swallowed"];
+        Assert.Equal(StageStatus.Failed, swallowed.Build);
+        Assert.NotNull(swallowed.ImageId);
+        Assert.Contains("swallowed: `no-such-agent-cli --version` failed in the built image", swallowed.BuildFailure);
+        Assert.Contains("not found", swallowed.BuildFailure);
+    }
+
+    [Fact]
+    public async Task An_image_holding_another_runtime_version_fails_naming_both()
+    {
+        var run = fleet.NewRun(["stale"], "1.0.0");
+        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+
+        Assert.Equal(StageStatus.Failed, run["stale"].Build);
+        Assert.Equal("stale: the image holds molecule-ai-workspace-runtime 0.9.0 but RUNTIME_VERSION 1.0.0 was requested (a cached install layer?)", run["stale"].BuildFailure);
+    }
+
+    private async Task<string> RunInImageAsync(string image, string command) =>
+        (await new ImageVerifier(fleet.Engine.Docker).RunAsync(image, "test", "inspect", ["/bin/sh", "-c", command], CancellationToken.None)).Output;
+}

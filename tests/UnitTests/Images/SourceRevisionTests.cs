@@ -1,0 +1,29 @@
+using TemplateFleet.Images;
+
+namespace TemplateFleet.UnitTests.Images;
+
+public sealed class SourceRevisionTests
+{
+    [Theory]
+    [InlineData("https://bot:s3cret@git.example/org/fleet.git", "https://git.example/org/fleet.git")]
+    [InlineData("https://git.example/org/fleet.git", "https://git.example/org/fleet.git")]
+    [InlineData("git@git.example:org/fleet.git", "git@git.example:org/fleet.git")]
+    [InlineData(null, null)]
+    public void Remote_urls_lose_their_credentials(string? url, string? expected) =>
+        Assert.Equal(expected, SourceRevision.WithoutCredentials(url));
+
+    [Fact]
+    public void A_folder_that_is_not_a_repository_is_nogit_and_named_by_its_folder()
+    {
+        var dir = Directory.CreateTempSubdirectory("fleet-nogit-");
+        try
+        {
+            var revision = SourceRevision.Read(dir.FullName);
+            Assert.Equal(new SourceRevision("nogit", null, dir.Name), revision);
+        }
+        finally
+        {
+            dir.Delete();
+        }
+    }
+}
