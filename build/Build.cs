@@ -1,30 +1,39 @@
-using Serilog;
+using TemplateFleet.Cascade;
+using TemplateFleet.Fleet;
+using TemplateFleet.Gates;
 using TemplateFleet.Host;
+using TemplateFleet.Images;
+using TemplateFleet.Publishing;
+using TemplateFleet.Restore;
 
 namespace TemplateFleet;
 
-// TEMPORARY (host branch): the six targets and their edges with placeholder bodies, to exercise the host
-// end to end. The integrator replaces the bodies with calls into the builders, gates and publisher.
+// The target graph of the template fleet. Each body is one call into the class named after what it does;
+// the work lives in the folders beside this file (Fleet, Restore, Engine, PackageIndex, Images, Gates,
+// Reports, Publishing, Cascade). Parameter validation and shared state: Build.State.cs. Tests: Build.Test.cs.
 internal sealed partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>();
 
-    [Parameter("Runtime version to build with; default: the latest on the package index")]
+    [Parameter("Runtime version to build (PEP 440); default: the newest release on the package index")]
     readonly string? RuntimeVersion;
 
-    [Parameter("Templates to build (comma- or space-separated); default: all")]
+    [Parameter("Templates to work on (comma- or space-separated); default: the whole fleet")]
     readonly string[] Templates = [];
 
-    [Parameter("Package index URL (simple API) used inside builds")]
+    [Parameter("PEP 503 simple index URL for the runtime; default: the embedded development index on loopback")]
     readonly string? PackageIndex;
 
-    [Parameter("How many templates build and gate at once")]
-    readonly int Parallelism = 2;
+    [Parameter("How many templates build or are gated at once; default: the number of cores")]
+    readonly int Parallelism = Environment.ProcessorCount;
 
-    [Parameter("CA bundle (PEM) trusted inside builds, for indexes behind a TLS-intercepting proxy")]
+    [Parameter("Extra CA bundle (PEM) trusted by build steps; default: $SSL_CERT_FILE when set")]
     readonly AbsolutePath? CaBundle;
 
-    [Parameter("Registry to publish to, host[:port]")]
+    [Parameter("Docker engine endpoint (unix:// or tcp://); default: the local socket")]
+    readonly string? DockerHost;
+
+    [Parameter("Registry Publish pushes to, host[:port]; default: images.registry in templates/fleet.yaml")]
     readonly string? Registry;
 
     [Parameter("Registry user name")]
@@ -34,37 +43,92 @@ internal sealed partial class Build : NukeBuild
     [Secret]
     readonly string? RegistryPassword;
 
+    [Parameter("API base URL of the forge that receives the pin-bump pull request (Gitea: https://<host>/api/v1)")]
+    readonly string? GitHubApiUrl;
+
+    [Parameter("owner/name of the repository that receives the pin-bump pull request")]
+    readonly string? GitHubRepository;
+
+    [Parameter("Token for the pin-bump pull request")]
+    [Secret]
+    readonly string? GitHubToken;
+
+    [Parameter("Minutes Cascade waits for the runtime version to appear on the package index")]
+    readonly int IndexTimeoutMinutes = 15;
+
     Target Restore => _ => _
-        .Description("Validate the fleet data, check the engine, resolve the runtime version")
-        .Executes(() => Log.Information("Restore: {Count} templates requested, parallelism {Parallelism}", Templates.Length, Parallelism));
+        .Description("Validate fleet data and Dockerfiles, make sure an engine answers, settle RUNTIME_VERSION")
+        .Executes(async () =>
+        {
+            Fleet = await Restorer.RestoreAsync(RestoreRequest, CancellationToken);
+            ReportSummary(_ => _.AddPair("runtime", Run.RuntimeVersion).AddPair("templates", Run.Templates.Count));
+        });
 
     Target BuildImage => _ => _
-        .Description("Build the base image, then every template FROM it by digest")
+        .Description("Build the base image, then every template FROM it by digest, with RUNTIME_VERSION as a build arg")
         .DependsOn(Restore)
-        .Executes(() => Log.Information("BuildImage: runtime {Version}, index {Index}", RuntimeVersion, PackageIndex));
+        .Executes(async () =>
+        {
+            try
+            {
+                await FleetImageBuilder.BuildAsync(Run, ImageBuildOptions, CancellationToken);
+            }
+            finally
+            {
+                ReportSummary(_ => _.AddPair("built", $"{Run.Templates.Count(t => t.Build == StageStatus.Succeeded)}/{Run.Templates.Count} templates"));
+            }
+        });
 
     Target Smoke => _ => _
         .Description("Run each template's declarative checks on a plain container")
         .DependsOn(BuildImage)
-        .Executes(() => { });
+        .ProceedAfterFailure()
+        .OnlyWhenDynamic(() => AnyTemplateBuilt)
+        .Executes(() => Gate(t => t.Smoke, () => SmokeGate.RunAsync(Run, GateOptions, CancellationToken)));
 
     Target T4Conformance => _ => _
-        .Description("Run the T4 contract's probes as uid 1000 in the provisioner shape")
+        .Description("Probe the T4 privilege contract as uid 1000 in the provisioner shape")
         .DependsOn(BuildImage)
-        .Executes(() => { });
+        .ProceedAfterFailure()
+        .OnlyWhenDynamic(() => AnyTemplateBuilt)
+        .Executes(() => Gate(t => t.T4, () => T4Gate.RunAsync(Run, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
-        .Description("Push templates that passed both gates, verify by digest, write their pins")
+        .Description("Push the templates that passed both gates, verify them by digest, pin each digest")
         .DependsOn(Smoke, T4Conformance)
-        .Executes(() => Log.Information("Publish: registry {Registry} as {User} ({HasCa})", Registry, RegistryUsername, CaBundle is null ? "system CAs" : CaBundle.Name));
+        .ProceedAfterFailure()
+        .OnlyWhenDynamic(() => AnyTemplateBuilt)
+        .Executes(async () =>
+        {
+            try
+            {
+                await EnsureLocalRegistryWhenLoopback();
+                await new Publisher(Docker).PublishAsync(Run, PublishOptions, CancellationToken);
+            }
+            finally
+            {
+                ReportSummary(_ => _.AddPair("published", $"{Run.Templates.Count(t => t.Publish?.Status == PublishOutcome.Published)}/{Run.Templates.Count} templates"));
+            }
+        });
+
+    Target WaitForRuntime => _ => _
+        .Description("Wait until the package index serves RUNTIME_VERSION")
+        .Unlisted()
+        .Before(Restore)
+        .OnlyWhenStatic(() => PackageIndex != null)
+        .Executes(() => new IndexWaiter().WaitAsync(
+            new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), RuntimePackage, RequestedVersion!.ToString(),
+            TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(20), CancellationToken));
 
     Target Cascade => _ => _
-        .Description("Wait for a runtime version on the index, then rebuild, gate, publish and open the pin-bump PR")
-        .DependsOn(Restore)
-        .Triggers(BuildImage, Smoke, T4Conformance, Publish)
-        .Executes(() => Log.Information("Cascade: runtime {Version}, registry password {Password}", RuntimeVersion, RegistryPassword));
-
-    Target Test => _ => _
-        .Description("Run the unit tests")
-        .Executes(() => { });
+        .Description("For a newly published runtime: wait for the index, build, gate, publish, open one pin-bump pull request")
+        .DependsOn(WaitForRuntime, Publish)
+        .ProceedAfterFailure()
+        .OnlyWhenDynamic(() => Fleet != null)
+        .Executes(async () =>
+        {
+            var pullRequest = await PullRequestOpener.Create(CascadeOptions)
+                .OpenOrUpdateAsync(PinBump.FromRun(Run, RootDirectory), baseBranch: null, CancellationToken);
+            ReportSummary(_ => _.AddPair("pull request", pullRequest?.Url ?? "none: nothing was published"));
+        });
 }

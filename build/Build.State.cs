@@ -1,0 +1,112 @@
+using Docker.DotNet;
+using TemplateFleet.Cascade;
+using TemplateFleet.Engine;
+using TemplateFleet.Fleet;
+using TemplateFleet.Gates;
+using TemplateFleet.Host;
+using TemplateFleet.Images;
+using TemplateFleet.Publishing;
+using TemplateFleet.Restore;
+using Pep440 = TemplateFleet.Fleet.RuntimeVersion;
+
+namespace TemplateFleet;
+
+// Parameter validation (before any target runs) and the state the targets hand to each other.
+internal sealed partial class Build
+{
+    /// <summary>Set by Restore; owns the embedded package index until the build finishes.</summary>
+    RestoredFleet? Fleet;
+    Pep440? RequestedVersion;
+    IDockerClient? docker;
+
+    FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
+    bool AnyTemplateBuilt => Fleet?.Run.Templates.Any(t => t.Build == StageStatus.Succeeded) == true;
+    string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;
+    IDockerClient Docker => docker ??= DockerClientFactory.Create();
+    AbsolutePath OutputDirectory => RootDirectory / "output";
+
+    protected override void OnBuildInitialized()
+    {
+        // Rejected before any other work: a version goes into build args and tags.
+        if (RuntimeVersion is not null)
+            RequestedVersion = Pep440.Parse(RuntimeVersion);
+        if (Parallelism < 1)
+            throw new FleetException($"--parallelism {Parallelism}: must be at least 1.");
+        if (DockerHost is { Length: > 0 })
+        {
+            if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
+                throw new FleetException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
+            // Every client of this build (Engine API and docker CLI children) reads the same endpoint.
+            Environment.SetEnvironmentVariable("DOCKER_HOST", DockerHost);
+        }
+        if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && RequestedVersion is null)
+            throw new FleetException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
+    }
+
+    protected override void OnBuildFinished()
+    {
+        docker?.Dispose();
+        Fleet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    RestoreRequest RestoreRequest => new(RootDirectory, Templates, RequestedVersion, PackageIndex, DockerHost is { Length: > 0 } ? new Uri(DockerHost) : null);
+
+    ImageBuildOptions ImageBuildOptions => new(RootDirectory, Parallelism, CaBundle: CaBundle is null ? null : (string)CaBundle);
+
+    GateOptions GateOptions => new()
+    {
+        Parallelism = Parallelism,
+        Endpoint = DockerClientFactory.EndpointFromEnvironment(),
+        ReportsDirectory = OutputDirectory / "reports",
+        Secrets = [RegistryPassword ?? "", GitHubToken ?? ""],
+    };
+
+    PublishOptions PublishOptions => new()
+    {
+        Registry = Registry,
+        Username = RegistryUsername,
+        Password = RegistryPassword,
+    };
+
+    CascadeOptions CascadeOptions => new()
+    {
+        RuntimeVersion = Run.RuntimeVersion!,
+        IndexUrl = new Uri(PackageIndex is { Length: > 0 } url ? RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url) : Fleet!.Index!.JsonApiBase.ToString()),
+        ApiUrl = new Uri(GitHubApiUrl ?? throw new FleetException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.")),
+        Repository = GitHubRepository ?? throw new FleetException("Cascade needs --git-hub-repository (owner/name; GITHUB_REPOSITORY in Gitea Actions)."),
+        Token = GitHubToken ?? throw new FleetException("Cascade needs --git-hub-token (GITHUB_TOKEN in Gitea Actions)."),
+    };
+
+    /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
+    async Task Gate(Func<TemplateRun, GateResult?> result, Func<Task> gate)
+    {
+        try
+        {
+            await gate();
+        }
+        finally
+        {
+            var results = Run.Templates.Select(result).OfType<GateResult>().ToList();
+            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.For(results)));
+        }
+    }
+
+    /// <summary>
+    /// A registry on loopback is ours to start (development, tests); any other one is the user's. Like the
+    /// engine, a registry this build starts stays up afterwards, so the pinned digests can be pulled.
+    /// </summary>
+    async Task EnsureLocalRegistryWhenLoopback()
+    {
+        var address = Registry ?? Run.Config.Images.Registry;
+        if (!RegistryHost.IsLoopbackRegistry(address))
+            return;
+        var port = RegistryHost.Parse(address).Port ?? 5000;
+        await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
+        {
+            Directory = OutputDirectory / "registry",
+            Port = port,
+            Username = RegistryUsername,
+            Password = RegistryPassword,
+        }, CancellationToken);
+    }
+}

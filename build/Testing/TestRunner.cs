@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Testing;
+
+/// <summary>Totals of one or more test runs, read from the TRX files dotnet test writes.</summary>
+public sealed record TestTotals(int Passed, int Failed, int Skipped)
+{
+    public static readonly TestTotals Zero = new(0, 0, 0);
+    public static TestTotals operator +(TestTotals a, TestTotals b) =>
+        new(a.Passed + b.Passed, a.Failed + b.Failed, a.Skipped + b.Skipped);
+
+    /// <summary>The plain closing line CI reads. A skipped test proves nothing, so it counts as failed.</summary>
+    public string ClosingLine => $"{Passed} passed, {Failed + Skipped} failed";
+
+    public static TestTotals FromTrx(string trxFile)
+    {
+        var counters = XDocument.Load(trxFile).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters")
+            ?? throw new FleetException($"{trxFile}: no <Counters> element; the test run did not finish.");
+        int Read(string name) => int.TryParse(counters.Attribute(name)?.Value, out var n) ? n : 0;
+        var failed = Read("failed") + Read("error") + Read("timeout") + Read("aborted");
+        var skipped = Read("notExecuted");
+        return new TestTotals(Read("passed"), failed, skipped);
+    }
+}
+
+/// <summary>Runs a test project with dotnet test and reads its totals back from TRX, not from console text.</summary>
+public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
+{
+    public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct)
+    {
+        var name = Path.GetFileNameWithoutExtension(project);
+        var trx = Path.Combine(resultsDirectory, name + ".trx");
+        Directory.CreateDirectory(resultsDirectory);
+        File.Delete(trx);
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = repositoryRoot,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "test", project, "--nologo",
+                     "--logger", $"trx;LogFileName={name}.trx",
+                     "--logger", "console;verbosity=normal",
+                     "--results-directory", resultsDirectory,
+                 })
+            psi.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[key] = value;
+
+        Log.Information("dotnet test {Project}", project);
+        using var process = Process.Start(psi) ?? throw new FleetException("could not start 'dotnet test'");
+        using var registration = ct.Register(() => process.Kill(entireProcessTree: true));
+        await process.WaitForExitAsync(CancellationToken.None);
+        ct.ThrowIfCancellationRequested();
+
+        if (!File.Exists(trx))
+        {
+            // Compilation failed or the test host crashed before writing results: count the project as one failure.
+            Log.Error("{Project}: no test results (exit code {Code}); see the output above", project, process.ExitCode);
+            return new TestTotals(0, 1, 0);
+        }
+        var totals = TestTotals.FromTrx(trx);
+        Log.Information("{Project}: {Line}", name, totals.ClosingLine);
+        return totals;
+    }
+}
