@@ -36,8 +36,7 @@ public sealed class ShapeResolver(IDockerClient docker)
         }
 
         Log.Warning("This engine cannot start privileged containers ({Reason}); computing the capabilities it cannot grant", refusal);
-        var (missing, evidence) = fromBoundingSet
-            ?? (await ProbeEachCapabilityAsync(runId, image, ct).ConfigureAwait(false), "each capability probed with its own container");
+        var (missing, evidence) = fromBoundingSet ?? await ProbeEachCapabilityAsync(runId, image, ct).ConfigureAwait(false);
         Log.Warning("T4 runs in the declared fallback shape: all capabilities except [{Missing}] ({Evidence}; resolved in {Seconds:0.0} s)",
             string.Join(", ", missing), evidence, clock.Elapsed.TotalSeconds);
         return new ResolvedShape(false, missing, evidence);
@@ -76,8 +75,10 @@ public sealed class ShapeResolver(IDockerClient docker)
     /// <summary>Reads the engine daemon's CapBnd (visible with a host-PID container); null when no daemon is visible.</summary>
     async Task<(IReadOnlyList<string>, string)?> MissingFromBoundingSetAsync(string runId, string image, CancellationToken ct)
     {
-        // One grep over every status file: a loop forking per process takes seconds on a busy host.
-        const string script = "cat /proc/sys/kernel/cap_last_cap; grep -s -e '^Name:' -e '^CapBnd:' /proc/[0-9]*/status";
+        // One grep over every status file (a loop forking per process takes seconds on a busy host), keeping
+        // only the engine daemons: a busy host has thousands of processes and the log tail must hold the answer.
+        const string script = "cat /proc/sys/kernel/cap_last_cap; grep -s -e '^Name:' -e '^CapBnd:' /proc/[0-9]*/status"
+            + " | grep -A1 -E 'Name:[[:space:]]+(dockerd|containerd)$'";
         // Unprivileged: /proc/<pid>/status is world-readable, only the host PID namespace is needed.
         var spec = new CreateContainerParameters
         {
@@ -123,9 +124,15 @@ public sealed class ShapeResolver(IDockerClient docker)
         return (LinuxCapabilities.MissingFrom(bnd, lastCap), $"bounding set of {daemon.Name} (pid {daemon.Pid}): CapBnd {bnd}");
     }
 
-    async Task<IReadOnlyList<string>> ProbeEachCapabilityAsync(string runId, string image, CancellationToken ct)
+    /// <summary>
+    /// Without a visible daemon: one tiny container per capability. A capability the engine refuses is missing
+    /// (and dropped from the fallback); one the engine does not even know cannot be added or dropped, so "ALL"
+    /// does not grant it either: it is named in the evidence, never passed to the engine.
+    /// </summary>
+    async Task<(IReadOnlyList<string>, string)> ProbeEachCapabilityAsync(string runId, string image, CancellationToken ct)
     {
         var missing = new ConcurrentBag<string>();
+        var unknown = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(LinuxCapabilities.All(LinuxCapabilities.Known - 1), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
             async (cap, token) =>
             {
@@ -134,12 +141,13 @@ public sealed class ShapeResolver(IDockerClient docker)
                     if (await CanStartAsync(runId, image, h => h.CapAdd = [cap], token).ConfigureAwait(false) is not null)
                         missing.Add(cap);
                 }
-                catch (DockerApiException)
+                catch (DockerApiException e) when (e.Message.Contains("unknown capability", StringComparison.OrdinalIgnoreCase))
                 {
-                    // A capability this engine does not even know is one "ALL" cannot grant either.
-                    missing.Add(cap);
+                    unknown.Add(cap);
                 }
             }).ConfigureAwait(false);
-        return missing.Order(StringComparer.Ordinal).ToList();
+        var evidence = "each capability probed with its own container"
+            + (unknown.IsEmpty ? "" : $"; not known to this engine, so not granted by ALL either: {string.Join(", ", unknown.Order(StringComparer.Ordinal))}");
+        return (missing.Order(StringComparer.Ordinal).ToList(), evidence);
     }
 }
