@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Docker.DotNet;
+using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Fleet;
 
@@ -48,13 +49,16 @@ public sealed class FleetImageBuilder(IDockerClient docker)
         run.BaseDigest = baseResult.ImageId;
         Log.Information("Base image {Id} built in {Seconds:0.0} s", baseResult.ImageId, baseResult.Duration.TotalSeconds);
 
-        var created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        // The commit's date, not "now": with every label stable, a rebuild of an unchanged tree is fully
+        // cached (even the LABEL step) and yields the very same image ids.
+        var created = (revision.CommitTime ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var verified = new VerifiedImages(Path.Combine(options.OutputDirectory, "images", "verified.txt"));
         await Parallel.ForEachAsync(run.Templates, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = ct },
             async (template, token) =>
             {
                 try
                 {
-                    await BuildTemplateAsync(run, template, options, revision, created, os.Source, runtimeVersion, indexUrl, token);
+                    await BuildTemplateAsync(run, template, options, revision, created, os.Source, runtimeVersion, indexUrl, verified, token);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
@@ -98,7 +102,7 @@ public sealed class FleetImageBuilder(IDockerClient docker)
     }
 
     private async Task BuildTemplateAsync(FleetRun run, TemplateRun target, ImageBuildOptions options, SourceRevision revision,
-        string created, string osSource, string runtimeVersion, string indexUrl, CancellationToken ct)
+        string created, string osSource, string runtimeVersion, string indexUrl, VerifiedImages verified, CancellationToken ct)
     {
         var template = target.Template;
         var repository = $"{run.Config.Images.Repository}/{template.Name}";
@@ -113,7 +117,7 @@ public sealed class FleetImageBuilder(IDockerClient docker)
             [Labels.DevelopmentPackages] = run.DevelopmentPackages ? "true" : "false",
             [Labels.OsSource] = osSource,
             [Labels.Template] = template.Name,
-            [Labels.Run] = run.RunId,
+            // No run id here: it would make every build's image new. Containers carry the run id.
         };
         var buildArgs = new Dictionary<string, string>
         {
@@ -134,7 +138,27 @@ public sealed class FleetImageBuilder(IDockerClient docker)
         var failure = result.Succeeded ? null : result.FailureMessage;
         if (failure is null && options.Verify)
         {
-            failure = await new ImageVerifier(docker).VerifyAsync(result.ImageId!, template, run.Config.Runtime.Package, runtimeVersion, run.RunId, ct);
+            // Image ids are content addresses: an id already proven with this runtime and CLI needs no new proof.
+            var key = $"{result.ImageId} {runtimeVersion} {template.Agent.Command}";
+            if (verified.Contains(key))
+            {
+                Log.Information("[{Template}] {Id} already verified (runtime {Version}, {Command} runs)", template.Name, result.ImageId, runtimeVersion, template.Agent.Command);
+            }
+            else
+            {
+                failure = await new ImageVerifier(docker).VerifyAsync(result.ImageId!, template, run.Config.Runtime.Package, runtimeVersion, run.RunId, ct);
+                if (failure is null)
+                {
+                    verified.Add(key);
+                }
+            }
+        }
+
+        if (failure is not null && result.Succeeded)
+        {
+            // An image that failed its proof must not keep release tags anyone could push or run.
+            await UntagAsync(tags);
+            target.Tags = [];
         }
 
         target.BuildDuration = clock.Elapsed;
@@ -147,6 +171,21 @@ public sealed class FleetImageBuilder(IDockerClient docker)
         else
         {
             Log.Error("[{Template}] {Failure}", template.Name, failure);
+        }
+    }
+
+    private async Task UntagAsync(IEnumerable<string> tags)
+    {
+        foreach (var tag in tags)
+        {
+            try
+            {
+                await docker.Images.DeleteImageAsync(tag, new ImageDeleteParameters { NoPrune = true }, CancellationToken.None);
+            }
+            catch (DockerImageNotFoundException)
+            {
+                // Already untagged.
+            }
         }
     }
 

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace TemplateFleet.Images;
 
 /// <summary>Where the images come from: git commit (short/long), dirty state, remote URL or folder name.</summary>
-public sealed record SourceRevision(string Tag, string? Commit, string Source)
+/// <param name="CommitTime">Committer date of HEAD: the images' created label, so an unchanged tree rebuilds to identical images.</param>
+public sealed record SourceRevision(string Tag, string? Commit, string Source, DateTimeOffset? CommitTime = null)
 {
     /// <summary>Reads git state of the repository; "nogit" when it is not a repository or git is missing.</summary>
     public static SourceRevision Read(string repositoryRoot)
@@ -18,7 +19,9 @@ public sealed record SourceRevision(string Tag, string? Commit, string Source)
         }
 
         var dirty = Git(repositoryRoot, "status", "--porcelain", "--untracked-files=no") is { Length: > 0 };
-        return new SourceRevision(commit[..12] + (dirty ? "-dirty" : ""), commit, source);
+        var time = DateTimeOffset.TryParse(Git(repositoryRoot, "log", "-1", "--format=%cI"), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var committed) ? committed : (DateTimeOffset?)null;
+        return new SourceRevision(commit[..12] + (dirty ? "-dirty" : ""), commit, source, time);
     }
 
     // A remote URL may carry a token (https://user:token@host/...): it must never become a label.

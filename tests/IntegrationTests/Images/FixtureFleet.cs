@@ -18,7 +18,7 @@ public sealed class FixtureFleet : IAsyncLifetime
     public string Output { get; } = RepositoryRoot.Combine("output", "tests", RunIds.New("images"));
     public EmbeddedIndex Index { get; private set; } = null!;
     public string BaseImageId { get; private set; } = null!;
-    private readonly List<string> _runIds = [];
+    private readonly List<FleetRun> _runs = [];
 
     public async Task InitializeAsync()
     {
@@ -31,9 +31,11 @@ public sealed class FixtureFleet : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var runId in _runIds)
+        foreach (var run in _runs)
         {
-            await Engine.CleanupRunAsync(runId);
+            await Engine.CleanupRunAsync(run.RunId);
+            // Template images carry no run label (it would defeat the cache): remove them by tag and id.
+            await Engine.RemoveImagesAsync(run.Templates.SelectMany(t => t.Tags.Append(t.ImageId ?? "")).Where(r => r.Length > 0));
         }
 
         await Index.DisposeAsync();
@@ -52,7 +54,7 @@ public sealed class FixtureFleet : IAsyncLifetime
             PackageIndexUrl = Index.SimpleUrl.ToString(),
             DevelopmentPackages = true,
         };
-        _runIds.Add(run.RunId);
+        _runs.Add(run);
         return run;
     }
 }

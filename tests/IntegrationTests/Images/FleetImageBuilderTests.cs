@@ -28,10 +28,15 @@ public sealed class FleetImageBuilderTests(FixtureFleet fleet)
         Assert.Equal("1.0.0", labels["org.opencontainers.image.version"]);
         Assert.Equal("true", labels[Labels.DevelopmentPackages]);
         Assert.Equal("tiny", labels[Labels.Template]);
-        Assert.Equal(run.RunId, labels[Labels.Run]);
+        Assert.False(labels.ContainsKey(Labels.Run));
         Assert.StartsWith("debootstrap:bookworm", labels[Labels.OsSource]);
         Assert.False(Path.IsPathRooted(labels["org.opencontainers.image.source"]));
         Assert.True(DateTimeOffset.TryParse(labels["org.opencontainers.image.created"], out _));
+
+        // Nothing changed: the rebuild is fully cached, even the labels, and yields the same image.
+        var again = fleet.NewRun(["tiny"], "1.0.0");
+        await fleet.Builder.BuildFleetAsync(again, fleet.Options, CancellationToken.None);
+        Assert.Equal(tiny.ImageId, again["tiny"].ImageId);
 
         // The .dockerignore'd file never reached the engine; the other did.
         var files = await RunInImageAsync(tiny.ImageId!, "ls /app");
@@ -82,6 +87,8 @@ public sealed class FleetImageBuilderTests(FixtureFleet fleet)
         var swallowed = run["swallowed"];
         Assert.Equal(StageStatus.Failed, swallowed.Build);
         Assert.NotNull(swallowed.ImageId);
+        Assert.Empty(swallowed.Tags);
+        await Assert.ThrowsAsync<Docker.DotNet.DockerImageNotFoundException>(() => fleet.Engine.Docker.Images.InspectImageAsync("molecule-fleet-it/swallowed:1.0.0"));
         Assert.Contains("swallowed: `no-such-agent-cli --version` failed in the built image", swallowed.BuildFailure);
         Assert.Contains("not found", swallowed.BuildFailure);
     }

@@ -44,6 +44,7 @@ public sealed class RealFleetTests
         finally
         {
             await engine.CleanupRunAsync(run.RunId);
+            await engine.RemoveImagesAsync(run.Templates.SelectMany(t => t.Tags));
             await engine.DisposeAsync();
         }
     }

@@ -29,6 +29,22 @@ public sealed class EngineFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Removes the given images (ids or tags) if they still exist.</summary>
+    public async Task RemoveImagesAsync(IEnumerable<string> references)
+    {
+        foreach (var reference in references)
+        {
+            try
+            {
+                await Docker.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = true });
+            }
+            catch (DockerApiException)
+            {
+                // Gone already (another tag of the same image, or untagged by the builder).
+            }
+        }
+    }
+
     /// <summary>Removes the containers and images that carry this run's label (and only those).</summary>
     public async Task CleanupRunAsync(string runId)
     {
