@@ -141,9 +141,10 @@ public static class BuildRunner
             : graph.Targets.Where(t => t.IsDefault).ToList();
         var skipped = commandLine.Skip?.Select(t => TargetNames.Find(graph.Targets, t, "--skip target")).ToList();
 
-        build.BuildInitialized();
+        // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check InvokedTargets.
         var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
         build.ExecutionPlan = plan;
+        build.BuildInitialized();
         if (commandLine.Plan)
         {
             PlanWriter.Write(output, plan);

@@ -32,6 +32,8 @@ public sealed class T4FleetFixture : IAsyncLifetime
         // A leftover of a crashed earlier run: finished, labelled by a gate with another run id.
         ReaperVictim = (await FixtureImages.Docker(["run", "-d", "--label", $"{Labels.Gate}=t4", "--label", $"{Labels.Run}=crashed-run",
             "--entrypoint", "true", images[0].Item2])).Trim();
+        // A leftover is finished by definition; a still-running young container could be a concurrent build's.
+        await FixtureImages.Docker(["wait", ReaperVictim]);
 
         var contract = ContractLoader.Load(Path.Combine(RepositoryRoot.Path, "templates", "t4-contract.yaml"));
         try

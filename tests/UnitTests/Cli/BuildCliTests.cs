@@ -1,0 +1,210 @@
+using TemplateFleet;
+using TemplateFleet.Host;
+using UnitTests.Fleet;
+
+namespace UnitTests.Cli;
+
+/// <summary>
+/// The real Build class, run in-process against a copy of the repository's fleet data with one thing broken
+/// at a time: every user mistake exits non-zero with one message naming the file, line, template or
+/// parameter, and fails before anything touches an engine.
+/// </summary>
+[Collection("host")]
+public sealed class BuildCliTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("fleet-cli-").FullName;
+
+    public BuildCliTests()
+    {
+        Copy(Path.Combine(TempRepo.RealRoot, "templates"), Path.Combine(root, "templates"));
+        Copy(Path.Combine(TempRepo.RealRoot, ".nuke"), Path.Combine(root, ".nuke"));
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("temp", StringComparison.Ordinal) || relative.Contains("__pycache__", StringComparison.Ordinal))
+                continue;
+            var target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    (int Exit, string Output) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var exit = BuildRunner.Run<Build>(args, new BuildContextOptions
+        {
+            RootDirectory = root,
+            WorkingDirectory = root,
+            Out = output,
+            Error = output,
+            UseColor = false,
+        });
+        return (exit, output.ToString());
+    }
+
+    void Edit(string relative, string from, string to)
+    {
+        var path = Path.Combine(root, relative);
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text);
+        File.WriteAllText(path, text.Replace(from, to));
+    }
+
+    static void Fails(int expectedExit, (int Exit, string Output) run, params string[] messageParts)
+    {
+        Assert.Equal(expectedExit, run.Exit);
+        foreach (var part in messageParts)
+            Assert.Contains(part, run.Output);
+        Assert.DoesNotContain("   at ", run.Output); // no stack trace for user mistakes
+    }
+
+    [Theory]
+    [InlineData("1.0;id")]
+    [InlineData("1.0; rm -rf /")]
+    [InlineData("$(id)")]
+    [InlineData("`id`")]
+    [InlineData("1.2.3+local")]
+    [InlineData("latest")]
+    public void A_runtime_version_that_is_not_pep440_is_rejected_before_anything_runs(string version)
+    {
+        var run = Run("Restore", "--runtime-version", version);
+        Fails(2, run, "--runtime-version", "is not a PEP 440 public version");
+        Assert.DoesNotContain("═══ Restore", run.Output);
+    }
+
+    [Fact]
+    public void A_runtime_version_from_the_environment_is_validated_the_same_way()
+    {
+        var output = new StringWriter();
+        var exit = BuildRunner.Run<Build>(["Restore"], new BuildContextOptions
+        {
+            RootDirectory = root,
+            WorkingDirectory = root,
+            Environment = new Dictionary<string, string> { ["RUNTIME_VERSION"] = "1.0$(id)" },
+            Out = output,
+            Error = output,
+            UseColor = false,
+        });
+        Assert.Equal(2, exit);
+        Assert.Contains("is not a PEP 440 public version", output.ToString());
+    }
+
+    [Fact]
+    public void An_unknown_template_lists_the_valid_ones() =>
+        Fails(1, Run("Restore", "--templates", "codex,nope", "--runtime-version", "1.2.3"),
+            "nope", "claude-code, codex, hermes, openclaw");
+
+    [Fact]
+    public void Broken_yaml_in_fleet_yaml_names_file_and_line()
+    {
+        Edit("templates/fleet.yaml", "templates: [claude-code, codex, hermes, openclaw]", "templates: [claude-code, codex");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/fleet.yaml:");
+    }
+
+    [Fact]
+    public void An_unknown_key_in_a_template_names_file_line_and_key()
+    {
+        Edit("templates/codex/template.yaml", "  version: 0.130.0", "  verison: 0.130.0");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/codex/template.yaml:", "verison");
+    }
+
+    [Fact]
+    public void A_range_instead_of_an_exact_agent_version_is_refused()
+    {
+        Edit("templates/openclaw/template.yaml", "version: 2026.9.6", "version: ^2026.9.6");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/openclaw/template.yaml:", "version");
+    }
+
+    [Fact]
+    public void A_missing_dockerfile_is_named()
+    {
+        File.Delete(Path.Combine(root, "templates", "hermes", "Dockerfile"));
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/hermes/Dockerfile");
+    }
+
+    [Fact]
+    public void The_cache_trap_is_caught_by_the_static_gate()
+    {
+        Edit("templates/codex/Dockerfile", "ARG RUNTIME_VERSION", "ARG RUNTIME_VERSION_UNUSED");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/codex/Dockerfile:", "RUNTIME_VERSION");
+    }
+
+    [Fact]
+    public void A_swallowed_install_failure_is_caught_by_the_static_gate()
+    {
+        var dockerfile = Path.Combine(root, "templates", "claude-code", "Dockerfile");
+        var text = File.ReadAllText(dockerfile);
+        var install = text.IndexOf("npm install -g", StringComparison.Ordinal);
+        Assert.True(install > 0);
+        var end = text.IndexOf('\n', install);
+        File.WriteAllText(dockerfile, text[..end].TrimEnd('\\', ' ') + " || true" + (text[end - 1] == '\\' ? " \\" : "") + text[end..]);
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/claude-code/Dockerfile:", "|| true");
+    }
+
+    [Fact]
+    public void A_contract_with_an_unknown_severity_is_refused()
+    {
+        Edit("templates/t4-contract.yaml", "severity: hard", "severity: mandatory");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/t4-contract.yaml:", "severity");
+    }
+
+    [Fact]
+    public void A_corrupt_pin_file_is_named()
+    {
+        File.WriteAllText(Path.Combine(root, "templates", "codex", "pin.json"), "{ \"digest\": \"latest\"");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "pin.json");
+    }
+
+    [Fact]
+    public void An_unknown_option_is_a_usage_error() =>
+        Fails(2, Run("Restore", "--runtime-versoin", "1.2.3"), "--runtime-versoin", "--runtime-version");
+
+    [Fact]
+    public void An_unknown_target_lists_the_targets() =>
+        Fails(2, Run("Deploy"), "Deploy", "T4Conformance");
+
+    [Fact]
+    public void A_parallelism_below_one_is_a_usage_error() =>
+        Fails(2, Run("Restore", "--parallelism", "0"), "--parallelism 0");
+
+    [Fact]
+    public void A_parallelism_that_is_not_a_number_is_a_usage_error() =>
+        Fails(2, Run("Restore", "--parallelism", "many"), "parallelism", "many");
+
+    [Fact]
+    public void A_docker_host_that_is_not_an_endpoint_is_a_usage_error() =>
+        Fails(2, Run("Restore", "--docker-host", "my laptop"), "--docker-host", "unix:///var/run/docker.sock");
+
+    [Fact]
+    public void Cascade_without_a_runtime_version_is_a_usage_error() =>
+        Fails(2, Run("Cascade"), "Cascade needs --runtime-version");
+
+    [Fact]
+    public void Help_lists_the_six_targets_with_their_dependencies()
+    {
+        var (exit, output) = Run("--help");
+        Assert.Equal(0, exit);
+        foreach (var target in new[] { "Restore", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade" })
+            Assert.Contains(target, output);
+        Assert.Contains("-> Smoke, T4Conformance", output);
+    }
+
+    [Fact]
+    public void The_plan_of_the_main_job_is_restore_build_gate()
+    {
+        var (exit, output) = Run("--plan", "T4Conformance");
+        Assert.Equal(0, exit);
+        var restore = output.IndexOf("Restore", StringComparison.Ordinal);
+        var build = output.IndexOf("BuildImage", StringComparison.Ordinal);
+        var t4 = output.IndexOf("T4Conformance", build + 1, StringComparison.Ordinal);
+        Assert.True(restore >= 0 && restore < build && build < t4, output);
+        Assert.DoesNotContain("Publish", output);
+    }
+}
