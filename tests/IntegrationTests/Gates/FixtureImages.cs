@@ -24,8 +24,9 @@ public sealed class FixtureImages
             if (Built.TryGetValue(name, out var id))
                 return id;
             var args = new List<string> { "build", "-q", "-t", $"gates-fixture/{name}:test" };
-            if (healthy is not null)
-                args.AddRange(["--build-arg", $"FIXTURE_BASE={healthy}"]);
+            args.AddRange(healthy is not null
+                ? ["--build-arg", $"FIXTURE_BASE={healthy}"]
+                : ["--build-arg", $"OS_IMAGE={await TemplateFleet.IntegrationTests.Support.TestOsImage.EnsureAsync()}"]);
             args.Add(Path.Combine(FixturesDirectory, name));
             id = (await Docker(args)).Trim().Split('\n')[^1];
             Built[name] = id;

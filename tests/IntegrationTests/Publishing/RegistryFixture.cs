@@ -15,7 +15,6 @@ namespace IntegrationTests.Publishing;
 /// and small fleet-like test images; everything it creates is removed at the end.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
-    public const string BaseImage = "scratch-os/debian:bookworm";
     public const string Repository = "fleet-publish-it";
     public string Username { get; } = "fleet-ci";
     public string Password { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
@@ -61,7 +60,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         using var context = new MemoryStream();
         using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
         {
-            Add(tar, "Dockerfile", $"FROM {BaseImage}\nCOPY marker /fleet-publish-marker\n");
+            Add(tar, "Dockerfile", $"FROM {await TemplateFleet.IntegrationTests.Support.TestOsImage.EnsureAsync()}\nCOPY marker /fleet-publish-marker\n");
             Add(tar, "marker", Guid.NewGuid().ToString());
         }
         context.Position = 0;
