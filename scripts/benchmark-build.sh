@@ -8,6 +8,8 @@
 #        measured elsewhere instead of the --no-cache loop; SKIP_COLD=1 skips it)
 # Results: output/benchmark/results.txt, logs beside it.
 set -euo pipefail
+# Failures inside $(...) must stop the benchmark too: a failed build is no figure.
+shopt -s inherit_errexit
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/output/benchmark"
@@ -24,7 +26,8 @@ yaml() { # file key: first "key: value" (value up to a comment), for the few sca
 seconds() { # command...: wall time in seconds, output to $log
   local start end
   start=$(date +%s.%N)
-  "$@" >>"$log" 2>&1
+  # A failed build is no figure: stop rather than time an error.
+  "$@" >>"$log" 2>&1 || { echo "failed: $* (see $log)" >&2; return 1; }
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
@@ -47,6 +50,7 @@ repository="$(yaml "$fleet" repository)"
 base_image="$(yaml "$fleet" image | head -n 1)"
 node_package="$(yaml "$fleet" package | head -n 1)"
 node_version="$(sed -n '/node:/,/version:/s/^[[:space:]]*version:[[:space:]]*\([^[:space:]#]*\).*/\1/p' "$fleet" | head -n 1)"
+npm_version="$(yaml "$fleet" npm)"
 templates=$(sed -n 's/^templates:[[:space:]]*\[\(.*\)\].*/\1/p' "$fleet" | tr -d ' ' | tr ',' ' ')
 runtime_version="$(sed -n 's/^[[:space:]]*versions:[[:space:]]*\[\(.*\)\].*/\1/p' "$fleet" | head -n 1 | tr -d ' ' | tr ',' '\n' | tail -n 1)"
 
@@ -81,7 +85,8 @@ mapfile -t base_labels < <(docker image inspect --format '{{json .Config.Labels}
 
 plain_loop() { # extra docker build args...
   DOCKER_BUILDKIT=0 docker build --network host "$@" "${base_labels[@]}" -t "$base_image:benchmark" \
-    --build-arg OS_IMAGE="$os_image" --build-arg NODE_PACKAGE="$node_package" --build-arg NODE_VERSION="$node_version" "$base_ctx"
+    --build-arg OS_IMAGE="$os_image" --build-arg NODE_PACKAGE="$node_package" --build-arg NODE_VERSION="$node_version" \
+    --build-arg NPM_VERSION="$npm_version" "$base_ctx"
   local base_id
   base_id="$(docker image inspect --format '{{.Id}}' "$base_image:benchmark")"
   echo "plain loop base $base_id; the build's base $(docker image inspect --format '{{.Id}}' "$base_image:latest")"
@@ -94,7 +99,7 @@ plain_loop() { # extra docker build args...
 }
 log="$out/plain-warm.log"
 : >"$log"
-plain=$(seconds plain_loop)
+plain=$(seconds plain_loop) || exit 1
 note "plain sequential docker build loop (warm): ${plain} s"
 note "(a) ratio build/plain: parallelism 1 = $(echo "scale=3; $warm1 / $plain" | bc), parallelism $(nproc) = $(echo "scale=3; $warmN / $plain" | bc)"
 

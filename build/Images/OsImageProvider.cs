@@ -16,18 +16,24 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
     public async Task<OsImage> EnsureAsync(FleetConfig config, CancellationToken ct)
     {
         var os = config.Base.Os;
-        if (await ExistsAsync(os.Image, ct) || await TryPullAsync(os.Image, ct))
-        {
-            Log.Information("OS image {Image} (registry)", os.Image);
-            return new OsImage(os.Image, $"registry:{os.Image}");
-        }
-
         var tag = $"{config.Images.Repository}/os:{os.Suite}";
         var source = $"debootstrap:{os.Suite}";
+        // What the engine already holds wins, without asking a registry: every warm build stays offline and on
+        // the same OS layers (a registry that starts answering later must not silently rebuild the fleet).
+        if (await ExistsAsync(os.Image, ct))
+        {
+            Log.Information("OS image {Image} (registry, cached)", os.Image);
+            return new OsImage(os.Image, $"registry:{os.Image}");
+        }
         if (await ExistsAsync(tag, ct))
         {
             Log.Information("OS image {Tag} (cached, {Source})", tag, source);
             return new OsImage((await docker.Images.InspectImageAsync(tag, ct)).ID, source);
+        }
+        if (await TryPullAsync(os.Image, ct))
+        {
+            Log.Information("OS image {Image} (registry)", os.Image);
+            return new OsImage(os.Image, $"registry:{os.Image}");
         }
 
         Log.Information("OS image {Image} is not available from a registry; bootstrapping Debian {Suite} with debootstrap (about 35 s)", os.Image, os.Suite);
