@@ -58,7 +58,7 @@ internal sealed partial class Build
         Parallelism = Parallelism,
         Endpoint = DockerClientFactory.EndpointFromEnvironment(),
         ReportsDirectory = OutputDirectory / "reports",
-        Secrets = [RegistryPassword ?? "", GitHubToken ?? ""],
+        Secrets = new[] { RegistryPassword, GitHubToken }.OfType<string>().ToList(),
     };
 
     PublishOptions PublishOptions => new()

@@ -15,7 +15,7 @@ public sealed record GateOptions
     /// write only uniquely named scratch files).</summary>
     public int ProbeParallelism { get; init; } = 4;
 
-    /// <summary>Names of environment variables whose values are masked in every report.</summary>
+    /// <summary>Secret values (the build's [Secret] parameters) masked in every report.</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
     /// <summary>Where JUnit and markdown reports go (output/reports under the repository root); null: no files.</summary>

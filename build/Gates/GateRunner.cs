@@ -69,7 +69,7 @@ public sealed class GateRunner(IDockerClient docker, string gate, string targetN
             await reaper.RemoveRunAsync(run.RunId, gate, CancellationToken.None).ConfigureAwait(false);
         }
 
-        var masker = SecretMasker.FromEnvironment(options.Secrets);
+        var masker = new SecretMasker(options.Secrets);
         Log.Information("{Table}", ConsoleReport.Render(results, masker));
         if (options.ReportsDirectory is { } dir)
             ReportFiles.Write(dir, gate, results, masker);

@@ -12,10 +12,6 @@ public sealed class SecretMasker
 
     public static readonly SecretMasker None = new([]);
 
-    /// <summary>The values of the named environment variables (unset ones are ignored).</summary>
-    public static SecretMasker FromEnvironment(IEnumerable<string> variableNames) =>
-        new(variableNames.Select(Environment.GetEnvironmentVariable).OfType<string>());
-
     public string Mask(string text)
     {
         foreach (var v in values)

@@ -61,21 +61,12 @@ public sealed class ReportTests
     }
 
     [Fact]
-    public void Masker_reads_named_environment_variables_and_masks_longest_first()
+    public void Masker_masks_secret_values_longest_first_and_ignores_empty_ones()
     {
-        var name = "GATES_TEST_SECRET_" + Guid.NewGuid().ToString("N")[..6];
-        Environment.SetEnvironmentVariable(name, "abc-long-secret");
-        try
-        {
-            var m = SecretMasker.FromEnvironment([name, "GATES_TEST_UNSET_VARIABLE"]);
-            Assert.Equal("x *** y", m.Mask("x abc-long-secret y"));
-            Assert.Equal("secretive", new SecretMasker(["ab"]).Mask("secretive"));
-            Assert.Equal("*** ***", new SecretMasker(["abc", "abcdef"]).Mask("abcdef abc"));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(name, null);
-        }
+        var m = new SecretMasker(["abc-long-secret", ""]);
+        Assert.Equal("x *** y", m.Mask("x abc-long-secret y"));
+        Assert.Equal("secretive", new SecretMasker(["ab"]).Mask("secretive"));
+        Assert.Equal("*** ***", new SecretMasker(["abc", "abcdef"]).Mask("abcdef abc"));
     }
 
     [Fact]
