@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Docker.DotNet;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Host;
 using TemplateFleet.Reports;
 
 namespace TemplateFleet.Gates;
@@ -74,11 +75,11 @@ public sealed class GateRunner(IDockerClient docker, string gate, string targetN
         if (options.ReportsDirectory is { } dir)
             ReportFiles.Write(dir, gate, results, masker);
         foreach (var soft in results.SelectMany(r => r.Checks.Where(c => !c.Passed && c.Severity == Severity.Soft).Select(c => (r, c))))
-            Log.Warning("{Target}: {Template} soft check {Check} failed: {Reason}", targetName, soft.r.Template, soft.c.Id, masker.Mask(soft.c.Reason ?? ""));
+            Log.Warning("{Target}: {Template} soft check {Check} failed: {Reason}", targetName, soft.r.Template, soft.c.Id, masker.Apply(soft.c.Reason ?? ""));
 
         var failed = results.Where(r => !r.Passed).ToList();
         if (failed.Count > 0)
-            throw new FleetException(masker.Mask(FailureMessage(targetName, failed, results.Count)));
+            throw new FleetException(masker.Apply(FailureMessage(targetName, failed, results.Count)));
         return results;
     }
 

@@ -7,6 +7,14 @@ public sealed class SecretMasker
 
     private volatile string[] _secrets = [];
 
+    public SecretMasker(IEnumerable<string?>? secrets = null)
+    {
+        foreach (var secret in secrets ?? [])
+        {
+            Add(secret);
+        }
+    }
+
     public bool HasSecrets => _secrets.Length > 0;
 
     public void Add(string? secret)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TemplateFleet.Fleet;
+using TemplateFleet.Host;
 
 namespace TemplateFleet.Reports;
 
@@ -19,7 +20,7 @@ public static class ConsoleReport
                 sb.Append(CultureInfo.InvariantCulture, $"; missing capabilities: {string.Join(", ", r.MissingCapabilities)}");
             sb.Append('\n');
             if (r.Error is { } error)
-                sb.Append("  ERROR ").Append(masker.Mask(error).Replace("\n", "\n        ", StringComparison.Ordinal)).Append('\n');
+                sb.Append("  ERROR ").Append(masker.Apply(error).Replace("\n", "\n        ", StringComparison.Ordinal)).Append('\n');
             var width = r.Checks.Select(c => c.Id.Length).DefaultIfEmpty(10).Max();
             foreach (var c in r.Checks)
             {
@@ -27,7 +28,7 @@ public static class ConsoleReport
                 sb.Append(CultureInfo.InvariantCulture,
                     $"  {c.Id.PadRight(width)}  {c.Severity.ToString().ToLowerInvariant(),-4}  {verdict}  {c.Duration.TotalSeconds,5:0.00}s");
                 if (!c.Passed)
-                    sb.Append("  ").Append(masker.Mask(c.Reason ?? ""));
+                    sb.Append("  ").Append(masker.Apply(c.Reason ?? ""));
                 sb.Append('\n');
             }
         }

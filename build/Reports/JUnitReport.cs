@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using TemplateFleet.Fleet;
+using TemplateFleet.Host;
 
 namespace TemplateFleet.Reports;
 
@@ -28,7 +29,7 @@ public static class JUnitReport
             if (r.Error is { } error)
             {
                 suite.Add(new XElement("testcase", new XAttribute("classname", $"{gate}.{r.Template}"), new XAttribute("name", "setup"),
-                    new XElement("error", new XAttribute("message", masker.Mask(error.Split('\n')[0])), masker.Mask(error))));
+                    new XElement("error", new XAttribute("message", masker.Apply(error.Split('\n')[0])), masker.Apply(error))));
             }
             foreach (var c in r.Checks)
             {
@@ -40,9 +41,9 @@ public static class JUnitReport
                 {
                     // A soft failure is reported as skipped-with-message so CI shows it without failing the job.
                     var element = c.Severity == Severity.Hard ? "failure" : "skipped";
-                    testcase.Add(new XElement(element, new XAttribute("message", masker.Mask(c.Reason ?? "failed")), masker.Mask(Details(c))));
+                    testcase.Add(new XElement(element, new XAttribute("message", masker.Apply(c.Reason ?? "failed")), masker.Apply(Details(c))));
                 }
-                testcase.Add(new XElement("system-out", masker.Mask(c.Stdout)));
+                testcase.Add(new XElement("system-out", masker.Apply(c.Stdout)));
                 suite.Add(testcase);
             }
             return suite;

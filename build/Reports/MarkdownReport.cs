@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TemplateFleet.Fleet;
+using TemplateFleet.Host;
 
 namespace TemplateFleet.Reports;
 
@@ -18,7 +19,7 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"- missing capabilities: {(r.MissingCapabilities.Count > 0 ? string.Join(", ", r.MissingCapabilities) : "none")}\n");
             sb.Append(CultureInfo.InvariantCulture, $"- duration: {r.Duration.TotalSeconds:0.0} s\n");
             if (r.Error is { } error)
-                sb.Append("\n**Could not run the checks:**\n\n```\n").Append(masker.Mask(error)).Append("\n```\n");
+                sb.Append("\n**Could not run the checks:**\n\n```\n").Append(masker.Apply(error)).Append("\n```\n");
             if (r.Checks.Count == 0)
                 continue;
             sb.Append("\n| check | severity | result | duration | reason |\n| --- | --- | --- | --- | --- |\n");
@@ -26,10 +27,10 @@ public static class MarkdownReport
             {
                 var verdict = c.Passed ? "pass" : c.Severity == Severity.Soft ? "warn" : "**FAIL**";
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"| `{c.Id}` | {c.Severity.ToString().ToLowerInvariant()} | {verdict} | {c.Duration.TotalSeconds:0.00} s | {Cell(masker.Mask(c.Reason ?? ""))} |\n");
+                    $"| `{c.Id}` | {c.Severity.ToString().ToLowerInvariant()} | {verdict} | {c.Duration.TotalSeconds:0.00} s | {Cell(masker.Apply(c.Reason ?? ""))} |\n");
             }
             foreach (var c in r.Checks.Where(c => !c.Passed))
-                sb.Append("\n<details><summary>").Append(c.Id).Append("</summary>\n\n```\n").Append(masker.Mask(JUnitReport.Details(c))).Append("\n```\n</details>\n");
+                sb.Append("\n<details><summary>").Append(c.Id).Append("</summary>\n\n```\n").Append(masker.Apply(JUnitReport.Details(c))).Append("\n```\n</details>\n");
         }
         return sb.ToString();
     }

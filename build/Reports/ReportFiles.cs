@@ -1,5 +1,6 @@
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Host;
 
 namespace TemplateFleet.Reports;
 

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using TemplateFleet.Host;
 using TemplateFleet.Reports;
 
 namespace UnitTests.Reports;
@@ -64,9 +65,9 @@ public sealed class ReportTests
     public void Masker_masks_secret_values_longest_first_and_ignores_empty_ones()
     {
         var m = new SecretMasker(["abc-long-secret", ""]);
-        Assert.Equal("x *** y", m.Mask("x abc-long-secret y"));
-        Assert.Equal("secretive", new SecretMasker(["ab"]).Mask("secretive"));
-        Assert.Equal("*** ***", new SecretMasker(["abc", "abcdef"]).Mask("abcdef abc"));
+        Assert.Equal("x ***** y", m.Apply("x abc-long-secret y"));
+        Assert.Equal("secretive", new SecretMasker(["ab"]).Apply("secretive"));
+        Assert.Equal("***** *****", new SecretMasker(["abc", "abcdef"]).Apply("abcdef abc"));
     }
 
     [Fact]
