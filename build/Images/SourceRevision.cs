@@ -11,7 +11,7 @@ public sealed record SourceRevision(string Tag, string? Commit, string Source, D
     {
         var commit = Git(repositoryRoot, "rev-parse", "HEAD");
         // Never an absolute path of this machine: the remote URL, else the repository folder's name.
-        var source = WithoutCredentials(Git(repositoryRoot, "remote", "get-url", "origin"))
+        var source = PublishableRemote(Git(repositoryRoot, "remote", "get-url", "origin"))
             ?? Path.GetFileName(Path.GetFullPath(repositoryRoot).TrimEnd('/'));
         if (commit is null)
         {
@@ -23,6 +23,14 @@ public sealed record SourceRevision(string Tag, string? Commit, string Source, D
             System.Globalization.DateTimeStyles.None, out var committed) ? committed : (DateTimeOffset?)null;
         return new SourceRevision(commit[..12] + (dirty ? "-dirty" : ""), commit, source, time);
     }
+
+    /// <summary>The remote as a label value, or null when it is a path on this machine (a clone of a local
+    /// repository, as CI makes): a machine's path is no source anybody else can follow.</summary>
+    internal static string? PublishableRemote(string? url) =>
+        url is null || url.StartsWith('/') || url.StartsWith('.') || url.StartsWith('~')
+            || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsFile)
+            ? null
+            : WithoutCredentials(url);
 
     // A remote URL may carry a token (https://user:token@host/...): it must never become a label.
     internal static string? WithoutCredentials(string? url) =>

@@ -12,6 +12,17 @@ public sealed class SourceRevisionTests
     public void Remote_urls_lose_their_credentials(string? url, string? expected) =>
         Assert.Equal(expected, SourceRevision.WithoutCredentials(url));
 
+    [Theory]
+    [InlineData("/srv/git/fleet")]
+    [InlineData("./../fleet")]
+    [InlineData("file:///srv/git/fleet")]
+    public void A_remote_that_is_a_local_path_is_no_source(string url) =>
+        Assert.Null(SourceRevision.PublishableRemote(url));
+
+    [Fact]
+    public void A_remote_url_is_the_source_without_credentials() =>
+        Assert.Equal("https://git.example/org/fleet.git", SourceRevision.PublishableRemote("https://bot:s3cret@git.example/org/fleet.git"));
+
     [Fact]
     public void A_folder_that_is_not_a_repository_is_nogit_and_named_by_its_folder()
     {
