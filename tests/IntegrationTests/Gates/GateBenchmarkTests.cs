@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using TemplateFleet.Gates;
+using TemplateFleet.IntegrationTests.Support;
 
 namespace IntegrationTests.Gates;
 

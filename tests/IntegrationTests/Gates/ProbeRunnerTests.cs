@@ -1,5 +1,6 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
+using TemplateFleet.IntegrationTests.Support;
 
 namespace IntegrationTests.Gates;
 

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
+using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Reports;
 
 namespace IntegrationTests.Gates;

@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.IntegrationTests.Support;
 
 namespace IntegrationTests.Gates;
 

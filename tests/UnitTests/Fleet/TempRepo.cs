@@ -33,7 +33,7 @@ public sealed class TempRepo : IDisposable
     public string Root { get; }
 
     /// <summary>The repository this test assembly was built from.</summary>
-    public static string RealRoot { get; } = FindRoot();
+    public static string RealRoot => RepositoryRoot.Path;
 
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
@@ -54,16 +54,4 @@ public sealed class TempRepo : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TemplateFleet.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("TemplateFleet.sln not found above the test assembly");
-    }
 }

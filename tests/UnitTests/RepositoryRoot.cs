@@ -1,4 +1,4 @@
-namespace UnitTests.Gates;
+namespace UnitTests;
 
 /// <summary>The repository root, found from the test binaries (no absolute paths in the repository).</summary>
 public static class RepositoryRoot
