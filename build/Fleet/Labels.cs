@@ -4,7 +4,7 @@ namespace TemplateFleet.Fleet;
 public static class Labels
 {
     public const string Prefix = "ai.molecule.fleet";
-    /// <summary>Every container a gate starts, and every image a run builds: the run id.</summary>
+    /// <summary>Every container a run starts: the run id. Images do not carry it, so an unchanged rebuild stays cached.</summary>
     public const string Run = Prefix + ".run";
     /// <summary>Which gate started a container (t4, smoke).</summary>
     public const string Gate = Prefix + ".gate";

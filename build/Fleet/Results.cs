@@ -13,7 +13,7 @@ public sealed class FleetRun
         Templates = templates.Select(t => new TemplateRun(t)).ToList();
     }
 
-    /// <summary>Unique per invocation; containers and images carry it as a label.</summary>
+    /// <summary>Unique per invocation; every container the run starts carries it as a label.</summary>
     public string RunId { get; }
     public FleetConfig Config { get; }
     public IReadOnlyList<TemplateRun> Templates { get; }
