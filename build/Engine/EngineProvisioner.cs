@@ -29,11 +29,15 @@ public sealed class EngineProvisioner(IEngineHost host)
         }
 
         Log.Information("No Docker engine answers at {Endpoint}; installing/starting one (log: {LogFile})", endpoint, options.LogFile);
-        await host.StartEngineAsync(endpoint, options.LogFile, ct);
+        var pid = await host.StartEngineAsync(endpoint, options.LogFile, ct);
 
         var timeout = options.StartTimeout ?? TimeSpan.FromSeconds(60);
-        var started = await WaitUntilAnswersAsync(endpoint, timeout, ct)
-            ?? throw new FleetException($"Started dockerd but it did not answer at {endpoint} within {timeout.TotalSeconds:0} s. See its log: {options.LogFile}");
+        var alive = () => pid is not { } p || host.IsRunning(p);
+        var started = await WaitUntilAnswersAsync(endpoint, timeout, alive, ct)
+            ?? throw new FleetException(
+                (alive() ? $"Started dockerd but it did not answer at {endpoint} within {timeout.TotalSeconds:0} s."
+                         : $"dockerd exited during start-up without answering at {endpoint}.")
+                + $" Last lines of its log ({options.LogFile}):" + Environment.NewLine + LogTail(options.LogFile, 12));
         Log.Information("Docker engine {Version} (API {Api}) at {Endpoint}, started by this build; log {LogFile}",
             started.Version, started.ApiVersion, endpoint, options.LogFile);
         return new EngineInfo(started.Version, started.ApiVersion, endpoint, Provisioned: true, options.LogFile);
@@ -68,13 +72,24 @@ public sealed class EngineProvisioner(IEngineHost host)
           2. Or point DOCKER_HOST at an engine that answers (unix:///path/docker.sock or tcp://host:2376 with TLS).
         """;
 
-    private async Task<(string Version, string ApiVersion)?> WaitUntilAnswersAsync(Uri endpoint, TimeSpan timeout, CancellationToken ct)
+    /// <summary>The last lines of the engine's log, indented, so the reason shows up where the error does (CI logs).</summary>
+    internal static string LogTail(string logFile, int lines)
+    {
+        var tail = File.Exists(logFile)
+            ? File.ReadLines(logFile).Where(l => l.Length > 0).TakeLast(lines).ToList()
+            : [];
+        return tail.Count == 0 ? "  (empty)" : string.Join(Environment.NewLine, tail.Select(l => "  " + l));
+    }
+
+    // Polls until the engine answers, the timeout passes, or the process we started has died.
+    private async Task<(string Version, string ApiVersion)?> WaitUntilAnswersAsync(
+        Uri endpoint, TimeSpan timeout, Func<bool> alive, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(500);
         var pipeline = new ResiliencePipelineBuilder<(string, string)?>()
             .AddRetry(new RetryStrategyOptions<(string, string)?>
             {
-                ShouldHandle = new PredicateBuilder<(string, string)?>().HandleResult(r => r is null),
+                ShouldHandle = new PredicateBuilder<(string, string)?>().HandleResult(r => r is null && alive()),
                 MaxRetryAttempts = Math.Max(1, (int)(timeout / delay)),
                 Delay = delay,
                 BackoffType = DelayBackoffType.Constant,

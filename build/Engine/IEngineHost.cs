@@ -11,6 +11,12 @@ public interface IEngineHost
     /// <summary>ID from /etc/os-release (e.g. "debian"), or null.</summary>
     string? OsId { get; }
 
-    /// <summary>Installs missing packages and starts dockerd detached in its own PID+mount namespace.</summary>
-    Task StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct);
+    /// <summary>
+    /// Installs missing packages and starts dockerd detached in its own PID+mount namespace (or finds one
+    /// already starting for the endpoint). Returns the PID to watch while waiting, or null when unknown.
+    /// </summary>
+    Task<int?> StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct);
+
+    /// <summary>Whether the process that StartEngineAsync returned still runs.</summary>
+    bool IsRunning(int pid);
 }

@@ -30,16 +30,23 @@ public sealed class LocalEngineHost(string repositoryRoot) : IEngineHost
         }
     }
 
-    public async Task StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct)
+    public async Task<int?> StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct)
     {
         var script = Path.Combine(repositoryRoot, "build", "Engine", "ensure-engine.sh");
+        var pidFile = Path.ChangeExtension(logFile, ".pid");
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
-        var start = new ProcessStartInfo("bash", [script, endpoint.ToString(), logFile]) { UseShellExecute = false };
+        File.Delete(pidFile);
+        var start = new ProcessStartInfo("bash", [script, endpoint.ToString(), logFile, pidFile]) { UseShellExecute = false };
         using var process = Process.Start(start) ?? throw new FleetException($"Could not run {script}.");
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0)
         {
             throw new FleetException($"Engine set-up ({script}) failed with exit code {process.ExitCode}; see the output above and {logFile}.");
         }
+
+        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
     }
+
+    // A dead launcher is reaped by init, so its /proc entry goes away.
+    public bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}");
 }

@@ -15,16 +15,23 @@ public sealed class EngineProvisionerTests
         public string? OsId { get; set; } = "debian";
         public int Starts { get; private set; }
         public string? StartedLog { get; private set; }
+        public bool Dies { get; set; }
+        public int Pings { get; private set; }
 
-        public Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct) =>
-            Task.FromResult<(string, string)?>(Answers || (Starts > 0 && AnswersAfterStart) ? ("20.10.24", "1.41") : null);
+        public Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct)
+        {
+            Pings++;
+            return Task.FromResult<(string, string)?>(Answers || (Starts > 0 && AnswersAfterStart) ? ("20.10.24", "1.41") : null);
+        }
 
-        public Task StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct)
+        public Task<int?> StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct)
         {
             Starts++;
             StartedLog = logFile;
-            return Task.CompletedTask;
+            return Task.FromResult<int?>(4242);
         }
+
+        public bool IsRunning(int pid) => pid == 4242 && !Dies;
     }
 
     [Fact]
@@ -96,6 +103,35 @@ public sealed class EngineProvisionerTests
         Assert.Contains("dockerd.log", e.Message);
         Assert.Contains("did not answer", e.Message);
     }
+
+    [Fact]
+    public async Task Engine_that_dies_at_start_up_is_reported_at_once_with_the_tail_of_its_log()
+    {
+        // What CI met: a dockerd killed without cleanup left /var/run/docker.pid, and the next one refused to start.
+        var root = Directory.CreateTempSubdirectory("engine-").FullName;
+        try
+        {
+            var options = new EngineOptions(root, new Uri("unix:///var/run/docker.sock"), TimeSpan.FromSeconds(30));
+            Directory.CreateDirectory(Path.GetDirectoryName(options.LogFile)!);
+            File.WriteAllText(options.LogFile,
+                "level=info msg=\"Starting up\"\nfailed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\n");
+            var host = new FakeHost { AnswersAfterStart = false, Dies = true };
+
+            var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(options, CancellationToken.None));
+
+            Assert.Contains("dockerd exited during start-up", e.Message);
+            Assert.Contains("  failed to start daemon: pid file found", e.Message);
+            Assert.True(host.Pings <= 2, $"pinged {host.Pings} times after the engine died");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Log_tail_of_a_missing_log_says_it_is_empty() =>
+        Assert.Equal("  (empty)", EngineProvisioner.LogTail("/nonexistent/dockerd.log", 5));
 
     private static void AssertManualSteps(string message)
     {
