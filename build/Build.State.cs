@@ -39,8 +39,35 @@ internal sealed partial class Build
             // Every client of this build (Engine API and docker CLI children) reads the same endpoint.
             Environment.SetEnvironmentVariable("DOCKER_HOST", DockerHost);
         }
-        if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && RequestedVersion is null)
+        if (InvokedTargets.Any(t => t.Name == nameof(Cascade)))
+            ValidateCascadeParameters();
+    }
+
+    // Checked before anything is built or pushed: a missing forge setting found only after Publish would
+    // leave pushed images and written pins without the pull request that carries them.
+    void ValidateCascadeParameters()
+    {
+        if (RequestedVersion is null)
             throw new FleetException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
+        if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
+            throw new FleetException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
+        _ = CascadeForge;
+    }
+
+    (Uri ApiUrl, string Repository, string Token) CascadeForge
+    {
+        get
+        {
+            if (GitHubApiUrl is not { Length: > 0 })
+                throw new FleetException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.");
+            if (!Uri.TryCreate(GitHubApiUrl, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
+                throw new FleetException($"--git-hub-api-url '{GitHubApiUrl}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
+            if (GitHubRepository is not { Length: > 0 } repository || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+                throw new FleetException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
+            if (GitHubToken is not { Length: > 0 } token)
+                throw new FleetException("Cascade needs --git-hub-token (GITHUB_TOKEN in Gitea Actions); it is never printed.");
+            return (api, repository, token);
+        }
     }
 
     protected override void OnBuildFinished()
@@ -72,9 +99,9 @@ internal sealed partial class Build
     {
         RuntimeVersion = Run.RuntimeVersion!,
         IndexUrl = new Uri(PackageIndex is { Length: > 0 } url ? RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url) : Fleet!.Index!.JsonApiBase.ToString()),
-        ApiUrl = new Uri(GitHubApiUrl ?? throw new FleetException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.")),
-        Repository = GitHubRepository ?? throw new FleetException("Cascade needs --git-hub-repository (owner/name; GITHUB_REPOSITORY in Gitea Actions)."),
-        Token = GitHubToken ?? throw new FleetException("Cascade needs --git-hub-token (GITHUB_TOKEN in Gitea Actions)."),
+        ApiUrl = CascadeForge.ApiUrl,
+        Repository = CascadeForge.Repository,
+        Token = CascadeForge.Token,
     };
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>

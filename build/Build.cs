@@ -56,6 +56,9 @@ internal sealed partial class Build : NukeBuild
     [Parameter("Minutes Cascade waits for the runtime version to appear on the package index")]
     readonly int IndexTimeoutMinutes = 15;
 
+    [Parameter("Seconds between two looks at the package index while Cascade waits for the runtime version")]
+    readonly int IndexPollSeconds = 20;
+
     Target Restore => _ => _
         .Description("Validate fleet data and Dockerfiles, make sure an engine answers, settle RUNTIME_VERSION")
         .Executes(async () =>
@@ -118,7 +121,7 @@ internal sealed partial class Build : NukeBuild
         .OnlyWhenStatic(() => PackageIndex != null)
         .Executes(() => new IndexWaiter().WaitAsync(
             new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), RuntimePackage, RequestedVersion!.ToString(),
-            TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(20), CancellationToken));
+            TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(IndexPollSeconds), CancellationToken));
 
     Target Cascade => _ => _
         .Description("For a newly published runtime: wait for the index, build, gate, publish, open one pin-bump pull request")

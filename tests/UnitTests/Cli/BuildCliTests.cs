@@ -187,6 +187,29 @@ public sealed class BuildCliTests : IDisposable
         Fails(2, Run("Cascade"), "Cascade needs --runtime-version");
 
     [Fact]
+    public void Cascade_without_the_forge_settings_stops_before_building_anything() =>
+        Fails(2, Run("Cascade", "--runtime-version", "1.2.3"), "Cascade needs --git-hub-api-url");
+
+    [Fact]
+    public void Cascade_with_a_repository_that_is_not_owner_slash_name_is_a_usage_error() =>
+        Fails(2, Run("Cascade", "--runtime-version", "1.2.3", "--git-hub-api-url", "https://forge.example/api/v1",
+            "--git-hub-repository", "template-fleet", "--git-hub-token", "tok-123"), "--git-hub-repository as <owner>/<name>", "'template-fleet'");
+
+    [Fact]
+    public void Cascade_with_an_api_url_that_is_not_http_is_a_usage_error() =>
+        Fails(2, Run("Cascade", "--runtime-version", "1.2.3", "--git-hub-api-url", "forge.example",
+            "--git-hub-repository", "o/r", "--git-hub-token", "tok-123"), "--git-hub-api-url 'forge.example'", "api/v1");
+
+    [Fact]
+    public void Cascade_without_a_token_is_a_usage_error() =>
+        Fails(2, Run("Cascade", "--runtime-version", "1.2.3", "--git-hub-api-url", "https://forge.example/api/v1",
+            "--git-hub-repository", "o/r"), "Cascade needs --git-hub-token");
+
+    [Fact]
+    public void Cascade_polling_the_index_faster_than_once_a_second_is_a_usage_error() =>
+        Fails(2, Run("Cascade", "--runtime-version", "1.2.3", "--index-poll-seconds", "0"), "--index-poll-seconds 0");
+
+    [Fact]
     public void Help_lists_the_six_targets_with_their_dependencies()
     {
         var (exit, output) = Run("--help");
