@@ -11,6 +11,8 @@ namespace TemplateFleet;
 // The target graph of the template fleet. Each body is one call into the class named after what it does;
 // the work lives in the folders beside this file (Fleet, Restore, Engine, PackageIndex, Images, Gates,
 // Reports, Publishing, Cascade). Parameter validation and shared state: Build.State.cs. Tests: Build.Test.cs.
+// Failure semantics are NUKE's: a target that fails stops the build unless it ProceedsAfterFailure; the
+// per-template stages do, so one broken template never holds back the others, and the build still fails.
 internal sealed partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>();
@@ -70,6 +72,7 @@ internal sealed partial class Build : NukeBuild
     Target BuildImage => _ => _
         .Description("Build the base image, then every template FROM it by digest, with RUNTIME_VERSION as a build arg")
         .DependsOn(Restore)
+        .ProceedAfterFailure() // one template's failure: the others are still gated, published and pinned
         .Executes(async () =>
         {
             try

@@ -5,12 +5,16 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Host;
 
-/// <summary>Runs a plan with NUKE's failure semantics; records status, duration and failure per target.</summary>
+/// <summary>
+/// Runs a plan with NUKE's failure semantics: a failing target stops the build unless it declares
+/// ProceedAfterFailure, in which case every later target (its dependents too) still runs and the build
+/// fails at the end; AssuredAfterFailure targets run in any case. Records status, duration and failure per target.
+/// </summary>
 internal static class BuildExecutor
 {
     public static async Task RunAsync(NukeBuild build, IReadOnlyList<ExecutableTarget> plan, ContinueState state, CancellationToken cancellation)
     {
-        var failed = false;
+        var stopped = false;
         foreach (var target in plan)
         {
             if (target.Status == ExecutionStatus.Skipped)
@@ -27,22 +31,16 @@ internal static class BuildExecutor
                     continue;
                 }
 
-                if (failed && !target.ProceedAfterFailure)
+                if (stopped)
                 {
                     NotRun(target, "not run: an earlier target failed");
                     continue;
                 }
-
-                if (target.DependsOnList.FirstOrDefault(d => d.Status is ExecutionStatus.Failed or ExecutionStatus.NotRun) is { } broken)
-                {
-                    NotRun(target, $"not run: its dependency {broken.Name} did not succeed");
-                    continue;
-                }
             }
 
-            if (!await RunAsync(build, target, state, cancellation))
+            if (!await RunAsync(build, target, state, cancellation) && !target.ProceedAfterFailure)
             {
-                failed = true;
+                stopped = true;
             }
         }
     }

@@ -47,18 +47,35 @@ public sealed class ExecutionTests
     }
 
     [Fact]
-    public void After_a_failure_only_proceeding_and_assured_targets_run()
+    public void After_a_failure_only_assured_targets_run()
     {
         using var host = new HostHarness();
 
         var result = host.Run<FailureBuild>("Broken", "Later", "Proceed", "Cleanup");
 
+        // As in NUKE, ProceedAfterFailure belongs to the target that fails; on a later target it changes nothing.
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal(["Prepare", "Broken", "Proceed", "Cleanup"], result.Executed);
+        Assert.Equal(["Prepare", "Broken", "Cleanup"], result.Executed);
         Assert.Equal("Failed", result.StatusOf("Broken"));
         Assert.Equal("NotRun", result.StatusOf("Later"));
-        Assert.Equal("Succeeded", result.StatusOf("Proceed"));
+        Assert.Equal("NotRun", result.StatusOf("Proceed"));
+        Assert.Contains("an earlier target failed", result.Row("Proceed"));
         Assert.Equal("Succeeded", result.StatusOf("Cleanup"));
+        Assert.Contains("Build failed on ", result.Out);
+    }
+
+    [Fact]
+    public void A_target_that_proceeds_after_failure_lets_its_dependents_run_and_the_build_still_fails()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<FailureBuild>("Downstream", "Cleanup");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(["Prepare", "Tolerated", "Downstream", "Cleanup"], result.Executed);
+        Assert.Equal("Failed", result.StatusOf("Tolerated"));
+        Assert.Contains("Smoke failed for 1 of 4 templates", result.Row("Tolerated"));
+        Assert.Equal("Succeeded", result.StatusOf("Downstream"));
         Assert.Contains("Build failed on ", result.Out);
     }
 
