@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Xml.Linq;
 using TemplateFleet.IntegrationTests.Support;
 
@@ -17,10 +16,9 @@ public sealed class RealFleetTests
     [Fact]
     public async Task The_main_job_builds_and_gates_the_real_fleet()
     {
-        var log = RepositoryRoot.Combine("output", "tests", "real-fleet.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
-        var (exit, output) = await BuildAsync(log, "Smoke", "T4Conformance", "--runtime-version", "1.0.0");
-        Assert.True(exit == 0, $"./build.sh Smoke T4Conformance exited {exit}; log: {log}\n{Tail(output)}");
+        var (exit, output) = await BuildScript.RunAsync("real-fleet.log", RepositoryRoot.Path, new Dictionary<string, string>(),
+            "Smoke", "T4Conformance", "--runtime-version", "1.0.0");
+        Assert.True(exit == 0, $"./build.sh Smoke T4Conformance exited {exit}; log: output/tests/real-fleet.log\n{BuildScript.Tail(output)}");
 
         Assert.Matches(@"BuildImage\s+Succeeded", output);
         Assert.Contains("passed 4/4 templates", output);
@@ -44,25 +42,4 @@ public sealed class RealFleetTests
         Assert.Contains(smoke.Descendants("testcase"), c => ((string)c.Attribute("name")!).EndsWith("cli-version", StringComparison.Ordinal));
     }
 
-    static async Task<(int Exit, string Output)> BuildAsync(string log, params string[] args)
-    {
-        var psi = new ProcessStartInfo(RepositoryRoot.Combine("build.sh"))
-        {
-            WorkingDirectory = RepositoryRoot.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in args)
-            psi.ArgumentList.Add(arg);
-        psi.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var output = await stdout + await stderr;
-        await File.WriteAllTextAsync(log, output);
-        return (process.ExitCode, output);
-    }
-
-    static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(60));
 }

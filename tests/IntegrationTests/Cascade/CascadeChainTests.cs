@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Docker.DotNet.Models;
+using IntegrationTests.Gates;
+using IntegrationTests.Publishing;
+using TemplateFleet.Fleet;
+using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Publishing;
+using UnitTests.Cascade;
+
+namespace IntegrationTests.Cascade;
+
+/// <summary>
+/// The whole Cascade chain as the runtime's release pipeline triggers it, through ./build.sh on a copy of the
+/// repository: a new runtime version reaches a real package index on loopback a few seconds after the trigger;
+/// Cascade waits for it, builds the real templates with it, gates them, pushes to a real htpasswd registry,
+/// pins the digests and opens one pull request on the forge (the loopback fake of its REST API).
+/// A template that fails a gate keeps its old pin and stays out of the pull request; a re-run after the fix
+/// updates the same pull request instead of opening a second.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<RegistryFixture>, IAsyncLifetime
+{
+    const string Version = "1.0.7";
+    const string RuntimePackage = "molecule-ai-workspace-runtime";
+    const string BrokenCheck = "'^codex-cli 9.9.9$'";
+
+    readonly string scratch = Directory.CreateTempSubdirectory("cascade-it-").FullName;
+    // Same folder name as the repository: the base image's source label, and so its id and every cached
+    // template layer above it, stay those of the real fleet.
+    string Root => Path.Combine(scratch, Path.GetFileName(RepositoryRoot.Path));
+
+    public Task InitializeAsync()
+    {
+        CopyTree(RepositoryRoot.Combine("templates"), Path.Combine(Root, "templates"));
+        CopyTree(RepositoryRoot.Combine(".nuke"), Path.Combine(Root, ".nuke"));
+        Git("init", "--quiet", "--initial-branch=main");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Every image this test built carries its runtime version; the fleet's other images are left alone.
+        var images = await registry.Docker.Images.ListImagesAsync(new ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.RuntimeVersion}={Version}"] = true } },
+        });
+        foreach (var image in images)
+            await registry.Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+        Directory.Delete(scratch, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_new_runtime_is_waited_for_built_gated_published_pinned_and_proposed_in_one_pull_request()
+    {
+        var codexYaml = Path.Combine(Root, "templates", "codex", "template.yaml");
+        var goodCodexYaml = File.ReadAllText(codexYaml);
+        File.WriteAllText(codexYaml, goodCodexYaml.Replace("'^codex-cli ${AGENT_VERSION}$'", BrokenCheck, StringComparison.Ordinal));
+        Assert.Contains(BrokenCheck, File.ReadAllText(codexYaml));
+        var codexPin = Path.Combine(Root, "templates", "codex", PinFile.FileName);
+        var oldCodexPin = PinFile.Serialize(new Pin($"{registry.Registry.Address}/molecule-fleet/codex", "sha256:" + new string('a', 64),
+            "1.0.0", "0123456789abcdef", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+        File.WriteAllText(codexPin, oldCodexPin);
+        Commit("fleet with a codex check that cannot pass");
+
+        await using var index = await EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(Root), [Version], Path.Combine(scratch, "index"), CancellationToken.None, preferredPort: 0);
+        var released = HideUntilReleased(index.Root);
+        using var forge = new FakeGitHub();
+
+        // First run: codex fails Smoke, hermes goes all the way.
+        var (exit, output) = await CascadeAsync(index, forge, "first");
+        await released;
+
+        Assert.True(exit == 1, $"expected the failed codex gate to fail the build (exit 1), got {exit}\n{BuildScript.Tail(output, 80)}");
+        Assert.Contains($"{RuntimePackage} {Version} not on", output);            // it waited ...
+        Assert.Contains($"{RuntimePackage} {Version} is served by", output);      // ... until the release landed
+        Assert.Matches(@"Publish\s+Failed|Smoke\s+Failed", output);
+        Assert.Contains("published 1/2 templates", output);
+
+        var hermesPin = PinFile.Read(Path.Combine(Root, "templates", "hermes", PinFile.FileName));
+        Assert.Equal($"{registry.Registry.Address}/molecule-fleet/hermes", hermesPin.Image);
+        Assert.Equal(Version, hermesPin.RuntimeVersion);
+        Assert.Equal(await ManifestDigestAsync("hermes"), hermesPin.Digest);
+        Assert.Equal(oldCodexPin, File.ReadAllText(codexPin)); // a failed template keeps its old pin
+
+        var pull = Assert.Single(forge.Pulls);
+        Assert.Contains(Version, pull["title"]!.GetValue<string>());
+        Assert.Contains("codex", pull["body"]!.GetValue<string>());
+        var branch = pull["head"]!["ref"]!.GetValue<string>();
+        var tree = forge.TreeOf(forge.RefSha("refs/heads/" + branch)!);
+        Assert.Equal(File.ReadAllText(Path.Combine(Root, "templates", "hermes", PinFile.FileName)), forge.Blob(tree["templates/hermes/pin.json"]));
+        Assert.False(tree.ContainsKey("templates/codex/pin.json"), "a template that failed its gates must not be in the pull request");
+        AssertNoSecretIn(output);
+        await AssertNoContainerLeftAsync();
+
+        // The fix lands; the release pipeline re-runs Cascade for the same version.
+        File.WriteAllText(codexYaml, goodCodexYaml);
+        Commit("codex check fixed");
+        (exit, output) = await CascadeAsync(index, forge, "second");
+
+        Assert.True(exit == 0, $"second Cascade exited {exit}\n{BuildScript.Tail(output, 80)}");
+        Assert.Contains("published 2/2 templates", output);
+        var updated = Assert.Single(forge.Pulls); // the same pull request, updated
+        Assert.Equal(pull["number"]!.GetValue<int>(), updated["number"]!.GetValue<int>());
+        tree = forge.TreeOf(forge.RefSha("refs/heads/" + branch)!);
+        var codex = PinFile.Read(codexPin);
+        Assert.Equal(Version, codex.RuntimeVersion);
+        Assert.Equal(await ManifestDigestAsync("codex"), codex.Digest);
+        Assert.Equal(File.ReadAllText(codexPin), forge.Blob(tree["templates/codex/pin.json"]));
+        Assert.True(tree.ContainsKey("templates/hermes/pin.json"));
+        Assert.All(forge.Requests, r => Assert.Equal($"token {FakeGitHub.Token}", r.Authorization, ignoreCase: true));
+        AssertNoSecretIn(output);
+        await AssertNoContainerLeftAsync();
+    }
+
+    Task<(int Exit, string Output)> CascadeAsync(EmbeddedIndex index, FakeGitHub forge, string name) =>
+        BuildScript.RunAsync($"cascade-chain.{name}.log", Root,
+            // Secrets come from the environment, as CI passes them.
+            new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = registry.Password, ["GITHUB_TOKEN"] = FakeGitHub.Token },
+            "--root", Root, "Cascade", "--templates", "codex,hermes", "--runtime-version", Version,
+            "--package-index", index.SimpleUrl.ToString(), "--index-poll-seconds", "1", "--index-timeout-minutes", "2",
+            "--registry", registry.Registry.Address, "--registry-username", registry.Username,
+            "--git-hub-api-url", forge.ApiUrl.ToString(), "--git-hub-repository", $"{FakeGitHub.Owner}/{FakeGitHub.Repo}");
+
+    /// <summary>The version's JSON page appears a few seconds after Cascade starts, as on a real index after an upload.</summary>
+    static Task HideUntilReleased(string indexRoot)
+    {
+        var page = Path.Combine(indexRoot, "pypi", RuntimePackage, Version);
+        var hidden = page + ".unreleased";
+        Directory.Move(page, hidden);
+        return Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Directory.Move(hidden, page);
+        });
+    }
+
+    async Task<string> ManifestDigestAsync(string template)
+    {
+        using var client = new RegistryClient(RegistryHost.Parse(registry.Registry.Address), registry.Username, registry.Password);
+        return await client.GetManifestDigestAsync($"molecule-fleet/{template}", Version, CancellationToken.None);
+    }
+
+    void AssertNoSecretIn(string output)
+    {
+        Assert.DoesNotContain(FakeGitHub.Token, output);
+        Assert.DoesNotContain(registry.Password, output);
+        foreach (var report in Directory.EnumerateFiles(Path.Combine(Root, "output"), "*", SearchOption.AllDirectories)
+                     .Where(f => f.EndsWith(".xml", StringComparison.Ordinal) || f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".log", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(report);
+            Assert.False(text.Contains(FakeGitHub.Token, StringComparison.Ordinal) || text.Contains(registry.Password, StringComparison.Ordinal),
+                $"a secret leaked into {report}");
+        }
+    }
+
+    async Task AssertNoContainerLeftAsync()
+    {
+        var containers = await registry.Docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.RuntimeVersion}={Version}"] = true } },
+        });
+        Assert.Empty(containers);
+    }
+
+    void Commit(string message)
+    {
+        Git("add", "-A");
+        Git("-c", "user.name=Cascade test", "-c", "user.email=cascade-test@localhost", "commit", "--quiet", "-m", message);
+    }
+
+    void Git(params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = Root, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+            psi.ArgumentList.Add(arg);
+        using var process = Process.Start(psi)!;
+        var error = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
+    }
+
+    static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("temp", StringComparison.Ordinal) || relative.Contains("__pycache__", StringComparison.Ordinal)
+                || Path.GetFileName(relative) == PinFile.FileName)
+                continue;
+            var target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace TemplateFleet.IntegrationTests.Support;
+
+/// <summary>Runs the repository's ./build.sh as a user does, and keeps its whole output under output/tests/.</summary>
+public static class BuildScript
+{
+    /// <param name="logName">File name under output/tests/ for the combined output.</param>
+    /// <param name="environment">Extra environment (secrets go here, as CI passes them).</param>
+    public static async Task<(int Exit, string Output)> RunAsync(
+        string logName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var psi = new ProcessStartInfo(RepositoryRoot.Combine("build.sh"))
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in args)
+            psi.ArgumentList.Add(arg);
+        psi.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var output = await stdout + await stderr;
+        var log = RepositoryRoot.Combine("output", "tests", logName);
+        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        await File.WriteAllTextAsync(log, output);
+        return (process.ExitCode, output);
+    }
+
+    public static string Tail(string text, int lines = 60) => string.Join('\n', text.Split('\n').TakeLast(lines));
+}
