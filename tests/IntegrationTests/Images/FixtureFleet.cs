@@ -11,10 +11,11 @@ namespace TemplateFleet.IntegrationTests.Images;
 /// </summary>
 public sealed class FixtureFleet : IAsyncLifetime
 {
-    public static readonly string TemplatesDirectory = RepositoryRoot.Combine("tests", "IntegrationTests", "Images", "Fixtures");
+    /// <summary>A small repository of its own (templates/fleet.yaml and template folders), read by the product's loader.</summary>
+    public static readonly string RepositoryDirectory = RepositoryRoot.Combine("tests", "IntegrationTests", "Images", "FixtureRepo");
 
     public EngineFixture Engine { get; } = new();
-    public FleetConfig Config { get; } = TemplatesFolder.LoadFleet(TemplatesDirectory);
+    public FleetConfig Config { get; } = FleetLoader.LoadFleet(RepositoryDirectory);
     public string Output { get; } = RepositoryRoot.Combine("output", "tests", RunIds.New("images"));
     public EmbeddedIndex Index { get; private set; } = null!;
     public string BaseImageId { get; private set; } = null!;
@@ -48,7 +49,7 @@ public sealed class FixtureFleet : IAsyncLifetime
 
     public FleetRun NewRun(IEnumerable<string> templates, string runtimeVersion)
     {
-        var run = new FleetRun(RunIds.New(), Config, TemplatesFolder.LoadTemplates(Config, templates))
+        var run = new FleetRun(RunIds.New(), Config, FleetLoader.LoadTemplates(Config, templates))
         {
             RuntimeVersion = runtimeVersion,
             PackageIndexUrl = Index.SimpleUrl.ToString(),

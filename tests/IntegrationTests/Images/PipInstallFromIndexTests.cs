@@ -14,7 +14,7 @@ public sealed class PipInstallFromIndexTests : IDisposable
     [Fact]
     public async Task Pip_installs_a_requested_runtime_version_and_its_console_script_runs()
     {
-        var config = TemplatesFolder.LoadFleet(FixtureFleet.TemplatesDirectory);
+        var config = TemplateFleet.Fleet.FleetLoader.LoadFleet(FixtureFleet.RepositoryDirectory);
         await using var index = await EmbeddedIndex.StartAsync(config, ["1.3.0"], _work, CancellationToken.None, preferredPort: 0);
         var venv = Path.Combine(_work, "venv");
         Run("python3", "-m", "venv", venv);
