@@ -6,6 +6,8 @@ public static class Labels
     public const string Prefix = "ai.molecule.fleet";
     /// <summary>Every container a run starts: the run id. Images do not carry it, so an unchanged rebuild stays cached.</summary>
     public const string Run = Prefix + ".run";
+    /// <summary>Every container a run starts: the process that owns it (<see cref="RunOwner"/>).</summary>
+    public const string Owner = Prefix + ".owner";
     /// <summary>Which gate started a container (t4, smoke).</summary>
     public const string Gate = Prefix + ".gate";
     public const string Template = Prefix + ".template";

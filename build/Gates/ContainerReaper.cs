@@ -11,16 +11,12 @@ namespace TemplateFleet.Gates;
 /// </summary>
 public sealed class ContainerReaper(IDockerClient docker)
 {
-    /// <summary>Removes gate containers whose run id is not <paramref name="currentRunId"/>; returns how many.</summary>
-    /// <remarks>A young container that is not finished (created, running) may belong to a concurrent build on the
-    /// same engine (a CI matrix job), so it is left alone; finished ones, and anything older than
-    /// <paramref name="grace"/>, are leftovers.</remarks>
+    /// <summary>Removes gate containers of other runs whose owner is gone; returns how many.</summary>
     public async Task<int> RemoveLeftoversAsync(string currentRunId, TimeSpan grace, CancellationToken ct)
     {
         var now = DateTime.UtcNow;
         var stale = (await ListGateContainersAsync(ct).ConfigureAwait(false))
-            .Where(c => RunOf(c) != currentRunId)
-            .Where(c => c.State is "exited" or "dead" || now - c.Created.ToUniversalTime() >= grace)
+            .Where(c => IsLeftover(RunOf(c), OwnerOf(c), c.Created, currentRunId, now, grace, RunOwner.IsAlive))
             .ToList();
         foreach (var c in stale)
         {
@@ -55,6 +51,24 @@ public sealed class ContainerReaper(IDockerClient docker)
             // Another cleanup path (Ctrl-C hook, a parallel dispose) is removing it already.
         }
     }
+
+    /// <summary>
+    /// A container of another run is a leftover when the process that started it is gone. A concurrent build on
+    /// the same engine (a CI matrix job, a second terminal) may be between "finished" and "logs read" on its
+    /// container, so being finished proves nothing. When the owner cannot be checked (another machine shares
+    /// the engine, or the container predates the owner label), only age tells: older than
+    /// <paramref name="grace"/>.
+    /// </summary>
+    internal static bool IsLeftover(string? run, string? owner, DateTime created, string currentRunId, DateTime now, TimeSpan grace,
+        Func<string?, bool?> ownerAlive) =>
+        run != currentRunId && ownerAlive(owner) switch
+        {
+            false => true,
+            true => false,
+            null => now - created.ToUniversalTime() >= grace,
+        };
+
+    static string? OwnerOf(ContainerListResponse c) => c.Labels.TryGetValue(Labels.Owner, out var owner) ? owner : null;
 
     static string? RunOf(ContainerListResponse c) => c.Labels.TryGetValue(Labels.Run, out var run) ? run : null;
 

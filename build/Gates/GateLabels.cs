@@ -11,6 +11,7 @@ public static class GateLabels
     public static Dictionary<string, string> For(string runId, string gate, string template) => new()
     {
         [Labels.Run] = runId,
+        [Labels.Owner] = RunOwner.Current,
         [Labels.Gate] = gate,
         [Labels.Template] = template,
     };

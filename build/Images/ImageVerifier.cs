@@ -46,12 +46,8 @@ public sealed class ImageVerifier(IDockerClient docker)
                 // Bypass the entrypoint: this checks the image's files, not start-up.
                 Entrypoint = command,
                 Cmd = [],
-                Labels = new Dictionary<string, string>
-                {
-                    [Labels.Run] = runId,
-                    [Labels.Template] = template,
-                    [Labels.Gate] = "build-verify",
-                },
+                // Gate labels: the reaper and Ctrl-C cleanup find it like any gate container.
+                Labels = Gates.GateLabels.For(runId, "build-verify", template),
                 HostConfig = new HostConfig { NetworkMode = "none" },
             }, ct);
         }
@@ -82,7 +78,7 @@ public sealed class ImageVerifier(IDockerClient docker)
         }
         finally
         {
-            await docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+            await new Gates.ContainerReaper(docker).RemoveAsync(created.ID, CancellationToken.None);
         }
     }
 }

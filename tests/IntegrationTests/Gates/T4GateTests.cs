@@ -21,6 +21,8 @@ public sealed class T4FleetFixture : IAsyncLifetime
     public string ReportsDirectory { get; } = Path.Combine(Path.GetTempPath(), "gates-t4-" + Guid.NewGuid().ToString("N")[..8]);
     public string LeftoverContainers { get; private set; } = "";
     public string ReaperVictim { get; private set; } = "";
+    public string ConcurrentBuild { get; private set; } = "";
+    public bool ConcurrentBuildSurvived { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -30,11 +32,17 @@ public sealed class T4FleetFixture : IAsyncLifetime
             images.Add((TestRuns.Template(v), await FixtureImages.GetAsync(v)));
         Run = TestRuns.Run(images);
 
-        // A leftover of a crashed earlier run: finished, labelled by a gate with another run id.
+        // A leftover of a crashed earlier run: labelled by a gate with another run id, owned by a process that is gone.
+        using var crashed = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30"))!;
+        var deadOwner = RunOwner.Of(crashed);
+        crashed.Kill();
+        await crashed.WaitForExitAsync();
         ReaperVictim = (await FixtureImages.Docker(["run", "-d", "--label", $"{Labels.Gate}=t4", "--label", $"{Labels.Run}=crashed-run",
-            "--entrypoint", "true", images[0].Item2])).Trim();
-        // A leftover is finished by definition; a still-running young container could be a concurrent build's.
-        await FixtureImages.Docker(["wait", ReaperVictim]);
+            "--label", $"{Labels.Owner}={deadOwner}", "--entrypoint", "sleep", images[0].Item2, "300"])).Trim();
+        // A young, running container of a concurrent build (its owner, this test process, is alive) is left alone.
+        ConcurrentBuild = (await FixtureImages.Docker(["run", "-d", "--label", $"{Labels.Gate}=t4", "--label", $"{Labels.Run}=concurrent-run",
+            "--label", $"{Labels.Owner}={RunOwner.Current}", "--entrypoint", "true", images[0].Item2])).Trim();
+        await FixtureImages.Docker(["wait", ConcurrentBuild]);
 
         var contract = ContractLoader.Load(Path.Combine(RepositoryRoot.Path, "templates", "t4-contract.yaml"));
         try
@@ -46,6 +54,8 @@ public sealed class T4FleetFixture : IAsyncLifetime
             Failure = e;
         }
         LeftoverContainers = await TestRuns.ContainersOf(Run.RunId);
+        ConcurrentBuildSurvived = (await FixtureImages.Docker(["ps", "-aq", "--no-trunc", "--filter", $"id={ConcurrentBuild}"])).Trim() == ConcurrentBuild;
+        await FixtureImages.Docker(["rm", "-f", ConcurrentBuild]);
     }
 
     public Task DisposeAsync()
@@ -175,6 +185,7 @@ public sealed class T4GateTests(T4FleetFixture fleet) : IClassFixture<T4FleetFix
         Assert.Equal("", fleet.LeftoverContainers);
         var victim = await FixtureImages.Docker(["ps", "-aq", "--no-trunc", "--filter", $"id={fleet.ReaperVictim}"]);
         Assert.Equal("", victim.Trim());
+        Assert.True(fleet.ConcurrentBuildSurvived, "a finished container of a live concurrent build was reaped");
     }
 
     [Fact]
