@@ -43,6 +43,10 @@ internal sealed partial class Build
             throw new FleetException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
     }
 
+    /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
+    protected internal override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
+        parameter == nameof(Templates) ? FleetLoader.LoadFleet(RootDirectory).TemplateNames : null;
+
     protected override void OnBuildFinished()
     {
         docker?.Dispose();
@@ -74,7 +78,7 @@ internal sealed partial class Build
         IndexUrl = new Uri(PackageIndex is { Length: > 0 } url ? RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url) : Fleet!.Index!.JsonApiBase.ToString()),
         ApiUrl = new Uri(GitHubApiUrl ?? throw new FleetException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.")),
         Repository = GitHubRepository ?? throw new FleetException("Cascade needs --git-hub-repository (owner/name; GITHUB_REPOSITORY in Gitea Actions)."),
-        Token = GitHubToken ?? throw new FleetException("Cascade needs --git-hub-token (GITHUB_TOKEN in Gitea Actions)."),
+        Token = GitHubToken ?? throw new FleetException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow)."),
     };
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
