@@ -65,10 +65,14 @@ internal sealed partial class Build
             if (GitHubRepository is not { Length: > 0 } repository || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
                 throw new FleetException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
             if (GitHubToken is not { Length: > 0 } token)
-                throw new FleetException("Cascade needs --git-hub-token (GITHUB_TOKEN in Gitea Actions); it is never printed.");
+                throw new FleetException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow); it is never printed.");
             return (api, repository, token);
         }
     }
+
+    /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
+    protected internal override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
+        parameter == nameof(Templates) ? FleetLoader.LoadFleet(RootDirectory).TemplateNames : null;
 
     protected override void OnBuildFinished()
     {

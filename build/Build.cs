@@ -13,9 +13,27 @@ namespace TemplateFleet;
 // Reports, Publishing, Cascade). Parameter validation and shared state: Build.State.cs. Tests: Build.Test.cs.
 // Failure semantics are NUKE's: a target that fails stops the build unless it ProceedsAfterFailure; the
 // per-template stages do, so one broken template never holds back the others, and the build still fails.
+// CI: the [GiteaActions] workflows below; ./build.sh --generate-configuration writes them to .gitea/workflows/.
+[GiteaActions("gates", RunsOn = [Runner], OnPushBranches = ["main"], On = [GiteaActionsTrigger.PullRequest],
+    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(T4Conformance), nameof(Smoke)],
+    PublishArtifacts = ["output/reports", "output/logs"])]
+[GiteaActions("publish", RunsOn = [Runner], OnPushBranches = ["main"],
+    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
+    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
+    PublishArtifacts = ["output/reports", "output/logs"])]
+// One job, no matrix: the pin-bump pull request is opened from the in-memory results of this run.
+[GiteaActions("cascade", RunsOn = [Runner],
+    OnWorkflowDispatchRequiredInputs = [nameof(RuntimeVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
+    InvokedTargets = [nameof(Cascade)],
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword), nameof(GitHubToken)],
+    ImportContext = [$"{nameof(GitHubApiUrl)}=github.api_url", $"{nameof(GitHubRepository)}=github.repository"],
+    PublishArtifacts = ["output/reports", "output/logs"])]
 internal sealed partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>();
+
+    /// <summary>The runner label: a Debian 12 host where the job runs as root with the .NET SDK (see README).</summary>
+    const string Runner = "debian-12";
 
     [Parameter("Runtime version to build (PEP 440); default: the newest release on the package index")]
     readonly string? RuntimeVersion;

@@ -103,7 +103,8 @@ public static class BuildRunner
         var parameters = ParameterDescriptor.For(typeof(TBuild));
         ThrowOnUnknownOptions(commandLine, parameters);
 
-        var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !commandLine.GenerateSchema);
+        var generate = commandLine.GenerateSchema || commandLine.GenerateConfiguration;
+        var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !generate);
         var bindingErrors = new List<UsageException>();
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
             .Bind(build, parameters, commandLine.Parameters, commandLine.Profiles, showHelp ? bindingErrors.Add : null);
@@ -112,10 +113,24 @@ public static class BuildRunner
             AddSecret(masker, secret.GetValue(build));
         }
 
-        if (commandLine.GenerateSchema)
+        if (generate)
         {
-            SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, SchemaGenerator.Generate(graph.Targets, parameters));
-            output.WriteLine($"Wrote {SchemaGenerator.RelativePath}");
+            // Before OnBuildInitialized: generating files must not depend on (or start) anything the targets use.
+            if (commandLine.GenerateSchema)
+            {
+                SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, SchemaGenerator.Generate(graph.Targets, parameters));
+                output.WriteLine($"Wrote {SchemaGenerator.RelativePath}");
+            }
+
+            if (commandLine.GenerateConfiguration)
+            {
+                var files = WorkflowGenerator.Generate(build, graph.Targets, parameters);
+                foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, files))
+                {
+                    output.WriteLine(line);
+                }
+            }
+
             return Success;
         }
 

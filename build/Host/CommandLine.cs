@@ -11,7 +11,7 @@ internal sealed class CommandLine
 {
     /// <summary>Host options by normalised name (no dashes, lower case).</summary>
     private static readonly string[] HostOptionNames =
-        ["target", "skip", "plan", "root", "help", "verbosity", "profile", "continue", "no-logo", "generate-schema"];
+        ["target", "skip", "plan", "root", "help", "verbosity", "profile", "continue", "no-logo", "generate-schema", "generate-configuration"];
 
     public List<string> Targets { get; } = [];
     public IReadOnlyList<string>? Skip { get; private set; }
@@ -20,6 +20,7 @@ internal sealed class CommandLine
     public bool Continue { get; private set; }
     public bool NoLogo { get; private set; }
     public bool GenerateSchema { get; private set; }
+    public bool GenerateConfiguration { get; private set; }
     public string? Root { get; private set; }
     public Verbosity? Verbosity { get; private set; }
     public List<string> Profiles { get; } = [];
@@ -104,6 +105,9 @@ internal sealed class CommandLine
                 break;
             case "generateschema":
                 GenerateSchema = Flag(option);
+                break;
+            case "generateconfiguration":
+                GenerateConfiguration = Flag(option);
                 break;
             case "root":
                 Root = Single(option);

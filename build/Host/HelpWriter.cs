@@ -13,6 +13,8 @@ internal static class HelpWriter
         ("--verbosity <level>", "quiet | minimal | normal | verbose"),
         ("--continue", "Re-run the identical invocation, skipping targets that already succeeded"),
         ("--no-logo", "Do not print the logo"),
+        ("--generate-schema", "Write .nuke/build.schema.json and exit"),
+        ("--generate-configuration", "Write .gitea/workflows/ from the build's [GiteaActions] attributes and exit"),
         ("--help, -h", "Show this help"),
     ];
 

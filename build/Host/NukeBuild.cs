@@ -56,6 +56,12 @@ public abstract class NukeBuild
     {
     }
 
+    /// <summary>
+    /// The values a [GiteaActions] MatrixParameter fans out over, one job each (<c>--generate-configuration</c>);
+    /// null: the build gives none. Read them from the repository, not from the machine.
+    /// </summary>
+    protected internal virtual IReadOnlyList<string>? WorkflowMatrix(string parameter) => null;
+
     /// <summary>The entry point: <c>public static int Main() =&gt; Execute&lt;Build&gt;();</c></summary>
     protected static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets)
         where T : NukeBuild, new() =>

@@ -60,12 +60,14 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
     private (IReadOnlyList<string>, string)? FromEnvironment(ParameterDescriptor parameter)
     {
         var key = TargetNames.Normalize(parameter.Name);
-        // RUNTIME_VERSION, runtimeversion and NUKE_RUNTIME_VERSION all name RuntimeVersion; unprefixed wins.
+        // RUNTIME_VERSION, runtimeversion and NUKE_RUNTIME_VERSION all name RuntimeVersion. The canonical name
+        // wins, then unprefixed: a CI runner's own GITHUB_TOKEN must not shadow a workflow's GIT_HUB_TOKEN.
         var match = environment
             .Where(e => e.Value.Length > 0)
             .Select(e => (e.Key, e.Value, Normalized: TargetNames.Normalize(e.Key)))
             .Where(e => e.Normalized == key || e.Normalized == "nuke" + key)
-            .OrderBy(e => e.Normalized.Length)
+            .OrderBy(e => e.Key == parameter.EnvironmentName ? 0 : 1)
+            .ThenBy(e => e.Normalized.Length)
             .ThenBy(e => e.Key, StringComparer.Ordinal)
             .FirstOrDefault();
         return match.Key is null ? null : ([match.Value], $"environment ({match.Key})");

@@ -55,6 +55,22 @@ public sealed class ParameterTests
     }
 
     [Fact]
+    public void The_canonical_environment_name_wins_over_other_spellings()
+    {
+        // A CI runner sets GITHUB_TOKEN itself; a workflow passes the build's own GIT_HUB_TOKEN beside it.
+        // RUNTIMEVERSION sorts before RUNTIME_VERSION as GITHUB_TOKEN does before GIT_HUB_TOKEN.
+        using var host = new HostHarness();
+        host.Environment["RUNTIMEVERSION"] = "other-spelling";
+        host.Environment["NUKE_RUNTIME_VERSION"] = "prefixed";
+        host.Environment["RUNTIME_VERSION"] = "canonical";
+
+        var result = host.Run<ParameterBuild>("Show");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("canonical", Recorder.Values["RuntimeVersion"]);
+    }
+
+    [Fact]
     public void Every_supported_type_converts()
     {
         using var host = new HostHarness();

@@ -1,0 +1,48 @@
+namespace TemplateFleet.Host;
+
+/// <summary>
+/// Declares a Gitea Actions workflow, <c>.gitea/workflows/&lt;name&gt;.yml</c>, that runs <c>./build.sh</c> with
+/// <see cref="InvokedTargets"/> (NUKE's <c>[GitHubActions]</c>). <c>./build.sh --generate-configuration</c> writes it.
+/// Names of targets and parameters are given with <c>nameof</c>; generation fails on any it does not know.
+/// Values reach the step only through <c>env:</c> under the parameter's environment name, never in the
+/// <c>run:</c> line, so no input can inject shell.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class GiteaActionsAttribute(string name) : Attribute
+{
+    /// <summary>The workflow's name and file name; also the job id.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Runner label(s) the job needs; one at least.</summary>
+    public string[] RunsOn { get; set; } = [];
+
+    /// <summary>Events without filters; <see cref="OnPushBranches"/> and the inputs imply their event.</summary>
+    public GiteaActionsTrigger[] On { get; set; } = [];
+    public string[] OnPushBranches { get; set; } = [];
+    public string[] OnPullRequestBranches { get; set; } = [];
+
+    /// <summary>Parameters asked for when the workflow is dispatched (by hand or through the API).</summary>
+    public string[] OnWorkflowDispatchRequiredInputs { get; set; } = [];
+    public string[] OnWorkflowDispatchOptionalInputs { get; set; } = [];
+
+    /// <summary>Targets run by the job's single build step, in this order.</summary>
+    public string[] InvokedTargets { get; set; } = [];
+
+    /// <summary>[Secret] parameters, each from the secret of its environment name: <c>${{ secrets.REGISTRY_PASSWORD }}</c>.</summary>
+    public string[] ImportSecrets { get; set; } = [];
+
+    /// <summary>Parameters from configuration variables of the same name: <c>${{ vars.REGISTRY }}</c>.</summary>
+    public string[] ImportVariables { get; set; } = [];
+
+    /// <summary>"Parameter=github.property" pairs: parameters from the run's context, e.g. <c>${{ github.repository }}</c>.</summary>
+    public string[] ImportContext { get; set; } = [];
+
+    /// <summary>Paths (relative to the root) uploaded as artifacts when the job ends, also when it failed.</summary>
+    public string[] PublishArtifacts { get; set; } = [];
+
+    /// <summary>Commits to fetch; 0: all history; negative (the default): actions/checkout's default.</summary>
+    public int FetchDepth { get; set; } = -1;
+
+    /// <summary>A string[] parameter: one job per value the build's <see cref="NukeBuild.WorkflowMatrix"/> returns, none cancelling the others.</summary>
+    public string? MatrixParameter { get; set; }
+}

@@ -1,0 +1,36 @@
+namespace TemplateFleet.Host;
+
+/// <summary>A workflow resolved against the build class: every name checked, every value an expression.</summary>
+internal sealed record Workflow(
+    string Name,
+    IReadOnlyList<string> RunsOn,
+    IReadOnlyList<WorkflowTrigger> Triggers,
+    IReadOnlyList<WorkflowInput> Inputs,
+    WorkflowMatrix? Matrix,
+    int FetchDepth,
+    IReadOnlyList<string> InvokedTargets,
+    IReadOnlyList<WorkflowEnvironment> Environment,
+    IReadOnlyList<string> Artifacts)
+{
+    public const string Folder = ".gitea/workflows";
+
+    public string RelativePath => $"{Folder}/{Name}.yml";
+
+    /// <summary>Only target names: values come through <see cref="Environment"/>.</summary>
+    public string Command => "./build.sh " + string.Join(' ', InvokedTargets);
+
+    /// <summary>An artifact is named after the last folder of its path (plus the matrix value in a matrix job).</summary>
+    public static string ArtifactName(string path) => path.TrimEnd('/').Split('/')[^1];
+}
+
+/// <summary>An event: "push", "pull_request" or "workflow_dispatch", optionally limited to branches.</summary>
+internal sealed record WorkflowTrigger(string Event, IReadOnlyList<string> Branches);
+
+/// <summary>A workflow_dispatch input, named after its parameter in snake_case (runtime_version).</summary>
+internal sealed record WorkflowInput(string Id, string Description, bool Required);
+
+/// <summary>One job per value; the job sees its value as <c>${{ matrix.&lt;Key&gt; }}</c>.</summary>
+internal sealed record WorkflowMatrix(string Key, IReadOnlyList<string> Values);
+
+/// <summary>One <c>env:</c> entry of the build step: a parameter's environment name and the expression it reads.</summary>
+internal sealed record WorkflowEnvironment(string Name, string Expression);

@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+
+namespace TemplateFleet.Host;
+
+/// <summary>
+/// Writes a <see cref="Workflow"/> as Gitea Actions YAML through YamlDotNet's node model: keys in a fixed order,
+/// LF line endings, a trailing newline. The one build step runs <see cref="Workflow.Command"/>; every value
+/// reaches it through <c>env:</c>.
+/// </summary>
+internal static partial class WorkflowYaml
+{
+    /// <summary>Gitea does not support actions/upload-artifact@v4 on many versions (it reports GHES); v3 works on all.</summary>
+    public const string UploadArtifactAction = "actions/upload-artifact@v3";
+    public const string CheckoutAction = "actions/checkout@v4";
+
+    private static readonly ISerializer Serializer = new SerializerBuilder().WithIndentedSequences().Build();
+
+    public static string Write(Workflow workflow)
+    {
+        var root = new YamlMappingNode
+        {
+            { "name", Text(workflow.Name) },
+            { "on", Triggers(workflow) },
+            { "jobs", new YamlMappingNode { { workflow.Name, Job(workflow) } } },
+        };
+        var writer = new StringWriter { NewLine = "\n" };
+        Serializer.Serialize(writer, root);
+        return writer.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n') + "\n";
+    }
+
+    private static YamlMappingNode Triggers(Workflow workflow)
+    {
+        var on = new YamlMappingNode();
+        foreach (var trigger in workflow.Triggers)
+        {
+            var node = new YamlMappingNode();
+            if (trigger.Branches.Count > 0)
+            {
+                node.Add("branches", Sequence(trigger.Branches));
+            }
+
+            if (trigger.Event == "workflow_dispatch" && workflow.Inputs.Count > 0)
+            {
+                var inputs = new YamlMappingNode();
+                foreach (var input in workflow.Inputs)
+                {
+                    inputs.Add(input.Id, new YamlMappingNode
+                    {
+                        { "description", Text(input.Description) },
+                        { "required", Plain(input.Required ? "true" : "false") },
+                        { "type", Text("string") },
+                    });
+                }
+
+                node.Add("inputs", inputs);
+            }
+
+            on.Add(trigger.Event, node);
+        }
+
+        return on;
+    }
+
+    private static YamlMappingNode Job(Workflow workflow)
+    {
+        var job = new YamlMappingNode
+        {
+            { "runs-on", workflow.RunsOn.Count == 1 ? Text(workflow.RunsOn[0]) : Sequence(workflow.RunsOn) },
+        };
+        if (workflow.Matrix is { } matrix)
+        {
+            job.Add("strategy", new YamlMappingNode
+            {
+                { "fail-fast", Plain("false") },
+                { "matrix", new YamlMappingNode { { matrix.Key, Sequence(matrix.Values) } } },
+            });
+        }
+
+        var steps = new YamlSequenceNode { Checkout(workflow.FetchDepth), Run(workflow) };
+        foreach (var path in workflow.Artifacts)
+        {
+            var name = Workflow.ArtifactName(path) + (workflow.Matrix is { } m ? $"-${{{{ matrix.{m.Key} }}}}" : "");
+            steps.Add(new YamlMappingNode
+            {
+                { "name", Text($"Upload: {Workflow.ArtifactName(path)}") },
+                { "if", Text("always()") },
+                { "uses", Text(UploadArtifactAction) },
+                { "with", new YamlMappingNode { { "name", Text(name) }, { "path", Text(path) } } },
+            });
+        }
+
+        job.Add("steps", steps);
+        return job;
+    }
+
+    private static YamlMappingNode Checkout(int fetchDepth)
+    {
+        var step = new YamlMappingNode { { "uses", Text(CheckoutAction) } };
+        if (fetchDepth >= 0)
+        {
+            step.Add("with", new YamlMappingNode { { "fetch-depth", Plain(fetchDepth.ToString(System.Globalization.CultureInfo.InvariantCulture)) } });
+        }
+
+        return step;
+    }
+
+    private static YamlMappingNode Run(Workflow workflow)
+    {
+        var step = new YamlMappingNode
+        {
+            { "name", Text($"Run: {string.Join(", ", workflow.InvokedTargets)}") },
+            { "run", Text(workflow.Command) },
+        };
+        if (workflow.Environment.Count > 0)
+        {
+            var environment = new YamlMappingNode();
+            foreach (var variable in workflow.Environment)
+            {
+                environment.Add(variable.Name, Text(variable.Expression));
+            }
+
+            step.Add("env", environment);
+        }
+
+        return step;
+    }
+
+    private static YamlSequenceNode Sequence(IEnumerable<string> values) => new(values.Select(Text));
+
+    /// <summary>A string that stays a string: quoted where a plain scalar would read as a bool, number or null.</summary>
+    private static YamlScalarNode Text(string value) =>
+        NotPlainString().IsMatch(value) ? new YamlScalarNode(value) { Style = ScalarStyle.DoubleQuoted } : new YamlScalarNode(value);
+
+    /// <summary>A bool or number, written plain.</summary>
+    private static YamlScalarNode Plain(string value) => new(value) { Style = ScalarStyle.Plain };
+
+    [GeneratedRegex("^(|~|null|y|n|yes|no|true|false|on|off|[-+]?[0-9][0-9_.:eE+-]*|0x[0-9a-fA-F]+|[-+]?\\.inf|\\.nan)$", RegexOptions.IgnoreCase)]
+    private static partial Regex NotPlainString();
+}
