@@ -72,15 +72,38 @@ sources_hash() {
   echo "$sum"
 }
 
+# The RID for a ReadyToRun compile of this machine, or nothing where we do not know it.
+runtime_id() {
+  case "$(uname -s)/$(uname -m)" in
+    Linux/x86_64) echo linux-x64 ;;
+    Linux/aarch64) echo linux-arm64 ;;
+    Darwin/x86_64) echo osx-x64 ;;
+    Darwin/arm64) echo osx-arm64 ;;
+  esac
+}
+
 compile() {
   check_sdk
   mkdir -p "$temp"
-  local log="$temp/build-compile.log"
-  if ! dotnet build "$project" -nologo -verbosity:quiet -clp:NoSummary -o "$out" >"$log" 2>&1; then
-    grep -E ': error ' "$log" | sort -u >&2 || cat "$log" >&2
-    echo "build.sh: compiling the build failed (full log: ${log#"$root/"})" >&2
-    exit 2
+  local log="$temp/build-compile.log" rid
+  rid="$(runtime_id)"
+  # ReadyToRun: code compiled ahead of time instead of JIT on every start (about 0.3 s of a warm
+  # BuildImage here; README, Figures). Its own artifacts path keeps build/obj to the solution's builds.
+  if [[ -n "$rid" ]] && dotnet publish "$project" -nologo -verbosity:quiet -clp:NoSummary -c Release -r "$rid" \
+      --self-contained false -p:PublishReadyToRun=true --artifacts-path "$temp/artifacts" -o "$out" >"$log" 2>&1; then
+    return
   fi
+  # A code error fails either way: say so now. Anything else (no ReadyToRun compiler for this RID on the
+  # package source) still gets a working build, only a slower start.
+  if [[ -z "$rid" ]] || ! grep -q ': error CS' "$log"; then
+    [[ -z "$rid" ]] || echo "build.sh: no ReadyToRun compile for $rid (see ${log#"$root/"}); using a plain build" >&2
+    if dotnet build "$project" -nologo -verbosity:quiet -clp:NoSummary -o "$out" >"$log" 2>&1; then
+      return
+    fi
+  fi
+  grep -E ': error ' "$log" | sort -u >&2 || cat "$log" >&2
+  echo "build.sh: compiling the build failed (full log: ${log#"$root/"})" >&2
+  exit 2
 }
 
 command -v dotnet >/dev/null ||
