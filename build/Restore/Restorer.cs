@@ -46,22 +46,35 @@ public static class Restorer
         Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate",
             string.Join(", ", names), names.Count, fleet.TemplateNames.Count, contract.Capabilities.Count);
 
-        var engine = await EngineProvisioner.EnsureAsync(new EngineOptions(request.RepositoryRoot, request.DockerEndpoint), ct);
+        // The embedded index (wheels + loopback server: CPU and files only) is made while the engine answers.
+        var extra = request.RuntimeVersion is { } requested ? new[] { requested.ToString() } : [];
+        var indexTask = request.PackageIndex is { Length: > 0 }
+            ? null
+            : Task.Run(() => EmbeddedIndex.StartAsync(fleet, extra, Path.Combine(request.RepositoryRoot, "output"), ct), ct);
+        EngineInfo engine;
+        try
+        {
+            engine = await EngineProvisioner.EnsureAsync(new EngineOptions(request.RepositoryRoot, request.DockerEndpoint), ct);
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(indexTask);
+            throw;
+        }
 
         var run = new FleetRun(NewRunId(), fleet, templates);
         EmbeddedIndex? index = null;
         try
         {
             string jsonApiBase;
-            if (request.PackageIndex is { Length: > 0 } url)
+            if (indexTask is null)
             {
-                run.PackageIndexUrl = url;
-                jsonApiBase = RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url);
+                run.PackageIndexUrl = request.PackageIndex!;
+                jsonApiBase = RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(request.PackageIndex!);
             }
             else
             {
-                var extra = request.RuntimeVersion is { } v ? new[] { v.ToString() } : [];
-                index = await EmbeddedIndex.StartAsync(fleet, extra, Path.Combine(request.RepositoryRoot, "output"), ct);
+                index = await indexTask;
                 run.PackageIndexUrl = index.SimpleUrl.ToString();
                 run.DevelopmentPackages = true;
                 jsonApiBase = index.JsonApiBase.ToString();
@@ -87,6 +100,21 @@ public static class Restorer
             if (index is not null)
                 await index.DisposeAsync();
             throw;
+        }
+    }
+
+    // The engine failed: the index started beside it must not outlive the error (its own failure is secondary).
+    static async Task DisposeQuietlyAsync(Task<EmbeddedIndex>? indexTask)
+    {
+        if (indexTask is null)
+            return;
+        try
+        {
+            await (await indexTask).DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.Debug("Embedded index not started: {Message}", e.Message);
         }
     }
 
