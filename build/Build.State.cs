@@ -39,7 +39,7 @@ internal sealed partial class Build
             // Every client of this build (Engine API and docker CLI children) reads the same endpoint.
             Environment.SetEnvironmentVariable("DOCKER_HOST", DockerHost);
         }
-        if (InvokedTargets.Any(t => t.Name == nameof(Cascade)))
+        if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && !Plan)
             ValidateCascadeParameters();
     }
 

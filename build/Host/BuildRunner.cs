@@ -159,6 +159,7 @@ public static class BuildRunner
         // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check InvokedTargets.
         var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
         build.ExecutionPlan = plan;
+        build.Plan = commandLine.Plan;
         build.BuildInitialized();
         if (commandLine.Plan)
         {

@@ -26,6 +26,9 @@ public abstract class NukeBuild
     public IReadOnlyCollection<ExecutableTarget> SkippedTargets => ExecutionPlan.Where(t => t.Status == ExecutionStatus.Skipped).ToList();
     public IReadOnlyCollection<ExecutableTarget> ExecutionPlan { get; internal set; } = [];
 
+    /// <summary>True for --plan: the plan is printed and nothing runs (NUKE's Plan), so checks of what running needs can wait.</summary>
+    public bool Plan { get; internal set; }
+
     public bool IsFailing => ExecutionPlan.Any(t => t.Status == ExecutionStatus.Failed);
     public bool IsSucceeding => !IsFailing;
     public bool IsSuccessful => ExecutionPlan.All(t => t.Status is ExecutionStatus.Succeeded or ExecutionStatus.Skipped or ExecutionStatus.Collective);

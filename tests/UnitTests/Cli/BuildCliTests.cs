@@ -187,6 +187,19 @@ public sealed class BuildCliTests : IDisposable
         Fails(2, Run("Cascade"), "Cascade needs --runtime-version");
 
     [Fact]
+    public void The_plan_of_Cascade_needs_none_of_what_running_it_needs()
+    {
+        var (exit, output) = Run("--plan", "Cascade");
+        Assert.Equal(0, exit);
+        Assert.Contains("WaitForRuntime", output);
+        Assert.Contains("Cascade", output);
+    }
+
+    [Fact]
+    public void The_plan_still_rejects_a_bad_runtime_version() =>
+        Fails(2, Run("--plan", "Cascade", "--runtime-version", "1.0;id"), "1.0;id");
+
+    [Fact]
     public void Cascade_without_the_forge_settings_stops_before_building_anything() =>
         Fails(2, Run("Cascade", "--runtime-version", "1.2.3"), "Cascade needs --git-hub-api-url");
 
