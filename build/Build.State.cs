@@ -82,7 +82,7 @@ internal sealed partial class Build
 
     RestoreRequest RestoreRequest => new(RootDirectory, Templates, RequestedVersion, PackageIndex, DockerHost is { Length: > 0 } ? new Uri(DockerHost) : null);
 
-    ImageBuildOptions ImageBuildOptions => new(RootDirectory, Parallelism, CaBundle: CaBundle is null ? null : (string)CaBundle);
+    ImageBuildOptions ImageBuildOptions => new(RootDirectory, Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
 
     GateOptions GateOptions => new()
     {

@@ -47,6 +47,9 @@ internal sealed partial class Build : NukeBuild
     [Parameter("How many templates build or are gated at once; default: the number of cores")]
     readonly int Parallelism = Environment.ProcessorCount;
 
+    [Parameter("Build every image afresh: no layer cache, no reuse of an image whose inputs are unchanged")]
+    readonly bool NoCache;
+
     [Parameter("Extra CA bundle (PEM) trusted by build steps; default: $SSL_CERT_FILE when set")]
     readonly AbsolutePath? CaBundle;
 

@@ -15,6 +15,9 @@ public static class Labels
     /// <summary>"true" when the image was built from the embedded development index; Publish refuses
     /// such images for any registry that is not on loopback.</summary>
     public const string DevelopmentPackages = Prefix + ".development-packages";
+    /// <summary>Images: the content address of the build's inputs (<c>Images.BuildInputs</c>); an image with the
+    /// address wanted is reused instead of built again.</summary>
+    public const string Inputs = Prefix + ".inputs";
     /// <summary>How the base OS was obtained: "registry:&lt;image&gt;" or "debootstrap:&lt;suite&gt;".</summary>
     public const string OsSource = Prefix + ".os-source";
 }

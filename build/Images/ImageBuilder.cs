@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Images;
 
@@ -12,13 +13,25 @@ public sealed class ImageBuilder(IDockerClient docker)
     {
         var clock = Stopwatch.StartNew();
         using var log = new BuildLog(request.Name, request.LogFile);
+        var address = request.NoCache ? null : await BuildInputs.AddressAsync(request, ct);
+        if (address is not null && await FindAsync(address, request.Tags, ct) is { } built)
+        {
+            await TagAsync(built, request.Tags, ct);
+            log.Line($"Inputs unchanged ({address}): reusing image {built} (--no-cache builds it again)");
+            log.Dispose();
+            return new ImageBuildResult(request.Name, built, null, null, log.Tail, log.Path, clock.Elapsed);
+        }
+
+        var labels = request.Labels.ToDictionary();
+        if (address is not null)
+            labels[Labels.Inputs] = address;
         var progress = new BuildProgress(log);
         var parameters = new ImageBuildParameters
         {
             Dockerfile = "Dockerfile",
             Tags = [.. request.Tags],
             BuildArgs = request.BuildArgs.ToDictionary(),
-            Labels = request.Labels.ToDictionary(),
+            Labels = labels,
             // Host networking: pip reaches the loopback package index from RUN steps.
             NetworkMode = "host",
             Remove = true,
@@ -44,6 +57,40 @@ public sealed class ImageBuilder(IDockerClient docker)
         error ??= imageId is null ? "the engine reported no image id" : null;
         log.Dispose();
         return new ImageBuildResult(request.Name, imageId, error, error is null ? null : log.CurrentStep, log.Tail, log.Path, clock.Elapsed);
+    }
+
+    /// <summary>The image one of the wanted tags already names, when it carries these inputs. By tag, not by a
+    /// label filter: filtering lists every image of the engine (about 0.5 s with two thousand of them here).</summary>
+    private async Task<string?> FindAsync(string address, IReadOnlyList<string> tags, CancellationToken ct)
+    {
+        foreach (var tag in tags)
+        {
+            try
+            {
+                var image = await docker.Images.InspectImageAsync(tag, ct);
+                if (image.Config?.Labels?.TryGetValue(Labels.Inputs, out var inputs) == true && inputs == address)
+                    return image.ID;
+            }
+            catch (DockerImageNotFoundException)
+            {
+                // not built under this tag yet
+            }
+        }
+        return null;
+    }
+
+    private async Task TagAsync(string imageId, IReadOnlyList<string> tags, CancellationToken ct)
+    {
+        foreach (var tag in tags)
+        {
+            var colon = tag.LastIndexOf(':');
+            var hasTag = colon > tag.LastIndexOf('/');
+            await docker.Images.TagImageAsync(imageId, new ImageTagParameters
+            {
+                RepositoryName = hasTag ? tag[..colon] : tag,
+                Tag = hasTag ? tag[(colon + 1)..] : "latest",
+            }, ct);
+        }
     }
 
     private async Task<string?> InspectIdAsync(IReadOnlyList<string> tags, CancellationToken ct) =>

@@ -23,23 +23,26 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         if (await ExistsAsync(os.Image, ct))
         {
             Log.Information("OS image {Image} (registry, cached)", os.Image);
-            return new OsImage(os.Image, $"registry:{os.Image}");
+            return new OsImage(await IdOfAsync(os.Image, ct), $"registry:{os.Image}");
         }
         if (await ExistsAsync(tag, ct))
         {
             Log.Information("OS image {Tag} (cached, {Source})", tag, source);
-            return new OsImage((await docker.Images.InspectImageAsync(tag, ct)).ID, source);
+            return new OsImage(await IdOfAsync(tag, ct), source);
         }
         if (await TryPullAsync(os.Image, ct))
         {
             Log.Information("OS image {Image} (registry)", os.Image);
-            return new OsImage(os.Image, $"registry:{os.Image}");
+            return new OsImage(await IdOfAsync(os.Image, ct), $"registry:{os.Image}");
         }
 
         Log.Information("OS image {Image} is not available from a registry; bootstrapping Debian {Suite} with debootstrap (about 35 s)", os.Image, os.Suite);
         var id = await BootstrapAsync(os.Suite, tag, source, ct);
         return new OsImage(id, source);
     }
+
+    // By id, never by name: a name can move (a newer pull, a new bootstrap); the base's inputs must not.
+    private async Task<string> IdOfAsync(string reference, CancellationToken ct) => (await docker.Images.InspectImageAsync(reference, ct)).ID;
 
     private async Task<bool> ExistsAsync(string reference, CancellationToken ct)
     {

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using TemplateFleet.Restore;
+
+namespace TemplateFleet.Images;
+
+/// <summary>
+/// The content address of one image build's inputs: the context as the engine receives it (names, modes,
+/// link targets and contents), the build args, the labels and the Dockerfile name. The same inputs on the same engine give the
+/// image the engine's layer cache would give, so an image labelled with the same address is reused without
+/// a build (a cached no-op build still costs the engine about a quarter of a second per image).
+/// Only where the address captures every input: each FROM must be an image id passed in a build arg (as
+/// the fleet does), an id, scratch, or an earlier stage; a FROM by name can move under the same name.
+/// </summary>
+public static partial class BuildInputs
+{
+    const string Version = "template-fleet build inputs v1";
+
+    [GeneratedRegex(@"\A\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\z")]
+    private static partial Regex ArgReference();
+
+    /// <summary>"sha256:&lt;hex&gt;", or null when the Dockerfile names an image whose content the address cannot capture.</summary>
+    public static async Task<string?> AddressAsync(ImageBuildRequest request, CancellationToken ct)
+    {
+        var dockerfile = Path.Combine(request.ContextDirectory, "Dockerfile");
+        if (!File.Exists(dockerfile) || !FromsArePinned(await File.ReadAllTextAsync(dockerfile, ct), request.BuildArgs))
+            return null;
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var header = new StringBuilder().Append(Version).Append('\n');
+        foreach (var (key, value) in request.BuildArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
+            header.Append("arg ").Append(key).Append('=').Append(value).Append('\n');
+        foreach (var (key, value) in request.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+            header.Append("label ").Append(key).Append('=').Append(value).Append('\n');
+        hash.AppendData(Encoding.UTF8.GetBytes(header.ToString()));
+
+        // What the engine receives: the context's entries (as BuildContext sends them) and the injected files.
+        // Not the tar bytes: PAX headers carry access and change times that differ from run to run.
+        var extra = request.ExtraFiles ?? new Dictionary<string, byte[]>();
+        foreach (var entry in BuildContext.Entries(request.ContextDirectory).Where(e => !extra.ContainsKey(e)))
+        {
+            var path = Path.Combine(request.ContextDirectory, entry);
+            var info = new FileInfo(path);
+            var kind = info.LinkTarget is { } target ? $"link {target}" : Directory.Exists(path) ? "dir" : $"file {info.Length}";
+            hash.AppendData(Encoding.UTF8.GetBytes($"entry {entry} {(int)(Directory.Exists(path) ? new DirectoryInfo(path).UnixFileMode : info.UnixFileMode)} {kind}\n"));
+            if (info.LinkTarget is null && !Directory.Exists(path))
+            {
+                await using var content = File.OpenRead(path);
+                hash.AppendData(await SHA256.HashDataAsync(content, ct));
+            }
+        }
+        foreach (var (name, content) in extra.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"extra {name} {content.Length}\n"));
+            hash.AppendData(SHA256.HashData(content));
+        }
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Whether every FROM names content the build args pin: an image id (directly or through an
+    /// ARG), scratch, or an earlier stage.</summary>
+    internal static bool FromsArePinned(string dockerfileText, IReadOnlyDictionary<string, string> buildArgs)
+    {
+        var stages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var froms = DockerfileParser.Parse(dockerfileText).Instructions
+            .Where(i => i.Keyword.Equals("FROM", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var from in froms)
+        {
+            var words = from.Arguments.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
+            if (words.Count == 0)
+                return false;
+            var image = ArgReference().Match(words[0]) is { Success: true } m
+                ? buildArgs.GetValueOrDefault(m.Groups[1].Value) ?? ""
+                : words[0];
+            var pinned = image.StartsWith("sha256:", StringComparison.Ordinal) || image == "scratch" || stages.Contains(image);
+            if (!pinned)
+                return false;
+            if (words.Count >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase))
+                stages.Add(words[2]);
+        }
+        return froms.Count > 0;
+    }
+}
