@@ -99,14 +99,21 @@ internal sealed partial class Build
         Password = RegistryPassword,
     };
 
-    CascadeOptions CascadeOptions => new()
+    CascadeOptions CascadeOptions
     {
-        RuntimeVersion = Run.RuntimeVersion!,
-        IndexUrl = new Uri(PackageIndex is { Length: > 0 } url ? RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url) : Fleet!.Index!.JsonApiBase.ToString()),
-        ApiUrl = CascadeForge.ApiUrl,
-        Repository = CascadeForge.Repository,
-        Token = CascadeForge.Token,
-    };
+        get
+        {
+            var (apiUrl, repository, token) = CascadeForge;
+            return new()
+            {
+                RuntimeVersion = Run.RuntimeVersion!,
+                IndexUrl = new Uri(PackageIndex is { Length: > 0 } url ? RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url) : Fleet!.Index!.JsonApiBase.ToString()),
+                ApiUrl = apiUrl,
+                Repository = repository,
+                Token = token,
+            };
+        }
+    }
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
     async Task Gate(Func<TemplateRun, GateResult?> result, Func<Task> gate)

@@ -41,10 +41,10 @@ public static partial class BuildInputs
         foreach (var entry in BuildContext.Entries(request.ContextDirectory).Where(e => !extra.ContainsKey(e)))
         {
             var path = Path.Combine(request.ContextDirectory, entry);
-            var info = new FileInfo(path);
-            var kind = info.LinkTarget is { } target ? $"link {target}" : Directory.Exists(path) ? "dir" : $"file {info.Length}";
-            hash.AppendData(Encoding.UTF8.GetBytes($"entry {entry} {(int)(Directory.Exists(path) ? new DirectoryInfo(path).UnixFileMode : info.UnixFileMode)} {kind}\n"));
-            if (info.LinkTarget is null && !Directory.Exists(path))
+            FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+            var kind = info.LinkTarget is { } target ? $"link {target}" : info is FileInfo file ? $"file {file.Length}" : "dir";
+            hash.AppendData(Encoding.UTF8.GetBytes($"entry {entry} {(int)info.UnixFileMode} {kind}\n"));
+            if (info is FileInfo { LinkTarget: null })
             {
                 await using var content = File.OpenRead(path);
                 hash.AppendData(await SHA256.HashDataAsync(content, ct));

@@ -20,20 +20,21 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         var source = $"debootstrap:{os.Suite}";
         // What the engine already holds wins, without asking a registry: every warm build stays offline and on
         // the same OS layers (a registry that starts answering later must not silently rebuild the fleet).
-        if (await ExistsAsync(os.Image, ct))
+        // By id, never by name: a name can move (a newer pull, a new bootstrap); the base's inputs must not.
+        if (await IdOfAsync(os.Image, ct) is { } cached)
         {
             Log.Information("OS image {Image} (registry, cached)", os.Image);
-            return new OsImage(await IdOfAsync(os.Image, ct), $"registry:{os.Image}");
+            return new OsImage(cached, $"registry:{os.Image}");
         }
-        if (await ExistsAsync(tag, ct))
+        if (await IdOfAsync(tag, ct) is { } bootstrapped)
         {
             Log.Information("OS image {Tag} (cached, {Source})", tag, source);
-            return new OsImage(await IdOfAsync(tag, ct), source);
+            return new OsImage(bootstrapped, source);
         }
-        if (await TryPullAsync(os.Image, ct))
+        if (await TryPullAsync(os.Image, ct) is { } pulled)
         {
             Log.Information("OS image {Image} (registry)", os.Image);
-            return new OsImage(await IdOfAsync(os.Image, ct), $"registry:{os.Image}");
+            return new OsImage(pulled, $"registry:{os.Image}");
         }
 
         Log.Information("OS image {Image} is not available from a registry; bootstrapping Debian {Suite} with debootstrap (about 35 s)", os.Image, os.Suite);
@@ -41,34 +42,32 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         return new OsImage(id, source);
     }
 
-    // By id, never by name: a name can move (a newer pull, a new bootstrap); the base's inputs must not.
-    private async Task<string> IdOfAsync(string reference, CancellationToken ct) => (await docker.Images.InspectImageAsync(reference, ct)).ID;
-
-    private async Task<bool> ExistsAsync(string reference, CancellationToken ct)
+    /// <summary>The id of the image the engine holds under <paramref name="reference"/>, or null.</summary>
+    private async Task<string?> IdOfAsync(string reference, CancellationToken ct)
     {
         try
         {
-            await docker.Images.InspectImageAsync(reference, ct);
-            return true;
+            return (await docker.Images.InspectImageAsync(reference, ct)).ID;
         }
         catch (DockerImageNotFoundException)
         {
-            return false;
+            return null;
         }
     }
 
-    private async Task<bool> TryPullAsync(string image, CancellationToken ct)
+    /// <summary>The pulled image's id, or null when no registry serves it.</summary>
+    private async Task<string?> TryPullAsync(string image, CancellationToken ct)
     {
         var (name, tag) = SplitTag(image);
         try
         {
             await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = name, Tag = tag }, null, new Progress<JSONMessage>(), ct);
-            return await ExistsAsync(image, ct);
+            return await IdOfAsync(image, ct);
         }
         catch (DockerApiException e)
         {
             Log.Information("Pulling {Image} failed: {Reason}", image, e.ResponseBody?.Trim() ?? e.Message);
-            return false;
+            return null;
         }
     }
 
