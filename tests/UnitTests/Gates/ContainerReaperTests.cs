@@ -61,6 +61,28 @@ public sealed class ContainerReaperTests
         Assert.False(RunOwner.IsAlive(sameBootSamePidOtherStart));
     }
 
+    [Fact]
+    public void A_process_has_one_owner_however_often_it_is_read()
+    {
+        // Process.StartTime differs by milliseconds between reading processes; the owner is read from /proc
+        // so it cannot (a live build's containers would be taken for leftovers).
+        using var child = Process.Start(new ProcessStartInfo("sleep", "30"))!;
+        try
+        {
+            var owner = RunOwner.Of(child);
+            for (var i = 0; i < 50; i++)
+                Assert.Equal(owner, RunOwner.Of(Process.GetProcessById(child.Id)));
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
+
+    [Fact]
+    public void An_owner_recorded_without_a_start_cannot_be_told() =>
+        Assert.Null(RunOwner.IsAlive($"{RunOwner.Current.Split('/')[0]}/{Environment.ProcessId}/-1"));
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
