@@ -44,10 +44,11 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
     public bool IsPreRelease => PreLabel is not null || Dev is not null;
 
     public static RuntimeVersion Parse(string value, string parameterName = "--runtime-version") =>
-        TryParse(value, out var version)
-            ? version
-            : throw new FleetException(
-                $"{parameterName} '{Printable(value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1); nothing was run.");
+        TryParse(value, out var version) ? version : throw new FleetException(NotAVersion(value, parameterName));
+
+    /// <summary>The one-line refusal of a value that is not a PEP 440 public version.</summary>
+    public static string NotAVersion(string value, string parameterName) =>
+        $"{parameterName} '{Printable(value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1); nothing was run.";
 
     public static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RuntimeVersion? version)
     {
