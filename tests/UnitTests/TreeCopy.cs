@@ -17,8 +17,8 @@ public static class TreeCopy
         }
     }
 
-    /// <summary>What a build reads of a repository (templates/ and .nuke/), without .nuke/temp, the installed
-    /// tools (hundreds of MB), Python caches and pin files: the copy starts unpublished.</summary>
+    /// <summary>What a build reads of a repository (templates/ and .nuke/), without .nuke/temp, the tools
+    /// folder (.nuke/tools: hundreds of MB, and symbolic links), Python caches and pin files: the copy starts unpublished.</summary>
     public static void Repository(string sourceRoot, string targetRoot)
     {
         Copy(Path.Combine(sourceRoot, "templates"), Path.Combine(targetRoot, "templates"),
