@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Restore;
 
@@ -315,9 +316,9 @@ public static partial class DockerfileGate
                 return;
             }
             var name = m.Groups["name"].Value;
-            var isAgent = rules.Agent is { Installer: AgentInstaller.Pip } agent && Names.NormalisePython(agent.Package) == Names.NormalisePython(name);
+            var isAgent = rules.Agent is { Installer: AgentInstaller.Pip } agent && PackageName.Same(agent.Package, name);
             _agentInstalled |= isAgent;
-            var isRuntime = Names.NormalisePython(name) == Names.NormalisePython(rules.RuntimePackage);
+            var isRuntime = PackageName.Same(name, rules.RuntimePackage);
             var fix = isAgent ? $"install \"{name}==${{{AgentVersionArg}}}\""
                 : isRuntime ? $"install \"{name}==${{{RuntimeVersionArg}}}\""
                 : $"pin one release, e.g. {name}==1.2.3";
@@ -332,11 +333,11 @@ public static partial class DockerfileGate
             {
                 CheckVariablePin(stage, run, line, spec.Text, variable, fix, null);
             }
-            else if (!RuntimeVersion.TryParse(version, out _))
+            else if (!Pep440Version.TryParse(version, out _))
             {
                 Add(line, "unpinned", $"pip install {spec.Text} is not pinned to one exact version; {fix}");
             }
-            else if (isAgent && RuntimeVersion.Parse(version) != RuntimeVersion.Parse(rules.Agent!.Version))
+            else if (isAgent && Pep440Version.Parse(version) != Pep440Version.Parse(rules.Agent!.Version))
             {
                 Add(line, "unpinned", $"pip install {spec.Text} differs from template.yaml agent.version {rules.Agent.Version}; {fix}");
             }
@@ -359,7 +360,7 @@ public static partial class DockerfileGate
             {
                 Add(arg.Line, "unpinned", $"ARG {AgentVersionArg} has a default ('{arg.Default}'); remove it so the build must pass template.yaml's agent.version");
             }
-            else if (!string.IsNullOrEmpty(arg.Default) && !(exact?.IsMatch(arg.Default) ?? RuntimeVersion.TryParse(arg.Default, out _)))
+            else if (!string.IsNullOrEmpty(arg.Default) && !(exact?.IsMatch(arg.Default) ?? Pep440Version.TryParse(arg.Default, out _)))
             {
                 Add(arg.Line, "unpinned", $"ARG {variable} defaults to '{arg.Default}', which is not one exact version; {fix}");
             }

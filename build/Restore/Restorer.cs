@@ -4,7 +4,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Publishing;
-using Pep440 = TemplateFleet.Fleet.RuntimeVersion;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Restore;
 
@@ -12,7 +12,7 @@ namespace TemplateFleet.Restore;
 public sealed record RestoreRequest(
     string RepositoryRoot,
     string[]? Templates,
-    Pep440? RuntimeVersion,
+    Pep440Version? RuntimeVersion,
     string? PackageIndex,
     Uri? DockerEndpoint);
 
