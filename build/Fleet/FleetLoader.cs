@@ -1,4 +1,5 @@
 using TemplateFleet.Python;
+using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Fleet;
 
@@ -71,32 +72,8 @@ public static class FleetLoader
     /// <summary>A path as messages show it: relative to the repository root, with forward slashes.</summary>
     public static string Display(string repoRoot, string path) => Path.GetRelativePath(repoRoot, path).Replace('\\', '/');
 
-    private static YamlObject? ReadDocument(string file, YamlErrors errors)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            errors.AddFileError(e is FileNotFoundException or DirectoryNotFoundException
-                ? "file not found; it is required"
-                : $"cannot be read: {e.Message}");
-            return null;
-        }
-        var node = YamlTree.Parse(text, errors);
-        if (node is null)
-        {
-            if (!errors.Any)
-            {
-                errors.AddFileError("file is empty; expected a mapping of settings");
-            }
-            return null;
-        }
-        return YamlObject.From(node, "", errors, node.Start,
-            Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
-    }
+    private static YamlObject? ReadDocument(string file, YamlErrors errors) =>
+        YamlDocument.ReadFile(file, errors, Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
 
     private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke"];
     private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke"];

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Fleet;
 

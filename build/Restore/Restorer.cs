@@ -39,7 +39,7 @@ public static class Restorer
         var fleet = FleetLoader.LoadFleet(request.RepositoryRoot);
         var names = TemplateSelection.Resolve(fleet, request.Templates);
         var templates = FleetLoader.LoadTemplates(fleet, names);
-        var contract = ContractLoader.Load(fleet.ContractFile);
+        var contract = ContractLoader.Load(fleet.ContractFile, FleetLoader.Display(request.RepositoryRoot, fleet.ContractFile));
         foreach (var template in templates)
             PinFile.ReadIfExists(PinFile.PathFor(template));
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
