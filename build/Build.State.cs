@@ -6,8 +6,8 @@ using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.Images;
 using TemplateFleet.Publishing;
+using TemplateFleet.Python;
 using TemplateFleet.Restore;
-using Pep440 = TemplateFleet.Fleet.RuntimeVersion;
 
 namespace TemplateFleet;
 
@@ -16,7 +16,7 @@ internal sealed partial class Build
 {
     /// <summary>Set by Restore; owns the embedded package index until the build finishes.</summary>
     RestoredFleet? Fleet;
-    Pep440? RequestedVersion;
+    Pep440Version? RequestedVersion;
     IDockerClient? docker;
 
     FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
@@ -31,9 +31,9 @@ internal sealed partial class Build
     {
         // Rejected before any other work: a version goes into build args and tags.
         if (RuntimeVersion is not null)
-            RequestedVersion = Pep440.TryParse(RuntimeVersion, out var requested)
+            RequestedVersion = Pep440Version.TryParse(RuntimeVersion, out var requested)
                 ? requested
-                : throw new FleetUsageException(Pep440.NotAVersion(RuntimeVersion, "--runtime-version"));
+                : throw new FleetUsageException(Pep440Version.NotAVersion(RuntimeVersion, "--runtime-version"));
         if (Parallelism < 1)
             throw new FleetUsageException($"--parallelism {Parallelism}: must be at least 1.");
         if (DockerHost is { Length: > 0 })
