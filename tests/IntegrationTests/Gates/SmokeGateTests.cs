@@ -34,14 +34,14 @@ public sealed class SmokeGateTests
         FleetException? failure = null;
         try
         {
-            await SmokeGate.RunAsync(run, new GateOptions { Parallelism = 2 }, CancellationToken.None);
+            await SmokeGate.RunAsync(run.Context, run.Run, new GateOptions { Parallelism = 2 }, CancellationToken.None);
         }
         catch (FleetException e)
         {
             failure = e;
         }
         Assert.Equal("", await TestRuns.ContainersOf(run.RunId));
-        return (run, failure);
+        return (run.Run, failure);
     }
 
     static string[] Failed(GateResult r) => r.Checks.Where(c => !c.Passed).Select(c => c.Id).ToArray();
