@@ -7,6 +7,7 @@ using TemplateFleet.Images;
 using TemplateFleet.Publishing;
 using TemplateFleet.Python;
 using TemplateFleet.Restore;
+using TemplateFleet.Results;
 
 namespace TemplateFleet;
 
@@ -17,6 +18,7 @@ internal sealed partial class Build
     RestoredFleet? Fleet;
     Pep440Version? RequestedVersion;
     RunContext? context;
+    ResultStore? results;
 
     /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
     RunContext Context => context ??= new RunContext(
@@ -25,8 +27,26 @@ internal sealed partial class Build
         SourceRevision.Read(RootDirectory),
         RunContext.NewRunId());
 
+    /// <summary>This run's results, each written once (output/results/); a new run starts with an empty folder.</summary>
+    ResultStore Results => results ??= ResultStore.StartRun(Context.Paths.Results);
+
     FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
-    bool AnyTemplateBuilt => Fleet?.Run.Templates.Any(t => t.Build == StageStatus.Succeeded) == true;
+    bool HasBase => Fleet is not null && Results.Base is { Succeeded: true };
+    bool AnyTemplateBuilt => Fleet is not null && Run.Templates.Any(t => Results.Build(t.Name) is { Succeeded: true });
+
+    /// <summary>True when this invocation pushes images: templates then build FROM the published base, and unchanged ones are not built.</summary>
+    bool Releases => Plans(nameof(PublishBase));
+
+    /// <summary>Publishing, or a registry configured (the gates workflow with vars.REGISTRY): the base may come from its pin there.</summary>
+    bool UsesRegistry => Releases || Registry is { Length: > 0 };
+
+    string RegistryAddress => RegistryHost.Parse(Registry is { Length: > 0 } r ? r : Run.Config.Images.Registry).ToString();
+
+    bool Plans(string target) => ExecutionPlan.Any(t => t.Name == target && t.Status is not (ExecutionStatus.Skipped or ExecutionStatus.NotRun));
+
+    RunRecord RunRecord => new(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion.ToString(), Run.RuntimeVersionSource, Run.DevelopmentPackages,
+        Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], Releases ? RegistryAddress : null,
+        EnvironmentVariables.GetValueOrDefault("GITHUB_JOB") is { Length: > 0 } job ? job : null, DateTimeOffset.UtcNow);
     string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;
 
     protected override string DisplayName => "template-fleet build";
@@ -46,6 +66,8 @@ internal sealed partial class Build
             if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
                 throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
         }
+        if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
+            throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
         if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && !Plan)
             ValidateCascadeParameters();
     }
@@ -89,7 +111,16 @@ internal sealed partial class Build
 
     RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex);
 
-    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
+    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle,
+        ReleaseRegistry: Releases ? RegistryAddress : null);
+
+    BaseImageOptions BaseImageOptions => new()
+    {
+        Reference = BaseImage is { Length: > 0 } ? BaseImage : null,
+        Registry = UsesRegistry ? RegistryAddress : null,
+        Username = RegistryUsername,
+        Password = RegistryPassword,
+    };
 
     GateOptions GateOptions => new()
     {
@@ -115,16 +146,15 @@ internal sealed partial class Build
     }
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
-    async Task Gate(Func<TemplateRun, GateResult?> result, Func<Task> gate)
+    async Task Gate(string gate, Func<Task> run)
     {
         try
         {
-            await gate();
+            await run();
         }
         finally
         {
-            var results = Run.Templates.Select(result).OfType<GateResult>().ToList();
-            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.For(results)));
+            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.ForGate(gate, Run, Results)));
         }
     }
 
@@ -134,7 +164,7 @@ internal sealed partial class Build
     /// </summary>
     async Task EnsureLocalRegistryWhenLoopback()
     {
-        var address = Registry ?? Run.Config.Images.Registry;
+        var address = RegistryAddress;
         if (!RegistryHost.IsLoopbackRegistry(address))
             return;
         var port = RegistryHost.Parse(address).Port ?? 5000;

@@ -5,6 +5,7 @@ using TemplateFleet.Host;
 using TemplateFleet.Images;
 using TemplateFleet.Publishing;
 using TemplateFleet.Restore;
+using TemplateFleet.Results;
 
 namespace TemplateFleet;
 
@@ -53,6 +54,9 @@ internal sealed partial class Build : NukeBuild
     [Parameter("Extra CA bundle (PEM) trusted by build steps; default: $SSL_CERT_FILE when set")]
     readonly AbsolutePath? CaBundle;
 
+    [Parameter("Published base (<registry>/<repository>/base@sha256:...) to build the templates FROM instead of building one; the release workflows pass the base job's")]
+    readonly string? BaseImage;
+
     [Parameter("Docker engine endpoint (unix:// or tcp://); default: the local socket")]
     readonly string? DockerHost;
 
@@ -87,22 +91,48 @@ internal sealed partial class Build : NukeBuild
         .Executes(async () =>
         {
             Fleet = await Restorer.RestoreAsync(Context, RestoreRequest, CancellationToken);
+            Results.Write(RunRecord);
+            WriteOutput(nameof(RuntimeVersion), Run.RuntimeVersion.ToString());
             ReportSummary(_ => _.AddPair("runtime", Run.RuntimeVersion).AddPair("templates", Run.Templates.Count));
         });
 
-    Target BuildImage => _ => _
-        .Description("Build the base image, then every template FROM it by digest, with RUNTIME_VERSION as a build arg")
+    Target BuildBase => _ => _
+        .Description("Settle the one base the templates build FROM: the published base given, the pinned one while its inputs are unchanged, else build it")
         .DependsOn(Restore)
+        .Executes(async () =>
+        {
+            var @base = await new BaseImageProvider(Context).EnsureAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken);
+            Results.Write(@base);
+            ReportSummary(_ => _.AddPair("base", @base.Succeeded ? $"{@base.Status.ToString().ToLowerInvariant()} {@base.Reference}" : "failed"));
+            if (!@base.Succeeded)
+                throw new FleetException(@base.Failure ?? "the base image could not be built");
+        });
+
+    Target PublishBase => _ => _
+        .Description("Push the base, verify it by digest and pin it (templates/base/pin.json); templates then build FROM that digest")
+        .DependsOn(BuildBase)
+        .Before(BuildImage)
+        .Executes(async () =>
+        {
+            await EnsureLocalRegistryWhenLoopback();
+            var published = await new Publisher(Context).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken);
+            WriteOutput(nameof(BaseImage), Results.BaseReference!);
+            ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
+        });
+
+    Target BuildImage => _ => _
+        .Description("Build every template FROM the base (by digest), with RUNTIME_VERSION as a build arg; unchanged ones are not built when publishing")
+        .DependsOn(BuildBase)
         .ProceedAfterFailure() // one template's failure: the others are still gated, published and pinned
         .Executes(async () =>
         {
             try
             {
-                await new FleetImageBuilder(Context).BuildFleetAsync(Run, ImageBuildOptions, CancellationToken);
+                await new FleetImageBuilder(Context).BuildFleetAsync(Run, Results, ImageBuildOptions, CancellationToken);
             }
             finally
             {
-                ReportSummary(_ => _.AddPair("built", $"{Run.Templates.Count(t => t.Build == StageStatus.Succeeded)}/{Run.Templates.Count} templates"));
+                ReportSummary(_ => _.AddPair("built", Reports.SummaryNote.Built(Run, Results)));
             }
         });
 
@@ -111,30 +141,30 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.Smoke, () => SmokeGate.RunAsync(Context, Run, GateOptions, CancellationToken)));
+        .Executes(() => Gate(GateLabels.Smoke, () => SmokeGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken)));
 
     Target T4Conformance => _ => _
         .Description("Probe the T4 privilege contract as uid 1000 in the provisioner shape")
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.T4, () => T4Gate.RunAsync(Context, Run, Fleet!.Contract, GateOptions, CancellationToken)));
+        .Executes(() => Gate(GateLabels.T4, () => T4Gate.RunAsync(Context, Run, Results, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
-        .Description("Push the templates that passed both gates, verify them by digest, pin each digest")
-        .DependsOn(Smoke, T4Conformance)
+        .Description("Push the templates that passed both gates, verify them by digest, pin each digest; unchanged ones keep their pins")
+        .DependsOn(PublishBase, Smoke, T4Conformance)
         .ProceedAfterFailure()
-        .OnlyWhenDynamic(() => AnyTemplateBuilt)
+        .OnlyWhenDynamic(() => HasBase)
         .Executes(async () =>
         {
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await new Publisher(Context).PublishAsync(Run, PublishOptions, CancellationToken);
+                await new Publisher(Context).PublishAsync(Run, Results, PublishOptions, CancellationToken);
             }
             finally
             {
-                ReportSummary(_ => _.AddPair("published", $"{Run.Templates.Count(t => t.Publish?.Status == PublishOutcome.Published)}/{Run.Templates.Count} templates"));
+                ReportSummary(_ => _.AddPair("published", Reports.SummaryNote.Published(Run, Results)));
             }
         });
 
@@ -155,7 +185,7 @@ internal sealed partial class Build : NukeBuild
         .Executes(async () =>
         {
             var pullRequest = await PullRequestOpener.Create(CascadeOptions)
-                .OpenOrUpdateAsync(PinBump.FromRun(Context, Run), CancellationToken);
+                .OpenOrUpdateAsync(PinBump.FromRun(Context, Run, Results), CancellationToken);
             ReportSummary(_ => _.AddPair("pull request", pullRequest?.Url ?? "none: nothing was published"));
         });
 }

@@ -1,5 +1,6 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Publishing;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Cascade;
 
@@ -11,23 +12,15 @@ public sealed record PinBump(string RuntimeVersion, IReadOnlyList<PinChange> Cha
 {
     public string Branch => PullRequestBody.BranchName(RuntimeVersion);
 
-    /// <summary>Reads the pin files Publish wrote for the templates it published.</summary>
-    public static PinBump FromRun(RunContext context, FleetRun run)
+    /// <summary>The pins Publish recorded for the templates (and the base) it published, or found unchanged, from the results:
+    /// a pin equal to the base branch's changes nothing, one this checkout published earlier for the version still belongs in the pull request.</summary>
+    public static PinBump FromRun(RunContext context, FleetRun run, ResultStore results)
     {
         var version = run.RuntimeVersion.ToString();
-        var repositoryRoot = context.Paths.Root;
-        var changes = run.Templates
-            .Where(t => t.Publish?.Status == PublishOutcome.Published)
-            .Select(t => PinFile.PathFor(t.Template))
-            .Select(file =>
-            {
-                PinFile.Read(file); // only complete, valid pins go into a pull request
-                var relative = System.IO.Path.GetRelativePath(repositoryRoot, file).Replace('\\', '/');
-                if (relative.StartsWith("../", StringComparison.Ordinal))
-                    throw new FleetException($"{file} is outside the repository {repositoryRoot}.");
-                return new PinChange(relative, File.ReadAllText(file));
-            })
+        var published = run.Templates.Select(t => results.Publish(t.Name)).Prepend(results.BasePublish)
+            .Where(p => p is { Status: PublishStatus.Published or PublishStatus.Unchanged, Pin: not null })
+            .Select(p => new PinChange(p!.PinFile, PinFile.Serialize(p.Pin!)))
             .ToList();
-        return new PinBump(version, changes, PullRequestBody.Title(version), PullRequestBody.Render(context, run));
+        return new PinBump(version, published, PullRequestBody.Title(version), PullRequestBody.Render(context, run, results));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Cascade;
 
@@ -10,7 +11,7 @@ public static class PullRequestBody
 
     public static string BranchName(string runtimeVersion) => $"cascade/runtime-{runtimeVersion}";
 
-    public static string Render(RunContext context, FleetRun run)
+    public static string Render(RunContext context, FleetRun run, ResultStore results)
     {
         var text = new StringBuilder();
         text.Append($"Runtime `{run.Config.Runtime.Package}` **{run.RuntimeVersion}**");
@@ -19,17 +20,17 @@ public static class PullRequestBody
         text.Append($" (run {context.RunId}).\n\n");
         text.Append("| template | pin |\n| --- | --- |\n");
         foreach (var template in run.Templates)
-            text.Append($"| {Cell(template.Name)} | {Cell(Outcome(template))} |\n");
-        var kept = run.Templates.Count(t => t.Publish?.Status != PublishOutcome.Published);
+            text.Append($"| {Cell(template.Name)} | {Cell(Outcome(results.Publish(template.Name)))} |\n");
+        var kept = run.Templates.Count(t => results.Publish(t.Name)?.Status != PublishStatus.Published);
         if (kept > 0)
             text.Append($"\n{kept} template(s) kept their old pin; they are retried on the next run for this version.\n");
         return text.ToString();
     }
 
-    static string Outcome(TemplateRun template) => template.Publish switch
+    static string Outcome(PublishResult? result) => result switch
     {
-        { Status: PublishOutcome.Published, Image: { } image, Digest: { } digest } => $"`{image}@{digest}`",
-        { } result => $"kept old pin: {result.Reason}",
+        { Status: PublishStatus.Published, Pin: { } pin } => $"`{pin.Reference}`",
+        { } kept => $"kept old pin: {kept.Reason}",
         null => "kept old pin: Publish did not run",
     };
 

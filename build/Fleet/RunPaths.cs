@@ -22,6 +22,10 @@ public sealed record RunPaths(string Root, string Output)
     public string Images => Path.Combine(Output, "images");
     /// <summary>dockerd's log when this build starts the engine.</summary>
     public string EngineLog => Path.Combine(Output, "engine", "dockerd.log");
+    /// <summary>This run's results, one JSON record per stage and template (Results.ResultStore).</summary>
+    public string Results => Path.Combine(Output, "results");
+    /// <summary>Earlier jobs' artifacts, downloaded by a later job of the workflow (each in a folder named after its artifact).</summary>
+    public string Jobs => Path.Combine(Output, "jobs");
     /// <summary>TRX files and totals of ./build.sh Test.</summary>
     public string TestResults => Path.Combine(Output, "test-results");
 }

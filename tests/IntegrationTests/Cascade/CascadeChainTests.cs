@@ -57,8 +57,15 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         File.WriteAllText(codexYaml, goodCodexYaml.Replace("'^codex-cli ${AGENT_VERSION}$'", BrokenCheck, StringComparison.Ordinal));
         Assert.Contains(BrokenCheck, File.ReadAllText(codexYaml));
         var codexPin = Path.Combine(Root, "templates", "codex", PinFile.FileName);
-        var oldCodexPin = PinFile.Serialize(new Pin($"{registry.Registry.Address}/molecule-fleet/codex", "sha256:" + new string('a', 64),
-            "1.0.0", "0123456789abcdef", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+        var oldCodexPin = PinFile.Serialize(new Pin
+        {
+            Template = "codex",
+            Image = $"{registry.Registry.Address}/molecule-fleet/codex",
+            Digest = "sha256:" + new string('a', 64),
+            RuntimeVersion = "1.0.0",
+            Revision = "0123456789abcdef",
+            PublishedAt = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero),
+        });
         File.WriteAllText(codexPin, oldCodexPin);
         Commit("fleet with a codex check that cannot pass");
 
@@ -98,7 +105,8 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         (exit, output) = await CascadeAsync(index, forge, "second");
 
         Assert.True(exit == 0, $"second Cascade exited {exit}\n{BuildScript.Tail(output, 80)}");
-        Assert.Contains("published 2/2 templates", output);
+        // hermes' inputs equal the pin the first run wrote: not built or pushed again, and its pin stays in the pull request.
+        Assert.Contains("published 1/1 templates, 1 unchanged since their pins", output);
         var updated = Assert.Single(forge.Pulls); // the same pull request, updated
         Assert.Equal(pull["number"]!.GetValue<int>(), updated["number"]!.GetValue<int>());
         tree = forge.TreeOf(forge.RefSha("refs/heads/" + branch)!);

@@ -3,6 +3,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.Publishing;
 using TemplateFleet.Python;
+using TemplateFleet.Results;
 
 namespace UnitTests.Cascade;
 
@@ -14,6 +15,8 @@ public sealed class CascadeRun : IDisposable
     public FleetRun Run { get; }
     /// <summary>The run's inputs; the engine is never called (a client connects only when used).</summary>
     public RunContext Context { get; }
+    /// <summary>The run's results, as Publish leaves them.</summary>
+    public ResultStore Results { get; private set; }
 
     public CascadeRun(string version = "1.2.0")
     {
@@ -30,17 +33,28 @@ public sealed class CascadeRun : IDisposable
             [], Path.Combine(templatesDir, "t4-contract.yaml"), SmokeChecks.None);
         Run = new FleetRun(config, templates, Pep440Version.Parse(version), "http://127.0.0.1:1/simple/");
         Context = new RunContext(RunPaths.ForRepository(Root), new DockerEngine(DockerEngine.DefaultEndpoint), new SourceRevision("c0ffee1", "c0ffee1", "tests"), "run-1");
+        Results = ResultStore.StartRun(Context.Paths.Results);
     }
 
     public void Published(string name, string digest = Digest)
     {
-        var image = $"127.0.0.1:5000/molecule-fleet/{name}";
-        var pinFile = PinFile.PathFor(Run[name].Template);
-        PinFile.Write(pinFile, new Pin(image, digest, Run.RuntimeVersion.ToString(), Context.Revision.Commit!, DateTimeOffset.UtcNow));
-        Run[name].Publish = new PublishResult(PublishOutcome.Published, "published") { Image = image, Digest = digest, PinFile = pinFile };
+        var pin = new Pin
+        {
+            Template = name,
+            Image = $"127.0.0.1:5000/molecule-fleet/{name}",
+            Digest = digest,
+            RuntimeVersion = Run.RuntimeVersion.ToString(),
+            Revision = Context.Revision.Commit!,
+            PublishedAt = DateTimeOffset.UtcNow,
+        };
+        PinFile.Write(PinFile.PathFor(Run[name]), pin);
+        Results.Write(new PublishResult(name, PublishStatus.Published, "published", pin, $"templates/{name}/pin.json", []));
     }
 
-    public void Kept(string name, string reason) => Run[name].Publish = new PublishResult(PublishOutcome.NotPublished, reason);
+    /// <summary>A later run on the same checkout: its own results, the pins as the earlier run left them.</summary>
+    public void NextRun() => Results = ResultStore.StartRun(Context.Paths.Results);
+
+    public void Kept(string name, string reason) => Results.Write(new PublishResult(name, PublishStatus.NotPublished, reason, null, $"templates/{name}/pin.json", []));
 
     public void Dispose()
     {
