@@ -68,8 +68,10 @@ internal sealed partial class Build
         }
         if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
             throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
-        if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && !Plan)
+        if (InvokedTargets.Any(t => t.Name is nameof(Cascade) or nameof(CascadeBase)) && !Plan)
             ValidateCascadeParameters();
+        if (InvokedTargets.Any(t => t.Name == nameof(ProposePins)) && !Plan)
+            _ = CascadeForge;
     }
 
     // Checked before anything is built or pushed: a missing forge setting found only after Publish would

@@ -15,20 +15,36 @@ namespace TemplateFleet;
 // Failure semantics are NUKE's: a target that fails stops the build unless it ProceedsAfterFailure; the
 // per-template stages do, so one broken template never holds back the others, and the build still fails.
 // CI: the [GiteaActions] workflows below; ./build.sh --generate-configuration writes them to .gitea/workflows/.
+// With vars.REGISTRY set, the gates use the pinned base while its inputs are unchanged (a pull request that changes
+// templates/base is gated against the new base, built in that run); without it, everything builds on the runner.
 [GiteaActions("gates", RunsOn = [Runner], OnPushBranches = ["main"], On = [GiteaActionsTrigger.PullRequest],
     MatrixParameter = nameof(Templates), InvokedTargets = [nameof(T4Conformance), nameof(Smoke)],
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
     PublishArtifacts = ["output/reports", "output/logs"])]
+// A release is several jobs (README "Release"): the base once, the templates FROM its published digest (a matrix,
+// one runner each), and one job that collects their results into one pin pull request, also when some failed.
 [GiteaActions("publish", RunsOn = [Runner], OnPushBranches = ["main"],
-    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
-    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
-    PublishArtifacts = ["output/reports", "output/logs"])]
-// One job, no matrix: the pin-bump pull request is opened from the in-memory results of this run.
+    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)])]
+[GiteaActionsJob("publish", "base", InvokedTargets = [nameof(PublishBase)], Outputs = [nameof(BaseImage), nameof(RuntimeVersion)],
+    ImportSecrets = [nameof(RegistryPassword)], PublishArtifacts = ["output/results", "output/logs"])]
+[GiteaActionsJob("publish", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
+    ImportOutputs = [nameof(BaseImage), nameof(RuntimeVersion)], ImportSecrets = [nameof(RegistryPassword)],
+    PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
+[GiteaActionsJob("publish", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
+    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(GitHubToken)],
+    ImportContext = [$"{nameof(GitHubApiUrl)}=github.api_url", $"{nameof(GitHubRepository)}=github.repository"])]
+// The same shape for a runtime release: the base job waits for the index and checks the forge before anything is built.
 [GiteaActions("cascade", RunsOn = [Runner],
     OnWorkflowDispatchRequiredInputs = [nameof(RuntimeVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
-    InvokedTargets = [nameof(Cascade)],
-    ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword), nameof(GitHubToken)],
-    ImportContext = [$"{nameof(GitHubApiUrl)}=github.api_url", $"{nameof(GitHubRepository)}=github.repository"],
-    PublishArtifacts = ["output/reports", "output/logs"])]
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername)],
+    ImportContext = [$"{nameof(GitHubApiUrl)}=github.api_url", $"{nameof(GitHubRepository)}=github.repository"])]
+[GiteaActionsJob("cascade", "base", InvokedTargets = [nameof(CascadeBase)], Outputs = [nameof(BaseImage)],
+    ImportSecrets = [nameof(RegistryPassword), nameof(GitHubToken)], PublishArtifacts = ["output/results", "output/logs"])]
+[GiteaActionsJob("cascade", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
+    ImportOutputs = [nameof(BaseImage)], ImportSecrets = [nameof(RegistryPassword)],
+    PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
+[GiteaActionsJob("cascade", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
+    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(GitHubToken)])]
 internal sealed partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>();
@@ -182,10 +198,13 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(WaitForRuntime, Publish)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => Fleet != null)
-        .Executes(async () =>
-        {
-            var pullRequest = await PullRequestOpener.Create(CascadeOptions)
-                .OpenOrUpdateAsync(PinBump.FromRun(Context, Run, Results), CancellationToken);
-            ReportSummary(_ => _.AddPair("pull request", pullRequest?.Url ?? "none: nothing was published"));
-        });
+        .Executes(() => ProposeAsync([Results]));
+
+    Target CascadeBase => _ => _
+        .Description("The base job of the cascade workflow: wait for the index, check the forge, publish the base")
+        .DependsOn(WaitForRuntime, PublishBase);
+
+    Target ProposePins => _ => _
+        .Description("Collect the results the release's jobs left (output/jobs) and open or update one pull request with every pin they published")
+        .Executes(() => ProposeAsync(CollectJobResults()));
 }

@@ -16,7 +16,7 @@ public sealed class CascadeRun : IDisposable
     /// <summary>The run's inputs; the engine is never called (a client connects only when used).</summary>
     public RunContext Context { get; }
     /// <summary>The run's results, as Publish leaves them.</summary>
-    public ResultStore Results { get; private set; }
+    public ResultStore Results { get; private set; } = null!;
 
     public CascadeRun(string version = "1.2.0")
     {
@@ -33,8 +33,14 @@ public sealed class CascadeRun : IDisposable
             [], Path.Combine(templatesDir, "t4-contract.yaml"), SmokeChecks.None);
         Run = new FleetRun(config, templates, Pep440Version.Parse(version), "http://127.0.0.1:1/simple/");
         Context = new RunContext(RunPaths.ForRepository(Root), new DockerEngine(DockerEngine.DefaultEndpoint), new SourceRevision("c0ffee1", "c0ffee1", "tests"), "run-1");
-        Results = ResultStore.StartRun(Context.Paths.Results);
+        NextRun();
     }
+
+    /// <summary>What the pull request is made of: this run's results, read as the pins job reads them.</summary>
+    public TemplateFleet.Release.ReleaseProposal Release() =>
+        TemplateFleet.Release.ReleaseProposal.From(Run.Config, Run.Templates, [Results], new Dictionary<string, Pin?>());
+
+    public TemplateFleet.Cascade.PinBump Bump() => TemplateFleet.Cascade.PinBump.From(Release(), Context.RunId);
 
     public void Published(string name, string digest = Digest)
     {
@@ -52,7 +58,12 @@ public sealed class CascadeRun : IDisposable
     }
 
     /// <summary>A later run on the same checkout: its own results, the pins as the earlier run left them.</summary>
-    public void NextRun() => Results = ResultStore.StartRun(Context.Paths.Results);
+    public void NextRun()
+    {
+        Results = ResultStore.StartRun(Context.Paths.Results);
+        Results.Write(new RunRecord(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion.ToString(), "parameter", false,
+            Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], "127.0.0.1:5000", null, DateTimeOffset.UtcNow));
+    }
 
     public void Kept(string name, string reason) => Results.Write(new PublishResult(name, PublishStatus.NotPublished, reason, null, $"templates/{name}/pin.json", []));
 

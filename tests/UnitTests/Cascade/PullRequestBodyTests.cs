@@ -11,7 +11,7 @@ public sealed class PullRequestBodyTests
         c.Published("claude-code");
         c.Kept("codex", "T4 conformance failed: docker_socket_reachable | pid_host_visible\nsecond line");
 
-        var body = PullRequestBody.Render(c.Context, c.Run, c.Results);
+        var body = PullRequestBody.Render(c.Release(), c.Context.RunId);
 
         Assert.Equal($"""
             Runtime `molecule-ai-workspace-runtime` **1.2.0**, built from c0ffee1 (run run-1).
@@ -20,7 +20,7 @@ public sealed class PullRequestBodyTests
             | --- | --- |
             | claude-code | `127.0.0.1:5000/molecule-fleet/claude-code@{CascadeRun.Digest}` |
             | codex | kept old pin: T4 conformance failed: docker_socket_reachable \| pid_host_visible second line |
-            | hermes | kept old pin: Publish did not run |
+            | hermes | kept old pin: its job left no publish result (it failed or was cancelled before Publish; see its logs) |
 
             2 template(s) kept their old pin; they are retried on the next run for this version.
 
@@ -41,7 +41,7 @@ public sealed class PullRequestBodyTests
         c.Published("codex");
         c.Kept("hermes", "Smoke failed: cli-version");
 
-        var bump = PinBump.FromRun(c.Context, c.Run, c.Results);
+        var bump = c.Bump();
 
         var change = Assert.Single(bump.Changes);
         Assert.Equal("templates/codex/pin.json", change.Path);
