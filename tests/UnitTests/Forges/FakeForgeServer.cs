@@ -28,7 +28,7 @@ public sealed record ForgeReply(int Status, JsonNode? Json = null, string? Text 
 /// </summary>
 public abstract class FakeForgeServer : IDisposable
 {
-    readonly HttpListener listener = new();
+    HttpListener listener = new();
     readonly Task loop;
     readonly List<Route> routes = [];
     readonly object handling = new();
@@ -49,7 +49,8 @@ public abstract class FakeForgeServer : IDisposable
             }
             catch (HttpListenerException) when (attempt < 10)
             {
-                listener.Prefixes.Clear();
+                // A listener that failed to start is closed: the next attempt needs a new one.
+                listener = new HttpListener();
             }
         }
         ApiUrl = new Uri(Root, apiPath);
@@ -76,7 +77,7 @@ public abstract class FakeForgeServer : IDisposable
             requests.Clear();
     }
 
-    /// <summary>Writes (anything but GET) the fake answered with a 2xx status.</summary>
+    /// <summary>The requests that could change something: anything but GET, whatever the answer.</summary>
     public IReadOnlyList<ForgeRequest> Writes => Requests.Where(r => r.Method != "GET").ToList();
 
     /// <summary>A route; <paramref name="pattern"/> is a regular expression over the path below the API root, anchored.</summary>

@@ -29,6 +29,7 @@ public sealed class FakeGitHub : GitBackedForge
         public required User Poster { get; init; }
         public string State { get; set; } = "open";
         public bool Merged { get; set; }
+        public string? MergedAt { get; set; }
         public string CreatedAt { get; init; } = Now();
         public string UpdatedAt { get; set; } = Now();
     }
@@ -75,11 +76,21 @@ public sealed class FakeGitHub : GitBackedForge
 
     // ---- What tests read and what people do between two runs ----
 
-    public IReadOnlyList<JsonObject> Pulls => pulls.Select(PullJson).ToList();
+    public override (string Bot, string Reader, string Actions) Tokens => (BotToken, ReaderToken, InstallationToken);
 
-    public JsonObject Pull(int number) => PullJson(pulls.Single(p => p.Number == number));
+    public override IReadOnlyList<JsonObject> Pulls => pulls.Select(PullJson).ToList();
 
-    public void PersonCloses(int number) => pulls.Single(p => p.Number == number).State = "closed";
+    public override void PersonCloses(long number) => pulls.Single(p => p.Number == number).State = "closed";
+
+    protected override (string Head, string Title) PullHead(long number) => pulls.Where(p => p.Number == number).Select(p => (p.Head, p.Title)).Single();
+
+    protected override void MarkMerged(long number, string sha)
+    {
+        var pull = pulls.Single(p => p.Number == number);
+        pull.State = "closed";
+        pull.Merged = true;
+        pull.MergedAt = Now();
+    }
 
     // ---- Authentication ----
 
@@ -406,7 +417,9 @@ public sealed class FakeGitHub : GitBackedForge
         ["head"] = BranchRef(p.Head),
         ["base"] = BranchRef(p.Base),
         ["draft"] = false,
+        // rest/pulls/pulls#list-pull-requests lists merged_at; "merged" is in the single pull request's answer too.
         ["merged"] = p.Merged,
+        ["merged_at"] = p.MergedAt,
     };
 
     JsonObject BranchRef(string name) => new()

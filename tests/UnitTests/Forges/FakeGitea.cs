@@ -111,12 +111,12 @@ public sealed class FakeGitea : GitBackedForge
 
     // ---- What tests read and what people do on the forge between two runs ----
 
-    public JsonObject Pull(long number) => PullJson(pulls.Single(p => p.Number == number));
+    public override (string Bot, string Reader, string Actions) Tokens => (BotToken, ReaderToken, ActionsToken);
 
-    public IReadOnlyList<JsonObject> Pulls => pulls.Select(PullJson).ToList();
+    public override IReadOnlyList<JsonObject> Pulls => pulls.Select(PullJson).ToList();
 
     /// <summary>A person closes a pull request without merging it.</summary>
-    public void PersonCloses(long number)
+    public override void PersonCloses(long number)
     {
         var pull = pulls.Single(p => p.Number == number);
         pull.State = "closed";
@@ -124,13 +124,11 @@ public sealed class FakeGitea : GitBackedForge
         pull.ClosedBy = "alice";
     }
 
-    /// <summary>A person merges a pull request (a merge commit on the base; the head branch stays).</summary>
-    public void PersonMerges(long number)
+    protected override (string Head, string Title) PullHead(long number) => pulls.Where(p => p.Number == number).Select(p => (p.Head, p.Title)).Single();
+
+    protected override void MarkMerged(long number, string sha)
     {
         var pull = pulls.Single(p => p.Number == number);
-        var merged = MergeTree(BaseSha, BranchSha(pull.Head)!) ?? throw new InvalidOperationException("conflict");
-        var sha = Git.CommitTree(merged, [BaseSha, BranchSha(pull.Head)!], $"Merge pull request '{pull.Title}' (#{number})", Alice);
-        Git.ForceRef("refs/heads/" + DefaultBranch, sha);
         pull.State = "closed";
         pull.Merged = true;
         pull.MergedSha = sha;
@@ -418,7 +416,7 @@ public sealed class FakeGitea : GitBackedForge
             foreach (var commit in CommitsSince(@base, head))
             {
                 var info = Git.ReadCommit(commit);
-                var tree = MergeTree(onto, commit, info.Parents[0]);
+                var tree = Git.MergeTree(onto, commit, info.Parents[0]);
                 if (tree is null)
                     return new ForgeReply(409, Error("rebase conflict"));
                 onto = Git.CommitTree(tree, [onto], info.Message, author);
@@ -427,7 +425,7 @@ public sealed class FakeGitea : GitBackedForge
         }
         else
         {
-            var tree = MergeTree(head, @base);
+            var tree = Git.MergeTree(head, @base);
             if (tree is null)
                 return new ForgeReply(409, Error("merge conflict"));
             Git.ForceRef("refs/heads/" + pull.Head, Git.CommitTree(tree, [head, @base], $"Merge branch '{pull.Base}' into {pull.Head}", author));
@@ -684,22 +682,6 @@ public sealed class FakeGitea : GitBackedForge
             chain.Add(c);
         chain.Reverse();
         return chain;
-    }
-
-    /// <summary>git merge-tree --write-tree: the merged tree, or null on a conflict.</summary>
-    string? MergeTree(string ours, string theirs, string? mergeBase = null)
-    {
-        var psi = new System.Diagnostics.ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["GIT_DIR"] = Git.GitDir;
-        psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        psi.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        foreach (var arg in new[] { "merge-tree", "--write-tree" }.Concat(mergeBase is null ? [] : [$"--merge-base={mergeBase}"]).Concat([ours, theirs]))
-            psi.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(psi)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output.Split('\n')[0].Trim() : null;
     }
 
     string Api(string path) => new Uri(ApiUrl, path).ToString();

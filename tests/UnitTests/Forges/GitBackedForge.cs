@@ -26,6 +26,17 @@ public abstract class GitBackedForge : FakeForgeServer
 
     public GitRepository Git { get; }
 
+    /// <summary>A token of a user who may push; one of a user who may only read; the runner's automatic token.</summary>
+    public abstract (string Bot, string Reader, string Actions) Tokens { get; }
+
+    /// <summary>Every pull request, as the forge's JSON for it.</summary>
+    public abstract IReadOnlyList<JsonObject> Pulls { get; }
+
+    public JsonObject Pull(long number) => Pulls.Single(p => p["number"]!.ToJsonString() == number.ToString());
+
+    /// <summary>A person closes a pull request without merging it.</summary>
+    public abstract void PersonCloses(long number);
+
     public virtual string DefaultBranch => "main";
 
     /// <summary>Workflow dispatches the fake accepted, in order.</summary>
@@ -53,6 +64,21 @@ public abstract class GitBackedForge : FakeForgeServer
         Git.ForceRef("refs/heads/" + branch, sha);
         return sha;
     }
+
+    /// <summary>A person merges a pull request: a merge commit on the base; the head branch stays.</summary>
+    public void PersonMerges(long number)
+    {
+        var (head, title) = PullHead(number);
+        var headSha = BranchSha(head)!;
+        var tree = Git.MergeTree(BaseSha, headSha) ?? throw new InvalidOperationException($"#{number} conflicts with {DefaultBranch}");
+        var sha = Git.CommitTree(tree, [BaseSha, headSha], $"Merge pull request '{title}' (#{number})", Alice);
+        Git.ForceRef("refs/heads/" + DefaultBranch, sha);
+        MarkMerged(number, sha);
+    }
+
+    protected abstract (string Head, string Title) PullHead(long number);
+
+    protected abstract void MarkMerged(long number, string sha);
 
     public override void Dispose()
     {

@@ -144,6 +144,14 @@ public sealed class GitRepository : IDisposable
         return Git(message, env, [.. args]).Trim();
     }
 
+    /// <summary>git merge-tree --write-tree: the merged tree of two commits, or null on a conflict.</summary>
+    public string? MergeTree(string ours, string theirs, string? mergeBase = null)
+    {
+        string[] args = mergeBase is null ? ["merge-tree", "--write-tree", ours, theirs] : ["merge-tree", "--write-tree", $"--merge-base={mergeBase}", ours, theirs];
+        var (exit, output, _) = Run(null, null, args);
+        return exit == 0 ? output.Split('\n')[0].Trim() : null;
+    }
+
     /// <summary>Moves a ref; with <paramref name="expectedOld"/> only if it still points there (null: only if absent).</summary>
     public bool UpdateRef(string name, string sha, string? expectedOld)
     {
