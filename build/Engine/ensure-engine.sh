@@ -16,8 +16,8 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]} with apt-get"
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  # Waits for the dpkg lock while another apt-get runs (a shared runner), bounded, and says so.
+  bash "$(dirname "${BASH_SOURCE[0]}")/../Tools/host-apt-install.sh" "${missing[@]}"
 fi
 
 # A dockerd for this socket that runs but does not answer yet (another build is starting it, or it hangs)
