@@ -160,7 +160,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         }
         if (outcome == ProposalOutcome.Updated)
             pull = await forge.UpdatePullRequestAsync(pull.Number, proposal.Title, body, ct);
-        Log.Information("{Outcome} pull request #{Number} {Url}", outcome, pull.Number, pull.Url);
+        Log.Information("{Outcome:l} pull request #{Number} {Url}", outcome.ToString(), pull.Number, pull.Url);
         return new ProposalResult(outcome, proposal.Branch, pull.Number, pull.Url, commit, [.. files.Select(f => f.Path)]);
     }
 
