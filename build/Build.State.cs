@@ -6,8 +6,8 @@ using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.Images;
 using TemplateFleet.Publishing;
+using TemplateFleet.Python;
 using TemplateFleet.Restore;
-using Pep440 = TemplateFleet.Fleet.RuntimeVersion;
 
 namespace TemplateFleet;
 
@@ -16,7 +16,7 @@ internal sealed partial class Build
 {
     /// <summary>Set by Restore; owns the embedded package index until the build finishes.</summary>
     RestoredFleet? Fleet;
-    Pep440? RequestedVersion;
+    Pep440Version? RequestedVersion;
     IDockerClient? docker;
 
     FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
@@ -25,17 +25,21 @@ internal sealed partial class Build
     IDockerClient Docker => docker ??= DockerClientFactory.Create();
     AbsolutePath OutputDirectory => RootDirectory / "output";
 
+    protected override string DisplayName => "template-fleet build";
+
     protected override void OnBuildInitialized()
     {
         // Rejected before any other work: a version goes into build args and tags.
         if (RuntimeVersion is not null)
-            RequestedVersion = Pep440.Parse(RuntimeVersion);
+            RequestedVersion = Pep440Version.TryParse(RuntimeVersion, out var requested)
+                ? requested
+                : throw new FleetUsageException(Pep440Version.NotAVersion(RuntimeVersion, "--runtime-version"));
         if (Parallelism < 1)
-            throw new FleetException($"--parallelism {Parallelism}: must be at least 1.");
+            throw new FleetUsageException($"--parallelism {Parallelism}: must be at least 1.");
         if (DockerHost is { Length: > 0 })
         {
             if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
-                throw new FleetException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
+                throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
             // Every client of this build (Engine API and docker CLI children) reads the same endpoint.
             Environment.SetEnvironmentVariable("DOCKER_HOST", DockerHost);
         }
@@ -48,9 +52,9 @@ internal sealed partial class Build
     void ValidateCascadeParameters()
     {
         if (RequestedVersion is null)
-            throw new FleetException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
+            throw new FleetUsageException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
         if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
-            throw new FleetException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
+            throw new FleetUsageException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
         _ = CascadeForge;
     }
 
@@ -59,19 +63,19 @@ internal sealed partial class Build
         get
         {
             if (GitHubApiUrl is not { Length: > 0 })
-                throw new FleetException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.");
+                throw new FleetUsageException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.");
             if (!Uri.TryCreate(GitHubApiUrl, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
-                throw new FleetException($"--git-hub-api-url '{GitHubApiUrl}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
+                throw new FleetUsageException($"--git-hub-api-url '{GitHubApiUrl}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
             if (GitHubRepository is not { Length: > 0 } repository || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
-                throw new FleetException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
+                throw new FleetUsageException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
             if (GitHubToken is not { Length: > 0 } token)
-                throw new FleetException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow); it is never printed.");
+                throw new FleetUsageException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow); it is never printed.");
             return (api, repository, token);
         }
     }
 
     /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
-    protected internal override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
+    protected override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
         parameter == nameof(Templates) ? FleetLoader.LoadFleet(RootDirectory).TemplateNames : null;
 
     protected override void OnBuildFinished()

@@ -69,7 +69,10 @@ public sealed class GateResult(string gate, string template)
     public TimeSpan Duration { get; set; }
 
     public bool Passed => Error is null && Checks.All(c => c.Passed || c.Severity == Severity.Soft);
-    public int HardFailures => Checks.Count(c => !c.Passed && c.Severity == Severity.Hard);
+    /// <summary>The checks that fail this gate (no flag turns them green), in check order.</summary>
+    public IReadOnlyList<CheckResult> HardFailures => Checks.Where(c => !c.Passed && c.Severity == Severity.Hard).ToList();
+    /// <summary>The ids of <see cref="HardFailures"/>: what a failure message and the publish refusal name.</summary>
+    public IReadOnlyList<string> HardFailureIds => HardFailures.Select(c => c.Id).ToList();
 }
 
 public sealed class CheckResult

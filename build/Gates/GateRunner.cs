@@ -95,7 +95,7 @@ public sealed class GateRunner(IDockerClient docker, string gate, string targetN
     {
         var lines = failed.Select(r => r.Error is { } error
             ? $"  {r.Template}: could not run its checks: {error.Split('\n')[0]}"
-            : $"  {r.Template}: failed {string.Join(", ", r.Checks.Where(c => !c.Passed && c.Severity == Severity.Hard).Select(c => c.Id))}");
+            : $"  {r.Template}: failed {string.Join(", ", r.HardFailureIds)}");
         return $"{targetName} failed for {failed.Count} of {total} template(s) (hard failures; no flag turns them green):\n" +
                string.Join('\n', lines) + "\nSee the table above and output/reports for each check's output and trace.";
     }

@@ -32,14 +32,14 @@ public static class SmokeGate
                 o => o.ExitCode == 0 ? HealthCheck.Judge(o.Stdout, run.RuntimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
                 token).ConfigureAwait(false));
 
-            var values = CheckPatterns.ValuesFor(t, run.RuntimeVersion);
+            var values = CheckPlaceholders.ValuesFor(t, run.RuntimeVersion);
             foreach (var command in run.Config.Smoke.Commands.Select(c => (c, "templates/fleet.yaml smoke"))
                          .Concat(t.Smoke.Commands.Select(c => (c, $"templates/{t.Name}/template.yaml smoke"))))
             {
                 var (check, where) = command;
                 var at = $"{where}.commands[{check.Name}]";
-                var stdout = check.Stdout is null ? null : CheckPatterns.Expand(check.Stdout, values, at + ".stdout");
-                var stderr = check.Stderr is null ? null : CheckPatterns.Expand(check.Stderr, values, at + ".stderr");
+                var stdout = check.Stdout is null ? null : CheckPlaceholders.Expand(check.Stdout, values, at + ".stdout");
+                var stderr = check.Stderr is null ? null : CheckPlaceholders.Expand(check.Stderr, values, at + ".stderr");
                 result.Checks.Add(await runner.RunAsync($"command:{check.Name}", check.Run, Severity.Hard, check.Run,
                     T4Gate.ExecUser(check.User), check.TimeoutSeconds > 0 ? check.TimeoutSeconds : DefaultCommandTimeoutSeconds,
                     o => JudgeCommand(check.ExitCode, stdout, stderr, o), token).ConfigureAwait(false));

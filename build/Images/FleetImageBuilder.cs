@@ -106,7 +106,7 @@ public sealed class FleetImageBuilder(IDockerClient docker)
         string created, string osSource, string runtimeVersion, string indexUrl, VerifiedImages verified, CancellationToken ct)
     {
         var template = target.Template;
-        var repository = $"{run.Config.Images.Repository}/{template.Name}";
+        var repository = run.Config.Images.RepositoryOf(template.Name);
         var tags = new[] { $"{repository}:{runtimeVersion}", $"{repository}:{revision.Tag}" };
         var labels = new Dictionary<string, string>
         {

@@ -77,7 +77,7 @@ public sealed partial class Publisher(IDockerClient docker, HttpMessageHandler? 
         if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry) is { } refusal)
             throw new FleetException(refusal);
 
-        var repository = $"{run.Config.Images.Repository}/{template.Name}";
+        var repository = run.Config.Images.RepositoryOf(template.Name);
         var target = $"{registry}/{repository}";
         var tags = new List<string> { TagFor(runtimeVersion) };
         if (run.GitSha is { Length: > 0 } sha)

@@ -4,7 +4,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Publishing;
-using Pep440 = TemplateFleet.Fleet.RuntimeVersion;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Restore;
 
@@ -12,7 +12,7 @@ namespace TemplateFleet.Restore;
 public sealed record RestoreRequest(
     string RepositoryRoot,
     string[]? Templates,
-    Pep440? RuntimeVersion,
+    Pep440Version? RuntimeVersion,
     string? PackageIndex,
     Uri? DockerEndpoint);
 
@@ -39,7 +39,7 @@ public static class Restorer
         var fleet = FleetLoader.LoadFleet(request.RepositoryRoot);
         var names = TemplateSelection.Resolve(fleet, request.Templates);
         var templates = FleetLoader.LoadTemplates(fleet, names);
-        var contract = ContractLoader.Load(fleet.ContractFile);
+        var contract = ContractLoader.Load(fleet.ContractFile, FleetLoader.Display(request.RepositoryRoot, fleet.ContractFile));
         foreach (var template in templates)
             PinFile.ReadIfExists(PinFile.PathFor(template));
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
