@@ -1,4 +1,3 @@
-using Docker.DotNet;
 using TemplateFleet.Cascade;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
@@ -17,13 +16,18 @@ internal sealed partial class Build
     /// <summary>Set by Restore; owns the embedded package index until the build finishes.</summary>
     RestoredFleet? Fleet;
     Pep440Version? RequestedVersion;
-    IDockerClient? docker;
+    RunContext? context;
+
+    /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
+    RunContext Context => context ??= new RunContext(
+        RunPaths.ForRepository(RootDirectory),
+        new DockerEngine(DockerHost is { Length: > 0 } ? new Uri(DockerHost) : DockerEngine.DefaultEndpoint),
+        SourceRevision.Read(RootDirectory),
+        RunContext.NewRunId());
 
     FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
     bool AnyTemplateBuilt => Fleet?.Run.Templates.Any(t => t.Build == StageStatus.Succeeded) == true;
     string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;
-    IDockerClient Docker => docker ??= DockerClientFactory.Create();
-    AbsolutePath OutputDirectory => RootDirectory / "output";
 
     protected override string DisplayName => "template-fleet build";
 
@@ -38,10 +42,9 @@ internal sealed partial class Build
             throw new FleetUsageException($"--parallelism {Parallelism}: must be at least 1.");
         if (DockerHost is { Length: > 0 })
         {
+            // The endpoint reaches the stages only through Context.Engine: nothing is set for others to read.
             if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
                 throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
-            // Every client of this build (Engine API and docker CLI children) reads the same endpoint.
-            Environment.SetEnvironmentVariable("DOCKER_HOST", DockerHost);
         }
         if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && !Plan)
             ValidateCascadeParameters();
@@ -80,19 +83,18 @@ internal sealed partial class Build
 
     protected override void OnBuildFinished()
     {
-        docker?.Dispose();
         Fleet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(RootDirectory, Templates, RequestedVersion, PackageIndex, DockerHost is { Length: > 0 } ? new Uri(DockerHost) : null);
+    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex);
 
-    ImageBuildOptions ImageBuildOptions => new(RootDirectory, Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
+    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
 
     GateOptions GateOptions => new()
     {
         Parallelism = Parallelism,
-        Endpoint = DockerClientFactory.EndpointFromEnvironment(),
-        ReportsDirectory = OutputDirectory / "reports",
+        ReportsDirectory = Context.Paths.Reports,
         Secrets = new[] { RegistryPassword, GitHubToken }.OfType<string>().ToList(),
     };
 
@@ -108,14 +110,7 @@ internal sealed partial class Build
         get
         {
             var (apiUrl, repository, token) = CascadeForge;
-            return new()
-            {
-                RuntimeVersion = Run.RuntimeVersion!,
-                IndexUrl = new Uri(PackageIndex is { Length: > 0 } url ? RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url) : Fleet!.Index!.JsonApiBase.ToString()),
-                ApiUrl = apiUrl,
-                Repository = repository,
-                Token = token,
-            };
+            return new() { ApiUrl = apiUrl, Repository = repository, Token = token };
         }
     }
 
@@ -145,7 +140,7 @@ internal sealed partial class Build
         var port = RegistryHost.Parse(address).Port ?? 5000;
         await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
         {
-            Directory = OutputDirectory / "registry",
+            Directory = Context.Paths.Registry,
             Port = port,
             Username = RegistryUsername,
             Password = RegistryPassword,
