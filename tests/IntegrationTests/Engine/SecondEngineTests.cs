@@ -24,14 +24,14 @@ public sealed class SecondEngineTests(SecondEngineFixture engine)
         Assert.Contains(info.DriverStatus, pair => pair[0] == "driver-type" && pair[1] == "io.containerd.snapshotter.v1");
         Assert.Equal(Path.Combine(SecondEngineFixture.StateDirectory, "data"), info.DockerRootDir);
         // The first engine is the other kind: its own store (graph driver), no snapshotter.
-        using var first = DockerClientFactory.Create(engine.First.Endpoint);
+        var first = TestEngine.Engine.Client;
         Assert.DoesNotContain((await first.System.GetSystemInfoAsync()).DriverStatus ?? [], pair => pair[1] == "io.containerd.snapshotter.v1");
     }
 
     [Fact]
     public async Task The_seeded_OS_image_has_the_same_layers_under_another_id()
     {
-        using var first = DockerClientFactory.Create(engine.First.Endpoint);
+        var first = TestEngine.Engine.Client;
         var tag = engine.OsImageTags[0];
 
         var there = await first.Images.InspectImageAsync(tag);
@@ -48,7 +48,7 @@ public sealed class SecondEngineTests(SecondEngineFixture engine)
     {
         var run = RunIds.New("se");
         var labels = new Dictionary<string, string> { [Labels.Run] = run };
-        using var first = DockerClientFactory.Create(engine.First.Endpoint);
+        var first = TestEngine.Engine.Client;
         var tag = engine.OsImageTags[0];
         var onFirst = await StartAsync(first, tag, labels);
         try

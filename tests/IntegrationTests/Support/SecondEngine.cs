@@ -28,13 +28,14 @@ public sealed class SecondEngine : IAsyncDisposable
         Started = started;
         Version = version;
         ApiVersion = apiVersion;
-        Endpoint = EndpointOf(state);
-        Docker = DockerClientFactory.Create(Endpoint, TimeSpan.FromHours(1));
+        Engine = new DockerEngine(EndpointOf(state));
     }
 
     public string StateDirectory { get; }
-    public Uri Endpoint { get; }
-    public DockerClient Docker { get; }
+    /// <summary>The engine as the build takes it (endpoint and its one client), e.g. for a <see cref="Fleet.RunContext"/>.</summary>
+    public DockerEngine Engine { get; }
+    public Uri Endpoint => Engine.Endpoint;
+    public IDockerClient Docker => Engine.Client;
     public string Version { get; }
     public string ApiVersion { get; }
     public int LauncherPid { get; }
@@ -79,13 +80,13 @@ public sealed class SecondEngine : IAsyncDisposable
     /// <summary>Stops this engine (only the one of this state folder, by its recorded pid) and removes its bridge.</summary>
     public async Task StopAsync()
     {
-        Docker.Dispose();
+        Engine.Dispose();
         await RunScriptAsync(["stop", StateDirectory], CancellationToken.None);
     }
 
     public ValueTask DisposeAsync()
     {
-        Docker.Dispose();
+        Engine.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -138,8 +139,11 @@ public sealed class SecondEngine : IAsyncDisposable
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(text))));
 
     // "Answers" as the build decides it for the first engine.
-    private static Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct) =>
-        new LocalEngineHost(RepositoryRoot.Path).PingAsync(endpoint, ct);
+    private static async Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct)
+    {
+        using var engine = new DockerEngine(endpoint);
+        return await new LocalEngineHost(RepositoryRoot.Path, engine.Client).PingAsync(endpoint, ct);
+    }
 
     private static async Task<string> RunScriptAsync(string[] args, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ public sealed class SecondEngineFixture : IAsyncLifetime
 
     public SecondEngine Engine => _engine ?? throw new InvalidOperationException("Second engine fixture not initialised.");
     public Uri Endpoint => Engine.Endpoint;
-    public DockerClient Docker => Engine.Docker;
+    public IDockerClient Docker => Engine.Docker;
     /// <summary>The first engine (20.10 here), for comparisons.</summary>
     public EngineInfo First { get; private set; } = null!;
     /// <summary>The OS image's tags, now on both engines.</summary>
@@ -28,9 +28,9 @@ public sealed class SecondEngineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        First = await EngineProvisioner.EnsureAsync(new EngineOptions(RepositoryRoot.Path), CancellationToken.None);
+        First = await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
         var os = await TestOsImage.EnsureAsync();
-        using var first = DockerClientFactory.Create(First.Endpoint, TimeSpan.FromHours(1));
+        var first = TestEngine.Engine.Client;
         OsImageTags = (await first.Images.InspectImageAsync(os)).RepoTags?.ToList() ?? [];
         if (OsImageTags.Count == 0)
         {
@@ -49,7 +49,7 @@ public sealed class SecondEngineFixture : IAsyncLifetime
             $"{DateTime.UtcNow:O} seeded {string.Join(", ", OsImageTags)} in {Seeding.TotalSeconds:0.00} s (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})\n");
     }
 
-    private static async Task<bool> SameImageAsync(DockerClient docker, string tag, IList<string> layers)
+    private static async Task<bool> SameImageAsync(IDockerClient docker, string tag, IList<string> layers)
     {
         try
         {
