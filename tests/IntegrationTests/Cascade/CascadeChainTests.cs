@@ -67,7 +67,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         Commit("fleet with a codex check that cannot pass");
 
         await using var index = await EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(Root), [Version], Path.Combine(scratch, "index"), CancellationToken.None, preferredPort: 0);
-        using var under = new ForgeUnderTest(forgeName).Started();
+        using var under = new ForgeUnderTest(forgeName);
         var forge = under.Fake;
         var branch = PinProposal.BranchFor(Version);
         var released = HideUntilReleased(index.Root, started: () => forge.BranchSha(branch) is not null);

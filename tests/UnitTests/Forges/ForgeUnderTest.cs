@@ -17,6 +17,7 @@ public sealed class ForgeUnderTest : IDisposable
     {
         Name = forge;
         Fake = forge == "github" ? new FakeGitHub() : new FakeGitea(forge.Split(' ')[1]);
+        UnrelatedAtStart = Fake.Pull(1);
     }
 
     public string Name { get; }
@@ -65,13 +66,7 @@ public sealed class ForgeUnderTest : IDisposable
         $"{{\"schemaVersion\": 2, \"digest\": \"{Digest(version, template)}\", \"runtimeVersion\": \"{version}\"}}\n";
 
     /// <summary>The unrelated pull request #1 exactly as the fake started with it.</summary>
-    public JsonObject UnrelatedAtStart { get; private set; } = null!;
-
-    public ForgeUnderTest Started()
-    {
-        UnrelatedAtStart = Fake.Pull(1);
-        return this;
-    }
+    public JsonObject UnrelatedAtStart { get; }
 
     public void AssertUnrelatedUntouched()
     {
