@@ -47,6 +47,21 @@ public sealed class DockerEngine : IDisposable
         return chosen;
     }
 
+    /// <summary>True when the engine answers within a few seconds (to tell a lost engine from an error it reported).</summary>
+    public async Task<bool> AnswersAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await Client.System.PingAsync(deadline.Token);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or DockerApiException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     // Long: image builds, imports and layer deletions take minutes; calls that must be short (probes,
     // pings, gate execs) bound themselves with a cancellation token.
     private static IDockerClient Create(Uri endpoint, Version? apiVersion)
