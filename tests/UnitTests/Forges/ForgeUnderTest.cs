@@ -11,7 +11,7 @@ public sealed class ForgeUnderTest : IDisposable
 
     public static TheoryData<string> Gitea => ["gitea 1.20.0", "gitea 1.26.0"];
 
-    public static readonly IReadOnlyDictionary<string, string?> NoEnvironment = new Dictionary<string, string?>();
+    public static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 
     public ForgeUnderTest(string forge)
     {
@@ -37,7 +37,7 @@ public sealed class ForgeUnderTest : IDisposable
     };
 
     /// <summary>A connection to the fake, closed with it.</summary>
-    public async Task<IForge> OpenAsync(string? token = null, IReadOnlyDictionary<string, string?>? environment = null)
+    public async Task<IForge> OpenAsync(string? token = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var forge = await ForgeConnection.OpenAsync(Options(token), environment ?? NoEnvironment, CancellationToken.None);
         opened.Add(forge);

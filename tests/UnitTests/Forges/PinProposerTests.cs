@@ -61,6 +61,30 @@ public sealed class PinProposerTests
     }
 
     [Theory]
+    [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
+    public async Task A_re_run_with_the_same_pins_on_the_same_base_writes_nothing(string forge)
+    {
+        using var f = new ForgeUnderTest(forge).Started();
+        var proposer = await f.ProposerAsync();
+        var first = await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes", "codex"], ("claude-code", "Smoke failed")), None);
+        var head = f.Fake.BranchSha(Branch);
+        f.Fake.ClearRequests();
+
+        var again = await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes", "codex"], ("claude-code", "Smoke failed")), None);
+
+        Assert.Equal(ProposalOutcome.Unchanged, again.Outcome);
+        Assert.Equal((first.Number, first.CommitSha), (again.Number, again.CommitSha));
+        Assert.Empty(f.Fake.Writes);
+        Assert.Equal(head, f.Fake.BranchSha(Branch));
+        Assert.Equal("open", f.Fake.Pull(2)["state"]!.GetValue<string>());
+
+        // the same pins, but the base moved: the branch is rebuilt on it
+        f.Fake.AdvanceBase();
+        Assert.Equal(ProposalOutcome.Updated, (await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes", "codex"], ("claude-code", "Smoke failed")), None)).Outcome);
+        Assert.Equal(f.Fake.BaseSha, f.Fake.Git.ReadCommit(f.Fake.BranchSha(Branch)!).Parents.Single());
+    }
+
+    [Theory]
     [MemberData(nameof(ForgeUnderTest.Gitea), MemberType = typeof(ForgeUnderTest))]
     public async Task Gitea_rebuilds_the_branch_with_force_push_from_1_26_and_by_delete_and_recreate_before(string forge)
     {
