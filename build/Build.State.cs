@@ -77,7 +77,8 @@ internal sealed partial class Build
         context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex);
+    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex,
+        (ImageBuildOptions.EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
     ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
 
@@ -96,16 +97,32 @@ internal sealed partial class Build
     };
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
-    async Task Gate(Func<TemplateRun, GateResult?> result, Func<Task> gate)
+    async Task Gate(string stage, Func<TemplateRun, GateResult?> result, Func<Task> gate)
     {
         try
         {
-            await gate();
+            await OnEngine(stage, gate);
         }
         finally
         {
             var results = Run.Templates.Select(result).OfType<GateResult>().ToList();
-            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.For(results)));
+            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.For(results, Run.Templates.Count)));
+        }
+    }
+
+    /// <summary>Work on the engine: an engine that stopped answering fails the stage with one line naming it.</summary>
+    async Task OnEngine(string stage, Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception e) when (!CancellationToken.IsCancellationRequested && EngineConnection.IsConnectionFailure(e))
+        {
+            // A connection that failed once while the engine answers again is that stage's own error.
+            if (await Context.Engine.AnswersAsync())
+                throw;
+            throw EngineConnection.Lost(Context.Engine.Endpoint, stage, e);
         }
     }
 

@@ -94,7 +94,7 @@ internal sealed partial class Build : NukeBuild
         {
             try
             {
-                await new FleetImageBuilder(Context).BuildFleetAsync(Run, ImageBuildOptions, CancellationToken);
+                await OnEngine(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, ImageBuildOptions, CancellationToken));
             }
             finally
             {
@@ -107,14 +107,14 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.Smoke, () => SmokeGate.RunAsync(Context, Run, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(Smoke), t => t.Smoke, () => SmokeGate.RunAsync(Context, Run, GateOptions, CancellationToken)));
 
     Target T4Conformance => _ => _
         .Description("Probe the T4 privilege contract as uid 1000 in the provisioner shape")
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.T4, () => T4Gate.RunAsync(Context, Run, Fleet!.Contract, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(T4Conformance), t => t.T4, () => T4Gate.RunAsync(Context, Run, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
         .Description("Push the templates that passed both gates, verify them by digest, pin each digest")
@@ -126,7 +126,7 @@ internal sealed partial class Build : NukeBuild
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await new Publisher(Context).PublishAsync(Run, PublishOptions, CancellationToken);
+                await OnEngine(nameof(Publish), () => new Publisher(Context).PublishAsync(Run, PublishOptions, CancellationToken));
             }
             finally
             {

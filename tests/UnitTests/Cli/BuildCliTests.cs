@@ -235,4 +235,18 @@ public sealed class BuildCliTests : IDisposable
         Assert.True(restore >= 0 && restore < build && build < t4, output);
         Assert.DoesNotContain("Publish", output);
     }
+
+    [Fact]
+    public void A_ca_bundle_without_a_certificate_fails_Restore_before_the_engine_or_the_index()
+    {
+        var bundle = Path.Combine(root, "not-a-bundle.pem");
+        File.WriteAllText(bundle, "this is not PEM\n");
+
+        var run = Run("Restore", "--ca-bundle", bundle);
+
+        Fails(1, run, $"the extra CA bundle {bundle} (--ca-bundle) holds no PEM certificate");
+        // Checked with the data, before anything slow: no engine contacted, no index made.
+        Assert.DoesNotContain("Docker engine", run.Output);
+        Assert.DoesNotContain("Embedded package index", run.Output);
+    }
 }
