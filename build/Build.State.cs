@@ -1,4 +1,3 @@
-using TemplateFleet.Cascade;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
@@ -68,37 +67,28 @@ internal sealed partial class Build
         }
         if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
             throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
-        if (InvokedTargets.Any(t => t.Name is nameof(Cascade) or nameof(CascadeBase)) && !Plan)
+        if ((Invokes(nameof(Cascade)) || Invokes(nameof(CascadeBase))) && !Plan)
             ValidateCascadeParameters();
-        if (InvokedTargets.Any(t => t.Name == nameof(ProposePins)) && !Plan)
-            _ = CascadeForge;
+        // The pins job: the forge before anything else (the runtime version, when the workflow gives one, checks its pull request too).
+        if (Invokes(nameof(ProposePins)) && !Plan)
+            PreflightForge(RequestedVersion);
+        if (Invokes(nameof(Watch)) && !Plan)
+        {
+            if (PackageIndex is not { Length: > 0 })
+                throw new FleetUsageException("Watch needs --package-index (the PACKAGE_INDEX variable): the simple index whose newest runtime release it looks for.");
+            PreflightForge(runtimeVersion: null);
+        }
     }
 
-    // Checked before anything is built or pushed: a missing forge setting found only after Publish would
-    // leave pushed images and written pins without the pull request that carries them.
+    // Checked before anything is built or pushed: a forge refusal found only after Publish would leave pushed
+    // images and written pins without the pull request that carries them.
     void ValidateCascadeParameters()
     {
         if (RequestedVersion is null)
             throw new FleetUsageException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
         if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
             throw new FleetUsageException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
-        _ = CascadeForge;
-    }
-
-    (Uri ApiUrl, string Repository, string Token) CascadeForge
-    {
-        get
-        {
-            if (GitHubApiUrl is not { Length: > 0 })
-                throw new FleetUsageException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.");
-            if (!Uri.TryCreate(GitHubApiUrl, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
-                throw new FleetUsageException($"--git-hub-api-url '{GitHubApiUrl}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
-            if (GitHubRepository is not { Length: > 0 } repository || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
-                throw new FleetUsageException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
-            if (GitHubToken is not { Length: > 0 } token)
-                throw new FleetUsageException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow); it is never printed.");
-            return (api, repository, token);
-        }
+        PreflightForge(RequestedVersion);
     }
 
     /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
@@ -107,11 +97,13 @@ internal sealed partial class Build
 
     protected override void OnBuildFinished()
     {
+        forge?.Dispose();
         Fleet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex);
+    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex,
+        (new ImageBuildOptions(CaBundle: CaBundle is null ? null : (string)CaBundle).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
     ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle,
         ReleaseRegistry: Releases ? RegistryAddress : null);
@@ -128,7 +120,7 @@ internal sealed partial class Build
     {
         Parallelism = Parallelism,
         ReportsDirectory = Context.Paths.Reports,
-        Secrets = new[] { RegistryPassword, GitHubToken }.OfType<string>().ToList(),
+        Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken }.OfType<string>().ToList(),
     };
 
     PublishOptions PublishOptions => new()
@@ -138,25 +130,38 @@ internal sealed partial class Build
         Password = RegistryPassword,
     };
 
-    CascadeOptions CascadeOptions
-    {
-        get
-        {
-            var (apiUrl, repository, token) = CascadeForge;
-            return new() { ApiUrl = apiUrl, Repository = repository, Token = token };
-        }
-    }
-
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
-    async Task Gate(string gate, Func<Task> run)
+    async Task Gate(string stage, string gate, Func<Task> run)
     {
         try
         {
-            await run();
+            await OnEngine(stage, run);
         }
         finally
         {
             ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.ForGate(gate, Run, Results)));
+        }
+    }
+
+    /// <summary>Work on the engine: an engine that stopped answering fails the stage with one line naming it.</summary>
+    Task OnEngine(string stage, Func<Task> work) => OnEngine(stage, async () =>
+    {
+        await work();
+        return true;
+    });
+
+    async Task<T> OnEngine<T>(string stage, Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (!CancellationToken.IsCancellationRequested && EngineConnection.IsConnectionFailure(e))
+        {
+            // A connection that failed once while the engine answers again is that stage's own error.
+            if (await Context.Engine.AnswersAsync())
+                throw;
+            throw EngineConnection.Lost(Context.Engine.Endpoint, stage, e);
         }
     }
 

@@ -11,7 +11,8 @@ namespace TemplateFleet;
 
 // The target graph of the template fleet. Each body is one call into the class named after what it does;
 // the work lives in the folders beside this file (Fleet, Restore, Engine, PackageIndex, Images, Gates,
-// Reports, Publishing, Cascade). Parameter validation and shared state: Build.State.cs. Tests: Build.Test.cs.
+// Reports, Publishing, Cascade, Forges). Parameter validation and shared state: Build.State.cs; the forge: Build.Forge.cs;
+// tests: Build.Test.cs.
 // Failure semantics are NUKE's: a target that fails stops the build unless it ProceedsAfterFailure; the
 // per-template stages do, so one broken template never holds back the others, and the build still fails.
 // CI: the [GiteaActions] workflows below; ./build.sh --generate-configuration writes them to .gitea/workflows/.
@@ -31,20 +32,26 @@ namespace TemplateFleet;
     ImportOutputs = [nameof(BaseImage), nameof(RuntimeVersion)], ImportSecrets = [nameof(RegistryPassword)],
     PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
 [GiteaActionsJob("publish", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
-    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(GitHubToken)],
-    ImportContext = [$"{nameof(GitHubApiUrl)}=github.api_url", $"{nameof(GitHubRepository)}=github.repository"])]
-// The same shape for a runtime release: the base job waits for the index and checks the forge before anything is built.
+    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
+// The same shape for a runtime release: the base job marks the cascade on the forge (after its preflight) and
+// waits for the index before anything is built.
 [GiteaActions("cascade", RunsOn = [Runner],
     OnWorkflowDispatchRequiredInputs = [nameof(RuntimeVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
     ImportVariables = [nameof(Registry), nameof(RegistryUsername)],
-    ImportContext = [$"{nameof(GitHubApiUrl)}=github.api_url", $"{nameof(GitHubRepository)}=github.repository"])]
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
 [GiteaActionsJob("cascade", "base", InvokedTargets = [nameof(CascadeBase)], Outputs = [nameof(BaseImage)],
-    ImportSecrets = [nameof(RegistryPassword), nameof(GitHubToken)], PublishArtifacts = ["output/results", "output/logs"])]
+    ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken)], PublishArtifacts = ["output/results", "output/logs"])]
 [GiteaActionsJob("cascade", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
     ImportOutputs = [nameof(BaseImage)], ImportSecrets = [nameof(RegistryPassword)],
     PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
 [GiteaActionsJob("cascade", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
-    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(GitHubToken)])]
+    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)])]
+// Hourly: a runtime release nobody announced starts its cascade once (the marker branch), within the hour.
+[GiteaActions("watch", RunsOn = [Runner], OnCronSchedule = "17 * * * *", On = [GiteaActionsTrigger.WorkflowDispatch],
+    InvokedTargets = [nameof(Watch)],
+    ImportVariables = [nameof(PackageIndex)], ImportSecrets = [nameof(ForgeToken)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
 internal sealed partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>();
@@ -86,16 +93,6 @@ internal sealed partial class Build : NukeBuild
     [Secret]
     readonly string? RegistryPassword;
 
-    [Parameter("API base URL of the forge that receives the pin-bump pull request (Gitea: https://<host>/api/v1)")]
-    readonly string? GitHubApiUrl;
-
-    [Parameter("owner/name of the repository that receives the pin-bump pull request")]
-    readonly string? GitHubRepository;
-
-    [Parameter("Token for the pin-bump pull request")]
-    [Secret]
-    readonly string? GitHubToken;
-
     [Parameter("Minutes Cascade waits for the runtime version to appear on the package index")]
     readonly int IndexTimeoutMinutes = 15;
 
@@ -117,7 +114,7 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(Restore)
         .Executes(async () =>
         {
-            var @base = await new BaseImageProvider(Context).EnsureAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken);
+            var @base = await OnEngine(nameof(BuildBase), () => new BaseImageProvider(Context).EnsureAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken));
             Results.Write(@base);
             ReportSummary(_ => _.AddPair("base", @base.Succeeded ? $"{@base.Status.ToString().ToLowerInvariant()} {@base.Reference}" : "failed"));
             if (!@base.Succeeded)
@@ -131,7 +128,7 @@ internal sealed partial class Build : NukeBuild
         .Executes(async () =>
         {
             await EnsureLocalRegistryWhenLoopback();
-            var published = await new Publisher(Context).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken);
+            var published = await OnEngine(nameof(PublishBase), () => new Publisher(Context).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
             WriteOutput(nameof(BaseImage), Results.BaseReference!);
             ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
         });
@@ -144,7 +141,7 @@ internal sealed partial class Build : NukeBuild
         {
             try
             {
-                await new FleetImageBuilder(Context).BuildFleetAsync(Run, Results, ImageBuildOptions, CancellationToken);
+                await OnEngine(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, Results, ImageBuildOptions, CancellationToken));
             }
             finally
             {
@@ -157,14 +154,14 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(GateLabels.Smoke, () => SmokeGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(Smoke), GateLabels.Smoke, () => SmokeGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken)));
 
     Target T4Conformance => _ => _
         .Description("Probe the T4 privilege contract as uid 1000 in the provisioner shape")
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(GateLabels.T4, () => T4Gate.RunAsync(Context, Run, Results, Fleet!.Contract, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(T4Conformance), GateLabels.T4, () => T4Gate.RunAsync(Context, Run, Results, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
         .Description("Push the templates that passed both gates, verify them by digest, pin each digest; unchanged ones keep their pins")
@@ -176,7 +173,7 @@ internal sealed partial class Build : NukeBuild
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await new Publisher(Context).PublishAsync(Run, Results, PublishOptions, CancellationToken);
+                await OnEngine(nameof(Publish), () => new Publisher(Context).PublishAsync(Run, Results, PublishOptions, CancellationToken));
             }
             finally
             {
@@ -193,18 +190,28 @@ internal sealed partial class Build : NukeBuild
             new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), RuntimePackage, RequestedVersion!.ToString(),
             TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(IndexPollSeconds), CancellationToken));
 
+    Target MarkCascadeStarted => _ => _
+        .Description("Make the runtime version's branch on the forge: the marker that its cascade has started")
+        .Unlisted()
+        .Before(WaitForRuntime, Restore)
+        .Executes(MarkCascadeStartedAsync);
+
     Target Cascade => _ => _
-        .Description("For a newly published runtime: wait for the index, build, gate, publish, open one pin-bump pull request")
-        .DependsOn(WaitForRuntime, Publish)
+        .Description("For a newly published runtime: wait for the index, build, gate, publish, open one pin pull request")
+        .DependsOn(MarkCascadeStarted, WaitForRuntime, Publish)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => Fleet != null)
         .Executes(() => ProposeAsync([Results]));
 
     Target CascadeBase => _ => _
-        .Description("The base job of the cascade workflow: wait for the index, check the forge, publish the base")
-        .DependsOn(WaitForRuntime, PublishBase);
+        .Description("The base job of the cascade workflow: mark the cascade on the forge, wait for the index, publish the base")
+        .DependsOn(MarkCascadeStarted, WaitForRuntime, PublishBase);
 
     Target ProposePins => _ => _
         .Description("Collect the results the release's jobs left (output/jobs) and open or update one pull request with every pin they published")
         .Executes(() => ProposeAsync(CollectJobResults()));
+
+    Target Watch => _ => _
+        .Description("Start the cascade for a runtime release on the index that is newer than the pins, once per version")
+        .Executes(WatchAsync);
 }

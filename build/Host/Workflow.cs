@@ -41,8 +41,8 @@ internal sealed record WorkflowJob(
 /// <summary>An artifact upload: its name (an expression with the matrix value in a matrix job) and the path.</summary>
 internal sealed record WorkflowArtifact(string Name, string Path);
 
-/// <summary>An event: "push", "pull_request" or "workflow_dispatch", optionally limited to branches.</summary>
-internal sealed record WorkflowTrigger(string Event, IReadOnlyList<string> Branches);
+/// <summary>An event: "push", "pull_request" or "workflow_dispatch", optionally limited to branches; or "schedule" with its cron.</summary>
+internal sealed record WorkflowTrigger(string Event, IReadOnlyList<string> Branches, string? Cron = null);
 
 /// <summary>A workflow_dispatch input, named after its parameter in snake_case (runtime_version).</summary>
 internal sealed record WorkflowInput(string Id, string Description, bool Required);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
+using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Publishing;
 using TemplateFleet.Results;
@@ -39,6 +40,7 @@ public sealed class FleetImageBuilder(RunContext context)
         var created = (context.Revision.CommitTime ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var verified = new VerifiedImages(Path.Combine(context.Paths.Images, "verified.txt"));
         var built = new BuildResult[run.Templates.Count];
+        Exception? unreachable = null;
         await Parallel.ForEachAsync(Enumerable.Range(0, run.Templates.Count), new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = ct },
             async (i, token) =>
             {
@@ -55,10 +57,14 @@ public sealed class FleetImageBuilder(RunContext context)
                     result = new BuildResult(template.Name, BuildStatus.Failed, null, [], null, from, null, clock.Elapsed,
                         $"{template.Name}: build could not complete: {e.Message}");
                     Log.Error("[{Template}] {Failure}", template.Name, result.Failure);
+                    if (EngineConnection.IsConnectionFailure(e))
+                        unreachable ??= e;
                 }
                 results.Write(result);
                 built[i] = result;
             });
+        if (unreachable is not null && !await context.Engine.AnswersAsync())
+            throw EngineConnection.Lost(context.Engine.Endpoint, "BuildImage", unreachable);
 
         var failed = built.Where(t => t.Status == BuildStatus.Failed).ToList();
         var unchanged = built.Count(t => t.Status == BuildStatus.Unchanged);

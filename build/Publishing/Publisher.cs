@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
+using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.Results;
@@ -122,6 +123,12 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
                 }
                 catch (Exception e) when (IsPublishFailure(e, ct))
                 {
+                    // An engine that stopped answering fails the rest the same way: stop here, with one line.
+                    if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
+                    {
+                        results.Write(new PublishResult(template.Name, PublishStatus.Failed, "the engine stopped answering", null, pinFile, []));
+                        throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
+                    }
                     outcome = new PublishResult(template.Name, PublishStatus.Failed, Reason(e), null, pinFile, []);
                     Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, outcome.Reason);
                 }

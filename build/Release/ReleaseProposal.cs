@@ -40,10 +40,11 @@ public sealed record ReleaseProposal(
     IReadOnlyList<ReleasedTemplate> Templates,
     IReadOnlyList<string> Warnings)
 {
-    /// <summary>Published pins, and unchanged ones (a pin equal to the base branch's changes nothing there): the base's first.</summary>
+    /// <summary>Published pins, and unchanged ones (a pin equal to the base branch's changes nothing there; one this checkout
+    /// published earlier for the version still belongs in its pull request): the base's first.</summary>
     public IReadOnlyList<ReleasedPin> Files =>
     [
-        .. (Base is { Status: PublishStatus.Published, Pin: { } basePin } ? [new ReleasedPin(Base.PinFile, Publishing.PinFile.Serialize(basePin))] : Array.Empty<ReleasedPin>()),
+        .. (Base is { Status: PublishStatus.Published or PublishStatus.Unchanged, Pin: { } basePin } ? [new ReleasedPin(Base.PinFile, Publishing.PinFile.Serialize(basePin))] : Array.Empty<ReleasedPin>()),
         .. Templates.Where(t => t.Pin is not null && t.Status is PublishStatus.Published or PublishStatus.Unchanged)
             .Select(t => new ReleasedPin(t.PinFile, Publishing.PinFile.Serialize(t.Pin!))),
     ];

@@ -37,13 +37,16 @@ public sealed class CascadeRun : IDisposable
     }
 
     /// <summary>What the pull request is made of: this run's results, read as the pins job reads them.</summary>
-    public TemplateFleet.Release.ReleaseProposal Release() =>
-        TemplateFleet.Release.ReleaseProposal.From(Run.Config, Run.Templates, [Results], new Dictionary<string, Pin?>());
+    public TemplateFleet.Release.ReleaseProposal Release(IReadOnlyDictionary<string, Pin?>? pinsBefore = null) =>
+        TemplateFleet.Release.ReleaseProposal.From(Run.Config, Run.Templates, [Results], pinsBefore ?? new Dictionary<string, Pin?>());
 
-    public TemplateFleet.Cascade.PinBump Bump() => TemplateFleet.Cascade.PinBump.From(Release(), Context.RunId);
-
-    public void Published(string name, string digest = Digest)
+    /// <summary>Published, after both gates passed (<paramref name="smoke"/> and <paramref name="t4"/> checks, if given).</summary>
+    public void Published(string name, string digest = Digest, GateResult? smoke = null, GateResult? t4 = null)
     {
+        if (smoke is not null)
+            Results.Write(smoke);
+        if (t4 is not null)
+            Results.Write(t4);
         var pin = new Pin
         {
             Template = name,
@@ -65,7 +68,14 @@ public sealed class CascadeRun : IDisposable
             Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], "127.0.0.1:5000", null, DateTimeOffset.UtcNow));
     }
 
-    public void Kept(string name, string reason) => Results.Write(new PublishResult(name, PublishStatus.NotPublished, reason, null, $"templates/{name}/pin.json", []));
+    public void Kept(string name, string reason, GateResult? smoke = null)
+    {
+        if (smoke is not null)
+            Results.Write(smoke);
+        KeptWithout(name, reason);
+    }
+
+    void KeptWithout(string name, string reason) => Results.Write(new PublishResult(name, PublishStatus.NotPublished, reason, null, $"templates/{name}/pin.json", []));
 
     public void Dispose()
     {
