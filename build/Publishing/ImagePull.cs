@@ -19,7 +19,7 @@ public static class ImagePull
         }
         catch (DockerApiException e)
         {
-            return (null, e.ResponseBody?.Trim() is { Length: > 0 } body ? body : e.Message);
+            return (null, e.ResponseBody?.Trim() is { Length: > 0 } body ? MessageOf(body) : e.Message);
         }
         if (progress.Error is { } error)
             return (null, error);
@@ -33,6 +33,20 @@ public static class ImagePull
             : error.Contains("connection refused", StringComparison.OrdinalIgnoreCase)
                 ? ". Is a registry listening there? Check the registry parameter (the default is fleet.yaml images.registry)."
                 : "";
+
+    // The engine answers {"message": "..."}: the message is what a person needs.
+    static string MessageOf(string body)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text ? text : body;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return body;
+        }
+    }
 
     static async Task<string?> IdOfAsync(IDockerClient docker, string reference, CancellationToken ct)
     {
