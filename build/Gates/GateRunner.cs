@@ -60,6 +60,12 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
                 {
                     result.Error = $"the engine refused: {e.ResponseBody?.Trim() ?? e.Message}";
                 }
+                catch (Exception e)
+                {
+                    // Interrupted, or the engine lost: checks that did not finish did not pass.
+                    result.Error = e is OperationCanceledException ? "interrupted before its checks finished" : $"its checks did not finish: {e.Message}";
+                    throw;
+                }
                 result.Duration = clock.Elapsed;
                 Log.Information("{Target}: {Template} {Verdict} in {Seconds:0.0} s ({Passed}/{Total} checks)", targetName, template.Name,
                     result.Passed ? "passed" : "FAILED", result.Duration.TotalSeconds, result.Checks.Count(c => c.Passed), result.Checks.Count);
