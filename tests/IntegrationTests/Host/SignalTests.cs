@@ -4,6 +4,7 @@ using System.Text;
 using Docker.DotNet.Models;
 using IntegrationTests.Gates;
 using TemplateFleet.Fleet;
+using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
 
 namespace TemplateFleet.IntegrationTests.Host;
@@ -36,7 +37,7 @@ public sealed class SignalTests
         // build.sh execs dotnet: the same pid and start time, so the owner label names this process.
         var owner = RunOwner.Of(process);
         var clock = Stopwatch.StartNew();
-        while ((await ContainersOfAsync(owner)).Count == 0)
+        while ((await ContainersOfAsync(owner, GateLabels.Smoke)).Count == 0)
         {
             Assert.False(process.HasExited, $"the build ended (exit {(process.HasExited ? process.ExitCode : 0)}) before a gate ran:\n{output}");
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(20), $"no gate container after 20 minutes:\n{output}");
@@ -45,11 +46,18 @@ public sealed class SignalTests
         return new RunningBuild(process, owner, output);
     }
 
-    private static async Task<IList<ContainerListResponse>> ContainersOfAsync(string owner) =>
+    /// <summary>The build's containers (of one gate when <paramref name="gate"/> is given: BuildImage's own
+    /// verification containers carry the owner too).</summary>
+    private static async Task<IList<ContainerListResponse>> ContainersOfAsync(string owner, string? gate = null) =>
         await TestEngine.Engine.Client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.Owner}={owner}"] = true } },
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = gate is null
+                ? new Dictionary<string, bool> { [$"{Labels.Owner}={owner}"] = true }
+                : new Dictionary<string, bool> { [$"{Labels.Owner}={owner}"] = true, [$"{Labels.Gate}={gate}"] = true }
+            },
         });
 
     private static void Signal(Process process, string signal) =>
