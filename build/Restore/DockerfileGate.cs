@@ -12,8 +12,8 @@ namespace TemplateFleet.Restore;
 /// </summary>
 public static partial class DockerfileGate
 {
-    public const string RuntimeVersionArg = "RUNTIME_VERSION";
-    public const string AgentVersionArg = "AGENT_VERSION";
+    private static readonly string RuntimeVersionArg = BuildArgs.RuntimeVersion.Name;
+    private static readonly string AgentVersionArg = BuildArgs.AgentVersion.Name;
 
     public static IReadOnlyList<Finding> Check(string dockerfilePath, DockerfileRules rules)
     {
