@@ -8,6 +8,9 @@ public static partial class DockerfileVariables
     [GeneratedRegex(@"\A\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?<bare>[A-Za-z_][A-Za-z0-9_]*))\z")]
     private static partial Regex VariableOnly();
 
+    /// <summary>Whether <paramref name="text"/> expands the variable: $NAME, ${NAME} or ${NAME:...}.</summary>
+    public static bool Uses(string text, string name) => new Regex($@"\$(\{{{Regex.Escape(name)}[}}:]|{Regex.Escape(name)}\b)").IsMatch(text);
+
     /// <summary>"X" for a word that is exactly $X or ${X}; else null.</summary>
     public static string? NameOf(string text) =>
         VariableOnly().Match(text) is { Success: true } m ? (m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["bare"].Value) : null;

@@ -2,16 +2,18 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Restore;
 
-/// <summary>What <see cref="DockerfileGate"/> holds one Dockerfile to.</summary>
-/// <param name="RuntimePackage">The runtime's Python package; the layer installing it must use ARG RUNTIME_VERSION.</param>
-/// <param name="Agent">The agent CLI the Dockerfile must install, pinned; null for the base image.</param>
-/// <param name="RequireFromArg">Every FROM must be `FROM ${ARG}` of an ARG declared before it (templates build FROM the base by digest).</param>
+/// <summary>The fleet facts <see cref="DockerfileGate"/> holds one Dockerfile to.</summary>
+/// <param name="RuntimePackage">The runtime's Python package (fleet.yaml runtime.package); the layer installing it must use ARG RUNTIME_VERSION.</param>
+/// <param name="Agent">The agent CLI a template must install (template.yaml agent); null for the base image.</param>
 /// <param name="RepositoryRoot">Findings name files relative to it; null = as given.</param>
-public sealed record DockerfileRules(string RuntimePackage, AgentCli? Agent, bool RequireFromArg, string? RepositoryRoot = null)
+public sealed record DockerfileFacts(string RuntimePackage, AgentCli? Agent, string? RepositoryRoot = null)
 {
-    public static DockerfileRules ForTemplate(FleetConfig fleet, Template template) =>
-        new(fleet.Runtime.Package, template.Agent, RequireFromArg: true, FleetLoader.RepositoryRoot(fleet));
+    /// <summary>A template builds FROM the base by digest and installs an agent; the base does neither.</summary>
+    public bool IsTemplate => Agent is not null;
 
-    public static DockerfileRules ForBase(FleetConfig fleet) =>
-        new(fleet.Runtime.Package, Agent: null, RequireFromArg: false, FleetLoader.RepositoryRoot(fleet));
+    public static DockerfileFacts ForTemplate(FleetConfig fleet, Template template) =>
+        new(fleet.Runtime.Package, template.Agent, FleetLoader.RepositoryRoot(fleet));
+
+    public static DockerfileFacts ForBase(FleetConfig fleet) =>
+        new(fleet.Runtime.Package, Agent: null, FleetLoader.RepositoryRoot(fleet));
 }
