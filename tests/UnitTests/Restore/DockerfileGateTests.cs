@@ -27,7 +27,7 @@ public sealed class DockerfileGateTests
         const string message = "the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it";
         Assert.Equal(new Finding("templates/codex/Dockerfile", 3, "entrypoint", message), finding);
         var e = Assert.Throws<FleetException>(() => DockerfileGate.ThrowIfAny([finding]));
-        Assert.Equal($"templates/codex/Dockerfile:3: {message}{Environment.NewLine}Dockerfile gate: 1 finding; fix them before building.", e.Message);
+        Assert.Equal($"templates/codex/Dockerfile:3: {message} [entrypoint]{Environment.NewLine}Dockerfile gate: 1 finding; fix them before building.", e.Message);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class AgentInstalledRuleTests
     {
         var text = Edit(GoodTemplate, "RUN npm install -g --no-fund \"@openai/codex@${AGENT_VERSION}\" \\\n && codex --version\n", "");
 
-        Assert.Equal([$"{Display}:3: the agent CLI @openai/codex (template.yaml agent.package) is never installed; add `ARG AGENT_VERSION` and `RUN npm install -g @openai/codex@${{AGENT_VERSION}}`"], Check<AgentInstalledRule>(text));
+        Assert.Equal([$"{Display}:3: the agent CLI @openai/codex (template.yaml agent.package) is never installed; add `ARG AGENT_VERSION` and `RUN npm install -g @openai/codex@${{AGENT_VERSION}}` [agent-not-installed]"], Check<AgentInstalledRule>(text));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class CacheTrapRuleTests
         var findings = Check(Edit(GoodTemplate, "ARG RUNTIME_VERSION\n", ""));
 
         Assert.Equal([
-            $"{Display}:12: this layer installs {Runtime} without `ARG RUNTIME_VERSION` in this stage; declare it after FROM and above this RUN so a new runtime version rebuilds the layer instead of reusing the cached old runtime",
+            $"{Display}:12: this layer installs {Runtime} without `ARG RUNTIME_VERSION` in this stage; declare it after FROM and above this RUN so a new runtime version rebuilds the layer instead of reusing the cached old runtime [cache-trap]",
         ], findings);
     }
 
@@ -25,7 +25,7 @@ public sealed class CacheTrapRuleTests
 
         var finding = Assert.Single(Check(text));
 
-        Assert.Equal($"{Display}:12: this layer installs {Runtime} before `ARG RUNTIME_VERSION` (line 16); move the ARG above this RUN so a new runtime version rebuilds the layer instead of reusing the cached old runtime", finding);
+        Assert.Equal($"{Display}:12: this layer installs {Runtime} before `ARG RUNTIME_VERSION` (line 16); move the ARG above this RUN so a new runtime version rebuilds the layer instead of reusing the cached old runtime [cache-trap]", finding);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class CacheTrapRuleTests
     {
         var text = Edit(GoodTemplate, "==${RUNTIME_VERSION}", "==1.0.0");
 
-        Assert.Equal([$"{Display}:13: this layer installs {Runtime} without using ${{RUNTIME_VERSION}}; install \"{Runtime}==${{RUNTIME_VERSION}}\" so the image holds the requested runtime"], Check(text));
+        Assert.Equal([$"{Display}:13: this layer installs {Runtime} without using ${{RUNTIME_VERSION}}; install \"{Runtime}==${{RUNTIME_VERSION}}\" so the image holds the requested runtime [cache-trap]"], Check(text));
     }
 
     [Fact]

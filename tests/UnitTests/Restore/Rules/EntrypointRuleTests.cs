@@ -10,6 +10,6 @@ public sealed class EntrypointRuleTests
     {
         var text = Edit(GoodTemplate, "ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]", "CMD [\"bash\"]");
 
-        Assert.Equal([$"{Display}:3: the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it"], Check<EntrypointRule>(text));
+        Assert.Equal([$"{Display}:3: the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it [entrypoint]"], Check<EntrypointRule>(text));
     }
 }

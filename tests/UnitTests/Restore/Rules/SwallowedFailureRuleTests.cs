@@ -13,7 +13,7 @@ public sealed class SwallowedFailureRuleTests
         var text = Edit(GoodTemplate, "\"@openai/codex@${AGENT_VERSION}\" \\\n && codex --version", "\"@openai/codex@${AGENT_VERSION}\" 2>/dev/null || true");
 
         Assert.Equal([
-            $"{Display}:6: '2>/dev/null || true' swallows the failure of 'npm install -g --no-fund \"@openai/codex@${{AGENT_VERSION}}\"' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build",
+            $"{Display}:6: '2>/dev/null || true' swallows the failure of 'npm install -g --no-fund \"@openai/codex@${{AGENT_VERSION}}\"' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
         ], Check(text));
     }
 
@@ -28,7 +28,7 @@ public sealed class SwallowedFailureRuleTests
         var finding = Assert.Single(Check(GoodTemplate + $"\nRUN {run}\n"));
 
         Assert.StartsWith($"{Display}:17: {shown} swallows the failure of '", finding);
-        Assert.EndsWith("(this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build", finding);
+        Assert.EndsWith("(this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]", finding);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class SwallowedFailureRuleTests
             """;
 
         Assert.Equal([
-            $"{Display}:22: '|| true' swallows the failure of 'apt-get install -y curl' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build",
+            $"{Display}:22: '|| true' swallows the failure of 'apt-get install -y curl' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
         ], Check(text));
     }
 

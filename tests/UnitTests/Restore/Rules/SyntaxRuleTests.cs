@@ -16,7 +16,7 @@ public sealed class SyntaxRuleTests
     [Fact]
     public void Instructions_before_from_and_a_missing_from_are_reported()
     {
-        Assert.Equal([$"{Display}:1: no FROM instruction; a Dockerfile starts FROM an image"], Check<SyntaxRule>("ARG X\n", Base));
+        Assert.Equal([$"{Display}:1: no FROM instruction; a Dockerfile starts FROM an image [syntax]"], Check<SyntaxRule>("ARG X\n", Base));
         Assert.Contains($"{Display}:1: RUN before the first FROM", Check<SyntaxRule>("RUN echo hi\nFROM scratch\nENTRYPOINT [\"x\"]\n", Base)[0]);
     }
 }

@@ -17,7 +17,7 @@ public sealed class UnpinnedRuleTests
     {
         var text = Edit(GoodTemplate, "\"@openai/codex@${AGENT_VERSION}\"", spec);
 
-        Assert.Equal([$"{Display}:6: {expected}; install @openai/codex@${{AGENT_VERSION}} with `ARG AGENT_VERSION` declared (no default) above it"], Check(text));
+        Assert.Equal([$"{Display}:6: {expected}; install @openai/codex@${{AGENT_VERSION}} with `ARG AGENT_VERSION` declared (no default) above it [unpinned]"], Check(text));
     }
 
     [Fact]
@@ -25,17 +25,17 @@ public sealed class UnpinnedRuleTests
     {
         var finding = Assert.Single(Check(GoodTemplate + "\nRUN npm i --global typescript@5\n"));
 
-        Assert.Equal($"{Display}:17: npm install -g typescript@5 is not pinned to one exact version; pin one release, e.g. typescript@1.2.3", finding);
+        Assert.Equal($"{Display}:17: npm install -g typescript@5 is not pinned to one exact version; pin one release, e.g. typescript@1.2.3 [unpinned]", finding);
     }
 
     [Fact]
     public void Agent_version_arg_must_have_no_default_and_must_be_declared()
     {
         Assert.Equal(
-            [$"{Display}:5: ARG AGENT_VERSION has a default ('0.130.0'); remove it so the build must pass template.yaml's agent.version"],
+            [$"{Display}:5: ARG AGENT_VERSION has a default ('0.130.0'); remove it so the build must pass template.yaml's agent.version [unpinned]"],
             Check(Edit(GoodTemplate, "ARG AGENT_VERSION\n", "ARG AGENT_VERSION=0.130.0\n")));
         Assert.Equal(
-            [$"{Display}:5: @openai/codex@${{AGENT_VERSION}} uses ${{AGENT_VERSION}} but `ARG AGENT_VERSION` is not declared in this stage above this RUN, so it is empty; declare it"],
+            [$"{Display}:5: @openai/codex@${{AGENT_VERSION}} uses ${{AGENT_VERSION}} but `ARG AGENT_VERSION` is not declared in this stage above this RUN, so it is empty; declare it [unpinned]"],
             Check(Edit(GoodTemplate, "ARG AGENT_VERSION\n", "")));
     }
 
@@ -54,7 +54,7 @@ public sealed class UnpinnedRuleTests
     [InlineData("--upgrade pip", "pip install pip is not pinned with == to one exact version; pin one release, e.g. pip==1.2.3")]
     public void Pip_packages_must_be_pinned_exactly(string args, string expected)
     {
-        Assert.Equal([$"{Display}:17: {expected}"], Check(GoodTemplate + $"\nRUN pip3 install --no-cache-dir {args}\n"));
+        Assert.Equal([$"{Display}:17: {expected} [unpinned]"], Check(GoodTemplate + $"\nRUN pip3 install --no-cache-dir {args}\n"));
     }
 
     [Fact]
