@@ -20,7 +20,10 @@ public static class BuildArgs
     public static readonly BuildArg NpmVersion = new("NPM_VERSION", "fleet.yaml base.node.npm");
 
     public static readonly BuildArg BaseImage = new("BASE_IMAGE", "the id of the base image the build made first");
+    public static readonly BuildArg AgentPackage = new("AGENT_PACKAGE", "template.yaml agent.package");
     public static readonly BuildArg AgentVersion = new("AGENT_VERSION", "template.yaml agent.version");
+    public static readonly BuildArg AgentCommand = new("AGENT_COMMAND", "template.yaml agent.command");
+    public static readonly BuildArg RuntimePackage = new("RUNTIME_PACKAGE", "fleet.yaml runtime.package");
     public static readonly BuildArg RuntimeVersion = new("RUNTIME_VERSION", "the run's runtime version (--runtime-version, else the newest on the index)");
     public static readonly BuildArg PipIndexUrl = new("PIP_INDEX_URL", "the package index (--package-index, else the embedded one)");
 
@@ -28,7 +31,7 @@ public static class BuildArgs
     public static readonly IReadOnlyList<BuildArg> Base = [OsImage, NodePackage, NodeVersion, NpmVersion];
 
     /// <summary>What every template gets.</summary>
-    public static readonly IReadOnlyList<BuildArg> Template = [BaseImage, AgentVersion, RuntimeVersion, PipIndexUrl];
+    public static readonly IReadOnlyList<BuildArg> Template = [BaseImage, AgentPackage, AgentVersion, AgentCommand, RuntimePackage, RuntimeVersion, PipIndexUrl];
 
     /// <param name="osImage">The OS image's reference (an id when it was bootstrapped).</param>
     public static IReadOnlyDictionary<string, string> ForBase(FleetConfig config, string osImage) => new Dictionary<string, string>
@@ -44,7 +47,10 @@ public static class BuildArgs
     public static IReadOnlyDictionary<string, string> ForTemplate(FleetConfig config, Template template, string baseImage, string runtimeVersion, string indexUrl) => new Dictionary<string, string>
     {
         [BaseImage.Name] = baseImage,
+        [AgentPackage.Name] = template.Agent.Package,
         [AgentVersion.Name] = template.Agent.Version,
+        [AgentCommand.Name] = template.Agent.Command,
+        [RuntimePackage.Name] = config.Runtime.Package,
         [RuntimeVersion.Name] = runtimeVersion,
         [PipIndexUrl.Name] = indexUrl,
     };

@@ -11,6 +11,9 @@ public sealed record DockerfileFacts(string RuntimePackage, AgentCli? Agent, str
     /// <summary>A template builds FROM the base by digest and installs an agent; the base does neither.</summary>
     public bool IsTemplate => Agent is not null;
 
+    /// <summary>The build arguments the build passes to this Dockerfile.</summary>
+    public IReadOnlyList<BuildArg> PassedArgs => IsTemplate ? BuildArgs.Template : BuildArgs.Base;
+
     public static DockerfileFacts ForTemplate(FleetConfig fleet, Template template) =>
         new(fleet.Runtime.Package, template.Agent, FleetLoader.RepositoryRoot(fleet));
 

@@ -14,10 +14,14 @@ public static class DockerfileGate
     [
         new SyntaxRule(),
         new FromBaseRule(),
+        new BuildArgRule(),
+        new FleetLiteralRule(),
+        new AgentInstallRule(),
+        new RuntimeInstallRule(),
         new CacheTrapRule(),
+        new LayerOrderRule(),
         new SwallowedFailureRule(),
         new UnpinnedRule(),
-        new AgentInstalledRule(),
         new EntrypointRule(),
     ];
 

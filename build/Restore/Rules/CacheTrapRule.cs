@@ -34,7 +34,7 @@ public sealed class CacheTrapRule() : DockerfileRule("cache-trap")
             if (!DockerfileVariables.Uses(run.Text, Arg))
             {
                 yield return At(dockerfile, line,
-                    $"this layer installs {package} without using ${{{Arg}}}; install \"{runtime}==${{{Arg}}}\" so the image holds the requested runtime");
+                    $"this layer installs {package} without using ${{{Arg}}}; install \"${{{BuildArgs.RuntimePackage}}}==${{{Arg}}}\" so the image holds the requested runtime");
             }
         }
     }

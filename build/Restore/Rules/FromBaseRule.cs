@@ -1,9 +1,14 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Restore.Rules;
 
-/// <summary>A template builds FROM the fleet base only, by the digest the build passes in a build argument
-/// declared before the first FROM, without a default. Later stages may build FROM earlier ones.</summary>
+/// <summary>A template builds FROM the fleet base only, as `FROM ${BASE_IMAGE}` with `ARG BASE_IMAGE` declared
+/// before the first FROM: the build passes the base by digest (build-arg sees that the ARG has no default).
+/// Later stages may build FROM earlier ones.</summary>
 public sealed class FromBaseRule() : DockerfileRule("from-base")
 {
+    private static readonly string Arg = BuildArgs.BaseImage.Name;
+
     public override IEnumerable<Finding> Check(GatedDockerfile dockerfile)
     {
         if (!dockerfile.Facts.IsTemplate)
@@ -19,21 +24,10 @@ public sealed class FromBaseRule() : DockerfileRule("from-base")
             {
                 stageNames.Add(name);
             }
-            if (fromEarlierStage)
-            {
-                continue;
-            }
-            var argument = from.ImageArgument;
-            var arg = argument is null ? null : dockerfile.GlobalArgs.LastOrDefault(a => a.Name == argument);
-            if (arg is null)
+            if (!fromEarlierStage && (from.ImageArgument != Arg || !dockerfile.GlobalArgs.Any(a => a.Name == Arg)))
             {
                 yield return At(dockerfile, from.Line,
-                    $"FROM {from.Image} does not build from the fleet base; declare `ARG BASE_IMAGE` before the first FROM and use `FROM ${{BASE_IMAGE}}` (the build passes the base by digest)");
-            }
-            else if (!string.IsNullOrEmpty(arg.Default))
-            {
-                yield return At(dockerfile, arg.Line,
-                    $"ARG {arg.Name} has a default ('{arg.Default}'); remove it so the image can only be built FROM the base the build passes by digest");
+                    $"FROM {from.Image} does not build from the fleet base; declare `ARG {Arg}` before the first FROM and use `FROM ${{{Arg}}}` (the build passes the base by digest)");
             }
         }
     }

@@ -82,6 +82,12 @@ public sealed class GatedDockerfile
 
     public IEnumerable<(DockerfileStage Stage, RunStep Run)> Runs => _stages.SelectMany(s => s.Runs.Select(r => (s, r)));
 
+    /// <summary>Every ARG declaration, before the first FROM and in the stages.</summary>
+    public IEnumerable<DeclaredArg> AllArgs => _globalArgs.Concat(_stages.SelectMany(s => s.Args));
+
+    /// <summary>Whether any ARG instruction declares <paramref name="name"/>.</summary>
+    public bool DeclaresArg(string name) => AllArgs.Any(a => a.Name == name);
+
     public static GatedDockerfile Read(string text, string file, DockerfileFacts facts, string? contextDirectory) =>
         new(file, facts, contextDirectory, DockerfileParser.Parse(text));
 

@@ -9,6 +9,16 @@ namespace TemplateFleet.Restore.Rules;
 /// ">=2" or ""); <see cref="Name"/> is "" for a pip argument whose name cannot be read.</summary>
 public sealed record PackageSpec(AgentInstaller Installer, ShellWord Word, string Name, string Specifier)
 {
+    /// <summary>The one version the spec asks for (npm `@v`, pip `==v`), exact or not; null when it asks for none
+    /// that way (no version, a pip range, `===`).</summary>
+    public string? Version => Installer == AgentInstaller.Npm
+        ? Specifier.Length > 1 ? Specifier[1..] : null
+        : Specifier.StartsWith("==", StringComparison.Ordinal) && !Specifier.StartsWith("===", StringComparison.Ordinal) ? Specifier[2..].Trim() : null;
+
+    /// <summary>Whether <paramref name="version"/> is one exact release for this installer (SemVer for npm, PEP 440 for pip).</summary>
+    public bool IsExact(string version) =>
+        Installer == AgentInstaller.Npm ? Fleet.Names.ExactSemver().IsMatch(version) : Pep440Version.TryParse(version, out _);
+
     /// <summary>Whether this spec installs <paramref name="package"/> (pip compares PEP 503 names).</summary>
     public bool Names(string package) =>
         Installer == AgentInstaller.Pip ? Name.Length > 0 && PackageName.Same(Name, package) : Name == package;
@@ -110,7 +120,8 @@ public static partial class PackageInstalls
         || spec.EndsWith(".whl", StringComparison.Ordinal) || spec.EndsWith(".tgz", StringComparison.Ordinal) || spec.EndsWith(".tar.gz", StringComparison.Ordinal)
         || (!spec.StartsWith('@') && spec.Contains('/') && !spec.Contains('@'));
 
-    [GeneratedRegex(@"\A(?<name>[A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?<spec>.*)\z")]
+    // The name may be a build argument: "${AGENT_PACKAGE}==${AGENT_VERSION}".
+    [GeneratedRegex(@"\A(?<name>\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?<spec>.*)\z")]
     private static partial Regex PipRequirement();
 
     [GeneratedRegex(@"\Apip(3(\.[0-9]+)?)?\z")]

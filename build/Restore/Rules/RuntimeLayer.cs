@@ -1,3 +1,5 @@
+using TemplateFleet.Dockerfiles;
+using TemplateFleet.Fleet;
 using TemplateFleet.Python;
 
 namespace TemplateFleet.Restore.Rules;
@@ -6,14 +8,16 @@ namespace TemplateFleet.Restore.Rules;
 /// the build context that lists it when the RUN itself does not name it (null when it does).</summary>
 public sealed record RuntimeLayer(int Offset, string? ListedIn)
 {
-    /// <summary>The runtime install of this RUN, if it has one.</summary>
+    /// <summary>The runtime install of this RUN, if it has one: it uses ${RUNTIME_PACKAGE}, names the package
+    /// (which the fleet-literal rule reports), or installs a requirements file that lists it.</summary>
     public static RuntimeLayer? Of(GatedDockerfile dockerfile, RunStep run)
     {
         var runtime = dockerfile.Facts.RuntimePackage;
+        var uses = DockerfileVariables.References(run.Text).Where(r => r.Name == BuildArgs.RuntimePackage.Name).Select(r => (int?)r.Offset).FirstOrDefault();
         var mention = PackageName.Mention(runtime).Match(run.Text);
-        if (mention.Success)
+        if (uses is not null || mention.Success)
         {
-            return new RuntimeLayer(mention.Index, null);
+            return new RuntimeLayer(Math.Min(uses ?? int.MaxValue, mention.Success ? mention.Index : int.MaxValue), null);
         }
         // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself.
         return RequirementFileNaming(runtime, dockerfile.ContextDirectory, run.Commands);

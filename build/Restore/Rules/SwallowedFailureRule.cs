@@ -39,7 +39,7 @@ public sealed partial class SwallowedFailureRule() : DockerfileRule("swallowed-f
 
     private static bool IsTrue(ShellCommand command) => command.Name is "true" or ":" || (command.Name == "exit" && command.Program.Count > 1 && command.Program[1].Text == "0");
 
-    private static string Shorten(string text) => Collapse(text.Length > 60 ? text[..57] + "..." : text);
+    private static string Shorten(string text) => Collapse(text.Length > 80 ? text[..77] + "..." : text);
 
     private static string Collapse(string text) => Whitespace().Replace(text, " ");
 

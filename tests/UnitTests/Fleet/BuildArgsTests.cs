@@ -25,7 +25,8 @@ public sealed class BuildArgsTests
 
         Assert.Equal(BuildArgs.Template.Select(a => a.Name).Order(), args.Keys.Order());
         Assert.Equal("sha256:base", args["BASE_IMAGE"]);
-        Assert.Equal(codex.Agent.Version, args["AGENT_VERSION"]);
+        Assert.Equal(("@openai/codex", codex.Agent.Version, "codex"), (args["AGENT_PACKAGE"], args["AGENT_VERSION"], args["AGENT_COMMAND"]));
+        Assert.Equal("molecule-ai-workspace-runtime", args["RUNTIME_PACKAGE"]);
         Assert.Equal("1.0.0", args["RUNTIME_VERSION"]);
         Assert.Equal("http://127.0.0.1:39503/simple/", args["PIP_INDEX_URL"]);
     }

@@ -12,7 +12,39 @@ public sealed class DockerfileGateTests
     {
         Assert.Empty(Check(GoodTemplate));
         Assert.Empty(Check(GoodBase, Base));
-        Assert.Empty(Check(Edit(GoodTemplate, "\"@openai/codex@${AGENT_VERSION}\"", "@openai/codex@0.130.0")));
+        Assert.Empty(Check(Edit(GoodTemplate, "npm install -g --no-fund \"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "pip install \"${AGENT_PACKAGE}==${AGENT_VERSION}\""), Hermes));
+    }
+
+    [Fact]
+    public void The_repository_dockerfiles_pass_every_rule()
+    {
+        var fleet = FleetLoader.LoadFleet(UnitTests.Fleet.TempRepo.RealRoot);
+
+        Assert.Empty(DockerfileGate.CheckFleet(fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames)));
+    }
+
+    [Fact]
+    public void A_pin_copied_from_template_yaml_is_two_findings_with_their_fixes()
+    {
+        var fleet = FleetLoader.LoadFleet(UnitTests.Fleet.TempRepo.RealRoot);
+        var codex = FleetLoader.LoadTemplate(fleet, "codex");
+        var text = File.ReadAllText(codex.Dockerfile);
+        var copied = text.Replace("\"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "@openai/codex@0.130.0", StringComparison.Ordinal);
+        Assert.NotEqual(text, copied);
+
+        var findings = DockerfileGate.CheckText(copied, "templates/codex/Dockerfile", DockerfileFacts.ForTemplate(fleet, codex));
+
+        Assert.Equal(["fleet-literal", "agent-install"], findings.Select(f => f.Rule));
+        Assert.All(findings, f => Assert.Equal(text.Split('\n').ToList().FindIndex(l => l.Contains("npm install -g", StringComparison.Ordinal)) + 1, f.Line));
+        Assert.Contains("use ${AGENT_PACKAGE}, which the build passes", findings[0].Message);
+        Assert.Contains("install \"${AGENT_PACKAGE}@${AGENT_VERSION}\" so template.yaml agent.version is the one place the version lives", findings[1].Message);
+    }
+
+    [Fact]
+    public void Every_rule_has_its_own_id()
+    {
+        Assert.Equal(DockerfileGate.Rules.Count, DockerfileGate.Rules.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(DockerfileGate.Rules.Count, DockerfileGate.Rules.Select(r => r.GetType()).Distinct().Count());
     }
 
     [Fact]
@@ -41,8 +73,8 @@ public sealed class DockerfileGateTests
 
         Assert.Empty(DockerfileGate.CheckFleet(fleet, codex));
 
-        repo.Write("templates/base/Dockerfile", Edit(GoodBase, "ARG RUNTIME_VERSION\n", ""));
+        repo.Write("templates/base/Dockerfile", Edit(GoodBase, "ARG NODE_VERSION\n", ""));
         var finding = Assert.Single(DockerfileGate.CheckFleet(fleet, codex));
-        Assert.Equal(("templates/base/Dockerfile", 9, "cache-trap"), (finding.File, finding.Line, finding.Rule));
+        Assert.Equal(("templates/base/Dockerfile", 7, "build-arg"), (finding.File, finding.Line, finding.Rule));
     }
 }

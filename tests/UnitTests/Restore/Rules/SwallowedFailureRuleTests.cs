@@ -10,10 +10,10 @@ public sealed class SwallowedFailureRuleTests
     [Fact]
     public void Swallowed_install_failure_names_the_command()
     {
-        var text = Edit(GoodTemplate, "\"@openai/codex@${AGENT_VERSION}\" \\\n && codex --version", "\"@openai/codex@${AGENT_VERSION}\" 2>/dev/null || true");
+        var text = Edit(GoodTemplate, "\"${AGENT_PACKAGE}@${AGENT_VERSION}\" \\\n", "\"${AGENT_PACKAGE}@${AGENT_VERSION}\" 2>/dev/null || true \\\n");
 
         Assert.Equal([
-            $"{Display}:6: '2>/dev/null || true' swallows the failure of 'npm install -g --no-fund \"@openai/codex@${{AGENT_VERSION}}\"' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
+            $"{Display}:8: '2>/dev/null || true' swallows the failure of 'npm install -g --no-fund \"${{AGENT_PACKAGE}}@${{AGENT_VERSION}}\"' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
         ], Check(text));
     }
 
@@ -25,36 +25,45 @@ public sealed class SwallowedFailureRuleTests
     [InlineData("apt-get install -y curl 2>/dev/null || echo skipped", "'2>/dev/null ||'")]
     public void Swallowed_failures_in_all_spellings(string run, string shown)
     {
-        var finding = Assert.Single(Check(GoodTemplate + $"\nRUN {run}\n"));
+        var finding = Assert.Single(Check(WithStep($"RUN {run}")));
 
-        Assert.StartsWith($"{Display}:17: {shown} swallows the failure of '", finding);
+        Assert.StartsWith($"{Display}:{StepLine}: {shown} swallows the failure of '", finding);
         Assert.EndsWith("(this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]", finding);
+    }
+
+    [Fact]
+    public void Without_an_install_it_still_fails_but_says_less()
+    {
+        Assert.Equal([
+            $"{Display}:{StepLine}: '|| true' swallows the failure of 'test -f /etc/os-release'; remove it so a failure fails the build [swallowed-failure]",
+        ], Check(WithStep("RUN test -f /etc/os-release || true")));
     }
 
     [Fact]
     public void Findings_point_at_the_physical_line_inside_a_continued_run()
     {
-        var text = GoodTemplate + """
-
+        var text = WithStep("""
             RUN set -eux; \
                 # a comment inside the continuation is dropped, as docker does
                 apt-get update; \
 
                 apt-get install -y curl \
                   || true
-            """;
+            """);
 
         Assert.Equal([
-            $"{Display}:22: '|| true' swallows the failure of 'apt-get install -y curl' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
+            $"{Display}:17: '|| true' swallows the failure of 'apt-get install -y curl' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
         ], Check(text));
     }
 
     [Fact]
     public void The_escape_directive_is_honoured()
     {
-        var text = "# escape=`\n" + GoodTemplate.Replace(" \\\n", " `\n");
+        static string Escaped(string text) => "# escape=`\n" + text.Replace(" \\\n", " `\n");
 
-        Assert.Empty(Check(text));
-        Assert.Contains("|| true", Assert.Single(Check(text + "\nRUN npm install -g @openai/codex@${AGENT_VERSION} `\n || true\n")));
+        Assert.Empty(Check(Escaped(GoodTemplate)));
+        Assert.Equal([
+            $"{Display}:{StepLine + 2}: '|| true' swallows the failure of 'apt-get install -y curl' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
+        ], Check(Escaped(WithStep("RUN apt-get install -y curl `\n || true"))));
     }
 }

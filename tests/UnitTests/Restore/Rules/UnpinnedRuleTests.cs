@@ -5,46 +5,47 @@ namespace UnitTests.Restore.Rules;
 
 public sealed class UnpinnedRuleTests
 {
-    private static IReadOnlyList<string> Check(string text) => Gate.Check<UnpinnedRule>(text);
+    private static IReadOnlyList<string> Check(string text, TemplateFleet.Restore.DockerfileFacts? facts = null) => Gate.Check<UnpinnedRule>(text, facts);
 
     [Theory]
-    [InlineData("@openai/codex", "npm install -g @openai/codex has no version, so every build may get a different CLI")]
-    [InlineData("@openai/codex@latest", "npm install -g @openai/codex@latest is not pinned to one exact version")]
-    [InlineData("@openai/codex@^0.130.0", "npm install -g @openai/codex@^0.130.0 is not pinned to one exact version")]
-    [InlineData("@openai/codex@~0.130", "npm install -g @openai/codex@~0.130 is not pinned to one exact version")]
-    [InlineData("@openai/codex@0.130.x", "npm install -g @openai/codex@0.130.x is not pinned to one exact version")]
+    [InlineData("${AGENT_PACKAGE}", "npm install -g ${AGENT_PACKAGE} has no version, so every build may get a different CLI")]
+    [InlineData("${AGENT_PACKAGE}@latest", "npm install -g ${AGENT_PACKAGE}@latest is not pinned to one exact version")]
+    [InlineData("${AGENT_PACKAGE}@^0.130.0", "npm install -g ${AGENT_PACKAGE}@^0.130.0 is not pinned to one exact version")]
+    [InlineData("${AGENT_PACKAGE}@~0.130", "npm install -g ${AGENT_PACKAGE}@~0.130 is not pinned to one exact version")]
+    [InlineData("${AGENT_PACKAGE}@0.130.x", "npm install -g ${AGENT_PACKAGE}@0.130.x is not pinned to one exact version")]
     public void Agent_cli_must_be_pinned_exactly(string spec, string expected)
     {
-        var text = Edit(GoodTemplate, "\"@openai/codex@${AGENT_VERSION}\"", spec);
+        var text = Edit(GoodTemplate, "\"${AGENT_PACKAGE}@${AGENT_VERSION}\"", $"\"{spec}\"");
 
-        Assert.Equal([$"{Display}:6: {expected}; install @openai/codex@${{AGENT_VERSION}} with `ARG AGENT_VERSION` declared (no default) above it [unpinned]"], Check(text));
+        Assert.Equal([$"{Display}:8: {expected}; install \"${{AGENT_PACKAGE}}@${{AGENT_VERSION}}\" with `ARG AGENT_VERSION` declared (no default) above it [unpinned]"], Check(text));
+    }
+
+    [Fact]
+    public void A_pip_agent_without_a_version_is_told_the_pip_spelling()
+    {
+        var text = Edit(GoodTemplate, "npm install -g --no-fund \"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "pip install \"${AGENT_PACKAGE}\"");
+
+        Assert.Equal([$"{Display}:8: pip install ${{AGENT_PACKAGE}} is not pinned with == to one exact version; install \"${{AGENT_PACKAGE}}==${{AGENT_VERSION}}\" with `ARG AGENT_VERSION` declared (no default) above it [unpinned]"], Check(text, Hermes));
     }
 
     [Fact]
     public void Other_global_npm_packages_must_be_pinned_too()
     {
-        var finding = Assert.Single(Check(GoodTemplate + "\nRUN npm i --global typescript@5\n"));
+        var finding = Assert.Single(Check(WithStep("RUN npm i --global typescript@5")));
 
-        Assert.Equal($"{Display}:17: npm install -g typescript@5 is not pinned to one exact version; pin one release, e.g. typescript@1.2.3 [unpinned]", finding);
+        Assert.Equal($"{Display}:{StepLine}: npm install -g typescript@5 is not pinned to one exact version; pin one release, e.g. typescript@1.2.3 [unpinned]", finding);
     }
 
     [Fact]
-    public void Agent_version_arg_must_have_no_default_and_must_be_declared()
+    public void A_pin_through_an_own_arg_must_default_to_an_exact_version()
     {
+        Assert.Empty(Check(WithStep("ARG TS_VERSION=5.4.2\nRUN npm i -g typescript@${TS_VERSION}")));
         Assert.Equal(
-            [$"{Display}:5: ARG AGENT_VERSION has a default ('0.130.0'); remove it so the build must pass template.yaml's agent.version [unpinned]"],
-            Check(Edit(GoodTemplate, "ARG AGENT_VERSION\n", "ARG AGENT_VERSION=0.130.0\n")));
+            [$"{Display}:{StepLine}: ARG TS_VERSION defaults to '5', which is not one exact version; pin one release, e.g. typescript@1.2.3 [unpinned]"],
+            Check(WithStep("ARG TS_VERSION=5\nRUN npm i -g typescript@${TS_VERSION}")));
         Assert.Equal(
-            [$"{Display}:5: @openai/codex@${{AGENT_VERSION}} uses ${{AGENT_VERSION}} but `ARG AGENT_VERSION` is not declared in this stage above this RUN, so it is empty; declare it [unpinned]"],
-            Check(Edit(GoodTemplate, "ARG AGENT_VERSION\n", "")));
-    }
-
-    [Fact]
-    public void A_literal_agent_version_must_match_template_yaml()
-    {
-        var text = Edit(GoodTemplate, "\"@openai/codex@${AGENT_VERSION}\"", "@openai/codex@0.129.0");
-
-        Assert.Contains($"{Display}:6: npm install -g @openai/codex@0.129.0 differs from template.yaml agent.version 0.130.0", Assert.Single(Check(text)));
+            [$"{Display}:{StepLine}: npm install -g typescript@${{TS_VERSION}} uses ${{TS_VERSION}} but no `ARG TS_VERSION` is declared, so it is empty; declare it with one exact version as its default, or pin one release, e.g. typescript@1.2.3 [unpinned]"],
+            Check(WithStep("RUN npm i -g typescript@${TS_VERSION}")));
     }
 
     [Theory]
@@ -54,12 +55,20 @@ public sealed class UnpinnedRuleTests
     [InlineData("--upgrade pip", "pip install pip is not pinned with == to one exact version; pin one release, e.g. pip==1.2.3")]
     public void Pip_packages_must_be_pinned_exactly(string args, string expected)
     {
-        Assert.Equal([$"{Display}:17: {expected} [unpinned]"], Check(GoodTemplate + $"\nRUN pip3 install --no-cache-dir {args}\n"));
+        Assert.Equal([$"{Display}:{StepLine}: {expected} [unpinned]"], Check(WithStep($"RUN pip3 install --no-cache-dir {args}")));
+    }
+
+    [Fact]
+    public void The_runtime_is_told_its_build_arguments()
+    {
+        var findings = Gate.Check(Edit(GoodTemplate, "==${RUNTIME_VERSION}", ">=1"));
+
+        Assert.Contains($"{Display}:19: pip install ${{RUNTIME_PACKAGE}}>=1 is not pinned with == to one exact version; install \"${{RUNTIME_PACKAGE}}==${{RUNTIME_VERSION}}\" [unpinned]", findings);
     }
 
     [Fact]
     public void Pip_requirements_local_paths_and_exact_pins_pass()
     {
-        Assert.Empty(Check(GoodTemplate + "\nRUN python3 -m pip install -r requirements.txt /app/adapter 'requests[socks]==2.31.0' ./wheels/x-1.0-py3-none-any.whl\n"));
+        Assert.Empty(Check(WithStep("RUN python3 -m pip install -r requirements.txt /app/adapter 'requests[socks]==2.31.0' ./wheels/x-1.0-py3-none-any.whl")));
     }
 }
