@@ -45,9 +45,11 @@ remove_bridge() {
 }
 
 # What a killed engine leaves: its pid files (a new dockerd refuses to start over them; in its own PID
-# namespace the recorded pid says nothing), its socket, and its bridge.
+# namespace the recorded pid says nothing), its socket, and its bridge. Its network store goes too: it
+# remembers the default network on the last bridge and subnet, and refuses to start on another pair.
 remove_leftovers() {
-  rm -f "$launcher_pid" "$state/docker.pid" "$state/exec/containerd/containerd.pid" "$state/docker.sock"
+  rm -f "$launcher_pid" "$state/docker.pid" "$state/exec/containerd/containerd.pid" "$state/docker.sock" \
+    "$state/data/network/files/local-kv.db"
   if [ -s "$settings" ]; then
     remove_bridge "$(sed -n 's/^bridge=//p' "$settings")"
   fi

@@ -16,7 +16,7 @@ public static class ActionsToken
         + "Set the FORGE_TOKEN secret to a token of a user who may push and open pull requests in the repository.";
 
     /// <summary>Refuses a token that equals one of the runner's automatic-token variables. Runs before any request.</summary>
-    public static void Check(string token, IReadOnlyDictionary<string, string?> environment)
+    public static void Check(string token, IReadOnlyDictionary<string, string> environment)
     {
         foreach (var variable in RunnerVariables)
         {

@@ -12,7 +12,7 @@ namespace TemplateFleet.Forges;
 public static class ForgeConnection
 {
     /// <param name="environment">The process environment, to refuse the runner's automatic token before any request.</param>
-    public static async Task<IForge> OpenAsync(ForgeOptions options, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
+    public static async Task<IForge> OpenAsync(ForgeOptions options, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         if (options.ApiUrl.Scheme is not ("http" or "https"))
             throw new ForgeException($"forge API URL '{options.ApiUrl}' is not http(s): Gitea https://<host>/api/v1, GitHub https://api.github.com.");

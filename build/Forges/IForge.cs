@@ -56,8 +56,8 @@ public sealed record ForgeUser(string Login);
 
 public sealed record ForgeRepository(string FullName, string DefaultBranch, bool CanPush, bool PullRequestsEnabled, bool Archived);
 
-/// <summary>A branch's head commit and who wrote it (<see cref="AuthorLogin"/>: null when the forge knows no user for it).</summary>
-public sealed record BranchHead(string Name, string Sha, string? AuthorLogin, string AuthorName);
+/// <summary>A branch's head commit, who wrote it (<see cref="AuthorLogin"/>: null when the forge knows no user for it) and its message.</summary>
+public sealed record BranchHead(string Name, string Sha, string? AuthorLogin, string AuthorName, string Message = "");
 
 public enum PullRequestState
 {

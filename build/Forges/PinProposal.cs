@@ -65,7 +65,11 @@ public sealed record PinProposal(
             throw new ForgeException("the proposal names one pin file twice.");
     }
 
-    public string CommitMessage => $"{Title}\n\nPins: {string.Join(", ", Files.Select(f => f.Path))}";
+    /// <summary>
+    /// The message of the one commit on the branch. It names the pins it changes and the base commit it was made
+    /// on, so a later run can tell that the branch is already exactly that and leave it (and its gates run) alone.
+    /// </summary>
+    public string CommitMessage(IEnumerable<string> paths, string baseSha) => $"{Title}\n\nPins: {string.Join(", ", paths)}\nBase: {baseSha}";
 
     /// <summary>The pull request's description: a table per template, the kept ones with their reasons.</summary>
     public string RenderBody()

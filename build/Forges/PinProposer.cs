@@ -37,6 +37,10 @@ public enum ProposalOutcome
 {
     Opened,
     Updated,
+
+    /// <summary>The branch and the pull request were exactly this proposal already: nothing was written.</summary>
+    Unchanged,
+
     NothingToPropose,
 }
 
@@ -127,23 +131,36 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
 
         var pull = status.PullRequest;
         var body = proposal.RenderBody();
-        var marked = forge.RewritingBranchClosesPullRequests && pull is { State: PullRequestState.Open } && status.Head is not null;
-        if (marked)
-            await forge.UpdatePullRequestAsync(pull!.Number, pull.Title, pull.Body + "\n" + RebuildingMarker, ct);
+        var paths = files.Select(f => f.Path).Order(StringComparer.Ordinal).ToList();
         string commit;
-        try
+        if (status.Head is { } head && await IsAlreadyAsync(head, readiness.BaseSha, files, ct))
         {
-            commit = await forge.WriteBranchAsync(new BranchWrite(proposal.Branch, @base, files, proposal.CommitMessage, status.Head?.Sha), ct);
+            // A re-run with the same pins on the same base: rewriting would only churn the branch (and, before
+            // Gitea 1.26, close and reopen the pull request) and start its gates again.
+            commit = head.Sha;
+            Log.Information("Branch {Branch} is {Base} plus {Files} already", proposal.Branch, @base, string.Join(", ", paths));
         }
-        catch (ForgeException) when (marked)
+        else
         {
-            // Nothing was rewritten: the marker must not outlive this run, or a person's later close would look like ours.
-            await forge.UpdatePullRequestAsync(pull!.Number, pull.Title, pull.Body, CancellationToken.None);
-            throw;
+            var marked = forge.RewritingBranchClosesPullRequests && pull is { State: PullRequestState.Open } && status.Head is not null;
+            if (marked)
+                await forge.UpdatePullRequestAsync(pull!.Number, pull.Title, pull.Body + "\n" + RebuildingMarker, ct);
+            try
+            {
+                commit = await forge.WriteBranchAsync(new BranchWrite(proposal.Branch, @base, files, proposal.CommitMessage(paths, readiness.BaseSha), status.Head?.Sha), ct);
+            }
+            catch (ForgeException) when (marked)
+            {
+                // Nothing was rewritten: the marker must not outlive this run, or a person's later close would look like ours.
+                await forge.UpdatePullRequestAsync(pull!.Number, pull.Title, pull.Body, CancellationToken.None);
+                throw;
+            }
+            Log.Information("Branch {Branch} is {Base} plus {Files}", proposal.Branch, @base, string.Join(", ", paths));
+            if (marked)
+                pull = pull! with { State = PullRequestState.Closed };
         }
-        Log.Information("Branch {Branch} is {Base} plus {Files}", proposal.Branch, @base, string.Join(", ", files.Select(f => f.Path)));
 
-        var outcome = ProposalOutcome.Updated;
+        ProposalOutcome outcome;
         if (pull is null)
         {
             try
@@ -156,12 +173,36 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
                 // Another run opened it between the lookup and now: it is the same pull request, by its branch.
                 pull = await forge.FindPullRequestAsync(proposal.Branch, @base, ct)
                     ?? throw new ForgeException($"{forge.Description} says a pull request from {proposal.Branch} exists, but does not find it: {e.Message}", e);
+                pull = await forge.UpdatePullRequestAsync(pull.Number, proposal.Title, body, ct);
+                outcome = ProposalOutcome.Updated;
             }
         }
-        if (outcome == ProposalOutcome.Updated)
+        else if (pull.State == PullRequestState.Open && pull.Title == proposal.Title && pull.Body == body && commit == status.Head?.Sha)
+        {
+            outcome = ProposalOutcome.Unchanged;
+        }
+        else
+        {
             pull = await forge.UpdatePullRequestAsync(pull.Number, proposal.Title, body, ct);
-        Log.Information("{Outcome} pull request #{Number} {Url}", outcome, pull.Number, pull.Url);
-        return new ProposalResult(outcome, proposal.Branch, pull.Number, pull.Url, commit, [.. files.Select(f => f.Path)]);
+            outcome = ProposalOutcome.Updated;
+        }
+        Log.Information("{Outcome:l} pull request #{Number} {Url}", outcome.ToString(), pull.Number, pull.Url);
+        return new ProposalResult(outcome, proposal.Branch, pull.Number, pull.Url, commit, paths);
+    }
+
+    /// <summary>The branch is the cascade's one commit of exactly these files on exactly this base.</summary>
+    async Task<bool> IsAlreadyAsync(BranchHead head, string baseSha, IReadOnlyList<FileChange> files, CancellationToken ct)
+    {
+        var lines = head.Message.ReplaceLineEndings("\n").Split('\n');
+        var paths = files.Select(f => f.Path).Order(StringComparer.Ordinal);
+        if (!lines.Contains($"Base: {baseSha}") || !lines.Contains($"Pins: {string.Join(", ", paths)}"))
+            return false;
+        foreach (var file in files)
+        {
+            if (await forge.GetFileShaAsync(file.Path, head.Name, ct) != GitBlob.Sha(file.Content))
+                return false;
+        }
+        return true;
     }
 
     async Task<(ForgeUser User, ForgeRepository Repository, string Base, BranchHead BaseHead)> CheckAccessAsync(CancellationToken ct)

@@ -69,7 +69,7 @@ internal sealed class GitHubForge : IForge
         {
             var head = await Call(() => github.Repository.Branch.Get(owner, name, branch), $"reading branch {branch}");
             var commit = await Call(() => github.Repository.Commit.Get(owner, name, head.Commit.Sha), $"reading the head of {branch}");
-            return new BranchHead(head.Name, head.Commit.Sha, commit.Author?.Login, commit.Commit.Author.Name);
+            return new BranchHead(head.Name, head.Commit.Sha, commit.Author?.Login, commit.Commit.Author.Name, commit.Commit.Message ?? "");
         }
         catch (NotFoundException)
         {

@@ -58,7 +58,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
             throw response.Unexpected($"reading branch {branch}");
         var json = response.Read<BranchJson>();
         var author = json.Commit.Author;
-        return new BranchHead(json.Name, json.Commit.Id, author?.Username is { Length: > 0 } login ? login : null, author?.Name ?? "");
+        return new BranchHead(json.Name, json.Commit.Id, author?.Username is { Length: > 0 } login ? login : null, author?.Name ?? "", json.Commit.Message ?? "");
     }
 
     public async Task<bool> CreateBranchAsync(string branch, string from, CancellationToken ct)
@@ -227,7 +227,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     sealed record PayloadUserJson(string? Name, string? Email, string? Username);
 
-    sealed record PayloadCommitJson(string Id, PayloadUserJson? Author);
+    sealed record PayloadCommitJson(string Id, string? Message, PayloadUserJson? Author);
 
     sealed record BranchJson(string Name, PayloadCommitJson Commit);
 

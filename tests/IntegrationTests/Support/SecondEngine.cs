@@ -46,7 +46,8 @@ public sealed class SecondEngine : IAsyncDisposable
     public static Uri EndpointOf(string state) => new($"unix://{Path.GetFullPath(state)}/docker.sock");
 
     /// <summary>Starts the engine of <paramref name="state"/> (or finds it running) and waits until it answers.</summary>
-    public static async Task<SecondEngine> StartAsync(string state, CancellationToken ct)
+    /// <param name="environment">For dockerd, e.g. DOCKER_MIN_API_VERSION (only when this call starts it).</param>
+    public static async Task<SecondEngine> StartAsync(string state, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
     {
         state = Path.GetFullPath(state);
         var tools = ToolInstaller.ForRepository(RepositoryRoot.Path);
@@ -57,7 +58,7 @@ public sealed class SecondEngine : IAsyncDisposable
         }
         var endpoint = EndpointOf(state);
         var running = await PingAsync(endpoint, ct);
-        var script = await RunScriptAsync(["start", state, BridgeName(state), FreeAddress(state), .. folders], ct);
+        var script = await RunScriptAsync(["start", state, BridgeName(state), FreeAddress(state), .. folders], ct, environment);
         var launcher = int.Parse(script.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         var clock = Stopwatch.StartNew();
@@ -145,10 +146,10 @@ public sealed class SecondEngine : IAsyncDisposable
         return await new LocalEngineHost(RepositoryRoot.Path, engine.Client).PingAsync(endpoint, ct);
     }
 
-    private static async Task<string> RunScriptAsync(string[] args, CancellationToken ct)
+    private static async Task<string> RunScriptAsync(string[] args, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
     {
         var script = RepositoryRoot.Combine("build", "Engine", "second-engine.sh");
-        var result = await ToolProcess.RunAsync("bash", [script, .. args], null, TimeSpan.FromMinutes(2), ct);
+        var result = await ToolProcess.RunAsync("bash", [script, .. args], null, TimeSpan.FromMinutes(2), ct, environment);
         return result.Succeeded
             ? result.Output
             : throw new InvalidOperationException($"second-engine.sh {args[0]} failed (exit {result.ExitCode}):\n{result.Tail(20)}");

@@ -36,6 +36,7 @@ public sealed class CascadeTriggerTests
         // a later tick while the cascade runs: nothing
         Assert.Equal(TriggerOutcome.AlreadyStarted, (await first.TriggerAsync(Version, "cascade.yml", Inputs, None)).Outcome);
         Assert.Single(f.Fake.Dispatches);
+        f.AssertUnrelatedUntouched();
     }
 
     [Theory]
@@ -53,6 +54,7 @@ public sealed class CascadeTriggerTests
         Assert.Equal(TriggerOutcome.LeftAlone, result.Outcome);
         Assert.Empty(f.Fake.Dispatches);
         Assert.Null(f.Fake.BranchSha(PinProposal.BranchFor(Version)));
+        f.AssertUnrelatedUntouched();
     }
 
     [Fact]
@@ -66,6 +68,7 @@ public sealed class CascadeTriggerTests
         Assert.Contains("1.24", e.Message);
         Assert.Null(f.Fake.BranchSha(PinProposal.BranchFor(Version)));
         Assert.Empty(f.Fake.Dispatches);
+        f.AssertUnrelatedUntouched();
     }
 
     [Fact]
@@ -79,5 +82,6 @@ public sealed class CascadeTriggerTests
         Assert.Contains("missing.yml", e.Message);
         Assert.Null(f.Fake.BranchSha(PinProposal.BranchFor(Version)));
         Assert.Equal(TriggerOutcome.Dispatched, (await trigger.TriggerAsync(Version, "cascade.yml", Inputs, None)).Outcome);
+        f.AssertUnrelatedUntouched();
     }
 }

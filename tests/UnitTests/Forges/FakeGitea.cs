@@ -324,7 +324,8 @@ public sealed class FakeGitea : GitBackedForge
 
     // ListPullRequests: the swagger lists state, sort, milestone, labels, poster, page and limit: there is no head or
     // base filter, so they are ignored and every pull request of the state comes back, newest first
-    // (models/issues/pull_list.go, sortIssuesSession's default).
+    // (models/issues/pull_list.go, sortIssuesSession's default). Gitea's main branch adds a base_branch filter; the
+    // forge layer never relies on a list filter, it matches head and base itself.
     ForgeReply ListPulls(ForgeRequest request)
     {
         var state = request.QueryValue("state") is { Length: > 0 } s ? s : "open";

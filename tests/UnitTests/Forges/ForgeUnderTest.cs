@@ -11,12 +11,13 @@ public sealed class ForgeUnderTest : IDisposable
 
     public static TheoryData<string> Gitea => ["gitea 1.20.0", "gitea 1.26.0"];
 
-    public static readonly IReadOnlyDictionary<string, string?> NoEnvironment = new Dictionary<string, string?>();
+    public static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 
     public ForgeUnderTest(string forge)
     {
         Name = forge;
         Fake = forge == "github" ? new FakeGitHub() : new FakeGitea(forge.Split(' ')[1]);
+        UnrelatedAtStart = Fake.Pull(1);
     }
 
     public string Name { get; }
@@ -37,7 +38,7 @@ public sealed class ForgeUnderTest : IDisposable
     };
 
     /// <summary>A connection to the fake, closed with it.</summary>
-    public async Task<IForge> OpenAsync(string? token = null, IReadOnlyDictionary<string, string?>? environment = null)
+    public async Task<IForge> OpenAsync(string? token = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var forge = await ForgeConnection.OpenAsync(Options(token), environment ?? NoEnvironment, CancellationToken.None);
         opened.Add(forge);
@@ -65,13 +66,7 @@ public sealed class ForgeUnderTest : IDisposable
         $"{{\"schemaVersion\": 2, \"digest\": \"{Digest(version, template)}\", \"runtimeVersion\": \"{version}\"}}\n";
 
     /// <summary>The unrelated pull request #1 exactly as the fake started with it.</summary>
-    public JsonObject UnrelatedAtStart { get; private set; } = null!;
-
-    public ForgeUnderTest Started()
-    {
-        UnrelatedAtStart = Fake.Pull(1);
-        return this;
-    }
+    public JsonObject UnrelatedAtStart { get; }
 
     public void AssertUnrelatedUntouched()
     {

@@ -53,7 +53,8 @@ public sealed class PinProposalTests
         var proposal = Proposal() with { Files = [new PinFileChange("templates/hermes/pin.json", "{}"), new PinFileChange("templates/codex/pin.json", "{}")] };
         Assert.Equal("cascade/runtime-1.2.0", proposal.Branch);
         Assert.Equal("Bump workspace runtime to 1.2.0", proposal.Title);
-        Assert.Equal("Bump workspace runtime to 1.2.0\n\nPins: templates/hermes/pin.json, templates/codex/pin.json", proposal.CommitMessage);
+        Assert.Equal("Bump workspace runtime to 1.2.0\n\nPins: templates/codex/pin.json, templates/hermes/pin.json\nBase: 0ba5e",
+            proposal.CommitMessage(["templates/codex/pin.json", "templates/hermes/pin.json"], "0ba5e"));
         Assert.Contains("twice", Assert.Throws<ForgeException>(() => (proposal with { Files = [.. proposal.Files, proposal.Files[0]] }).Validate()).Message);
     }
 

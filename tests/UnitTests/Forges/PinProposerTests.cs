@@ -14,7 +14,7 @@ public sealed class PinProposerTests
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task The_first_run_opens_one_pull_request_whose_branch_changes_only_the_published_pins(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         var proposal = ForgeUnderTest.Proposal(Version, ["hermes", "claude-code"], ("codex", "Smoke failed: cli-version"));
 
@@ -38,7 +38,7 @@ public sealed class PinProposerTests
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task A_re_run_after_the_base_moved_updates_the_same_pull_request_on_the_new_base_with_this_runs_pins_only(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes", "codex"]), None);
         var newBase = f.Fake.AdvanceBase();
@@ -61,10 +61,35 @@ public sealed class PinProposerTests
     }
 
     [Theory]
+    [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
+    public async Task A_re_run_with_the_same_pins_on_the_same_base_writes_nothing(string forge)
+    {
+        using var f = new ForgeUnderTest(forge);
+        var proposer = await f.ProposerAsync();
+        var first = await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes", "codex"], ("claude-code", "Smoke failed")), None);
+        var head = f.Fake.BranchSha(Branch);
+        f.Fake.ClearRequests();
+
+        var again = await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes", "codex"], ("claude-code", "Smoke failed")), None);
+
+        Assert.Equal(ProposalOutcome.Unchanged, again.Outcome);
+        Assert.Equal((first.Number, first.CommitSha), (again.Number, again.CommitSha));
+        Assert.Empty(f.Fake.Writes);
+        Assert.Equal(head, f.Fake.BranchSha(Branch));
+        Assert.Equal("open", f.Fake.Pull(2)["state"]!.GetValue<string>());
+
+        // the same pins, but the base moved: the branch is rebuilt on it
+        f.Fake.AdvanceBase();
+        Assert.Equal(ProposalOutcome.Updated, (await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes", "codex"], ("claude-code", "Smoke failed")), None)).Outcome);
+        Assert.Equal(f.Fake.BaseSha, f.Fake.Git.ReadCommit(f.Fake.BranchSha(Branch)!).Parents.Single());
+        f.AssertUnrelatedUntouched();
+    }
+
+    [Theory]
     [MemberData(nameof(ForgeUnderTest.Gitea), MemberType = typeof(ForgeUnderTest))]
     public async Task Gitea_rebuilds_the_branch_with_force_push_from_1_26_and_by_delete_and_recreate_before(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes"]), None);
         f.Fake.ClearRequests();
@@ -89,12 +114,13 @@ public sealed class PinProposerTests
         }
         Assert.Equal("open", f.Fake.Pull(2)["state"]!.GetValue<string>());
         Assert.Equal(["templates/codex/pin.json", "templates/hermes/pin.json"], f.Fake.BranchDiff(Branch).Order());
+        f.AssertUnrelatedUntouched();
     }
 
     [Fact]
     public async Task An_old_gitea_run_interrupted_after_the_delete_is_finished_by_the_next_run_on_the_same_pull_request()
     {
-        using var f = new ForgeUnderTest("gitea 1.24.3").Started();
+        using var f = new ForgeUnderTest("gitea 1.24.3");
         var proposer = await f.ProposerAsync();
         await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes"]), None);
         // what the first steps of a rebuild leave when the run dies right after them
@@ -110,13 +136,14 @@ public sealed class PinProposerTests
         Assert.Equal("open", f.Fake.Pull(2)["state"]!.GetValue<string>());
         Assert.Equal(["templates/hermes/pin.json"], f.Fake.BranchDiff(Branch));
         Assert.Equal(2, f.Fake.Pulls.Count);
+        f.AssertUnrelatedUntouched();
     }
 
     [Theory]
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task A_pull_request_a_person_closed_is_left_alone_and_nothing_is_written(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes"]), None);
         f.Fake.PersonCloses(2);
@@ -132,13 +159,14 @@ public sealed class PinProposerTests
         Assert.Equal("closed", f.Fake.Pull(2)["state"]!.GetValue<string>());
         Assert.Equal(head, f.Fake.BranchSha(Branch));
         await Assert.ThrowsAsync<ForgeException>(() => proposer.PreflightAsync(Version, None));
+        f.AssertUnrelatedUntouched();
     }
 
     [Theory]
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task A_pin_a_person_changed_on_the_branch_stops_the_run_before_it_writes(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes"]), None);
         var personal = f.Fake.PersonCommits(Branch, "templates/hermes/pin.json", "{\"schemaVersion\": 2, \"digest\": \"by hand\"}\n");
@@ -151,13 +179,14 @@ public sealed class PinProposerTests
         Assert.Contains("does not overwrite", e.Message);
         Assert.Empty(f.Fake.Writes);
         Assert.Equal(personal, f.Fake.BranchSha(Branch));
+        f.AssertUnrelatedUntouched();
     }
 
     [Theory]
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task A_merged_pull_request_ends_the_cascade_for_its_version(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes"]), None);
         f.Fake.PersonMerges(2);
@@ -167,13 +196,14 @@ public sealed class PinProposerTests
 
         Assert.Contains("was merged", e.Message);
         Assert.Empty(f.Fake.Writes);
+        f.AssertUnrelatedUntouched();
     }
 
     [Theory]
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task The_marker_branch_made_first_is_made_once_and_the_proposal_then_opens_the_pull_request_on_the_moved_base(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         Assert.True(await proposer.MarkStartedAsync(Version, None));
         Assert.False(await proposer.MarkStartedAsync(Version, None));
@@ -194,7 +224,7 @@ public sealed class PinProposerTests
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task Pins_equal_to_the_base_propose_nothing(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
         var onBase = f.Fake.Git.ReadFile(f.Fake.BaseSha, "templates/hermes/pin.json")!;
         var proposal = ForgeUnderTest.Proposal(Version, ["hermes"]) with { Files = [new PinFileChange("templates/hermes/pin.json", onBase)] };
@@ -204,13 +234,14 @@ public sealed class PinProposerTests
         Assert.Equal(ProposalOutcome.NothingToPropose, result.Outcome);
         Assert.Empty(f.Fake.Writes);
         Assert.Single(f.Fake.Pulls);
+        f.AssertUnrelatedUntouched();
     }
 
     [Theory]
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
     public async Task Two_runs_at_once_end_with_one_pull_request(string forge)
     {
-        using var f = new ForgeUnderTest(forge).Started();
+        using var f = new ForgeUnderTest(forge);
         var first = await f.ProposerAsync();
         var second = await f.ProposerAsync();
         var proposal = ForgeUnderTest.Proposal(Version, ["hermes"]);
@@ -249,5 +280,6 @@ public sealed class PinProposerTests
             Assert.Contains("relative to the repository root", (await Assert.ThrowsAsync<ForgeException>(() => proposer.ProposeAsync(proposal, None))).Message);
         }
         Assert.Empty(f.Fake.Requests);
+        f.AssertUnrelatedUntouched();
     }
 }

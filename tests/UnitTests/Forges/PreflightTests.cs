@@ -23,7 +23,7 @@ public sealed class PreflightTests
         return e;
     }
 
-    static async Task PreflightAsync(ForgeUnderTest f, ForgeOptions options, IReadOnlyDictionary<string, string?>? environment = null)
+    static async Task PreflightAsync(ForgeUnderTest f, ForgeOptions options, IReadOnlyDictionary<string, string>? environment = null)
     {
         using var forge = await ForgeConnection.OpenAsync(options, environment ?? ForgeUnderTest.NoEnvironment, None);
         await new PinProposer(forge, options.BaseBranch).PreflightAsync("1.2.0", None);
@@ -91,7 +91,7 @@ public sealed class PreflightTests
     public async Task A_token_that_is_the_runners_token_variable_is_refused_before_any_request(string variable)
     {
         using var f = new ForgeUnderTest("gitea 1.24.3");
-        var environment = new Dictionary<string, string?> { [variable] = f.BotToken };
+        var environment = new Dictionary<string, string> { [variable] = f.BotToken };
         var e = await RefusedAsync(f, () => PreflightAsync(f, f.Options(), environment));
         Assert.Contains($"the value of {variable}", e.Message);
         Assert.Empty(f.Fake.Requests);
