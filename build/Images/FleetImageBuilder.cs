@@ -88,13 +88,7 @@ public sealed class FleetImageBuilder(RunContext context)
         return await new ImageBuilder(docker).BuildAsync(new ImageBuildRequest(
             config.Base.Folder,
             Path.Combine(config.TemplatesDirectory, config.Base.Folder),
-            new Dictionary<string, string>
-            {
-                ["OS_IMAGE"] = os.Reference,
-                ["NODE_PACKAGE"] = config.Base.Node.Package,
-                ["NODE_VERSION"] = config.Base.Node.Version,
-                ["NPM_VERSION"] = config.Base.Node.Npm,
-            },
+            BuildArgs.ForBase(config, os.Reference),
             labels,
             [$"{config.Base.Image}:{revision.Tag}", $"{config.Base.Image}:latest"],
             Path.Combine(context.Paths.Logs, $"{config.Base.Folder}.build.log"),
@@ -121,13 +115,7 @@ public sealed class FleetImageBuilder(RunContext context)
             [Labels.Template] = template.Name,
             // No run id here: it would make every build's image new. Containers carry the run id.
         };
-        var buildArgs = new Dictionary<string, string>
-        {
-            ["BASE_IMAGE"] = run.BaseDigest!,
-            ["AGENT_VERSION"] = template.Agent.Version,
-            ["RUNTIME_VERSION"] = version,
-            ["PIP_INDEX_URL"] = indexUrl,
-        };
+        var buildArgs = BuildArgs.ForTemplate(run.Config, template, run.BaseDigest!, version, indexUrl);
 
         var clock = Stopwatch.StartNew();
         var result = await new ImageBuilder(docker).BuildAsync(new ImageBuildRequest(

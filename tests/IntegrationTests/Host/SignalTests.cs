@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
+using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
 
 namespace TemplateFleet.IntegrationTests.Host;
@@ -21,8 +22,7 @@ public sealed class SignalTests(SecondEngineFixture engine)
     {
         var build = BuildScript.Start(Gate);
         var clock = Stopwatch.StartNew();
-        // A Smoke container, not BuildImage's verification containers (they carry the gate labels too).
-        while (!(await ContainersOfAsync(build.Owner)).Any(c => c.Labels.TryGetValue(Labels.Gate, out var gate) && gate == "smoke"))
+        while ((await ContainersOfAsync(build.Owner, GateLabels.Smoke)).Count == 0)
         {
             Assert.False(build.Process.HasExited, $"the build ended (exit {(build.Process.HasExited ? build.Process.ExitCode : 0)}) before a gate ran:\n{build.Output}");
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(20), $"no gate container after 20 minutes:\n{build.Output}");
@@ -31,11 +31,18 @@ public sealed class SignalTests(SecondEngineFixture engine)
         return build;
     }
 
-    private async Task<IList<ContainerListResponse>> ContainersOfAsync(string owner) =>
+    /// <summary>The build's containers (of one gate when <paramref name="gate"/> is given: BuildImage's own
+    /// verification containers carry the owner too).</summary>
+    private async Task<IList<ContainerListResponse>> ContainersOfAsync(string owner, string? gate = null) =>
         await engine.Docker.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.Owner}={owner}"] = true } },
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = gate is null
+                ? new Dictionary<string, bool> { [$"{Labels.Owner}={owner}"] = true }
+                : new Dictionary<string, bool> { [$"{Labels.Owner}={owner}"] = true, [$"{Labels.Gate}={gate}"] = true }
+            },
         });
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class BuildCliTests : IDisposable
     public void The_cache_trap_is_caught_by_the_static_gate()
     {
         Edit("templates/codex/Dockerfile", "ARG RUNTIME_VERSION", "ARG RUNTIME_VERSION_UNUSED");
-        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/codex/Dockerfile:", "RUNTIME_VERSION");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/codex/Dockerfile:", "`ARG RUNTIME_VERSION`", "[cache-trap]");
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class BuildCliTests : IDisposable
         Assert.True(install > 0);
         var end = text.IndexOf('\n', install);
         File.WriteAllText(dockerfile, text[..end].TrimEnd('\\', ' ') + " || true" + (text[end - 1] == '\\' ? " \\" : "") + text[end..]);
-        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/claude-code/Dockerfile:", "|| true");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/claude-code/Dockerfile:", "'|| true' swallows the failure of", "[swallowed-failure]");
     }
 
     [Fact]
@@ -182,8 +182,8 @@ public sealed class BuildCliTests : IDisposable
         Assert.Equal(0, exit);
         // The whole chain in order, one numbered row each, Cascade last and invoked; the header alone names only Cascade.
         var rows = output.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\. ")).Select(l => l.Trim().Split(' ', 3)[1]).ToList();
-        Assert.Equal(["WaitForRuntime", "Restore", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade"], rows);
-        Assert.Contains("Cascade          invoked", output);
+        Assert.Equal(["MarkCascadeStarted", "WaitForRuntime", "Restore", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade"], rows);
+        Assert.Matches(@"\d\. Cascade +invoked", output);
         Assert.DoesNotContain("error", output);
     }
 
@@ -193,7 +193,7 @@ public sealed class BuildCliTests : IDisposable
 
     [Fact]
     public void Cascade_without_the_forge_settings_stops_before_building_anything() =>
-        Fails(2, Run("Cascade", "--runtime-version", "1.2.3"), "Cascade needs --git-hub-api-url");
+        Fails(2, Run("Cascade", "--runtime-version", "1.2.3"), "the forge needs --forge-api-url");
 
     [Fact]
     public void Cascade_with_a_repository_that_is_not_owner_slash_name_is_a_usage_error() =>
@@ -208,7 +208,7 @@ public sealed class BuildCliTests : IDisposable
     [Fact]
     public void Cascade_without_a_token_is_a_usage_error() =>
         Fails(2, Run("Cascade", "--runtime-version", "1.2.3", "--git-hub-api-url", "https://forge.example/api/v1",
-            "--git-hub-repository", "o/r"), "Cascade needs --git-hub-token");
+            "--git-hub-repository", "o/r"), "the forge needs --forge-token");
 
     [Fact]
     public void Cascade_polling_the_index_faster_than_once_a_second_is_a_usage_error() =>
