@@ -54,7 +54,7 @@ function Test-Sdk {
 }
 
 function Get-SourcesHash {
-    $files = Get-ChildItem (Join-Path $Root 'build') -Recurse -File -Include *.cs, *.csproj, *.props, *.targets |
+    $files = Get-ChildItem (Join-Path $Root 'build') -Recurse -File -Include *.cs, *.csproj, *.props, *.targets, *.json, *.config |
         Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
     $files += 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'global.json', 'NuGet.config' |
         ForEach-Object { Join-Path $Root $_ } | Where-Object { Test-Path $_ } | ForEach-Object { Get-Item $_ }

@@ -1,4 +1,3 @@
-using Docker.DotNet;
 using TemplateFleet.Cascade;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
@@ -6,8 +5,8 @@ using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.Images;
 using TemplateFleet.Publishing;
+using TemplateFleet.Python;
 using TemplateFleet.Restore;
-using Pep440 = TemplateFleet.Fleet.RuntimeVersion;
 
 namespace TemplateFleet;
 
@@ -16,28 +15,36 @@ internal sealed partial class Build
 {
     /// <summary>Set by Restore; owns the embedded package index until the build finishes.</summary>
     RestoredFleet? Fleet;
-    Pep440? RequestedVersion;
-    IDockerClient? docker;
+    Pep440Version? RequestedVersion;
+    RunContext? context;
+
+    /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
+    RunContext Context => context ??= new RunContext(
+        RunPaths.ForRepository(RootDirectory),
+        new DockerEngine(DockerHost is { Length: > 0 } ? new Uri(DockerHost) : DockerEngine.DefaultEndpoint),
+        SourceRevision.Read(RootDirectory),
+        RunContext.NewRunId());
 
     FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
     bool AnyTemplateBuilt => Fleet?.Run.Templates.Any(t => t.Build == StageStatus.Succeeded) == true;
     string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;
-    IDockerClient Docker => docker ??= DockerClientFactory.Create();
-    AbsolutePath OutputDirectory => RootDirectory / "output";
+
+    protected override string DisplayName => "template-fleet build";
 
     protected override void OnBuildInitialized()
     {
         // Rejected before any other work: a version goes into build args and tags.
         if (RuntimeVersion is not null)
-            RequestedVersion = Pep440.Parse(RuntimeVersion);
+            RequestedVersion = Pep440Version.TryParse(RuntimeVersion, out var requested)
+                ? requested
+                : throw new FleetUsageException(Pep440Version.NotAVersion(RuntimeVersion, "--runtime-version"));
         if (Parallelism < 1)
-            throw new FleetException($"--parallelism {Parallelism}: must be at least 1.");
+            throw new FleetUsageException($"--parallelism {Parallelism}: must be at least 1.");
         if (DockerHost is { Length: > 0 })
         {
+            // The endpoint reaches the stages only through Context.Engine: nothing is set for others to read.
             if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
-                throw new FleetException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
-            // Every client of this build (Engine API and docker CLI children) reads the same endpoint.
-            Environment.SetEnvironmentVariable("DOCKER_HOST", DockerHost);
+                throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
         }
         if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && !Plan)
             ValidateCascadeParameters();
@@ -48,9 +55,9 @@ internal sealed partial class Build
     void ValidateCascadeParameters()
     {
         if (RequestedVersion is null)
-            throw new FleetException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
+            throw new FleetUsageException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
         if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
-            throw new FleetException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
+            throw new FleetUsageException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
         _ = CascadeForge;
     }
 
@@ -59,36 +66,35 @@ internal sealed partial class Build
         get
         {
             if (GitHubApiUrl is not { Length: > 0 })
-                throw new FleetException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.");
+                throw new FleetUsageException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.");
             if (!Uri.TryCreate(GitHubApiUrl, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
-                throw new FleetException($"--git-hub-api-url '{GitHubApiUrl}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
+                throw new FleetUsageException($"--git-hub-api-url '{GitHubApiUrl}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
             if (GitHubRepository is not { Length: > 0 } repository || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
-                throw new FleetException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
+                throw new FleetUsageException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
             if (GitHubToken is not { Length: > 0 } token)
-                throw new FleetException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow); it is never printed.");
+                throw new FleetUsageException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow); it is never printed.");
             return (api, repository, token);
         }
     }
 
     /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
-    protected internal override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
+    protected override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
         parameter == nameof(Templates) ? FleetLoader.LoadFleet(RootDirectory).TemplateNames : null;
 
     protected override void OnBuildFinished()
     {
-        docker?.Dispose();
         Fleet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(RootDirectory, Templates, RequestedVersion, PackageIndex, DockerHost is { Length: > 0 } ? new Uri(DockerHost) : null);
+    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex);
 
-    ImageBuildOptions ImageBuildOptions => new(RootDirectory, Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
+    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
 
     GateOptions GateOptions => new()
     {
         Parallelism = Parallelism,
-        Endpoint = DockerClientFactory.EndpointFromEnvironment(),
-        ReportsDirectory = OutputDirectory / "reports",
+        ReportsDirectory = Context.Paths.Reports,
         Secrets = new[] { RegistryPassword, GitHubToken }.OfType<string>().ToList(),
     };
 
@@ -104,14 +110,7 @@ internal sealed partial class Build
         get
         {
             var (apiUrl, repository, token) = CascadeForge;
-            return new()
-            {
-                RuntimeVersion = Run.RuntimeVersion!,
-                IndexUrl = new Uri(PackageIndex is { Length: > 0 } url ? RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(url) : Fleet!.Index!.JsonApiBase.ToString()),
-                ApiUrl = apiUrl,
-                Repository = repository,
-                Token = token,
-            };
+            return new() { ApiUrl = apiUrl, Repository = repository, Token = token };
         }
     }
 
@@ -141,7 +140,7 @@ internal sealed partial class Build
         var port = RegistryHost.Parse(address).Port ?? 5000;
         await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
         {
-            Directory = OutputDirectory / "registry",
+            Directory = Context.Paths.Registry,
             Port = port,
             Username = RegistryUsername,
             Password = RegistryPassword,

@@ -10,19 +10,19 @@ namespace TemplateFleet;
 // package index. Set-up is part of the target, so `./build.sh Test` works on a fresh host.
 internal sealed partial class Build
 {
-    AbsolutePath TestResultsDirectory => OutputDirectory / "test-results";
-
     Target Test => _ => _
         .Description("Run the unit tests, then the integration tests (starts a Docker engine when none answers)")
         .Executes(async () =>
         {
             var totals = TestTotals.Zero;
-            var runner = new TestRunner(RootDirectory, TestResultsDirectory);
+            var runner = new TestRunner(RootDirectory, Context.Paths.TestResults);
             try
             {
                 totals += await runner.RunAsync("tests/UnitTests/UnitTests.csproj", environment: null, CancellationToken);
-                await EngineProvisioner.EnsureAsync(new EngineOptions(RootDirectory), CancellationToken);
-                totals += await runner.RunAsync("tests/IntegrationTests/IntegrationTests.csproj", environment: null, CancellationToken);
+                await EngineProvisioner.EnsureAsync(Context.Engine, new EngineOptions(Context.Paths), CancellationToken);
+                // The test process talks to the engine this build made sure of, told so explicitly.
+                var engine = new Dictionary<string, string> { ["DOCKER_HOST"] = Context.Engine.Endpoint.ToString() };
+                totals += await runner.RunAsync("tests/IntegrationTests/IntegrationTests.csproj", engine, CancellationToken);
             }
             catch (FleetException e)
             {
@@ -32,7 +32,7 @@ internal sealed partial class Build
             }
             finally
             {
-                File.WriteAllText(TestResultsDirectory / "totals.txt", totals.ClosingLine + Environment.NewLine);
+                File.WriteAllText(Path.Combine(Context.Paths.TestResults, "totals.txt"), totals.ClosingLine + Environment.NewLine);
                 ReportSummary(_ => _.AddPair("tests", totals.ClosingLine));
             }
             if (totals.Failed + totals.Skipped > 0)

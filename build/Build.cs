@@ -86,7 +86,7 @@ internal sealed partial class Build : NukeBuild
         .Description("Validate fleet data and Dockerfiles, make sure an engine answers, settle RUNTIME_VERSION")
         .Executes(async () =>
         {
-            Fleet = await Restorer.RestoreAsync(RestoreRequest, CancellationToken);
+            Fleet = await Restorer.RestoreAsync(Context, RestoreRequest, CancellationToken);
             ReportSummary(_ => _.AddPair("runtime", Run.RuntimeVersion).AddPair("templates", Run.Templates.Count));
         });
 
@@ -98,7 +98,7 @@ internal sealed partial class Build : NukeBuild
         {
             try
             {
-                await FleetImageBuilder.BuildAsync(Run, ImageBuildOptions, CancellationToken);
+                await new FleetImageBuilder(Context).BuildFleetAsync(Run, ImageBuildOptions, CancellationToken);
             }
             finally
             {
@@ -111,14 +111,14 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.Smoke, () => SmokeGate.RunAsync(Run, GateOptions, CancellationToken)));
+        .Executes(() => Gate(t => t.Smoke, () => SmokeGate.RunAsync(Context, Run, GateOptions, CancellationToken)));
 
     Target T4Conformance => _ => _
         .Description("Probe the T4 privilege contract as uid 1000 in the provisioner shape")
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.T4, () => T4Gate.RunAsync(Run, Fleet!.Contract, GateOptions, CancellationToken)));
+        .Executes(() => Gate(t => t.T4, () => T4Gate.RunAsync(Context, Run, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
         .Description("Push the templates that passed both gates, verify them by digest, pin each digest")
@@ -130,7 +130,7 @@ internal sealed partial class Build : NukeBuild
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await new Publisher(Docker).PublishAsync(Run, PublishOptions, CancellationToken);
+                await new Publisher(Context).PublishAsync(Run, PublishOptions, CancellationToken);
             }
             finally
             {
@@ -155,7 +155,7 @@ internal sealed partial class Build : NukeBuild
         .Executes(async () =>
         {
             var pullRequest = await PullRequestOpener.Create(CascadeOptions)
-                .OpenOrUpdateAsync(PinBump.FromRun(Run, RootDirectory), baseBranch: null, CancellationToken);
+                .OpenOrUpdateAsync(PinBump.FromRun(Context, Run), CancellationToken);
             ReportSummary(_ => _.AddPair("pull request", pullRequest?.Url ?? "none: nothing was published"));
         });
 }

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Cascade;
 
 /// <summary>Waits until a package index serves a version through PyPI's JSON API (/pypi/&lt;name&gt;/&lt;version&gt;/json):
 /// a release is triggered right after upload, and mirrors and CDNs lag behind.</summary>
-public sealed partial class IndexWaiter(HttpMessageHandler? handler = null)
+public sealed class IndexWaiter(HttpMessageHandler? handler = null)
 {
     /// <param name="indexUrl">Root of the JSON API (the part before /pypi/...): a parameter, never a literal host.</param>
     public async Task WaitAsync(Uri indexUrl, string package, string version, TimeSpan timeout, TimeSpan interval, CancellationToken ct)
@@ -42,10 +42,8 @@ public sealed partial class IndexWaiter(HttpMessageHandler? handler = null)
     public static Uri VersionUrl(Uri indexUrl, string package, string version)
     {
         var root = indexUrl.AbsoluteUri.EndsWith('/') ? indexUrl : new Uri(indexUrl.AbsoluteUri + "/");
-        return new Uri(root, $"pypi/{Normalize(package)}/{Uri.EscapeDataString(version)}/json");
+        return new Uri(root, $"pypi/{PackageName.Normalize(package)}/{Uri.EscapeDataString(version)}/json");
     }
-
-    public static string Normalize(string package) => Separators().Replace(package, "-").ToLowerInvariant();
 
     static async Task<string> ProbeAsync(HttpClient http, Uri url, string version, CancellationToken ct)
     {
@@ -67,7 +65,4 @@ public sealed partial class IndexWaiter(HttpMessageHandler? handler = null)
             return e.Message;
         }
     }
-
-    [GeneratedRegex("[-_.]+")]
-    private static partial Regex Separators();
 }

@@ -12,10 +12,10 @@ public sealed record PinBump(string RuntimeVersion, IReadOnlyList<PinChange> Cha
     public string Branch => PullRequestBody.BranchName(RuntimeVersion);
 
     /// <summary>Reads the pin files Publish wrote for the templates it published.</summary>
-    public static PinBump FromRun(FleetRun run, string repositoryRoot)
+    public static PinBump FromRun(RunContext context, FleetRun run)
     {
-        if (run.RuntimeVersion is not { Length: > 0 } version)
-            throw new FleetException("Cascade needs the runtime version it was triggered with.");
+        var version = run.RuntimeVersion.ToString();
+        var repositoryRoot = context.Paths.Root;
         var changes = run.Templates
             .Where(t => t.Publish?.Status == PublishOutcome.Published)
             .Select(t => PinFile.PathFor(t.Template))
@@ -28,6 +28,6 @@ public sealed record PinBump(string RuntimeVersion, IReadOnlyList<PinChange> Cha
                 return new PinChange(relative, File.ReadAllText(file));
             })
             .ToList();
-        return new PinBump(version, changes, PullRequestBody.Title(version), PullRequestBody.Render(run));
+        return new PinBump(version, changes, PullRequestBody.Title(version), PullRequestBody.Render(context, run));
     }
 }

@@ -10,13 +10,13 @@ public static class PullRequestBody
 
     public static string BranchName(string runtimeVersion) => $"cascade/runtime-{runtimeVersion}";
 
-    public static string Render(FleetRun run)
+    public static string Render(RunContext context, FleetRun run)
     {
         var text = new StringBuilder();
         text.Append($"Runtime `{run.Config.Runtime.Package}` **{run.RuntimeVersion}**");
-        if (run.GitSha is { Length: > 0 } sha)
+        if (context.Revision.Commit is { Length: > 0 } sha)
             text.Append($", built from {sha}");
-        text.Append($" (run {run.RunId}).\n\n");
+        text.Append($" (run {context.RunId}).\n\n");
         text.Append("| template | pin |\n| --- | --- |\n");
         foreach (var template in run.Templates)
             text.Append($"| {Cell(template.Name)} | {Cell(Outcome(template))} |\n");

@@ -30,7 +30,10 @@ public sealed class PullRequestOpener(IGitHubClient github, string owner, string
 
     public static PullRequestOpener Create(CascadeOptions options) => Create(options.ApiUrl, options.Token, options.Repository);
 
-    /// <summary>Null when nothing was published: there is no pin to bump.</summary>
+    /// <summary>Against the repository's default branch; null when nothing was published.</summary>
+    public Task<PullRequestResult?> OpenOrUpdateAsync(PinBump bump, CancellationToken ct) => OpenOrUpdateAsync(bump, baseBranch: null, ct);
+
+    /// <summary>Null when nothing was published: there is no pin to bump. <paramref name="baseBranch"/> null: the default branch.</summary>
     public async Task<PullRequestResult?> OpenOrUpdateAsync(PinBump bump, string? baseBranch, CancellationToken ct)
     {
         if (bump.Changes.Count == 0)

@@ -11,12 +11,11 @@ namespace TemplateFleet.Engine;
 /// </summary>
 public sealed class EngineProvisioner(IEngineHost host)
 {
-    public static Task<EngineInfo> EnsureAsync(EngineOptions options, CancellationToken ct) =>
-        new EngineProvisioner(new LocalEngineHost(options.RepositoryRoot)).EnsureEngineAsync(options, ct);
+    public static Task<EngineInfo> EnsureAsync(DockerEngine engine, EngineOptions options, CancellationToken ct) =>
+        new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine.Client)).EnsureEngineAsync(engine.Endpoint, options, ct);
 
-    public async Task<EngineInfo> EnsureEngineAsync(EngineOptions options, CancellationToken ct)
+    public async Task<EngineInfo> EnsureEngineAsync(Uri endpoint, EngineOptions options, CancellationToken ct)
     {
-        var endpoint = options.ResolvedEndpoint;
         if (await host.PingAsync(endpoint, ct) is { } running)
         {
             Log.Information("Docker engine {Version} (API {Api}) at {Endpoint}", running.Version, running.ApiVersion, endpoint);
@@ -46,9 +45,9 @@ public sealed class EngineProvisioner(IEngineHost host)
     /// <summary>Why this build must not start an engine itself, or null when it may.</summary>
     internal string? CannotProvisionReason(Uri endpoint)
     {
-        if (endpoint.ToString().TrimEnd('/') != DockerClientFactory.DefaultSocket)
+        if (endpoint.ToString().TrimEnd('/') != DockerEngine.DefaultSocket)
         {
-            return $"the endpoint {endpoint} is not the local socket {DockerClientFactory.DefaultSocket}; this build only starts a local engine";
+            return $"the endpoint {endpoint} is not the local socket {DockerEngine.DefaultSocket}; this build only starts a local engine";
         }
 
         if (!host.IsRoot)
@@ -67,7 +66,7 @@ public sealed class EngineProvisioner(IEngineHost host)
         Do one of:
           1. Install and start a local engine (as root, Debian 12):
                apt-get update && apt-get install -y --no-install-recommends docker.io debootstrap
-               setsid unshare --mount --pid --fork --mount-proc dockerd --host {DockerClientFactory.DefaultSocket} >dockerd.log 2>&1 &
+               setsid unshare --mount --pid --fork --mount-proc dockerd --host {DockerEngine.DefaultSocket} >dockerd.log 2>&1 &
              (its own PID and mount namespace: containers run with --pid=host then see dockerd as PID 1, never the host's init)
           2. Or point DOCKER_HOST at an engine that answers (unix:///path/docker.sock or tcp://host:2376 with TLS).
         """;

@@ -6,7 +6,8 @@ namespace TemplateFleet.Engine;
 
 /// <summary>The real machine: pings via the Engine API, starts dockerd with ensure-engine.sh.</summary>
 /// <param name="repositoryRoot">Locates build/Engine/ensure-engine.sh.</param>
-public sealed class LocalEngineHost(string repositoryRoot) : IEngineHost
+/// <param name="client">The build's engine client, already pointed at the endpoint it pings.</param>
+public sealed class LocalEngineHost(string repositoryRoot, IDockerClient client) : IEngineHost
 {
     public bool IsRoot => Environment.IsPrivilegedProcess;
 
@@ -17,10 +18,12 @@ public sealed class LocalEngineHost(string repositoryRoot) : IEngineHost
 
     public async Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct)
     {
+        // A ping is short: an engine that does not answer in 5 s does not answer.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            using var client = DockerClientFactory.Create(endpoint, TimeSpan.FromSeconds(5));
-            var version = await client.System.GetVersionAsync(ct);
+            var version = await client.System.GetVersionAsync(deadline.Token);
             return (version.Version, version.APIVersion);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

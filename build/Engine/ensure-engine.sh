@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts a local Docker engine for the build; run by EngineProvisioner
 # only when no engine answers, we are root, and the host is Debian.
-# Usage: ensure-engine.sh unix:///var/run/docker.sock LOGFILE PIDFILE
+# Usage: ensure-engine.sh unix:///var/run/docker.sock LOGFILE PIDFILE [RUNDIR]
 # Writes the PID of the detached launcher to PIDFILE so the caller can tell a dead engine from a slow one.
+# RUNDIR (default /var/run) is where dockerd and containerd keep their pid files; tests point it elsewhere.
 set -euo pipefail
 endpoint="$1"
 log="$2"
 pidfile="$3"
+rundir="${4:-/var/run}"
 socket="${endpoint#unix://}"
 mkdir -p "$(dirname "$log")" "$(dirname "$pidfile")"
 
@@ -16,8 +18,8 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]} with apt-get"
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  # Waits for the dpkg lock while another apt-get runs (a shared runner), bounded, and says so.
+  bash "$(dirname "${BASH_SOURCE[0]}")/../Tools/host-apt-install.sh" "${missing[@]}"
 fi
 
 # A dockerd for this socket that runs but does not answer yet (another build is starting it, or it hangs)
@@ -35,7 +37,7 @@ done
 # No dockerd runs for this socket, so pid files left by one that was killed without cleaning up (a
 # session that ended, a machine image taken while it ran) are stale. A new dockerd refuses to start over
 # them ("pid file found"), and in its own PID namespace the recorded pid (1) says nothing about whose it was.
-for stale in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+for stale in "$rundir/docker.pid" "$rundir/docker/containerd/containerd.pid"; do
   if [ -e "$stale" ]; then
     echo "Removing stale $stale (no dockerd runs for $socket)"
     rm -f "$stale"

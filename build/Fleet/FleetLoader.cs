@@ -1,3 +1,6 @@
+using TemplateFleet.Python;
+using TemplateFleet.Yaml;
+
 namespace TemplateFleet.Fleet;
 
 /// <summary>
@@ -47,7 +50,7 @@ public static class FleetLoader
         var root = RepositoryRoot(fleet);
         if (!fleet.TemplateNames.Contains(name, StringComparer.Ordinal))
         {
-            throw new FleetException($"unknown template '{RuntimeVersion.Printable(name)}'; templates/fleet.yaml lists: {string.Join(", ", fleet.TemplateNames)}");
+            throw new FleetException($"unknown template '{Printable.Of(name)}'; templates/fleet.yaml lists: {string.Join(", ", fleet.TemplateNames)}");
         }
         var directory = Path.Combine(fleet.TemplatesDirectory, name);
         var file = Path.Combine(directory, ManifestFileName);
@@ -69,32 +72,8 @@ public static class FleetLoader
     /// <summary>A path as messages show it: relative to the repository root, with forward slashes.</summary>
     public static string Display(string repoRoot, string path) => Path.GetRelativePath(repoRoot, path).Replace('\\', '/');
 
-    private static YamlObject? ReadDocument(string file, YamlErrors errors)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            errors.AddFileError(e is FileNotFoundException or DirectoryNotFoundException
-                ? "file not found; it is required"
-                : $"cannot be read: {e.Message}");
-            return null;
-        }
-        var node = YamlTree.Parse(text, errors);
-        if (node is null)
-        {
-            if (!errors.Any)
-            {
-                errors.AddFileError("file is empty; expected a mapping of settings");
-            }
-            return null;
-        }
-        return YamlObject.From(node, "", errors, node.Start,
-            Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
-    }
+    private static YamlObject? ReadDocument(string file, YamlErrors errors) =>
+        YamlDocument.ReadFile(file, errors, Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
 
     private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke"];
     private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke"];
@@ -177,7 +156,7 @@ public static class FleetLoader
         {
             if (!Names.TemplateName().IsMatch(name.Value))
             {
-                errors.Add(name.Start, $"template name '{RuntimeVersion.Printable(name.Value)}' must be a folder name (lower case letters, digits, '.', '_', '-')");
+                errors.Add(name.Start, $"template name '{Printable.Of(name.Value)}' must be a folder name (lower case letters, digits, '.', '_', '-')");
                 continue;
             }
             var directory = Path.Combine(templatesDirectory, name.Value);
@@ -232,10 +211,10 @@ public static class FleetLoader
         {
             var exact = installer == AgentInstaller.Npm
                 ? Names.ExactSemver().IsMatch(version.Value)
-                : RuntimeVersion.TryParse(version.Value, out _);
+                : Pep440Version.TryParse(version.Value, out _);
             if (!exact)
             {
-                errors.Add(version.Start, $"'agent.version' '{RuntimeVersion.Printable(version.Value)}' is not an exact version (no ^, ~, *, x, ranges or tags like latest); pin one release, e.g. 1.2.3");
+                errors.Add(version.Start, $"'agent.version' '{Printable.Of(version.Value)}' is not an exact version (no ^, ~, *, x, ranges or tags like latest); pin one release, e.g. 1.2.3");
             }
         }
         var command = Command(agent, "command");
@@ -253,13 +232,13 @@ public static class FleetLoader
         var normalised = new List<string>();
         foreach (var v in versions)
         {
-            if (RuntimeVersion.TryParse(v.Value, out var parsed))
+            if (Pep440Version.TryParse(v.Value, out var parsed))
             {
                 normalised.Add(parsed.ToString());
             }
             else
             {
-                section.Errors.Add(v.Start, $"'{section.Child("versions")}' entry '{RuntimeVersion.Printable(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)");
+                section.Errors.Add(v.Start, $"'{section.Child("versions")}' entry '{Printable.Of(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)");
             }
         }
         return source is null ? null : new DevelopmentPackage(name, source, normalised);
@@ -269,7 +248,7 @@ public static class FleetLoader
         Checked(section, key, Names.ImageRepository(), "a lower-case image repository without tag, e.g. molecule-fleet/base");
 
     private static string? PythonPackage(YamlObject? section, string key) =>
-        Checked(section, key, Names.PythonPackage(), "a Python package name, e.g. molecule-ai-workspace-runtime");
+        Checked(section, key, PackageName.Pattern(), "a Python package name, e.g. molecule-ai-workspace-runtime");
 
     private static string? NpmPackage(YamlObject? section, string key) =>
         Checked(section, key, Names.NpmPackage(), "an npm package name, e.g. @openai/codex");
@@ -286,7 +265,7 @@ public static class FleetLoader
         }
         if (!shape.IsMatch(node.Value))
         {
-            section!.Errors.Add(node.Start, $"'{section.Child(key)}' must be {expected}; got '{RuntimeVersion.Printable(node.Value)}'");
+            section!.Errors.Add(node.Start, $"'{section.Child(key)}' must be {expected}; got '{Printable.Of(node.Value)}'");
             return null;
         }
         return node.Value;

@@ -14,7 +14,11 @@ public sealed record FleetConfig(
     string ContractFile,                // absolute path
     SmokeChecks Smoke);
 
-public sealed record ImageNaming(string Repository, string Registry);
+public sealed record ImageNaming(string Repository, string Registry)
+{
+    /// <summary>The repository of one of the fleet's images (a template, "os"), without registry or tag.</summary>
+    public string RepositoryOf(string image) => $"{Repository}/{image}";
+}
 
 public sealed record BaseImageConfig(string Folder, string Image, OsSource Os, NodeRuntime Node);
 

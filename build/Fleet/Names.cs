@@ -2,16 +2,12 @@ using System.Text.RegularExpressions;
 
 namespace TemplateFleet.Fleet;
 
-/// <summary>The shapes of names and exact versions the fleet data may use.</summary>
+/// <summary>The shapes of names and exact versions the fleet data may use (Python's: <see cref="Python.PackageName"/>, <see cref="Python.Pep440Version"/>).</summary>
 public static partial class Names
 {
     /// <summary>A template folder name: no path separators, so it can never point outside templates/.</summary>
     [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]*\z")]
     public static partial Regex TemplateName();
-
-    /// <summary>PEP 508 distribution name.</summary>
-    [GeneratedRegex(@"\A[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?\z")]
-    public static partial Regex PythonPackage();
 
     /// <summary>npm package name, optionally scoped.</summary>
     [GeneratedRegex(@"\A(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*\z")]
@@ -36,7 +32,4 @@ public static partial class Names
     /// <summary>An octal file mode such as 0440 or 755.</summary>
     [GeneratedRegex(@"\A[0-7]{3,4}\z")]
     public static partial Regex OctalMode();
-
-    /// <summary>Normalises a Python package name (PEP 503) so "Hermes_Agent" and "hermes-agent" compare equal.</summary>
-    public static string NormalisePython(string name) => Regex.Replace(name, "[-_.]+", "-").ToLowerInvariant();
 }

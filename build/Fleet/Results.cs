@@ -1,34 +1,36 @@
+using TemplateFleet.Python;
+
 namespace TemplateFleet.Fleet;
 
 // Per-template results, kept in one place: the summary table, JUnit, markdown and (later) the
 // pull-request body all read these objects; no stage re-reads another stage's log text.
 
-/// <summary>One invocation of the build over the fleet.</summary>
+/// <summary>One invocation of the build over the fleet: what Restore settled (typed, fixed for the run) and
+/// the per-template results the stages record. The run's other inputs are its <see cref="RunContext"/>.</summary>
 public sealed class FleetRun
 {
-    public FleetRun(string runId, FleetConfig config, IReadOnlyList<Template> templates)
+    public FleetRun(FleetConfig config, IReadOnlyList<Template> templates, Pep440Version runtimeVersion, string packageIndexUrl)
     {
-        RunId = runId;
         Config = config;
         Templates = templates.Select(t => new TemplateRun(t)).ToList();
+        RuntimeVersion = runtimeVersion;
+        PackageIndexUrl = packageIndexUrl;
     }
 
-    /// <summary>Unique per invocation; every container the run starts carries it as a label.</summary>
-    public string RunId { get; }
     public FleetConfig Config { get; }
     public IReadOnlyList<TemplateRun> Templates { get; }
 
-    public string? RuntimeVersion { get; set; }
+    /// <summary>The RUNTIME_VERSION of every image of this run: the parameter, or the newest on the index.</summary>
+    public Pep440Version RuntimeVersion { get; }
     /// <summary>Where RUNTIME_VERSION came from: "parameter" or the index it was resolved on.</summary>
-    public string? RuntimeVersionSource { get; set; }
+    public string RuntimeVersionSource { get; init; } = "parameter";
     /// <summary>The index pip uses inside builds (simple API URL).</summary>
-    public string? PackageIndexUrl { get; set; }
+    public string PackageIndexUrl { get; }
     /// <summary>True when the packages come from the embedded development index.</summary>
-    public bool DevelopmentPackages { get; set; }
+    public bool DevelopmentPackages { get; init; }
     public string? BaseImageId { get; set; }
     /// <summary>Content-addressed reference of the base image templates build FROM (image id digest).</summary>
     public string? BaseDigest { get; set; }
-    public string? GitSha { get; set; }
 
     public TemplateRun this[string name] => Templates.Single(t => t.Template.Name == name);
 }
@@ -69,7 +71,10 @@ public sealed class GateResult(string gate, string template)
     public TimeSpan Duration { get; set; }
 
     public bool Passed => Error is null && Checks.All(c => c.Passed || c.Severity == Severity.Soft);
-    public int HardFailures => Checks.Count(c => !c.Passed && c.Severity == Severity.Hard);
+    /// <summary>The checks that fail this gate (no flag turns them green), in check order.</summary>
+    public IReadOnlyList<CheckResult> HardFailures => Checks.Where(c => !c.Passed && c.Severity == Severity.Hard).ToList();
+    /// <summary>The ids of <see cref="HardFailures"/>: what a failure message and the publish refusal name.</summary>
+    public IReadOnlyList<string> HardFailureIds => HardFailures.Select(c => c.Id).ToList();
 }
 
 public sealed class CheckResult

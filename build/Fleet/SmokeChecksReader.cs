@@ -1,17 +1,12 @@
 using System.Text.RegularExpressions;
+using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Fleet;
 
 /// <summary>Reads a `smoke:` section (fleet-wide or per template) with defaults: user agent, exitCode 0,
 /// timeoutSeconds 30, file type any.</summary>
-internal static partial class SmokeChecksReader
+internal static class SmokeChecksReader
 {
-    /// <summary>Placeholders a stdout/stderr pattern may use; the Smoke gate substitutes their escaped values.</summary>
-    public static readonly IReadOnlyList<string> Placeholders = ["AGENT_VERSION", "RUNTIME_VERSION", "ADAPTER"];
-
-    [GeneratedRegex(@"\$\{([^}]*)\}")]
-    private static partial Regex Placeholder();
-
     public static SmokeChecks Read(YamlObject? smoke, ISet<string>? reservedNames = null)
     {
         if (smoke is null)
@@ -118,14 +113,14 @@ internal static partial class SmokeChecksReader
         {
             return null;
         }
-        var unknown = Placeholder().Matches(node.Value).Select(m => m.Groups[1].Value).Where(p => !Placeholders.Contains(p)).ToList();
+        var unknown = CheckPlaceholders.Unknown(node.Value);
         if (unknown.Count > 0)
         {
-            item.Errors.Add(node.Start, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {string.Join(", ", Placeholders.Select(p => $"${{{p}}}"))})");
+            item.Errors.Add(node.Start, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {CheckPlaceholders.Known})");
             return null;
         }
         // Compile with sample values in place of the placeholders, as the Smoke gate will.
-        var sample = Placeholder().Replace(node.Value, _ => Regex.Escape("1.0.0"));
+        var sample = CheckPlaceholders.WithSample(node.Value, "1.0.0");
         try
         {
             _ = new Regex(sample, RegexOptions.None, TimeSpan.FromSeconds(1));

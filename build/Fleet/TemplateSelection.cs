@@ -16,7 +16,7 @@ public static class TemplateSelection
         var unknown = names.Where(n => !fleet.TemplateNames.Contains(n, StringComparer.Ordinal)).Distinct().ToList();
         if (unknown.Count > 0)
         {
-            var shown = string.Join(", ", unknown.Select(u => $"'{RuntimeVersion.Printable(u)}'"));
+            var shown = string.Join(", ", unknown.Select(u => $"'{Printable.Of(u)}'"));
             throw new FleetException(
                 $"{parameterName}: unknown template{(unknown.Count > 1 ? "s" : "")} {shown}; valid: {string.Join(", ", fleet.TemplateNames)}");
         }

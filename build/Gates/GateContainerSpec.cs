@@ -5,13 +5,6 @@ namespace TemplateFleet.Gates;
 /// <summary>Create-parameters for gate containers: the contract's provisioner shape or the plain Smoke shape.</summary>
 public static class GateContainerSpec
 {
-    /// <summary>The conventional socket path on an engine host reached over TCP (it cannot be derived from the URL).</summary>
-    public const string DefaultSocketPath = "/var/run/docker.sock";
-
-    /// <summary>The engine's socket on its host, from its endpoint (unix:// path, else the conventional path).</summary>
-    public static string SocketPath(Uri endpoint) =>
-        endpoint.Scheme == "unix" ? endpoint.LocalPath : DefaultSocketPath;
-
     public static CreateContainerParameters ForT4(
         string image, ProvisionerShape shape, ResolvedShape resolved, string socketPath, IDictionary<string, string> labels)
     {

@@ -1,5 +1,3 @@
-using TemplateFleet.Engine;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>How a gate runs; the target passes its parameters here.</summary>
@@ -8,9 +6,6 @@ public sealed record GateOptions
     /// <summary>Templates gated at the same time (each one is a container plus its execs).</summary>
     public int Parallelism { get; init; } = 2;
 
-    /// <summary>The engine; the socket bound into T4 containers is derived from it (unix:// only).</summary>
-    public Uri Endpoint { get; init; } = DockerClientFactory.EndpointFromEnvironment();
-
     /// <summary>Probes run at the same time inside one container (they are independent and read-only, or
     /// write only uniquely named scratch files).</summary>
     public int ProbeParallelism { get; init; } = 4;
@@ -18,7 +13,7 @@ public sealed record GateOptions
     /// <summary>Secret values (the build's [Secret] parameters) masked in every report.</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
-    /// <summary>Where JUnit and markdown reports go (output/reports under the repository root); null: no files.</summary>
+    /// <summary>Where JUnit and markdown reports go (the run's RunPaths.Reports); null: no files.</summary>
     public string? ReportsDirectory { get; init; }
 
     /// <summary>Characters of an <c>sh -xc</c> trace kept for a silent failure.</summary>

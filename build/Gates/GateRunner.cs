@@ -12,8 +12,10 @@ namespace TemplateFleet.Gates;
 /// slot (bounded), always remove this run's containers (also on Ctrl-C and process exit), write the
 /// reports, and fail with one message naming every template and failed check.
 /// </summary>
-public sealed class GateRunner(IDockerClient docker, string gate, string targetName)
+public sealed class GateRunner(RunContext context, string gate, string targetName)
 {
+    private readonly IDockerClient docker = context.Engine.Client;
+
     public delegate Task CheckTemplate(TemplateRun template, GateResult result, CancellationToken ct);
 
     public async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, GateOptions options, CheckTemplate check, CancellationToken ct)
@@ -25,11 +27,11 @@ public sealed class GateRunner(IDockerClient docker, string gate, string targetN
             throw new FleetException($"{targetName}: no template has a built image to check; run BuildImage first (or fix its failures).");
 
         var reaper = new ContainerReaper(docker);
-        var reaped = await reaper.RemoveLeftoversAsync(run.RunId, options.LeftoverGrace, ct).ConfigureAwait(false);
+        var reaped = await reaper.RemoveLeftoversAsync(context.RunId, options.LeftoverGrace, ct).ConfigureAwait(false);
         if (reaped > 0)
             Log.Information("{Target}: removed {Count} leftover gate container(s) of earlier runs", targetName, reaped);
 
-        void Cleanup() => reaper.RemoveRunAsync(run.RunId, gate, CancellationToken.None).Wait(TimeSpan.FromSeconds(20));
+        void Cleanup() => reaper.RemoveRunAsync(context.RunId, gate, CancellationToken.None).Wait(TimeSpan.FromSeconds(20));
         ConsoleCancelEventHandler onCancel = (_, _) => Cleanup();
         EventHandler onExit = (_, _) => Cleanup();
         Console.CancelKeyPress += onCancel;
@@ -67,7 +69,7 @@ public sealed class GateRunner(IDockerClient docker, string gate, string targetN
         {
             Console.CancelKeyPress -= onCancel;
             AppDomain.CurrentDomain.ProcessExit -= onExit;
-            await reaper.RemoveRunAsync(run.RunId, gate, CancellationToken.None).ConfigureAwait(false);
+            await reaper.RemoveRunAsync(context.RunId, gate, CancellationToken.None).ConfigureAwait(false);
         }
 
         var masker = new SecretMasker(options.Secrets);
@@ -95,7 +97,7 @@ public sealed class GateRunner(IDockerClient docker, string gate, string targetN
     {
         var lines = failed.Select(r => r.Error is { } error
             ? $"  {r.Template}: could not run its checks: {error.Split('\n')[0]}"
-            : $"  {r.Template}: failed {string.Join(", ", r.Checks.Where(c => !c.Passed && c.Severity == Severity.Hard).Select(c => c.Id))}");
+            : $"  {r.Template}: failed {string.Join(", ", r.HardFailureIds)}");
         return $"{targetName} failed for {failed.Count} of {total} template(s) (hard failures; no flag turns them green):\n" +
                string.Join('\n', lines) + "\nSee the table above and output/reports for each check's output and trace.";
     }

@@ -41,6 +41,3 @@ public static class Readiness
             $"(last attempt: exit {last?.ExitCode}, {(last?.Stderr ?? "").Trim()}); container output:\n{tail}");
     }
 }
-
-/// <summary>A gate could not run its checks at all for one template (recorded as GateResult.Error).</summary>
-public sealed class GateSetupException(string message) : Exception(message);

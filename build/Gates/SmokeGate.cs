@@ -1,5 +1,3 @@
-using Docker.DotNet;
-using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Gates;
@@ -13,13 +11,14 @@ public static class SmokeGate
     public const string TargetName = "Smoke";
     const int DefaultCommandTimeoutSeconds = 30;
 
-    public static async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, GateOptions options, CancellationToken ct)
+    public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, GateOptions options, CancellationToken ct)
     {
-        using var docker = DockerClientFactory.Create(options.Endpoint);
-        return await new GateRunner(docker, GateLabels.Smoke, TargetName).RunAsync(run, options, async (template, result, token) =>
+        var docker = context.Engine.Client;
+        var runtimeVersion = run.RuntimeVersion.ToString();
+        return await new GateRunner(context, GateLabels.Smoke, TargetName).RunAsync(run, options, async (template, result, token) =>
         {
             result.Shape = "plain (unprivileged)";
-            var spec = GateContainerSpec.ForSmoke(template.ImageId!, GateLabels.For(run.RunId, GateLabels.Smoke, template.Name));
+            var spec = GateContainerSpec.ForSmoke(template.ImageId!, GateLabels.For(context.RunId, GateLabels.Smoke, template.Name));
             await using var container = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
             var health = run.Config.Runtime.Health;
             await Readiness.WaitAsync(container, health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),
@@ -27,19 +26,19 @@ public static class SmokeGate
 
             var runner = new CheckRunner(container.Exec, options.TraceTailChars);
             var t = template.Template;
-            result.Checks.Add(await runner.RunAsync(HealthCheck.Id, $"GET {health.Path} reports runtime {run.RuntimeVersion} and adapter {t.Adapter}",
+            result.Checks.Add(await runner.RunAsync(HealthCheck.Id, $"GET {health.Path} reports runtime {runtimeVersion} and adapter {t.Adapter}",
                 Severity.Hard, Readiness.HealthCommand(health), "0", 10,
-                o => o.ExitCode == 0 ? HealthCheck.Judge(o.Stdout, run.RuntimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
+                o => o.ExitCode == 0 ? HealthCheck.Judge(o.Stdout, runtimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
                 token).ConfigureAwait(false));
 
-            var values = CheckPatterns.ValuesFor(t, run.RuntimeVersion);
+            var values = CheckPlaceholders.ValuesFor(t, runtimeVersion);
             foreach (var command in run.Config.Smoke.Commands.Select(c => (c, "templates/fleet.yaml smoke"))
                          .Concat(t.Smoke.Commands.Select(c => (c, $"templates/{t.Name}/template.yaml smoke"))))
             {
                 var (check, where) = command;
                 var at = $"{where}.commands[{check.Name}]";
-                var stdout = check.Stdout is null ? null : CheckPatterns.Expand(check.Stdout, values, at + ".stdout");
-                var stderr = check.Stderr is null ? null : CheckPatterns.Expand(check.Stderr, values, at + ".stderr");
+                var stdout = check.Stdout is null ? null : CheckPlaceholders.Expand(check.Stdout, values, at + ".stdout");
+                var stderr = check.Stderr is null ? null : CheckPlaceholders.Expand(check.Stderr, values, at + ".stderr");
                 result.Checks.Add(await runner.RunAsync($"command:{check.Name}", check.Run, Severity.Hard, check.Run,
                     T4Gate.ExecUser(check.User), check.TimeoutSeconds > 0 ? check.TimeoutSeconds : DefaultCommandTimeoutSeconds,
                     o => JudgeCommand(check.ExitCode, stdout, stderr, o), token).ConfigureAwait(false));

@@ -1,5 +1,4 @@
 using Docker.DotNet;
-using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Gates;
@@ -12,19 +11,19 @@ public static class T4Gate
 {
     public const string TargetName = "T4Conformance";
 
-    public static async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, Contract contract, GateOptions options, CancellationToken ct)
+    public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, Contract contract, GateOptions options, CancellationToken ct)
     {
-        using var docker = DockerClientFactory.Create(options.Endpoint);
+        var docker = context.Engine.Client;
         var resolver = new ShapeResolver(docker);
-        var socket = GateContainerSpec.SocketPath(options.Endpoint);
-        return await new GateRunner(docker, GateLabels.T4, TargetName).RunAsync(run, options, async (template, result, token) =>
+        var socket = context.Engine.SocketPath;
+        return await new GateRunner(context, GateLabels.T4, TargetName).RunAsync(run, options, async (template, result, token) =>
         {
             var image = template.ImageId!;
-            var shape = await resolver.ResolveAsync(run.RunId, image, token).ConfigureAwait(false);
+            var shape = await resolver.ResolveAsync(context.RunId, image, token).ConfigureAwait(false);
             result.Shape = shape.Description;
             result.MissingCapabilities = shape.MissingCapabilities;
 
-            var spec = GateContainerSpec.ForT4(image, contract.Provisioner, shape, socket, GateLabels.For(run.RunId, GateLabels.T4, template.Name));
+            var spec = GateContainerSpec.ForT4(image, contract.Provisioner, shape, socket, GateLabels.For(context.RunId, GateLabels.T4, template.Name));
             await using var container = await StartAsync(docker, spec, shape, token).ConfigureAwait(false);
             Serilog.Log.Debug("T4: {Template} started {Id}", template.Name, container.Id[..12]);
             await Readiness.WaitAsync(container, run.Config.Runtime.Health,

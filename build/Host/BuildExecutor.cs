@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using Serilog;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Host;
 
@@ -86,7 +85,7 @@ internal static class BuildExecutor
                 target.FailureMessage = "interrupted";
                 Log.Error("Target {Target} was interrupted", target.Name);
             }
-            else if (e is FleetException or UsageException)
+            else if (e is TargetFailedException or InvalidUsageException)
             {
                 // The user can act on the message alone; a stack trace would only bury it.
                 target.FailureMessage = e.Message;

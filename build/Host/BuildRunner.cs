@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
 using Serilog;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Host;
 
@@ -47,10 +46,16 @@ public static class BuildRunner
         {
             return Run(args, options, defaultTargets, masker, output, cancellation);
         }
-        catch (Exception e) when (e is UsageException or FleetException)
+        catch (InvalidUsageException e)
         {
             error.WriteLine($"error: {e.Message}");
             return UsageError;
+        }
+        catch (TargetFailedException e)
+        {
+            // Outside any target (a build's own set-up, e.g. reading data for --generate-configuration): one line.
+            error.WriteLine($"error: {e.Message}");
+            return TargetFailed;
         }
         catch (Exception e)
         {
@@ -105,7 +110,7 @@ public static class BuildRunner
 
         var generate = commandLine.GenerateSchema || commandLine.GenerateConfiguration;
         var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !generate);
-        var bindingErrors = new List<UsageException>();
+        var bindingErrors = new List<InvalidUsageException>();
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
             .Bind(build, parameters, commandLine.Parameters, commandLine.Profiles, showHelp ? bindingErrors.Add : null);
         foreach (var secret in parameters.Where(p => p.IsSecret))
@@ -181,7 +186,7 @@ public static class BuildRunner
 
         if (!commandLine.NoLogo && NukeBuild.Verbosity != Verbosity.Quiet)
         {
-            output.WriteLine($"template-fleet build · {string.Join(", ", invoked.Select(t => t.Name))} · {NukeBuild.RootDirectory}");
+            output.WriteLine($"{build.DisplayName} · {string.Join(", ", invoked.Select(t => t.Name))} · {NukeBuild.RootDirectory}");
         }
 
         Task.Run(() => BuildExecutor.RunAsync(build, plan, state, cancellation.Token)).GetAwaiter().GetResult();
@@ -233,7 +238,7 @@ public static class BuildRunner
 
             var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
             var hint = Similarity.Closest(option.TypedName, known) is { } closest ? $" Did you mean '{closest}'?" : "";
-            throw new UsageException($"Unknown option '--{option.TypedName}'.{hint} Run ./build.sh --help for the options.");
+            throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{hint} Run ./build.sh --help for the options.");
         }
     }
 
@@ -249,12 +254,12 @@ public static class BuildRunner
             var full = Path.GetFullPath(root, options.WorkingDirectory);
             return Directory.Exists(full)
                 ? AbsolutePath.Create(full)
-                : throw new UsageException($"--root '{root}': directory does not exist.");
+                : throw new InvalidUsageException($"--root '{root}': directory does not exist.");
         }
 
         // The compiled build lives under the repository (.nuke/temp/bin), so running it from elsewhere still works.
         return Ancestor(options.WorkingDirectory) ?? Ancestor(AppContext.BaseDirectory)
-            ?? throw new UsageException($"No .nuke/ folder in {options.WorkingDirectory} or its parents. Run from the repository or pass --root <dir>.");
+            ?? throw new InvalidUsageException($"No .nuke/ folder in {options.WorkingDirectory} or its parents. Run from the repository or pass --root <dir>.");
     }
 
     private static AbsolutePath? Ancestor(string start)

@@ -50,7 +50,7 @@ internal sealed class CommandLine
 
                 if (name.Length == 0)
                 {
-                    throw new UsageException($"'{arg}' is not an option. Options look like --name value.");
+                    throw new InvalidUsageException($"'{arg}' is not an option. Options look like --name value.");
                 }
 
                 current = new CommandLineOption(name == "h" ? "help" : name, []);
@@ -119,7 +119,7 @@ internal sealed class CommandLine
                 var text = Single(option);
                 Verbosity = !text.Any(char.IsDigit) && Enum.TryParse<Verbosity>(text, ignoreCase: true, out var level)
                     ? level
-                    : throw new UsageException($"--verbosity '{text}' is not valid. Use quiet, minimal, normal or verbose.");
+                    : throw new InvalidUsageException($"--verbosity '{text}' is not valid. Use quiet, minimal, normal or verbose.");
                 break;
             default:
                 var key = TargetNames.Normalize(option.TypedName);
@@ -153,7 +153,7 @@ internal sealed class CommandLine
     {
         if (option.Values.Count == 0)
         {
-            throw new UsageException($"--{option.TypedName} needs a value.");
+            throw new InvalidUsageException($"--{option.TypedName} needs a value.");
         }
 
         Targets.AddRange(option.Values.Skip(1));

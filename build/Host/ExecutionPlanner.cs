@@ -53,7 +53,7 @@ internal static class ExecutionPlanner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new UsageException($"Target '{target.Name}': {kind}({Describe(condition)}) threw {e.GetType().Name}: {e.Message}");
+            throw new InvalidUsageException($"Target '{target.Name}': {kind}({Describe(condition)}) threw {e.GetType().Name}: {e.Message}");
         }
     }
 

@@ -29,6 +29,9 @@ public abstract class NukeBuild
     /// <summary>True for --plan: the plan is printed and nothing runs (NUKE's Plan), so checks of what running needs can wait.</summary>
     public bool Plan { get; internal set; }
 
+    /// <summary>What the banner calls this build; the type name unless the build names itself.</summary>
+    protected internal virtual string DisplayName => GetType().Name;
+
     public bool IsFailing => ExecutionPlan.Any(t => t.Status == ExecutionStatus.Failed);
     public bool IsSucceeding => !IsFailing;
     public bool IsSuccessful => ExecutionPlan.All(t => t.Status is ExecutionStatus.Succeeded or ExecutionStatus.Skipped or ExecutionStatus.Collective);
@@ -49,7 +52,10 @@ public abstract class NukeBuild
 
     internal void BuildFinished() => OnBuildFinished();
 
-    /// <summary>Called after parameters are bound and before any target. Throw FleetException for a usage error (exit 2).</summary>
+    /// <summary>
+    /// Called after parameters are bound and before any target. Throw <see cref="InvalidUsageException"/> (or a
+    /// subtype) for a usage error: one line, exit 2, nothing runs.
+    /// </summary>
     protected virtual void OnBuildInitialized()
     {
     }

@@ -15,7 +15,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         IReadOnlyList<ParameterDescriptor> parameters,
         IReadOnlyDictionary<string, CommandLineOption> parameterOptions,
         IReadOnlyList<string> profiles,
-        Action<UsageException>? onError = null)
+        Action<InvalidUsageException>? onError = null)
     {
         var files = LoadFiles(parameters, profiles);
         var hits = parameters.Select(parameter => (Parameter: parameter, Hit: FromCommandLine(parameter, parameterOptions)
@@ -45,7 +45,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
             {
                 parameter.SetValue(build, ParameterConverter.Convert(parameter, found.Item1, found.Item2, root));
             }
-            catch (UsageException e) when (onError is not null)
+            catch (InvalidUsageException e) when (onError is not null)
             {
                 onError(e);
             }
@@ -90,7 +90,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
                 var available = Directory.Exists(root / NukeFolder)
                     ? Directory.GetFiles(root / NukeFolder, "parameters.*.json").Select(f => Path.GetFileName(f)["parameters.".Length..^".json".Length])
                     : [];
-                throw new UsageException(
+                throw new InvalidUsageException(
                     $"Profile '{profile}': {NukeFolder}/parameters.{profile}.json does not exist. Available profiles: {string.Join(", ", available.DefaultIfEmpty("(none)"))}.");
             }
 
@@ -115,14 +115,14 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
             }
             catch (JsonException e)
             {
-                throw new UsageException($"{relative}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({e.Message.Split('.')[0]}). Fix the file.");
+                throw new InvalidUsageException($"{relative}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({e.Message.Split('.')[0]}). Fix the file.");
             }
 
             using (document)
             {
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    throw new UsageException($"{relative}: expected a JSON object of parameter names to values.");
+                    throw new InvalidUsageException($"{relative}: expected a JSON object of parameter names to values.");
                 }
 
                 var result = new ParameterFile { Source = source };
@@ -137,7 +137,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
                     if (parameter is null)
                     {
                         var hint = Similarity.Closest(property.Name, parameters.Select(p => p.Name)) is { } closest ? $" Did you mean '{closest}'?" : "";
-                        throw new UsageException(
+                        throw new InvalidUsageException(
                             $"{relative}: unknown parameter '{property.Name}'.{hint} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
                     }
 

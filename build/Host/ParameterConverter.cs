@@ -40,7 +40,7 @@ internal static class ParameterConverter
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidCastException)
         {
             var shown = parameter.IsSecret ? SecretMasker.Mask : string.Join(" ", values);
-            throw new UsageException(
+            throw new InvalidUsageException(
                 $"Parameter {parameter.Name} from {source}: '{shown}' is not a valid {parameter.TypeName} ({e.Message.TrimEnd('.')}).");
         }
     }

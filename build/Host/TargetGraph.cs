@@ -100,7 +100,7 @@ internal sealed class TargetGraph
             // Delegates of the same expression-bodied property are equal (same method, same instance).
             var match = targets.FirstOrDefault(t => t.Factory.Equals(reference))
                 ?? targets.FirstOrDefault(t => t.Factory.Method == reference.Method)
-                ?? throw new UsageException(
+                ?? throw new InvalidUsageException(
                     $"Target '{owner.Name}' has {edge}(...) on a target that is not a Target property of the build class; reference targets by their property.");
             yield return match;
         }
@@ -121,7 +121,7 @@ internal sealed class TargetGraph
                 {
                     // Printed in dependency direction: each target waits for the next one.
                     var cycle = stack.Skip(stack.IndexOf(before)).Append(before).Select(t => t.Name);
-                    throw new UsageException(
+                    throw new InvalidUsageException(
                         $"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before/Triggers edges.");
                 }
 

@@ -22,12 +22,12 @@ internal static class TargetNames
 
         if (prefixed.Count > 1)
         {
-            throw new UsageException(
+            throw new InvalidUsageException(
                 $"{context} '{typed}' is ambiguous: it could be {string.Join(", ", prefixed.Select(t => t.Name))}. Type more of the name.");
         }
 
         var valid = targets.Where(t => t.Listed).Select(t => t.Name).ToList();
         var hint = Similarity.Closest(typed, valid) is { } closest ? $" Did you mean '{closest}'?" : "";
-        throw new UsageException($"{context} '{typed}' is unknown.{hint} Valid targets: {string.Join(", ", valid)}.");
+        throw new InvalidUsageException($"{context} '{typed}' is unknown.{hint} Valid targets: {string.Join(", ", valid)}.");
     }
 }

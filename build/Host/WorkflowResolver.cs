@@ -31,7 +31,7 @@ internal sealed partial class WorkflowResolver
             var workflow = resolver.Resolve(attribute);
             if (workflows.Any(w => string.Equals(w.Name, workflow.Name, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new UsageException($"[GiteaActions(\"{attribute.Name}\")] is declared twice on {resolver._buildName}; workflow names must be unique.");
+                throw new InvalidUsageException($"[GiteaActions(\"{attribute.Name}\")] is declared twice on {resolver._buildName}; workflow names must be unique.");
             }
 
             workflows.Add(workflow);
@@ -258,7 +258,7 @@ internal sealed partial class WorkflowResolver
 
     private sealed record AttributeContext(string Workflow)
     {
-        public UsageException Error(string property, string message) =>
+        public InvalidUsageException Error(string property, string message) =>
             new($"[GiteaActions(\"{Workflow}\")] {property}: {message}");
     }
 }

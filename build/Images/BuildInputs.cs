@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
-using TemplateFleet.Restore;
+using TemplateFleet.Dockerfiles;
 
 namespace TemplateFleet.Images;
 
@@ -13,12 +12,9 @@ namespace TemplateFleet.Images;
 /// Only where the address captures every input: each FROM must be an image id passed in a build arg (as
 /// the fleet does), an id, scratch, or an earlier stage; a FROM by name can move under the same name.
 /// </summary>
-public static partial class BuildInputs
+public static class BuildInputs
 {
     const string Version = "template-fleet build inputs v1";
-
-    [GeneratedRegex(@"\A\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\z")]
-    private static partial Regex ArgReference();
 
     /// <summary>"sha256:&lt;hex&gt;", or null when the Dockerfile names an image whose content the address cannot capture.</summary>
     public static async Task<string?> AddressAsync(ImageBuildRequest request, CancellationToken ct)
@@ -63,21 +59,15 @@ public static partial class BuildInputs
     internal static bool FromsArePinned(string dockerfileText, IReadOnlyDictionary<string, string> buildArgs)
     {
         var stages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var froms = DockerfileParser.Parse(dockerfileText).Instructions
-            .Where(i => i.Keyword.Equals("FROM", StringComparison.OrdinalIgnoreCase)).ToList();
+        var froms = DockerfileParser.Parse(dockerfileText).Froms;
         foreach (var from in froms)
         {
-            var words = from.Arguments.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
-            if (words.Count == 0)
-                return false;
-            var image = ArgReference().Match(words[0]) is { Success: true } m
-                ? buildArgs.GetValueOrDefault(m.Groups[1].Value) ?? ""
-                : words[0];
+            var image = from.ImageArgument is { } arg ? buildArgs.GetValueOrDefault(arg) ?? "" : from.Image;
             var pinned = image.StartsWith("sha256:", StringComparison.Ordinal) || image == "scratch" || stages.Contains(image);
             if (!pinned)
                 return false;
-            if (words.Count >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase))
-                stages.Add(words[2]);
+            if (from.StageName is { } stage)
+                stages.Add(stage);
         }
         return froms.Count > 0;
     }

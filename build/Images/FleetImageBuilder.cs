@@ -4,6 +4,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Images;
 
@@ -12,26 +13,19 @@ namespace TemplateFleet.Images;
 /// (bounded), each verified after its build. A failed template does not stop the others; results land
 /// on the FleetRun.
 /// </summary>
-public sealed class FleetImageBuilder(IDockerClient docker)
+public sealed class FleetImageBuilder(RunContext context)
 {
     public const string OciPrefix = "org.opencontainers.image.";
 
-    public static async Task BuildAsync(FleetRun run, ImageBuildOptions options, CancellationToken ct)
-    {
-        using var docker = Engine.DockerClientFactory.Create(timeout: TimeSpan.FromHours(1));
-        await new FleetImageBuilder(docker).BuildFleetAsync(run, options, ct);
-    }
+    private readonly IDockerClient docker = context.Engine.Client;
 
     public async Task BuildFleetAsync(FleetRun run, ImageBuildOptions options, CancellationToken ct)
     {
-        var runtimeVersion = run.RuntimeVersion
-            ?? throw new FleetException("RUNTIME_VERSION is not resolved: run Restore first or pass --runtime-version.");
-        var indexUrl = run.PackageIndexUrl
-            ?? throw new FleetException("No package index URL: start the embedded index or pass --index-url.");
-        var revision = SourceRevision.Read(options.RepositoryRoot);
-        run.GitSha = revision.Commit;
+        var runtimeVersion = run.RuntimeVersion;
+        var indexUrl = run.PackageIndexUrl;
+        var revision = context.Revision;
 
-        var os = await new OsImageProvider(docker, Path.Combine(options.OutputDirectory, "os")).EnsureAsync(run.Config, ct);
+        var os = await new OsImageProvider(docker, context.Paths.Os).EnsureAsync(run.Config, ct);
         var baseResult = await BuildBaseAsync(run, options, os, revision, ct);
         if (!baseResult.Succeeded)
         {
@@ -52,7 +46,7 @@ public sealed class FleetImageBuilder(IDockerClient docker)
         // The commit's date, not "now": with every label stable, a rebuild of an unchanged tree is fully
         // cached (even the LABEL step) and yields the very same image ids.
         var created = (revision.CommitTime ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var verified = new VerifiedImages(Path.Combine(options.OutputDirectory, "images", "verified.txt"));
+        var verified = new VerifiedImages(Path.Combine(context.Paths.Images, "verified.txt"));
         await Parallel.ForEachAsync(run.Templates, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = ct },
             async (template, token) =>
             {
@@ -97,24 +91,25 @@ public sealed class FleetImageBuilder(IDockerClient docker)
             },
             labels,
             [$"{config.Base.Image}:{revision.Tag}", $"{config.Base.Image}:latest"],
-            Path.Combine(options.LogsDirectory, $"{config.Base.Folder}.build.log"),
+            Path.Combine(context.Paths.Logs, $"{config.Base.Folder}.build.log"),
             options.NoCache,
             new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(options) }), ct);
     }
 
     private async Task BuildTemplateAsync(FleetRun run, TemplateRun target, ImageBuildOptions options, SourceRevision revision,
-        string created, string osSource, string runtimeVersion, string indexUrl, VerifiedImages verified, CancellationToken ct)
+        string created, string osSource, Pep440Version runtimeVersion, string indexUrl, VerifiedImages verified, CancellationToken ct)
     {
         var template = target.Template;
-        var repository = $"{run.Config.Images.Repository}/{template.Name}";
-        var tags = new[] { $"{repository}:{runtimeVersion}", $"{repository}:{revision.Tag}" };
+        var repository = run.Config.Images.RepositoryOf(template.Name);
+        var version = runtimeVersion.ToString(); // labels, tags and the build argument carry the normal form
+        var tags = new[] { $"{repository}:{version}", $"{repository}:{revision.Tag}" };
         var labels = new Dictionary<string, string>
         {
-            [OciPrefix + "version"] = runtimeVersion,
+            [OciPrefix + "version"] = version,
             [OciPrefix + "created"] = created,
             [OciPrefix + "source"] = revision.Source,
             [OciPrefix + "revision"] = revision.Commit ?? revision.Tag,
-            [Labels.RuntimeVersion] = runtimeVersion,
+            [Labels.RuntimeVersion] = version,
             [Labels.DevelopmentPackages] = run.DevelopmentPackages ? "true" : "false",
             [Labels.OsSource] = osSource,
             [Labels.Template] = template.Name,
@@ -124,14 +119,14 @@ public sealed class FleetImageBuilder(IDockerClient docker)
         {
             ["BASE_IMAGE"] = run.BaseDigest!,
             ["AGENT_VERSION"] = template.Agent.Version,
-            ["RUNTIME_VERSION"] = runtimeVersion,
+            ["RUNTIME_VERSION"] = version,
             ["PIP_INDEX_URL"] = indexUrl,
         };
 
         var clock = Stopwatch.StartNew();
         var result = await new ImageBuilder(docker).BuildAsync(new ImageBuildRequest(
             template.Name, template.Directory, buildArgs, labels, tags,
-            Path.Combine(options.LogsDirectory, $"{template.Name}.build.log"), options.NoCache), ct);
+            Path.Combine(context.Paths.Logs, $"{template.Name}.build.log"), options.NoCache), ct);
         target.BuildLog = result.LogFile;
         target.ImageId = result.ImageId;
         target.Tags = result.Succeeded ? tags : [];
@@ -147,7 +142,7 @@ public sealed class FleetImageBuilder(IDockerClient docker)
             }
             else
             {
-                failure = await new ImageVerifier(docker).VerifyAsync(result.ImageId!, template, run.Config.Runtime.Package, runtimeVersion, run.RunId, ct);
+                failure = await new ImageVerifier(docker).VerifyAsync(result.ImageId!, template, run.Config.Runtime.Package, runtimeVersion, context.RunId, ct);
                 if (failure is null)
                 {
                     verified.Add(key);

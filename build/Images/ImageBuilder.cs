@@ -81,15 +81,9 @@ public sealed class ImageBuilder(IDockerClient docker)
 
     private async Task TagAsync(string imageId, IReadOnlyList<string> tags, CancellationToken ct)
     {
-        foreach (var tag in tags)
+        foreach (var tag in tags.Select(ImageReference.Parse))
         {
-            var colon = tag.LastIndexOf(':');
-            var hasTag = colon > tag.LastIndexOf('/');
-            await docker.Images.TagImageAsync(imageId, new ImageTagParameters
-            {
-                RepositoryName = hasTag ? tag[..colon] : tag,
-                Tag = hasTag ? tag[(colon + 1)..] : "latest",
-            }, ct);
+            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag.Repository, Tag = tag.Tag }, ct);
         }
     }
 

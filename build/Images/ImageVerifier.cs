@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Images;
 
@@ -15,7 +16,7 @@ public sealed class ImageVerifier(IDockerClient docker)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Null when the image is right; otherwise why not, naming the template.</summary>
-    public async Task<string?> VerifyAsync(string imageId, Template template, string runtimePackage, string runtimeVersion, string runId, CancellationToken ct)
+    public async Task<string?> VerifyAsync(string imageId, Template template, string runtimePackage, Pep440Version runtimeVersion, string runId, CancellationToken ct)
     {
         var installed = await RunAsync(imageId, template.Name, runId,
             [VenvPython, "-c", $"import importlib.metadata as m; print(m.version('{runtimePackage}'))"], ct);
@@ -24,7 +25,8 @@ public sealed class ImageVerifier(IDockerClient docker)
             return $"{template.Name}: could not read the installed {runtimePackage} version (exit {installed.ExitCode}): {installed.Output}";
         }
 
-        if (installed.Output.Trim() != runtimeVersion)
+        // Compared as versions: pip reports the normal form (1.0rc1 for a requested 1.0-RC1).
+        if (!Pep440Version.TryParse(installed.Output.Trim(), out var held) || held != runtimeVersion)
         {
             return $"{template.Name}: the image holds {runtimePackage} {installed.Output.Trim()} but RUNTIME_VERSION {runtimeVersion} was requested (a cached install layer?)";
         }

@@ -16,7 +16,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
     public async Task<OsImage> EnsureAsync(FleetConfig config, CancellationToken ct)
     {
         var os = config.Base.Os;
-        var tag = $"{config.Images.Repository}/os:{os.Suite}";
+        var tag = $"{config.Images.RepositoryOf("os")}:{os.Suite}";
         var source = $"debootstrap:{os.Suite}";
         // What the engine already holds wins, without asking a registry: every warm build stays offline and on
         // the same OS layers (a registry that starts answering later must not silently rebuild the fleet).
@@ -58,10 +58,10 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
     /// <summary>The pulled image's id, or null when no registry serves it.</summary>
     private async Task<string?> TryPullAsync(string image, CancellationToken ct)
     {
-        var (name, tag) = SplitTag(image);
+        var reference = ImageReference.Parse(image);
         try
         {
-            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = name, Tag = tag }, null, new Progress<JSONMessage>(), ct);
+            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference.Repository, Tag = reference.Tag }, null, new Progress<JSONMessage>(), ct);
             return await IdOfAsync(image, ct);
         }
         catch (DockerApiException e)
@@ -90,6 +90,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
             }
 
             // Stream the tree as a tar straight into the engine's import (no temporary archive).
+            var target = ImageReference.Parse(tag);
             using var tar = Process.Start(new ProcessStartInfo("tar", ["--numeric-owner", "-C", root, "-c", "."])
             {
                 RedirectStandardOutput = true,
@@ -99,8 +100,8 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 new ImagesCreateParameters
                 {
                     FromSrc = "-",
-                    Repo = tag.Split(':')[0],
-                    Tag = tag.Split(':')[1],
+                    Repo = target.Repository,
+                    Tag = target.Tag,
                     Changes = [$"LABEL {Labels.OsSource}={source}", "CMD [\"bash\"]"],
                 },
                 tar.StandardOutput.BaseStream, null, new Progress<JSONMessage>(), ct);
@@ -122,13 +123,6 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 await RunAsync("rm", ["-rf", "--one-file-system", root], CancellationToken.None);
             }
         }
-    }
-
-    private static (string Name, string Tag) SplitTag(string image)
-    {
-        var slash = image.LastIndexOf('/');
-        var colon = image.LastIndexOf(':');
-        return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
     private static async Task<(int Code, string Tail)> RunAsync(string file, string[] args, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.PackageIndex;
 
@@ -20,7 +21,7 @@ public static class StaticIndexWriter
     /// <param name="baseUrl">Absolute URL the index is served at; the JSON API lists absolute file URLs under it.</param>
     public static void Write(string root, IEnumerable<BuiltWheel> wheels, Uri baseUrl)
     {
-        var projects = wheels.GroupBy(w => PackageNames.Normalize(w.Name)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var projects = wheels.GroupBy(w => PackageName.Normalize(w.Name)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var simple = Path.Combine(root, "simple");
         Directory.CreateDirectory(simple);
 
@@ -28,7 +29,7 @@ public static class StaticIndexWriter
         foreach (var project in projects)
         {
             rootPage.Append($"    <a href=\"{project.Key}/\">{project.Key}</a>\n");
-            WriteProject(root, project.Key, project.OrderBy(w => w.Version, VersionComparer.Instance).ToList(), baseUrl);
+            WriteProject(root, project.Key, project.OrderBy(w => Pep440Version.Parse(w.Version)).ToList(), baseUrl);
         }
 
         File.WriteAllText(Path.Combine(simple, "index.html"), rootPage.Append(Footer).ToString());

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.PackageIndex;
 
@@ -19,12 +20,12 @@ public static class WheelBuilder
 
     public static BuiltWheel Build(PackageManifest manifest, string version, string outputDirectory)
     {
-        if (!PackageNames.IsValidVersion(version))
+        if (!Pep440Version.IsCanonical(version))
         {
             throw new FleetException($"'{version}' is not a valid version for {manifest.Name} (PEP 440, e.g. 1.2.3 or 1.2.3rc1).");
         }
 
-        var distInfo = $"{PackageNames.WheelName(manifest.Name)}-{version}.dist-info";
+        var distInfo = $"{WheelNames.WheelName(manifest.Name)}-{version}.dist-info";
         var entries = new List<(string Name, byte[] Content)>();
         foreach (var module in manifest.Modules.Order(StringComparer.Ordinal))
         {
@@ -48,7 +49,7 @@ public static class WheelBuilder
         entries.Add(($"{distInfo}/RECORD", Utf8.GetBytes(record.ToString())));
 
         Directory.CreateDirectory(outputDirectory);
-        var path = Path.Combine(outputDirectory, PackageNames.WheelFileName(manifest.Name, version));
+        var path = Path.Combine(outputDirectory, WheelNames.WheelFileName(manifest.Name, version));
         using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
         {

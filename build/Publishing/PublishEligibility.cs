@@ -25,8 +25,7 @@ public static class PublishEligibility
             return null;
         if (gate.Error is { Length: > 0 } error)
             return $"{name} failed: {error}";
-        var failed = gate.Checks.Where(c => !c.Passed && c.Severity == Severity.Hard).Select(c => c.Id).ToList();
-        return $"{name} failed: {string.Join(", ", failed)}";
+        return $"{name} failed: {string.Join(", ", gate.HardFailureIds)}";
     }
 
     static string Describe(StageStatus status) => status switch

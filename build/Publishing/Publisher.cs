@@ -8,14 +8,15 @@ namespace TemplateFleet.Publishing;
 
 /// <summary>Publish: push each template that passed both gates, read the digest back from the registry,
 /// prove pull-by-digest works, then pin that digest. A failure leaves that template's old pin untouched.</summary>
-public sealed partial class Publisher(IDockerClient docker, HttpMessageHandler? registryHandler = null)
+public sealed partial class Publisher(RunContext context, HttpMessageHandler? registryHandler = null)
 {
+    private readonly IDockerClient docker = context.Engine.Client;
+
     public async Task<PublishReport> PublishAsync(FleetRun run, PublishOptions options, CancellationToken ct)
     {
         var registry = RegistryHost.Parse(options.Registry ?? run.Config.Images.Registry).ToString();
-        if (run.RuntimeVersion is not { Length: > 0 } runtimeVersion)
-            throw new FleetException("Publish needs the runtime version (FleetRun.RuntimeVersion); Restore resolves it.");
-        if (run.GitSha is null)
+        var runtimeVersion = run.RuntimeVersion.ToString();
+        if (context.Revision.Commit is null)
             Log.Warning("No git revision is known: images get only the runtime-version tag and pins say revision 'unknown'.");
 
         var auth = options.Username is null ? new AuthConfig() : new AuthConfig
@@ -77,10 +78,10 @@ public sealed partial class Publisher(IDockerClient docker, HttpMessageHandler? 
         if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry) is { } refusal)
             throw new FleetException(refusal);
 
-        var repository = $"{run.Config.Images.Repository}/{template.Name}";
+        var repository = run.Config.Images.RepositoryOf(template.Name);
         var target = $"{registry}/{repository}";
         var tags = new List<string> { TagFor(runtimeVersion) };
-        if (run.GitSha is { Length: > 0 } sha)
+        if (context.Revision.Commit is { Length: > 0 } sha)
             tags.Add(TagFor(sha));
 
         string? digest = null;
@@ -100,7 +101,7 @@ public sealed partial class Publisher(IDockerClient docker, HttpMessageHandler? 
         await VerifyPullByDigestAsync(template, target, digest!, auth, ct);
 
         var pinFile = PinFile.PathFor(template.Template);
-        PinFile.Write(pinFile, new Pin(target, digest!, runtimeVersion, run.GitSha ?? "unknown", DateTimeOffset.UtcNow));
+        PinFile.Write(pinFile, new Pin(target, digest!, runtimeVersion, context.Revision.Commit ?? "unknown", DateTimeOffset.UtcNow));
         return new PublishResult(PublishOutcome.Published, "published")
         {
             Image = target,

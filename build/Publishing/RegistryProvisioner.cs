@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.Publishing;
 
@@ -88,10 +89,11 @@ public static class RegistryProvisioner
         Log.Information("Installing {Packages} for the local registry", packages);
         var aptLog = Path.Combine(Path.GetFullPath(options.Directory), "apt.log");
         Directory.CreateDirectory(Path.GetDirectoryName(aptLog)!);
-        if (await RunAsync("apt-get", ["install", "-y", "--no-install-recommends", .. missing], aptLog, null, ct) != 0
-            && (await RunAsync("apt-get", ["update"], aptLog, null, ct) != 0
-                || await RunAsync("apt-get", ["install", "-y", "--no-install-recommends", .. missing], aptLog, null, ct) != 0))
-            throw new FleetException($"installing {packages} failed; see {aptLog}.");
+        // Waits for the dpkg lock while another apt-get runs (a shared runner), bounded, and says so.
+        var install = await HostPackages.InstallAsync(missing, ct);
+        await File.AppendAllTextAsync(aptLog, install.Output, ct);
+        if (!install.Succeeded)
+            throw new FleetException($"installing {packages} failed; see {aptLog}:\n{install.Tail(3)}");
     }
 
     static async Task WriteHtpasswdAsync(string file, string username, string password, CancellationToken ct)

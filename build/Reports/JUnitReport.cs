@@ -16,7 +16,7 @@ public static class JUnitReport
         static string S(TimeSpan t) => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
         var suites = results.Select(r =>
         {
-            var failures = r.Checks.Count(c => !c.Passed && c.Severity == Severity.Hard);
+            var failures = r.HardFailures.Count;
             var suite = new XElement("testsuite",
                 new XAttribute("name", $"{gate}.{r.Template}"),
                 new XAttribute("tests", Math.Max(r.Checks.Count, r.Error is null ? 0 : 1)),

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using TemplateFleet.Dockerfiles;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Restore;
 
@@ -137,24 +139,24 @@ public static partial class DockerfileGate
             }
         }
 
-        private void CheckFrom(DockerfileInstruction from)
+        private void CheckFrom(DockerfileInstruction instruction)
         {
-            var words = from.Arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
-            var image = words.FirstOrDefault() ?? "";
+            var from = FromInstruction.Parse(instruction);
+            var image = from.Image;
             var fromEarlierStage = _stageNames.Contains(image.ToLowerInvariant());
-            if (words.Count >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase))
+            if (from.StageName is { } stage)
             {
-                _stageNames.Add(words[2].ToLowerInvariant());
+                _stageNames.Add(stage.ToLowerInvariant());
             }
             if (!rules.RequireFromArg || fromEarlierStage)
             {
                 return;
             }
-            var name = VariableName(image);
+            var name = from.ImageArgument;
             var arg = name is null ? null : _globalArgs.LastOrDefault(a => a.Name == name);
             if (arg is null)
             {
-                Add(from.Line, "from-base",
+                Add(instruction.Line, "from-base",
                     $"FROM {image} does not build from the fleet base; declare `ARG BASE_IMAGE` before the first FROM and use `FROM ${{BASE_IMAGE}}` (the build passes the base by digest)");
             }
             else if (!string.IsNullOrEmpty(arg.Default))
@@ -285,7 +287,7 @@ public static partial class DockerfileGate
                 Add(line, "unpinned", $"npm install -g {name} has no version, so every build may get a different CLI; {fix}");
                 return;
             }
-            if (VariableName(version) is { } variable)
+            if (DockerfileVariables.NameOf(version) is { } variable)
             {
                 CheckVariablePin(stage, run, line, $"{name}@{version}", variable, fix, Names.ExactSemver());
                 return;
@@ -315,9 +317,9 @@ public static partial class DockerfileGate
                 return;
             }
             var name = m.Groups["name"].Value;
-            var isAgent = rules.Agent is { Installer: AgentInstaller.Pip } agent && Names.NormalisePython(agent.Package) == Names.NormalisePython(name);
+            var isAgent = rules.Agent is { Installer: AgentInstaller.Pip } agent && PackageName.Same(agent.Package, name);
             _agentInstalled |= isAgent;
-            var isRuntime = Names.NormalisePython(name) == Names.NormalisePython(rules.RuntimePackage);
+            var isRuntime = PackageName.Same(name, rules.RuntimePackage);
             var fix = isAgent ? $"install \"{name}==${{{AgentVersionArg}}}\""
                 : isRuntime ? $"install \"{name}==${{{RuntimeVersionArg}}}\""
                 : $"pin one release, e.g. {name}==1.2.3";
@@ -328,15 +330,15 @@ public static partial class DockerfileGate
                 return;
             }
             var version = spec2[2..].Trim();
-            if (VariableName(version) is { } variable)
+            if (DockerfileVariables.NameOf(version) is { } variable)
             {
                 CheckVariablePin(stage, run, line, spec.Text, variable, fix, null);
             }
-            else if (!RuntimeVersion.TryParse(version, out _))
+            else if (!Pep440Version.TryParse(version, out _))
             {
                 Add(line, "unpinned", $"pip install {spec.Text} is not pinned to one exact version; {fix}");
             }
-            else if (isAgent && RuntimeVersion.Parse(version) != RuntimeVersion.Parse(rules.Agent!.Version))
+            else if (isAgent && Pep440Version.Parse(version) != Pep440Version.Parse(rules.Agent!.Version))
             {
                 Add(line, "unpinned", $"pip install {spec.Text} differs from template.yaml agent.version {rules.Agent.Version}; {fix}");
             }
@@ -359,7 +361,7 @@ public static partial class DockerfileGate
             {
                 Add(arg.Line, "unpinned", $"ARG {AgentVersionArg} has a default ('{arg.Default}'); remove it so the build must pass template.yaml's agent.version");
             }
-            else if (!string.IsNullOrEmpty(arg.Default) && !(exact?.IsMatch(arg.Default) ?? RuntimeVersion.TryParse(arg.Default, out _)))
+            else if (!string.IsNullOrEmpty(arg.Default) && !(exact?.IsMatch(arg.Default) ?? Pep440Version.TryParse(arg.Default, out _)))
             {
                 Add(arg.Line, "unpinned", $"ARG {variable} defaults to '{arg.Default}', which is not one exact version; {fix}");
             }
@@ -459,13 +461,6 @@ public static partial class DockerfileGate
         new(@"\|\|\s*((/usr)?/bin/)?(true\b|:(?=\s|;|&|\)|$)|exit\s+0\b)"),
         new(@";\s*((/usr)?/bin/)?true\b"),
     ];
-
-    [GeneratedRegex(@"\A\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?<bare>[A-Za-z_][A-Za-z0-9_]*))\z")]
-    private static partial Regex VariableOnly();
-
-    /// <summary>"X" for a word that is exactly $X or ${X}; else null.</summary>
-    private static string? VariableName(string text) =>
-        VariableOnly().Match(text) is { Success: true } m ? (m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["bare"].Value) : null;
 
     [GeneratedRegex(@"\A(?<name>[A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?<spec>.*)\z")]
     private static partial Regex PipRequirement();

@@ -4,17 +4,15 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Publishing;
-using Pep440 = TemplateFleet.Fleet.RuntimeVersion;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Restore;
 
 /// <summary>What Restore was asked for: the already validated parameters.</summary>
 public sealed record RestoreRequest(
-    string RepositoryRoot,
     string[]? Templates,
-    Pep440? RuntimeVersion,
-    string? PackageIndex,
-    Uri? DockerEndpoint);
+    Pep440Version? RuntimeVersion,
+    string? PackageIndex);
 
 /// <summary>What Restore hands to the later targets. Owns the embedded index for the rest of the build.</summary>
 public sealed class RestoredFleet(FleetRun run, Contract contract, EngineInfo engine, EmbeddedIndex? index) : IAsyncDisposable
@@ -34,12 +32,13 @@ public sealed class RestoredFleet(FleetRun run, Contract contract, EngineInfo en
 /// </summary>
 public static class Restorer
 {
-    public static async Task<RestoredFleet> RestoreAsync(RestoreRequest request, CancellationToken ct)
+    public static async Task<RestoredFleet> RestoreAsync(RunContext context, RestoreRequest request, CancellationToken ct)
     {
-        var fleet = FleetLoader.LoadFleet(request.RepositoryRoot);
+        var root = context.Paths.Root;
+        var fleet = FleetLoader.LoadFleet(root);
         var names = TemplateSelection.Resolve(fleet, request.Templates);
         var templates = FleetLoader.LoadTemplates(fleet, names);
-        var contract = ContractLoader.Load(fleet.ContractFile);
+        var contract = ContractLoader.Load(fleet.ContractFile, FleetLoader.Display(root, fleet.ContractFile));
         foreach (var template in templates)
             PinFile.ReadIfExists(PinFile.PathFor(template));
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
@@ -50,11 +49,11 @@ public static class Restorer
         var extra = request.RuntimeVersion is { } requested ? new[] { requested.ToString() } : [];
         var indexTask = request.PackageIndex is { Length: > 0 }
             ? null
-            : Task.Run(() => EmbeddedIndex.StartAsync(fleet, extra, Path.Combine(request.RepositoryRoot, "output"), ct), ct);
+            : Task.Run(() => EmbeddedIndex.StartAsync(fleet, extra, context.Paths.Output, ct), ct);
         EngineInfo engine;
         try
         {
-            engine = await EngineProvisioner.EnsureAsync(new EngineOptions(request.RepositoryRoot, request.DockerEndpoint), ct);
+            engine = await EngineProvisioner.EnsureAsync(context.Engine, new EngineOptions(context.Paths), ct);
         }
         catch
         {
@@ -62,36 +61,35 @@ public static class Restorer
             throw;
         }
 
-        var run = new FleetRun(NewRunId(), fleet, templates);
         EmbeddedIndex? index = null;
         try
         {
-            string jsonApiBase;
+            string jsonApiBase, indexUrl;
             if (indexTask is null)
             {
-                run.PackageIndexUrl = request.PackageIndex!;
+                indexUrl = request.PackageIndex!;
                 jsonApiBase = RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(request.PackageIndex!);
             }
             else
             {
                 index = await indexTask;
-                run.PackageIndexUrl = index.SimpleUrl.ToString();
-                run.DevelopmentPackages = true;
+                indexUrl = index.SimpleUrl.ToString();
                 jsonApiBase = index.JsonApiBase.ToString();
             }
 
+            Pep440Version version;
+            string source;
             if (request.RuntimeVersion is { } explicitVersion)
             {
-                run.RuntimeVersion = explicitVersion.ToString();
-                run.RuntimeVersionSource = "parameter";
+                (version, source) = (explicitVersion, "parameter");
             }
             else
             {
                 using var http = new HttpClient();
-                var latest = await new RuntimeVersionResolver(http, jsonApiBase, fleet.Runtime.Package).ResolveLatestAsync(ct);
-                run.RuntimeVersion = latest.ToString();
-                run.RuntimeVersionSource = $"newest on {jsonApiBase}";
+                version = await new RuntimeVersionResolver(http, jsonApiBase, fleet.Runtime.Package).ResolveLatestAsync(ct);
+                source = $"newest on {jsonApiBase}";
             }
+            var run = new FleetRun(fleet, templates, version, indexUrl) { RuntimeVersionSource = source, DevelopmentPackages = index is not null };
             Log.Information("RUNTIME_VERSION {Version} ({Source})", run.RuntimeVersion, run.RuntimeVersionSource);
             return new RestoredFleet(run, contract, engine, index);
         }
@@ -117,6 +115,4 @@ public static class Restorer
             Log.Debug("Embedded index not started: {Message}", e.Message);
         }
     }
-
-    static string NewRunId() => $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
 }

@@ -6,6 +6,7 @@ using Polly.Retry;
 using Polly.Timeout;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.Restore;
 
@@ -43,18 +44,18 @@ public sealed class RuntimeVersionResolver
         if (!Uri.TryCreate(simpleIndexUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            throw new FleetException($"{parameterName} '{RuntimeVersion.Printable(simpleIndexUrl)}' is not an http(s) URL of a simple index (example: http://127.0.0.1:8080/simple/)");
+            throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' is not an http(s) URL of a simple index (example: http://127.0.0.1:8080/simple/)");
         }
         var path = uri.AbsolutePath.TrimEnd('/');
         if (!path.EndsWith("/simple", StringComparison.Ordinal))
         {
-            throw new FleetException($"{parameterName} '{RuntimeVersion.Printable(simpleIndexUrl)}' does not end in /simple/; give the index's simple API URL (example: http://127.0.0.1:8080/simple/)");
+            throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' does not end in /simple/; give the index's simple API URL (example: http://127.0.0.1:8080/simple/)");
         }
         return new UriBuilder(uri) { Path = path[..^"/simple".Length] }.Uri.ToString().TrimEnd('/');
     }
 
     /// <summary>The newest release pip would pick without --pre.</summary>
-    public async Task<RuntimeVersion> ResolveLatestAsync(CancellationToken cancellationToken = default)
+    public async Task<Pep440Version> ResolveLatestAsync(CancellationToken cancellationToken = default)
     {
         var releases = await GetUsableReleasesAsync(cancellationToken)
             ?? throw new FleetException($"'{Package}' is not on the package index {JsonApiBase} (GET {ProjectUrl} returned 404 Not Found); check the index URL or publish the package first");
@@ -66,11 +67,11 @@ public sealed class RuntimeVersionResolver
     }
 
     /// <summary>True when the index lists <paramref name="version"/> with at least one file that is not yanked.</summary>
-    public async Task<bool> IsPublishedAsync(RuntimeVersion version, CancellationToken cancellationToken = default) =>
+    public async Task<bool> IsPublishedAsync(Pep440Version version, CancellationToken cancellationToken = default) =>
         (await GetUsableReleasesAsync(cancellationToken))?.Contains(version) == true;
 
     /// <summary>Polls until the index serves <paramref name="version"/>; fails after <paramref name="timeout"/>.</summary>
-    public async Task WaitForVersionAsync(RuntimeVersion version, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task WaitForVersionAsync(Pep440Version version, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         string last = "not listed yet";
@@ -101,7 +102,7 @@ public sealed class RuntimeVersionResolver
     }
 
     /// <summary>Usable releases, or null when the index does not know the package (404).</summary>
-    private async Task<List<RuntimeVersion>?> GetUsableReleasesAsync(CancellationToken cancellationToken)
+    private async Task<List<Pep440Version>?> GetUsableReleasesAsync(CancellationToken cancellationToken)
     {
         var url = ProjectUrl;
         HttpResponseMessage response;
@@ -139,14 +140,14 @@ public sealed class RuntimeVersionResolver
         }
     }
 
-    private static List<RuntimeVersion> UsableReleases(JsonElement root)
+    private static List<Pep440Version> UsableReleases(JsonElement root)
     {
         var releases = root.GetProperty("releases");
-        var usable = new List<RuntimeVersion>();
+        var usable = new List<Pep440Version>();
         foreach (var release in releases.EnumerateObject())
         {
             // Versions pip cannot parse (legacy strings) are ignored, as pip ignores them.
-            if (!RuntimeVersion.TryParse(release.Name, out var version) || release.Value.ValueKind != JsonValueKind.Array)
+            if (!Pep440Version.TryParse(release.Name, out var version) || release.Value.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }

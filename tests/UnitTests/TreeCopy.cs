@@ -17,12 +17,12 @@ public static class TreeCopy
         }
     }
 
-    /// <summary>What a build reads of a repository (templates/ and .nuke/), without .nuke/temp, Python caches
-    /// and pin files: the copy starts unpublished.</summary>
+    /// <summary>What a build reads of a repository (templates/ and .nuke/), without .nuke/temp, the tools
+    /// folder (.nuke/tools: hundreds of MB, and symbolic links), Python caches and pin files: the copy starts unpublished.</summary>
     public static void Repository(string sourceRoot, string targetRoot)
     {
         Copy(Path.Combine(sourceRoot, "templates"), Path.Combine(targetRoot, "templates"),
             r => r.Contains("__pycache__", StringComparison.Ordinal) || Path.GetFileName(r) == "pin.json");
-        Copy(Path.Combine(sourceRoot, ".nuke"), Path.Combine(targetRoot, ".nuke"), r => r.StartsWith("temp", StringComparison.Ordinal));
+        Copy(Path.Combine(sourceRoot, ".nuke"), Path.Combine(targetRoot, ".nuke"), r => r.StartsWith("temp", StringComparison.Ordinal) || r.StartsWith("tools", StringComparison.Ordinal));
     }
 }

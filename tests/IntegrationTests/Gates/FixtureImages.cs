@@ -45,6 +45,7 @@ public sealed class FixtureImages
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         psi.Environment["DOCKER_BUILDKIT"] = "0";
+        psi.Environment["DOCKER_HOST"] = TestEngine.Endpoint.ToString(); // the CLI gets the tests' endpoint explicitly
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the docker CLI");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -1,5 +1,6 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
+using TemplateFleet.IntegrationTests.Support;
 
 namespace IntegrationTests.Gates;
 
@@ -7,18 +8,8 @@ namespace IntegrationTests.Gates;
 [Collection(EngineCollection.Name)]
 public sealed class SmokeGateTests
 {
-    // Mirrors templates/fleet.yaml smoke (this branch has no fleet loader; the data, not the C#, is the source).
-    static readonly SmokeChecks Fleet = new(
-        [
-            new CommandCheck("runs-as-agent", "id -un", "agent", 0, "^agent$", null, 0),
-            new CommandCheck("askpass-answers-from-env", "GIT_HTTP_USERNAME=smoke-user /usr/local/bin/molecule-askpass 'Username for https://git.example:'", "agent", 0, "^smoke-user$", null, 0),
-        ],
-        [
-            new FileCheck("/agent-home", "agent", null, FileType.Directory),
-            new FileCheck("/configs", "agent", null, FileType.Directory),
-            new FileCheck("/usr/local/bin/molecule-askpass", "root", "0755", FileType.Any),
-            new FileCheck("/etc/sudoers.d/agent-t4", "root", "0440", FileType.Any),
-        ]);
+    // The fleet's own checks, read from templates/fleet.yaml by the product's loader: the data is the source.
+    static readonly SmokeChecks Fleet = FleetLoader.LoadFleet(RepositoryRoot.Path).Smoke;
 
     static readonly SmokeChecks CodexLike = new(
         [new CommandCheck("auth-watchdog-skips-without-auth", "CODEX_HOME=/tmp/smoke-no-auth /usr/local/bin/codex_auth_refresh.sh --once", "agent", 1, "skip:no_auth_json", null, 10)],
@@ -34,14 +25,14 @@ public sealed class SmokeGateTests
         FleetException? failure = null;
         try
         {
-            await SmokeGate.RunAsync(run, new GateOptions { Parallelism = 2 }, CancellationToken.None);
+            await SmokeGate.RunAsync(run.Context, run.Run, new GateOptions { Parallelism = 2 }, CancellationToken.None);
         }
         catch (FleetException e)
         {
             failure = e;
         }
         Assert.Equal("", await TestRuns.ContainersOf(run.RunId));
-        return (run, failure);
+        return (run.Run, failure);
     }
 
     static string[] Failed(GateResult r) => r.Checks.Where(c => !c.Passed).Select(c => c.Id).ToArray();

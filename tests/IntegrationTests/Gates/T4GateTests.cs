@@ -16,7 +16,7 @@ public sealed class T4FleetFixture : IAsyncLifetime
     public static readonly string[] Variants =
         ["healthy", "no-agent-home", "gid-not-aligned", "sudoers-mode", "sudoers-invalid", "askpass-missing", "askpass-reads-disk", "exits-early", "runs-as-root", "no-sudo-rule"];
 
-    public FleetRun Run { get; private set; } = null!;
+    public GateTestRun Run { get; private set; } = null!;
     public FleetException? Failure { get; private set; }
     public string ReportsDirectory { get; } = Path.Combine(Path.GetTempPath(), "gates-t4-" + Guid.NewGuid().ToString("N")[..8]);
     public string LeftoverContainers { get; private set; } = "";
@@ -47,7 +47,7 @@ public sealed class T4FleetFixture : IAsyncLifetime
         var contract = ContractLoader.Load(Path.Combine(RepositoryRoot.Path, "templates", "t4-contract.yaml"));
         try
         {
-            await T4Gate.RunAsync(Run, contract, new GateOptions { Parallelism = 4, ReportsDirectory = ReportsDirectory }, CancellationToken.None);
+            await T4Gate.RunAsync(Run.Context, Run.Run, contract, new GateOptions { Parallelism = 4, ReportsDirectory = ReportsDirectory }, CancellationToken.None);
         }
         catch (FleetException e)
         {
@@ -201,6 +201,6 @@ public sealed class T4GateTests(T4FleetFixture fleet) : IClassFixture<T4FleetFix
         var md = File.ReadAllText(Path.Combine(fleet.ReportsDirectory, "t4.md"));
         Assert.Contains($"1/{T4FleetFixture.Variants.Length} templates", md);
         Assert.Contains("- shape:", md);
-        Assert.Equal($"1/{T4FleetFixture.Variants.Length} templates", SummaryNote.For(fleet.Run.Templates.Select(t => t.T4!).ToList()));
+        Assert.Equal($"1/{T4FleetFixture.Variants.Length} templates", SummaryNote.For(fleet.Run.Run.Templates.Select(t => t.T4!).ToList()));
     }
 }

@@ -1,5 +1,6 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.Python;
 
 namespace IntegrationTests.Gates;
 
@@ -21,18 +22,15 @@ public static class TestRuns
         name, Path.Combine(RepositoryRoot.Path, "templates", name), "fixture " + name, adapter,
         new AgentCli(AgentInstaller.Npm, "fixture-cli", "1.2.3", "fixture"), smoke ?? SmokeChecks.None);
 
-    public static FleetRun Run(IReadOnlyList<(Template Template, string ImageId)> templates, FleetConfig? config = null, string? runtimeVersion = "1.0.0")
+    public static GateTestRun Run(IReadOnlyList<(Template Template, string ImageId)> templates, FleetConfig? config = null, string runtimeVersion = "1.0.0")
     {
-        var run = new FleetRun("gates-test-" + Guid.NewGuid().ToString("N")[..10], config ?? Config(), templates.Select(t => t.Template).ToList())
-        {
-            RuntimeVersion = runtimeVersion,
-        };
+        var run = new FleetRun(config ?? Config(), templates.Select(t => t.Template).ToList(), Pep440Version.Parse(runtimeVersion), "http://127.0.0.1:1/simple/");
         foreach (var (template, image) in templates)
         {
             run[template.Name].Build = StageStatus.Succeeded;
             run[template.Name].ImageId = image;
         }
-        return run;
+        return new GateTestRun(TestEngine.Context("gates-test-" + Guid.NewGuid().ToString("N")[..10]), run);
     }
 
     /// <summary>Ids of containers still carrying this run's label (must be none after a gate).</summary>
@@ -40,4 +38,11 @@ public static class TestRuns
         (await FixtureImages.Docker(template is null
             ? ["ps", "-aq", "--filter", $"label={Labels.Run}={runId}"]
             : ["ps", "-aq", "--filter", $"label={Labels.Run}={runId}", "--filter", $"label={Labels.Template}={template}"])).Trim();
+}
+
+/// <summary>A gated run: its context (engine, run id) and its results.</summary>
+public sealed record GateTestRun(RunContext Context, FleetRun Run)
+{
+    public string RunId => Context.RunId;
+    public TemplateRun this[string name] => Run[name];
 }

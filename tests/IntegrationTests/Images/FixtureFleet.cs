@@ -2,6 +2,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.PackageIndex;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.IntegrationTests.Images;
 
@@ -17,9 +18,13 @@ public sealed class FixtureFleet : IAsyncLifetime
     public EngineFixture Engine { get; } = new();
     public FleetConfig Config { get; } = FleetLoader.LoadFleet(RepositoryDirectory);
     public string Output { get; } = RepositoryRoot.Combine("output", "tests", RunIds.New("images"));
+    /// <summary>The builder's context: this fixture's own output folder, one run id for every build it makes.</summary>
+    public RunContext Context { get; }
     public EmbeddedIndex Index { get; private set; } = null!;
     public string BaseImageId { get; private set; } = null!;
     private readonly List<FleetRun> _runs = [];
+
+    public FixtureFleet() => Context = TestEngine.Context(RunIds.New(), new RunPaths(RepositoryRoot.Path, Output));
 
     public async Task InitializeAsync()
     {
@@ -32,9 +37,9 @@ public sealed class FixtureFleet : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Engine.CleanupRunAsync(Context.RunId);
         foreach (var run in _runs)
         {
-            await Engine.CleanupRunAsync(run.RunId);
             // Template images carry no run label (it would defeat the cache): remove them by tag and id.
             await Engine.RemoveImagesAsync(run.Templates.SelectMany(t => t.Tags.Append(t.ImageId ?? "")).Where(r => r.Length > 0));
         }
@@ -43,16 +48,14 @@ public sealed class FixtureFleet : IAsyncLifetime
         await Engine.DisposeAsync();
     }
 
-    public FleetImageBuilder Builder => new(Engine.Docker);
+    public FleetImageBuilder Builder => new(Context);
 
-    public ImageBuildOptions Options => new(RepositoryRoot.Path, Output: Output);
+    public ImageBuildOptions Options => new();
 
     public FleetRun NewRun(IEnumerable<string> templates, string runtimeVersion)
     {
-        var run = new FleetRun(RunIds.New(), Config, FleetLoader.LoadTemplates(Config, templates))
+        var run = new FleetRun(Config, FleetLoader.LoadTemplates(Config, templates), Pep440Version.Parse(runtimeVersion), Index.SimpleUrl.ToString())
         {
-            RuntimeVersion = runtimeVersion,
-            PackageIndexUrl = Index.SimpleUrl.ToString(),
             DevelopmentPackages = true,
         };
         _runs.Add(run);

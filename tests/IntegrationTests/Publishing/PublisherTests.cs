@@ -29,7 +29,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         File.WriteAllText(gatedPin, OldPin);
 
         var started = DateTime.UtcNow;
-        var report = await new Publisher(fx.Docker).PublishAsync(run, Options(), CancellationToken.None);
+        var report = await new Publisher(fx.Context).PublishAsync(run, Options(), CancellationToken.None);
         var elapsed = DateTime.UtcNow - started;
 
         var published = run["pub-ok"].Publish!;
@@ -65,7 +65,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         var brokenPin = PinFile.PathFor(run["pub-broken"].Template);
         File.WriteAllText(brokenPin, OldPin);
 
-        var report = await new Publisher(fx.Docker).PublishAsync(run, Options(failOnError: false), CancellationToken.None);
+        var report = await new Publisher(fx.Context).PublishAsync(run, Options(failOnError: false), CancellationToken.None);
 
         Assert.Equal(["pub-fine"], report.Published.Select(t => t.Name));
         Assert.Equal(["pub-broken"], report.Failed.Select(t => t.Name));
@@ -85,7 +85,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         File.WriteAllText(pinPath, OldPin);
 
         var e = await Assert.ThrowsAsync<FleetException>(() =>
-            new Publisher(fx.Docker).PublishAsync(run, Options(password: "not-the-password"), CancellationToken.None));
+            new Publisher(fx.Context).PublishAsync(run, Options(password: "not-the-password"), CancellationToken.None));
 
         Console.WriteLine($"wrong password: {e.Message}");
         Assert.Contains("pub-badauth", e.Message);
@@ -104,7 +104,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         var run = fx.Run(remote, "pub-dev");
         RegistryFixture.PassGates(run["pub-dev"], await fx.BuildImageAsync("pub-dev", developmentPackages: true));
 
-        var report = await new Publisher(fx.Docker).PublishAsync(run, Options(registry: remote, failOnError: false), CancellationToken.None);
+        var report = await new Publisher(fx.Context).PublishAsync(run, Options(registry: remote, failOnError: false), CancellationToken.None);
 
         var result = report.Failed.Single().Publish!;
         Console.WriteLine($"dev image: {result.Reason}");
@@ -123,11 +123,10 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     public async Task Development_run_is_refused_off_loopback_even_when_the_label_is_missing()
     {
         const string remote = "registry.fleet-test.invalid";
-        var run = fx.Run(remote, "pub-devrun");
-        run.DevelopmentPackages = true;
+        var run = fx.Run(remote, developmentPackages: true, "pub-devrun");
         RegistryFixture.PassGates(run["pub-devrun"], await fx.BuildImageAsync("pub-devrun", developmentPackages: false));
 
-        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Docker).PublishAsync(run, Options(registry: remote), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Context).PublishAsync(run, Options(registry: remote), CancellationToken.None));
 
         Assert.Contains("refused to push pub-devrun to registry.fleet-test.invalid", e.Message);
         Assert.False(File.Exists(PinFile.PathFor(run["pub-devrun"].Template)));
@@ -140,7 +139,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         var run = fx.Run(nobody, "pub-noreg");
         RegistryFixture.PassGates(run["pub-noreg"], await fx.BuildImageAsync("pub-noreg", developmentPackages: false));
 
-        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Docker).PublishAsync(run, Options(registry: nobody), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Context).PublishAsync(run, Options(registry: nobody), CancellationToken.None));
 
         Console.WriteLine($"no registry: {e.Message}");
         Assert.Contains($"push of {nobody}/{RegistryFixture.Repository}/pub-noreg:1.0.0 failed", e.Message);

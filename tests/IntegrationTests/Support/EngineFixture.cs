@@ -12,22 +12,15 @@ namespace TemplateFleet.IntegrationTests.Support;
 public sealed class EngineFixture : IAsyncLifetime
 {
     private EngineInfo? _info;
-    private DockerClient? _docker;
 
     public EngineInfo Info => _info ?? throw new InvalidOperationException("Engine fixture not initialised.");
-    public DockerClient Docker => _docker ?? throw new InvalidOperationException("Engine fixture not initialised.");
+    public DockerEngine Engine => TestEngine.Engine;
+    public IDockerClient Docker => Engine.Client;
 
-    public async Task InitializeAsync()
-    {
-        _info = await EngineProvisioner.EnsureAsync(new EngineOptions(RepositoryRoot.Path), CancellationToken.None);
-        _docker = DockerClientFactory.Create(_info.Endpoint, TimeSpan.FromHours(1));
-    }
+    public async Task InitializeAsync() =>
+        _info = await EngineProvisioner.EnsureAsync(Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
 
-    public Task DisposeAsync()
-    {
-        _docker?.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask; // the shared client lives as long as the test process
 
     /// <summary>Removes the given images (ids or tags) if they still exist.</summary>
     public async Task RemoveImagesAsync(IEnumerable<string> references)

@@ -21,10 +21,9 @@ public static class TestOsImage
         {
             if (reference is null)
             {
-                var engine = await EngineProvisioner.EnsureAsync(new EngineOptions(RepositoryRoot.Path), CancellationToken.None);
-                using var docker = DockerClientFactory.Create(engine.Endpoint, TimeSpan.FromHours(1));
+                await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
                 var fleet = FleetLoader.LoadFleet(RepositoryRoot.Path);
-                reference = (await new OsImageProvider(docker, RepositoryRoot.Combine("output", "os")).EnsureAsync(fleet, CancellationToken.None)).Reference;
+                reference = (await new OsImageProvider(TestEngine.Engine.Client, TestEngine.Paths.Os).EnsureAsync(fleet, CancellationToken.None)).Reference;
             }
             return reference;
         }

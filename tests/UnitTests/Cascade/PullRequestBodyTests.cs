@@ -11,7 +11,7 @@ public sealed class PullRequestBodyTests
         c.Published("claude-code");
         c.Kept("codex", "T4 conformance failed: docker_socket_reachable | pid_host_visible\nsecond line");
 
-        var body = PullRequestBody.Render(c.Run);
+        var body = PullRequestBody.Render(c.Context, c.Run);
 
         Assert.Equal($"""
             Runtime `molecule-ai-workspace-runtime` **1.2.0**, built from c0ffee1 (run run-1).
@@ -41,7 +41,7 @@ public sealed class PullRequestBodyTests
         c.Published("codex");
         c.Kept("hermes", "Smoke failed: cli-version");
 
-        var bump = PinBump.FromRun(c.Run, c.Root);
+        var bump = PinBump.FromRun(c.Context, c.Run);
 
         var change = Assert.Single(bump.Changes);
         Assert.Equal("templates/codex/pin.json", change.Path);

@@ -23,7 +23,7 @@ public sealed class PullRequestOpenerTests : IDisposable
         cascade.Published("claude-code");
         cascade.Published("codex");
         cascade.Kept("hermes", "Smoke failed: cli-version");
-        var bump = PinBump.FromRun(cascade.Run, cascade.Root);
+        var bump = PinBump.FromRun(cascade.Context, cascade.Run);
 
         var result = await Opener().OpenOrUpdateAsync(bump, null, CancellationToken.None);
 
@@ -72,13 +72,13 @@ public sealed class PullRequestOpenerTests : IDisposable
     {
         cascade.Published("claude-code");
         cascade.Kept("codex", "T4 conformance failed: sudo_nopasswd");
-        await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Run, cascade.Root), "main", CancellationToken.None);
+        await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Context, cascade.Run), "main", CancellationToken.None);
         github.AdvanceBase();
         var newBase = github.RefSha("refs/heads/main")!;
         github.Requests.Clear();
 
         cascade.Published("codex", "sha256:" + new string('c', 64));
-        var result = await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Run, cascade.Root), "main", CancellationToken.None);
+        var result = await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Context, cascade.Run), "main", CancellationToken.None);
 
         Assert.NotNull(result);
         Assert.False(result.Created);
@@ -101,11 +101,11 @@ public sealed class PullRequestOpenerTests : IDisposable
     public async Task A_version_whose_branch_name_prefixes_another_gets_its_own_pull_request()
     {
         cascade.Published("codex");
-        await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Run, cascade.Root), null, CancellationToken.None);
+        await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Context, cascade.Run), null, CancellationToken.None);
 
         using var shorter = new CascadeRun("1.2");
         shorter.Published("codex");
-        var result = await Opener().OpenOrUpdateAsync(PinBump.FromRun(shorter.Run, shorter.Root), null, CancellationToken.None);
+        var result = await Opener().OpenOrUpdateAsync(PinBump.FromRun(shorter.Context, shorter.Run), null, CancellationToken.None);
 
         Assert.NotNull(result);
         Assert.True(result.Created);
@@ -117,7 +117,7 @@ public sealed class PullRequestOpenerTests : IDisposable
     public async Task Nothing_published_opens_nothing()
     {
         cascade.Kept("claude-code", "build failed");
-        var result = await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Run, cascade.Root), null, CancellationToken.None);
+        var result = await Opener().OpenOrUpdateAsync(PinBump.FromRun(cascade.Context, cascade.Run), null, CancellationToken.None);
         Assert.Null(result);
         Assert.Empty(github.Requests);
     }
@@ -127,7 +127,7 @@ public sealed class PullRequestOpenerTests : IDisposable
     {
         cascade.Published("codex");
         var e = await Assert.ThrowsAsync<FleetException>(() =>
-            Opener("ghp_wrong-token-value").OpenOrUpdateAsync(PinBump.FromRun(cascade.Run, cascade.Root), null, CancellationToken.None));
+            Opener("ghp_wrong-token-value").OpenOrUpdateAsync(PinBump.FromRun(cascade.Context, cascade.Run), null, CancellationToken.None));
         Assert.Contains("HTTP 401", e.Message);
         Assert.Contains("token", e.Message);
         Assert.DoesNotContain("ghp_wrong-token-value", e.Message);

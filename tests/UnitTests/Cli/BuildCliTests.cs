@@ -91,7 +91,10 @@ public sealed class BuildCliTests : IDisposable
     public void Broken_yaml_in_fleet_yaml_names_file_and_line()
     {
         Edit("templates/fleet.yaml", "templates: [claude-code, codex, hermes, openclaw]", "templates: [claude-code, codex");
-        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/fleet.yaml:");
+        // Line 5 is the templates list; column 12 its unclosed '['.
+        var run = Run("Restore", "--runtime-version", "1.2.3");
+        Fails(1, run, "templates/fleet.yaml:5:12: invalid YAML: this list or mapping is never closed");
+        Assert.DoesNotContain("═══ BuildImage", run.Output);
     }
 
     [Fact]
@@ -177,8 +180,11 @@ public sealed class BuildCliTests : IDisposable
     {
         var (exit, output) = Run("--plan", "Cascade");
         Assert.Equal(0, exit);
-        Assert.Contains("WaitForRuntime", output);
-        Assert.Contains("Cascade", output);
+        // The whole chain in order, one numbered row each, Cascade last and invoked; the header alone names only Cascade.
+        var rows = output.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\. ")).Select(l => l.Trim().Split(' ', 3)[1]).ToList();
+        Assert.Equal(["WaitForRuntime", "Restore", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade"], rows);
+        Assert.Contains("Cascade          invoked", output);
+        Assert.DoesNotContain("error", output);
     }
 
     [Fact]

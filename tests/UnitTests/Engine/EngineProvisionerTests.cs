@@ -5,7 +5,8 @@ namespace TemplateFleet.UnitTests.Engine;
 
 public sealed class EngineProvisionerTests
 {
-    private static readonly EngineOptions Local = new("/repo", new Uri("unix:///var/run/docker.sock"), TimeSpan.FromSeconds(3));
+    private static readonly Uri Socket = new("unix:///var/run/docker.sock");
+    private static readonly EngineOptions Local = new(RunPaths.ForRepository("/repo"), TimeSpan.FromSeconds(3));
 
     private sealed class FakeHost : IEngineHost
     {
@@ -38,8 +39,8 @@ public sealed class EngineProvisionerTests
     public async Task Reuses_an_engine_that_answers_without_starting_anything()
     {
         var host = new FakeHost { Answers = true, IsRoot = false, OsId = "fedora" };
-        var info = await new EngineProvisioner(host).EnsureEngineAsync(Local, CancellationToken.None);
-        Assert.Equal(new EngineInfo("20.10.24", "1.41", Local.Endpoint!, false, null), info);
+        var info = await new EngineProvisioner(host).EnsureEngineAsync(Socket, Local, CancellationToken.None);
+        Assert.Equal(new EngineInfo("20.10.24", "1.41", Socket, false, null), info);
         Assert.Equal(0, host.Starts);
     }
 
@@ -47,7 +48,7 @@ public sealed class EngineProvisionerTests
     public async Task Starts_one_as_root_on_debian_for_the_local_socket_and_reports_the_log()
     {
         var host = new FakeHost();
-        var info = await new EngineProvisioner(host).EnsureEngineAsync(Local, CancellationToken.None);
+        var info = await new EngineProvisioner(host).EnsureEngineAsync(Socket, Local, CancellationToken.None);
         Assert.True(info.Provisioned);
         Assert.Equal(1, host.Starts);
         Assert.Equal(Path.Combine("/repo", "output", "engine", "dockerd.log"), info.LogFile);
@@ -59,8 +60,8 @@ public sealed class EngineProvisionerTests
     {
         var host = new FakeHost();
         var provisioner = new EngineProvisioner(host);
-        await provisioner.EnsureEngineAsync(Local, CancellationToken.None);
-        var second = await provisioner.EnsureEngineAsync(Local, CancellationToken.None);
+        await provisioner.EnsureEngineAsync(Socket, Local, CancellationToken.None);
+        var second = await provisioner.EnsureEngineAsync(Socket, Local, CancellationToken.None);
         Assert.False(second.Provisioned);
         Assert.Equal(1, host.Starts);
     }
@@ -68,7 +69,7 @@ public sealed class EngineProvisionerTests
     [Fact]
     public async Task Not_root_gets_the_manual_steps()
     {
-        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(new FakeHost { IsRoot = false }).EnsureEngineAsync(Local, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(new FakeHost { IsRoot = false }).EnsureEngineAsync(Socket, Local, CancellationToken.None));
         Assert.Contains("not running as root", e.Message);
         AssertManualSteps(e.Message);
     }
@@ -77,7 +78,7 @@ public sealed class EngineProvisionerTests
     public async Task Not_debian_gets_the_manual_steps()
     {
         var host = new FakeHost { OsId = "alpine" };
-        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(Local, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(Socket, Local, CancellationToken.None));
         Assert.Contains("'alpine'", e.Message);
         AssertManualSteps(e.Message);
         Assert.Equal(0, host.Starts);
@@ -87,8 +88,8 @@ public sealed class EngineProvisionerTests
     public async Task Remote_endpoint_that_does_not_answer_is_never_started()
     {
         var host = new FakeHost();
-        var remote = Local with { Endpoint = new Uri("tcp://10.0.0.5:2376") };
-        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(remote, CancellationToken.None));
+        var remote = new Uri("tcp://10.0.0.5:2376");
+        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(remote, Local, CancellationToken.None));
         Assert.Contains("tcp://10.0.0.5:2376", e.Message);
         AssertManualSteps(e.Message);
         Assert.Equal(0, host.Starts);
@@ -99,7 +100,7 @@ public sealed class EngineProvisionerTests
     {
         var host = new FakeHost { AnswersAfterStart = false };
         var options = Local with { StartTimeout = TimeSpan.FromSeconds(1) };
-        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(options, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(Socket, options, CancellationToken.None));
         Assert.Contains("dockerd.log", e.Message);
         Assert.Contains("did not answer", e.Message);
     }
@@ -111,13 +112,13 @@ public sealed class EngineProvisionerTests
         var root = Directory.CreateTempSubdirectory("engine-").FullName;
         try
         {
-            var options = new EngineOptions(root, new Uri("unix:///var/run/docker.sock"), TimeSpan.FromSeconds(30));
+            var options = new EngineOptions(RunPaths.ForRepository(root), TimeSpan.FromSeconds(30));
             Directory.CreateDirectory(Path.GetDirectoryName(options.LogFile)!);
             File.WriteAllText(options.LogFile,
                 "level=info msg=\"Starting up\"\nfailed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\n");
             var host = new FakeHost { AnswersAfterStart = false, Dies = true };
 
-            var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(options, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<FleetException>(() => new EngineProvisioner(host).EnsureEngineAsync(Socket, options, CancellationToken.None));
 
             Assert.Contains("dockerd exited during start-up", e.Message);
             Assert.Contains("  failed to start daemon: pid file found", e.Message);

@@ -15,7 +15,7 @@ public sealed class CheckPatternsTests
     [Fact]
     public void Placeholders_are_replaced_by_escaped_values()
     {
-        var p = CheckPatterns.Expand(@"^${AGENT_VERSION} \(Claude Code\)$", Values, "x");
+        var p = CheckPlaceholders.Expand(@"^${AGENT_VERSION} \(Claude Code\)$", Values, "x");
         Assert.Equal(@"^2\.1\.330 \(Claude Code\)$", p);
         Assert.Null(CheckPatterns.Mismatch("stdout", p, "2.1.330 (Claude Code)\n"));
         // An unescaped "." would accept this.
@@ -25,7 +25,7 @@ public sealed class CheckPatternsTests
     [Fact]
     public void Unknown_placeholder_names_where_and_the_known_ones()
     {
-        var e = Assert.Throws<FleetException>(() => CheckPatterns.Expand("${AGENT_VERSON}", Values, "templates/codex/template.yaml smoke.commands[cli-version].stdout"));
+        var e = Assert.Throws<FleetException>(() => CheckPlaceholders.Expand("${AGENT_VERSON}", Values, "templates/codex/template.yaml smoke.commands[cli-version].stdout"));
         Assert.Contains("templates/codex/template.yaml smoke.commands[cli-version].stdout: unknown placeholder ${AGENT_VERSON}", e.Message);
     }
 
@@ -33,7 +33,18 @@ public sealed class CheckPatternsTests
     public void A_placeholder_without_a_value_fails_instead_of_matching_anything()
     {
         var values = new Dictionary<string, string?> { ["RUNTIME_VERSION"] = null };
-        Assert.Contains("has no value", Assert.Throws<FleetException>(() => CheckPatterns.Expand("${RUNTIME_VERSION}", values, "x")).Message);
+        Assert.Contains("has no value", Assert.Throws<FleetException>(() => CheckPlaceholders.Expand("${RUNTIME_VERSION}", values, "x")).Message);
+    }
+
+    [Fact]
+    public void The_gate_has_a_value_for_every_placeholder_the_loader_accepts()
+    {
+        var template = new Template("codex", "/t/codex", "d", "codex-adapter", new AgentCli(AgentInstaller.Npm, "@openai/codex", "0.130.0", "codex"), SmokeChecks.None);
+        var values = CheckPlaceholders.ValuesFor(template, "1.0.0");
+        Assert.Equal(CheckPlaceholders.Names.Order(), values.Keys.Order());
+        var all = string.Concat(CheckPlaceholders.Names.Select(n => $"${{{n}}}"));
+        Assert.Empty(CheckPlaceholders.Unknown(all));
+        Assert.Equal(@"0\.130\.01\.0\.0codex-adapter", CheckPlaceholders.Expand(all, values, "x"));
     }
 
     [Fact]

@@ -65,14 +65,14 @@ public sealed class ContractLoaderTests
     public void Duplicate_ids_name_the_line_and_the_first_definition()
     {
         var e = Fails(Head + "\n" + Cap("same") + Cap("same"));
-        Assert.Matches(@"^t4-contract\.yaml:\d+: capabilities\[1\]\.id: duplicate capability id 'same' \(first defined at line 11\)", e.Message);
+        Assert.StartsWith("t4-contract.yaml:17:9: 'capabilities[1].id': duplicate capability id 'same' (first defined at line 11)", e.Message);
     }
 
     [Fact]
     public void Unknown_severity_is_rejected_with_file_line_key()
     {
         var e = Fails(Head + "\n" + Cap("x", severity: "fatal"));
-        Assert.StartsWith("t4-contract.yaml:11: capabilities[0].severity: 'fatal' is not a severity; use hard or soft", e.Message);
+        Assert.Equal("t4-contract.yaml:12:15: 'capabilities[0].severity' 'fatal' is not a severity; use hard or soft", e.Message);
     }
 
     [Theory]
@@ -82,34 +82,62 @@ public sealed class ContractLoaderTests
     public void Timeout_must_be_positive(string timeout)
     {
         var e = Fails(Head + "\n" + Cap("x", timeout: timeout));
-        Assert.Contains("capabilities[0].timeoutSeconds:", e.Message);
-        Assert.Contains("greater than 0", e.Message);
+        Assert.Equal($"t4-contract.yaml:14:21: 'capabilities[0].timeoutSeconds' must be a whole number greater than 0, got '{timeout}'", e.Message);
     }
 
     [Fact]
     public void Unknown_key_is_an_error_naming_it()
     {
         var e = Fails(Head + "\n" + Cap("x", extra: "    continueOnError: true"));
-        Assert.Contains("capabilities[0].continueOnError: unknown key", e.Message);
-        Assert.StartsWith("t4-contract.yaml:17:", e.Message);
+        Assert.StartsWith("t4-contract.yaml:17:5: unknown key 'continueOnError' in 'capabilities[0]' (expected one of: id, severity,", e.Message);
     }
 
     [Fact]
     public void Missing_key_is_an_error_naming_it()
     {
         var e = Fails(Head.Replace("  pidMode: host\n", "", StringComparison.Ordinal) + "\n" + Cap("x"));
-        Assert.Contains("provisioner.pidMode: missing required key", e.Message);
+        Assert.Equal("t4-contract.yaml:1:1: missing required key 'pidMode' in 'provisioner'", e.Message);
     }
 
     [Fact]
     public void No_capability_is_an_error() =>
-        Assert.Contains("declares no capability", Fails(Head + " []").Message);
+        Assert.Equal("t4-contract.yaml:10:1: the contract declares no capability; list at least one under 'capabilities'", Fails(Head + " []").Message);
 
     [Fact]
     public void Invalid_yaml_names_the_line() =>
-        Assert.StartsWith("t4-contract.yaml:2:", Fails("a: b\n  c: [d\n").Message);
+        Assert.Matches(@"^t4-contract\.yaml:2:\d+: invalid YAML", Fails("a: b\n  c: [d\n").Message);
 
     [Fact]
     public void A_missing_file_says_where_it_is_named() =>
         Assert.Contains("fleet.yaml `contract:`", Assert.Throws<FleetException>(() => ContractLoader.Load("no-such-contract.yaml")).Message);
+
+    [Fact]
+    public void Every_mistake_of_the_file_is_reported_at_once_with_line_and_column()
+    {
+        var e = Fails(Head.Replace("privileged: true", "privileged: yes", StringComparison.Ordinal) + "\n" + Cap("Bad-Id", severity: "fatal", timeout: "0"));
+        Assert.Equal(
+            [
+                "t4-contract.yaml:2:15: 'provisioner.privileged' must be true or false, got 'yes'",
+                "t4-contract.yaml:11:9: 'capabilities[0].id' 'Bad-Id' must be snake_case ([a-z][a-z0-9_]*)",
+                "t4-contract.yaml:12:15: 'capabilities[0].severity' 'fatal' is not a severity; use hard or soft",
+                "t4-contract.yaml:14:21: 'capabilities[0].timeoutSeconds' must be a whole number greater than 0, got '0'",
+            ],
+            e.Message.Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public void Restore_names_the_contract_relative_to_the_repository()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"contract-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, Head + "\n" + Cap("x", severity: "fatal"));
+        try
+        {
+            var e = Assert.Throws<FleetException>(() => ContractLoader.Load(path, "templates/t4-contract.yaml"));
+            Assert.StartsWith("templates/t4-contract.yaml:12:15: ", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using TemplateFleet.Engine;
 using TemplateFleet.Gates;
 
 namespace UnitTests.Gates;
@@ -60,7 +61,9 @@ public sealed class ShapeTests
     [Fact]
     public void Socket_path_is_derived_from_the_endpoint()
     {
-        Assert.Equal("/run/user/1000/docker.sock", GateContainerSpec.SocketPath(new Uri("unix:///run/user/1000/docker.sock")));
-        Assert.Equal(GateContainerSpec.DefaultSocketPath, GateContainerSpec.SocketPath(new Uri("tcp://10.0.0.5:2376")));
+        using var unix = new DockerEngine(new Uri("unix:///run/user/1000/docker.sock"));
+        using var tcp = new DockerEngine(new Uri("tcp://10.0.0.5:2376"));
+        Assert.Equal("/run/user/1000/docker.sock", unix.SocketPath);
+        Assert.Equal("/var/run/docker.sock", tcp.SocketPath);
     }
 }

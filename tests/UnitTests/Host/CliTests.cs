@@ -86,9 +86,19 @@ public sealed class CliTests
         var withLogo = host.Run<OrderBuild>("Restore");
         var without = host.Run<OrderBuild>("Restore", "--no-logo");
 
-        Assert.Contains("template-fleet build · Restore", withLogo.Out);
-        Assert.DoesNotContain("template-fleet build", without.Out);
+        Assert.Contains("ordering test build · Restore · " + host.Root, withLogo.Out);
+        Assert.DoesNotContain("ordering test build", without.Out);
         Assert.Equal(0, without.ExitCode);
+    }
+
+    [Fact]
+    public void The_banner_names_a_build_that_gives_no_display_name_by_its_type()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ActionsBuild>("Steps");
+
+        Assert.Contains("ActionsBuild · Steps · " + host.Root, result.Out);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class ExecutionTests
     }
 
     [Fact]
-    public void A_FleetException_fails_the_target_with_its_message_alone()
+    public void A_TargetFailedException_fails_the_target_with_its_message_alone()
     {
         using var host = new HostHarness();
 

@@ -200,7 +200,7 @@ public sealed class ParameterTests
     }
 
     [Fact]
-    public void A_FleetException_in_OnBuildInitialized_is_a_one_line_usage_error_and_nothing_runs()
+    public void An_InvalidUsageException_in_OnBuildInitialized_is_a_one_line_usage_error_and_nothing_runs()
     {
         using var host = new HostHarness();
 
@@ -210,6 +210,19 @@ public sealed class ParameterTests
         Assert.Equal("error: Parameter Invalid: refused by OnBuildInitialized; drop --invalid.", result.Error.TrimEnd());
         Assert.Empty(result.Executed);
         Assert.DoesNotContain("Build failed", result.Out);
+    }
+
+    [Fact]
+    public void A_TargetFailedException_in_OnBuildInitialized_fails_in_one_line_with_exit_1_and_nothing_runs()
+    {
+        using var host = new HostHarness();
+
+        var result = host.Run<ParameterBuild>("Show", "--unready");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: Parameter Unready: the set-up this build needs is missing.", result.Error.TrimEnd());
+        Assert.Empty(result.Executed);
+        Assert.DoesNotContain("   at ", result.Error);
     }
 
     [Fact]

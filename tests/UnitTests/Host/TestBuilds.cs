@@ -1,6 +1,5 @@
 #pragma warning disable CS0649, CS0169 // [Parameter] fields are assigned by the host through reflection.
 using Serilog;
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 
 namespace TemplateFleet.UnitTests.Host;
@@ -8,6 +7,8 @@ namespace TemplateFleet.UnitTests.Host;
 /// <summary>Every kind of ordering edge: DependsOn, After, Before, Triggers, TriggeredBy, DependentFor.</summary>
 internal sealed class OrderBuild : NukeBuild
 {
+    protected internal override string DisplayName => "ordering test build";
+
     Target Clean => _ => _.Description("Remove outputs").Before(Restore).Executes(() => Recorder.Add(nameof(Clean)));
     Target Restore => _ => _.Description("Restore packages").Executes(() => Recorder.Add(nameof(Restore)));
     Target Compile => _ => _.Description("Compile").DependsOn(Restore).Executes(() => Recorder.Add(nameof(Compile)));
@@ -59,7 +60,7 @@ internal sealed class FailureBuild : NukeBuild
         switch (Fail)
         {
             case "fleet":
-                throw new FleetException("templates/codex/template.yaml:7: unknown check kind 'fiel'; use 'file'.");
+                throw new TargetFailedException("templates/codex/template.yaml:7: unknown check kind 'fiel'; use 'file'.");
             case "crash":
                 throw new InvalidOperationException("boom");
         }
@@ -73,7 +74,7 @@ internal sealed class FailureBuild : NukeBuild
     {
         Recorder.Add(nameof(Tolerated));
         if (Fail != "none")
-            throw new FleetException("Smoke failed for 1 of 4 templates");
+            throw new TargetFailedException("Smoke failed for 1 of 4 templates");
     });
 
     Target Downstream => _ => _.DependsOn(Tolerated).Executes(() => Recorder.Add(nameof(Downstream)));
@@ -100,6 +101,7 @@ internal sealed class ParameterBuild : NukeBuild
     [Parameter("Registry password")][Secret] readonly string? RegistryPassword;
     [Parameter("Fail in OnBuildInitialized")] readonly bool Invalid;
     [Parameter("Crash in OnBuildInitialized")] readonly bool Crash;
+    [Parameter("Fail (not a usage error) in OnBuildInitialized")] readonly bool Unready;
 
     Target Show => _ => _.Description("Record parameter values").Executes(() =>
     {
@@ -128,7 +130,12 @@ internal sealed class ParameterBuild : NukeBuild
     {
         if (Invalid)
         {
-            throw new FleetException("Parameter Invalid: refused by OnBuildInitialized; drop --invalid.");
+            throw new InvalidUsageException("Parameter Invalid: refused by OnBuildInitialized; drop --invalid.");
+        }
+
+        if (Unready)
+        {
+            throw new TargetFailedException("Parameter Unready: the set-up this build needs is missing.");
         }
 
         if (Crash)

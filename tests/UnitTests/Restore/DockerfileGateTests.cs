@@ -293,9 +293,10 @@ public sealed class DockerfileGateTests
 
         var finding = Assert.Single(DockerfileGate.Check(repo.PathOf("templates/codex/Dockerfile"), rules));
 
-        Assert.Equal(new Finding("templates/codex/Dockerfile", 3, "entrypoint", finding.Message), finding);
+        const string message = "the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it";
+        Assert.Equal(new Finding("templates/codex/Dockerfile", 3, "entrypoint", message), finding);
         var e = Assert.Throws<FleetException>(() => DockerfileGate.ThrowIfAny([finding]));
-        Assert.Equal($"{finding}{Environment.NewLine}Dockerfile gate: 1 finding; fix them before building.", e.Message);
+        Assert.Equal($"templates/codex/Dockerfile:3: {message}{Environment.NewLine}Dockerfile gate: 1 finding; fix them before building.", e.Message);
     }
 
     [Fact]

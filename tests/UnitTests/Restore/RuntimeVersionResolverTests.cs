@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using TemplateFleet.Fleet;
+using TemplateFleet.Python;
 using TemplateFleet.Restore;
 
 namespace UnitTests.Restore;
@@ -125,7 +126,7 @@ public sealed class RuntimeVersionResolverTests
             .Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false])))
             .Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false]), ("1.1.0", [false])));
 
-        await Resolver(index).WaitForVersionAsync(RuntimeVersion.Parse("1.1"), TimeSpan.FromSeconds(10));
+        await Resolver(index).WaitForVersionAsync(Pep440Version.Parse("1.1"), TimeSpan.FromSeconds(10));
 
         Assert.Equal(3, index.Requests.Count);
     }
@@ -136,7 +137,7 @@ public sealed class RuntimeVersionResolverTests
         var index = new StubIndex().Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false]), ("1.1.0", [true])));
 
         var e = await Assert.ThrowsAsync<FleetException>(() =>
-            Resolver(index).WaitForVersionAsync(RuntimeVersion.Parse("1.1.0"), TimeSpan.FromMilliseconds(100)));
+            Resolver(index).WaitForVersionAsync(Pep440Version.Parse("1.1.0"), TimeSpan.FromMilliseconds(100)));
 
         Assert.Equal($"{Package} 1.1.0 did not appear on {Base} within 0 s (last answer: not listed yet); check that the release was uploaded to this index", e.Message);
         Assert.True(index.Requests.Count >= 2);
@@ -155,7 +156,7 @@ public sealed class RuntimeVersionResolverTests
         var index = new StubIndex().Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false])));
         var resolver = RuntimeVersionResolver.ForSimpleIndex(new HttpClient(index), $"{Base}/simple/", Package, Fast);
 
-        Assert.True(await resolver.IsPublishedAsync(RuntimeVersion.Parse("1.0")));
+        Assert.True(await resolver.IsPublishedAsync(Pep440Version.Parse("1.0")));
         Assert.Equal([$"GET {Base}/pypi/{Package}/json"], index.Requests);
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.Core;
 
-namespace TemplateFleet.Fleet;
+namespace TemplateFleet.Yaml;
 
 /// <summary>Strict, typed access to one YAML mapping: unknown keys, missing required keys and wrong types
 /// are recorded (never thrown), so one pass reports every mistake of a file.</summary>
@@ -46,6 +46,9 @@ internal sealed class YamlObject
     }
 
     public string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    /// <summary>Where <paramref name="key"/> is written, or where this mapping starts when it is absent.</summary>
+    public Mark At(string key) => _entries.TryGetValue(key, out var e) ? e.Key.Start : _anchor;
 
     public bool Has(string key) => _entries.TryGetValue(key, out var e) && !(e.Value is YScalar { IsNull: true });
 
@@ -121,6 +124,38 @@ internal sealed class YamlObject
             return null;
         }
         return value;
+    }
+
+    /// <summary>A whole number greater than 0, unquoted.</summary>
+    public int? PositiveInt(string key, bool required)
+    {
+        var scalar = Scalar(key, required);
+        if (scalar is null)
+        {
+            return null;
+        }
+        if (scalar.IsQuoted || !int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+        {
+            Errors.Add(scalar.Start, $"'{Child(key)}' must be a whole number greater than 0, got {(scalar.IsQuoted ? "the quoted string " : "")}'{scalar.Value}'");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>true or false, unquoted (YAML 1.2's booleans; "yes" is a string).</summary>
+    public bool? Bool(string key, bool required)
+    {
+        var scalar = Scalar(key, required);
+        if (scalar is null)
+        {
+            return null;
+        }
+        if (!scalar.IsQuoted && scalar.Value is "true" or "false")
+        {
+            return scalar.Value == "true";
+        }
+        Errors.Add(scalar.Start, $"'{Child(key)}' must be true or false, got '{scalar.Value}'");
+        return null;
     }
 
     public YamlObject? Object(string key, bool required, params string[] keys)

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using TemplateFleet.Fleet;
 
-namespace TemplateFleet.Fleet;
+namespace TemplateFleet.Python;
 
 /// <summary>
 /// A PEP 440 public version (epoch, release, pre, post, dev; no local "+..." part), normalised
 /// (<c>V1.0.0RC1</c> -> <c>1.0.0rc1</c>) and ordered as pip orders versions. It is what becomes the
-/// RUNTIME_VERSION build argument, so anything else (shell metacharacters, whitespace, quotes) is refused.
+/// RUNTIME_VERSION build argument and a wheel's file name, so anything else (shell metacharacters, whitespace, quotes) is refused.
 /// </summary>
-public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquatable<RuntimeVersion>
+public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatable<Pep440Version>
 {
     // PEP 440's reference pattern (as in `packaging`) without the local segment; \A..\z so "1.0\n" cannot slip through.
     [GeneratedRegex("""
@@ -23,7 +24,7 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture)]
     private static partial Regex Pattern();
 
-    private RuntimeVersion(long epoch, IReadOnlyList<long> release, string? preLabel, long? pre, long? post, long? dev)
+    private Pep440Version(long epoch, IReadOnlyList<long> release, string? preLabel, long? pre, long? post, long? dev)
     {
         Epoch = epoch;
         Release = release;
@@ -43,13 +44,14 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
     /// <summary>pip skips these unless asked (or unless nothing else exists).</summary>
     public bool IsPreRelease => PreLabel is not null || Dev is not null;
 
-    public static RuntimeVersion Parse(string value, string parameterName = "--runtime-version") =>
-        TryParse(value, out var version)
-            ? version
-            : throw new FleetException(
-                $"{parameterName} '{Printable(value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1); nothing was run.");
+    public static Pep440Version Parse(string value, string parameterName = "--runtime-version") =>
+        TryParse(value, out var version) ? version : throw new FleetException(NotAVersion(value, parameterName));
 
-    public static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RuntimeVersion? version)
+    /// <summary>The one-line refusal of a value that is not a PEP 440 public version.</summary>
+    public static string NotAVersion(string value, string parameterName) =>
+        $"{parameterName} '{Printable.Of(value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1); nothing was run.";
+
+    public static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Pep440Version? version)
     {
         version = null;
         if (string.IsNullOrEmpty(value) || value.Length > 200)
@@ -90,7 +92,7 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
                 _ => "rc",
             }
             : null;
-        version = new RuntimeVersion(
+        version = new Pep440Version(
             epoch,
             release,
             preLabel,
@@ -100,30 +102,11 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
         return true;
     }
 
+    /// <summary>True for a version written exactly as its normal form (what a wheel's file name and a URL carry).</summary>
+    public static bool IsCanonical(string? value) => TryParse(value, out var version) && version.ToString() == value;
+
     private static bool TryNumber(string digits, out long value) =>
         long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-
-    /// <summary>The value as it may appear in one line of a message: control characters escaped, long values cut.</summary>
-    internal static string Printable(string? value)
-    {
-        if (value is null)
-        {
-            return "";
-        }
-        var text = new StringBuilder();
-        foreach (var c in value.Length > 80 ? value[..80] : value)
-        {
-            text.Append(c switch
-            {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ when char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' => $"\\u{(int)c:x4}",
-                _ => c.ToString(),
-            });
-        }
-        return value.Length > 80 ? text + "..." : text.ToString();
-    }
 
     public override string ToString()
     {
@@ -172,7 +155,7 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
         }
     }
 
-    public int CompareTo(RuntimeVersion? other)
+    public int CompareTo(Pep440Version? other)
     {
         if (other is null)
         {
@@ -200,8 +183,8 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
         return c != 0 ? c : (Dev ?? long.MaxValue).CompareTo(other.Dev ?? long.MaxValue);
     }
 
-    public bool Equals(RuntimeVersion? other) => CompareTo(other) == 0;
-    public override bool Equals(object? obj) => obj is RuntimeVersion other && Equals(other);
+    public bool Equals(Pep440Version? other) => CompareTo(other) == 0;
+    public override bool Equals(object? obj) => obj is Pep440Version other && Equals(other);
 
     public override int GetHashCode()
     {
@@ -217,10 +200,10 @@ public sealed partial class RuntimeVersion : IComparable<RuntimeVersion>, IEquat
         return hash.ToHashCode();
     }
 
-    public static bool operator ==(RuntimeVersion? a, RuntimeVersion? b) => a is null ? b is null : a.Equals(b);
-    public static bool operator !=(RuntimeVersion? a, RuntimeVersion? b) => !(a == b);
-    public static bool operator <(RuntimeVersion a, RuntimeVersion b) => a.CompareTo(b) < 0;
-    public static bool operator >(RuntimeVersion a, RuntimeVersion b) => a.CompareTo(b) > 0;
-    public static bool operator <=(RuntimeVersion a, RuntimeVersion b) => a.CompareTo(b) <= 0;
-    public static bool operator >=(RuntimeVersion a, RuntimeVersion b) => a.CompareTo(b) >= 0;
+    public static bool operator ==(Pep440Version? a, Pep440Version? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator !=(Pep440Version? a, Pep440Version? b) => !(a == b);
+    public static bool operator <(Pep440Version a, Pep440Version b) => a.CompareTo(b) < 0;
+    public static bool operator >(Pep440Version a, Pep440Version b) => a.CompareTo(b) > 0;
+    public static bool operator <=(Pep440Version a, Pep440Version b) => a.CompareTo(b) <= 0;
+    public static bool operator >=(Pep440Version a, Pep440Version b) => a.CompareTo(b) >= 0;
 }

@@ -1,6 +1,7 @@
+using TemplateFleet.Fleet;
 using YamlDotNet.Core;
 
-namespace TemplateFleet.Fleet;
+namespace TemplateFleet.Yaml;
 
 /// <summary>Collects the errors of one YAML file so they are reported together, each as
 /// `file:line:column: message` with the file relative to the repository root.</summary>

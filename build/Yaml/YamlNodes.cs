@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace TemplateFleet.Fleet;
+namespace TemplateFleet.Yaml;
 
 // A tiny YAML tree built from YamlDotNet's parser events. We do not use YamlStream because it stops at the
 // first duplicate key; building the tree ourselves keeps every node's position and lets us report all

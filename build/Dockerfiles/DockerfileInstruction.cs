@@ -1,4 +1,4 @@
-namespace TemplateFleet.Restore;
+namespace TemplateFleet.Dockerfiles;
 
 /// <summary>One Dockerfile instruction after joining line continuations. <see cref="LineAt"/> maps an offset in
 /// <see cref="Arguments"/> back to the physical line, so findings point at the exact line of a long RUN.</summary>

@@ -1,10 +1,15 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace TemplateFleet.Restore;
+namespace TemplateFleet.Dockerfiles;
 
 /// <summary>The Dockerfile as instructions, plus what the parser refused (line, message).</summary>
-public sealed record ParsedDockerfile(IReadOnlyList<DockerfileInstruction> Instructions, IReadOnlyList<(int Line, string Message)> Problems);
+public sealed record ParsedDockerfile(IReadOnlyList<DockerfileInstruction> Instructions, IReadOnlyList<(int Line, string Message)> Problems)
+{
+    /// <summary>The FROM instructions, in order.</summary>
+    public IReadOnlyList<FromInstruction> Froms =>
+        Instructions.Where(i => i.Keyword == "FROM").Select(FromInstruction.Parse).ToList();
+}
 
 /// <summary>
 /// Reads a Dockerfile the way the classic builder does: parser directives (escape), comments, blank lines,

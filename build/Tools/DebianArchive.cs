@@ -1,0 +1,128 @@
+using Serilog;
+
+namespace TemplateFleet.Tools;
+
+/// <summary>
+/// Debian packages of any suite, through a private apt configuration per suite under
+/// <paramref name="stateDirectory"/> (its own list, package indices and cache): `apt-get download` and
+/// `dpkg-deb -x` only, so nothing is ever installed into the host and the host's apt state is never touched.
+/// The list is derived from the host's own sources (<see cref="AptSources"/>).
+/// </summary>
+public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptSourceStanza>> hostSources, Func<string?> hostCodename)
+{
+    private static readonly TimeSpan UpdateTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(10);
+
+    public static DebianArchive ForHost(string stateDirectory) => new(
+        stateDirectory,
+        () => AptSources.ReadHost(),
+        () => File.Exists("/etc/os-release") ? AptSources.Codename(File.ReadAllText("/etc/os-release")) : null);
+
+    /// <summary>Unpacks the pinned package into <paramref name="directory"/>; returns the version the .deb declares.</summary>
+    public async Task<string> UnpackAsync(ToolPin pin, DebianSource source, string directory, string where, CancellationToken ct)
+    {
+        var suiteDirectory = Path.Combine(stateDirectory, source.Suite);
+        using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {source.Suite}", TimeSpan.FromMinutes(15), ct);
+        var options = await ConfigureAsync(pin, source, suiteDirectory, where, ct);
+
+        var download = Path.Combine(suiteDirectory, "download-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(download);
+        try
+        {
+            var wanted = $"{source.Package}={source.PackageVersion}";
+            var updated = false;
+            if (!Directory.EnumerateFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*").Any())
+            {
+                await UpdateAsync(pin, source, options, where, ct);
+                updated = true;
+            }
+            var fetched = await AptAsync(["download", wanted], options, download, DownloadTimeout, ct);
+            if (!fetched.Succeeded && !updated && fetched.ExitCode != 124)
+            {
+                // The indices may predate the pinned version (a point release since the last update).
+                await UpdateAsync(pin, source, options, where, ct);
+                fetched = await AptAsync(["download", wanted], options, download, DownloadTimeout, ct);
+            }
+            if (!fetched.Succeeded)
+            {
+                var served = await AptCacheAsync(["madison", source.Package], options, ct);
+                var versions = served.Output.Split('\n').Select(l => l.Split('|')).Where(p => p.Length >= 2)
+                    .Select(p => p[1].Trim()).Distinct().ToList();
+                throw new ToolException(versions.Count > 0
+                    ? $"{pin}: Debian's {source.Suite} does not serve {wanted}; it serves {string.Join(", ", versions)}. Pin one of them as debian.version in {where}."
+                    : $"{pin}: apt-get download {wanted} from Debian's {source.Suite} failed (exit {fetched.ExitCode}):\n{fetched.Tail()}\nCheck that the host reaches its Debian archive, and the package name in {where}.");
+            }
+
+            var deb = Directory.GetFiles(download, "*.deb").Single();
+            var declared = await ToolProcess.RunAsync("dpkg-deb", ["--field", deb, "Version"], null, TimeSpan.FromMinutes(1), ct);
+            var unpacked = declared.Succeeded
+                ? await ToolProcess.RunAsync("dpkg-deb", ["-x", deb, directory], null, TimeSpan.FromMinutes(5), ct)
+                : declared;
+            if (!unpacked.Succeeded)
+            {
+                throw new ToolException($"{pin}: dpkg-deb could not unpack {Path.GetFileName(deb)} (exit {unpacked.ExitCode}):\n{unpacked.Tail()}");
+            }
+            return declared.Output.Trim();
+        }
+        finally
+        {
+            Directory.Delete(download, recursive: true);
+        }
+    }
+
+    // The suite's private list, indices and cache; rewritten when the host's sources changed.
+    private async Task<string[]> ConfigureAsync(ToolPin pin, DebianSource source, string suiteDirectory, string where, CancellationToken ct)
+    {
+        var codename = hostCodename() ?? throw new ToolException(
+            $"{pin} comes from Debian's {source.Suite} ({where}), found through the host's Debian archive, but /etc/os-release names no VERSION_CODENAME; run the build on a Debian host.");
+        var stanzas = hostSources();
+        var list = AptSources.PrivateList(stanzas, codename, source.Suite) ?? throw new ToolException(
+            $"{pin} comes from Debian's {source.Suite} ({where}) at the URIs of the host's own archive, but no `Types: deb` stanza of {AptSources.HostSourcesDirectory}/*.sources lists '{codename}' " +
+            $"({(stanzas.Count == 0 ? "there are none" : $"{stanzas.Count} stanza(s), other suites")}); add the host's Debian archive there (deb822 format).");
+        var listFile = Path.Combine(suiteDirectory, source.Suite + ".sources");
+        foreach (var folder in new[] { "lists/partial", "cache/archives/partial" })
+        {
+            Directory.CreateDirectory(Path.Combine(suiteDirectory, folder));
+        }
+        if (!File.Exists(listFile) || await File.ReadAllTextAsync(listFile, ct) != list)
+        {
+            await File.WriteAllTextAsync(listFile, list, ct);
+            foreach (var index in Directory.GetFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*"))
+            {
+                File.Delete(index);
+            }
+        }
+        string[] options =
+        [
+            "-o", $"Dir::Etc::SourceList={listFile}",
+            "-o", "Dir::Etc::SourceParts=/dev/null",
+            "-o", $"Dir::State::Lists={Path.Combine(suiteDirectory, "lists")}",
+            "-o", $"Dir::Cache={Path.Combine(suiteDirectory, "cache")}",
+            // The host's apt preferences (pins) speak of the host's suites, not this one.
+            "-o", "Dir::Etc::Preferences=/dev/null",
+            "-o", "Dir::Etc::PreferencesParts=/dev/null",
+            "-o", "Acquire::Languages=none",
+        ];
+        // As root apt drops to _apt for downloads, which may not write into our folders.
+        return Environment.IsPrivilegedProcess ? [.. options, "-o", "APT::Sandbox::User=root"] : options;
+    }
+
+    private static async Task UpdateAsync(ToolPin pin, DebianSource source, string[] options, string where, CancellationToken ct)
+    {
+        Log.Information("Reading Debian {Suite}'s package lists (private apt configuration) for {Tool}", source.Suite, pin.ToString());
+        var update = await AptAsync(["update"], options, null, UpdateTimeout, ct);
+        // apt-get update exits 0 even when an index could not be fetched: its "W:"/"E:" lines say so.
+        if (!update.Succeeded || update.Output.Split('\n').Any(l => l.StartsWith("E:", StringComparison.Ordinal)))
+        {
+            throw new ToolException(update.ExitCode == 127
+                ? $"{pin} comes from Debian's {source.Suite} ({where}) through apt-get, and this host has no apt-get; run the build on a Debian host."
+                : $"{pin}: apt-get update of Debian's {source.Suite} (private configuration) failed (exit {update.ExitCode}):\n{update.Tail()}\nCheck that the host reaches the archive its /etc/apt/sources.list.d/*.sources name.");
+        }
+    }
+
+    private static Task<ProcessResult> AptAsync(string[] command, string[] options, string? workingDirectory, TimeSpan timeout, CancellationToken ct) =>
+        ToolProcess.RunAsync("apt-get", [.. options, "-q", .. command], workingDirectory, timeout, ct);
+
+    private static Task<ProcessResult> AptCacheAsync(string[] command, string[] options, CancellationToken ct) =>
+        ToolProcess.RunAsync("apt-cache", [.. options, .. command], null, TimeSpan.FromMinutes(1), ct);
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Serilog;
+
+namespace TemplateFleet.Tools;
+
+/// <summary>
+/// Installs the tools of build/Tools/tools.yaml on first use into &lt;tools&gt;/&lt;tool&gt;/&lt;version&gt;/ and hands
+/// back the path of each one's binary. Idempotent and safe when several builds install at once: a lock per
+/// tool, the install made in a folder of its own, checked (the binary runs and prints what the pin expects;
+/// the version the source recorded equals the pin), and only then renamed into place, so the folder a caller
+/// sees is always complete. A folder whose receipt names another source (a changed pin) is replaced.
+/// </summary>
+public sealed class ToolInstaller
+{
+    public const string ReceiptFile = ".tool.json";
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(20);
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromMinutes(1);
+
+    private readonly DebianArchive _debian;
+
+    /// <param name="toolsDirectory">The tools folder; the build's own is .nuke/tools/ of the repository.</param>
+    /// <param name="aptDirectory">The private apt state (default: &lt;tools&gt;/.apt), shareable between tools folders.</param>
+    public ToolInstaller(ToolManifest manifest, string toolsDirectory, string? aptDirectory = null)
+    {
+        Manifest = manifest;
+        ToolsDirectory = Path.GetFullPath(toolsDirectory);
+        AptDirectory = Path.GetFullPath(aptDirectory ?? Path.Combine(ToolsDirectory, ".apt"));
+        _debian = DebianArchive.ForHost(AptDirectory);
+    }
+
+    /// <summary>The repository's pins (build/Tools/tools.yaml) and tools folder (.nuke/tools/).</summary>
+    public static ToolInstaller ForRepository(string repositoryRoot) =>
+        new(ToolManifest.Load(repositoryRoot), Path.Combine(repositoryRoot, ".nuke", "tools"));
+
+    public ToolManifest Manifest { get; }
+    public string ToolsDirectory { get; }
+    public string AptDirectory { get; }
+
+    /// <summary>Where the pinned version of a tool lives (installed or not).</summary>
+    public string FolderOf(ToolPin pin) => Path.Combine(ToolsDirectory, pin.Name, pin.Version);
+
+    /// <summary>The path of the tool's binary, installing the pinned version first when it is not there yet.</summary>
+    public async Task<string> EnsureAsync(string tool, CancellationToken ct)
+    {
+        var pin = Manifest[tool];
+        var folder = FolderOf(pin);
+        var binary = Path.Combine(folder, pin.Binary);
+        if (IsInstalled(pin, folder))
+        {
+            return binary;
+        }
+
+        var toolDirectory = Path.Combine(ToolsDirectory, pin.Name);
+        using var _ = await FileLock.AcquireAsync(Path.Combine(toolDirectory, ".lock"), $"installing {pin}", LockTimeout, ct);
+        if (IsInstalled(pin, folder))
+        {
+            return binary;
+        }
+
+        // Under the lock, anything half-made for this version is a killed install's: remove it.
+        foreach (var leftover in Directory.GetDirectories(toolDirectory, $".partial-{pin.Version}-*"))
+        {
+            Directory.Delete(leftover, recursive: true);
+        }
+        var partial = Path.Combine(toolDirectory, $".partial-{pin.Version}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(partial);
+        var where = $"{Manifest.File}:{pin.Line}";
+        Log.Information("Installing {Tool} from {Source} into {Folder}", pin.ToString(), pin.Source.Identity, Display(folder));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var recorded = pin.Source switch
+            {
+                DebianSource debian => await _debian.UnpackAsync(pin, debian, partial, where, ct),
+                NpmSource npm => await PackageToolSources.InstallNpmAsync(pin, npm, partial, where, ct),
+                DotnetToolSource dotnet => await PackageToolSources.InstallDotnetToolAsync(pin, dotnet, partial, where, ct),
+                _ => throw new InvalidOperationException($"unknown tool source {pin.Source.Kind}"),
+            };
+            var expected = pin.Source is DebianSource d ? d.PackageVersion : pin.Version;
+            if (recorded != expected)
+            {
+                throw new ToolException($"{pin}: {pin.Source.Kind} installed version '{recorded}', not the pinned '{expected}' ({where}); nothing was installed.");
+            }
+            await CheckAsync(pin, Path.Combine(partial, pin.Binary), where, ct);
+            await File.WriteAllTextAsync(Path.Combine(partial, ReceiptFile),
+                JsonSerializer.Serialize(new Receipt(pin.Name, pin.Version, pin.Source.Identity, pin.Binary), ReceiptJson), ct);
+
+            if (Directory.Exists(folder))
+            {
+                // An install of an older pin of the same version: out of the way first, then gone.
+                var outdated = Path.Combine(toolDirectory, $".outdated-{pin.Version}-{Guid.NewGuid():N}");
+                Directory.Move(folder, outdated);
+                Directory.Delete(outdated, recursive: true);
+            }
+            Directory.Move(partial, folder);
+        }
+        finally
+        {
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+        }
+        Log.Information("Installed {Tool} in {Seconds:0.0} s: {Binary}", pin.ToString(), clock.Elapsed.TotalSeconds, Display(binary));
+        return binary;
+    }
+
+    /// <summary>The pinned tool is in its folder, installed from exactly the pinned source.</summary>
+    public bool IsInstalled(ToolPin pin, string folder)
+    {
+        var receipt = Path.Combine(folder, ReceiptFile);
+        if (!File.Exists(receipt) || !File.Exists(Path.Combine(folder, pin.Binary)))
+        {
+            return false;
+        }
+        try
+        {
+            var recorded = JsonSerializer.Deserialize<Receipt>(File.ReadAllText(receipt));
+            return recorded is not null && recorded.Source == pin.Source.Identity && recorded.Binary == pin.Binary;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Runs the binary as the pin's check says; it must exit 0 and print the expected text.</summary>
+    public static async Task CheckAsync(ToolPin pin, string binary, string where, CancellationToken ct)
+    {
+        if (!File.Exists(binary))
+        {
+            throw new ToolException($"{pin}: the install has no {pin.Binary} ({where}: 'binary'); fix the path there.");
+        }
+        var run = await ToolProcess.RunAsync(binary, pin.Check.Args, Path.GetDirectoryName(binary), CheckTimeout, ct);
+        var command = string.Join(' ', [Path.GetFileName(binary), .. pin.Check.Args]);
+        if (!run.Succeeded || !run.Output.Contains(pin.Check.Expect, StringComparison.Ordinal))
+        {
+            throw new ToolException(
+                $"{pin}: `{command}` {(run.Succeeded ? "ran" : $"failed (exit {run.ExitCode})")} but did not print '{pin.Check.Expect}' ({where}: 'check'); nothing was installed. Its output:\n{run.Tail()}");
+        }
+    }
+
+    private string Display(string path) => Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(ToolsDirectory)!)!, path);
+
+    private static readonly JsonSerializerOptions ReceiptJson = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private sealed record Receipt(string Name, string Version, string Source, string Binary);
+}

@@ -1,0 +1,36 @@
+using TemplateFleet.Tools;
+
+namespace UnitTests.Tools;
+
+public sealed class DebianVersionTests
+{
+    [Theory]
+    [InlineData("2.5.0-2+b5", "2.5.0")]
+    [InlineData("26.1.5+dfsg1-9+deb13u1+b1", "26.1.5+dfsg1")]
+    [InlineData("1:2.38.1-5+deb12u3", "2.38.1")]
+    [InlineData("0.9.0", "0.9.0")]
+    [InlineData("1.2-3-4", "1.2-3")]
+    public void The_upstream_part_drops_epoch_and_revision(string version, string upstream) =>
+        Assert.Equal(upstream, DebianVersion.Upstream(version));
+
+    [Theory]
+    [InlineData("2.5.0-2+b5", "2.5.0", true)]
+    [InlineData("26.1.5+dfsg1-9+deb13u1+b1", "26.1.5", true)]
+    [InlineData("1.7.24~ds1-6+deb13u1", "1.7.24", true)]
+    [InlineData("1:1.1.5+ds1-1+deb12u1", "1.1.5", true)]
+    [InlineData("26.1.50-1", "26.1.5", false)]
+    [InlineData("1.7.24.1-1", "1.7.24", false)]
+    [InlineData("2.5.0-2", "2.5", false)]
+    [InlineData("2.4.0-1", "2.5.0", false)]
+    public void A_package_version_packages_only_its_own_upstream_version(string packageVersion, string toolVersion, bool packages) =>
+        Assert.Equal(packages, DebianVersion.Packages(packageVersion, toolVersion));
+
+    [Theory]
+    [InlineData("2.5.0-2+b5", true)]
+    [InlineData("1:2.38.1-5", true)]
+    [InlineData("v2.5.0", false)]
+    [InlineData("2.5.0 -1", false)]
+    [InlineData("x:1.0", false)]
+    public void Only_well_formed_versions_are_valid(string version, bool valid) =>
+        Assert.Equal(valid, DebianVersion.IsValid(version));
+}
