@@ -1,5 +1,5 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.PackageIndex;
+using TemplateFleet.Python;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -17,10 +17,10 @@ public sealed record ExpectedPackage(string Ecosystem, string Name, string Versi
 
     public bool IsNamed(SbomPackage package) =>
         package.Ecosystem == Ecosystem
-        && (Ecosystem == "pypi" ? PackageNames.Normalize(package.Name) == PackageNames.Normalize(Name) : package.Name == Name);
+        && (Ecosystem == "pypi" ? PackageName.Same(package.Name, Name) : package.Name == Name);
 
     public bool IsVersion(string version) =>
-        Ecosystem == "pypi" && RuntimeVersion.TryParse(version, out var found) && RuntimeVersion.TryParse(Version, out var wanted)
+        Ecosystem == "pypi" && Pep440Version.TryParse(version, out var found) && Pep440Version.TryParse(Version, out var wanted)
             ? found == wanted
             : version == Version;
 }

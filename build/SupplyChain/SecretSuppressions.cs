@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
+using TemplateFleet.Yaml;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -34,14 +35,8 @@ public static partial class SecretSuppressions
     public static IReadOnlyList<SecretSuppression> Parse(string text, string displayPath)
     {
         var errors = new YamlErrors(displayPath);
-        var root = YamlTree.Parse(text, errors);
         var result = new List<SecretSuppression>();
-        if (root is null)
-        {
-            errors.ThrowIfAny();
-            return result;
-        }
-        var file = YamlObject.From(root, "", errors, root.Start, "suppressions");
+        var file = YamlDocument.ReadText(text, errors, "suppressions");
         var items = file?.List("suppressions", required: true) ?? [];
         for (var i = 0; i < items.Count; i++)
         {

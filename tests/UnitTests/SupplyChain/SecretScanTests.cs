@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using TemplateFleet.SupplyChain;
 
@@ -6,10 +5,6 @@ namespace UnitTests.SupplyChain;
 
 public sealed class SecretScanTests
 {
-    /// <summary>A GitHub-token-shaped string made at run time, so the repository never holds one.</summary>
-    internal static string Token() =>
-        "ghp" + "_" + new string(RandomNumberGenerator.GetItems<char>("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 36));
-
     static string Report(string token) => JsonSerializer.Serialize(new
     {
         ArtifactName = "fleet-it/env:1",
@@ -51,7 +46,7 @@ public sealed class SecretScanTests
     [Fact]
     public void Findings_name_layer_file_config_part_and_rule_and_never_hold_the_token()
     {
-        var token = Token();
+        var token = TestTokens.GitHub();
         var report = TrivyReport.ParseImage(Report(token), "test");
         Assert.Equal(3, report.Secrets.Count);
 
@@ -73,7 +68,7 @@ public sealed class SecretScanTests
     [Fact]
     public void Excerpts_are_masked_again_and_shortened()
     {
-        var token = Token();
+        var token = TestTokens.GitHub();
         Assert.Equal("key: ghp_*****", SecretFinding.MaskExcerpt($"key: {token}"));
         var excerpt = SecretFinding.MaskExcerpt(new string('x', 80) + " secret=" + new string('*', 40) + " " + new string('y', 200));
         Assert.Contains("secret=*****", excerpt);
@@ -85,7 +80,7 @@ public sealed class SecretScanTests
     [Fact]
     public void The_scrubber_masks_given_values_and_anything_credential_shaped_but_keeps_digests_and_paths()
     {
-        var token = Token();
+        var token = TestTokens.GitHub();
         var scrubber = new Scrubber(["hunter2-password", null, "ab"]);
         Assert.Equal("login with ***** ok", scrubber.Apply("login with hunter2-password ok"));
         Assert.Equal("Authorization: ghp_*****", Scrubber.MaskCredentialShaped($"Authorization: {token}"));
