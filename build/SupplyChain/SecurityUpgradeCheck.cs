@@ -5,6 +5,13 @@ using TemplateFleet.Gates;
 
 namespace TemplateFleet.SupplyChain;
 
+/// <summary>An image's Debian suite, its own apt sources and the security sources derived from them.</summary>
+public sealed record ImageAptSources(string Suite, IReadOnlyList<AptSource> Image, IReadOnlyList<AptSource> Security)
+{
+    /// <summary>The security sources as sources.list lines.</summary>
+    public string SecurityList => string.Join("\n", Security.Select(s => s.ToLine())) + "\n";
+}
+
 /// <summary>The security upgrades an image lacks, against its own suite's security archive.</summary>
 public sealed record SecurityUpgradeReport(string Template, string Suite, IReadOnlyList<PendingUpgrade> Pending, DateTimeOffset CheckedAt)
 {
@@ -34,7 +41,31 @@ public sealed class SecurityUpgradeCheck(IDockerClient docker, string runId, Tim
 
     public async Task<SecurityUpgradeReport> CheckAsync(string template, string image, CancellationToken ct)
     {
-        var spec = new CreateContainerParameters
+        await using var container = await StartAsync(template, image, ct);
+        var sources = await ReadSourcesAsync(container, template, image, ct);
+        var list = string.Join("\n", sources.Image.Concat(sources.Security).Distinct().Select(s => s.ToLine())) + "\n";
+        var simulate = await container.Exec.RunAsync(["sh", "-c", SimulateScript, "check", list], "0", limit, ct, ["LANG=C", "DEBIAN_FRONTEND=noninteractive"]);
+        if (!simulate.Succeeded)
+        {
+            var why = simulate.TimedOut ? $"timed out after {limit.TotalSeconds:0} s" : string.Join("\n", (simulate.Stdout + simulate.Stderr).Trim().Split('\n').TakeLast(6));
+            throw new SupplyChainException($"{template}: apt could not check {image} against {sources.Suite}-security: {why}");
+        }
+        var pending = PendingUpgrade.ParseSimulation(simulate.Stdout);
+        var report = new SecurityUpgradeReport(template, sources.Suite, pending, DateTimeOffset.UtcNow);
+        Log.Information("{Summary}", report.Summary());
+        return report;
+    }
+
+    /// <summary>The image's suite, its own apt sources and the security sources derived from them: what this check
+    /// adds for apt, and what a Dockerfile that takes the security upgrades needs (as a build arg).</summary>
+    public async Task<ImageAptSources> SourcesAsync(string template, string image, CancellationToken ct)
+    {
+        await using var container = await StartAsync(template, image, ct);
+        return await ReadSourcesAsync(container, template, image, ct);
+    }
+
+    Task<GateContainer> StartAsync(string template, string image, CancellationToken ct) =>
+        GateContainer.StartAsync(docker, new CreateContainerParameters
         {
             Image = image,
             Entrypoint = ["sleep"],
@@ -42,9 +73,10 @@ public sealed class SecurityUpgradeCheck(IDockerClient docker, string runId, Tim
             User = "0",
             Labels = GateLabels.For(runId, Gate, template),
             HostConfig = new HostConfig { NetworkMode = "host" },
-        };
-        await using var container = await GateContainer.StartAsync(docker, spec, ct);
+        }, ct);
 
+    static async Task<ImageAptSources> ReadSourcesAsync(GateContainer container, string template, string image, CancellationToken ct)
+    {
         var read = await container.Exec.RunAsync(["sh", "-c", ReadSourcesScript], "0", TimeSpan.FromSeconds(30), ct);
         if (!read.Succeeded)
             throw new SupplyChainException($"{template}: cannot read the apt sources of {image}: {read.Stderr.Trim()}");
@@ -54,18 +86,7 @@ public sealed class SecurityUpgradeCheck(IDockerClient docker, string runId, Tim
         var (security, problem) = AptSourceList.SecurityFor(sources, suite);
         if (problem is not null)
             throw new SupplyChainException($"{template}: {image}: {problem}.");
-
-        var list = string.Join("\n", sources.Concat(security).Distinct().Select(s => s.ToLine())) + "\n";
-        var simulate = await container.Exec.RunAsync(["sh", "-c", SimulateScript, "check", list], "0", limit, ct, ["LANG=C", "DEBIAN_FRONTEND=noninteractive"]);
-        if (!simulate.Succeeded)
-        {
-            var why = simulate.TimedOut ? $"timed out after {limit.TotalSeconds:0} s" : string.Join("\n", (simulate.Stdout + simulate.Stderr).Trim().Split('\n').TakeLast(6));
-            throw new SupplyChainException($"{template}: apt could not check {image} against {suite}-security: {why}");
-        }
-        var pending = PendingUpgrade.ParseSimulation(simulate.Stdout);
-        var report = new SecurityUpgradeReport(template, suite, pending, DateTimeOffset.UtcNow);
-        Log.Information("{Summary}", report.Summary());
-        return report;
+        return new ImageAptSources(suite, sources, security);
     }
 
     // Every sources file with a header line, then the suite.
