@@ -8,7 +8,7 @@ namespace TemplateFleet.SupplyChain;
 /// <summary>A pin as the consumer verify reads it: which digest, what it must hold, and its supply-chain record.</summary>
 /// <param name="Repository">host[:port]/path of the pinned image.</param>
 /// <param name="Record">Null for a pin written before images were signed.</param>
-public sealed record PinnedImage(string Template, string Repository, string Digest, IReadOnlyList<ExpectedPackage> Packages, SupplyChainRecord? Record)
+public sealed record PinToVerify(string Template, string Repository, string Digest, IReadOnlyList<ExpectedPackage> Packages, SupplyChainRecord? Record)
 {
     public string Reference => $"{Repository}@{Digest}";
 }
@@ -28,7 +28,7 @@ public sealed record PinVerification(string Template, IReadOnlyList<string> Prob
 /// </summary>
 public sealed class PinVerifier(SignatureVerifier verifier, IDockerClient docker, SecurityUpgradeCheck security, string scratchDirectory)
 {
-    public async Task<IReadOnlyList<PinVerification>> VerifyAsync(IReadOnlyList<PinnedImage> pins, string publicKeyPem, RegistryCredentials registry,
+    public async Task<IReadOnlyList<PinVerification>> VerifyAsync(IReadOnlyList<PinToVerify> pins, string publicKeyPem, RegistryCredentials registry,
         bool checkSecurity, CancellationToken ct)
     {
         var fingerprint = PublicKeyFingerprint.Of(publicKeyPem);
@@ -75,7 +75,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, IDockerClient docker
         return results;
     }
 
-    async Task PullAsync(PinnedImage pin, RegistryCredentials registry, CancellationToken ct)
+    async Task PullAsync(PinToVerify pin, RegistryCredentials registry, CancellationToken ct)
     {
         var auth = registry.Username is null ? new AuthConfig()
             : new AuthConfig { Username = registry.Username, Password = registry.Password, ServerAddress = registry.Registry };

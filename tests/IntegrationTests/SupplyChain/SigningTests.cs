@@ -26,7 +26,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     Task<SigningKey> DevelopmentKeyAsync(string folder = "development-key") =>
         fixture.Tools.SigningKeys().DevelopmentAsync(Path.Combine(fixture.Paths.SupplyChain, folder), CancellationToken.None);
 
-    PinnedImage Pin(string name, string repository, string digest, SupplyChainRecord? record, string runtimeVersion = "1.0.7") =>
+    PinToVerify Pin(string name, string repository, string digest, SupplyChainRecord? record, string runtimeVersion = "1.0.7") =>
         new(name, repository, digest, FleetLikeImage.Expected(runtimeVersion), record);
 
     void AssertNoSecretAnywhere(SigningKey key, params string[] texts)
