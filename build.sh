@@ -58,17 +58,18 @@ check_sdk() {
   fi
 }
 
-# Everything that changes the compiled build: its sources and the MSBuild/SDK settings around it.
-# Two processes only (find, md5sum): this runs on every invocation. find lists a tree in a stable
-# order while it is unchanged; an order change after edits only costs a recompile.
+# Everything that changes the compiled build: its sources (and the scripts it embeds) and the MSBuild/SDK
+# settings around it. build.ps1 computes the same stamp the same way, so either bootstrap reuses what the
+# other compiled: sha256 of each file, one "<sha256>  <path>" line per file sorted by path (byte order),
+# and the stamp is the sha256 of those lines.
 sources_hash() {
   local inputs=(build) file sum
   for file in Directory.Build.props Directory.Build.targets Directory.Packages.props global.json NuGet.config nuget.config; do
     if [[ -f "$root/$file" ]]; then inputs+=("$file"); fi
   done
   read -r sum _ < <(cd "$root" && find "${inputs[@]}" -type d \( -name bin -o -name obj \) -prune -o -type f \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' -o -name '*.config' \) \
-    -printf '%p %s %T@\n' | md5sum)
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' -o -name '*.config' -o -name '*.sh' \) \
+    -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum)
   echo "$sum"
 }
 
@@ -82,22 +83,27 @@ runtime_id() {
   esac
 }
 
+# Compiles into a fresh folder and only then swaps it in: a build of this checkout that is running keeps
+# the files it loaded (a rename, never an overwrite of a loaded _build.dll). Runs under the compile lock.
 compile() {
   check_sdk
   mkdir -p "$temp"
-  local log="$temp/build-compile.log" rid
+  local log="$temp/build-compile.log" rid next="$temp/bin.next"
   rid="$(runtime_id)"
+  rm -rf "$next"
   # ReadyToRun: code compiled ahead of time instead of JIT on every start (about 0.3 s of a warm
   # BuildImage here; README, Figures). Its own artifacts path keeps build/obj to the solution's builds.
   if [[ -n "$rid" ]] && dotnet publish "$project" -nologo -verbosity:quiet -clp:NoSummary -c Release -r "$rid" \
-      --self-contained false -p:PublishReadyToRun=true --artifacts-path "$temp/artifacts" -o "$out" >"$log" 2>&1; then
+      --self-contained false -p:PublishReadyToRun=true --artifacts-path "$temp/artifacts" -o "$next" >"$log" 2>&1; then
+    swap_in "$next"
     return
   fi
   # A code error fails either way: say so now. Anything else (no ReadyToRun compiler for this RID on the
   # package source) still gets a working build, only a slower start.
   if [[ -z "$rid" ]] || ! grep -q ': error CS' "$log"; then
     [[ -z "$rid" ]] || echo "build.sh: no ReadyToRun compile for $rid (see ${log#"$root/"}); using a plain build" >&2
-    if dotnet build "$project" -nologo -verbosity:quiet -clp:NoSummary -o "$out" >"$log" 2>&1; then
+    if dotnet build "$project" -nologo -verbosity:quiet -clp:NoSummary -o "$next" >"$log" 2>&1; then
+      swap_in "$next"
       return
     fi
   fi
@@ -106,13 +112,21 @@ compile() {
   exit 2
 }
 
+swap_in() {
+  rm -rf "$out.old"
+  if [[ -d "$out" ]]; then mv "$out" "$out.old"; fi
+  mv "$1" "$out"
+  rm -rf "$out.old"
+}
+
 command -v dotnet >/dev/null ||
   fail "'dotnet' is not on PATH. Install the .NET SDK pinned in global.json ($(json_value version), rollForward $(json_value rollForward)) and put it on PATH."
 
 hash="$(sources_hash)"
 if [[ ! -f "$out/_build.dll" || ! -f "$stamp" || "$(<"$stamp")" != "$hash" ]]; then
   mkdir -p "$temp"
-  # One compile at a time (parallel CI steps on one checkout); re-check once we hold the lock.
+  # One compile at a time (parallel CI steps on one checkout, build.ps1 takes the same lock); re-check
+  # once we hold it.
   exec 9>"$temp/compile.lock"
   if command -v flock >/dev/null; then flock 9; fi
   if [[ ! -f "$out/_build.dll" || ! -f "$stamp" || "$(<"$stamp")" != "$hash" ]]; then

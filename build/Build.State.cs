@@ -1,4 +1,3 @@
-using TemplateFleet.Cascade;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
@@ -46,35 +45,25 @@ internal sealed partial class Build
             if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
                 throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
         }
-        if (InvokedTargets.Any(t => t.Name == nameof(Cascade)) && !Plan)
+        if (Invokes(nameof(Cascade)) && !Plan)
             ValidateCascadeParameters();
+        if (Invokes(nameof(Watch)) && !Plan)
+        {
+            if (PackageIndex is not { Length: > 0 })
+                throw new FleetUsageException("Watch needs --package-index (the PACKAGE_INDEX variable): the simple index whose newest runtime release it looks for.");
+            PreflightForge(runtimeVersion: null);
+        }
     }
 
-    // Checked before anything is built or pushed: a missing forge setting found only after Publish would
-    // leave pushed images and written pins without the pull request that carries them.
+    // Checked before anything is built or pushed: a forge refusal found only after Publish would leave pushed
+    // images and written pins without the pull request that carries them.
     void ValidateCascadeParameters()
     {
         if (RequestedVersion is null)
             throw new FleetUsageException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
         if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
             throw new FleetUsageException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
-        _ = CascadeForge;
-    }
-
-    (Uri ApiUrl, string Repository, string Token) CascadeForge
-    {
-        get
-        {
-            if (GitHubApiUrl is not { Length: > 0 })
-                throw new FleetUsageException("Cascade needs --git-hub-api-url (GITHUB_API_URL in Gitea Actions) to open the pin-bump pull request.");
-            if (!Uri.TryCreate(GitHubApiUrl, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
-                throw new FleetUsageException($"--git-hub-api-url '{GitHubApiUrl}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
-            if (GitHubRepository is not { Length: > 0 } repository || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
-                throw new FleetUsageException($"Cascade needs --git-hub-repository as <owner>/<name> (GITHUB_REPOSITORY in Gitea Actions); got '{GitHubRepository}'.");
-            if (GitHubToken is not { Length: > 0 } token)
-                throw new FleetUsageException("Cascade needs --git-hub-token (the GIT_HUB_TOKEN secret of the cascade workflow); it is never printed.");
-            return (api, repository, token);
-        }
+        PreflightForge(RequestedVersion);
     }
 
     /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
@@ -83,11 +72,13 @@ internal sealed partial class Build
 
     protected override void OnBuildFinished()
     {
+        forge?.Dispose();
         Fleet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex);
+    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex,
+        (ImageBuildOptions.EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
     ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
 
@@ -95,7 +86,7 @@ internal sealed partial class Build
     {
         Parallelism = Parallelism,
         ReportsDirectory = Context.Paths.Reports,
-        Secrets = new[] { RegistryPassword, GitHubToken }.OfType<string>().ToList(),
+        Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken }.OfType<string>().ToList(),
     };
 
     PublishOptions PublishOptions => new()
@@ -105,26 +96,33 @@ internal sealed partial class Build
         Password = RegistryPassword,
     };
 
-    CascadeOptions CascadeOptions
-    {
-        get
-        {
-            var (apiUrl, repository, token) = CascadeForge;
-            return new() { ApiUrl = apiUrl, Repository = repository, Token = token };
-        }
-    }
-
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
-    async Task Gate(Func<TemplateRun, GateResult?> result, Func<Task> gate)
+    async Task Gate(string stage, Func<TemplateRun, GateResult?> result, Func<Task> gate)
     {
         try
         {
-            await gate();
+            await OnEngine(stage, gate);
         }
         finally
         {
             var results = Run.Templates.Select(result).OfType<GateResult>().ToList();
-            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.For(results)));
+            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.For(results, Run.Templates.Count)));
+        }
+    }
+
+    /// <summary>Work on the engine: an engine that stopped answering fails the stage with one line naming it.</summary>
+    async Task OnEngine(string stage, Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception e) when (!CancellationToken.IsCancellationRequested && EngineConnection.IsConnectionFailure(e))
+        {
+            // A connection that failed once while the engine answers again is that stage's own error.
+            if (await Context.Engine.AnswersAsync())
+                throw;
+            throw EngineConnection.Lost(Context.Engine.Endpoint, stage, e);
         }
     }
 

@@ -10,7 +10,8 @@ namespace TemplateFleet;
 
 // The target graph of the template fleet. Each body is one call into the class named after what it does;
 // the work lives in the folders beside this file (Fleet, Restore, Engine, PackageIndex, Images, Gates,
-// Reports, Publishing, Cascade). Parameter validation and shared state: Build.State.cs. Tests: Build.Test.cs.
+// Reports, Publishing, Cascade, Forges). Parameter validation and shared state: Build.State.cs; the forge: Build.Forge.cs;
+// tests: Build.Test.cs.
 // Failure semantics are NUKE's: a target that fails stops the build unless it ProceedsAfterFailure; the
 // per-template stages do, so one broken template never holds back the others, and the build still fails.
 // CI: the [GiteaActions] workflows below; ./build.sh --generate-configuration writes them to .gitea/workflows/.
@@ -21,13 +22,18 @@ namespace TemplateFleet;
     MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
     ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
     PublishArtifacts = ["output/reports", "output/logs"])]
-// One job, no matrix: the pin-bump pull request is opened from the in-memory results of this run.
+// One job, no matrix: the pin pull request is opened from the in-memory results of this run.
 [GiteaActions("cascade", RunsOn = [Runner],
     OnWorkflowDispatchRequiredInputs = [nameof(RuntimeVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
     InvokedTargets = [nameof(Cascade)],
-    ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword), nameof(GitHubToken)],
-    ImportContext = [$"{nameof(GitHubApiUrl)}=github.api_url", $"{nameof(GitHubRepository)}=github.repository"],
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"],
     PublishArtifacts = ["output/reports", "output/logs"])]
+// Hourly: a runtime release nobody announced starts its cascade once (the marker branch), within the hour.
+[GiteaActions("watch", RunsOn = [Runner], OnCronSchedule = "17 * * * *", On = [GiteaActionsTrigger.WorkflowDispatch],
+    InvokedTargets = [nameof(Watch)],
+    ImportVariables = [nameof(PackageIndex)], ImportSecrets = [nameof(ForgeToken)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
 internal sealed partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>();
@@ -66,16 +72,6 @@ internal sealed partial class Build : NukeBuild
     [Secret]
     readonly string? RegistryPassword;
 
-    [Parameter("API base URL of the forge that receives the pin-bump pull request (Gitea: https://<host>/api/v1)")]
-    readonly string? GitHubApiUrl;
-
-    [Parameter("owner/name of the repository that receives the pin-bump pull request")]
-    readonly string? GitHubRepository;
-
-    [Parameter("Token for the pin-bump pull request")]
-    [Secret]
-    readonly string? GitHubToken;
-
     [Parameter("Minutes Cascade waits for the runtime version to appear on the package index")]
     readonly int IndexTimeoutMinutes = 15;
 
@@ -98,7 +94,7 @@ internal sealed partial class Build : NukeBuild
         {
             try
             {
-                await new FleetImageBuilder(Context).BuildFleetAsync(Run, ImageBuildOptions, CancellationToken);
+                await OnEngine(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, ImageBuildOptions, CancellationToken));
             }
             finally
             {
@@ -111,14 +107,14 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.Smoke, () => SmokeGate.RunAsync(Context, Run, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(Smoke), t => t.Smoke, () => SmokeGate.RunAsync(Context, Run, GateOptions, CancellationToken)));
 
     Target T4Conformance => _ => _
         .Description("Probe the T4 privilege contract as uid 1000 in the provisioner shape")
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(t => t.T4, () => T4Gate.RunAsync(Context, Run, Fleet!.Contract, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(T4Conformance), t => t.T4, () => T4Gate.RunAsync(Context, Run, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
         .Description("Push the templates that passed both gates, verify them by digest, pin each digest")
@@ -130,7 +126,7 @@ internal sealed partial class Build : NukeBuild
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await new Publisher(Context).PublishAsync(Run, PublishOptions, CancellationToken);
+                await OnEngine(nameof(Publish), () => new Publisher(Context).PublishAsync(Run, PublishOptions, CancellationToken));
             }
             finally
             {
@@ -147,15 +143,20 @@ internal sealed partial class Build : NukeBuild
             new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), RuntimePackage, RequestedVersion!.ToString(),
             TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(IndexPollSeconds), CancellationToken));
 
+    Target MarkCascadeStarted => _ => _
+        .Description("Make the runtime version's branch on the forge: the marker that its cascade has started")
+        .Unlisted()
+        .Before(WaitForRuntime, Restore)
+        .Executes(MarkCascadeStartedAsync);
+
     Target Cascade => _ => _
-        .Description("For a newly published runtime: wait for the index, build, gate, publish, open one pin-bump pull request")
-        .DependsOn(WaitForRuntime, Publish)
+        .Description("For a newly published runtime: wait for the index, build, gate, publish, open one pin pull request")
+        .DependsOn(MarkCascadeStarted, WaitForRuntime, Publish)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => Fleet != null)
-        .Executes(async () =>
-        {
-            var pullRequest = await PullRequestOpener.Create(CascadeOptions)
-                .OpenOrUpdateAsync(PinBump.FromRun(Context, Run), CancellationToken);
-            ReportSummary(_ => _.AddPair("pull request", pullRequest?.Url ?? "none: nothing was published"));
-        });
+        .Executes(ProposePinsAsync);
+
+    Target Watch => _ => _
+        .Description("Start the cascade for a runtime release on the index that is newer than the pins, once per version")
+        .Executes(WatchAsync);
 }

@@ -15,7 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/output/benchmark"
 mkdir -p "$out"
 cd "$root"
-build=(${BUILD_CMD:-./build.sh})
+read -r -a build <<<"${BUILD_CMD:-./build.sh}"
 results="$out/results.txt"
 : >"$results"
 
@@ -119,5 +119,7 @@ elif [[ "${SKIP_COLD:-}" != 1 ]]; then
 fi
 
 # Only the benchmark's own tags go; layers stay as cache for the next build.
-docker image rm "$base_image:benchmark" $(for t in $templates; do echo "$repository/$t:benchmark"; done) >/dev/null
+benchmark_tags=("$base_image:benchmark")
+for t in $templates; do benchmark_tags+=("$repository/$t:benchmark"); done
+docker image rm "${benchmark_tags[@]}" >/dev/null
 note "(c) peak RSS: see the 'peak RSS' figures above"

@@ -32,7 +32,7 @@ percentile() { # nearest rank
   local p="$1"
   shift
   local sorted
-  sorted=($(printf '%s\n' "$@" | sort -n))
+  mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
   local rank=$(((${#sorted[@]} * p + 99) / 100))
   ((rank < 1)) && rank=1
   echo "${sorted[$((rank - 1))]}"

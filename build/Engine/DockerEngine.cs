@@ -15,16 +15,60 @@ public sealed class DockerEngine : IDisposable
 
     public static readonly Uri DefaultEndpoint = new(DefaultSocket);
 
+    // Clients replaced by a negotiation: a stage may still hold one, so they live as long as this engine.
+    private readonly List<IDockerClient> _replaced = [];
+
     public DockerEngine(Uri endpoint)
     {
         Endpoint = endpoint;
-        // Long: image builds, imports and layer deletions take minutes; calls that must be short (probes,
-        // pings, gate execs) bound themselves with a cancellation token.
-        Client = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(TimeSpan.FromHours(1)).Build();
+        Client = Create(endpoint, apiVersion: null);
     }
 
     public Uri Endpoint { get; }
-    public IDockerClient Client { get; }
+
+    /// <summary>The client: unversioned (the engine's own default) until <see cref="NegotiateAsync"/>, then at the negotiated version.</summary>
+    public IDockerClient Client { get; private set; }
+
+    /// <summary>The Engine API version the client speaks, once negotiated.</summary>
+    public Version? ApiVersion { get; private set; }
+
+    /// <summary>Asks the engine which API versions it supports (GET /version answers on every version) and
+    /// from then on speaks the newest both sides know. Restore does this before any stage takes the client.</summary>
+    public async Task<Version> NegotiateAsync(CancellationToken ct)
+    {
+        var version = await Client.System.GetVersionAsync(ct);
+        var chosen = EngineApi.Negotiate(Endpoint, version.Version, version.APIVersion, version.MinAPIVersion);
+        if (chosen != ApiVersion)
+        {
+            _replaced.Add(Client);
+            Client = Create(Endpoint, chosen);
+            ApiVersion = chosen;
+        }
+        return chosen;
+    }
+
+    /// <summary>True when the engine answers within a few seconds (to tell a lost engine from an error it reported).</summary>
+    public async Task<bool> AnswersAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await Client.System.PingAsync(deadline.Token);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or DockerApiException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    // Long: image builds, imports and layer deletions take minutes; calls that must be short (probes,
+    // pings, gate execs) bound themselves with a cancellation token.
+    private static IDockerClient Create(Uri endpoint, Version? apiVersion)
+    {
+        var builder = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(TimeSpan.FromHours(1));
+        return (apiVersion is null ? builder : builder.WithApiVersion(apiVersion)).Build();
+    }
 
     /// <summary>The engine's socket on its host (bound into T4 containers): the unix:// path, else the conventional one.</summary>
     public string SocketPath => Endpoint.Scheme == "unix" ? Endpoint.LocalPath : DefaultSocketPath;
@@ -32,5 +76,10 @@ public sealed class DockerEngine : IDisposable
     /// <summary>True for the local default socket: the only engine this build may start itself.</summary>
     public bool IsDefaultSocket => Endpoint.ToString().TrimEnd('/') == DefaultSocket;
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        Client.Dispose();
+        foreach (var client in _replaced)
+            client.Dispose();
+    }
 }

@@ -11,8 +11,15 @@ namespace TemplateFleet.Engine;
 /// </summary>
 public sealed class EngineProvisioner(IEngineHost host)
 {
-    public static Task<EngineInfo> EnsureAsync(DockerEngine engine, EngineOptions options, CancellationToken ct) =>
-        new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine.Client)).EnsureEngineAsync(engine.Endpoint, options, ct);
+    /// <summary>Makes sure the engine answers, then settles the API version its client speaks.</summary>
+    public static async Task<EngineInfo> EnsureAsync(DockerEngine engine, EngineOptions options, CancellationToken ct)
+    {
+        var info = await new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine.Client)).EnsureEngineAsync(engine.Endpoint, options, ct);
+        var api = await engine.NegotiateAsync(ct);
+        Log.Information("Engine API {Api} negotiated (the engine: up to {Max}; this build: {Min} to {Ours})",
+            EngineApi.Format(api), info.ApiVersion, EngineApi.Format(EngineApi.Minimum), EngineApi.Format(EngineApi.Maximum));
+        return info;
+    }
 
     public async Task<EngineInfo> EnsureEngineAsync(Uri endpoint, EngineOptions options, CancellationToken ct)
     {

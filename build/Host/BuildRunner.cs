@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
+using System.Runtime.InteropServices;
 using Serilog;
 
 namespace TemplateFleet.Host;
 
 /// <summary>
 /// Runs a build class: parse, bind, plan, execute, summarise. Exit codes: 0 ok, 1 a target failed,
-/// 2 usage error, 130 interrupted. In-process and injectable, so tests drive it like the shell does.
+/// 2 usage error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). In-process and injectable, so tests
+/// drive it like the shell does.
 /// </summary>
 public static class BuildRunner
 {
@@ -14,6 +16,8 @@ public static class BuildRunner
     public const int TargetFailed = 1;
     public const int UsageError = 2;
     public const int Interrupted = 130;
+    /// <summary>128 + SIGTERM: what a CI runner sends when a job is cancelled.</summary>
+    public const int Terminated = 143;
 
     private static readonly string[] ServerVariables = ["CI", "GITEA_ACTIONS", "GITHUB_ACTIONS", "TF_BUILD", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION"];
 
@@ -27,6 +31,8 @@ public static class BuildRunner
         var previousError = Console.Error;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         ConsoleCancelEventHandler? onCancel = null;
+        PosixSignalRegistration? onTerminate = null;
+        var terminated = false;
         if (options.IsProcess)
         {
             // Targets that write to Console directly are masked too.
@@ -39,12 +45,23 @@ public static class BuildRunner
                 cancellation.Cancel();
             };
             Console.CancelKeyPress += onCancel;
+            // SIGTERM (a CI runner cancelling the job) is handled like the first Ctrl-C: running work stops,
+            // cleanup runs, the summary is printed; a second signal ends the process at once.
+            onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = !cancellation.IsCancellationRequested;
+                if (signal.Cancel)
+                    Log.Warning("Terminated (SIGTERM): stopping the running work and cleaning up");
+                terminated = true;
+                cancellation.Cancel();
+            });
         }
 
         LogSetup.Configure(output, masker, Verbosity.Normal);
         try
         {
-            return Run(args, options, defaultTargets, masker, output, cancellation);
+            var code = Run(args, options, defaultTargets, masker, output, cancellation);
+            return code == Interrupted && terminated ? Terminated : code;
         }
         catch (InvalidUsageException e)
         {
@@ -67,6 +84,7 @@ public static class BuildRunner
         }
         finally
         {
+            onTerminate?.Dispose();
             if (onCancel is not null)
             {
                 Console.CancelKeyPress -= onCancel;
@@ -97,7 +115,7 @@ public static class BuildRunner
         NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
         LogSetup.Configure(output, masker, NukeBuild.Verbosity);
 
-        var build = new TBuild { CancellationToken = cancellation.Token };
+        var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment };
         var graph = TargetGraph.Create(build);
         build.ExecutableTargets = graph.Targets;
         foreach (var name in defaultTargets.Select(MemberName))

@@ -21,6 +21,9 @@ public sealed class GiteaActionsAttribute(string name) : Attribute
     public string[] OnPushBranches { get; set; } = [];
     public string[] OnPullRequestBranches { get; set; } = [];
 
+    /// <summary>A cron schedule (NUKE's OnCronSchedule), five fields in UTC, e.g. "17 * * * *"; Gitea runs schedules from 1.21, on the default branch.</summary>
+    public string? OnCronSchedule { get; set; }
+
     /// <summary>Parameters asked for when the workflow is dispatched (by hand or through the API).</summary>
     public string[] OnWorkflowDispatchRequiredInputs { get; set; } = [];
     public string[] OnWorkflowDispatchOptionalInputs { get; set; } = [];

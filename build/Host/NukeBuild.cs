@@ -21,6 +21,9 @@ public abstract class NukeBuild
     /// <summary>Cancelled on Ctrl-C; targets pass it to long operations. AssuredAfterFailure targets still run.</summary>
     public CancellationToken CancellationToken { get; internal set; }
 
+    /// <summary>The environment the build was started with (NUKE's EnvironmentInfo.Variables); injectable, as tests run builds in-process.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentVariables { get; internal set; } = new Dictionary<string, string>();
+
     public IReadOnlyCollection<ExecutableTarget> ExecutableTargets { get; internal set; } = [];
     public IReadOnlyCollection<ExecutableTarget> InvokedTargets => ExecutionPlan.Where(t => t.Invoked).ToList();
     public IReadOnlyCollection<ExecutableTarget> SkippedTargets => ExecutionPlan.Where(t => t.Status == ExecutionStatus.Skipped).ToList();

@@ -23,8 +23,8 @@ internal sealed record Workflow(
     public static string ArtifactName(string path) => path.TrimEnd('/').Split('/')[^1];
 }
 
-/// <summary>An event: "push", "pull_request" or "workflow_dispatch", optionally limited to branches.</summary>
-internal sealed record WorkflowTrigger(string Event, IReadOnlyList<string> Branches);
+/// <summary>An event: "push", "pull_request" or "workflow_dispatch", optionally limited to branches; or "schedule" with its cron.</summary>
+internal sealed record WorkflowTrigger(string Event, IReadOnlyList<string> Branches, string? Cron = null);
 
 /// <summary>A workflow_dispatch input, named after its parameter in snake_case (runtime_version).</summary>
 internal sealed record WorkflowInput(string Id, string Description, bool Required);

@@ -144,9 +144,19 @@ internal sealed partial class WorkflowResolver
             triggers.Add(new WorkflowTrigger("workflow_dispatch", []));
         }
 
+        if (attribute.OnCronSchedule is { } cron)
+        {
+            if (!Cron().IsMatch(cron.Trim()))
+            {
+                throw context.Error(nameof(attribute.OnCronSchedule), $"'{cron}' is not a five-field cron expression (minute hour day-of-month month day-of-week, e.g. \"17 * * * *\").");
+            }
+
+            triggers.Add(new WorkflowTrigger("schedule", [], cron.Trim()));
+        }
+
         return triggers.Count > 0
             ? triggers
-            : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnPullRequestBranches or workflow_dispatch inputs.");
+            : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnPullRequestBranches, OnCronSchedule or workflow_dispatch inputs.");
     }
 
     private (WorkflowMatrix Matrix, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string? name)
@@ -255,6 +265,10 @@ internal sealed partial class WorkflowResolver
 
     [GeneratedRegex("^(github|gitea)(\\.[A-Za-z_][A-Za-z0-9_]*)+$")]
     private static partial Regex ContextExpression();
+
+    /// <summary>Five fields of digits, names, '*', '/', ',' and '-', the standard cron that Gitea's scheduler reads.</summary>
+    [GeneratedRegex(@"^[0-9A-Za-z*/,\-]+( [0-9A-Za-z*/,\-]+){4}$")]
+    private static partial Regex Cron();
 
     private sealed record AttributeContext(string Workflow)
     {

@@ -36,6 +36,13 @@ internal static partial class WorkflowYaml
         var on = new YamlMappingNode();
         foreach (var trigger in workflow.Triggers)
         {
+            if (trigger.Cron is { } cron)
+            {
+                // Quoted always: a cron often starts with '*', which a plain scalar would read as an alias.
+                on.Add(trigger.Event, new YamlSequenceNode(new YamlMappingNode { { "cron", new YamlScalarNode(cron) { Style = ScalarStyle.DoubleQuoted } } }));
+                continue;
+            }
+
             var node = new YamlMappingNode();
             if (trigger.Branches.Count > 0)
             {

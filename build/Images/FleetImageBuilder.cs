@@ -3,6 +3,7 @@ using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
+using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Python;
 
@@ -47,6 +48,7 @@ public sealed class FleetImageBuilder(RunContext context)
         // cached (even the LABEL step) and yields the very same image ids.
         var created = (revision.CommitTime ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var verified = new VerifiedImages(Path.Combine(context.Paths.Images, "verified.txt"));
+        Exception? unreachable = null;
         await Parallel.ForEachAsync(run.Templates, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = ct },
             async (template, token) =>
             {
@@ -60,8 +62,12 @@ public sealed class FleetImageBuilder(RunContext context)
                     template.Build = StageStatus.Failed;
                     template.BuildFailure = $"{template.Name}: build could not complete: {e.Message}";
                     Log.Error("[{Template}] {Failure}", template.Name, template.BuildFailure);
+                    if (EngineConnection.IsConnectionFailure(e))
+                        unreachable ??= e;
                 }
             });
+        if (unreachable is not null && !await context.Engine.AnswersAsync())
+            throw EngineConnection.Lost(context.Engine.Endpoint, "BuildImage", unreachable);
 
         var failed = run.Templates.Where(t => t.Build == StageStatus.Failed).ToList();
         Log.Information("BuildImage: {Ok}/{Total} templates built{Failed}", run.Templates.Count - failed.Count, run.Templates.Count,

@@ -78,7 +78,9 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
             throw new FleetException("debootstrap is missing: install it with `apt-get install -y --no-install-recommends debootstrap` (as root), or make the fleet.yaml base.os.image available to the engine.");
         }
 
-        var root = Path.Combine(workDirectory, $"debootstrap-{suite}-{Guid.NewGuid():N}");
+        await RemoveLeftoversAsync();
+        // The owner in the name: a later run can tell a killed run's tree from one a concurrent run is making.
+        var root = Path.Combine(workDirectory, $"{ScratchPrefix}{suite}_{RunOwner.Current.Replace('/', '_')}_{Guid.NewGuid():N}");
         try
         {
             var clock = Stopwatch.StartNew();
@@ -122,6 +124,41 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 // debootstrap leaves device nodes and root-owned files; rm handles them where Directory.Delete may not.
                 await RunAsync("rm", ["-rf", "--one-file-system", root], CancellationToken.None);
             }
+        }
+    }
+
+    private const string ScratchPrefix = "debootstrap-";
+
+    /// <summary>
+    /// Trees of bootstraps whose build was killed (SIGKILL, a lost runner): debootstrap mounts /proc and /sys
+    /// inside them, so those go first (lazily, deepest first), then the tree. Trees of live builds stay.
+    /// </summary>
+    private async Task RemoveLeftoversAsync()
+    {
+        if (!Directory.Exists(workDirectory))
+        {
+            return;
+        }
+        foreach (var tree in Directory.GetDirectories(workDirectory, ScratchPrefix + "*"))
+        {
+            var parts = Path.GetFileName(tree)[ScratchPrefix.Length..].Split('_');
+            // <suite>_<boot id>_<pid>_<start ticks>_<guid>
+            var owner = parts.Length == 5 ? string.Join('/', parts[1..4]) : null;
+            if (RunOwner.IsAlive(owner) != false && Directory.GetLastWriteTimeUtc(tree) > DateTime.UtcNow.AddDays(-1))
+            {
+                continue;
+            }
+            Log.Information("Removing the OS bootstrap {Tree} of a build that was killed", tree);
+            var full = Path.GetFullPath(tree) + "/";
+            var mounts = File.Exists("/proc/self/mounts")
+                ? File.ReadLines("/proc/self/mounts").Select(l => l.Split(' ')[1].Replace("\\040", " "))
+                    .Where(m => m.StartsWith(full, StringComparison.Ordinal)).OrderByDescending(m => m.Length).ToList()
+                : [];
+            foreach (var mount in mounts)
+            {
+                await RunAsync("umount", ["-l", mount], CancellationToken.None);
+            }
+            await RunAsync("rm", ["-rf", "--one-file-system", tree], CancellationToken.None);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
+using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Publishing;
@@ -44,6 +45,12 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             catch (Exception e) when (e is FleetException or DockerApiException or HttpRequestException or IOException or TimeoutException
                                        && !ct.IsCancellationRequested)
             {
+                // An engine that stopped answering fails the rest the same way: stop here, with one line.
+                if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
+                {
+                    template.Publish = new PublishResult(PublishOutcome.Failed, "the engine stopped answering");
+                    throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
+                }
                 var reason = e switch
                 {
                     DockerApiException api => $"engine error: {api.ResponseBody?.Trim() ?? api.Message}",

@@ -9,10 +9,12 @@ using TemplateFleet.Python;
 namespace TemplateFleet.Restore;
 
 /// <summary>What Restore was asked for: the already validated parameters.</summary>
+/// <param name="CaBundle">The extra CA bundle the build steps will trust, and where it came from.</param>
 public sealed record RestoreRequest(
     string[]? Templates,
     Pep440Version? RuntimeVersion,
-    string? PackageIndex);
+    string? PackageIndex,
+    (string? File, string Source) CaBundle = default);
 
 /// <summary>What Restore hands to the later targets. Owns the embedded index for the rest of the build.</summary>
 public sealed class RestoredFleet(FleetRun run, Contract contract, EngineInfo engine, EmbeddedIndex? index) : IAsyncDisposable
@@ -42,6 +44,7 @@ public static class Restorer
         foreach (var template in templates)
             PinFile.ReadIfExists(PinFile.PathFor(template));
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
+        CaBundleCheck.Check(request.CaBundle.File, request.CaBundle.Source);
         Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate",
             string.Join(", ", names), names.Count, fleet.TemplateNames.Count, contract.Capabilities.Count);
 
@@ -54,6 +57,11 @@ public static class Restorer
         try
         {
             engine = await EngineProvisioner.EnsureAsync(context.Engine, new EngineOptions(context.Paths), ct);
+            // What builds killed on this engine left (gate and verification containers of a dead owner) goes
+            // first, whatever this run goes on to do.
+            var reaped = await new ContainerReaper(context.Engine.Client).RemoveLeftoversAsync(context.RunId, new GateOptions().LeftoverGrace, ct);
+            if (reaped > 0)
+                Log.Information("Removed {Count} container(s) left by earlier builds that were killed", reaped);
         }
         catch
         {

@@ -3,10 +3,11 @@ using Docker.DotNet.Models;
 using IntegrationTests.Gates;
 using IntegrationTests.Publishing;
 using TemplateFleet.Fleet;
+using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Publishing;
-using UnitTests.Cascade;
+using UnitTests.Forges;
 
 namespace IntegrationTests.Cascade;
 
@@ -14,9 +15,10 @@ namespace IntegrationTests.Cascade;
 /// The whole Cascade chain as the runtime's release pipeline triggers it, through ./build.sh on a copy of the
 /// repository: a new runtime version reaches a real package index on loopback a few seconds after the trigger;
 /// Cascade waits for it, builds the real templates with it, gates them, pushes to a real htpasswd registry,
-/// pins the digests and opens one pull request on the forge (the loopback fake of its REST API).
-/// A template that fails a gate keeps its old pin and stays out of the pull request; a re-run after the fix
-/// updates the same pull request instead of opening a second.
+/// pins the digests and opens one pull request on the forge: the fake of Gitea 1.24 (the fleet's forge) or of
+/// GitHub, each backed by a real git repository. A template that fails a gate keeps its old pin and stays out of
+/// the pull request; a re-run after the fix updates the same pull request instead of opening a second; the branch
+/// differs from the base in pin files only; somebody else's open pull request is untouched.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<RegistryFixture>, IAsyncLifetime
@@ -49,8 +51,10 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         Directory.Delete(scratch, recursive: true);
     }
 
-    [Fact]
-    public async Task A_new_runtime_is_waited_for_built_gated_published_pinned_and_proposed_in_one_pull_request()
+    [Theory]
+    [InlineData("gitea 1.24.3")]
+    [InlineData("github")]
+    public async Task A_new_runtime_is_waited_for_built_gated_published_pinned_and_proposed_in_one_pull_request(string forgeName)
     {
         var codexYaml = Path.Combine(Root, "templates", "codex", "template.yaml");
         var goodCodexYaml = File.ReadAllText(codexYaml);
@@ -63,8 +67,10 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         Commit("fleet with a codex check that cannot pass");
 
         await using var index = await EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(Root), [Version], Path.Combine(scratch, "index"), CancellationToken.None, preferredPort: 0);
-        var released = HideUntilReleased(index.Root);
-        using var forge = new FakeGitHub();
+        using var under = new ForgeUnderTest(forgeName).Started();
+        var forge = under.Fake;
+        var branch = PinProposal.BranchFor(Version);
+        var released = HideUntilReleased(index.Root, started: () => forge.BranchSha(branch) is not null);
 
         // First run: codex fails Smoke, hermes goes all the way.
         var (exit, output) = await CascadeAsync(index, forge, "first");
@@ -82,53 +88,70 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         Assert.Equal(await ManifestDigestAsync("hermes"), hermesPin.Digest);
         Assert.Equal(oldCodexPin, File.ReadAllText(codexPin)); // a failed template keeps its old pin
 
-        var pull = Assert.Single(forge.Pulls);
-        Assert.Contains(Version, pull["title"]!.GetValue<string>());
-        Assert.Contains("codex", pull["body"]!.GetValue<string>());
-        var branch = pull["head"]!["ref"]!.GetValue<string>();
-        var tree = forge.TreeOf(forge.RefSha("refs/heads/" + branch)!);
-        Assert.Equal(File.ReadAllText(Path.Combine(Root, "templates", "hermes", PinFile.FileName)), forge.Blob(tree["templates/hermes/pin.json"]));
-        Assert.False(tree.ContainsKey("templates/codex/pin.json"), "a template that failed its gates must not be in the pull request");
-        AssertNoSecretIn(output);
+        Assert.Equal(2, forge.Pulls.Count); // somebody else's and the cascade's
+        var pull = forge.Pull(2);
+        Assert.Equal(PinProposal.TitleFor(Version), pull["title"]!.GetValue<string>());
+        Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
+        Assert.Contains("- codex: ", pull["body"]!.GetValue<string>()); // kept, with its reason
+        Assert.Equal(["templates/hermes/pin.json"], forge.BranchDiff(branch)); // a failed template is not in the pull request
+        Assert.Equal(File.ReadAllText(Path.Combine(Root, "templates", "hermes", PinFile.FileName)), forge.Git.ReadFile(forge.BranchSha(branch)!, "templates/hermes/pin.json"));
+        under.AssertUnrelatedUntouched();
+        AssertNoSecretIn(output, forge);
         await AssertNoContainerLeftAsync();
 
-        // The fix lands; the release pipeline re-runs Cascade for the same version.
+        // The fix lands, the base moves on; the release pipeline re-runs Cascade for the same version.
         File.WriteAllText(codexYaml, goodCodexYaml);
         Commit("codex check fixed");
+        var moved = forge.AdvanceBase();
         (exit, output) = await CascadeAsync(index, forge, "second");
 
         Assert.True(exit == 0, $"second Cascade exited {exit}\n{BuildScript.Tail(output, 80)}");
         Assert.Contains("published 2/2 templates", output);
-        var updated = Assert.Single(forge.Pulls); // the same pull request, updated
-        Assert.Equal(pull["number"]!.GetValue<int>(), updated["number"]!.GetValue<int>());
-        tree = forge.TreeOf(forge.RefSha("refs/heads/" + branch)!);
+        Assert.Equal(2, forge.Pulls.Count); // the same pull request, updated
+        Assert.Equal("open", forge.Pull(2)["state"]!.GetValue<string>());
         var codex = PinFile.Read(codexPin);
         Assert.Equal(Version, codex.RuntimeVersion);
         Assert.Equal(await ManifestDigestAsync("codex"), codex.Digest);
-        Assert.Equal(File.ReadAllText(codexPin), forge.Blob(tree["templates/codex/pin.json"]));
-        Assert.True(tree.ContainsKey("templates/hermes/pin.json"));
-        Assert.All(forge.Requests, r => Assert.Equal($"token {FakeGitHub.Token}", r.Authorization, ignoreCase: true));
-        AssertNoSecretIn(output);
+        Assert.Equal(["templates/codex/pin.json", "templates/hermes/pin.json"], forge.BranchDiff(branch).Order());
+        Assert.Equal(moved, forge.Git.ReadCommit(forge.BranchSha(branch)!).Parents.Single()); // on the current base
+        Assert.Equal(File.ReadAllText(codexPin), forge.Git.ReadFile(forge.BranchSha(branch)!, "templates/codex/pin.json"));
+        Assert.Contains("`sha256:aaaaaaaaaaaa…` → ", forge.Pull(2)["body"]!.GetValue<string>()); // codex: its old pin → the new one
+        under.AssertUnrelatedUntouched();
+        Assert.All(forge.Requests, r => Assert.Equal($"token {forge.Tokens.Bot}", r.Authorization, ignoreCase: true));
+        AssertNoSecretIn(output, forge);
         await AssertNoContainerLeftAsync();
     }
 
-    Task<(int Exit, string Output)> CascadeAsync(EmbeddedIndex index, FakeGitHub forge, string name) =>
+    Task<(int Exit, string Output)> CascadeAsync(EmbeddedIndex index, GitBackedForge forge, string name) =>
         BuildScript.RunAsync($"cascade-chain.{name}.log", Root,
-            // Secrets come from the environment, as CI passes them.
-            new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = registry.Password, ["GITHUB_TOKEN"] = FakeGitHub.Token },
+            // As the generated cascade workflow passes them: secrets and the run's context through the environment.
+            // The runner's own token is there too, as on a runner; FORGE_TOKEN is the one that must be used.
+            new Dictionary<string, string>
+            {
+                ["REGISTRY_PASSWORD"] = registry.Password,
+                ["FORGE_TOKEN"] = forge.Tokens.Bot,
+                ["FORGE_API_URL"] = forge.ApiUrl.ToString(),
+                ["FORGE_REPOSITORY"] = $"{GitBackedForge.Owner}/{GitBackedForge.Repo}",
+                ["GITHUB_TOKEN"] = forge.Tokens.Actions,
+            },
             "--root", Root, "Cascade", "--templates", "codex,hermes", "--runtime-version", Version,
             "--package-index", index.SimpleUrl.ToString(), "--index-poll-seconds", "1", "--index-timeout-minutes", "2",
-            "--registry", registry.Registry.Address, "--registry-username", registry.Username,
-            "--git-hub-api-url", forge.ApiUrl.ToString(), "--git-hub-repository", $"{FakeGitHub.Owner}/{FakeGitHub.Repo}");
+            "--registry", registry.Registry.Address, "--registry-username", registry.Username);
 
-    /// <summary>The version's JSON page appears a few seconds after Cascade starts, as on a real index after an upload.</summary>
-    static Task HideUntilReleased(string indexRoot)
+    /// <summary>
+    /// The version's JSON page appears a few seconds after Cascade started waiting for it, as on a real index after
+    /// an upload: counted from the marker branch, which Cascade makes right before it waits.
+    /// </summary>
+    static Task HideUntilReleased(string indexRoot, Func<bool> started)
     {
         var page = Path.Combine(indexRoot, "pypi", RuntimePackage, Version);
         var hidden = page + ".unreleased";
         Directory.Move(page, hidden);
         return Task.Run(async () =>
         {
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (!started() && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
             await Task.Delay(TimeSpan.FromSeconds(3));
             Directory.Move(hidden, page);
         });
@@ -140,17 +163,19 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         return await client.GetManifestDigestAsync($"molecule-fleet/{template}", Version, CancellationToken.None);
     }
 
-    void AssertNoSecretIn(string output)
+    void AssertNoSecretIn(string output, GitBackedForge forge)
     {
-        Assert.DoesNotContain(FakeGitHub.Token, output);
-        Assert.DoesNotContain(registry.Password, output);
+        string[] secrets = [forge.Tokens.Bot, forge.Tokens.Actions, registry.Password];
+        foreach (var secret in secrets)
+            Assert.DoesNotContain(secret, output);
         foreach (var report in Directory.EnumerateFiles(Path.Combine(Root, "output"), "*", SearchOption.AllDirectories)
                      .Where(f => f.EndsWith(".xml", StringComparison.Ordinal) || f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".log", StringComparison.Ordinal)))
         {
             var text = File.ReadAllText(report);
-            Assert.False(text.Contains(FakeGitHub.Token, StringComparison.Ordinal) || text.Contains(registry.Password, StringComparison.Ordinal),
-                $"a secret leaked into {report}");
+            Assert.False(secrets.Any(s => text.Contains(s, StringComparison.Ordinal)), $"a secret leaked into {report}");
         }
+        foreach (var pull in forge.Pulls)
+            Assert.False(secrets.Any(s => pull.ToJsonString().Contains(s, StringComparison.Ordinal)), "a secret leaked into a pull request");
     }
 
     async Task AssertNoContainerLeftAsync()

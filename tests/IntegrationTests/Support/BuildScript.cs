@@ -7,10 +7,15 @@ public static class BuildScript
 {
     /// <param name="logName">File name under output/tests/ for the combined output.</param>
     /// <param name="environment">Extra environment (secrets go here, as CI passes them).</param>
-    public static async Task<(int Exit, string Output)> RunAsync(
-        string logName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(
+        string logName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgramAsync(logName, workingDirectory, environment, RepositoryRoot.Combine("build.sh"), args);
+
+    /// <summary>Runs <paramref name="program"/> (a bootstrap: build.sh, or pwsh with build.ps1) the same way.</summary>
+    public static async Task<(int Exit, string Output)> RunProgramAsync(
+        string logName, string workingDirectory, IReadOnlyDictionary<string, string> environment, string program, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo(RepositoryRoot.Combine("build.sh"))
+        var psi = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

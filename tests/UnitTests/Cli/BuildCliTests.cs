@@ -182,8 +182,8 @@ public sealed class BuildCliTests : IDisposable
         Assert.Equal(0, exit);
         // The whole chain in order, one numbered row each, Cascade last and invoked; the header alone names only Cascade.
         var rows = output.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\. ")).Select(l => l.Trim().Split(' ', 3)[1]).ToList();
-        Assert.Equal(["WaitForRuntime", "Restore", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade"], rows);
-        Assert.Contains("Cascade          invoked", output);
+        Assert.Equal(["MarkCascadeStarted", "WaitForRuntime", "Restore", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade"], rows);
+        Assert.Matches(@"\d\. Cascade +invoked", output);
         Assert.DoesNotContain("error", output);
     }
 
@@ -193,7 +193,7 @@ public sealed class BuildCliTests : IDisposable
 
     [Fact]
     public void Cascade_without_the_forge_settings_stops_before_building_anything() =>
-        Fails(2, Run("Cascade", "--runtime-version", "1.2.3"), "Cascade needs --git-hub-api-url");
+        Fails(2, Run("Cascade", "--runtime-version", "1.2.3"), "the forge needs --forge-api-url");
 
     [Fact]
     public void Cascade_with_a_repository_that_is_not_owner_slash_name_is_a_usage_error() =>
@@ -208,7 +208,7 @@ public sealed class BuildCliTests : IDisposable
     [Fact]
     public void Cascade_without_a_token_is_a_usage_error() =>
         Fails(2, Run("Cascade", "--runtime-version", "1.2.3", "--git-hub-api-url", "https://forge.example/api/v1",
-            "--git-hub-repository", "o/r"), "Cascade needs --git-hub-token");
+            "--git-hub-repository", "o/r"), "the forge needs --forge-token");
 
     [Fact]
     public void Cascade_polling_the_index_faster_than_once_a_second_is_a_usage_error() =>
@@ -234,5 +234,19 @@ public sealed class BuildCliTests : IDisposable
         var t4 = output.IndexOf("T4Conformance", build + 1, StringComparison.Ordinal);
         Assert.True(restore >= 0 && restore < build && build < t4, output);
         Assert.DoesNotContain("Publish", output);
+    }
+
+    [Fact]
+    public void A_ca_bundle_without_a_certificate_fails_Restore_before_the_engine_or_the_index()
+    {
+        var bundle = Path.Combine(root, "not-a-bundle.pem");
+        File.WriteAllText(bundle, "this is not PEM\n");
+
+        var run = Run("Restore", "--ca-bundle", bundle);
+
+        Fails(1, run, $"the extra CA bundle {bundle} (--ca-bundle) holds no PEM certificate");
+        // Checked with the data, before anything slow: no engine contacted, no index made.
+        Assert.DoesNotContain("Docker engine", run.Output);
+        Assert.DoesNotContain("Embedded package index", run.Output);
     }
 }

@@ -42,7 +42,7 @@ public sealed class BuildWorkflowTests
         var publish = WorkflowYamlReader.Parse(generated[".gitea/workflows/publish.yml"]);
         var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/cascade.yml"]);
 
-        Assert.Equal([".gitea/workflows/cascade.yml", ".gitea/workflows/gates.yml", ".gitea/workflows/publish.yml"], generated.Keys);
+        Assert.Equal([".gitea/workflows/cascade.yml", ".gitea/workflows/gates.yml", ".gitea/workflows/publish.yml", ".gitea/workflows/watch.yml"], generated.Keys);
         Assert.Equal(["main"], gates.Texts("on", "push", "branches"));
         Assert.True(gates.At("on").Has("pull_request"));
         Assert.Equal(templates, gates.Texts("jobs", "gates", "strategy", "matrix", "templates"));
@@ -66,11 +66,37 @@ public sealed class BuildWorkflowTests
         var environment = cascade.Steps()[1].Map("env");
         Assert.Equal("${{ github.event.inputs.runtime_version }}", environment["RUNTIME_VERSION"]);
         Assert.Equal("${{ github.event.inputs.package_index }}", environment["PACKAGE_INDEX"]);
-        Assert.Equal("${{ secrets.GIT_HUB_TOKEN }}", environment["GIT_HUB_TOKEN"]);
-        Assert.Equal("${{ github.api_url }}", environment["GIT_HUB_API_URL"]);
-        Assert.Equal("${{ github.repository }}", environment["GIT_HUB_REPOSITORY"]);
+        Assert.Equal("${{ secrets.FORGE_TOKEN }}", environment["FORGE_TOKEN"]);
+        Assert.Equal("${{ github.api_url }}", environment["FORGE_API_URL"]);
+        Assert.Equal("${{ github.repository }}", environment["FORGE_REPOSITORY"]);
+        Assert.DoesNotContain(environment.Keys, k => k.StartsWith("GIT_HUB", StringComparison.Ordinal));
 
         Assert.All(generated.Values, WorkflowYamlReader.AssertValuesOnlyThroughEnvironment);
+    }
+
+    [Fact]
+    public void Watch_runs_hourly_and_dispatches_the_cascade_with_inputs_the_cascade_workflow_has()
+    {
+        var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
+        var watch = WorkflowYamlReader.Parse(generated[".gitea/workflows/watch.yml"]);
+        var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/cascade.yml"]);
+
+        Assert.Equal(["workflow_dispatch", "schedule"], watch.Keys("on"));
+        Assert.Equal("17 * * * *", ((YamlDotNet.RepresentationModel.YamlSequenceNode)watch.At("on", "schedule")).Children.Single().Text("cron"));
+        Assert.Equal("./build.sh Watch", watch.Steps()[1].Text("run"));
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["FORGE_API_URL"] = "${{ github.api_url }}",
+                ["FORGE_REPOSITORY"] = "${{ github.repository }}",
+                ["PACKAGE_INDEX"] = "${{ vars.PACKAGE_INDEX }}",
+                ["FORGE_TOKEN"] = "${{ secrets.FORGE_TOKEN }}",
+            },
+            watch.Steps()[1].Map("env"));
+        // What the watch dispatches must be what the cascade workflow takes.
+        Assert.Contains(".gitea/workflows/" + TemplateFleet.Cascade.RuntimeWatch.CascadeWorkflowFile, generated.Keys);
+        var dispatched = TemplateFleet.Cascade.RuntimeWatch.DispatchInputs(TemplateFleet.Python.Pep440Version.Parse("1.2.3"), "https://index.example/simple/");
+        Assert.Equal(cascade.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
     }
 
     [Fact]

@@ -37,6 +37,13 @@ internal sealed class SingleWorkflowBuild : NukeBuild
     Target Work => _ => _.Executes(() => Recorder.Add(nameof(Work)));
 }
 
+/// <summary>A scheduled workflow (and a dispatch, to start it by hand too).</summary>
+[GiteaActions("nightly", RunsOn = ["debian-12"], OnCronSchedule = "*/30 2 * * 1-5", On = [GiteaActionsTrigger.WorkflowDispatch], InvokedTargets = [nameof(Work)])]
+internal sealed class ScheduledWorkflowBuild : NukeBuild
+{
+    Target Work => _ => _.Executes(() => Recorder.Add(nameof(Work)));
+}
+
 /// <summary>Base of the builds with one mistake each in their [GiteaActions] attribute.</summary>
 internal abstract class BrokenWorkflowBuild : NukeBuild
 {
@@ -98,6 +105,9 @@ internal sealed class NoRunnerWorkflowBuild : BrokenWorkflowBuild;
 
 [GiteaActions("bad", RunsOn = ["debian-12"], On = [GiteaActionsTrigger.Push], PublishArtifacts = ["../secrets"], InvokedTargets = ["Compile"])]
 internal sealed class OutsideArtifactWorkflowBuild : BrokenWorkflowBuild;
+
+[GiteaActions("bad", RunsOn = ["debian-12"], OnCronSchedule = "every hour", InvokedTargets = ["Compile"])]
+internal sealed class BadCronWorkflowBuild : BrokenWorkflowBuild;
 
 [GiteaActions("bad name", RunsOn = ["debian-12"], On = [GiteaActionsTrigger.Push], InvokedTargets = ["Compile"])]
 internal sealed class BadNameWorkflowBuild : BrokenWorkflowBuild;

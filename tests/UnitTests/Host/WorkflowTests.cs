@@ -83,6 +83,18 @@ public sealed class WorkflowTests
     }
 
     [Fact]
+    public void A_cron_schedule_is_a_schedule_trigger_with_its_expression_quoted()
+    {
+        var yaml = Generate<ScheduledWorkflowBuild>()[".gitea/workflows/nightly.yml"];
+        var nightly = WorkflowYamlReader.Parse(yaml);
+
+        Assert.Equal(["workflow_dispatch", "schedule"], nightly.Keys("on"));
+        var schedule = Assert.IsType<YamlDotNet.RepresentationModel.YamlSequenceNode>(nightly.At("on", "schedule"));
+        Assert.Equal("*/30 2 * * 1-5", Assert.Single(schedule.Children).Text("cron"));
+        Assert.Contains("- cron: \"*/30 2 * * 1-5\"\n", yaml);
+    }
+
+    [Fact]
     public void Output_is_deterministic_with_lf_line_endings_and_a_trailing_newline()
     {
         var first = Generate<WorkflowBuild>();
@@ -113,6 +125,7 @@ public sealed class WorkflowTests
     [InlineData(nameof(NoRunnerWorkflowBuild), "RunsOn: is empty")]
     [InlineData(nameof(OutsideArtifactWorkflowBuild), "PublishArtifacts: '../secrets' must be a plain path inside the repository")]
     [InlineData(nameof(BadNameWorkflowBuild), "name: 'bad name' must start with a letter")]
+    [InlineData(nameof(BadCronWorkflowBuild), "OnCronSchedule: 'every hour' is not a five-field cron expression")]
     public void An_attribute_mistake_is_a_usage_error_naming_the_workflow_and_the_name(string build, string message)
     {
         using var host = new HostHarness();
@@ -197,6 +210,7 @@ public sealed class WorkflowTests
     private static RunResult RunBroken(HostHarness host, string build) => build switch
     {
         nameof(UnknownTargetWorkflowBuild) => host.Run<UnknownTargetWorkflowBuild>("--generate-configuration"),
+        nameof(BadCronWorkflowBuild) => host.Run<BadCronWorkflowBuild>("--generate-configuration"),
         nameof(UnknownInputWorkflowBuild) => host.Run<UnknownInputWorkflowBuild>("--generate-configuration"),
         nameof(UnknownSecretWorkflowBuild) => host.Run<UnknownSecretWorkflowBuild>("--generate-configuration"),
         nameof(PlainParameterAsSecretWorkflowBuild) => host.Run<PlainParameterAsSecretWorkflowBuild>("--generate-configuration"),

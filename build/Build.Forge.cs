@@ -1,0 +1,120 @@
+using TemplateFleet.Cascade;
+using TemplateFleet.Fleet;
+using TemplateFleet.Forges;
+using TemplateFleet.Host;
+using TemplateFleet.Publishing;
+using TemplateFleet.Python;
+using TemplateFleet.Restore;
+
+namespace TemplateFleet;
+
+// The forge: where the pin pull request goes (Cascade) and where the watch starts the cascade (Watch). The
+// parameters are forge-neutral; the old --git-hub-* names still work, the new ones win. Everything the forge
+// can refuse is checked in OnBuildInitialized, before anything is built or pushed, and is a usage error (exit 2).
+internal sealed partial class Build
+{
+    [Parameter("Forge kind: gitea or github; default: detected (Gitea answers GET <api>/version)")]
+    readonly string? Forge;
+
+    [Parameter("REST API root of the forge that receives the pin pull request (Gitea: https://<host>/api/v1; GitHub: https://api.github.com)")]
+    readonly string? ForgeApiUrl;
+
+    [Parameter("owner/name of the repository that receives the pin pull request")]
+    readonly string? ForgeRepository;
+
+    [Parameter("Token of a user who may push and open pull requests there (not the runner's automatic token)")]
+    [Secret]
+    readonly string? ForgeToken;
+
+    [Parameter("Branch the pin pull request targets; default: the repository's default branch")]
+    readonly string? ForgeBaseBranch;
+
+    [Parameter("Old name of --forge-api-url")]
+    readonly string? GitHubApiUrl;
+
+    [Parameter("Old name of --forge-repository")]
+    readonly string? GitHubRepository;
+
+    [Parameter("Old name of --forge-token")]
+    [Secret]
+    readonly string? GitHubToken;
+
+    IForge? forge;
+    PinProposer? proposer;
+    /// <summary>The pins as they were before this run's Publish, for the "old → new" of the pull request.</summary>
+    IReadOnlyDictionary<string, Pin?>? pinsBefore;
+
+    bool Invokes(string target) => InvokedTargets.Any(t => t.Name == target);
+
+    PinProposer Proposer => proposer ?? throw new FleetException("the forge was not checked: run Cascade or Watch, which check it before anything else.");
+
+    ForgeOptions ForgeOptions
+    {
+        get
+        {
+            var (api, apiName) = ForgeApiUrl is { Length: > 0 } ? (ForgeApiUrl, "--forge-api-url") : (GitHubApiUrl, "--git-hub-api-url");
+            if (api is not { Length: > 0 })
+                throw new FleetUsageException("the forge needs --forge-api-url (FORGE_API_URL; the workflows pass github.api_url): Gitea https://<host>/api/v1, GitHub https://api.github.com.");
+            if (!Uri.TryCreate(api, UriKind.Absolute, out var apiUrl) || apiUrl.Scheme is not ("http" or "https"))
+                throw new FleetUsageException($"{apiName} '{api}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
+            var (repository, repositoryName) = ForgeRepository is { Length: > 0 } ? (ForgeRepository, "--forge-repository") : (GitHubRepository, "--git-hub-repository");
+            if (repository is not { Length: > 0 } || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+                throw new FleetUsageException($"the forge needs {repositoryName} as <owner>/<name> (the workflows pass github.repository); got '{repository}'.");
+            var token = ForgeToken is { Length: > 0 } ? ForgeToken : GitHubToken;
+            if (token is not { Length: > 0 })
+                throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
+            ForgeKind? kind;
+            try
+            {
+                kind = ForgeKinds.Parse(Forge);
+            }
+            catch (ForgeException e)
+            {
+                throw new FleetUsageException("--forge: " + e.Message);
+            }
+            return new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = kind, BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
+        }
+    }
+
+    /// <summary>Token, repository, push right, base branch, forge kind and version, and (with a version) that its pull request may be written.</summary>
+    void PreflightForge(Pep440Version? runtimeVersion)
+    {
+        var options = ForgeOptions;
+        try
+        {
+            forge = ForgeConnection.OpenAsync(options, EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
+            proposer = new PinProposer(forge, options.BaseBranch);
+            proposer.PreflightAsync(runtimeVersion?.ToString(), CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (ForgeException e)
+        {
+            throw new FleetUsageException(e.Message);
+        }
+    }
+
+    /// <summary>The version's branch, made before anything is built: a second trigger sees the cascade has started.</summary>
+    async Task MarkCascadeStartedAsync()
+    {
+        pinsBefore = PinFile.ReadAll(FleetLoader.LoadFleet(RootDirectory));
+        var created = await Proposer.MarkStartedAsync(RequestedVersion!.ToString(), CancellationToken);
+        ReportSummary(_ => _.AddPair("branch", $"{PinProposal.BranchFor(RequestedVersion!.ToString())} ({(created ? "made" : "there already")})"));
+    }
+
+    async Task ProposePinsAsync()
+    {
+        var result = await Proposer.ProposeAsync(CascadeProposal.From(Context, Run, pinsBefore ?? new Dictionary<string, Pin?>()), CancellationToken);
+        ReportSummary(_ => _.AddPair("pull request", result.Outcome == ProposalOutcome.NothingToPropose
+            ? "none: no pin differs from the base"
+            : $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}"));
+    }
+
+    async Task WatchAsync()
+    {
+        var index = PackageIndex!;
+        var fleet = FleetLoader.LoadFleet(RootDirectory);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var newest = await RuntimeVersionResolver.ForSimpleIndex(http, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
+        var result = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), new CascadeTrigger(forge!, Proposer), index, CancellationToken);
+        ReportSummary(_ => _.AddPair("runtime", result.Note));
+    }
+}

@@ -1,0 +1,12 @@
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Forges;
+
+/// <summary>
+/// A forge refused or could not do something, in one line that says what to do. Messages never carry the token:
+/// it only ever travels in the Authorization header.
+/// </summary>
+public class ForgeException(string message, Exception? inner = null) : FleetException(message, inner);
+
+/// <summary>An open pull request for the same head and base exists already (Gitea 409, GitHub 422).</summary>
+public sealed class PullRequestExistsException(string message) : ForgeException(message);

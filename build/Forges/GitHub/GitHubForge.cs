@@ -1,0 +1,229 @@
+using Octokit;
+using Octokit.Internal;
+
+namespace TemplateFleet.Forges.GitHub;
+
+/// <summary>
+/// GitHub and GitHub Enterprise through Octokit. GitHub has Git Data writes, so a branch is rebuilt on the base by
+/// one commit (blobs, a tree on the base's tree, a commit on the base's head) and a forced ref update, which keeps
+/// its pull request open. Pull requests are found by the list's head and base filters, which GitHub honours.
+/// </summary>
+internal sealed class GitHubForge : IForge
+{
+    const string FileMode = "100644";
+    readonly IGitHubClient github;
+    readonly string owner;
+    readonly string name;
+    readonly Uri api;
+
+    public GitHubForge(Uri apiUrl, string token, string owner, string name, TimeSpan timeout)
+    {
+        api = apiUrl.AbsoluteUri.EndsWith('/') ? apiUrl : new Uri(apiUrl.AbsoluteUri + "/");
+        // Connection, not GitHubClient(header, uri): the latter rewrites any host but github.com to /api/v3/.
+        var connection = new Connection(new ProductHeaderValue("template-fleet-build"), api, new InMemoryCredentialStore(new Credentials(token)));
+        connection.SetRequestTimeout(timeout);
+        github = new GitHubClient(connection);
+        this.owner = owner;
+        this.name = name;
+    }
+
+    public ForgeKind Kind => ForgeKind.GitHub;
+
+    public string Description => $"GitHub at {api}";
+
+    public bool RewritingBranchClosesPullRequests => false;
+
+    public async Task<ForgeUser> GetUserAsync(CancellationToken ct)
+    {
+        try
+        {
+            return new ForgeUser((await github.User.Current()).Login);
+        }
+        catch (ForbiddenException e) when (e.Message.Contains("integration", StringComparison.OrdinalIgnoreCase))
+        {
+            // rest/users/users#get-the-authenticated-user: an installation token (a workflow's GITHUB_TOKEN) is no user.
+            throw new ForgeException(ActionsToken.Refusal("GitHub refuses GET /user for it: it is an installation token"));
+        }
+        catch (Exception e) when (Translate(e, "reading the token's user") is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public async Task<ForgeRepository> GetRepositoryAsync(CancellationToken ct)
+    {
+        try
+        {
+            var repo = await Call(() => github.Repository.Get(owner, name), "reading the repository");
+            return new ForgeRepository(repo.FullName, repo.DefaultBranch, repo.Permissions?.Push == true, PullRequestsEnabled: true, repo.Archived);
+        }
+        catch (NotFoundException)
+        {
+            throw new ForgeException($"repository {owner}/{name} was not found on {Description}, or the token's user may not see it: check the forge repository parameter (<owner>/<name>) and the user's access.");
+        }
+    }
+
+    public async Task<BranchHead?> GetBranchAsync(string branch, CancellationToken ct)
+    {
+        try
+        {
+            var head = await Call(() => github.Repository.Branch.Get(owner, name, branch), $"reading branch {branch}");
+            var commit = await Call(() => github.Repository.Commit.Get(owner, name, head.Commit.Sha), $"reading the head of {branch}");
+            return new BranchHead(head.Name, head.Commit.Sha, commit.Author?.Login, commit.Commit.Author.Name, commit.Commit.Message ?? "");
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> CreateBranchAsync(string branch, string from, CancellationToken ct)
+    {
+        var head = await GetBranchAsync(from, ct) ?? throw new ForgeException($"cannot create branch {branch} in {owner}/{name}: its base branch {from} does not exist.");
+        try
+        {
+            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{branch}", head.Sha)), $"creating branch {branch}");
+            return true;
+        }
+        catch (ApiValidationException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+    }
+
+    public async Task DeleteBranchAsync(string branch, CancellationToken ct)
+    {
+        try
+        {
+            await Call(async () =>
+            {
+                await github.Git.Reference.Delete(owner, name, $"heads/{branch}");
+                return true;
+            }, $"deleting branch {branch}");
+        }
+        catch (ApiValidationException)
+        {
+            // rest/git/refs#delete-a-reference: 422 for a ref that is gone already.
+        }
+    }
+
+    public async Task<string?> GetFileShaAsync(string path, string branch, CancellationToken ct)
+    {
+        try
+        {
+            var contents = await Call(() => github.Repository.Content.GetAllContentsByRef(owner, name, path, branch), $"reading {path} on {branch}");
+            return contents is [{ Type.Value: ContentType.File } file] ? file.Sha : throw new ForgeException($"{path} is not a file on {branch} of {owner}/{name}.");
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string> WriteBranchAsync(BranchWrite write, CancellationToken ct)
+    {
+        if ((await GetBranchAsync(write.Branch, ct))?.Sha != write.ExpectedHead)
+            throw BranchMoved.Error(write.Branch);
+        var baseHead = await GetBranchAsync(write.Base, ct) ?? throw new ForgeException($"base branch {write.Base} does not exist in {owner}/{name}.");
+        var baseCommit = await Call(() => github.Git.Commit.Get(owner, name, baseHead.Sha), $"reading {write.Base}'s head");
+        var tree = new NewTree { BaseTree = baseCommit.Tree.Sha };
+        foreach (var file in write.Files)
+        {
+            ct.ThrowIfCancellationRequested();
+            var blob = await Call(() => github.Git.Blob.Create(owner, name, new NewBlob { Content = file.Content, Encoding = EncodingType.Utf8 }), $"storing {file.Path}");
+            tree.Tree.Add(new NewTreeItem { Path = file.Path, Mode = FileMode, Type = TreeType.Blob, Sha = blob.Sha });
+        }
+        var newTree = await Call(() => github.Git.Tree.Create(owner, name, tree), "storing the tree");
+        var commit = await Call(() => github.Git.Commit.Create(owner, name, new NewCommit(write.Message, newTree.Sha, baseHead.Sha)), "storing the commit");
+        try
+        {
+            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{write.Branch}", commit.Sha)), $"creating branch {write.Branch}");
+        }
+        catch (ApiValidationException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // rest/git/refs#update-a-reference with force: the branch becomes base + pins, its pull request stays open.
+            await Call(() => github.Git.Reference.Update(owner, name, $"heads/{write.Branch}", new ReferenceUpdate(commit.Sha, force: true)), $"moving branch {write.Branch}");
+        }
+        return commit.Sha;
+    }
+
+    public async Task<ForgePullRequest?> FindPullRequestAsync(string head, string @base, CancellationToken ct)
+    {
+        var found = await Call(() => github.PullRequest.GetAllForRepository(owner, name,
+            new PullRequestRequest { State = ItemStateFilter.All, Head = $"{owner}:{head}", Base = @base },
+            new ApiOptions { PageSize = 100, PageCount = 1 }), $"looking up the pull request of {head}");
+        // Filtered by head and base on the server; checked again here, so no other pull request is ever taken.
+        var ours = found.Where(p => p.Head.Ref == head && p.Base.Ref == @base).ToList();
+        var pick = ours.FirstOrDefault(p => p.State.Value == ItemState.Open) ?? ours.OrderByDescending(p => p.Number).FirstOrDefault();
+        return pick is null ? null : ToPullRequest(pick);
+    }
+
+    public async Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, CancellationToken ct)
+    {
+        try
+        {
+            return ToPullRequest(await Call(() => github.PullRequest.Create(owner, name, new NewPullRequest(title, head, @base) { Body = body }), $"opening the pull request from {head}"));
+        }
+        catch (ApiValidationException e) when (e.ApiError?.Errors?.Any(d => d.Message?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true) == true)
+        {
+            // rest/pulls/pulls#create-a-pull-request: 422, errors[].message "A pull request already exists for owner:branch."
+            throw new PullRequestExistsException($"an open pull request from {head} into {@base} exists already: {string.Join("; ", e.ApiError.Errors.Select(d => d.Message))}");
+        }
+        catch (ApiValidationException e)
+        {
+            throw new ForgeException($"{Description} refused the pull request from {head} into {@base}: {string.Join("; ", e.ApiError?.Errors?.Select(d => d.Message ?? $"{d.Field} {d.Code}") ?? [e.Message])}.", e);
+        }
+    }
+
+    public async Task<ForgePullRequest> UpdatePullRequestAsync(long number, string title, string body, CancellationToken ct) =>
+        ToPullRequest(await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { Title = title, Body = body, State = ItemState.Open }), $"updating pull request #{number}"));
+
+    public async Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
+    {
+        try
+        {
+            await Call(async () =>
+            {
+                await github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) });
+                return true;
+            }, $"starting workflow {workflowFile}");
+        }
+        catch (NotFoundException)
+        {
+            throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} on {reference}: generate the workflows and push them.");
+        }
+    }
+
+    /// <summary>Octokit's failures as one line each; 404 and 422 go to the caller, which knows what they mean there.</summary>
+    async Task<T> Call<T>(Func<Task<T>> call, string doing)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (Translate(e, doing) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    ForgeException? Translate(Exception e, string doing) => e switch
+    {
+        NotFoundException or ApiValidationException => null,
+        AuthorizationException => new ForgeException($"{Description} refused the token (HTTP 401 while {doing}: {e.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.", e),
+        ForbiddenException => new ForgeException($"the token's user may not do this in {owner}/{name} (HTTP 403 while {doing}: {e.Message}): give the user write access, or use another token.", e),
+        ApiException api => new ForgeException($"{Description} answered HTTP {(int)api.StatusCode} while {doing}: {e.Message}.", e),
+        HttpRequestException => new ForgeException($"cannot reach the forge at {this.api} ({e.Message}): check the forge API URL parameter and that the host answers.", e),
+        TaskCanceledException => new ForgeException($"cannot reach the forge at {this.api} (no answer in time while {doing}): check the forge API URL parameter and that the host answers.", e),
+        _ => null,
+    };
+
+    static ForgePullRequest ToPullRequest(PullRequest p) => new(
+        p.Number, p.HtmlUrl,
+        p.Merged || p.MergedAt is not null ? PullRequestState.Merged : p.State.Value == ItemState.Open ? PullRequestState.Open : PullRequestState.Closed,
+        p.Title, p.Body ?? "", p.Head.Ref, p.Base.Ref);
+
+    public void Dispose()
+    {
+    }
+}

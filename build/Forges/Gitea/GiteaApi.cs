@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TemplateFleet.Forges.Gitea;
+
+/// <summary>One answer of the API: the status and the body as text, read as JSON on demand.</summary>
+internal sealed record GiteaResponse(int Status, string Text, string Request)
+{
+    public T Read<T>() => JsonSerializer.Deserialize<T>(Text, GiteaApi.Json)
+        ?? throw new ForgeException($"Gitea answered {Request} with an empty body.");
+
+    /// <summary>Gitea's own words for a refusal (the "message" of its error JSON), or the start of the text.</summary>
+    public string Message
+    {
+        get
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<GiteaError>(Text, GiteaApi.Json)?.Message is { Length: > 0 } message)
+                    return message;
+            }
+            catch (JsonException)
+            {
+            }
+            var text = Text.ReplaceLineEndings(" ").Trim();
+            return text.Length == 0 ? "no message" : text.Length > 200 ? text[..200] + "..." : text;
+        }
+    }
+
+    /// <summary>Anything this route does not expect: one line with the request, the status and Gitea's message.</summary>
+    public ForgeException Unexpected(string doing) =>
+        new($"Gitea answered {Request} ({doing}) with HTTP {Status}: {Message}.");
+}
+
+internal sealed record GiteaError(string? Message);
+
+/// <summary>
+/// Gitea's API v1 over a plain HttpClient and System.Text.Json (see build/Forges/README.md for why not Octokit).
+/// The token goes into the Authorization header and nowhere else; failures to reach the forge become one line.
+/// </summary>
+internal sealed class GiteaApi : IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    readonly HttpClient http;
+    readonly TimeSpan timeout;
+
+    public GiteaApi(Uri apiUrl, string token, TimeSpan timeout, HttpMessageHandler? handler = null)
+    {
+        Root = apiUrl.AbsoluteUri.EndsWith('/') ? apiUrl : new Uri(apiUrl.AbsoluteUri + "/");
+        this.timeout = timeout;
+        http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        http.Timeout = timeout;
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("template-fleet-build", "1"));
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // Gitea's AuthorizationHeaderToken scheme: "token <value>" (routers/api/v1/api.go, swagger:meta).
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
+    }
+
+    public Uri Root { get; }
+
+    public async Task<GiteaResponse> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        var described = $"{method} {path.Split('?')[0]}";
+        using var request = new HttpRequestMessage(method, new Uri(Root, path));
+        if (body is not null)
+            request.Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            return new GiteaResponse((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct), described);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unreachable(Root, e.Message, e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw Unreachable(Root, $"no answer within {timeout.TotalSeconds:0} s", e);
+        }
+    }
+
+    public Task<GiteaResponse> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
+
+    internal static ForgeException Unreachable(Uri api, string reason, Exception inner) =>
+        new($"cannot reach the forge at {api} ({reason}): check the forge API URL parameter and that the host answers.", inner);
+
+    /// <summary>Each '/'-separated part escaped on its own: branch names and paths keep their slashes.</summary>
+    public static string Escape(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+
+    public void Dispose() => http.Dispose();
+}

@@ -1,0 +1,247 @@
+using System.Text;
+
+namespace TemplateFleet.Forges.Gitea;
+
+/// <summary>
+/// Gitea's API v1, 1.20 and later. Gitea has no Git Data writes (its /git routes are read-only), so files change
+/// through POST /contents; a branch is rebuilt on the base with force_push from 1.26, and before that by deleting and
+/// recreating it (which closes its pull request: <see cref="RewritingBranchClosesPullRequests"/>). Pull requests
+/// are looked up by GET /pulls/{base}/{head}: the list route ignores head and base.
+/// </summary>
+internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owner, string name) : IForge
+{
+    /// <summary>models/user/user_system.go: the user the runner's automatic Actions token acts as.</summary>
+    internal const string ActionsUser = "gitea-actions";
+
+    string Repo => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(name)}";
+
+    public ForgeKind Kind => ForgeKind.Gitea;
+
+    public GiteaVersion Version => version;
+
+    public string Description => $"Gitea {version} at {api.Root}";
+
+    public bool RewritingBranchClosesPullRequests => !version.HasForcePush;
+
+    public async Task<ForgeUser> GetUserAsync(CancellationToken ct)
+    {
+        var response = await api.GetAsync("user", ct);
+        if (response.Status == 401)
+            throw TokenRefused(response);
+        if (response.Status != 200)
+            throw response.Unexpected("reading the token's user");
+        var login = response.Read<UserJson>().Login;
+        if (string.Equals(login, ActionsUser, StringComparison.OrdinalIgnoreCase))
+            throw new ForgeException(ActionsToken.Refusal($"{Description} knows it as its built-in '{ActionsUser}' user"));
+        return new ForgeUser(login);
+    }
+
+    public async Task<ForgeRepository> GetRepositoryAsync(CancellationToken ct)
+    {
+        var response = await api.GetAsync(Repo, ct);
+        if (response.Status == 404)
+            throw new ForgeException($"repository {owner}/{name} was not found on {Description}, or the token's user may not see it: check the forge repository parameter (<owner>/<name>) and the user's access.");
+        if (response.Status == 401)
+            throw TokenRefused(response);
+        if (response.Status != 200)
+            throw response.Unexpected("reading the repository");
+        var repo = response.Read<RepositoryJson>();
+        return new ForgeRepository(repo.FullName, repo.DefaultBranch, repo.Permissions?.Push == true, repo.HasPullRequests, repo.Archived);
+    }
+
+    public async Task<BranchHead?> GetBranchAsync(string branch, CancellationToken ct)
+    {
+        var response = await api.GetAsync($"{Repo}/branches/{GiteaApi.Escape(branch)}", ct);
+        if (response.Status == 404)
+            return null;
+        if (response.Status != 200)
+            throw response.Unexpected($"reading branch {branch}");
+        var json = response.Read<BranchJson>();
+        var author = json.Commit.Author;
+        return new BranchHead(json.Name, json.Commit.Id, author?.Username is { Length: > 0 } login ? login : null, author?.Name ?? "", json.Commit.Message ?? "");
+    }
+
+    public async Task<bool> CreateBranchAsync(string branch, string from, CancellationToken ct)
+    {
+        // old_branch_name: deprecated for old_ref_name, but the one every supported version takes (branch.go CreateBranch).
+        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/branches", new { NewBranchName = branch, OldBranchName = from }, ct);
+        return response.Status switch
+        {
+            201 => true,
+            409 => false,
+            403 => throw Forbidden(response, $"create branch {branch}"),
+            404 => throw new ForgeException($"cannot create branch {branch} in {owner}/{name}: its base branch {from} does not exist."),
+            _ => throw response.Unexpected($"creating branch {branch}"),
+        };
+    }
+
+    public async Task DeleteBranchAsync(string branch, CancellationToken ct)
+    {
+        var response = await api.SendAsync(HttpMethod.Delete, $"{Repo}/branches/{GiteaApi.Escape(branch)}", null, ct);
+        if (response.Status is 204 or 404)
+            return;
+        throw response.Status == 403 ? Forbidden(response, $"delete branch {branch}") : response.Unexpected($"deleting branch {branch}");
+    }
+
+    public async Task<string?> GetFileShaAsync(string path, string branch, CancellationToken ct)
+    {
+        var response = await api.GetAsync($"{Repo}/contents/{GiteaApi.Escape(path)}?ref={Uri.EscapeDataString(branch)}", ct);
+        if (response.Status == 404)
+            return null;
+        if (response.Status != 200)
+            throw response.Unexpected($"reading {path} on {branch}");
+        if (response.Text.TrimStart().StartsWith('['))
+            throw new ForgeException($"{path} is a folder on {branch} of {owner}/{name}, not a file.");
+        return response.Read<ContentJson>().Sha;
+    }
+
+    public async Task<string> WriteBranchAsync(BranchWrite write, CancellationToken ct)
+    {
+        var current = await GetBranchAsync(write.Branch, ct);
+        if (current?.Sha != write.ExpectedHead)
+            throw BranchMoved.Error(write.Branch);
+        if (!version.HasForcePush && current is not null)
+        {
+            // Before 1.26 an existing branch cannot be moved onto the base through the API: delete it (Gitea closes
+            // its pull requests, services/pull/pull.go CloseBranchPulls) and make it again from the base.
+            await DeleteBranchAsync(write.Branch, ct);
+        }
+        var body = new ChangeFiles(
+            Branch: write.Base,
+            NewBranch: write.Branch,
+            Message: write.Message,
+            Files: [.. write.Files.Select(f => new FileOperation(
+                Operation: f.BaseBlobSha is null ? "create" : "update",
+                Path: f.Path,
+                Content: Convert.ToBase64String(Encoding.UTF8.GetBytes(f.Content)),
+                Sha: f.BaseBlobSha))],
+            ForcePush: version.HasForcePush ? true : null);
+        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/contents", body, ct);
+        return response.Status switch
+        {
+            201 => response.Read<FilesResponse>().Commit.Sha,
+            403 => throw Forbidden(response, $"write files to {write.Branch}"),
+            404 or 422 => throw new ForgeException($"Gitea refused the pins for {write.Branch} (HTTP {response.Status}: {response.Message}); the base branch {write.Base} may have moved while the cascade ran: run it again."),
+            _ => throw response.Unexpected($"writing files to {write.Branch}"),
+        };
+    }
+
+    public async Task<ForgePullRequest?> FindPullRequestAsync(string head, string @base, CancellationToken ct)
+    {
+        if (@base.Contains('/'))
+            throw new ForgeException($"base branch '{@base}' has a '/', which Gitea's lookup route GET /pulls/{{base}}/{{head}} cannot take: use a base branch without '/'.");
+        var response = await api.GetAsync($"{Repo}/pulls/{Uri.EscapeDataString(@base)}/{GiteaApi.Escape(head)}", ct);
+        if (response.Status == 404)
+            return null;
+        if (response.Status != 200)
+            throw response.Unexpected($"looking up the pull request of {head}");
+        var found = ToPullRequest(response.Read<PullJson>());
+        if (found.State == PullRequestState.Open)
+            return found;
+        // The lookup returns one row for head and base, of any state, the oldest first (models/issues/pull.go
+        // GetPullRequestByBaseHeadInfo): an open one opened later is only in the list, which is filtered here by
+        // exact head and base because Gitea ignores those filters.
+        return await FindOpenInListAsync(head, @base, ct) ?? found;
+    }
+
+    async Task<ForgePullRequest?> FindOpenInListAsync(string head, string @base, CancellationToken ct)
+    {
+        const int limit = 50;
+        for (var page = 1; ; page++)
+        {
+            var response = await api.GetAsync($"{Repo}/pulls?state=open&page={page}&limit={limit}", ct);
+            if (response.Status != 200)
+                throw response.Unexpected("listing open pull requests");
+            var pulls = response.Read<List<PullJson>>();
+            if (pulls.FirstOrDefault(p => p.Head.Ref == head && p.Base.Ref == @base) is { } open)
+                return ToPullRequest(open);
+            if (pulls.Count < limit)
+                return null;
+        }
+    }
+
+    public async Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, CancellationToken ct)
+    {
+        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/pulls", new { Head = head, Base = @base, Title = title, Body = body }, ct);
+        return response.Status switch
+        {
+            201 => ToPullRequest(response.Read<PullJson>()),
+            // pull.go CreatePullRequest: an open pull request of the same head and base is 409 on Gitea.
+            409 => throw new PullRequestExistsException($"an open pull request from {head} into {@base} exists already: {response.Message}"),
+            403 => throw Forbidden(response, $"open a pull request from {head}"),
+            404 => throw BranchMoved.Error(head),
+            _ => throw response.Unexpected($"opening the pull request from {head}"),
+        };
+    }
+
+    public async Task<ForgePullRequest> UpdatePullRequestAsync(long number, string title, string body, CancellationToken ct)
+    {
+        var response = await api.SendAsync(HttpMethod.Patch, $"{Repo}/pulls/{number}", new { Title = title, Body = body, State = "open" }, ct);
+        return response.Status switch
+        {
+            // pull.go EditPullRequest answers 201 ("TODO this should be 200, not 201"); 200 is taken too.
+            200 or 201 => ToPullRequest(response.Read<PullJson>()),
+            403 => throw Forbidden(response, $"edit pull request #{number}"),
+            412 => throw new ForgeException($"pull request #{number} cannot be reopened: {response.Message}."),
+            _ => throw response.Unexpected($"updating pull request #{number}"),
+        };
+    }
+
+    public async Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
+    {
+        if (!version.HasWorkflowDispatchApi)
+            throw new ForgeException($"{Description} has no API to start a workflow (POST .../actions/workflows/{{file}}/dispatches came with Gitea 1.24): upgrade Gitea, or start {workflowFile} by hand.");
+        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/actions/workflows/{Uri.EscapeDataString(workflowFile)}/dispatches", new { Ref = reference, Inputs = inputs }, ct);
+        switch (response.Status)
+        {
+            case 204:
+                return;
+            case 403:
+                throw Forbidden(response, $"start workflow {workflowFile}");
+            case 404:
+                throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} with a workflow_dispatch trigger on {reference} ({response.Message}): generate the workflows (./build.sh --generate-configuration) and push them.");
+            default:
+                throw response.Unexpected($"starting workflow {workflowFile}");
+        }
+    }
+
+    ForgeException TokenRefused(GiteaResponse response) =>
+        new($"{Description} refused the token (HTTP 401 on {response.Request}: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
+
+    ForgeException Forbidden(GiteaResponse response, string what) =>
+        new($"the token's user may not {what} in {owner}/{name} (HTTP 403: {response.Message}): give the user write access to the repository, or use another token.");
+
+    static ForgePullRequest ToPullRequest(PullJson p) => new(
+        p.Number, p.HtmlUrl ?? p.Url ?? "",
+        p.Merged ? PullRequestState.Merged : p.State == "open" ? PullRequestState.Open : PullRequestState.Closed,
+        p.Title, p.Body ?? "", p.Head.Ref, p.Base.Ref);
+
+    public void Dispose() => api.Dispose();
+
+    // Request and response shapes of templates/swagger/v1_json.tmpl, only the fields used here.
+    sealed record UserJson(string Login);
+
+    sealed record PermissionsJson(bool Admin, bool Push, bool Pull);
+
+    sealed record RepositoryJson(string FullName, string DefaultBranch, bool Archived, bool HasPullRequests, PermissionsJson? Permissions);
+
+    sealed record PayloadUserJson(string? Name, string? Email, string? Username);
+
+    sealed record PayloadCommitJson(string Id, string? Message, PayloadUserJson? Author);
+
+    sealed record BranchJson(string Name, PayloadCommitJson Commit);
+
+    sealed record ContentJson(string Sha, string Type);
+
+    sealed record FileOperation(string Operation, string Path, string Content, string? Sha);
+
+    sealed record ChangeFiles(string Branch, string NewBranch, string Message, IReadOnlyList<FileOperation> Files, bool? ForcePush);
+
+    sealed record FileCommitJson(string Sha);
+
+    sealed record FilesResponse(FileCommitJson Commit);
+
+    sealed record PullBranchJson(string Ref);
+
+    sealed record PullJson(long Number, string? HtmlUrl, string? Url, string State, bool Merged, string Title, string? Body, PullBranchJson Head, PullBranchJson Base);
+}

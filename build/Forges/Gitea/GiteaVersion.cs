@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+
+namespace TemplateFleet.Forges.Gitea;
+
+/// <summary>
+/// The version GET /version reports, and what each version can do. Gitea answers "1.24.3", "1.26.0+dev-12-gabc"
+/// or "1.22.0-rc1"; Forgejo answers "11.0.1+gitea-1.22.0", whose Gitea part is what its API follows.
+/// </summary>
+public sealed partial record GiteaVersion(Version Number, string Text)
+{
+    /// <summary>POST /contents with several files and new_branch (the cascade's way to write pins) is 1.20's.</summary>
+    public static readonly Version Minimum = new(1, 20, 0);
+
+    public static GiteaVersion Parse(string text)
+    {
+        var gitea = GiteaPart().Match(text);
+        var match = gitea.Success ? gitea : Leading().Match(text);
+        if (!match.Success)
+            throw new ForgeException($"the forge answered GET /version with '{text}', which is no Gitea version.");
+        return new GiteaVersion(new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), int.Parse(match.Groups[3].Value)), text);
+    }
+
+    /// <summary>force_push on the contents routes (go-gitea/gitea#35592): a branch can be rebuilt in place.</summary>
+    public bool HasForcePush => Number >= new Version(1, 26, 0);
+
+    /// <summary>POST /repos/{owner}/{repo}/actions/workflows/{file}/dispatches.</summary>
+    public bool HasWorkflowDispatchApi => Number >= new Version(1, 24, 0);
+
+    public override string ToString() => Text;
+
+    [GeneratedRegex(@"\+gitea-v?(\d+)\.(\d+)\.(\d+)")]
+    private static partial Regex GiteaPart();
+
+    [GeneratedRegex(@"^v?(\d+)\.(\d+)\.(\d+)")]
+    private static partial Regex Leading();
+}

@@ -1,0 +1,82 @@
+using Docker.DotNet;
+using TemplateFleet.Engine;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.IntegrationTests.Support;
+
+/// <summary>
+/// The second engine for the tests of one collection (<see cref="SecondEngineCollection"/>): started once
+/// (output/second-engine/, minimum API 1.44 as on Engine 29), seeded from the first engine with the OS image the fleet builds FROM so that
+/// nothing there bootstraps Debian again, and stopped at the end. Its data root persists between runs: the
+/// next run's seeding finds the image there. A missing first engine FAILS the tests, as everywhere.
+/// </summary>
+public sealed class SecondEngineFixture : IAsyncLifetime
+{
+    private SecondEngine? _engine;
+
+    public SecondEngine Engine => _engine ?? throw new InvalidOperationException("Second engine fixture not initialised.");
+    public Uri Endpoint => Engine.Endpoint;
+    public IDockerClient Docker => Engine.Docker;
+    /// <summary>The first engine (20.10 here), for comparisons.</summary>
+    public EngineInfo First { get; private set; } = null!;
+    /// <summary>The OS image's tags, now on both engines.</summary>
+    public IReadOnlyList<string> OsImageTags { get; private set; } = [];
+    /// <summary>What seeding cost this run (save on the first engine, load on the second); zero when the second engine still held it.</summary>
+    public TimeSpan Seeding { get; private set; }
+
+    public static string StateDirectory => RepositoryRoot.Combine("output", "second-engine");
+
+    /// <summary>What Engine 29 requires at least; dockerd 26 raises its own minimum to it when asked, so every
+    /// test on this engine also proves the build never speaks an API version that Engine 29 refuses.</summary>
+    public const string MinimumApi = "1.44";
+
+    public async Task InitializeAsync()
+    {
+        First = await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
+        var os = await TestOsImage.EnsureAsync();
+        var first = TestEngine.Engine.Client;
+        OsImageTags = (await first.Images.InspectImageAsync(os)).RepoTags?.ToList() ?? [];
+        if (OsImageTags.Count == 0)
+        {
+            throw new InvalidOperationException($"the OS image {os} has no tag on the first engine; OsImageProvider tags what it bootstraps or pulls ({FleetLoader.FleetFileName}: base.os)");
+        }
+
+        _engine = await SecondEngine.StartAsync(StateDirectory, CancellationToken.None, new Dictionary<string, string> { ["DOCKER_MIN_API_VERSION"] = MinimumApi });
+        // The data root outlives the run: an image with the same layers under the same tag needs no copy.
+        var layers = (await first.Images.InspectImageAsync(os)).RootFS?.Layers ?? [];
+        if (await SameImageAsync(Docker, OsImageTags[0], layers))
+        {
+            return;
+        }
+        Seeding = await Engine.SeedAsync(first, OsImageTags, CancellationToken.None);
+        File.AppendAllText(Path.Combine(StateDirectory, "seeding.log"),
+            $"{DateTime.UtcNow:O} seeded {string.Join(", ", OsImageTags)} in {Seeding.TotalSeconds:0.00} s (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})\n");
+    }
+
+    private static async Task<bool> SameImageAsync(IDockerClient docker, string tag, IList<string> layers)
+    {
+        try
+        {
+            return (await docker.Images.InspectImageAsync(tag)).RootFS?.Layers?.SequenceEqual(layers) == true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_engine is not null)
+        {
+            await _engine.StopAsync();
+        }
+    }
+}
+
+/// <summary>Tests that need the second engine share one (and never run beside each other: 2 cores).</summary>
+[CollectionDefinition(Name)]
+public sealed class SecondEngineCollection : ICollectionFixture<SecondEngineFixture>
+{
+    public const string Name = "second-engine";
+}

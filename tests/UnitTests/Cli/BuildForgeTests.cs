@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using TemplateFleet;
+using TemplateFleet.Fleet;
+using TemplateFleet.Forges;
+using TemplateFleet.Host;
+using TemplateFleet.PackageIndex;
+using UnitTests.Fleet;
+using UnitTests.Forges;
+
+namespace UnitTests.Cli;
+
+/// <summary>
+/// The real Build class in-process against the forge fakes: what the forge refuses stops Cascade in
+/// OnBuildInitialized (exit 2, nothing built, nothing written), old and new parameter names both bind, and the
+/// Watch target starts the cascade of a newer release once.
+/// </summary>
+[Collection("host")]
+public sealed class BuildForgeTests : IDisposable
+{
+    const string Repository = $"{GitBackedForge.Owner}/{GitBackedForge.Repo}";
+    readonly string root = Directory.CreateTempSubdirectory("fleet-forge-").FullName;
+
+    public BuildForgeTests() => TreeCopy.Repository(TempRepo.RealRoot, root);
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    (int Exit, string Output) Run(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var output = new StringWriter();
+        var exit = BuildRunner.Run<Build>(args, new BuildContextOptions
+        {
+            RootDirectory = root,
+            WorkingDirectory = root,
+            Environment = environment ?? new Dictionary<string, string>(),
+            Out = output,
+            Error = output,
+            UseColor = false,
+        });
+        return (exit, output.ToString());
+    }
+
+    static void StoppedBeforeBuilding((int Exit, string Output) run, GitBackedForge forge, params string[] message)
+    {
+        Assert.True(run.Exit == 2, run.Output);
+        foreach (var part in message)
+            Assert.Contains(part, run.Output);
+        Assert.DoesNotContain("   at ", run.Output);
+        Assert.DoesNotContain("Restore", run.Output); // no target ran
+        Assert.Empty(forge.Writes);
+        foreach (var secret in new[] { forge.Tokens.Bot, forge.Tokens.Reader, forge.Tokens.Actions })
+            Assert.DoesNotContain(secret, run.Output);
+    }
+
+    [Fact]
+    public void A_token_without_push_stops_cascade_before_anything_is_built()
+    {
+        using var gitea = new FakeGitea("1.24.3");
+        var run = Run(null, "Cascade", "--runtime-version", "1.2.3",
+            "--forge-api-url", gitea.ApiUrl.ToString(), "--forge-repository", Repository, "--forge-token", FakeGitea.ReaderToken);
+        StoppedBeforeBuilding(run, gitea, "error: reader may not push to molecule/template-fleet");
+        Assert.Null(gitea.BranchSha(PinProposal.BranchFor("1.2.3")));
+    }
+
+    [Fact]
+    public void The_runners_token_bound_through_the_old_name_is_refused()
+    {
+        // No FORGE_TOKEN: the old parameter binds the runner's GITHUB_TOKEN, as it did before; it must not pass.
+        using var gitea = new FakeGitea("1.24.3");
+        var environment = new Dictionary<string, string>
+        {
+            ["GITHUB_TOKEN"] = FakeGitea.ActionsToken,
+            ["GITHUB_API_URL"] = gitea.ApiUrl.ToString(),
+            ["GITHUB_REPOSITORY"] = Repository,
+        };
+        StoppedBeforeBuilding(Run(environment, "Cascade", "--runtime-version", "1.2.3"), gitea,
+            "runner's automatic Actions token", "FORGE_TOKEN");
+    }
+
+    [Fact]
+    public async Task The_old_names_still_work_and_a_pull_request_a_person_closed_stops_the_cascade()
+    {
+        using var github = new FakeGitHub();
+        using var http = new ForgeHttp(github.ApiUrl, FakeGitHub.BotToken);
+        var branch = PinProposal.BranchFor("1.2.3");
+        var repo = $"repos/{Repository}";
+        await http.SendAsync("POST", repo + "/git/refs", new JsonObject { ["ref"] = "refs/heads/" + branch, ["sha"] = github.BaseSha });
+        github.PersonCommits(branch, "templates/hermes/pin.json", "{}\n");
+        await http.SendAsync("POST", repo + "/pulls", new JsonObject { ["head"] = branch, ["base"] = "main", ["title"] = "Bump" });
+        github.PersonCloses(2);
+        github.ClearRequests();
+
+        var run = Run(null, "Cascade", "--runtime-version", "1.2.3",
+            "--git-hub-api-url", github.ApiUrl.ToString(), "--git-hub-repository", Repository, "--git-hub-token", FakeGitHub.BotToken);
+
+        StoppedBeforeBuilding(run, github, "pull request #2 for runtime 1.2.3 was closed without merging");
+    }
+
+    [Fact]
+    public void The_new_names_win_over_the_old_ones()
+    {
+        using var gitea = new FakeGitea("1.24.3");
+        var run = Run(null, "Cascade", "--runtime-version", "1.2.3",
+            "--forge-api-url", gitea.ApiUrl.ToString(), "--git-hub-api-url", "http://127.0.0.1:9/api/v1",
+            "--forge-repository", "molecule/missing", "--git-hub-repository", Repository,
+            "--forge-token", FakeGitea.BotToken, "--git-hub-token", "old-token", "--forge", "gitea");
+        StoppedBeforeBuilding(run, gitea, "molecule/missing was not found on Gitea 1.24.3");
+    }
+
+    [Fact]
+    public void Watch_needs_the_index_to_watch() =>
+        Assert.Contains("Watch needs --package-index", Run(null, "Watch").Output);
+
+    [Fact]
+    public async Task Watch_starts_the_cascade_of_a_newer_release_once()
+    {
+        using var gitea = new FakeGitea("1.24.3");
+        await using var index = await EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(root), ["1.9.0"], Path.Combine(root, "output", "index"), CancellationToken.None, preferredPort: 0);
+        string[] watch = ["Watch", "--package-index", index.SimpleUrl.ToString(),
+            "--forge-api-url", gitea.ApiUrl.ToString(), "--forge-repository", Repository];
+        var environment = new Dictionary<string, string> { ["FORGE_TOKEN"] = FakeGitea.BotToken };
+
+        var first = Run(environment, watch);
+        var second = Run(environment, watch);
+
+        Assert.True(first.Exit == 0, first.Output);
+        Assert.True(second.Exit == 0, second.Output);
+        var dispatch = Assert.Single(gitea.Dispatches);
+        Assert.Equal("cascade.yml", dispatch.Workflow);
+        Assert.Equal("1.9.0", dispatch.Inputs["runtime_version"]!.GetValue<string>());
+        Assert.Equal(index.SimpleUrl.ToString(), dispatch.Inputs["package_index"]!.GetValue<string>());
+        Assert.NotNull(gitea.BranchSha(PinProposal.BranchFor("1.9.0")));
+        Assert.Contains("1.9.0: Dispatched", first.Output);
+        Assert.Contains("1.9.0: AlreadyStarted", second.Output);
+        Assert.DoesNotContain(FakeGitea.BotToken, first.Output + second.Output);
+    }
+}
