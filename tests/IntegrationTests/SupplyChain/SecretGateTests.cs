@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.SupplyChain;
 using UnitTests.SupplyChain;
 
@@ -121,6 +122,19 @@ public sealed class SecretGateTests(SupplyChainFixture fixture)
         {
             Directory.Delete(repo, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_repository_s_own_history_passes_with_its_suppressions_and_each_one_is_used()
+    {
+        var root = RepositoryRoot.Path;
+        var first = (await TemplateFleet.SupplyChain.ToolCommand.RunAsync("git", ["-C", root, "rev-list", "--max-parents=0", "HEAD"], TimeSpan.FromMinutes(1), CancellationToken.None))
+            .Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+        var (_, findings) = await fixture.Tools.ChangeScanner().ScanAsync(root, first, CancellationToken.None);
+        var suppressions = SecretSuppressions.Load(SecretSuppressions.PathIn(Path.Combine(root, "templates")), root);
+        var result = SecretScanResult.Of("repository", findings, suppressions, ["change"]);
+        Assert.True(result.Passed, result.Refusal("templates/secret-suppressions.yaml"));
+        Assert.Empty(result.Unused(suppressions));
     }
 
     static async Task Git(string repo, params string[] args)
