@@ -34,6 +34,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         // The key's ciphertext: its first lines (the KDF parameters) are the same in every cosign key.
         var body = string.Concat(File.ReadAllLines(key.PrivateKey).Where(l => !l.StartsWith("-----", StringComparison.Ordinal)));
         var secrets = new[] { key.Password, fixture.Password, body[^48..] };
+        Assert.Contains("SBOMs", fixture.Logs.Text); // the capture saw the code under test at work
         foreach (var secret in secrets)
         {
             foreach (var text in texts.Append(fixture.Logs.Text))

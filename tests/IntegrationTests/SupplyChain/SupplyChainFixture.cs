@@ -52,7 +52,10 @@ public sealed class SupplyChainFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Log.Logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(Logs).CreateLogger();
+        // The gate tests' console logger is set up once per process; set it up first, then keep every line as well,
+        // so no later set-up can take the capture away.
+        IntegrationTests.Gates.TestLogging.Enable();
+        Log.Logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Logger(Log.Logger).WriteTo.Sink(Logs).CreateLogger();
         var tools = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path), Paths, CancellationToken.None);
         Tools = tools with
         {
