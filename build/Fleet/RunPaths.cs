@@ -22,6 +22,10 @@ public sealed record RunPaths(string Root, string Output)
     public string Images => Path.Combine(Output, "images");
     /// <summary>dockerd's log when this build starts the engine.</summary>
     public string EngineLog => Path.Combine(Output, "engine", "dockerd.log");
+    /// <summary>The SPDX and CycloneDX SBOM of each image (&lt;template&gt;.spdx.json, .cdx.json), as attested.</summary>
+    public string Sboms => Path.Combine(Output, "sbom");
+    /// <summary>The supply-chain work: trivy's layer cache, the development signing key, private scratch folders.</summary>
+    public string SupplyChain => Path.Combine(Output, "supply-chain");
     /// <summary>TRX files and totals of ./build.sh Test.</summary>
     public string TestResults => Path.Combine(Output, "test-results");
 }
