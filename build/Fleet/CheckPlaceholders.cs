@@ -9,8 +9,9 @@ namespace TemplateFleet.Fleet;
 /// </summary>
 public static partial class CheckPlaceholders
 {
-    public const string AgentVersion = "AGENT_VERSION";
-    public const string RuntimeVersion = "RUNTIME_VERSION";
+    // The versions go by the names of the build arguments that carry them into the image.
+    public static readonly string AgentVersion = BuildArgs.AgentVersion.Name;
+    public static readonly string RuntimeVersion = BuildArgs.RuntimeVersion.Name;
     public const string Adapter = "ADAPTER";
 
     public static readonly IReadOnlyList<string> Names = [AgentVersion, RuntimeVersion, Adapter];

@@ -26,6 +26,10 @@ public sealed record RunPaths(string Root, string Output)
     public string Results => Path.Combine(Output, "results");
     /// <summary>Earlier jobs' artifacts, downloaded by a later job of the workflow (each in a folder named after its artifact).</summary>
     public string Jobs => Path.Combine(Output, "jobs");
+    /// <summary>The SPDX and CycloneDX SBOM of each image (&lt;template&gt;.spdx.json, .cdx.json), as attested.</summary>
+    public string Sboms => Path.Combine(Output, "sbom");
+    /// <summary>The supply-chain work: trivy's layer cache, the development signing key, private scratch folders.</summary>
+    public string SupplyChain => Path.Combine(Output, "supply-chain");
     /// <summary>TRX files and totals of ./build.sh Test.</summary>
     public string TestResults => Path.Combine(Output, "test-results");
 }

@@ -99,11 +99,11 @@ internal static class SmokeChecksReader
     private static string User(YamlObject item)
     {
         var user = item.Scalar("user", required: false);
-        if (user is not null && user.Value is not ("agent" or "root"))
+        if (user is not null && !CheckUsers.IsKnown(user.Value))
         {
-            item.Errors.Add(user.Start, $"'{item.Child("user")}' must be agent or root, got '{user.Value}'");
+            item.Errors.Add(user.Start, $"'{item.Child("user")}' must be {CheckUsers.Known}, got '{user.Value}'");
         }
-        return user?.Value ?? "agent";
+        return user?.Value ?? CheckUsers.Agent;
     }
 
     private static string? Pattern(YamlObject item, string key)

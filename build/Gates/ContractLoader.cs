@@ -96,7 +96,10 @@ public static partial class ContractLoader
             };
             if (severityNode is not null && severity is null)
                 errors.Add(severityNode.Start, $"'{cap.Child("severity")}' '{Printable.Of(severityNode.Value)}' is not a severity; use hard or soft");
-            var user = cap.String("user", required: true);
+            var userNode = cap.Scalar("user", required: true);
+            if (userNode is not null && !CheckUsers.IsKnown(userNode.Value))
+                errors.Add(userNode.Start, $"'{cap.Child("user")}' must be {CheckUsers.Known}, got '{Printable.Of(userNode.Value)}'");
+            var user = userNode?.Value;
             var probe = cap.String("probe", required: true);
             var capTimeout = cap.PositiveInt("timeoutSeconds", required: true);
             var description = cap.String("description", required: true);

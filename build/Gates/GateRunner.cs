@@ -81,6 +81,13 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
                 {
                     error = $"the engine refused: {e.ResponseBody?.Trim() ?? e.Message}";
                 }
+                catch (Exception e)
+                {
+                    // Interrupted, or the engine lost: checks that did not finish did not pass, and the record says so.
+                    error = e is OperationCanceledException ? "interrupted before its checks finished" : $"its checks did not finish: {e.Message}";
+                    store.Write(new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed));
+                    throw;
+                }
                 var result = new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed);
                 store.Write(result);
                 done[i] = result;

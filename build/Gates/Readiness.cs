@@ -30,7 +30,7 @@ public static class Readiness
                 var logs = await container.LogsTailAsync(30, ct).ConfigureAwait(false);
                 throw new GateSetupException($"the container exited with code {exitCode} before its runtime answered {health.Path}; last output:\n{logs}");
             }
-            last = await container.Exec.ShellAsync(command, "0", TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+            last = await container.Exec.ShellAsync(command, CheckUsers.RootUid, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
             if (last.Succeeded)
                 return last.Stdout;
             await Task.Delay(interval, ct).ConfigureAwait(false);

@@ -27,7 +27,7 @@ public static class SmokeGate
 
             var runner = new CheckRunner(container.Exec, options.TraceTailChars);
             result.Checks.Add(await runner.RunAsync(HealthCheck.Id, $"GET {health.Path} reports runtime {runtimeVersion} and adapter {t.Adapter}",
-                Severity.Hard, Readiness.HealthCommand(health), "0", 10,
+                Severity.Hard, Readiness.HealthCommand(health), CheckUsers.RootUid, 10,
                 o => o.ExitCode == 0 ? HealthCheck.Judge(o.Stdout, runtimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
                 token).ConfigureAwait(false));
 
@@ -40,13 +40,13 @@ public static class SmokeGate
                 var stdout = check.Stdout is null ? null : CheckPlaceholders.Expand(check.Stdout, values, at + ".stdout");
                 var stderr = check.Stderr is null ? null : CheckPlaceholders.Expand(check.Stderr, values, at + ".stderr");
                 result.Checks.Add(await runner.RunAsync($"command:{check.Name}", check.Run, Severity.Hard, check.Run,
-                    T4Gate.ExecUser(check.User), check.TimeoutSeconds > 0 ? check.TimeoutSeconds : DefaultCommandTimeoutSeconds,
+                    CheckUsers.ExecUser(check.User), check.TimeoutSeconds > 0 ? check.TimeoutSeconds : DefaultCommandTimeoutSeconds,
                     o => JudgeCommand(check.ExitCode, stdout, stderr, o), token).ConfigureAwait(false));
             }
 
             foreach (var file in run.Config.Smoke.Files.Concat(t.Smoke.Files))
             {
-                result.Checks.Add(await runner.RunAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileProbe.Script(file), "0", 10,
+                result.Checks.Add(await runner.RunAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileProbe.Script(file), CheckUsers.RootUid, 10,
                     o => FileProbe.Judge(file, o), token).ConfigureAwait(false));
             }
         }, ct).ConfigureAwait(false);

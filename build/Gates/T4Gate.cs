@@ -37,7 +37,7 @@ public static class T4Gate
                 async (i, t) =>
                 {
                     var cap = contract.Capabilities[i];
-                    checks[i] = await runner.RunAsync(cap.Id, cap.Description, cap.Severity, cap.Probe, ExecUser(cap.User),
+                    checks[i] = await runner.RunAsync(cap.Id, cap.Description, cap.Severity, cap.Probe, CheckUsers.ExecUser(cap.User),
                         cap.TimeoutSeconds, CheckRunner.ExitZero, t).ConfigureAwait(false);
                 }).ConfigureAwait(false);
             result.Checks.AddRange(checks); // contract order, whatever order they finished in
@@ -56,12 +56,4 @@ public static class T4Gate
             throw new GateSetupException($"the engine refused to start the {shape.Description} shape{missing}: {e.ResponseBody?.Trim()}");
         }
     }
-
-    /// <summary>"agent" is uid 1000 by contract (not whatever the image calls uid 1000); "root" is uid 0.</summary>
-    public static string ExecUser(string user) => user switch
-    {
-        "agent" => "1000",
-        "root" => "0",
-        _ => user,
-    };
 }

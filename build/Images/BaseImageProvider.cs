@@ -119,13 +119,7 @@ public sealed class BaseImageProvider(RunContext context)
         return new ImageBuildRequest(
             config.Base.Folder,
             Path.Combine(config.TemplatesDirectory, config.Base.Folder),
-            new Dictionary<string, string>
-            {
-                [BuildArgNames.OsImage] = osImage,
-                [BuildArgNames.NodePackage] = config.Base.Node.Package,
-                [BuildArgNames.NodeVersion] = config.Base.Node.Version,
-                [BuildArgNames.NpmVersion] = config.Base.Node.Npm,
-            },
+            BuildArgs.ForBase(config, osImage),
             labels,
             [],
             Path.Combine(context.Paths.Logs, $"{config.Base.Folder}.build.log"),

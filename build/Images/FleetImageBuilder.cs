@@ -92,13 +92,7 @@ public sealed class FleetImageBuilder(RunContext context)
             [Labels.Template] = template.Name,
             // No run id here: it would make every build's image new. Containers carry the run id.
         };
-        var buildArgs = new Dictionary<string, string>
-        {
-            [BuildArgNames.BaseImage] = from,
-            [BuildArgNames.AgentVersion] = template.Agent.Version,
-            [BuildArgNames.RuntimeVersion] = version,
-            [BuildArgNames.PipIndexUrl] = run.PackageIndexUrl,
-        };
+        var buildArgs = BuildArgs.ForTemplate(run.Config, template, from, version, run.PackageIndexUrl);
         var request = new ImageBuildRequest(template.Name, template.Directory, buildArgs, labels, [],
             Path.Combine(context.Paths.Logs, $"{template.Name}.build.log"), options.NoCache);
         var inputs = await ReleaseInputs.OfTemplateAsync(request, ct);

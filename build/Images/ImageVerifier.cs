@@ -12,17 +12,19 @@ namespace TemplateFleet.Images;
 /// </summary>
 public sealed class ImageVerifier(IDockerClient docker)
 {
-    public const string VenvPython = "/opt/molecule-venv/bin/python";
+    /// <summary>Found on the image's own PATH, as fleet-install-runtime finds it when it installs the runtime
+    /// (the base puts its venv first): where the venv lives is the image's business, not the build's.</summary>
+    private const string Python = "python3";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Null when the image is right; otherwise why not, naming the template.</summary>
     public async Task<string?> VerifyAsync(string imageId, Template template, string runtimePackage, Pep440Version runtimeVersion, string runId, CancellationToken ct)
     {
         var installed = await RunAsync(imageId, template.Name, runId,
-            [VenvPython, "-c", $"import importlib.metadata as m; print(m.version('{runtimePackage}'))"], ct);
+            [Python, "-c", $"import importlib.metadata as m; print(m.version('{runtimePackage}'))"], ct);
         if (installed.ExitCode != 0)
         {
-            return $"{template.Name}: could not read the installed {runtimePackage} version (exit {installed.ExitCode}): {installed.Output}";
+            return $"{template.Name}: could not read the installed {runtimePackage} version with the image's {Python} (exit {installed.ExitCode}): {installed.Output}";
         }
 
         // Compared as versions: pip reports the normal form (1.0rc1 for a requested 1.0-RC1).

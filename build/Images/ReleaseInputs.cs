@@ -18,14 +18,14 @@ public static class ReleaseInputs
         FleetImageBuilder.OciPrefix + "created",
         FleetImageBuilder.OciPrefix + "revision",
         Labels.OsSource,
-        BuildArgNames.PipIndexUrl,
+        BuildArgs.PipIndexUrl.Name,
     ];
 
     /// <summary>The base: its context (with the CA bundle the builder injects), build args and labels, the OS as fleet.yaml names it.</summary>
     public static Task<string> OfBaseAsync(ImageBuildRequest request, OsSource os, CancellationToken ct)
     {
         var args = Without(request.BuildArgs);
-        args[BuildArgNames.OsImage] = $"{os.Image}, else debootstrap {os.Suite}";
+        args[BuildArgs.OsImage.Name] = $"{os.Image}, else debootstrap {os.Suite}";
         return BuildInputs.ContentAddressAsync("base release inputs", request with { BuildArgs = args, Labels = Without(request.Labels) }, ct);
     }
 

@@ -16,6 +16,11 @@ public static partial class PackageName
     /// <summary>Whether two names are the same project under PEP 503.</summary>
     public static bool Same(string a, string b) => Normalize(a) == Normalize(b);
 
+    /// <summary>Where free text (a RUN line, a requirements file) names the project, in any spelling of case and
+    /// separators PEP 503 treats as the same name.</summary>
+    public static Regex Mention(string name) =>
+        new($@"(?<![A-Za-z0-9_.-]){string.Join("[-_.]", name.Split('-', '_', '.').Select(Regex.Escape))}(?![A-Za-z0-9_-])", RegexOptions.IgnoreCase);
+
     [GeneratedRegex("[-_.]+")]
     private static partial Regex Separators();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Results;
@@ -61,7 +62,7 @@ public sealed class GateBenchmarkTests
             File.WriteAllText(Path.Combine(dir, "csharp.env"), figures.ToString());
             // NUL-separated "user\0script\0" pairs: the shell baseline runs exactly the same probes.
             File.WriteAllText(Path.Combine(dir, "probes.bin"),
-                string.Concat(contract.Capabilities.Select(c => $"{T4Gate.ExecUser(c.User)}\0{c.Probe}\0")));
+                string.Concat(contract.Capabilities.Select(c => $"{CheckUsers.ExecUser(c.User)}\0{c.Probe}\0")));
             File.WriteAllText(Path.Combine(dir, "docker-run-flags"), string.Join('\n', perImage.MissingCapabilities.Count == 0 && perImage.Shape == "privileged"
                 ? ["--privileged"]
                 : new[] { "--cap-add", "ALL" }.Concat(perImage.MissingCapabilities.SelectMany(m => new[] { "--cap-drop", m }))

@@ -122,7 +122,7 @@ public sealed class BuildCliTests : IDisposable
     public void The_cache_trap_is_caught_by_the_static_gate()
     {
         Edit("templates/codex/Dockerfile", "ARG RUNTIME_VERSION", "ARG RUNTIME_VERSION_UNUSED");
-        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/codex/Dockerfile:", "RUNTIME_VERSION");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/codex/Dockerfile:", "`ARG RUNTIME_VERSION`", "[cache-trap]");
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class BuildCliTests : IDisposable
         Assert.True(install > 0);
         var end = text.IndexOf('\n', install);
         File.WriteAllText(dockerfile, text[..end].TrimEnd('\\', ' ') + " || true" + (text[end - 1] == '\\' ? " \\" : "") + text[end..]);
-        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/claude-code/Dockerfile:", "|| true");
+        Fails(1, Run("Restore", "--runtime-version", "1.2.3"), "templates/claude-code/Dockerfile:", "'|| true' swallows the failure of", "[swallowed-failure]");
     }
 
     [Fact]

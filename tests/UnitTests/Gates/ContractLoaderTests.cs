@@ -19,10 +19,10 @@ public sealed class ContractLoaderTests
         capabilities:
         """;
 
-    static string Cap(string id, string severity = "hard", string timeout = "10", string extra = "") => $"""
+    static string Cap(string id, string severity = "hard", string timeout = "10", string extra = "", string user = "agent") => $"""
           - id: {id}
             severity: {severity}
-            user: agent
+            user: {user}
             timeoutSeconds: {timeout}
             description: d
             probe: "true"
@@ -74,6 +74,16 @@ public sealed class ContractLoaderTests
     {
         var e = Fails(Head + "\n" + Cap("x", severity: "fatal"));
         Assert.Equal("t4-contract.yaml:12:15: 'capabilities[0].severity' 'fatal' is not a severity; use hard or soft", e.Message);
+    }
+
+    [Theory]
+    [InlineData("agnet")]
+    [InlineData("1000")]
+    public void A_probe_runs_as_agent_or_root_only(string user)
+    {
+        var e = Fails(Head + "\n" + Cap("x", user: user));
+        Assert.Equal($"t4-contract.yaml:13:11: 'capabilities[0].user' must be agent or root, got '{user}'", e.Message);
+        Assert.Equal("root", Assert.Single(ContractLoader.Parse(Head + "\n" + Cap("x", user: "root"), "t4-contract.yaml").Capabilities).User);
     }
 
     [Theory]

@@ -1,0 +1,35 @@
+using System.Text;
+using System.Text.Json;
+using TemplateFleet.Publishing;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>
+/// Registry credentials for cosign, which reads them like the docker CLI: a config.json in a private folder
+/// (0700/0600) named by DOCKER_CONFIG in cosign's environment only, removed afterwards. Never on a
+/// command line, never in a log; without credentials the folder holds an empty config, so the user's own
+/// ~/.docker credentials are not used by accident.
+/// </summary>
+public sealed class RegistryAuth : IDisposable
+{
+    readonly PrivateDirectory directory;
+
+    RegistryAuth(PrivateDirectory directory) => this.directory = directory;
+
+    public static RegistryAuth Create(string scratchDirectory, string registry, string? username, string? password)
+    {
+        var directory = PrivateDirectory.Create(scratchDirectory, "cosign-auth");
+        var auths = new Dictionary<string, object>();
+        if (username is { Length: > 0 })
+        {
+            var host = RegistryHost.Parse(registry).ToString();
+            auths[host] = new Dictionary<string, string> { ["auth"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")) };
+        }
+        directory.WriteSecretFile("config.json", JsonSerializer.Serialize(new Dictionary<string, object> { ["auths"] = auths }));
+        return new RegistryAuth(directory);
+    }
+
+    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?> { ["DOCKER_CONFIG"] = directory.Path };
+
+    public void Dispose() => directory.Dispose();
+}

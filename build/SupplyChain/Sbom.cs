@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace TemplateFleet.SupplyChain;
+
+public enum SbomFormat { Spdx, CycloneDx }
+
+/// <summary>One package an SBOM lists, by its package URL: ecosystem ("deb", "pypi", "npm"), name, version.</summary>
+public sealed record SbomPackage(string Ecosystem, string Name, string Version)
+{
+    public override string ToString() => $"{Ecosystem}:{Name}@{Version}";
+}
+
+/// <summary>The packages of an SPDX 2.3 or CycloneDX 1.5 document, read back from the file the build wrote
+/// or from the predicate of an attestation.</summary>
+public sealed record Sbom(SbomFormat Format, IReadOnlyList<SbomPackage> Packages)
+{
+    public static string FormatName(SbomFormat format) => format == SbomFormat.Spdx ? "SPDX 2.3" : "CycloneDX 1.5";
+
+    public IEnumerable<SbomPackage> InEcosystem(string ecosystem) => Packages.Where(p => p.Ecosystem == ecosystem);
+
+    /// <summary>Reads <paramref name="json"/> as the given format; <paramref name="where"/> names the source in errors.</summary>
+    public static Sbom Parse(string json, SbomFormat format, string where)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException e)
+        {
+            throw new SupplyChainException($"{where}: not valid JSON ({e.Message}).");
+        }
+        using (document)
+            return Parse(document.RootElement, format, where);
+    }
+
+    public static Sbom Parse(JsonElement root, SbomFormat format, string where) => format switch
+    {
+        SbomFormat.Spdx => ParseSpdx(root, where),
+        _ => ParseCycloneDx(root, where),
+    };
+
+    static Sbom ParseSpdx(JsonElement root, string where)
+    {
+        var version = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("spdxVersion", out var v) ? v.GetString() : null;
+        if (version != "SPDX-2.3")
+            throw new SupplyChainException($"{where}: not an SPDX 2.3 document (spdxVersion is '{version ?? "missing"}').");
+        var packages = new List<SbomPackage>();
+        if (root.TryGetProperty("packages", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var package in list.EnumerateArray())
+            {
+                if (!package.TryGetProperty("externalRefs", out var refs) || refs.ValueKind != JsonValueKind.Array)
+                    continue;
+                foreach (var reference in refs.EnumerateArray())
+                {
+                    if (Text(reference, "referenceType") == "purl" && Of(Text(reference, "referenceLocator")) is { } p)
+                        packages.Add(p);
+                }
+            }
+        }
+        return new Sbom(SbomFormat.Spdx, packages);
+    }
+
+    static Sbom ParseCycloneDx(JsonElement root, string where)
+    {
+        var isBom = root.ValueKind == JsonValueKind.Object && Text(root, "bomFormat") == "CycloneDX";
+        var spec = isBom ? Text(root, "specVersion") : null;
+        if (!isBom || spec != "1.5")
+            throw new SupplyChainException($"{where}: not a CycloneDX 1.5 document (bomFormat '{(isBom ? "CycloneDX" : "missing")}', specVersion '{spec ?? "missing"}').");
+        var packages = new List<SbomPackage>();
+        void Walk(JsonElement owner)
+        {
+            if (!owner.TryGetProperty("components", out var components) || components.ValueKind != JsonValueKind.Array)
+                return;
+            foreach (var component in components.EnumerateArray())
+            {
+                if (Of(Text(component, "purl")) is { } p)
+                    packages.Add(p);
+                Walk(component);
+            }
+        }
+        Walk(root);
+        return new Sbom(SbomFormat.CycloneDx, packages);
+    }
+
+    static SbomPackage? Of(string? purl)
+    {
+        if (Purl.TryParse(purl) is not { Version: { } version } p)
+            return null;
+        // Debian versions carry their epoch as a qualifier in a purl; the package's version is "epoch:version".
+        if (p.Type == "deb" && p.Qualifiers.TryGetValue("epoch", out var epoch) && epoch is not ("" or "0"))
+            version = $"{epoch}:{version}";
+        return new SbomPackage(p.Type, p.FullName, version);
+    }
+
+    static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,57 @@
+using TemplateFleet.Fleet;
+using TemplateFleet.Python;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>A package the build asked for at one version: the runtime at RUNTIME_VERSION, the agent CLI at its pin.</summary>
+/// <param name="What">How the message names it ("runtime", "agent CLI").</param>
+/// <param name="Source">Where the version came from ("RUNTIME_VERSION", "templates/codex/template.yaml agent.version").</param>
+public sealed record ExpectedPackage(string Ecosystem, string Name, string Version, string What, string Source)
+{
+    public static ExpectedPackage Runtime(string package, string version) =>
+        new("pypi", package, version, "runtime", "RUNTIME_VERSION");
+
+    public static ExpectedPackage Agent(Template template) => new(
+        template.Agent.Installer == AgentInstaller.Npm ? "npm" : "pypi", template.Agent.Package, template.Agent.Version,
+        "agent CLI", $"templates/{template.Name}/template.yaml agent.version");
+
+    public bool IsNamed(SbomPackage package) =>
+        package.Ecosystem == Ecosystem
+        && (Ecosystem == "pypi" ? PackageName.Same(package.Name, Name) : package.Name == Name);
+
+    public bool IsVersion(string version) =>
+        Ecosystem == "pypi" && Pep440Version.TryParse(version, out var found) && Pep440Version.TryParse(Version, out var wanted)
+            ? found == wanted
+            : version == Version;
+}
+
+/// <summary>
+/// Reads the SBOM back and proves the image holds exactly what the build asked for: a third proof against
+/// the cache trap, independent of the build's own version checks, made from the image's files by another tool.
+/// </summary>
+public static class SbomVersionCheck
+{
+    /// <summary>One line per mismatch (empty when every expected package is there at its version).</summary>
+    public static IReadOnlyList<string> Check(string template, Sbom sbom, string where, IEnumerable<ExpectedPackage> expected)
+    {
+        var problems = new List<string>();
+        foreach (var want in expected)
+        {
+            var found = sbom.Packages.Where(want.IsNamed).Select(p => p.Version).Distinct().ToList();
+            var label = $"{template}: the {Sbom.FormatName(sbom.Format)} SBOM ({where})";
+            if (found.Count == 0)
+            {
+                problems.Add($"{label} does not list the {want.What} {want.Name} at all; expected {want.Version} ({want.Source}).");
+                continue;
+            }
+            // npm lists a CLI's platform build under the same name ("0.130.0-linux-x64"); any other version is a second copy.
+            var others = found.Where(v => !want.IsVersion(v) && !v.StartsWith(want.Version + "-", StringComparison.Ordinal)).ToList();
+            if (!found.Any(want.IsVersion) || others.Count > 0)
+            {
+                problems.Add($"{label} lists the {want.What} {want.Name} at {string.Join(", ", found)}; expected exactly {want.Version} ({want.Source}). "
+                    + "The image does not hold what the build asked for (a cached layer?): rebuild it with --no-cache.");
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>
+/// Keeps secrets out of what the supply-chain steps print: the values it was given (passwords, key
+/// material) become "*****", and anything credential-shaped (a long run of token characters with letters
+/// and digits, a PEM private key, a password in a URL) keeps only its first four characters. Applied to
+/// every tool message and finding excerpt before it reaches a log, a report or an exception.
+/// </summary>
+public sealed partial class Scrubber
+{
+    public const string Mask = "*****";
+    readonly string[] secrets;
+
+    public Scrubber(IEnumerable<string?>? secrets = null) =>
+        // Very short values would mask unrelated text and are not real secrets anyway; longest first, so a
+        // secret that contains another is masked whole.
+        this.secrets = (secrets ?? []).Where(s => s is { Length: >= 3 }).Select(s => s!).Distinct().OrderByDescending(s => s.Length).ToArray();
+
+    public static Scrubber None { get; } = new();
+
+    public Scrubber With(params string?[] more) => new(secrets.Concat(more));
+
+    public string Apply(string text)
+    {
+        foreach (var secret in secrets)
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        return MaskCredentialShaped(text);
+    }
+
+    /// <summary>Masks what looks like a credential, whether or not anyone said it was one.</summary>
+    public static string MaskCredentialShaped(string text)
+    {
+        text = PrivateKeyBlock().Replace(text, m => m.Groups["begin"].Value + Mask + m.Groups["end"].Value);
+        text = UrlPassword().Replace(text, m => m.Groups["user"].Value + ":" + Mask + "@");
+        return TokenRun().Replace(text, m =>
+        {
+            var run = m.Value;
+            if (DigestPrefix().IsMatch(text[Math.Max(0, m.Index - 7)..m.Index]) || DigestTag().IsMatch(run)
+                || !run.Any(char.IsAsciiDigit) || !run.Any(char.IsAsciiLetter))
+                return run;
+            return run[..4] + Mask;
+        });
+    }
+
+    // 20+ token characters, not part of a longer run; '/' and '.' end a run so paths and host names stay readable.
+    [GeneratedRegex(@"(?<![A-Za-z0-9_\-+=])[A-Za-z0-9_\-+=]{20,}")]
+    private static partial Regex TokenRun();
+
+    // A content digest ("sha256:<hex>", cosign's "sha256-<hex>" tags) is an address, not a secret.
+    [GeneratedRegex(@"sha256:$")]
+    private static partial Regex DigestPrefix();
+
+    [GeneratedRegex(@"^sha256-[0-9a-f]{64}$")]
+    private static partial Regex DigestTag();
+
+    [GeneratedRegex(@"(?<begin>-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(?<end>-----END [A-Z ]*PRIVATE KEY-----|$)")]
+    private static partial Regex PrivateKeyBlock();
+
+    [GeneratedRegex(@"(?<user>[a-z][a-z0-9+.\-]*://[^:/@\s]+):[^@\s/]+@")]
+    private static partial Regex UrlPassword();
+}

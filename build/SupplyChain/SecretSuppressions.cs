@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using TemplateFleet.Fleet;
+using TemplateFleet.Yaml;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>One accepted finding: exactly one file and one rule, with the reason a reviewer agreed to.</summary>
+/// <param name="Line">Where it is written in the suppressions file, for messages.</param>
+public sealed record SecretSuppression(string Path, string Rule, string Reason, long Line)
+{
+    public bool Covers(SecretFinding finding) =>
+        finding.Path is not null && string.Equals(finding.Path, Path, StringComparison.Ordinal) && finding.Rule == Rule;
+}
+
+/// <summary>
+/// templates/secret-suppressions.yaml, validated strictly (every mistake as file:line:column). A suppression
+/// is data, never a pattern: no wildcards, no folders, no "any rule". Image paths are absolute
+/// ("/usr/share/x/cert.pem"), repository paths relative ("tests/UnitTests/x.txt"). Image-config findings
+/// (ENV, labels, build args) cannot be suppressed: nothing legitimate puts a credential there.
+/// </summary>
+public static partial class SecretSuppressions
+{
+    public const string FileName = "secret-suppressions.yaml";
+
+    public static string PathIn(string templatesDirectory) => System.IO.Path.Combine(templatesDirectory, FileName);
+
+    /// <summary>No file means no suppressions.</summary>
+    public static IReadOnlyList<SecretSuppression> Load(string file, string repositoryRoot)
+    {
+        if (!File.Exists(file))
+            return [];
+        return Parse(File.ReadAllText(file), FleetLoader.Display(repositoryRoot, file));
+    }
+
+    public static IReadOnlyList<SecretSuppression> Parse(string text, string displayPath)
+    {
+        var errors = new YamlErrors(displayPath);
+        var result = new List<SecretSuppression>();
+        var file = YamlDocument.ReadText(text, errors, "suppressions");
+        var items = file?.List("suppressions", required: true) ?? [];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var entry = YamlObject.From(items[i], $"suppressions[{i}]", errors, items[i].Start, "path", "rule", "reason");
+            if (entry is null)
+                continue;
+            var path = entry.Scalar("path", required: true);
+            var rule = entry.Scalar("rule", required: true);
+            var reason = entry.Scalar("reason", required: true);
+            var ok = path is not null && rule is not null && reason is not null;
+            if (path is not null && PathProblem(path.Value) is { } why)
+            {
+                errors.Add(path.Start, $"'{entry.Child("path")}' {why}");
+                ok = false;
+            }
+            if (rule is not null && !RuleId().IsMatch(rule.Value))
+            {
+                errors.Add(rule.Start, $"'{entry.Child("rule")}' must be one scanner rule id (e.g. github-pat, private-key), got '{rule.Value}'");
+                ok = false;
+            }
+            if (reason is not null && reason.Value.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 3)
+            {
+                errors.Add(reason.Start, $"'{entry.Child("reason")}' must say in words why this finding is not a secret (a test fixture, a public certificate, ...)");
+                ok = false;
+            }
+            if (!ok)
+                continue;
+            if (result.Find(s => s.Path == path!.Value && s.Rule == rule!.Value) is { } first)
+            {
+                errors.Add(path!.Start, $"'{entry.Child("path")}': {path.Value} with rule {rule!.Value} is already suppressed at line {first.Line}");
+                continue;
+            }
+            result.Add(new SecretSuppression(path!.Value, rule!.Value, reason!.Value.Trim(), path.Start.Line));
+        }
+        errors.ThrowIfAny();
+        return result;
+    }
+
+    static string? PathProblem(string path)
+    {
+        if (path.IndexOfAny(['*', '?', '[', ']', '{', '}']) >= 0)
+            return $"must name one file, not a pattern: '{path}' (write one suppression per file)";
+        if (path.EndsWith('/') || path is "." or "/")
+            return $"must name one file, not a folder: '{path}'";
+        if (path.Split('/').Any(s => s is ".." or "."))
+            return $"must be a plain path without '.' or '..' segments: '{path}'";
+        if (path.Contains('\\') || path.Trim() != path || path.Contains("//", StringComparison.Ordinal))
+            return $"must be a plain path with '/' separators: '{path}'";
+        return null;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex RuleId();
+}

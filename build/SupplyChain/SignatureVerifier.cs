@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>What a signed image must prove: its digest in its repository, the key, and what its SBOMs must say.</summary>
+/// <param name="Repository">host[:port]/path, without tag or digest.</param>
+/// <param name="SbomDigests">The canonical SBOM digests the pin (or the build) recorded; null when not known.</param>
+public sealed record VerificationRequest(
+    string Template, string Repository, string Digest, string PublicKeyPem,
+    IReadOnlyList<ExpectedPackage> Packages, IReadOnlyDictionary<SbomFormat, string>? SbomDigests)
+{
+    public string Reference => $"{Repository}@{Digest}";
+}
+
+/// <summary>The outcome: one line per problem, and what was read from the registry.</summary>
+public sealed record VerificationResult(string Template, IReadOnlyList<string> Problems, IReadOnlyDictionary<SbomFormat, Sbom> Sboms)
+{
+    public bool Passed => Problems.Count == 0;
+}
+
+/// <summary>
+/// Checks a pushed digest against a public key: a signature that verifies, an SPDX and a CycloneDX attestation
+/// that verify, whose subject is that digest, whose predicate is the SBOM recorded (canonical digest), and
+/// whose packages hold the runtime and agent versions asked for. Used before a pin is written and by
+/// consumers on the pins as they stand.
+/// </summary>
+public sealed class SignatureVerifier(CosignCli cosign)
+{
+    public async Task<VerificationResult> VerifyAsync(VerificationRequest request, RegistryAuth auth, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        var sboms = new Dictionary<SbomFormat, Sbom>();
+        var fingerprint = PublicKeyFingerprint.Of(request.PublicKeyPem);
+        var tag = CosignTags.Signature(request.Digest);
+
+        if (await cosign.VerifyAsync(request.Reference, request.PublicKeyPem, auth, ct) is { } signatureProblem)
+            problems.Add($"{request.Template}: signature: {Explain(signatureProblem, request, tag, fingerprint)}");
+
+        foreach (var format in new[] { SbomFormat.Spdx, SbomFormat.CycloneDx })
+        {
+            var cosignType = format == SbomFormat.Spdx ? "spdxjson" : "cyclonedx";
+            var (statements, problem) = await cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, cosignType, auth, ct);
+            var what = $"{request.Template}: {Sbom.FormatName(format)} attestation";
+            if (problem is not null)
+            {
+                problems.Add($"{what}: {Explain(problem, request, CosignTags.Attestation(request.Digest), fingerprint)}");
+                continue;
+            }
+            var expectedDigest = request.SbomDigests?.GetValueOrDefault(format);
+            var match = statements.FirstOrDefault(s => Subject(s) == request.Digest && (expectedDigest is null || PredicateDigest(s) == expectedDigest));
+            if (match.ValueKind == JsonValueKind.Undefined)
+            {
+                problems.Add(statements.Count == 0
+                    ? $"{what}: none is attached to {request.Reference}."
+                    : $"{what}: none of the {statements.Count} attached is about {request.Digest} with the SBOM digest {expectedDigest ?? "(any)"}; "
+                      + $"found {string.Join(", ", statements.Select(PredicateDigest).Distinct())}.");
+                continue;
+            }
+            var sbom = Sbom.Parse(match.GetProperty("predicate"), format, $"the {Sbom.FormatName(format)} attestation of {request.Reference}");
+            sboms[format] = sbom;
+            problems.AddRange(SbomVersionCheck.Check(request.Template, sbom, $"attested on {request.Reference}", request.Packages));
+        }
+        return new VerificationResult(request.Template, problems, sboms);
+    }
+
+    static string? Subject(JsonElement statement)
+    {
+        if (!statement.TryGetProperty("subject", out var subjects) || subjects.ValueKind != JsonValueKind.Array)
+            return null;
+        foreach (var subject in subjects.EnumerateArray())
+        {
+            if (subject.TryGetProperty("digest", out var digest) && digest.TryGetProperty("sha256", out var hex) && hex.GetString() is { } value)
+                return "sha256:" + value;
+        }
+        return null;
+    }
+
+    static string? PredicateDigest(JsonElement statement) =>
+        statement.TryGetProperty("predicate", out var predicate) ? CanonicalJson.Digest(predicate) : null;
+
+    static string Explain(string cosignError, VerificationRequest request, string tag, string fingerprint)
+    {
+        if (cosignError.Contains("no signatures found", StringComparison.OrdinalIgnoreCase)
+            || cosignError.Contains("no matching attestations", StringComparison.OrdinalIgnoreCase) && cosignError.Contains("MANIFEST_UNKNOWN", StringComparison.Ordinal))
+            return $"nothing is stored for {request.Digest} in {request.Repository} (the tag {tag} is missing); the image was never signed there, or its signature was removed. ({cosignError})";
+        if (cosignError.Contains("no matching signatures", StringComparison.OrdinalIgnoreCase) || cosignError.Contains("invalid signature", StringComparison.OrdinalIgnoreCase))
+            return $"{request.Reference} is not signed by the key {fingerprint}: this key never signed this digest. ({cosignError})";
+        return cosignError;
+    }
+}
+
+/// <summary>cosign's tag scheme for registries without a referrers API.</summary>
+public static class CosignTags
+{
+    public static string Signature(string digest) => digest.Replace(':', '-') + ".sig";
+    public static string Attestation(string digest) => digest.Replace(':', '-') + ".att";
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using Serilog;
+using TemplateFleet.Publishing;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>What the signing parameters say. <see cref="PrivateKey"/> and <see cref="Password"/> are secrets.</summary>
+/// <param name="PrivateKey">A path to cosign.key or its PEM text; null means "the development key, on loopback only".</param>
+/// <param name="PublicKey">A path to cosign.pub or its PEM text; derived from the private key when null.</param>
+/// <param name="DevelopmentDirectory">Where the development key pair lives (output/signing/development).</param>
+public sealed record SigningKeyOptions(string? PrivateKey, string? Password, string? PublicKey, string DevelopmentDirectory);
+
+/// <summary>Finds the key Publish signs with: the production key from the parameters, or, for a loopback
+/// registry only, a development key pair generated once under output/ and reused.</summary>
+public sealed class SigningKeys(CosignCli cosign)
+{
+    public const string PrivateKeyFile = "cosign.key";
+    public const string PublicKeyFile = "cosign.pub";
+    public const string PasswordFile = "password";
+
+    public async Task<SigningKey> ResolveAsync(SigningKeyOptions options, string registry, CancellationToken ct)
+    {
+        if (options.PrivateKey is not { Length: > 0 } privateKey)
+        {
+            if (!RegistryHost.IsLoopbackRegistry(registry))
+                throw new SupplyChainException($"no signing key: {registry} is not on loopback, so Publish needs the production key. Pass "
+                    + "--signing-key (a path to cosign.key, or its PEM text) and --signing-key-password (both secrets), and --signing-public-key.");
+            return await DevelopmentAsync(options.DevelopmentDirectory, ct);
+        }
+
+        var inline = privateKey.Contains("-----BEGIN", StringComparison.Ordinal);
+        if (!inline && !File.Exists(privateKey))
+            throw new SupplyChainException($"the signing key file '{privateKey}' (--signing-key) does not exist; pass the path of cosign.key or its PEM text.");
+        if (options.Password is null)
+            throw new SupplyChainException("--signing-key-password is missing: cosign keys are encrypted; pass the key's password (a secret; it reaches cosign only as COSIGN_PASSWORD).");
+        var origin = inline ? "--signing-key" : $"--signing-key {privateKey}";
+        var key = new SigningKey(privateKey, options.Password, "", IsDevelopment: false, origin);
+        var derived = await cosign.PublicKeyAsync(key, ct);
+        if (options.PublicKey is { Length: > 0 } publicKey)
+        {
+            var given = ReadPublicKey(publicKey, "--signing-public-key");
+            if (PublicKeyFingerprint.Of(given) != PublicKeyFingerprint.Of(derived))
+                throw new SupplyChainException($"the public key (--signing-public-key, {PublicKeyFingerprint.Of(given)}) does not belong to the signing key "
+                    + $"({origin}, {PublicKeyFingerprint.Of(derived)}); pass the cosign.pub made with it.");
+        }
+        return key with { PublicKeyPem = derived };
+    }
+
+    /// <summary>A public key for verifying: a path to cosign.pub or its PEM text.</summary>
+    public static string ReadPublicKey(string value, string parameter)
+    {
+        if (value.Contains("-----BEGIN", StringComparison.Ordinal))
+            return value;
+        if (!File.Exists(value))
+            throw new SupplyChainException($"the public key file '{value}' ({parameter}) does not exist; pass the path of cosign.pub or its PEM text.");
+        return File.ReadAllText(value);
+    }
+
+    /// <summary>The development key pair of this host, generated on first use (a random password kept beside it, 0600).
+    /// Made in a folder of its own and renamed into place, so two builds at once end with one key.</summary>
+    public async Task<SigningKey> DevelopmentAsync(string directory, CancellationToken ct)
+    {
+        directory = Path.GetFullPath(directory);
+        if (!File.Exists(Path.Combine(directory, PublicKeyFile)))
+        {
+            var parent = Path.GetDirectoryName(directory)!;
+            using var fresh = PrivateDirectory.Create(parent, ".development-key");
+            var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));
+            await cosign.GenerateKeyPairAsync(fresh.Path, password, ct);
+            fresh.WriteSecretFile(PasswordFile, password);
+            try
+            {
+                Directory.Move(fresh.Path, directory);
+                Log.Information("Generated the development signing key {Directory} (for the loopback registry only)", directory);
+            }
+            catch (IOException) when (File.Exists(Path.Combine(directory, PublicKeyFile)))
+            {
+                // another build made it first: use that one
+            }
+        }
+        var key = Path.Combine(directory, PrivateKeyFile);
+        var passwordFile = Path.Combine(directory, PasswordFile);
+        if (!File.Exists(key) || !File.Exists(passwordFile))
+            throw new SupplyChainException($"the development key folder {directory} is incomplete (needs {PrivateKeyFile}, {PublicKeyFile}, {PasswordFile}); remove it and run again to generate a new one.");
+        return new SigningKey(key, File.ReadAllText(passwordFile).Trim(), File.ReadAllText(Path.Combine(directory, PublicKeyFile)),
+            IsDevelopment: true, $"development key {key}");
+    }
+}

@@ -1,0 +1,33 @@
+using TemplateFleet.Fleet;
+
+namespace UnitTests.Fleet;
+
+public sealed class BuildArgsTests
+{
+    private static readonly FleetConfig Fleet = FleetLoader.LoadFleet(TempRepo.RealRoot);
+
+    [Fact]
+    public void The_base_gets_its_declared_arguments_from_fleet_yaml()
+    {
+        var args = BuildArgs.ForBase(Fleet, "sha256:os");
+
+        Assert.Equal(BuildArgs.Base.Select(a => a.Name).Order(), args.Keys.Order());
+        Assert.Equal("sha256:os", args["OS_IMAGE"]);
+        Assert.Equal((Fleet.Base.Node.Package, Fleet.Base.Node.Version, Fleet.Base.Node.Npm), (args["NODE_PACKAGE"], args["NODE_VERSION"], args["NPM_VERSION"]));
+    }
+
+    [Fact]
+    public void A_template_gets_its_declared_arguments_from_the_run_and_template_yaml()
+    {
+        var codex = FleetLoader.LoadTemplate(Fleet, "codex");
+
+        var args = BuildArgs.ForTemplate(Fleet, codex, "sha256:base", "1.0.0", "http://127.0.0.1:39503/simple/");
+
+        Assert.Equal(BuildArgs.Template.Select(a => a.Name).Order(), args.Keys.Order());
+        Assert.Equal("sha256:base", args["BASE_IMAGE"]);
+        Assert.Equal(("@openai/codex", codex.Agent.Version, "codex"), (args["AGENT_PACKAGE"], args["AGENT_VERSION"], args["AGENT_COMMAND"]));
+        Assert.Equal("molecule-ai-workspace-runtime", args["RUNTIME_PACKAGE"]);
+        Assert.Equal("1.0.0", args["RUNTIME_VERSION"]);
+        Assert.Equal("http://127.0.0.1:39503/simple/", args["PIP_INDEX_URL"]);
+    }
+}
