@@ -78,7 +78,8 @@ public sealed class SharedEngineTests(ReleaseFixture fx)
         try
         {
             var start = new ProcessStartInfo("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", Path.Combine(dir, "key.pem"),
-                "-out", Path.Combine(dir, "cert.pem"), "-days", "1", "-subj", $"/CN={name}"]) { RedirectStandardError = true };
+                "-out", Path.Combine(dir, "cert.pem"), "-days", "1", "-subj", $"/CN={name}"])
+            { RedirectStandardError = true };
             using var process = Process.Start(start)!;
             var error = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
