@@ -9,9 +9,11 @@ namespace TemplateFleet.IntegrationTests.Release;
 /// the published base ÷ the same job building the base itself (what every template job did before); publishing the
 /// fleet through the jobs, one after the other on one machine ÷ ./build.sh Publish in one process. RELEASE_BENCH_OUT,
 /// when set, receives the figures. Each measurement checks what it measured (the jobs succeeded, the same work was done).
+/// Category Benchmark: not part of ./build.sh Test (a cold base build on a fresh engine is minutes of CI for a figure);
+/// the benchmark script runs it.
 /// </summary>
 [Collection(ReleaseCollection.Name)]
-[Trait("Category", "Release")]
+[Trait("Category", "Benchmark")]
 public sealed class ReleaseBenchmarkTests(ReleaseFixture fx)
 {
     [Fact]

@@ -107,7 +107,11 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
     {
         var clock = Stopwatch.StartNew();
         var runner = runnerFor(job, matrixValue);
-        var instance = Path.Combine(work, run.Name, matrixValue is null ? job : $"{job}-{matrixValue}");
+        var first = Path.Combine(work, run.Name, matrixValue is null ? job : $"{job}-{matrixValue}");
+        // A re-run of a job is a new attempt in a fresh workspace; the earlier attempt's log stays readable.
+        var instance = first;
+        for (var attempt = 2; Directory.Exists(instance); attempt++)
+            instance = $"{first}-attempt-{attempt}";
         // The leaf is the repository's folder name, as on a runner: images carry it as their source label.
         var checkout = Path.Combine(instance, Path.GetFileName(repository));
         var log = Path.Combine(instance, "job.log");
