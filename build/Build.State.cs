@@ -18,6 +18,7 @@ internal sealed partial class Build
     Pep440Version? RequestedVersion;
     RunContext? context;
     ResultStore? results;
+    CheckoutLock? checkoutLock;
 
     /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
     RunContext Context => context ??= new RunContext(
@@ -26,8 +27,15 @@ internal sealed partial class Build
         SourceRevision.Read(RootDirectory),
         RunContext.NewRunId());
 
-    /// <summary>This run's results, each written once (output/results/); a new run starts with an empty folder.</summary>
-    ResultStore Results => results ??= ResultStore.StartRun(Context.Paths.Results);
+    /// <summary>This run's results, each written once (output/results/); a new run starts with an empty folder, once
+    /// no other build of this checkout is running (held until the process ends).</summary>
+    ResultStore Results => results ??= StartResults();
+
+    ResultStore StartResults()
+    {
+        checkoutLock ??= CheckoutLock.Acquire(Context.Paths.Output, TimeSpan.FromMinutes(30));
+        return ResultStore.StartRun(Context.Paths.Results);
+    }
 
     FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
     bool HasBase => Fleet is not null && Results.Base is { Succeeded: true };
