@@ -45,6 +45,8 @@ internal sealed partial class Build
             if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
                 throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
         }
+        if (TrustCaBundleAtRuntime && ImageBuildOptions.EffectiveCaBundle is null)
+            throw new FleetUsageException("--trust-ca-bundle-at-runtime: there is no extra CA bundle to trust; pass --ca-bundle <PEM file> (or set SSL_CERT_FILE), or drop the flag.");
         if (Invokes(nameof(Cascade)) && !Plan)
             ValidateCascadeParameters();
         if (Invokes(nameof(Watch)) && !Plan)
@@ -80,7 +82,10 @@ internal sealed partial class Build
     RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex,
         (ImageBuildOptions.EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
-    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle);
+    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle)
+    {
+        TrustCaBundleAtRunTime = TrustCaBundleAtRuntime,
+    };
 
     GateOptions GateOptions => new()
     {

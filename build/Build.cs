@@ -59,6 +59,9 @@ internal sealed partial class Build : NukeBuild
     [Parameter("Extra CA bundle (PEM) trusted by build steps; default: $SSL_CERT_FILE when set")]
     readonly AbsolutePath? CaBundle;
 
+    [Parameter("Keep the extra CA bundle trusted in the shipped images at run time; default: trusted while building only")]
+    readonly bool TrustCaBundleAtRuntime;
+
     [Parameter("Docker engine endpoint (unix:// or tcp://); default: the local socket")]
     readonly string? DockerHost;
 

@@ -6,6 +6,7 @@ using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Python;
+using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.Images;
 
@@ -84,6 +85,8 @@ public sealed class FleetImageBuilder(RunContext context)
             [OciPrefix + "source"] = revision.Source,
             [Labels.OsSource] = os.Source,
             [Labels.Template] = config.Base.Folder,
+            // The trust decision travels with the image (templates inherit it); Publish records it in the pin.
+            [Labels.CaTrust] = SupplyChainRecordJson.CaTrustName(options.CaTrust),
         };
         return await new ImageBuilder(docker).BuildAsync(new ImageBuildRequest(
             config.Base.Folder,
@@ -93,7 +96,8 @@ public sealed class FleetImageBuilder(RunContext context)
             [$"{config.Base.Image}:{revision.Tag}", $"{config.Base.Image}:latest"],
             Path.Combine(context.Paths.Logs, $"{config.Base.Folder}.build.log"),
             options.NoCache,
-            new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(options) }), ct);
+            new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(options) },
+            options.CaTrust == CaTrust.RunTime ? ImageBuildOptions.RunTimeTrustStage : null), ct);
     }
 
     private async Task BuildTemplateAsync(FleetRun run, TemplateRun target, ImageBuildOptions options, SourceRevision revision,
