@@ -18,6 +18,9 @@ public static class BuildArgs
     public static readonly BuildArg NodePackage = new("NODE_PACKAGE", "fleet.yaml base.node.package");
     public static readonly BuildArg NodeVersion = new("NODE_VERSION", "fleet.yaml base.node.version");
     public static readonly BuildArg NpmVersion = new("NPM_VERSION", "fleet.yaml base.node.npm");
+    public static readonly BuildArg DockerCliSuite = new("DOCKER_CLI_SUITE", "fleet.yaml base.dockerCli.suite");
+    public static readonly BuildArg DockerCliPackage = new("DOCKER_CLI_PACKAGE", "fleet.yaml base.dockerCli.package");
+    public static readonly BuildArg DockerCliVersion = new("DOCKER_CLI_VERSION", "fleet.yaml base.dockerCli.version");
     public static readonly BuildArg BuildCaBundle = new("BUILD_CA_BUNDLE", "where the base keeps the build network's CA bundle for build steps (BuildArgs.BuildCaBundlePath)");
 
     public static readonly BuildArg BaseImage = new("BASE_IMAGE", "the id of the base image the build made first");
@@ -38,7 +41,7 @@ public static class BuildArgs
     public const string BuildCaBundlePath = "/usr/local/share/fleet-build-ca/ca-bundle.crt";
 
     /// <summary>What the base image gets.</summary>
-    public static readonly IReadOnlyList<BuildArg> Base = [OsImage, NodePackage, NodeVersion, NpmVersion, BuildCaBundle];
+    public static readonly IReadOnlyList<BuildArg> Base = [OsImage, NodePackage, NodeVersion, NpmVersion, DockerCliSuite, DockerCliPackage, DockerCliVersion, BuildCaBundle];
 
     /// <summary>What every template gets.</summary>
     public static readonly IReadOnlyList<BuildArg> Template = [BaseImage, AgentPackage, AgentVersion, AgentCommand, RuntimePackage, RuntimeVersion, PipIndexUrl, NodeExtraCaCerts, PipCert];
@@ -50,6 +53,9 @@ public static class BuildArgs
         [NodePackage.Name] = config.Base.Node.Package,
         [NodeVersion.Name] = config.Base.Node.Version,
         [NpmVersion.Name] = config.Base.Node.Npm,
+        [DockerCliSuite.Name] = config.Base.DockerCli.Suite,
+        [DockerCliPackage.Name] = config.Base.DockerCli.Package,
+        [DockerCliVersion.Name] = config.Base.DockerCli.Version,
         [BuildCaBundle.Name] = BuildCaBundlePath,
     };
 

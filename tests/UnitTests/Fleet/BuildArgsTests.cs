@@ -15,6 +15,7 @@ public sealed class BuildArgsTests
         Assert.Equal("sha256:os", args["OS_IMAGE"]);
         Assert.Equal((Fleet.Base.Node.Package, Fleet.Base.Node.Version, Fleet.Base.Node.Npm), (args["NODE_PACKAGE"], args["NODE_VERSION"], args["NPM_VERSION"]));
         Assert.Equal(BuildArgs.BuildCaBundlePath, args["BUILD_CA_BUNDLE"]);
+        Assert.Equal(("trixie", "docker-cli", Fleet.Base.DockerCli.Version), (args["DOCKER_CLI_SUITE"], args["DOCKER_CLI_PACKAGE"], args["DOCKER_CLI_VERSION"]));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class BuildArgRuleTests
             Check(WithStep("ARG AGENT_VERISON")));
         Assert.Empty(Check(WithStep("ARG DEBIAN_FRONTEND=noninteractive")));
         Assert.Equal(
-            [$"{Display}:11: ARG RUNTIME_VERSION is not a build argument the fleet passes here (OS_IMAGE, NODE_PACKAGE, NODE_VERSION, NPM_VERSION, BUILD_CA_BUNDLE), so it is always empty; use one of those, or give it a default [build-arg]"],
+            [$"{Display}:11: ARG RUNTIME_VERSION is not a build argument the fleet passes here (OS_IMAGE, NODE_PACKAGE, NODE_VERSION, NPM_VERSION, DOCKER_CLI_SUITE, DOCKER_CLI_PACKAGE, DOCKER_CLI_VERSION, BUILD_CA_BUNDLE), so it is always empty; use one of those, or give it a default [build-arg]"],
             Check(GoodBase + "\nARG RUNTIME_VERSION", Base));
     }
 
