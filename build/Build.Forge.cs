@@ -100,14 +100,6 @@ internal sealed partial class Build
         ReportSummary(_ => _.AddPair("branch", $"{PinProposal.BranchFor(RequestedVersion!.ToString())} ({(created ? "made" : "there already")})"));
     }
 
-    async Task ProposePinsAsync()
-    {
-        var result = await Proposer.ProposeAsync(CascadeProposal.From(Context, Run, pinsBefore ?? new Dictionary<string, Pin?>()), CancellationToken);
-        ReportSummary(_ => _.AddPair("pull request", result.Outcome == ProposalOutcome.NothingToPropose
-            ? "none: no pin differs from the base"
-            : $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}"));
-    }
-
     async Task WatchAsync()
     {
         var index = PackageIndex!;

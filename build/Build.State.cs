@@ -6,6 +6,7 @@ using TemplateFleet.Images;
 using TemplateFleet.Publishing;
 using TemplateFleet.Python;
 using TemplateFleet.Restore;
+using TemplateFleet.Results;
 
 namespace TemplateFleet;
 
@@ -16,6 +17,7 @@ internal sealed partial class Build
     RestoredFleet? Fleet;
     Pep440Version? RequestedVersion;
     RunContext? context;
+    ResultStore? results;
 
     /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
     RunContext Context => context ??= new RunContext(
@@ -24,8 +26,26 @@ internal sealed partial class Build
         SourceRevision.Read(RootDirectory),
         RunContext.NewRunId());
 
+    /// <summary>This run's results, each written once (output/results/); a new run starts with an empty folder.</summary>
+    ResultStore Results => results ??= ResultStore.StartRun(Context.Paths.Results);
+
     FleetRun Run => Fleet?.Run ?? throw new FleetException("Restore did not complete; nothing to work on.");
-    bool AnyTemplateBuilt => Fleet?.Run.Templates.Any(t => t.Build == StageStatus.Succeeded) == true;
+    bool HasBase => Fleet is not null && Results.Base is { Succeeded: true };
+    bool AnyTemplateBuilt => Fleet is not null && Run.Templates.Any(t => Results.Build(t.Name) is { Succeeded: true });
+
+    /// <summary>True when this invocation pushes images: templates then build FROM the published base, and unchanged ones are not built.</summary>
+    bool Releases => Plans(nameof(PublishBase));
+
+    /// <summary>Publishing, or a registry configured (the gates workflow with vars.REGISTRY): the base may come from its pin there.</summary>
+    bool UsesRegistry => Releases || Registry is { Length: > 0 };
+
+    string RegistryAddress => RegistryHost.Parse(Registry is { Length: > 0 } r ? r : Run.Config.Images.Registry).ToString();
+
+    bool Plans(string target) => ExecutionPlan.Any(t => t.Name == target && t.Status is not (ExecutionStatus.Skipped or ExecutionStatus.NotRun));
+
+    RunRecord RunRecord => new(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion.ToString(), Run.RuntimeVersionSource, Run.DevelopmentPackages,
+        Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], Releases ? RegistryAddress : null,
+        EnvironmentVariables.GetValueOrDefault("GITHUB_JOB") is { Length: > 0 } job ? job : null, DateTimeOffset.UtcNow);
     string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;
 
     protected override string DisplayName => "template-fleet build";
@@ -47,8 +67,13 @@ internal sealed partial class Build
         }
         if (TrustCaBundleAtRuntime && ImageBuildOptions.EffectiveCaBundle is null)
             throw new FleetUsageException("--trust-ca-bundle-at-runtime: there is no extra CA bundle to trust; pass --ca-bundle <PEM file> (or set SSL_CERT_FILE), or drop the flag.");
-        if (Invokes(nameof(Cascade)) && !Plan)
+        if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
+            throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
+        if ((Invokes(nameof(Cascade)) || Invokes(nameof(CascadeBase))) && !Plan)
             ValidateCascadeParameters();
+        // The pins job: the forge before anything else (the runtime version, when the workflow gives one, checks its pull request too).
+        if (Invokes(nameof(ProposePins)) && !Plan)
+            PreflightForge(RequestedVersion);
         if (Invokes(nameof(Watch)) && !Plan)
         {
             if (PackageIndex is not { Length: > 0 })
@@ -80,11 +105,20 @@ internal sealed partial class Build
     }
 
     RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex,
-        (ImageBuildOptions.EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
+        (new ImageBuildOptions(CaBundle: CaBundle is null ? null : (string)CaBundle).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
-    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle)
+    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle,
+        ReleaseRegistry: Releases ? RegistryAddress : null)
     {
         TrustCaBundleAtRunTime = TrustCaBundleAtRuntime,
+    };
+
+    BaseImageOptions BaseImageOptions => new()
+    {
+        Reference = BaseImage is { Length: > 0 } ? BaseImage : null,
+        Registry = UsesRegistry ? RegistryAddress : null,
+        Username = RegistryUsername,
+        Password = RegistryPassword,
     };
 
     GateOptions GateOptions => new()
@@ -102,25 +136,30 @@ internal sealed partial class Build
     };
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
-    async Task Gate(string stage, Func<TemplateRun, GateResult?> result, Func<Task> gate)
+    async Task Gate(string stage, string gate, Func<Task> run)
     {
         try
         {
-            await OnEngine(stage, gate);
+            await OnEngine(stage, run);
         }
         finally
         {
-            var results = Run.Templates.Select(result).OfType<GateResult>().ToList();
-            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.For(results, Run.Templates.Count)));
+            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.ForGate(gate, Run, Results)));
         }
     }
 
     /// <summary>Work on the engine: an engine that stopped answering fails the stage with one line naming it.</summary>
-    async Task OnEngine(string stage, Func<Task> work)
+    Task OnEngine(string stage, Func<Task> work) => OnEngine(stage, async () =>
+    {
+        await work();
+        return true;
+    });
+
+    async Task<T> OnEngine<T>(string stage, Func<Task<T>> work)
     {
         try
         {
-            await work();
+            return await work();
         }
         catch (Exception e) when (!CancellationToken.IsCancellationRequested && EngineConnection.IsConnectionFailure(e))
         {
@@ -137,7 +176,7 @@ internal sealed partial class Build
     /// </summary>
     async Task EnsureLocalRegistryWhenLoopback()
     {
-        var address = Registry ?? Run.Config.Images.Registry;
+        var address = RegistryAddress;
         if (!RegistryHost.IsLoopbackRegistry(address))
             return;
         var port = RegistryHost.Parse(address).Port ?? 5000;

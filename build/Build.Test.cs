@@ -22,7 +22,8 @@ internal sealed partial class Build
                 await EngineProvisioner.EnsureAsync(Context.Engine, new EngineOptions(Context.Paths), CancellationToken);
                 // The test process talks to the engine this build made sure of, told so explicitly.
                 var engine = new Dictionary<string, string> { ["DOCKER_HOST"] = Context.Engine.Endpoint.ToString() };
-                totals += await runner.RunAsync("tests/IntegrationTests/IntegrationTests.csproj", engine, CancellationToken);
+                // Benchmarks measure, they do not test: scripts/benchmark-*.sh run them (README, Figures).
+                totals += await runner.RunAsync("tests/IntegrationTests/IntegrationTests.csproj", engine, CancellationToken, filter: "Category!=Benchmark");
             }
             catch (FleetException e)
             {

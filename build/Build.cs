@@ -5,6 +5,7 @@ using TemplateFleet.Host;
 using TemplateFleet.Images;
 using TemplateFleet.Publishing;
 using TemplateFleet.Restore;
+using TemplateFleet.Results;
 
 namespace TemplateFleet;
 
@@ -15,20 +16,37 @@ namespace TemplateFleet;
 // Failure semantics are NUKE's: a target that fails stops the build unless it ProceedsAfterFailure; the
 // per-template stages do, so one broken template never holds back the others, and the build still fails.
 // CI: the [GiteaActions] workflows below; ./build.sh --generate-configuration writes them to .gitea/workflows/.
+// With vars.REGISTRY set, the gates use the pinned base while its inputs are unchanged (a pull request that changes
+// templates/base is gated against the new base, built in that run); without it, everything builds on the runner.
 [GiteaActions("gates", RunsOn = [Runner], OnPushBranches = ["main"], On = [GiteaActionsTrigger.PullRequest],
     MatrixParameter = nameof(Templates), InvokedTargets = [nameof(T4Conformance), nameof(Smoke)],
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
     PublishArtifacts = ["output/reports", "output/logs"])]
+// A release is several jobs (README "Release"): the base once, the templates FROM its published digest (a matrix,
+// one runner each), and one job that collects their results into one pin pull request, also when some failed.
 [GiteaActions("publish", RunsOn = [Runner], OnPushBranches = ["main"],
-    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
-    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
-    PublishArtifacts = ["output/reports", "output/logs"])]
-// One job, no matrix: the pin pull request is opened from the in-memory results of this run.
+    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)])]
+[GiteaActionsJob("publish", "base", InvokedTargets = [nameof(PublishBase)], Outputs = [nameof(BaseImage), nameof(RuntimeVersion)],
+    ImportSecrets = [nameof(RegistryPassword)], PublishArtifacts = ["output/results", "output/logs"])]
+[GiteaActionsJob("publish", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
+    ImportOutputs = [nameof(BaseImage), nameof(RuntimeVersion)], ImportSecrets = [nameof(RegistryPassword)],
+    PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
+[GiteaActionsJob("publish", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
+    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
+// The same shape for a runtime release: the base job marks the cascade on the forge (after its preflight) and
+// waits for the index before anything is built.
 [GiteaActions("cascade", RunsOn = [Runner],
     OnWorkflowDispatchRequiredInputs = [nameof(RuntimeVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
-    InvokedTargets = [nameof(Cascade)],
-    ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken)],
-    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"],
-    PublishArtifacts = ["output/reports", "output/logs"])]
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
+[GiteaActionsJob("cascade", "base", InvokedTargets = [nameof(CascadeBase)], Outputs = [nameof(BaseImage)],
+    ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken)], PublishArtifacts = ["output/results", "output/logs"])]
+[GiteaActionsJob("cascade", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
+    ImportOutputs = [nameof(BaseImage)], ImportSecrets = [nameof(RegistryPassword)],
+    PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
+[GiteaActionsJob("cascade", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
+    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)])]
 // Hourly: a runtime release nobody announced starts its cascade once (the marker branch), within the hour.
 [GiteaActions("watch", RunsOn = [Runner], OnCronSchedule = "17 * * * *", On = [GiteaActionsTrigger.WorkflowDispatch],
     InvokedTargets = [nameof(Watch)],
@@ -62,6 +80,9 @@ internal sealed partial class Build : NukeBuild
     [Parameter("Keep the extra CA bundle trusted in the shipped images at run time; default: trusted while building only")]
     readonly bool TrustCaBundleAtRuntime;
 
+    [Parameter("Published base (<registry>/<repository>/base@sha256:...) to build the templates FROM instead of building one; the release workflows pass the base job's")]
+    readonly string? BaseImage;
+
     [Parameter("Docker engine endpoint (unix:// or tcp://); default: the local socket")]
     readonly string? DockerHost;
 
@@ -86,22 +107,51 @@ internal sealed partial class Build : NukeBuild
         .Executes(async () =>
         {
             Fleet = await Restorer.RestoreAsync(Context, RestoreRequest, CancellationToken);
+            Results.Write(RunRecord);
+            WriteOutput(nameof(RuntimeVersion), Run.RuntimeVersion.ToString());
             ReportSummary(_ => _.AddPair("runtime", Run.RuntimeVersion).AddPair("templates", Run.Templates.Count));
         });
 
-    Target BuildImage => _ => _
-        .Description("Build the base image, then every template FROM it by digest, with RUNTIME_VERSION as a build arg")
+    Target BuildBase => _ => _
+        .Description("Settle the one base the templates build FROM: the published base given, the pinned one while its inputs are unchanged, else build it")
         .DependsOn(Restore)
+        .Executes(async () =>
+        {
+            // The pinned base may be there; a loopback registry this build starts must be up before it is asked.
+            if (UsesRegistry)
+                await EnsureLocalRegistryWhenLoopback();
+            var @base = await OnEngine(nameof(BuildBase), () => new BaseImageProvider(Context).EnsureAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken));
+            Results.Write(@base);
+            ReportSummary(_ => _.AddPair("base", @base.Succeeded ? $"{@base.Status.ToString().ToLowerInvariant()} {@base.Reference}" : "failed"));
+            if (!@base.Succeeded)
+                throw new FleetException(@base.Failure ?? "the base image could not be built");
+        });
+
+    Target PublishBase => _ => _
+        .Description("Push the base, verify it by digest and pin it (templates/base/pin.json); templates then build FROM that digest")
+        .DependsOn(BuildBase)
+        .Before(BuildImage)
+        .Executes(async () =>
+        {
+            await EnsureLocalRegistryWhenLoopback();
+            var published = await OnEngine(nameof(PublishBase), () => new Publisher(Context).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
+            WriteOutput(nameof(BaseImage), Results.BaseReference!);
+            ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
+        });
+
+    Target BuildImage => _ => _
+        .Description("Build every template FROM the base (by digest), with RUNTIME_VERSION as a build arg; unchanged ones are not built when publishing")
+        .DependsOn(BuildBase)
         .ProceedAfterFailure() // one template's failure: the others are still gated, published and pinned
         .Executes(async () =>
         {
             try
             {
-                await OnEngine(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, ImageBuildOptions, CancellationToken));
+                await OnEngine(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, Results, ImageBuildOptions, CancellationToken));
             }
             finally
             {
-                ReportSummary(_ => _.AddPair("built", $"{Run.Templates.Count(t => t.Build == StageStatus.Succeeded)}/{Run.Templates.Count} templates"));
+                ReportSummary(_ => _.AddPair("built", Reports.SummaryNote.Built(Run, Results)));
             }
         });
 
@@ -110,30 +160,30 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(nameof(Smoke), t => t.Smoke, () => SmokeGate.RunAsync(Context, Run, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(Smoke), GateLabels.Smoke, () => SmokeGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken)));
 
     Target T4Conformance => _ => _
         .Description("Probe the T4 privilege contract as uid 1000 in the provisioner shape")
         .DependsOn(BuildImage)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(() => Gate(nameof(T4Conformance), t => t.T4, () => T4Gate.RunAsync(Context, Run, Fleet!.Contract, GateOptions, CancellationToken)));
+        .Executes(() => Gate(nameof(T4Conformance), GateLabels.T4, () => T4Gate.RunAsync(Context, Run, Results, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
-        .Description("Push the templates that passed both gates, verify them by digest, pin each digest")
-        .DependsOn(Smoke, T4Conformance)
+        .Description("Push the templates that passed both gates, verify them by digest, pin each digest; unchanged ones keep their pins")
+        .DependsOn(PublishBase, Smoke, T4Conformance)
         .ProceedAfterFailure()
-        .OnlyWhenDynamic(() => AnyTemplateBuilt)
+        .OnlyWhenDynamic(() => HasBase)
         .Executes(async () =>
         {
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await OnEngine(nameof(Publish), () => new Publisher(Context).PublishAsync(Run, PublishOptions, CancellationToken));
+                await OnEngine(nameof(Publish), () => new Publisher(Context).PublishAsync(Run, Results, PublishOptions, CancellationToken));
             }
             finally
             {
-                ReportSummary(_ => _.AddPair("published", $"{Run.Templates.Count(t => t.Publish?.Status == PublishOutcome.Published)}/{Run.Templates.Count} templates"));
+                ReportSummary(_ => _.AddPair("published", Reports.SummaryNote.Published(Run, Results)));
             }
         });
 
@@ -157,7 +207,15 @@ internal sealed partial class Build : NukeBuild
         .DependsOn(MarkCascadeStarted, WaitForRuntime, Publish)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => Fleet != null)
-        .Executes(ProposePinsAsync);
+        .Executes(() => ProposeAsync([Results]));
+
+    Target CascadeBase => _ => _
+        .Description("The base job of the cascade workflow: mark the cascade on the forge, wait for the index, publish the base")
+        .DependsOn(MarkCascadeStarted, WaitForRuntime, PublishBase);
+
+    Target ProposePins => _ => _
+        .Description("Collect the results the release's jobs left (output/jobs) and open or update one pull request with every pin they published")
+        .Executes(() => ProposeAsync(CollectJobResults()));
 
     Target Watch => _ => _
         .Description("Start the cascade for a runtime release on the index that is newer than the pins, once per version")

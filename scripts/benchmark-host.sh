@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Warm start-up of the build: compiles once, then times `./build.sh --help` and
-# `./build.sh --plan T4Conformance` N times each and prints median and p90 in milliseconds.
+# Warm start-up of the build: compiles once, then times `./build.sh --help`,
+# `./build.sh --plan T4Conformance` and a Restore given a CA bundle without a certificate (which must fail
+# at once, naming the file) N times each and prints median and p90 in milliseconds.
 # Usage: scripts/benchmark-host.sh [N]   (default 15)
 set -euo pipefail
 
@@ -18,7 +19,8 @@ measure() {
   shift
   local walls=() cpus=() line i
   for ((i = 0; i < runs; i++)); do
-    line="$({ TIMEFORMAT='%R %U %S'; time ./build.sh "$@" >/dev/null 2>&1; } 2>&1)"
+    # A failing run is timed too (the CA-bundle case must fail, fast).
+    line="$({ TIMEFORMAT='%R %U %S'; time ./build.sh "$@" >/dev/null 2>&1 || true; } 2>&1)"
     read -r wall user sys <<<"$line"
     walls+=("$(awk -v w="$wall" 'BEGIN { printf "%d", w * 1000 }')")
     cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')")
@@ -40,4 +42,12 @@ percentile() { # nearest rank
 
 measure "./build.sh --help" --help
 measure "./build.sh --plan T4Conformance" --plan T4Conformance
+not_a_bundle="$(mktemp)"
+trap 'rm -f "$not_a_bundle"' EXIT
+echo "not a certificate" >"$not_a_bundle"
+if ./build.sh Restore --ca-bundle "$not_a_bundle" >/dev/null 2>&1; then
+  echo "Restore accepted a CA bundle without a certificate" >&2
+  exit 1
+fi
+measure "Restore, --ca-bundle without a cert" Restore --ca-bundle "$not_a_bundle"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

@@ -22,6 +22,10 @@ public sealed record RunPaths(string Root, string Output)
     public string Images => Path.Combine(Output, "images");
     /// <summary>dockerd's log when this build starts the engine.</summary>
     public string EngineLog => Path.Combine(Output, "engine", "dockerd.log");
+    /// <summary>This run's results, one JSON record per stage and template (Results.ResultStore).</summary>
+    public string Results => Path.Combine(Output, "results");
+    /// <summary>Earlier jobs' artifacts, downloaded by a later job of the workflow (each in a folder named after its artifact).</summary>
+    public string Jobs => Path.Combine(Output, "jobs");
     /// <summary>The SPDX and CycloneDX SBOM of each image (&lt;template&gt;.spdx.json, .cdx.json), as attested.</summary>
     public string Sboms => Path.Combine(Output, "sbom");
     /// <summary>The supply-chain work: trivy's layer cache, the development signing key, private scratch folders.</summary>

@@ -36,22 +36,32 @@ public sealed record PinFileChange(string Path, string Content);
 /// what was published or kept and why, and the pin files to propose. The cascade fills it from its run; a pins job
 /// can fill it from results files.
 /// </summary>
+/// <param name="Release">Null: the pull request of the runtime version (the cascade). Else the key of a release that is
+/// not a runtime bump (the publish workflow on a push: its source revision), with a branch and title of its own, so
+/// that a merged runtime pull request never stops a later release of the same runtime.</param>
 public sealed record PinProposal(
     string RuntimePackage,
     string RuntimeVersion,
     IReadOnlyList<TemplateProposal> Templates,
     IReadOnlyList<PinFileChange> Files,
     string? SourceRevision = null,
-    string? RunUrl = null)
+    string? RunUrl = null,
+    string? Release = null)
 {
     /// <summary>The branch of this runtime version's pull request: one per version, found by this name alone.</summary>
     public static string BranchFor(string runtimeVersion) => $"cascade/runtime-{runtimeVersion}";
 
     public static string TitleFor(string runtimeVersion) => $"Bump workspace runtime to {runtimeVersion}";
 
-    public string Branch => BranchFor(RuntimeVersion);
+    /// <summary>The branch of a release's own pull request: one per release key, found by this name alone.</summary>
+    public static string ReleaseBranchFor(string release) => $"pins/{release}";
 
-    public string Title => TitleFor(RuntimeVersion);
+    public string Branch => Release is { } release ? ReleaseBranchFor(release) : BranchFor(RuntimeVersion);
+
+    public string Title => Release is { } release ? $"Pin the images released from {release} (runtime {RuntimeVersion})" : TitleFor(RuntimeVersion);
+
+    /// <summary>What the pull request is for, in messages: "runtime 1.2.3" or "release 0123456789ab".</summary>
+    public string Subject => Release is { } release ? $"release {release}" : $"runtime {RuntimeVersion}";
 
     /// <summary>Refuses paths that could land outside the pins: absolute, '..', backslashes, empty parts.</summary>
     public void Validate()

@@ -67,17 +67,21 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     /// the base branch, and (given a version) that the cascade may write that version's branch and pull request.
     /// Each refusal is one line that says what to do.
     /// </summary>
-    public async Task<ForgeReadiness> PreflightAsync(string? runtimeVersion, CancellationToken ct)
+    public Task<ForgeReadiness> PreflightAsync(string? runtimeVersion, CancellationToken ct) =>
+        PreflightAsync(runtimeVersion is null ? null : ($"runtime {runtimeVersion}", PinProposal.BranchFor(runtimeVersion)), ct);
+
+    /// <param name="pull">What the pull request is for (in messages) and its branch; null: access only.</param>
+    async Task<ForgeReadiness> PreflightAsync((string Subject, string Branch)? pull, CancellationToken ct)
     {
         var (user, repository, @base, baseHead) = await CheckAccessAsync(ct);
         CascadeStatus? status = null;
-        if (runtimeVersion is not null)
+        if (pull is { } wanted)
         {
-            status = await StatusAsync(runtimeVersion, @base, user, ct);
-            ThrowUnlessMayPropose(status, runtimeVersion);
+            status = await StatusOfBranchAsync(wanted.Branch, @base, user, ct);
+            ThrowUnlessMayPropose(status, wanted.Subject);
         }
         Log.Information("Forge ready: {Forge}, {Repository} as {User}, base {Base}{Cascade}", forge.Description, repository.FullName, user.Login, @base,
-            status is null ? "" : $", cascade for {runtimeVersion}: {status.State}");
+            status is null ? "" : $", pull request for {pull!.Value.Subject}: {status.State}");
         return new ForgeReadiness(forge.Description, user.Login, repository.FullName, @base, baseHead.Sha, status);
     }
 
@@ -112,7 +116,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     public async Task<ProposalResult> ProposeAsync(PinProposal proposal, CancellationToken ct)
     {
         proposal.Validate();
-        var readiness = await PreflightAsync(proposal.RuntimeVersion, ct);
+        var readiness = await PreflightAsync((proposal.Subject, proposal.Branch), ct);
         var status = readiness.Cascade!;
         var @base = readiness.BaseBranch;
 
@@ -125,7 +129,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         }
         if (files.Count == 0)
         {
-            Log.Warning("No pin differs from {Base} for runtime {Version}: no pull request", @base, proposal.RuntimeVersion);
+            Log.Warning("No pin differs from {Base} for {Subject}: no pull request", @base, proposal.Subject);
             return new ProposalResult(ProposalOutcome.NothingToPropose, proposal.Branch, status.PullRequest?.Number, status.PullRequest?.Url, Files: []);
         }
 
@@ -223,9 +227,11 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
 
     async Task<string> BaseAsync(CancellationToken ct) => baseBranch ?? (await forge.GetRepositoryAsync(ct)).DefaultBranch;
 
-    async Task<CascadeStatus> StatusAsync(string runtimeVersion, string @base, ForgeUser user, CancellationToken ct)
+    Task<CascadeStatus> StatusAsync(string runtimeVersion, string @base, ForgeUser user, CancellationToken ct) =>
+        StatusOfBranchAsync(PinProposal.BranchFor(runtimeVersion), @base, user, ct);
+
+    async Task<CascadeStatus> StatusOfBranchAsync(string branch, string @base, ForgeUser user, CancellationToken ct)
     {
-        var branch = PinProposal.BranchFor(runtimeVersion);
         var pull = await forge.FindPullRequestAsync(branch, @base, ct);
         var head = await forge.GetBranchAsync(branch, ct);
         var state = pull switch
@@ -241,15 +247,16 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         return new CascadeStatus(state, branch, head, pull);
     }
 
-    static void ThrowUnlessMayPropose(CascadeStatus status, string version)
+    /// <param name="subject">"runtime 1.2.3" or "release 0123456789ab".</param>
+    static void ThrowUnlessMayPropose(CascadeStatus status, string subject)
     {
         var pull = status.PullRequest;
         switch (status.State)
         {
             case CascadeState.Merged:
-                throw new ForgeException($"pull request #{pull!.Number} for runtime {version} was merged ({pull.Url}): the cascade for {version} is done, and a re-run does not open another. Release a new runtime version to cascade again.");
+                throw new ForgeException($"pull request #{pull!.Number} for {subject} was merged ({pull.Url}): the pull request for {subject} is done, and a re-run does not open another. A new runtime version or a new release opens its own.");
             case CascadeState.ClosedByPerson:
-                throw new ForgeException($"pull request #{pull!.Number} for runtime {version} was closed without merging ({pull.Url}): the cascade leaves it alone. Reopen it to have this run update it.");
+                throw new ForgeException($"pull request #{pull!.Number} for {subject} was closed without merging ({pull.Url}): the cascade leaves it alone. Reopen it to have this run update it.");
             case CascadeState.ChangedByPerson:
                 throw new ForgeException($"branch {status.Branch} of pull request #{pull!.Number} has a commit by {status.Head!.AuthorLogin ?? status.Head.AuthorName} ({status.Head.Sha[..Math.Min(12, status.Head.Sha.Length)]}): the cascade does not overwrite a person's changes. Merge or close #{pull.Number}, or reset the branch to the cascade's last commit, then run again.");
         }

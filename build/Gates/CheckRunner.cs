@@ -1,4 +1,4 @@
-using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 
@@ -31,8 +31,11 @@ public sealed class CheckRunner(ContainerExec exec, int traceTailChars)
         if (!result.Passed && !outcome.TimedOut && IsSilent(outcome))
         {
             var traced = await exec.ShellAsync(script, user, timeout, ct, trace: true).ConfigureAwait(false);
-            result.Trace = Tail(traced.Stderr + (traced.TimedOut ? "\n(trace run timed out)" : ""), traceTailChars);
-            result.Reason += "; it printed nothing, see the sh -x trace";
+            result = result with
+            {
+                Trace = Tail(traced.Stderr + (traced.TimedOut ? "\n(trace run timed out)" : ""), traceTailChars),
+                Reason = result.Reason + "; it printed nothing, see the sh -x trace",
+            };
         }
         return result;
     }

@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

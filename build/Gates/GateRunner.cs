@@ -4,27 +4,47 @@ using Serilog;
 using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Reports;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 
+/// <summary>What a gate records while it checks one template; the runner makes the immutable <see cref="GateResult"/> of it.</summary>
+public sealed class GateChecks
+{
+    /// <summary>Which provisioner shape actually ran.</summary>
+    public string Shape { get; set; } = "";
+    public IReadOnlyList<string> MissingCapabilities { get; set; } = [];
+    public List<CheckResult> Checks { get; } = [];
+}
+
 /// <summary>
-/// What both gates share: pick the templates whose build succeeded, reap leftovers, run one template per
-/// slot (bounded), always remove this run's containers (also on Ctrl-C and process exit), write the
-/// reports, and fail with one message naming every template and failed check.
+/// What both gates share: pick the templates whose build succeeded (from the build results), reap leftovers,
+/// run one template per slot (bounded), always remove this run's containers (also on Ctrl-C and process exit),
+/// write each template's result once, the reports, and fail with one message naming every template and failed check.
 /// </summary>
 public sealed class GateRunner(RunContext context, string gate, string targetName)
 {
     private readonly IDockerClient docker = context.Engine.Client;
 
-    public delegate Task CheckTemplate(TemplateRun template, GateResult result, CancellationToken ct);
+    public delegate Task CheckTemplate(Template template, string imageId, GateChecks checks, CancellationToken ct);
 
-    public async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, GateOptions options, CheckTemplate check, CancellationToken ct)
+    public async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, ResultStore store, GateOptions options, CheckTemplate check, CancellationToken ct)
     {
-        var eligible = run.Templates.Where(t => t.Build == StageStatus.Succeeded && t.ImageId is not null).ToList();
-        foreach (var skipped in run.Templates.Except(eligible))
-            Log.Warning("{Target}: {Template} skipped, its image was not built ({Status})", targetName, skipped.Name, skipped.Build);
+        var builds = run.Templates.Select(t => (Template: t, Build: store.Build(t.Name))).ToList();
+        var eligible = builds.Where(b => b.Build is { Succeeded: true }).Select(b => (b.Template, ImageId: b.Build!.ImageId!)).ToList();
+        foreach (var (template, build) in builds.Where(b => b.Build is not { Succeeded: true }))
+        {
+            if (build?.Status == BuildStatus.Unchanged)
+                Log.Information("{Target}: {Template} not checked again: unchanged since its pin, which records its gates", targetName, template.Name);
+            else
+                Log.Warning("{Target}: {Template} skipped, its image was not built ({Status})", targetName, template.Name, build?.Status.ToString() ?? "BuildImage did not run");
+        }
         if (eligible.Count == 0)
+        {
+            if (builds.All(b => b.Build?.Status == BuildStatus.Unchanged))
+                return [];
             throw new FleetException($"{targetName}: no template has a built image to check; run BuildImage first (or fix its failures).");
+        }
 
         var reaper = new ContainerReaper(docker);
         var reaped = await reaper.RemoveLeftoversAsync(context.RunId, options.LeftoverGrace, ct).ConfigureAwait(false);
@@ -36,33 +56,43 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
         EventHandler onExit = (_, _) => Cleanup();
         Console.CancelKeyPress += onCancel;
         AppDomain.CurrentDomain.ProcessExit += onExit;
-        var results = eligible.Select(t => new GateResult(gate, t.Name)).ToList();
+        var done = new GateResult[eligible.Count];
         try
         {
-            await Parallel.ForEachAsync(eligible.Zip(results), new ParallelOptions
+            await Parallel.ForEachAsync(Enumerable.Range(0, eligible.Count), new ParallelOptions
             {
                 MaxDegreeOfParallelism = Math.Max(1, options.Parallelism),
                 CancellationToken = ct,
-            }, async (pair, token) =>
+            }, async (i, token) =>
             {
-                var (template, result) = pair;
-                Store(template, result);
+                var (template, imageId) = eligible[i];
+                var checks = new GateChecks();
+                string? error = null;
                 var clock = Stopwatch.StartNew();
                 try
                 {
-                    await check(template, result, token).ConfigureAwait(false);
+                    await check(template, imageId, checks, token).ConfigureAwait(false);
                 }
                 catch (GateSetupException e)
                 {
-                    result.Error = e.Message;
+                    error = e.Message;
                 }
                 catch (DockerApiException e)
                 {
-                    result.Error = $"the engine refused: {e.ResponseBody?.Trim() ?? e.Message}";
+                    error = $"the engine refused: {e.ResponseBody?.Trim() ?? e.Message}";
                 }
-                result.Duration = clock.Elapsed;
+                catch (Exception e)
+                {
+                    // Interrupted, or the engine lost: checks that did not finish did not pass, and the record says so.
+                    error = e is OperationCanceledException ? "interrupted before its checks finished" : $"its checks did not finish: {e.Message}";
+                    store.Write(new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed));
+                    throw;
+                }
+                var result = new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed);
+                store.Write(result);
+                done[i] = result;
                 Log.Information("{Target}: {Template} {Verdict} in {Seconds:0.0} s ({Passed}/{Total} checks)", targetName, template.Name,
-                    result.Passed ? "passed" : "FAILED", result.Duration.TotalSeconds, result.Checks.Count(c => c.Passed), result.Checks.Count);
+                    result.Passed ? "passed" : "FAILED", result.Duration.TotalSeconds, result.PassedChecks, result.Checks.Count);
             }).ConfigureAwait(false);
         }
         finally
@@ -72,6 +102,7 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
             await reaper.RemoveRunAsync(context.RunId, gate, CancellationToken.None).ConfigureAwait(false);
         }
 
+        var results = done.ToList();
         var masker = new SecretMasker(options.Secrets);
         Log.Information("{Table}", ConsoleReport.Render(results, masker));
         if (options.ReportsDirectory is { } dir)
@@ -83,14 +114,6 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
         if (failed.Count > 0)
             throw new FleetException(masker.Apply(FailureMessage(targetName, failed, results.Count)));
         return results;
-    }
-
-    void Store(TemplateRun template, GateResult result)
-    {
-        if (gate == GateLabels.T4)
-            template.T4 = result;
-        else
-            template.Smoke = result;
     }
 
     internal static string FailureMessage(string targetName, IReadOnlyList<GateResult> failed, int total)

@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 
@@ -11,21 +12,20 @@ public static class SmokeGate
     public const string TargetName = "Smoke";
     const int DefaultCommandTimeoutSeconds = 30;
 
-    public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, GateOptions options, CancellationToken ct)
+    public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, ResultStore store, GateOptions options, CancellationToken ct)
     {
         var docker = context.Engine.Client;
         var runtimeVersion = run.RuntimeVersion.ToString();
-        return await new GateRunner(context, GateLabels.Smoke, TargetName).RunAsync(run, options, async (template, result, token) =>
+        return await new GateRunner(context, GateLabels.Smoke, TargetName).RunAsync(run, store, options, async (t, imageId, result, token) =>
         {
             result.Shape = "plain (unprivileged)";
-            var spec = GateContainerSpec.ForSmoke(template.ImageId!, GateLabels.For(context.RunId, GateLabels.Smoke, template.Name));
+            var spec = GateContainerSpec.ForSmoke(imageId, GateLabels.For(context.RunId, GateLabels.Smoke, t.Name));
             await using var container = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
             var health = run.Config.Runtime.Health;
             await Readiness.WaitAsync(container, health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),
                 TimeSpan.FromMilliseconds(200), token).ConfigureAwait(false);
 
             var runner = new CheckRunner(container.Exec, options.TraceTailChars);
-            var t = template.Template;
             result.Checks.Add(await runner.RunAsync(HealthCheck.Id, $"GET {health.Path} reports runtime {runtimeVersion} and adapter {t.Adapter}",
                 Severity.Hard, Readiness.HealthCommand(health), CheckUsers.RootUid, 10,
                 o => o.ExitCode == 0 ? HealthCheck.Judge(o.Stdout, runtimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",

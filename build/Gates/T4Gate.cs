@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 
@@ -11,14 +12,13 @@ public static class T4Gate
 {
     public const string TargetName = "T4Conformance";
 
-    public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, Contract contract, GateOptions options, CancellationToken ct)
+    public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, ResultStore store, Contract contract, GateOptions options, CancellationToken ct)
     {
         var docker = context.Engine.Client;
         var resolver = new ShapeResolver(docker);
         var socket = context.Engine.SocketPath;
-        return await new GateRunner(context, GateLabels.T4, TargetName).RunAsync(run, options, async (template, result, token) =>
+        return await new GateRunner(context, GateLabels.T4, TargetName).RunAsync(run, store, options, async (template, image, result, token) =>
         {
-            var image = template.ImageId!;
             var shape = await resolver.ResolveAsync(context.RunId, image, token).ConfigureAwait(false);
             result.Shape = shape.Description;
             result.MissingCapabilities = shape.MissingCapabilities;

@@ -49,6 +49,28 @@ public abstract class NukeBuild
         configurator(target.SummaryInformation);
     }
 
+    /// <summary>
+    /// Hands a settled parameter value to the later jobs of a multi-job workflow: appends <c>&lt;id&gt;=&lt;value&gt;</c> to
+    /// the file $GITHUB_OUTPUT names (how Gitea and GitHub Actions take step outputs), where the id is the parameter's
+    /// environment name in lower case, as [GiteaActionsJob] Outputs declares it and a later job's ImportOutputs reads
+    /// it. Outside CI (no GITHUB_OUTPUT) it does nothing. Secrets are never outputs.
+    /// </summary>
+    public void WriteOutput(string parameter, string value)
+    {
+        var descriptor = ParameterDescriptor.For(GetType()).FirstOrDefault(p => p.Name == parameter)
+            ?? throw new ArgumentException($"'{parameter}' is not a parameter of {GetType().Name}", nameof(parameter));
+        if (descriptor.IsSecret)
+            throw new ArgumentException($"'{parameter}' is a [Secret] parameter: never a job output", nameof(parameter));
+        if (value.Contains('\n') || value.Contains('\r'))
+            throw new ArgumentException($"the value of output {descriptor.OutputId} spans lines", nameof(value));
+        if (EnvironmentVariables.GetValueOrDefault(OutputVariable) is not { Length: > 0 } file)
+            return;
+        File.AppendAllText(file, $"{descriptor.OutputId}={value}\n");
+    }
+
+    /// <summary>The variable naming the step's output file in Gitea and GitHub Actions.</summary>
+    public const string OutputVariable = "GITHUB_OUTPUT";
+
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 
     internal void BuildInitialized() => OnBuildInitialized();

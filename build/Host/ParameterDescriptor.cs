@@ -21,6 +21,8 @@ public sealed partial class ParameterDescriptor
     public string CommandLineName => "--" + KebabBoundary().Replace(Name, "$1-$2").ToLowerInvariant();
     /// <summary>The canonical environment variable: RUNTIME_VERSION.</summary>
     public string EnvironmentName => KebabBoundary().Replace(Name, "$1_$2").ToUpperInvariant();
+    /// <summary>As a workflow input, matrix key or job output: runtime_version.</summary>
+    public string OutputId => EnvironmentName.ToLowerInvariant();
     public string Description { get; }
     public bool IsSecret { get; }
     public Type ValueType { get; }

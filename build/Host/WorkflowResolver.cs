@@ -24,11 +24,17 @@ internal sealed partial class WorkflowResolver
     public static IReadOnlyList<Workflow> Resolve(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
     {
         var resolver = new WorkflowResolver(build, targets, parameters);
-        var attributes = build.GetType().GetCustomAttributes(typeof(GiteaActionsAttribute), inherit: true).Cast<GiteaActionsAttribute>();
+        var attributes = build.GetType().GetCustomAttributes(typeof(GiteaActionsAttribute), inherit: true).Cast<GiteaActionsAttribute>().ToList();
+        var jobs = build.GetType().GetCustomAttributes(typeof(GiteaActionsJobAttribute), inherit: true).Cast<GiteaActionsJobAttribute>().ToList();
+        foreach (var orphan in jobs.Where(j => !attributes.Any(a => a.Name == j.Workflow)))
+        {
+            throw new InvalidUsageException($"[GiteaActionsJob(\"{orphan.Workflow}\", \"{orphan.Id}\")] names no [GiteaActions] workflow of {resolver._buildName}.{Hint(orphan.Workflow, attributes.Select(a => a.Name))}");
+        }
+
         var workflows = new List<Workflow>();
         foreach (var attribute in attributes.OrderBy(a => a.Name, StringComparer.Ordinal))
         {
-            var workflow = resolver.Resolve(attribute);
+            var workflow = resolver.Resolve(attribute, [.. jobs.Where(j => j.Workflow == attribute.Name)]);
             if (workflows.Any(w => string.Equals(w.Name, workflow.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new InvalidUsageException($"[GiteaActions(\"{attribute.Name}\")] is declared twice on {resolver._buildName}; workflow names must be unique.");
@@ -40,7 +46,7 @@ internal sealed partial class WorkflowResolver
         return workflows;
     }
 
-    private Workflow Resolve(GiteaActionsAttribute attribute)
+    private Workflow Resolve(GiteaActionsAttribute attribute, IReadOnlyList<GiteaActionsJobAttribute> jobAttributes)
     {
         var context = new AttributeContext(attribute.Name);
         if (!JobId().IsMatch(attribute.Name))
@@ -54,31 +60,9 @@ internal sealed partial class WorkflowResolver
             throw context.Error(nameof(attribute.RunsOn), "is empty: name the runner label(s) the job needs.");
         }
 
-        var targets = attribute.InvokedTargets.Select(t => Target(context, t)).ToList();
-        if (targets.Count == 0)
-        {
-            throw context.Error(nameof(attribute.InvokedTargets), "is empty: name the targets the job runs.");
-        }
-
-        var environment = new List<WorkflowEnvironment>();
-        var passed = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Pass(string property, ParameterDescriptor parameter, string expression)
-        {
-            if (!passed.TryAdd(parameter.Name, property))
-            {
-                throw context.Error(property, $"'{parameter.Name}' is already passed by {passed[parameter.Name]}; a parameter gets one source.");
-            }
-
-            environment.Add(new WorkflowEnvironment(parameter.EnvironmentName, $"${{{{ {expression} }}}}"));
-        }
-
-        var matrix = Matrix(context, attribute.MatrixParameter);
-        if (matrix is not null)
-        {
-            Pass(nameof(attribute.MatrixParameter), matrix.Value.Parameter, $"matrix.{matrix.Value.Matrix.Key}");
-        }
-
+        // Inputs belong to the workflow; every job sees them.
         var inputs = new List<WorkflowInput>();
+        var inputValues = new List<(string Property, ParameterDescriptor Parameter, string Expression)>();
         foreach (var (property, names, required) in new[]
         {
             (nameof(attribute.OnWorkflowDispatchRequiredInputs), attribute.OnWorkflowDispatchRequiredInputs, true),
@@ -90,38 +74,183 @@ internal sealed partial class WorkflowResolver
                 var parameter = Parameter(context, property, name, secret: false);
                 var id = SnakeCase(parameter);
                 inputs.Add(new WorkflowInput(id, parameter.Description.Length > 0 ? parameter.Description : parameter.Name, required));
-                Pass(property, parameter, $"github.event.inputs.{id}");
+                inputValues.Add((property, parameter, $"github.event.inputs.{id}"));
             }
         }
 
-        foreach (var entry in attribute.ImportContext)
+        var shared = new JobSpec(attribute.Name, "", runsOn.ToArray(), [], false, attribute.MatrixParameter, attribute.FetchDepth, attribute.InvokedTargets,
+            attribute.ImportContext, attribute.ImportVariables, attribute.ImportSecrets, [], [], attribute.PublishArtifacts, []);
+        List<WorkflowJob> jobs;
+        if (jobAttributes.Count == 0)
+        {
+            jobs = [Job(context, shared, null, inputValues, [])];
+        }
+        else
+        {
+            foreach (var (property, set) in new[]
+            {
+                (nameof(attribute.InvokedTargets), attribute.InvokedTargets.Length > 0),
+                (nameof(attribute.MatrixParameter), attribute.MatrixParameter is not null),
+                (nameof(attribute.PublishArtifacts), attribute.PublishArtifacts.Length > 0),
+            })
+            {
+                if (set)
+                {
+                    throw context.Error(property, "belongs to its jobs: a workflow with [GiteaActionsJob] attributes sets it on each job.");
+                }
+            }
+
+            jobs = [];
+            foreach (var job in InNeedsOrder(context, jobAttributes))
+            {
+                var spec = new JobSpec(job.Id, $"jobs.{job.Id}.", job.RunsOn.Length > 0 ? job.RunsOn : runsOn.ToArray(), job.Needs, job.Always, job.MatrixParameter,
+                    job.FetchDepth, job.InvokedTargets, [.. attribute.ImportContext, .. job.ImportContext], [.. attribute.ImportVariables, .. job.ImportVariables],
+                    [.. attribute.ImportSecrets, .. job.ImportSecrets], job.Outputs, job.ImportOutputs, job.PublishArtifacts, job.DownloadArtifacts);
+                jobs.Add(Job(context, spec, job.Id, inputValues, jobs));
+            }
+        }
+
+        return new Workflow(attribute.Name, Triggers(context, attribute, inputs.Count > 0), inputs, jobs);
+    }
+
+    /// <summary>What a job is made of, from either attribute. <paramref name="Where"/> prefixes the property in messages ("jobs.base.").</summary>
+    private sealed record JobSpec(
+        string Id, string Where, string[] RunsOn, string[] Needs, bool Always, string? MatrixParameter, int FetchDepth, string[] InvokedTargets,
+        string[] ImportContext, string[] ImportVariables, string[] ImportSecrets, string[] Outputs, string[] ImportOutputs, string[] PublishArtifacts,
+        string[] DownloadArtifacts);
+
+    /// <param name="artifactPrefix">The job id in a multi-job workflow (artifact names must differ across its jobs); null for the one job.</param>
+    private WorkflowJob Job(AttributeContext context, JobSpec job, string? artifactPrefix,
+        IReadOnlyList<(string Property, ParameterDescriptor Parameter, string Expression)> inputs, IReadOnlyList<WorkflowJob> earlier)
+    {
+        var where = job.Where;
+        if (artifactPrefix is not null && !JobId().IsMatch(job.Id))
+        {
+            throw context.Error(where + "id", $"'{job.Id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'.");
+        }
+
+        var runsOn = NonBlank(context, where + nameof(GiteaActionsJobAttribute.RunsOn), job.RunsOn);
+        var targets = job.InvokedTargets.Select(t => Target(context, where + nameof(GiteaActionsAttribute.InvokedTargets), t)).ToList();
+        if (targets.Count == 0)
+        {
+            throw context.Error(where + nameof(GiteaActionsAttribute.InvokedTargets), "is empty: name the targets the job runs.");
+        }
+
+        var environment = new List<WorkflowEnvironment>();
+        var passed = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Pass(string property, ParameterDescriptor parameter, string expression)
+        {
+            if (!passed.TryAdd(parameter.Name, property))
+            {
+                throw context.Error(where + property, $"'{parameter.Name}' is already passed by {passed[parameter.Name]}; a parameter gets one source.");
+            }
+
+            environment.Add(new WorkflowEnvironment(parameter.EnvironmentName, $"${{{{ {expression} }}}}"));
+        }
+
+        var matrix = Matrix(context, where, job.MatrixParameter);
+        if (matrix is not null)
+        {
+            Pass(nameof(GiteaActionsAttribute.MatrixParameter), matrix.Value.Parameter, $"matrix.{matrix.Value.Matrix.Key}");
+        }
+
+        foreach (var (property, parameter, expression) in inputs)
+        {
+            Pass(property, parameter, expression);
+        }
+
+        var needs = new List<string>();
+        foreach (var need in NonBlank(context, where + nameof(GiteaActionsJobAttribute.Needs), job.Needs))
+        {
+            needs.Add(earlier.Any(j => j.Id == need) ? need : throw context.Error(where + nameof(GiteaActionsJobAttribute.Needs), $"'{need}' is not a job of this workflow that runs before '{job.Id}'."));
+        }
+
+        foreach (var name in job.ImportOutputs)
+        {
+            const string property = nameof(GiteaActionsJobAttribute.ImportOutputs);
+            var parameter = Parameter(context, where + property, name, secret: false);
+            var from = earlier.Where(j => needs.Contains(j.Id) && j.Outputs.Contains(parameter.OutputId)).Select(j => j.Id).ToList();
+            var source = from.Count == 1
+                ? from[0]
+                : throw context.Error(where + property, from.Count == 0
+                    ? $"'{name}' is no output of a job '{job.Id}' needs; declare it in that job's Outputs and name the job in Needs."
+                    : $"'{name}' is an output of {string.Join(" and ", from)}; a parameter gets one source.");
+            Pass(property, parameter, $"needs.{source}.outputs.{parameter.OutputId}");
+        }
+
+        foreach (var entry in job.ImportContext)
         {
             var (name, expression) = ContextEntry(context, entry);
-            Pass(nameof(attribute.ImportContext), Parameter(context, nameof(attribute.ImportContext), name, secret: false), expression);
+            Pass(nameof(GiteaActionsAttribute.ImportContext), Parameter(context, where + nameof(GiteaActionsAttribute.ImportContext), name, secret: false), expression);
         }
 
-        foreach (var name in attribute.ImportVariables)
+        foreach (var name in job.ImportVariables)
         {
-            var parameter = Parameter(context, nameof(attribute.ImportVariables), name, secret: false);
-            Pass(nameof(attribute.ImportVariables), parameter, $"vars.{StoredName(context, nameof(attribute.ImportVariables), parameter)}");
+            var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportVariables), name, secret: false);
+            Pass(nameof(GiteaActionsAttribute.ImportVariables), parameter, $"vars.{StoredName(context, nameof(GiteaActionsAttribute.ImportVariables), parameter)}");
         }
 
-        foreach (var name in attribute.ImportSecrets)
+        foreach (var name in job.ImportSecrets)
         {
-            var parameter = Parameter(context, nameof(attribute.ImportSecrets), name, secret: true);
-            Pass(nameof(attribute.ImportSecrets), parameter, $"secrets.{StoredName(context, nameof(attribute.ImportSecrets), parameter)}");
+            var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportSecrets), name, secret: true);
+            Pass(nameof(GiteaActionsAttribute.ImportSecrets), parameter, $"secrets.{StoredName(context, nameof(GiteaActionsAttribute.ImportSecrets), parameter)}");
         }
 
-        return new Workflow(
-            attribute.Name,
-            runsOn,
-            Triggers(context, attribute, inputs.Count > 0),
-            inputs,
-            matrix?.Matrix,
-            attribute.FetchDepth,
-            targets,
-            environment,
-            Artifacts(context, attribute.PublishArtifacts));
+        var outputs = new List<string>();
+        foreach (var name in job.Outputs)
+        {
+            const string property = nameof(GiteaActionsJobAttribute.Outputs);
+            if (matrix is not null)
+            {
+                throw context.Error(where + property, $"a matrix job has one value of each output per matrix entry; '{job.Id}' cannot hand '{name}' on.");
+            }
+
+            outputs.Add(Parameter(context, where + property, name, secret: false).OutputId);
+        }
+
+        var uploads = Artifacts(context, where + nameof(GiteaActionsAttribute.PublishArtifacts), job.PublishArtifacts)
+            .Select(path => new WorkflowArtifact(
+                (artifactPrefix is null ? "" : artifactPrefix + "-") + Workflow.ArtifactName(path) + (matrix is { } m ? $"-${{{{ matrix.{m.Matrix.Key} }}}}" : ""), path))
+            .ToList();
+        var downloads = Artifacts(context, where + nameof(GiteaActionsJobAttribute.DownloadArtifacts), job.DownloadArtifacts);
+        return new WorkflowJob(job.Id, runsOn, needs, job.Always, matrix?.Matrix, job.FetchDepth, targets, environment, outputs, uploads, downloads);
+    }
+
+    /// <summary>Jobs after the jobs they need (Gitea and GitHub run them so), independent ones by id: the file never depends on the
+    /// order reflection returns attributes in.</summary>
+    private static List<GiteaActionsJobAttribute> InNeedsOrder(AttributeContext context, IReadOnlyList<GiteaActionsJobAttribute> jobs)
+    {
+        foreach (var duplicate in jobs.GroupBy(j => j.Id, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            throw context.Error($"jobs.{duplicate.Key}", "is declared twice; job ids must be unique in a workflow.");
+        }
+
+        foreach (var job in jobs)
+        {
+            foreach (var need in job.Needs.Where(n => jobs.All(j => j.Id != n)))
+            {
+                throw context.Error($"jobs.{job.Id}.{nameof(GiteaActionsJobAttribute.Needs)}", $"'{need}' is not a job of this workflow.{Hint(need, jobs.Select(j => j.Id))}");
+            }
+        }
+
+        var ordered = new List<GiteaActionsJobAttribute>();
+        var pending = jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+        while (pending.Count > 0)
+        {
+            var ready = pending.FirstOrDefault(j => j.Needs.All(n => ordered.Any(o => o.Id == n)));
+            if (ready is null)
+            {
+                var stuck = pending[0];
+                var missing = stuck.Needs.First(n => ordered.All(o => o.Id != n));
+                throw context.Error($"jobs.{stuck.Id}.{nameof(GiteaActionsJobAttribute.Needs)}",
+                    $"'{missing}' and '{stuck.Id}' need each other (directly or through others): no job could start.");
+            }
+
+            ordered.Add(ready);
+            pending.Remove(ready);
+        }
+
+        return ordered;
     }
 
     private static List<WorkflowTrigger> Triggers(AttributeContext context, GiteaActionsAttribute attribute, bool hasInputs)
@@ -159,14 +288,14 @@ internal sealed partial class WorkflowResolver
             : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnPullRequestBranches, OnCronSchedule or workflow_dispatch inputs.");
     }
 
-    private (WorkflowMatrix Matrix, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string? name)
+    private (WorkflowMatrix Matrix, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string where, string? name)
     {
         if (name is null)
         {
             return null;
         }
 
-        const string property = nameof(GiteaActionsAttribute.MatrixParameter);
+        var property = where + nameof(GiteaActionsAttribute.MatrixParameter);
         var parameter = Parameter(context, property, name, secret: false);
         if (parameter.ValueType != typeof(string[]))
         {
@@ -179,7 +308,7 @@ internal sealed partial class WorkflowResolver
             : throw context.Error(property, $"'{name}' has no values: override WorkflowMatrix(\"{name}\") in {_buildName} to return them.");
     }
 
-    private string Target(AttributeContext context, string name)
+    private string Target(AttributeContext context, string property, string name)
     {
         if (_targets.Any(t => t.Name == name))
         {
@@ -187,7 +316,7 @@ internal sealed partial class WorkflowResolver
         }
 
         var valid = _targets.Where(t => t.Listed).Select(t => t.Name).ToList();
-        throw context.Error(nameof(GiteaActionsAttribute.InvokedTargets), $"'{name}' is not a target of {_buildName}.{Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
+        throw context.Error(property, $"'{name}' is not a target of {_buildName}.{Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
     }
 
     private ParameterDescriptor Parameter(AttributeContext context, string property, string name, bool secret)
@@ -227,20 +356,21 @@ internal sealed partial class WorkflowResolver
             : throw context.Error(nameof(GiteaActionsAttribute.ImportContext), $"'{entry}' must be Parameter=github.<property> (or gitea.<property>), e.g. GitHubRepository=github.repository.");
     }
 
-    private static List<string> Artifacts(AttributeContext context, string[] paths)
+    /// <param name="property">The attribute property in messages, e.g. "jobs.base.PublishArtifacts".</param>
+    private static List<string> Artifacts(AttributeContext context, string property, string[] paths)
     {
         var result = new List<string>();
-        foreach (var path in NonBlank(context, nameof(GiteaActionsAttribute.PublishArtifacts), paths))
+        foreach (var path in NonBlank(context, property, paths))
         {
             var segments = path.TrimEnd('/').Split('/');
             if (Path.IsPathRooted(path) || segments.Contains("..") || path.Contains("${{", StringComparison.Ordinal))
             {
-                throw context.Error(nameof(GiteaActionsAttribute.PublishArtifacts), $"'{path}' must be a plain path inside the repository, e.g. output/reports.");
+                throw context.Error(property, $"'{path}' must be a plain path inside the repository, e.g. output/reports.");
             }
 
             if (result.Any(r => Workflow.ArtifactName(r) == segments[^1]))
             {
-                throw context.Error(nameof(GiteaActionsAttribute.PublishArtifacts), $"two paths end in '{segments[^1]}'; artifacts are named after the last folder and must differ.");
+                throw context.Error(property, $"two paths end in '{segments[^1]}'; artifacts are named after the last folder and must differ.");
             }
 
             result.Add(path.TrimEnd('/'));

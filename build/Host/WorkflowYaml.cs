@@ -14,6 +14,8 @@ internal static partial class WorkflowYaml
 {
     /// <summary>Gitea does not support actions/upload-artifact@v4 on many versions (it reports GHES); v3 works on all.</summary>
     public const string UploadArtifactAction = "actions/upload-artifact@v3";
+    /// <summary>v3 pairs with upload v3; with no name it downloads every artifact of the run, each into a folder named after it.</summary>
+    public const string DownloadArtifactAction = "actions/download-artifact@v3";
     public const string CheckoutAction = "actions/checkout@v4";
 
     private static readonly ISerializer Serializer = new SerializerBuilder().WithIndentedSequences().Build();
@@ -24,7 +26,7 @@ internal static partial class WorkflowYaml
         {
             { "name", Text(workflow.Name) },
             { "on", Triggers(workflow) },
-            { "jobs", new YamlMappingNode { { workflow.Name, Job(workflow) } } },
+            { "jobs", Jobs(workflow) },
         };
         var writer = new StringWriter { NewLine = "\n" };
         Serializer.Serialize(writer, root);
@@ -71,12 +73,42 @@ internal static partial class WorkflowYaml
         return on;
     }
 
-    private static YamlMappingNode Job(Workflow workflow)
+    private static YamlMappingNode Jobs(Workflow workflow)
     {
-        var job = new YamlMappingNode
+        var jobs = new YamlMappingNode();
+        foreach (var job in workflow.Jobs)
         {
-            { "runs-on", workflow.RunsOn.Count == 1 ? Text(workflow.RunsOn[0]) : Sequence(workflow.RunsOn) },
-        };
+            jobs.Add(job.Id, Job(job));
+        }
+
+        return jobs;
+    }
+
+    private static YamlMappingNode Job(WorkflowJob workflow)
+    {
+        var job = new YamlMappingNode();
+        if (workflow.Needs.Count > 0)
+        {
+            job.Add("needs", Sequence(workflow.Needs));
+        }
+
+        if (workflow.Always)
+        {
+            job.Add("if", Text("always()"));
+        }
+
+        job.Add("runs-on", workflow.RunsOn.Count == 1 ? Text(workflow.RunsOn[0]) : Sequence(workflow.RunsOn));
+        if (workflow.Outputs.Count > 0)
+        {
+            var outputs = new YamlMappingNode();
+            foreach (var output in workflow.Outputs)
+            {
+                outputs.Add(output, Text($"${{{{ steps.{WorkflowJob.BuildStepId}.outputs.{output} }}}}"));
+            }
+
+            job.Add("outputs", outputs);
+        }
+
         if (workflow.Matrix is { } matrix)
         {
             job.Add("strategy", new YamlMappingNode
@@ -86,16 +118,26 @@ internal static partial class WorkflowYaml
             });
         }
 
-        var steps = new YamlSequenceNode { Checkout(workflow.FetchDepth), Run(workflow) };
-        foreach (var path in workflow.Artifacts)
+        var steps = new YamlSequenceNode { Checkout(workflow.FetchDepth) };
+        foreach (var path in workflow.Downloads)
         {
-            var name = Workflow.ArtifactName(path) + (workflow.Matrix is { } m ? $"-${{{{ matrix.{m.Key} }}}}" : "");
             steps.Add(new YamlMappingNode
             {
-                { "name", Text($"Upload: {Workflow.ArtifactName(path)}") },
+                { "name", Text($"Download: every artifact of the run into {path}") },
+                { "uses", Text(DownloadArtifactAction) },
+                { "with", new YamlMappingNode { { "path", Text(path) } } },
+            });
+        }
+
+        steps.Add(Run(workflow));
+        foreach (var artifact in workflow.Uploads)
+        {
+            steps.Add(new YamlMappingNode
+            {
+                { "name", Text($"Upload: {Workflow.ArtifactName(artifact.Path)}") },
                 { "if", Text("always()") },
                 { "uses", Text(UploadArtifactAction) },
-                { "with", new YamlMappingNode { { "name", Text(name) }, { "path", Text(path) } } },
+                { "with", new YamlMappingNode { { "name", Text(artifact.Name) }, { "path", Text(artifact.Path) } } },
             });
         }
 
@@ -114,13 +156,16 @@ internal static partial class WorkflowYaml
         return step;
     }
 
-    private static YamlMappingNode Run(Workflow workflow)
+    private static YamlMappingNode Run(WorkflowJob workflow)
     {
-        var step = new YamlMappingNode
+        var step = new YamlMappingNode();
+        if (workflow.Outputs.Count > 0)
         {
-            { "name", Text($"Run: {string.Join(", ", workflow.InvokedTargets)}") },
-            { "run", Text(workflow.Command) },
-        };
+            step.Add("id", Text(WorkflowJob.BuildStepId));
+        }
+
+        step.Add("name", Text($"Run: {string.Join(", ", workflow.InvokedTargets)}"));
+        step.Add("run", Text(workflow.Command));
         if (workflow.Environment.Count > 0)
         {
             var environment = new YamlMappingNode();

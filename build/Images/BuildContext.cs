@@ -5,7 +5,7 @@ namespace TemplateFleet.Images;
 
 /// <summary>
 /// A build context streamed as a tar through a pipe (never buffered whole): the folder's files minus
-/// .dockerignore'd ones (Dockerfile and .dockerignore always sent), plus injected extra files.
+/// .dockerignore'd ones (Dockerfile and .dockerignore always sent) and the folder's pin file, plus injected extra files.
 /// Owners are root and timestamps fixed so the bytes depend only on names, modes and contents.
 /// </summary>
 public static class BuildContext
@@ -19,6 +19,9 @@ public static class BuildContext
         var alwaysSent = new HashSet<string>(StringComparer.Ordinal) { dockerfile, DockerIgnore.FileName };
         return Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Select(p => Path.GetRelativePath(directory, p).Replace(Path.DirectorySeparatorChar, '/'))
+            // The pin is what publishing the image wrote, never what it is built from: were it sent, every
+            // publish would change the inputs of the next build, and an unchanged template would never stay so.
+            .Where(p => p != Publishing.PinFile.FileName)
             .Where(p => alwaysSent.Contains(p) || !ignore.IsExcluded(p))
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -22,9 +22,21 @@ public static class BuildInputs
         var dockerfile = Path.Combine(request.ContextDirectory, "Dockerfile");
         if (!File.Exists(dockerfile) || !FromsArePinned(await File.ReadAllTextAsync(dockerfile, ct), request.BuildArgs))
             return null;
+        return await HashAsync(Version, request, ct);
+    }
 
+    /// <summary>
+    /// The address of what the request's content is made of, over exactly the build args and labels given (the
+    /// caller picks them: Images.ReleaseInputs), without the pinned-FROM check: an arg may describe its image by
+    /// source ("debian:bookworm-slim, else debootstrap bookworm") rather than by an engine-local id.
+    /// </summary>
+    public static Task<string> ContentAddressAsync(string kind, ImageBuildRequest request, CancellationToken ct) =>
+        HashAsync($"template-fleet {kind} v1", request, ct);
+
+    static async Task<string> HashAsync(string version, ImageBuildRequest request, CancellationToken ct)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var header = new StringBuilder().Append(Version).Append('\n');
+        var header = new StringBuilder().Append(version).Append('\n');
         if (request.Target is { } stage)
             header.Append("target ").Append(stage).Append('\n');
         foreach (var (key, value) in request.BuildArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
@@ -56,8 +68,8 @@ public static class BuildInputs
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>Whether every FROM names content the build args pin: an image id (directly or through an
-    /// ARG), scratch, or an earlier stage.</summary>
+    /// <summary>Whether every FROM names content the build args pin: an image id or a name@sha256: digest
+    /// (directly or through an ARG), scratch, or an earlier stage.</summary>
     internal static bool FromsArePinned(string dockerfileText, IReadOnlyDictionary<string, string> buildArgs)
     {
         var stages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -65,7 +77,8 @@ public static class BuildInputs
         foreach (var from in froms)
         {
             var image = from.ImageArgument is { } arg ? buildArgs.GetValueOrDefault(arg) ?? "" : from.Image;
-            var pinned = image.StartsWith("sha256:", StringComparison.Ordinal) || image == "scratch" || stages.Contains(image);
+            var pinned = image.StartsWith("sha256:", StringComparison.Ordinal) || Publishing.PinnedImage.Parse(image) is not null
+                || image == "scratch" || stages.Contains(image);
             if (!pinned)
                 return false;
             if (from.StageName is { } stage)

@@ -1,4 +1,4 @@
-using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Publishing;
 
@@ -6,15 +6,17 @@ namespace TemplateFleet.Publishing;
 public static class PublishEligibility
 {
     /// <summary>Null when the template may be published, else why not.</summary>
-    public static string? Check(TemplateRun run)
+    public static string? Check(BuildResult? build, GateResult? smoke, GateResult? t4)
     {
-        if (run.Build != StageStatus.Succeeded)
-            return run.BuildFailure is { Length: > 0 } failure ? $"build {Describe(run.Build)}: {failure}" : $"build {Describe(run.Build)}";
-        if (run.ImageId is null)
+        if (build is null)
+            return "build did not run";
+        if (build.Status != BuildStatus.Built)
+            return build.Failure is { Length: > 0 } failure ? $"build {Describe(build.Status)}: {failure}" : $"build {Describe(build.Status)}";
+        if (build.ImageId is null)
             return "build produced no image id";
-        if (Gate("Smoke", run.Smoke) is { } smoke)
-            return smoke;
-        return Gate("T4 conformance", run.T4);
+        if (Gate("Smoke", smoke) is { } smokeWhy)
+            return smokeWhy;
+        return Gate("T4 conformance", t4);
     }
 
     static string? Gate(string name, GateResult? gate)
@@ -28,10 +30,10 @@ public static class PublishEligibility
         return $"{name} failed: {string.Join(", ", gate.HardFailureIds)}";
     }
 
-    static string Describe(StageStatus status) => status switch
+    static string Describe(BuildStatus status) => status switch
     {
-        StageStatus.NotRun => "did not run",
-        StageStatus.Skipped => "was skipped",
+        BuildStatus.Skipped => "was skipped",
+        BuildStatus.Unchanged => "did not run: unchanged since its pin",
         _ => "failed",
     };
 }

@@ -4,78 +4,155 @@ using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
+using TemplateFleet.Images;
+using TemplateFleet.Results;
+using PublishStatus = TemplateFleet.Results.PublishStatus;
 
 namespace TemplateFleet.Publishing;
 
-/// <summary>Publish: push each template that passed both gates, read the digest back from the registry,
-/// prove pull-by-digest works, then pin that digest. A failure leaves that template's old pin untouched.</summary>
-public sealed partial class Publisher(RunContext context, HttpMessageHandler? registryHandler = null)
+/// <summary>
+/// PublishBase and Publish: push an image, read the digest back from the registry, prove pull-by-digest works,
+/// then pin that digest (pin format v2, with the release inputs) and record the result once. A template is
+/// published only when it built and passed both gates FROM the published base; one whose inputs equal its pin's
+/// is unchanged and not pushed again. A failure leaves that image's old pin untouched.
+/// </summary>
+public sealed partial class Publisher(RunContext context, HttpMessageHandler? registryHandler = null, IReadOnlyList<IPinContributor>? contributors = null)
 {
     private readonly IDockerClient docker = context.Engine.Client;
+    private readonly IReadOnlyList<IPinContributor> contributors = contributors ?? [];
 
-    public async Task<PublishReport> PublishAsync(FleetRun run, PublishOptions options, CancellationToken ct)
+    /// <summary>PublishBase: pushes and pins the base BuildBase built; a base that came from a registry stays as it is.</summary>
+    public async Task<PublishResult> PublishBaseAsync(FleetRun run, ResultStore results, PublishOptions options, CancellationToken ct)
     {
-        var registry = RegistryHost.Parse(options.Registry ?? run.Config.Images.Registry).ToString();
+        var config = run.Config;
+        var pinFile = Relative(PinFile.PathForBase(config));
+        var @base = results.Base;
+        if (@base is not { Succeeded: true })
+        {
+            var failed = new PublishResult(config.Base.Folder, PublishStatus.NotPublished, $"the base was not built: {@base?.Failure?.Split('\n')[0] ?? "BuildBase did not run"}", null, pinFile, []);
+            results.WriteBasePublish(failed);
+            throw new FleetException($"PublishBase: {failed.Reason}");
+        }
+        if (@base.Status == BaseStatus.Pulled)
+        {
+            // Published already: by an earlier run (its pin) or by this release's base job (--base-image).
+            var standing = PinFile.ReadIfExists(PinFile.PathForBase(config)) is { } pin && pin.Reference == @base.Reference ? pin : null;
+            var unchanged = new PublishResult(config.Base.Folder, PublishStatus.Unchanged, $"already published: {@base.Reference} (from {@base.Origin})", standing, pinFile, []);
+            results.WriteBasePublish(unchanged);
+            Log.Information("PublishBase: {Reason}", unchanged.Reason);
+            return unchanged;
+        }
+
+        var registry = Registry(run, options);
+        using var client = new RegistryClient(RegistryHost.Parse(registry), options.Username, options.Password, options.PlainHttp, registryHandler);
+        var auth = Auth(registry, options);
+        var tags = new List<string> { ReleaseInputs.Short(@base.Inputs!) };
+        if (context.Revision.Commit is { Length: > 0 } sha)
+            tags.Add(TagFor(sha));
+        try
+        {
+            var target = $"{registry}/{config.Base.Image}";
+            var digest = await PushAsync(config.Base.Folder, @base.ImageId!, target, config.Base.Image, tags, auth, client, ct);
+            await VerifyPullByDigestAsync(config.Base.Folder, @base.ImageId!, target, digest, auth, ct);
+            var pin = await ContributeAsync(new Pin
+            {
+                Template = config.Base.Folder,
+                Image = target,
+                Digest = digest,
+                Inputs = @base.Inputs,
+                OsImage = @base.OsImage,
+                Revision = context.Revision.Commit ?? "unknown",
+                PublishedAt = Now(),
+            }, @base.ImageId!, ct);
+            PinFile.Write(PinFile.PathForBase(config), pin);
+            var published = new PublishResult(config.Base.Folder, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")]);
+            results.WriteBasePublish(published);
+            Log.Information("PublishBase: published {Reference}; templates build FROM it", pin.Reference);
+            return published;
+        }
+        catch (Exception e) when (IsPublishFailure(e, ct))
+        {
+            var failed = new PublishResult(config.Base.Folder, PublishStatus.Failed, Reason(e), null, pinFile, []);
+            results.WriteBasePublish(failed);
+            throw new FleetException($"PublishBase: the base was not published, so no template can be: {failed.Reason}");
+        }
+    }
+
+    /// <summary>Publish: every template of the run, each result written once; throws after all were tried when any failed (options.FailOnError).</summary>
+    public async Task<IReadOnlyList<PublishResult>> PublishAsync(FleetRun run, ResultStore results, PublishOptions options, CancellationToken ct)
+    {
+        var registry = Registry(run, options);
         var runtimeVersion = run.RuntimeVersion.ToString();
         if (context.Revision.Commit is null)
             Log.Warning("No git revision is known: images get only the runtime-version tag and pins say revision 'unknown'.");
 
-        var auth = options.Username is null ? new AuthConfig() : new AuthConfig
-        {
-            Username = options.Username,
-            Password = options.Password,
-            ServerAddress = registry,
-        };
+        var auth = Auth(registry, options);
         using var client = new RegistryClient(RegistryHost.Parse(registry), options.Username, options.Password, options.PlainHttp, registryHandler);
 
+        var outcomes = new List<PublishResult>();
         foreach (var template in run.Templates)
         {
             ct.ThrowIfCancellationRequested();
-            if (PublishEligibility.Check(template) is { } why)
+            var pinFile = Relative(PinFile.PathFor(template));
+            var build = results.Build(template.Name);
+            PublishResult outcome;
+            if (build?.Status == BuildStatus.Unchanged)
             {
-                template.Publish = new PublishResult(PublishOutcome.NotPublished, why);
+                var pin = PinFile.ReadIfExists(PinFile.PathFor(template));
+                outcome = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
+                Log.Information("{Template}: not published again: {Reason}", template.Name, outcome.Reason);
+            }
+            else if (PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name)) is { } why)
+            {
+                outcome = new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
                 Log.Warning("{Template}: not published: {Reason}", template.Name, why);
-                continue;
             }
-            try
+            else if (PinnedImage.Parse(build!.Base ?? "") is not { } @base)
             {
-                template.Publish = await PublishOneAsync(run, template, registry, runtimeVersion, auth, client, ct);
-                Log.Information("{Template}: published {Image}@{Digest}", template.Name, template.Publish.Image, template.Publish.Digest);
+                var baseWhy = results.BasePublish?.Reason ?? "PublishBase did not run";
+                outcome = new PublishResult(template.Name, PublishStatus.NotPublished,
+                    $"built FROM a base that is not published ({build.Base}): {baseWhy}", null, pinFile, []);
+                Log.Warning("{Template}: not published: {Reason}", template.Name, outcome.Reason);
             }
-            catch (Exception e) when (e is FleetException or DockerApiException or HttpRequestException or IOException or TimeoutException
-                                       && !ct.IsCancellationRequested)
+            else
             {
-                // An engine that stopped answering fails the rest the same way: stop here, with one line.
-                if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
+                try
                 {
-                    template.Publish = new PublishResult(PublishOutcome.Failed, "the engine stopped answering");
-                    throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
+                    outcome = await PublishOneAsync(run, template, build, @base, registry, runtimeVersion, results, auth, client, pinFile, ct);
+                    Log.Information("{Template}: published {Reference}", template.Name, outcome.Pin!.Reference);
                 }
-                var reason = e switch
+                catch (Exception e) when (IsPublishFailure(e, ct))
                 {
-                    DockerApiException api => $"engine error: {api.ResponseBody?.Trim() ?? api.Message}",
-                    FleetException => e.Message,
-                    _ => $"{e.GetType().Name}: {e.Message}",
-                };
-                template.Publish = new PublishResult(PublishOutcome.Failed, reason);
-                Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, reason);
+                    // An engine that stopped answering fails the rest the same way: stop here, with one line.
+                    if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
+                    {
+                        results.Write(new PublishResult(template.Name, PublishStatus.Failed, "the engine stopped answering", null, pinFile, []));
+                        throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
+                    }
+                    outcome = new PublishResult(template.Name, PublishStatus.Failed, Reason(e), null, pinFile, []);
+                    Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, outcome.Reason);
+                }
             }
+            results.Write(outcome);
+            outcomes.Add(outcome);
         }
 
-        var report = new PublishReport(registry, run.Templates);
-        if (options.FailOnError && report.Failed.Any())
+        var failed = outcomes.Where(o => o.Status == PublishStatus.Failed).ToList();
+        if (options.FailOnError && failed.Count > 0)
         {
+            var published = outcomes.Where(o => o.Status == PublishStatus.Published).Select(o => o.Template).ToList();
             throw new FleetException("Publish failed for "
-                + string.Join("; ", report.Failed.Select(t => $"{t.Name}: {t.Publish!.Reason}"))
-                + (report.Published.Any() ? $" (published: {string.Join(", ", report.Published.Select(t => t.Name))})" : ""));
+                + string.Join("; ", failed.Select(t => $"{t.Template}: {t.Reason}"))
+                + (published.Count > 0 ? $" (published: {string.Join(", ", published)})" : ""));
         }
-        return report;
+        return outcomes;
     }
 
-    async Task<PublishResult> PublishOneAsync(FleetRun run, TemplateRun template, string registry, string runtimeVersion,
-        AuthConfig auth, RegistryClient client, CancellationToken ct)
+    async Task<PublishResult> PublishOneAsync(FleetRun run, Template template, BuildResult build, PinnedImage @base, string registry, string runtimeVersion,
+        ResultStore results, AuthConfig auth, RegistryClient client, string pinFile, CancellationToken ct)
     {
-        var image = await docker.Images.InspectImageAsync(template.ImageId!, ct);
+        var imageId = build.ImageId!;
+        var image = await docker.Images.InspectImageAsync(imageId, ct);
         var labels = image.Config?.Labels ?? new Dictionary<string, string>();
         if (run.DevelopmentPackages && !DevelopmentImagePolicy.IsDevelopmentImage(labels))
         {
@@ -91,61 +168,103 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         if (context.Revision.Commit is { Length: > 0 } sha)
             tags.Add(TagFor(sha));
 
+        var digest = await PushAsync(template.Name, imageId, target, repository, tags, auth, client, ct);
+        await VerifyPullByDigestAsync(template.Name, imageId, target, digest, auth, ct);
+
+        var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name)!;
+        var t4 = results.Gate(Gates.GateLabels.T4, template.Name)!;
+        var pin = await ContributeAsync(new Pin
+        {
+            Template = template.Name,
+            Image = target,
+            Digest = digest,
+            Inputs = build.Inputs,
+            Base = @base,
+            OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
+            RuntimeVersion = runtimeVersion,
+            AgentVersion = template.Agent.Version,
+            Revision = context.Revision.Commit ?? "unknown",
+            Gates = new PinGates(new CheckTotals(smoke.PassedChecks, smoke.Checks.Count), new CheckTotals(t4.PassedChecks, t4.Checks.Count), t4.Shape),
+            PublishedAt = Now(),
+        }, imageId, ct);
+        PinFile.Write(PinFile.PathFor(template), pin);
+        return new PublishResult(template.Name, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")]);
+    }
+
+    async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
+    {
+        var sections = new List<IPinSection>(pin.Sections);
+        foreach (var contributor in contributors)
+        {
+            if (await contributor.ContributeAsync(pin with { Sections = [.. sections] }, imageId, ct) is { } section)
+                sections.Add(section);
+        }
+        return pin with { Sections = sections };
+    }
+
+    /// <summary>Pushes every tag; they must all name one digest, and the registry must serve it. Returns that digest.</summary>
+    async Task<string> PushAsync(string name, string imageId, string target, string repository, IReadOnlyList<string> tags, AuthConfig auth, RegistryClient client, CancellationToken ct)
+    {
         string? digest = null;
         foreach (var tag in tags)
         {
-            await docker.Images.TagImageAsync(template.ImageId!, new ImageTagParameters { RepositoryName = target, Tag = tag, }, ct);
-            var pushed = await PushAsync(target, tag, auth, ct);
-            if (digest is not null && pushed != digest)
-                throw new FleetException($"{template.Name}: {target}:{tag} was pushed as {pushed}, but {target}:{tags[0]} as {digest}; the image changed during publish.");
-            digest = pushed;
-
+            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = target, Tag = tag, }, ct);
+            Log.Information("Pushing {Reference}", $"{target}:{tag}");
+            var progress = new StreamProgress("push", $"{target}:{tag}");
+            await docker.Images.PushImageAsync(target, new ImagePushParameters { Tag = tag }, auth, progress, ct);
+            if (progress.Error is { } error)
+                throw new FleetException($"push of {target}:{tag} failed: {error}{ImagePull.Hint(error)}");
+            // Engines with the containerd store report the digest in a status line only; the registry is asked in any case.
             var served = await client.GetManifestDigestAsync(repository, tag, ct);
+            var pushed = progress.Digest ?? served;
+            if (digest is not null && pushed != digest)
+                throw new FleetException($"{name}: {target}:{tag} was pushed as {pushed}, but {target}:{tags[0]} as {digest}; the image changed during publish.");
             if (served != pushed)
-                throw new FleetException($"{template.Name}: the push of {target}:{tag} reported {pushed}, but the registry serves {served}.");
+                throw new FleetException($"{name}: the push of {target}:{tag} reported {pushed}, but the registry serves {served}.");
+            digest = pushed;
         }
-
-        await VerifyPullByDigestAsync(template, target, digest!, auth, ct);
-
-        var pinFile = PinFile.PathFor(template.Template);
-        PinFile.Write(pinFile, new Pin(target, digest!, runtimeVersion, context.Revision.Commit ?? "unknown", DateTimeOffset.UtcNow));
-        return new PublishResult(PublishOutcome.Published, "published")
-        {
-            Image = target,
-            Digest = digest,
-            Tags = tags.Select(t => $"{target}:{t}").ToList(),
-            PinFile = pinFile,
-        };
+        return digest!;
     }
 
-    async Task<string> PushAsync(string target, string tag, AuthConfig auth, CancellationToken ct)
-    {
-        Log.Information("Pushing {Reference}", $"{target}:{tag}");
-        var progress = new StreamProgress("push", $"{target}:{tag}");
-        await docker.Images.PushImageAsync(target, new ImagePushParameters { Tag = tag }, auth, progress, ct);
-        if (progress.Error is { } error)
-            throw new FleetException($"push of {target}:{tag} failed: {error}{Hint(error)}");
-        return progress.Digest ?? throw new FleetException($"push of {target}:{tag} finished without reporting a digest.");
-    }
-
-    async Task VerifyPullByDigestAsync(TemplateRun template, string target, string digest, AuthConfig auth, CancellationToken ct)
+    async Task VerifyPullByDigestAsync(string name, string imageId, string target, string digest, AuthConfig auth, CancellationToken ct)
     {
         var reference = $"{target}@{digest}";
         var progress = new StreamProgress("pull", reference);
         await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, auth, progress, ct);
         if (progress.Error is { } error)
-            throw new FleetException($"{template.Name}: pull by digest {reference} failed: {error}{Hint(error)}");
+            throw new FleetException($"{name}: pull by digest {reference} failed: {error}{ImagePull.Hint(error)}");
         var pulled = await docker.Images.InspectImageAsync(reference, ct);
-        if (pulled.ID != template.ImageId && pulled.ID != (await docker.Images.InspectImageAsync(template.ImageId!, ct)).ID)
-            throw new FleetException($"{template.Name}: {reference} resolves to image {pulled.ID}, not the image that passed the gates ({template.ImageId}).");
+        if (pulled.ID != imageId && pulled.ID != (await docker.Images.InspectImageAsync(imageId, ct)).ID)
+            throw new FleetException($"{name}: {reference} resolves to image {pulled.ID}, not the image that passed the gates ({imageId}).");
     }
 
-    static string Hint(string error) =>
-        error.Contains("unauthorized", StringComparison.OrdinalIgnoreCase) || error.Contains("authentication required", StringComparison.OrdinalIgnoreCase)
-            ? ". Check the registry username and password parameters."
-            : error.Contains("connection refused", StringComparison.OrdinalIgnoreCase)
-                ? ". Is a registry listening there? Check the registry parameter (the default is fleet.yaml images.registry)."
-                : "";
+    // Whole seconds, as the pin file holds it: the result's pin equals the one on disk.
+    static DateTimeOffset Now()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+    }
+
+    static string Registry(FleetRun run, PublishOptions options) => RegistryHost.Parse(options.Registry ?? run.Config.Images.Registry).ToString();
+
+    static AuthConfig Auth(string registry, PublishOptions options) => options.Username is null ? new AuthConfig() : new AuthConfig
+    {
+        Username = options.Username,
+        Password = options.Password,
+        ServerAddress = registry,
+    };
+
+    string Relative(string path) => Path.GetRelativePath(context.Paths.Root, path).Replace('\\', '/');
+
+    static bool IsPublishFailure(Exception e, CancellationToken ct) =>
+        e is FleetException or DockerApiException or HttpRequestException or IOException or TimeoutException && !ct.IsCancellationRequested;
+
+    static string Reason(Exception e) => e switch
+    {
+        DockerApiException api => $"engine error: {api.ResponseBody?.Trim() ?? api.Message}",
+        FleetException => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
 
     /// <summary>Docker tags allow [A-Za-z0-9_.-], up to 128 characters; a PEP 440 local version ("1.0+dev") has a '+'.</summary>
     internal static string TagFor(string value)

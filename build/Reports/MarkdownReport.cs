@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using TemplateFleet.Fleet;
 using TemplateFleet.Host;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Reports;
 

@@ -1,8 +1,9 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Reports;
 
-/// <summary>The note in the build's summary table for a gate, e.g. "3/4 templates".</summary>
+/// <summary>The notes in the build's summary table, read from the results, e.g. "3/4 templates".</summary>
 public static class SummaryNote
 {
     public static string For(IReadOnlyCollection<GateResult> results) => For(results, results.Count);
@@ -11,4 +12,28 @@ public static class SummaryNote
     /// (its build failed, the engine was lost first) did not pass.</summary>
     public static string For(IReadOnlyCollection<GateResult> results, int asked) =>
         $"{results.Count(r => r.Passed)}/{asked} templates";
+
+    /// <summary>A gate's note: passed of the templates it checked; templates not checked count as not passed, unchanged ones are named apart.</summary>
+    public static string ForGate(string gate, FleetRun run, ResultStore results)
+    {
+        var unchanged = Unchanged(run, results);
+        var passed = run.Templates.Count(t => results.Gate(gate, t.Name) is { Passed: true });
+        return $"{passed}/{run.Templates.Count - unchanged} templates{UnchangedNote(unchanged)}";
+    }
+
+    public static string Built(FleetRun run, ResultStore results)
+    {
+        var unchanged = Unchanged(run, results);
+        return $"{run.Templates.Count(t => results.Build(t.Name) is { Succeeded: true })}/{run.Templates.Count - unchanged} templates{UnchangedNote(unchanged)}";
+    }
+
+    public static string Published(FleetRun run, ResultStore results)
+    {
+        var unchanged = run.Templates.Count(t => results.Publish(t.Name)?.Status == PublishStatus.Unchanged);
+        return $"{run.Templates.Count(t => results.Publish(t.Name)?.Status == PublishStatus.Published)}/{run.Templates.Count - unchanged} templates{UnchangedNote(unchanged)}";
+    }
+
+    static int Unchanged(FleetRun run, ResultStore results) => run.Templates.Count(t => results.Build(t.Name)?.Status == BuildStatus.Unchanged);
+
+    static string UnchangedNote(int unchanged) => unchanged == 0 ? "" : $", {unchanged} unchanged since their pins";
 }

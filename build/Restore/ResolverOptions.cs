@@ -9,6 +9,4 @@ public sealed class ResolverOptions
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Limit for one request, whatever the HttpClient's own timeout is.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Pause between polls in <see cref="RuntimeVersionResolver.WaitForVersionAsync"/>.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

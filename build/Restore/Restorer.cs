@@ -41,8 +41,10 @@ public static class Restorer
         var names = TemplateSelection.Resolve(fleet, request.Templates);
         var templates = FleetLoader.LoadTemplates(fleet, names);
         var contract = ContractLoader.Load(fleet.ContractFile, FleetLoader.Display(root, fleet.ContractFile));
-        foreach (var template in templates)
-            PinFile.ReadIfExists(PinFile.PathFor(template));
+        // Every pin reads (a broken one names its file); the base's too. Mixed bases are worth a warning only.
+        PinFile.ReadIfExists(PinFile.PathForBase(fleet));
+        if (PinBases.MixWarning(PinFile.ReadAll(fleet)) is { } mixed)
+            Log.Warning("Pins: {Warning}", mixed);
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
         CaBundleCheck.Check(request.CaBundle.File, request.CaBundle.Source);
         Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate",

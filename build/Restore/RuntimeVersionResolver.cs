@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Polly;
@@ -64,41 +63,6 @@ public sealed class RuntimeVersionResolver
             ?? throw new FleetException($"'{Package}' has no usable release on {JsonApiBase}: every release is yanked, has no files or is not a PEP 440 version; publish one");
         Log.Debug("Newest usable {Package} on {Index}: {Version} (of {Count} usable releases)", Package, JsonApiBase, newest, releases.Count);
         return newest;
-    }
-
-    /// <summary>True when the index lists <paramref name="version"/> with at least one file that is not yanked.</summary>
-    public async Task<bool> IsPublishedAsync(Pep440Version version, CancellationToken cancellationToken = default) =>
-        (await GetUsableReleasesAsync(cancellationToken))?.Contains(version) == true;
-
-    /// <summary>Polls until the index serves <paramref name="version"/>; fails after <paramref name="timeout"/>.</summary>
-    public async Task WaitForVersionAsync(Pep440Version version, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        var clock = Stopwatch.StartNew();
-        string last = "not listed yet";
-        while (true)
-        {
-            try
-            {
-                if (await IsPublishedAsync(version, cancellationToken))
-                {
-                    Log.Information("{Package} {Version} is on {Index} (after {Seconds:0} s)", Package, version, JsonApiBase, clock.Elapsed.TotalSeconds);
-                    return;
-                }
-                last = "not listed yet";
-            }
-            catch (FleetException e)
-            {
-                // An index that is briefly down while it publishes is normal; keep polling until the deadline.
-                last = e.Message;
-            }
-            var remaining = timeout - clock.Elapsed;
-            if (remaining <= TimeSpan.Zero)
-            {
-                throw new FleetException($"{Package} {version} did not appear on {JsonApiBase} within {timeout.TotalSeconds:0} s (last answer: {last}); check that the release was uploaded to this index");
-            }
-            Log.Information("Waiting for {Package} {Version} on {Index}: {Last}", Package, version, JsonApiBase, last);
-            await Task.Delay(remaining < _options.PollInterval ? remaining : _options.PollInterval, cancellationToken);
-        }
     }
 
     /// <summary>Usable releases, or null when the index does not know the package (404).</summary>

@@ -29,7 +29,8 @@ public sealed record TestTotals(int Passed, int Failed, int Skipped)
 /// <summary>Runs a test project with dotnet test and reads its totals back from TRX, not from console text.</summary>
 public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
 {
-    public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct)
+    /// <param name="filter">A `dotnet test --filter` expression, or null for every test of the project.</param>
+    public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, string? filter = null)
     {
         var name = Path.GetFileNameWithoutExtension(project);
         var trx = Path.Combine(resultsDirectory, name + ".trx");
@@ -49,6 +50,11 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
                      "--results-directory", resultsDirectory,
                  })
             psi.ArgumentList.Add(arg);
+        if (filter is not null)
+        {
+            psi.ArgumentList.Add("--filter");
+            psi.ArgumentList.Add(filter);
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             psi.Environment[key] = value;
 

@@ -10,6 +10,7 @@ public static class KnownTools
     public const string Dockerd = "dockerd";
     public const string Containerd = "containerd";
     public const string Runc = "runc";
+    public const string WorkflowParser = "workflow-parser";
 
-    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc];
+    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc, WorkflowParser];
 }

@@ -133,12 +133,16 @@ public sealed class ToolInstaller
         {
             throw new ToolException($"{pin}: the install has no {pin.Binary} ({where}: 'binary'); fix the path there.");
         }
-        var run = await ToolProcess.RunAsync(binary, pin.Check.Args, Path.GetDirectoryName(binary), CheckTimeout, ct);
-        var command = string.Join(' ', [Path.GetFileName(binary), .. pin.Check.Args]);
-        if (!run.Succeeded || !run.Output.Contains(pin.Check.Expect, StringComparison.Ordinal))
+        if (pin.Check is not { } check)
+        {
+            return;
+        }
+        var run = await ToolProcess.RunAsync(binary, check.Args, Path.GetDirectoryName(binary), CheckTimeout, ct);
+        var command = string.Join(' ', [Path.GetFileName(binary), .. check.Args]);
+        if (!run.Succeeded || !run.Output.Contains(check.Expect, StringComparison.Ordinal))
         {
             throw new ToolException(
-                $"{pin}: `{command}` {(run.Succeeded ? "ran" : $"failed (exit {run.ExitCode})")} but did not print '{pin.Check.Expect}' ({where}: 'check'); nothing was installed. Its output:\n{run.Tail()}");
+                $"{pin}: `{command}` {(run.Succeeded ? "ran" : $"failed (exit {run.ExitCode})")} but did not print '{check.Expect}' ({where}: 'check'); nothing was installed. Its output:\n{run.Tail()}");
         }
     }
 

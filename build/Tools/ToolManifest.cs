@@ -12,7 +12,7 @@ public sealed partial class ToolManifest
 {
     public const string RelativePath = "build/Tools/tools.yaml";
 
-    private static readonly string[] ToolKeys = ["version", "debian", "npm", "dotnet-tool", "binary", "check"];
+    private static readonly string[] ToolKeys = ["version", "debian", "npm", "dotnet-tool", "binary", "check", "library"];
     private static readonly string[] SourceKeys = ["debian", "npm", "dotnet-tool"];
 
     private readonly Dictionary<string, ToolPin> _tools;
@@ -117,6 +117,20 @@ public sealed partial class ToolManifest
         {
             errors.Add(binaryNode.Start, $"'{tool.Child("binary")}' '{binaryNode.Value}' must be a path inside the tool's folder (relative, no '..')");
             binary = null;
+        }
+
+        // A library (an npm package the tests import) has no command to run: its entry module must exist.
+        if (tool.Bool("library", required: false) == true)
+        {
+            if (tool.Has("check"))
+            {
+                errors.Add(key.Start, $"tool '{name}' is a library: it has no command to check; remove 'check' (the installed version is still checked)");
+            }
+            if (source is not null and not NpmSource)
+            {
+                errors.Add(key.Start, $"tool '{name}': only npm packages can be libraries");
+            }
+            return source is null || binary is null ? null : new ToolPin(name, version!, source, binary, null, key.Start.Line);
         }
 
         var checkObject = tool.Object("check", required: true, "args", "expect");

@@ -1,9 +1,10 @@
 namespace TemplateFleet.Tools;
 
 /// <summary>One tool of build/Tools/tools.yaml: what to install, from where, and how to tell it works.</summary>
-/// <param name="Binary">Path of the executable relative to the tool's folder.</param>
+/// <param name="Binary">Path of the executable relative to the tool's folder (a library's entry module).</param>
+/// <param name="Check">Null for a library: nothing to run; its installed version is checked all the same.</param>
 /// <param name="Line">Line of the tool's entry in tools.yaml, for messages.</param>
-public sealed record ToolPin(string Name, string Version, ToolSource Source, string Binary, ToolCheck Check, long Line)
+public sealed record ToolPin(string Name, string Version, ToolSource Source, string Binary, ToolCheck? Check, long Line)
 {
     /// <summary>How messages name it: "cosign 2.5.0".</summary>
     public override string ToString() => $"{Name} {Version}";

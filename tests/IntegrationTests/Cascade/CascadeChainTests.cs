@@ -61,8 +61,15 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         File.WriteAllText(codexYaml, goodCodexYaml.Replace("'^codex-cli ${AGENT_VERSION}$'", BrokenCheck, StringComparison.Ordinal));
         Assert.Contains(BrokenCheck, File.ReadAllText(codexYaml));
         var codexPin = Path.Combine(Root, "templates", "codex", PinFile.FileName);
-        var oldCodexPin = PinFile.Serialize(new Pin($"{registry.Registry.Address}/molecule-fleet/codex", "sha256:" + new string('a', 64),
-            "1.0.0", "0123456789abcdef", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+        var oldCodexPin = PinFile.Serialize(new Pin
+        {
+            Template = "codex",
+            Image = $"{registry.Registry.Address}/molecule-fleet/codex",
+            Digest = "sha256:" + new string('a', 64),
+            RuntimeVersion = "1.0.0",
+            Revision = "0123456789abcdef",
+            PublishedAt = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero),
+        });
         File.WriteAllText(codexPin, oldCodexPin);
         Commit("fleet with a codex check that cannot pass");
 
@@ -93,7 +100,9 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         Assert.Equal(PinProposal.TitleFor(Version), pull["title"]!.GetValue<string>());
         Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
         Assert.Contains("- codex: ", pull["body"]!.GetValue<string>()); // kept, with its reason
-        Assert.Equal(["templates/hermes/pin.json"], forge.BranchDiff(branch)); // a failed template is not in the pull request
+        // The base this release built and published, and hermes FROM it; a failed template is not in the pull request.
+        Assert.Equal(["templates/base/pin.json", "templates/hermes/pin.json"], forge.BranchDiff(branch).Order());
+        Assert.Equal(PinFile.Read(Path.Combine(Root, "templates", "base", PinFile.FileName)).Reference, hermesPin.Base!.Reference);
         Assert.Equal(File.ReadAllText(Path.Combine(Root, "templates", "hermes", PinFile.FileName)), forge.Git.ReadFile(forge.BranchSha(branch)!, "templates/hermes/pin.json"));
         under.AssertUnrelatedUntouched();
         AssertNoSecretIn(output, forge);
@@ -106,13 +115,14 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         (exit, output) = await CascadeAsync(index, forge, "second");
 
         Assert.True(exit == 0, $"second Cascade exited {exit}\n{BuildScript.Tail(output, 80)}");
-        Assert.Contains("published 2/2 templates", output);
+        // hermes' inputs equal the pin the first run wrote: not built or pushed again, and its pin stays in the pull request.
+        Assert.Contains("published 1/1 templates, 1 unchanged since their pins", output);
         Assert.Equal(2, forge.Pulls.Count); // the same pull request, updated
         Assert.Equal("open", forge.Pull(2)["state"]!.GetValue<string>());
         var codex = PinFile.Read(codexPin);
         Assert.Equal(Version, codex.RuntimeVersion);
         Assert.Equal(await ManifestDigestAsync("codex"), codex.Digest);
-        Assert.Equal(["templates/codex/pin.json", "templates/hermes/pin.json"], forge.BranchDiff(branch).Order());
+        Assert.Equal(["templates/base/pin.json", "templates/codex/pin.json", "templates/hermes/pin.json"], forge.BranchDiff(branch).Order());
         Assert.Equal(moved, forge.Git.ReadCommit(forge.BranchSha(branch)!).Parents.Single()); // on the current base
         Assert.Equal(File.ReadAllText(codexPin), forge.Git.ReadFile(forge.BranchSha(branch)!, "templates/codex/pin.json"));
         Assert.Contains("`sha256:aaaaaaaaaaaa…` → ", forge.Pull(2)["body"]!.GetValue<string>()); // codex: its old pin → the new one

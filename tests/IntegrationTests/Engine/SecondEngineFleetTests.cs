@@ -25,11 +25,7 @@ public sealed class SecondEngineFleetTests(SecondEngineFixture engine) : IAsyncL
     public async Task InitializeAsync()
     {
         UnitTests.TreeCopy.Repository(RepositoryRoot.Path, Root);
-        registry = await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = Path.Combine(scratch, "registry"),
-            Port = global::IntegrationTests.Publishing.RegistryFixture.FreePort(),
-        }, CancellationToken.None);
+        registry = await OwnRegistry.StartAsync(Path.Combine(scratch, "registry"));
     }
 
     public async Task DisposeAsync()

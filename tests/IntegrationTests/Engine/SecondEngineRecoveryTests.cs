@@ -21,8 +21,7 @@ public sealed class SecondEngineRecoveryTests
         try
         {
             Assert.True(engine.Started);
-            var dockerd = Descendants(engine.LauncherPid).Single(p => Command(p) == "dockerd");
-            Assert.Equal(0, (await ToolRun("kill", "-KILL", dockerd.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+            engine.KillDockerd();
             await WaitUntil(() => !Directory.Exists($"/proc/{engine.LauncherPid}"));
 
             // What the killed engine left behind.
@@ -56,16 +55,13 @@ public sealed class SecondEngineRecoveryTests
 
             Assert.False(again.Started);
             Assert.Equal(engine.LauncherPid, again.LauncherPid);
-            Assert.Single(Descendants(engine.LauncherPid), p => Command(p) == "dockerd");
+            Assert.Single(ProcessTree.Descendants(engine.LauncherPid), p => ProcessTree.Command(p) == "dockerd");
         }
         finally
         {
             await engine.StopAsync();
         }
     }
-
-    private static Task<TemplateFleet.Tools.ProcessResult> ToolRun(string file, params string[] args) =>
-        TemplateFleet.Tools.ToolProcess.RunAsync(file, args, null, TimeSpan.FromSeconds(10), CancellationToken.None);
 
     private static async Task WaitUntil(Func<bool> condition)
     {
@@ -74,28 +70,5 @@ public sealed class SecondEngineRecoveryTests
             await Task.Delay(100);
         }
         Assert.True(condition());
-    }
-
-    internal static List<int> Descendants(int pid)
-    {
-        var children = Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, System.Globalization.CultureInfo.InvariantCulture))
-            .Where(p => Field(p, 1) == pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        return [.. children, .. children.SelectMany(Descendants)];
-    }
-
-    internal static string? Command(int pid) => File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : null;
-
-    /// <summary>A field of /proc/PID/stat after the command (0: state, 1: parent pid), or null when it is gone.</summary>
-    internal static string? Field(int pid, int index)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[index];
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

@@ -89,9 +89,9 @@ public sealed class SecondEngineTests(SecondEngineFixture engine)
         }
         await Task.Delay(1000);
 
-        var tree = SecondEngineRecoveryTests.Descendants(engine.Engine.LauncherPid);
+        var tree = ProcessTree.Descendants(engine.Engine.LauncherPid);
         Assert.NotEmpty(tree);
-        Assert.DoesNotContain(tree, pid => SecondEngineRecoveryTests.Field(pid, 0) == "Z");
+        Assert.DoesNotContain(tree, pid => ProcessTree.Field(pid, 0) == "Z");
     }
 
     private static async Task<string> StartAsync(IDockerClient docker, string image, IDictionary<string, string> labels)

@@ -4,6 +4,7 @@ using System.Text;
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.Results;
 
 namespace IntegrationTests.Gates;
 
@@ -29,17 +30,19 @@ public sealed class GateBenchmarkTests
 
         // One run id for all passes, so the engine's shape is resolved once (the first, "cold" pass).
         var single = TestRuns.Run([(TestRuns.Template("bench-0"), images[0])]);
-        var cold = await Timed(() => T4Gate.RunAsync(single.Context, single.Run, contract, options, CancellationToken.None));
-        var warm = await Timed(() => T4Gate.RunAsync(single.Context, single.Run, contract, options, CancellationToken.None));
+        var cold = await Timed(() => T4Gate.RunAsync(single.Context, single.Run, single.Results, contract, options, CancellationToken.None));
+        single.Rerun();
+        var warm = await Timed(() => T4Gate.RunAsync(single.Context, single.Run, single.Results, contract, options, CancellationToken.None));
         var perImage = single["bench-0"].T4!;
 
         var fleet = TestRuns.Run(fleetImages.Select((img, i) => (TestRuns.Template($"bench-{i}"), img)).ToList());
-        var fleetCold = await Timed(() => T4Gate.RunAsync(fleet.Context, fleet.Run, contract, options, CancellationToken.None));
-        var fleetWarm = await Timed(() => T4Gate.RunAsync(fleet.Context, fleet.Run, contract, options, CancellationToken.None));
+        var fleetCold = await Timed(() => T4Gate.RunAsync(fleet.Context, fleet.Run, fleet.Results, contract, options, CancellationToken.None));
+        fleet.Rerun();
+        var fleetWarm = await Timed(() => T4Gate.RunAsync(fleet.Context, fleet.Run, fleet.Results, contract, options, CancellationToken.None));
 
         Assert.True(perImage.Passed, string.Join("; ", perImage.Checks.Where(c => !c.Passed).Select(c => $"{c.Id}: {c.Reason}")));
         Assert.Equal(contract.Capabilities.Count, perImage.Checks.Count);
-        Assert.All(fleet.Run.Templates, t => Assert.True(t.T4!.Passed));
+        Assert.All(fleet.Templates, t => Assert.True(t.T4!.Passed));
         Assert.Equal("", await TestRuns.ContainersOf(single.RunId));
         Assert.Equal("", await TestRuns.ContainersOf(fleet.RunId));
 

@@ -1,6 +1,7 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.Results;
 
 namespace IntegrationTests.Gates;
 
@@ -31,7 +32,7 @@ public sealed class ProbeRunnerTests
         FleetException? failure = null;
         try
         {
-            await T4Gate.RunAsync(run.Context, run.Run, contract, new GateOptions { ReportsDirectory = reports }, CancellationToken.None);
+            await T4Gate.RunAsync(run.Context, run.Run, run.Results, contract, new GateOptions { ReportsDirectory = reports }, CancellationToken.None);
         }
         catch (FleetException e)
         {
@@ -126,7 +127,7 @@ public sealed class ProbeRunnerTests
             """, "test-contract.yaml");
         var run = TestRuns.Run([(TestRuns.Template("healthy"), await FixtureImages.GetAsync(FixtureImages.Healthy))]);
         using var cts = new CancellationTokenSource();
-        var gate = T4Gate.RunAsync(run.Context, run.Run, contract, new GateOptions(), cts.Token);
+        var gate = T4Gate.RunAsync(run.Context, run.Run, run.Results, contract, new GateOptions(), cts.Token);
         // Cancel once the gate container is up (the probe is running), as Ctrl-C would.
         for (var i = 0; i < 600 && await TestRuns.ContainersOf(run.RunId, "healthy") is { Length: 0 }; i++)
             await Task.Delay(100);

@@ -1,6 +1,7 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.Results;
 
 namespace IntegrationTests.Gates;
 
@@ -15,7 +16,7 @@ public sealed class SmokeGateTests
         [new CommandCheck("auth-watchdog-skips-without-auth", "CODEX_HOME=/tmp/smoke-no-auth /usr/local/bin/codex_auth_refresh.sh --once", "agent", 1, "skip:no_auth_json", null, 10)],
         []);
 
-    static async Task<(FleetRun Run, FleetException? Failure)> Smoke(string runtimeVersion, params string[] variants)
+    static async Task<(GateTestRun Run, FleetException? Failure)> Smoke(string runtimeVersion, params string[] variants)
     {
         TestLogging.Enable();
         var templates = new List<(Template, string)>();
@@ -25,14 +26,14 @@ public sealed class SmokeGateTests
         FleetException? failure = null;
         try
         {
-            await SmokeGate.RunAsync(run.Context, run.Run, new GateOptions { Parallelism = 2 }, CancellationToken.None);
+            await SmokeGate.RunAsync(run.Context, run.Run, run.Results, new GateOptions { Parallelism = 2 }, CancellationToken.None);
         }
         catch (FleetException e)
         {
             failure = e;
         }
         Assert.Equal("", await TestRuns.ContainersOf(run.RunId));
-        return (run.Run, failure);
+        return (run, failure);
     }
 
     static string[] Failed(GateResult r) => r.Checks.Where(c => !c.Passed).Select(c => c.Id).ToArray();

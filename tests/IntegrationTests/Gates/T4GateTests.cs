@@ -3,6 +3,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Reports;
+using TemplateFleet.Results;
 
 namespace IntegrationTests.Gates;
 
@@ -47,7 +48,7 @@ public sealed class T4FleetFixture : IAsyncLifetime
         var contract = ContractLoader.Load(Path.Combine(RepositoryRoot.Path, "templates", "t4-contract.yaml"));
         try
         {
-            await T4Gate.RunAsync(Run.Context, Run.Run, contract, new GateOptions { Parallelism = 4, ReportsDirectory = ReportsDirectory }, CancellationToken.None);
+            await T4Gate.RunAsync(Run.Context, Run.Run, Run.Results, contract, new GateOptions { Parallelism = 4, ReportsDirectory = ReportsDirectory }, CancellationToken.None);
         }
         catch (FleetException e)
         {
@@ -201,6 +202,6 @@ public sealed class T4GateTests(T4FleetFixture fleet) : IClassFixture<T4FleetFix
         var md = File.ReadAllText(Path.Combine(fleet.ReportsDirectory, "t4.md"));
         Assert.Contains($"1/{T4FleetFixture.Variants.Length} templates", md);
         Assert.Contains("- shape:", md);
-        Assert.Equal($"1/{T4FleetFixture.Variants.Length} templates", SummaryNote.For(fleet.Run.Run.Templates.Select(t => t.T4!).ToList()));
+        Assert.Equal($"1/{T4FleetFixture.Variants.Length} templates", SummaryNote.For(fleet.Run.Templates.Select(t => t.T4!).ToList()));
     }
 }

@@ -1,6 +1,8 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Python;
+using TemplateFleet.Results;
 
 namespace IntegrationTests.Gates;
 
@@ -25,12 +27,8 @@ public static class TestRuns
     public static GateTestRun Run(IReadOnlyList<(Template Template, string ImageId)> templates, FleetConfig? config = null, string runtimeVersion = "1.0.0")
     {
         var run = new FleetRun(config ?? Config(), templates.Select(t => t.Template).ToList(), Pep440Version.Parse(runtimeVersion), "http://127.0.0.1:1/simple/");
-        foreach (var (template, image) in templates)
-        {
-            run[template.Name].Build = StageStatus.Succeeded;
-            run[template.Name].ImageId = image;
-        }
-        return new GateTestRun(TestEngine.Context("gates-test-" + Guid.NewGuid().ToString("N")[..10]), run);
+        var context = TestEngine.Context("gates-test-" + Guid.NewGuid().ToString("N")[..10]);
+        return new GateTestRun(context, run, templates.Select(t => (t.Template.Name, t.ImageId)).ToList());
     }
 
     /// <summary>Ids of containers still carrying this run's label (must be none after a gate).</summary>
@@ -40,9 +38,42 @@ public static class TestRuns
             : ["ps", "-aq", "--filter", $"label={Labels.Run}={runId}", "--filter", $"label={Labels.Template}={template}"])).Trim();
 }
 
-/// <summary>A gated run: its context (engine, run id) and its results.</summary>
-public sealed record GateTestRun(RunContext Context, FleetRun Run)
+/// <summary>A gated run: its context (engine, run id), the templates as BuildImage left them (built, with these
+/// image ids) in a results store of its own, and what the gates then record there.</summary>
+public sealed class GateTestRun
 {
+    readonly IReadOnlyList<(string Template, string ImageId)> images;
+
+    public GateTestRun(RunContext context, FleetRun run, IReadOnlyList<(string Template, string ImageId)> images)
+    {
+        Context = context;
+        Run = run;
+        this.images = images;
+        Results = Rerun();
+    }
+
+    public RunContext Context { get; }
+    public FleetRun Run { get; }
+    /// <summary>The current pass's results; <see cref="Rerun"/> starts another pass.</summary>
+    public ResultStore Results { get; private set; }
     public string RunId => Context.RunId;
-    public TemplateRun this[string name] => Run[name];
+
+    public TemplateResults this[string name] => new(Results, name);
+    public IEnumerable<TemplateResults> Templates => Run.Templates.Select(t => this[t.Name]);
+
+    /// <summary>A fresh store for another pass of the gates over the same images (each result is written once per pass).</summary>
+    public ResultStore Rerun()
+    {
+        Results = ResultStore.StartRun(RepositoryRoot.Combine("output", "tests", "results", $"{RunId}-{Guid.NewGuid():N}"[..40]));
+        foreach (var (template, image) in images)
+            Results.Write(new BuildResult(template, BuildStatus.Built, image, [], null, null, null, TimeSpan.Zero, null));
+        return Results;
+    }
+}
+
+/// <summary>One template's gate results in a <see cref="GateTestRun"/>.</summary>
+public sealed record TemplateResults(ResultStore Results, string Name)
+{
+    public GateResult? T4 => Results.Gate(GateLabels.T4, Name);
+    public GateResult? Smoke => Results.Gate(GateLabels.Smoke, Name);
 }

@@ -13,15 +13,15 @@ namespace TemplateFleet.IntegrationTests.Images;
 /// <summary>
 /// The repository's real base (templates/base), built by the product's builder with an extra CA of this test's
 /// own: what it trusts at run time with and without --trust-ca-bundle-at-runtime, its Docker CLI
-/// (BaseDockerCliTests) and the security-upgrade gate on it. Tagged under a test repository, so the fleet's
-/// own base tags never move; only the CA layers differ from the fleet's base, the slow layers come from the cache.
+/// (BaseDockerCliTests) and the security-upgrade gate on it. Only the CA layers differ from the fleet's base, the
+/// slow layers come from the cache; the two images are removed by id at the end.
 /// </summary>
 public sealed class RealBaseFixture : IAsyncLifetime
 {
     readonly EngineFixture _engine = new();
     readonly string _runId = RunIds.New("base");
     readonly string _output = RepositoryRoot.Combine("output", "tests", RunIds.New("base"));
-    readonly List<string> _tags = [];
+    readonly List<string> _images = [];
     string _caBundle = null!;
     X509Certificate2 _extraCa = null!;
 
@@ -44,7 +44,8 @@ public sealed class RealBaseFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _engine.CleanupRunAsync(_runId);
-        await _engine.RemoveImagesAsync(_tags);
+        // Only the CA layers are this test's own; the slow ones stay with the fleet's base.
+        await _engine.RemoveImagesAsync(_images);
         _extraCa.Dispose();
     }
 
@@ -59,16 +60,14 @@ public sealed class RealBaseFixture : IAsyncLifetime
     async Task<(string Id, ImageInspectResponse Image)> BuildBaseAsync(string variant, bool trustAtRunTime)
     {
         var config = FleetLoader.LoadFleet(RepositoryRoot.Path);
-        config = config with { Base = config.Base with { Image = $"molecule-fleet-it/base-{variant}" } };
         var paths = new RunPaths(RepositoryRoot.Path, Path.Combine(_output, variant));
-        // No template is built: the index URL is never used.
+        // No template is built: the index URL is never used. No registry: the base is built here, never pulled.
         var run = new FleetRun(config, [], Pep440Version.Parse("1.0.0"), "http://127.0.0.1:9/simple/");
-        var context = TestEngine.Context(_runId, paths);
-        _tags.AddRange([$"{config.Base.Image}:{context.Revision.Tag}", $"{config.Base.Image}:latest"]);
-        await new FleetImageBuilder(context).BuildFleetAsync(run,
+        var result = await new BaseImageProvider(TestEngine.Context(_runId, paths)).EnsureAsync(run, new BaseImageOptions(),
             new ImageBuildOptions(CaBundle: _caBundle) { TrustCaBundleAtRunTime = trustAtRunTime }, CancellationToken.None);
-        var id = run.BaseImageId!;
-        return (id, await _engine.Docker.Images.InspectImageAsync(id));
+        Assert.True(result.Succeeded, result.Failure);
+        _images.Add(result.ImageId!);
+        return (result.ImageId!, await _engine.Docker.Images.InspectImageAsync(result.ImageId!));
     }
 }
 

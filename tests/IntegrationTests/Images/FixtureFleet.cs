@@ -3,6 +3,7 @@ using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Python;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.IntegrationTests.Images;
 
@@ -21,8 +22,10 @@ public sealed class FixtureFleet : IAsyncLifetime
     /// <summary>The builder's context: this fixture's own output folder, one run id for every build it makes.</summary>
     public RunContext Context { get; }
     public EmbeddedIndex Index { get; private set; } = null!;
-    public string BaseImageId { get; private set; } = null!;
-    private readonly List<FleetRun> _runs = [];
+    public string BaseImageId => Base.ImageId!;
+    /// <summary>The fixture base, as BuildBase recorded it once; every run of the tests builds FROM it.</summary>
+    public BaseResult Base { get; private set; } = null!;
+    private readonly List<FixtureBuild> _runs = [];
 
     public FixtureFleet() => Context = TestEngine.Context(RunIds.New(), new RunPaths(RepositoryRoot.Path, Output));
 
@@ -30,9 +33,8 @@ public sealed class FixtureFleet : IAsyncLifetime
     {
         await Engine.InitializeAsync();
         Index = await EmbeddedIndex.StartAsync(Config, [], Output, CancellationToken.None, preferredPort: 0);
-        var warmUp = NewRun([], "0.9.0");
-        await Builder.BuildFleetAsync(warmUp, Options, CancellationToken.None);
-        BaseImageId = warmUp.BaseImageId!;
+        Base = await new BaseImageProvider(Context).EnsureAsync(NewRun([], "0.9.0"), new BaseImageOptions(), Options, CancellationToken.None);
+        Assert.True(Base.Succeeded, Base.Failure);
     }
 
     public async Task DisposeAsync()
@@ -41,7 +43,7 @@ public sealed class FixtureFleet : IAsyncLifetime
         foreach (var run in _runs)
         {
             // Template images carry no run label (it would defeat the cache): remove them by tag and id.
-            await Engine.RemoveImagesAsync(run.Templates.SelectMany(t => t.Tags.Append(t.ImageId ?? "")).Where(r => r.Length > 0));
+            await Engine.RemoveImagesAsync(run.Builds.SelectMany(t => t.Tags.Append(t.ImageId ?? "")).Where(r => r.Length > 0));
         }
 
         await Index.DisposeAsync();
@@ -52,15 +54,29 @@ public sealed class FixtureFleet : IAsyncLifetime
 
     public ImageBuildOptions Options => new();
 
-    public FleetRun NewRun(IEnumerable<string> templates, string runtimeVersion)
-    {
-        var run = new FleetRun(Config, FleetLoader.LoadTemplates(Config, templates), Pep440Version.Parse(runtimeVersion), Index.SimpleUrl.ToString())
+    public FleetRun NewRun(IEnumerable<string> templates, string runtimeVersion) =>
+        new(Config, FleetLoader.LoadTemplates(Config, templates), Pep440Version.Parse(runtimeVersion), Index.SimpleUrl.ToString())
         {
             DevelopmentPackages = true,
         };
-        _runs.Add(run);
-        return run;
+
+    /// <summary>BuildImage of <paramref name="templates"/> FROM the fixture base, in a results store of its own.</summary>
+    public async Task<FixtureBuild> BuildAsync(IEnumerable<string> templates, string runtimeVersion)
+    {
+        var build = new FixtureBuild(NewRun(templates, runtimeVersion), ResultStore.StartRun(Path.Combine(Output, "results", RunIds.New("build"))));
+        _runs.Add(build);
+        build.Results.Write(Base);
+        await Builder.BuildFleetAsync(build.Run, build.Results, Options, CancellationToken.None);
+        return build;
     }
+}
+
+/// <summary>One BuildImage over fixture templates: the run and its results.</summary>
+public sealed record FixtureBuild(FleetRun Run, ResultStore Results)
+{
+    public BuildResult this[string template] => Results.Build(template) ?? throw new InvalidOperationException($"no build result for {template}");
+
+    public IEnumerable<BuildResult> Builds => Run.Templates.Select(t => Results.Build(t.Name)).OfType<BuildResult>();
 }
 
 [CollectionDefinition(Name)]

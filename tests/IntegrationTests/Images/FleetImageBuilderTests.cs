@@ -1,6 +1,7 @@
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.Images;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.IntegrationTests.Images;
 
@@ -10,18 +11,22 @@ public sealed class FleetImageBuilderTests(FixtureFleet fleet)
     [Fact]
     public async Task Builds_a_template_from_the_base_by_id_with_labels_tags_log_and_the_requested_runtime()
     {
-        var run = fleet.NewRun(["tiny"], "1.0.0");
-        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+        var run = await fleet.BuildAsync(["tiny"], "1.0.0");
 
         var tiny = run["tiny"];
-        Assert.True(tiny.Build == StageStatus.Succeeded, tiny.BuildFailure);
-        Assert.Equal(fleet.BaseImageId, run.BaseDigest);
-        Assert.StartsWith("sha256:", run.BaseDigest!);
-        Assert.Equal(["molecule-fleet-it/tiny:1.0.0", $"molecule-fleet-it/tiny:{SourceRevision.Read(Support.RepositoryRoot.Path).Tag}"], tiny.Tags);
-        Assert.True(File.Exists(tiny.BuildLog), tiny.BuildLog);
+        Assert.True(tiny.Status == BuildStatus.Built, tiny.Failure);
+        Assert.Equal(fleet.BaseImageId, tiny.Base);
+        Assert.StartsWith("sha256:", tiny.Base!);
+        // The first tag carries the release inputs: another build with other parameters never shares it.
+        Assert.Equal([$"molecule-fleet-it/tiny:1.0.0-{ReleaseInputs.Short(tiny.Inputs!)}", "molecule-fleet-it/tiny:1.0.0", $"molecule-fleet-it/tiny:{SourceRevision.Read(Support.RepositoryRoot.Path).Tag}"], tiny.Tags);
+        var log = Path.Combine(fleet.Context.Paths.Root, tiny.LogFile!);
+        Assert.True(File.Exists(log), log);
         // A real build streams its steps; another test of this class may have built the same inputs already.
-        Assert.Contains(File.ReadLines(tiny.BuildLog!), l => l.StartsWith("Step ", StringComparison.Ordinal) || l.StartsWith("Inputs unchanged", StringComparison.Ordinal));
-        Assert.True(tiny.BuildDuration > TimeSpan.Zero);
+        Assert.Contains(File.ReadLines(log), l => l.StartsWith("Step ", StringComparison.Ordinal) || l.StartsWith("Inputs unchanged", StringComparison.Ordinal));
+        Assert.True(tiny.Duration > TimeSpan.Zero);
+        var onDisk = ResultStore.Open(run.Results.Directory).Build("tiny")!; // the record on disk is the result
+        Assert.Equal((tiny.ImageId, tiny.Inputs, tiny.Base, tiny.LogFile), (onDisk.ImageId, onDisk.Inputs, onDisk.Base, onDisk.LogFile));
+        Assert.Equal(tiny.Tags, onDisk.Tags);
 
         var image = await fleet.Engine.Docker.Images.InspectImageAsync(tiny.ImageId!);
         var labels = image.Config!.Labels!;
@@ -40,10 +45,10 @@ public sealed class FleetImageBuilderTests(FixtureFleet fleet)
         Assert.StartsWith("sha256:", labels[Labels.Inputs]);
 
         // Nothing changed: the image with the same inputs is reused without asking the engine to build.
-        var again = fleet.NewRun(["tiny"], "1.0.0");
-        await fleet.Builder.BuildFleetAsync(again, fleet.Options, CancellationToken.None);
+        var again = await fleet.BuildAsync(["tiny"], "1.0.0");
         Assert.Equal(tiny.ImageId, again["tiny"].ImageId);
-        var againLog = File.ReadAllText(again["tiny"].BuildLog!);
+        Assert.Equal(tiny.Inputs, again["tiny"].Inputs);
+        var againLog = File.ReadAllText(Path.Combine(fleet.Context.Paths.Root, again["tiny"].LogFile!));
         Assert.Contains($"Inputs unchanged ({labels[Labels.Inputs]}): reusing image {tiny.ImageId}", againLog);
         Assert.DoesNotContain("Step ", againLog);
 
@@ -55,13 +60,12 @@ public sealed class FleetImageBuilderTests(FixtureFleet fleet)
     [Fact]
     public async Task A_runtime_bump_reuses_every_layer_below_the_runtime_layer()
     {
-        var first = fleet.NewRun(["tiny"], "0.9.0");
-        await fleet.Builder.BuildFleetAsync(first, fleet.Options, CancellationToken.None);
-        var second = fleet.NewRun(["tiny"], "1.0.0");
-        await fleet.Builder.BuildFleetAsync(second, fleet.Options, CancellationToken.None);
+        var first = await fleet.BuildAsync(["tiny"], "0.9.0");
+        var second = await fleet.BuildAsync(["tiny"], "1.0.0");
 
-        Assert.True(first["tiny"].Build == StageStatus.Succeeded, first["tiny"].BuildFailure);
-        Assert.True(second["tiny"].Build == StageStatus.Succeeded, second["tiny"].BuildFailure);
+        Assert.True(first["tiny"].Status == BuildStatus.Built, first["tiny"].Failure);
+        Assert.True(second["tiny"].Status == BuildStatus.Built, second["tiny"].Failure);
+        Assert.NotEqual(first["tiny"].Inputs, second["tiny"].Inputs); // RUNTIME_VERSION is content
         var before = (await fleet.Engine.Docker.Images.InspectImageAsync(first["tiny"].ImageId!)).RootFS.Layers;
         var after = (await fleet.Engine.Docker.Images.InspectImageAsync(second["tiny"].ImageId!)).RootFS.Layers;
         Assert.Equal(before!.Count, after!.Count);
@@ -73,43 +77,40 @@ public sealed class FleetImageBuilderTests(FixtureFleet fleet)
     [Fact]
     public async Task A_broken_template_fails_naming_itself_and_the_step_while_the_others_build()
     {
-        var run = fleet.NewRun(["broken", "tiny"], "1.0.0");
-        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+        var run = await fleet.BuildAsync(["broken", "tiny"], "1.0.0");
 
-        Assert.True(run["tiny"].Build == StageStatus.Succeeded, run["tiny"].BuildFailure);
+        Assert.True(run["tiny"].Status == BuildStatus.Built, run["tiny"].Failure);
         var broken = run["broken"];
-        Assert.Equal(StageStatus.Failed, broken.Build);
+        Assert.Equal(BuildStatus.Failed, broken.Status);
         Assert.Null(broken.ImageId);
-        Assert.Contains("'broken'", broken.BuildFailure);
-        Assert.Matches(@"Step \d+/\d+ : RUN echo ""broken-step", broken.BuildFailure);
-        Assert.Contains("returned a non-zero code: 3", broken.BuildFailure);
-        Assert.Contains("broken-step: installing the agent fails", broken.BuildFailure);
-        Assert.Contains("broken.build.log", broken.BuildFailure);
+        Assert.Contains("'broken'", broken.Failure);
+        Assert.Matches(@"Step \d+/\d+ : RUN echo ""broken-step", broken.Failure);
+        Assert.Contains("returned a non-zero code: 3", broken.Failure);
+        Assert.Contains("broken-step: installing the agent fails", broken.Failure);
+        Assert.Contains("broken.build.log", broken.Failure);
     }
 
     [Fact]
     public async Task A_swallowed_cli_install_is_caught_by_the_post_build_cli_check()
     {
-        var run = fleet.NewRun(["swallowed"], "1.0.0");
-        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+        var run = await fleet.BuildAsync(["swallowed"], "1.0.0");
 
         var swallowed = run["swallowed"];
-        Assert.Equal(StageStatus.Failed, swallowed.Build);
+        Assert.Equal(BuildStatus.Failed, swallowed.Status);
         Assert.NotNull(swallowed.ImageId);
         Assert.Empty(swallowed.Tags);
         await Assert.ThrowsAsync<Docker.DotNet.DockerImageNotFoundException>(() => fleet.Engine.Docker.Images.InspectImageAsync("molecule-fleet-it/swallowed:1.0.0"));
-        Assert.Contains("swallowed: `no-such-agent-cli --version` failed in the built image", swallowed.BuildFailure);
-        Assert.Contains("not found", swallowed.BuildFailure);
+        Assert.Contains("swallowed: `no-such-agent-cli --version` failed in the built image", swallowed.Failure);
+        Assert.Contains("not found", swallowed.Failure);
     }
 
     [Fact]
     public async Task An_image_holding_another_runtime_version_fails_naming_both()
     {
-        var run = fleet.NewRun(["stale"], "1.0.0");
-        await fleet.Builder.BuildFleetAsync(run, fleet.Options, CancellationToken.None);
+        var run = await fleet.BuildAsync(["stale"], "1.0.0");
 
-        Assert.Equal(StageStatus.Failed, run["stale"].Build);
-        Assert.Equal("stale: the image holds molecule-ai-workspace-runtime 0.9.0 but RUNTIME_VERSION 1.0.0 was requested (a cached install layer?)", run["stale"].BuildFailure);
+        Assert.Equal(BuildStatus.Failed, run["stale"].Status);
+        Assert.Equal("stale: the image holds molecule-ai-workspace-runtime 0.9.0 but RUNTIME_VERSION 1.0.0 was requested (a cached install layer?)", run["stale"].Failure);
     }
 
     private async Task<string> RunInImageAsync(string image, string command) =>

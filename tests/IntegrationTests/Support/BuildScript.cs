@@ -38,4 +38,56 @@ public static class BuildScript
     }
 
     public static string Tail(string text, int lines = 60) => string.Join('\n', text.Split('\n').TakeLast(lines));
+
+    /// <summary>Starts ./build.sh in the background (to signal or observe it while it runs); the output is collected as it comes.</summary>
+    public static RunningBuild Start(params string[] args)
+    {
+        var start = new ProcessStartInfo(RepositoryRoot.Combine("build.sh"))
+        {
+            WorkingDirectory = RepositoryRoot.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        var build = new RunningBuild(Process.Start(start)!);
+        build.Process.OutputDataReceived += (_, e) => build.Append(e.Data);
+        build.Process.ErrorDataReceived += (_, e) => build.Append(e.Data);
+        build.Process.BeginOutputReadLine();
+        build.Process.BeginErrorReadLine();
+        return build;
+    }
+}
+
+/// <summary>A ./build.sh that runs: its process, the owner label its containers carry, its output so far.</summary>
+public sealed class RunningBuild(Process process) : IDisposable
+{
+    private readonly System.Text.StringBuilder _output = new();
+
+    public Process Process { get; } = process;
+
+    /// <summary>build.sh execs dotnet: the same pid and start time, so the owner label names this process.</summary>
+    public string Owner { get; } = TemplateFleet.Fleet.RunOwner.Of(process);
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    internal void Append(string? line)
+    {
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    /// <summary>Sends a signal by name (TERM, KILL, ...), as a CI runner does.</summary>
+    public void Signal(string signal) =>
+        Process.Start("kill", [$"-{signal}", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public void Dispose() => Process.Dispose();
 }

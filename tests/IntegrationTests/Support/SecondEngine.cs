@@ -91,6 +91,13 @@ public sealed class SecondEngine : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Kills this engine's dockerd with SIGKILL, as a crash or an OOM kill would (the kernel ends its namespace).</summary>
+    public void KillDockerd()
+    {
+        var dockerd = ProcessTree.Descendants(LauncherPid).Single(p => ProcessTree.Command(p) == "dockerd");
+        Process.Start("kill", ["-KILL", dockerd.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    }
+
     /// <summary>Copies images from another engine (docker save | docker load); returns how long it took.</summary>
     public async Task<TimeSpan> SeedAsync(IDockerClient from, IReadOnlyList<string> references, CancellationToken ct)
     {

@@ -6,7 +6,7 @@ namespace TemplateFleet.IntegrationTests.Support;
 
 /// <summary>
 /// The second engine for the tests of one collection (<see cref="SecondEngineCollection"/>): started once
-/// (output/second-engine/, minimum API 1.44 as on Engine 29), seeded from the first engine with the OS image the fleet builds FROM so that
+/// (output/second-engine/), seeded from the first engine with the OS image the fleet builds FROM so that
 /// nothing there bootstraps Debian again, and stopped at the end. Its data root persists between runs: the
 /// next run's seeding finds the image there. A missing first engine FAILS the tests, as everywhere.
 /// </summary>
@@ -26,9 +26,14 @@ public sealed class SecondEngineFixture : IAsyncLifetime
 
     public static string StateDirectory => RepositoryRoot.Combine("output", "second-engine");
 
-    /// <summary>What Engine 29 requires at least; dockerd 26 raises its own minimum to it when asked, so every
-    /// test on this engine also proves the build never speaks an API version that Engine 29 refuses.</summary>
+    /// <summary>What Engine 29 requires at least; dockerd 26 raises its own minimum to it when asked
+    /// (DOCKER_MIN_API_VERSION), which <see cref="Engine29Minimum"/> does for the tests of that.</summary>
     public const string MinimumApi = "1.44";
+
+    /// <summary>The same binaries with Engine 29's minimum API, in a state folder of their own; the caller stops it.</summary>
+    public static Task<SecondEngine> Engine29Minimum() =>
+        SecondEngine.StartAsync(RepositoryRoot.Combine("output", "engine-min-api-1.44"), CancellationToken.None,
+            new Dictionary<string, string> { ["DOCKER_MIN_API_VERSION"] = MinimumApi });
 
     public async Task InitializeAsync()
     {
@@ -41,7 +46,7 @@ public sealed class SecondEngineFixture : IAsyncLifetime
             throw new InvalidOperationException($"the OS image {os} has no tag on the first engine; OsImageProvider tags what it bootstraps or pulls ({FleetLoader.FleetFileName}: base.os)");
         }
 
-        _engine = await SecondEngine.StartAsync(StateDirectory, CancellationToken.None, new Dictionary<string, string> { ["DOCKER_MIN_API_VERSION"] = MinimumApi });
+        _engine = await SecondEngine.StartAsync(StateDirectory, CancellationToken.None);
         // The data root outlives the run: an image with the same layers under the same tag needs no copy.
         var layers = (await first.Images.InspectImageAsync(os)).RootFS?.Layers ?? [];
         if (await SameImageAsync(Docker, OsImageTags[0], layers))
@@ -63,6 +68,15 @@ public sealed class SecondEngineFixture : IAsyncLifetime
         {
             return false;
         }
+    }
+
+    /// <summary>Starts the engine again after a test killed it (its data root keeps the images).</summary>
+    public async Task RestartAsync()
+    {
+        var old = _engine;
+        _engine = await SecondEngine.StartAsync(StateDirectory, CancellationToken.None);
+        if (old is not null)
+            await old.DisposeAsync();
     }
 
     public async Task DisposeAsync()

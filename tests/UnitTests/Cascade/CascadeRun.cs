@@ -3,6 +3,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.Publishing;
 using TemplateFleet.Python;
+using TemplateFleet.Results;
 
 namespace UnitTests.Cascade;
 
@@ -14,6 +15,8 @@ public sealed class CascadeRun : IDisposable
     public FleetRun Run { get; }
     /// <summary>The run's inputs; the engine is never called (a client connects only when used).</summary>
     public RunContext Context { get; }
+    /// <summary>The run's results, as Publish leaves them.</summary>
+    public ResultStore Results { get; private set; } = null!;
 
     public CascadeRun(string version = "1.2.0")
     {
@@ -30,17 +33,49 @@ public sealed class CascadeRun : IDisposable
             [], Path.Combine(templatesDir, "t4-contract.yaml"), SmokeChecks.None);
         Run = new FleetRun(config, templates, Pep440Version.Parse(version), "http://127.0.0.1:1/simple/");
         Context = new RunContext(RunPaths.ForRepository(Root), new DockerEngine(DockerEngine.DefaultEndpoint), new SourceRevision("c0ffee1", "c0ffee1", "tests"), "run-1");
+        NextRun();
     }
 
-    public void Published(string name, string digest = Digest)
+    /// <summary>What the pull request is made of: this run's results, read as the pins job reads them.</summary>
+    public TemplateFleet.Release.ReleaseProposal Release(IReadOnlyDictionary<string, Pin?>? pinsBefore = null) =>
+        TemplateFleet.Release.ReleaseProposal.From(Run.Config, Run.Templates, [Results], pinsBefore ?? new Dictionary<string, Pin?>());
+
+    /// <summary>Published, after both gates passed (<paramref name="smoke"/> and <paramref name="t4"/> checks, if given).</summary>
+    public void Published(string name, string digest = Digest, GateResult? smoke = null, GateResult? t4 = null)
     {
-        var image = $"127.0.0.1:5000/molecule-fleet/{name}";
-        var pinFile = PinFile.PathFor(Run[name].Template);
-        PinFile.Write(pinFile, new Pin(image, digest, Run.RuntimeVersion.ToString(), Context.Revision.Commit!, DateTimeOffset.UtcNow));
-        Run[name].Publish = new PublishResult(PublishOutcome.Published, "published") { Image = image, Digest = digest, PinFile = pinFile };
+        if (smoke is not null)
+            Results.Write(smoke);
+        if (t4 is not null)
+            Results.Write(t4);
+        var pin = new Pin
+        {
+            Template = name,
+            Image = $"127.0.0.1:5000/molecule-fleet/{name}",
+            Digest = digest,
+            RuntimeVersion = Run.RuntimeVersion.ToString(),
+            Revision = Context.Revision.Commit!,
+            PublishedAt = DateTimeOffset.UtcNow,
+        };
+        PinFile.Write(PinFile.PathFor(Run[name]), pin);
+        Results.Write(new PublishResult(name, PublishStatus.Published, "published", pin, $"templates/{name}/pin.json", []));
     }
 
-    public void Kept(string name, string reason) => Run[name].Publish = new PublishResult(PublishOutcome.NotPublished, reason);
+    /// <summary>A later run on the same checkout: its own results, the pins as the earlier run left them.</summary>
+    public void NextRun()
+    {
+        Results = ResultStore.StartRun(Context.Paths.Results);
+        Results.Write(new RunRecord(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion.ToString(), "parameter", false,
+            Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], "127.0.0.1:5000", null, DateTimeOffset.UtcNow));
+    }
+
+    public void Kept(string name, string reason, GateResult? smoke = null)
+    {
+        if (smoke is not null)
+            Results.Write(smoke);
+        KeptWithout(name, reason);
+    }
+
+    void KeptWithout(string name, string reason) => Results.Write(new PublishResult(name, PublishStatus.NotPublished, reason, null, $"templates/{name}/pin.json", []));
 
     public void Dispose()
     {

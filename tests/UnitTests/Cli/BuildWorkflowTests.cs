@@ -34,36 +34,74 @@ public sealed class BuildWorkflowTests
     }
 
     [Fact]
-    public void Gates_and_publish_fan_out_over_the_fleet_and_cascade_is_one_dispatched_job()
+    public void Gates_fan_out_over_the_fleet_with_the_registry_when_one_is_configured()
     {
         var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
         var templates = FleetLoader.LoadFleet(RepositoryRoot.Path).TemplateNames;
         var gates = WorkflowYamlReader.Parse(generated[".gitea/workflows/gates.yml"]);
-        var publish = WorkflowYamlReader.Parse(generated[".gitea/workflows/publish.yml"]);
-        var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/cascade.yml"]);
 
         Assert.Equal([".gitea/workflows/cascade.yml", ".gitea/workflows/gates.yml", ".gitea/workflows/publish.yml", ".gitea/workflows/watch.yml"], generated.Keys);
         Assert.Equal(["main"], gates.Texts("on", "push", "branches"));
         Assert.True(gates.At("on").Has("pull_request"));
         Assert.Equal(templates, gates.Texts("jobs", "gates", "strategy", "matrix", "templates"));
         Assert.Equal("./build.sh T4Conformance Smoke", gates.Steps()[1].Text("run"));
-        Assert.Equal("${{ matrix.templates }}", gates.Steps()[1].Map("env")["TEMPLATES"]);
+        var environment = gates.Steps()[1].Map("env");
+        Assert.Equal("${{ matrix.templates }}", environment["TEMPLATES"]);
+        // With vars.REGISTRY set, the pinned base is pulled while unchanged; without, everything builds on the runner.
+        Assert.Equal("${{ vars.REGISTRY }}", environment["REGISTRY"]);
+        Assert.Equal("${{ secrets.REGISTRY_PASSWORD }}", environment["REGISTRY_PASSWORD"]);
         Assert.Equal(["output/reports", "output/logs"], gates.Steps().Skip(2).Select(s => s.Text("with", "path")));
+        Assert.All(generated.Values, WorkflowYamlReader.AssertValuesOnlyThroughEnvironment);
+    }
 
-        Assert.Equal(["main"], publish.Texts("on", "push", "branches"));
-        Assert.False(publish.At("on").Has("pull_request"));
-        Assert.Equal(templates, publish.Texts("jobs", "publish", "strategy", "matrix", "templates"));
-        Assert.Equal("./build.sh Publish", publish.Steps()[1].Text("run"));
-        Assert.Equal("${{ secrets.REGISTRY_PASSWORD }}", publish.Steps()[1].Map("env")["REGISTRY_PASSWORD"]);
-        Assert.Equal("${{ vars.REGISTRY }}", publish.Steps()[1].Map("env")["REGISTRY"]);
-        Assert.Equal("${{ vars.REGISTRY_USERNAME }}", publish.Steps()[1].Map("env")["REGISTRY_USERNAME"]);
+    [Theory]
+    [InlineData("publish", "PublishBase")]
+    [InlineData("cascade", "CascadeBase")]
+    public void Publish_and_cascade_are_a_base_job_a_template_matrix_FROM_its_output_and_one_pins_job(string name, string baseTarget)
+    {
+        var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
+        var templates = FleetLoader.LoadFleet(RepositoryRoot.Path).TemplateNames;
+        var workflow = WorkflowYamlReader.Parse(generated[$".gitea/workflows/{name}.yml"]);
+
+        Assert.Equal(["base", "templates", "pins"], workflow.Keys("jobs"));
+
+        var @base = workflow.At("jobs", "base");
+        Assert.Equal($"./build.sh {baseTarget}", workflow.Steps("base")[1].Text("run"));
+        Assert.Equal("${{ steps.build.outputs.base_image }}", @base.Map("outputs")["base_image"]);
+        Assert.Equal(["base-results", "base-logs"], workflow.Steps("base").Skip(2).Select(s => s.Text("with", "name")));
+
+        var job = workflow.At("jobs", "templates");
+        Assert.Equal(["base"], job.Texts("needs"));
+        Assert.Equal(templates, job.Texts("strategy", "matrix", "templates"));
+        Assert.Equal("./build.sh Publish", workflow.Steps("templates")[1].Text("run"));
+        var environment = workflow.Steps("templates")[1].Map("env");
+        Assert.Equal("${{ matrix.templates }}", environment["TEMPLATES"]);
+        Assert.Equal("${{ needs.base.outputs.base_image }}", environment["BASE_IMAGE"]);
+        Assert.Equal(name == "publish" ? "${{ needs.base.outputs.runtime_version }}" : "${{ github.event.inputs.runtime_version }}", environment["RUNTIME_VERSION"]);
+        Assert.Equal("${{ secrets.REGISTRY_PASSWORD }}", environment["REGISTRY_PASSWORD"]);
+        Assert.Contains("templates-results-${{ matrix.templates }}", workflow.Steps("templates").Skip(2).Select(s => s.Text("with", "name")));
+
+        var pins = workflow.At("jobs", "pins");
+        Assert.Equal(["base", "templates"], pins.Texts("needs"));
+        Assert.Equal("always()", pins.Text("if"));
+        Assert.Equal("output/jobs", workflow.Steps("pins")[1].Text("with", "path"));
+        Assert.Equal("./build.sh ProposePins", workflow.Steps("pins")[2].Text("run"));
+        var forge = workflow.Steps("pins")[2].Map("env");
+        Assert.Equal("${{ secrets.FORGE_TOKEN }}", forge["FORGE_TOKEN"]);
+        Assert.Equal("${{ github.api_url }}", forge["FORGE_API_URL"]);
+        Assert.False(forge.ContainsKey("REGISTRY_PASSWORD")); // the pins job pushes nothing
+    }
+
+    [Fact]
+    public void Cascade_is_dispatched_with_the_runtime_version_and_checks_the_forge_in_its_base_job()
+    {
+        var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
+        var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/cascade.yml"]);
 
         Assert.Equal(["workflow_dispatch"], cascade.Keys("on"));
         Assert.Equal("true", cascade.Text("on", "workflow_dispatch", "inputs", "runtime_version", "required"));
         Assert.Equal("false", cascade.Text("on", "workflow_dispatch", "inputs", "package_index", "required"));
-        Assert.False(cascade.At("jobs", "cascade").Has("strategy"));
-        Assert.Equal("./build.sh Cascade", cascade.Steps()[1].Text("run"));
-        var environment = cascade.Steps()[1].Map("env");
+        var environment = cascade.Steps("base")[1].Map("env");
         Assert.Equal("${{ github.event.inputs.runtime_version }}", environment["RUNTIME_VERSION"]);
         Assert.Equal("${{ github.event.inputs.package_index }}", environment["PACKAGE_INDEX"]);
         Assert.Equal("${{ secrets.FORGE_TOKEN }}", environment["FORGE_TOKEN"]);

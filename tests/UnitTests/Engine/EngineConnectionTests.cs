@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Reports;
+using TemplateFleet.Results;
 
 namespace UnitTests.Engine;
 
@@ -34,7 +35,7 @@ public sealed class EngineConnectionTests
     [Fact]
     public void Templates_that_never_got_their_checks_count_as_not_passed()
     {
-        var ran = new[] { new GateResult("t4", "codex"), new GateResult("t4", "hermes") };
+        var ran = new[] { new GateResult("t4", "codex", "", [], [], null, TimeSpan.Zero), new GateResult("t4", "hermes", "", [], [], null, TimeSpan.Zero) };
 
         Assert.Equal("2/4 templates", SummaryNote.For(ran, asked: 4));
     }

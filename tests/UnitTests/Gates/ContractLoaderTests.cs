@@ -1,5 +1,6 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
+using TemplateFleet.Results;
 
 namespace UnitTests.Gates;
 

@@ -35,18 +35,26 @@ internal static class WorkflowYamlReader
     public static IReadOnlyDictionary<string, string> Map(this YamlNode node, params string[] path) =>
         ((YamlMappingNode)node.At(path)).Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value!);
 
-    /// <summary>The single job's steps (a generated workflow has one job, named after the workflow).</summary>
+    /// <summary>The single job's steps (a one-job workflow, its job named after the workflow).</summary>
     public static IReadOnlyList<YamlMappingNode> Steps(this YamlMappingNode workflow) =>
         [.. ((YamlSequenceNode)((YamlMappingNode)workflow.At("jobs")).Children.Single().Value.At("steps")).Children.Cast<YamlMappingNode>()];
 
+    /// <summary>One job's steps.</summary>
+    public static IReadOnlyList<YamlMappingNode> Steps(this YamlMappingNode workflow, string job) =>
+        [.. ((YamlSequenceNode)workflow.At("jobs", job, "steps")).Children.Cast<YamlMappingNode>()];
+
+    /// <summary>Every job's steps, in job order.</summary>
+    public static IReadOnlyList<YamlMappingNode> AllSteps(this YamlMappingNode workflow) =>
+        [.. workflow.Keys("jobs").SelectMany(job => workflow.Steps(job))];
+
     /// <summary>
     /// The security rule: no expression in a run line (script injection), and secrets only as whole env values
-    /// of the one build step: <c>NAME: ${{ secrets.NAME }}</c>.
+    /// of a job's build step: <c>NAME: ${{ secrets.NAME }}</c>.
     /// </summary>
     public static void AssertValuesOnlyThroughEnvironment(string yaml)
     {
         var workflow = Parse(yaml);
-        foreach (var step in workflow.Steps())
+        foreach (var step in workflow.AllSteps())
         {
             if (step.Has("run"))
             {
@@ -57,7 +65,7 @@ internal static class WorkflowYamlReader
 
         var secretLines = yaml.Split('\n').Where(l => l.Contains("secrets.", StringComparison.Ordinal)).ToList();
         Assert.All(secretLines, line => Assert.Matches(@"^\s+([A-Z0-9_]+): \$\{\{ secrets\.\1 \}\}$", line));
-        var environments = workflow.Steps().Where(s => s.Has("env")).SelectMany(s => s.Map("env")).ToList();
+        var environments = workflow.AllSteps().Where(s => s.Has("env")).SelectMany(s => s.Map("env")).ToList();
         Assert.Equal(secretLines.Count, environments.Count(e => e.Value.StartsWith("${{ secrets.", StringComparison.Ordinal)));
     }
 }

@@ -32,6 +32,18 @@ public sealed class BuildContextTests : IDisposable
     }
 
     [Fact]
+    public void The_folders_pin_file_is_never_sent()
+    {
+        Write("pin.json", "{}");
+        Write("app/pin.json", "{}");
+
+        var entries = BuildContext.Entries(_dir);
+
+        Assert.DoesNotContain("pin.json", entries);
+        Assert.Contains("app/pin.json", entries); // only the template's own pin is publishing's output
+    }
+
+    [Fact]
     public async Task Streams_a_tar_with_modes_root_owner_and_injected_files_replacing_context_files()
     {
         var extra = new Dictionary<string, byte[]> { ["fleet-extra-ca.crt"] = Encoding.UTF8.GetBytes("CA") };

@@ -9,8 +9,34 @@ public sealed class PinFileTests : IDisposable
     readonly string dir = Directory.CreateTempSubdirectory("pinfile-").FullName;
     string PinPath => Path.Combine(dir, PinFile.FileName);
 
-    static Pin Sample(string digest = Digest) =>
-        new("127.0.0.1:5000/molecule-fleet/codex", digest, "1.0.0", "4f2a9c1", new DateTimeOffset(2026, 11, 23, 13, 5, 7, TimeSpan.Zero));
+    const string BaseDigest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+    const string Inputs = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+
+    static Pin Sample(string digest = Digest) => new()
+    {
+        Template = "codex",
+        Image = "127.0.0.1:5000/molecule-fleet/codex",
+        Digest = digest,
+        Inputs = Inputs,
+        Base = new PinnedImage("127.0.0.1:5000/molecule-fleet/base", BaseDigest),
+        OsImage = "debootstrap:bookworm",
+        RuntimeVersion = "1.0.0",
+        AgentVersion = "0.130.0",
+        Revision = "4f2a9c1",
+        Gates = new PinGates(new CheckTotals(6, 6), new CheckTotals(10, 10), "fallback: all grantable capabilities"),
+        PublishedAt = new DateTimeOffset(2026, 11, 23, 13, 5, 7, TimeSpan.Zero),
+    };
+
+    const string V1 = """
+        {
+          "image": "127.0.0.1:5000/molecule-fleet/codex",
+          "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+          "runtimeVersion": "1.0.0",
+          "revision": "4f2a9c1",
+          "publishedAt": "2026-11-23T13:05:07Z"
+        }
+
+        """;
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
@@ -22,20 +48,121 @@ public sealed class PinFileTests : IDisposable
     }
 
     [Fact]
-    public void Written_file_has_the_documented_shape()
+    public void Written_file_has_the_documented_v2_shape()
     {
         PinFile.Write(PinPath, Sample());
         var text = File.ReadAllText(PinPath);
         Assert.Equal("""
             {
+              "schemaVersion": 2,
+              "template": "codex",
               "image": "127.0.0.1:5000/molecule-fleet/codex",
               "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+              "inputs": "sha256:2222222222222222222222222222222222222222222222222222222222222222",
+              "base": {
+                "image": "127.0.0.1:5000/molecule-fleet/base",
+                "digest": "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+              },
+              "osImage": "debootstrap:bookworm",
               "runtimeVersion": "1.0.0",
+              "agentVersion": "0.130.0",
               "revision": "4f2a9c1",
+              "gates": {
+                "smoke": {
+                  "passed": 6,
+                  "total": 6
+                },
+                "t4": {
+                  "passed": 10,
+                  "total": 10
+                },
+                "t4Shape": "fallback: all grantable capabilities"
+              },
               "publishedAt": "2026-11-23T13:05:07Z"
             }
 
             """.ReplaceLineEndings("\n"), text);
+    }
+
+    [Fact]
+    public void A_v1_pin_reads_with_its_folder_as_template_and_the_v2_fields_empty()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "codex"));
+        var path = Path.Combine(dir, "codex", PinFile.FileName);
+        File.WriteAllText(path, V1);
+
+        var pin = PinFile.Read(path);
+
+        Assert.Equal(1, pin.SchemaVersion);
+        Assert.Equal("codex", pin.Template);
+        Assert.Equal("127.0.0.1:5000/molecule-fleet/codex@" + Digest, pin.Reference);
+        Assert.Equal("1.0.0", pin.RuntimeVersion);
+        Assert.Null(pin.Inputs);
+        Assert.Null(pin.Base);
+        Assert.Null(pin.Gates);
+    }
+
+    [Fact]
+    public void A_v1_pin_is_written_back_as_v2()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "codex"));
+        var path = Path.Combine(dir, "codex", PinFile.FileName);
+        File.WriteAllText(path, V1);
+
+        PinFile.Write(path, PinFile.Read(path));
+
+        var text = File.ReadAllText(path);
+        Assert.StartsWith("{\n  \"schemaVersion\": 2,\n  \"template\": \"codex\",", text);
+        Assert.Equal(2, PinFile.Read(path).SchemaVersion);
+    }
+
+    [Fact]
+    public void The_base_pin_has_no_base_runtime_agent_or_gates()
+    {
+        var pin = new Pin { Template = "base", Image = "127.0.0.1:5000/molecule-fleet/base", Digest = BaseDigest, Inputs = Inputs, OsImage = "debootstrap:bookworm", Revision = "4f2a9c1", PublishedAt = Sample().PublishedAt };
+        PinFile.Write(PinPath, pin);
+
+        Assert.Equal(pin, PinFile.Read(PinPath));
+        Assert.DoesNotContain("runtimeVersion", File.ReadAllText(PinPath));
+    }
+
+    [Fact]
+    public void A_newer_schema_version_is_refused_naming_the_file()
+    {
+        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 3"));
+        var e = Assert.Throws<FleetException>(() => PinFile.Read(PinPath));
+        Assert.StartsWith(PinPath, e.Message);
+        Assert.Contains("schemaVersion 3 is not one this build reads", e.Message);
+    }
+
+    [Fact]
+    public void A_section_another_concern_registered_round_trips_and_an_unregistered_key_is_refused()
+    {
+        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\n}", ",\n  \"unregisteredSection\": {}\n}"));
+        Assert.Contains("unknown key 'unregisteredSection'", Assert.Throws<FleetException>(() => PinFile.Read(PinPath)).Message);
+
+        PinSections.Register(TestSection.SectionKey, (value, _) => new TestSection(value.GetProperty("signedBy").GetString()!));
+        var signed = Sample() with { Sections = [new TestSection("key-1")] };
+        PinFile.Write(PinPath, signed);
+
+        var read = PinFile.Read(PinPath);
+        Assert.Equal("key-1", read.Section<TestSection>()!.SignedBy);
+        Assert.Equal(signed, read);
+        Assert.Contains("\"testSection\": {\n    \"signedBy\": \"key-1\"\n  }\n}", File.ReadAllText(PinPath));
+    }
+
+    sealed record TestSection(string SignedBy) : IPinSection
+    {
+        public const string SectionKey = "testSection";
+
+        public string Key => SectionKey;
+
+        public void WriteValue(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("signedBy", SignedBy);
+            writer.WriteEndObject();
+        }
     }
 
     [Fact]
@@ -98,6 +225,10 @@ public sealed class PinFileTests : IDisposable
     [InlineData("\"revision\": \"4f2a9c1\",", "", "missing key 'revision'")]
     [InlineData("\"revision\": \"4f2a9c1\",", "\"revision\": \"4f2a9c1\", \"tag\": \"x\",", "unknown key 'tag'")]
     [InlineData("\"runtimeVersion\": \"1.0.0\"", "\"runtimeVersion\": 1", "'runtimeVersion' must be a non-empty string")]
+    [InlineData("\"inputs\": \"sha256:2222", "\"inputs\": \"md5:2222", "is not a sha256 content address")]
+    [InlineData("\"digest\": \"sha256:1111", "\"digest\": \"sha256:xx11", "base.digest 'sha256:xx11")]
+    [InlineData("\"passed\": 6,", "\"passed\": 7,", "gates.smoke: passed 7 is more than total 6")]
+    [InlineData("\"t4Shape\"", "\"shape\"", "unknown key 'gates.shape'")]
     [InlineData("molecule-fleet/codex\"", "molecule-fleet/codex:1.0.0\"", "must be a repository without tag or digest")]
     [InlineData("2026-11-23T13:05:07Z", "23/11/2026", "is not an RFC 3339 timestamp")]
     public void Invalid_content_is_rejected_with_the_reason(string from, string to, string reason)

@@ -11,7 +11,7 @@ public sealed class RuntimeVersionResolverTests
 {
     private const string Base = "http://127.0.0.1:8080";
     private const string Package = "molecule-ai-workspace-runtime";
-    private static readonly ResolverOptions Fast = new() { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(1), PollInterval = TimeSpan.FromMilliseconds(20) };
+    private static readonly ResolverOptions Fast = new() { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(1) };
 
     private static RuntimeVersionResolver Resolver(StubIndex index) => new(new HttpClient(index), Base, Package, Fast);
 
@@ -119,44 +119,12 @@ public sealed class RuntimeVersionResolverTests
     }
 
     [Fact]
-    public async Task Waits_until_the_version_appears()
-    {
-        var index = new StubIndex()
-            .Then(HttpStatusCode.NotFound)
-            .Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false])))
-            .Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false]), ("1.1.0", [false])));
-
-        await Resolver(index).WaitForVersionAsync(Pep440Version.Parse("1.1"), TimeSpan.FromSeconds(10));
-
-        Assert.Equal(3, index.Requests.Count);
-    }
-
-    [Fact]
-    public async Task Waiting_gives_up_after_the_timeout()
-    {
-        var index = new StubIndex().Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false]), ("1.1.0", [true])));
-
-        var e = await Assert.ThrowsAsync<FleetException>(() =>
-            Resolver(index).WaitForVersionAsync(Pep440Version.Parse("1.1.0"), TimeSpan.FromMilliseconds(100)));
-
-        Assert.Equal($"{Package} 1.1.0 did not appear on {Base} within 0 s (last answer: not listed yet); check that the release was uploaded to this index", e.Message);
-        Assert.True(index.Requests.Count >= 2);
-    }
-
-    [Theory]
-    [InlineData("http://127.0.0.1:8080/simple/", "http://127.0.0.1:8080")]
-    [InlineData("http://127.0.0.1:8080/simple", "http://127.0.0.1:8080")]
-    [InlineData("https://index.example/pypi-mirror/simple/", "https://index.example/pypi-mirror")]
-    public void Json_base_from_a_simple_index(string simple, string expected) =>
-        Assert.Equal(expected, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(simple));
-
-    [Fact]
     public async Task A_resolver_for_a_simple_index_asks_the_json_api_beside_it()
     {
         var index = new StubIndex().Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false])));
         var resolver = RuntimeVersionResolver.ForSimpleIndex(new HttpClient(index), $"{Base}/simple/", Package, Fast);
 
-        Assert.True(await resolver.IsPublishedAsync(Pep440Version.Parse("1.0")));
+        Assert.Equal(Pep440Version.Parse("1.0"), await resolver.ResolveLatestAsync());
         Assert.Equal([$"GET {Base}/pypi/{Package}/json"], index.Requests);
     }
 

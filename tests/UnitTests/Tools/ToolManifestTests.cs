@@ -36,6 +36,35 @@ public sealed class ToolManifestTests
         Assert.Equal("bookworm", Assert.IsType<DebianSource>(manifest[KnownTools.Runc].Source).Suite);
         Assert.Equal(("26.1.5", "trixie"), (manifest[KnownTools.Dockerd].Version, ((DebianSource)manifest[KnownTools.Dockerd].Source).Suite));
         Assert.Equal("1.7.24", manifest[KnownTools.Containerd].Version);
+        var parser = manifest[KnownTools.WorkflowParser];
+        Assert.Equal(new NpmSource("@actions/workflow-parser", "0.3.61"), parser.Source);
+        Assert.Null(parser.Check); // a library: imported by the tests, nothing to run
+    }
+
+    [Fact]
+    public void A_library_has_no_check_and_must_come_from_npm()
+    {
+        var message = Error("""
+            tools:
+              parser:
+                version: 1.0.0
+                npm:
+                  package: some-parser
+                library: true
+                binary: node_modules/some-parser/index.js
+                check:
+                  args: [--version]
+                  expect: "1.0.0"
+              dotnet-library:
+                version: 1.0.0
+                dotnet-tool:
+                  package: SomeTool
+                library: true
+                binary: tool
+            """);
+
+        Assert.Contains($"{File}:2:3: tool 'parser' is a library: it has no command to check; remove 'check'", message);
+        Assert.Contains($"{File}:11:3: tool 'dotnet-library': only npm packages can be libraries", message);
     }
 
     [Fact]
@@ -43,8 +72,8 @@ public sealed class ToolManifestTests
     {
         var pin = ToolManifest.Parse(Cosign, File)["cosign"];
 
-        Assert.Equal("GitVersion:", pin.Check.Expect);
-        Assert.Equal(["version"], pin.Check.Args);
+        Assert.Equal("GitVersion:", pin.Check!.Expect);
+        Assert.Equal(["version"], pin.Check!.Args);
         Assert.Equal(("cosign", "2.5.0", "usr/bin/cosign", 2L), (pin.Name, pin.Version, pin.Binary, pin.Line));
         Assert.Equal("debian trixie cosign=2.5.0-2+b5", pin.Source.Identity);
     }
@@ -82,7 +111,7 @@ public sealed class ToolManifestTests
             [
                 $"{File}:3:14: 'tools.cosign.version' '^2.5' is not an exact version; pin one release, e.g. 2.5.0",
                 $"{File}:5:13: 'tools.cosign.binary' '../cosign' must be a path inside the tool's folder (relative, no '..')",
-                $"{File}:7:5: unknown key 'colour' in 'tools.cosign' (expected one of: version, debian, npm, dotnet-tool, binary, check)",
+                $"{File}:7:5: unknown key 'colour' in 'tools.cosign' (expected one of: version, debian, npm, dotnet-tool, binary, check, library)",
                 $"{File}:8:3: tool 'trivy' has 2 sources (npm, dotnet-tool); keep exactly one",
                 $"{File}:14:3: tool name 'Bad_Name' must be lower case letters, digits and '-', starting with a letter",
             ],
