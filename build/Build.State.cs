@@ -125,7 +125,7 @@ internal sealed partial class Build
     {
         Parallelism = Parallelism,
         ReportsDirectory = Context.Paths.Reports,
-        Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken }.OfType<string>().ToList(),
+        Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken, SigningKey, SigningKeyPassword }.OfType<string>().ToList(),
     };
 
     PublishOptions PublishOptions => new()

@@ -134,7 +134,7 @@ internal sealed partial class Build : NukeBuild
         .Executes(async () =>
         {
             await EnsureLocalRegistryWhenLoopback();
-            var published = await OnEngine(nameof(PublishBase), () => new Publisher(Context).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
+            var published = await OnEngine(nameof(PublishBase), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
             WriteOutput(nameof(BaseImage), Results.BaseReference!);
             ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
         });
@@ -179,7 +179,7 @@ internal sealed partial class Build : NukeBuild
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await OnEngine(nameof(Publish), () => new Publisher(Context).PublishAsync(Run, Results, PublishOptions, CancellationToken));
+                await OnEngine(nameof(Publish), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishAsync(Run, Results, PublishOptions, CancellationToken));
             }
             finally
             {
@@ -216,6 +216,10 @@ internal sealed partial class Build : NukeBuild
     Target ProposePins => _ => _
         .Description("Collect the results the release's jobs left (output/jobs) and open or update one pull request with every pin they published")
         .Executes(() => ProposeAsync(CollectJobResults()));
+
+    Target VerifyPins => _ => _
+        .Description("For consumers: each pin's digest in its registry must carry a signature by --signing-public-key and SBOM attestations with the pin's versions; security upgrades pending since publish are reported")
+        .Executes(VerifyPinsAsync);
 
     Target Watch => _ => _
         .Description("Start the cascade for a runtime release on the index that is newer than the pins, once per version")
