@@ -7,13 +7,24 @@ namespace TemplateFleet.IntegrationTests.Engine;
 
 /// <summary>
 /// The real base's Docker CLI (trixie's docker-cli, fleet.yaml base.dockerCli) against both engines through a
-/// mounted socket, as T4's docker_socket_reachable probe uses it: the first (Debian's 20.10, API 1.41) and the
-/// second, whose minimum API is 1.44 as on Engine 29. bookworm's docker.io CLI, which the base carried before,
+/// mounted socket, as T4's docker_socket_reachable probe uses it: the first (Debian's 20.10, API 1.41) and
+/// dockerd 26.1.5 with Engine 29's minimum API, 1.44 (an engine of its own). bookworm's docker.io CLI, which the base carried before,
 /// is refused by the second: the reason the base takes trixie's.
 /// </summary>
 [Collection(SecondEngineCollection.Name)]
-public sealed class BaseDockerCliTests(SecondEngineFixture engines, RealBaseFixture bases) : IClassFixture<RealBaseFixture>
+public sealed class BaseDockerCliTests(SecondEngineFixture engines, RealBaseFixture bases) : IClassFixture<RealBaseFixture>, IAsyncLifetime
 {
+    // The collection's engine is the second engine as users run it; Engine 29's minimum is an engine of its own.
+    SecondEngine engine29 = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.NotNull(engines.Engine);
+        engine29 = await SecondEngineFixture.Engine29Minimum();
+    }
+
+    public Task DisposeAsync() => engine29.StopAsync();
+
     /// <summary>`docker version` of the base's CLI with <paramref name="socket"/> mounted as the default socket.</summary>
     Task<string> VersionAsync(string socket, string format) =>
         global::IntegrationTests.Gates.FixtureImages.Docker(["run", "--rm", "--label", $"{Labels.Run}={bases.RunId}", "--user", "0", "-v", $"{socket}:/var/run/docker.sock",
@@ -33,9 +44,9 @@ public sealed class BaseDockerCliTests(SecondEngineFixture engines, RealBaseFixt
         Assert.Equal($"{first.APIVersion} {first.APIVersion} {first.Version}", (await VersionAsync(TestEngine.Endpoint.AbsolutePath, "{{.Client.APIVersion}} {{.Server.APIVersion}} {{.Server.Version}}")).Trim());
 
         // An engine that refuses API < 1.44 (Engine 29's minimum): the CLI talks to it at its own version.
-        var second = await engines.Docker.System.GetVersionAsync();
+        var second = await engine29.Docker.System.GetVersionAsync();
         Assert.Equal(SecondEngineFixture.MinimumApi, second.MinAPIVersion);
-        Assert.Equal($"{second.APIVersion} {second.Version}", (await VersionAsync(engines.Endpoint.AbsolutePath, "{{.Server.APIVersion}} {{.Server.Version}}")).Trim());
+        Assert.Equal($"{second.APIVersion} {second.Version}", (await VersionAsync(engine29.Endpoint.AbsolutePath, "{{.Server.APIVersion}} {{.Server.Version}}")).Trim());
     }
 
     [Fact]
@@ -47,7 +58,7 @@ public sealed class BaseDockerCliTests(SecondEngineFixture engines, RealBaseFixt
         Assert.True(files.Succeeded, files.Output);
         var cli = files.Output.Split('\n', StringSplitOptions.TrimEntries).Single(f => f.EndsWith("/bin/docker", StringComparison.Ordinal));
 
-        var refused = await ToolProcess.RunAsync(cli, ["--host", engines.Endpoint.ToString(), "version", "--format", "{{.Server.APIVersion}}"], null, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var refused = await ToolProcess.RunAsync(cli, ["--host", engine29.Endpoint.ToString(), "version", "--format", "{{.Server.APIVersion}}"], null, TimeSpan.FromSeconds(30), CancellationToken.None);
 
         Assert.False(refused.Succeeded, refused.Output);
         Assert.Contains("client version 1.41 is too old. Minimum supported API version is 1.44", refused.Output);
