@@ -73,6 +73,8 @@ internal sealed partial class Build
             if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
                 throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
         }
+        if (TrustCaBundleAtRuntime && ImageBuildOptions.EffectiveCaBundle is null)
+            throw new FleetUsageException("--trust-ca-bundle-at-runtime: there is no extra CA bundle to trust; pass --ca-bundle <PEM file> (or set SSL_CERT_FILE), or drop the flag.");
         if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
             throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
         if ((Invokes(nameof(Cascade)) || Invokes(nameof(CascadeBase))) && !Plan)
@@ -114,7 +116,10 @@ internal sealed partial class Build
         (new ImageBuildOptions(CaBundle: CaBundle is null ? null : (string)CaBundle).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
     ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle,
-        ReleaseRegistry: Releases ? RegistryAddress : null);
+        ReleaseRegistry: Releases ? RegistryAddress : null)
+    {
+        TrustCaBundleAtRunTime = TrustCaBundleAtRuntime,
+    };
 
     BaseImageOptions BaseImageOptions => new()
     {
@@ -128,7 +133,7 @@ internal sealed partial class Build
     {
         Parallelism = Parallelism,
         ReportsDirectory = Context.Paths.Reports,
-        Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken }.OfType<string>().ToList(),
+        Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken, SigningKey, SigningKeyPassword }.OfType<string>().ToList(),
     };
 
     PublishOptions PublishOptions => new()

@@ -77,6 +77,9 @@ internal sealed partial class Build : NukeBuild
     [Parameter("Extra CA bundle (PEM) trusted by build steps; default: $SSL_CERT_FILE when set")]
     readonly AbsolutePath? CaBundle;
 
+    [Parameter("Keep the extra CA bundle trusted in the shipped images at run time; default: trusted while building only")]
+    readonly bool TrustCaBundleAtRuntime;
+
     [Parameter("Published base (<registry>/<repository>/base@sha256:...) to build the templates FROM instead of building one; the release workflows pass the base job's")]
     readonly string? BaseImage;
 
@@ -131,7 +134,7 @@ internal sealed partial class Build : NukeBuild
         .Executes(async () =>
         {
             await EnsureLocalRegistryWhenLoopback();
-            var published = await OnEngine(nameof(PublishBase), () => new Publisher(Context).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
+            var published = await OnEngine(nameof(PublishBase), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
             WriteOutput(nameof(BaseImage), Results.BaseReference!);
             ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
         });
@@ -176,7 +179,7 @@ internal sealed partial class Build : NukeBuild
             try
             {
                 await EnsureLocalRegistryWhenLoopback();
-                await OnEngine(nameof(Publish), () => new Publisher(Context).PublishAsync(Run, Results, PublishOptions, CancellationToken));
+                await OnEngine(nameof(Publish), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishAsync(Run, Results, PublishOptions, CancellationToken));
             }
             finally
             {
@@ -213,6 +216,10 @@ internal sealed partial class Build : NukeBuild
     Target ProposePins => _ => _
         .Description("Collect the results the release's jobs left (output/jobs) and open or update one pull request with every pin they published")
         .Executes(() => ProposeAsync(CollectJobResults()));
+
+    Target VerifyPins => _ => _
+        .Description("For consumers: each pin's digest in its registry must carry a signature by --signing-public-key and SBOM attestations with the pin's versions; security upgrades pending since publish are reported")
+        .Executes(VerifyPinsAsync);
 
     Target Watch => _ => _
         .Description("Start the cascade for a runtime release on the index that is newer than the pins, once per version")

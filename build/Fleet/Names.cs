@@ -32,4 +32,16 @@ public static partial class Names
     /// <summary>An octal file mode such as 0440 or 755.</summary>
     [GeneratedRegex(@"\A[0-7]{3,4}\z")]
     public static partial Regex OctalMode();
+
+    /// <summary>A Debian suite's code name (bookworm, trixie).</summary>
+    [GeneratedRegex(@"\A[a-z]+\z")]
+    public static partial Regex DebianSuite();
+
+    /// <summary>A Debian package name (deb-control(5): lower case, digits, + - .; at least two characters).</summary>
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9+.-]+\z")]
+    public static partial Regex DebianPackage();
+
+    /// <summary>An exact Debian version (deb-version(7): [epoch:]upstream[-revision]).</summary>
+    [GeneratedRegex(@"\A([0-9]+:)?[0-9][A-Za-z0-9.+~-]*\z")]
+    public static partial Regex DebianVersion();
 }

@@ -5,6 +5,7 @@ using Serilog;
 using TemplateFleet.Fleet;
 using TemplateFleet.Publishing;
 using TemplateFleet.Results;
+using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.Images;
 
@@ -113,6 +114,8 @@ public sealed class BaseImageProvider(RunContext context)
         {
             [FleetImageBuilder.OciPrefix + "source"] = context.Revision.Source,
             [Labels.Template] = config.Base.Folder,
+            // The trust decision travels with the image (templates inherit it) and is part of the release inputs.
+            [Labels.CaTrust] = SupplyChainRecordJson.CaTrustName(build.CaTrust),
         };
         if (osSource.Length > 0)
             labels[Labels.OsSource] = osSource;
@@ -124,7 +127,8 @@ public sealed class BaseImageProvider(RunContext context)
             [],
             Path.Combine(context.Paths.Logs, $"{config.Base.Folder}.build.log"),
             build.NoCache,
-            new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(build) });
+            new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(build) },
+            build.CaTrust == CaTrust.RunTime ? ImageBuildOptions.RunTimeTrustStage : null);
     }
 
     string Relative(string path) => Path.GetRelativePath(context.Paths.Root, path).Replace('\\', '/');

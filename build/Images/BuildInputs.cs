@@ -6,7 +6,7 @@ namespace TemplateFleet.Images;
 
 /// <summary>
 /// The content address of one image build's inputs: the context as the engine receives it (names, modes,
-/// link targets and contents), the build args, the labels and the Dockerfile name. The same inputs on the same engine give the
+/// link targets and contents), the build args, the labels, the target stage and the Dockerfile name. The same inputs on the same engine give the
 /// image the engine's layer cache would give, so an image labelled with the same address is reused without
 /// a build (a cached no-op build still costs the engine about a quarter of a second per image).
 /// Only where the address captures every input: each FROM must be an image id passed in a build arg (as
@@ -37,6 +37,8 @@ public static class BuildInputs
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var header = new StringBuilder().Append(version).Append('\n');
+        if (request.Target is { } stage)
+            header.Append("target ").Append(stage).Append('\n');
         foreach (var (key, value) in request.BuildArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
             header.Append("arg ").Append(key).Append('=').Append(value).Append('\n');
         foreach (var (key, value) in request.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))

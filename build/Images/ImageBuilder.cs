@@ -37,6 +37,7 @@ public sealed class ImageBuilder(IDockerClient docker)
             Remove = true,
             ForceRemove = true,
             NoCache = request.NoCache,
+            Target = request.Target,
         };
 
         string? error = null;

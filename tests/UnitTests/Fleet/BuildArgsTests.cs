@@ -14,6 +14,8 @@ public sealed class BuildArgsTests
         Assert.Equal(BuildArgs.Base.Select(a => a.Name).Order(), args.Keys.Order());
         Assert.Equal("sha256:os", args["OS_IMAGE"]);
         Assert.Equal((Fleet.Base.Node.Package, Fleet.Base.Node.Version, Fleet.Base.Node.Npm), (args["NODE_PACKAGE"], args["NODE_VERSION"], args["NPM_VERSION"]));
+        Assert.Equal(BuildArgs.BuildCaBundlePath, args["BUILD_CA_BUNDLE"]);
+        Assert.Equal(("trixie", "docker-cli", Fleet.Base.DockerCli.Version), (args["DOCKER_CLI_SUITE"], args["DOCKER_CLI_PACKAGE"], args["DOCKER_CLI_VERSION"]));
     }
 
     [Fact]
@@ -29,5 +31,8 @@ public sealed class BuildArgsTests
         Assert.Equal("molecule-ai-workspace-runtime", args["RUNTIME_PACKAGE"]);
         Assert.Equal("1.0.0", args["RUNTIME_VERSION"]);
         Assert.Equal("http://127.0.0.1:39503/simple/", args["PIP_INDEX_URL"]);
+        // npm and pip trust the base's build CA bundle through build args: the build's environment, not the image's.
+        Assert.Equal(BuildArgs.BuildCaBundlePath, args["NODE_EXTRA_CA_CERTS"]);
+        Assert.Equal(BuildArgs.BuildCaBundlePath, args["PIP_CERT"]);
     }
 }

