@@ -45,41 +45,14 @@ public static class AptSourceList
         return sources;
     }
 
-    public static IReadOnlyList<AptSource> ParseDeb822(string text)
-    {
-        var sources = new List<AptSource>();
-        foreach (var stanza in text.Replace("\r", "").Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
-        {
-            var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            string? last = null;
-            foreach (var line in stanza.Split('\n'))
-            {
-                if (line.StartsWith('#') || line.Trim().Length == 0)
-                    continue;
-                if ((line.StartsWith(' ') || line.StartsWith('\t')) && last is not null)
-                {
-                    fields[last] += "\n" + line.Trim();
-                    continue;
-                }
-                var colon = line.IndexOf(':');
-                if (colon <= 0)
-                    continue;
-                last = line[..colon].Trim();
-                fields[last] = line[(colon + 1)..].Trim();
-            }
-            if (!fields.TryGetValue("Types", out var types) || !types.Split(' ').Contains("deb")
-                || (fields.TryGetValue("Enabled", out var enabled) && enabled.Equals("no", StringComparison.OrdinalIgnoreCase)))
-                continue;
-            var signedBy = fields.TryGetValue("Signed-By", out var s) && !s.Contains('\n') ? s : null;
-            var components = fields.TryGetValue("Components", out var c) ? c.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
-            foreach (var uri in (fields.GetValueOrDefault("URIs") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                foreach (var suite in (fields.GetValueOrDefault("Suites") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                    sources.Add(new AptSource(uri, suite, components, signedBy));
-            }
-        }
-        return sources;
-    }
+    /// <summary>The deb822 form, read by the one deb822 reader of the build (<see cref="Tools.AptSources"/>): one
+    /// source per URI and suite of every enabled binary stanza. An inline (multi-line) Signed-By key is left out.</summary>
+    public static IReadOnlyList<AptSource> ParseDeb822(string text) =>
+        Tools.AptSources.Parse(text, "deb822 sources")
+            .Where(stanza => stanza.Types.Contains("deb"))
+            .SelectMany(stanza => stanza.Uris.SelectMany(uri => stanza.Suites.Select(suite => new AptSource(
+                uri, suite, stanza.Components, stanza.SignedBy is { } key && !key.Contains('\n') ? key : null))))
+            .ToList();
 
     /// <summary>The security sources for <paramref name="suite"/> derived from the image's own sources, or a
     /// one-line reason why they cannot be derived.</summary>
