@@ -77,6 +77,8 @@ internal sealed partial class Build
             throw new FleetUsageException("--trust-ca-bundle-at-runtime: there is no extra CA bundle to trust; pass --ca-bundle <PEM file> (or set SSL_CERT_FILE), or drop the flag.");
         if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
             throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
+        if (Releases && !Plan)
+            PreflightSupplyChain(RegistryHost.Parse(Registry is { Length: > 0 } r ? r : FleetLoader.LoadFleet(RootDirectory).Images.Registry).ToString());
         if ((Invokes(nameof(Cascade)) || Invokes(nameof(CascadeBase))) && !Plan)
             ValidateCascadeParameters();
         // The pins job: the forge before anything else (the runtime version, when the workflow gives one, checks its pull request too).

@@ -10,10 +10,10 @@ namespace TemplateFleet;
 // before a push; signature and attestations after it, verified before the pin is written; VerifyPins for consumers.
 internal sealed partial class Build
 {
-    // Opt-in for now: the change scan needs a git checkout and the tools come from --root's build/Tools/tools.yaml,
-    // which the tests' repository copies (release harness, cascade, second engine) do not have.
-    [Parameter("Publish runs the supply chain: SBOMs, secret scan and security-upgrade gate before each push; sign, attest and verify after it, recorded in the pin (needs a git checkout)")]
-    readonly bool SignImages;
+    // The supply chain is part of every Publish. Leaving it out is for iterating on a loopback registry only (like
+    // development packages): such pins carry no supplyChain record and VerifyPins refuses them.
+    [Parameter("Publish without the supply chain (no SBOM, secret scan, security-upgrade gate, signature or attestation; the pins have no supplyChain record): for a loopback registry only")]
+    readonly bool Unsigned;
 
     [Parameter("Cosign private key Publish signs with (a path to cosign.key, or its PEM text); default: a development key pair under output/, for a loopback registry only")]
     [Secret]
@@ -37,6 +37,22 @@ internal sealed partial class Build
     async Task<SupplyChainTools> SupplyChainToolsAsync() =>
         supplyChainTools ??= await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RootDirectory), Context.Paths, CancellationToken);
 
+    /// <summary>A job of an Actions workflow (GitHub's and Gitea's runners both set GITHUB_ACTIONS): one of several runners.</summary>
+    bool InActions => EnvironmentVariables.GetValueOrDefault("GITHUB_ACTIONS") == "true";
+
+    /// <summary>Before anything is built: a publish that could not sign (or may not go unsigned) stops here, not after the builds.</summary>
+    void PreflightSupplyChain(string registry)
+    {
+        if (Unsigned)
+        {
+            if (!RegistryHost.IsLoopbackRegistry(registry))
+                throw new FleetUsageException($"--unsigned: {registry} is not on loopback; an image anyone else pulls is published with its SBOMs, secret scan and signature. Drop --unsigned.");
+            return;
+        }
+        if (SigningKeys.Refusal(SigningKeyOptions, registry, InActions) is { } refusal)
+            throw new FleetUsageException(refusal);
+    }
+
     SigningKeyOptions SigningKeyOptions => new(SigningKey, SigningKeyPassword, SigningPublicKey, SupplyChainTools.DevelopmentKey(Context.Paths));
 
     SupplyChainPublishing? supplyChain;
@@ -44,13 +60,16 @@ internal sealed partial class Build
     /// <summary>Publish's and PublishBase's supply chain: the key resolved and the change scanned once per run, before any push.</summary>
     async Task<IReadOnlyList<IPinContributor>> SupplyChainAsync()
     {
-        if (!SignImages)
+        if (Unsigned)
+        {
+            Serilog.Log.Warning("--unsigned: the images are published without SBOMs, secret scan, signature or attestation; VerifyPins refuses their pins.");
             return [];
+        }
         if (supplyChain is null)
         {
             var tools = await SupplyChainToolsAsync();
             var registry = RegistryAddress;
-            var key = await tools.SigningKeys().ResolveAsync(SigningKeyOptions, registry, CancellationToken);
+            var key = await tools.SigningKeys().ResolveAsync(SigningKeyOptions, registry, InActions, CancellationToken);
             var (changeBase, findings) = await tools.ChangeScanner().ScanAsync(RootDirectory, ChangeBase, CancellationToken);
             var suppressionsFile = SecretSuppressions.PathIn(Run.Config.TemplatesDirectory);
             var gate = new SupplyChainGate(tools.Trivy, tools.SbomWriter(), new SecurityUpgradeCheck(Context.Engine.Client, Context.RunId),

@@ -18,23 +18,38 @@ public sealed class SigningKeys(CosignCli cosign)
     public const string PublicKeyFile = "cosign.pub";
     public const string PasswordFile = "password";
 
-    public async Task<SigningKey> ResolveAsync(SigningKeyOptions options, string registry, CancellationToken ct)
+    /// <summary>Why Publish cannot sign with these options, or null; checked before anything is built and again when signing.</summary>
+    /// <param name="inActions">A job of an Actions workflow: one of several runners, each with its own output/.</param>
+    public static string? Refusal(SigningKeyOptions options, string registry, bool inActions)
     {
         if (options.PrivateKey is not { Length: > 0 } privateKey)
         {
             if (!RegistryHost.IsLoopbackRegistry(registry))
-                throw new SupplyChainException($"no signing key: {registry} is not on loopback, so Publish needs the production key. Pass "
-                    + "--signing-key (a path to cosign.key, or its PEM text) and --signing-key-password (both secrets), and --signing-public-key.");
-            return await DevelopmentAsync(options.DevelopmentDirectory, ct);
+                return $"no signing key: {registry} is not on loopback, so Publish needs the production key. Pass "
+                    + "--signing-key (a path to cosign.key, or its PEM text) and --signing-key-password (both secrets), and --signing-public-key.";
+            if (inActions)
+                return "no signing key: a release in Actions spans several runners, and a development key is made per checkout, so its jobs "
+                    + "would sign with different keys. Give the one key as the SIGNING_KEY and SIGNING_KEY_PASSWORD secrets (and SIGNING_PUBLIC_KEY "
+                    + "as a variable), or publish --unsigned to the loopback registry.";
+            return null;
         }
+        if (!privateKey.Contains("-----BEGIN", StringComparison.Ordinal) && !File.Exists(privateKey))
+            return $"the signing key file '{privateKey}' (--signing-key) does not exist; pass the path of cosign.key or its PEM text.";
+        if (options.Password is null)
+            return "--signing-key-password is missing: cosign keys are encrypted; pass the key's password (a secret; it reaches cosign only as COSIGN_PASSWORD).";
+        return null;
+    }
+
+    public async Task<SigningKey> ResolveAsync(SigningKeyOptions options, string registry, bool inActions, CancellationToken ct)
+    {
+        if (Refusal(options, registry, inActions) is { } refusal)
+            throw new SupplyChainException(refusal);
+        if (options.PrivateKey is not { Length: > 0 } privateKey)
+            return await DevelopmentAsync(options.DevelopmentDirectory, ct);
 
         var inline = privateKey.Contains("-----BEGIN", StringComparison.Ordinal);
-        if (!inline && !File.Exists(privateKey))
-            throw new SupplyChainException($"the signing key file '{privateKey}' (--signing-key) does not exist; pass the path of cosign.key or its PEM text.");
-        if (options.Password is null)
-            throw new SupplyChainException("--signing-key-password is missing: cosign keys are encrypted; pass the key's password (a secret; it reaches cosign only as COSIGN_PASSWORD).");
         var origin = inline ? "--signing-key" : $"--signing-key {privateKey}";
-        var key = new SigningKey(privateKey, options.Password, "", IsDevelopment: false, origin);
+        var key = new SigningKey(privateKey, options.Password!, "", IsDevelopment: false, origin);
         var derived = await cosign.PublicKeyAsync(key, ct);
         if (options.PublicKey is { Length: > 0 } publicKey)
         {

@@ -146,7 +146,8 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
             },
             "--root", Root, "Cascade", "--templates", "codex,hermes", "--runtime-version", Version,
             "--package-index", index.SimpleUrl.ToString(), "--index-poll-seconds", "1", "--index-timeout-minutes", "2",
-            "--registry", registry.Registry.Address, "--registry-username", registry.Username);
+            "--registry", registry.Registry.Address, "--registry-username", registry.Username,
+            "--unsigned"); // the chain to the forge is proven here; the supply chain in a release by ReleaseWorkflowTests
 
     /// <summary>
     /// The version's JSON page appears a few seconds after Cascade started waiting for it, as on a real index after

@@ -35,7 +35,7 @@ public sealed class PublishSupplyChainTests : IAsyncLifetime
     }
 
     Task<(int Exit, string Output)> RunAsync(string log, params string[] args) =>
-        BuildScript.RunAsync(log, Root, new Dictionary<string, string>(), ["--root", Root, .. args, "--templates", "codex", "--registry", registry.Address, "--sign-images"]);
+        BuildScript.RunAsync(log, Root, new Dictionary<string, string>(), ["--root", Root, .. args, "--templates", "codex", "--registry", registry.Address]);
 
     [Fact]
     public async Task Publish_signs_and_pins_with_the_supply_chain_record_and_VerifyPins_checks_it()

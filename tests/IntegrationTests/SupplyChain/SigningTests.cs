@@ -102,22 +102,22 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var keys = fixture.Tools.SigningKeys();
         var options = new SigningKeyOptions(key.PrivateKey, "not-the-password", null, Path.Combine(fixture.Paths.SupplyChain, "unused"));
 
-        var wrong = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options, "registry.test:5000", CancellationToken.None));
+        var wrong = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options, "registry.test:5000", inActions: false, CancellationToken.None));
         Assert.Equal($"the password does not open the signing key --signing-key {key.PrivateKey} (cosign: decryption failed). Pass the key's own password as --signing-key-password.", wrong.Message);
 
-        var missing = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { PrivateKey = "/nonexistent/cosign.key" }, "registry.test:5000", CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { PrivateKey = "/nonexistent/cosign.key" }, "registry.test:5000", inActions: false, CancellationToken.None));
         Assert.StartsWith("the signing key file '/nonexistent/cosign.key' (--signing-key) does not exist", missing.Message);
-        var none = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { PrivateKey = null }, "registry.test:5000", CancellationToken.None));
+        var none = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { PrivateKey = null }, "registry.test:5000", inActions: false, CancellationToken.None));
         Assert.StartsWith("no signing key: registry.test:5000 is not on loopback", none.Message);
-        var noPassword = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { Password = null }, "registry.test:5000", CancellationToken.None));
+        var noPassword = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { Password = null }, "registry.test:5000", inActions: false, CancellationToken.None));
         Assert.StartsWith("--signing-key-password is missing", noPassword.Message);
 
         // The production path with the right password, the key given inline as a secret parameter would give it.
         var inline = await keys.ResolveAsync(options with { PrivateKey = File.ReadAllText(key.PrivateKey), Password = key.Password, PublicKey = key.PublicKeyPem },
-            "registry.test:5000", CancellationToken.None);
+            "registry.test:5000", inActions: false, CancellationToken.None);
         Assert.Equal((key.Fingerprint, false, "--signing-key"), (inline.Fingerprint, inline.IsDevelopment, inline.Origin));
         var otherPublic = (await DevelopmentKeyAsync("third-key")).PublicKeyPem;
-        var mismatch = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { Password = key.Password, PublicKey = otherPublic }, "registry.test:5000", CancellationToken.None));
+        var mismatch = await Assert.ThrowsAsync<SupplyChainException>(() => keys.ResolveAsync(options with { Password = key.Password, PublicKey = otherPublic }, "registry.test:5000", inActions: false, CancellationToken.None));
         Assert.Contains("does not belong to the signing key", mismatch.Message);
 
         // At signing time, a key whose password is wrong, and the development key for a registry off loopback.

@@ -21,13 +21,16 @@ public sealed class BuildCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    (int Exit, string Output) Run(params string[] args)
+    (int Exit, string Output) Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    (int Exit, string Output) RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var output = new StringWriter();
         var exit = BuildRunner.Run<Build>(args, new BuildContextOptions
         {
             RootDirectory = root,
             WorkingDirectory = root,
+            Environment = environment,
             Out = output,
             Error = output,
             UseColor = false,
@@ -41,6 +44,22 @@ public sealed class BuildCliTests : IDisposable
         var text = File.ReadAllText(path);
         Assert.Contains(from, text);
         File.WriteAllText(path, text.Replace(from, to));
+    }
+
+    [Fact]
+    public void A_publish_that_could_not_sign_or_may_not_go_unsigned_stops_before_anything_is_built()
+    {
+        Fails(2, Run("Publish", "--registry", "registry.test:5000"), "no signing key: registry.test:5000 is not on loopback", "--signing-key");
+        Fails(2, Run("PublishBase", "--registry", "registry.test:5000", "--unsigned"), "--unsigned: registry.test:5000 is not on loopback");
+        Fails(2, RunWith(new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true" }, "Publish", "--registry", "127.0.0.1:5000"),
+            "a release in Actions spans several runners", "SIGNING_KEY");
+        var missing = Path.Combine(root, "no-such", "cosign.key");
+        Fails(2, Run("Publish", "--registry", "registry.test:5000", "--signing-key", missing, "--signing-key-password", "pw"),
+            "the signing key file '*****' (--signing-key) does not exist"); // a secret's value is never printed, a path neither
+        foreach (var run in new[] { Run("Publish", "--registry", "registry.test:5000"), Run("Publish", "--registry", "registry.test:5000", "--unsigned") })
+            Assert.DoesNotContain("Restore", run.Output.Split('\n').Where(l => l.Contains("Succeeded", StringComparison.Ordinal)));
+        // Planning is not publishing: nothing is checked.
+        Assert.Equal(0, Run("--plan", "Publish", "--registry", "registry.test:5000").Exit);
     }
 
     static void Fails(int expectedExit, (int Exit, string Output) run, params string[] messageParts)

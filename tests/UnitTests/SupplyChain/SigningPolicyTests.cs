@@ -33,6 +33,24 @@ public sealed class SigningPolicyTests
     }
 
     [Fact]
+    public void Without_a_key_Publish_may_sign_for_loopback_on_one_host_but_not_for_another_registry_nor_across_the_runners_of_a_workflow()
+    {
+        var none = new SigningKeyOptions(null, null, null, "output/signing/development");
+        Assert.Null(SigningKeys.Refusal(none, "127.0.0.1:5000", inActions: false));
+        Assert.StartsWith("no signing key: registry.test:443 is not on loopback", SigningKeys.Refusal(none, "registry.test:443", inActions: false));
+        var actions = SigningKeys.Refusal(none with { PrivateKey = "" }, "127.0.0.1:5000", inActions: true);
+        Assert.StartsWith("no signing key: a release in Actions spans several runners", actions);
+        Assert.Contains("SIGNING_KEY and SIGNING_KEY_PASSWORD secrets", actions);
+
+        var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "cosign.key");
+        Assert.Equal($"the signing key file '{missing}' (--signing-key) does not exist; pass the path of cosign.key or its PEM text.",
+            SigningKeys.Refusal(none with { PrivateKey = missing, Password = "pw" }, "registry.test:443", inActions: true));
+        var inline = "-----BEGIN " + "ENCRYPTED SIGSTORE PRIVATE KEY-----"; // assembled: the secret scan reads this file too
+        Assert.StartsWith("--signing-key-password is missing", SigningKeys.Refusal(none with { PrivateKey = inline }, "registry.test:443", inActions: true));
+        Assert.Null(SigningKeys.Refusal(none with { PrivateKey = inline, Password = "pw" }, "registry.test:443", inActions: true));
+    }
+
+    [Fact]
     public void The_fingerprint_is_of_the_key_not_of_its_pem_layout()
     {
         var fingerprint = PublicKeyFingerprint.Of(PublicKey);
