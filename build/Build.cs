@@ -24,12 +24,13 @@ namespace TemplateFleet;
     PublishArtifacts = ["output/reports", "output/logs"])]
 // A release is several jobs (README "Release"): the base once, the templates FROM its published digest (a matrix,
 // one runner each), and one job that collects their results into one pin pull request, also when some failed.
+// Every image is signed with the one key the jobs are given (SIGNING_KEY, SIGNING_KEY_PASSWORD; README "Supply chain").
 [GiteaActions("publish", RunsOn = [Runner], OnPushBranches = ["main"],
-    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)])]
+    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername), nameof(SigningPublicKey)])]
 [GiteaActionsJob("publish", "base", InvokedTargets = [nameof(PublishBase)], Outputs = [nameof(BaseImage), nameof(RuntimeVersion)],
-    ImportSecrets = [nameof(RegistryPassword)], PublishArtifacts = ["output/results", "output/logs"])]
+    ImportSecrets = [nameof(RegistryPassword), nameof(SigningKey), nameof(SigningKeyPassword)], PublishArtifacts = ["output/results", "output/logs"])]
 [GiteaActionsJob("publish", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
-    ImportOutputs = [nameof(BaseImage), nameof(RuntimeVersion)], ImportSecrets = [nameof(RegistryPassword)],
+    ImportOutputs = [nameof(BaseImage), nameof(RuntimeVersion)], ImportSecrets = [nameof(RegistryPassword), nameof(SigningKey), nameof(SigningKeyPassword)],
     PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
 [GiteaActionsJob("publish", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
     DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)],
@@ -38,12 +39,12 @@ namespace TemplateFleet;
 // waits for the index before anything is built.
 [GiteaActions("cascade", RunsOn = [Runner],
     OnWorkflowDispatchRequiredInputs = [nameof(RuntimeVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
-    ImportVariables = [nameof(Registry), nameof(RegistryUsername)],
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername), nameof(SigningPublicKey)],
     ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
 [GiteaActionsJob("cascade", "base", InvokedTargets = [nameof(CascadeBase)], Outputs = [nameof(BaseImage)],
-    ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken)], PublishArtifacts = ["output/results", "output/logs"])]
+    ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken), nameof(SigningKey), nameof(SigningKeyPassword)], PublishArtifacts = ["output/results", "output/logs"])]
 [GiteaActionsJob("cascade", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(Publish)],
-    ImportOutputs = [nameof(BaseImage)], ImportSecrets = [nameof(RegistryPassword)],
+    ImportOutputs = [nameof(BaseImage)], ImportSecrets = [nameof(RegistryPassword), nameof(SigningKey), nameof(SigningKeyPassword)],
     PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
 [GiteaActionsJob("cascade", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
     DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)])]
