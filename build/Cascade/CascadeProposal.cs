@@ -23,7 +23,8 @@ public static class CascadeProposal
             Smoke: Totals(t.Smoke),
             T4: Totals(t.T4),
             ProvisionerShape: t.T4?.Shape is { Length: > 0 } shape ? shape : null,
-            KeptReason: t.Published ? null : t.Status == PublishStatus.Unchanged ? $"unchanged: {t.Reason}" : t.Reason)).ToList();
+            KeptReason: t.Published ? null : t.Status == PublishStatus.Unchanged ? $"unchanged: {t.Reason}" : t.Reason,
+            SbomChange: t.Published ? t.SbomChange : null)).ToList();
         var files = release.Files.Select(f => new PinFileChange(f.Path, f.Content)).ToList();
         return new PinProposal(release.RuntimePackage, release.RuntimeVersion, templates, files, release.Revision, Release: releaseKey);
     }

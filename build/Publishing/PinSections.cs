@@ -30,6 +30,16 @@ public interface IPinContributor
     Task<IPinSection?> ContributeAsync(Pin pin, string imageId, CancellationToken ct);
 }
 
+/// <summary>
+/// Says, for the pull request, what changed between the pin a template had and the one Publish just wrote (the
+/// supply chain compares the two SBOMs). Called after the pin is written; the answer is one line or null, and a
+/// change it cannot describe is said in that line, never thrown: the image is published by then.
+/// </summary>
+public interface IPinChangeDescriber
+{
+    Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct);
+}
+
 /// <summary>The sections a pin file may hold, by key. A key nobody registered is an error, like any unknown key.</summary>
 public static class PinSections
 {

@@ -189,8 +189,10 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             Gates = new PinGates(new CheckTotals(smoke.PassedChecks, smoke.Checks.Count), new CheckTotals(t4.PassedChecks, t4.Checks.Count), t4.Shape),
             PublishedAt = Now(),
         }, imageId, ct);
+        var previous = PinFile.ReadIfExists(PinFile.PathFor(template));
         PinFile.Write(PinFile.PathFor(template), pin);
-        return new PublishResult(template.Name, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")]);
+        var change = await DescribeChangeAsync(previous, pin, imageId, ct);
+        return new PublishResult(template.Name, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")], change);
     }
 
     /// <summary>The checks among the contributors (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
@@ -209,6 +211,17 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
                 sections.Add(section);
         }
         return pin with { Sections = sections };
+    }
+
+    async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        foreach (var describer in contributors.OfType<IPinChangeDescriber>())
+        {
+            if (await describer.DescribeChangeAsync(previous, next, imageId, ct) is { Length: > 0 } line)
+                lines.Add(line);
+        }
+        return lines.Count == 0 ? null : string.Join("; ", lines);
     }
 
     /// <summary>Pushes every tag; they must all name one digest, and the registry must serve it. Returns that digest.</summary>

@@ -19,7 +19,8 @@ public sealed record ReleasedTemplate(
     Pin? OldPin,
     string AgentVersion,
     GateResult? Smoke,
-    GateResult? T4)
+    GateResult? T4,
+    string? SbomChange = null)
 {
     public bool Published => Status == PublishStatus.Published && Pin is not null;
 }
@@ -92,7 +93,7 @@ public sealed record ReleaseProposal(
             if (publish.Status == PublishStatus.Published && pin?.Base is { } from && releaseBase is not null && from.Reference != releaseBase)
                 warnings.Add($"{name} was built FROM {from.Reference}, not this release's base {releaseBase}");
             released.Add(new ReleasedTemplate(name, publish.Status, publish.Reason, pin, publish.PinFile, pinsBefore.GetValueOrDefault(name), agent,
-                store!.Gate(GateLabels.Smoke, name), store.Gate(GateLabels.T4, name)));
+                store!.Gate(GateLabels.Smoke, name), store.Gate(GateLabels.T4, name), publish.Status == PublishStatus.Published ? publish.SbomChange : null));
         }
         foreach (var warning in warnings)
             Log.Warning("Release: {Warning}", warning);

@@ -21,10 +21,12 @@ public enum PublishStatus
 /// <param name="Pin">Published: the pin as written; Unchanged: the pin that stands; otherwise null.</param>
 /// <param name="PinFile">The pin file, relative to the repository root ('/'-separated).</param>
 /// <param name="Tags">The registry tags pushed (&lt;image&gt;:&lt;tag&gt;).</param>
+/// <param name="SbomChange">Published: what changed since the old pin by the two SBOMs (runtime, agent CLI, Debian packages), one line.</param>
 public sealed record PublishResult(
     string Template,
     PublishStatus Status,
     string Reason,
     Pin? Pin,
     string PinFile,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags,
+    string? SbomChange = null);

@@ -50,4 +50,16 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             new SecurityUpgradeSummary(check.Security.Suite + "-security", check.Security.Pending, check.Security.CheckedAt),
             caTrust);
     }
+
+    /// <summary>The CycloneDX SBOM attested on an earlier pin, verified with <paramref name="key"/> as a consumer would read it;
+    /// or why it cannot be read (another key signed it, the attestation is gone).</summary>
+    public async Task<(Sbom? Sbom, string? Problem)> ReadAttestedSbomAsync(string template, string repository, string digest,
+        SupplyChainRecord record, SigningKey key, RegistryCredentials registry, CancellationToken ct)
+    {
+        using var auth = RegistryAuth.Create(scratchDirectory, registry.Registry, registry.Username, registry.Password);
+        var result = await verifier.VerifyAsync(new VerificationRequest(template, repository, digest, key.PublicKeyPem, [], record.SbomDigests), auth, ct);
+        return result.Sboms.TryGetValue(SbomFormat.CycloneDx, out var sbom)
+            ? (sbom, null)
+            : (null, result.Problems.FirstOrDefault() ?? "no CycloneDX attestation");
+    }
 }

@@ -29,6 +29,11 @@ public sealed record SbomDiff(
             ? "Debian packages: none changed"
             : $"Debian packages: {DebianChanged} changed ({DebianAdded} added, {DebianRemoved} removed, {DebianUpgraded} new versions)");
 
+    /// <summary>What one SBOM says, when there is no earlier one to compare with: "runtime `x` 1.0.7 · agent CLI `y` 0.130.0 · 123 Debian packages".</summary>
+    public static string Describe(Sbom sbom, ExpectedPackage runtime, ExpectedPackage agent) =>
+        $"runtime `{runtime.Name}` {VersionOf(sbom, runtime) ?? "absent"} · agent CLI `{agent.Name}` {VersionOf(sbom, agent) ?? "absent"} · "
+        + $"{DebianVersions(sbom).Count} Debian packages";
+
     static string Change(string? before, string? after) =>
         before == after ? $"{after ?? "absent"} (unchanged)" : $"{before ?? "absent"} → {after ?? "absent"}";
 

@@ -7,6 +7,8 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Publishing;
+using TemplateFleet.SupplyChain;
+using TemplateFleet.Tools;
 using UnitTests.Forges;
 
 namespace TemplateFleet.IntegrationTests.Release;
@@ -29,6 +31,11 @@ public sealed class ReleaseFixture : IAsyncLifetime
     public Uri EndpointA => TestEngine.Engine.Endpoint;
     public LocalRegistry Registry { get; private set; } = null!;
     public FakeGitea Forge { get; } = new("1.24.3", new Dictionary<string, string> { ["README.md"] = "# template fleet\n" });
+    /// <summary>The one signing key every job of a release is given (SIGNING_KEY, SIGNING_KEY_PASSWORD secrets): made by cosign here.</summary>
+    public SigningKey SigningKey { get; private set; } = null!;
+    public string SigningKeyPem { get; private set; } = "";
+    /// <summary>The supply chain's tools, installed in this checkout; the jobs' checkouts link them (a runner's tool cache).</summary>
+    public static readonly string[] SupplyChainToolFolders = [".nuke/tools/trivy", ".nuke/tools/cosign"];
     /// <summary>When the test started: engine B's events after it are this test's.</summary>
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
 
@@ -47,6 +54,11 @@ public sealed class ReleaseFixture : IAsyncLifetime
         // B starts EMPTY: whatever an earlier run left in its data root goes, with the engine stopped first.
         EngineB = await FreshEngineAsync(EngineBState);
         Assert.Empty(await EngineB.Docker.Images.ListImagesAsync(new ImagesListParameters { All = true }));
+
+        // trivy and cosign at their pins in this checkout (the jobs link them), and the release's signing key.
+        var tools = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path), new RunPaths(RepositoryRoot.Path, Path.Combine(Scratch, "output")), CancellationToken.None);
+        SigningKey = await tools.SigningKeys().DevelopmentAsync(Path.Combine(Scratch, "signing-key"), CancellationToken.None);
+        SigningKeyPem = await File.ReadAllTextAsync(SigningKey.PrivateKey);
 
         // The compiled build, current with these sources: the runners' cache (a fresh checkout would compile it again).
         var (exit, output) = await BuildScript.RunAsync("release-compile.log", RepositoryRoot.Path, new Dictionary<string, string>(), "--help");
@@ -101,13 +113,31 @@ public sealed class ReleaseFixture : IAsyncLifetime
         context.Vars["REGISTRY_USERNAME"] = RegistryUser;
         context.Secrets["REGISTRY_PASSWORD"] = RegistryPassword;
         context.Secrets["FORGE_TOKEN"] = Forge.Tokens.Bot;
+        foreach (var (name, value) in SigningSecrets)
+            context.Secrets[name] = value;
+        context.Vars["SIGNING_PUBLIC_KEY"] = SigningKey.PublicKeyPem;
         context.Github["api_url"] = Forge.ApiUrl.ToString();
         context.Github["repository"] = $"{GitBackedForge.Owner}/{GitBackedForge.Repo}";
         return new WorkflowHarness(generatedWorkflow, repository, work, runners ?? ((job, matrix) => matrix is "hermes" or "claude-code" ? b : a), context)
         {
             CacheSource = RepositoryRoot.Path,
             CachedPaths = [".nuke/temp/bin", ".nuke/temp/build.stamp"],
+            SharedPaths = SupplyChainToolFolders,
         };
+    }
+
+    /// <summary>The signing key as the workflow's secrets hold it: its PEM text and password.</summary>
+    public IReadOnlyDictionary<string, string> SigningSecrets => new Dictionary<string, string>
+    {
+        ["SIGNING_KEY"] = SigningKeyPem,
+        ["SIGNING_KEY_PASSWORD"] = SigningKey.Password,
+    };
+
+    /// <summary>Links this checkout's trivy and cosign into <paramref name="checkout"/>, as the jobs' checkouts have them.</summary>
+    public static void LinkSupplyChainTools(string checkout)
+    {
+        foreach (var folder in SupplyChainToolFolders)
+            WorkflowHarness.Link(RepositoryRoot.Combine(folder), Path.Combine(checkout, folder));
     }
 
     /// <summary>The publish workflow as the build generates it (the drift test keeps .gitea/workflows/publish.yml equal to it).</summary>

@@ -3,6 +3,7 @@ using Docker.DotNet.Models;
 using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Publishing;
+using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.IntegrationTests.Release;
 
@@ -50,8 +51,11 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
         Assert.Equal(PinFiles.Order(), fx.Forge.BranchDiff(branch).Order()); // the base and four pins
         var head = fx.Forge.BranchSha(branch)!;
+        SupplyChainPinSection.Register();
         var basePin = PinFile.Parse(ReadFile(head, "templates/base/pin.json"), "base pin");
         Assert.Equal(baseImage.Reference, basePin.Reference);
+        AssertSignedByTheReleaseKey(basePin);
+        var firstBody = pull["body"]!.GetValue<string>();
         foreach (var template in Fleet)
         {
             var pin = PinFile.Parse(ReadFile(head, $"templates/{template}/pin.json"), template);
@@ -59,8 +63,14 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
             Assert.Equal(2, pin.SchemaVersion);
             Assert.Equal("1.0.0", pin.RuntimeVersion);
             Assert.Equal(await ServedDigestAsync($"molecule-fleet/{template}", "1.0.0"), pin.Digest);
-            Assert.Contains(pin.Digest[..19], pull["body"]!.GetValue<string>());
+            Assert.Contains(pin.Digest[..19], firstBody);
+            // Signed by the one key all runners were given; both SBOMs attested: .sig and .att are in the registry.
+            var record = AssertSignedByTheReleaseKey(pin);
+            Assert.Equal(record.Signature.Digest, await ServedDigestAsync($"molecule-fleet/{template}", record.Signature.Tag));
+            Assert.Equal(record.Attestation.Digest, await ServedDigestAsync($"molecule-fleet/{template}", record.Attestation.Tag));
+            Assert.Contains($"- {template}: first pin: runtime `molecule-ai-workspace-runtime` 1.0.0 · agent CLI `", firstBody);
         }
+        Assert.Contains("What changed in the SBOM:", firstBody);
 
         // Engine B, empty at the start, pulled the base by that digest and never bootstrapped an OS.
         var onB = await fx.EngineB.Docker.Images.ListImagesAsync(new ImagesListParameters { All = true });
@@ -92,6 +102,17 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         foreach (var file in PinFiles)
             File.WriteAllText(Path.Combine(repository, file), ReadFile(fx.Forge.BaseSha, file));
         await ReleaseFixture.CommitAsync(repository, $"Merge pull request #{number}");
+
+        // The platform, before it deploys: the four pins as merged, against the registry and the release's public key.
+        ReleaseFixture.LinkSupplyChainTools(repository);
+        var (verifyExit, verified) = await BuildScript.RunAsync("release-verify-pins.log", repository,
+            new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = fx.RegistryPassword },
+            "--root", repository, "VerifyPins", "--signing-public-key", fx.SigningKey.PublicKeyPem,
+            "--registry", fx.Registry.Address, "--registry-username", ReleaseFixture.RegistryUser);
+        Assert.True(verifyExit == 0, $"VerifyPins exited {verifyExit}; log: output/tests/release-verify-pins.log\n{BuildScript.Tail(verified, 40)}");
+        Assert.Contains("verified 4/4 pins", verified);
+        foreach (var template in Fleet)
+            Assert.Contains($"VerifyPins: {template} verified", verified);
 
         // 3. Nothing changed since: nothing is built or published, and no pull request opens.
         var second = await harness.RunAsync("second", ct);
@@ -136,6 +157,8 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         var body = fx.Forge.Pulls[^1]["body"]!.GetValue<string>();
         Assert.Contains("- codex: Smoke failed", body);
         Assert.Contains("- openclaw: its job left no publish result", body);
+        // hermes' old pin is signed: the body compares the two attested SBOMs (only a config file changed).
+        Assert.Matches(@"- hermes: runtime `molecule-ai-workspace-runtime` 1\.0\.0 \(unchanged\) · agent CLI `[^`]+` \S+ \(unchanged\) · Debian packages: none changed", body);
         Assert.Equal(baseImage, PinFile.Parse(ReadFile(fx.Forge.BranchSha(thirdBranch)!, "templates/hermes/pin.json"), "hermes").Base);
         AssertNoSecretIn(first, second, third);
     }
@@ -184,6 +207,14 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         AssertNoSecretIn(failed, given, nothing);
     }
 
+    SupplyChainRecord AssertSignedByTheReleaseKey(Pin pin)
+    {
+        var record = pin.Section<SupplyChainPinSection>()?.Record ?? throw new Xunit.Sdk.XunitException($"{pin.Template}: the pin has no supplyChain record");
+        Assert.Equal((fx.SigningKey.Fingerprint, false), (record.PublicKey.Fingerprint, record.PublicKey.Development));
+        Assert.Empty(record.SecurityUpgrades.Pending);
+        return record;
+    }
+
     string ReadFile(string commit, string path) => fx.Forge.Git.ReadFile(commit, path) ?? throw new Xunit.Sdk.XunitException($"{path} is not in {commit}");
 
     static void AssertAll(WorkflowRunResult run, JobConclusion conclusion) =>
@@ -195,13 +226,19 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         {
             Assert.DoesNotContain(fx.RegistryPassword, job.Output);
             Assert.DoesNotContain(fx.Forge.Tokens.Bot, job.Output);
+            Assert.DoesNotContain(fx.SigningKey.Password, job.Output);
+            Assert.DoesNotContain(KeyBody, job.Output);
         }
         foreach (var file in runs.SelectMany(r => Directory.Exists(r.Artifacts) ? Directory.EnumerateFiles(r.Artifacts, "*", SearchOption.AllDirectories) : []))
         {
             var text = File.ReadAllText(file);
-            Assert.False(text.Contains(fx.RegistryPassword, StringComparison.Ordinal) || text.Contains(fx.Forge.Tokens.Bot, StringComparison.Ordinal), $"a secret in {file}");
+            Assert.False(text.Contains(fx.RegistryPassword, StringComparison.Ordinal) || text.Contains(fx.Forge.Tokens.Bot, StringComparison.Ordinal)
+                || text.Contains(fx.SigningKey.Password, StringComparison.Ordinal) || text.Contains(KeyBody, StringComparison.Ordinal), $"a secret in {file}");
         }
     }
+
+    // The key's ciphertext near its end (its first lines, the KDF parameters, are the same in every cosign key).
+    string KeyBody => fx.SigningKeyPem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)).SkipLast(1).Last();
 
     /// <summary>SIGKILL to the job's whole process tree once <paramref name="file"/> exists.</summary>
     static async Task KillWhenAsync(Process process, string file, Action killed)

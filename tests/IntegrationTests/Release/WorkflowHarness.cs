@@ -66,8 +66,11 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
     /// <summary>Files copied into every checkout after the clone, relative to the repository: a runner's tool cache (the compiled build).</summary>
     public IReadOnlyList<string> CachedPaths { get; init; } = [];
 
-    /// <summary>Where <see cref="CachedPaths"/> come from.</summary>
+    /// <summary>Where <see cref="CachedPaths"/> and <see cref="SharedPaths"/> come from.</summary>
     public string? CacheSource { get; init; }
+
+    /// <summary>Folders linked (not copied) into every checkout: the runner's shared tool cache (trivy, cosign), read by every job.</summary>
+    public IReadOnlyList<string> SharedPaths { get; init; } = [];
 
     public IReadOnlyList<string> JobIds => [.. ((YamlMappingNode)workflow.Children[new YamlScalarNode("jobs")]).Children.Keys.Select(k => ((YamlScalarNode)k).Value!)];
 
@@ -193,6 +196,8 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
                 {
                     foreach (var path in CachedPaths)
                         CopyTree(Path.Combine(CacheSource, path), Path.Combine(checkout, path));
+                    foreach (var path in SharedPaths)
+                        Link(Path.Combine(CacheSource, path), Path.Combine(checkout, path));
                 }
                 return true;
             case "actions/upload-artifact@v3":
@@ -297,6 +302,14 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
             await log.WriteLineAsync(error);
             throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error.Trim()}");
         }
+    }
+
+    /// <summary>A symbolic link at <paramref name="to"/> to the folder <paramref name="from"/>.</summary>
+    public static void Link(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        if (!Directory.Exists(to))
+            Directory.CreateSymbolicLink(to, from);
     }
 
     static void CopyTree(string from, string to)

@@ -62,6 +62,22 @@ public sealed class ReleaseProposalTests : IDisposable
     }
 
     [Fact]
+    public void What_the_SBOMs_say_changed_reaches_the_pull_request_body_for_published_templates_only()
+    {
+        const string change = "runtime `molecule-ai-workspace-runtime` 1.1.0 → 1.2.0 · agent CLI `hermes-agent` 0.9.1 (unchanged) · Debian packages: 3 changed (0 added, 0 removed, 3 new versions)";
+        Job("base-results").WriteBasePublish(new PublishResult("base", PublishStatus.Published, "published", PinOf("base", BaseDigest, null), "templates/base/pin.json", []));
+        Job("templates-results-hermes").Write(new PublishResult("hermes", PublishStatus.Published, "published", PinOf("hermes", Digest('a')), "templates/hermes/pin.json", [], change));
+        Job("templates-results-codex").Write(new PublishResult("codex", PublishStatus.Failed, "push refused", null, "templates/codex/pin.json", [], "a line from a run that failed"));
+
+        var release = Collect();
+        Assert.Equal(change, release.Templates.Single(t => t.Template == "hermes").SbomChange);
+        Assert.Null(release.Templates.Single(t => t.Template == "codex").SbomChange);
+        var body = TemplateFleet.Cascade.CascadeProposal.From(release).RenderBody();
+        Assert.Contains("\nWhat changed in the SBOM:\n- hermes: runtime `molecule-ai-workspace-runtime` 1.1.0 → 1.2.0 · agent CLI `hermes-agent` 0.9.1 (unchanged) · Debian packages: 3 changed", body);
+        Assert.DoesNotContain("a line from a run that failed", body);
+    }
+
+    [Fact]
     public void Nothing_published_proposes_nothing()
     {
         Job("base-results").WriteBasePublish(new PublishResult("base", PublishStatus.Unchanged, "already published", PinOf("base", BaseDigest, null), "templates/base/pin.json", []));

@@ -97,6 +97,7 @@ public sealed class SbomTests
         Assert.Equal("runtime `molecule-ai-workspace-runtime` 1.0.0 → 1.0.7 · agent CLI `@openai/codex` 0.130.0 (unchanged) · "
             + "Debian packages: 4 changed (2 added, 1 removed, 1 new versions)", diff.ToMarkdown());
         Assert.EndsWith("Debian packages: none changed", SbomDiff.Between(after, after, Runtime, Agent).ToMarkdown());
+        Assert.Equal("runtime `molecule-ai-workspace-runtime` 1.0.7 · agent CLI `@openai/codex` 0.130.0 · 4 Debian packages", SbomDiff.Describe(after, Runtime, Agent));
     }
 
     [Fact]
