@@ -84,17 +84,25 @@ internal sealed partial class Build
     async Task VerifyPinsAsync()
     {
         var config = FleetLoader.LoadFleet(RootDirectory);
-        var templates = FleetLoader.LoadTemplates(config, Templates);
+        var templates = FleetLoader.LoadTemplates(config, TemplateSelection.Resolve(config, Templates)); // none given: the whole fleet
         var pins = new List<PinToVerify>();
+        var missing = new List<string>();
         foreach (var template in templates)
         {
             var file = PinFile.PathFor(template);
-            var pin = PinFile.ReadIfExists(file) ?? throw new FleetException($"{Path.GetRelativePath(RootDirectory, file)}: no pin to verify; publish {template.Name} first, or leave it out (--templates).");
+            if (PinFile.ReadIfExists(file) is not { } pin)
+            {
+                missing.Add($"{Path.GetRelativePath(RootDirectory, file)}: no pin to verify; publish {template.Name} first, or leave it out (--templates).");
+                continue;
+            }
             IReadOnlyList<ExpectedPackage> expected = pin.RuntimeVersion is { } runtime && pin.AgentVersion is { } agent
                 ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime), ExpectedPackage.Agent(template with { Agent = template.Agent with { Version = agent } })]
                 : [];
             pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.Section<SupplyChainPinSection>()?.Record));
         }
+
+        if (missing.Count > 0)
+            throw new FleetException(string.Join("\n", missing));
 
         var tools = await SupplyChainToolsAsync();
         var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : pins.FirstOrDefault()?.Repository.Split('/')[0] ?? config.Images.Registry).ToString();

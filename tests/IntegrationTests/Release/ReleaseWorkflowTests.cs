@@ -106,9 +106,8 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         // The platform, before it deploys: the four pins as merged, against the registry and the release's public key.
         ReleaseFixture.LinkSupplyChainTools(repository);
         var (verifyExit, verified) = await BuildScript.RunAsync("release-verify-pins.log", repository,
-            new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = fx.RegistryPassword },
-            "--root", repository, "VerifyPins", "--signing-public-key", fx.SigningKey.PublicKeyPem,
-            "--registry", fx.Registry.Address, "--registry-username", ReleaseFixture.RegistryUser);
+            new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = fx.RegistryPassword, ["SIGNING_PUBLIC_KEY"] = fx.SigningKey.PublicKeyPem },
+            "--root", repository, "VerifyPins", "--registry", fx.Registry.Address, "--registry-username", ReleaseFixture.RegistryUser);
         Assert.True(verifyExit == 0, $"VerifyPins exited {verifyExit}; log: output/tests/release-verify-pins.log\n{BuildScript.Tail(verified, 40)}");
         Assert.Contains("verified 4/4 pins", verified);
         foreach (var template in Fleet)

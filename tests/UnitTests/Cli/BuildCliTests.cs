@@ -62,6 +62,16 @@ public sealed class BuildCliTests : IDisposable
         Assert.Equal(0, Run("--plan", "Publish", "--registry", "registry.test:5000").Exit);
     }
 
+    [Fact]
+    public void VerifyPins_without_templates_verifies_the_whole_fleet_and_a_template_without_a_pin_fails_it()
+    {
+        foreach (var pin in Directory.EnumerateFiles(Path.Combine(root, "templates"), "pin.json", SearchOption.AllDirectories))
+            File.Delete(pin);
+        Fails(1, Run("VerifyPins"), "templates/claude-code/pin.json: no pin to verify; publish claude-code first", "templates/openclaw/pin.json: no pin to verify");
+        Fails(1, Run("VerifyPins", "--templates", "hermes"), "templates/hermes/pin.json: no pin to verify");
+        Assert.DoesNotContain("claude-code", Run("VerifyPins", "--templates", "hermes").Output.Split('\n').Where(l => l.Contains("no pin", StringComparison.Ordinal)));
+    }
+
     static void Fails(int expectedExit, (int Exit, string Output) run, params string[] messageParts)
     {
         Assert.Equal(expectedExit, run.Exit);
