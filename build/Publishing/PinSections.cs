@@ -32,8 +32,8 @@ public interface IPinContributor
 
 /// <summary>
 /// Says, for the pull request, what changed between the pin a template had and the one Publish just wrote (the
-/// supply chain compares the two SBOMs). Called after the pin is written; the answer is one line or null, and a
-/// change it cannot describe is said in that line, never thrown: the image is published by then.
+/// supply chain compares the two SBOMs). Called after the pin is written; the answer is one line or null. A change
+/// it cannot describe is said in that line; Publish turns a throw into such a line too: the image is published by then.
 /// </summary>
 public interface IPinChangeDescriber
 {

@@ -218,8 +218,17 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         var lines = new List<string>();
         foreach (var describer in contributors.OfType<IPinChangeDescriber>())
         {
-            if (await describer.DescribeChangeAsync(previous, next, imageId, ct) is { Length: > 0 } line)
-                lines.Add(line);
+            try
+            {
+                if (await describer.DescribeChangeAsync(previous, next, imageId, ct) is { Length: > 0 } line)
+                    lines.Add(line);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // The image is pushed and pinned by now: a line it cannot write must not turn that into a failure.
+                Log.Warning("{Template}: what changed since the old pin could not be described: {Reason}", next.Template, Reason(e));
+                lines.Add($"what changed could not be described ({Reason(e).Split('\n')[0]})");
+            }
         }
         return lines.Count == 0 ? null : string.Join("; ", lines);
     }

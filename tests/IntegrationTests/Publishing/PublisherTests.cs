@@ -188,6 +188,38 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         Assert.False(await RegistryProvisioner.AnswersAsync(registry.Address, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task What_changed_since_the_old_pin_reaches_the_result_and_a_describer_that_throws_fails_nothing()
+    {
+        var run = fx.Run(fx.Registry.Address, "pub-described");
+        run.PassGates("pub-described", await fx.BuildImageAsync("pub-described", developmentPackages: false));
+        File.WriteAllText(PinFile.PathFor(run["pub-described"]), OldPin);
+        var seen = new Describer(_ => Task.FromResult<string?>("runtime 0.9.0 → 1.0.0"));
+        var broken = new Describer(_ => throw new HttpRequestException("the registry went away"));
+
+        var report = await new Publisher(fx.Context, contributors: [seen, broken]).PublishAsync(run.Fleet, run.Results, Options(), CancellationToken.None);
+
+        var result = Assert.Single(report);
+        Assert.Equal(PublishStatus.Published, result.Status); // pushed and pinned before it was described: it stays published
+        Assert.Equal("sha256:" + new string('9', 64), seen.Previous?.Digest); // the pin as it stood before this publish
+        Assert.Equal(result.Pin, PinFile.Read(PinFile.PathFor(run["pub-described"])));
+        Assert.Equal("runtime 0.9.0 → 1.0.0; what changed could not be described (HttpRequestException: the registry went away)", result.SbomChange);
+        Assert.Equal(result.SbomChange, run.Results.Publish("pub-described")!.SbomChange);
+    }
+
+    sealed class Describer(Func<Pin?, Task<string?>> describe) : IPinContributor, IPinChangeDescriber
+    {
+        public Pin? Previous { get; private set; }
+
+        public Task<IPinSection?> ContributeAsync(Pin pin, string imageId, CancellationToken ct) => Task.FromResult<IPinSection?>(null);
+
+        public Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
+        {
+            Previous = previous;
+            return describe(previous);
+        }
+    }
+
     PublishOptions Options(string? registry = null, string? password = null, bool failOnError = true) => new()
     {
         Registry = registry ?? fx.Registry.Address,
