@@ -182,7 +182,8 @@ internal sealed partial class Build
 
     /// <summary>
     /// A registry on loopback is ours to start (development, tests); any other one is the user's. Like the
-    /// engine, a registry this build starts stays up afterwards, so the pinned digests can be pulled.
+    /// engine, a registry this build starts stays up afterwards, so the pinned digests can be pulled; its storage
+    /// is in the per-user cache, outside every checkout, so deleting a clone never deletes what it pushed.
     /// </summary>
     async Task EnsureLocalRegistryWhenLoopback()
     {
@@ -192,7 +193,7 @@ internal sealed partial class Build
         var port = RegistryHost.Parse(address).Port ?? 5000;
         await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
         {
-            Directory = Context.Paths.Registry,
+            Directory = Cache.Registry(port),
             Port = port,
             Username = RegistryUsername,
             Password = RegistryPassword,

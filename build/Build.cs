@@ -107,6 +107,7 @@ internal sealed partial class Build : NukeBuild
         .Description("Validate fleet data and Dockerfiles, make sure an engine answers, settle RUNTIME_VERSION")
         .Executes(async () =>
         {
+            await ScanChangeBeforeBuildAsync(); // publishing: a credential in the change stops the run before any build prints it
             Fleet = await Restorer.RestoreAsync(Context, RestoreRequest, CancellationToken);
             Results.Write(RunRecord);
             WriteOutput(nameof(RuntimeVersion), Run.RuntimeVersion.ToString());
@@ -138,6 +139,7 @@ internal sealed partial class Build : NukeBuild
             var published = await OnEngine(nameof(PublishBase), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
             WriteOutput(nameof(BaseImage), Results.BaseReference!);
             ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
+            ReportSupplyChainTimings(@base: true);
         });
 
     Target BuildImage => _ => _
@@ -185,6 +187,7 @@ internal sealed partial class Build : NukeBuild
             finally
             {
                 ReportSummary(_ => _.AddPair("published", Reports.SummaryNote.Published(Run, Results)));
+                ReportSupplyChainTimings(@base: false);
             }
         });
 

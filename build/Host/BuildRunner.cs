@@ -115,7 +115,7 @@ public static class BuildRunner
         NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
         LogSetup.Configure(output, masker, NukeBuild.Verbosity);
 
-        var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment };
+        var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
         var graph = TargetGraph.Create(build);
         build.ExecutableTargets = graph.Targets;
         foreach (var name in defaultTargets.Select(MemberName))

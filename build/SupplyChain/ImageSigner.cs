@@ -15,8 +15,9 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
 {
     public async Task<SupplyChainRecord> SignAsync(
         SupplyChainCheck check, string repository, string digest, SigningKey key, RegistryCredentials registry,
-        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, CancellationToken ct)
+        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, CancellationToken ct, StepTimings? timings = null)
     {
+        timings ??= new StepTimings();
         if (!check.Passed)
             throw new SupplyChainException($"{check.Template}: not signed: the supply-chain gate refused the image:\n{string.Join("\n", check.Problems)}");
         if (DevelopmentSignaturePolicy.RefusalReason(check.Template, key, registry.Registry) is { } refusal)
@@ -24,14 +25,20 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
 
         var reference = $"{repository}@{digest}";
         using var auth = RegistryAuth.Create(scratchDirectory, registry.Registry, registry.Username, registry.Password);
-        await cosign.SignAsync(reference, key, auth, ct);
-        foreach (var sbom in check.Sboms.Both)
-            await cosign.AttestAsync(reference, key, sbom, auth, ct);
+        // The signature (the .sig tag) beside the attestations (the .att tag). The attestations one at a time: each
+        // `cosign attest` reads, extends and rewrites the one .att tag of the digest, so two at once would lose one.
+        await Task.WhenAll(
+            timings.TimeAsync("sign", () => cosign.SignAsync(reference, key, auth, ct)),
+            timings.TimeAsync("attest", async () =>
+            {
+                foreach (var sbom in check.Sboms.Both)
+                    await cosign.AttestAsync(reference, key, sbom, auth, ct);
+            }));
         Log.Information("{Template}: signed {Reference} with {Key} and attached its SPDX and CycloneDX SBOMs", check.Template, reference, key);
 
         var request = new VerificationRequest(check.Template, repository, digest, key.PublicKeyPem, expected,
             check.Sboms.Both.ToDictionary(s => s.Format, s => s.Digest));
-        var result = await verifier.VerifyAsync(request, auth, ct);
+        var result = await timings.TimeAsync("verify", () => verifier.VerifyAsync(request, auth, ct));
         if (!result.Passed)
             throw new SupplyChainException($"{check.Template}: the signature or attestations just written do not verify; no pin is written:\n{string.Join("\n", result.Problems)}");
 
@@ -40,11 +47,12 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
         var path = repository[(repository.IndexOf('/') + 1)..];
         var signatureTag = CosignTags.Signature(digest);
         var attestationTag = CosignTags.Attestation(digest);
+        var tagDigests = await Task.WhenAll(client.GetManifestDigestAsync(path, signatureTag, ct), client.GetManifestDigestAsync(path, attestationTag, ct));
         return new SupplyChainRecord(
             new SbomReference(check.Sboms.Spdx.Digest, check.Sboms.Spdx.PredicateType),
             new SbomReference(check.Sboms.CycloneDx.Digest, check.Sboms.CycloneDx.PredicateType),
-            new CosignReference(signatureTag, await client.GetManifestDigestAsync(path, signatureTag, ct)),
-            new CosignReference(attestationTag, await client.GetManifestDigestAsync(path, attestationTag, ct)),
+            new CosignReference(signatureTag, tagDigests[0]),
+            new CosignReference(attestationTag, tagDigests[1]),
             new PublicKeyRecord(key.Fingerprint, key.IsDevelopment),
             new SecretScanSummary(check.Secrets.Suppressed.Count, check.Secrets.Scanned, changeBase),
             new SecurityUpgradeSummary(check.Security.Suite + "-security", check.Security.Pending, check.Security.CheckedAt),

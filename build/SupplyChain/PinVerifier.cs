@@ -1,5 +1,3 @@
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Publishing;
 
@@ -23,10 +21,10 @@ public sealed record PinVerification(string Template, IReadOnlyList<string> Prob
 /// <summary>
 /// For the platform before it deploys: each pinned digest, in its registry, must carry a signature that
 /// verifies with the given public key and SPDX and CycloneDX attestations whose SBOMs are the ones the pin
-/// records and hold the pin's runtime and agent versions. Then the image is pulled by digest and checked
-/// against its suite's security archive.
+/// records and hold the pin's runtime and agent versions. Then the attested SBOM (verified) is checked against
+/// its suite's security archive on the host: nothing is pulled, no container started.
 /// </summary>
-public sealed class PinVerifier(SignatureVerifier verifier, IDockerClient docker, SecurityUpgradeCheck security, string scratchDirectory)
+public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck security, DebianOrigin origin, string scratchDirectory)
 {
     public async Task<IReadOnlyList<PinVerification>> VerifyAsync(IReadOnlyList<PinToVerify> pins, string publicKeyPem, RegistryCredentials registry,
         bool checkSecurity, CancellationToken ct)
@@ -56,10 +54,9 @@ public sealed class PinVerifier(SignatureVerifier verifier, IDockerClient docker
 
             IReadOnlyList<PendingUpgrade> now = [];
             IReadOnlyList<PendingUpgrade> since = [];
-            if (checkSecurity && result.Passed)
+            if (checkSecurity && result.Passed && result.Sboms.TryGetValue(SbomFormat.CycloneDx, out var attested))
             {
-                await PullAsync(pin, registry, ct);
-                now = (await security.CheckAsync(pin.Template, pin.Reference, ct)).Pending;
+                now = (await security.CheckAsync(pin.Template, attested.Packages, origin, ct)).Pending;
                 since = now.Where(p => !pin.Record.SecurityUpgrades.Pending.Any(b => b.Package == p.Package && b.Candidate == p.Candidate)).ToList();
                 if (since.Count > 0)
                     Log.Warning("{Template}: {Count} security upgrade(s) pending since the pin was published: {List}",
@@ -73,15 +70,5 @@ public sealed class PinVerifier(SignatureVerifier verifier, IDockerClient docker
             results.Add(verdict);
         }
         return results;
-    }
-
-    async Task PullAsync(PinToVerify pin, RegistryCredentials registry, CancellationToken ct)
-    {
-        var auth = registry.Username is null ? new AuthConfig()
-            : new AuthConfig { Username = registry.Username, Password = registry.Password, ServerAddress = registry.Registry };
-        var progress = new StreamProgress("pull", pin.Reference);
-        await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = pin.Reference }, auth, progress, ct);
-        if (progress.Error is { } error)
-            throw new SupplyChainException($"{pin.Template}: cannot pull {pin.Reference} to check its security upgrades: {error}");
     }
 }

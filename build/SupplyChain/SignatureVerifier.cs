@@ -33,13 +33,18 @@ public sealed class SignatureVerifier(CosignCli cosign)
         var fingerprint = PublicKeyFingerprint.Of(request.PublicKeyPem);
         var tag = CosignTags.Signature(request.Digest);
 
-        if (await cosign.VerifyAsync(request.Reference, request.PublicKeyPem, auth, ct) is { } signatureProblem)
+        // The signature and both attestations are read side by side (cosign only reads here); problems keep this order.
+        var signature = cosign.VerifyAsync(request.Reference, request.PublicKeyPem, auth, ct);
+        var attestations = new[] { SbomFormat.Spdx, SbomFormat.CycloneDx }
+            .Select(format => (Format: format, Read: cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, format == SbomFormat.Spdx ? "spdxjson" : "cyclonedx", auth, ct)))
+            .ToList();
+        await Task.WhenAll(attestations.Select(a => (Task)a.Read).Prepend(signature));
+        if (await signature is { } signatureProblem)
             problems.Add($"{request.Template}: signature: {Explain(signatureProblem, request, tag, fingerprint)}");
 
-        foreach (var format in new[] { SbomFormat.Spdx, SbomFormat.CycloneDx })
+        foreach (var (format, read) in attestations)
         {
-            var cosignType = format == SbomFormat.Spdx ? "spdxjson" : "cyclonedx";
-            var (statements, problem) = await cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, cosignType, auth, ct);
+            var (statements, problem) = await read;
             var what = $"{request.Template}: {Sbom.FormatName(format)} attestation";
             if (problem is not null)
             {

@@ -80,7 +80,6 @@ public sealed class ReleaseBenchmarkTests(ReleaseFixture fx)
         var one = Path.Combine(fx.Scratch, "bench-one", Path.GetFileName(repository));
         Directory.CreateDirectory(Path.GetDirectoryName(one)!);
         await ReleaseFixture.Git(Path.GetDirectoryName(one)!, "clone", "--quiet", repository, one);
-        ReleaseFixture.LinkSupplyChainTools(one); // as the jobs have them
         clock.Restart();
         var (exit, output) = await BuildScript.RunAsync("bench-publish-one-process.log", one,
             new Dictionary<string, string>(fx.SigningSecrets) { ["REGISTRY"] = oneRegistry.Address, ["REGISTRY_USERNAME"] = ReleaseFixture.RegistryUser, ["REGISTRY_PASSWORD"] = fx.RegistryPassword },

@@ -34,8 +34,6 @@ public sealed class ReleaseFixture : IAsyncLifetime
     /// <summary>The one signing key every job of a release is given (SIGNING_KEY, SIGNING_KEY_PASSWORD secrets): made by cosign here.</summary>
     public SigningKey SigningKey { get; private set; } = null!;
     public string SigningKeyPem { get; private set; } = "";
-    /// <summary>The supply chain's tools, installed in this checkout; the jobs' checkouts link them (a runner's tool cache).</summary>
-    public static readonly string[] SupplyChainToolFolders = [".nuke/tools/trivy", ".nuke/tools/cosign"];
     /// <summary>When the test started: engine B's events after it are this test's.</summary>
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
 
@@ -55,8 +53,9 @@ public sealed class ReleaseFixture : IAsyncLifetime
         EngineB = await FreshEngineAsync(EngineBState);
         Assert.Empty(await EngineB.Docker.Images.ListImagesAsync(new ImagesListParameters { All = true }));
 
-        // trivy and cosign at their pins in this checkout (the jobs link them), and the release's signing key.
-        var tools = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path), new RunPaths(RepositoryRoot.Path, Path.Combine(Scratch, "output")), CancellationToken.None);
+        // trivy and cosign at their pins in the tests' cache, which every job shares (a runner's cache), and the release's signing key.
+        var tools = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path, TestCache.Home), TestCache.Home,
+            new RunPaths(RepositoryRoot.Path, Path.Combine(Scratch, "output")), CancellationToken.None);
         SigningKey = await tools.SigningKeys().DevelopmentAsync(Path.Combine(Scratch, "signing-key"), CancellationToken.None);
         SigningKeyPem = await File.ReadAllTextAsync(SigningKey.PrivateKey);
 
@@ -122,7 +121,6 @@ public sealed class ReleaseFixture : IAsyncLifetime
         {
             CacheSource = RepositoryRoot.Path,
             CachedPaths = [".nuke/temp/bin", ".nuke/temp/build.stamp"],
-            SharedPaths = SupplyChainToolFolders,
         };
     }
 
@@ -132,13 +130,6 @@ public sealed class ReleaseFixture : IAsyncLifetime
         ["SIGNING_KEY"] = SigningKeyPem,
         ["SIGNING_KEY_PASSWORD"] = SigningKey.Password,
     };
-
-    /// <summary>Links this checkout's trivy and cosign into <paramref name="checkout"/>, as the jobs' checkouts have them.</summary>
-    public static void LinkSupplyChainTools(string checkout)
-    {
-        foreach (var folder in SupplyChainToolFolders)
-            WorkflowHarness.Link(RepositoryRoot.Combine(folder), Path.Combine(checkout, folder));
-    }
 
     /// <summary>The publish workflow as the build generates it (the drift test keeps .gitea/workflows/publish.yml equal to it).</summary>
     public static string PublishWorkflow => WorkflowGenerator.Generate<Build>(RepositoryRoot.Path)[".gitea/workflows/publish.yml"];

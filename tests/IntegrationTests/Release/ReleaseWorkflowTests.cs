@@ -104,7 +104,6 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         await ReleaseFixture.CommitAsync(repository, $"Merge pull request #{number}");
 
         // The platform, before it deploys: the four pins as merged, against the registry and the release's public key.
-        ReleaseFixture.LinkSupplyChainTools(repository);
         var (verifyExit, verified) = await BuildScript.RunAsync("release-verify-pins.log", repository,
             new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = fx.RegistryPassword, ["SIGNING_PUBLIC_KEY"] = fx.SigningKey.PublicKeyPem },
             "--root", repository, "VerifyPins", "--registry", fx.Registry.Address, "--registry-username", ReleaseFixture.RegistryUser);

@@ -43,7 +43,7 @@ public sealed class PublishSupplyChainTests : IAsyncLifetime
         var (exit, output) = await RunAsync("publish-supply-chain.log", "Publish", "--runtime-version", "1.0.0");
         Assert.True(exit == 0, $"./build.sh Publish exited {exit}; log: output/tests/publish-supply-chain.log\n{BuildScript.Tail(output, 80)}");
         Assert.Contains("published 1/1 templates", output);
-        Assert.Contains("codex: no pending security upgrade (bookworm-security)", output);
+        Assert.Contains("codex: no pending security upgrade (bookworm-security; docker-cli from trixie-security)", output);
 
         SupplyChainPinSection.Register();
         foreach (var pinFile in new[] { Path.Combine(Root, "templates", "base", PinFile.FileName), Path.Combine(Root, "templates", "codex", PinFile.FileName) })

@@ -6,8 +6,9 @@ namespace IntegrationTests.SupplyChain;
 
 /// <summary>
 /// The SBOM of one real template (codex: Debian packages, the runtime in /opt/molecule-venv, the agent CLI among
-/// the npm globals), made by the real trivy with no network at all: trivy runs in a network namespace of its own
-/// (only the engine's unix socket is reachable), so a database download could not even be tried.
+/// the npm globals), made by the real trivy with no network at all: trivy runs in a network namespace of its own,
+/// so a database download could not even be tried; and the secret scan of every layer of it passes with the
+/// repository's suppressions.
 /// </summary>
 [Collection(SupplyChainCollection.Name)]
 [Trait("Category", "RealFleet")]
@@ -26,12 +27,16 @@ public sealed class RealTemplateSbomTests(SupplyChainFixture fixture)
         var codex = FleetLoader.LoadTemplate(fleet, "codex");
         var image = (await fixture.Docker.Images.InspectImageAsync($"{fleet.Images.Repository}/codex:{RuntimeVersion}")).ID;
 
-        var offline = new TrivyCli(await NoNetworkAsync(fixture.Tools.Trivy.Executable), TrivyCli.SecretConfigIn(RepositoryRoot.Path),
-            SupplyChainTools.TrivyCache(TestEngine.Paths));
-        var report = await offline.ScanImageAsync(image, fixture.Endpoint, "codex", CancellationToken.None);
-        var sboms = await new SbomWriter(offline, fixture.Paths.Sboms, SupplyChainTools.Scratch(fixture.Paths)).WriteAsync("codex", report, CancellationToken.None);
+        // trivy without a network, with no SBOM cache, so the SBOMs are made here and now (its layer cache may be warm).
+        var offline = new TrivyCli(await NoNetworkAsync(fixture.Tools.Trivy.Executable), "trivy without a network", SupplyChainTools.Folder(TestCache.Home, "trivy"));
+        var scanner = new ImageScanner(fixture.Docker, fixture.Tools.Scanner(), fixture.Tools.SecretCache(), offline,
+            new SbomWriter(offline, fixture.Paths.Sboms, SupplyChainTools.Scratch(fixture.Paths)), SupplyChainTools.Scratch(fixture.Paths));
+        var scan = await scanner.ScanAsync("codex", fleet.Images.RepositoryOf("codex"), image, fixture.Suppressions, new StepTimings(), CancellationToken.None);
+        var sboms = scan.Sboms;
 
-        Assert.Empty(report.Secrets);
+        var secrets = SecretScanResult.Of("codex", scan.Findings, fixture.Suppressions, ["layers", "image config"]);
+        Assert.True(secrets.Passed, secrets.Refusal("templates/secret-suppressions.yaml"));
+        Assert.All(scan.Layers, l => Assert.True(l.Files > 0 || l.Bytes == 0, l.Summary()));
         var expected = new[] { ExpectedPackage.Runtime(fleet.Runtime.Package, RuntimeVersion), ExpectedPackage.Agent(codex) };
         foreach (var document in sboms.Both)
         {

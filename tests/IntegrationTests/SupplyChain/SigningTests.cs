@@ -15,9 +15,8 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     async Task<(SupplyChainCheck Check, string Repository, string Digest)> GateAndPushAsync(string name, string runtimeVersion)
     {
         var image = await FleetLikeImage.BuildAsync(fixture, name, runtimeVersion, Guid.NewGuid().ToString());
-        var gate = new SupplyChainGate(fixture.Tools.Trivy, fixture.Tools.SbomWriter(), new SecurityUpgradeCheck(fixture.Docker, fixture.RunId),
-            fixture.Endpoint, [], "templates/secret-suppressions.yaml");
-        var check = await gate.CheckAsync(name, image, FleetLikeImage.Expected(runtimeVersion), new ChangeScan("test", []), CancellationToken.None);
+        var check = await fixture.Gate().CheckAsync(name, $"{SupplyChainFixture.Repository}/{name}", image, FleetLikeImage.Expected(runtimeVersion),
+            new ChangeScan("test", []), new StepTimings(), CancellationToken.None);
         Assert.True(check.Passed, string.Join("\n", check.Problems));
         var (repository, digest) = await fixture.PushAsync(image, name);
         return (check, repository, digest);
@@ -62,7 +61,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var json = SupplyChainRecordJson.Serialize(record);
         Assert.Equal(json, SupplyChainRecordJson.Serialize(SupplyChainRecordJson.Parse(json, "pin.json")));
 
-        var verifier = new PinVerifier(fixture.Tools.Verifier(), fixture.Docker, new SecurityUpgradeCheck(fixture.Docker, fixture.RunId), SupplyChainTools.Scratch(fixture.Paths));
+        var verifier = new PinVerifier(fixture.Tools.Verifier(), new SecurityUpgradeCheck(fixture.Tools.SecurityArchive()), fixture.Origin, SupplyChainTools.Scratch(fixture.Paths));
         var good = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record)], key.PublicKeyPem, fixture.Credentials, checkSecurity: true, CancellationToken.None));
         Assert.True(good.Passed, string.Join("\n", good.Problems));
         Assert.Empty(good.PendingSincePublished);
