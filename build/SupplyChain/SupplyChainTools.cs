@@ -20,10 +20,51 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
     public static async Task<SupplyChainTools> EnsureAsync(ToolInstaller installer, CacheHome cache, RunPaths paths, CancellationToken ct)
     {
         var rules = SecretRules.Load(paths.Root);
-        var trivy = await installer.EnsureAsync(KnownTools.Trivy, ct);
+        var identity = installer.Manifest[KnownTools.Trivy].Source.Identity;
+        var trivy = await UnpackedAsync(installer, await installer.EnsureAsync(KnownTools.Trivy, ct), identity, cache, ct);
         var cosign = await installer.EnsureAsync(KnownTools.Cosign, ct);
-        return new SupplyChainTools(new TrivyCli(trivy, installer.Manifest[KnownTools.Trivy].Source.Identity, Folder(cache, "trivy")), new CosignCli(cosign), rules, cache, paths);
+        return new SupplyChainTools(new TrivyCli(trivy, identity, Folder(cache, "trivy")), new CosignCli(cosign), rules, cache, paths);
     }
+
+    /// <summary>
+    /// trivy ships packed with UPX, so every start decompresses it (about 3 s of CPU, three starts per image made
+    /// anew). It is unpacked once per trivy pin into the cache with the pinned UPX, checked to run, and that copy
+    /// is used; if it cannot be unpacked the packed one is, and the log says why.
+    /// </summary>
+    static async Task<string> UnpackedAsync(ToolInstaller installer, string packed, string identity, CacheHome cache, CancellationToken ct)
+    {
+        var folder = Path.Combine(Folder(cache, "trivy-unpacked"), Hex(identity));
+        var unpacked = Path.Combine(folder, Path.GetFileName(packed));
+        if (File.Exists(unpacked))
+            return unpacked;
+        using var _ = await FileLock.AcquireAsync(folder + ".lock", $"unpacking {Path.GetFileName(packed)}", CacheHome.LockTimeout, ct);
+        if (File.Exists(unpacked))
+            return unpacked;
+        var upx = await installer.EnsureAsync(KnownTools.Upx, ct);
+        Directory.CreateDirectory(folder);
+        var partial = unpacked + $".partial-{Guid.NewGuid():N}";
+        try
+        {
+            var run = await ToolProcess.RunAsync(upx, ["-d", "-q", "-o", partial, packed], folder, TimeSpan.FromMinutes(5), ct);
+            var check = run.Succeeded ? await ToolProcess.RunAsync(partial, ["--version"], folder, TimeSpan.FromMinutes(1), ct) : run;
+            if (!check.Succeeded || !check.Output.Contains("Version:", StringComparison.Ordinal))
+            {
+                Serilog.Log.Warning("trivy could not be unpacked with UPX ({Reason}); the packed trivy is used, each start decompressing it",
+                    check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? $"exit {check.ExitCode}");
+                return packed;
+            }
+            File.Move(partial, unpacked);
+            Serilog.Log.Information("Unpacked trivy once into {Path}: each start no longer decompresses it", unpacked);
+            return unpacked;
+        }
+        finally
+        {
+            if (File.Exists(partial))
+                File.Delete(partial);
+        }
+    }
+
+    static string Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..24];
 
     /// <summary>One of the supply chain's caches in the per-user cache.</summary>
     public static string Folder(CacheHome cache, string name) => Path.Combine(cache.SupplyChain, name);
