@@ -108,10 +108,40 @@ internal sealed partial class Build
             var gate = new SupplyChainGate(tools.ImageScanner(Context.Engine.Client), new SecurityUpgradeCheck(tools.SecurityArchive()), DebianOrigin.Of(Run.Config),
                 SecretSuppressions.Load(suppressionsFile, RootDirectory), Path.GetRelativePath(RootDirectory, suppressionsFile), secrets => OnSecretsFound(secrets));
             supplyChain = new SupplyChainPublishing(gate, tools.Signer(), key, new RegistryCredentials(registry, RegistryUsername, RegistryPassword),
-                ImageBuildOptions.CaTrust, changeScan!, SupplyChainPublishing.ExpectedFor(Run), SupplyChainPublishing.SubjectFor(Run));
+                ImageBuildOptions.CaTrust, changeScan!, SupplyChainPublishing.ExpectedFor(Run), SupplyChainPublishing.SubjectFor(Run), ProvenanceOf, Context.Paths.Reports);
         }
         return [supplyChain];
     }
+
+    /// <summary>
+    /// The build provenance of a pushed image: the source (the remote without credentials, as the images' source
+    /// label has it; the commit), the target and the parameters (template, runtime version, the build args by name),
+    /// the resolved inputs by digest (the base, the OS layer, the inputs address, the agent's lock files) and the
+    /// run (this run's id, where it ran, when it started and now).
+    /// </summary>
+    ProvenanceFacts ProvenanceOf(Pin pin, SupplyChainCheck check)
+    {
+        var isBase = pin.Template == Run.Config.Base.Folder;
+        var inputs = new List<ProvenanceInput>();
+        if (pin.Base is { } @base)
+            inputs.Add(new ProvenanceInput(Provenance.BaseInput, @base.Image, Provenance.Sha256(@base.Digest)));
+        if (check.Layers.FirstOrDefault() is { } os)
+            inputs.Add(new ProvenanceInput("os", pin.OsImage, Provenance.Sha256(os.DiffId)));
+        if (pin.Inputs is { } address)
+            inputs.Add(new ProvenanceInput("inputs", null, Provenance.Sha256(address)));
+        var agent = Path.Combine(Run.Config.TemplatesDirectory, pin.Template, "agent");
+        if (!isBase && Directory.Exists(agent))
+        {
+            foreach (var file in Directory.GetFiles(agent).Order(StringComparer.Ordinal))
+                inputs.Add(Provenance.File("agent " + Path.GetFileName(file), Path.GetRelativePath(RootDirectory, file).Replace('\\', '/'), file));
+        }
+        var runner = InActions ? $"actions {EnvironmentVariables.GetValueOrDefault("RUNNER_NAME") ?? "runner"}, job {EnvironmentVariables.GetValueOrDefault("GITHUB_JOB") ?? "?"}" : "local";
+        return new ProvenanceFacts(pin.Template, isBase ? nameof(PublishBase) : nameof(Publish), pin.RuntimeVersion,
+            [.. (isBase ? BuildArgs.Base : BuildArgs.Template).Select(a => a.Name)], Context.Revision.Source, pin.Revision, inputs,
+            $"{runner}, {Context.Engine.Endpoint.Scheme} engine", Context.RunId, RunStarted, DateTimeOffset.UtcNow);
+    }
+
+    static readonly DateTimeOffset RunStarted = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
     /// <summary>The summary's per-image breakdown of the supply chain (PublishBase: the base, Publish: the templates): where its time went.</summary>
     void ReportSupplyChainTimings(bool @base)

@@ -7,15 +7,16 @@ namespace TemplateFleet.SupplyChain;
 public sealed record RegistryCredentials(string Registry, string? Username, string? Password);
 
 /// <summary>
-/// After the push: sign the digest, attach both SBOMs as attestations, then verify the signature and the
-/// attestations against the public key, as a consumer would, before the pin may be written. Returns the
-/// pin's "supplyChain" record.
+/// After the push: sign the digest, attach both SBOMs and the build provenance as attestations, then verify the
+/// signature and the attestations against the public key, as a consumer would, before the pin may be written.
+/// Returns the pin's "supplyChain" record.
 /// </summary>
 public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, string scratchDirectory, HttpMessageHandler? registryHandler = null)
 {
     public async Task<SupplyChainRecord> SignAsync(
         SupplyChainCheck check, string repository, string digest, SigningKey key, RegistryCredentials registry,
-        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, CancellationToken ct, StepTimings? timings = null)
+        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, CancellationToken ct, StepTimings? timings = null,
+        ProvenanceFacts? provenance = null)
     {
         timings ??= new StepTimings();
         if (!check.Passed)
@@ -25,6 +26,16 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
 
         var reference = $"{repository}@{digest}";
         using var auth = RegistryAuth.Create(scratchDirectory, registry.Registry, registry.Username, registry.Password);
+        using var predicates = PrivateDirectory.Create(scratchDirectory, "provenance");
+        ProvenanceReference? provenanceReference = null;
+        string? provenanceFile = null;
+        if (provenance is not null)
+        {
+            var predicate = Provenance.Predicate(provenance);
+            provenanceFile = Path.Combine(predicates.Path, "provenance.json");
+            await File.WriteAllBytesAsync(provenanceFile, predicate, ct);
+            provenanceReference = new ProvenanceReference(CanonicalJson.Digest(predicate), Provenance.PredicateType);
+        }
         // The signature (the .sig tag) beside the attestations (the .att tag). The attestations one at a time: each
         // `cosign attest` reads, extends and rewrites the one .att tag of the digest, so two at once would lose one.
         await Task.WhenAll(
@@ -33,11 +44,15 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             {
                 foreach (var sbom in check.Sboms.Both)
                     await cosign.AttestAsync(reference, key, sbom, auth, ct);
+                if (provenanceFile is not null)
+                    await cosign.AttestAsync(reference, key, Provenance.CosignType, provenanceFile, "the build provenance", auth, ct);
             }));
-        Log.Information("{Template}: signed {Reference} with {Key} and attached its SPDX and CycloneDX SBOMs", check.Template, reference, key);
+        Log.Information("{Template}: signed {Reference} with {Key} and attached its SPDX and CycloneDX SBOMs{Provenance}", check.Template, reference, key,
+            provenance is null ? "" : " and its SLSA build provenance");
 
         var request = new VerificationRequest(check.Template, repository, digest, key.PublicKeyPem, expected,
-            check.Sboms.Both.ToDictionary(s => s.Format, s => s.Digest));
+            check.Sboms.Both.ToDictionary(s => s.Format, s => s.Digest),
+            provenance is null ? null : new ExpectedProvenance(provenanceReference!.Digest, BaseDigestOf(provenance), provenance.Commit));
         var result = await timings.TimeAsync("verify", () => verifier.VerifyAsync(request, auth, ct));
         if (!result.Passed)
             throw new SupplyChainException($"{check.Template}: the signature or attestations just written do not verify; no pin is written:\n{string.Join("\n", result.Problems)}");
@@ -58,6 +73,9 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             new SecurityUpgradeSummary(check.Security.Suite + "-security", check.Security.Pending, check.Security.CheckedAt),
             caTrust);
     }
+
+    static string? BaseDigestOf(ProvenanceFacts facts) =>
+        facts.Inputs.FirstOrDefault(i => i.Name == Provenance.BaseInput)?.Digest.GetValueOrDefault("sha256") is { } hex ? "sha256:" + hex : null;
 
     /// <summary>The CycloneDX SBOM attested on an earlier pin, verified with <paramref name="key"/> as a consumer would read it;
     /// or why it cannot be read (another key signed it, the attestation is gone).</summary>

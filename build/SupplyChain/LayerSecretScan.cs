@@ -104,3 +104,41 @@ public sealed class SecretScanCache(string directory, SecretRules rules)
     public Task PutAsync(LayerSecretScan scan, CancellationToken ct) =>
         AtomicFile.WriteAsync(FileOf(scan.DiffId), JsonSerializer.SerializeToUtf8Bytes(scan, Json), ct);
 }
+
+/// <summary>
+/// The secret scan of one image as a report beside the gates' (output/reports/&lt;template&gt;.secret-scan.json): per
+/// layer, files and bytes read, binaries among them, what was passed over and why, whether it came from the cache,
+/// and every finding with its masked excerpt and what accepted it, so a silent skip would show.
+/// </summary>
+public static class SecretScanReport
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static string FileName(string template) => $"{template}.secret-scan.json";
+
+    public static async Task<string> WriteAsync(string directory, SupplyChainCheck check, CancellationToken ct)
+    {
+        var report = new
+        {
+            template = check.Template,
+            passed = check.Secrets.Passed,
+            scanned = check.Secrets.Scanned,
+            layers = check.Layers.Select(l => new
+            {
+                diffId = l.DiffId,
+                size = l.Size,
+                files = l.Files,
+                bytes = l.Bytes,
+                binaryFiles = l.BinaryFiles,
+                passedOver = l.PassedOver,
+                fromCache = l.FromCache,
+                findings = l.Findings.Count,
+            }),
+            findings = check.Secrets.Findings.Select(f => new { location = f.Location, path = f.Path, line = f.Line, rule = f.Rule, excerpt = f.Excerpt }),
+            suppressed = check.Secrets.Suppressed.Select(s => new { location = s.Finding.Location, path = s.Finding.Path, rule = s.Finding.Rule, reason = s.By.Reason }),
+        };
+        var file = Path.Combine(directory, FileName(check.Template));
+        await AtomicFile.WriteAsync(file, JsonSerializer.SerializeToUtf8Bytes(report, Json), ct);
+        return file;
+    }
+}

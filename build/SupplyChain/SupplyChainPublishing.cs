@@ -11,8 +11,11 @@ namespace TemplateFleet.SupplyChain;
 /// sign, attest both SBOMs, verify against the public key, and the record goes into the pin as "supplyChain".
 /// </summary>
 /// <param name="subject">What the SBOMs call an image, by its template (the image's repository).</param>
+/// <param name="provenance">The build provenance of a pushed image (its pin and what the gate read of it); null: none is attested.</param>
+/// <param name="reportDirectory">Where each image's secret-scan report goes (output/reports); null: none is written.</param>
 public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner signer, SigningKey key, RegistryCredentials registry,
-    CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected, Func<string, string> subject) : IPrePushCheck, IPinContributor, IPinChangeDescriber
+    CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected, Func<string, string> subject,
+    Func<Pin, SupplyChainCheck, ProvenanceFacts>? provenance = null, string? reportDirectory = null) : IPrePushCheck, IPinContributor, IPinChangeDescriber
 {
     readonly ConcurrentDictionary<string, SupplyChainCheck> checks = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, StepTimings> timings = new(StringComparer.Ordinal);
@@ -35,6 +38,8 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     public async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
     {
         var check = await gate.CheckAsync(name, subject(name), imageId, expected(name), change, TimingsOf(name), ct);
+        if (reportDirectory is not null)
+            await SecretScanReport.WriteAsync(reportDirectory, check, ct);
         if (!check.Passed)
             throw new SupplyChainException($"{name}: the supply-chain gate refused the image, nothing was pushed:\n{string.Join("\n", check.Problems)}");
         checks[imageId] = check;
@@ -45,7 +50,8 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         if (!checks.TryGetValue(imageId, out var check))
             throw new SupplyChainException($"{pin.Template}: {imageId} was pushed without the supply-chain gate; no pin is written.");
         var steps = TimingsOf(pin.Template);
-        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, expected(pin.Template), caTrust, change.Base, ct, steps);
+        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, expected(pin.Template), caTrust, change.Base, ct, steps,
+            provenance?.Invoke(pin, check));
         Serilog.Log.Information("{Template}: supply chain {Total}: {Steps}", pin.Template, StepTimings.Seconds(steps.Total), steps);
         return new SupplyChainPinSection(record);
     }

@@ -13,6 +13,9 @@ public enum CaTrust
 
 public sealed record SbomReference(string Digest, string PredicateType);
 
+/// <summary>The build provenance attested on the digest: its canonical predicate's digest and its type.</summary>
+public sealed record ProvenanceReference(string Digest, string PredicateType);
+
 /// <summary>A cosign object stored as a tag of the image's repository.</summary>
 public sealed record CosignReference(string Tag, string Digest);
 

@@ -95,6 +95,57 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     }
 
     [Fact]
+    public async Task The_provenance_is_attested_verified_and_refused_when_its_subject_base_or_commit_is_not_the_pin_s()
+    {
+        var key = await DevelopmentKeyAsync();
+        var (check, repository, digest) = await GateAndPushAsync("prov", "1.0.7");
+        var baseDigest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var commit = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+        var facts = new ProvenanceFacts("prov", "Publish", "1.0.7", ["RUNTIME_VERSION", "PIP_INDEX_URL"], "https://git.example.test/fleet.git", commit,
+            [new(Provenance.BaseInput, "127.0.0.1:5000/molecule-fleet/base", Provenance.Sha256(baseDigest)), new("os", "debootstrap:bookworm", Provenance.Sha256(check.Layers[0].DiffId))],
+            "local", fixture.RunId, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow);
+        await fixture.Tools.Signer().SignAsync(check, repository, digest, key, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null,
+            CancellationToken.None, provenance: facts);
+
+        // As signed: the one attested is the one made, about this digest, FROM that base, from that commit.
+        var predicateDigest = CanonicalJson.Digest(Provenance.Predicate(facts));
+        VerificationRequest Request(string forDigest, ExpectedProvenance expected) =>
+            new("prov", repository, forDigest, key.PublicKeyPem, FleetLikeImage.Expected("1.0.7"), check.Sboms.Both.ToDictionary(x => x.Format, x => x.Digest), expected);
+        using var auth = RegistryAuth.Create(SupplyChainTools.Scratch(fixture.Paths), fixture.Registry.Address, fixture.Username, fixture.Password);
+        var verifier = fixture.Tools.Verifier();
+        var good = await verifier.VerifyAsync(Request(digest, new(predicateDigest, baseDigest, commit)), auth, CancellationToken.None);
+        Assert.True(good.Passed, string.Join("\n", good.Problems));
+
+        var otherCommit = await verifier.VerifyAsync(Request(digest, new(predicateDigest, baseDigest, new string('0', 40))), auth, CancellationToken.None);
+        Assert.Equal($"prov: provenance: built from commit {commit}, but the pin says {new string('0', 40)}.", Assert.Single(otherCommit.Problems));
+        var otherBase = await verifier.VerifyAsync(Request(digest, new(null, "sha256:" + new string('1', 64), commit)), auth, CancellationToken.None);
+        Assert.Equal($"prov: provenance: built FROM base {baseDigest}, but the pin's base is sha256:{new string('1', 64)}.", Assert.Single(otherBase.Problems));
+        var otherDocument = await verifier.VerifyAsync(Request(digest, new("sha256:" + new string('2', 64), baseDigest, commit)), auth, CancellationToken.None);
+        Assert.StartsWith("prov: provenance: none of the 1 attached is the one the pin records", Assert.Single(otherDocument.Problems));
+
+        // Another image of the repository whose .att tag is a copy of the first's: signed by the key, about another digest.
+        var (_, _, otherDigest) = await GateAndPushAsync("prov", "1.0.7");
+        await CopyManifestAsync(repository, CosignTags.Attestation(digest), CosignTags.Attestation(otherDigest));
+        var copied = await verifier.VerifyAsync(Request(otherDigest, new(predicateDigest, baseDigest, commit)), auth, CancellationToken.None);
+        Assert.Contains($"prov: provenance: its subject is {digest}, not the pin's digest {otherDigest}.", copied.Problems);
+        AssertNoSecretAnywhere(key, string.Join("\n", new[] { otherCommit, otherBase, otherDocument, copied }.SelectMany(r => r.Problems)));
+    }
+
+    async Task CopyManifestAsync(string repository, string fromTag, string toTag)
+    {
+        using var http = Registry();
+        var name = repository[(repository.IndexOf('/') + 1)..];
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"v2/{name}/manifests/{fromTag}");
+        get.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        using var manifest = await http.SendAsync(get);
+        Assert.Equal(HttpStatusCode.OK, manifest.StatusCode);
+        var body = new ByteArrayContent(await manifest.Content.ReadAsByteArrayAsync());
+        body.Headers.ContentType = manifest.Content.Headers.ContentType;
+        using var put = await http.PutAsync($"v2/{name}/manifests/{toTag}", body);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_password_a_missing_key_and_a_development_key_off_loopback_are_refused_before_anything_is_signed()
     {
         var key = await DevelopmentKeyAsync();
