@@ -19,21 +19,10 @@ public sealed class AbsolutePath : IEquatable<AbsolutePath>
         return new AbsolutePath(full.Length > 1 ? full.TrimEnd(Path.DirectorySeparatorChar) : full);
     }
 
-    public string Name => Path.GetFileName(_path);
-    public string NameWithoutExtension => Path.GetFileNameWithoutExtension(_path);
-    public string Extension => Path.GetExtension(_path);
     public AbsolutePath? Parent => Path.GetDirectoryName(_path) is { } parent ? new AbsolutePath(parent) : null;
 
     public bool FileExists() => File.Exists(_path);
     public bool DirectoryExists() => Directory.Exists(_path);
-
-    public AbsolutePath CreateDirectory()
-    {
-        Directory.CreateDirectory(_path);
-        return this;
-    }
-
-    public string GetRelativePathTo(AbsolutePath other) => Path.GetRelativePath(_path, other._path);
 
     public static AbsolutePath operator /(AbsolutePath left, string right) => Create(Path.Combine(left._path, right));
 

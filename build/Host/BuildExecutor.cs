@@ -7,7 +7,7 @@ namespace TemplateFleet.Host;
 /// <summary>
 /// Runs a plan with NUKE's failure semantics: a failing target stops the build unless it declares
 /// ProceedAfterFailure, in which case every later target (its dependents too) still runs and the build
-/// fails at the end; AssuredAfterFailure targets run in any case. Records status, duration and failure per target.
+/// fails at the end. Records status, duration and failure per target.
 /// </summary>
 internal static class BuildExecutor
 {
@@ -22,19 +22,16 @@ internal static class BuildExecutor
                 continue;
             }
 
-            if (!target.AssuredAfterFailure)
+            if (cancellation.IsCancellationRequested)
             {
-                if (cancellation.IsCancellationRequested)
-                {
-                    NotRun(target, "not run: the build was interrupted");
-                    continue;
-                }
+                NotRun(target, "not run: the build was interrupted");
+                continue;
+            }
 
-                if (stopped)
-                {
-                    NotRun(target, "not run: an earlier target failed");
-                    continue;
-                }
+            if (stopped)
+            {
+                NotRun(target, "not run: an earlier target failed");
+                continue;
             }
 
             if (!await RunAsync(build, target, state, cancellation) && !target.ProceedAfterFailure)

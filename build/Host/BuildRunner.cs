@@ -40,7 +40,7 @@ public static class BuildRunner
             Console.SetError(error);
             onCancel = (_, e) =>
             {
-                // First Ctrl-C: stop scheduling, let AssuredAfterFailure targets clean up; a second one kills.
+                // First Ctrl-C: stop scheduling and let the running target clean up; a second one kills.
                 e.Cancel = !cancellation.IsCancellationRequested;
                 cancellation.Cancel();
             };
@@ -117,7 +117,6 @@ public static class BuildRunner
 
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment };
         var graph = TargetGraph.Create(build);
-        build.ExecutableTargets = graph.Targets;
         foreach (var name in defaultTargets.Select(MemberName))
         {
             graph.Targets.Single(t => t.Name == name).IsDefault = true;
@@ -188,6 +187,12 @@ public static class BuildRunner
         {
             PlanWriter.Write(output, plan);
             return Success;
+        }
+
+        // Every precondition of what will run, before anything runs: a missing one is a usage error (exit 2).
+        foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Definition.Requirements))
+        {
+            requirement();
         }
 
         var state = ContinueState.Start(NukeBuild.TemporaryDirectory / "build-attempt.log", commandLine.Invocation, commandLine.Continue);

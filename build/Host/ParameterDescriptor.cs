@@ -9,13 +9,13 @@ public sealed partial class ParameterDescriptor
     private ParameterDescriptor(MemberInfo member, ParameterAttribute attribute)
     {
         Member = member;
-        Name = attribute.Name ?? member.Name;
+        Name = member.Name;
         Description = attribute.Description ?? "";
         IsSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
         ValueType = member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
     }
 
-    /// <summary>PascalCase, as in parameters.json and the schema.</summary>
+    /// <summary>The member's name, PascalCase, as in parameters.json and the schema.</summary>
     public string Name { get; }
     /// <summary>As typed on the command line: "--runtime-version".</summary>
     public string CommandLineName => "--" + KebabBoundary().Replace(Name, "$1-$2").ToLowerInvariant();

@@ -22,11 +22,6 @@ internal static class PlanWriter
                 flags.Add("proceeds after failure");
             }
 
-            if (target.AssuredAfterFailure)
-            {
-                flags.Add("assured after failure");
-            }
-
             if (!target.HasActions)
             {
                 flags.Add("collective");

@@ -30,12 +30,6 @@ internal sealed class TargetGraph
                 target.OrderAfter.Add(other);
             }
 
-            foreach (var other in Resolve(targets, target, d.DependentForTargets, "DependentFor"))
-            {
-                other.DependsOnList.Add(target);
-                other.OrderAfter.Add(target);
-            }
-
             foreach (var other in Resolve(targets, target, d.AfterTargets, "After"))
             {
                 target.OrderAfter.Add(other);
@@ -44,18 +38,6 @@ internal sealed class TargetGraph
             foreach (var other in Resolve(targets, target, d.BeforeTargets, "Before"))
             {
                 other.OrderAfter.Add(target);
-            }
-
-            foreach (var other in Resolve(targets, target, d.TriggersTargets, "Triggers"))
-            {
-                target.TriggersList.Add(other);
-                other.OrderAfter.Add(target);
-            }
-
-            foreach (var other in Resolve(targets, target, d.TriggeredByTargets, "TriggeredBy"))
-            {
-                other.TriggersList.Add(target);
-                target.OrderAfter.Add(other);
             }
         }
 
@@ -122,7 +104,7 @@ internal sealed class TargetGraph
                     // Printed in dependency direction: each target waits for the next one.
                     var cycle = stack.Skip(stack.IndexOf(before)).Append(before).Select(t => t.Name);
                     throw new InvalidUsageException(
-                        $"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before/Triggers edges.");
+                        $"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before edges.");
                 }
 
                 if (state.GetValueOrDefault(before) == 0)

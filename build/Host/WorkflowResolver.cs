@@ -78,7 +78,7 @@ internal sealed partial class WorkflowResolver
             }
         }
 
-        var shared = new JobSpec(attribute.Name, "", runsOn.ToArray(), [], false, attribute.MatrixParameter, attribute.FetchDepth, attribute.InvokedTargets,
+        var shared = new JobSpec(attribute.Name, "", runsOn.ToArray(), [], false, attribute.MatrixParameter, attribute.InvokedTargets,
             attribute.ImportContext, attribute.ImportVariables, attribute.ImportSecrets, [], [], attribute.PublishArtifacts, []);
         List<WorkflowJob> jobs;
         if (jobAttributes.Count == 0)
@@ -103,8 +103,8 @@ internal sealed partial class WorkflowResolver
             jobs = [];
             foreach (var job in InNeedsOrder(context, jobAttributes))
             {
-                var spec = new JobSpec(job.Id, $"jobs.{job.Id}.", job.RunsOn.Length > 0 ? job.RunsOn : runsOn.ToArray(), job.Needs, job.Always, job.MatrixParameter,
-                    job.FetchDepth, job.InvokedTargets, [.. attribute.ImportContext, .. job.ImportContext], [.. attribute.ImportVariables, .. job.ImportVariables],
+                var spec = new JobSpec(job.Id, $"jobs.{job.Id}.", runsOn.ToArray(), job.Needs, job.Always, job.MatrixParameter,
+                    job.InvokedTargets, [.. attribute.ImportContext, .. job.ImportContext], attribute.ImportVariables,
                     [.. attribute.ImportSecrets, .. job.ImportSecrets], job.Outputs, job.ImportOutputs, job.PublishArtifacts, job.DownloadArtifacts);
                 jobs.Add(Job(context, spec, job.Id, inputValues, jobs));
             }
@@ -115,7 +115,7 @@ internal sealed partial class WorkflowResolver
 
     /// <summary>What a job is made of, from either attribute. <paramref name="Where"/> prefixes the property in messages ("jobs.base.").</summary>
     private sealed record JobSpec(
-        string Id, string Where, string[] RunsOn, string[] Needs, bool Always, string? MatrixParameter, int FetchDepth, string[] InvokedTargets,
+        string Id, string Where, string[] RunsOn, string[] Needs, bool Always, string? MatrixParameter, string[] InvokedTargets,
         string[] ImportContext, string[] ImportVariables, string[] ImportSecrets, string[] Outputs, string[] ImportOutputs, string[] PublishArtifacts,
         string[] DownloadArtifacts);
 
@@ -129,7 +129,6 @@ internal sealed partial class WorkflowResolver
             throw context.Error(where + "id", $"'{job.Id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'.");
         }
 
-        var runsOn = NonBlank(context, where + nameof(GiteaActionsJobAttribute.RunsOn), job.RunsOn);
         var targets = job.InvokedTargets.Select(t => Target(context, where + nameof(GiteaActionsAttribute.InvokedTargets), t)).ToList();
         if (targets.Count == 0)
         {
@@ -213,7 +212,7 @@ internal sealed partial class WorkflowResolver
                 (artifactPrefix is null ? "" : artifactPrefix + "-") + Workflow.ArtifactName(path) + (matrix is { } m ? $"-${{{{ matrix.{m.Matrix.Key} }}}}" : ""), path))
             .ToList();
         var downloads = Artifacts(context, where + nameof(GiteaActionsJobAttribute.DownloadArtifacts), job.DownloadArtifacts);
-        return new WorkflowJob(job.Id, runsOn, needs, job.Always, matrix?.Matrix, job.FetchDepth, targets, environment, outputs, uploads, downloads);
+        return new WorkflowJob(job.Id, job.RunsOn, needs, job.Always, matrix?.Matrix, targets, environment, outputs, uploads, downloads);
     }
 
     /// <summary>Jobs after the jobs they need (Gitea and GitHub run them so), independent ones by id: the file never depends on the
@@ -256,16 +255,15 @@ internal sealed partial class WorkflowResolver
     private static List<WorkflowTrigger> Triggers(AttributeContext context, GiteaActionsAttribute attribute, bool hasInputs)
     {
         var pushBranches = NonBlank(context, nameof(attribute.OnPushBranches), attribute.OnPushBranches);
-        var pullRequestBranches = NonBlank(context, nameof(attribute.OnPullRequestBranches), attribute.OnPullRequestBranches);
         var triggers = new List<WorkflowTrigger>();
         if (attribute.On.Contains(GiteaActionsTrigger.Push) || pushBranches.Count > 0)
         {
             triggers.Add(new WorkflowTrigger("push", pushBranches));
         }
 
-        if (attribute.On.Contains(GiteaActionsTrigger.PullRequest) || pullRequestBranches.Count > 0)
+        if (attribute.On.Contains(GiteaActionsTrigger.PullRequest))
         {
-            triggers.Add(new WorkflowTrigger("pull_request", pullRequestBranches));
+            triggers.Add(new WorkflowTrigger("pull_request", []));
         }
 
         if (attribute.On.Contains(GiteaActionsTrigger.WorkflowDispatch) || hasInputs)
@@ -285,7 +283,7 @@ internal sealed partial class WorkflowResolver
 
         return triggers.Count > 0
             ? triggers
-            : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnPullRequestBranches, OnCronSchedule or workflow_dispatch inputs.");
+            : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnCronSchedule or workflow_dispatch inputs.");
     }
 
     private (WorkflowMatrix Matrix, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string where, string? name)

@@ -118,7 +118,7 @@ internal static partial class WorkflowYaml
             });
         }
 
-        var steps = new YamlSequenceNode { Checkout(workflow.FetchDepth) };
+        var steps = new YamlSequenceNode { new YamlMappingNode { { "uses", Text(CheckoutAction) } } };
         foreach (var path in workflow.Downloads)
         {
             steps.Add(new YamlMappingNode
@@ -143,17 +143,6 @@ internal static partial class WorkflowYaml
 
         job.Add("steps", steps);
         return job;
-    }
-
-    private static YamlMappingNode Checkout(int fetchDepth)
-    {
-        var step = new YamlMappingNode { { "uses", Text(CheckoutAction) } };
-        if (fetchDepth >= 0)
-        {
-            step.Add("with", new YamlMappingNode { { "fetch-depth", Plain(fetchDepth.ToString(System.Globalization.CultureInfo.InvariantCulture)) } });
-        }
-
-        return step;
     }
 
     private static YamlMappingNode Run(WorkflowJob workflow)

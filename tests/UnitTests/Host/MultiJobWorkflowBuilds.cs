@@ -11,7 +11,7 @@ namespace TemplateFleet.UnitTests.Host;
 [GiteaActionsJob("release", "shards", Needs = ["prepare"], MatrixParameter = nameof(Shards), InvokedTargets = [nameof(Test)],
     ImportOutputs = [nameof(Base), nameof(Version)], ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results", "output/logs"])]
 [GiteaActionsJob("release", "prepare", InvokedTargets = [nameof(Prepare)], Outputs = [nameof(Base), nameof(Version)],
-    ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results"], RunsOn = ["big-runner"])]
+    ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results"])]
 internal sealed class MultiJobWorkflowBuild : NukeBuild
 {
     [Parameter("Version")] readonly string? Version;
