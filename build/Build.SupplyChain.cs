@@ -40,9 +40,11 @@ internal sealed partial class Build
     /// <summary>A job of an Actions workflow (GitHub's and Gitea's runners both set GITHUB_ACTIONS): one of several runners.</summary>
     bool InActions => EnvironmentVariables.GetValueOrDefault("GITHUB_ACTIONS") == "true";
 
-    /// <summary>Before anything is built: a publish that could not sign (or may not go unsigned) stops here, not after the builds.</summary>
-    void PreflightSupplyChain(string registry)
+    /// <summary>PublishBase's precondition, before anything is built: a publish that could not sign (or may not go unsigned)
+    /// stops here, not after the builds.</summary>
+    void SupplyChainReady()
     {
+        var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : FleetLoader.LoadFleet(RootDirectory).Images.Registry).ToString();
         if (Unsigned)
         {
             if (!RegistryHost.IsLoopbackRegistry(registry))
