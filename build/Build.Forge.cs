@@ -2,9 +2,9 @@ using TemplateFleet.Cascade;
 using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
 using TemplateFleet.Host;
-using TemplateFleet.Publishing;
-using TemplateFleet.Python;
-using TemplateFleet.Restore;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
 
 namespace TemplateFleet;
 

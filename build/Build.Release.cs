@@ -1,10 +1,8 @@
 using Serilog;
-using TemplateFleet.Cascade;
 using TemplateFleet.Fleet;
-using TemplateFleet.Forges;
 using TemplateFleet.Host;
-using TemplateFleet.Publishing;
-using TemplateFleet.Release;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
 using TemplateFleet.Results;
 
 namespace TemplateFleet;

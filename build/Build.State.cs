@@ -1,12 +1,12 @@
-using TemplateFleet.Cascade;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.Images;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
-using TemplateFleet.Python;
-using TemplateFleet.Restore;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 
 namespace TemplateFleet;

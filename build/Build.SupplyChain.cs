@@ -1,6 +1,7 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Host;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
 

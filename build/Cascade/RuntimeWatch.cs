@@ -1,7 +1,6 @@
 using Serilog;
-using TemplateFleet.Forges;
-using TemplateFleet.Publishing;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Cascade;
 

@@ -1,5 +1,4 @@
-using TemplateFleet.Python;
-using TemplateFleet.Yaml;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Fleet;
 

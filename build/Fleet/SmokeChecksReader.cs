@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Fleet;
 

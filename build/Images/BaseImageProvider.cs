@@ -3,7 +3,8 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Fleet;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 using TemplateFleet.SupplyChain;
 

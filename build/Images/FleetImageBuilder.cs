@@ -5,7 +5,9 @@ using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 
 namespace TemplateFleet.Images;

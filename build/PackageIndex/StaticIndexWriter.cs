@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TemplateFleet.Python;
 
 namespace TemplateFleet.PackageIndex;
 

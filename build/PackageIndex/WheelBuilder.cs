@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using TemplateFleet.Fleet;
-using TemplateFleet.Python;
 
 namespace TemplateFleet.PackageIndex;
 

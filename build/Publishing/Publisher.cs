@@ -5,6 +5,8 @@ using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Images;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 using PublishStatus = TemplateFleet.Results.PublishStatus;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Results;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.SupplyChain;
 

@@ -1,4 +1,5 @@
 using Serilog;
+using TemplateFleet.Files;
 
 namespace TemplateFleet.Tools;
 

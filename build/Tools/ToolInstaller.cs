@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serilog;
+using TemplateFleet.Files;
 
 namespace TemplateFleet.Tools;
 

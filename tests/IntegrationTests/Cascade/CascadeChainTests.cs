@@ -3,10 +3,11 @@ using Docker.DotNet.Models;
 using IntegrationTests.Gates;
 using IntegrationTests.Publishing;
 using TemplateFleet.Fleet;
-using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.PackageIndex;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Registry;
 using UnitTests.Forges;
 
 namespace IntegrationTests.Cascade;

@@ -1,6 +1,8 @@
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 using PublishStatus = TemplateFleet.Results.PublishStatus;
 

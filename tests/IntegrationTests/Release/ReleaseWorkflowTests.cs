@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Docker.DotNet.Models;
-using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.IntegrationTests.Release;

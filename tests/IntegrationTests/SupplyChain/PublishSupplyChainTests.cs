@@ -1,5 +1,6 @@
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 
 namespace IntegrationTests.SupplyChain;

@@ -4,6 +4,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
 using TemplateFleet.Host;
 using TemplateFleet.PackageIndex;
+using TemplateFleet.PullRequests;
 using UnitTests.Fleet;
 using UnitTests.Forges;
 

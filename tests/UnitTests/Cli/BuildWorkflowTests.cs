@@ -1,6 +1,7 @@
 using TemplateFleet;
 using TemplateFleet.Fleet;
 using TemplateFleet.Host;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.UnitTests.Host;
 using UnitTests.Fleet;
 
@@ -133,7 +134,7 @@ public sealed class BuildWorkflowTests
             watch.Steps()[1].Map("env"));
         // What the watch dispatches must be what the cascade workflow takes.
         Assert.Contains(".gitea/workflows/" + TemplateFleet.Cascade.RuntimeWatch.CascadeWorkflowFile, generated.Keys);
-        var dispatched = TemplateFleet.Cascade.RuntimeWatch.DispatchInputs(TemplateFleet.Python.Pep440Version.Parse("1.2.3"), "https://index.example/simple/");
+        var dispatched = TemplateFleet.Cascade.RuntimeWatch.DispatchInputs(TemplateFleet.PackageIndex.Pep440Version.Parse("1.2.3"), "https://index.example/simple/");
         Assert.Equal(cascade.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TemplateFleet.Forges;
+using TemplateFleet.PullRequests;
 
 namespace UnitTests.Forges;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using TemplateFleet.Forges;
 using TemplateFleet.Forges.Gitea;
+using TemplateFleet.PullRequests;
 
 namespace UnitTests.Forges;
 

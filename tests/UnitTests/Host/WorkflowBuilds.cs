@@ -1,5 +1,5 @@
-#pragma warning disable CS0649, CS0169 // [Parameter] fields are assigned by the host through reflection.
 using TemplateFleet.Host;
+#pragma warning disable CS0649, CS0169 // [Parameter] fields are assigned by the host through reflection.
 
 namespace TemplateFleet.UnitTests.Host;
 

@@ -1,4 +1,5 @@
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace UnitTests.Publishing;
 

@@ -1,5 +1,5 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
 using TemplateFleet.SupplyChain;
 
 namespace UnitTests.SupplyChain;
