@@ -1,4 +1,5 @@
 using TemplateFleet.Engine;
+using TemplateFleet.Files;
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.Host;
@@ -45,7 +46,7 @@ internal sealed partial class Build
     RestoredFleet? Fleet;
     RunContext? context;
     ResultStore? results;
-    CheckoutLock? checkoutLock;
+    FileLock? checkoutLock;
 
     /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
     RunContext Context => context ??= new RunContext(

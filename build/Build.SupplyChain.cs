@@ -1,6 +1,7 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Pins;
+using TemplateFleet.Publishing;
 using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
@@ -29,9 +30,6 @@ internal sealed partial class Build
 
     [Parameter("Commit the secret scan of the change starts after; default: GITHUB_BASE_REF, else the merge base with main")]
     readonly string? ChangeBase;
-
-    // Pins may hold a "supplyChain" section: its reader is known before any pin is read.
-    static Build() => SupplyChainPinSection.Register();
 
     SupplyChainTools? supplyChainTools;
 
@@ -99,9 +97,9 @@ internal sealed partial class Build
                 continue;
             }
             IReadOnlyList<ExpectedPackage> expected = pin.RuntimeVersion is { } runtime && pin.AgentVersion is { } agent
-                ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime), ExpectedPackage.Agent(template with { Agent = template.Agent with { Version = agent } })]
+                ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime.ToString()), ExpectedPackage.Agent(template with { Agent = template.Agent with { Version = agent } })]
                 : [];
-            pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.Section<SupplyChainPinSection>()?.Record));
+            pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.SupplyChain));
         }
 
         if (missing.Count > 0)

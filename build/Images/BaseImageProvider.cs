@@ -116,7 +116,7 @@ public sealed class BaseImageProvider(RunContext context)
             [FleetImageBuilder.OciPrefix + "source"] = context.Revision.Source,
             [Labels.Template] = config.Base.Folder,
             // The trust decision travels with the image (templates inherit it) and is part of the release inputs.
-            [Labels.CaTrust] = SupplyChainRecordJson.CaTrustName(build.CaTrust),
+            [Labels.CaTrust] = PinJson.KebabCase<CaTrust>.Name(build.CaTrust),
         };
         if (osSource.Length > 0)
             labels[Labels.OsSource] = osSource;

@@ -85,7 +85,6 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(FleetRun run, ResultStore results, PublishOptions options, CancellationToken ct)
     {
         var registry = Registry(run, options);
-        var runtimeVersion = run.RuntimeVersion.ToString();
         if (context.Revision.Commit is null)
             Log.Warning("No git revision is known: images get only the runtime-version tag and pins say revision 'unknown'.");
 
@@ -121,7 +120,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             {
                 try
                 {
-                    outcome = await PublishOneAsync(run, template, build, @base, registry, runtimeVersion, results, auth, client, pinFile, ct);
+                    outcome = await PublishOneAsync(run, template, build, @base, registry, results, auth, client, pinFile, ct);
                     Log.Information("{Template}: published {Reference}", template.Name, outcome.Pin!.Reference);
                 }
                 catch (Exception e) when (IsPublishFailure(e, ct))
@@ -151,7 +150,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         return outcomes;
     }
 
-    async Task<PublishResult> PublishOneAsync(FleetRun run, Template template, BuildResult build, PinnedImage @base, string registry, string runtimeVersion,
+    async Task<PublishResult> PublishOneAsync(FleetRun run, Template template, BuildResult build, PinnedImage @base, string registry,
         ResultStore results, AuthConfig auth, RegistryClient client, string pinFile, CancellationToken ct)
     {
         var imageId = build.ImageId!;
@@ -168,7 +167,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
 
         var repository = run.Config.Images.RepositoryOf(template.Name);
         var target = $"{registry}/{repository}";
-        var tags = new List<string> { TagFor(runtimeVersion) };
+        var tags = new List<string> { TagFor(run.RuntimeVersion.ToString()) };
         if (context.Revision.Commit is { Length: > 0 } sha)
             tags.Add(TagFor(sha));
 
@@ -185,7 +184,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             Inputs = build.Inputs,
             Base = @base,
             OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
-            RuntimeVersion = runtimeVersion,
+            RuntimeVersion = run.RuntimeVersion,
             AgentVersion = template.Agent.Version,
             Revision = context.Revision.Commit ?? "unknown",
             Gates = new PinGates(new CheckTotals(smoke.PassedChecks, smoke.Checks.Count), new CheckTotals(t4.PassedChecks, t4.Checks.Count), t4.Shape),
@@ -197,28 +196,24 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         return new PublishResult(template.Name, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")], change);
     }
 
-    /// <summary>The checks among the contributors (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
+    /// <summary>The contributors' checks (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
     async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
     {
-        foreach (var check in contributors.OfType<IPrePushCheck>())
-            await check.BeforePushAsync(name, imageId, ct);
+        foreach (var contributor in contributors)
+            await contributor.BeforePushAsync(name, imageId, ct);
     }
 
     async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
     {
-        var sections = new List<IPinSection>(pin.Sections);
         foreach (var contributor in contributors)
-        {
-            if (await contributor.ContributeAsync(pin with { Sections = [.. sections] }, imageId, ct) is { } section)
-                sections.Add(section);
-        }
-        return pin with { Sections = sections };
+            pin = await contributor.ContributeAsync(pin, imageId, ct);
+        return pin;
     }
 
     async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
     {
         var lines = new List<string>();
-        foreach (var describer in contributors.OfType<IPinChangeDescriber>())
+        foreach (var describer in contributors)
         {
             try
             {

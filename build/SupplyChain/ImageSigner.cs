@@ -9,7 +9,7 @@ public sealed record RegistryCredentials(string Registry, string? Username, stri
 /// <summary>
 /// After the push: sign the digest, attach both SBOMs as attestations, then verify the signature and the
 /// attestations against the public key, as a consumer would, before the pin may be written. Returns the
-/// pin's "supplyChain" record.
+/// pin's supply-chain record.
 /// </summary>
 public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, string scratchDirectory, HttpMessageHandler? registryHandler = null)
 {
@@ -41,8 +41,8 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
         var signatureTag = CosignTags.Signature(digest);
         var attestationTag = CosignTags.Attestation(digest);
         return new SupplyChainRecord(
-            new SbomReference(check.Sboms.Spdx.Digest, check.Sboms.Spdx.PredicateType),
-            new SbomReference(check.Sboms.CycloneDx.Digest, check.Sboms.CycloneDx.PredicateType),
+            new SbomReferences(new SbomReference(check.Sboms.Spdx.Digest, check.Sboms.Spdx.PredicateType),
+                new SbomReference(check.Sboms.CycloneDx.Digest, check.Sboms.CycloneDx.PredicateType)),
             new CosignReference(signatureTag, await client.GetManifestDigestAsync(path, signatureTag, ct)),
             new CosignReference(attestationTag, await client.GetManifestDigestAsync(path, attestationTag, ct)),
             new PublicKeyRecord(key.Fingerprint, key.IsDevelopment),

@@ -67,7 +67,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
             Template = "codex",
             Image = $"{registry.Registry.Address}/molecule-fleet/codex",
             Digest = "sha256:" + new string('a', 64),
-            RuntimeVersion = "1.0.0",
+            RuntimeVersion = Pep440Version.Parse("1.0.0"),
             Revision = "0123456789abcdef",
             PublishedAt = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero),
         });
@@ -92,7 +92,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
 
         var hermesPin = PinFile.Read(Path.Combine(Root, "templates", "hermes", PinFile.FileName));
         Assert.Equal($"{registry.Registry.Address}/molecule-fleet/hermes", hermesPin.Image);
-        Assert.Equal(Version, hermesPin.RuntimeVersion);
+        Assert.Equal(Version, hermesPin.RuntimeVersion?.ToString());
         Assert.Equal(await ManifestDigestAsync("hermes"), hermesPin.Digest);
         Assert.Equal(oldCodexPin, File.ReadAllText(codexPin)); // a failed template keeps its old pin
 
@@ -121,7 +121,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         Assert.Equal(2, forge.Pulls.Count); // the same pull request, updated
         Assert.Equal("open", forge.Pull(2)["state"]!.GetValue<string>());
         var codex = PinFile.Read(codexPin);
-        Assert.Equal(Version, codex.RuntimeVersion);
+        Assert.Equal(Version, codex.RuntimeVersion?.ToString());
         Assert.Equal(await ManifestDigestAsync("codex"), codex.Digest);
         Assert.Equal(["templates/base/pin.json", "templates/codex/pin.json", "templates/hermes/pin.json"], forge.BranchDiff(branch).Order());
         Assert.Equal(moved, forge.Git.ReadCommit(forge.BranchSha(branch)!).Parents.Single()); // on the current base

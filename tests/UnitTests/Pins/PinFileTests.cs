@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
 
 namespace UnitTests.Pins;
@@ -20,7 +21,7 @@ public sealed class PinFileTests : IDisposable
         Inputs = Inputs,
         Base = new PinnedImage("127.0.0.1:5000/molecule-fleet/base", BaseDigest),
         OsImage = "debootstrap:bookworm",
-        RuntimeVersion = "1.0.0",
+        RuntimeVersion = Pep440Version.Parse("1.0.0"),
         AgentVersion = "0.130.0",
         Revision = "4f2a9c1",
         Gates = new PinGates(new CheckTotals(6, 6), new CheckTotals(10, 10), "fallback: all grantable capabilities"),
@@ -96,7 +97,7 @@ public sealed class PinFileTests : IDisposable
         Assert.Equal(1, pin.SchemaVersion);
         Assert.Equal("codex", pin.Template);
         Assert.Equal("127.0.0.1:5000/molecule-fleet/codex@" + Digest, pin.Reference);
-        Assert.Equal("1.0.0", pin.RuntimeVersion);
+        Assert.Equal(Pep440Version.Parse("1.0.0"), pin.RuntimeVersion);
         Assert.Null(pin.Inputs);
         Assert.Null(pin.Base);
         Assert.Null(pin.Gates);
@@ -136,40 +137,21 @@ public sealed class PinFileTests : IDisposable
     }
 
     [Fact]
-    public void A_section_another_concern_registered_round_trips_and_an_unregistered_key_is_refused()
+    public void An_unknown_key_is_refused_naming_the_keys_a_pin_may_have()
     {
         File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\n}", ",\n  \"unregisteredSection\": {}\n}"));
-        Assert.Contains("unknown key 'unregisteredSection'", Assert.Throws<FleetException>(() => PinFile.Read(PinPath)).Message);
 
-        PinSections.Register(TestSection.SectionKey, (value, _) => new TestSection(value.GetProperty("signedBy").GetString()!));
-        var signed = Sample() with { Sections = [new TestSection("key-1")] };
-        PinFile.Write(PinPath, signed);
+        var e = Assert.Throws<FleetException>(() => PinFile.Read(PinPath));
 
-        var read = PinFile.Read(PinPath);
-        Assert.Equal("key-1", read.Section<TestSection>()!.SignedBy);
-        Assert.Equal(signed, read);
-        Assert.Contains("\"testSection\": {\n    \"signedBy\": \"key-1\"\n  }\n}", File.ReadAllText(PinPath));
-    }
-
-    sealed record TestSection(string SignedBy) : IPinSection
-    {
-        public const string SectionKey = "testSection";
-
-        public string Key => SectionKey;
-
-        public void WriteValue(System.Text.Json.Utf8JsonWriter writer)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("signedBy", SignedBy);
-            writer.WriteEndObject();
-        }
+        Assert.Contains("unknown key 'unregisteredSection' (expected schemaVersion, template, image, digest, inputs, base, osImage, "
+            + "runtimeVersion, agentVersion, revision, gates, publishedAt, supplyChain)", e.Message);
     }
 
     [Fact]
     public void Write_replaces_the_old_pin_and_leaves_no_temporary_file()
     {
         PinFile.Write(PinPath, Sample());
-        var newer = Sample("sha256:" + new string('f', 64)) with { RuntimeVersion = "1.1.0" };
+        var newer = Sample("sha256:" + new string('f', 64)) with { RuntimeVersion = Pep440Version.Parse("1.1.0") };
         PinFile.Write(PinPath, newer);
         Assert.Equal(newer, PinFile.Read(PinPath));
         Assert.Equal([PinFile.FileName], Directory.GetFiles(dir).Select(Path.GetFileName));
@@ -185,18 +167,18 @@ public sealed class PinFileTests : IDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                Assert.StartsWith("1.0.", PinFile.Read(PinPath).RuntimeVersion); // a torn read throws a FleetException
+                Assert.StartsWith("1.0.", PinFile.Read(PinPath).RuntimeVersion!.ToString()); // a torn read throws a FleetException
                 Interlocked.Increment(ref reads);
             }
         });
         var writes = 0;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while ((writes < 100 || Volatile.Read(ref reads) < 100) && DateTime.UtcNow < deadline && !reader.IsCompleted)
-            PinFile.Write(PinPath, Sample() with { RuntimeVersion = $"1.0.{++writes}" });
+            PinFile.Write(PinPath, Sample() with { RuntimeVersion = Pep440Version.Parse($"1.0.{++writes}") });
         await stop.CancelAsync();
         await reader;
         Assert.True(reads >= 100, $"only {reads} reads overlapped the writes");
-        Assert.Equal($"1.0.{writes}", PinFile.Read(PinPath).RuntimeVersion);
+        Assert.Equal(Pep440Version.Parse($"1.0.{writes}"), PinFile.Read(PinPath).RuntimeVersion);
     }
 
     [Fact]
@@ -225,8 +207,10 @@ public sealed class PinFileTests : IDisposable
     [InlineData("\"revision\": \"4f2a9c1\",", "", "missing key 'revision'")]
     [InlineData("\"revision\": \"4f2a9c1\",", "\"revision\": \"4f2a9c1\", \"tag\": \"x\",", "unknown key 'tag'")]
     [InlineData("\"runtimeVersion\": \"1.0.0\"", "\"runtimeVersion\": 1", "'runtimeVersion' must be a non-empty string")]
+    [InlineData("\"runtimeVersion\": \"1.0.0\"", "\"runtimeVersion\": \"1.0; rm\"", "'runtimeVersion' '1.0; rm' is not a PEP 440 public version")]
+    [InlineData("\"osImage\": \"debootstrap:bookworm\"", "\"osImage\": null", "'osImage' must be a non-empty string")]
     [InlineData("\"inputs\": \"sha256:2222", "\"inputs\": \"md5:2222", "is not a sha256 content address")]
-    [InlineData("\"digest\": \"sha256:1111", "\"digest\": \"sha256:xx11", "base.digest 'sha256:xx11")]
+    [InlineData("\"digest\": \"sha256:1111", "\"digest\": \"sha256:xx11", "'base.digest' 'sha256:xx11")]
     [InlineData("\"passed\": 6,", "\"passed\": 7,", "gates.smoke: passed 7 is more than total 6")]
     [InlineData("\"t4Shape\"", "\"shape\"", "unknown key 'gates.shape'")]
     [InlineData("molecule-fleet/codex\"", "molecule-fleet/codex:1.0.0\"", "must be a repository without tag or digest")]

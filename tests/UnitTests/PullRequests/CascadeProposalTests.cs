@@ -23,7 +23,7 @@ public sealed class CascadeProposalTests : IDisposable
     [Fact]
     public void Published_templates_bring_old_and_new_digest_gates_and_shape_and_their_pin_file()
     {
-        var oldPin = new Pin { Template = "codex", Image = "127.0.0.1:5000/molecule-fleet/codex", Digest = "sha256:" + new string('9', 64), RuntimeVersion = "1.0.0", Revision = "0ld", PublishedAt = DateTimeOffset.UnixEpoch };
+        var oldPin = new Pin { Template = "codex", Image = "127.0.0.1:5000/molecule-fleet/codex", Digest = "sha256:" + new string('9', 64), RuntimeVersion = Pep440Version.Parse("1.0.0"), Revision = "0ld", PublishedAt = DateTimeOffset.UnixEpoch };
         cascade.Published("codex", smoke: Gate("smoke", "codex", 6), t4: Gate("t4", "codex", 10));
         cascade.Kept("hermes", "Smoke failed: cli-version", smoke: Gate("smoke", "hermes", 5, "cli-version"));
 
@@ -78,7 +78,7 @@ public sealed class CascadeProposalTests : IDisposable
     [Fact]
     public void The_watch_finds_the_templates_whose_pins_hold_an_older_runtime_or_none()
     {
-        Pin At(string version) => new() { Template = "x", Image = "r/x", Digest = "sha256:" + new string('1', 64), RuntimeVersion = version, Revision = "r", PublishedAt = DateTimeOffset.UnixEpoch };
+        Pin At(string version) => new() { Template = "x", Image = "r/x", Digest = "sha256:" + new string('1', 64), RuntimeVersion = Pep440Version.Parse(version), Revision = "r", PublishedAt = DateTimeOffset.UnixEpoch };
         var pins = new Dictionary<string, Pin?> { ["a"] = At("1.2.0"), ["b"] = At("1.1.9"), ["c"] = null, ["d"] = At("1.10.0") };
 
         Assert.Equal(["b", "c"], RuntimeWatch.Behind(Pep440Version.Parse("1.2.0"), pins));

@@ -53,7 +53,7 @@ public sealed class CascadeRun : IDisposable
             Template = name,
             Image = $"127.0.0.1:5000/molecule-fleet/{name}",
             Digest = digest,
-            RuntimeVersion = Run.RuntimeVersion.ToString(),
+            RuntimeVersion = Run.RuntimeVersion,
             Revision = Context.Revision.Commit!,
             PublishedAt = DateTimeOffset.UtcNow,
         };

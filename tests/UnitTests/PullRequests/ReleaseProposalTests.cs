@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
 using TemplateFleet.Results;
@@ -29,7 +30,7 @@ public sealed class ReleaseProposalTests : IDisposable
         Digest = digest,
         Inputs = digest,
         Base = @base is null ? null : new PinnedImage("127.0.0.1:5000/molecule-fleet/base", @base),
-        RuntimeVersion = "1.2.0",
+        RuntimeVersion = Pep440Version.Parse("1.2.0"),
         Revision = "c0ffee1",
         PublishedAt = DateTimeOffset.UnixEpoch,
     };

@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
 using TemplateFleet.Results;
 
@@ -17,7 +18,7 @@ public sealed class ResultStoreTests : IDisposable
         Image = "127.0.0.1:5000/molecule-fleet/hermes",
         Digest = Digest,
         Inputs = Digest,
-        RuntimeVersion = "1.0.0",
+        RuntimeVersion = Pep440Version.Parse("1.0.0"),
         Revision = "abc",
         PublishedAt = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero),
     };
