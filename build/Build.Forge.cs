@@ -82,18 +82,18 @@ internal sealed partial class Build
             throw new FleetUsageException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
         if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
             throw new FleetUsageException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
-        PreflightForge(RequestedVersion);
+        PreflightForge(ProposalKey.Runtime(RequestedVersion));
     }
 
     void WatchReady()
     {
         if (PackageIndex is not { Length: > 0 })
             throw new FleetUsageException("Watch needs --package-index (the PACKAGE_INDEX variable): the simple index whose newest runtime release it looks for.");
-        PreflightForge(runtimeVersion: null);
+        PreflightForge(key: null);
     }
 
-    /// <summary>Token, repository, push right, base branch, forge kind and version, and (with a version) that its pull request may be written.</summary>
-    void PreflightForge(Pep440Version? runtimeVersion)
+    /// <summary>Token, repository, push right, base branch, forge kind and version, and (with a key) that its pull request may be written.</summary>
+    void PreflightForge(ProposalKey? key)
     {
         if (forge is not null)
             return; // checked already: Cascade and CascadeBase both require it
@@ -102,7 +102,7 @@ internal sealed partial class Build
         {
             forge = ForgeConnection.OpenAsync(options, EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
             proposer = new PinProposer(forge, options.BaseBranch);
-            proposer.PreflightAsync(runtimeVersion?.ToString(), CancellationToken).GetAwaiter().GetResult();
+            proposer.PreflightAsync(key, CancellationToken).GetAwaiter().GetResult();
         }
         catch (ForgeException e)
         {
@@ -114,8 +114,9 @@ internal sealed partial class Build
     async Task MarkCascadeStartedAsync()
     {
         pinsBefore = PinFile.ReadAll(FleetLoader.LoadFleet(RootDirectory));
-        var created = await Proposer.MarkStartedAsync(RequestedVersion!.ToString(), CancellationToken);
-        ReportSummary(_ => _.AddPair("branch", $"{PinProposal.BranchFor(RequestedVersion!.ToString())} ({(created ? "made" : "there already")})"));
+        var key = ProposalKey.Runtime(RequestedVersion!);
+        var created = await Proposer.MarkStartedAsync(key, CancellationToken);
+        ReportSummary(_ => _.AddPair("branch", $"{key.Branch} ({(created ? "made" : "there already")})"));
     }
 
     async Task WatchAsync()

@@ -79,7 +79,7 @@ internal sealed partial class Build
 
     bool Plans(string target) => ExecutionPlan.Any(t => t.Name == target && t.Status is not (ExecutionStatus.Skipped or ExecutionStatus.NotRun));
 
-    RunRecord RunRecord => new(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion.ToString(), Run.RuntimeVersionSource, Run.DevelopmentPackages,
+    RunRecord RunRecord => new(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion, Run.RuntimeVersionSource, Run.DevelopmentPackages,
         Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], Releases ? RegistryAddress : null,
         EnvironmentVariables.GetValueOrDefault("GITHUB_JOB") is { Length: > 0 } job ? job : null, DateTimeOffset.UtcNow);
     string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;

@@ -1,5 +1,6 @@
 using TemplateFleet.Gates;
 using TemplateFleet.Host;
+using TemplateFleet.PullRequests;
 
 namespace TemplateFleet;
 
@@ -84,7 +85,7 @@ internal sealed partial class Build : NukeBuild
 
     Target ProposePins => _ => _
         .Description("Collect the results the release's jobs left (output/jobs) and open or update one pull request with every pin they published")
-        .Requires(() => PreflightForge(RequestedVersion))
+        .Requires(() => PreflightForge(RequestedVersion is { } version ? ProposalKey.Runtime(version) : null))
         .Executes(() => ProposeAsync(CollectJobResults()));
 
     Target VerifyPins => _ => _

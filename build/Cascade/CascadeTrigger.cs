@@ -16,7 +16,7 @@ public enum TriggerOutcome
     LeftAlone,
 }
 
-public sealed record TriggerResult(TriggerOutcome Outcome, string Version, string Reason);
+public sealed record TriggerResult(TriggerOutcome Outcome, ProposalKey Key, string Reason);
 
 /// <summary>
 /// Starts the cascade for a runtime release that nobody announced (the scheduled watch). The marker that a cascade
@@ -26,31 +26,31 @@ public sealed record TriggerResult(TriggerOutcome Outcome, string Version, strin
 /// </summary>
 public sealed class CascadeTrigger(IForge forge, PinProposer proposer)
 {
-    public async Task<TriggerResult> TriggerAsync(string runtimeVersion, string workflowFile, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
+    public async Task<TriggerResult> TriggerAsync(ProposalKey key, string workflowFile, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
     {
-        var readiness = await proposer.PreflightAsync(runtimeVersion: null, ct);
-        var status = await proposer.StatusAsync(runtimeVersion, ct);
+        var readiness = await proposer.PreflightAsync(key: null, ct);
+        var status = await proposer.StatusAsync(key, ct);
         if (!status.MayPropose)
-            return Result(TriggerOutcome.LeftAlone, runtimeVersion, $"its pull request is {status.State} ({status.PullRequest?.Url})");
+            return Result(TriggerOutcome.LeftAlone, key, $"its pull request is {status.State} ({status.PullRequest?.Url})");
         if (status.State != CascadeState.NotStarted)
-            return Result(TriggerOutcome.AlreadyStarted, runtimeVersion, $"branch {status.Branch} exists ({status.State})");
-        if (!await proposer.MarkStartedAsync(runtimeVersion, ct))
-            return Result(TriggerOutcome.AlreadyStarted, runtimeVersion, $"another trigger made branch {status.Branch} just now");
+            return Result(TriggerOutcome.AlreadyStarted, key, $"branch {status.Branch} exists ({status.State})");
+        if (!await proposer.MarkStartedAsync(key, ct))
+            return Result(TriggerOutcome.AlreadyStarted, key, $"another trigger made branch {status.Branch} just now");
         try
         {
             await forge.DispatchWorkflowAsync(workflowFile, readiness.BaseBranch, inputs, ct);
         }
         catch
         {
-            await proposer.UnmarkAsync(runtimeVersion, CancellationToken.None);
+            await proposer.UnmarkAsync(key, CancellationToken.None);
             throw;
         }
-        return Result(TriggerOutcome.Dispatched, runtimeVersion, $"dispatched {workflowFile} on {readiness.BaseBranch}");
+        return Result(TriggerOutcome.Dispatched, key, $"dispatched {workflowFile} on {readiness.BaseBranch}");
     }
 
-    static TriggerResult Result(TriggerOutcome outcome, string version, string reason)
+    static TriggerResult Result(TriggerOutcome outcome, ProposalKey key, string reason)
     {
-        Log.Information("Runtime {Version}: {Outcome}, {Reason}", version, outcome, reason);
-        return new TriggerResult(outcome, version, reason);
+        Log.Information("{Subject} {Version}: {Outcome}, {Reason}", char.ToUpperInvariant(key.Subject[0]) + key.Subject[1..], key.Version, outcome, reason);
+        return new TriggerResult(outcome, key, reason);
     }
 }

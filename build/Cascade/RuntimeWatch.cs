@@ -1,6 +1,7 @@
 using Serilog;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
 
 namespace TemplateFleet.Cascade;
 
@@ -40,6 +41,6 @@ public static class RuntimeWatch
             return new WatchResult(newest, behind, null);
         }
         Log.Information("Runtime {Version} is newer than the pins of {Templates}", newest, string.Join(", ", behind));
-        return new WatchResult(newest, behind, await trigger.TriggerAsync(newest.ToString(), CascadeWorkflowFile, DispatchInputs(newest, packageIndex), ct));
+        return new WatchResult(newest, behind, await trigger.TriggerAsync(ProposalKey.Runtime(newest), CascadeWorkflowFile, DispatchInputs(newest, packageIndex), ct));
     }
 }

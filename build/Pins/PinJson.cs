@@ -24,7 +24,7 @@ public static partial class PinJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
-        Converters = { new NonEmptyString(), new Count(), new Timestamp(), new Version() },
+        Converters = { new NonEmptyString(), new Count(), new Timestamp(), new Pep440() },
     };
 
     /// <summary>One line for what is wrong at <see cref="JsonException.Path"/> of a <paramref name="root"/>, e.g.
@@ -89,7 +89,8 @@ public static partial class PinJson
             writer.WriteStringValue(value.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
     }
 
-    sealed class Version : JsonConverter<Pep440Version>
+    /// <summary>A PEP 440 version as its normal form: pins and result records carry the runtime version typed.</summary>
+    public sealed class Pep440 : JsonConverter<Pep440Version>
     {
         public override Pep440Version Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options)
         {

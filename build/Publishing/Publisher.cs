@@ -187,7 +187,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             RuntimeVersion = run.RuntimeVersion,
             AgentVersion = template.Agent.Version,
             Revision = context.Revision.Commit ?? "unknown",
-            Gates = new PinGates(new CheckTotals(smoke.PassedChecks, smoke.Checks.Count), new CheckTotals(t4.PassedChecks, t4.Checks.Count), t4.Shape),
+            Gates = new PinGates(smoke.Totals, t4.Totals, t4.Shape),
             PublishedAt = Now(),
         }, imageId, ct);
         var previous = PinFile.ReadIfExists(PinFile.PathFor(template));

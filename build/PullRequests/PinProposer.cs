@@ -3,7 +3,7 @@ using TemplateFleet.Forges;
 
 namespace TemplateFleet.PullRequests;
 
-/// <summary>Where the cascade for one runtime version stands on the forge, read from its branch and pull request.</summary>
+/// <summary>Where the pull request of one key (a runtime version's cascade, a release) stands on the forge, read from its branch and pull request.</summary>
 public enum CascadeState
 {
     /// <summary>Neither the branch nor a pull request exists.</summary>
@@ -48,8 +48,8 @@ public enum ProposalOutcome
 public sealed record ProposalResult(ProposalOutcome Outcome, string Branch, long? Number = null, string? Url = null, string? CommitSha = null, IReadOnlyList<string>? Files = null);
 
 /// <summary>
-/// The one pull request per runtime version, on any forge. It is found by its branch (cascade/runtime-&lt;version&gt;)
-/// and never by anything that could match another pull request. Its branch is always exactly the current base plus
+/// The one pull request per <see cref="ProposalKey"/>, on any forge. It is found by its branch (cascade/runtime-&lt;version&gt;,
+/// pins/&lt;revision&gt;) and never by anything that could match another pull request. Its branch is always exactly the current base plus
 /// the pin files of this run. What a re-run does, by the state it finds:
 /// <list type="bullet">
 /// <item>no branch, or only the branch (a cascade in progress, or one that was interrupted): open the pull request;</item>
@@ -65,59 +65,56 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
 
     /// <summary>
     /// Checks before anything is built or pushed: the token and its user, the repository and the right to push,
-    /// the base branch, and (given a version) that the cascade may write that version's branch and pull request.
+    /// the base branch, and (given a key) that the pull request of that key may be written.
     /// Each refusal is one line that says what to do.
     /// </summary>
-    public Task<ForgeReadiness> PreflightAsync(string? runtimeVersion, CancellationToken ct) =>
-        PreflightAsync(runtimeVersion is null ? null : ($"runtime {runtimeVersion}", PinProposal.BranchFor(runtimeVersion)), ct);
-
-    /// <param name="pull">What the pull request is for (in messages) and its branch; null: access only.</param>
-    async Task<ForgeReadiness> PreflightAsync((string Subject, string Branch)? pull, CancellationToken ct)
+    public async Task<ForgeReadiness> PreflightAsync(ProposalKey? key, CancellationToken ct)
     {
         var (user, repository, @base, baseHead) = await CheckAccessAsync(ct);
         CascadeStatus? status = null;
-        if (pull is { } wanted)
+        if (key is not null)
         {
-            status = await StatusOfBranchAsync(wanted.Branch, @base, user, ct);
-            ThrowUnlessMayPropose(status, wanted.Subject);
+            status = await StatusAsync(key, @base, user, ct);
+            ThrowUnlessMayPropose(status, key.ToString());
         }
         Log.Information("Forge ready: {Forge}, {Repository} as {User}, base {Base}{Cascade}", forge.Description, repository.FullName, user.Login, @base,
-            status is null ? "" : $", pull request for {pull!.Value.Subject}: {status.State}");
+            status is null ? "" : $", pull request for {key}: {status.State}");
         return new ForgeReadiness(forge.Description, user.Login, repository.FullName, @base, baseHead.Sha, status);
     }
 
-    /// <summary>Where the cascade for <paramref name="runtimeVersion"/> stands; nothing is written.</summary>
-    public async Task<CascadeStatus> StatusAsync(string runtimeVersion, CancellationToken ct)
+    /// <summary>Where the pull request of <paramref name="key"/> stands; nothing is written.</summary>
+    public async Task<CascadeStatus> StatusAsync(ProposalKey key, CancellationToken ct)
     {
         var (user, _, @base, _) = await CheckAccessAsync(ct);
-        return await StatusAsync(runtimeVersion, @base, user, ct);
+        return await StatusAsync(key, @base, user, ct);
     }
 
     /// <summary>
-    /// Makes the version's branch at the base's head, first thing: the marker that a cascade for that version has
+    /// Makes the key's branch at the base's head, first thing: the marker that a cascade for that version has
     /// started, so that a second trigger does not start another. False when the branch exists already.
     /// </summary>
-    public async Task<bool> MarkStartedAsync(string runtimeVersion, CancellationToken ct)
+    public async Task<bool> MarkStartedAsync(ProposalKey key, CancellationToken ct)
     {
         var @base = await BaseAsync(ct);
-        var created = await forge.CreateBranchAsync(PinProposal.BranchFor(runtimeVersion), @base, ct);
-        Log.Information(created ? "Cascade for {Version} marked as started: branch {Branch}" : "Cascade for {Version}: branch {Branch} exists already", runtimeVersion, PinProposal.BranchFor(runtimeVersion));
+        var created = await forge.CreateBranchAsync(key.Branch, @base, ct);
+        Log.Information(created ? "Cascade for {Version} marked as started: branch {Branch}" : "Cascade for {Version}: branch {Branch} exists already", key.Version, key.Branch);
         return created;
     }
 
     /// <summary>Removes a marker branch that has no pull request (a trigger that could not start its cascade).</summary>
-    public async Task UnmarkAsync(string runtimeVersion, CancellationToken ct)
+    public async Task UnmarkAsync(ProposalKey key, CancellationToken ct)
     {
-        var status = await StatusAsync(runtimeVersion, ct);
+        var status = await StatusAsync(key, ct);
         if (status.State == CascadeState.Started)
             await forge.DeleteBranchAsync(status.Branch, ct);
     }
 
-    /// <summary>Opens or updates the version's pull request with exactly these pins on the current base.</summary>
-    public async Task<ProposalResult> ProposeAsync(PinProposal proposal, CancellationToken ct)
+    /// <summary>Opens or updates the pull request of the proposal's key with exactly its pins on the current base.</summary>
+    public async Task<ProposalResult> ProposeAsync(ReleaseProposal proposal, CancellationToken ct)
     {
         proposal.Validate();
-        var readiness = await PreflightAsync((proposal.Subject, proposal.Branch), ct);
+        var branch = proposal.Key.Branch;
+        var readiness = await PreflightAsync(proposal.Key, ct);
         var status = readiness.Cascade!;
         var @base = readiness.BaseBranch;
 
@@ -130,8 +127,8 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         }
         if (files.Count == 0)
         {
-            Log.Warning("No pin differs from {Base} for {Subject}: no pull request", @base, proposal.Subject);
-            return new ProposalResult(ProposalOutcome.NothingToPropose, proposal.Branch, status.PullRequest?.Number, status.PullRequest?.Url, Files: []);
+            Log.Warning("No pin differs from {Base} for {Subject}: no pull request", @base, proposal.Key.ToString());
+            return new ProposalResult(ProposalOutcome.NothingToPropose, branch, status.PullRequest?.Number, status.PullRequest?.Url, Files: []);
         }
 
         var pull = status.PullRequest;
@@ -143,7 +140,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
             // A re-run with the same pins on the same base: rewriting would only churn the branch (and, before
             // Gitea 1.26, close and reopen the pull request) and start its gates again.
             commit = head.Sha;
-            Log.Information("Branch {Branch} is {Base} plus {Files} already", proposal.Branch, @base, string.Join(", ", paths));
+            Log.Information("Branch {Branch} is {Base} plus {Files} already", branch, @base, string.Join(", ", paths));
         }
         else
         {
@@ -152,7 +149,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
                 await forge.UpdatePullRequestAsync(pull!.Number, pull.Title, pull.Body + "\n" + RebuildingMarker, ct);
             try
             {
-                commit = await forge.WriteBranchAsync(new BranchWrite(proposal.Branch, @base, files, proposal.CommitMessage(paths, readiness.BaseSha), status.Head?.Sha), ct);
+                commit = await forge.WriteBranchAsync(new BranchWrite(branch, @base, files, proposal.CommitMessage(paths, readiness.BaseSha), status.Head?.Sha), ct);
             }
             catch (ForgeException) when (marked)
             {
@@ -160,7 +157,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
                 await forge.UpdatePullRequestAsync(pull!.Number, pull.Title, pull.Body, CancellationToken.None);
                 throw;
             }
-            Log.Information("Branch {Branch} is {Base} plus {Files}", proposal.Branch, @base, string.Join(", ", paths));
+            Log.Information("Branch {Branch} is {Base} plus {Files}", branch, @base, string.Join(", ", paths));
             if (marked)
                 pull = pull! with { State = PullRequestState.Closed };
         }
@@ -170,14 +167,14 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         {
             try
             {
-                pull = await forge.CreatePullRequestAsync(proposal.Branch, @base, proposal.Title, body, ct);
+                pull = await forge.CreatePullRequestAsync(branch, @base, proposal.Title, body, ct);
                 outcome = ProposalOutcome.Opened;
             }
             catch (PullRequestExistsException e)
             {
                 // Another run opened it between the lookup and now: it is the same pull request, by its branch.
-                pull = await forge.FindPullRequestAsync(proposal.Branch, @base, ct)
-                    ?? throw new ForgeException($"{forge.Description} says a pull request from {proposal.Branch} exists, but does not find it: {e.Message}", e);
+                pull = await forge.FindPullRequestAsync(branch, @base, ct)
+                    ?? throw new ForgeException($"{forge.Description} says a pull request from {branch} exists, but does not find it: {e.Message}", e);
                 pull = await forge.UpdatePullRequestAsync(pull.Number, proposal.Title, body, ct);
                 outcome = ProposalOutcome.Updated;
             }
@@ -192,7 +189,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
             outcome = ProposalOutcome.Updated;
         }
         Log.Information("{Outcome:l} pull request #{Number} {Url}", outcome.ToString(), pull.Number, pull.Url);
-        return new ProposalResult(outcome, proposal.Branch, pull.Number, pull.Url, commit, paths);
+        return new ProposalResult(outcome, branch, pull.Number, pull.Url, commit, paths);
     }
 
     /// <summary>The branch is the cascade's one commit of exactly these files on exactly this base.</summary>
@@ -228,11 +225,9 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
 
     async Task<string> BaseAsync(CancellationToken ct) => baseBranch ?? (await forge.GetRepositoryAsync(ct)).DefaultBranch;
 
-    Task<CascadeStatus> StatusAsync(string runtimeVersion, string @base, ForgeUser user, CancellationToken ct) =>
-        StatusOfBranchAsync(PinProposal.BranchFor(runtimeVersion), @base, user, ct);
-
-    async Task<CascadeStatus> StatusOfBranchAsync(string branch, string @base, ForgeUser user, CancellationToken ct)
+    async Task<CascadeStatus> StatusAsync(ProposalKey key, string @base, ForgeUser user, CancellationToken ct)
     {
+        var branch = key.Branch;
         var pull = await forge.FindPullRequestAsync(branch, @base, ct);
         var head = await forge.GetBranchAsync(branch, ct);
         var state = pull switch

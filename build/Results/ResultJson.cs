@@ -17,7 +17,7 @@ internal static class ResultJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new SecondsConverter(), new PinConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new SecondsConverter(), new PinConverter(), new PinJson.Pep440() },
     };
 
     /// <summary>A duration as seconds (3 decimals), the unit people read in a results file.</summary>

@@ -77,7 +77,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         await using var index = await EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(Root), [Version], Path.Combine(scratch, "index"), CancellationToken.None, preferredPort: 0);
         using var under = new ForgeUnderTest(forgeName);
         var forge = under.Fake;
-        var branch = PinProposal.BranchFor(Version);
+        var branch = ProposalKey.Runtime(Pep440Version.Parse(Version)).Branch;
         var released = HideUntilReleased(index.Root, started: () => forge.BranchSha(branch) is not null);
 
         // First run: codex fails Smoke, hermes goes all the way.
@@ -98,7 +98,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
 
         Assert.Equal(2, forge.Pulls.Count); // somebody else's and the cascade's
         var pull = forge.Pull(2);
-        Assert.Equal(PinProposal.TitleFor(Version), pull["title"]!.GetValue<string>());
+        Assert.Equal($"Bump workspace runtime to {Version}", pull["title"]!.GetValue<string>());
         Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
         Assert.Contains("- codex: ", pull["body"]!.GetValue<string>()); // kept, with its reason
         // The base this release built and published, and hermes FROM it; a failed template is not in the pull request.

@@ -46,7 +46,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         Assert.Equal("1.0.0", first.Job("base").Outputs["runtime_version"]);
 
         var revision = (await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim();
-        var branch = PinProposal.ReleaseBranchFor(revision[..12]);
+        var branch = ProposalKey.Release(revision[..12]).Branch;
         Assert.Equal(pullsAtStart + 1, fx.Forge.Pulls.Count); // one pull request
         var pull = fx.Forge.Pulls[^1];
         Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
@@ -150,7 +150,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         Assert.Equal(JobConclusion.Failure, third.Job("templates", "codex").Conclusion);
         Assert.Equal(JobConclusion.Failure, third.Job("templates", "openclaw").Conclusion);
         Assert.Equal(JobConclusion.Success, third.Job("pins").Conclusion);
-        var thirdBranch = PinProposal.ReleaseBranchFor((await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim()[..12]);
+        var thirdBranch = ProposalKey.Release((await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim()[..12]).Branch;
         Assert.Equal(pullsAtStart + 2, fx.Forge.Pulls.Count);
         Assert.Equal(["templates/hermes/pin.json"], fx.Forge.BranchDiff(thirdBranch)); // the others keep their pins
         var body = fx.Forge.Pulls[^1]["body"]!.GetValue<string>();

@@ -1,5 +1,6 @@
 using TemplateFleet.Cascade;
 using TemplateFleet.Forges;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.PullRequests;
 using UnitTests.Forges;
 
@@ -9,6 +10,7 @@ namespace UnitTests.Cascade;
 public sealed class CascadeTriggerTests
 {
     const string Version = "1.3.0";
+    static readonly ProposalKey Key = ProposalKey.Runtime(Pep440Version.Parse(Version));
     static readonly CancellationToken None = CancellationToken.None;
     static readonly Dictionary<string, string> Inputs = new() { ["runtime_version"] = Version };
 
@@ -29,15 +31,15 @@ public sealed class CascadeTriggerTests
         var first = await TriggerAsync(f);
         var second = await TriggerAsync(f);
 
-        var results = await Task.WhenAll(first.TriggerAsync(Version, "cascade.yml", Inputs, None), second.TriggerAsync(Version, "cascade.yml", Inputs, None));
+        var results = await Task.WhenAll(first.TriggerAsync(Key, "cascade.yml", Inputs, None), second.TriggerAsync(Key, "cascade.yml", Inputs, None));
 
         Assert.Equal([TriggerOutcome.Dispatched, TriggerOutcome.AlreadyStarted], results.Select(r => r.Outcome).Order());
         var dispatch = Assert.Single(f.Fake.Dispatches);
         Assert.Equal(("cascade.yml", "main", Version), (dispatch.Workflow, dispatch.Ref, dispatch.Inputs["runtime_version"]!.GetValue<string>()));
-        Assert.NotNull(f.Fake.BranchSha(PinProposal.BranchFor(Version)));
+        Assert.NotNull(f.Fake.BranchSha(Key.Branch));
 
         // a later tick while the cascade runs: nothing
-        Assert.Equal(TriggerOutcome.AlreadyStarted, (await first.TriggerAsync(Version, "cascade.yml", Inputs, None)).Outcome);
+        Assert.Equal(TriggerOutcome.AlreadyStarted, (await first.TriggerAsync(Key, "cascade.yml", Inputs, None)).Outcome);
         Assert.Single(f.Fake.Dispatches);
         f.AssertUnrelatedUntouched();
     }
@@ -50,13 +52,13 @@ public sealed class CascadeTriggerTests
         var proposer = await f.ProposerAsync();
         await proposer.ProposeAsync(ForgeUnderTest.Proposal(Version, ["hermes"]), None);
         f.Fake.PersonCloses(2);
-        Assert.True(f.Fake.Git.DeleteRef("refs/heads/" + PinProposal.BranchFor(Version))); // and deletes the branch
+        Assert.True(f.Fake.Git.DeleteRef("refs/heads/" + Key.Branch)); // and deletes the branch
 
-        var result = await (await TriggerAsync(f)).TriggerAsync(Version, "cascade.yml", Inputs, None);
+        var result = await (await TriggerAsync(f)).TriggerAsync(Key, "cascade.yml", Inputs, None);
 
         Assert.Equal(TriggerOutcome.LeftAlone, result.Outcome);
         Assert.Empty(f.Fake.Dispatches);
-        Assert.Null(f.Fake.BranchSha(PinProposal.BranchFor(Version)));
+        Assert.Null(f.Fake.BranchSha(Key.Branch));
         f.AssertUnrelatedUntouched();
     }
 
@@ -66,10 +68,10 @@ public sealed class CascadeTriggerTests
         using var f = new ForgeUnderTest("gitea 1.23.8");
         var trigger = await TriggerAsync(f);
 
-        var e = await Assert.ThrowsAsync<ForgeException>(() => trigger.TriggerAsync(Version, "cascade.yml", Inputs, None));
+        var e = await Assert.ThrowsAsync<ForgeException>(() => trigger.TriggerAsync(Key, "cascade.yml", Inputs, None));
 
         Assert.Contains("1.24", e.Message);
-        Assert.Null(f.Fake.BranchSha(PinProposal.BranchFor(Version)));
+        Assert.Null(f.Fake.BranchSha(Key.Branch));
         Assert.Empty(f.Fake.Dispatches);
         f.AssertUnrelatedUntouched();
     }
@@ -80,11 +82,11 @@ public sealed class CascadeTriggerTests
         using var f = new ForgeUnderTest("gitea 1.24.3");
         var trigger = await TriggerAsync(f);
 
-        var e = await Assert.ThrowsAsync<ForgeException>(() => trigger.TriggerAsync(Version, "missing.yml", Inputs, None));
+        var e = await Assert.ThrowsAsync<ForgeException>(() => trigger.TriggerAsync(Key, "missing.yml", Inputs, None));
 
         Assert.Contains("missing.yml", e.Message);
-        Assert.Null(f.Fake.BranchSha(PinProposal.BranchFor(Version)));
-        Assert.Equal(TriggerOutcome.Dispatched, (await trigger.TriggerAsync(Version, "cascade.yml", Inputs, None)).Outcome);
+        Assert.Null(f.Fake.BranchSha(Key.Branch));
+        Assert.Equal(TriggerOutcome.Dispatched, (await trigger.TriggerAsync(Key, "cascade.yml", Inputs, None)).Outcome);
         f.AssertUnrelatedUntouched();
     }
 }

@@ -38,8 +38,8 @@ public sealed class CascadeRun : IDisposable
     }
 
     /// <summary>What the pull request is made of: this run's results, read as the pins job reads them.</summary>
-    public TemplateFleet.PullRequests.ReleaseProposal Release(IReadOnlyDictionary<string, Pin?>? pinsBefore = null) =>
-        TemplateFleet.PullRequests.ReleaseProposal.From(Run.Config, Run.Templates, [Results], pinsBefore ?? new Dictionary<string, Pin?>());
+    public TemplateFleet.PullRequests.ReleaseProposal Release(IReadOnlyDictionary<string, Pin?>? pinsBefore = null, TemplateFleet.PullRequests.ProposalKind kind = TemplateFleet.PullRequests.ProposalKind.Runtime) =>
+        TemplateFleet.PullRequests.ReleaseProposal.From(kind, Run.Config, Run.Templates, [Results], pinsBefore ?? new Dictionary<string, Pin?>());
 
     /// <summary>Published, after both gates passed (<paramref name="smoke"/> and <paramref name="t4"/> checks, if given).</summary>
     public void Published(string name, string digest = Digest, GateResult? smoke = null, GateResult? t4 = null)
@@ -65,7 +65,7 @@ public sealed class CascadeRun : IDisposable
     public void NextRun()
     {
         Results = ResultStore.StartRun(Context.Paths.Results);
-        Results.Write(new RunRecord(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion.ToString(), "parameter", false,
+        Results.Write(new RunRecord(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion, "parameter", false,
             Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], "127.0.0.1:5000", null, DateTimeOffset.UtcNow));
     }
 

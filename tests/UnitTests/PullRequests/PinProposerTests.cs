@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using TemplateFleet.Forges;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
 using UnitTests.Forges;
 
@@ -9,7 +11,8 @@ namespace UnitTests.PullRequests;
 public sealed class PinProposerTests
 {
     const string Version = "1.2.0";
-    static readonly string Branch = PinProposal.BranchFor(Version);
+    static readonly string Branch = ProposalKey.Runtime(Pep440Version.Parse(Version)).Branch;
+    static readonly ProposalKey Key = ProposalKey.Runtime(Pep440Version.Parse(Version));
     static readonly CancellationToken None = CancellationToken.None;
 
     [Theory]
@@ -28,7 +31,7 @@ public sealed class PinProposerTests
         Assert.Equal(f.Fake.BaseSha, f.Fake.Git.ReadCommit(f.Fake.BranchSha(Branch)!).Parents.Single());
         Assert.Equal(ForgeUnderTest.PinContent(Version, "hermes"), f.Fake.Git.ReadFile(f.Fake.BranchSha(Branch)!, "templates/hermes/pin.json"));
         var pull = f.Fake.Pull(2);
-        Assert.Equal(PinProposal.TitleFor(Version), pull["title"]!.GetValue<string>());
+        Assert.Equal($"Bump workspace runtime to {Version}", pull["title"]!.GetValue<string>());
         Assert.Equal(Branch, pull["head"]!["ref"]!.GetValue<string>());
         Assert.Contains("- codex: Smoke failed: cli-version", pull["body"]!.GetValue<string>());
         Assert.Equal(2, f.Fake.Pulls.Count);
@@ -160,7 +163,7 @@ public sealed class PinProposerTests
         Assert.Empty(f.Fake.Writes);
         Assert.Equal("closed", f.Fake.Pull(2)["state"]!.GetValue<string>());
         Assert.Equal(head, f.Fake.BranchSha(Branch));
-        await Assert.ThrowsAsync<ForgeException>(() => proposer.PreflightAsync(Version, None));
+        await Assert.ThrowsAsync<ForgeException>(() => proposer.PreflightAsync(Key, None));
         f.AssertUnrelatedUntouched();
     }
 
@@ -194,7 +197,7 @@ public sealed class PinProposerTests
         f.Fake.PersonMerges(2);
         f.Fake.ClearRequests();
 
-        var e = await Assert.ThrowsAsync<ForgeException>(() => proposer.PreflightAsync(Version, None));
+        var e = await Assert.ThrowsAsync<ForgeException>(() => proposer.PreflightAsync(Key, None));
 
         Assert.Contains("was merged", e.Message);
         Assert.Empty(f.Fake.Writes);
@@ -207,9 +210,9 @@ public sealed class PinProposerTests
     {
         using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
-        Assert.True(await proposer.MarkStartedAsync(Version, None));
-        Assert.False(await proposer.MarkStartedAsync(Version, None));
-        Assert.Equal(CascadeState.Started, (await proposer.StatusAsync(Version, None)).State);
+        Assert.True(await proposer.MarkStartedAsync(Key, None));
+        Assert.False(await proposer.MarkStartedAsync(Key, None));
+        Assert.Equal(CascadeState.Started, (await proposer.StatusAsync(Key, None)).State);
         Assert.Empty(f.Fake.BranchDiff(Branch));
         var moved = f.Fake.AdvanceBase(); // merges land while the cascade builds
 
@@ -218,7 +221,7 @@ public sealed class PinProposerTests
         Assert.Equal(ProposalOutcome.Opened, result.Outcome);
         Assert.Equal(moved, f.Fake.Git.ReadCommit(f.Fake.BranchSha(Branch)!).Parents.Single());
         Assert.Equal(["templates/hermes/pin.json"], f.Fake.BranchDiff(Branch));
-        Assert.Equal(CascadeState.Proposed, (await proposer.StatusAsync(Version, None)).State);
+        Assert.Equal(CascadeState.Proposed, (await proposer.StatusAsync(Key, None)).State);
         f.AssertUnrelatedUntouched();
     }
 
@@ -228,8 +231,8 @@ public sealed class PinProposerTests
     {
         using var f = new ForgeUnderTest(forge);
         var proposer = await f.ProposerAsync();
-        var onBase = f.Fake.Git.ReadFile(f.Fake.BaseSha, "templates/hermes/pin.json")!;
-        var proposal = ForgeUnderTest.Proposal(Version, ["hermes"]) with { Files = [new PinFileChange("templates/hermes/pin.json", onBase)] };
+        var onBase = PinFile.Parse(f.Fake.Git.ReadFile(f.Fake.BaseSha, "templates/hermes/pin.json")!, "base");
+        var proposal = ForgeUnderTest.Proposal(Version, [ForgeUnderTest.Published(onBase)]);
 
         var result = await proposer.ProposeAsync(proposal, None);
 
@@ -278,7 +281,7 @@ public sealed class PinProposerTests
         f.Fake.ClearRequests();
         foreach (var path in new[] { "/etc/passwd", "templates/../../x", "templates\\hermes\\pin.json", "" })
         {
-            var proposal = ForgeUnderTest.Proposal(Version, ["hermes"]) with { Files = [new PinFileChange(path, "{}")] };
+            var proposal = ForgeUnderTest.Proposal(Version, [ForgeUnderTest.Published(ForgeUnderTest.PinOf(Version, "hermes"), path)]);
             Assert.Contains("relative to the repository root", (await Assert.ThrowsAsync<ForgeException>(() => proposer.ProposeAsync(proposal, None))).Message);
         }
         Assert.Empty(f.Fake.Requests);

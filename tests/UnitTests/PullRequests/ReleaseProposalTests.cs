@@ -19,7 +19,7 @@ public sealed class ReleaseProposalTests : IDisposable
     ResultStore Job(string artifact, string runtime = "1.2.0")
     {
         var store = ResultStore.StartRun(Path.Combine(Jobs, artifact));
-        store.Write(new RunRecord("run", "molecule-ai-workspace-runtime", runtime, "parameter", false, "c0ffee1c0ffee1", "c0ffee1", ["hermes"], "127.0.0.1:5000", artifact, DateTimeOffset.UnixEpoch));
+        store.Write(new RunRecord("run", "molecule-ai-workspace-runtime", Pep440Version.Parse(runtime), "parameter", false, "c0ffee1c0ffee1", "c0ffee1", ["hermes"], "127.0.0.1:5000", artifact, DateTimeOffset.UnixEpoch));
         return store;
     }
 
@@ -38,7 +38,7 @@ public sealed class ReleaseProposalTests : IDisposable
     static string Digest(char c) => "sha256:" + new string(c, 64);
 
     ReleaseProposal Collect() =>
-        ReleaseProposal.From(fleet.Run.Config, fleet.Run.Templates, JobResults.Collect(Jobs), new Dictionary<string, Pin?>());
+        ReleaseProposal.From(ProposalKind.Release, fleet.Run.Config, fleet.Run.Templates, JobResults.Collect(Jobs), new Dictionary<string, Pin?>());
 
     [Fact]
     public void The_base_and_every_published_template_come_in_one_proposal_and_a_job_that_left_nothing_is_named()
@@ -54,12 +54,15 @@ public sealed class ReleaseProposalTests : IDisposable
         Assert.Equal(["templates/base/pin.json", "templates/hermes/pin.json"], release.Files.Select(f => f.Path));
         Assert.Equal(PinOf("hermes", Digest('a')), PinFile.Parse(release.Files[1].Content, "pin"));
         Assert.True(release.PublishedAnything);
-        Assert.Equal("T4 conformance failed: sudo_nopasswd", release.Templates.Single(t => t.Template == "codex").Reason);
+        Assert.Equal("T4 conformance failed: sudo_nopasswd", release.Templates.Single(t => t.Template == "codex").KeptReason);
         // claude-code's job was killed before Publish: it keeps its pin and the pull request says why.
         var killed = release.Templates.Single(t => t.Template == "claude-code");
-        Assert.Null(killed.Status);
-        Assert.StartsWith("its job left no publish result", killed.Reason);
+        Assert.Equal(PublishStatus.NotPublished, killed.Publish.Status);
+        Assert.Null(killed.Publish.Pin);
+        Assert.StartsWith("its job left no publish result", killed.KeptReason);
         Assert.Empty(release.Warnings);
+        // Not a cascade: the pull request is the release's own, keyed by its revision as the jobs recorded it.
+        Assert.Equal("pins/c0ffee1c0ffe", release.Key.Branch);
     }
 
     [Fact]
@@ -73,7 +76,7 @@ public sealed class ReleaseProposalTests : IDisposable
         var release = Collect();
         Assert.Equal(change, release.Templates.Single(t => t.Template == "hermes").SbomChange);
         Assert.Null(release.Templates.Single(t => t.Template == "codex").SbomChange);
-        var body = TemplateFleet.PullRequests.CascadeProposal.From(release).RenderBody();
+        var body = release.RenderBody();
         Assert.Contains("\nWhat changed in the SBOM:\n- hermes: runtime `molecule-ai-workspace-runtime` 1.1.0 → 1.2.0 · agent CLI `hermes-agent` 0.9.1 (unchanged) · Debian packages: 3 changed", body);
         Assert.DoesNotContain("a line from a run that failed", body);
     }

@@ -6,8 +6,8 @@ using TemplateFleet.Results;
 
 namespace UnitTests.PullRequests;
 
-/// <summary>A release's results as the forge layer's proposal, and the watch's "newer than the pins".</summary>
-public sealed class CascadeProposalTests : IDisposable
+/// <summary>One run's results as the pull request proposes them (no copy in between), and the watch's "newer than the pins".</summary>
+public sealed class ReleaseOfOneRunTests : IDisposable
 {
     readonly CascadeRun cascade = new();
 
@@ -27,23 +27,24 @@ public sealed class CascadeProposalTests : IDisposable
         cascade.Published("codex", smoke: Gate("smoke", "codex", 6), t4: Gate("t4", "codex", 10));
         cascade.Kept("hermes", "Smoke failed: cli-version", smoke: Gate("smoke", "hermes", 5, "cli-version"));
 
-        var proposal = CascadeProposal.From(cascade.Release(new Dictionary<string, Pin?> { ["codex"] = oldPin, ["hermes"] = null }));
+        var proposal = cascade.Release(new Dictionary<string, Pin?> { ["codex"] = oldPin, ["hermes"] = null });
 
-        Assert.Equal(("molecule-ai-workspace-runtime", "1.2.0", "c0ffee1"), (proposal.RuntimePackage, proposal.RuntimeVersion, proposal.SourceRevision));
-        Assert.Equal(("cascade/runtime-1.2.0", "Bump workspace runtime to 1.2.0"), (proposal.Branch, proposal.Title));
+        Assert.Equal(("molecule-ai-workspace-runtime", Pep440Version.Parse("1.2.0"), "c0ffee1"), (proposal.RuntimePackage, proposal.RuntimeVersion, proposal.Revision));
+        Assert.Equal(("cascade/runtime-1.2.0", "Bump workspace runtime to 1.2.0"), (proposal.Key.Branch, proposal.Title));
         var codex = proposal.Templates.Single(t => t.Template == "codex");
-        Assert.Equal(oldPin.Digest, codex.OldDigest);
-        Assert.Equal(CascadeRun.Digest, codex.NewDigest);
-        Assert.Equal("127.0.0.1:5000/molecule-fleet/codex", codex.Image);
+        Assert.Equal(oldPin.Digest, codex.OldPin!.Digest);
+        Assert.Equal(CascadeRun.Digest, codex.Publish.Pin!.Digest);
+        Assert.Equal("127.0.0.1:5000/molecule-fleet/codex", codex.Publish.Pin.Image);
         Assert.Equal("1", codex.AgentVersion);
-        Assert.Equal("6/6", codex.Smoke!.ToString());
-        Assert.Equal("10/10", codex.T4!.ToString());
-        Assert.Equal("fallback: every grantable capability", codex.ProvisionerShape);
+        Assert.Equal("6/6", codex.Smoke!.Totals.ToString());
+        Assert.Equal("10/10", codex.T4!.Totals.ToString());
+        Assert.Equal("fallback: every grantable capability", codex.T4.Shape);
         Assert.True(codex.Published);
         var hermes = proposal.Templates.Single(t => t.Template == "hermes");
         Assert.False(hermes.Published);
         Assert.Equal("Smoke failed: cli-version", hermes.KeptReason);
-        Assert.Equal("5/6 (1 failed)", hermes.Smoke!.ToString());
+        Assert.Equal("5/6 (1 failed)", hermes.Smoke!.Totals.ToString());
+        Assert.Contains("| codex | `sha256:999999999999…` → `sha256:abababababab…` | 1 | 6/6 | 10/10 | fallback: every grantable capability |", proposal.RenderBody());
         Assert.StartsWith("its job left no publish result", proposal.Templates.Single(t => t.Template == "claude-code").KeptReason);
 
         var file = Assert.Single(proposal.Files);
@@ -57,7 +58,7 @@ public sealed class CascadeProposalTests : IDisposable
     {
         cascade.Results.Write(new BuildResult("codex", BuildStatus.Failed, null, [], null, null, null, TimeSpan.Zero, "npm install exited 1"));
 
-        var proposal = CascadeProposal.From(cascade.Release());
+        var proposal = cascade.Release();
 
         Assert.Equal("its job stopped after BuildImage: npm install exited 1", proposal.Templates.Single(t => t.Template == "codex").KeptReason);
         Assert.Empty(proposal.Files);
@@ -68,11 +69,12 @@ public sealed class CascadeProposalTests : IDisposable
     {
         cascade.Published("codex");
 
-        var proposal = CascadeProposal.From(cascade.Release(), releaseKey: "0123456789ab");
+        var proposal = cascade.Release(kind: ProposalKind.Release);
 
-        Assert.Equal("pins/0123456789ab", proposal.Branch);
-        Assert.Equal("Pin the images released from 0123456789ab (runtime 1.2.0)", proposal.Title);
-        Assert.Equal("release 0123456789ab", proposal.Subject);
+        // The run's revision has 7 digits here: the key is all of it.
+        Assert.Equal("pins/c0ffee1", proposal.Key.Branch);
+        Assert.Equal("Pin the images released from c0ffee1 (runtime 1.2.0)", proposal.Title);
+        Assert.Equal("release c0ffee1", proposal.Key.ToString());
     }
 
     [Fact]
