@@ -100,13 +100,10 @@ internal sealed partial class Build
         TrustCaBundleAtRunTime = TrustCaBundleAtRuntime,
     };
 
-    BaseImageOptions BaseImageOptions => new()
-    {
-        Reference = BaseImage is { Length: > 0 } ? BaseImage : null,
-        Registry = UsesRegistry ? RegistryAddress : null,
-        Username = RegistryUsername,
-        Password = RegistryPassword,
-    };
+    /// <summary>The registry the run pushes to (or takes the pinned base from), and its login.</summary>
+    RegistryCredentials RegistryLogin => new(RegistryAddress, RegistryUsername, RegistryPassword);
+
+    BaseImageOptions BaseImageOptions => new(BaseImage is { Length: > 0 } ? BaseImage : null, UsesRegistry ? RegistryAddress : null, RegistryLogin);
 
     GateOptions GateOptions => new()
     {
@@ -115,12 +112,7 @@ internal sealed partial class Build
         Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken, SigningKey, SigningKeyPassword }.OfType<string>().ToList(),
     };
 
-    PublishOptions PublishOptions => new()
-    {
-        Registry = Registry,
-        Username = RegistryUsername,
-        Password = RegistryPassword,
-    };
+    PublishOptions PublishOptions => new(RegistryLogin);
 
     async Task RestoreAsync()
     {

@@ -75,7 +75,7 @@ internal sealed partial class Build
             var suppressionsFile = SecretSuppressions.PathIn(Run.Config.TemplatesDirectory);
             var gate = new SupplyChainGate(tools.Trivy, tools.SbomWriter(), new SecurityUpgradeCheck(Context.Engine.Client, Context.RunId),
                 Context.Engine.Endpoint, SecretSuppressions.Load(suppressionsFile, RootDirectory), Path.GetRelativePath(RootDirectory, suppressionsFile));
-            supplyChain = new SupplyChainPublishing(gate, tools.Signer(), key, new RegistryCredentials(registry, RegistryUsername, RegistryPassword),
+            supplyChain = new SupplyChainPublishing(gate, tools.Signer(), key, RegistryLogin,
                 ImageBuildOptions.CaTrust, new ChangeScan(changeBase, findings), SupplyChainPublishing.ExpectedFor(Run));
         }
         return [supplyChain];

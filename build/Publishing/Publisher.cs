@@ -45,9 +45,9 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             return unchanged;
         }
 
-        var registry = Registry(run, options);
-        using var client = new RegistryClient(RegistryHost.Parse(registry), options.Username, options.Password, options.PlainHttp, registryHandler);
-        var auth = Auth(registry, options);
+        var registry = RegistryHost.Parse(options.Registry.Address).ToString();
+        using var client = new RegistryClient(RegistryHost.Parse(registry), options.Registry.Username, options.Registry.Password, options.PlainHttp, registryHandler);
+        var auth = options.Registry.Auth;
         var tags = new List<string> { ReleaseInputs.Short(@base.Inputs!) };
         if (context.Revision.Commit is { Length: > 0 } sha)
             tags.Add(TagFor(sha));
@@ -84,12 +84,12 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     /// <summary>Publish: every template of the run, each result written once; throws after all were tried when any failed (options.FailOnError).</summary>
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(FleetRun run, ResultStore results, PublishOptions options, CancellationToken ct)
     {
-        var registry = Registry(run, options);
+        var registry = RegistryHost.Parse(options.Registry.Address).ToString();
         if (context.Revision.Commit is null)
             Log.Warning("No git revision is known: images get only the runtime-version tag and pins say revision 'unknown'.");
 
-        var auth = Auth(registry, options);
-        using var client = new RegistryClient(RegistryHost.Parse(registry), options.Username, options.Password, options.PlainHttp, registryHandler);
+        var auth = options.Registry.Auth;
+        using var client = new RegistryClient(RegistryHost.Parse(registry), options.Registry.Username, options.Registry.Password, options.PlainHttp, registryHandler);
 
         var outcomes = new List<PublishResult>();
         foreach (var template in run.Templates)
@@ -272,15 +272,6 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         var now = DateTimeOffset.UtcNow;
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
     }
-
-    static string Registry(FleetRun run, PublishOptions options) => RegistryHost.Parse(options.Registry ?? run.Config.Images.Registry).ToString();
-
-    static AuthConfig Auth(string registry, PublishOptions options) => options.Username is null ? new AuthConfig() : new AuthConfig
-    {
-        Username = options.Username,
-        Password = options.Password,
-        ServerAddress = registry,
-    };
 
     string Relative(string path) => Path.GetRelativePath(context.Paths.Root, path).Replace('\\', '/');
 

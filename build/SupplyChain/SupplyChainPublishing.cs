@@ -39,7 +39,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     {
         if (!checks.TryGetValue(imageId, out var check) || expected(next.Template) is not [var runtime, var agent])
             return null;
-        return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Registry).ToString(),
+        return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Address).ToString(),
             record => signer.ReadAttestedSbomAsync(next.Template, previous!.Image, previous.Digest, record, key, registry, ct));
     }
 

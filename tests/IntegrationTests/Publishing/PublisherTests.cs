@@ -220,11 +220,6 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         }
     }
 
-    PublishOptions Options(string? registry = null, string? password = null, bool failOnError = true) => new()
-    {
-        Registry = registry ?? fx.Registry.Address,
-        Username = fx.Username,
-        Password = password ?? fx.Password,
-        FailOnError = failOnError,
-    };
+    PublishOptions Options(string? registry = null, string? password = null, bool failOnError = true) =>
+        new(new RegistryCredentials(registry ?? fx.Registry.Address, fx.Username, password ?? fx.Password), FailOnError: failOnError);
 }

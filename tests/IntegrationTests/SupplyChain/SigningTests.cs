@@ -128,7 +128,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
             fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
         Assert.Contains("the password does not open the signing key", atSigning.Message);
         var offLoopback = await Assert.ThrowsAsync<SupplyChainException>(() => fixture.Tools.Signer().SignAsync(check, repository, digest, key,
-            fixture.Credentials with { Registry = "registry.test:5000" }, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
+            fixture.Credentials with { Address = "registry.test:5000" }, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
         Assert.StartsWith("refused to sign refused for registry.test:5000 with the development key", offLoopback.Message);
         Assert.Null(await ServedDigestAsync(repository, CosignTags.Signature(digest)));
 
