@@ -45,9 +45,7 @@ public static class DockerfileGate
     {
         var findings = Check(Path.Combine(fleet.TemplatesDirectory, fleet.Base.Folder, FleetLoader.DockerfileName), DockerfileFacts.ForBase(fleet)).ToList();
         foreach (var template in templates)
-        {
             findings.AddRange(Check(template.Dockerfile, DockerfileFacts.ForTemplate(fleet, template)));
-        }
         return findings;
     }
 

@@ -20,9 +20,7 @@ public sealed partial record ShellCommand(IReadOnlyList<ShellWord> Words, int St
         {
             var i = 0;
             while (i < Words.Count && (Assignment().IsMatch(Words[i].Text) || Wrappers.Contains(Words[i].Text)))
-            {
                 i++;
-            }
             return Words.Skip(i).Where(w => !Redirection().IsMatch(w.Text)).ToList();
         }
     }
@@ -66,9 +64,7 @@ public sealed partial record ShellCommand(IReadOnlyList<ShellWord> Words, int St
                 continue;
             }
             if (wordStart < 0)
-            {
                 wordStart = i;
-            }
             switch (c)
             {
                 case '\\' when i + 1 < script.Length:
@@ -86,9 +82,7 @@ public sealed partial record ShellCommand(IReadOnlyList<ShellWord> Words, int St
                     while (i < script.Length && script[i] != '"')
                     {
                         if (script[i] == '\\' && i + 1 < script.Length && script[i + 1] is '"' or '\\' or '$' or '`')
-                        {
                             i++;
-                        }
                         word.Append(script[i]);
                         i++;
                     }

@@ -90,9 +90,7 @@ public static class Restorer
             Pep440Version version;
             string source;
             if (request.RuntimeVersion is { } explicitVersion)
-            {
                 (version, source) = (explicitVersion, "parameter");
-            }
             else
             {
                 using var http = new HttpClient();

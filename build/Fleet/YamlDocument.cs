@@ -31,9 +31,7 @@ internal static class YamlDocument
         if (node is null)
         {
             if (!errors.Any)
-            {
                 errors.AddFileError("file is empty; expected a mapping of settings");
-            }
             return null;
         }
         return YamlObject.From(node, "", errors, node.Start, keys);

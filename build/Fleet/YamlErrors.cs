@@ -21,8 +21,6 @@ internal sealed class YamlErrors(string displayPath)
     public void ThrowIfAny()
     {
         if (Any)
-        {
             throw new FleetException(string.Join(Environment.NewLine, Messages));
-        }
     }
 }

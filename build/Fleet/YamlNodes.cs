@@ -48,9 +48,7 @@ internal static class YamlTree
             var root = ReadNode(parser, errors, open);
             parser.Consume<DocumentEnd>();
             if (!parser.TryConsume<StreamEnd>(out _))
-            {
                 errors.Add(parser.Current!.Start, "more than one YAML document; keep one document per file");
-            }
             return root;
         }
         catch (YamlException e)
@@ -82,9 +80,7 @@ internal static class YamlTree
     private static YNode ReadNode(IParser parser, YamlErrors errors, Stack<Mark> open)
     {
         if (parser.TryConsume<AnchorAlias>(out var alias))
-        {
             throw new YamlException(alias.Start, alias.End, $"aliases (*{alias.Value}) are not supported; write the value out");
-        }
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             RejectAnchor(scalar);
@@ -96,9 +92,7 @@ internal static class YamlTree
             open.Push(sequenceStart.Start);
             var items = new List<YNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
-            {
                 items.Add(ReadNode(parser, errors, open));
-            }
             open.Pop();
             return new YSequence(sequenceStart.Start, items);
         }
@@ -131,8 +125,6 @@ internal static class YamlTree
     private static void RejectAnchor(NodeEvent node)
     {
         if (!node.Anchor.IsEmpty)
-        {
             throw new YamlException(node.Start, node.End, $"anchors (&{node.Anchor}) are not supported; write the value out");
-        }
     }
 }

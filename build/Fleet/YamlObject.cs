@@ -22,9 +22,7 @@ internal sealed class YamlObject
         foreach (var (key, _) in node.Entries)
         {
             if (!keys.Contains(key.Value, StringComparer.Ordinal))
-            {
                 errors.Add(key.Start, $"unknown key '{key.Value}' {Where} (expected one of: {string.Join(", ", keys)})");
-            }
         }
     }
 
@@ -37,9 +35,7 @@ internal sealed class YamlObject
     public static YamlObject? From(YNode? node, string path, YamlErrors errors, Mark fallback, params string[] keys)
     {
         if (node is YMapping mapping)
-        {
             return new YamlObject(mapping, path, errors, keys);
-        }
         var what = path.Length == 0 ? "the file" : $"'{path}'";
         errors.Add(node?.Start ?? fallback, $"{what} must be a mapping, got {node?.Kind ?? "nothing"}");
         return null;
@@ -58,19 +54,13 @@ internal sealed class YamlObject
         if (_entries.TryGetValue(key, out var entry))
         {
             if (entry.Value is not YScalar { IsNull: true })
-            {
                 return entry.Value;
-            }
             if (required)
-            {
                 Errors.Add(entry.Key.Start, $"'{Child(key)}' must have a value");
-            }
             return null;
         }
         if (required)
-        {
             Errors.Add(_anchor, $"missing required key '{key}' {Where}");
-        }
         return null;
     }
 
@@ -151,9 +141,7 @@ internal sealed class YamlObject
             return null;
         }
         if (!scalar.IsQuoted && scalar.Value is "true" or "false")
-        {
             return scalar.Value == "true";
-        }
         Errors.Add(scalar.Start, $"'{Child(key)}' must be true or false, got '{scalar.Value}'");
         return null;
     }
@@ -163,9 +151,7 @@ internal sealed class YamlObject
         var node = Node(key, required);
         var child = node is null ? null : From(node, Child(key), Errors, _node.Start, keys);
         if (child is not null)
-        {
             child._anchor = _entries[key].Key.Start;
-        }
         return child;
     }
 

@@ -10,9 +10,7 @@ public sealed class AbsolutePath : IEquatable<AbsolutePath>
     public static AbsolutePath Create(string path)
     {
         if (!Path.IsPathRooted(path))
-        {
             throw new ArgumentException($"'{path}' is not an absolute path.", nameof(path));
-        }
 
         var full = Path.GetFullPath(path);
         // Keep "/" itself, drop any other trailing separator so equal paths compare equal.

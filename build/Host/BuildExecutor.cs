@@ -35,9 +35,7 @@ internal static class BuildExecutor
             }
 
             if (!await RunAsync(build, target, state, cancellation) && !target.ProceedAfterFailure)
-            {
                 stopped = true;
-            }
         }
     }
 
@@ -65,9 +63,7 @@ internal static class BuildExecutor
             Log.Information("═══ {Target} ═══", target.Name);
             target.Status = ExecutionStatus.Running;
             foreach (var action in target.Definition.Actions)
-            {
                 await action();
-            }
 
             target.Status = target.HasActions ? ExecutionStatus.Succeeded : ExecutionStatus.Collective;
             state.Succeeded(target);
@@ -92,13 +88,9 @@ internal static class BuildExecutor
             {
                 target.FailureMessage = $"{e.GetType().Name}: {e.Message}";
                 if (NukeBuild.Verbosity == Verbosity.Verbose)
-                {
                     Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.FailureMessage);
-                }
                 else
-                {
                     Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.FailureMessage);
-                }
             }
 
             return false;

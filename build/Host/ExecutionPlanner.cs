@@ -16,18 +16,14 @@ internal static class ExecutionPlanner
         var scheduled = Schedule(invoked);
         var plan = Order(scheduled);
         foreach (var target in plan)
-        {
             target.Status = ExecutionStatus.Scheduled;
-        }
 
         if (skipped is not null)
         {
             // "--skip" alone skips everything that was not invoked, NUKE's shortcut for "just this target".
             var skipSet = skipped.Count == 0 ? plan.Where(t => !t.Invoked).ToList() : skipped;
             foreach (var target in skipSet.Where(plan.Contains))
-            {
                 Skip(target, skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
-            }
         }
 
         var staticallySkipped = new List<ExecutableTarget>();

@@ -47,9 +47,7 @@ public sealed partial class ParameterDescriptor
                 {
                     var descriptor = new ParameterDescriptor(member, attribute);
                     if (seen.Add(descriptor.Name))
-                    {
                         result.Add(descriptor);
-                    }
                 }
             }
         }
@@ -88,14 +86,10 @@ public sealed partial class ParameterDescriptor
     {
         var value = GetValue(build);
         if (value is null || (value is string s && s.Length == 0) || (value is Array { Length: 0 }))
-        {
             return "(not set)";
-        }
 
         if (IsSecret)
-        {
             return SecretMasker.Mask;
-        }
 
         return value is System.Collections.IEnumerable list and not string
             ? string.Join(",", list.Cast<object?>())
@@ -109,9 +103,7 @@ public sealed partial class ParameterDescriptor
         {
             var type = Nullable.GetUnderlyingType(ValueType) ?? ValueType;
             if (type.IsArray)
-            {
                 return ShortName(type.GetElementType()!) + "[]";
-            }
 
             return ShortName(type);
         }

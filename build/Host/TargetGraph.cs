@@ -31,14 +31,10 @@ internal sealed class TargetGraph
             }
 
             foreach (var other in Resolve(targets, target, d.AfterTargets, "After"))
-            {
                 target.OrderAfter.Add(other);
-            }
 
             foreach (var other in Resolve(targets, target, d.BeforeTargets, "Before"))
-            {
                 other.OrderAfter.Add(target);
-            }
         }
 
         ThrowOnCycle(targets);
@@ -51,9 +47,7 @@ internal sealed class TargetGraph
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var hierarchy = new List<Type>();
         for (var type = buildType; type is not null && type != typeof(NukeBuild); type = type.BaseType)
-        {
             hierarchy.Insert(0, type);
-        }
 
         // Base classes first, then the build class, then targets inherited from interfaces with default bodies.
         var candidates = hierarchy
@@ -62,16 +56,12 @@ internal sealed class TargetGraph
         foreach (var property in candidates)
         {
             if (property.PropertyType != typeof(Target) || property.GetMethod is null)
-            {
                 continue;
-            }
 
             // Explicit interface implementations are named "Namespace.IFace.Name".
             var name = property.Name[(property.Name.LastIndexOf('.') + 1)..];
             if (seen.Add(name))
-            {
                 yield return (name, property);
-            }
         }
     }
 
@@ -108,9 +98,7 @@ internal sealed class TargetGraph
                 }
 
                 if (state.GetValueOrDefault(before) == 0)
-                {
                     Visit(before);
-                }
             }
 
             stack.RemoveAt(stack.Count - 1);
@@ -120,9 +108,7 @@ internal sealed class TargetGraph
         foreach (var target in targets)
         {
             if (state.GetValueOrDefault(target) == 0)
-            {
                 Visit(target);
-            }
         }
     }
 }

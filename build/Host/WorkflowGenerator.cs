@@ -27,9 +27,7 @@ public static class WorkflowGenerator
         var header = $"{Marker} from build/{build.GetType().Name}.CI.GiteaActions.cs; do not edit by hand.\n";
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var workflow in WorkflowResolver.Resolve(build, targets, parameters))
-        {
             files.Add(workflow.RelativePath, header + WorkflowYaml.Write(workflow));
-        }
 
         return files;
     }
@@ -65,9 +63,7 @@ public static class WorkflowGenerator
         }
 
         if (files.Count == 0)
-        {
             report.Add("No [GiteaActions] attribute on the build class: no workflow to write.");
-        }
 
         return report;
     }

@@ -124,9 +124,7 @@ public sealed class BaseImageProvider(RunContext context)
     {
         var file = options.EffectiveCaBundle;
         if (file is null)
-        {
             return [];
-        }
 
         return File.Exists(file)
             ? File.ReadAllBytes(file)

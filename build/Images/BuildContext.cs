@@ -76,9 +76,7 @@ public static class BuildContext
             await tar.WriteEntryAsync(link, ct);
         }
         else if (Directory.Exists(path))
-        {
             await tar.WriteEntryAsync(NewEntry(TarEntryType.Directory, entry + "/", new DirectoryInfo(path).UnixFileMode), ct);
-        }
         else
         {
             var file = NewEntry(TarEntryType.RegularFile, entry, info.UnixFileMode);

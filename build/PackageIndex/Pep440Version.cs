@@ -112,22 +112,14 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
     {
         var text = new StringBuilder();
         if (Epoch != 0)
-        {
             text.Append(CultureInfo.InvariantCulture, $"{Epoch}!");
-        }
         text.AppendJoin('.', Release);
         if (PreLabel is not null)
-        {
             text.Append(CultureInfo.InvariantCulture, $"{PreLabel}{Pre}");
-        }
         if (Post is not null)
-        {
             text.Append(CultureInfo.InvariantCulture, $".post{Post}");
-        }
         if (Dev is not null)
-        {
             text.Append(CultureInfo.InvariantCulture, $".dev{Dev}");
-        }
         return text.ToString();
     }
 
@@ -148,9 +140,7 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
         {
             var length = Release.Count;
             while (length > 1 && Release[length - 1] == 0)
-            {
                 length--;
-            }
             return Release.Take(length);
         }
     }
@@ -158,9 +148,7 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
     public int CompareTo(Pep440Version? other)
     {
         if (other is null)
-        {
             return 1;
-        }
         var c = Epoch.CompareTo(other.Epoch);
         if (c != 0)
         {
@@ -191,9 +179,7 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
         var hash = new HashCode();
         hash.Add(Epoch);
         foreach (var n in TrimmedRelease)
-        {
             hash.Add(n);
-        }
         hash.Add(PreKey);
         hash.Add(Post);
         hash.Add(Dev);

@@ -46,9 +46,7 @@ public sealed class RuntimeVersionResolver
         }
         var path = uri.AbsolutePath.TrimEnd('/');
         if (!path.EndsWith("/simple", StringComparison.Ordinal))
-        {
             throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' does not end in /simple/; give the index's simple API URL (example: http://127.0.0.1:8080/simple/)");
-        }
         return new UriBuilder(uri) { Path = path[..^"/simple".Length] }.Uri.ToString().TrimEnd('/');
     }
 
@@ -87,9 +85,7 @@ public sealed class RuntimeVersionResolver
                 return null;
             }
             if (!response.IsSuccessStatusCode)
-            {
                 throw new FleetException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {url}; check the index URL and the index's health");
-            }
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             try
             {
@@ -111,15 +107,11 @@ public sealed class RuntimeVersionResolver
         {
             // Versions pip cannot parse (legacy strings) are ignored, as pip ignores them.
             if (!Pep440Version.TryParse(release.Name, out var version) || release.Value.ValueKind != JsonValueKind.Array)
-            {
                 continue;
-            }
             var hasFile = release.Value.EnumerateArray().Any(file =>
                 !(file.TryGetProperty("yanked", out var yanked) && yanked.ValueKind == JsonValueKind.True));
             if (hasFile)
-            {
                 usable.Add(version);
-            }
         }
         return usable;
     }

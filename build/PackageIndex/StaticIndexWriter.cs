@@ -52,9 +52,7 @@ public static class StaticIndexWriter
         var latest = wheels[^1];
         var releases = new JsonObject();
         foreach (var wheel in wheels)
-        {
             releases[wheel.Version] = new JsonArray(FileJson(wheel, baseUrl));
-        }
 
         var json = Path.Combine(root, "pypi", project);
         Directory.CreateDirectory(json);

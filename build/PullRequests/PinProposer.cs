@@ -180,9 +180,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
             }
         }
         else if (pull.State == PullRequestState.Open && pull.Title == proposal.Title && pull.Body == body && commit == status.Head?.Sha)
-        {
             outcome = ProposalOutcome.Unchanged;
-        }
         else
         {
             pull = await forge.UpdatePullRequestAsync(pull.Number, proposal.Title, body, ct);

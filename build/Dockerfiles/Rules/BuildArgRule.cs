@@ -37,9 +37,7 @@ public sealed class BuildArgRule() : DockerfileRule("build-arg")
             {
                 // In the runtime layer the cache-trap rule says where RUNTIME_VERSION belongs.
                 if ((runtimeLayer && name == BuildArgs.RuntimeVersion.Name) || stage.ArgAbove(name, run.Line) is not null)
-                {
                     continue;
-                }
                 var known = passed.FirstOrDefault(a => a.Name == name);
                 if (known is null && !dockerfile.DeclaresArg(name))
                 {

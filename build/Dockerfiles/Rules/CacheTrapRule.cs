@@ -15,9 +15,7 @@ public sealed class CacheTrapRule() : DockerfileRule("cache-trap")
         foreach (var (stage, run) in dockerfile.Runs)
         {
             if (RuntimeLayer.Of(dockerfile, run) is not { } layer)
-            {
                 continue;
-            }
             var line = run.LineAt(layer.Offset);
             var package = layer.ListedIn is null ? runtime : $"{runtime} (listed in {layer.ListedIn} of the build context)";
             if (stage.ArgAbove(Arg, run.Line) is null)

@@ -7,9 +7,7 @@ public sealed class EntrypointRule() : DockerfileRule("entrypoint")
     public override IEnumerable<Finding> Check(GatedDockerfile dockerfile)
     {
         if (dockerfile.Stages.Count > 0 && dockerfile.Stages[^1] is var final && !HasEntrypoint(dockerfile, dockerfile.Stages.Count - 1))
-        {
             yield return At(dockerfile, final.From.Line, "the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it");
-        }
     }
 
     private static bool HasEntrypoint(GatedDockerfile dockerfile, int index)

@@ -24,9 +24,7 @@ public sealed class FleetLiteralRule() : DockerfileRule("fleet-literal")
                     : $"'{m.Value}' writes fleet.yaml runtime.package into the Dockerfile; the runtime belongs in the templates' last layer, which get it as ${{{BuildArgs.RuntimePackage}}}");
             }
             if (facts.Agent is not { } agent)
-            {
                 continue;
-            }
             var specs = PackageInstalls.Specs(run.Commands).Where(s => s.Names(agent.Package)).Select(s => s.Word).ToHashSet();
             foreach (var word in run.Commands.SelectMany(c => c.Words))
             {

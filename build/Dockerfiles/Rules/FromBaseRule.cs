@@ -21,9 +21,7 @@ public sealed class FromBaseRule() : DockerfileRule("from-base")
             var from = stage.From;
             var fromEarlierStage = stageNames.Contains(from.Image);
             if (from.StageName is { } name)
-            {
                 stageNames.Add(name);
-            }
             if (!fromEarlierStage && (from.ImageArgument != Arg || !dockerfile.GlobalArgs.Any(a => a.Name == Arg)))
             {
                 yield return At(dockerfile, from.Line,

@@ -13,9 +13,7 @@ public sealed class LayerOrderRule() : DockerfileRule("layer-order")
         foreach (var stage in dockerfile.Stages)
         {
             if (stage.Args.FirstOrDefault(a => a.Name == Arg) is not { } arg)
-            {
                 continue;
-            }
             var runtimeLayers = stage.Runs.Where(r => RuntimeLayer.Of(dockerfile, r) is not null).Select(r => r.Instruction).ToHashSet();
             foreach (var instruction in stage.Instructions.Where(i => i.Line > arg.Line && i.Keyword is "RUN" or "COPY" or "ADD" && !runtimeLayers.Contains(i)))
             {

@@ -59,13 +59,9 @@ public static partial class PackageInstalls
     {
         var words = command.Program;
         if (PipName().IsMatch(command.Name) && words.Count > 1 && words[1].Text == "install")
-        {
             return words.Skip(2);
-        }
         if (PythonName().IsMatch(command.Name) && words.Count > 3 && words[1].Text == "-m" && words[2].Text == "pip" && words[3].Text == "install")
-        {
             return words.Skip(4);
-        }
         return null;
     }
 

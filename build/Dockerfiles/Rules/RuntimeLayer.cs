@@ -15,9 +15,7 @@ public sealed record RuntimeLayer(int Offset, string? ListedIn)
         var uses = DockerfileVariables.References(run.Text).Where(r => r.Name == BuildArgs.RuntimePackage.Name).Select(r => (int?)r.Offset).FirstOrDefault();
         var mention = PackageName.Mention(runtime).Match(run.Text);
         if (uses is not null || mention.Success)
-        {
             return new RuntimeLayer(Math.Min(uses ?? int.MaxValue, mention.Success ? mention.Index : int.MaxValue), null);
-        }
         // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself.
         return RequirementFileNaming(runtime, dockerfile.ContextDirectory, run.Commands);
     }
@@ -42,9 +40,7 @@ public sealed record RuntimeLayer(int Offset, string? ListedIn)
                 };
                 var local = file is null ? null : Path.Combine(contextDirectory, Path.GetFileName(file));
                 if (local is not null && File.Exists(local) && PackageName.Mention(package).IsMatch(File.ReadAllText(local)))
-                {
                     return new RuntimeLayer(words[i].Offset, Path.GetFileName(local));
-                }
             }
         }
         return null;

@@ -23,9 +23,7 @@ public sealed partial class SwallowedFailureRule() : DockerfileRule("swallowed-f
                 foreach (Match m in pattern.Matches(run.Text))
                 {
                     if (taken.Any(t => m.Index < t.End && t.Start < m.Index + m.Length))
-                    {
                         continue;
-                    }
                     taken.Add((m.Index, m.Index + m.Length));
                     var failing = run.Commands.LastOrDefault(c => c.Start <= m.Index && c.Program.Count > 0 && !IsTrue(c));
                     var what = failing is null ? "the step before it" : $"'{Shorten(run.Text[failing.Start..Math.Min(failing.End, m.Index)].Trim())}'";

@@ -14,9 +14,7 @@ public sealed class UnpinnedRule() : DockerfileRule("unpinned")
             foreach (var spec in PackageInstalls.Specs(run.Commands))
             {
                 if (Check(dockerfile, stage, run, spec) is { } finding)
-                {
                     yield return finding;
-                }
             }
         }
     }
@@ -25,9 +23,7 @@ public sealed class UnpinnedRule() : DockerfileRule("unpinned")
     {
         var (text, line, npm) = (spec.Word.Text, run.LineAt(spec.Word.Offset), spec.Installer == AgentInstaller.Npm);
         if (spec.Name.Length == 0)
-        {
             return At(dockerfile, line, $"pip install {text}: cannot tell which package and version this installs; write name==<exact version>");
-        }
         var fix = Fix(dockerfile, spec);
         if (spec.Version is not { } version)
         {
@@ -37,9 +33,7 @@ public sealed class UnpinnedRule() : DockerfileRule("unpinned")
         }
         var installer = npm ? "npm install -g" : "pip install";
         if (DockerfileVariables.NameOf(version) is not { } variable)
-        {
             return spec.IsExact(version) ? null : At(dockerfile, line, $"{installer} {text} is not pinned to one exact version; {fix}");
-        }
         // A pin through a build argument: a default it falls back to must itself be exact. Arguments the build
         // passes must have none, and a missing declaration leaves it empty: both are build-arg's findings.
         if (dockerfile.Facts.PassedArgs.Any(a => a.Name == variable))
@@ -66,9 +60,7 @@ public sealed class UnpinnedRule() : DockerfileRule("unpinned")
                 : $"install \"{AgentInstallRule.PipSpec}\" with `ARG {BuildArgs.AgentVersion}` declared (no default) above it";
         }
         if (spec.Installer == AgentInstaller.Pip && (spec.Names(dockerfile.Facts.RuntimePackage) || DockerfileVariables.NameOf(spec.Name) == BuildArgs.RuntimePackage.Name))
-        {
             return $"install \"${{{BuildArgs.RuntimePackage}}}==${{{BuildArgs.RuntimeVersion}}}\"";
-        }
         return spec.Installer == AgentInstaller.Npm ? $"pin one release, e.g. {spec.Name}@1.2.3" : $"pin one release, e.g. {spec.Name}==1.2.3";
     }
 }
