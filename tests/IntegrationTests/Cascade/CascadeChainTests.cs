@@ -3,10 +3,11 @@ using Docker.DotNet.Models;
 using IntegrationTests.Gates;
 using IntegrationTests.Publishing;
 using TemplateFleet.Fleet;
-using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.PackageIndex;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Registry;
 using UnitTests.Forges;
 
 namespace IntegrationTests.Cascade;
@@ -66,7 +67,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
             Template = "codex",
             Image = $"{registry.Registry.Address}/molecule-fleet/codex",
             Digest = "sha256:" + new string('a', 64),
-            RuntimeVersion = "1.0.0",
+            RuntimeVersion = Pep440Version.Parse("1.0.0"),
             Revision = "0123456789abcdef",
             PublishedAt = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero),
         });
@@ -76,7 +77,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         await using var index = await EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(Root), [Version], Path.Combine(scratch, "index"), CancellationToken.None, preferredPort: 0);
         using var under = new ForgeUnderTest(forgeName);
         var forge = under.Fake;
-        var branch = PinProposal.BranchFor(Version);
+        var branch = ProposalKey.Runtime(Pep440Version.Parse(Version)).Branch;
         var released = HideUntilReleased(index.Root, started: () => forge.BranchSha(branch) is not null);
 
         // First run: codex fails Smoke, hermes goes all the way.
@@ -91,13 +92,13 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
 
         var hermesPin = PinFile.Read(Path.Combine(Root, "templates", "hermes", PinFile.FileName));
         Assert.Equal($"{registry.Registry.Address}/molecule-fleet/hermes", hermesPin.Image);
-        Assert.Equal(Version, hermesPin.RuntimeVersion);
+        Assert.Equal(Version, hermesPin.RuntimeVersion?.ToString());
         Assert.Equal(await ManifestDigestAsync("hermes"), hermesPin.Digest);
         Assert.Equal(oldCodexPin, File.ReadAllText(codexPin)); // a failed template keeps its old pin
 
         Assert.Equal(2, forge.Pulls.Count); // somebody else's and the cascade's
         var pull = forge.Pull(2);
-        Assert.Equal(PinProposal.TitleFor(Version), pull["title"]!.GetValue<string>());
+        Assert.Equal($"Bump workspace runtime to {Version}", pull["title"]!.GetValue<string>());
         Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
         Assert.Contains("- codex: ", pull["body"]!.GetValue<string>()); // kept, with its reason
         // The base this release built and published, and hermes FROM it; a failed template is not in the pull request.
@@ -120,7 +121,7 @@ public sealed class CascadeChainTests(RegistryFixture registry) : IClassFixture<
         Assert.Equal(2, forge.Pulls.Count); // the same pull request, updated
         Assert.Equal("open", forge.Pull(2)["state"]!.GetValue<string>());
         var codex = PinFile.Read(codexPin);
-        Assert.Equal(Version, codex.RuntimeVersion);
+        Assert.Equal(Version, codex.RuntimeVersion?.ToString());
         Assert.Equal(await ManifestDigestAsync("codex"), codex.Digest);
         Assert.Equal(["templates/base/pin.json", "templates/codex/pin.json", "templates/hermes/pin.json"], forge.BranchDiff(branch).Order());
         Assert.Equal(moved, forge.Git.ReadCommit(forge.BranchSha(branch)!).Parents.Single()); // on the current base

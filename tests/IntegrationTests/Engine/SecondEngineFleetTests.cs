@@ -1,7 +1,8 @@
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.IntegrationTests.Engine;
 

@@ -5,7 +5,7 @@ using IntegrationTests.Gates;
 using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.IntegrationTests.Images;

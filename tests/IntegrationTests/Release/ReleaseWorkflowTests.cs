@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Docker.DotNet.Models;
-using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.IntegrationTests.Release;
@@ -45,13 +46,12 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         Assert.Equal("1.0.0", first.Job("base").Outputs["runtime_version"]);
 
         var revision = (await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim();
-        var branch = PinProposal.ReleaseBranchFor(revision[..12]);
+        var branch = ProposalKey.Release(revision[..12]).Branch;
         Assert.Equal(pullsAtStart + 1, fx.Forge.Pulls.Count); // one pull request
         var pull = fx.Forge.Pulls[^1];
         Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
         Assert.Equal(PinFiles.Order(), fx.Forge.BranchDiff(branch).Order()); // the base and four pins
         var head = fx.Forge.BranchSha(branch)!;
-        SupplyChainPinSection.Register();
         var basePin = PinFile.Parse(ReadFile(head, "templates/base/pin.json"), "base pin");
         Assert.Equal(baseImage.Reference, basePin.Reference);
         AssertSignedByTheReleaseKey(basePin);
@@ -61,7 +61,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
             var pin = PinFile.Parse(ReadFile(head, $"templates/{template}/pin.json"), template);
             Assert.Equal(baseImage, pin.Base); // one base digest in all four pins
             Assert.Equal(2, pin.SchemaVersion);
-            Assert.Equal("1.0.0", pin.RuntimeVersion);
+            Assert.Equal("1.0.0", pin.RuntimeVersion?.ToString());
             Assert.Equal(await ServedDigestAsync($"molecule-fleet/{template}", "1.0.0"), pin.Digest);
             Assert.Contains(pin.Digest[..19], firstBody);
             // Signed by the one key all runners were given; both SBOMs attested: .sig and .att are in the registry.
@@ -150,7 +150,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         Assert.Equal(JobConclusion.Failure, third.Job("templates", "codex").Conclusion);
         Assert.Equal(JobConclusion.Failure, third.Job("templates", "openclaw").Conclusion);
         Assert.Equal(JobConclusion.Success, third.Job("pins").Conclusion);
-        var thirdBranch = PinProposal.ReleaseBranchFor((await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim()[..12]);
+        var thirdBranch = ProposalKey.Release((await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim()[..12]).Branch;
         Assert.Equal(pullsAtStart + 2, fx.Forge.Pulls.Count);
         Assert.Equal(["templates/hermes/pin.json"], fx.Forge.BranchDiff(thirdBranch)); // the others keep their pins
         var body = fx.Forge.Pulls[^1]["body"]!.GetValue<string>();
@@ -208,7 +208,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
 
     SupplyChainRecord AssertSignedByTheReleaseKey(Pin pin)
     {
-        var record = pin.Section<SupplyChainPinSection>()?.Record ?? throw new Xunit.Sdk.XunitException($"{pin.Template}: the pin has no supplyChain record");
+        var record = pin.SupplyChain ?? throw new Xunit.Sdk.XunitException($"{pin.Template}: the pin has no supplyChain record");
         Assert.Equal((fx.SigningKey.Fingerprint, false), (record.PublicKey.Fingerprint, record.PublicKey.Development));
         Assert.Empty(record.SecurityUpgrades.Pending);
         return record;

@@ -1,5 +1,6 @@
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 
 namespace IntegrationTests.SupplyChain;
@@ -45,11 +46,10 @@ public sealed class PublishSupplyChainTests : IAsyncLifetime
         Assert.Contains("published 1/1 templates", output);
         Assert.Contains("codex: no pending security upgrade (bookworm-security)", output);
 
-        SupplyChainPinSection.Register();
         foreach (var pinFile in new[] { Path.Combine(Root, "templates", "base", PinFile.FileName), Path.Combine(Root, "templates", "codex", PinFile.FileName) })
         {
             var pin = PinFile.Read(pinFile);
-            var record = pin.Section<SupplyChainPinSection>()?.Record;
+            var record = pin.SupplyChain;
             Assert.True(record is not null, $"{pinFile} has no supplyChain record");
             Assert.Equal(CosignTags.Signature(pin.Digest), record.Signature.Tag);
             Assert.Equal(CosignTags.Attestation(pin.Digest), record.Attestation.Tag);

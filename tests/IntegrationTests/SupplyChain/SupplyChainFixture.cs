@@ -9,7 +9,7 @@ using Serilog.Core;
 using Serilog.Events;
 using TemplateFleet.Fleet;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
 
