@@ -13,7 +13,7 @@ public sealed class EngineApiNegotiationTests(SecondEngineFixture engine) : IAsy
 {
     SecondEngine engine29 = null!;
 
-    public async Task InitializeAsync() => engine29 = await SecondEngineFixture.Engine29Minimum();
+    public async Task InitializeAsync() => engine29 = await SecondEngineFixture.Engine29Minimum("negotiation");
 
     public Task DisposeAsync() => engine29.StopAsync();
 

@@ -16,6 +16,7 @@ using TemplateFleet.Tools;
 namespace IntegrationTests.SupplyChain;
 
 [CollectionDefinition(Name)]
+[StartsEarly(5)]
 public sealed class SupplyChainCollection : ICollectionFixture<SupplyChainFixture>
 {
     public const string Name = "supply-chain";
