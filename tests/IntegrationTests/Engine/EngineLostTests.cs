@@ -19,7 +19,7 @@ public sealed class EngineLostTests(SecondEngineFixture engine)
     {
         engine.Phases.Require("small fleet");
         var endpoint = engine.Endpoint.ToString();
-        using var build = BuildScript.Start(engine.SmallFleetArgs("T4Conformance", "--parallelism", "1"));
+        using var build = BuildScript.Start(engine.SmallFleetArgs(["T4Conformance"], "--parallelism", "1"));
         var owner = build.Owner;
         var byOwner = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.Owner}={owner}"] = true } };
         var t4 = new ContainersListParameters { All = true, Filters = byOwner };

@@ -16,7 +16,7 @@ namespace TemplateFleet.IntegrationTests.Host;
 [Collection(SecondEngineCollection.Name)]
 public sealed class SignalTests(SecondEngineFixture engine)
 {
-    private string[] Gate => engine.SmallFleetArgs("Smoke", "--templates", TemplateFleet.IntegrationTests.SmallFleet.SmallFleetRepository.Hermes);
+    private string[] Gate => engine.SmallFleetArgs(["Smoke"], "--templates", TemplateFleet.IntegrationTests.SmallFleet.SmallFleetRepository.Hermes);
 
     /// <summary>Starts ./build.sh and returns once a gate container of it runs.</summary>
     private async Task<RunningBuild> StartUntilAGateRunsAsync()

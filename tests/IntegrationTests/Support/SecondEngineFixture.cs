@@ -35,10 +35,10 @@ public sealed class SecondEngineFixture : IAsyncLifetime
     /// <summary>The same BuildImage again, nothing changed (phase "small fleet rebuilt").</summary>
     public BuildRun SmallFleetRebuild { get; private set; } = null!;
 
-    /// <summary>./build.sh arguments that run <paramref name="target"/> on the small fleet on this engine, with a package
+    /// <summary>./build.sh arguments that run <paramref name="targets"/> on the small fleet on this engine, with a package
     /// index of the fixture's own: its URL is a build arg, so every run here has the same inputs and reuses the images.</summary>
-    public string[] SmallFleetArgs(string target, params string[] more) =>
-        ["--root", SmallFleetRoot, target, "--runtime-version", "1.0.0", "--docker-host", Endpoint.ToString(), "--package-index", smallFleetIndex!.SimpleUrl.ToString(), .. more];
+    public string[] SmallFleetArgs(string[] targets, params string[] options) =>
+        ["--root", SmallFleetRoot, .. targets, "--runtime-version", "1.0.0", "--docker-host", Endpoint.ToString(), "--package-index", smallFleetIndex!.SimpleUrl.ToString(), .. options];
 
     PackageIndex.EmbeddedIndex? smallFleetIndex;
     public Uri Endpoint => Engine.Endpoint;
@@ -71,11 +71,11 @@ public sealed class SecondEngineFixture : IAsyncLifetime
         {
             SmallFleetRoot = await SmallFleet.SmallFleetRepository.MakeAsync(scratch);
             smallFleetIndex = await PackageIndex.EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(SmallFleetRoot), [], Path.Combine(scratch, "index"), CancellationToken.None, preferredPort: 0);
-            SmallFleetBuild = await BuildScript.RunBuildAsync(Path.Combine(scratch, "build.log"), SmallFleetRoot, null, SmallFleetArgs("Smoke", "T4Conformance"));
+            SmallFleetBuild = await BuildScript.RunBuildAsync(Path.Combine(scratch, "build.log"), SmallFleetRoot, null, SmallFleetArgs(["Smoke", "T4Conformance"]));
             SmallFleetBuild.AssertSucceeded();
         }, "engine");
         await Phases.RunAsync("small fleet rebuilt", async () =>
-            SmallFleetRebuild = await BuildScript.RunBuildAsync(Path.Combine(scratch, "rebuild.log"), SmallFleetRoot, null, SmallFleetArgs("BuildImage", "--parallelism", "1")),
+            SmallFleetRebuild = await BuildScript.RunBuildAsync(Path.Combine(scratch, "rebuild.log"), SmallFleetRoot, null, SmallFleetArgs(["BuildImage"], "--parallelism", "1")),
             "small fleet");
     }
 
@@ -90,14 +90,14 @@ public sealed class SecondEngineFixture : IAsyncLifetime
             throw new InvalidOperationException($"the OS image {os} has no tag on the first engine; OsImageProvider tags what it bootstraps or pulls ({FleetLoader.FleetFileName}: base.os)");
         }
 
-        _engine = await SecondEngine.StartAsync(StateDirectory, CancellationToken.None);
+        var engine = _engine = await SecondEngine.StartAsync(StateDirectory, CancellationToken.None);
         // The data root outlives the run: an image with the same layers under the same tag needs no copy.
         var layers = (await first.Images.InspectImageAsync(os)).RootFS?.Layers ?? [];
-        if (await SameImageAsync(Docker, OsImageTags[0], layers))
+        if (await SameImageAsync(engine.Docker, OsImageTags[0], layers))
         {
             return;
         }
-        Seeding = await Engine.SeedAsync(first, OsImageTags, CancellationToken.None);
+        Seeding = await engine.SeedAsync(first, OsImageTags, CancellationToken.None);
         File.AppendAllText(Path.Combine(StateDirectory, "seeding.log"),
             $"{DateTime.UtcNow:O} seeded {string.Join(", ", OsImageTags)} in {Seeding.TotalSeconds:0.00} s (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})\n");
     }
