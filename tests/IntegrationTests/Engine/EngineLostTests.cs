@@ -51,7 +51,7 @@ public sealed class EngineLostTests(SecondEngineFixture engine)
 
         var left = await engine.Docker.Containers.ListContainersAsync(t4);
         Assert.NotEmpty(left);
-        var (exit, next) = await BuildScript.RunAsync("engine-lost.next.log", RepositoryRoot.Path, new Dictionary<string, string>(), "Restore", "--docker-host", endpoint);
+        var (exit, next) = await BuildScript.RunAsync("engine-lost.next.log", RepositoryRoot.Path, new Dictionary<string, string>(), "--root", engine.SmallFleetRoot, "Restore", "--docker-host", endpoint);
         Assert.True(exit == 0, BuildScript.Tail(next));
         Assert.Matches(@"Removed \d+ container\(s\) left by earlier builds that were killed", next);
         Assert.Empty(await engine.Docker.Containers.ListContainersAsync(t4));

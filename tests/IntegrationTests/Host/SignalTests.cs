@@ -78,7 +78,7 @@ public sealed class SignalTests(SecondEngineFixture engine)
         Assert.NotEmpty(left);
 
         var (exit, output) = await BuildScript.RunAsync("after-sigkill.log", RepositoryRoot.Path, new Dictionary<string, string>(),
-            "Restore", "--docker-host", engine.Endpoint.ToString());
+            "--root", engine.SmallFleetRoot, "Restore", "--docker-host", engine.Endpoint.ToString());
 
         Assert.True(exit == 0, BuildScript.Tail(output));
         Assert.Matches(@"Removed \d+ container\(s\) left by earlier builds that were killed", output);
