@@ -12,9 +12,9 @@ namespace TemplateFleet.IntegrationTests.Release;
 /// Category Benchmark: not part of ./build.sh Test (a cold base build on a fresh engine is minutes of CI for a figure);
 /// the benchmark script runs it.
 /// </summary>
-[Collection(ReleaseCollection.Name)]
+[Collection(ReleaseRunnersCollection.Name)]
 [Trait("Category", "Benchmark")]
-public sealed class ReleaseBenchmarkTests(ReleaseFixture fx)
+public sealed class ReleaseBenchmarkTests(ReleaseRunners fx)
 {
     [Fact]
     public async Task A_template_job_that_pulls_the_published_base_beats_the_same_job_building_it()
@@ -22,12 +22,12 @@ public sealed class ReleaseBenchmarkTests(ReleaseFixture fx)
         var ct = CancellationToken.None;
         var repository = await fx.NewRepositoryAsync("bench-base");
         var state = RepositoryRoot.Combine("output", "release-engine-bench");
-        var engine = await ReleaseFixture.FreshEngineAsync(state);
+        var engine = await ReleaseRunners.FreshEngineAsync(state);
         try
         {
             var a = new WorkflowRunner("A", fx.EndpointA);
             var fresh = new WorkflowRunner("fresh", engine.Endpoint);
-            var harness = fx.Harness(repository, ReleaseFixture.PublishWorkflow, Path.Combine(fx.Scratch, "bench-base-runs"), (job, _) => job == "base" ? a : fresh);
+            var harness = fx.Harness(repository, Path.Combine(fx.Scratch, "bench-base-runs"), (job, _) => job == "base" ? a : fresh);
             var run = new WorkflowRunResult("published", Path.Combine(fx.Scratch, "bench-base-runs", "published", "artifacts"));
             await harness.RunJobAsync(run, "base", ct);
             Assert.True(run.Job("base").Conclusion == JobConclusion.Success, run.Job("base").Output);
@@ -39,9 +39,9 @@ public sealed class ReleaseBenchmarkTests(ReleaseFixture fx)
 
             // The same job on another fresh engine, without the base job's output: it builds its own base, OS and all.
             await engine.StopAsync();
-            engine = await ReleaseFixture.FreshEngineAsync(state);
+            engine = await ReleaseRunners.FreshEngineAsync(state);
             var own = new WorkflowRunResult("own-base", Path.Combine(fx.Scratch, "bench-base-runs", "own-base", "artifacts"));
-            own.Jobs.Add(new JobRun("base", null, JobConclusion.Success, new Dictionary<string, string> { ["runtime_version"] = "1.0.0" }, "", "", null, TimeSpan.Zero));
+            own.Add(new JobRun("base", null, JobConclusion.Success, new Dictionary<string, string> { ["runtime_version"] = "1.0.0" }, "", "", null, TimeSpan.Zero));
             await harness.RunJobAsync(own, "templates", ct, only: ["hermes"]);
             var built = own.Job("templates", "hermes");
             Assert.True(built.Conclusion == JobConclusion.Success, BuildScript.Tail(built.Output));
@@ -67,7 +67,7 @@ public sealed class ReleaseBenchmarkTests(ReleaseFixture fx)
         // The jobs, one after the other on A, into an empty registry.
         var jobsRegistry = await fx.NewRegistryAsync("bench-jobs-registry");
         var repository = await fx.NewRepositoryAsync("bench-jobs");
-        var harness = fx.Harness(repository, ReleaseFixture.PublishWorkflow, Path.Combine(fx.Scratch, "bench-jobs-runs"), (_, _) => a, jobsRegistry.Address);
+        var harness = fx.Harness(repository, Path.Combine(fx.Scratch, "bench-jobs-runs"), (_, _) => a, jobsRegistry.Address);
         var clock = Stopwatch.StartNew();
         var run = await harness.RunAsync("jobs", ct);
         var jobs = clock.Elapsed;
@@ -79,11 +79,11 @@ public sealed class ReleaseBenchmarkTests(ReleaseFixture fx)
         var oneRegistry = await fx.NewRegistryAsync("bench-one-registry");
         var one = Path.Combine(fx.Scratch, "bench-one", Path.GetFileName(repository));
         Directory.CreateDirectory(Path.GetDirectoryName(one)!);
-        await ReleaseFixture.Git(Path.GetDirectoryName(one)!, "clone", "--quiet", repository, one);
-        ReleaseFixture.LinkSupplyChainTools(one); // as the jobs have them
+        await Git.RunAsync(Path.GetDirectoryName(one)!, "clone", "--quiet", repository, one);
+        await RepositoryCopy.LinkSupplyChainToolsAsync(one); // as the jobs have them
         clock.Restart();
         var (exit, output) = await BuildScript.RunAsync("bench-publish-one-process.log", one,
-            new Dictionary<string, string>(fx.SigningSecrets) { ["REGISTRY"] = oneRegistry.Address, ["REGISTRY_USERNAME"] = ReleaseFixture.RegistryUser, ["REGISTRY_PASSWORD"] = fx.RegistryPassword },
+            new Dictionary<string, string>(fx.SigningSecrets) { ["REGISTRY"] = oneRegistry.Address, ["REGISTRY_USERNAME"] = ReleaseRunners.RegistryUser, ["REGISTRY_PASSWORD"] = fx.RegistryPassword },
             "Publish");
         var process = clock.Elapsed;
         await oneRegistry.StopAsync();

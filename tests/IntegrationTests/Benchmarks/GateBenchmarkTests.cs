@@ -10,10 +10,12 @@ namespace IntegrationTests.Gates;
 
 /// <summary>
 /// The measured half of scripts/benchmark-gates.sh (which adds the docker-CLI baseline). With no
-/// GATES_BENCH_IMAGES it measures the healthy fixture, so it is also a regular test: T4 on a ready
-/// image passes and removes its container. GATES_BENCH_OUT receives the figures and the probes.
+/// GATES_BENCH_IMAGES it measures the healthy fixture. GATES_BENCH_OUT receives the figures and the probes.
+/// Category Benchmark: a measurement, not part of ./build.sh Test (T4 on a ready image passing and removing its
+/// container is proven there by T4GateTests).
 /// </summary>
 [Collection(EngineCollection.Name)]
+[Trait("Category", "Benchmark")]
 public sealed class GateBenchmarkTests
 {
     [Fact]

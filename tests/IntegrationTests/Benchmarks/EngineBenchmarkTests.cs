@@ -8,11 +8,13 @@ namespace TemplateFleet.IntegrationTests.Engine;
 /// <summary>
 /// The measured half of scripts/benchmark-engines.sh: the fleet's warm no-op rebuild and T4Conformance of
 /// the four real templates through ./build.sh, on the second engine (26.1.5, containerd store) and on the
-/// first (20.10), in the same run. As a regular test (one run each) it proves the checkout's fleet is
-/// reused, not rebuilt, on both stores and passes T4 on both. ENGINES_BENCH_RUNS repeats each command
-/// (median), ENGINES_BENCH_OUT receives the figures.
+/// first (20.10), in the same run. ENGINES_BENCH_RUNS repeats each command (median), ENGINES_BENCH_OUT receives
+/// the figures. Category Benchmark: a measurement, not part of ./build.sh Test (what it relied on as a test is
+/// proven there: reuse on the containerd store by SecondEngineTests over the small fleet, on 20.10 by
+/// FleetImageBuilderTests; T4 of real templates on both stores by RealFleetTests and ReleaseWorkflowTests).
 /// </summary>
 [Collection(SecondEngineCollection.Name)]
+[Trait("Category", "Benchmark")]
 public sealed class EngineBenchmarkTests(SecondEngineFixture engine)
 {
     static readonly Dictionary<string, string> NoEnvironment = [];

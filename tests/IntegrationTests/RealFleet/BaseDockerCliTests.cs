@@ -1,40 +1,36 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.IntegrationTests.Images;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Tools;
 
-namespace TemplateFleet.IntegrationTests.Engine;
+namespace TemplateFleet.IntegrationTests.RealFleet;
 
 /// <summary>
-/// The real base's Docker CLI (trixie's docker-cli, fleet.yaml base.dockerCli) against both engines through a
-/// mounted socket, as T4's docker_socket_reachable probe uses it: the first (Debian's 20.10, API 1.41) and
-/// dockerd 26.1.5 with Engine 29's minimum API, 1.44 (an engine of its own). bookworm's docker.io CLI, which the base carried before,
-/// is refused by the second: the reason the base takes trixie's.
+/// The real base's Docker CLI (trixie's docker-cli, fleet.yaml base.dockerCli; the fleet's base of
+/// <see cref="RealFleetFixture"/>) against engines through a mounted socket, as T4's docker_socket_reachable probe
+/// uses it: the first (Debian's 20.10, API 1.41) and dockerd 26.1.5 with Engine 29's minimum API, 1.44 (an engine of
+/// its own). bookworm's docker.io CLI, which the base carried before, is refused by the second: the reason the base
+/// takes trixie's.
 /// </summary>
-[Collection(SecondEngineCollection.Name)]
-public sealed class BaseDockerCliTests(SecondEngineFixture engines, RealBaseFixture bases) : IClassFixture<RealBaseFixture>, IAsyncLifetime
+[Collection(RealFleetCollection.Name)]
+public sealed class BaseDockerCliTests(RealFleetFixture fx) : IAsyncLifetime
 {
-    // The collection's engine is the second engine as users run it; Engine 29's minimum is an engine of its own.
     SecondEngine engine29 = null!;
 
-    public async Task InitializeAsync()
-    {
-        Assert.NotNull(engines.Engine);
-        engine29 = await SecondEngineFixture.Engine29Minimum();
-    }
+    public async Task InitializeAsync() => engine29 = await SecondEngineFixture.Engine29Minimum("base-cli");
 
     public Task DisposeAsync() => engine29.StopAsync();
 
     /// <summary>`docker version` of the base's CLI with <paramref name="socket"/> mounted as the default socket.</summary>
     Task<string> VersionAsync(string socket, string format) =>
-        global::IntegrationTests.Gates.FixtureImages.Docker(["run", "--rm", "--label", $"{Labels.Run}={bases.RunId}", "--user", "0", "-v", $"{socket}:/var/run/docker.sock",
-            "--entrypoint", "docker", bases.BuildOnly.Id, "version", "--format", format]);
+        global::IntegrationTests.Gates.FixtureImages.Docker(["run", "--rm", "--label", $"{Labels.Run}={fx.RunId}", "--user", "0", "-v", $"{socket}:/var/run/docker.sock",
+            "--entrypoint", "docker", fx.BuildOnlyBase.Id, "version", "--format", format]);
 
     [Fact]
     public async Task The_base_cli_speaks_api_1_44_or_newer_and_negotiates_with_both_engines()
     {
+        fx.Phases.Require("fleet");
         var config = FleetLoader.LoadFleet(RepositoryRoot.Path);
-        var own = (await BaseImageTests.RunAsRootAsync(bases.RunId, bases.BuildOnly.Id, "sh", "-c", "docker version --format '{{.Client.Version}} {{.Client.DefaultAPIVersion}}' 2>/dev/null || true"))
+        var own = (await fx.RunAsRootAsync(fx.BuildOnlyBase.Id, "sh", "-c", "docker version --format '{{.Client.Version}} {{.Client.DefaultAPIVersion}}' 2>/dev/null || true"))
             .Split(' ', StringSplitOptions.TrimEntries);
         Assert.True(DebianVersion.Packages(config.Base.DockerCli.Version, own[0]), $"the base's CLI is {own[0]}, fleet.yaml pins {config.Base.DockerCli.Version}");
         Assert.True(System.Version.Parse(own[1]) >= new System.Version(1, 44), $"the base's Docker CLI speaks API {own[1]}");
