@@ -74,7 +74,7 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
                 if (layer.Scan is { } scan && needScan.Contains(layer.DiffId) && !scans.ContainsKey(layer.DiffId))
                 {
                     scans[layer.DiffId] = scan;
-                    await secretCache.PutAsync(scan, ct);
+                    secretCache.Put(scan);
                 }
                 if (layer.Blob is not null && needKeep.Contains(layer.DiffId))
                     kept[layer.DiffId] = layer;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TemplateFleet.Files;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -101,8 +102,7 @@ public sealed class SecretScanCache(string directory, SecretRules rules)
         }
     }
 
-    public Task PutAsync(LayerSecretScan scan, CancellationToken ct) =>
-        AtomicFile.WriteAsync(FileOf(scan.DiffId), JsonSerializer.SerializeToUtf8Bytes(scan, Json), ct);
+    public void Put(LayerSecretScan scan) => AtomicFile.Write(FileOf(scan.DiffId), JsonSerializer.SerializeToUtf8Bytes(scan, Json));
 }
 
 /// <summary>
@@ -116,7 +116,7 @@ public static class SecretScanReport
 
     public static string FileName(string template) => $"{template}.secret-scan.json";
 
-    public static async Task<string> WriteAsync(string directory, SupplyChainCheck check, CancellationToken ct)
+    public static string Write(string directory, SupplyChainCheck check)
     {
         var report = new
         {
@@ -138,7 +138,7 @@ public static class SecretScanReport
             suppressed = check.Secrets.Suppressed.Select(s => new { location = s.Finding.Location, path = s.Finding.Path, rule = s.Finding.Rule, reason = s.By.Reason }),
         };
         var file = Path.Combine(directory, FileName(check.Template));
-        await AtomicFile.WriteAsync(file, JsonSerializer.SerializeToUtf8Bytes(report, Json), ct);
+        AtomicFile.Write(file, JsonSerializer.SerializeToUtf8Bytes(report, Json));
         return file;
     }
 }

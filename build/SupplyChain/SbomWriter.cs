@@ -1,4 +1,5 @@
 using Serilog;
+using TemplateFleet.Files;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -73,7 +74,7 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
             if (cacheDirectory is not null && key is not null)
             {
                 foreach (var document in both)
-                    await AtomicFile.WriteAsync(Path.Combine(cacheDirectory, key, FileName("sbom", document.Format)), await File.ReadAllBytesAsync(document.File, ct), ct);
+                    AtomicFile.Write(Path.Combine(cacheDirectory, key, FileName("sbom", document.Format)), await File.ReadAllBytesAsync(document.File, ct));
             }
             Log.Information("{Template}: SBOMs {Spdx} ({SpdxCount} packages) and {Cdx}", template,
                 Path.GetFileName(spdx.File), spdx.Sbom.Packages.Count, Path.GetFileName(cyclonedx.File));
@@ -97,7 +98,7 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
     async Task<SbomDocument> StoreAsync(string template, SbomFormat format, byte[] canonical, CancellationToken ct)
     {
         var file = Path.Combine(SbomDirectory, FileName(template, format));
-        await AtomicFile.WriteAsync(file, canonical, ct);
+        AtomicFile.Write(file, canonical);
         var sbom = Sbom.Parse(CanonicalJson.ToText(canonical), format, file);
         return new SbomDocument(format, file, CanonicalJson.Digest(canonical), sbom);
     }

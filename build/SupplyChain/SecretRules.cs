@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.SupplyChain;
 

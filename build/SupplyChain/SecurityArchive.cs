@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Serilog;
+using TemplateFleet.Files;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;

@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
 using TemplateFleet.Fleet;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
 
 /// <summary>
-/// The supply chain inside Publish. Before a push (<see cref="IPrePushCheck"/>): SBOMs, their versions, the
+/// The supply chain inside Publish (<see cref="IPinContributor"/>). Before a push: SBOMs, their versions, the
 /// secret scan (layers, config, the change) and the security-upgrade gate; a refusal fails that image's publish
-/// before anything reaches the registry. After the push and the pull-by-digest check (<see cref="IPinContributor"/>):
-/// sign, attest both SBOMs, verify against the public key, and the record goes into the pin as "supplyChain".
+/// before anything reaches the registry. After the push and the pull-by-digest check: sign, attest both SBOMs,
+/// verify against the public key, and the record goes into the pin as <see cref="Pin.SupplyChain"/>.
 /// </summary>
 /// <param name="subject">What the SBOMs call an image, by its template (the image's repository).</param>
 /// <param name="provenance">The build provenance of a pushed image (its pin and what the gate read of it); null: none is attested.</param>
 /// <param name="reportDirectory">Where each image's secret-scan report goes (output/reports); null: none is written.</param>
 public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner signer, SigningKey key, RegistryCredentials registry,
     CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected, Func<string, string> subject,
-    Func<Pin, SupplyChainCheck, ProvenanceFacts>? provenance = null, string? reportDirectory = null) : IPrePushCheck, IPinContributor, IPinChangeDescriber
+    Func<Pin, SupplyChainCheck, ProvenanceFacts>? provenance = null, string? reportDirectory = null) : IPinContributor
 {
     readonly ConcurrentDictionary<string, SupplyChainCheck> checks = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, StepTimings> timings = new(StringComparer.Ordinal);
@@ -39,13 +41,13 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     {
         var check = await gate.CheckAsync(name, subject(name), imageId, expected(name), change, TimingsOf(name), ct);
         if (reportDirectory is not null)
-            await SecretScanReport.WriteAsync(reportDirectory, check, ct);
+            SecretScanReport.Write(reportDirectory, check);
         if (!check.Passed)
             throw new SupplyChainException($"{name}: the supply-chain gate refused the image, nothing was pushed:\n{string.Join("\n", check.Problems)}");
         checks[imageId] = check;
     }
 
-    public async Task<IPinSection?> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
+    public async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
     {
         if (!checks.TryGetValue(imageId, out var check))
             throw new SupplyChainException($"{pin.Template}: {imageId} was pushed without the supply-chain gate; no pin is written.");
@@ -53,7 +55,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, expected(pin.Template), caTrust, change.Base, ct, steps,
             provenance?.Invoke(pin, check));
         Serilog.Log.Information("{Template}: supply chain {Total}: {Steps}", pin.Template, StepTimings.Seconds(steps.Total), steps);
-        return new SupplyChainPinSection(record);
+        return pin with { SupplyChain = record };
     }
 
     /// <summary>For the pull request: the runtime, the agent CLI and the Debian packages, old SBOM (attested on the old
@@ -62,7 +64,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     {
         if (!checks.TryGetValue(imageId, out var check) || expected(next.Template) is not [var runtime, var agent])
             return null;
-        return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Registry).ToString(),
+        return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Address).ToString(),
             record => signer.ReadAttestedSbomAsync(next.Template, previous!.Image, previous.Digest, record, key, registry, ct));
     }
 
@@ -73,7 +75,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         var now = SbomDiff.Describe(after, runtime, agent);
         if (previous is null)
             return $"first pin: {now}";
-        if (previous.Section<SupplyChainPinSection>()?.Record is not { } record)
+        if (previous.SupplyChain is not { } record)
             return $"the old pin has no SBOM (published before images were signed); now {now}";
         if (!previous.Image.StartsWith(registryHost + "/", StringComparison.Ordinal))
             return $"the old pin is in another registry ({previous.Image}); now {now}";

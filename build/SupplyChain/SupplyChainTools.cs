@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using TemplateFleet.Files;
 using TemplateFleet.Fleet;
 using TemplateFleet.Tools;
 

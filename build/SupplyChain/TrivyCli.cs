@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Serilog;
+using TemplateFleet.Files;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;

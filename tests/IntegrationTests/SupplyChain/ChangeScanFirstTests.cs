@@ -17,21 +17,8 @@ public sealed class ChangeScanFirstTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        repository = Path.Combine(scratch, Path.GetFileName(RepositoryRoot.Path));
-        var files = (await TemplateFleet.IntegrationTests.Release.ReleaseFixture.Git(RepositoryRoot.Path, "ls-files", "-co", "--exclude-standard"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(f => !f.StartsWith("tests/", StringComparison.Ordinal) && !f.EndsWith("/pin.json", StringComparison.Ordinal) && File.Exists(RepositoryRoot.Combine(f)));
-        foreach (var file in files)
-            Copy(RepositoryRoot.Combine(file), Path.Combine(repository, file));
-        await TemplateFleet.IntegrationTests.Release.ReleaseFixture.Git(scratch, "init", "--quiet", "--initial-branch=main", repository);
-        await TemplateFleet.IntegrationTests.Release.ReleaseFixture.CommitAsync(repository, "the fleet");
-        await TemplateFleet.IntegrationTests.Release.ReleaseFixture.Git(repository, "checkout", "--quiet", "-b", "deploy-token");
-    }
-
-    static void Copy(string from, string to)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Copy(from, to);
+        repository = await RepositoryCopy.MakeAsync(scratch);
+        await Git.RunAsync(repository, "checkout", "--quiet", "-b", "deploy-token");
     }
 
     public Task DisposeAsync()
@@ -48,7 +35,7 @@ public sealed class ChangeScanFirstTests : IAsyncLifetime
         var lines = File.ReadAllLines(dockerfile).ToList();
         lines.Add($"RUN echo \"{token}\" > /etc/deploy-token");
         File.WriteAllLines(dockerfile, lines);
-        await TemplateFleet.IntegrationTests.Release.ReleaseFixture.CommitAsync(repository, "hermes: a deploy token");
+        await Git.CommitAsync(repository, "hermes: a deploy token");
 
         var port = global::IntegrationTests.Publishing.RegistryFixture.FreePort();
         var (exit, output) = await BuildScript.RunAsync("change-scan-first.log", repository, new Dictionary<string, string>(),

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using TemplateFleet.Pins;
 using TemplateFleet.SupplyChain;
 
 namespace IntegrationTests.SupplyChain;
@@ -25,8 +27,14 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     Task<SigningKey> DevelopmentKeyAsync(string folder = "development-key") =>
         fixture.Tools.SigningKeys().DevelopmentAsync(Path.Combine(fixture.Paths.SupplyChain, folder), CancellationToken.None);
 
+    static readonly string Commit = new('c', 40);
+
     PinToVerify Pin(string name, string repository, string digest, SupplyChainRecord? record, string runtimeVersion = "1.0.7") =>
-        new(name, repository, digest, FleetLikeImage.Expected(runtimeVersion), record);
+        new(name, repository, digest, FleetLikeImage.Expected(runtimeVersion), record, null, Commit, $"templates/{name}/pin.json");
+
+    /// <summary>A provenance as Publish makes it for a base-less image built from <see cref="Commit"/>.</summary>
+    ProvenanceFacts Facts(SupplyChainCheck check) => new(check.Template, "Publish", "1.0.7", ["RUNTIME_VERSION"], "https://git.example.test/fleet.git", Commit,
+        [new("os", "debootstrap:bookworm", Provenance.Sha256(check.Layers[0].DiffId))], "local", fixture.RunId, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
 
     void AssertNoSecretAnywhere(SigningKey key, params string[] texts)
     {
@@ -50,16 +58,16 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var key = await DevelopmentKeyAsync();
         var (check, repository, digest) = await GateAndPushAsync("signed", "1.0.7");
         var record = await fixture.Tools.Signer().SignAsync(check, repository, digest, key, fixture.Credentials,
-            FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, "0123abc", CancellationToken.None);
+            FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, "0123abc", CancellationToken.None, provenance: Facts(check));
 
         Assert.Equal(CosignTags.Signature(digest), record.Signature.Tag);
         Assert.Equal(CosignTags.Attestation(digest), record.Attestation.Tag);
-        Assert.Equal(check.Sboms.Spdx.Digest, record.Spdx.Digest);
+        Assert.Equal(check.Sboms.Spdx.Digest, record.Sbom.Spdx.Digest);
         Assert.Equal((key.Fingerprint, true), (record.PublicKey.Fingerprint, record.PublicKey.Development));
         Assert.Empty(record.SecurityUpgrades.Pending);
         // The record survives the pin file.
-        var json = SupplyChainRecordJson.Serialize(record);
-        Assert.Equal(json, SupplyChainRecordJson.Serialize(SupplyChainRecordJson.Parse(json, "pin.json")));
+        var json = JsonSerializer.Serialize(record, PinJson.Options);
+        Assert.Equal(json, JsonSerializer.Serialize(JsonSerializer.Deserialize<SupplyChainRecord>(json, PinJson.Options), PinJson.Options));
 
         var verifier = new PinVerifier(fixture.Tools.Verifier(), new SecurityUpgradeCheck(fixture.Tools.SecurityArchive()), fixture.Origin, SupplyChainTools.Scratch(fixture.Paths));
         var good = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record)], key.PublicKeyPem, fixture.Credentials, checkSecurity: true, CancellationToken.None));
@@ -69,29 +77,31 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         // The pin's versions and SBOM digests must be what was attested.
         var stale = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record, runtimeVersion: "1.0.8")], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Contains(stale.Problems, p => p.Contains("lists the runtime molecule-ai-workspace-runtime at 1.0.7; expected exactly 1.0.8", StringComparison.Ordinal));
-        var otherSbom = record with { Spdx = record.Spdx with { Digest = "sha256:" + new string('0', 64) } };
+        var otherSbom = record with { Sbom = record.Sbom with { Spdx = record.Sbom.Spdx with { Digest = "sha256:" + new string('0', 64) } } };
         var swapped = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, otherSbom)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Contains(swapped.Problems, p => p.StartsWith("signed: SPDX 2.3 attestation: none of the 1 attached is about", StringComparison.Ordinal));
         var unrecorded = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, null)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Equal("signed: the pin has no supplyChain record (published before images were signed): publish it again.", Assert.Single(unrecorded.Problems));
+        var unattested = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record with { Provenance = null })], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
+        Assert.Equal("signed: the pin has no build provenance (written before provenance was attested): delete templates/signed/pin.json and run ./build.sh Publish --templates signed to publish it again with one.",
+            Assert.Single(unattested.Problems));
 
         // A digest in a pin that this key never signed: signed by another key, and not signed at all.
         var otherKey = await DevelopmentKeyAsync("other-key");
         var (otherCheck, otherRepository, otherDigest) = await GateAndPushAsync("other", "1.0.7");
-        await fixture.Tools.Signer().SignAsync(otherCheck, otherRepository, otherDigest, otherKey, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None);
+        await fixture.Tools.Signer().SignAsync(otherCheck, otherRepository, otherDigest, otherKey, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None,
+            provenance: Facts(otherCheck));
         var foreign = Assert.Single(await verifier.VerifyAsync([Pin("other", otherRepository, otherDigest, record)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Contains(foreign.Problems, p => p.StartsWith($"other: signature: {otherRepository}@{otherDigest} is not signed by the key {key.Fingerprint}: this key never signed this digest.", StringComparison.Ordinal));
 
-        var (_, unsignedRepository, unsignedDigest) = await GateAndPushAsync("unsigned", "1.0.7");
-        var unsigned = Assert.Single(await verifier.VerifyAsync([Pin("unsigned", unsignedRepository, unsignedDigest, record)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
-        Assert.Contains(unsigned.Problems, p => p.StartsWith($"unsigned: signature: nothing is stored for {unsignedDigest} in {unsignedRepository} (the tag {CosignTags.Signature(unsignedDigest)} is missing)", StringComparison.Ordinal));
+        // A digest nobody signed for this repository ("the tag ... is missing"): DevelopmentKeyTests, through ./build.sh VerifyPins.
 
         // A signature tag removed from the registry.
         await DeleteManifestAsync(repository, record.Signature.Digest);
         var removed = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Contains(removed.Problems, p => p.StartsWith($"signed: signature: nothing is stored for {digest}", StringComparison.Ordinal));
 
-        AssertNoSecretAnywhere(key, string.Join("\n", new[] { stale, swapped, foreign, unsigned, removed }.SelectMany(r => r.Problems)));
+        AssertNoSecretAnywhere(key, string.Join("\n", new[] { stale, swapped, foreign, removed }.SelectMany(r => r.Problems)));
     }
 
     [Fact]
@@ -176,7 +186,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
             fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
         Assert.Contains("the password does not open the signing key", atSigning.Message);
         var offLoopback = await Assert.ThrowsAsync<SupplyChainException>(() => fixture.Tools.Signer().SignAsync(check, repository, digest, key,
-            fixture.Credentials with { Registry = "registry.test:5000" }, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
+            fixture.Credentials with { Address = "registry.test:5000" }, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
         Assert.StartsWith("refused to sign refused for registry.test:5000 with the development key", offLoopback.Message);
         Assert.Null(await ServedDigestAsync(repository, CosignTags.Signature(digest)));
 
