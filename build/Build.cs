@@ -19,7 +19,7 @@ namespace TemplateFleet;
 // With vars.REGISTRY set, the gates use the pinned base while its inputs are unchanged (a pull request that changes
 // templates/base is gated against the new base, built in that run); without it, everything builds on the runner.
 [GiteaActions("gates", RunsOn = [Runner], OnPushBranches = ["main"], On = [GiteaActionsTrigger.PullRequest],
-    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(T4Conformance), nameof(Smoke)],
+    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(TemplateTests), nameof(T4Conformance), nameof(Smoke)],
     ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
     PublishArtifacts = ["output/reports", "output/logs"])]
 // A release is several jobs (README "Release"): the base once, the templates FROM its published digest (a matrix,
@@ -171,8 +171,8 @@ internal sealed partial class Build : NukeBuild
         .Executes(() => Gate(nameof(T4Conformance), GateLabels.T4, () => T4Gate.RunAsync(Context, Run, Results, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
-        .Description("Push the templates that passed both gates, verify them by digest, pin each digest; unchanged ones keep their pins")
-        .DependsOn(PublishBase, Smoke, T4Conformance)
+        .Description("Push the templates that passed the gates, verify them by digest, pin each digest; unchanged ones keep their pins")
+        .DependsOn(PublishBase, TemplateTests, Smoke, T4Conformance)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => HasBase)
         .Executes(async () =>
