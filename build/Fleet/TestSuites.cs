@@ -76,9 +76,10 @@ internal static class TestSuitesReader
         {
             folder = Path.GetFullPath(Path.Combine(relativeTo, folderNode.Value));
             var inside = Path.GetRelativePath(templatesDirectory, folder).Replace('\\', '/');
-            if (Path.IsPathRooted(folderNode.Value) || inside.StartsWith("..", StringComparison.Ordinal) || inside == ".")
+            var within = Path.GetRelativePath(relativeTo, folder);
+            if (Path.IsPathRooted(folderNode.Value) || within.StartsWith("..", StringComparison.Ordinal) || within == ".")
             {
-                item.Errors.Add(folderNode.Start, $"'{item.Child("folder")}' must be a folder inside templates/, got '{Printable.Of(folderNode.Value)}'");
+                item.Errors.Add(folderNode.Start, $"'{item.Child("folder")}' must be a folder inside {FleetLoader.Display(root, relativeTo)}/, got '{Printable.Of(folderNode.Value)}'");
                 folder = null;
             }
             else if (!Directory.Exists(folder))

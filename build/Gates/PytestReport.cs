@@ -14,8 +14,8 @@ namespace TemplateFleet.Gates;
 /// </summary>
 public static partial class PytestReport
 {
-    /// <summary>pytest's exit codes (pytest.ExitCode).</summary>
-    public const int TestsFailed = 1, NoTestsCollected = 5;
+    /// <summary>pytest's exit code for "no tests collected" (pytest.ExitCode.NO_TESTS_COLLECTED).</summary>
+    public const int NoTestsCollected = 5;
 
     const int ReasonChars = 600;
 
@@ -45,13 +45,13 @@ public static partial class PytestReport
         foreach (var testcase in document?.Descendants("testcase") ?? [])
             checks.Add(Test(suite, testcase));
 
-        // The run's own verdict must agree: pytest failing with every test green is a failure of the run itself.
-        var failedTests = checks.Any(c => !c.Passed);
+        // The run's own verdict must agree: pytest failing with no failing test to show for it (an internal error,
+        // a usage error, no report) is a failure of the run itself, and so is a run that tested nothing.
         if (run.ExitCode == NoTestsCollected)
             checks.Add(SuiteCheck(suite, run, "pytest collected no tests (exit 5): a declared suite must test something"));
-        else if (run.ExitCode != 0 && !(run.ExitCode == TestsFailed && failedTests))
+        else if (run.ExitCode != 0 && checks.All(c => c.Passed))
             checks.Add(SuiteCheck(suite, run, unreadable ?? (document is null ? $"pytest exited {run.ExitCode} and wrote no JUnit report" : $"pytest exited {run.ExitCode}")));
-        else if (run.ExitCode == 0 && checks.Count == 0)
+        else if (checks.Count == 0)
             checks.Add(SuiteCheck(suite, run, unreadable ?? "pytest reported no test"));
         return checks;
     }
@@ -106,6 +106,9 @@ public static partial class PytestReport
         if (file is null)
             return $"{suite.Name}::{(classname is { Length: > 0 } ? classname + "::" : "")}{name}";
         var module = file.EndsWith(".py", StringComparison.Ordinal) ? file[..^3].Replace('/', '.') : file;
+        // A module that could not be collected is reported under its own name: the id is the file.
+        if (classname is not { Length: > 0 } && module.EndsWith(name, StringComparison.Ordinal))
+            return $"{suite.Name}/{file}";
         var classes = classname is { Length: > 0 } && classname.StartsWith(module + ".", StringComparison.Ordinal)
             ? classname[(module.Length + 1)..].Replace(".", "::", StringComparison.Ordinal) + "::"
             : "";
