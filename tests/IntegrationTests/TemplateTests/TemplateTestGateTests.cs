@@ -6,8 +6,8 @@ using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.Publishing;
 using TemplateFleet.Results;
-using PublishStatus = TemplateFleet.Results.PublishStatus;
 using static IntegrationTests.TemplateTests.TemplateTestsFixture;
+using PublishStatus = TemplateFleet.Results.PublishStatus;
 
 namespace IntegrationTests.TemplateTests;
 
