@@ -37,8 +37,9 @@ public static class TemplateTestGate
         if (store.BaseReference is not { } baseReference)
             throw new FleetException($"{TargetName}: there is no base to build the test tooling FROM; run BuildImage first.");
 
-        var tooling = new TestTooling(context);
-        var tools = await tooling.ArchiveAsync(run.Config, tests, baseReference, ct).ConfigureAwait(false);
+        // Made when the first template is tested: a run whose templates are all unchanged since their pins (or all
+        // failed to build) tests nothing, and builds no tooling.
+        var tools = new Lazy<Task<byte[]>>(() => new TestTooling(context).ArchiveAsync(run.Config, tests, baseReference, ct));
         var reports = options.ReportsDirectory is { } dir ? Path.Combine(dir, Gate) : null;
         var subset = new FleetRun(run.Config, tested, run.RuntimeVersion, run.PackageIndexUrl)
         {
@@ -49,10 +50,11 @@ public static class TemplateTestGate
             (template, imageId, checks, token) => TestAsync(context, run.Config, template, imageId, tools, reports, checks, token), ct).ConfigureAwait(false);
     }
 
-    static async Task TestAsync(RunContext context, FleetConfig fleet, Template template, string imageId, byte[] tools, string? reports,
+    static async Task TestAsync(RunContext context, FleetConfig fleet, Template template, string imageId, Lazy<Task<byte[]>> tooling, string? reports,
         GateChecks checks, CancellationToken ct)
     {
         checks.Shape = Shape;
+        var tools = await tooling.Value.ConfigureAwait(false);
         var docker = context.Engine.Client;
         var suites = SuitesFor(fleet, template);
         var spec = new CreateContainerParameters
