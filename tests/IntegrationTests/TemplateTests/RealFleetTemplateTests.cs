@@ -8,15 +8,24 @@ namespace IntegrationTests.TemplateTests;
 /// fixture that runs <c>./build.sh TemplateTests Smoke T4Conformance</c> once can call it instead of this run.
 /// </summary>
 [Trait("Category", "RealFleet")]
-public sealed class RealFleetTemplateTests
+public sealed class RealFleetTemplateTests : IDisposable
 {
+    readonly string scratch = Directory.CreateTempSubdirectory("template-tests-fleet-").FullName;
+    // A copy, so no other build of the checkout clears its results under the assertions; under the repository's
+    // folder name, so the base's source label, and with it every cached layer above it, stay those of the real fleet.
+    string Root => Path.Combine(scratch, Path.GetFileName(RepositoryRoot.Path));
+
+    public RealFleetTemplateTests() => UnitTests.TreeCopy.Repository(RepositoryRoot.Path, Root);
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
     [Fact]
     public async Task The_real_fleet_passes_TemplateTests()
     {
-        var (exit, output) = await BuildScript.RunAsync("real-fleet-template-tests.log", RepositoryRoot.Path, new Dictionary<string, string>(),
-            "TemplateTests", "--runtime-version", "1.0.0");
+        var (exit, output) = await BuildScript.RunAsync("real-fleet-template-tests.log", Root, new Dictionary<string, string>(),
+            "--root", Root, "TemplateTests", "--runtime-version", "1.0.0");
         Assert.True(exit == 0, $"./build.sh TemplateTests exited {exit}; log: output/tests/real-fleet-template-tests.log\n{BuildScript.Tail(output)}");
-        FleetTemplateTestsOutcome.AssertPassed(output, RepositoryRoot.Path);
+        FleetTemplateTestsOutcome.AssertPassed(output, Root);
     }
 }
 
