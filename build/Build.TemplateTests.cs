@@ -4,28 +4,22 @@ using TemplateFleet.Results;
 
 namespace TemplateFleet;
 
-// TemplateTests: the gate before Smoke and T4Conformance that runs each template's own unit tests (template.yaml
-// tests) and the fleet's (fleet.yaml tests.suites) inside its built image (build/Gates/TemplateTestGate.cs).
-// Publish depends on it (Build.cs); a template that fails it is not published.
+// TemplateTests (Build.cs): the gate before Smoke and T4Conformance that runs each template's own unit tests
+// (template.yaml tests) and the fleet's (fleet.yaml tests.suites) inside its built image (build/Gates/TemplateTestGate.cs).
+// Publish depends on it; a template that fails it is not published.
 internal sealed partial class Build
 {
-    Target TemplateTests => _ => _
-        .Description("Run each template's own tests inside its built image (no network, the image's python3, as the code's user)")
-        .DependsOn(BuildImage)
-        .Before(Smoke, T4Conformance)
-        .ProceedAfterFailure()
-        .OnlyWhenDynamic(() => AnyTemplateBuilt)
-        .Executes(async () =>
+    async Task TemplateTestsAsync()
+    {
+        try
         {
-            try
-            {
-                await OnEngine(nameof(TemplateTests), () => TemplateTestGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken));
-            }
-            finally
-            {
-                ReportSummary(_ => _.AddPair("passed", TemplateTestsNote));
-            }
-        });
+            await OnEngine(nameof(TemplateTests), () => TemplateTestGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken));
+        }
+        finally
+        {
+            ReportSummary(_ => _.AddPair("passed", TemplateTestsNote));
+        }
+    }
 
     /// <summary>"4/4 templates, 212 tests": of the templates that have tests to run.</summary>
     string TemplateTestsNote

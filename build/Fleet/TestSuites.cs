@@ -1,5 +1,4 @@
 using TemplateFleet.Images;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Fleet;
 

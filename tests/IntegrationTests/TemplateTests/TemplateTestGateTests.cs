@@ -58,7 +58,7 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
     {
         // Nothing listens on the registry's port: a push would fail the template (Failed), a refusal never gets there.
         var publisher = new Publisher(fleet.Context);
-        var published = await publisher.PublishAsync(fleet.Run, fleet.Results, new PublishOptions { Registry = "127.0.0.1:9", FailOnError = false }, CancellationToken.None);
+        var published = await publisher.PublishAsync(fleet.Run, fleet.Results, new PublishOptions(new TemplateFleet.Registry.RegistryCredentials("127.0.0.1:9"), FailOnError: false), CancellationToken.None);
         var byName = published.ToDictionary(p => p.Template);
         Assert.Equal((PublishStatus.NotPublished, $"TemplateTests failed: {NoConfig}/{RegistryTest}"), (byName[NoConfig].Status, byName[NoConfig].Reason));
         Assert.Equal((PublishStatus.NotPublished, $"TemplateTests failed: {BrokenAdapter}/{RenderTest}"), (byName[BrokenAdapter].Status, byName[BrokenAdapter].Reason));

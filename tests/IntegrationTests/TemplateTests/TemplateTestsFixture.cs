@@ -3,7 +3,6 @@ using TemplateFleet.Gates;
 using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.PackageIndex;
-using TemplateFleet.Python;
 using TemplateFleet.Results;
 
 namespace IntegrationTests.TemplateTests;
