@@ -14,7 +14,8 @@ namespace IntegrationTests.TemplateTests;
 /// <summary>
 /// TemplateTests over small fixture templates on the real engine: a template whose Dockerfile stops copying its
 /// registry and one whose adapter has a bug each fail it, named with the failing test; Publish then refuses them
-/// without pushing; the shipped image is the same before and after the test run and after a test-only edit.
+/// without pushing; the shipped image is the same before and after the test run and after a test-only edit. Facts over
+/// <see cref="TemplateTestsFixture"/>'s phases.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFixture<TemplateTestsFixture>
@@ -25,6 +26,7 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
     [Fact]
     public void The_healthy_template_passes_every_test_as_agent_without_network()
     {
+        fleet.Phases.Require("template tests");
         var healthy = fleet.Tested(Healthy)!;
         Assert.True(healthy.Passed, string.Join("\n", healthy.Checks.Where(c => !c.Passed).Select(c => $"{c.Id}: {c.Reason}\n{c.Stderr}")));
         Assert.Equal(4, healthy.Checks.Count);
@@ -35,6 +37,7 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
     [Fact]
     public void A_template_that_stops_copying_its_registry_fails_naming_the_template_and_the_test()
     {
+        fleet.Phases.Require("template tests");
         var failed = Assert.Single(fleet.Tested(NoConfig)!.Checks, c => !c.Passed);
         Assert.Equal($"{NoConfig}/{RegistryTest}", failed.Id);
         Assert.StartsWith("AssertionError: the registry came from built-in defaults", failed.Reason);
@@ -46,6 +49,7 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
     [Fact]
     public void A_template_whose_adapter_test_fails_fails_naming_the_template_and_the_test()
     {
+        fleet.Phases.Require("template tests");
         var failed = Assert.Single(fleet.Tested(BrokenAdapter)!.Checks, c => !c.Passed);
         Assert.Equal($"{BrokenAdapter}/{RenderTest}", failed.Id);
         Assert.Contains("'M-2'", failed.Reason);
@@ -54,11 +58,10 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
     }
 
     [Fact]
-    public async Task Publish_does_not_run_for_a_template_that_failed_its_tests()
+    public void Publish_does_not_run_for_a_template_that_failed_its_tests()
     {
-        // Nothing listens on the registry's port: a push would fail the template (Failed), a refusal never gets there.
-        var publisher = new Publisher(fleet.Context);
-        var published = await publisher.PublishAsync(fleet.Run, fleet.Results, new PublishOptions(new TemplateFleet.Registry.RegistryCredentials("127.0.0.1:9"), FailOnError: false), CancellationToken.None);
+        fleet.Phases.Require("publish");
+        var published = fleet.Published;
         var byName = published.ToDictionary(p => p.Template);
         Assert.Equal((PublishStatus.NotPublished, $"TemplateTests failed: {NoConfig}/{RegistryTest}"), (byName[NoConfig].Status, byName[NoConfig].Reason));
         Assert.Equal((PublishStatus.NotPublished, $"TemplateTests failed: {BrokenAdapter}/{RenderTest}"), (byName[BrokenAdapter].Status, byName[BrokenAdapter].Reason));
@@ -70,6 +73,7 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
     [Fact]
     public async Task The_run_leaves_no_container_and_reports_pytests_junit_per_template()
     {
+        fleet.Phases.Require("template tests");
         Assert.Equal("", await TestRuns.ContainersOf(fleet.Context.RunId));
         foreach (var template in fleet.Run.Templates)
         {
@@ -85,6 +89,7 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
     [Fact]
     public async Task The_shipped_image_is_the_same_with_and_without_the_test_run_and_after_a_test_only_edit()
     {
+        fleet.Phases.Require("template tests", "test-only edit");
         var docker = TestEngine.Engine.Client;
         foreach (var (template, before) in fleet.ImagesBefore)
         {
@@ -95,13 +100,8 @@ public sealed class TemplateTestGateTests(TemplateTestsFixture fleet) : IClassFi
                 Assert.Equal(before, (await docker.Images.InspectImageAsync(tag)).ID);
         }
 
-        var healthy = fleet.Run[Healthy];
-        var inputsBefore = fleet.Results.Build(Healthy)!.Inputs;
-        Edit(Path.Combine(healthy.Directory, "tests", "test_adapter.py"), "def test_no_network_but_loopback():", "def test_no_network_but_loopback():  # edited");
-        File.WriteAllText(Path.Combine(healthy.Directory, "tests", "test_more.py"), "def test_more():\n    assert True\n");
-        var rebuilt = await fleet.BuildAsync("results-after-a-test-edit");
-
-        Assert.Equal(inputsBefore, rebuilt.Build(Healthy)!.Inputs);               // the pin's content address
+        var rebuilt = fleet.AfterTheEdit;
+        Assert.Equal(fleet.InputsBeforeTheEdit, rebuilt.Build(Healthy)!.Inputs);               // the pin's content address
         Assert.Equal(fleet.ImagesBefore[Healthy], rebuilt.Build(Healthy)!.ImageId);  // the image, so its digest
         Assert.Contains("Inputs unchanged", await File.ReadAllTextAsync(Path.Combine(fleet.Output, "logs", $"{Healthy}.build.log")));
         var image = await docker.Images.InspectImageAsync(fleet.ImagesBefore[Healthy]);
