@@ -127,7 +127,7 @@ public static class BuildRunner
         var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !generate);
         var bindingErrors = new List<InvalidUsageException>();
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
-            .Bind(build, parameters, commandLine.Parameters, commandLine.Profiles, showHelp ? bindingErrors.Add : null);
+            .Bind(build, parameters, commandLine.Parameters, showHelp ? bindingErrors.Add : null);
         foreach (var secret in parameters.Where(p => p.IsSecret))
             AddSecret(masker, secret.GetValue(build));
 
@@ -185,20 +185,10 @@ public static class BuildRunner
         foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Definition.Requirements))
             requirement();
 
-        var state = ContinueState.Start(NukeBuild.TemporaryDirectory / "build-attempt.log", commandLine.Invocation, commandLine.Continue);
-        if (state.Mismatch)
-            Log.Warning("--continue: the previous attempt was a different invocation (or there was none); running every target");
-
-        foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && state.PreviouslySucceeded.Contains(t.Name)))
-        {
-            target.Status = ExecutionStatus.Skipped;
-            target.Reason = "skipped: succeeded in the previous attempt (--continue)";
-        }
-
         if (!commandLine.NoLogo && NukeBuild.Verbosity != Verbosity.Quiet)
             output.WriteLine($"{build.DisplayName} · {string.Join(", ", invoked.Select(t => t.Name))} · {NukeBuild.RootDirectory}");
 
-        Task.Run(() => BuildExecutor.RunAsync(build, plan, state, cancellation.Token)).GetAwaiter().GetResult();
+        Task.Run(() => BuildExecutor.RunAsync(build, plan, cancellation.Token)).GetAwaiter().GetResult();
         try
         {
             build.BuildFinished();

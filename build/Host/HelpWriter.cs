@@ -9,9 +9,7 @@ internal static class HelpWriter
         ("--skip [<names>]", "Skip these targets; without names, skip all but the invoked ones"),
         ("--plan", "Print the execution order with reasons and exit"),
         ("--root <dir>", "Repository root (default: nearest ancestor holding .nuke/)"),
-        ("--profile <names>", "Also read .nuke/parameters.<name>.json; later profiles win"),
         ("--verbosity <level>", "quiet | minimal | normal | verbose"),
-        ("--continue", "Re-run the identical invocation, skipping targets that already succeeded"),
         ("--no-logo", "Do not print the logo"),
         ("--generate-schema", "Write .nuke/build.schema.json and exit"),
         ("--generate-configuration", "Write .gitea/workflows/ from the build's [GiteaActions] attributes and exit"),
@@ -51,6 +49,6 @@ internal static class HelpWriter
 
         output.WriteLine();
         output.WriteLine("Parameter values, first hit wins: command line (--kebab-case), environment (NAME or NUKE_NAME),");
-        output.WriteLine(".nuke/parameters.<profile>.json (later --profile wins), .nuke/parameters.json, the default.");
+        output.WriteLine(".nuke/parameters.json, the default.");
     }
 }
