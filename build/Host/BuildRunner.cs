@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Linq.Expressions;
 using System.Runtime.InteropServices;
 using Serilog;
 
@@ -21,7 +20,7 @@ public static class BuildRunner
 
     private static readonly string[] ServerVariables = ["CI", "GITEA_ACTIONS", "GITHUB_ACTIONS", "TF_BUILD", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION"];
 
-    public static int Run<TBuild>(string[] args, BuildContextOptions options, params Expression<Func<TBuild, Target>>[] defaultTargets)
+    public static int Run<TBuild>(string[] args, BuildContextOptions options)
         where TBuild : NukeBuild, new()
     {
         var masker = new SecretMasker();
@@ -60,7 +59,7 @@ public static class BuildRunner
         LogSetup.Configure(output, masker, Verbosity.Normal);
         try
         {
-            var code = Run(args, options, defaultTargets, masker, output, cancellation);
+            var code = Run<TBuild>(args, options, masker, output, cancellation);
             return code == Interrupted && terminated ? Terminated : code;
         }
         catch (InvalidUsageException e)
@@ -101,7 +100,6 @@ public static class BuildRunner
     private static int Run<TBuild>(
         string[] args,
         BuildContextOptions options,
-        Expression<Func<TBuild, Target>>[] defaultTargets,
         SecretMasker masker,
         TextWriter output,
         CancellationTokenSource cancellation)
@@ -117,14 +115,11 @@ public static class BuildRunner
 
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment };
         var graph = TargetGraph.Create(build);
-        foreach (var name in defaultTargets.Select(MemberName))
-            graph.Targets.Single(t => t.Name == name).IsDefault = true;
-
         var parameters = ParameterDescriptor.For(typeof(TBuild));
         ThrowOnUnknownOptions(commandLine, parameters);
 
         var generate = commandLine.GenerateSchema || commandLine.GenerateConfiguration;
-        var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !generate);
+        var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && !generate);
         var bindingErrors = new List<InvalidUsageException>();
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
             .Bind(build, parameters, commandLine.Parameters, showHelp ? bindingErrors.Add : null);
@@ -165,12 +160,10 @@ public static class BuildRunner
             return Success;
         }
 
-        var invoked = commandLine.Targets.Count > 0
-            ? commandLine.Targets.Select(t => TargetNames.Find(graph.Targets, t, "Target")).Distinct().ToList()
-            : graph.Targets.Where(t => t.IsDefault).ToList();
+        var invoked = commandLine.Targets.Select(t => TargetNames.Find(graph.Targets, t, "Target")).Distinct().ToList();
         var skipped = commandLine.Skip?.Select(t => TargetNames.Find(graph.Targets, t, "--skip target")).ToList();
 
-        // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check InvokedTargets.
+        // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check ExecutionPlan.
         var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
         build.ExecutionPlan = plan;
         build.Plan = commandLine.Plan;
@@ -265,10 +258,4 @@ public static class BuildRunner
 
         return null;
     }
-
-    private static string MemberName<TBuild>(Expression<Func<TBuild, Target>> expression) => expression.Body switch
-    {
-        MemberExpression member => member.Member.Name,
-        _ => throw new ArgumentException("Default targets are given as x => x.Target.", nameof(expression)),
-    };
 }

@@ -22,11 +22,10 @@ internal static class HelpWriter
         output.WriteLine();
         output.WriteLine("Targets (with their direct dependencies):");
         var listed = targets.Where(t => t.Listed).ToList();
-        var width = listed.Select(t => t.Name.Length + (t.IsDefault ? 10 : 0)).DefaultIfEmpty(0).Max() + 4;
+        var width = listed.Select(t => t.Name.Length).DefaultIfEmpty(0).Max() + 4;
         foreach (var target in listed)
         {
-            var name = target.Name + (target.IsDefault ? " (default)" : "");
-            output.WriteLine($"  {name.PadRight(width)}{target.Description}".TrimEnd());
+            output.WriteLine($"  {target.Name.PadRight(width)}{target.Description}".TrimEnd());
             if (target.DependsOnList.Count > 0)
                 output.WriteLine($"  {"".PadRight(width)}-> {string.Join(", ", target.DependsOnList.Select(d => d.Name))}");
         }
