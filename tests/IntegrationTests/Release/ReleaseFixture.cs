@@ -23,7 +23,7 @@ public sealed class ReleaseCollection : ICollectionFixture<ReleaseFixture>
 /// ONE release across two runners (issue 8), run once and recorded phase by phase (tests/IntegrationTests/README.md):
 /// the generated publish workflow run job by job by <see cref="WorkflowHarness"/> (commands, environment and needs
 /// from the YAML alone) over <see cref="ReleaseRunners"/>: engine A (the host's, 20.10) and engine B (26.1.5 with the
-/// containerd image store, holding nothing but the OS image at the start), one registry, the Gitea fake, the
+/// containerd image store, empty at the start), one registry, the Gitea fake, the
 /// release's signing key.
 /// <list type="bullet">
 /// <item>"release": the base job, codex and openclaw on A, hermes and claude-code on B from the base A published
@@ -39,10 +39,8 @@ public sealed class ReleaseCollection : ICollectionFixture<ReleaseFixture>
 public sealed class ReleaseFixture : IAsyncLifetime
 {
     public static readonly string[] Fleet = ["claude-code", "codex", "hermes", "openclaw"];
-    /// <summary>The templates the first run builds on engine B, from the base A built and published; the rest is built on
-    /// A. Not the base on B: the supply chain's trivy reads an image through the engine's image export, which on this
-    /// 26.1.5 containerd store returned an empty archive for images it built from its own layers (trivy then exits 1
-    /// without a word); templates on a pulled base are what the release's runners do, and what passes there.</summary>
+    /// <summary>The templates the first run builds on engine B, from the base A built and published (pulled by digest);
+    /// the base and the rest are built on A, as the release proved before issue 18.</summary>
     public static readonly string[] OnB = ["hermes", "claude-code"];
     public static readonly string[] PinFiles = ["templates/base/pin.json", .. Fleet.Select(t => $"templates/{t}/pin.json")];
 

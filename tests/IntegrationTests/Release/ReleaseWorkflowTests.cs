@@ -105,7 +105,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
     public async Task Engine_B_builds_gates_and_publishes_hermes_and_claude_code_on_the_containerd_store()
     {
         fx.Phases.Require("release");
-        Assert.All(fx.Runners.TagsOnBAtStart, t => Assert.Contains("/os:", t, StringComparison.Ordinal)); // nothing but the OS image
+        Assert.Empty(fx.Runners.TagsOnBAtStart); // a fresh runner
         var baseJob = fx.First.Job("base");
         Assert.Equal("A", baseJob.Runner!.Name);
         Assert.Matches(@"Base image sha256:[0-9a-f]{64} built in", baseJob.Output);
