@@ -59,6 +59,8 @@ public sealed class ReleaseFixture : IAsyncLifetime
     public int PullsAfterFirst { get; private set; }
     public JsonObject? Pull { get; private set; }
     public IReadOnlyList<string> DiffAfterFirst { get; private set; } = [];
+    /// <summary>The digest the registry served under each template's 1.0.0 tag right after the release.</summary>
+    public IReadOnlyDictionary<string, string?> ServedAfterFirst { get; private set; } = new Dictionary<string, string?>();
     public string? HeadAfterFirst { get; private set; }
     /// <summary>The image ids engine B holds under each tag after the first run.</summary>
     public IReadOnlyDictionary<string, string> TagsOnB { get; private set; } = new Dictionary<string, string>();
@@ -151,6 +153,11 @@ public sealed class ReleaseFixture : IAsyncLifetime
             DiffAfterFirst = [.. Forge.BranchDiff(Branch).Order()];
         }
         TagsOnB = await TagsOnAsync(Runners.EngineB.Docker);
+        // What the registry serves under each template's tag now: the partial release later moves claude-code's tag.
+        var served = new Dictionary<string, string?>();
+        foreach (var template in Fleet)
+            served[template] = await ServedDigestAsync($"molecule-fleet/{template}", "1.0.0");
+        ServedAfterFirst = served;
     }
 
     /// <summary>The pins job run again (a re-run of the job): the same pull request, the branch as it was.</summary>
