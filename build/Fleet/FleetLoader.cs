@@ -70,8 +70,8 @@ public static class FleetLoader
     private static YamlObject? ReadDocument(string file, YamlErrors errors) =>
         YamlDocument.ReadFile(file, errors, Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
 
-    private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke"];
-    private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke"];
+    private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke", "tests"];
+    private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke", "tests"];
 
     private static FleetConfig? ReadFleet(YamlObject doc, string root, string templatesDirectory)
     {
@@ -133,6 +133,7 @@ public static class FleetLoader
             errors.Add(contract.Start, $"'contract' names {Display(root, contractFile!)}, which does not exist; create it or fix the path");
 
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"));
+        var tests = TestSuitesReader.ReadFleet(doc, root, templatesDirectory, [.. names.Select(n => n.Value), .. baseFolder is null ? [] : new[] { baseFolder }]);
 
         foreach (var name in names)
         {
@@ -162,7 +163,8 @@ public static class FleetLoader
             new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
             packages,
             contractFile!,
-            smoke);
+            smoke,
+            tests);
     }
 
     private static Template? ReadTemplate(YamlObject doc, string name, string directory, FleetConfig fleet)
@@ -192,9 +194,10 @@ public static class FleetLoader
         var command = Command(agent, "command");
         var reserved = fleet.Smoke.Commands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"), reserved);
+        var tests = TestSuitesReader.ReadTemplate(doc, RepositoryRoot(fleet), directory, fleet);
         return errors.Any
             ? null
-            : new Template(name, directory, description!, adapter!, new AgentCli(installer!.Value, package!, version!.Value, command!), smoke);
+            : new Template(name, directory, description!, adapter!, new AgentCli(installer!.Value, package!, version!.Value, command!), smoke, tests);
     }
 
     private static DevelopmentPackage? DevelopmentPackage(YamlObject section, string name)

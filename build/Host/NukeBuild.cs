@@ -1,5 +1,3 @@
-using System.Linq.Expressions;
-
 namespace TemplateFleet.Host;
 
 /// <summary>
@@ -27,8 +25,6 @@ public abstract class NukeBuild
     /// <summary>Masks secrets in everything the run prints (console and log); a target adds values it learns while it runs
     /// (a credential a scan found), and they are masked from then on, as the [Secret] parameters are.</summary>
     public SecretMasker Masker { get; internal set; } = new();
-
-    public IReadOnlyCollection<ExecutableTarget> InvokedTargets => ExecutionPlan.Where(t => t.Invoked).ToList();
     public IReadOnlyCollection<ExecutableTarget> ExecutionPlan { get; internal set; } = [];
 
     /// <summary>True for --plan: the plan is printed and nothing runs (NUKE's Plan), so checks of what running needs can wait.</summary>
@@ -95,7 +91,7 @@ public abstract class NukeBuild
     protected internal virtual IReadOnlyList<string>? WorkflowMatrix(string parameter) => null;
 
     /// <summary>The entry point: <c>public static int Main() =&gt; Execute&lt;Build&gt;();</c></summary>
-    protected static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets)
+    protected static int Execute<T>()
         where T : NukeBuild, new() =>
-        BuildRunner.Run(Environment.GetCommandLineArgs().Skip(1).ToArray(), BuildContextOptions.FromProcess(), defaultTargets);
+        BuildRunner.Run<T>(Environment.GetCommandLineArgs().Skip(1).ToArray(), BuildContextOptions.FromProcess());
 }

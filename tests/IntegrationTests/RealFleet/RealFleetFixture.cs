@@ -20,9 +20,9 @@ public sealed class RealFleetCollection : ICollectionFixture<RealFleetFixture>
 /// The repository's own fleet at one runtime version on engine A, built once for every test that needs a real
 /// template image, in phases (tests/IntegrationTests/README.md):
 /// <list type="bullet">
-/// <item>"fleet": the README's main command, `./build.sh Smoke T4Conformance --runtime-version 1.0.0`, in a copy of
-/// the repository, with a build CA bundle of the network's certificates and the tests' own CA
-/// (RealFleet/test-network-ca.pem, fixed so warm runs stay warm): base + four templates, both gates, reports;</item>
+/// <item>"fleet": the README's main command with every gate, `./build.sh TemplateTests Smoke T4Conformance
+/// --runtime-version 1.0.0`, in a copy of the repository, with a build CA bundle of the network's certificates and the tests' own CA
+/// (RealFleet/test-network-ca.pem, fixed so warm runs stay warm): base + four templates, the three gates, reports;</item>
 /// <item>"base trusting the CA at run time": the same base with --trust-ca-bundle-at-runtime (only its last stage
 /// differs, the rest comes from the cache);</item>
 /// <item>"codex SBOMs": the real trivy, in a network namespace of its own, over the fleet's codex image.</item>
@@ -41,6 +41,8 @@ public sealed class RealFleetFixture : IAsyncLifetime
     /// <summary>The tests' own CA, in the build CA bundle besides the network's.</summary>
     public TestCa Ca { get; } = new(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(CaFile)), File.ReadAllText(CaFile));
     public BuildRun Fleet { get; private set; } = null!;
+    /// <summary>Each template's image id under every tag it got, read after the run (TemplateTests included) ended.</summary>
+    public IReadOnlyDictionary<string, string[]> ImagesAfterTheRun { get; private set; } = new Dictionary<string, string[]>();
     /// <summary>What the fleet's stages recorded (base, builds, gates).</summary>
     public ResultStore Results => ResultStore.Open(Path.Combine(Root, "output", "results"));
     public string Reports => Path.Combine(Root, "output", "reports");
@@ -70,9 +72,14 @@ public sealed class RealFleetFixture : IAsyncLifetime
         Root = await RepositoryCopy.MakeAsync(Path.Combine(Scratch, "fleet"));
         await Ca.WriteBundleAsync(Bundle);
         Fleet = await BuildScript.RunBuildAsync(Path.Combine(Scratch, "fleet.log"), Root, null,
-            ["--root", Root, "Smoke", "T4Conformance", "--runtime-version", RuntimeVersion, "--ca-bundle", Bundle]);
+            ["--root", Root, "TemplateTests", "Smoke", "T4Conformance", "--runtime-version", RuntimeVersion, "--ca-bundle", Bundle]);
         var baseId = Results.Base?.ImageId ?? throw new InvalidOperationException($"the fleet's run recorded no base image\n{Fleet.Describe()}");
         BuildOnlyBase = (baseId, await TestEngine.Engine.Client.Images.InspectImageAsync(baseId));
+        var after = new Dictionary<string, string[]>();
+        foreach (var template in Templates)
+            if (Results.Build(template) is { Tags: var tags })
+                after[template] = [.. await Task.WhenAll(tags.Select(async tag => (await TestEngine.Engine.Client.Images.InspectImageAsync(tag)).ID))];
+        ImagesAfterTheRun = after;
     }
 
     async Task BuildRunTimeBaseAsync()
