@@ -69,9 +69,11 @@ public static class Provenance
             ["runDetails"] = new JsonObject
             {
                 ["builder"] = new JsonObject { ["id"] = BuilderId, ["version"] = new JsonObject { ["runner"] = facts.Runner } },
+                // "invocationID", not the spec's "invocationId": cosign 2.5 reads the predicate into in-toto-golang's
+                // BuildMetadata, whose JSON tag there is "invocationID", and stores it so; the pin's digest is of what is stored.
                 ["metadata"] = new JsonObject
                 {
-                    ["invocationId"] = facts.InvocationId,
+                    ["invocationID"] = facts.InvocationId,
                     ["startedOn"] = facts.StartedOn.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                     ["finishedOn"] = facts.FinishedOn.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                 },

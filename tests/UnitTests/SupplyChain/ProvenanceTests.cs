@@ -33,6 +33,8 @@ public sealed class ProvenanceTests
         Assert.Equal(new string('b', 64), inputs[Provenance.BaseInput].GetProperty("digest").GetProperty("sha256").GetString());
         var run = json.GetProperty("runDetails");
         Assert.Equal("2026-12-07T01:00:00Z", run.GetProperty("metadata").GetProperty("startedOn").GetString());
+        // The keys as cosign stores them (its in-toto-golang writes "invocationID"): else the pin's digest never matches the registry's.
+        Assert.Equal(["finishedOn", "invocationID", "startedOn"], run.GetProperty("metadata").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("local, unix engine", run.GetProperty("builder").GetProperty("version").GetProperty("runner").GetString());
         // Canonical, so its digest is stable.
         Assert.Equal(CanonicalJson.Digest(predicate), CanonicalJson.Digest(Provenance.Predicate(Facts)));
