@@ -42,7 +42,7 @@ public sealed class RealFleetFixture : IAsyncLifetime
     public TestCa Ca { get; } = new(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(CaFile)), File.ReadAllText(CaFile));
     public BuildRun Fleet { get; private set; } = null!;
     /// <summary>Each template's image id under every tag it got, read after the run (TemplateTests included) ended.</summary>
-    public IReadOnlyDictionary<string, string[]> ImagesAfterTheRun { get; private set; } = new Dictionary<string, string[]>();
+    public IReadOnlyDictionary<string, (string Tag, string Id)[]> ImagesAfterTheRun { get; private set; } = new Dictionary<string, (string Tag, string Id)[]>();
     /// <summary>What the fleet's stages recorded (base, builds, gates).</summary>
     public ResultStore Results => ResultStore.Open(Path.Combine(Root, "output", "results"));
     public string Reports => Path.Combine(Root, "output", "reports");
@@ -75,10 +75,10 @@ public sealed class RealFleetFixture : IAsyncLifetime
             ["--root", Root, "TemplateTests", "Smoke", "T4Conformance", "--runtime-version", RuntimeVersion, "--ca-bundle", Bundle]);
         var baseId = Results.Base?.ImageId ?? throw new InvalidOperationException($"the fleet's run recorded no base image\n{Fleet.Describe()}");
         BuildOnlyBase = (baseId, await TestEngine.Engine.Client.Images.InspectImageAsync(baseId));
-        var after = new Dictionary<string, string[]>();
+        var after = new Dictionary<string, (string Tag, string Id)[]>();
         foreach (var template in Templates)
             if (Results.Build(template) is { Tags: var tags })
-                after[template] = [.. await Task.WhenAll(tags.Select(async tag => (await TestEngine.Engine.Client.Images.InspectImageAsync(tag)).ID))];
+                after[template] = [.. await Task.WhenAll(tags.Select(async tag => (tag, (await TestEngine.Engine.Client.Images.InspectImageAsync(tag)).ID)))];
         ImagesAfterTheRun = after;
     }
 
