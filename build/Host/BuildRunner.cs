@@ -113,7 +113,7 @@ public static class BuildRunner
         NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
         LogSetup.Configure(output, masker, NukeBuild.Verbosity);
 
-        var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment };
+        var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
         var graph = TargetGraph.Create(build);
         var parameters = ParameterDescriptor.For(typeof(TBuild));
         ThrowOnUnknownOptions(commandLine, parameters);

@@ -22,6 +22,9 @@ public abstract class NukeBuild
     /// <summary>The environment the build was started with (NUKE's EnvironmentInfo.Variables); injectable, as tests run builds in-process.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables { get; internal set; } = new Dictionary<string, string>();
 
+    /// <summary>Masks secrets in everything the run prints (console and log); a target adds values it learns while it runs
+    /// (a credential a scan found), and they are masked from then on, as the [Secret] parameters are.</summary>
+    public SecretMasker Masker { get; internal set; } = new();
     public IReadOnlyCollection<ExecutableTarget> ExecutionPlan { get; internal set; } = [];
 
     /// <summary>True for --plan: the plan is printed and nothing runs (NUKE's Plan), so checks of what running needs can wait.</summary>

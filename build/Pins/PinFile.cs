@@ -7,7 +7,7 @@ namespace TemplateFleet.Pins;
 
 /// <summary>
 /// Reads, validates and atomically writes pin files (<see cref="Pin"/>, through <see cref="PinJson"/>). The fleet reads
-/// them as data, so every read validates and every mistake names the file and the key. v1 pins read; every write is
+/// them as data, so every read validates and every mistake names the file and the key. v1 and v2 pins read; every write is
 /// the current version; a newer version than this build knows is refused with a line that says to update the build.
 /// </summary>
 public static class PinFile
@@ -66,8 +66,8 @@ public static class PinFile
             throw Invalid(path, "expected a JSON object");
         if (!root.TryGetProperty("schemaVersion", out var version))
             return Deserialize(V1AsCurrent(root, path), path);
-        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var schema) || schema != Pin.CurrentSchemaVersion)
-            throw new FleetException($"{path}: schemaVersion {version.GetRawText()} is not one this build reads (1 or {Pin.CurrentSchemaVersion}). Update the build, or restore the file from git.");
+        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var schema) || schema is < 2 or > Pin.CurrentSchemaVersion)
+            throw new FleetException($"{path}: schemaVersion {version.GetRawText()} is not one this build reads (1 to {Pin.CurrentSchemaVersion}). Update the build, or restore the file from git.");
         return Deserialize(root, path);
     }
 

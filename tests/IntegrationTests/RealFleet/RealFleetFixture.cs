@@ -42,7 +42,7 @@ public sealed class RealFleetFixture : IAsyncLifetime
     public TestCa Ca { get; } = new(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(CaFile)), File.ReadAllText(CaFile));
     public BuildRun Fleet { get; private set; } = null!;
     /// <summary>Each template's image id under every tag it got, read after the run (TemplateTests included) ended.</summary>
-    public IReadOnlyDictionary<string, string[]> ImagesAfterTheRun { get; private set; } = new Dictionary<string, string[]>();
+    public IReadOnlyDictionary<string, (string Tag, string Id)[]> ImagesAfterTheRun { get; private set; } = new Dictionary<string, (string Tag, string Id)[]>();
     /// <summary>What the fleet's stages recorded (base, builds, gates).</summary>
     public ResultStore Results => ResultStore.Open(Path.Combine(Root, "output", "results"));
     public string Reports => Path.Combine(Root, "output", "reports");
@@ -50,7 +50,8 @@ public sealed class RealFleetFixture : IAsyncLifetime
     public (string Id, ImageInspectResponse Image) BuildOnlyBase { get; private set; }
     /// <summary>The same base built with --trust-ca-bundle-at-runtime.</summary>
     public (string Id, ImageInspectResponse Image) RunTimeBase { get; private set; }
-    public TrivyReport CodexReport { get; private set; } = null!;
+    public ImageScan CodexScan { get; private set; } = null!;
+    public SecretScanResult CodexSecrets { get; private set; } = null!;
     public SbomSet CodexSboms { get; private set; } = null!;
 
     static string CaFile => RepositoryRoot.Combine("tests", "IntegrationTests", "RealFleet", "test-network-ca.pem");
@@ -74,10 +75,10 @@ public sealed class RealFleetFixture : IAsyncLifetime
             ["--root", Root, "TemplateTests", "Smoke", "T4Conformance", "--runtime-version", RuntimeVersion, "--ca-bundle", Bundle]);
         var baseId = Results.Base?.ImageId ?? throw new InvalidOperationException($"the fleet's run recorded no base image\n{Fleet.Describe()}");
         BuildOnlyBase = (baseId, await TestEngine.Engine.Client.Images.InspectImageAsync(baseId));
-        var after = new Dictionary<string, string[]>();
+        var after = new Dictionary<string, (string Tag, string Id)[]>();
         foreach (var template in Templates)
             if (Results.Build(template) is { Tags: var tags })
-                after[template] = [.. await Task.WhenAll(tags.Select(async tag => (await TestEngine.Engine.Client.Images.InspectImageAsync(tag)).ID))];
+                after[template] = [.. await Task.WhenAll(tags.Select(async tag => (tag, (await TestEngine.Engine.Client.Images.InspectImageAsync(tag)).ID)))];
         ImagesAfterTheRun = after;
     }
 
@@ -102,10 +103,16 @@ public sealed class RealFleetFixture : IAsyncLifetime
         var wrapper = Path.Combine(Scratch, "trivy-no-network");
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec unshare --net -- '{tools.Trivy.Executable}' \"$@\"\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var offline = new TrivyCli(wrapper, TrivyCli.SecretConfigIn(RepositoryRoot.Path), SupplyChainTools.TrivyCache(paths));
+        // No SBOM cache, so the SBOMs are made here and now (the layer caches may be warm).
+        var offline = new TrivyCli(wrapper, "trivy without a network", SupplyChainTools.Folder(TestCache.Home, "trivy"));
         var codex = Results.Build("codex")?.ImageId ?? throw new InvalidOperationException("the fleet's run built no codex image");
-        CodexReport = await offline.ScanImageAsync(codex, TestEngine.Endpoint, "codex", CancellationToken.None);
-        CodexSboms = await new SbomWriter(offline, paths.Sboms, SupplyChainTools.Scratch(paths)).WriteAsync("codex", CodexReport, CancellationToken.None);
+        var scanner = new ImageScanner(TestEngine.Engine.Client, tools.Scanner(), tools.SecretCache(), offline,
+            new SbomWriter(offline, paths.Sboms, SupplyChainTools.Scratch(paths)), SupplyChainTools.Scratch(paths));
+        var suppressions = SecretSuppressions.Load(SecretSuppressions.PathIn(RepositoryRoot.Combine("templates")), RepositoryRoot.Path);
+        var fleet = FleetLoader.LoadFleet(Root);
+        CodexScan = await scanner.ScanAsync("codex", fleet.Images.RepositoryOf("codex"), codex, suppressions, new StepTimings(), CancellationToken.None);
+        CodexSecrets = SecretScanResult.Of("codex", CodexScan.Findings, suppressions, ["layers", "image config"]);
+        CodexSboms = CodexScan.Sboms;
     }
 
     /// <summary>Runs <paramref name="command"/> as root in <paramref name="image"/> (its entrypoint replaced); the container goes with it.</summary>

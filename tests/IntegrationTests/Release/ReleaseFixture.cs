@@ -188,7 +188,7 @@ public sealed class ReleaseFixture : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(clone)!);
         await Git.RunAsync(Path.GetDirectoryName(clone)!, "clone", "--quiet", Repository, clone);
         await Git.RunAsync(clone, "checkout", "--quiet", Merged);
-        await RepositoryCopy.LinkSupplyChainToolsAsync(clone);
+        await RepositoryCopy.SupplyChainToolsAsync();
         VerifyMerged = await BuildScript.RunBuildAsync(Path.Combine(Runners.Scratch, "verify-pins.log"), clone,
             new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = Runners.RegistryPassword, ["SIGNING_PUBLIC_KEY"] = Runners.SigningKey.PublicKeyPem },
             ["--root", clone, "VerifyPins", "--registry", Runners.Registry.Address, "--registry-username", ReleaseRunners.RegistryUser]);

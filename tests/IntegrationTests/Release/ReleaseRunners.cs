@@ -85,7 +85,6 @@ public sealed class ReleaseRunners : IAsyncLifetime
         {
             CacheSource = RepositoryRoot.Path,
             CachedPaths = [".nuke/temp/bin", ".nuke/temp/build.stamp"],
-            SharedPaths = RepositoryCopy.SupplyChainToolFolders,
         };
     }
 

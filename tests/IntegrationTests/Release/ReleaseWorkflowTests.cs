@@ -56,7 +56,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         {
             var pin = PinFile.Parse(ReadFile(head, $"templates/{template}/pin.json"), template);
             Assert.Equal(BaseImage, pin.Base); // one base digest in all four pins
-            Assert.Equal(2, pin.SchemaVersion);
+            Assert.Equal(Pin.CurrentSchemaVersion, pin.SchemaVersion);
             Assert.Equal("1.0.0", pin.RuntimeVersion?.ToString());
             Assert.Equal(fx.ServedAfterFirst[template], pin.Digest); // as served right after the release (a later phase moves a tag)
             // Signed by the one key all runners were given; both SBOMs attested: .sig and .att are in the registry.
@@ -255,6 +255,8 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         Assert.Equal((fx.Runners.SigningKey.Fingerprint, false), (record.PublicKey.Fingerprint, record.PublicKey.Development));
         Assert.Empty(record.SecurityUpgrades.Pending);
         Assert.Equal(CaTrust.BuildOnly, record.CaTrust);
+        // The build provenance was attested and verified before the pin was written (issue 17).
+        Assert.Equal(Provenance.PredicateType, record.Provenance?.PredicateType);
         return record;
     }
 }

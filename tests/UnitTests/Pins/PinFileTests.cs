@@ -49,13 +49,13 @@ public sealed class PinFileTests : IDisposable
     }
 
     [Fact]
-    public void Written_file_has_the_documented_v2_shape()
+    public void Written_file_has_the_documented_v3_shape()
     {
         PinFile.Write(PinPath, Sample());
         var text = File.ReadAllText(PinPath);
         Assert.Equal("""
             {
-              "schemaVersion": 2,
+              "schemaVersion": 3,
               "template": "codex",
               "image": "127.0.0.1:5000/molecule-fleet/codex",
               "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -104,7 +104,7 @@ public sealed class PinFileTests : IDisposable
     }
 
     [Fact]
-    public void A_v1_pin_is_written_back_as_v2()
+    public void A_v1_pin_is_written_back_as_v3()
     {
         Directory.CreateDirectory(Path.Combine(dir, "codex"));
         var path = Path.Combine(dir, "codex", PinFile.FileName);
@@ -113,8 +113,8 @@ public sealed class PinFileTests : IDisposable
         PinFile.Write(path, PinFile.Read(path));
 
         var text = File.ReadAllText(path);
-        Assert.StartsWith("{\n  \"schemaVersion\": 2,\n  \"template\": \"codex\",", text);
-        Assert.Equal(2, PinFile.Read(path).SchemaVersion);
+        Assert.StartsWith("{\n  \"schemaVersion\": 3,\n  \"template\": \"codex\",", text);
+        Assert.Equal(3, PinFile.Read(path).SchemaVersion);
     }
 
     [Fact]
@@ -130,10 +130,20 @@ public sealed class PinFileTests : IDisposable
     [Fact]
     public void A_newer_schema_version_is_refused_naming_the_file()
     {
-        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 3"));
+        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 3", "\"schemaVersion\": 4"));
         var e = Assert.Throws<FleetException>(() => PinFile.Read(PinPath));
         Assert.StartsWith(PinPath, e.Message);
-        Assert.Contains("schemaVersion 3 is not one this build reads", e.Message);
+        Assert.Contains("schemaVersion 4 is not one this build reads (1 to 3). Update the build", e.Message);
+    }
+
+    [Fact]
+    public void A_v2_pin_reads_as_it_is_and_is_written_back_as_v3()
+    {
+        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 3", "\"schemaVersion\": 2"));
+        var pin = PinFile.Read(PinPath);
+        Assert.Equal(2, pin.SchemaVersion);
+        Assert.Equal(Sample().Digest, pin.Digest);
+        Assert.StartsWith("{\n  \"schemaVersion\": 3,", PinFile.Serialize(pin));
     }
 
     [Fact]
