@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using CliWrap;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
@@ -152,32 +154,16 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
 
     private static async Task<(int Code, string Tail)> RunAsync(string file, string[] args, CancellationToken ct)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, args)
+        var tail = new ConcurrentQueue<string>();
+        var keep = PipeTarget.ToDelegate(line =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var tail = new Queue<string>();
-        void Keep(string? line)
-        {
-            if (line is null)
-                return;
-
             Log.Debug("[{Tool}] {Line}", file, line);
-            lock (tail)
-            {
-                tail.Enqueue(line);
-                if (tail.Count > 20)
-                    tail.Dequeue();
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, string.Join('\n', tail));
+            tail.Enqueue(line);
+            while (tail.Count > 20)
+                tail.TryDequeue(out _);
+        });
+        var result = await Cli.Wrap(file).WithArguments(args).WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(keep).WithStandardErrorPipe(keep).ExecuteAsync(ct);
+        return (result.ExitCode, string.Join('\n', tail));
     }
 }
