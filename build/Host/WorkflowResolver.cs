@@ -70,11 +70,18 @@ internal sealed partial class WorkflowResolver
             }
         }
 
-        var shared = new JobSpec(attribute.Name, "", runsOn.ToArray(), [], false, attribute.MatrixParameter, attribute.InvokedTargets,
-            attribute.ImportContext, attribute.ImportVariables, attribute.ImportSecrets, [], [], attribute.PublishArtifacts, []);
         List<WorkflowJob> jobs;
         if (jobAttributes.Count == 0)
-            jobs = [Job(context, shared, null, inputValues, [])];
+        {
+            // One job, named after the workflow, with the workflow's targets, matrix and artifacts.
+            var single = new GiteaActionsJobAttribute(attribute.Name, attribute.Name)
+            {
+                InvokedTargets = attribute.InvokedTargets,
+                MatrixParameter = attribute.MatrixParameter,
+                PublishArtifacts = attribute.PublishArtifacts,
+            };
+            jobs = [Job(context, attribute, single, runsOn, multiple: false, inputValues, [])];
+        }
         else
         {
             foreach (var (property, set) in new[]
@@ -90,29 +97,20 @@ internal sealed partial class WorkflowResolver
 
             jobs = [];
             foreach (var job in InNeedsOrder(context, jobAttributes))
-            {
-                var spec = new JobSpec(job.Id, $"jobs.{job.Id}.", runsOn.ToArray(), job.Needs, job.Always, job.MatrixParameter,
-                    job.InvokedTargets, [.. attribute.ImportContext, .. job.ImportContext], attribute.ImportVariables,
-                    [.. attribute.ImportSecrets, .. job.ImportSecrets], job.Outputs, job.ImportOutputs, job.PublishArtifacts, job.DownloadArtifacts);
-                jobs.Add(Job(context, spec, job.Id, inputValues, jobs));
-            }
+                jobs.Add(Job(context, attribute, job, runsOn, multiple: true, inputValues, jobs));
         }
 
         return new Workflow(attribute.Name, Triggers(context, attribute, inputs.Count > 0), inputs, jobs);
     }
 
-    /// <summary>What a job is made of, from either attribute. <paramref name="Where"/> prefixes the property in messages ("jobs.base.").</summary>
-    private sealed record JobSpec(
-        string Id, string Where, string[] RunsOn, string[] Needs, bool Always, string? MatrixParameter, string[] InvokedTargets,
-        string[] ImportContext, string[] ImportVariables, string[] ImportSecrets, string[] Outputs, string[] ImportOutputs, string[] PublishArtifacts,
-        string[] DownloadArtifacts);
-
-    /// <param name="artifactPrefix">The job id in a multi-job workflow (artifact names must differ across its jobs); null for the one job.</param>
-    private WorkflowJob Job(AttributeContext context, JobSpec job, string? artifactPrefix,
-        IReadOnlyList<(string Property, ParameterDescriptor Parameter, string Expression)> inputs, IReadOnlyList<WorkflowJob> earlier)
+    /// <summary>One job: its own settings, and the workflow's runner, variables, secrets and context, which every job gets.</summary>
+    /// <param name="multiple">A job of several: messages name it ("jobs.base.") and its artifact names start with its id, as they
+    /// must differ across the jobs.</param>
+    private WorkflowJob Job(AttributeContext context, GiteaActionsAttribute workflow, GiteaActionsJobAttribute job, IReadOnlyList<string> runsOn,
+        bool multiple, IReadOnlyList<(string Property, ParameterDescriptor Parameter, string Expression)> inputs, IReadOnlyList<WorkflowJob> earlier)
     {
-        var where = job.Where;
-        if (artifactPrefix is not null && !JobId().IsMatch(job.Id))
+        var where = multiple ? $"jobs.{job.Id}." : "";
+        if (multiple && !JobId().IsMatch(job.Id))
             throw context.Error(where + "id", $"'{job.Id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'.");
 
         var targets = job.InvokedTargets.Select(t => Target(context, where + nameof(GiteaActionsAttribute.InvokedTargets), t)).ToList();
@@ -153,19 +151,19 @@ internal sealed partial class WorkflowResolver
             Pass(property, parameter, $"needs.{source}.outputs.{parameter.OutputId}");
         }
 
-        foreach (var entry in job.ImportContext)
+        foreach (var entry in workflow.ImportContext.Concat(job.ImportContext))
         {
             var (name, expression) = ContextEntry(context, entry);
             Pass(nameof(GiteaActionsAttribute.ImportContext), Parameter(context, where + nameof(GiteaActionsAttribute.ImportContext), name, secret: false), expression);
         }
 
-        foreach (var name in job.ImportVariables)
+        foreach (var name in workflow.ImportVariables)
         {
             var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportVariables), name, secret: false);
             Pass(nameof(GiteaActionsAttribute.ImportVariables), parameter, $"vars.{StoredName(context, nameof(GiteaActionsAttribute.ImportVariables), parameter)}");
         }
 
-        foreach (var name in job.ImportSecrets)
+        foreach (var name in workflow.ImportSecrets.Concat(job.ImportSecrets))
         {
             var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportSecrets), name, secret: true);
             Pass(nameof(GiteaActionsAttribute.ImportSecrets), parameter, $"secrets.{StoredName(context, nameof(GiteaActionsAttribute.ImportSecrets), parameter)}");
@@ -183,10 +181,10 @@ internal sealed partial class WorkflowResolver
 
         var uploads = Artifacts(context, where + nameof(GiteaActionsAttribute.PublishArtifacts), job.PublishArtifacts)
             .Select(path => new WorkflowArtifact(
-                (artifactPrefix is null ? "" : artifactPrefix + "-") + Workflow.ArtifactName(path) + (matrix is { } m ? $"-${{{{ matrix.{m.Matrix.Key} }}}}" : ""), path))
+                (multiple ? job.Id + "-" : "") + Workflow.ArtifactName(path) + (matrix is { } m ? $"-${{{{ matrix.{m.Matrix.Key} }}}}" : ""), path))
             .ToList();
         var downloads = Artifacts(context, where + nameof(GiteaActionsJobAttribute.DownloadArtifacts), job.DownloadArtifacts);
-        return new WorkflowJob(job.Id, job.RunsOn, needs, job.Always, matrix?.Matrix, targets, environment, outputs, uploads, downloads);
+        return new WorkflowJob(job.Id, runsOn, needs, job.Always, matrix?.Matrix, targets, environment, outputs, uploads, downloads);
     }
 
     /// <summary>Jobs after the jobs they need (Gitea and GitHub run them so), independent ones by id: the file never depends on the
