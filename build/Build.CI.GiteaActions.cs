@@ -1,4 +1,3 @@
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 
 namespace TemplateFleet;

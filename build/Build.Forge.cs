@@ -1,5 +1,4 @@
 using TemplateFleet.Cascade;
-using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
 using TemplateFleet.Host;
 using TemplateFleet.PackageIndex;

@@ -1,9 +1,6 @@
-using Serilog;
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
-using TemplateFleet.Results;
 
 namespace TemplateFleet;
 

@@ -1,6 +1,5 @@
 using TemplateFleet.Gates;
 using TemplateFleet.Host;
-using TemplateFleet.Results;
 
 namespace TemplateFleet;
 

@@ -1,6 +1,4 @@
-using Serilog;
 using TemplateFleet.Engine;
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Testing;
 

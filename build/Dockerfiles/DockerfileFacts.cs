@@ -1,5 +1,3 @@
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.Dockerfiles;
 
 /// <summary>The fleet facts <see cref="DockerfileGate"/> holds one Dockerfile to.</summary>

@@ -1,5 +1,4 @@
 using TemplateFleet.Dockerfiles.Rules;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Dockerfiles;
 

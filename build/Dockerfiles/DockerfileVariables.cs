@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace TemplateFleet.Dockerfiles;
 
 /// <summary>Build-argument references in Dockerfile words.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.Engine;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 

@@ -1,7 +1,5 @@
 using Polly;
 using Polly.Retry;
-using Serilog;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 

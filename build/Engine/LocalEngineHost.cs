@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Docker.DotNet;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 

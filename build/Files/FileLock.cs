@@ -1,4 +1,3 @@
-using Serilog;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.Files;

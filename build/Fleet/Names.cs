@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Fleet;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace TemplateFleet.Fleet;
 
 /// <summary>Reads a `smoke:` section (fleet-wide or per template) with defaults: user agent, exitCode 0,

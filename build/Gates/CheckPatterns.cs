@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>Whether a command's output matches its check's expected pattern (placeholders already expanded

@@ -1,5 +1,3 @@
-using TemplateFleet.Results;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>

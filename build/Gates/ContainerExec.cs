@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 

@@ -1,7 +1,5 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Serilog;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Gates;
 

@@ -1,6 +1,3 @@
-using TemplateFleet.Fleet;
-using TemplateFleet.Results;
-
 namespace TemplateFleet.Gates;
 
 // templates/t4-contract.yaml after strict parsing (ContractLoader). Immutable.

@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using TemplateFleet.Fleet;
-using TemplateFleet.Results;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>

@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using Docker.DotNet;
-using Serilog;
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Reports;
-using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

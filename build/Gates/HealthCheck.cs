@@ -1,6 +1,3 @@
-using System.Text.Json;
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>Linux capability numbers and the names the Engine API uses for them (kernel ABI, not fleet data).</summary>

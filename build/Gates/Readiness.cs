@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>

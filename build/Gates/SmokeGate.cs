@@ -1,6 +1,3 @@
-using TemplateFleet.Fleet;
-using TemplateFleet.Results;
-
 namespace TemplateFleet.Gates;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using Docker.DotNet;
-using TemplateFleet.Fleet;
-using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

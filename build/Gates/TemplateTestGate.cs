@@ -1,8 +1,5 @@
 using System.Xml.Linq;
 using Docker.DotNet.Models;
-using Serilog;
-using TemplateFleet.Fleet;
-using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

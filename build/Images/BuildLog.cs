@@ -1,6 +1,3 @@
-using System.Text;
-using Serilog;
-
 namespace TemplateFleet.Images;
 
 /// <summary>

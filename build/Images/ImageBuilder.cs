@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Images;
 

@@ -1,6 +1,5 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using TemplateFleet.Fleet;
 using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Images;

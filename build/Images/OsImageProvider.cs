@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using CliWrap;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Serilog;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Images;
 

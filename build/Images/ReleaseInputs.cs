@@ -1,5 +1,3 @@
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.Images;
 
 /// <summary>

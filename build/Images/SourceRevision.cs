@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace TemplateFleet.Images;
 
 /// <summary>Where the images come from: git commit (short/long), dirty state, remote URL or folder name.</summary>

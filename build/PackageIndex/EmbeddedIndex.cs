@@ -1,6 +1,3 @@
-using Serilog;
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.PackageIndex;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Serilog;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.PackageIndex;
 

@@ -1,4 +1,3 @@
-using TemplateFleet.Fleet;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;

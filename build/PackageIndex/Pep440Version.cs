@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.PackageIndex;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Serilog;
 using TemplateFleet.Publishing;
 
 namespace TemplateFleet.Registry;

@@ -1,5 +1,4 @@
 using System.Net;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Registry;
 

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using CliWrap;
 using CliWrap.Buffered;
-using Serilog;
-using TemplateFleet.Fleet;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.Registry;

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
-using Serilog;
 
 namespace TemplateFleet.Registry;
 

@@ -1,7 +1,4 @@
-using Serilog;
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
-using TemplateFleet.Results;
 
 namespace TemplateFleet.Reports;
 

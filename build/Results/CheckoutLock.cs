@@ -1,6 +1,4 @@
-using Serilog;
 using TemplateFleet.Files;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Results;
 

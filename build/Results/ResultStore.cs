@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using TemplateFleet.Files;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Results;
 

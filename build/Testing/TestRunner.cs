@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Xml.Linq;
-using Serilog;
-using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Testing;
 

@@ -1,5 +1,3 @@
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>

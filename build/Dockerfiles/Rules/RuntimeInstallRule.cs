@@ -1,5 +1,3 @@
-using TemplateFleet.Fleet;
-
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>A template installs the workspace runtime (fleet.yaml runtime.package): without it the image has

@@ -1,4 +1,3 @@
-using TemplateFleet.Fleet;
 using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Dockerfiles.Rules;
