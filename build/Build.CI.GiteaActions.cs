@@ -1,3 +1,4 @@
+using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 
 namespace TemplateFleet;

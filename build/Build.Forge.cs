@@ -1,4 +1,5 @@
 using TemplateFleet.Cascade;
+using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
 using TemplateFleet.Host;
 using TemplateFleet.PackageIndex;

@@ -1,6 +1,9 @@
+using Serilog;
+using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
+using TemplateFleet.Results;
 
 namespace TemplateFleet;
 

@@ -1,5 +1,6 @@
 using TemplateFleet.Gates;
 using TemplateFleet.Host;
+using TemplateFleet.Results;
 
 namespace TemplateFleet;
 

@@ -1,4 +1,6 @@
+using Serilog;
 using TemplateFleet.Engine;
+using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Testing;
 

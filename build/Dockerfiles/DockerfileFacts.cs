@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Dockerfiles;
 
 /// <summary>The fleet facts <see cref="DockerfileGate"/> holds one Dockerfile to.</summary>

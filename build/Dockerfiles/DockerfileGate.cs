@@ -1,4 +1,5 @@
 using TemplateFleet.Dockerfiles.Rules;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Dockerfiles;
 

@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.Dockerfiles;
 
 /// <summary>The Dockerfile as instructions, plus what the parser refused (line, message).</summary>

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.Dockerfiles;
 
 /// <summary>Build-argument references in Dockerfile words.</summary>

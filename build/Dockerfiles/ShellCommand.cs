@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.Dockerfiles;
 
 /// <summary>A word of a shell command with quotes removed; <see cref="Offset"/> is where it starts in the RUN text.</summary>

@@ -1,3 +1,6 @@
+using System.Globalization;
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Engine;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 

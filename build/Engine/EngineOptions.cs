@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Engine;
 
 /// <param name="Paths">Where build/Engine/ensure-engine.sh is and where dockerd's log goes when we start an engine.</param>

@@ -1,5 +1,7 @@
 using Polly;
 using Polly.Retry;
+using Serilog;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 

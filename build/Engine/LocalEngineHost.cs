@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Docker.DotNet;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 

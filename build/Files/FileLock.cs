@@ -1,3 +1,4 @@
+using Serilog;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.Files;

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Fleet;

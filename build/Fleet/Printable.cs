@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace TemplateFleet.Fleet;
 
 /// <summary>How a value the user gave appears inside a one-line message.</summary>

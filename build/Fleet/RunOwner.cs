@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace TemplateFleet.Fleet;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.Fleet;
 
 /// <summary>Reads a `smoke:` section (fleet-wide or per template) with defaults: user agent, exitCode 0,

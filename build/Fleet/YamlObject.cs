@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.Core;
 
 namespace TemplateFleet.Fleet;

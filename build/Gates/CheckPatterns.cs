@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>Whether a command's output matches its check's expected pattern (placeholders already expanded

@@ -1,3 +1,5 @@
+using TemplateFleet.Results;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>

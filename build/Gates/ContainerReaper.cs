@@ -1,5 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Gates;
 

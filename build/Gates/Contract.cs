@@ -1,3 +1,6 @@
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
+
 namespace TemplateFleet.Gates;
 
 // templates/t4-contract.yaml after strict parsing (ContractLoader). Immutable.

@@ -1,3 +1,7 @@
+using System.Text.RegularExpressions;
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>

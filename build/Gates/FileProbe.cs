@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>Smoke's file checks: one <c>stat -c '%U %a %F'</c> per path, judged against owner, mode and type.</summary>

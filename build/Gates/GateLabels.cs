@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>The labels on every container a gate starts, so the reaper and Ctrl-C cleanup can find them.</summary>

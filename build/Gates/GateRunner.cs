@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using Docker.DotNet;
+using Serilog;
+using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Reports;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

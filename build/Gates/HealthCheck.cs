@@ -1,3 +1,6 @@
+using System.Text.Json;
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>Linux capability numbers and the names the Engine API uses for them (kernel ABI, not fleet data).</summary>

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>

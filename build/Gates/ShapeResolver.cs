@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Gates;
 

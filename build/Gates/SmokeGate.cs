@@ -1,3 +1,6 @@
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
+
 namespace TemplateFleet.Gates;
 
 /// <summary>

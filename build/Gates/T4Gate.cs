@@ -1,4 +1,6 @@
 using Docker.DotNet;
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

@@ -1,5 +1,8 @@
 using System.Xml.Linq;
 using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 

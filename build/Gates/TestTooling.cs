@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 
 namespace TemplateFleet.Gates;

@@ -1,7 +1,11 @@
+using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
 using TemplateFleet.Pins;
 using TemplateFleet.Registry;
+using TemplateFleet.Results;
 using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.Images;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using TemplateFleet.Dockerfiles;
 using TemplateFleet.Pins;
 

@@ -1,3 +1,6 @@
+using System.Text;
+using Serilog;
+
 namespace TemplateFleet.Images;
 
 /// <summary>

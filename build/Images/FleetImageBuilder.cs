@@ -1,9 +1,14 @@
+using System.Diagnostics;
+using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Serilog;
 using TemplateFleet.Engine;
+using TemplateFleet.Fleet;
 using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
 using TemplateFleet.Registry;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Images;
 

@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Registry;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Images;
 

@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using TemplateFleet.Fleet;
 using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Images;

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using CliWrap;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Registry;
+using Serilog;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Images;
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace TemplateFleet.Images;
 
 /// <summary>Where the images come from: git commit (short/long), dirty state, remote URL or folder name.</summary>

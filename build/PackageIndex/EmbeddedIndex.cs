@@ -1,3 +1,6 @@
+using Serilog;
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.PackageIndex;
 
 /// <summary>

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.Json;
+using Serilog;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.PackageIndex;
 

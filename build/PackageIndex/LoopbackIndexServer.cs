@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using Serilog;
 
 namespace TemplateFleet.PackageIndex;
 

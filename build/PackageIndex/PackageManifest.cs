@@ -1,3 +1,4 @@
+using TemplateFleet.Fleet;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;

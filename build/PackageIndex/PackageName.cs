@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.PackageIndex;
 
 /// <summary>Python distribution names: the PEP 508 shape, and PEP 503 normalising (the /simple/&lt;name&gt;/ and

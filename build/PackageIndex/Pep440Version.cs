@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.PackageIndex;
 
 /// <summary>

@@ -1,7 +1,10 @@
 using System.Net;
+using System.Text.Json;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Serilog;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.PackageIndex;
 

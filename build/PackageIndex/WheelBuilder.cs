@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Text;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.PackageIndex;
 

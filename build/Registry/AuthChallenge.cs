@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.Registry;
 
 /// <summary>A parsed WWW-Authenticate challenge: Basic realm="..." or Bearer realm="...",service="...",scope="...".</summary>

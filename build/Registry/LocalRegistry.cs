@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Serilog;
 using TemplateFleet.Publishing;
 
 namespace TemplateFleet.Registry;

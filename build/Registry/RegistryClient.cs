@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Registry;
 

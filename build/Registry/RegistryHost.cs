@@ -1,4 +1,5 @@
 using System.Net;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Registry;
 

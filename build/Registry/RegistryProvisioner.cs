@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using CliWrap;
 using CliWrap.Buffered;
+using Serilog;
+using TemplateFleet.Fleet;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.Registry;

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
+using Serilog;
 
 namespace TemplateFleet.Registry;
 

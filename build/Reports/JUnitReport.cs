@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Xml.Linq;
+using TemplateFleet.Fleet;
 using TemplateFleet.Host;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Reports;
 

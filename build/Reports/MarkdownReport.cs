@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Text;
+using TemplateFleet.Fleet;
 using TemplateFleet.Host;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Reports;
 

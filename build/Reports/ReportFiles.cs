@@ -1,4 +1,7 @@
+using Serilog;
+using TemplateFleet.Fleet;
 using TemplateFleet.Host;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Reports;
 

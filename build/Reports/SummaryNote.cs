@@ -1,3 +1,6 @@
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
+
 namespace TemplateFleet.Reports;
 
 /// <summary>The notes in the build's summary table, read from the results, e.g. "3/4 templates".</summary>

@@ -1,4 +1,6 @@
+using Serilog;
 using TemplateFleet.Files;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Results;
 

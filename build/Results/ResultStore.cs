@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using TemplateFleet.Files;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Results;
 

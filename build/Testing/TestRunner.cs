@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Xml.Linq;
+using Serilog;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Testing;
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Xml.Linq;
 
 namespace TemplateFleet.Testing;

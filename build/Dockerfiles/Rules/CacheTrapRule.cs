@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>The runtime cache trap: the layer installing the runtime must come after `ARG RUNTIME_VERSION` in

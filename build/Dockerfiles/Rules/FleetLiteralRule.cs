@@ -1,3 +1,4 @@
+using TemplateFleet.Fleet;
 using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Dockerfiles.Rules;

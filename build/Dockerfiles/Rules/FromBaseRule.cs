@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>A template builds FROM the fleet base only, as `FROM ${BASE_IMAGE}` with `ARG BASE_IMAGE` declared

@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>Layer order for the cache: from `ARG RUNTIME_VERSION` on, a stage adds no layer but the runtime's,

@@ -1,3 +1,5 @@
+using TemplateFleet.Fleet;
+
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>A template installs the workspace runtime (fleet.yaml runtime.package): without it the image has

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>No failure is swallowed (`|| true`, `2>/dev/null ||`, `; true`, `|| exit 0`...): the seeds shipped
