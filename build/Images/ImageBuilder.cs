@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using TemplateFleet.Registry;
 using TemplateFleet.Fleet;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.Images;
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using CliWrap;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using TemplateFleet.Registry;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.Images;
 
