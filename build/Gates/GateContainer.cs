@@ -21,12 +21,16 @@ public sealed class GateContainer : IAsyncDisposable
     public ContainerExec Exec { get; }
 
     /// <summary>Creates and starts; when start fails the created container is removed before the error propagates.</summary>
-    public static async Task<GateContainer> StartAsync(IDockerClient docker, CreateContainerParameters spec, CancellationToken ct)
+    /// <param name="beforeStart">Runs on the created container before it starts (e.g. copies files into it).</param>
+    public static async Task<GateContainer> StartAsync(IDockerClient docker, CreateContainerParameters spec, CancellationToken ct,
+        Func<string, Task>? beforeStart = null)
     {
         var created = await docker.Containers.CreateContainerAsync(spec, ct).ConfigureAwait(false);
         var container = new GateContainer(docker, created.ID);
         try
         {
+            if (beforeStart is not null)
+                await beforeStart(created.ID).ConfigureAwait(false);
             await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
             return container;
         }

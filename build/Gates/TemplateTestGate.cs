@@ -68,13 +68,13 @@ public static class TemplateTestGate
             User = CheckUsers.RootUid,
             HostConfig = new HostConfig { NetworkMode = "none" },
         };
-        var created = await docker.Containers.CreateContainerAsync(spec, ct).ConfigureAwait(false);
-        await using var container = new ReaperOnDispose(docker, created.ID);
-        await Extract(docker, created.ID, "/opt", tools, ct).ConfigureAwait(false);
-        await Extract(docker, created.ID, "/", TestTooling.SuitesArchive(suites), ct).ConfigureAwait(false);
-        await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
-
-        var exec = new ContainerExec(docker, created.ID);
+        // Removed however the run ends (the gate runner also reaps by label).
+        await using var container = await GateContainer.StartAsync(docker, spec, ct, async id =>
+        {
+            await Extract(docker, id, "/opt", tools, ct).ConfigureAwait(false);
+            await Extract(docker, id, "/", TestTooling.SuitesArchive(suites), ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        var exec = container.Exec;
         var activated = await exec.ShellAsync(TestTooling.ActivateScript, CheckUsers.RootUid, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         if (!activated.Succeeded)
             throw new GateSetupException($"pytest does not run with the image's own python3 (exit {activated.ExitCode?.ToString() ?? "none"}): {(activated.Stderr + activated.Stdout).Trim()}");
@@ -144,11 +144,5 @@ public static class TemplateTestGate
     {
         var text = string.Join('\n', new[] { c.Stderr, c.Stdout.Length > 0 ? "--- captured stdout ---\n" + c.Stdout : "" }.Where(s => s.Length > 0)).TrimEnd();
         return text.Length == 0 ? "" : "\n    " + CheckRunner.Tail(text, 1500).Replace("\n", "\n    ", StringComparison.Ordinal);
-    }
-
-    /// <summary>The test container, removed however the run ends (the gate runner also reaps by label).</summary>
-    sealed class ReaperOnDispose(Docker.DotNet.IDockerClient docker, string id) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await new ContainerReaper(docker).RemoveAsync(id, CancellationToken.None).ConfigureAwait(false);
     }
 }

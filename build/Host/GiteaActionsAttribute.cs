@@ -8,7 +8,7 @@ namespace TemplateFleet.Host;
 /// <c>run:</c> line, so no input can inject shell.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
-public sealed class GiteaActionsAttribute(string name) : Attribute
+public sealed class GiteaActionsAttribute(string name) : GiteaActionsJobSettings
 {
     /// <summary>The workflow's name and file name; also the job id.</summary>
     public string Name { get; } = name;
@@ -27,21 +27,29 @@ public sealed class GiteaActionsAttribute(string name) : Attribute
     public string[] OnWorkflowDispatchRequiredInputs { get; set; } = [];
     public string[] OnWorkflowDispatchOptionalInputs { get; set; } = [];
 
-    /// <summary>Targets run by the job's single build step, in this order.</summary>
+    /// <summary>Parameters from configuration variables of the same name: <c>${{ vars.REGISTRY }}</c>.</summary>
+    public string[] ImportVariables { get; set; } = [];
+}
+
+/// <summary>
+/// What a workflow of one job and each [GiteaActionsJob] declare alike. On a workflow with job attributes, its
+/// ImportSecrets and ImportContext reach every job, and the targets, matrix and artifacts belong to the jobs.
+/// </summary>
+public abstract class GiteaActionsJobSettings : Attribute
+{
+    /// <summary>Targets run by the job's build step, in this order.</summary>
     public string[] InvokedTargets { get; set; } = [];
+
+    /// <summary>A string[] parameter: one job per value the build's <see cref="NukeBuild.WorkflowMatrix"/> returns, none cancelling the others.</summary>
+    public string? MatrixParameter { get; set; }
 
     /// <summary>[Secret] parameters, each from the secret of its environment name: <c>${{ secrets.REGISTRY_PASSWORD }}</c>.</summary>
     public string[] ImportSecrets { get; set; } = [];
 
-    /// <summary>Parameters from configuration variables of the same name: <c>${{ vars.REGISTRY }}</c>.</summary>
-    public string[] ImportVariables { get; set; } = [];
-
     /// <summary>"Parameter=github.property" pairs: parameters from the run's context, e.g. <c>${{ github.repository }}</c>.</summary>
     public string[] ImportContext { get; set; } = [];
 
-    /// <summary>Paths (relative to the root) uploaded as artifacts when the job ends, also when it failed.</summary>
+    /// <summary>Paths (relative to the root) uploaded as artifacts when the job ends, also when it failed; in a workflow
+    /// of several jobs named &lt;job&gt;-&lt;last folder&gt;[-&lt;matrix value&gt;].</summary>
     public string[] PublishArtifacts { get; set; } = [];
-
-    /// <summary>A string[] parameter: one job per value the build's <see cref="NukeBuild.WorkflowMatrix"/> returns, none cancelling the others.</summary>
-    public string? MatrixParameter { get; set; }
 }

@@ -3,16 +3,17 @@ using System.Text.RegularExpressions;
 
 namespace TemplateFleet.Host;
 
-/// <summary>One [Parameter] member of the build class, with where its current value came from.</summary>
+/// <summary>One [Parameter] field of the build class (NUKE's <c>[Parameter] readonly T Name;</c>), with where its
+/// current value came from.</summary>
 public sealed partial class ParameterDescriptor
 {
-    private ParameterDescriptor(MemberInfo member, ParameterAttribute attribute)
+    private ParameterDescriptor(FieldInfo field, ParameterAttribute attribute)
     {
-        Member = member;
-        Name = member.Name;
+        Field = field;
+        Name = field.Name;
         Description = attribute.Description ?? "";
-        IsSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
-        ValueType = member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
+        IsSecret = field.GetCustomAttribute<SecretAttribute>() is not null;
+        ValueType = field.FieldType;
     }
 
     /// <summary>The member's name, PascalCase, as in parameters.json and the schema.</summary>
@@ -29,57 +30,28 @@ public sealed partial class ParameterDescriptor
     /// <summary>"default", "command line (--x)", "environment (X)", a parameters file...</summary>
     public string Source { get; internal set; } = "default";
 
-    internal MemberInfo Member { get; }
+    internal FieldInfo Field { get; }
 
     internal static IReadOnlyList<ParameterDescriptor> For(Type buildType)
     {
-        const BindingFlags flags = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+        const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
         var result = new List<ParameterDescriptor>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var type = buildType; type is not null && type != typeof(object); type = type.BaseType)
         {
-            var members = type.GetFields(flags | BindingFlags.DeclaredOnly).Cast<MemberInfo>()
-                .Concat(type.GetProperties(flags | BindingFlags.DeclaredOnly))
-                .OrderBy(m => m.MetadataToken);
-            foreach (var member in members)
+            foreach (var field in type.GetFields(flags).OrderBy(f => f.MetadataToken))
             {
-                if (member.GetCustomAttribute<ParameterAttribute>() is { } attribute)
-                {
-                    var descriptor = new ParameterDescriptor(member, attribute);
-                    if (seen.Add(descriptor.Name))
-                        result.Add(descriptor);
-                }
+                if (field.GetCustomAttribute<ParameterAttribute>() is { } attribute && seen.Add(field.Name))
+                    result.Add(new ParameterDescriptor(field, attribute));
             }
         }
 
         return result;
     }
 
-    public object? GetValue(object build) => Member switch
-    {
-        FieldInfo field => field.GetValue(field.IsStatic ? null : build),
-        PropertyInfo property => property.GetValue(property.GetMethod!.IsStatic ? null : build),
-        _ => null,
-    };
+    public object? GetValue(object build) => Field.GetValue(build);
 
-    internal void SetValue(object build, object? value)
-    {
-        switch (Member)
-        {
-            case FieldInfo field:
-                field.SetValue(field.IsStatic ? null : build, value);
-                break;
-            case PropertyInfo { SetMethod: not null } property:
-                property.SetValue(property.SetMethod.IsStatic ? null : build, value);
-                break;
-            case PropertyInfo property:
-                // Get-only auto-property: write its compiler-generated backing field.
-                var backing = property.DeclaringType!.GetField($"<{property.Name}>k__BackingField", BindingFlags.Instance | BindingFlags.NonPublic)
-                    ?? throw new InvalidOperationException($"Parameter {Name} is a property without a setter or backing field.");
-                backing.SetValue(build, value);
-                break;
-        }
-    }
+    internal void SetValue(object build, object? value) => Field.SetValue(build, value);
 
     /// <summary>The value for people: masked when secret, lists comma-joined.</summary>
     public string Display(object build)

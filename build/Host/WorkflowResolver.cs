@@ -1,10 +1,15 @@
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using static TemplateFleet.Host.WorkflowYaml;
 
 namespace TemplateFleet.Host;
 
 /// <summary>
-/// Turns the build class's [GiteaActions] attributes into <see cref="Workflow"/>s. Every target and parameter
-/// name must exist; a mistake is a usage error naming the workflow, the property, the name and the valid ones.
+/// Turns the build class's [GiteaActions] attributes into <see cref="Workflow"/>s: Gitea Actions YAML nodes, keys in a
+/// fixed order; the one build step of a job runs <c>./build.sh</c> with target names only, and every value reaches it
+/// through <c>env:</c>. Every target and parameter name must exist; a mistake is a usage error naming the workflow, the
+/// property, the name and the valid ones.
 /// </summary>
 internal sealed partial class WorkflowResolver
 {
@@ -53,7 +58,7 @@ internal sealed partial class WorkflowResolver
             throw context.Error(nameof(attribute.RunsOn), "is empty: name the runner label(s) the job needs.");
 
         // Inputs belong to the workflow; every job sees them.
-        var inputs = new List<WorkflowInput>();
+        var inputs = new YamlMappingNode();
         var inputValues = new List<(string Property, ParameterDescriptor Parameter, string Expression)>();
         foreach (var (property, names, required) in new[]
         {
@@ -65,16 +70,28 @@ internal sealed partial class WorkflowResolver
             {
                 var parameter = Parameter(context, property, name, secret: false);
                 var id = SnakeCase(parameter);
-                inputs.Add(new WorkflowInput(id, parameter.Description.Length > 0 ? parameter.Description : parameter.Name, required));
+                inputs.Add(id, new YamlMappingNode
+                {
+                    { "description", Text(parameter.Description.Length > 0 ? parameter.Description : parameter.Name) },
+                    { "required", Plain(required ? "true" : "false") },
+                    { "type", Text("string") },
+                });
                 inputValues.Add((property, parameter, $"github.event.inputs.{id}"));
             }
         }
 
-        var shared = new JobSpec(attribute.Name, "", runsOn.ToArray(), [], false, attribute.MatrixParameter, attribute.InvokedTargets,
-            attribute.ImportContext, attribute.ImportVariables, attribute.ImportSecrets, [], [], attribute.PublishArtifacts, []);
-        List<WorkflowJob> jobs;
+        List<ResolvedJob> jobs;
         if (jobAttributes.Count == 0)
-            jobs = [Job(context, shared, null, inputValues, [])];
+        {
+            // One job, named after the workflow, with the workflow's targets, matrix and artifacts.
+            var single = new GiteaActionsJobAttribute(attribute.Name, attribute.Name)
+            {
+                InvokedTargets = attribute.InvokedTargets,
+                MatrixParameter = attribute.MatrixParameter,
+                PublishArtifacts = attribute.PublishArtifacts,
+            };
+            jobs = [Job(context, attribute, single, runsOn, multiple: false, inputValues, [])];
+        }
         else
         {
             foreach (var (property, set) in new[]
@@ -90,48 +107,48 @@ internal sealed partial class WorkflowResolver
 
             jobs = [];
             foreach (var job in InNeedsOrder(context, jobAttributes))
-            {
-                var spec = new JobSpec(job.Id, $"jobs.{job.Id}.", runsOn.ToArray(), job.Needs, job.Always, job.MatrixParameter,
-                    job.InvokedTargets, [.. attribute.ImportContext, .. job.ImportContext], attribute.ImportVariables,
-                    [.. attribute.ImportSecrets, .. job.ImportSecrets], job.Outputs, job.ImportOutputs, job.PublishArtifacts, job.DownloadArtifacts);
-                jobs.Add(Job(context, spec, job.Id, inputValues, jobs));
-            }
+                jobs.Add(Job(context, attribute, job, runsOn, multiple: true, inputValues, jobs));
         }
 
-        return new Workflow(attribute.Name, Triggers(context, attribute, inputs.Count > 0), inputs, jobs);
+        var jobsNode = new YamlMappingNode();
+        foreach (var job in jobs)
+            jobsNode.Add(job.Id, job.Yaml);
+
+        return new Workflow(attribute.Name, new YamlMappingNode
+        {
+            { "name", Text(attribute.Name) },
+            { "on", Triggers(context, attribute, inputs) },
+            { "jobs", jobsNode },
+        });
     }
 
-    /// <summary>What a job is made of, from either attribute. <paramref name="Where"/> prefixes the property in messages ("jobs.base.").</summary>
-    private sealed record JobSpec(
-        string Id, string Where, string[] RunsOn, string[] Needs, bool Always, string? MatrixParameter, string[] InvokedTargets,
-        string[] ImportContext, string[] ImportVariables, string[] ImportSecrets, string[] Outputs, string[] ImportOutputs, string[] PublishArtifacts,
-        string[] DownloadArtifacts);
-
-    /// <param name="artifactPrefix">The job id in a multi-job workflow (artifact names must differ across its jobs); null for the one job.</param>
-    private WorkflowJob Job(AttributeContext context, JobSpec job, string? artifactPrefix,
-        IReadOnlyList<(string Property, ParameterDescriptor Parameter, string Expression)> inputs, IReadOnlyList<WorkflowJob> earlier)
+    /// <summary>One job: its own settings, and the workflow's runner, variables, secrets and context, which every job gets.</summary>
+    /// <param name="multiple">A job of several: messages name it ("jobs.base.") and its artifact names start with its id, as they
+    /// must differ across the jobs.</param>
+    private ResolvedJob Job(AttributeContext context, GiteaActionsAttribute workflow, GiteaActionsJobAttribute job, IReadOnlyList<string> runsOn,
+        bool multiple, IReadOnlyList<(string Property, ParameterDescriptor Parameter, string Expression)> inputs, IReadOnlyList<ResolvedJob> earlier)
     {
-        var where = job.Where;
-        if (artifactPrefix is not null && !JobId().IsMatch(job.Id))
+        var where = multiple ? $"jobs.{job.Id}." : "";
+        if (multiple && !JobId().IsMatch(job.Id))
             throw context.Error(where + "id", $"'{job.Id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'.");
 
         var targets = job.InvokedTargets.Select(t => Target(context, where + nameof(GiteaActionsAttribute.InvokedTargets), t)).ToList();
         if (targets.Count == 0)
             throw context.Error(where + nameof(GiteaActionsAttribute.InvokedTargets), "is empty: name the targets the job runs.");
 
-        var environment = new List<WorkflowEnvironment>();
+        var environment = new YamlMappingNode();
         var passed = new Dictionary<string, string>(StringComparer.Ordinal);
         void Pass(string property, ParameterDescriptor parameter, string expression)
         {
             if (!passed.TryAdd(parameter.Name, property))
                 throw context.Error(where + property, $"'{parameter.Name}' is already passed by {passed[parameter.Name]}; a parameter gets one source.");
 
-            environment.Add(new WorkflowEnvironment(parameter.EnvironmentName, $"${{{{ {expression} }}}}"));
+            environment.Add(parameter.EnvironmentName, Text($"${{{{ {expression} }}}}"));
         }
 
         var matrix = Matrix(context, where, job.MatrixParameter);
         if (matrix is not null)
-            Pass(nameof(GiteaActionsAttribute.MatrixParameter), matrix.Value.Parameter, $"matrix.{matrix.Value.Matrix.Key}");
+            Pass(nameof(GiteaActionsAttribute.MatrixParameter), matrix.Value.Parameter, $"matrix.{matrix.Value.Key}");
 
         foreach (var (property, parameter, expression) in inputs)
             Pass(property, parameter, expression);
@@ -153,19 +170,19 @@ internal sealed partial class WorkflowResolver
             Pass(property, parameter, $"needs.{source}.outputs.{parameter.OutputId}");
         }
 
-        foreach (var entry in job.ImportContext)
+        foreach (var entry in workflow.ImportContext.Concat(job.ImportContext))
         {
             var (name, expression) = ContextEntry(context, entry);
             Pass(nameof(GiteaActionsAttribute.ImportContext), Parameter(context, where + nameof(GiteaActionsAttribute.ImportContext), name, secret: false), expression);
         }
 
-        foreach (var name in job.ImportVariables)
+        foreach (var name in workflow.ImportVariables)
         {
             var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportVariables), name, secret: false);
             Pass(nameof(GiteaActionsAttribute.ImportVariables), parameter, $"vars.{StoredName(context, nameof(GiteaActionsAttribute.ImportVariables), parameter)}");
         }
 
-        foreach (var name in job.ImportSecrets)
+        foreach (var name in workflow.ImportSecrets.Concat(job.ImportSecrets))
         {
             var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportSecrets), name, secret: true);
             Pass(nameof(GiteaActionsAttribute.ImportSecrets), parameter, $"secrets.{StoredName(context, nameof(GiteaActionsAttribute.ImportSecrets), parameter)}");
@@ -181,13 +198,74 @@ internal sealed partial class WorkflowResolver
             outputs.Add(Parameter(context, where + property, name, secret: false).OutputId);
         }
 
-        var uploads = Artifacts(context, where + nameof(GiteaActionsAttribute.PublishArtifacts), job.PublishArtifacts)
-            .Select(path => new WorkflowArtifact(
-                (artifactPrefix is null ? "" : artifactPrefix + "-") + Workflow.ArtifactName(path) + (matrix is { } m ? $"-${{{{ matrix.{m.Matrix.Key} }}}}" : ""), path))
-            .ToList();
+        var uploads = Artifacts(context, where + nameof(GiteaActionsAttribute.PublishArtifacts), job.PublishArtifacts);
         var downloads = Artifacts(context, where + nameof(GiteaActionsJobAttribute.DownloadArtifacts), job.DownloadArtifacts);
-        return new WorkflowJob(job.Id, job.RunsOn, needs, job.Always, matrix?.Matrix, targets, environment, outputs, uploads, downloads);
+        var node = new YamlMappingNode();
+        if (needs.Count > 0)
+            node.Add("needs", Sequence(needs));
+
+        if (job.Always)
+            node.Add("if", Text("always()"));
+
+        node.Add("runs-on", runsOn.Count == 1 ? Text(runsOn[0]) : Sequence(runsOn));
+        if (outputs.Count > 0)
+        {
+            var handedOn = new YamlMappingNode();
+            foreach (var output in outputs)
+                handedOn.Add(output, Text($"${{{{ steps.{BuildStepId}.outputs.{output} }}}}"));
+
+            node.Add("outputs", handedOn);
+        }
+
+        if (matrix is { } m)
+        {
+            node.Add("strategy", new YamlMappingNode
+            {
+                { "fail-fast", Plain("false") },
+                { "matrix", new YamlMappingNode { { m.Key, Sequence(m.Values) } } },
+            });
+        }
+
+        var steps = new YamlSequenceNode { new YamlMappingNode { { "uses", Text(CheckoutAction) } } };
+        foreach (var path in downloads)
+        {
+            steps.Add(new YamlMappingNode
+            {
+                { "name", Text($"Download: every artifact of the run into {path}") },
+                { "uses", Text(DownloadArtifactAction) },
+                { "with", new YamlMappingNode { { "path", Text(path) } } },
+            });
+        }
+
+        // Only target names in the command: values come through env.
+        var build = new YamlMappingNode();
+        if (outputs.Count > 0)
+            build.Add("id", Text(BuildStepId));
+
+        build.Add("name", Text($"Run: {string.Join(", ", targets)}"));
+        build.Add("run", Text("./build.sh " + string.Join(' ', targets)));
+        if (environment.Children.Count > 0)
+            build.Add("env", environment);
+
+        steps.Add(build);
+        foreach (var path in uploads)
+        {
+            var name = (multiple ? job.Id + "-" : "") + Workflow.ArtifactName(path) + (matrix is { } mx ? $"-${{{{ matrix.{mx.Key} }}}}" : "");
+            steps.Add(new YamlMappingNode
+            {
+                { "name", Text($"Upload: {Workflow.ArtifactName(path)}") },
+                { "if", Text("always()") },
+                { "uses", Text(UploadArtifactAction) },
+                { "with", new YamlMappingNode { { "name", Text(name) }, { "path", Text(path) } } },
+            });
+        }
+
+        node.Add("steps", steps);
+        return new ResolvedJob(job.Id, outputs, node);
     }
+
+    /// <summary>A job as later jobs of its workflow see it: what they may need and import.</summary>
+    private sealed record ResolvedJob(string Id, IReadOnlyList<string> Outputs, YamlMappingNode Yaml);
 
     /// <summary>Jobs after the jobs they need (Gitea and GitHub run them so), independent ones by id: the file never depends on the
     /// order reflection returns attributes in.</summary>
@@ -222,33 +300,35 @@ internal sealed partial class WorkflowResolver
         return ordered;
     }
 
-    private static List<WorkflowTrigger> Triggers(AttributeContext context, GiteaActionsAttribute attribute, bool hasInputs)
+    private static YamlMappingNode Triggers(AttributeContext context, GiteaActionsAttribute attribute, YamlMappingNode inputs)
     {
         var pushBranches = NonBlank(context, nameof(attribute.OnPushBranches), attribute.OnPushBranches);
-        var triggers = new List<WorkflowTrigger>();
+        var on = new YamlMappingNode();
         if (attribute.On.Contains(GiteaActionsTrigger.Push) || pushBranches.Count > 0)
-            triggers.Add(new WorkflowTrigger("push", pushBranches));
+            on.Add("push", pushBranches.Count > 0 ? new YamlMappingNode { { "branches", Sequence(pushBranches) } } : new YamlMappingNode());
 
         if (attribute.On.Contains(GiteaActionsTrigger.PullRequest))
-            triggers.Add(new WorkflowTrigger("pull_request", []));
+            on.Add("pull_request", new YamlMappingNode());
 
-        if (attribute.On.Contains(GiteaActionsTrigger.WorkflowDispatch) || hasInputs)
-            triggers.Add(new WorkflowTrigger("workflow_dispatch", []));
+        if (attribute.On.Contains(GiteaActionsTrigger.WorkflowDispatch) || inputs.Children.Count > 0)
+            on.Add("workflow_dispatch", inputs.Children.Count > 0 ? new YamlMappingNode { { "inputs", inputs } } : new YamlMappingNode());
 
         if (attribute.OnCronSchedule is { } cron)
         {
             if (!Cron().IsMatch(cron.Trim()))
                 throw context.Error(nameof(attribute.OnCronSchedule), $"'{cron}' is not a five-field cron expression (minute hour day-of-month month day-of-week, e.g. \"17 * * * *\").");
 
-            triggers.Add(new WorkflowTrigger("schedule", [], cron.Trim()));
+            // Quoted always: a cron often starts with '*', which a plain scalar would read as an alias.
+            on.Add("schedule", new YamlSequenceNode(new YamlMappingNode { { "cron", new YamlScalarNode(cron.Trim()) { Style = ScalarStyle.DoubleQuoted } } }));
         }
 
-        return triggers.Count > 0
-            ? triggers
+        return on.Children.Count > 0
+            ? on
             : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnCronSchedule or workflow_dispatch inputs.");
     }
 
-    private (WorkflowMatrix Matrix, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string where, string? name)
+    /// <summary>One job per value; the job sees its value as <c>${{ matrix.&lt;Key&gt; }}</c>.</summary>
+    private (string Key, List<string> Values, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string where, string? name)
     {
         if (name is null)
         {
@@ -262,7 +342,7 @@ internal sealed partial class WorkflowResolver
 
         var values = (_build.WorkflowMatrix(parameter.Name) ?? []).Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         return values.Count > 0
-            ? (new WorkflowMatrix(SnakeCase(parameter), values), parameter)
+            ? (SnakeCase(parameter), values, parameter)
             : throw context.Error(property, $"'{name}' has no values: override WorkflowMatrix(\"{name}\") in {_buildName} to return them.");
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.Images;
 
@@ -50,7 +51,7 @@ public sealed class ImageBuilder(IDockerClient docker)
         catch (DockerApiException e)
         {
             // e.g. a Dockerfile parse error is answered with a status code before any step runs.
-            error = e.ResponseBody is { Length: > 0 } body ? ErrorFromBody(body) : e.Message;
+            error = e.ResponseBody?.Trim() is { Length: > 0 } body ? ImagePull.MessageOf(body) : e.Message;
             log.Line(error);
         }
 
@@ -88,19 +89,6 @@ public sealed class ImageBuilder(IDockerClient docker)
 
     private async Task<string?> InspectIdAsync(IReadOnlyList<string> tags, CancellationToken ct) =>
         tags.Count == 0 ? null : (await docker.Images.InspectImageAsync(tags[0], ct)).ID;
-
-    private static string ErrorFromBody(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("message", out var message) ? message.GetString() ?? body : body;
-        }
-        catch (JsonException)
-        {
-            return body.Trim();
-        }
-    }
 
     /// <summary>Handles each message synchronously and in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class BuildProgress(BuildLog log) : IProgress<JSONMessage>

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using CliWrap;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.Images;
 
@@ -21,54 +24,28 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         // What the engine already holds wins, without asking a registry: every warm build stays offline and on
         // the same OS layers (a registry that starts answering later must not silently rebuild the fleet).
         // By id, never by name: a name can move (a newer pull, a new bootstrap); the base's inputs must not.
-        if (await IdOfAsync(os.Image, ct) is { } cached)
+        if (await ImagePull.IdOfAsync(docker, os.Image, ct) is { } cached)
         {
             Log.Information("OS image {Image} (registry, cached)", os.Image);
             return new OsImage(cached, $"registry:{os.Image}");
         }
-        if (await IdOfAsync(tag, ct) is { } bootstrapped)
+        if (await ImagePull.IdOfAsync(docker, tag, ct) is { } bootstrapped)
         {
             Log.Information("OS image {Tag} (cached, {Source})", tag, source);
             return new OsImage(bootstrapped, source);
         }
-        if (await TryPullAsync(os.Image, ct) is { } pulled)
+        var (pulled, error) = await ImagePull.EnsureAsync(docker, os.Image, auth: null, ct);
+        if (pulled is not null)
         {
             Log.Information("OS image {Image} (registry)", os.Image);
             return new OsImage(pulled, $"registry:{os.Image}");
         }
 
+        Log.Information("Pulling {Image} failed: {Reason}", os.Image, error);
+
         Log.Information("OS image {Image} is not available from a registry; bootstrapping Debian {Suite} with debootstrap (about 35 s)", os.Image, os.Suite);
         var id = await BootstrapAsync(os.Suite, tag, source, ct);
         return new OsImage(id, source);
-    }
-
-    /// <summary>The id of the image the engine holds under <paramref name="reference"/>, or null.</summary>
-    private async Task<string?> IdOfAsync(string reference, CancellationToken ct)
-    {
-        try
-        {
-            return (await docker.Images.InspectImageAsync(reference, ct)).ID;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The pulled image's id, or null when no registry serves it.</summary>
-    private async Task<string?> TryPullAsync(string image, CancellationToken ct)
-    {
-        var reference = ImageReference.Parse(image);
-        try
-        {
-            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference.Repository, Tag = reference.Tag }, null, new Progress<JSONMessage>(), ct);
-            return await IdOfAsync(image, ct);
-        }
-        catch (DockerApiException e)
-        {
-            Log.Information("Pulling {Image} failed: {Reason}", image, e.ResponseBody?.Trim() ?? e.Message);
-            return null;
-        }
     }
 
     private async Task<string> BootstrapAsync(string suite, string tag, string source, CancellationToken ct)
@@ -152,32 +129,16 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
 
     private static async Task<(int Code, string Tail)> RunAsync(string file, string[] args, CancellationToken ct)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, args)
+        var tail = new ConcurrentQueue<string>();
+        var keep = PipeTarget.ToDelegate(line =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var tail = new Queue<string>();
-        void Keep(string? line)
-        {
-            if (line is null)
-                return;
-
             Log.Debug("[{Tool}] {Line}", file, line);
-            lock (tail)
-            {
-                tail.Enqueue(line);
-                if (tail.Count > 20)
-                    tail.Dequeue();
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, string.Join('\n', tail));
+            tail.Enqueue(line);
+            while (tail.Count > 20)
+                tail.TryDequeue(out _);
+        });
+        var result = await Cli.Wrap(file).WithArguments(args).WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(keep).WithStandardErrorPipe(keep).ExecuteAsync(ct);
+        return (result.ExitCode, string.Join('\n', tail));
     }
 }

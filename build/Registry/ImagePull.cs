@@ -34,8 +34,8 @@ public static class ImagePull
                 ? ". Is a registry listening there? Check the registry parameter (the default is fleet.yaml images.registry)."
                 : "";
 
-    // The engine answers {"message": "..."}: the message is what a person needs.
-    static string MessageOf(string body)
+    /// <summary>The engine answers {"message": "..."}: the message is what a person needs.</summary>
+    internal static string MessageOf(string body)
     {
         try
         {
@@ -48,7 +48,8 @@ public static class ImagePull
         }
     }
 
-    static async Task<string?> IdOfAsync(IDockerClient docker, string reference, CancellationToken ct)
+    /// <summary>The id of the image the engine holds under <paramref name="reference"/>, or null.</summary>
+    internal static async Task<string?> IdOfAsync(IDockerClient docker, string reference, CancellationToken ct)
     {
         try
         {

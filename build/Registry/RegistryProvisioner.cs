@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
+using CliWrap;
+using CliWrap.Buffered;
 using Serilog;
 using TemplateFleet.Fleet;
 using TemplateFleet.Tools;
@@ -99,48 +100,21 @@ public static class RegistryProvisioner
     static async Task WriteHtpasswdAsync(string file, string username, string password, CancellationToken ct)
     {
         // -B: Distribution 2.8 accepts only bcrypt. -i: the password comes on stdin, never on a command line.
-        if (await RunAsync(HtpasswdCommand, ["-B", "-i", "-c", file, username], null, password, ct) != 0)
+        var htpasswd = await Cli.Wrap(HtpasswdCommand).WithArguments(["-B", "-i", "-c", file, username])
+            .WithStandardInputPipe(PipeSource.FromString(password)).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+        if (htpasswd.ExitCode != 0)
+        {
+            Log.Warning("{File} exited {Code}: {Stderr}", HtpasswdCommand, htpasswd.ExitCode, htpasswd.StandardError.Trim());
             throw new FleetException($"htpasswd could not write {file} for user '{username}'.");
+        }
     }
 
     static async Task<int> StartDetachedAsync(string config, string log, CancellationToken ct)
     {
         // setsid + redirection: the registry outlives this build and writes only to its log file.
-        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-c", "setsid \"$0\" serve \"$1\" >>\"$2\" 2>&1 </dev/null & echo $!", RegistryCommand, config, log })
-            start.ArgumentList.Add(arg);
-        using var shell = Process.Start(start) ?? throw new FleetException("could not start /bin/sh to launch the registry.");
-        var output = await shell.StandardOutput.ReadToEndAsync(ct);
-        await shell.WaitForExitAsync(ct);
-        return int.TryParse(output.Trim(), out var pid) ? pid : throw new FleetException($"could not start {RegistryCommand}; see {log}.");
-    }
-
-    static async Task<int> RunAsync(string file, IEnumerable<string> args, string? log, string? stdin, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = stdin is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new FleetException($"could not start {file}.");
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (log is not null)
-            await File.AppendAllTextAsync(log, $"$ {file} {string.Join(" ", start.ArgumentList)}\n{await stdout}{await stderr}\n", ct);
-        else if (process.ExitCode != 0)
-            Log.Warning("{File} exited {Code}: {Stderr}", file, process.ExitCode, (await stderr).Trim());
-        return process.ExitCode;
+        var shell = await Cli.Wrap("/bin/sh").WithArguments(["-c", "setsid \"$0\" serve \"$1\" >>\"$2\" 2>&1 </dev/null & echo $!", RegistryCommand, config, log])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+        return int.TryParse(shell.StandardOutput.Trim(), out var pid) ? pid : throw new FleetException($"could not start {RegistryCommand}; see {log}.");
     }
 
     static bool OnPath(string command) =>

@@ -14,26 +14,18 @@ public static class SummaryNote
         $"{results.Count(r => r.Passed)}/{asked} templates";
 
     /// <summary>A gate's note: passed of the templates it checked; templates not checked count as not passed, unchanged ones are named apart.</summary>
-    public static string ForGate(string gate, FleetRun run, ResultStore results)
-    {
-        var unchanged = Unchanged(run, results);
-        var passed = run.Templates.Count(t => results.Gate(gate, t.Name) is { Passed: true });
-        return $"{passed}/{run.Templates.Count - unchanged} templates{UnchangedNote(unchanged)}";
-    }
+    public static string ForGate(string gate, FleetRun run, ResultStore results) =>
+        Note(run, t => results.Gate(gate, t.Name) is { Passed: true }, Unchanged(run, results));
 
-    public static string Built(FleetRun run, ResultStore results)
-    {
-        var unchanged = Unchanged(run, results);
-        return $"{run.Templates.Count(t => results.Build(t.Name) is { Succeeded: true })}/{run.Templates.Count - unchanged} templates{UnchangedNote(unchanged)}";
-    }
+    public static string Built(FleetRun run, ResultStore results) =>
+        Note(run, t => results.Build(t.Name) is { Succeeded: true }, Unchanged(run, results));
 
-    public static string Published(FleetRun run, ResultStore results)
-    {
-        var unchanged = run.Templates.Count(t => results.Publish(t.Name)?.Status == PublishStatus.Unchanged);
-        return $"{run.Templates.Count(t => results.Publish(t.Name)?.Status == PublishStatus.Published)}/{run.Templates.Count - unchanged} templates{UnchangedNote(unchanged)}";
-    }
+    public static string Published(FleetRun run, ResultStore results) =>
+        Note(run, t => results.Publish(t.Name)?.Status == PublishStatus.Published, run.Templates.Count(t => results.Publish(t.Name)?.Status == PublishStatus.Unchanged));
 
     static int Unchanged(FleetRun run, ResultStore results) => run.Templates.Count(t => results.Build(t.Name)?.Status == BuildStatus.Unchanged);
 
-    static string UnchangedNote(int unchanged) => unchanged == 0 ? "" : $", {unchanged} unchanged since their pins";
+    /// <summary>"3/4 templates", out of the templates not unchanged since their pins, which are named apart.</summary>
+    static string Note(FleetRun run, Func<Template, bool> done, int unchanged) =>
+        $"{run.Templates.Count(done)}/{run.Templates.Count - unchanged} templates{(unchanged == 0 ? "" : $", {unchanged} unchanged since their pins")}";
 }

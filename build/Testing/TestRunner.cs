@@ -35,9 +35,6 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
 {
     readonly List<ClassTime> times = [];
 
-    /// <summary>Every class of every project run so far, slowest first.</summary>
-    public IReadOnlyList<ClassTime> ClassTimes => TestTimes.Order(times);
-
     /// <param name="filter">A `dotnet test --filter` expression, or null for every test of the project.</param>
     public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, string? filter = null)
     {
