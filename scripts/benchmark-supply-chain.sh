@@ -66,6 +66,9 @@ measure() { # name, cache folder, extra args...
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f\n", b - a }'
 }
 
+# The supply chain's own steps, summed over the images of a run (each image's "<template>: supply chain N s:" line).
+steps() { grep -o ': supply chain [0-9.]* s:' "$out/supply-chain.$label.$1.log" | awk '{ s += $4 } END { printf "%.1f", s }'; }
+
 # The per-image breakdown a run's Publish summary printed ("supply chain" notes of PublishBase and Publish).
 breakdown() { grep -o 'supply chain [^|]*' "$out/supply-chain.$label.$1.log" | sed 's/^supply chain //' | tr '\n' ' ' || true; }
 
@@ -81,6 +84,11 @@ warm="$(measure warm "$caches/cold")"
   printf 'templates=%s\npublish_unsigned_s=%.1f\npublish_signed_cold_s=%.1f\npublish_signed_warm_s=%.1f\n' "${templates:-all}" "$unsigned" "$cold" "$warm"
   printf 'supply_chain_over_rest_of_publish_cold=%.2f\n' "$(awk -v s="$cold" -v p="$unsigned" 'BEGIN { printf "%.2f", (s - p) / p }')"
   printf 'supply_chain_over_rest_of_publish_warm=%.2f\n' "$(awk -v s="$warm" -v p="$unsigned" 'BEGIN { printf "%.2f", (s - p) / p }')"
+  # Measured directly: the supply chain's timed steps ÷ the rest of the same signed run (less exposed to the load
+  # moving between two runs than the difference of two runs above).
+  printf 'supply_chain_steps_cold_s=%s\nsupply_chain_steps_warm_s=%s\n' "$(steps cold)" "$(steps warm)"
+  printf 'steps_over_rest_of_same_run_cold=%.2f\n' "$(awk -v c="$(steps cold)" -v s="$cold" 'BEGIN { printf "%.2f", c / (s - c) }')"
+  printf 'steps_over_rest_of_same_run_warm=%.2f\n' "$(awk -v c="$(steps warm)" -v s="$warm" 'BEGIN { printf "%.2f", c / (s - c) }')"
   printf 'breakdown_cold=%s\nbreakdown_warm=%s\n' "$(breakdown cold)" "$(breakdown warm)"
   printf 'cores=%s\nload=%s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/supply-chain-$label.env"
