@@ -4,12 +4,12 @@ namespace TemplateFleet.Publishing;
 /// The content of a pin file (templates/&lt;name&gt;/pin.json, templates/base/pin.json): one published image by
 /// digest and what it was released from. <see cref="Inputs"/> is the content address of everything that shapes
 /// the image's content (<c>Images.ReleaseInputs</c>): a template or base whose inputs equal its pin's is not
-/// built or published again. Format v2 (<c>"schemaVersion": 2</c>); v1 pins (image, digest, runtimeVersion,
+/// built or published again. Format v3 (<c>"schemaVersion": 3</c>: v2 plus <see cref="Upstream"/>); v1 and v2 pins (image, digest, runtimeVersion,
 /// revision, publishedAt) still read, with the v2 fields null, and are written as v2 when next published.
 /// </summary>
 public sealed record Pin
 {
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 
     /// <summary>As read: 1 for a pin written before format v2. Every write is <see cref="CurrentSchemaVersion"/>.</summary>
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -41,6 +41,12 @@ public sealed record Pin
     /// <summary>The source commit the image was built from ("unknown" without git).</summary>
     public required string Revision { get; init; }
 
+    /// <summary>
+    /// v3: the version of each upstream input the image took, by input name (README "Keeping the fleet current"): the
+    /// base's Node, npm, Docker CLI and security archive; a template's agent. Null in v1 and v2 pins.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Upstream { get; init; }
+
     /// <summary>What the gates said about this image; null for the base and in v1 pins.</summary>
     public PinGates? Gates { get; init; }
 
@@ -59,8 +65,10 @@ public sealed record Pin
         other is not null
         && SchemaVersion == other.SchemaVersion && Template == other.Template && Image == other.Image && Digest == other.Digest
         && Inputs == other.Inputs && Base == other.Base && OsImage == other.OsImage && RuntimeVersion == other.RuntimeVersion
-        && AgentVersion == other.AgentVersion && Revision == other.Revision && Gates == other.Gates && PublishedAt == other.PublishedAt
+        && AgentVersion == other.AgentVersion && UpstreamText == other.UpstreamText && Revision == other.Revision && Gates == other.Gates && PublishedAt == other.PublishedAt
         && PinSections.Text(Sections) == PinSections.Text(other.Sections);
+
+    string UpstreamText => Upstream is null ? "" : string.Join(",", Upstream.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => $"{u.Key}={u.Value}"));
 
     public override int GetHashCode() => HashCode.Combine(Template, Image, Digest, Inputs, Revision, PublishedAt);
 }

@@ -8,7 +8,7 @@ namespace TemplateFleet.Publishing;
 
 /// <summary>
 /// Reads, validates and atomically writes pin files (format v2, <see cref="Pin"/>). The fleet reads them as data,
-/// so every read validates and every mistake names the file and the key. v1 pins read; every write is v2.
+/// so every read validates and every mistake names the file and the key. v1 and v2 pins read; every write is v3.
 /// </summary>
 public static partial class PinFile
 {
@@ -18,6 +18,8 @@ public static partial class PinFile
 
     static readonly string[] V2Keys =
         ["schemaVersion", "template", "image", "digest", "inputs", "base", "osImage", "runtimeVersion", "agentVersion", "revision", "gates", "publishedAt"];
+
+    static readonly string[] V3Keys = [.. V2Keys, "upstream"];
 
     public static string PathFor(Template template) => Path.Combine(template.Directory, FileName);
 
@@ -67,7 +69,7 @@ public static partial class PinFile
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw Invalid(path, "expected a JSON object");
-        return root.TryGetProperty("schemaVersion", out var version) ? ReadV2(root, version, path) : ReadV1(root, path);
+        return root.TryGetProperty("schemaVersion", out var version) ? ReadV2OrLater(root, version, path) : ReadV1(root, path);
     }
 
     static Pin ReadV1(JsonElement root, string path)
@@ -89,17 +91,18 @@ public static partial class PinFile
         };
     }
 
-    static Pin ReadV2(JsonElement root, JsonElement version, string path)
+    static Pin ReadV2OrLater(JsonElement root, JsonElement version, string path)
     {
-        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var schema) || schema != Pin.CurrentSchemaVersion)
-            throw new FleetException($"{path}: schemaVersion {version.GetRawText()} is not one this build reads (1 or {Pin.CurrentSchemaVersion}). Update the build, or restore the file from git.");
+        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var schema) || schema is < 2 or > Pin.CurrentSchemaVersion)
+            throw new FleetException($"{path}: schemaVersion {version.GetRawText()} is not one this build reads (1 to {Pin.CurrentSchemaVersion}). Update the build, or restore the file from git.");
+        var keys = schema == 2 ? V2Keys : V3Keys;
         var sections = new List<IPinSection>();
         foreach (var property in root.EnumerateObject())
         {
-            if (V2Keys.Contains(property.Name, StringComparer.Ordinal))
+            if (keys.Contains(property.Name, StringComparer.Ordinal))
                 continue;
             var reader = PinSections.ReaderFor(property.Name)
-                ?? throw Invalid(path, $"unknown key '{property.Name}' (expected {string.Join(", ", V2Keys.Concat(PinSections.Keys))})");
+                ?? throw Invalid(path, $"unknown key '{property.Name}' (expected {string.Join(", ", keys.Concat(PinSections.Keys))})");
             sections.Add(reader(property.Value, path));
         }
 
@@ -115,11 +118,19 @@ public static partial class PinFile
             Only(g, path, "gates", "smoke", "t4", "t4Shape");
             gates = new PinGates(Totals(g, "smoke", path), Totals(g, "t4", path), Required(g, "t4Shape", path, "gates.t4Shape"));
         }
+        Dictionary<string, string>? upstream = null;
+        if (Object(root, "upstream", path) is { } u)
+        {
+            upstream = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in u.EnumerateObject())
+                upstream[property.Name] = Optional(u, property.Name, path, $"upstream.{property.Name}")!;
+        }
         var inputs = Optional(root, "inputs", path);
         if (inputs is not null && !Sha256Digest().IsMatch(inputs))
             throw Invalid(path, $"inputs '{inputs}' is not a sha256 content address (sha256: followed by 64 lowercase hex digits)");
         return new Pin
         {
+            SchemaVersion = schema,
             Template = Required(root, "template", path),
             Image = Image(root, "image", path),
             Digest = Digest(root, "digest", path),
@@ -128,6 +139,7 @@ public static partial class PinFile
             OsImage = Optional(root, "osImage", path),
             RuntimeVersion = Optional(root, "runtimeVersion", path),
             AgentVersion = Optional(root, "agentVersion", path),
+            Upstream = upstream,
             Revision = Required(root, "revision", path),
             Gates = gates,
             PublishedAt = Timestamp(root, "publishedAt", path),
@@ -156,7 +168,7 @@ public static partial class PinFile
         }
     }
 
-    /// <summary>The file's text: v2, keys in a fixed order, two-space indent, LF and a final newline.</summary>
+    /// <summary>The file's text: v3, keys in a fixed order, two-space indent, LF and a final newline.</summary>
     public static string Serialize(Pin pin)
     {
         using var buffer = new MemoryStream();
@@ -189,6 +201,13 @@ public static partial class PinFile
             writer.WriteString("runtimeVersion", runtime);
         if (pin.AgentVersion is { } agent)
             writer.WriteString("agentVersion", agent);
+        if (pin.Upstream is { Count: > 0 } upstream)
+        {
+            writer.WriteStartObject("upstream");
+            foreach (var (name, version) in upstream.OrderBy(u => u.Key, StringComparer.Ordinal))
+                writer.WriteString(name, version);
+            writer.WriteEndObject();
+        }
         writer.WriteString("revision", pin.Revision);
         if (pin.Gates is { } gates)
         {

@@ -62,6 +62,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
                 Digest = digest,
                 Inputs = @base.Inputs,
                 OsImage = @base.OsImage,
+                Upstream = KeepCurrent.UpstreamInputs.BaseVersions(config),
                 Revision = context.Revision.Commit ?? "unknown",
                 PublishedAt = Now(),
             }, @base.ImageId!, ct);

@@ -35,6 +35,9 @@ public sealed class ToolInstaller
         new(ToolManifest.Load(repositoryRoot), Path.Combine(repositoryRoot, ".nuke", "tools"));
 
     public ToolManifest Manifest { get; }
+
+    /// <summary>Debian packages of any suite through the private apt configuration under <see cref="AptDirectory"/>.</summary>
+    public DebianArchive Debian => _debian;
     public string ToolsDirectory { get; }
     public string AptDirectory { get; }
 
