@@ -16,9 +16,130 @@ namespace TemplateFleet;
 // policy allows; Bump moves one input to one version through every gate.
 internal sealed partial class Build
 {
+    [Parameter("Bump: the upstream input to move (an agent by its template's name, node, npm, docker-cli, debian-security); ./build.sh Outdated lists them")]
+    readonly string? Input;
+
+    [Parameter("Bump: the version to move --input to; default: the newest its policy allows")]
+    readonly string? InputVersion;
+
+    /// <summary>The bump this run makes, settled (source read, policy applied) before any target runs.</summary>
+    BumpRequest? bump;
+
+    /// <summary>What the bump rebuilds, set once its data and lock are written: the templates, the base they build FROM, the runtime.</summary>
+    BumpScope? bumpScope;
+
+    Target PrepareBump => _ => _
+        .Description("Bump's first step: write the input's new version into the data (template.yaml or fleet.yaml) and the agent's lock")
+        .Unlisted()
+        .Before(Restore)
+        .Executes(PrepareBumpAsync);
+
+    Target Bump => _ => _
+        .Description("Move one upstream input to one version (--input, --input-version): data and lock, then rebuild what it reaches, every gate, the supply chain, Publish")
+        .DependsOn(PrepareBump, Publish)
+        .ProceedAfterFailure()
+        .Executes(FinishBumpAsync);
+
+    Target Lock => _ => _
+        .Description("Write the selected templates' agent locks again from template.yaml (what Bump does after it moved a version); --templates narrows it")
+        .Executes(async () =>
+        {
+            var config = FleetLoader.LoadFleet(RootDirectory);
+            await using var sources = await OpenSourcesAsync(config, CancellationToken);
+            var writer = new LockWriter(Path.Combine(Context.Paths.Output, "locks"), sources.IndexUrl);
+            foreach (var template in FleetLoader.LoadTemplates(config, TemplateSelection.Resolve(config, Templates)))
+            {
+                var locked = await writer.WriteAsync(template, CancellationToken);
+                Log.Information("{Template}: {Package} {Version}, {Count} packages locked ({Files})", template.Name, template.Agent.Package, template.Agent.Version,
+                    locked.Packages.Count, string.Join(", ", AgentLock.RepositoryFilesOf(template)));
+            }
+        });
+
     Target Outdated => _ => _
         .Description("Every upstream input: what the data and the pins hold, the newest version its policy allows, the newest seen, and why anything newer waits")
         .Executes(OutdatedAsync);
+
+    /// <summary>From OnBuildInitialized: the input and version, or a usage error; nothing to move skips the whole run.</summary>
+    void ResolveBump()
+    {
+        if (Input is not { Length: > 0 })
+            throw new FleetUsageException("Bump needs --input: the upstream input to move (./build.sh Outdated lists them: a template's name for its agent, node, npm, docker-cli, debian-security).");
+        var config = FleetLoader.LoadFleet(RootDirectory);
+        var inputs = UpstreamInputs.Of(config, FleetLoader.LoadTemplates(config, config.TemplateNames));
+        bump = Task.Run(async () =>
+        {
+            await using var sources = await OpenSourcesAsync(config, CancellationToken);
+            return await BumpRequest.ResolveAsync(inputs, Input, InputVersion is { Length: > 0 } v ? v : null, new Outdated(sources.Sources, TimeProvider.System),
+                sources.Sources, TimeProvider.System.GetUtcNow(), CancellationToken);
+        }).GetAwaiter().GetResult();
+        if (bump is null)
+        {
+            var input = inputs.First(i => i.Name == Input);
+            Log.Information("{Input} is at {Version}, the newest its policy allows (./build.sh Outdated says why anything newer waits): nothing to bump", input.Name, input.Current);
+            SkipScheduled($"skipped: {input.Name} is current");
+            return;
+        }
+        Log.Information("Bump {Subject} ({Source}, published {Published})", bump.Subject, bump.Input.Describe,
+            bump.Release.PublishedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} UTC, {VersionPolicy.Age(DateTimeOffset.UtcNow - at)} ago" : "at no known time");
+    }
+
+    async Task PrepareBumpAsync()
+    {
+        var request = bump!;
+        var input = request.Input;
+        if (!request.Relock)
+        {
+            DataEdit.Set(Path.Combine(RootDirectory, input.Data.File), input.Data.Keys, request.Version, input.Data.File);
+            Log.Information("{File}: {Key} {Old} → {New}", input.Data.File, string.Join('.', input.Data.Keys), input.Current ?? "(none)", request.Version);
+        }
+        var config = FleetLoader.LoadFleet(RootDirectory);
+        var changed = new List<string> { input.Data.File };
+        if (input.Template is { } before)
+        {
+            var template = FleetLoader.LoadTemplate(config, before.Name);
+            await using var sources = await OpenSourcesAsync(config, CancellationToken);
+            var locked = await new LockWriter(Path.Combine(Context.Paths.Output, "locks"), sources.IndexUrl).WriteAsync(template, CancellationToken);
+            changed.AddRange(AgentLock.RepositoryFilesOf(template));
+            Log.Information("{Template}: lock written, {Count} packages ({Files})", template.Name, locked.Packages.Count, string.Join(", ", AgentLock.RepositoryFilesOf(template)));
+        }
+        bumpScope = BumpScope.For(request, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
+        if (bumpScope.RuntimeVersion is { } runtime)
+            RequestedVersion = Python.Pep440Version.Parse(runtime);
+        Log.Information("{Subject} rebuilds {What}", request.Subject, bumpScope.Describe);
+        ReportSummary(_ => _.AddPair("bump", request.Subject).AddPair("rebuilds", bumpScope.Describe));
+    }
+
+    Task FinishBumpAsync()
+    {
+        var scope = bumpScope!;
+        var failed = Run.Templates.Where(t => Results.Publish(t.Name)?.Status is not (TemplateFleet.Results.PublishStatus.Published or TemplateFleet.Results.PublishStatus.Unchanged)).Select(t => t.Name).ToList();
+        Log.Information("{Subject}: changed {Files}; {Outcome}", bump!.Subject, string.Join(", ", scope.ChangedFiles),
+            failed.Count == 0 ? "every template it reaches passed the gates and was published" : $"not published: {string.Join(", ", failed)}");
+        ReportSummary(_ => _.AddPair("bump", failed.Count == 0 ? $"{bump.Subject}: gated and published" : $"{bump.Subject}: {failed.Count} failed"));
+        if (failed.Count > 0)
+            throw new FleetException($"Bump {bump.Subject}: {string.Join(", ", failed)} did not pass every gate; the data and the lock are changed in the working tree, the pins are not.");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The sources the inputs are read from; the package index is --package-index, else the embedded one while this lives.</summary>
+    async Task<OpenSources> OpenSourcesAsync(FleetConfig config, CancellationToken ct)
+    {
+        EmbeddedIndex? embedded = null;
+        var indexUrl = PackageIndex is { Length: > 0 } given ? given
+            : (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString();
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return new OpenSources(new UpstreamSources(new NpmRegistry(), new PackageIndexReleases(http, indexUrl), ToolInstaller.ForRepository(RootDirectory).Debian), indexUrl, http, embedded);
+    }
+
+    sealed record OpenSources(UpstreamSources Sources, string IndexUrl, HttpClient Http, EmbeddedIndex? Embedded) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            if (Embedded is not null)
+                await Embedded.DisposeAsync();
+        }
+    }
 
     async Task OutdatedAsync()
     {
@@ -39,27 +160,15 @@ internal sealed partial class Build
 
     static string? NewestPinnedRuntime(FleetConfig config) =>
         PinFile.ReadAll(config).Values.Select(p => p?.RuntimeVersion).OfType<string>()
-            .Where(v => Python.Pep440Version.TryParse(v, out _)).MaxBy(Python.Pep440Version.Parse);
+            .Where(v => Python.Pep440Version.TryParse(v, out _)).MaxBy(v => Python.Pep440Version.Parse(v));
 
     /// <summary>Every input's source read and judged; the package index is --package-index, else the embedded one for the run.</summary>
     async Task<OutdatedReport> ReadOutdatedAsync(FleetConfig config, IReadOnlyList<UpstreamInput> inputs, CancellationToken ct)
     {
-        EmbeddedIndex? embedded = null;
-        try
-        {
-            var indexUrl = PackageIndex is { Length: > 0 } given ? given
-                : (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString();
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var sources = new UpstreamSources(new NpmRegistry(), new PackageIndexReleases(http, indexUrl), ToolInstaller.ForRepository(RootDirectory).Debian);
-            var basePin = PinFile.ReadIfExists(PinFile.PathForBase(config));
-            var pins = PinnedVersions.Of(inputs, PinFile.ReadAll(config), basePin);
-            return await new Outdated(sources, TimeProvider.System).ReadAsync(inputs, pins, c => BaseSecurityAsync(config, basePin, c), ct);
-        }
-        finally
-        {
-            if (embedded is not null)
-                await embedded.DisposeAsync();
-        }
+        await using var sources = await OpenSourcesAsync(config, ct);
+        var basePin = PinFile.ReadIfExists(PinFile.PathForBase(config));
+        var pins = PinnedVersions.Of(inputs, PinFile.ReadAll(config), basePin);
+        return await new Outdated(sources.Sources, TimeProvider.System).ReadAsync(inputs, pins, c => BaseSecurityAsync(config, basePin, c), ct);
     }
 
     /// <summary>The pinned base's pending security upgrades, read inside it as the security gate reads them.</summary>

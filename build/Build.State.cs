@@ -84,6 +84,8 @@ internal sealed partial class Build
         // The pins job: the forge before anything else (the runtime version, when the workflow gives one, checks its pull request too).
         if (Invokes(nameof(ProposePins)) && !Plan)
             PreflightForge(RequestedVersion);
+        if (Invokes(nameof(Bump)) && !Plan)
+            ResolveBump();
         if (Invokes(nameof(Watch)) && !Plan)
         {
             if (PackageIndex is not { Length: > 0 })
@@ -114,7 +116,7 @@ internal sealed partial class Build
         context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex,
+    RestoreRequest RestoreRequest => new(bumpScope is { } scope ? [.. scope.Templates] : Templates, RequestedVersion, PackageIndex,
         (new ImageBuildOptions(CaBundle: CaBundle is null ? null : (string)CaBundle).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
     ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle,
@@ -125,7 +127,7 @@ internal sealed partial class Build
 
     BaseImageOptions BaseImageOptions => new()
     {
-        Reference = BaseImage is { Length: > 0 } ? BaseImage : null,
+        Reference = bumpScope?.BaseImage ?? (BaseImage is { Length: > 0 } ? BaseImage : null),
         Registry = UsesRegistry ? RegistryAddress : null,
         Username = RegistryUsername,
         Password = RegistryPassword,

@@ -20,6 +20,12 @@ public sealed record InputPolicy(TimeSpan MinimumReleaseAge, TimeSpan SecurityMi
     public static readonly InputPolicy Default = new(TimeSpan.FromDays(3), TimeSpan.Zero, AllowMajor: false, Watch: true, Skip: []);
 
     public SkippedVersion? Skipped(string version) => Skip.FirstOrDefault(s => s.Version == version);
+
+    public bool Equals(InputPolicy? other) =>
+        other is not null && MinimumReleaseAge == other.MinimumReleaseAge && SecurityMinimumReleaseAge == other.SecurityMinimumReleaseAge
+        && AllowMajor == other.AllowMajor && Watch == other.Watch && Skip.SequenceEqual(other.Skip);
+
+    public override int GetHashCode() => HashCode.Combine(MinimumReleaseAge, SecurityMinimumReleaseAge, AllowMajor, Watch, Skip.Count);
 }
 
 /// <summary>Reads a `policy:` mapping (template.yaml agent.policy, fleet.yaml inputs.*) over the defaults it refines.</summary>

@@ -105,7 +105,11 @@ public sealed class Outdated(IUpstreamSources sources, TimeProvider clock)
     }
 
     /// <summary>The verdict on one input: its source read, the policy applied, npm's deprecations looked up for the candidates.</summary>
-    public async Task<PolicyVerdict> JudgeAsync(UpstreamInput input, DateTimeOffset now, CancellationToken ct)
+    public async Task<PolicyVerdict> JudgeAsync(UpstreamInput input, DateTimeOffset now, CancellationToken ct) =>
+        (await ReadAndJudgeAsync(input, now, ct)).Verdict;
+
+    /// <summary>The source's reading and the verdict on it.</summary>
+    public async Task<(SourceReading Reading, PolicyVerdict Verdict)> ReadAndJudgeAsync(UpstreamInput input, DateTimeOffset now, CancellationToken ct)
     {
         var reading = await sources.ReadAsync(input, ct);
         var releases = reading.Releases.ToList();
@@ -117,7 +121,7 @@ public sealed class Outdated(IUpstreamSources sources, TimeProvider clock)
             releases[releases.IndexOf(candidate)] = candidate with { Refused = refusal };
             verdict = VersionPolicy.Evaluate(input.Scheme, input.Current ?? "", releases, input.Policy, now, reading.Latest);
         }
-        return verdict;
+        return (reading with { Releases = releases }, verdict);
     }
 
     async Task<OutdatedRow> RowAsync(UpstreamInput input, PinnedVersion pinned, Func<CancellationToken, Task<BaseSecurity>>? security, DateTimeOffset now, CancellationToken ct)

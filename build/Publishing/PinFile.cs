@@ -172,7 +172,8 @@ public static partial class PinFile
     public static string Serialize(Pin pin)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping: Debian versions keep their '+' (26.1.5+dfsg1-9) instead of \u002B; a pin is never HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             Write(writer, pin);
         // LF and a final newline, as .editorconfig asks of every file in the repository.
         return Encoding.UTF8.GetString(buffer.ToArray()).ReplaceLineEndings("\n") + "\n";

@@ -60,7 +60,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
         {
             var pin = PinFile.Parse(ReadFile(head, $"templates/{template}/pin.json"), template);
             Assert.Equal(baseImage, pin.Base); // one base digest in all four pins
-            Assert.Equal(2, pin.SchemaVersion);
+            Assert.Equal(Pin.CurrentSchemaVersion, pin.SchemaVersion);
             Assert.Equal("1.0.0", pin.RuntimeVersion);
             Assert.Equal(await ServedDigestAsync($"molecule-fleet/{template}", "1.0.0"), pin.Digest);
             Assert.Contains(pin.Digest[..19], firstBody);

@@ -159,7 +159,7 @@ public sealed class BuildCliTests : IDisposable
     {
         var dockerfile = Path.Combine(root, "templates", "claude-code", "Dockerfile");
         var text = File.ReadAllText(dockerfile);
-        var install = text.IndexOf("npm install -g", StringComparison.Ordinal);
+        var install = text.IndexOf("RUN fleet-install-agent", StringComparison.Ordinal);
         Assert.True(install > 0);
         var end = text.IndexOf('\n', install);
         File.WriteAllText(dockerfile, text[..end].TrimEnd('\\', ' ') + " || true" + (text[end - 1] == '\\' ? " \\" : "") + text[end..]);

@@ -62,7 +62,7 @@ public sealed class FleetLoaderTests : IDisposable
 
         var message = LoadTemplateError("codex");
 
-        Assert.Contains("templates/codex/template.yaml:6:3: unknown key 'verison' in 'agent' (expected one of: installer, package, version, command)", message);
+        Assert.Contains("templates/codex/template.yaml:6:3: unknown key 'verison' in 'agent' (expected one of: installer, package, version, command, policy)", message);
         Assert.Contains("templates/codex/template.yaml:3:1: missing required key 'version' in 'agent'", message);
     }
 

@@ -48,13 +48,13 @@ public sealed class PinFileTests : IDisposable
     }
 
     [Fact]
-    public void Written_file_has_the_documented_v2_shape()
+    public void Written_file_has_the_documented_v3_shape()
     {
         PinFile.Write(PinPath, Sample());
         var text = File.ReadAllText(PinPath);
         Assert.Equal("""
             {
-              "schemaVersion": 2,
+              "schemaVersion": 3,
               "template": "codex",
               "image": "127.0.0.1:5000/molecule-fleet/codex",
               "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -103,7 +103,7 @@ public sealed class PinFileTests : IDisposable
     }
 
     [Fact]
-    public void A_v1_pin_is_written_back_as_v2()
+    public void A_v1_pin_is_written_back_as_v3()
     {
         Directory.CreateDirectory(Path.Combine(dir, "codex"));
         var path = Path.Combine(dir, "codex", PinFile.FileName);
@@ -112,8 +112,37 @@ public sealed class PinFileTests : IDisposable
         PinFile.Write(path, PinFile.Read(path));
 
         var text = File.ReadAllText(path);
-        Assert.StartsWith("{\n  \"schemaVersion\": 2,\n  \"template\": \"codex\",", text);
-        Assert.Equal(2, PinFile.Read(path).SchemaVersion);
+        Assert.StartsWith("{\n  \"schemaVersion\": 3,\n  \"template\": \"codex\",", text);
+        Assert.Equal(3, PinFile.Read(path).SchemaVersion);
+    }
+
+    [Fact]
+    public void A_v2_pin_reads_without_upstream_versions_and_refuses_v3_keys()
+    {
+        var v2 = PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 3", "\"schemaVersion\": 2", StringComparison.Ordinal);
+        File.WriteAllText(PinPath, v2);
+
+        var pin = PinFile.Read(PinPath);
+        Assert.Equal(2, pin.SchemaVersion);
+        Assert.Null(pin.Upstream);
+        Assert.Equal(Sample().Digest, pin.Digest);
+
+        File.WriteAllText(PinPath, v2.Replace("\n}", ",\n  \"upstream\": {\"node\": \"24.21.0\"}\n}", StringComparison.Ordinal));
+        Assert.Contains("unknown key 'upstream'", Assert.Throws<FleetException>(() => PinFile.Read(PinPath)).Message);
+    }
+
+    [Fact]
+    public void The_base_pin_records_its_upstream_versions_by_input()
+    {
+        var pin = new Pin
+        {
+            Template = "base", Image = "127.0.0.1:5000/molecule-fleet/base", Digest = BaseDigest, Inputs = Inputs, Revision = "4f2a9c1", PublishedAt = Sample().PublishedAt,
+            Upstream = new Dictionary<string, string> { ["node"] = "24.21.0", ["docker-cli"] = "26.1.5+dfsg1-9+deb13u1+b1", ["npm"] = "11.21.2" },
+        };
+        PinFile.Write(PinPath, pin);
+
+        Assert.Equal(pin, PinFile.Read(PinPath));
+        Assert.Contains("\"upstream\": {\n    \"docker-cli\": \"26.1.5+dfsg1-9+deb13u1+b1\",\n    \"node\": \"24.21.0\",\n    \"npm\": \"11.21.2\"\n  },", File.ReadAllText(PinPath));
     }
 
     [Fact]
@@ -129,10 +158,10 @@ public sealed class PinFileTests : IDisposable
     [Fact]
     public void A_newer_schema_version_is_refused_naming_the_file()
     {
-        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 3"));
+        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 3", "\"schemaVersion\": 4"));
         var e = Assert.Throws<FleetException>(() => PinFile.Read(PinPath));
         Assert.StartsWith(PinPath, e.Message);
-        Assert.Contains("schemaVersion 3 is not one this build reads", e.Message);
+        Assert.Contains("schemaVersion 4 is not one this build reads (1 to 3)", e.Message);
     }
 
     [Fact]
