@@ -114,11 +114,24 @@ public sealed class OutdatedTests
     {
         var basePin = new Pin
         {
-            Template = "base", Image = "127.0.0.1:5000/molecule-fleet/base", Digest = "sha256:" + new string('b', 64), Revision = "r", PublishedAt = Now,
+            Template = "base",
+            Image = "127.0.0.1:5000/molecule-fleet/base",
+            Digest = "sha256:" + new string('b', 64),
+            Revision = "r",
+            PublishedAt = Now,
             Upstream = new Dictionary<string, string> { ["node"] = "24.20.0", ["npm"] = Fleet.Base.Node.Npm, ["docker-cli"] = Fleet.Base.DockerCli.Version },
         };
-        var codexPin = new Pin { Template = "codex", Image = "127.0.0.1:5000/molecule-fleet/codex", Digest = "sha256:" + new string('c', 64), Revision = "r", PublishedAt = Now, AgentVersion = "0.130.0", RuntimeVersion = "1.0.0",
-            Base = new PinnedImage("127.0.0.1:5000/molecule-fleet/base", "sha256:" + new string('a', 64)) };
+        var codexPin = new Pin
+        {
+            Template = "codex",
+            Image = "127.0.0.1:5000/molecule-fleet/codex",
+            Digest = "sha256:" + new string('c', 64),
+            Revision = "r",
+            PublishedAt = Now,
+            AgentVersion = "0.130.0",
+            RuntimeVersion = "1.0.0",
+            Base = new PinnedImage("127.0.0.1:5000/molecule-fleet/base", "sha256:" + new string('a', 64))
+        };
 
         var pinned = PinnedVersions.Of(Inputs, new Dictionary<string, Pin?> { ["codex"] = codexPin, ["hermes"] = null }, basePin);
 

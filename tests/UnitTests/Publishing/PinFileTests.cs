@@ -136,7 +136,12 @@ public sealed class PinFileTests : IDisposable
     {
         var pin = new Pin
         {
-            Template = "base", Image = "127.0.0.1:5000/molecule-fleet/base", Digest = BaseDigest, Inputs = Inputs, Revision = "4f2a9c1", PublishedAt = Sample().PublishedAt,
+            Template = "base",
+            Image = "127.0.0.1:5000/molecule-fleet/base",
+            Digest = BaseDigest,
+            Inputs = Inputs,
+            Revision = "4f2a9c1",
+            PublishedAt = Sample().PublishedAt,
             Upstream = new Dictionary<string, string> { ["node"] = "24.21.0", ["docker-cli"] = "26.1.5+dfsg1-9+deb13u1+b1", ["npm"] = "11.21.2" },
         };
         PinFile.Write(PinPath, pin);
