@@ -92,8 +92,9 @@ public abstract partial class VersionScheme
     public static DateTimeOffset? ParseDate(string text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
-    // os-cpu as npm's platform packages spell them (process.platform, process.arch), optionally with a libc suffix.
-    [GeneratedRegex(@"\A(linux|darwin|win32|freebsd|openbsd|netbsd|sunos|aix|android)-(x64|arm64|arm|ia32|ppc64|s390x|riscv64|loong64|mips64el)(-(musl|gnu|msvc))?\z")]
+    // os-cpu as npm's platform packages spell them (process.platform, process.arch), optionally with a libc suffix, at the
+    // end of the prerelease: 0.171.0-linux-x64, and a prerelease's own platform builds (0.162.0-alpha.15-linux-x64).
+    [GeneratedRegex(@"(\A|[.-])(linux|darwin|win32|freebsd|openbsd|netbsd|sunos|aix|android)-(x64|arm64|arm|ia32|ppc64|s390x|riscv64|loong64|mips64el)(-(musl|gnu|msvc))?\z")]
     private static partial Regex PlatformBuild();
 
     [GeneratedRegex(@"\A[0-9]+")]

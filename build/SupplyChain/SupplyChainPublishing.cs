@@ -66,9 +66,10 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         return $"the old pin's SBOM could not be read ({problem?.Split('\n')[0]}); now {now}";
     }
 
-    /// <summary>What an image must hold by its SBOM: a template the runtime at the run's version and its agent CLI at its pin; the base neither.</summary>
+    /// <summary>What an image must hold by its SBOM: a template the runtime at the run's version, its agent CLI at its
+    /// pin and every package of its agent's lock at the locked version (the installed tree is the lock); the base none.</summary>
     public static Func<string, IReadOnlyList<ExpectedPackage>> ExpectedFor(FleetRun run) => name =>
         run.Templates.FirstOrDefault(t => t.Name == name) is { } template
-            ? [ExpectedPackage.Runtime(run.Config.Runtime.Package, run.RuntimeVersion.ToString()), ExpectedPackage.Agent(template)]
+            ? [ExpectedPackage.Runtime(run.Config.Runtime.Package, run.RuntimeVersion.ToString()), ExpectedPackage.Agent(template), .. ExpectedPackage.Locked(template)]
             : [];
 }

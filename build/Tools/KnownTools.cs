@@ -11,6 +11,7 @@ public static class KnownTools
     public const string Containerd = "containerd";
     public const string Runc = "runc";
     public const string WorkflowParser = "workflow-parser";
+    public const string Verdaccio = "verdaccio";
 
-    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc, WorkflowParser];
+    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc, WorkflowParser, Verdaccio];
 }

@@ -81,6 +81,16 @@ public sealed class VersionPolicyTests
     }
 
     [Theory]
+    [InlineData("0.171.0-linux-x64", HoldKind.PlatformBuild)]
+    [InlineData("0.162.0-alpha.15-linux-x64", HoldKind.PlatformBuild)]
+    [InlineData("1.0.0-darwin-arm64-musl", HoldKind.PlatformBuild)]
+    [InlineData("2026.9.6-beta.1", HoldKind.Prerelease)]
+    [InlineData("2026.9.6-1", HoldKind.Prerelease)]
+    [InlineData("1.0.0-linuxish", HoldKind.Prerelease)]
+    public void Platform_builds_are_told_from_prereleases(string version, HoldKind kind) =>
+        Assert.Equal(kind, VersionScheme.Npm.Intrinsic(version)!.Kind);
+
+    [Theory]
     [InlineData("3d", 72 * 60)]
     [InlineData("12h", 12 * 60)]
     [InlineData("30m", 30)]
