@@ -46,7 +46,7 @@ internal sealed partial class Build
         {
             var config = FleetLoader.LoadFleet(RootDirectory);
             await using var sources = await OpenSourcesAsync(config, CancellationToken);
-            var writer = new LockWriter(Path.Combine(Context.Paths.Output, "locks"), sources.IndexUrl);
+            var writer = new LockWriter(Path.Combine(Context.Paths.Output, "locks"), sources.IndexUrl, NpmEnvironment);
             foreach (var template in FleetLoader.LoadTemplates(config, TemplateSelection.Resolve(config, Templates)))
             {
                 var locked = await writer.WriteAsync(template, CancellationToken);
@@ -65,10 +65,24 @@ internal sealed partial class Build
         if (Input is not { Length: > 0 })
             throw new FleetUsageException("Bump needs --input: the upstream input to move (./build.sh Outdated lists them: a template's name for its agent, node, npm, docker-cli, debian-security).");
         var config = FleetLoader.LoadFleet(RootDirectory);
-        var inputs = UpstreamInputs.Of(config, FleetLoader.LoadTemplates(config, config.TemplateNames));
+        var templates = FleetLoader.LoadTemplates(config, config.TemplateNames);
+        var inputs = UpstreamInputs.Of(config, templates);
+        // Every other lock must already match its template.yaml (the bumped agent's is written again): found now, not after the data changed.
+        foreach (var template in templates.Where(t => t.Name != Input))
+        {
+            try
+            {
+                AgentLock.Read(template);
+            }
+            catch (FleetException e)
+            {
+                throw new FleetUsageException(e.Message);
+            }
+        }
+        var fromIndex = inputs.FirstOrDefault(i => i.Name == Input)?.Source == InputSource.PackageIndex;
         bump = Task.Run(async () =>
         {
-            await using var sources = await OpenSourcesAsync(config, CancellationToken);
+            await using var sources = await OpenSourcesAsync(config, CancellationToken, index: fromIndex);
             return await BumpRequest.ResolveAsync(inputs, Input, InputVersion is { Length: > 0 } v ? v : null, new Outdated(sources.Sources, TimeProvider.System),
                 sources.Sources, TimeProvider.System.GetUtcNow(), CancellationToken);
         }).GetAwaiter().GetResult();
@@ -97,8 +111,8 @@ internal sealed partial class Build
         if (input.Template is { } before)
         {
             var template = FleetLoader.LoadTemplate(config, before.Name);
-            await using var sources = await OpenSourcesAsync(config, CancellationToken);
-            var locked = await new LockWriter(Path.Combine(Context.Paths.Output, "locks"), sources.IndexUrl).WriteAsync(template, CancellationToken);
+            await using var sources = await OpenSourcesAsync(config, CancellationToken, index: template.Agent.Installer == AgentInstaller.Pip);
+            var locked = await new LockWriter(Path.Combine(Context.Paths.Output, "locks"), sources.IndexUrl, NpmEnvironment).WriteAsync(template, CancellationToken);
             changed.AddRange(AgentLock.RepositoryFilesOf(template));
             Log.Information("{Template}: lock written, {Count} packages ({Files})", template.Name, locked.Packages.Count, string.Join(", ", AgentLock.RepositoryFilesOf(template)));
         }
@@ -122,16 +136,24 @@ internal sealed partial class Build
     }
 
     /// <summary>The sources the inputs are read from; the package index is --package-index, else the embedded one while this lives.</summary>
-    async Task<OpenSources> OpenSourcesAsync(FleetConfig config, CancellationToken ct)
+    /// <param name="index">False: no input to read comes from the package index, so the embedded one is not started.</param>
+    async Task<OpenSources> OpenSourcesAsync(FleetConfig config, CancellationToken ct, bool index = true)
     {
         EmbeddedIndex? embedded = null;
         var indexUrl = PackageIndex is { Length: > 0 } given ? given
-            : (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString();
+            : index ? (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString()
+            : null;
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        return new OpenSources(new UpstreamSources(new NpmRegistry(), new PackageIndexReleases(http, indexUrl), ToolInstaller.ForRepository(RootDirectory).Debian), indexUrl, http, embedded);
+        // The same private apt state as the tool installer's (.nuke/tools/.apt), without needing its pins.
+        var debian = DebianArchive.ForHost(Path.Combine(RootDirectory, ".nuke", "tools", ".apt"));
+        return new OpenSources(new UpstreamSources(new NpmRegistry(NpmEnvironment), indexUrl is null ? null : new PackageIndexReleases(http, indexUrl), debian), indexUrl, http, embedded);
     }
 
-    sealed record OpenSources(UpstreamSources Sources, string IndexUrl, HttpClient Http, EmbeddedIndex? Embedded) : IAsyncDisposable
+    /// <summary>npm's own settings from the build's environment (npm_config_registry and the like), for the npm it runs.</summary>
+    IReadOnlyDictionary<string, string?> NpmEnvironment =>
+        EnvironmentVariables.Where(v => v.Key.StartsWith("npm_config_", StringComparison.OrdinalIgnoreCase)).ToDictionary(v => v.Key, v => (string?)v.Value);
+
+    sealed record OpenSources(UpstreamSources Sources, string? IndexUrl, HttpClient Http, EmbeddedIndex? Embedded) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
