@@ -131,9 +131,9 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
         }
     }
 
-    // npm records platform-specific optional packages with os/cpu; the images are linux on x64.
+    // npm records platform-specific optional packages with os, cpu and libc; the images are linux on x64 with glibc.
     static bool ForPlatform(JsonObject entry) =>
-        Allows(entry["os"], "linux") && Allows(entry["cpu"], "x64");
+        Allows(entry["os"], "linux") && Allows(entry["cpu"], "x64") && Allows(entry["libc"], "glibc");
 
     static bool Allows(JsonNode? list, string value)
     {

@@ -97,5 +97,8 @@ public sealed class AgentLockTests : IDisposable
 
         Assert.Contains(codex.Packages, p => p.Path == "node_modules/@openai/codex-linux-x64" && p.Name == "@openai/codex" && p.Version == "0.130.0-linux-x64");
         Assert.DoesNotContain(codex.Packages, p => p.Path.Contains("darwin", StringComparison.Ordinal) || p.Path.Contains("win32", StringComparison.Ordinal) || p.Path.Contains("arm64", StringComparison.Ordinal));
+        // npm ci on the images' glibc skips a musl build (seen: claude-code's and openclaw's linux-x64-musl packages).
+        var claude = AgentLock.Read(Load("claude-code"));
+        Assert.DoesNotContain(claude.Packages, p => p.Path.EndsWith("-musl", StringComparison.Ordinal));
     }
 }
