@@ -13,6 +13,7 @@ $Project = Join-Path $Root 'build/_build.csproj'
 $Temp = Join-Path $Root '.nuke/temp'
 $Out = Join-Path $Temp 'bin'
 $Stamp = Join-Path $Temp 'build.stamp'
+$Fingerprint = Join-Path $Temp 'build-ps1.fingerprint'
 
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
@@ -55,23 +56,62 @@ function Test-Sdk {
     }
 }
 
-# The stamp build.sh computes (see sources_hash there): sha256 of each input file, one
-# "<sha256>  <path>" line per file sorted by path in byte order, and the sha256 of those lines.
-function Get-SourcesHash {
+# The inputs build.sh's find selects (sources, embedded scripts, MSBuild and SDK settings), sorted by their
+# path relative to the root in byte order (ordinal): each as @{ Path; File }.
+function Get-Inputs {
     $extensions = '.cs', '.csproj', '.props', '.targets', '.json', '.config', '.sh'
     $files = @(Get-ChildItem (Join-Path $Root 'build') -Recurse -File |
         Where-Object { $extensions -contains $_.Extension } |
         Where-Object { [IO.Path]::GetRelativePath($Root, $_.FullName).Replace('\', '/') -notmatch '(^|/)(bin|obj)/' })
     $files += 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'global.json', 'NuGet.config', 'nuget.config' |
         ForEach-Object { Join-Path $Root $_ } | Where-Object { Test-Path $_ -PathType Leaf } | ForEach-Object { Get-Item $_ }
-    [string[]]$paths = $files | ForEach-Object { [IO.Path]::GetRelativePath($Root, $_.FullName).Replace('\', '/') }
-    [Array]::Sort($paths, [StringComparer]::Ordinal)
+    $byPath = [Collections.Generic.SortedDictionary[string, IO.FileInfo]]::new([StringComparer]::Ordinal)
+    foreach ($file in $files) { $byPath[[IO.Path]::GetRelativePath($Root, $file.FullName).Replace('\', '/')] = $file }
+    foreach ($entry in $byPath.GetEnumerator()) { [pscustomobject]@{ Path = $entry.Key; File = $entry.Value } }
+}
+
+# The stamp build.sh computes (see sources_hash there): sha256 of each input file, one
+# "<sha256>  <path>" line per file sorted by path in byte order, and the sha256 of those lines.
+function Get-SourcesHash($Inputs) {
     $sha = [System.Security.Cryptography.SHA256]
-    $lines = foreach ($path in $paths) {
-        $hash = [Convert]::ToHexStringLower($sha::HashData([IO.File]::ReadAllBytes((Join-Path $Root $path))))
-        "$hash  $path`n"
+    $lines = foreach ($entry in $Inputs) {
+        $hash = [Convert]::ToHexStringLower($sha::HashData([IO.File]::ReadAllBytes($entry.File.FullName)))
+        "$hash  $($entry.Path)`n"
     }
     [Convert]::ToHexStringLower($sha::HashData([Text.Encoding]::UTF8.GetBytes(-join $lines)))
+}
+
+# The fast path, as build.sh's (see listing there): one line per input with its path, size, last write time
+# (100 ns ticks) and, outside Windows, its ctime (whole seconds) and inode, no file read. $Fingerprint holds the
+# content hash of the last call whose hash equalled the stamp and the listing taken just before that hash: while
+# the stamp and the listing are unchanged, so are the sources, and the content hash is not taken. The listing
+# is build.ps1's own (build.sh's find prints other time formats and keeps its own file); both vouch for the one stamp.
+function Get-Listing($Inputs) {
+    -join @($Inputs | ForEach-Object {
+            $line = "$($_.Path)`t$($_.File.Length)`t$($_.File.LastWriteTimeUtc.Ticks)"
+            if (-not $IsWindows) { $stat = $_.File.UnixStat; $line += "`t$($stat.StatusChangeTime.ToUniversalTime().Ticks)`t$($stat.Inode)" }
+            "$line`n"
+        })
+}
+
+# Records the listing under the hash it was taken with, unless a file changed within 2 s of the listing (it
+# could change again within the same timestamp tick without changing its line: then the next call takes the
+# content hash again). Never fatal.
+function Save-Listing([string]$Hash, [string]$Listing, [datetime]$Taken, $Inputs) {
+    if (-not $Listing) { return }
+    $newest = ($Inputs | ForEach-Object {
+            $_.File.LastWriteTimeUtc.Ticks
+            if (-not $IsWindows) { $_.File.UnixStat.StatusChangeTime.ToUniversalTime().Ticks }
+        } | Measure-Object -Maximum).Maximum
+    if ($newest -gt $Taken.AddSeconds(-2).Ticks) { return }
+    $next = "$Fingerprint.$PID"
+    try {
+        [IO.File]::WriteAllText($next, "$Hash`n$Listing")
+        Move-Item -Force $next $Fingerprint
+    }
+    catch {
+        Remove-Item -Force -ErrorAction SilentlyContinue $next
+    }
 }
 
 # The RID for a ReadyToRun compile of this machine, or nothing where we do not know it (as build.sh).
@@ -87,6 +127,11 @@ function Get-RuntimeId {
 
 function Test-Stale([string]$Hash) {
     -not (Test-Path (Join-Path $Out '_build.dll')) -or -not (Test-Path $Stamp) -or (Get-Content $Stamp -Raw).Trim() -ne $Hash
+}
+
+function Invoke-Build {
+    & dotnet (Join-Path $Out '_build.dll') @BuildArguments
+    exit $LASTEXITCODE
 }
 
 # build.sh's flock on .nuke/temp/compile.lock: on Linux and macOS .NET takes an exclusive open with flock(2),
@@ -109,7 +154,9 @@ function Invoke-Compile {
     $log = Join-Path $Temp 'build-compile.log'
     $next = Join-Path $Temp 'bin.next'
     $rid = Get-RuntimeId
-    if (Test-Path $next) { Remove-Item -Recurse -Force $next }
+    # From nothing, never incremental, as build.sh: MSBuild skips a project whose outputs are newer than its
+    # sources, so a source changed with its modification time kept would compile to the old build.
+    foreach ($stale in $next, (Join-Path $Temp 'artifacts')) { if (Test-Path $stale) { Remove-Item -Recurse -Force $stale } }
     $ok = $false
     if ($rid) {
         & dotnet publish $Project -nologo -verbosity:quiet -clp:NoSummary -c Release -r $rid --self-contained false `
@@ -118,7 +165,7 @@ function Invoke-Compile {
     }
     if (-not $ok -and (-not $rid -or -not (Select-String -Path $log -Pattern ': error CS' -Quiet))) {
         if ($rid) { [Console]::Error.WriteLine("build.ps1: no ReadyToRun compile for $rid (see .nuke/temp/build-compile.log); using a plain build") }
-        & dotnet build $Project -nologo -verbosity:quiet -clp:NoSummary -o $next *> $log
+        & dotnet build $Project --no-incremental -nologo -verbosity:quiet -clp:NoSummary -o $next *> $log
         $ok = $LASTEXITCODE -eq 0
     }
     if (-not $ok) {
@@ -133,7 +180,17 @@ function Invoke-Compile {
     if (Test-Path $old) { Remove-Item -Recurse -Force $old }
 }
 
-$Hash = Get-SourcesHash
+# The listing before the content hash: a file written in between shows a newer time at the next call.
+$Taken = [datetime]::UtcNow
+$Inputs = @(Get-Inputs)
+$Listing = Get-Listing $Inputs
+if ((Test-Path $Fingerprint) -and (Test-Path $Stamp)) {
+    $recorded = [IO.File]::ReadAllText($Fingerprint)
+    $vouched = $recorded.Split("`n", 2)[0]
+    if ($recorded -ceq "$vouched`n$Listing" -and -not (Test-Stale $vouched)) { Invoke-Build }
+}
+
+$Hash = Get-SourcesHash $Inputs
 if (Test-Stale $Hash) {
     New-Item -ItemType Directory -Force -Path $Temp | Out-Null
     # One compile at a time, shared with build.sh; re-check once we hold the lock.
@@ -148,6 +205,6 @@ if (Test-Stale $Hash) {
         $lock.Dispose()
     }
 }
+Save-Listing $Hash $Listing $Taken $Inputs
 
-& dotnet (Join-Path $Out '_build.dll') @BuildArguments
-exit $LASTEXITCODE
+Invoke-Build

@@ -2,15 +2,15 @@ using TemplateFleet.Cascade;
 using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
 using TemplateFleet.Host;
-using TemplateFleet.Publishing;
-using TemplateFleet.Python;
-using TemplateFleet.Restore;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
 
 namespace TemplateFleet;
 
 // The forge: where the pin pull request goes (Cascade) and where the watch starts the cascade (Watch). The
 // parameters are forge-neutral; the old --git-hub-* names still work, the new ones win. Everything the forge
-// can refuse is checked in OnBuildInitialized, before anything is built or pushed, and is a usage error (exit 2).
+// can refuse is checked by the targets' Requires, before anything is built or pushed, and is a usage error (exit 2).
 internal sealed partial class Build
 {
     [Parameter("Forge kind: gitea or github; default: detected (Gitea answers GET <api>/version)")]
@@ -44,8 +44,6 @@ internal sealed partial class Build
     /// <summary>The pins as they were before this run's Publish, for the "old → new" of the pull request.</summary>
     IReadOnlyDictionary<string, Pin?>? pinsBefore;
 
-    bool Invokes(string target) => InvokedTargets.Any(t => t.Name == target);
-
     PinProposer Proposer => proposer ?? throw new FleetException("the forge was not checked: run Cascade or Watch, which check it before anything else.");
 
     ForgeOptions ForgeOptions
@@ -76,15 +74,35 @@ internal sealed partial class Build
         }
     }
 
-    /// <summary>Token, repository, push right, base branch, forge kind and version, and (with a version) that its pull request may be written.</summary>
-    void PreflightForge(Pep440Version? runtimeVersion)
+    /// <summary>Cascade's and CascadeBase's precondition, before anything is built or pushed: a forge refusal found only after
+    /// Publish would leave pushed images and written pins without the pull request that carries them.</summary>
+    void CascadeReady()
     {
+        if (RequestedVersion is null)
+            throw new FleetUsageException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
+        if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
+            throw new FleetUsageException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
+        PreflightForge(ProposalKey.Runtime(RequestedVersion));
+    }
+
+    void WatchReady()
+    {
+        if (PackageIndex is not { Length: > 0 })
+            throw new FleetUsageException("Watch needs --package-index (the PACKAGE_INDEX variable): the simple index whose newest runtime release it looks for.");
+        PreflightForge(key: null);
+    }
+
+    /// <summary>Token, repository, push right, base branch, forge kind and version, and (with a key) that its pull request may be written.</summary>
+    void PreflightForge(ProposalKey? key)
+    {
+        if (forge is not null)
+            return; // checked already: Cascade and CascadeBase both require it
         var options = ForgeOptions;
         try
         {
             forge = ForgeConnection.OpenAsync(options, EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
             proposer = new PinProposer(forge, options.BaseBranch);
-            proposer.PreflightAsync(runtimeVersion?.ToString(), CancellationToken).GetAwaiter().GetResult();
+            proposer.PreflightAsync(key, CancellationToken).GetAwaiter().GetResult();
         }
         catch (ForgeException e)
         {
@@ -96,8 +114,9 @@ internal sealed partial class Build
     async Task MarkCascadeStartedAsync()
     {
         pinsBefore = PinFile.ReadAll(FleetLoader.LoadFleet(RootDirectory));
-        var created = await Proposer.MarkStartedAsync(RequestedVersion!.ToString(), CancellationToken);
-        ReportSummary(_ => _.AddPair("branch", $"{PinProposal.BranchFor(RequestedVersion!.ToString())} ({(created ? "made" : "there already")})"));
+        var key = ProposalKey.Runtime(RequestedVersion!);
+        var created = await Proposer.MarkStartedAsync(key, CancellationToken);
+        ReportSummary(_ => _.AddPair("branch", $"{key.Branch} ({(created ? "made" : "there already")})"));
     }
 
     async Task WatchAsync()

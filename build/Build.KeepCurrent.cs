@@ -5,7 +5,9 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.KeepCurrent;
 using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
 
@@ -32,6 +34,7 @@ internal sealed partial class Build
         .Description("Bump's first step: write the input's new version into the data (template.yaml or fleet.yaml) and the agent's lock")
         .Unlisted()
         .Before(Restore)
+        .Requires(ResolveBump)
         .Executes(PrepareBumpAsync);
 
     Target Bump => _ => _
@@ -59,7 +62,7 @@ internal sealed partial class Build
         .Description("Every upstream input: what the data and the pins hold, the newest version its policy allows, the newest seen, and why anything newer waits")
         .Executes(OutdatedAsync);
 
-    /// <summary>From OnBuildInitialized: the input and version, or a usage error; nothing to move skips the whole run.</summary>
+    /// <summary>PrepareBump's precondition: the input and version, or a usage error; nothing to move skips the whole run.</summary>
     void ResolveBump()
     {
         if (Input is not { Length: > 0 })
@@ -118,7 +121,7 @@ internal sealed partial class Build
         }
         bumpScope = BumpScope.For(request, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
         if (bumpScope.RuntimeVersion is { } runtime)
-            RequestedVersion = Python.Pep440Version.Parse(runtime);
+            RequestedVersion = Pep440Version.Parse(runtime);
         Log.Information("{Subject} rebuilds {What}", request.Subject, bumpScope.Describe);
         ReportSummary(_ => _.AddPair("bump", request.Subject).AddPair("rebuilds", bumpScope.Describe));
     }
@@ -167,7 +170,7 @@ internal sealed partial class Build
     {
         var config = FleetLoader.LoadFleet(RootDirectory);
         var templates = FleetLoader.LoadTemplates(config, config.TemplateNames);
-        var inputs = UpstreamInputs.Of(config, templates, NewestPinnedRuntime(config));
+        var inputs = UpstreamInputs.Of(config, templates, BumpScope.NewestRuntime(PinFile.ReadAll(config)));
         var report = await ReadOutdatedAsync(config, inputs, CancellationToken);
 
         Log.Information("Upstream inputs (read {At:yyyy-MM-dd HH:mm} UTC):\n{Table}", report.ReadAt, report.Table());
@@ -179,10 +182,6 @@ internal sealed partial class Build
         if (report.Failed.Any())
             throw new FleetException(string.Join("\n", report.Failed.Select(r => $"{r.Input.Name}: {r.Error}")));
     }
-
-    static string? NewestPinnedRuntime(FleetConfig config) =>
-        PinFile.ReadAll(config).Values.Select(p => p?.RuntimeVersion).OfType<string>()
-            .Where(v => Python.Pep440Version.TryParse(v, out _)).MaxBy(v => Python.Pep440Version.Parse(v));
 
     /// <summary>Every input's source read and judged; the package index is --package-index, else the embedded one for the run.</summary>
     async Task<OutdatedReport> ReadOutdatedAsync(FleetConfig config, IReadOnlyList<UpstreamInput> inputs, CancellationToken ct)

@@ -1,10 +1,8 @@
 using Serilog;
-using TemplateFleet.Cascade;
 using TemplateFleet.Fleet;
-using TemplateFleet.Forges;
 using TemplateFleet.Host;
-using TemplateFleet.Publishing;
-using TemplateFleet.Release;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
 using TemplateFleet.Results;
 
 namespace TemplateFleet;
@@ -33,11 +31,12 @@ internal sealed partial class Build
             return;
         }
         var fleet = FleetLoader.LoadFleet(RootDirectory);
-        var release = ReleaseProposal.From(fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames), stores, pinsBefore ?? PinFile.ReadAll(fleet));
-        if (RequestedVersion is { } requested && release.RuntimeVersion != requested.ToString())
-            throw new FleetException($"the jobs built runtime {release.RuntimeVersion}, but this run is for {requested}: the results belong to another release.");
+        // A cascade (a runtime version given) proposes that runtime; any other release, the images of its revision. The
+        // pull request's key is read from what the jobs recorded, not from the parameter.
+        var kind = RequestedVersion is null ? ProposalKind.Release : ProposalKind.Runtime;
+        var release = ReleaseProposal.From(kind, fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames), stores, pinsBefore ?? PinFile.ReadAll(fleet));
         foreach (var template in release.Templates)
-            Log.Information("{Template}: {Outcome}", template.Template, template.Published ? $"published {template.Pin!.Reference}" : template.Reason);
+            Log.Information("{Template}: {Outcome}", template.Template, template.Published ? $"published {template.Publish.Pin!.Reference}" : template.Publish.Reason);
         if (!release.PublishedAnything)
         {
             Log.Warning("Nothing was published for runtime {Version}: no pull request.", release.RuntimeVersion);
@@ -45,14 +44,9 @@ internal sealed partial class Build
             return;
         }
 
-        // A cascade's pull request is its runtime version's; any other release (a push to main) gets its own, by revision.
-        var key = RequestedVersion is null ? ReleaseKey(release) : null;
-        var result = await Proposer.ProposeAsync(CascadeProposal.From(release, key), CancellationToken);
+        var result = await Proposer.ProposeAsync(release, CancellationToken);
         ReportSummary(_ => _.AddPair("pull request", result.Outcome == ProposalOutcome.NothingToPropose
             ? "none: no pin differs from the base"
             : $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}"));
     }
-
-    static string ReleaseKey(ReleaseProposal release) =>
-        release.Revision is { Length: >= 12 } revision ? revision[..12] : release.Revision ?? $"runtime-{release.RuntimeVersion}";
 }

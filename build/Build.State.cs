@@ -1,24 +1,52 @@
 using TemplateFleet.Engine;
+using TemplateFleet.Files;
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.Images;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
-using TemplateFleet.Python;
-using TemplateFleet.Restore;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 
 namespace TemplateFleet;
 
-// Parameter validation (before any target runs) and the state the targets hand to each other.
+// What the stages do (each target of Build.cs calls one method here), the state they hand to each other, and the
+// parameters' checks before any target runs (a target's own preconditions are its Requires(...)).
 internal sealed partial class Build
 {
+    /// <summary>--runtime-version, parsed once: a version goes into build args and tags.</summary>
+    Pep440Version? RequestedVersion;
+
+    protected override string DisplayName => "template-fleet build";
+
+    protected override void OnBuildInitialized()
+    {
+        // Rejected before any other work: a version goes into build args and tags.
+        if (RuntimeVersion is not null)
+            RequestedVersion = Pep440Version.TryParse(RuntimeVersion, out var requested)
+                ? requested
+                : throw new FleetUsageException(Pep440Version.NotAVersion(RuntimeVersion, "--runtime-version"));
+        if (Parallelism < 1)
+            throw new FleetUsageException($"--parallelism {Parallelism}: must be at least 1.");
+        if (DockerHost is { Length: > 0 })
+        {
+            // The endpoint reaches the stages only through Context.Engine: nothing is set for others to read.
+            if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
+                throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
+        }
+        if (TrustCaBundleAtRuntime && ImageBuildOptions.EffectiveCaBundle is null)
+            throw new FleetUsageException("--trust-ca-bundle-at-runtime: there is no extra CA bundle to trust; pass --ca-bundle <PEM file> (or set SSL_CERT_FILE), or drop the flag.");
+        if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
+            throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
+    }
+
     /// <summary>Set by Restore; owns the embedded package index until the build finishes.</summary>
     RestoredFleet? Fleet;
-    Pep440Version? RequestedVersion;
     RunContext? context;
     ResultStore? results;
-    CheckoutLock? checkoutLock;
+    FileLock? checkoutLock;
 
     /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
     RunContext Context => context ??= new RunContext(
@@ -51,63 +79,10 @@ internal sealed partial class Build
 
     bool Plans(string target) => ExecutionPlan.Any(t => t.Name == target && t.Status is not (ExecutionStatus.Skipped or ExecutionStatus.NotRun));
 
-    RunRecord RunRecord => new(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion.ToString(), Run.RuntimeVersionSource, Run.DevelopmentPackages,
+    RunRecord RunRecord => new(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion, Run.RuntimeVersionSource, Run.DevelopmentPackages,
         Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], Releases ? RegistryAddress : null,
         EnvironmentVariables.GetValueOrDefault("GITHUB_JOB") is { Length: > 0 } job ? job : null, DateTimeOffset.UtcNow);
     string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;
-
-    protected override string DisplayName => "template-fleet build";
-
-    protected override void OnBuildInitialized()
-    {
-        // Rejected before any other work: a version goes into build args and tags.
-        if (RuntimeVersion is not null)
-            RequestedVersion = Pep440Version.TryParse(RuntimeVersion, out var requested)
-                ? requested
-                : throw new FleetUsageException(Pep440Version.NotAVersion(RuntimeVersion, "--runtime-version"));
-        if (Parallelism < 1)
-            throw new FleetUsageException($"--parallelism {Parallelism}: must be at least 1.");
-        if (DockerHost is { Length: > 0 })
-        {
-            // The endpoint reaches the stages only through Context.Engine: nothing is set for others to read.
-            if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
-                throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
-        }
-        if (TrustCaBundleAtRuntime && ImageBuildOptions.EffectiveCaBundle is null)
-            throw new FleetUsageException("--trust-ca-bundle-at-runtime: there is no extra CA bundle to trust; pass --ca-bundle <PEM file> (or set SSL_CERT_FILE), or drop the flag.");
-        if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
-            throw new FleetUsageException($"--base-image '{BaseImage}' must name a published base by digest, <registry>/<repository>/base@sha256:<64 hex digits> (the base job's base_image output).");
-        if (Releases && !Plan)
-            PreflightSupplyChain(RegistryHost.Parse(Registry is { Length: > 0 } r ? r : FleetLoader.LoadFleet(RootDirectory).Images.Registry).ToString());
-        if ((Invokes(nameof(Cascade)) || Invokes(nameof(CascadeBase))) && !Plan)
-            ValidateCascadeParameters();
-        // The pins job: the forge before anything else (the runtime version, when the workflow gives one, checks its pull request too).
-        if (Invokes(nameof(ProposePins)) && !Plan)
-            PreflightForge(RequestedVersion);
-        if (Invokes(nameof(Bump)) && !Plan)
-            ResolveBump();
-        if (Invokes(nameof(Watch)) && !Plan)
-        {
-            if (PackageIndex is not { Length: > 0 })
-                throw new FleetUsageException("Watch needs --package-index (the PACKAGE_INDEX variable): the simple index whose newest runtime release it looks for.");
-            PreflightForge(runtimeVersion: null);
-        }
-    }
-
-    // Checked before anything is built or pushed: a forge refusal found only after Publish would leave pushed
-    // images and written pins without the pull request that carries them.
-    void ValidateCascadeParameters()
-    {
-        if (RequestedVersion is null)
-            throw new FleetUsageException("Cascade needs --runtime-version: the version the runtime's release pipeline just published.");
-        if (IndexTimeoutMinutes < 0 || IndexPollSeconds < 1)
-            throw new FleetUsageException($"--index-timeout-minutes {IndexTimeoutMinutes} / --index-poll-seconds {IndexPollSeconds}: the wait must be at least 0 minutes and a look at least 1 s apart.");
-        PreflightForge(RequestedVersion);
-    }
-
-    /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
-    protected override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
-        parameter == nameof(Templates) ? FleetLoader.LoadFleet(RootDirectory).TemplateNames : null;
 
     protected override void OnBuildFinished()
     {
@@ -125,13 +100,10 @@ internal sealed partial class Build
         TrustCaBundleAtRunTime = TrustCaBundleAtRuntime,
     };
 
-    BaseImageOptions BaseImageOptions => new()
-    {
-        Reference = bumpScope?.BaseImage ?? (BaseImage is { Length: > 0 } ? BaseImage : null),
-        Registry = UsesRegistry ? RegistryAddress : null,
-        Username = RegistryUsername,
-        Password = RegistryPassword,
-    };
+    /// <summary>The registry the run pushes to (or takes the pinned base from), and its login.</summary>
+    RegistryCredentials RegistryLogin => new(RegistryAddress, RegistryUsername, RegistryPassword);
+
+    BaseImageOptions BaseImageOptions => new(bumpScope?.BaseImage ?? (BaseImage is { Length: > 0 } ? BaseImage : null), UsesRegistry ? RegistryAddress : null, RegistryLogin);
 
     GateOptions GateOptions => new()
     {
@@ -140,12 +112,64 @@ internal sealed partial class Build
         Secrets = new[] { RegistryPassword, ForgeToken, GitHubToken, SigningKey, SigningKeyPassword }.OfType<string>().ToList(),
     };
 
-    PublishOptions PublishOptions => new()
+    PublishOptions PublishOptions => new(RegistryLogin);
+
+    async Task RestoreAsync()
     {
-        Registry = Registry,
-        Username = RegistryUsername,
-        Password = RegistryPassword,
-    };
+        Fleet = await Restorer.RestoreAsync(Context, RestoreRequest, CancellationToken);
+        Results.Write(RunRecord);
+        WriteOutput(nameof(RuntimeVersion), Run.RuntimeVersion.ToString());
+        ReportSummary(_ => _.AddPair("runtime", Run.RuntimeVersion).AddPair("templates", Run.Templates.Count));
+    }
+
+    async Task BuildBaseAsync()
+    {
+        // The pinned base may be there; a loopback registry this build starts must be up before it is asked.
+        if (UsesRegistry)
+            await EnsureLocalRegistryWhenLoopback();
+        var @base = await OnEngine(nameof(BuildBase), () => new BaseImageProvider(Context).EnsureAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken));
+        Results.Write(@base);
+        ReportSummary(_ => _.AddPair("base", @base.Succeeded ? $"{@base.Status.ToString().ToLowerInvariant()} {@base.Reference}" : "failed"));
+        if (!@base.Succeeded)
+            throw new FleetException(@base.Failure ?? "the base image could not be built");
+    }
+
+    async Task PublishBaseAsync()
+    {
+        await EnsureLocalRegistryWhenLoopback();
+        var published = await OnEngine(nameof(PublishBase), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
+        WriteOutput(nameof(BaseImage), Results.BaseReference!);
+        ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
+    }
+
+    async Task BuildImagesAsync()
+    {
+        try
+        {
+            await OnEngine(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, Results, ImageBuildOptions, CancellationToken));
+        }
+        finally
+        {
+            ReportSummary(_ => _.AddPair("built", Reports.SummaryNote.Built(Run, Results)));
+        }
+    }
+
+    async Task PublishAsync()
+    {
+        try
+        {
+            await EnsureLocalRegistryWhenLoopback();
+            await OnEngine(nameof(Publish), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishAsync(Run, Results, PublishOptions, CancellationToken));
+        }
+        finally
+        {
+            ReportSummary(_ => _.AddPair("published", Reports.SummaryNote.Published(Run, Results)));
+        }
+    }
+
+    Task WaitForRuntimeAsync() => new IndexWaiter().WaitAsync(
+        new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), RuntimePackage, RequestedVersion!.ToString(),
+        TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(IndexPollSeconds), CancellationToken);
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
     async Task Gate(string stage, string gate, Func<Task> run)

@@ -1,6 +1,8 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Host;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
 
@@ -29,9 +31,6 @@ internal sealed partial class Build
     [Parameter("Commit the secret scan of the change starts after; default: GITHUB_BASE_REF, else the merge base with main")]
     readonly string? ChangeBase;
 
-    // Pins may hold a "supplyChain" section: its reader is known before any pin is read.
-    static Build() => SupplyChainPinSection.Register();
-
     SupplyChainTools? supplyChainTools;
 
     async Task<SupplyChainTools> SupplyChainToolsAsync() =>
@@ -40,9 +39,11 @@ internal sealed partial class Build
     /// <summary>A job of an Actions workflow (GitHub's and Gitea's runners both set GITHUB_ACTIONS): one of several runners.</summary>
     bool InActions => EnvironmentVariables.GetValueOrDefault("GITHUB_ACTIONS") == "true";
 
-    /// <summary>Before anything is built: a publish that could not sign (or may not go unsigned) stops here, not after the builds.</summary>
-    void PreflightSupplyChain(string registry)
+    /// <summary>PublishBase's precondition, before anything is built: a publish that could not sign (or may not go unsigned)
+    /// stops here, not after the builds.</summary>
+    void SupplyChainReady()
     {
+        var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : FleetLoader.LoadFleet(RootDirectory).Images.Registry).ToString();
         if (Unsigned)
         {
             if (!RegistryHost.IsLoopbackRegistry(registry))
@@ -74,7 +75,7 @@ internal sealed partial class Build
             var suppressionsFile = SecretSuppressions.PathIn(Run.Config.TemplatesDirectory);
             var gate = new SupplyChainGate(tools.Trivy, tools.SbomWriter(), new SecurityUpgradeCheck(Context.Engine.Client, Context.RunId),
                 Context.Engine.Endpoint, SecretSuppressions.Load(suppressionsFile, RootDirectory), Path.GetRelativePath(RootDirectory, suppressionsFile));
-            supplyChain = new SupplyChainPublishing(gate, tools.Signer(), key, new RegistryCredentials(registry, RegistryUsername, RegistryPassword),
+            supplyChain = new SupplyChainPublishing(gate, tools.Signer(), key, RegistryLogin,
                 ImageBuildOptions.CaTrust, new ChangeScan(changeBase, findings), SupplyChainPublishing.ExpectedFor(Run));
         }
         return [supplyChain];
@@ -96,9 +97,9 @@ internal sealed partial class Build
                 continue;
             }
             IReadOnlyList<ExpectedPackage> expected = pin.RuntimeVersion is { } runtime && pin.AgentVersion is { } agent
-                ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime), ExpectedPackage.Agent(template with { Agent = template.Agent with { Version = agent } })]
+                ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime.ToString()), ExpectedPackage.Agent(template with { Agent = template.Agent with { Version = agent } })]
                 : [];
-            pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.Section<SupplyChainPinSection>()?.Record));
+            pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.SupplyChain));
         }
 
         if (missing.Count > 0)

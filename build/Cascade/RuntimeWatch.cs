@@ -1,7 +1,7 @@
 using Serilog;
-using TemplateFleet.Forges;
-using TemplateFleet.Publishing;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
 
 namespace TemplateFleet.Cascade;
 
@@ -29,7 +29,7 @@ public static class RuntimeWatch
 
     /// <summary>Templates whose pin holds a runtime older than <paramref name="newest"/>, or no pin at all.</summary>
     public static IReadOnlyList<string> Behind(Pep440Version newest, IReadOnlyDictionary<string, Pin?> pins) =>
-        [.. pins.Where(p => p.Value is null || !Pep440Version.TryParse(p.Value.RuntimeVersion, out var pinned) || pinned.CompareTo(newest) < 0).Select(p => p.Key)];
+        [.. pins.Where(p => p.Value?.RuntimeVersion is not { } pinned || pinned.CompareTo(newest) < 0).Select(p => p.Key)];
 
     /// <param name="packageIndex">The index the cascade is dispatched with, so it waits for the release where the watch saw it.</param>
     public static async Task<WatchResult> RunAsync(Pep440Version newest, IReadOnlyDictionary<string, Pin?> pins, CascadeTrigger trigger, string packageIndex, CancellationToken ct)
@@ -41,6 +41,6 @@ public static class RuntimeWatch
             return new WatchResult(newest, behind, null);
         }
         Log.Information("Runtime {Version} is newer than the pins of {Templates}", newest, string.Join(", ", behind));
-        return new WatchResult(newest, behind, await trigger.TriggerAsync(newest.ToString(), CascadeWorkflowFile, DispatchInputs(newest, packageIndex), ct));
+        return new WatchResult(newest, behind, await trigger.TriggerAsync(ProposalKey.Runtime(newest), CascadeWorkflowFile, DispatchInputs(newest, packageIndex), ct));
     }
 }

@@ -15,9 +15,7 @@ public sealed class DockerfileInstruction(string keyword, string arguments, int 
         foreach (var (start, physical) in segments)
         {
             if (start > offset)
-            {
                 break;
-            }
             result = physical;
         }
         return result;

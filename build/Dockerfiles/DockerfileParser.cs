@@ -37,15 +37,11 @@ public static partial class DockerfileParser
         {
             var m = Directive().Match(lines[index].Trim());
             if (!m.Success)
-            {
                 break;
-            }
             if (m.Groups[1].Value.Equals("escape", StringComparison.OrdinalIgnoreCase))
             {
                 if (m.Groups[2].Value is not ("\\" or "`"))
-                {
                     problems.Add((index + 1, $"escape directive '{m.Groups[2].Value}' is not valid; use \\ or `"));
-                }
                 escape = m.Groups[2].Value[0];
             }
         }
@@ -58,21 +54,15 @@ public static partial class DockerfileParser
             var raw = lines[index];
             var trimmed = raw.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#'))
-            {
                 continue;
-            }
             if (segments.Count == 0)
-            {
                 startLine = index + 1;
-            }
             var content = raw.TrimEnd();
             var continues = content.EndsWith(escape);
             segments.Add((buffer.Length, index + 1));
             buffer.Append(continues ? content[..^1] : content);
             if (!continues)
-            {
                 Flush();
-            }
         }
         Flush();
         return new ParsedDockerfile(instructions, problems);
@@ -80,9 +70,7 @@ public static partial class DockerfileParser
         void Flush()
         {
             if (segments.Count == 0)
-            {
                 return;
-            }
             var joined = buffer.ToString();
             var leading = joined.Length - joined.TrimStart().Length;
             var body = joined.TrimStart();

@@ -22,13 +22,9 @@ public static class EngineApi
         var maximum = Parse(serverMaximum) ?? throw new FleetException($"the engine at {endpoint} (Docker {serverVersion}) reported no API version ('{serverMaximum}'); is it a Docker engine?");
         var minimum = Parse(serverMinimum) ?? new Version(1, 12);
         if (maximum < Minimum)
-        {
             throw new FleetException($"the engine at {endpoint} (Docker {serverVersion}) speaks Engine API up to {serverMaximum}; this build needs {Minimum} (Docker 20.10) or newer. Upgrade the engine or point --docker-host at a newer one.");
-        }
         if (minimum > Maximum)
-        {
             throw new FleetException($"the engine at {endpoint} (Docker {serverVersion}) requires Engine API {serverMinimum} or newer; this build's client speaks up to {Maximum}. Update Docker.DotNet.Enhanced in build/_build.csproj.");
-        }
         return maximum < Maximum ? maximum : Maximum;
     }
 

@@ -30,9 +30,7 @@ public sealed class EngineProvisioner(IEngineHost host)
         }
 
         if (CannotProvisionReason(endpoint) is { } reason)
-        {
             throw new FleetException(ManualSteps(endpoint, reason));
-        }
 
         Log.Information("No Docker engine answers at {Endpoint}; installing/starting one (log: {LogFile})", endpoint, options.LogFile);
         var pid = await host.StartEngineAsync(endpoint, options.LogFile, ct);
@@ -53,14 +51,10 @@ public sealed class EngineProvisioner(IEngineHost host)
     internal string? CannotProvisionReason(Uri endpoint)
     {
         if (endpoint.ToString().TrimEnd('/') != DockerEngine.DefaultSocket)
-        {
             return $"the endpoint {endpoint} is not the local socket {DockerEngine.DefaultSocket}; this build only starts a local engine";
-        }
 
         if (!host.IsRoot)
-        {
             return "starting an engine needs root and this build is not running as root";
-        }
 
         return host.OsId == "debian"
             ? null

@@ -43,9 +43,7 @@ public sealed class LocalEngineHost(string repositoryRoot, IDockerClient client)
         using var process = Process.Start(start) ?? throw new FleetException($"Could not run {script}.");
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0)
-        {
             throw new FleetException($"Engine set-up ({script}) failed with exit code {process.ExitCode}; see the output above and {logFile}.");
-        }
 
         return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
     }

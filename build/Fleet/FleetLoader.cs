@@ -1,5 +1,4 @@
-using TemplateFleet.Python;
-using TemplateFleet.Yaml;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Fleet;
 
@@ -49,17 +48,13 @@ public static class FleetLoader
     {
         var root = RepositoryRoot(fleet);
         if (!fleet.TemplateNames.Contains(name, StringComparer.Ordinal))
-        {
             throw new FleetException($"unknown template '{Printable.Of(name)}'; templates/fleet.yaml lists: {string.Join(", ", fleet.TemplateNames)}");
-        }
         var directory = Path.Combine(fleet.TemplatesDirectory, name);
         var file = Path.Combine(directory, ManifestFileName);
         var errors = new YamlErrors(Display(root, file));
         var dockerfile = Path.Combine(directory, DockerfileName);
         if (!File.Exists(dockerfile))
-        {
             errors.AddFileError($"template '{name}' has no {Display(root, dockerfile)}; every template needs a Dockerfile beside its template.yaml");
-        }
         var doc = ReadDocument(file, errors);
         var template = doc is null ? null : ReadTemplate(doc, name, directory, fleet);
         errors.ThrowIfAny();
@@ -83,9 +78,7 @@ public static class FleetLoader
         var errors = doc.Errors;
         var names = doc.StringList("templates", required: true) ?? [];
         if (doc.Has("templates") && names.Count == 0 && !errors.Any)
-        {
             errors.Add(doc.Start, "'templates' must list at least one template");
-        }
 
         var images = doc.Object("images", required: true, "repository", "registry");
         var repository = Repository(images, "repository");
@@ -106,22 +99,16 @@ public static class FleetLoader
         var nodePackage = NpmPackage(node, "package");
         var nodeVersion = node?.Scalar("version", required: true);
         if (nodeVersion is not null && !Names.ExactSemver().IsMatch(nodeVersion.Value))
-        {
             errors.Add(nodeVersion.Start, $"'{node!.Child("version")}' '{nodeVersion.Value}' is not an exact version; pin one release, e.g. 24.21.0");
-        }
         var npmVersion = node?.Scalar("npm", required: true);
         if (npmVersion is not null && !Names.ExactSemver().IsMatch(npmVersion.Value))
-        {
             errors.Add(npmVersion.Start, $"'{node!.Child("npm")}' '{npmVersion.Value}' is not an exact version; pin one release, e.g. 11.21.2");
-        }
         var dockerCli = DebianPackage(baseSection?.Object("dockerCli", required: true, "suite", "package", "version"));
         if (baseFolder is not null)
         {
             var baseDockerfile = Path.Combine(templatesDirectory, baseFolder, DockerfileName);
             if (!Names.TemplateName().IsMatch(baseFolder) || !File.Exists(baseDockerfile))
-            {
                 errors.Add(baseSection!.Start, $"'base.folder' '{baseFolder}' must be a folder under templates/ with a Dockerfile ({Display(root, baseDockerfile)} is missing)");
-            }
         }
 
         var runtime = doc.Object("runtime", required: true, "package", "command", "health", "development");
@@ -131,9 +118,7 @@ public static class FleetLoader
         var port = health?.Int("port", required: true, 1, 65535);
         var healthPath = health?.Scalar("path", required: true);
         if (healthPath is not null && !healthPath.Value.StartsWith('/'))
-        {
             errors.Add(healthPath.Start, $"'runtime.health.path' must start with '/', got '{healthPath.Value}'");
-        }
         var development = runtime?.Object("development", required: true, "source", "versions");
         var runtimeDevelopment = runtimePackage is null || development is null ? null : DevelopmentPackage(development, runtimePackage);
 
@@ -144,17 +129,13 @@ public static class FleetLoader
             var item = YamlObject.From(packageNodes[i], $"packages[{i}]", errors, doc.Start, "name", "source", "versions");
             var name = PythonPackage(item, "name");
             if (item is not null && name is not null && DevelopmentPackage(item, name) is { } package)
-            {
                 packages.Add(package);
-            }
         }
 
         var contract = doc.Scalar("contract", required: true);
         var contractFile = contract is null ? null : Path.GetFullPath(Path.Combine(templatesDirectory, contract.Value));
         if (contract is not null && !File.Exists(contractFile))
-        {
             errors.Add(contract.Start, $"'contract' names {Display(root, contractFile!)}, which does not exist; create it or fix the path");
-        }
 
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"));
         var inputs = ReadInputs(doc.Object("inputs", required: false, ["defaults", .. FleetInputs.All]));
@@ -172,17 +153,11 @@ public static class FleetLoader
             }
             var directory = Path.Combine(templatesDirectory, name.Value);
             if (!Directory.Exists(directory))
-            {
                 errors.Add(name.Start, $"template '{name.Value}' has no folder {Display(root, directory)}/; create it or remove the name");
-            }
             else if (!File.Exists(Path.Combine(directory, ManifestFileName)))
-            {
                 errors.Add(name.Start, $"template '{name.Value}' has no {Display(root, Path.Combine(directory, ManifestFileName))}; add one");
-            }
             if (name.Value == baseFolder)
-            {
                 errors.Add(name.Start, $"'{name.Value}' is the base image folder, not a template; remove it from 'templates'");
-            }
         }
 
         if (errors.Any)
@@ -234,9 +209,7 @@ public static class FleetLoader
         {
             installer = installerNode.Value switch { "npm" => AgentInstaller.Npm, "pip" => AgentInstaller.Pip, _ => null };
             if (installer is null)
-            {
                 errors.Add(installerNode.Start, $"'agent.installer' must be npm or pip, got '{installerNode.Value}'");
-            }
         }
         var package = installer == AgentInstaller.Pip ? PythonPackage(agent, "package") : NpmPackage(agent, "package");
         var version = agent?.Scalar("version", required: true);
@@ -246,9 +219,7 @@ public static class FleetLoader
                 ? Names.ExactSemver().IsMatch(version.Value)
                 : Pep440Version.TryParse(version.Value, out _);
             if (!exact)
-            {
                 errors.Add(version.Start, $"'agent.version' '{Printable.Of(version.Value)}' is not an exact version (no ^, ~, *, x, ranges or tags like latest); pin one release, e.g. 1.2.3");
-            }
         }
         var command = Command(agent, "command");
         var policy = InputPolicyReader.Read(agent?.Object("policy", required: false, InputPolicyReader.Keys), fleet.Inputs.Defaults);
@@ -267,13 +238,9 @@ public static class FleetLoader
         foreach (var v in versions)
         {
             if (Pep440Version.TryParse(v.Value, out var parsed))
-            {
                 normalised.Add(parsed.ToString());
-            }
             else
-            {
                 section.Errors.Add(v.Start, $"'{section.Child("versions")}' entry '{Printable.Of(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)");
-            }
         }
         return source is null ? null : new DevelopmentPackage(name, source, normalised);
     }

@@ -1,4 +1,4 @@
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Fleet;
 

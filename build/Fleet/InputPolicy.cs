@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Fleet;
 

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Fleet;
 
-/// <summary>The shapes of names and exact versions the fleet data may use (Python's: <see cref="Python.PackageName"/>, <see cref="Python.Pep440Version"/>).</summary>
+/// <summary>The shapes of names and exact versions the fleet data may use (Python's: <see cref="PackageIndex.PackageName"/>, <see cref="PackageIndex.Pep440Version"/>).</summary>
 public static partial class Names
 {
     /// <summary>A template folder name: no path separators, so it can never point outside templates/.</summary>

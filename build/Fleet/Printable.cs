@@ -9,9 +9,7 @@ public static class Printable
     public static string Of(string? value)
     {
         if (value is null)
-        {
             return "";
-        }
         var text = new StringBuilder();
         foreach (var c in value.Length > 80 ? value[..80] : value)
         {

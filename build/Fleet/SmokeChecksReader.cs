@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Fleet;
 
@@ -10,9 +9,7 @@ internal static class SmokeChecksReader
     public static SmokeChecks Read(YamlObject? smoke, ISet<string>? reservedNames = null)
     {
         if (smoke is null)
-        {
             return SmokeChecks.None;
-        }
         var commands = new List<CommandCheck>();
         var names = new Dictionary<string, YScalar>(StringComparer.Ordinal);
         var commandNodes = smoke.List("commands", required: false) ?? [];
@@ -22,20 +19,14 @@ internal static class SmokeChecksReader
             var item = YamlObject.From(commandNodes[i], path, smoke.Errors, smoke.Start,
                 "name", "run", "user", "exitCode", "stdout", "stderr", "timeoutSeconds");
             if (item is null)
-            {
                 continue;
-            }
             var nameNode = item.Scalar("name", required: true);
             if (nameNode is not null)
             {
                 if (names.TryGetValue(nameNode.Value, out var first))
-                {
                     smoke.Errors.Add(nameNode.Start, $"duplicate check name '{nameNode.Value}' (first at line {first.Start.Line}); check names must be unique");
-                }
                 else if (reservedNames?.Contains(nameNode.Value) == true)
-                {
                     smoke.Errors.Add(nameNode.Start, $"check name '{nameNode.Value}' is already used by the fleet-wide checks in templates/fleet.yaml; rename it");
-                }
                 names.TryAdd(nameNode.Value, nameNode);
             }
             var run = item.String("run", required: true);
@@ -45,9 +36,7 @@ internal static class SmokeChecksReader
             var stderr = Pattern(item, "stderr");
             var timeout = item.Int("timeoutSeconds", required: false, 1, 3600) ?? 30;
             if (nameNode is not null && run is not null)
-            {
                 commands.Add(new CommandCheck(nameNode.Value, run, user, exitCode, stdout, stderr, timeout));
-            }
         }
 
         var files = new List<FileCheck>();
@@ -56,19 +45,13 @@ internal static class SmokeChecksReader
         {
             var item = YamlObject.From(fileNodes[i], $"{smoke.Child("files")}[{i}]", smoke.Errors, smoke.Start, "path", "owner", "mode", "type");
             if (item is null)
-            {
                 continue;
-            }
             var pathNode = item.Scalar("path", required: true);
             if (pathNode is not null && !pathNode.Value.StartsWith('/'))
-            {
                 smoke.Errors.Add(pathNode.Start, $"'{item.Child("path")}' must be an absolute path in the image, got '{pathNode.Value}'");
-            }
             var owner = item.Scalar("owner", required: false);
             if (owner is not null && !Names.Owner().IsMatch(owner.Value))
-            {
                 smoke.Errors.Add(owner.Start, $"'{item.Child("owner")}' must be a user name or numeric id, got '{owner.Value}'");
-            }
             var mode = item.Scalar("mode", required: false);
             if (mode is not null && (!mode.IsQuoted || !Names.OctalMode().IsMatch(mode.Value)))
             {
@@ -85,13 +68,9 @@ internal static class SmokeChecksReader
                 _ => (FileType?)null,
             };
             if (fileType is null)
-            {
                 smoke.Errors.Add(type!.Start, $"'{item.Child("type")}' must be one of: any, file, directory; got '{type.Value}'");
-            }
             if (pathNode is not null)
-            {
                 files.Add(new FileCheck(pathNode.Value, owner?.Value, mode?.Value, fileType ?? FileType.Any));
-            }
         }
         return new SmokeChecks(commands, files);
     }
@@ -100,9 +79,7 @@ internal static class SmokeChecksReader
     {
         var user = item.Scalar("user", required: false);
         if (user is not null && !CheckUsers.IsKnown(user.Value))
-        {
             item.Errors.Add(user.Start, $"'{item.Child("user")}' must be {CheckUsers.Known}, got '{user.Value}'");
-        }
         return user?.Value ?? CheckUsers.Agent;
     }
 

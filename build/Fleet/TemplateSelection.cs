@@ -10,9 +10,7 @@ public static class TemplateSelection
             .SelectMany(r => r.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             .ToList();
         if (names.Count == 0)
-        {
             return fleet.TemplateNames;
-        }
         var unknown = names.Where(n => !fleet.TemplateNames.Contains(n, StringComparer.Ordinal)).Distinct().ToList();
         if (unknown.Count > 0)
         {

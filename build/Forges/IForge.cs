@@ -1,3 +1,4 @@
+using TemplateFleet.PullRequests;
 namespace TemplateFleet.Forges;
 
 /// <summary>

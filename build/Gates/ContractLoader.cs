@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
 using TemplateFleet.Results;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Gates;
 

@@ -10,30 +10,17 @@ public sealed class AbsolutePath : IEquatable<AbsolutePath>
     public static AbsolutePath Create(string path)
     {
         if (!Path.IsPathRooted(path))
-        {
             throw new ArgumentException($"'{path}' is not an absolute path.", nameof(path));
-        }
 
         var full = Path.GetFullPath(path);
         // Keep "/" itself, drop any other trailing separator so equal paths compare equal.
         return new AbsolutePath(full.Length > 1 ? full.TrimEnd(Path.DirectorySeparatorChar) : full);
     }
 
-    public string Name => Path.GetFileName(_path);
-    public string NameWithoutExtension => Path.GetFileNameWithoutExtension(_path);
-    public string Extension => Path.GetExtension(_path);
     public AbsolutePath? Parent => Path.GetDirectoryName(_path) is { } parent ? new AbsolutePath(parent) : null;
 
     public bool FileExists() => File.Exists(_path);
     public bool DirectoryExists() => Directory.Exists(_path);
-
-    public AbsolutePath CreateDirectory()
-    {
-        Directory.CreateDirectory(_path);
-        return this;
-    }
-
-    public string GetRelativePathTo(AbsolutePath other) => Path.GetRelativePath(_path, other._path);
 
     public static AbsolutePath operator /(AbsolutePath left, string right) => Create(Path.Combine(left._path, right));
 

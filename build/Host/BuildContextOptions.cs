@@ -22,9 +22,7 @@ public sealed class BuildContextOptions
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
             environment[(string)entry.Key] = (string?)entry.Value ?? "";
-        }
 
         return new BuildContextOptions
         {

@@ -7,7 +7,7 @@ namespace TemplateFleet.Host;
 /// <summary>
 /// Runs a plan with NUKE's failure semantics: a failing target stops the build unless it declares
 /// ProceedAfterFailure, in which case every later target (its dependents too) still runs and the build
-/// fails at the end; AssuredAfterFailure targets run in any case. Records status, duration and failure per target.
+/// fails at the end. Records status, duration and failure per target.
 /// </summary>
 internal static class BuildExecutor
 {
@@ -22,25 +22,20 @@ internal static class BuildExecutor
                 continue;
             }
 
-            if (!target.AssuredAfterFailure)
+            if (cancellation.IsCancellationRequested)
             {
-                if (cancellation.IsCancellationRequested)
-                {
-                    NotRun(target, "not run: the build was interrupted");
-                    continue;
-                }
+                NotRun(target, "not run: the build was interrupted");
+                continue;
+            }
 
-                if (stopped)
-                {
-                    NotRun(target, "not run: an earlier target failed");
-                    continue;
-                }
+            if (stopped)
+            {
+                NotRun(target, "not run: an earlier target failed");
+                continue;
             }
 
             if (!await RunAsync(build, target, state, cancellation) && !target.ProceedAfterFailure)
-            {
                 stopped = true;
-            }
         }
     }
 
@@ -68,9 +63,7 @@ internal static class BuildExecutor
             Log.Information("═══ {Target} ═══", target.Name);
             target.Status = ExecutionStatus.Running;
             foreach (var action in target.Definition.Actions)
-            {
                 await action();
-            }
 
             target.Status = target.HasActions ? ExecutionStatus.Succeeded : ExecutionStatus.Collective;
             state.Succeeded(target);
@@ -95,13 +88,9 @@ internal static class BuildExecutor
             {
                 target.FailureMessage = $"{e.GetType().Name}: {e.Message}";
                 if (NukeBuild.Verbosity == Verbosity.Verbose)
-                {
                     Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.FailureMessage);
-                }
                 else
-                {
                     Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.FailureMessage);
-                }
             }
 
             return false;

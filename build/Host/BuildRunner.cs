@@ -40,7 +40,7 @@ public static class BuildRunner
             Console.SetError(error);
             onCancel = (_, e) =>
             {
-                // First Ctrl-C: stop scheduling, let AssuredAfterFailure targets clean up; a second one kills.
+                // First Ctrl-C: stop scheduling and let the running target clean up; a second one kills.
                 e.Cancel = !cancellation.IsCancellationRequested;
                 cancellation.Cancel();
             };
@@ -117,11 +117,8 @@ public static class BuildRunner
 
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment };
         var graph = TargetGraph.Create(build);
-        build.ExecutableTargets = graph.Targets;
         foreach (var name in defaultTargets.Select(MemberName))
-        {
             graph.Targets.Single(t => t.Name == name).IsDefault = true;
-        }
 
         var parameters = ParameterDescriptor.For(typeof(TBuild));
         ThrowOnUnknownOptions(commandLine, parameters);
@@ -132,9 +129,7 @@ public static class BuildRunner
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
             .Bind(build, parameters, commandLine.Parameters, commandLine.Profiles, showHelp ? bindingErrors.Add : null);
         foreach (var secret in parameters.Where(p => p.IsSecret))
-        {
             AddSecret(masker, secret.GetValue(build));
-        }
 
         if (generate)
         {
@@ -149,9 +144,7 @@ public static class BuildRunner
             {
                 var files = WorkflowGenerator.Generate(build, graph.Targets, parameters);
                 foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, files))
-                {
                     output.WriteLine(line);
-                }
             }
 
             return Success;
@@ -167,9 +160,7 @@ public static class BuildRunner
         {
             HelpWriter.Write(output, build, graph.Targets, parameters);
             foreach (var bindingError in bindingErrors)
-            {
                 output.WriteLine($"warning: {bindingError.Message}");
-            }
 
             return Success;
         }
@@ -190,11 +181,13 @@ public static class BuildRunner
             return Success;
         }
 
+        // Every precondition of what will run, before anything runs: a missing one is a usage error (exit 2).
+        foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Definition.Requirements))
+            requirement();
+
         var state = ContinueState.Start(NukeBuild.TemporaryDirectory / "build-attempt.log", commandLine.Invocation, commandLine.Continue);
         if (state.Mismatch)
-        {
             Log.Warning("--continue: the previous attempt was a different invocation (or there was none); running every target");
-        }
 
         foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && state.PreviouslySucceeded.Contains(t.Name)))
         {
@@ -203,9 +196,7 @@ public static class BuildRunner
         }
 
         if (!commandLine.NoLogo && NukeBuild.Verbosity != Verbosity.Quiet)
-        {
             output.WriteLine($"{build.DisplayName} · {string.Join(", ", invoked.Select(t => t.Name))} · {NukeBuild.RootDirectory}");
-        }
 
         Task.Run(() => BuildExecutor.RunAsync(build, plan, state, cancellation.Token)).GetAwaiter().GetResult();
         try
@@ -234,9 +225,7 @@ public static class BuildRunner
                 break;
             case System.Collections.IEnumerable list:
                 foreach (var item in list)
-                {
                     masker.Add(item?.ToString());
-                }
 
                 break;
             case not null:
@@ -250,9 +239,7 @@ public static class BuildRunner
         foreach (var (key, option) in commandLine.Parameters)
         {
             if (parameters.Any(p => TargetNames.Normalize(p.Name) == key))
-            {
                 continue;
-            }
 
             var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
             var hint = Similarity.Closest(option.TypedName, known) is { } closest ? $" Did you mean '{closest}'?" : "";
@@ -263,9 +250,7 @@ public static class BuildRunner
     private static AbsolutePath FindRoot(BuildContextOptions options, CommandLine commandLine)
     {
         if (options.RootDirectory is not null)
-        {
             return AbsolutePath.Create(Path.GetFullPath(options.RootDirectory));
-        }
 
         if (commandLine.Root is { } root)
         {
@@ -285,9 +270,7 @@ public static class BuildRunner
         for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
         {
             if (Directory.Exists(Path.Combine(directory.FullName, ".nuke")))
-            {
                 return AbsolutePath.Create(directory.FullName);
-            }
         }
 
         return null;

@@ -49,32 +49,22 @@ internal sealed class CommandLine
                 }
 
                 if (name.Length == 0)
-                {
                     throw new InvalidUsageException($"'{arg}' is not an option. Options look like --name value.");
-                }
 
                 current = new CommandLineOption(name == "h" ? "help" : name, []);
                 if (inline is not null)
-                {
                     current.Values.Add(inline);
-                }
 
                 options.Add(current);
             }
             else if (current is null)
-            {
                 result.Targets.Add(arg);
-            }
             else
-            {
                 current.Values.Add(arg);
-            }
         }
 
         foreach (var option in options)
-        {
             result.Apply(option);
-        }
 
         result.Invocation = args.Where(a => TargetNames.Normalize(a.TrimStart('-')) != "continue").ToList();
         return result;
@@ -124,13 +114,9 @@ internal sealed class CommandLine
             default:
                 var key = TargetNames.Normalize(option.TypedName);
                 if (Parameters.TryGetValue(key, out var existing))
-                {
                     existing.Values.AddRange(values);
-                }
                 else
-                {
                     Parameters[key] = option;
-                }
 
                 break;
         }
@@ -152,9 +138,7 @@ internal sealed class CommandLine
     private string Single(CommandLineOption option)
     {
         if (option.Values.Count == 0)
-        {
             throw new InvalidUsageException($"--{option.TypedName} needs a value.");
-        }
 
         Targets.AddRange(option.Values.Skip(1));
         return option.Values[0];

@@ -37,9 +37,7 @@ internal sealed class ContinueState
                 state._succeeded.AddRange(state.PreviouslySucceeded);
             }
             else
-            {
                 state.Mismatch = true;
-            }
         }
 
         state.Save();

@@ -28,21 +28,16 @@ public sealed class ExecutableTarget
     /// <summary>One line saying why a target did not succeed (failure or skip reason).</summary>
     public string? FailureMessage { get; internal set; }
 
-    public IReadOnlyList<ExecutableTarget> ExecutionDependencies => DependsOnList;
-    public IReadOnlyList<ExecutableTarget> TriggerTargets => TriggersList;
-
     internal int DeclarationIndex { get; }
     internal Target Factory { get; }
     internal TargetDefinition Definition { get; }
     internal List<ExecutableTarget> DependsOnList { get; } = [];
-    internal List<ExecutableTarget> TriggersList { get; } = [];
     /// <summary>Every target that must run before this one when both are in the plan.</summary>
     internal HashSet<ExecutableTarget> OrderAfter { get; } = [];
 
     internal IReadOnlyList<Expression<Func<bool>>> StaticConditions => Definition.StaticConditions;
     internal IReadOnlyList<Expression<Func<bool>>> DynamicConditions => Definition.DynamicConditions;
     internal bool ProceedAfterFailure => Definition.IsProceedAfterFailure;
-    internal bool AssuredAfterFailure => Definition.IsAssuredAfterFailure;
     internal bool HasActions => Definition.Actions.Count > 0;
 
     public override string ToString() => Name;

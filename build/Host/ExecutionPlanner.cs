@@ -3,7 +3,7 @@ using System.Linq.Expressions;
 namespace TemplateFleet.Host;
 
 /// <summary>
-/// NUKE's planning: invoked targets plus their dependencies and triggered targets, ordered by every edge,
+/// NUKE's planning: invoked targets plus their dependencies, ordered by every edge,
 /// then --skip and static conditions applied before anything runs.
 /// </summary>
 internal static class ExecutionPlanner
@@ -16,18 +16,14 @@ internal static class ExecutionPlanner
         var scheduled = Schedule(invoked);
         var plan = Order(scheduled);
         foreach (var target in plan)
-        {
             target.Status = ExecutionStatus.Scheduled;
-        }
 
         if (skipped is not null)
         {
             // "--skip" alone skips everything that was not invoked, NUKE's shortcut for "just this target".
             var skipSet = skipped.Count == 0 ? plan.Where(t => !t.Invoked).ToList() : skipped;
             foreach (var target in skipSet.Where(plan.Contains))
-            {
                 Skip(target, skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
-            }
         }
 
         var staticallySkipped = new List<ExecutableTarget>();
@@ -81,13 +77,11 @@ internal static class ExecutionPlanner
 
         while (queue.TryDequeue(out var target))
         {
-            var next = target.DependsOnList.Select(d => (d, $"dependency of {target.Name}"))
-                .Concat(target.TriggersList.Select(t => (t, $"triggered by {target.Name}")));
-            foreach (var (other, reason) in next)
+            foreach (var other in target.DependsOnList)
             {
                 if (!scheduled.Contains(other))
                 {
-                    other.Reason = reason;
+                    other.Reason = $"dependency of {target.Name}";
                     scheduled.Add(other);
                     queue.Enqueue(other);
                 }
@@ -119,14 +113,14 @@ internal static class ExecutionPlanner
     /// <summary>A dependency needed only by statically skipped targets is skipped with them (NUKE's default).</summary>
     private static void SkipDependenciesOfSkipped(List<ExecutableTarget> plan, List<ExecutableTarget> skipped)
     {
-        var skipping = skipped.Where(t => t.Definition.SkippedDependencies == DependencyBehavior.Skip).ToHashSet();
+        var skipping = skipped.ToHashSet();
         bool changed;
         do
         {
             changed = false;
             foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && !t.Invoked))
             {
-                var requirers = plan.Where(r => r.DependsOnList.Contains(target) || r.TriggersList.Contains(target)).ToList();
+                var requirers = plan.Where(r => r.DependsOnList.Contains(target)).ToList();
                 if (requirers.Count > 0 && requirers.All(skipping.Contains))
                 {
                     Skip(target, $"skipped: only needed by skipped {string.Join(", ", requirers.Select(r => r.Name))}");

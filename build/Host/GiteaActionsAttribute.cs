@@ -19,7 +19,6 @@ public sealed class GiteaActionsAttribute(string name) : Attribute
     /// <summary>Events without filters; <see cref="OnPushBranches"/> and the inputs imply their event.</summary>
     public GiteaActionsTrigger[] On { get; set; } = [];
     public string[] OnPushBranches { get; set; } = [];
-    public string[] OnPullRequestBranches { get; set; } = [];
 
     /// <summary>A cron schedule (NUKE's OnCronSchedule), five fields in UTC, e.g. "17 * * * *"; Gitea runs schedules from 1.21, on the default branch.</summary>
     public string? OnCronSchedule { get; set; }
@@ -42,9 +41,6 @@ public sealed class GiteaActionsAttribute(string name) : Attribute
 
     /// <summary>Paths (relative to the root) uploaded as artifacts when the job ends, also when it failed.</summary>
     public string[] PublishArtifacts { get; set; } = [];
-
-    /// <summary>Commits to fetch; 0: all history; negative (the default): actions/checkout's default.</summary>
-    public int FetchDepth { get; set; } = -1;
 
     /// <summary>A string[] parameter: one job per value the build's <see cref="NukeBuild.WorkflowMatrix"/> returns, none cancelling the others.</summary>
     public string? MatrixParameter { get; set; }

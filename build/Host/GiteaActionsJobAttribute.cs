@@ -2,7 +2,7 @@ namespace TemplateFleet.Host;
 
 /// <summary>
 /// One job of a multi-job [GiteaActions] workflow (nuke-build/nuke#953): the workflow attribute keeps the
-/// triggers, inputs and runner; each job runs <c>./build.sh</c> with its own targets, after the jobs it
+/// triggers, inputs, runner and variables; each job runs <c>./build.sh</c> with its own targets, after the jobs it
 /// <see cref="Needs"/>, and hands values on through job outputs and artifacts. A workflow with job attributes
 /// has no targets, matrix or artifacts of its own. Names are checked as for the workflow; values still reach
 /// the build step only through <c>env:</c>.
@@ -15,9 +15,6 @@ public sealed class GiteaActionsJobAttribute(string workflow, string id) : Attri
 
     /// <summary>The job id (letters, digits, '-' and '_').</summary>
     public string Id { get; } = id;
-
-    /// <summary>Runner label(s); default: the workflow's.</summary>
-    public string[] RunsOn { get; set; } = [];
 
     /// <summary>Targets run by the job's build step, in this order.</summary>
     public string[] InvokedTargets { get; set; } = [];
@@ -41,9 +38,6 @@ public sealed class GiteaActionsJobAttribute(string workflow, string id) : Attri
     /// <summary>As the workflow's: <c>${{ secrets.X }}</c>, for this job only.</summary>
     public string[] ImportSecrets { get; set; } = [];
 
-    /// <summary>As the workflow's: <c>${{ vars.X }}</c>, for this job only.</summary>
-    public string[] ImportVariables { get; set; } = [];
-
     /// <summary>As the workflow's: "Parameter=github.property", for this job only.</summary>
     public string[] ImportContext { get; set; } = [];
 
@@ -52,7 +46,4 @@ public sealed class GiteaActionsJobAttribute(string workflow, string id) : Attri
 
     /// <summary>Folders (relative to the root) every artifact of the run is downloaded into before the build step, one sub-folder per artifact.</summary>
     public string[] DownloadArtifacts { get; set; } = [];
-
-    /// <summary>Commits to fetch; 0: all history; negative (the default): actions/checkout's default.</summary>
-    public int FetchDepth { get; set; } = -1;
 }

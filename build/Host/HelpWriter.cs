@@ -30,9 +30,7 @@ internal static class HelpWriter
             var name = target.Name + (target.IsDefault ? " (default)" : "");
             output.WriteLine($"  {name.PadRight(width)}{target.Description}".TrimEnd());
             if (target.DependsOnList.Count > 0)
-            {
                 output.WriteLine($"  {"".PadRight(width)}-> {string.Join(", ", target.DependsOnList.Select(d => d.Name))}");
-            }
         }
 
         output.WriteLine();
@@ -49,9 +47,7 @@ internal static class HelpWriter
         output.WriteLine("Options:");
         var owidth = HostOptions.Max(o => o.Option.Length) + 4;
         foreach (var (option, text) in HostOptions)
-        {
             output.WriteLine($"  {option.PadRight(owidth)}{text}");
-        }
 
         output.WriteLine();
         output.WriteLine("Parameter values, first hit wins: command line (--kebab-case), environment (NAME or NUKE_NAME),");

@@ -16,26 +16,20 @@ internal sealed class MaskingTextWriter(TextWriter inner, SecretMasker masker) :
         {
             _line.Append(value);
             if (value == '\n')
-            {
                 FlushLine();
-            }
         }
     }
 
     public override void Write(string? value)
     {
         if (value is null)
-        {
             return;
-        }
 
         lock (_gate)
         {
             _line.Append(value);
             if (value.Contains('\n'))
-            {
                 FlushLine();
-            }
         }
     }
 
@@ -53,9 +47,7 @@ internal sealed class MaskingTextWriter(TextWriter inner, SecretMasker masker) :
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-        {
             Flush();
-        }
 
         base.Dispose(disposing);
     }
@@ -63,9 +55,7 @@ internal sealed class MaskingTextWriter(TextWriter inner, SecretMasker masker) :
     private void FlushLine()
     {
         if (_line.Length == 0)
-        {
             return;
-        }
 
         inner.Write(masker.Apply(_line.ToString()));
         _line.Clear();

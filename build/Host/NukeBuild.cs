@@ -18,15 +18,13 @@ public abstract class NukeBuild
     public static bool IsLocalBuild => !IsServerBuild;
     public static Verbosity Verbosity { get; internal set; } = Verbosity.Normal;
 
-    /// <summary>Cancelled on Ctrl-C; targets pass it to long operations. AssuredAfterFailure targets still run.</summary>
+    /// <summary>Cancelled on Ctrl-C; targets pass it to long operations.</summary>
     public CancellationToken CancellationToken { get; internal set; }
 
     /// <summary>The environment the build was started with (NUKE's EnvironmentInfo.Variables); injectable, as tests run builds in-process.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables { get; internal set; } = new Dictionary<string, string>();
 
-    public IReadOnlyCollection<ExecutableTarget> ExecutableTargets { get; internal set; } = [];
     public IReadOnlyCollection<ExecutableTarget> InvokedTargets => ExecutionPlan.Where(t => t.Invoked).ToList();
-    public IReadOnlyCollection<ExecutableTarget> SkippedTargets => ExecutionPlan.Where(t => t.Status == ExecutionStatus.Skipped).ToList();
     public IReadOnlyCollection<ExecutableTarget> ExecutionPlan { get; internal set; } = [];
 
     /// <summary>True for --plan: the plan is printed and nothing runs (NUKE's Plan), so checks of what running needs can wait.</summary>
@@ -34,10 +32,6 @@ public abstract class NukeBuild
 
     /// <summary>What the banner calls this build; the type name unless the build names itself.</summary>
     protected internal virtual string DisplayName => GetType().Name;
-
-    public bool IsFailing => ExecutionPlan.Any(t => t.Status == ExecutionStatus.Failed);
-    public bool IsSucceeding => !IsFailing;
-    public bool IsSuccessful => ExecutionPlan.All(t => t.Status is ExecutionStatus.Succeeded or ExecutionStatus.Skipped or ExecutionStatus.Collective);
 
     /// <summary>
     /// Adds notes for the running target's row in the summary table:

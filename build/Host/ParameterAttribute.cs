@@ -5,8 +5,6 @@ namespace TemplateFleet.Host;
 public sealed class ParameterAttribute(string? description = null) : Attribute
 {
     public string? Description { get; } = description;
-    /// <summary>Overrides the member name as the parameter's name (PascalCase; the CLI uses kebab case).</summary>
-    public string? Name { get; set; }
 }
 
 /// <summary>The value is masked ("*****") in help, plan, logs, summary and error messages.</summary>

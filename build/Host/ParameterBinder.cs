@@ -27,9 +27,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         foreach (var (parameter, hit) in hits.Where(h => h.Parameter.IsSecret && h.Hit is not null))
         {
             foreach (var value in hit!.Value.Item1)
-            {
                 masker.Add(value);
-            }
         }
 
         foreach (var (parameter, hit) in hits)
@@ -78,9 +76,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         var files = new List<ParameterFile>();
         var baseFile = root / NukeFolder / "parameters.json";
         if (baseFile.FileExists())
-        {
             files.Add(ParameterFile.Load(baseFile, $"{NukeFolder}/parameters.json", parameters));
-        }
 
         foreach (var profile in profiles)
         {
@@ -121,17 +117,13 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
             using (document)
             {
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
                     throw new InvalidUsageException($"{relative}: expected a JSON object of parameter names to values.");
-                }
 
                 var result = new ParameterFile { Source = source };
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
                     if (property.Name == "$schema")
-                    {
                         continue;
-                    }
 
                     var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
                     if (parameter is null)
@@ -142,9 +134,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
                     }
 
                     if (property.Value.ValueKind != JsonValueKind.Null)
-                    {
                         result.Values[parameter.Name] = Texts(property.Value);
-                    }
                 }
 
                 return result;

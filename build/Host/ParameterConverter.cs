@@ -18,9 +18,7 @@ internal static class ParameterConverter
                 var items = values.SelectMany(v => v.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
                 var array = Array.CreateInstance(element, items.Length);
                 for (var i = 0; i < items.Length; i++)
-                {
                     array.SetValue(ConvertScalar(element, items[i], root), i);
-                }
 
                 return array;
             }
@@ -31,9 +29,7 @@ internal static class ParameterConverter
             }
 
             if (values.Count != 1)
-            {
                 throw new FormatException(values.Count == 0 ? "a value is required" : $"expects one value, got {values.Count}");
-            }
 
             return ConvertScalar(type, values[0], root);
         }
@@ -80,9 +76,7 @@ internal static class ParameterConverter
         }
 
         if (type == typeof(int))
-        {
             return int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
-        }
 
         return System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
     }

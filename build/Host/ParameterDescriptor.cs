@@ -9,13 +9,13 @@ public sealed partial class ParameterDescriptor
     private ParameterDescriptor(MemberInfo member, ParameterAttribute attribute)
     {
         Member = member;
-        Name = attribute.Name ?? member.Name;
+        Name = member.Name;
         Description = attribute.Description ?? "";
         IsSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
         ValueType = member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
     }
 
-    /// <summary>PascalCase, as in parameters.json and the schema.</summary>
+    /// <summary>The member's name, PascalCase, as in parameters.json and the schema.</summary>
     public string Name { get; }
     /// <summary>As typed on the command line: "--runtime-version".</summary>
     public string CommandLineName => "--" + KebabBoundary().Replace(Name, "$1-$2").ToLowerInvariant();
@@ -47,9 +47,7 @@ public sealed partial class ParameterDescriptor
                 {
                     var descriptor = new ParameterDescriptor(member, attribute);
                     if (seen.Add(descriptor.Name))
-                    {
                         result.Add(descriptor);
-                    }
                 }
             }
         }
@@ -88,14 +86,10 @@ public sealed partial class ParameterDescriptor
     {
         var value = GetValue(build);
         if (value is null || (value is string s && s.Length == 0) || (value is Array { Length: 0 }))
-        {
             return "(not set)";
-        }
 
         if (IsSecret)
-        {
             return SecretMasker.Mask;
-        }
 
         return value is System.Collections.IEnumerable list and not string
             ? string.Join(",", list.Cast<object?>())
@@ -109,9 +103,7 @@ public sealed partial class ParameterDescriptor
         {
             var type = Nullable.GetUnderlyingType(ValueType) ?? ValueType;
             if (type.IsArray)
-            {
                 return ShortName(type.GetElementType()!) + "[]";
-            }
 
             return ShortName(type);
         }

@@ -13,24 +13,13 @@ internal static class PlanWriter
         {
             var flags = new List<string>();
             if (target.DynamicConditions.Count > 0)
-            {
                 flags.Add($"only when {string.Join(" and ", target.DynamicConditions.Select(ExecutionPlanner.Describe))}");
-            }
 
             if (target.ProceedAfterFailure)
-            {
                 flags.Add("proceeds after failure");
-            }
-
-            if (target.AssuredAfterFailure)
-            {
-                flags.Add("assured after failure");
-            }
 
             if (!target.HasActions)
-            {
                 flags.Add("collective");
-            }
 
             var suffix = flags.Count > 0 ? $" [{string.Join("; ", flags)}]" : "";
             output.WriteLine($"  {index++,2}. {target.Name.PadRight(width)}{target.Reason}{suffix}");

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace TemplateFleet.Host;
 
@@ -21,68 +21,36 @@ public static class SchemaGenerator
 
     internal static string Generate(IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        JsonObject Simple(string type, string description) => new() { ["type"] = type, ["description"] = description };
+        JsonObject TargetList(string description) => new() { ["type"] = "array", ["description"] = description, ["items"] = new JsonObject { ["$ref"] = "#/definitions/ExecutableTarget" } };
+        var schema = new JsonObject
         {
-            json.WriteStartObject();
-            json.WriteString("$schema", "http://json-schema.org/draft-04/schema#");
-            json.WriteStartObject("definitions");
-
-            json.WriteStartObject("ExecutableTarget");
-            json.WriteString("type", "string");
-            WriteEnum(json, targets.Select(t => t.Name));
-            json.WriteEndObject();
-
-            json.WriteStartObject("Verbosity");
-            json.WriteString("type", "string");
-            json.WriteString("description", "");
-            WriteEnum(json, Enum.GetNames<Verbosity>());
-            json.WriteEndObject();
-
-            json.WriteStartObject("NukeBuild");
-            json.WriteStartObject("properties");
-            WriteSimple(json, "Continue", "boolean", "Indicates to continue a previously failed build attempt");
-            WriteSimple(json, "Help", "boolean", "Shows the help text for this build assembly");
-            WriteSimple(json, "NoLogo", "boolean", "Disables displaying the logo");
-            WriteSimple(json, "Plan", "boolean", "Prints the execution order with reasons and exits");
-            json.WriteStartObject("Profile");
-            json.WriteString("type", "array");
-            json.WriteString("description", "");
-            json.WriteStartObject("items");
-            json.WriteString("type", "string");
-            json.WriteEndObject();
-            json.WriteEndObject();
-            WriteSimple(json, "Root", "string", "Root directory during build execution");
-            WriteTargetList(json, "Skip", "List of targets to be skipped. Empty list skips all dependencies");
-            WriteTargetList(json, "Target", "List of targets to be invoked");
-            json.WriteStartObject("Verbosity");
-            json.WriteString("description", "Logging verbosity during build execution. Default is 'Normal'");
-            json.WriteString("$ref", "#/definitions/Verbosity");
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteEndObject();
-
-            json.WriteEndObject(); // definitions
-
-            json.WriteStartArray("allOf");
-            json.WriteStartObject();
-            json.WriteStartObject("properties");
-            foreach (var parameter in parameters.OrderBy(p => p.Name, StringComparer.Ordinal))
+            ["$schema"] = "http://json-schema.org/draft-04/schema#",
+            ["definitions"] = new JsonObject
             {
-                WriteParameter(json, parameter);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteStartObject();
-            json.WriteString("$ref", "#/definitions/NukeBuild");
-            json.WriteEndObject();
-            json.WriteEndArray();
-
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+                ["ExecutableTarget"] = new JsonObject { ["type"] = "string", ["enum"] = Strings(targets.Select(t => t.Name)) },
+                ["Verbosity"] = new JsonObject { ["type"] = "string", ["description"] = "", ["enum"] = Strings(Enum.GetNames<Verbosity>()) },
+                ["NukeBuild"] = new JsonObject
+                {
+                    ["properties"] = new JsonObject
+                    {
+                        ["Continue"] = Simple("boolean", "Indicates to continue a previously failed build attempt"),
+                        ["Help"] = Simple("boolean", "Shows the help text for this build assembly"),
+                        ["NoLogo"] = Simple("boolean", "Disables displaying the logo"),
+                        ["Plan"] = Simple("boolean", "Prints the execution order with reasons and exits"),
+                        ["Profile"] = new JsonObject { ["type"] = "array", ["description"] = "", ["items"] = new JsonObject { ["type"] = "string" } },
+                        ["Root"] = Simple("string", "Root directory during build execution"),
+                        ["Skip"] = TargetList("List of targets to be skipped. Empty list skips all dependencies"),
+                        ["Target"] = TargetList("List of targets to be invoked"),
+                        ["Verbosity"] = new JsonObject { ["description"] = "Logging verbosity during build execution. Default is 'Normal'", ["$ref"] = "#/definitions/Verbosity" },
+                    },
+                },
+            },
+            ["allOf"] = new JsonArray(
+                new JsonObject { ["properties"] = new JsonObject(parameters.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Name, (JsonNode?)Parameter(p)))) },
+                new JsonObject { ["$ref"] = "#/definitions/NukeBuild" }),
+        };
+        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     /// <summary>Writes the schema when it differs from the file (NUKE regenerates on local runs).</summary>
@@ -110,9 +78,7 @@ public static class SchemaGenerator
             ? $"{buildIdentity} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path).Ticks}"
             : "";
         if (stampFile.FileExists() && Stamp() is { Length: > 0 } current && File.ReadAllText(stampFile) == current)
-        {
             return;
-        }
 
         if (WriteIfChanged(root, generate()) || path.FileExists())
         {
@@ -121,68 +87,29 @@ public static class SchemaGenerator
         }
     }
 
-    private static void WriteParameter(Utf8JsonWriter json, ParameterDescriptor parameter)
+    private static JsonObject Parameter(ParameterDescriptor parameter)
     {
         var type = Nullable.GetUnderlyingType(parameter.ValueType) ?? parameter.ValueType;
-        json.WriteStartObject(parameter.Name);
-        if (type.IsArray)
-        {
-            json.WriteString("type", "array");
-            json.WriteString("description", parameter.Description);
-            json.WriteStartObject("items");
-            WriteType(json, type.GetElementType()!);
-            json.WriteEndObject();
-        }
-        else
-        {
-            WriteType(json, type);
-            json.WriteString("description", parameter.Description);
-        }
+        var json = type.IsArray
+            ? new JsonObject { ["type"] = "array", ["description"] = parameter.Description, ["items"] = Type(type.GetElementType()!) }
+            : Type(type);
+        if (!type.IsArray)
+            json["description"] = parameter.Description;
 
         if (parameter.IsSecret)
-        {
-            json.WriteString("default", "Secrets must be passed on the command line or in the environment");
-        }
+            json["default"] = "Secrets must be passed on the command line or in the environment";
 
-        json.WriteEndObject();
+        return json;
     }
 
-    private static void WriteType(Utf8JsonWriter json, Type type)
+    private static JsonObject Type(Type type)
     {
-        json.WriteString("type", type == typeof(bool) ? "boolean" : type == typeof(int) || type == typeof(long) ? "integer" : "string");
+        var json = new JsonObject { ["type"] = type == typeof(bool) ? "boolean" : type == typeof(int) || type == typeof(long) ? "integer" : "string" };
         if (type.IsEnum)
-        {
-            WriteEnum(json, Enum.GetNames(type));
-        }
+            json["enum"] = Strings(Enum.GetNames(type));
+
+        return json;
     }
 
-    private static void WriteSimple(Utf8JsonWriter json, string name, string type, string description)
-    {
-        json.WriteStartObject(name);
-        json.WriteString("type", type);
-        json.WriteString("description", description);
-        json.WriteEndObject();
-    }
-
-    private static void WriteTargetList(Utf8JsonWriter json, string name, string description)
-    {
-        json.WriteStartObject(name);
-        json.WriteString("type", "array");
-        json.WriteString("description", description);
-        json.WriteStartObject("items");
-        json.WriteString("$ref", "#/definitions/ExecutableTarget");
-        json.WriteEndObject();
-        json.WriteEndObject();
-    }
-
-    private static void WriteEnum(Utf8JsonWriter json, IEnumerable<string> values)
-    {
-        json.WriteStartArray("enum");
-        foreach (var value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
-    }
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
 }

@@ -10,9 +10,7 @@ public sealed class SecretMasker
     public SecretMasker(IEnumerable<string?>? secrets = null)
     {
         foreach (var secret in secrets ?? [])
-        {
             Add(secret);
-        }
     }
 
     public bool HasSecrets => _secrets.Length > 0;
@@ -21,9 +19,7 @@ public sealed class SecretMasker
     {
         // Very short values would mask unrelated text ("a", "1"), and are not real secrets anyway.
         if (string.IsNullOrEmpty(secret) || secret.Length < 3 || _secrets.Contains(secret))
-        {
             return;
-        }
 
         // Longest first, so a secret containing another is masked whole.
         _secrets = [.. _secrets.Append(secret).OrderByDescending(s => s.Length)];
@@ -35,9 +31,7 @@ public sealed class SecretMasker
         foreach (var secret in secrets)
         {
             if (text.Contains(secret, StringComparison.Ordinal))
-            {
                 text = text.Replace(secret, Mask, StringComparison.Ordinal);
-            }
         }
 
         return text;

@@ -47,9 +47,7 @@ internal static class SummaryWriter
             _ => null,
         };
         if (why is { Length: > 80 })
-        {
             why = why[..77] + "...";
-        }
 
         return string.Join(" | ", new[] { pairs, why }.Where(s => !string.IsNullOrEmpty(s)));
     }

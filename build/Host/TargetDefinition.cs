@@ -7,17 +7,13 @@ internal sealed class TargetDefinition : ITargetDefinition
 {
     public string? DescriptionText { get; private set; }
     public List<Target> DependsOnTargets { get; } = [];
-    public List<Target> DependentForTargets { get; } = [];
     public List<Target> AfterTargets { get; } = [];
     public List<Target> BeforeTargets { get; } = [];
-    public List<Target> TriggersTargets { get; } = [];
-    public List<Target> TriggeredByTargets { get; } = [];
     public List<Expression<Func<bool>>> StaticConditions { get; } = [];
     public List<Expression<Func<bool>>> DynamicConditions { get; } = [];
-    public DependencyBehavior SkippedDependencies { get; private set; } = DependencyBehavior.Skip;
     public bool IsProceedAfterFailure { get; private set; }
-    public bool IsAssuredAfterFailure { get; private set; }
     public bool IsUnlisted { get; private set; }
+    public List<Action> Requirements { get; } = [];
     public List<Func<Task>> Actions { get; } = [];
 
     public ITargetDefinition Description(string description)
@@ -27,11 +23,8 @@ internal sealed class TargetDefinition : ITargetDefinition
     }
 
     public ITargetDefinition DependsOn(params Target[] targets) => Add(DependsOnTargets, targets);
-    public ITargetDefinition DependentFor(params Target[] targets) => Add(DependentForTargets, targets);
     public ITargetDefinition After(params Target[] targets) => Add(AfterTargets, targets);
     public ITargetDefinition Before(params Target[] targets) => Add(BeforeTargets, targets);
-    public ITargetDefinition Triggers(params Target[] targets) => Add(TriggersTargets, targets);
-    public ITargetDefinition TriggeredBy(params Target[] targets) => Add(TriggeredByTargets, targets);
 
     public ITargetDefinition OnlyWhenStatic(params Expression<Func<bool>>[] conditions)
     {
@@ -45,27 +38,21 @@ internal sealed class TargetDefinition : ITargetDefinition
         return this;
     }
 
-    public ITargetDefinition WhenSkipped(DependencyBehavior dependencyBehavior)
-    {
-        SkippedDependencies = dependencyBehavior;
-        return this;
-    }
-
     public ITargetDefinition ProceedAfterFailure()
     {
         IsProceedAfterFailure = true;
         return this;
     }
 
-    public ITargetDefinition AssuredAfterFailure()
-    {
-        IsAssuredAfterFailure = true;
-        return this;
-    }
-
     public ITargetDefinition Unlisted()
     {
         IsUnlisted = true;
+        return this;
+    }
+
+    public ITargetDefinition Requires(Action check)
+    {
+        Requirements.Add(check);
         return this;
     }
 

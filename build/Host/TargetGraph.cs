@@ -30,33 +30,11 @@ internal sealed class TargetGraph
                 target.OrderAfter.Add(other);
             }
 
-            foreach (var other in Resolve(targets, target, d.DependentForTargets, "DependentFor"))
-            {
-                other.DependsOnList.Add(target);
-                other.OrderAfter.Add(target);
-            }
-
             foreach (var other in Resolve(targets, target, d.AfterTargets, "After"))
-            {
                 target.OrderAfter.Add(other);
-            }
 
             foreach (var other in Resolve(targets, target, d.BeforeTargets, "Before"))
-            {
                 other.OrderAfter.Add(target);
-            }
-
-            foreach (var other in Resolve(targets, target, d.TriggersTargets, "Triggers"))
-            {
-                target.TriggersList.Add(other);
-                other.OrderAfter.Add(target);
-            }
-
-            foreach (var other in Resolve(targets, target, d.TriggeredByTargets, "TriggeredBy"))
-            {
-                other.TriggersList.Add(target);
-                target.OrderAfter.Add(other);
-            }
         }
 
         ThrowOnCycle(targets);
@@ -69,9 +47,7 @@ internal sealed class TargetGraph
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var hierarchy = new List<Type>();
         for (var type = buildType; type is not null && type != typeof(NukeBuild); type = type.BaseType)
-        {
             hierarchy.Insert(0, type);
-        }
 
         // Base classes first, then the build class, then targets inherited from interfaces with default bodies.
         var candidates = hierarchy
@@ -80,16 +56,12 @@ internal sealed class TargetGraph
         foreach (var property in candidates)
         {
             if (property.PropertyType != typeof(Target) || property.GetMethod is null)
-            {
                 continue;
-            }
 
             // Explicit interface implementations are named "Namespace.IFace.Name".
             var name = property.Name[(property.Name.LastIndexOf('.') + 1)..];
             if (seen.Add(name))
-            {
                 yield return (name, property);
-            }
         }
     }
 
@@ -122,13 +94,11 @@ internal sealed class TargetGraph
                     // Printed in dependency direction: each target waits for the next one.
                     var cycle = stack.Skip(stack.IndexOf(before)).Append(before).Select(t => t.Name);
                     throw new InvalidUsageException(
-                        $"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before/Triggers edges.");
+                        $"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before edges.");
                 }
 
                 if (state.GetValueOrDefault(before) == 0)
-                {
                     Visit(before);
-                }
             }
 
             stack.RemoveAt(stack.Count - 1);
@@ -138,9 +108,7 @@ internal sealed class TargetGraph
         foreach (var target in targets)
         {
             if (state.GetValueOrDefault(target) == 0)
-            {
                 Visit(target);
-            }
         }
     }
 }

@@ -16,9 +16,7 @@ internal static class TargetNames
 
         var prefixed = targets.Where(t => key.Length > 0 && Normalize(t.Name).StartsWith(key, StringComparison.Ordinal)).ToList();
         if (prefixed.Count == 1)
-        {
             return prefixed[0];
-        }
 
         if (prefixed.Count > 1)
         {

@@ -25,7 +25,6 @@ internal sealed record WorkflowJob(
     IReadOnlyList<string> Needs,
     bool Always,
     WorkflowMatrix? Matrix,
-    int FetchDepth,
     IReadOnlyList<string> InvokedTargets,
     IReadOnlyList<WorkflowEnvironment> Environment,
     IReadOnlyList<string> Outputs,
@@ -41,7 +40,7 @@ internal sealed record WorkflowJob(
 /// <summary>An artifact upload: its name (an expression with the matrix value in a matrix job) and the path.</summary>
 internal sealed record WorkflowArtifact(string Name, string Path);
 
-/// <summary>An event: "push", "pull_request" or "workflow_dispatch", optionally limited to branches; or "schedule" with its cron.</summary>
+/// <summary>An event: "push" (optionally limited to branches), "pull_request" or "workflow_dispatch"; or "schedule" with its cron.</summary>
 internal sealed record WorkflowTrigger(string Event, IReadOnlyList<string> Branches, string? Cron = null);
 
 /// <summary>A workflow_dispatch input, named after its parameter in snake_case (runtime_version).</summary>

@@ -23,13 +23,11 @@ public static class WorkflowGenerator
 
     internal static IReadOnlyDictionary<string, string> Generate(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
     {
-        // NUKE's layout: the build class lives in build/<Name>.cs, where its attributes are.
-        var header = $"{Marker} from build/{build.GetType().Name}.cs; do not edit by hand.\n";
+        // NUKE's layout: the attributes are on a partial of the build class of their own, build/<Name>.CI.GiteaActions.cs.
+        var header = $"{Marker} from build/{build.GetType().Name}.CI.GiteaActions.cs; do not edit by hand.\n";
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var workflow in WorkflowResolver.Resolve(build, targets, parameters))
-        {
             files.Add(workflow.RelativePath, header + WorkflowYaml.Write(workflow));
-        }
 
         return files;
     }
@@ -65,9 +63,7 @@ public static class WorkflowGenerator
         }
 
         if (files.Count == 0)
-        {
             report.Add("No [GiteaActions] attribute on the build class: no workflow to write.");
-        }
 
         return report;
     }

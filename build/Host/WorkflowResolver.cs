@@ -27,18 +27,14 @@ internal sealed partial class WorkflowResolver
         var attributes = build.GetType().GetCustomAttributes(typeof(GiteaActionsAttribute), inherit: true).Cast<GiteaActionsAttribute>().ToList();
         var jobs = build.GetType().GetCustomAttributes(typeof(GiteaActionsJobAttribute), inherit: true).Cast<GiteaActionsJobAttribute>().ToList();
         foreach (var orphan in jobs.Where(j => !attributes.Any(a => a.Name == j.Workflow)))
-        {
             throw new InvalidUsageException($"[GiteaActionsJob(\"{orphan.Workflow}\", \"{orphan.Id}\")] names no [GiteaActions] workflow of {resolver._buildName}.{Hint(orphan.Workflow, attributes.Select(a => a.Name))}");
-        }
 
         var workflows = new List<Workflow>();
         foreach (var attribute in attributes.OrderBy(a => a.Name, StringComparer.Ordinal))
         {
             var workflow = resolver.Resolve(attribute, [.. jobs.Where(j => j.Workflow == attribute.Name)]);
             if (workflows.Any(w => string.Equals(w.Name, workflow.Name, StringComparison.OrdinalIgnoreCase)))
-            {
                 throw new InvalidUsageException($"[GiteaActions(\"{attribute.Name}\")] is declared twice on {resolver._buildName}; workflow names must be unique.");
-            }
 
             workflows.Add(workflow);
         }
@@ -50,15 +46,11 @@ internal sealed partial class WorkflowResolver
     {
         var context = new AttributeContext(attribute.Name);
         if (!JobId().IsMatch(attribute.Name))
-        {
             throw context.Error("name", $"'{attribute.Name}' must start with a letter or '_' and hold only letters, digits, '-' and '_' (it is the file name and the job id).");
-        }
 
         var runsOn = NonBlank(context, nameof(attribute.RunsOn), attribute.RunsOn);
         if (runsOn.Count == 0)
-        {
             throw context.Error(nameof(attribute.RunsOn), "is empty: name the runner label(s) the job needs.");
-        }
 
         // Inputs belong to the workflow; every job sees them.
         var inputs = new List<WorkflowInput>();
@@ -78,13 +70,11 @@ internal sealed partial class WorkflowResolver
             }
         }
 
-        var shared = new JobSpec(attribute.Name, "", runsOn.ToArray(), [], false, attribute.MatrixParameter, attribute.FetchDepth, attribute.InvokedTargets,
+        var shared = new JobSpec(attribute.Name, "", runsOn.ToArray(), [], false, attribute.MatrixParameter, attribute.InvokedTargets,
             attribute.ImportContext, attribute.ImportVariables, attribute.ImportSecrets, [], [], attribute.PublishArtifacts, []);
         List<WorkflowJob> jobs;
         if (jobAttributes.Count == 0)
-        {
             jobs = [Job(context, shared, null, inputValues, [])];
-        }
         else
         {
             foreach (var (property, set) in new[]
@@ -95,16 +85,14 @@ internal sealed partial class WorkflowResolver
             })
             {
                 if (set)
-                {
                     throw context.Error(property, "belongs to its jobs: a workflow with [GiteaActionsJob] attributes sets it on each job.");
-                }
             }
 
             jobs = [];
             foreach (var job in InNeedsOrder(context, jobAttributes))
             {
-                var spec = new JobSpec(job.Id, $"jobs.{job.Id}.", job.RunsOn.Length > 0 ? job.RunsOn : runsOn.ToArray(), job.Needs, job.Always, job.MatrixParameter,
-                    job.FetchDepth, job.InvokedTargets, [.. attribute.ImportContext, .. job.ImportContext], [.. attribute.ImportVariables, .. job.ImportVariables],
+                var spec = new JobSpec(job.Id, $"jobs.{job.Id}.", runsOn.ToArray(), job.Needs, job.Always, job.MatrixParameter,
+                    job.InvokedTargets, [.. attribute.ImportContext, .. job.ImportContext], attribute.ImportVariables,
                     [.. attribute.ImportSecrets, .. job.ImportSecrets], job.Outputs, job.ImportOutputs, job.PublishArtifacts, job.DownloadArtifacts);
                 jobs.Add(Job(context, spec, job.Id, inputValues, jobs));
             }
@@ -115,7 +103,7 @@ internal sealed partial class WorkflowResolver
 
     /// <summary>What a job is made of, from either attribute. <paramref name="Where"/> prefixes the property in messages ("jobs.base.").</summary>
     private sealed record JobSpec(
-        string Id, string Where, string[] RunsOn, string[] Needs, bool Always, string? MatrixParameter, int FetchDepth, string[] InvokedTargets,
+        string Id, string Where, string[] RunsOn, string[] Needs, bool Always, string? MatrixParameter, string[] InvokedTargets,
         string[] ImportContext, string[] ImportVariables, string[] ImportSecrets, string[] Outputs, string[] ImportOutputs, string[] PublishArtifacts,
         string[] DownloadArtifacts);
 
@@ -125,45 +113,32 @@ internal sealed partial class WorkflowResolver
     {
         var where = job.Where;
         if (artifactPrefix is not null && !JobId().IsMatch(job.Id))
-        {
             throw context.Error(where + "id", $"'{job.Id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'.");
-        }
 
-        var runsOn = NonBlank(context, where + nameof(GiteaActionsJobAttribute.RunsOn), job.RunsOn);
         var targets = job.InvokedTargets.Select(t => Target(context, where + nameof(GiteaActionsAttribute.InvokedTargets), t)).ToList();
         if (targets.Count == 0)
-        {
             throw context.Error(where + nameof(GiteaActionsAttribute.InvokedTargets), "is empty: name the targets the job runs.");
-        }
 
         var environment = new List<WorkflowEnvironment>();
         var passed = new Dictionary<string, string>(StringComparer.Ordinal);
         void Pass(string property, ParameterDescriptor parameter, string expression)
         {
             if (!passed.TryAdd(parameter.Name, property))
-            {
                 throw context.Error(where + property, $"'{parameter.Name}' is already passed by {passed[parameter.Name]}; a parameter gets one source.");
-            }
 
             environment.Add(new WorkflowEnvironment(parameter.EnvironmentName, $"${{{{ {expression} }}}}"));
         }
 
         var matrix = Matrix(context, where, job.MatrixParameter);
         if (matrix is not null)
-        {
             Pass(nameof(GiteaActionsAttribute.MatrixParameter), matrix.Value.Parameter, $"matrix.{matrix.Value.Matrix.Key}");
-        }
 
         foreach (var (property, parameter, expression) in inputs)
-        {
             Pass(property, parameter, expression);
-        }
 
         var needs = new List<string>();
         foreach (var need in NonBlank(context, where + nameof(GiteaActionsJobAttribute.Needs), job.Needs))
-        {
             needs.Add(earlier.Any(j => j.Id == need) ? need : throw context.Error(where + nameof(GiteaActionsJobAttribute.Needs), $"'{need}' is not a job of this workflow that runs before '{job.Id}'."));
-        }
 
         foreach (var name in job.ImportOutputs)
         {
@@ -201,9 +176,7 @@ internal sealed partial class WorkflowResolver
         {
             const string property = nameof(GiteaActionsJobAttribute.Outputs);
             if (matrix is not null)
-            {
                 throw context.Error(where + property, $"a matrix job has one value of each output per matrix entry; '{job.Id}' cannot hand '{name}' on.");
-            }
 
             outputs.Add(Parameter(context, where + property, name, secret: false).OutputId);
         }
@@ -213,7 +186,7 @@ internal sealed partial class WorkflowResolver
                 (artifactPrefix is null ? "" : artifactPrefix + "-") + Workflow.ArtifactName(path) + (matrix is { } m ? $"-${{{{ matrix.{m.Matrix.Key} }}}}" : ""), path))
             .ToList();
         var downloads = Artifacts(context, where + nameof(GiteaActionsJobAttribute.DownloadArtifacts), job.DownloadArtifacts);
-        return new WorkflowJob(job.Id, runsOn, needs, job.Always, matrix?.Matrix, job.FetchDepth, targets, environment, outputs, uploads, downloads);
+        return new WorkflowJob(job.Id, job.RunsOn, needs, job.Always, matrix?.Matrix, targets, environment, outputs, uploads, downloads);
     }
 
     /// <summary>Jobs after the jobs they need (Gitea and GitHub run them so), independent ones by id: the file never depends on the
@@ -221,16 +194,12 @@ internal sealed partial class WorkflowResolver
     private static List<GiteaActionsJobAttribute> InNeedsOrder(AttributeContext context, IReadOnlyList<GiteaActionsJobAttribute> jobs)
     {
         foreach (var duplicate in jobs.GroupBy(j => j.Id, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
-        {
             throw context.Error($"jobs.{duplicate.Key}", "is declared twice; job ids must be unique in a workflow.");
-        }
 
         foreach (var job in jobs)
         {
             foreach (var need in job.Needs.Where(n => jobs.All(j => j.Id != n)))
-            {
                 throw context.Error($"jobs.{job.Id}.{nameof(GiteaActionsJobAttribute.Needs)}", $"'{need}' is not a job of this workflow.{Hint(need, jobs.Select(j => j.Id))}");
-            }
         }
 
         var ordered = new List<GiteaActionsJobAttribute>();
@@ -256,36 +225,27 @@ internal sealed partial class WorkflowResolver
     private static List<WorkflowTrigger> Triggers(AttributeContext context, GiteaActionsAttribute attribute, bool hasInputs)
     {
         var pushBranches = NonBlank(context, nameof(attribute.OnPushBranches), attribute.OnPushBranches);
-        var pullRequestBranches = NonBlank(context, nameof(attribute.OnPullRequestBranches), attribute.OnPullRequestBranches);
         var triggers = new List<WorkflowTrigger>();
         if (attribute.On.Contains(GiteaActionsTrigger.Push) || pushBranches.Count > 0)
-        {
             triggers.Add(new WorkflowTrigger("push", pushBranches));
-        }
 
-        if (attribute.On.Contains(GiteaActionsTrigger.PullRequest) || pullRequestBranches.Count > 0)
-        {
-            triggers.Add(new WorkflowTrigger("pull_request", pullRequestBranches));
-        }
+        if (attribute.On.Contains(GiteaActionsTrigger.PullRequest))
+            triggers.Add(new WorkflowTrigger("pull_request", []));
 
         if (attribute.On.Contains(GiteaActionsTrigger.WorkflowDispatch) || hasInputs)
-        {
             triggers.Add(new WorkflowTrigger("workflow_dispatch", []));
-        }
 
         if (attribute.OnCronSchedule is { } cron)
         {
             if (!Cron().IsMatch(cron.Trim()))
-            {
                 throw context.Error(nameof(attribute.OnCronSchedule), $"'{cron}' is not a five-field cron expression (minute hour day-of-month month day-of-week, e.g. \"17 * * * *\").");
-            }
 
             triggers.Add(new WorkflowTrigger("schedule", [], cron.Trim()));
         }
 
         return triggers.Count > 0
             ? triggers
-            : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnPullRequestBranches, OnCronSchedule or workflow_dispatch inputs.");
+            : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnCronSchedule or workflow_dispatch inputs.");
     }
 
     private (WorkflowMatrix Matrix, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string where, string? name)
@@ -298,9 +258,7 @@ internal sealed partial class WorkflowResolver
         var property = where + nameof(GiteaActionsAttribute.MatrixParameter);
         var parameter = Parameter(context, property, name, secret: false);
         if (parameter.ValueType != typeof(string[]))
-        {
             throw context.Error(property, $"'{name}' is a {parameter.TypeName} parameter; the matrix fans out over a string[] parameter.");
-        }
 
         var values = (_build.WorkflowMatrix(parameter.Name) ?? []).Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         return values.Count > 0
@@ -364,14 +322,10 @@ internal sealed partial class WorkflowResolver
         {
             var segments = path.TrimEnd('/').Split('/');
             if (Path.IsPathRooted(path) || segments.Contains("..") || path.Contains("${{", StringComparison.Ordinal))
-            {
                 throw context.Error(property, $"'{path}' must be a plain path inside the repository, e.g. output/reports.");
-            }
 
             if (result.Any(r => Workflow.ArtifactName(r) == segments[^1]))
-            {
                 throw context.Error(property, $"two paths end in '{segments[^1]}'; artifacts are named after the last folder and must differ.");
-            }
 
             result.Add(path.TrimEnd('/'));
         }

@@ -47,9 +47,7 @@ internal static partial class WorkflowYaml
 
             var node = new YamlMappingNode();
             if (trigger.Branches.Count > 0)
-            {
                 node.Add("branches", Sequence(trigger.Branches));
-            }
 
             if (trigger.Event == "workflow_dispatch" && workflow.Inputs.Count > 0)
             {
@@ -77,9 +75,7 @@ internal static partial class WorkflowYaml
     {
         var jobs = new YamlMappingNode();
         foreach (var job in workflow.Jobs)
-        {
             jobs.Add(job.Id, Job(job));
-        }
 
         return jobs;
     }
@@ -88,23 +84,17 @@ internal static partial class WorkflowYaml
     {
         var job = new YamlMappingNode();
         if (workflow.Needs.Count > 0)
-        {
             job.Add("needs", Sequence(workflow.Needs));
-        }
 
         if (workflow.Always)
-        {
             job.Add("if", Text("always()"));
-        }
 
         job.Add("runs-on", workflow.RunsOn.Count == 1 ? Text(workflow.RunsOn[0]) : Sequence(workflow.RunsOn));
         if (workflow.Outputs.Count > 0)
         {
             var outputs = new YamlMappingNode();
             foreach (var output in workflow.Outputs)
-            {
                 outputs.Add(output, Text($"${{{{ steps.{WorkflowJob.BuildStepId}.outputs.{output} }}}}"));
-            }
 
             job.Add("outputs", outputs);
         }
@@ -118,7 +108,7 @@ internal static partial class WorkflowYaml
             });
         }
 
-        var steps = new YamlSequenceNode { Checkout(workflow.FetchDepth) };
+        var steps = new YamlSequenceNode { new YamlMappingNode { { "uses", Text(CheckoutAction) } } };
         foreach (var path in workflow.Downloads)
         {
             steps.Add(new YamlMappingNode
@@ -145,24 +135,11 @@ internal static partial class WorkflowYaml
         return job;
     }
 
-    private static YamlMappingNode Checkout(int fetchDepth)
-    {
-        var step = new YamlMappingNode { { "uses", Text(CheckoutAction) } };
-        if (fetchDepth >= 0)
-        {
-            step.Add("with", new YamlMappingNode { { "fetch-depth", Plain(fetchDepth.ToString(System.Globalization.CultureInfo.InvariantCulture)) } });
-        }
-
-        return step;
-    }
-
     private static YamlMappingNode Run(WorkflowJob workflow)
     {
         var step = new YamlMappingNode();
         if (workflow.Outputs.Count > 0)
-        {
             step.Add("id", Text(WorkflowJob.BuildStepId));
-        }
 
         step.Add("name", Text($"Run: {string.Join(", ", workflow.InvokedTargets)}"));
         step.Add("run", Text(workflow.Command));
@@ -170,9 +147,7 @@ internal static partial class WorkflowYaml
         {
             var environment = new YamlMappingNode();
             foreach (var variable in workflow.Environment)
-            {
                 environment.Add(variable.Name, Text(variable.Expression));
-            }
 
             step.Add("env", environment);
         }

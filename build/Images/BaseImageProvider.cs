@@ -3,36 +3,21 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Fleet;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.Images;
 
-/// <summary>Where BuildBase may take the base from. A class, not a record: a record's ToString would print the password.</summary>
-public sealed class BaseImageOptions
+/// <summary>Where BuildBase may take the base from.</summary>
+/// <param name="Reference">--base-image: a published base (&lt;image&gt;@sha256:...) to build the templates FROM; nothing is built.</param>
+/// <param name="Registry">The registry in use when this run publishes or a registry is configured: a base whose inputs equal
+/// its pin's there is taken by its pinned digest. Null: the base is built on this engine.</param>
+/// <param name="Login">Who pulls the base (a given one may be in another registry than <paramref name="Registry"/>).</param>
+public sealed record BaseImageOptions(string? Reference = null, string? Registry = null, RegistryCredentials? Login = null)
 {
-    /// <summary>--base-image: a published base (&lt;image&gt;@sha256:...) to build the templates FROM; nothing is built.</summary>
-    public string? Reference { get; init; }
-
-    /// <summary>The registry in use (host[:port]) when this run publishes or a registry is configured: a base whose
-    /// inputs equal its pin's there is taken by its pinned digest. Null: the base is built on this engine.</summary>
-    public string? Registry { get; init; }
-
-    public string? Username { get; init; }
-
-    /// <summary>Secret: only ever in the engine's X-Registry-Auth.</summary>
-    public string? Password { get; init; }
-
-    public AuthConfig? AuthFor(string reference)
-    {
-        if (Username is null)
-            return null;
-        var host = reference.Split('/')[0];
-        return new AuthConfig { Username = Username, Password = Password, ServerAddress = host };
-    }
-
-    public override string ToString() => $"reference={Reference ?? "(none)"} registry={Registry ?? "(none)"} user={Username ?? "(none)"} password={(Password is null ? "(none)" : "***")}";
+    public AuthConfig? AuthFor(string reference) => Login?.Username is null ? null : (Login with { Address = reference.Split('/')[0] }).Auth;
 }
 
 /// <summary>
@@ -115,7 +100,7 @@ public sealed class BaseImageProvider(RunContext context)
             [FleetImageBuilder.OciPrefix + "source"] = context.Revision.Source,
             [Labels.Template] = config.Base.Folder,
             // The trust decision travels with the image (templates inherit it) and is part of the release inputs.
-            [Labels.CaTrust] = SupplyChainRecordJson.CaTrustName(build.CaTrust),
+            [Labels.CaTrust] = PinJson.KebabCase<CaTrust>.Name(build.CaTrust),
         };
         if (osSource.Length > 0)
             labels[Labels.OsSource] = osSource;
@@ -139,9 +124,7 @@ public sealed class BaseImageProvider(RunContext context)
     {
         var file = options.EffectiveCaBundle;
         if (file is null)
-        {
             return [];
-        }
 
         return File.Exists(file)
             ? File.ReadAllBytes(file)

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Pipelines;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Images;
 
@@ -21,7 +22,7 @@ public static class BuildContext
             .Select(p => Path.GetRelativePath(directory, p).Replace(Path.DirectorySeparatorChar, '/'))
             // The pin is what publishing the image wrote, never what it is built from: were it sent, every
             // publish would change the inputs of the next build, and an unchanged template would never stay so.
-            .Where(p => p != Publishing.PinFile.FileName)
+            .Where(p => p != Pins.PinFile.FileName)
             .Where(p => alwaysSent.Contains(p) || !ignore.IsExcluded(p))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -75,9 +76,7 @@ public static class BuildContext
             await tar.WriteEntryAsync(link, ct);
         }
         else if (Directory.Exists(path))
-        {
             await tar.WriteEntryAsync(NewEntry(TarEntryType.Directory, entry + "/", new DirectoryInfo(path).UnixFileMode), ct);
-        }
         else
         {
             var file = NewEntry(TarEntryType.RegularFile, entry, info.UnixFileMode);

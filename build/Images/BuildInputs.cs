@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using TemplateFleet.Dockerfiles;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Images;
 
@@ -77,7 +78,7 @@ public static class BuildInputs
         foreach (var from in froms)
         {
             var image = from.ImageArgument is { } arg ? buildArgs.GetValueOrDefault(arg) ?? "" : from.Image;
-            var pinned = image.StartsWith("sha256:", StringComparison.Ordinal) || Publishing.PinnedImage.Parse(image) is not null
+            var pinned = image.StartsWith("sha256:", StringComparison.Ordinal) || Pins.PinnedImage.Parse(image) is not null
                 || image == "scratch" || stages.Contains(image);
             if (!pinned)
                 return false;

@@ -49,15 +49,11 @@ public sealed class BuildLog : IDisposable
             var buffered = _partial.ToString();
             var lastNewline = buffered.LastIndexOf('\n');
             if (lastNewline < 0)
-            {
                 return;
-            }
 
             _partial.Clear().Append(buffered, lastNewline + 1, buffered.Length - lastNewline - 1);
             foreach (var line in buffered[..lastNewline].Split('\n'))
-            {
                 Emit(line.TrimEnd('\r'));
-            }
         }
     }
 
@@ -92,20 +88,14 @@ public sealed class BuildLog : IDisposable
     private void Emit(string line)
     {
         if (line.StartsWith("Step ", StringComparison.Ordinal) && line.Contains(" : ", StringComparison.Ordinal))
-        {
             CurrentStep = line;
-        }
 
         _file.WriteLine(line);
         _tail.Enqueue(line);
         if (_tail.Count > TailLines)
-        {
             _tail.Dequeue();
-        }
 
         if (line.Length > 0)
-        {
             Log.Information("[{Template}] {Line}", _name, line);
-        }
     }
 }

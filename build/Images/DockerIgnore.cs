@@ -30,21 +30,15 @@ public sealed class DockerIgnore
         {
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#'))
-            {
                 continue;
-            }
 
             var exclusion = line.StartsWith('!');
             if (exclusion)
-            {
                 line = line[1..].Trim();
-            }
 
             var pattern = Clean(line);
             if (pattern.Length == 0)
-            {
                 continue;
-            }
 
             patterns.Add((ToRegex(pattern), exclusion));
         }
@@ -68,14 +62,10 @@ public sealed class DockerIgnore
 
             var match = pattern.IsMatch(path);
             for (var i = 1; !match && i < parents.Length; i++)
-            {
                 match = pattern.IsMatch(string.Join('/', parents[..i]));
-            }
 
             if (match)
-            {
                 excluded = !exclusion;
-            }
         }
 
         return excluded;
@@ -88,18 +78,12 @@ public sealed class DockerIgnore
         foreach (var part in pattern.Replace('\\', '/').Split('/'))
         {
             if (part is "" or ".")
-            {
                 continue;
-            }
 
             if (part == ".." && parts.Count > 0 && parts[^1] != "..")
-            {
                 parts.RemoveAt(parts.Count - 1);
-            }
             else
-            {
                 parts.Add(part);
-            }
         }
 
         return string.Join('/', parts);
@@ -117,33 +101,21 @@ public sealed class DockerIgnore
                 {
                     i++;
                     if (i + 1 < pattern.Length && pattern[i + 1] == '/')
-                    {
                         i++;
-                    }
 
                     regex.Append(i + 1 >= pattern.Length ? ".*" : "(.*/)?");
                 }
                 else
-                {
                     regex.Append("[^/]*");
-                }
             }
             else if (ch == '?')
-            {
                 regex.Append("[^/]");
-            }
             else if (ch == '\\' && i + 1 < pattern.Length)
-            {
                 regex.Append(Regex.Escape(pattern[++i].ToString()));
-            }
             else if (".+()|{}$^".Contains(ch))
-            {
                 regex.Append('\\').Append(ch);
-            }
             else
-            {
                 regex.Append(ch);
-            }
         }
 
         return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant);

@@ -5,7 +5,9 @@ using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 
 namespace TemplateFleet.Images;
@@ -116,16 +118,12 @@ public sealed class FleetImageBuilder(RunContext context)
             // Image ids are content addresses: an id already proven with this runtime and CLI needs no new proof.
             var key = $"{result.ImageId} {run.RuntimeVersion} {template.Agent.Command}";
             if (verified.Contains(key))
-            {
                 Log.Information("[{Template}] {Id} already verified (runtime {Version}, {Command} runs)", template.Name, result.ImageId, run.RuntimeVersion, template.Agent.Command);
-            }
             else
             {
                 failure = await new ImageVerifier(docker).VerifyAsync(result.ImageId!, template, run.Config.Runtime.Package, run.RuntimeVersion, context.RunId, ct);
                 if (failure is null)
-                {
                     verified.Add(key);
-                }
             }
         }
 

@@ -83,9 +83,7 @@ public sealed class ImageBuilder(IDockerClient docker)
     private async Task TagAsync(string imageId, IReadOnlyList<string> tags, CancellationToken ct)
     {
         foreach (var tag in tags.Select(ImageReference.Parse))
-        {
             await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag.Repository, Tag = tag.Tag }, ct);
-        }
     }
 
     private async Task<string?> InspectIdAsync(IReadOnlyList<string> tags, CancellationToken ct) =>
@@ -113,14 +111,10 @@ public sealed class ImageBuilder(IDockerClient docker)
         public void Report(JSONMessage value)
         {
             if (value.Stream is { Length: > 0 } text)
-            {
                 log.Append(text);
-            }
 
             if (value.Status is { Length: > 0 } status)
-            {
                 log.Line(value.ID is { Length: > 0 } id ? $"{id}: {status}" : status);
-            }
 
             if (value.Error is { Message: { Length: > 0 } message })
             {
@@ -129,9 +123,7 @@ public sealed class ImageBuilder(IDockerClient docker)
             }
 
             if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("ID", out var id2) && id2?.ToString() is { Length: > 0 } imageId)
-            {
                 ImageId = imageId;
-            }
         }
     }
 }

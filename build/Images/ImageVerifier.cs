@@ -1,7 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Images;
 
@@ -23,15 +23,11 @@ public sealed class ImageVerifier(IDockerClient docker)
         var installed = await RunAsync(imageId, template.Name, runId,
             [Python, "-c", $"import importlib.metadata as m; print(m.version('{runtimePackage}'))"], ct);
         if (installed.ExitCode != 0)
-        {
             return $"{template.Name}: could not read the installed {runtimePackage} version with the image's {Python} (exit {installed.ExitCode}): {installed.Output}";
-        }
 
         // Compared as versions: pip reports the normal form (1.0rc1 for a requested 1.0-RC1).
         if (!Pep440Version.TryParse(installed.Output.Trim(), out var held) || held != runtimeVersion)
-        {
             return $"{template.Name}: the image holds {runtimePackage} {installed.Output.Trim()} but RUNTIME_VERSION {runtimeVersion} was requested (a cached install layer?)";
-        }
 
         var cli = await RunAsync(imageId, template.Name, runId, [template.Agent.Command, "--version"], ct);
         return cli.ExitCode == 0

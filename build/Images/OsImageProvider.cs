@@ -74,9 +74,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
     private async Task<string> BootstrapAsync(string suite, string tag, string source, CancellationToken ct)
     {
         if (!File.Exists("/usr/sbin/debootstrap") && !File.Exists("/usr/bin/debootstrap"))
-        {
             throw new FleetException("debootstrap is missing: install it with `apt-get install -y --no-install-recommends debootstrap` (as root), or make the fleet.yaml base.os.image available to the engine.");
-        }
 
         await RemoveLeftoversAsync();
         // The owner in the name: a later run can tell a killed run's tree from one a concurrent run is making.
@@ -87,9 +85,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
             // Debian's default mirror: no mirror URL is written anywhere in the repository.
             var (code, tail) = await RunAsync("debootstrap", ["--variant=minbase", suite, root], ct);
             if (code != 0)
-            {
                 throw new FleetException($"debootstrap --variant=minbase {suite} failed (exit {code}):\n{tail}");
-            }
 
             // Stream the tree as a tar straight into the engine's import (no temporary archive).
             var target = ImageReference.Parse(tag);
@@ -109,9 +105,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 tar.StandardOutput.BaseStream, null, new Progress<JSONMessage>(), ct);
             await tar.WaitForExitAsync(ct);
             if (tar.ExitCode != 0)
-            {
                 throw new FleetException($"tar of the debootstrapped tree {root} failed (exit {tar.ExitCode}).");
-            }
 
             var id = (await docker.Images.InspectImageAsync(tag, ct)).ID;
             Log.Information("OS image {Tag} ({Id}) bootstrapped and imported in {Seconds:0} s", tag, id, clock.Elapsed.TotalSeconds);
@@ -136,18 +130,14 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
     private async Task RemoveLeftoversAsync()
     {
         if (!Directory.Exists(workDirectory))
-        {
             return;
-        }
         foreach (var tree in Directory.GetDirectories(workDirectory, ScratchPrefix + "*"))
         {
             var parts = Path.GetFileName(tree)[ScratchPrefix.Length..].Split('_');
             // <suite>_<boot id>_<pid>_<start ticks>_<guid>
             var owner = parts.Length == 5 ? string.Join('/', parts[1..4]) : null;
             if (RunOwner.IsAlive(owner) != false && Directory.GetLastWriteTimeUtc(tree) > DateTime.UtcNow.AddDays(-1))
-            {
                 continue;
-            }
             Log.Information("Removing the OS bootstrap {Tree} of a build that was killed", tree);
             var full = Path.GetFullPath(tree) + "/";
             var mounts = File.Exists("/proc/self/mounts")
@@ -155,9 +145,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                     .Where(m => m.StartsWith(full, StringComparison.Ordinal)).OrderByDescending(m => m.Length).ToList()
                 : [];
             foreach (var mount in mounts)
-            {
                 await RunAsync("umount", ["-l", mount], CancellationToken.None);
-            }
             await RunAsync("rm", ["-rf", "--one-file-system", tree], CancellationToken.None);
         }
     }
@@ -174,18 +162,14 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         void Keep(string? line)
         {
             if (line is null)
-            {
                 return;
-            }
 
             Log.Debug("[{Tool}] {Line}", file, line);
             lock (tail)
             {
                 tail.Enqueue(line);
                 if (tail.Count > 20)
-                {
                     tail.Dequeue();
-                }
             }
         }
 

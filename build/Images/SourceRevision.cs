@@ -14,9 +14,7 @@ public sealed record SourceRevision(string Tag, string? Commit, string Source, D
         var source = PublishableRemote(Git(repositoryRoot, "remote", "get-url", "origin"))
             ?? Path.GetFileName(Path.GetFullPath(repositoryRoot).TrimEnd('/'));
         if (commit is null)
-        {
             return new SourceRevision("nogit", null, source);
-        }
 
         var dirty = Git(repositoryRoot, "status", "--porcelain", "--untracked-files=no") is { Length: > 0 };
         var time = DateTimeOffset.TryParse(Git(repositoryRoot, "log", "-1", "--format=%cI"), System.Globalization.CultureInfo.InvariantCulture,

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.KeepCurrent;
 

@@ -1,6 +1,6 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.Publishing;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.KeepCurrent;
 
@@ -20,13 +20,16 @@ public sealed record BumpScope(IReadOnlyList<string> Templates, string? BaseImag
 
     public static BumpScope For(BumpRequest bump, FleetConfig config, string basePinFile, IReadOnlyDictionary<string, Pin?> pins, IReadOnlyList<string> changed)
     {
-        var newestRuntime = pins.Values.Select(p => p?.RuntimeVersion).OfType<string>()
-            .Where(v => Pep440Version.TryParse(v, out _)).MaxBy(v => Pep440Version.Parse(v));
+        var newestRuntime = NewestRuntime(pins);
         if (bump.Input.Template is { } template)
         {
             var basePin = PinFile.ReadIfExists(basePinFile);
-            return new BumpScope([template.Name], basePin?.Reference, pins.GetValueOrDefault(template.Name)?.RuntimeVersion ?? newestRuntime, changed);
+            return new BumpScope([template.Name], basePin?.Reference, pins.GetValueOrDefault(template.Name)?.RuntimeVersion?.ToString() ?? newestRuntime, changed);
         }
         return new BumpScope(config.TemplateNames, null, newestRuntime, changed);
     }
+
+    /// <summary>The newest runtime any template's pin holds; null with no pin.</summary>
+    public static string? NewestRuntime(IReadOnlyDictionary<string, Pin?> pins) =>
+        pins.Values.Select(p => p?.RuntimeVersion).OfType<Pep440Version>().Max()?.ToString();
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CliWrap;
 using CliWrap.Buffered;
 using TemplateFleet.Fleet;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.KeepCurrent;
 
@@ -76,9 +77,9 @@ public sealed class LockWriter(string scratchDirectory, string? packageIndex, IR
         var installs = json.RootElement.GetProperty("install").EnumerateArray()
             .Select(i => (Name: i.GetProperty("metadata").GetProperty("name").GetString()!, Version: i.GetProperty("metadata").GetProperty("version").GetString()!,
                 Hash: Sha256(i)))
-            .OrderBy(i => Python.PackageName.Normalize(i.Name), StringComparer.Ordinal);
+            .OrderBy(i => PackageName.Normalize(i.Name), StringComparer.Ordinal);
         foreach (var (name, version, hash) in installs)
-            lines.Append($"{Python.PackageName.Normalize(name)}=={version} \\\n    --hash=sha256:{hash}\n");
+            lines.Append($"{PackageName.Normalize(name)}=={version} \\\n    --hash=sha256:{hash}\n");
         File.Delete(report);
         await File.WriteAllTextAsync(Path.Combine(work, AgentLock.Requirements), lines.ToString(), ct);
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using TemplateFleet.Python;
-using TemplateFleet.Restore;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.KeepCurrent;
 

@@ -1,5 +1,5 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.KeepCurrent;
 
@@ -34,7 +34,7 @@ public static class PinnedVersions
 
     static PinnedVersion Runtime(IReadOnlyDictionary<string, Pin?> pins)
     {
-        var versions = pins.Values.Select(p => p?.RuntimeVersion).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        var versions = pins.Values.Select(p => p?.RuntimeVersion?.ToString()).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         return versions.Count == 0 ? PinnedVersion.None
             : new PinnedVersion(string.Join(", ", versions), versions.Count > 1 ? "the templates' pins hold different runtimes" : null);
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NuGet.Versioning;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.KeepCurrent;
 

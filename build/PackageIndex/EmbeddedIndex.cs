@@ -40,9 +40,7 @@ public sealed class EmbeddedIndex : IAsyncDisposable
         var root = Path.Combine(outputDir, FolderName);
         // Rewritten each run: wheels are deterministic, so the bytes (and the pip layers) do not change.
         if (Directory.Exists(root))
-        {
             Directory.Delete(root, recursive: true);
-        }
 
         var packages = Path.Combine(root, StaticIndexWriter.PackagesFolder);
         var wheels = new List<BuiltWheel>();
@@ -55,9 +53,7 @@ public sealed class EmbeddedIndex : IAsyncDisposable
             ct.ThrowIfCancellationRequested();
             var manifest = PackageManifest.Load(name, Path.GetFullPath(Path.Combine(config.TemplatesDirectory, source)));
             foreach (var version in versions.Distinct())
-            {
                 wheels.Add(WheelBuilder.Build(manifest, version, packages));
-            }
         }
 
         var server = LoopbackIndexServer.Start(root, preferredPort);

@@ -56,9 +56,7 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
             return;
-        }
 
         await _stop.CancelAsync();
         _listener.Stop();
@@ -117,18 +115,14 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
         while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
             if (head.Length > 16 * 1024 || await stream.ReadAsync(buffer, ct) == 0)
-            {
                 throw new InvalidDataException("incomplete request head");
-            }
 
             head.Append((char)buffer[0]);
         }
 
         var requestLine = head.ToString()[..head.ToString().IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
         if (requestLine.Length != 3)
-        {
             throw new InvalidDataException("malformed request line");
-        }
 
         return (requestLine[0], requestLine[1]);
     }
@@ -151,9 +145,7 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
         await using var content = File.OpenRead(file);
         await WriteHeadAsync(stream, 200, "OK", ContentType(file), content.Length, ct);
         if (method == "GET")
-        {
             await content.CopyToAsync(stream, ct);
-        }
     }
 
     /// <summary>Maps a request target to a file under the root, or null (missing or outside the root).</summary>
@@ -178,9 +170,7 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
         }
 
         if (Directory.Exists(full))
-        {
             full = Path.Combine(full, "index.html");
-        }
 
         return File.Exists(full) ? full : null;
     }
@@ -197,9 +187,7 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     {
         await WriteHeadAsync(stream, status, reason, type, body.Length, ct);
         if (withBody)
-        {
             await stream.WriteAsync(body, ct);
-        }
     }
 
     private static Task WriteHeadAsync(NetworkStream stream, int status, string reason, string type, long length, CancellationToken ct) =>

@@ -22,9 +22,7 @@ public sealed record PackageManifest(
     {
         var file = Path.Combine(sourceDirectory, FileName);
         if (!File.Exists(file))
-        {
             throw new FleetException($"{file}: missing. The development package '{name}' needs a {FileName} (summary, modules, scripts, requiresPython, dependencies).");
-        }
 
         Raw raw;
         try
@@ -38,16 +36,12 @@ public sealed record PackageManifest(
         }
 
         if (string.IsNullOrWhiteSpace(raw.Summary) || raw.Modules is not { Count: > 0 })
-        {
             throw new FleetException($"{file}: 'summary' and at least one entry in 'modules' are required.");
-        }
 
         foreach (var module in raw.Modules)
         {
             if (!File.Exists(Path.Combine(sourceDirectory, module, "__init__.py")))
-            {
                 throw new FleetException($"{file}: module '{module}' has no {module}/__init__.py next to {FileName}. List import packages (folders) that exist.");
-            }
         }
 
         return new PackageManifest(

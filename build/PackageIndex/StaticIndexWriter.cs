@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TemplateFleet.Python;
 
 namespace TemplateFleet.PackageIndex;
 
@@ -53,9 +52,7 @@ public static class StaticIndexWriter
         var latest = wheels[^1];
         var releases = new JsonObject();
         foreach (var wheel in wheels)
-        {
             releases[wheel.Version] = new JsonArray(FileJson(wheel, baseUrl));
-        }
 
         var json = Path.Combine(root, "pypi", project);
         Directory.CreateDirectory(json);

@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using TemplateFleet.Fleet;
-using TemplateFleet.Python;
 
 namespace TemplateFleet.PackageIndex;
 
@@ -21,29 +20,21 @@ public static class WheelBuilder
     public static BuiltWheel Build(PackageManifest manifest, string version, string outputDirectory)
     {
         if (!Pep440Version.IsCanonical(version))
-        {
             throw new FleetException($"'{version}' is not a valid version for {manifest.Name} (PEP 440, e.g. 1.2.3 or 1.2.3rc1).");
-        }
 
         var distInfo = $"{WheelNames.WheelName(manifest.Name)}-{version}.dist-info";
         var entries = new List<(string Name, byte[] Content)>();
         foreach (var module in manifest.Modules.Order(StringComparer.Ordinal))
-        {
             entries.AddRange(ModuleFiles(manifest.SourceDirectory, module));
-        }
 
         entries.Add(($"{distInfo}/METADATA", Utf8.GetBytes(Metadata(manifest, version))));
         entries.Add(($"{distInfo}/WHEEL", Utf8.GetBytes("Wheel-Version: 1.0\nGenerator: template-fleet\nRoot-Is-Purelib: true\nTag: py3-none-any\n")));
         if (manifest.Scripts.Count > 0)
-        {
             entries.Add(($"{distInfo}/entry_points.txt", Utf8.GetBytes(EntryPoints(manifest))));
-        }
 
         var record = new StringBuilder();
         foreach (var (name, content) in entries)
-        {
             record.Append(name).Append(",sha256=").Append(RecordHash(content)).Append(',').Append(content.Length).Append('\n');
-        }
 
         record.Append(distInfo).Append("/RECORD,,\n");
         entries.Add(($"{distInfo}/RECORD", Utf8.GetBytes(record.ToString())));
@@ -91,14 +82,10 @@ public static class WheelBuilder
             .Append("Version: ").Append(version).Append('\n')
             .Append("Summary: ").Append(manifest.Summary.ReplaceLineEndings(" ")).Append('\n');
         if (manifest.RequiresPython.Length > 0)
-        {
             text.Append("Requires-Python: ").Append(manifest.RequiresPython).Append('\n');
-        }
 
         foreach (var dependency in manifest.Dependencies)
-        {
             text.Append("Requires-Dist: ").Append(dependency).Append('\n');
-        }
 
         return text.ToString();
     }
@@ -107,9 +94,7 @@ public static class WheelBuilder
     {
         var text = new StringBuilder("[console_scripts]\n");
         foreach (var (name, target) in manifest.Scripts.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
             text.Append(name).Append(" = ").Append(target).Append('\n');
-        }
 
         return text.ToString();
     }

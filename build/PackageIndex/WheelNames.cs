@@ -1,4 +1,3 @@
-using TemplateFleet.Python;
 
 namespace TemplateFleet.PackageIndex;
 

@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.Publishing;
 

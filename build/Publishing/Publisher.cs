@@ -5,6 +5,8 @@ using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.Images;
+using TemplateFleet.Pins;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 using PublishStatus = TemplateFleet.Results.PublishStatus;
 
@@ -43,33 +45,23 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             return unchanged;
         }
 
-        var registry = Registry(run, options);
-        using var client = new RegistryClient(RegistryHost.Parse(registry), options.Username, options.Password, options.PlainHttp, registryHandler);
-        var auth = Auth(registry, options);
-        var tags = new List<string> { ReleaseInputs.Short(@base.Inputs!) };
-        if (context.Revision.Commit is { Length: > 0 } sha)
-            tags.Add(TagFor(sha));
+        using var registry = Open(options);
         try
         {
-            await BeforePushAsync(config.Base.Folder, @base.ImageId!, ct);
-            var target = $"{registry}/{config.Base.Image}";
-            var digest = await PushAsync(config.Base.Folder, @base.ImageId!, target, config.Base.Image, tags, auth, client, ct);
-            await VerifyPullByDigestAsync(config.Base.Folder, @base.ImageId!, target, digest, auth, ct);
-            var pin = await ContributeAsync(new Pin
-            {
-                Template = config.Base.Folder,
-                Image = target,
-                Digest = digest,
-                Inputs = @base.Inputs,
-                OsImage = @base.OsImage,
-                Upstream = KeepCurrent.UpstreamInputs.BaseVersions(config),
-                Revision = context.Revision.Commit ?? "unknown",
-                PublishedAt = Now(),
-            }, @base.ImageId!, ct);
-            PinFile.Write(PinFile.PathForBase(config), pin);
-            var published = new PublishResult(config.Base.Folder, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")]);
+            var published = await PushAndPinAsync(registry, config.Base.Folder, @base.ImageId!, config.Base.Image, ReleaseInputs.Short(@base.Inputs!), PinFile.PathForBase(config),
+                (image, digest) => new Pin
+                {
+                    Template = config.Base.Folder,
+                    Image = image,
+                    Digest = digest,
+                    Inputs = @base.Inputs,
+                    OsImage = @base.OsImage,
+                    Upstream = KeepCurrent.UpstreamInputs.BaseVersions(config),
+                    Revision = context.Revision.Commit ?? "unknown",
+                    PublishedAt = Now(),
+                }, ct);
             results.WriteBasePublish(published);
-            Log.Information("PublishBase: published {Reference}; templates build FROM it", pin.Reference);
+            Log.Information("PublishBase: published {Reference}; templates build FROM it", published.Pin!.Reference);
             return published;
         }
         catch (Exception e) when (IsPublishFailure(e, ct))
@@ -83,13 +75,9 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     /// <summary>Publish: every template of the run, each result written once; throws after all were tried when any failed (options.FailOnError).</summary>
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(FleetRun run, ResultStore results, PublishOptions options, CancellationToken ct)
     {
-        var registry = Registry(run, options);
-        var runtimeVersion = run.RuntimeVersion.ToString();
         if (context.Revision.Commit is null)
             Log.Warning("No git revision is known: images get only the runtime-version tag and pins say revision 'unknown'.");
-
-        var auth = Auth(registry, options);
-        using var client = new RegistryClient(RegistryHost.Parse(registry), options.Username, options.Password, options.PlainHttp, registryHandler);
+        using var registry = Open(options);
 
         var outcomes = new List<PublishResult>();
         foreach (var template in run.Templates)
@@ -120,7 +108,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             {
                 try
                 {
-                    outcome = await PublishOneAsync(run, template, build, @base, registry, runtimeVersion, results, auth, client, pinFile, ct);
+                    outcome = await PublishOneAsync(run, template, build, @base, registry, results, ct);
                     Log.Information("{Template}: published {Reference}", template.Name, outcome.Pin!.Reference);
                 }
                 catch (Exception e) when (IsPublishFailure(e, ct))
@@ -150,8 +138,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         return outcomes;
     }
 
-    async Task<PublishResult> PublishOneAsync(FleetRun run, Template template, BuildResult build, PinnedImage @base, string registry, string runtimeVersion,
-        ResultStore results, AuthConfig auth, RegistryClient client, string pinFile, CancellationToken ct)
+    async Task<PublishResult> PublishOneAsync(FleetRun run, Template template, BuildResult build, PinnedImage @base, OpenRegistry registry, ResultStore results, CancellationToken ct)
     {
         var imageId = build.ImageId!;
         var image = await docker.Images.InspectImageAsync(imageId, ct);
@@ -161,63 +148,75 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
             // the run says development packages went in even if a label went missing: trust the stricter one
             labels = new Dictionary<string, string>(labels) { [Labels.DevelopmentPackages] = "true" };
         }
-        if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry) is { } refusal)
+        if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry.Address) is { } refusal)
             throw new FleetException(refusal);
-        await BeforePushAsync(template.Name, imageId, ct);
-
-        var repository = run.Config.Images.RepositoryOf(template.Name);
-        var target = $"{registry}/{repository}";
-        var tags = new List<string> { TagFor(runtimeVersion) };
-        if (context.Revision.Commit is { Length: > 0 } sha)
-            tags.Add(TagFor(sha));
-
-        var digest = await PushAsync(template.Name, imageId, target, repository, tags, auth, client, ct);
-        await VerifyPullByDigestAsync(template.Name, imageId, target, digest, auth, ct);
 
         var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name)!;
         var t4 = results.Gate(Gates.GateLabels.T4, template.Name)!;
-        var pin = await ContributeAsync(new Pin
-        {
-            Template = template.Name,
-            Image = target,
-            Digest = digest,
-            Inputs = build.Inputs,
-            Base = @base,
-            OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
-            RuntimeVersion = runtimeVersion,
-            AgentVersion = template.Agent.Version,
-            Revision = context.Revision.Commit ?? "unknown",
-            Gates = new PinGates(new CheckTotals(smoke.PassedChecks, smoke.Checks.Count), new CheckTotals(t4.PassedChecks, t4.Checks.Count), t4.Shape),
-            PublishedAt = Now(),
-        }, imageId, ct);
-        var previous = PinFile.ReadIfExists(PinFile.PathFor(template));
-        PinFile.Write(PinFile.PathFor(template), pin);
-        var change = await DescribeChangeAsync(previous, pin, imageId, ct);
-        return new PublishResult(template.Name, PublishStatus.Published, "published", pin, pinFile, [.. tags.Select(t => $"{target}:{t}")], change);
+        return await PushAndPinAsync(registry, template.Name, imageId, run.Config.Images.RepositoryOf(template.Name), run.RuntimeVersion.ToString(), PinFile.PathFor(template),
+            (target, digest) => new Pin
+            {
+                Template = template.Name,
+                Image = target,
+                Digest = digest,
+                Inputs = build.Inputs,
+                Base = @base,
+                OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
+                RuntimeVersion = run.RuntimeVersion,
+                AgentVersion = template.Agent.Version,
+                Revision = context.Revision.Commit ?? "unknown",
+                Gates = new PinGates(smoke.Totals, t4.Totals, t4.Shape),
+                PublishedAt = Now(),
+            }, ct);
     }
 
-    /// <summary>The checks among the contributors (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
+    /// <summary>The registry Publish pushes to, its Distribution API client and the engine's auth for it.</summary>
+    sealed record OpenRegistry(string Address, RegistryClient Client, AuthConfig Auth) : IDisposable
+    {
+        public void Dispose() => Client.Dispose();
+    }
+
+    OpenRegistry Open(PublishOptions options)
+    {
+        var address = RegistryHost.Parse(options.Registry.Address);
+        return new OpenRegistry(address.ToString(), new RegistryClient(address, options.Registry.Username, options.Registry.Password, options.PlainHttp, registryHandler), options.Registry.Auth);
+    }
+
+    /// <summary>One image, base or template: the contributors' checks, a push under <paramref name="tag"/> (and the
+    /// commit), the digest read back and pulled, the contributors' record, the pin written, what changed described.</summary>
+    async Task<PublishResult> PushAndPinAsync(OpenRegistry registry, string name, string imageId, string repository, string tag, string pinPath,
+        Func<string, string, Pin> pinFor, CancellationToken ct)
+    {
+        await BeforePushAsync(name, imageId, ct);
+        var target = $"{registry.Address}/{repository}";
+        List<string> tags = context.Revision.Commit is { Length: > 0 } sha ? [TagFor(tag), TagFor(sha)] : [TagFor(tag)];
+        var digest = await PushAsync(name, imageId, target, repository, tags, registry.Auth, registry.Client, ct);
+        await VerifyPullByDigestAsync(name, imageId, target, digest, registry.Auth, ct);
+        var pin = await ContributeAsync(pinFor(target, digest), imageId, ct);
+        var previous = PinFile.ReadIfExists(pinPath);
+        PinFile.Write(pinPath, pin);
+        var change = await DescribeChangeAsync(previous, pin, imageId, ct);
+        return new PublishResult(name, PublishStatus.Published, "published", pin, Relative(pinPath), [.. tags.Select(t => $"{target}:{t}")], change);
+    }
+
+    /// <summary>The contributors' checks (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
     async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
     {
-        foreach (var check in contributors.OfType<IPrePushCheck>())
-            await check.BeforePushAsync(name, imageId, ct);
+        foreach (var contributor in contributors)
+            await contributor.BeforePushAsync(name, imageId, ct);
     }
 
     async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
     {
-        var sections = new List<IPinSection>(pin.Sections);
         foreach (var contributor in contributors)
-        {
-            if (await contributor.ContributeAsync(pin with { Sections = [.. sections] }, imageId, ct) is { } section)
-                sections.Add(section);
-        }
-        return pin with { Sections = sections };
+            pin = await contributor.ContributeAsync(pin, imageId, ct);
+        return pin;
     }
 
     async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
     {
         var lines = new List<string>();
-        foreach (var describer in contributors.OfType<IPinChangeDescriber>())
+        foreach (var describer in contributors)
         {
             try
             {
@@ -276,15 +275,6 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         var now = DateTimeOffset.UtcNow;
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
     }
-
-    static string Registry(FleetRun run, PublishOptions options) => RegistryHost.Parse(options.Registry ?? run.Config.Images.Registry).ToString();
-
-    static AuthConfig Auth(string registry, PublishOptions options) => options.Username is null ? new AuthConfig() : new AuthConfig
-    {
-        Username = options.Username,
-        Password = options.Password,
-        ServerAddress = registry,
-    };
 
     string Relative(string path) => Path.GetRelativePath(context.Paths.Root, path).Replace('\\', '/');
 

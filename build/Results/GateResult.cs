@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Results;
 
@@ -33,6 +34,10 @@ public sealed record GateResult(
 
     [JsonIgnore]
     public int PassedChecks => Checks.Count(c => c.Passed);
+
+    /// <summary>Passed and total checks, as the pin and the pull request show them.</summary>
+    [JsonIgnore]
+    public CheckTotals Totals => new(PassedChecks, Checks.Count);
 }
 
 /// <summary>One check of a gate, as it ran.</summary>

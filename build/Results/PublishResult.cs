@@ -1,4 +1,4 @@
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Results;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Results;
 
@@ -17,7 +17,7 @@ internal static class ResultJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new SecondsConverter(), new PinConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new SecondsConverter(), new PinConverter(), new PinJson.Pep440() },
     };
 
     /// <summary>A duration as seconds (3 decimals), the unit people read in a results file.</summary>
@@ -32,7 +32,7 @@ internal static class ResultJson
             writer.WriteRawValue(Math.Round(value.TotalSeconds, 3).ToString("0.###", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The pin inside a publish result, in the pin file's own format (one reader, one writer: PinFile).</summary>
+    /// <summary>The pin inside a publish result, in the pin file's own format and options (PinJson), read by PinFile.</summary>
     sealed class PinConverter : JsonConverter<Pin>
     {
         public override Pin Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -48,6 +48,7 @@ internal static class ResultJson
             }
         }
 
-        public override void Write(Utf8JsonWriter writer, Pin value, JsonSerializerOptions options) => PinFile.Write(writer, value);
+        public override void Write(Utf8JsonWriter writer, Pin value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value with { SchemaVersion = Pin.CurrentSchemaVersion }, PinJson.Options);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using TemplateFleet.Files;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Results;
@@ -98,22 +99,14 @@ public sealed class ResultStore
         if (!records.TryAdd(relative, record))
             throw new InvalidOperationException($"{relative} was written already in this run: each result is written once");
         var path = Path.Combine(Directory, relative);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            File.WriteAllText(temp, JsonSerializer.Serialize(record, ResultJson.Options).ReplaceLineEndings("\n") + "\n");
-            // CreateNew semantics for the rename: a file there already is a second writer.
-            File.Move(temp, path, overwrite: false);
+            // Not replacing: a file there already is a second writer.
+            AtomicFile.Write(path, JsonSerializer.Serialize(record, ResultJson.Options).ReplaceLineEndings("\n") + "\n", replace: false);
         }
         catch (IOException e) when (File.Exists(path))
         {
             throw new InvalidOperationException($"{path} exists already: each result is written once", e);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
         }
     }
 

@@ -1,3 +1,5 @@
+using TemplateFleet.PackageIndex;
+
 namespace TemplateFleet.Results;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace TemplateFleet.Results;
 public sealed record RunRecord(
     string RunId,
     string RuntimePackage,
-    string RuntimeVersion,
+    Pep440Version RuntimeVersion,
     string RuntimeVersionSource,
     bool DevelopmentPackages,
     string? Commit,

@@ -1,4 +1,4 @@
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
 

@@ -1,15 +1,12 @@
 using Serilog;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
-
-/// <summary>Registry credentials as Publish has them (the password is a secret).</summary>
-public sealed record RegistryCredentials(string Registry, string? Username, string? Password);
 
 /// <summary>
 /// After the push: sign the digest, attach both SBOMs as attestations, then verify the signature and the
 /// attestations against the public key, as a consumer would, before the pin may be written. Returns the
-/// pin's "supplyChain" record.
+/// pin's supply-chain record.
 /// </summary>
 public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, string scratchDirectory, HttpMessageHandler? registryHandler = null)
 {
@@ -19,11 +16,11 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
     {
         if (!check.Passed)
             throw new SupplyChainException($"{check.Template}: not signed: the supply-chain gate refused the image:\n{string.Join("\n", check.Problems)}");
-        if (DevelopmentSignaturePolicy.RefusalReason(check.Template, key, registry.Registry) is { } refusal)
+        if (DevelopmentSignaturePolicy.RefusalReason(check.Template, key, registry.Address) is { } refusal)
             throw new SupplyChainException(refusal);
 
         var reference = $"{repository}@{digest}";
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Registry, registry.Username, registry.Password);
+        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
         await cosign.SignAsync(reference, key, auth, ct);
         foreach (var sbom in check.Sboms.Both)
             await cosign.AttestAsync(reference, key, sbom, auth, ct);
@@ -35,14 +32,14 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
         if (!result.Passed)
             throw new SupplyChainException($"{check.Template}: the signature or attestations just written do not verify; no pin is written:\n{string.Join("\n", result.Problems)}");
 
-        var host = RegistryHost.Parse(registry.Registry);
+        var host = RegistryHost.Parse(registry.Address);
         using var client = new RegistryClient(host, registry.Username, registry.Password, handler: registryHandler);
         var path = repository[(repository.IndexOf('/') + 1)..];
         var signatureTag = CosignTags.Signature(digest);
         var attestationTag = CosignTags.Attestation(digest);
         return new SupplyChainRecord(
-            new SbomReference(check.Sboms.Spdx.Digest, check.Sboms.Spdx.PredicateType),
-            new SbomReference(check.Sboms.CycloneDx.Digest, check.Sboms.CycloneDx.PredicateType),
+            new SbomReferences(new SbomReference(check.Sboms.Spdx.Digest, check.Sboms.Spdx.PredicateType),
+                new SbomReference(check.Sboms.CycloneDx.Digest, check.Sboms.CycloneDx.PredicateType)),
             new CosignReference(signatureTag, await client.GetManifestDigestAsync(path, signatureTag, ct)),
             new CosignReference(attestationTag, await client.GetManifestDigestAsync(path, attestationTag, ct)),
             new PublicKeyRecord(key.Fingerprint, key.IsDevelopment),
@@ -56,7 +53,7 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
     public async Task<(Sbom? Sbom, string? Problem)> ReadAttestedSbomAsync(string template, string repository, string digest,
         SupplyChainRecord record, SigningKey key, RegistryCredentials registry, CancellationToken ct)
     {
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Registry, registry.Username, registry.Password);
+        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
         var result = await verifier.VerifyAsync(new VerificationRequest(template, repository, digest, key.PublicKeyPem, [], record.SbomDigests), auth, ct);
         return result.Sboms.TryGetValue(SbomFormat.CycloneDx, out var sbom)
             ? (sbom, null)

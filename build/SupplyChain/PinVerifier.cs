@@ -1,7 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -33,7 +33,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, IDockerClient docker
     {
         var fingerprint = PublicKeyFingerprint.Of(publicKeyPem);
         var results = new List<PinVerification>();
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Registry, registry.Username, registry.Password);
+        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
         foreach (var pin in pins)
         {
             ct.ThrowIfCancellationRequested();
@@ -77,8 +77,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, IDockerClient docker
 
     async Task PullAsync(PinToVerify pin, RegistryCredentials registry, CancellationToken ct)
     {
-        var auth = registry.Username is null ? new AuthConfig()
-            : new AuthConfig { Username = registry.Username, Password = registry.Password, ServerAddress = registry.Registry };
+        var auth = registry.Auth;
         var progress = new StreamProgress("pull", pin.Reference);
         await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = pin.Reference }, auth, progress, ct);
         if (progress.Error is { } error)

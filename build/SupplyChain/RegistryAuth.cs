@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
 

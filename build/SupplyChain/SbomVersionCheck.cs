@@ -1,5 +1,5 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.SupplyChain;
 

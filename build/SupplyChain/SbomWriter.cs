@@ -1,4 +1,5 @@
 using Serilog;
+using TemplateFleet.Files;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -57,7 +58,7 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
         var text = await trivy.ConvertAsync(reportFile, format, template, ct);
         var canonical = CanonicalJson.Canonicalize(text);
         var file = Path.Combine(SbomDirectory, FileName(template, format));
-        await AtomicFile.WriteAsync(file, canonical, ct);
+        AtomicFile.Write(file, canonical);
         var sbom = Sbom.Parse(CanonicalJson.ToText(canonical), format, file);
         return new SbomDocument(format, file, CanonicalJson.Digest(canonical), sbom);
     }

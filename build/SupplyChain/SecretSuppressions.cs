@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.SupplyChain;
 

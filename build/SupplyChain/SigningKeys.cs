@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Serilog;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
 

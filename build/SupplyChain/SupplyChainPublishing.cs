@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
 using TemplateFleet.Fleet;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
 
 /// <summary>
-/// The supply chain inside Publish. Before a push (<see cref="IPrePushCheck"/>): SBOMs, their versions, the
+/// The supply chain inside Publish (<see cref="IPinContributor"/>). Before a push: SBOMs, their versions, the
 /// secret scan (layers, config, the change) and the security-upgrade gate; a refusal fails that image's publish
-/// before anything reaches the registry. After the push and the pull-by-digest check (<see cref="IPinContributor"/>):
-/// sign, attest both SBOMs, verify against the public key, and the record goes into the pin as "supplyChain".
+/// before anything reaches the registry. After the push and the pull-by-digest check: sign, attest both SBOMs,
+/// verify against the public key, and the record goes into the pin as <see cref="Pin.SupplyChain"/>.
 /// </summary>
 public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner signer, SigningKey key, RegistryCredentials registry,
-    CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected) : IPrePushCheck, IPinContributor, IPinChangeDescriber
+    CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected) : IPinContributor
 {
     readonly ConcurrentDictionary<string, SupplyChainCheck> checks = new(StringComparer.Ordinal);
 
@@ -23,12 +25,12 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         checks[imageId] = check;
     }
 
-    public async Task<IPinSection?> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
+    public async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
     {
         if (!checks.TryGetValue(imageId, out var check))
             throw new SupplyChainException($"{pin.Template}: {imageId} was pushed without the supply-chain gate; no pin is written.");
         var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, expected(pin.Template), caTrust, change.Base, ct);
-        return new SupplyChainPinSection(record);
+        return pin with { SupplyChain = record };
     }
 
     /// <summary>For the pull request: the runtime, the agent CLI and the Debian packages, old SBOM (attested on the old
@@ -37,7 +39,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     {
         if (!checks.TryGetValue(imageId, out var check) || expected(next.Template) is not [var runtime, var agent])
             return null;
-        return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Registry).ToString(),
+        return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Address).ToString(),
             record => signer.ReadAttestedSbomAsync(next.Template, previous!.Image, previous.Digest, record, key, registry, ct));
     }
 
@@ -48,7 +50,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         var now = SbomDiff.Describe(after, runtime, agent);
         if (previous is null)
             return $"first pin: {now}";
-        if (previous.Section<SupplyChainPinSection>()?.Record is not { } record)
+        if (previous.SupplyChain is not { } record)
             return $"the old pin has no SBOM (published before images were signed); now {now}";
         if (!previous.Image.StartsWith(registryHost + "/", StringComparison.Ordinal))
             return $"the old pin is in another registry ({previous.Image}); now {now}";

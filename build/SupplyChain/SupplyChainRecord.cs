@@ -1,6 +1,11 @@
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using TemplateFleet.Pins;
+
 namespace TemplateFleet.SupplyChain;
 
 /// <summary>What a shipped image trusts of the build network's extra CA bundle (--ca-bundle).</summary>
+[JsonConverter(typeof(PinJson.KebabCase<CaTrust>))]
 public enum CaTrust
 {
     /// <summary>No extra CA was given.</summary>
@@ -11,29 +16,33 @@ public enum CaTrust
     RunTime,
 }
 
-public sealed record SbomReference(string Digest, string PredicateType);
+public sealed record SbomReference([property: JsonConverter(typeof(PinJson.Digest))] string Digest, string PredicateType);
+
+public sealed record SbomReferences(SbomReference Spdx, [property: JsonPropertyName("cyclonedx")] SbomReference CycloneDx);
 
 /// <summary>A cosign object stored as a tag of the image's repository.</summary>
-public sealed record CosignReference(string Tag, string Digest);
+public sealed record CosignReference(string Tag, [property: JsonConverter(typeof(PinJson.Digest))] string Digest);
 
-public sealed record PublicKeyRecord(string Fingerprint, bool Development);
+public sealed record PublicKeyRecord([property: JsonConverter(typeof(PinJson.Digest))] string Fingerprint, bool Development);
 
-public sealed record SecretScanSummary(int Suppressed, IReadOnlyList<string> Scanned, string? ChangeBase)
+public sealed record SecretScanSummary(int Suppressed, IReadOnlyList<string> Scanned, string? ChangeBase = null)
 {
     /// <summary>A pin is only written for a clean image, so the only result a pin can carry is "clean".</summary>
     public const string Clean = "clean";
+
+    [JsonPropertyOrder(-1)]
+    public string Result { get; init; } = Clean;
 }
 
 public sealed record SecurityUpgradeSummary(string Suite, IReadOnlyList<PendingUpgrade> Pending, DateTimeOffset CheckedAt);
 
 /// <summary>
-/// The "supplyChain" object of a pin (pin format v2, issue 8): the SBOMs by canonical digest, the signature
-/// and attestation tags, the key's fingerprint, the secret scan, the security upgrades pending at build time
-/// and the CA trust decision. Read and written by <see cref="SupplyChainRecordJson"/>.
+/// The pin's "supplyChain" (pin format v2, issue 8): the SBOMs by canonical digest, the signature and attestation tags,
+/// the key's fingerprint, the secret scan, the security upgrades pending at build time and the CA trust decision.
+/// Serialised with the pin (<see cref="PinJson"/>); <see cref="Problems"/> adds the rules a converter cannot see.
 /// </summary>
-public sealed record SupplyChainRecord(
-    SbomReference Spdx,
-    SbomReference CycloneDx,
+public sealed partial record SupplyChainRecord(
+    SbomReferences Sbom,
     CosignReference Signature,
     CosignReference Attestation,
     PublicKeyRecord PublicKey,
@@ -41,9 +50,30 @@ public sealed record SupplyChainRecord(
     SecurityUpgradeSummary SecurityUpgrades,
     CaTrust CaTrust)
 {
+    [JsonIgnore]
     public IReadOnlyDictionary<SbomFormat, string> SbomDigests => new Dictionary<SbomFormat, string>
     {
-        [SbomFormat.Spdx] = Spdx.Digest,
-        [SbomFormat.CycloneDx] = CycloneDx.Digest,
+        [SbomFormat.Spdx] = Sbom.Spdx.Digest,
+        [SbomFormat.CycloneDx] = Sbom.CycloneDx.Digest,
     };
+
+    /// <summary>What is wrong with a record as read, one line each, the keys under <paramref name="at"/> ("supplyChain").</summary>
+    public IEnumerable<string> Problems(string at)
+    {
+        if (SecretScan.Result != SecretScanSummary.Clean)
+            yield return $"'{at}.secretScan.result' must be '{SecretScanSummary.Clean}' (a pin is only written for an image that passed the secret scan)";
+        foreach (var (name, sbom, format) in new[] { ("spdx", Sbom.Spdx, SbomFormat.Spdx), ("cyclonedx", Sbom.CycloneDx, SbomFormat.CycloneDx) })
+        {
+            if (sbom.PredicateType != SbomDocument.PredicateTypeOf(format))
+                yield return $"'{at}.sbom.{name}.predicateType' must be {SbomDocument.PredicateTypeOf(format)}, got '{sbom.PredicateType}'";
+        }
+        foreach (var (name, reference, suffix) in new[] { ("signature", Signature, ".sig"), ("attestation", Attestation, ".att") })
+        {
+            if (!CosignTag().IsMatch(reference.Tag) || !reference.Tag.EndsWith(suffix, StringComparison.Ordinal))
+                yield return $"'{at}.{name}.tag' '{reference.Tag}' is not cosign's tag sha256-<64 hex>{suffix}";
+        }
+    }
+
+    [GeneratedRegex(@"^sha256-[0-9a-f]{64}\.(sig|att)$")]
+    private static partial Regex CosignTag();
 }

@@ -26,9 +26,18 @@ public sealed record TestTotals(int Passed, int Failed, int Skipped)
     }
 }
 
-/// <summary>Runs a test project with dotnet test and reads its totals back from TRX, not from console text.</summary>
+/// <summary>
+/// Runs a test project with dotnet test and reads its totals back from TRX, not from console text. After each
+/// project it writes the time per test class of every project run so far (<see cref="TestTimes"/>):
+/// class-times.md (all of them, slowest first) and slowest.txt (the ten slowest, which .ci/run prints).
+/// </summary>
 public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
 {
+    readonly List<ClassTime> times = [];
+
+    /// <summary>Every class of every project run so far, slowest first.</summary>
+    public IReadOnlyList<ClassTime> ClassTimes => TestTimes.Order(times);
+
     /// <param name="filter">A `dotnet test --filter` expression, or null for every test of the project.</param>
     public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, string? filter = null)
     {
@@ -36,6 +45,10 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
         var trx = Path.Combine(resultsDirectory, name + ".trx");
         Directory.CreateDirectory(resultsDirectory);
         File.Delete(trx);
+        // Fixtures record their phases here during the run: this run's only.
+        var fixtures = Path.Combine(resultsDirectory, TestTimes.FixturesFolder);
+        if (Directory.Exists(fixtures))
+            Directory.Delete(fixtures, recursive: true);
 
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -72,6 +85,10 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
         }
         var totals = TestTotals.FromTrx(trx);
         Log.Information("{Project}: {Line}", name, totals.ClosingLine);
+        times.AddRange(TestTimes.FromTrx(trx));
+        times.AddRange(TestTimes.FromFixtures(fixtures, name));
+        File.WriteAllText(Path.Combine(resultsDirectory, "class-times.md"), TestTimes.Table(times));
+        File.WriteAllText(Path.Combine(resultsDirectory, "slowest.txt"), TestTimes.Slowest(times));
         return totals;
     }
 }

@@ -28,15 +28,11 @@ public static class AptSources
         {
             var line = i < lines.Length ? lines[i] : "";
             if (line.StartsWith('#'))
-            {
                 continue;
-            }
             if (line.Trim().Length == 0)
             {
                 if (fields.Count > 0 && Stanza(fields, file, start) is { } stanza)
-                {
                     stanzas.Add(stanza);
-                }
                 fields.Clear();
                 current = null;
                 continue;
@@ -49,13 +45,9 @@ public static class AptSources
             }
             var colon = line.IndexOf(':');
             if (colon <= 0)
-            {
                 continue;
-            }
             if (fields.Count == 0)
-            {
                 start = i + 1;
-            }
             current = line[..colon].Trim();
             fields[current] = new StringBuilder(line[(colon + 1)..].Trim());
         }
@@ -98,9 +90,7 @@ public static class AptSources
                     : null)
                 .OfType<string>().Distinct().ToList();
             if (suites.Count == 0)
-            {
                 continue;
-            }
             text.Append(text.Length == 0 ? "" : "\n")
                 .Append($"# From {stanza.File}:{stanza.Line}\n")
                 .Append("Types: deb\n")

@@ -1,4 +1,5 @@
 using Serilog;
+using TemplateFleet.Files;
 
 namespace TemplateFleet.Tools;
 
@@ -62,9 +63,7 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
                 ? await ToolProcess.RunAsync("dpkg-deb", ["-x", deb, directory], null, TimeSpan.FromMinutes(5), ct)
                 : declared;
             if (!unpacked.Succeeded)
-            {
                 throw new ToolException($"{pin}: dpkg-deb could not unpack {Path.GetFileName(deb)} (exit {unpacked.ExitCode}):\n{unpacked.Tail()}");
-            }
             return declared.Output.Trim();
         }
         finally
@@ -160,16 +159,12 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
             $"({(stanzas.Count == 0 ? "there are none" : $"{stanzas.Count} stanza(s), other suites")}); add the host's Debian archive there (deb822 format).");
         var listFile = Path.Combine(suiteDirectory, suite + ".sources");
         foreach (var folder in new[] { "lists/partial", "cache/archives/partial" })
-        {
             Directory.CreateDirectory(Path.Combine(suiteDirectory, folder));
-        }
         if (!File.Exists(listFile) || await File.ReadAllTextAsync(listFile, ct) != list)
         {
             await File.WriteAllTextAsync(listFile, list, ct);
             foreach (var index in Directory.GetFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*"))
-            {
                 File.Delete(index);
-            }
         }
         string[] options =
         [

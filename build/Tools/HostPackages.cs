@@ -34,9 +34,7 @@ public static class HostPackages
             onLine: line =>
             {
                 if (line.Contains("Waiting for", StringComparison.Ordinal) || line.Contains("stayed held", StringComparison.Ordinal))
-                {
                     Log.Information("{Line}", line);
-                }
             });
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serilog;
+using TemplateFleet.Files;
 
 namespace TemplateFleet.Tools;
 
@@ -64,9 +65,7 @@ public sealed class ToolInstaller
 
         // Under the lock, anything half-made for this version is a killed install's: remove it.
         foreach (var leftover in Directory.GetDirectories(toolDirectory, $".partial-{pin.Version}-*"))
-        {
             Directory.Delete(leftover, recursive: true);
-        }
         var partial = Path.Combine(toolDirectory, $".partial-{pin.Version}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(partial);
         var where = $"{Manifest.File}:{pin.Line}";
@@ -83,9 +82,7 @@ public sealed class ToolInstaller
             };
             var expected = pin.Source is DebianSource d ? d.PackageVersion : pin.Version;
             if (recorded != expected)
-            {
                 throw new ToolException($"{pin}: {pin.Source.Kind} installed version '{recorded}', not the pinned '{expected}' ({where}); nothing was installed.");
-            }
             await CheckAsync(pin, Path.Combine(partial, pin.Binary), where, ct);
             await File.WriteAllTextAsync(Path.Combine(partial, ReceiptFile),
                 JsonSerializer.Serialize(new Receipt(pin.Name, pin.Version, pin.Source.Identity, pin.Binary), ReceiptJson), ct);
@@ -102,9 +99,7 @@ public sealed class ToolInstaller
         finally
         {
             if (Directory.Exists(partial))
-            {
                 Directory.Delete(partial, recursive: true);
-            }
         }
         Log.Information("Installed {Tool} in {Seconds:0.0} s: {Binary}", pin.ToString(), clock.Elapsed.TotalSeconds, Display(binary));
         return binary;
@@ -133,13 +128,9 @@ public sealed class ToolInstaller
     public static async Task CheckAsync(ToolPin pin, string binary, string where, CancellationToken ct)
     {
         if (!File.Exists(binary))
-        {
             throw new ToolException($"{pin}: the install has no {pin.Binary} ({where}: 'binary'); fix the path there.");
-        }
         if (pin.Check is not { } check)
-        {
             return;
-        }
         var run = await ToolProcess.RunAsync(binary, check.Args, Path.GetDirectoryName(binary), CheckTimeout, ct);
         var command = string.Join(' ', [Path.GetFileName(binary), .. check.Args]);
         if (!run.Succeeded || !run.Output.Contains(check.Expect, StringComparison.Ordinal))

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
-using TemplateFleet.Yaml;
 
 namespace TemplateFleet.Tools;
 
@@ -53,9 +52,7 @@ public sealed partial class ToolManifest
         var tools = new List<ToolPin>();
         var root = YamlTree.Parse(text, errors);
         if (root is null && !errors.Any)
-        {
             errors.AddFileError("file is empty; expected a 'tools' mapping");
-        }
         var doc = root is null ? null : YamlObject.From(root, "", errors, root.Start, "tools");
         var toolsNode = doc?.Node("tools", required: true);
         if (toolsNode is YMapping mapping)
@@ -68,15 +65,11 @@ public sealed partial class ToolManifest
                     continue;
                 }
                 if (ReadTool(key, value, errors) is { } pin)
-                {
                     tools.Add(pin);
-                }
             }
         }
         else if (toolsNode is not null)
-        {
             errors.Add(toolsNode.Start, $"'tools' must be a mapping of tool names, got {toolsNode.Kind}");
-        }
         errors.ThrowIfAny();
         return new ToolManifest(displayPath, tools);
     }
@@ -123,13 +116,9 @@ public sealed partial class ToolManifest
         if (tool.Bool("library", required: false) == true)
         {
             if (tool.Has("check"))
-            {
                 errors.Add(key.Start, $"tool '{name}' is a library: it has no command to check; remove 'check' (the installed version is still checked)");
-            }
             if (source is not null and not NpmSource)
-            {
                 errors.Add(key.Start, $"tool '{name}': only npm packages can be libraries");
-            }
             return source is null || binary is null ? null : new ToolPin(name, version!, source, binary, null, key.Start.Line);
         }
 
@@ -139,13 +128,9 @@ public sealed partial class ToolManifest
         for (var i = 0; i < (args?.Count ?? 0); i++)
         {
             if (args![i] is YScalar { IsNull: false } arg)
-            {
                 argValues.Add(arg.Value);
-            }
             else
-            {
                 errors.Add(args[i].Start, $"'{checkObject!.Child("args")}[{i}]' must be a scalar, got {args[i].Kind}");
-            }
         }
         var expect = checkObject?.String("expect", required: true);
 

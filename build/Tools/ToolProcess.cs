@@ -32,13 +32,9 @@ public static class ToolProcess
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var arg in args)
-        {
             start.ArgumentList.Add(arg);
-        }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
             start.Environment[name] = value;
-        }
 
         Process process;
         try
@@ -52,9 +48,7 @@ public static class ToolProcess
         using (process)
         {
             if (input is not null)
-            {
                 await process.StandardInput.WriteAsync(input);
-            }
             process.StandardInput.Close();
             var output = new StringBuilder();
             void Keep(string? line)

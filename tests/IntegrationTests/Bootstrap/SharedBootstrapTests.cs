@@ -6,49 +6,28 @@ namespace TemplateFleet.IntegrationTests.Bootstrap;
 /// <summary>
 /// build.sh and build.ps1 share .nuke/temp/bin: the same stamp, the same compile lock, the same compile. In a
 /// copy of the repository (two real compiles, about a minute each), so the checkout's own build is untouched.
+/// StaleBuildTests has each kind of change without compiling.
 /// </summary>
 public sealed class SharedBootstrapTests : IDisposable
 {
-    private static readonly Dictionary<string, string> NoEnvironment = [];
-    private readonly string _root = Directory.CreateTempSubdirectory("bootstrap-").FullName;
+    private readonly BootstrapCopy _copy = new();
 
-    public SharedBootstrapTests()
-    {
-        UnitTests.TreeCopy.Repository(RepositoryRoot.Path, _root);
-        UnitTests.TreeCopy.Copy(RepositoryRoot.Combine("build"), Path.Combine(_root, "build"),
-            r => r.Split('/').Any(segment => segment is "bin" or "obj"));
-        foreach (var file in new[] { "build.sh", "build.ps1", "global.json", "Directory.Build.props", ".editorconfig" })
-        {
-            File.Copy(RepositoryRoot.Combine(file), Path.Combine(_root, file));
-        }
-    }
+    public void Dispose() => _copy.Dispose();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private string Temp(params string[] parts) => _copy.Temp(parts);
 
-    private string Temp(params string[] parts) => Path.Combine([_root, ".nuke", "temp", .. parts]);
+    private (string Inode, DateTime Written) Compiled() => _copy.Compiled();
 
-    /// <summary>The compiled build as a file system sees it: a compile swaps in a new folder, so a new inode.</summary>
-    private (string Inode, DateTime Written) Compiled()
-    {
-        var dll = Temp("bin", "_build.dll");
-        var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", dll]) { RedirectStandardOutput = true })!;
-        stat.WaitForExit();
-        return (stat.StandardOutput.ReadToEnd().Trim(), File.GetLastWriteTimeUtc(dll));
-    }
+    private Task<(int Exit, string Output)> ShAsync(string log) => _copy.RunAsync("sh", log, "--help");
 
-    private Task<(int Exit, string Output)> ShAsync(string log) =>
-        BuildScript.RunProgramAsync(log, _root, NoEnvironment, Path.Combine(_root, "build.sh"), ["--help"]);
-
-    private Task<(int Exit, string Output)> Ps1Async(string log) => BuildPs1Tests.BuildPs1Async(log, _root, "--help");
-
-    private void ChangeASource() =>
-        File.AppendAllText(Path.Combine(_root, "build", "Build.cs"), $"\n// changed by {nameof(SharedBootstrapTests)} {Guid.NewGuid():N}\n");
+    private Task<(int Exit, string Output)> Ps1Async(string log) => _copy.RunAsync("ps1", log, "--help");
 
     [Fact]
     public async Task What_one_bootstrap_compiled_the_other_runs_without_compiling_again()
     {
         var sh = await ShAsync("bootstrap.sh-compiles.log");
         Assert.True(sh.Exit == 0, BuildScript.Tail(sh.Output));
+        Assert.Contains(BootstrapCopy.ProbeDescription('1'), sh.Output);
         var bySh = Compiled();
         var stamp = File.ReadAllText(Temp("build.stamp"));
 
@@ -58,8 +37,9 @@ public sealed class SharedBootstrapTests : IDisposable
         Assert.Equal(bySh, Compiled());
         Assert.Equal(stamp, File.ReadAllText(Temp("build.stamp")));
 
-        // And the other way round: build.ps1 compiles a change, build.sh runs what it compiled.
-        ChangeASource();
+        // And the other way round: build.ps1 compiles a change (one that keeps the file's size and modification
+        // time), build.sh runs what it compiled.
+        _copy.ChangeProbeKeepingSizeAndTime('2');
         ps1 = await Ps1Async("bootstrap.ps1-compiles.log");
         Assert.True(ps1.Exit == 0, BuildScript.Tail(ps1.Output));
         var byPs1 = Compiled();
@@ -70,6 +50,7 @@ public sealed class SharedBootstrapTests : IDisposable
 
         Assert.True(sh.Exit == 0, BuildScript.Tail(sh.Output));
         Assert.Equal(byPs1, Compiled());
+        Assert.Contains(BootstrapCopy.ProbeDescription('2'), sh.Output);
         Assert.Equal(sh.Output, ps1.Output);
     }
 

@@ -3,7 +3,7 @@ using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.IntegrationTests.Engine;
 

@@ -13,7 +13,7 @@ public sealed class EngineApiNegotiationTests(SecondEngineFixture engine) : IAsy
 {
     SecondEngine engine29 = null!;
 
-    public async Task InitializeAsync() => engine29 = await SecondEngineFixture.Engine29Minimum();
+    public async Task InitializeAsync() => engine29 = await SecondEngineFixture.Engine29Minimum("negotiation");
 
     public Task DisposeAsync() => engine29.StopAsync();
 
@@ -44,8 +44,10 @@ public sealed class EngineApiNegotiationTests(SecondEngineFixture engine) : IAsy
     [Fact]
     public async Task Restore_on_an_engine_with_the_minimum_of_Engine_29_says_which_version_it_speaks()
     {
+        // In a copy: a build in the checkout would take its output folder's lock and start its results afresh.
+        var copy = await RepositoryCopy.MakeAsync(RepositoryRoot.Combine("output", "tests", RunIds.New("negotiation")));
         var (exit, output) = await BuildScript.RunAsync("restore-engine-29-minimum.log", RepositoryRoot.Path, new Dictionary<string, string>(),
-            "Restore", "--docker-host", engine29.Endpoint.ToString());
+            "--root", copy, "Restore", "--docker-host", engine29.Endpoint.ToString());
 
         Assert.True(exit == 0, BuildScript.Tail(output));
         Assert.Contains($"Docker engine 26.1.5+dfsg1 (API 1.45) at \"{engine29.Endpoint}\"", output);

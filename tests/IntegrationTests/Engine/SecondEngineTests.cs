@@ -28,6 +28,33 @@ public sealed class SecondEngineTests(SecondEngineFixture engine)
         Assert.DoesNotContain((await first.System.GetSystemInfoAsync()).DriverStatus ?? [], pair => pair[1] == "io.containerd.snapshotter.v1");
     }
 
+    /// <summary>The real hermes template (the small fleet's, on a base without Node) builds and passes both gates on
+    /// the containerd store; the real templates with Node do in the release (ReleaseWorkflowTests).</summary>
+    [Fact]
+    public void The_small_fleet_builds_and_passes_Smoke_and_T4_on_the_containerd_store()
+    {
+        engine.Phases.Require("small fleet");
+        var run = engine.SmallFleetBuild;
+        run.AssertSucceeded();
+        var templates = TemplateFleet.IntegrationTests.SmallFleet.SmallFleetRepository.Templates.Length;
+        Assert.Matches(@"BuildImage\s+Succeeded", run.Output);
+        Assert.Matches($@"Smoke\s+Succeeded.*passed {templates}/{templates} templates", run.Output);
+        Assert.Matches($@"T4Conformance\s+Succeeded.*passed {templates}/{templates} templates", run.Output);
+    }
+
+    /// <summary>The small fleet built here (phase "small fleet") built again with nothing changed: every image is
+    /// reused by its inputs' address on this store too, none is built (on 20.10: FleetImageBuilderTests).</summary>
+    [Fact]
+    public void A_rebuild_with_nothing_changed_reuses_every_image_on_the_containerd_store()
+    {
+        engine.Phases.Require("small fleet rebuilt");
+        var rebuild = engine.SmallFleetRebuild;
+        rebuild.AssertSucceeded();
+        Assert.Equal(1 + TemplateFleet.IntegrationTests.SmallFleet.SmallFleetRepository.Templates.Length,
+            rebuild.Output.Split('\n').Count(l => l.Contains("Inputs unchanged", StringComparison.Ordinal)));
+        Assert.DoesNotContain("Step 1/", rebuild.Output);
+    }
+
     [Fact]
     public async Task The_seeded_OS_image_has_the_same_layers_under_another_id()
     {

@@ -1,7 +1,7 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.Gates;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Python;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.Results;
 
 namespace IntegrationTests.Gates;

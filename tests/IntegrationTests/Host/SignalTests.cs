@@ -10,23 +10,25 @@ namespace TemplateFleet.IntegrationTests.Host;
 /// ./build.sh stopped during a gate, as a CI runner stops it: SIGTERM when a job is cancelled (handled like
 /// Ctrl-C: work stops, the run's containers go, the summary is printed, exit 143), SIGKILL when it gives up
 /// waiting (nothing is cleaned then, so the next run removes what is left). On the second engine: on the
-/// shared first one another build's clean-up could remove what these tests must see removed by this one.
+/// shared first one another build's clean-up could remove what these tests must see removed by this one. On the
+/// small fleet, which the collection's fixture built on that engine (phase "small fleet"): the gate starts at once.
 /// </summary>
 [Collection(SecondEngineCollection.Name)]
 public sealed class SignalTests(SecondEngineFixture engine)
 {
-    private string[] Gate => ["Smoke", "--templates", "codex", "--runtime-version", "1.0.0", "--docker-host", engine.Endpoint.ToString()];
+    private string[] Gate => engine.SmallFleetArgs(["Smoke"], "--templates", TemplateFleet.IntegrationTests.SmallFleet.SmallFleetRepository.Hermes);
 
     /// <summary>Starts ./build.sh and returns once a gate container of it runs.</summary>
     private async Task<RunningBuild> StartUntilAGateRunsAsync()
     {
+        engine.Phases.Require("small fleet");
         var build = BuildScript.Start(Gate);
         var clock = Stopwatch.StartNew();
         while ((await ContainersOfAsync(build.Owner, GateLabels.Smoke)).Count == 0)
         {
             Assert.False(build.Process.HasExited, $"the build ended (exit {(build.Process.HasExited ? build.Process.ExitCode : 0)}) before a gate ran:\n{build.Output}");
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(20), $"no gate container after 20 minutes:\n{build.Output}");
-            await Task.Delay(250);
+            await Task.Delay(100);
         }
         return build;
     }
@@ -76,7 +78,7 @@ public sealed class SignalTests(SecondEngineFixture engine)
         Assert.NotEmpty(left);
 
         var (exit, output) = await BuildScript.RunAsync("after-sigkill.log", RepositoryRoot.Path, new Dictionary<string, string>(),
-            "Restore", "--docker-host", engine.Endpoint.ToString());
+            "--root", engine.SmallFleetRoot, "Restore", "--docker-host", engine.Endpoint.ToString());
 
         Assert.True(exit == 0, BuildScript.Tail(output));
         Assert.Matches(@"Removed \d+ container\(s\) left by earlier builds that were killed", output);

@@ -2,7 +2,6 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
 using TemplateFleet.PackageIndex;
-using TemplateFleet.Python;
 using TemplateFleet.Results;
 
 namespace TemplateFleet.IntegrationTests.Images;

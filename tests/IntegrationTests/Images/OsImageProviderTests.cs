@@ -4,7 +4,7 @@ using IntegrationTests.Publishing;
 using TemplateFleet.Fleet;
 using TemplateFleet.Images;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.IntegrationTests.Images;
 

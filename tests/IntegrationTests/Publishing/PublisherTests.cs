@@ -1,6 +1,8 @@
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 using PublishStatus = TemplateFleet.Results.PublishStatus;
 
@@ -38,7 +40,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         var pin = PinFile.Read(PinFile.PathFor(run["pub-ok"]));
         Assert.Equal(published.Pin, pin); // the result carries the very pin that was written
         Assert.Equal($"{fx.Registry.Address}/{RegistryFixture.Repository}/pub-ok", pin.Image);
-        Assert.Equal("1.0.0", pin.RuntimeVersion);
+        Assert.Equal("1.0.0", pin.RuntimeVersion?.ToString());
         Assert.Equal("0123abc", pin.Revision);
         Assert.Equal(PublishTestRun.Inputs, pin.Inputs);
         Assert.Equal(PublishTestRun.Base, pin.Base!.Reference);
@@ -207,11 +209,9 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         Assert.Equal(result.SbomChange, run.Results.Publish("pub-described")!.SbomChange);
     }
 
-    sealed class Describer(Func<Pin?, Task<string?>> describe) : IPinContributor, IPinChangeDescriber
+    sealed class Describer(Func<Pin?, Task<string?>> describe) : IPinContributor
     {
         public Pin? Previous { get; private set; }
-
-        public Task<IPinSection?> ContributeAsync(Pin pin, string imageId, CancellationToken ct) => Task.FromResult<IPinSection?>(null);
 
         public Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
         {
@@ -220,11 +220,6 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
         }
     }
 
-    PublishOptions Options(string? registry = null, string? password = null, bool failOnError = true) => new()
-    {
-        Registry = registry ?? fx.Registry.Address,
-        Username = fx.Username,
-        Password = password ?? fx.Password,
-        FailOnError = failOnError,
-    };
+    PublishOptions Options(string? registry = null, string? password = null, bool failOnError = true) =>
+        new(new RegistryCredentials(registry ?? fx.Registry.Address, fx.Username, password ?? fx.Password), FailOnError: failOnError);
 }

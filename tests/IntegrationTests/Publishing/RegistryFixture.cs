@@ -8,8 +8,9 @@ using Docker.DotNet.Models;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
 using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.Publishing;
-using TemplateFleet.Python;
+using TemplateFleet.Registry;
 using TemplateFleet.Results;
 
 namespace IntegrationTests.Publishing;

@@ -1,186 +1,320 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using Docker.DotNet;
+using System.Text.Json.Nodes;
 using Docker.DotNet.Models;
-using TemplateFleet.Engine;
-using TemplateFleet.Fleet;
-using TemplateFleet.Host;
+using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
-using TemplateFleet.SupplyChain;
-using TemplateFleet.Tools;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Registry;
 using UnitTests.Forges;
 
 namespace TemplateFleet.IntegrationTests.Release;
 
-/// <summary>
-/// Two runners on one host and what they share: engine A (the host's engine) and engine B (the second engine of
-/// build/Engine/second-engine.sh, started here on an EMPTY data root of its own, stopped at the end), one loopback
-/// registry with htpasswd auth that both reach, and the Gitea fake. Also the fleet repository as a forge would
-/// hold it: a git repository made from this checkout (what git tracks, without tests and pins), which every job
-/// clones, with the compiled build as a runner's cache.
-/// </summary>
-public sealed class ReleaseFixture : IAsyncLifetime
-{
-    public const string RegistryUser = "fleet-release";
-    public string RegistryPassword { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-    public string Scratch { get; } = RepositoryRoot.Combine("output", "tests", RunIds.New("release"));
-    public static string EngineBState => RepositoryRoot.Combine("output", "release-engine-b");
-    public SecondEngine EngineB { get; private set; } = null!;
-    public IDockerClient DockerA => TestEngine.Engine.Client;
-    public Uri EndpointA => TestEngine.Engine.Endpoint;
-    public LocalRegistry Registry { get; private set; } = null!;
-    public FakeGitea Forge { get; } = new("1.24.3", new Dictionary<string, string> { ["README.md"] = "# template fleet\n" });
-    /// <summary>The one signing key every job of a release is given (SIGNING_KEY, SIGNING_KEY_PASSWORD secrets): made by cosign here.</summary>
-    public SigningKey SigningKey { get; private set; } = null!;
-    public string SigningKeyPem { get; private set; } = "";
-    /// <summary>The supply chain's tools, installed in this checkout; the jobs' checkouts link them (a runner's tool cache).</summary>
-    public static readonly string[] SupplyChainToolFolders = [".nuke/tools/trivy", ".nuke/tools/cosign"];
-    /// <summary>When the test started: engine B's events after it are this test's.</summary>
-    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
-
-    public async Task InitializeAsync()
-    {
-        await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
-        Registry = await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = Path.Combine(Scratch, "registry"),
-            Port = global::IntegrationTests.Publishing.RegistryFixture.FreePort(),
-            Username = RegistryUser,
-            Password = RegistryPassword,
-        }, CancellationToken.None);
-        Assert.True(Registry.StartedHere, "the release test's registry must be its own");
-
-        // B starts EMPTY: whatever an earlier run left in its data root goes, with the engine stopped first.
-        EngineB = await FreshEngineAsync(EngineBState);
-        Assert.Empty(await EngineB.Docker.Images.ListImagesAsync(new ImagesListParameters { All = true }));
-
-        // trivy and cosign at their pins in this checkout (the jobs link them), and the release's signing key.
-        var tools = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path), new RunPaths(RepositoryRoot.Path, Path.Combine(Scratch, "output")), CancellationToken.None);
-        SigningKey = await tools.SigningKeys().DevelopmentAsync(Path.Combine(Scratch, "signing-key"), CancellationToken.None);
-        SigningKeyPem = await File.ReadAllTextAsync(SigningKey.PrivateKey);
-
-        // The compiled build, current with these sources: the runners' cache (a fresh checkout would compile it again).
-        var (exit, output) = await BuildScript.RunAsync("release-compile.log", RepositoryRoot.Path, new Dictionary<string, string>(), "--help");
-        Assert.True(exit == 0, output);
-    }
-
-    /// <summary>A fleet repository of its own, from this checkout: git's files without tests/ and pins, one commit.</summary>
-    public async Task<string> NewRepositoryAsync(string name)
-    {
-        var root = Path.Combine(Scratch, name, Path.GetFileName(RepositoryRoot.Path));
-        var files = (await Git(RepositoryRoot.Path, "ls-files", "-co", "--exclude-standard")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(f => !f.StartsWith("tests/", StringComparison.Ordinal) && Path.GetFileName(f) != PinFile.FileName && File.Exists(Path.Combine(RepositoryRoot.Path, f)));
-        foreach (var file in files)
-        {
-            var target = Path.Combine(root, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(Path.Combine(RepositoryRoot.Path, file), target); // modes come along (build.sh stays executable)
-        }
-        await Git(root, "init", "--quiet", "--initial-branch=main");
-        await CommitAsync(root, "the fleet");
-        return root;
-    }
-
-    public static async Task CommitAsync(string root, string message)
-    {
-        await Git(root, "add", "-A");
-        await Git(root, "-c", "user.name=Release test", "-c", "user.email=release-test@localhost", "commit", "--quiet", "--allow-empty", "-m", message);
-    }
-
-    public static async Task<string> Git(string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
-        return output;
-    }
-
-    /// <summary>The generated publish workflow run over this repository: base on A, hermes and claude-code on B (the cheap ones), the rest on A.</summary>
-    /// <param name="runners">Another placement of the jobs (job, matrix value) than that.</param>
-    /// <param name="registry">Another registry (host:port, same user and password) than the fixture's.</param>
-    public WorkflowHarness Harness(string repository, string generatedWorkflow, string work, Func<string, string?, WorkflowRunner>? runners = null, string? registry = null)
-    {
-        var a = new WorkflowRunner("A", EndpointA);
-        var b = new WorkflowRunner("B", EngineB.Endpoint);
-        var context = new WorkflowContext();
-        context.Vars["REGISTRY"] = registry ?? Registry.Address;
-        context.Vars["REGISTRY_USERNAME"] = RegistryUser;
-        context.Secrets["REGISTRY_PASSWORD"] = RegistryPassword;
-        context.Secrets["FORGE_TOKEN"] = Forge.Tokens.Bot;
-        foreach (var (name, value) in SigningSecrets)
-            context.Secrets[name] = value;
-        context.Vars["SIGNING_PUBLIC_KEY"] = SigningKey.PublicKeyPem;
-        context.Github["api_url"] = Forge.ApiUrl.ToString();
-        context.Github["repository"] = $"{GitBackedForge.Owner}/{GitBackedForge.Repo}";
-        return new WorkflowHarness(generatedWorkflow, repository, work, runners ?? ((job, matrix) => matrix is "hermes" or "claude-code" ? b : a), context)
-        {
-            CacheSource = RepositoryRoot.Path,
-            CachedPaths = [".nuke/temp/bin", ".nuke/temp/build.stamp"],
-            SharedPaths = SupplyChainToolFolders,
-        };
-    }
-
-    /// <summary>The signing key as the workflow's secrets hold it: its PEM text and password.</summary>
-    public IReadOnlyDictionary<string, string> SigningSecrets => new Dictionary<string, string>
-    {
-        ["SIGNING_KEY"] = SigningKeyPem,
-        ["SIGNING_KEY_PASSWORD"] = SigningKey.Password,
-    };
-
-    /// <summary>Links this checkout's trivy and cosign into <paramref name="checkout"/>, as the jobs' checkouts have them.</summary>
-    public static void LinkSupplyChainTools(string checkout)
-    {
-        foreach (var folder in SupplyChainToolFolders)
-            WorkflowHarness.Link(RepositoryRoot.Combine(folder), Path.Combine(checkout, folder));
-    }
-
-    /// <summary>The publish workflow as the build generates it (the drift test keeps .gitea/workflows/publish.yml equal to it).</summary>
-    public static string PublishWorkflow => WorkflowGenerator.Generate<Build>(RepositoryRoot.Path)[".gitea/workflows/publish.yml"];
-
-    /// <summary>A registry of its own (same user and password), for a measurement that must push into an empty one.</summary>
-    public async Task<LocalRegistry> NewRegistryAsync(string name) => await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-    {
-        Directory = Path.Combine(Scratch, name),
-        Port = global::IntegrationTests.Publishing.RegistryFixture.FreePort(),
-        Username = RegistryUser,
-        Password = RegistryPassword,
-    }, CancellationToken.None);
-
-    /// <summary>Starts an engine (second-engine.sh) on an EMPTY data root of <paramref name="state"/>: a fresh runner.</summary>
-    public static async Task<SecondEngine> FreshEngineAsync(string state)
-    {
-        if (Directory.Exists(state))
-        {
-            await Run("bash", RepositoryRoot.Combine("build", "Engine", "second-engine.sh"), "stop", state);
-            await Run("rm", "-rf", "--one-file-system", state);
-        }
-        return await SecondEngine.StartAsync(state, CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Forge.Dispose();
-        await Registry.StopAsync();
-        await EngineB.StopAsync();
-    }
-
-    static async Task Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error}");
-    }
-}
-
 [CollectionDefinition(Name)]
+[StartsEarly(1)]
 public sealed class ReleaseCollection : ICollectionFixture<ReleaseFixture>
 {
     public const string Name = "release";
+}
+
+/// <summary>
+/// ONE release across two runners (issue 8), run once and recorded phase by phase (tests/IntegrationTests/README.md):
+/// the generated publish workflow run job by job by <see cref="WorkflowHarness"/> (commands, environment and needs
+/// from the YAML alone) over <see cref="ReleaseRunners"/>: engine A (the host's, 20.10) and engine B (26.1.5 with the
+/// containerd image store, holding nothing but the OS image at the start), one registry, the Gitea fake, the
+/// release's signing key.
+/// <list type="bullet">
+/// <item>"release": the base job and codex + openclaw on B, hermes and claude-code on A from the base B published,
+/// the pins job on A; the runners work side by side;</item>
+/// <item>"pins job re-run", "merge" (the pull request merged), then side by side "VerifyPins" (the pins verified as
+/// merged) and "no-op release" (nothing changed since) followed by "partial release" (claude-code changes and is
+/// built on B, codex changes and fails Smoke, openclaw's job is killed midway, hermes is unchanged);</item>
+/// <item>"faults", in a repository of its own, beside the phases after the release: a base that does not build, a
+/// base the registry lacks, a pins job with nothing to collect.</item>
+/// </list>
+/// Each phase keeps what its facts read (the forge moves on in later phases).
+/// </summary>
+public sealed class ReleaseFixture : IAsyncLifetime
+{
+    public static readonly string[] Fleet = ["claude-code", "codex", "hermes", "openclaw"];
+    /// <summary>The templates the first run builds on engine B (with the base); the others are built on A.</summary>
+    public static readonly string[] OnB = ["codex", "openclaw"];
+    public static readonly string[] PinFiles = ["templates/base/pin.json", .. Fleet.Select(t => $"templates/{t}/pin.json")];
+
+    public FixturePhases Phases { get; } = new(nameof(ReleaseFixture));
+    public ReleaseRunners Runners { get; } = new();
+    public FakeGitea Forge => Runners.Forge;
+    public string Repository { get; private set; } = "";
+    public int PullsAtStart { get; private set; }
+
+    // "release"
+    public WorkflowRunResult First { get; private set; } = null!;
+    /// <summary>References engine A pulled during the first run (its event stream, watched from before the run).</summary>
+    public IReadOnlyList<string> PulledOnA { get; private set; } = [];
+    public PinnedImage? BaseImage { get; private set; }
+    public string Branch { get; private set; } = "";
+    public int PullsAfterFirst { get; private set; }
+    public JsonObject? Pull { get; private set; }
+    public IReadOnlyList<string> DiffAfterFirst { get; private set; } = [];
+    public string? HeadAfterFirst { get; private set; }
+    /// <summary>The image ids engine B holds under each tag after the first run.</summary>
+    public IReadOnlyDictionary<string, string> TagsOnB { get; private set; } = new Dictionary<string, string>();
+
+    // "pins job re-run"
+    public JobRun PinsRerun { get; private set; } = null!;
+    public int PullsAfterRerun { get; private set; }
+    public string? HeadAfterRerun { get; private set; }
+
+    // "merge", "VerifyPins"
+    public string Merged { get; private set; } = "";
+    public BuildRun VerifyMerged { get; private set; } = null!;
+
+    // "no-op release"
+    public WorkflowRunResult Second { get; private set; } = null!;
+    public int PullsAfterSecond { get; private set; }
+
+    // "partial release"
+    public WorkflowRunResult Third { get; private set; } = null!;
+    public bool OpenclawKilled { get; private set; }
+    public string ThirdBranch { get; private set; } = "";
+    public int PullsAfterThird { get; private set; }
+    public IReadOnlyList<string> DiffAfterThird { get; private set; } = [];
+    public string ThirdBody { get; private set; } = "";
+    public string? ThirdClaudeCodePin { get; private set; }
+    public IReadOnlyDictionary<string, string> TagsOnBAfterThird { get; private set; } = new Dictionary<string, string>();
+
+    // "faults"
+    public WorkflowRunResult BaseFails { get; private set; } = null!;
+    public WorkflowRunResult MissingBase { get; private set; } = null!;
+    public string MissingReference { get; private set; } = "";
+    public WorkflowRunResult NoResults { get; private set; } = null!;
+    public int PullsBeforeFaults { get; private set; }
+    public IReadOnlyList<int> PullsAfterEachFault { get; private set; } = [];
+
+    WorkflowHarness harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Phases.RunAsync("set-up", async () =>
+        {
+            await Runners.InitializeAsync();
+            Repository = await Runners.NewRepositoryAsync("release");
+            harness = Runners.Harness(Repository, Path.Combine(Runners.Scratch, "release-runs"),
+                (job, matrix) => job == "base" || OnB.Contains(matrix) ? Runners.B : Runners.A);
+        });
+        await Phases.RunAsync("release", ReleaseAsync, "set-up");
+        // What follows the release, side by side with the faults (a repository of their own; after the release, so
+        // engine B's layer cache makes the failing base fail in seconds).
+        await Task.WhenAll(AfterTheReleaseAsync(), Phases.RunAsync("faults", FaultsAsync, "set-up"));
+    }
+
+    async Task AfterTheReleaseAsync()
+    {
+        await Phases.RunAsync("pins job re-run", RerunPinsAsync, "release");
+        await Phases.RunAsync("merge", MergeAsync, "release");
+        await Task.WhenAll(
+            Phases.RunAsync("VerifyPins", VerifyAsync, "merge"),
+            Phases.RunAsync("no-op release", NoOpAsync, "merge").ContinueWith(_ => Phases.RunAsync("partial release", PartialAsync, "merge")).Unwrap());
+    }
+
+    async Task ReleaseAsync()
+    {
+        var ct = CancellationToken.None;
+        PullsAtStart = Forge.Pulls.Count;
+        // Engine A's pull events, watched from before the run: an engine replays only its last 256 events, and the
+        // builds and gates of one release make more than that.
+        var pulls = new List<string>();
+        using var watching = new CancellationTokenSource();
+        var watch = WatchPullsAsync(pulls, watching.Token);
+        try
+        {
+            First = await harness.RunAsync("first", ct);
+        }
+        finally
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct); // the last events reach the stream
+            await watching.CancelAsync();
+            await watch;
+        }
+        lock (pulls)
+            PulledOnA = [.. pulls];
+        PullsAfterFirst = Forge.Pulls.Count;
+        BaseImage = PinnedImage.Parse(First.Job("base").Outputs.GetValueOrDefault("base_image", ""));
+        Branch = ProposalKey.Release((await Git.HeadAsync(Repository))[..12]).Branch;
+        HeadAfterFirst = Forge.BranchSha(Branch);
+        if (HeadAfterFirst is not null)
+        {
+            Pull = Forge.Pulls.LastOrDefault(p => p["head"]?["ref"]?.GetValue<string>() == Branch);
+            DiffAfterFirst = [.. Forge.BranchDiff(Branch).Order()];
+        }
+        TagsOnB = await TagsOnAsync(Runners.EngineB.Docker);
+    }
+
+    /// <summary>The pins job run again (a re-run of the job): the same pull request, the branch as it was.</summary>
+    async Task RerunPinsAsync()
+    {
+        await harness.RunJobAsync(First, "pins", CancellationToken.None);
+        PinsRerun = First.Job("pins");
+        PullsAfterRerun = Forge.Pulls.Count;
+        HeadAfterRerun = Forge.BranchSha(Branch);
+    }
+
+    /// <summary>The pull request is merged; the next push builds from the merge, pins included.</summary>
+    async Task MergeAsync()
+    {
+        var number = Pull?["number"]?.GetValue<long>() ?? throw new InvalidOperationException($"the release opened no pull request on {Branch}");
+        Forge.PersonMerges(number);
+        foreach (var file in PinFiles)
+            await File.WriteAllTextAsync(Path.Combine(Repository, file), Forge.Git.ReadFile(Forge.BaseSha, file) ?? throw new InvalidOperationException($"{file} is not in the merge"));
+        await Git.CommitAsync(Repository, $"Merge pull request #{number}");
+        Merged = await Git.HeadAsync(Repository);
+    }
+
+    /// <summary>The platform, before it deploys: the pins as merged, against the registry and the release's public key
+    /// (in a clone of the merge: the repository moves on meanwhile).</summary>
+    async Task VerifyAsync()
+    {
+        var clone = Path.Combine(Runners.Scratch, "verify", Path.GetFileName(Repository));
+        Directory.CreateDirectory(Path.GetDirectoryName(clone)!);
+        await Git.RunAsync(Path.GetDirectoryName(clone)!, "clone", "--quiet", Repository, clone);
+        await Git.RunAsync(clone, "checkout", "--quiet", Merged);
+        await RepositoryCopy.LinkSupplyChainToolsAsync(clone);
+        VerifyMerged = await BuildScript.RunBuildAsync(Path.Combine(Runners.Scratch, "verify-pins.log"), clone,
+            new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = Runners.RegistryPassword, ["SIGNING_PUBLIC_KEY"] = Runners.SigningKey.PublicKeyPem },
+            ["--root", clone, "VerifyPins", "--registry", Runners.Registry.Address, "--registry-username", ReleaseRunners.RegistryUser]);
+    }
+
+    /// <summary>Nothing changed since the merge: nothing is built or published, and no pull request opens.</summary>
+    async Task NoOpAsync()
+    {
+        Second = await harness.RunAsync("second", CancellationToken.None);
+        PullsAfterSecond = Forge.Pulls.Count;
+    }
+
+    /// <summary>claude-code changes (built on B this time), codex changes and fails Smoke, openclaw's job is killed
+    /// midway (a cancelled runner), hermes is unchanged.</summary>
+    async Task PartialAsync()
+    {
+        await File.AppendAllTextAsync(Path.Combine(Repository, "templates", "claude-code", "config.yaml"), "# release test: a change\n");
+        await File.AppendAllTextAsync(Path.Combine(Repository, "templates", "codex", "config.yaml"), "# release test: a change\n");
+        var codexYaml = Path.Combine(Repository, "templates", "codex", "template.yaml");
+        var good = await File.ReadAllTextAsync(codexYaml);
+        var broken = good.Replace("'^codex-cli ${AGENT_VERSION}$'", "'^codex-cli 9.9.9$'", StringComparison.Ordinal);
+        if (broken == good)
+            throw new InvalidOperationException($"{codexYaml}: no cli-version check '^codex-cli ${{AGENT_VERSION}}$' to break");
+        await File.WriteAllTextAsync(codexYaml, broken);
+        await File.AppendAllTextAsync(Path.Combine(Repository, "templates", "openclaw", "config.yaml"), "# release test: a change\n");
+        await Git.CommitAsync(Repository, "claude-code, codex and openclaw change; codex's check cannot pass");
+
+        var partial = Runners.Harness(Repository, Path.Combine(Runners.Scratch, "release-runs"),
+            (job, matrix) => job == "templates" && matrix != "hermes" ? Runners.B : Runners.A);
+        partial.DuringRunStep = (job, matrix, checkout, process) => job == "templates" && matrix == "openclaw"
+            ? KillWhenAsync(process, Path.Combine(checkout, "output", "results", "build", "openclaw.json"), () => OpenclawKilled = true)
+            : Task.CompletedTask;
+        Third = await partial.RunAsync("third", CancellationToken.None);
+        ThirdBranch = ProposalKey.Release((await Git.HeadAsync(Repository))[..12]).Branch;
+        PullsAfterThird = Forge.Pulls.Count;
+        if (Forge.BranchSha(ThirdBranch) is { } head)
+        {
+            DiffAfterThird = [.. Forge.BranchDiff(ThirdBranch).Order()];
+            ThirdBody = Forge.Pulls.LastOrDefault(p => p["head"]?["ref"]?.GetValue<string>() == ThirdBranch)?["body"]?.GetValue<string>() ?? "";
+            ThirdClaudeCodePin = Forge.Git.ReadFile(head, "templates/claude-code/pin.json");
+        }
+        TagsOnBAfterThird = await TagsOnAsync(Runners.EngineB.Docker);
+    }
+
+    async Task FaultsAsync()
+    {
+        var ct = CancellationToken.None;
+        var repository = await Runners.NewRepositoryAsync("faults");
+        var dockerfile = Path.Combine(repository, "templates", "base", "Dockerfile");
+        var text = await File.ReadAllTextAsync(dockerfile, ct);
+        var failing = text.Replace("WORKDIR /app", "RUN echo 'release test: a base that does not build' >&2 && exit 3\nWORKDIR /app", StringComparison.Ordinal);
+        if (failing == text)
+            throw new InvalidOperationException($"{dockerfile}: no `WORKDIR /app` to put a failing step before");
+        await File.WriteAllTextAsync(dockerfile, failing, ct);
+        await Git.CommitAsync(repository, "a base that does not build");
+        var faults = Runners.Harness(repository, Path.Combine(Runners.Scratch, "fault-runs"),
+            (job, matrix) => job == "base" || OnB.Contains(matrix) ? Runners.B : Runners.A);
+        PullsBeforeFaults = Forge.Pulls.Count;
+        var after = new List<int>();
+
+        // The base job fails: no template job runs, the pins job says there is nothing to propose.
+        BaseFails = await faults.RunAsync("base-fails", ct);
+        after.Add(Forge.Pulls.Count);
+
+        // A template job given a base digest the registry does not hold fails at once, naming it.
+        MissingReference = $"{Runners.Registry.Address}/molecule-fleet/base@sha256:{new string('0', 64)}";
+        MissingBase = new WorkflowRunResult("missing-base", Path.Combine(Runners.Scratch, "fault-runs", "missing-base", "artifacts"));
+        MissingBase.Add(new JobRun("base", null, JobConclusion.Success, new Dictionary<string, string> { ["base_image"] = MissingReference, ["runtime_version"] = "1.0.0" }, "", "", null, TimeSpan.Zero));
+        await faults.RunJobAsync(MissingBase, "templates", ct, only: ["codex"]);
+        after.Add(Forge.Pulls.Count);
+
+        // A pins job with no results.
+        NoResults = new WorkflowRunResult("no-results", Path.Combine(Runners.Scratch, "fault-runs", "no-results", "artifacts"));
+        Directory.CreateDirectory(NoResults.Artifacts);
+        await faults.RunJobAsync(NoResults, "pins", ct);
+        after.Add(Forge.Pulls.Count);
+        PullsAfterEachFault = after;
+    }
+
+    /// <summary>SIGKILL to the job's whole process tree once <paramref name="file"/> exists.</summary>
+    static async Task KillWhenAsync(Process process, string file, Action killed)
+    {
+        while (!process.HasExited)
+        {
+            if (File.Exists(file))
+            {
+                process.Kill(entireProcessTree: true);
+                killed();
+                return;
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Collects the references engine A pulls until <paramref name="stop"/> is cancelled.</summary>
+    async Task WatchPullsAsync(List<string> into, CancellationToken stop)
+    {
+        try
+        {
+            await Runners.DockerA.System.MonitorEventsAsync(new ContainerEventsParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["event"] = new Dictionary<string, bool> { ["pull"] = true } },
+            }, new Collect(into), stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped on purpose: what came is what there is
+        }
+    }
+
+    /// <summary>Synchronous, so no event is added after the call returned (Progress&lt;T&gt; posts to the thread pool).</summary>
+    sealed class Collect(List<string> into) : IProgress<Message>
+    {
+        public void Report(Message value)
+        {
+            lock (into)
+                into.Add(value.Actor?.ID ?? "");
+        }
+    }
+
+    static async Task<IReadOnlyDictionary<string, string>> TagsOnAsync(Docker.DotNet.IDockerClient docker)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var image in await docker.Images.ListImagesAsync(new ImagesListParameters { All = true }))
+            foreach (var tag in image.RepoTags ?? [])
+                tags[tag] = image.ID;
+        return tags;
+    }
+
+    public async Task<string?> ServedDigestAsync(string repository, string tag)
+    {
+        using var client = new RegistryClient(RegistryHost.Parse(Runners.Registry.Address), ReleaseRunners.RegistryUser, Runners.RegistryPassword);
+        return await client.GetManifestDigestAsync(repository, tag, CancellationToken.None);
+    }
+
+    public Task DisposeAsync() => Runners.DisposeAsync();
 }

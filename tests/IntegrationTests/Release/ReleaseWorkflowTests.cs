@@ -1,122 +1,157 @@
-using System.Diagnostics;
-using Docker.DotNet.Models;
-using TemplateFleet.Forges;
 using TemplateFleet.IntegrationTests.Support;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 
 namespace TemplateFleet.IntegrationTests.Release;
 
 /// <summary>
-/// The proof on one machine (issue 8): the generated publish workflow run job by job by <see cref="WorkflowHarness"/>,
-/// commands, environment and needs from the YAML alone, the base job on engine A, hermes and claude-code on engine B
-/// (empty at the start), codex and openclaw on A, one registry, the Gitea fake. Expensive (a release, a no-op
-/// release and a partial one), part of every `./build.sh Test`; `--filter Category=Release` runs it alone.
+/// The proof on one machine (issue 8) that the publish workflow releases one base to two runners and proposes every
+/// pin in one pull request: facts over the phases of <see cref="ReleaseFixture"/>, each failing on its own.
 /// </summary>
 [Collection(ReleaseCollection.Name)]
-[Trait("Category", "Release")]
 public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
 {
-    static readonly string[] Fleet = ["claude-code", "codex", "hermes", "openclaw"];
-    static readonly string[] PinFiles = ["templates/base/pin.json", .. Fleet.Select(t => $"templates/{t}/pin.json")];
+    static readonly string[] Fleet = ReleaseFixture.Fleet;
+
+    PinnedImage BaseImage => fx.BaseImage ?? throw new Xunit.Sdk.XunitException($"the base job's base_image output is not a digest: '{fx.First.Job("base").Outputs.GetValueOrDefault("base_image")}'");
+
+    string ReadFile(string commit, string path) => fx.Forge.Git.ReadFile(commit, path) ?? throw new Xunit.Sdk.XunitException($"{path} is not in {commit}");
+
+    static void AssertAll(WorkflowRunResult run, JobConclusion conclusion) =>
+        Assert.All(run.Jobs, j => Assert.True(j.Conclusion == conclusion, $"{run.Name}: {j}\n{BuildScript.Tail(j.Output, 60)}"));
 
     [Fact]
-    public async Task The_publish_workflow_releases_one_base_to_two_runners_and_proposes_every_pin_in_one_pull_request()
+    public void Every_job_of_the_release_succeeds_and_the_base_job_hands_on_one_base_digest()
     {
-        var ct = CancellationToken.None;
-        var repository = await fx.NewRepositoryAsync("release");
-        var harness = fx.Harness(repository, ReleaseFixture.PublishWorkflow, Path.Combine(fx.Scratch, "release-runs"));
-        var pullsAtStart = fx.Forge.Pulls.Count;
+        fx.Phases.Require("release");
+        AssertAll(fx.First, JobConclusion.Success);
+        Assert.Equal(Fleet, fx.First.Instances("templates").Select(j => j.Matrix).Order());
+        Assert.Equal($"{fx.Runners.Registry.Address}/molecule-fleet/base", BaseImage.Image);
+        Assert.Equal("1.0.0", fx.First.Job("base").Outputs["runtime_version"]);
+    }
 
-        // 1. The release: one base job, four template jobs on two runners, one pins job.
-        // Engine B's pull events, watched from before the run: the engine replays only its last 256 events, and
-        // the builds and gates of one release make more than that.
-        var pullsOnB = new List<string>();
-        using var watching = new CancellationTokenSource();
-        var watch = WatchPullsAsync(pullsOnB, watching.Token);
-        var first = await harness.RunAsync("first", ct);
-        await Task.Delay(TimeSpan.FromSeconds(1), ct); // the last events reach the stream
-        await watching.CancelAsync();
-        await watch;
-        AssertAll(first, JobConclusion.Success);
-        var baseImage = PinnedImage.Parse(first.Job("base").Outputs["base_image"])
-            ?? throw new Xunit.Sdk.XunitException($"the base job's base_image output is not a digest: '{first.Job("base").Outputs["base_image"]}'");
-        Assert.Equal($"{fx.Registry.Address}/molecule-fleet/base", baseImage.Image);
-        Assert.Equal("1.0.0", first.Job("base").Outputs["runtime_version"]);
+    [Fact]
+    public void One_pull_request_proposes_the_base_pin_and_the_four_template_pins()
+    {
+        fx.Phases.Require("release");
+        Assert.Equal(fx.PullsAtStart + 1, fx.PullsAfterFirst); // one pull request
+        Assert.NotNull(fx.Pull);
+        Assert.Equal(fx.Branch, fx.Pull!["head"]!["ref"]!.GetValue<string>());
+        Assert.Equal(ReleaseFixture.PinFiles.Order(), fx.DiffAfterFirst); // the base and four pins
+    }
 
-        var revision = (await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim();
-        var branch = PinProposal.ReleaseBranchFor(revision[..12]);
-        Assert.Equal(pullsAtStart + 1, fx.Forge.Pulls.Count); // one pull request
-        var pull = fx.Forge.Pulls[^1];
-        Assert.Equal(branch, pull["head"]!["ref"]!.GetValue<string>());
-        Assert.Equal(PinFiles.Order(), fx.Forge.BranchDiff(branch).Order()); // the base and four pins
-        var head = fx.Forge.BranchSha(branch)!;
-        SupplyChainPinSection.Register();
+    [Fact]
+    public async Task Every_pin_names_the_one_base_and_is_signed_by_the_release_key_with_its_attestations_served()
+    {
+        fx.Phases.Require("release");
+        var head = fx.HeadAfterFirst ?? throw new Xunit.Sdk.XunitException($"no branch {fx.Branch}");
         var basePin = PinFile.Parse(ReadFile(head, "templates/base/pin.json"), "base pin");
-        Assert.Equal(baseImage.Reference, basePin.Reference);
+        Assert.Equal(BaseImage.Reference, basePin.Reference);
         AssertSignedByTheReleaseKey(basePin);
-        var firstBody = pull["body"]!.GetValue<string>();
         foreach (var template in Fleet)
         {
             var pin = PinFile.Parse(ReadFile(head, $"templates/{template}/pin.json"), template);
-            Assert.Equal(baseImage, pin.Base); // one base digest in all four pins
+            Assert.Equal(BaseImage, pin.Base); // one base digest in all four pins
             Assert.Equal(Pin.CurrentSchemaVersion, pin.SchemaVersion);
-            Assert.Equal("1.0.0", pin.RuntimeVersion);
-            Assert.Equal(await ServedDigestAsync($"molecule-fleet/{template}", "1.0.0"), pin.Digest);
-            Assert.Contains(pin.Digest[..19], firstBody);
+            Assert.Equal("1.0.0", pin.RuntimeVersion?.ToString());
+            Assert.Equal(await fx.ServedDigestAsync($"molecule-fleet/{template}", "1.0.0"), pin.Digest);
             // Signed by the one key all runners were given; both SBOMs attested: .sig and .att are in the registry.
             var record = AssertSignedByTheReleaseKey(pin);
-            Assert.Equal(record.Signature.Digest, await ServedDigestAsync($"molecule-fleet/{template}", record.Signature.Tag));
-            Assert.Equal(record.Attestation.Digest, await ServedDigestAsync($"molecule-fleet/{template}", record.Attestation.Tag));
-            Assert.Contains($"- {template}: first pin: runtime `molecule-ai-workspace-runtime` 1.0.0 · agent CLI `", firstBody);
+            Assert.Equal(record.Signature.Digest, await fx.ServedDigestAsync($"molecule-fleet/{template}", record.Signature.Tag));
+            Assert.Equal(record.Attestation.Digest, await fx.ServedDigestAsync($"molecule-fleet/{template}", record.Attestation.Tag));
         }
-        Assert.Contains("What changed in the SBOM:", firstBody);
+    }
 
-        // Engine B, empty at the start, pulled the base by that digest and never bootstrapped an OS.
-        var onB = await fx.EngineB.Docker.Images.ListImagesAsync(new ImagesListParameters { All = true });
-        Assert.DoesNotContain(onB, i => (i.RepoTags ?? []).Any(t => t.Contains("/os:", StringComparison.Ordinal)));
-        Assert.Contains(onB, i => (i.RepoDigests ?? []).Contains(baseImage.Reference));
-        foreach (var template in new[] { "hermes", "claude-code" })
+    [Fact]
+    public void The_pull_request_body_names_each_first_pin_with_its_runtime_and_agent_and_the_SBOM_change()
+    {
+        fx.Phases.Require("release");
+        var head = fx.HeadAfterFirst ?? throw new Xunit.Sdk.XunitException($"no branch {fx.Branch}");
+        var body = fx.Pull!["body"]!.GetValue<string>();
+        foreach (var template in Fleet)
         {
-            var job = first.Job("templates", template);
-            Assert.Equal("B", job.Runner!.Name);
-            Assert.Contains($"Base image {baseImage.Reference}", job.Output);
+            var pin = PinFile.Parse(ReadFile(head, $"templates/{template}/pin.json"), template);
+            Assert.Contains(pin.Digest[..19], body);
+            Assert.Contains($"- {template}: first pin: runtime `molecule-ai-workspace-runtime` 1.0.0 · agent CLI `", body);
+        }
+        Assert.Contains("What changed in the SBOM:", body);
+    }
+
+    [Fact]
+    public void The_template_jobs_on_A_pull_the_published_base_by_digest_and_never_build_or_bootstrap_one()
+    {
+        fx.Phases.Require("release");
+        foreach (var template in Fleet.Except(ReleaseFixture.OnB))
+        {
+            var job = fx.First.Job("templates", template);
+            Assert.Equal("A", job.Runner!.Name);
+            Assert.Contains($"Base image {BaseImage.Reference}", job.Output);
             Assert.Contains("from --base-image: nothing built", job.Output);
             // The OS image is never bootstrapped or built here (the os-source label the base carries still names debootstrap).
             Assert.DoesNotContain("bootstrapping Debian", job.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("Base image sha256:", job.Output, StringComparison.Ordinal); // "Base image <id> built in"
         }
-        lock (pullsOnB)
-            Assert.Contains(pullsOnB, reference => reference.Contains(baseImage.Digest, StringComparison.Ordinal));
+        Assert.Contains(fx.PulledOnA, reference => reference.Contains(BaseImage.Digest, StringComparison.Ordinal));
+    }
 
-        // 2. The pins job run again (a re-run of the job): the same pull request, the branch as it was.
-        await harness.RunJobAsync(first, "pins", ct);
-        Assert.Equal(JobConclusion.Success, first.Job("pins").Conclusion);
-        Assert.Equal(pullsAtStart + 1, fx.Forge.Pulls.Count);
-        Assert.Equal(head, fx.Forge.BranchSha(branch));
-        Assert.Contains("Unchanged pull request", first.Job("pins").Output);
+    /// <summary>What SecondEngineFleetTests proved with a fleet of its own: the base and the templates build, pass both
+    /// gates and publish on the containerd image store, where an image's id is its manifest digest, the pinned one.</summary>
+    [Fact]
+    public async Task Engine_B_builds_gates_and_publishes_the_base_codex_and_openclaw_on_the_containerd_store()
+    {
+        fx.Phases.Require("release");
+        Assert.All(fx.Runners.TagsOnBAtStart, t => Assert.Contains("/os:", t, StringComparison.Ordinal)); // nothing but the OS image
+        var baseJob = fx.First.Job("base");
+        Assert.Equal("B", baseJob.Runner!.Name);
+        Assert.Matches(@"Base image sha256:[0-9a-f]{64} built in", baseJob.Output);
+        // Built there, not copied: on the containerd store the base's id is the manifest digest the registry serves.
+        Assert.Equal(BaseImage.Digest, fx.TagsOnB.Single(t => t.Key.StartsWith("molecule-fleet/base:", StringComparison.Ordinal)).Value);
+        var head = fx.HeadAfterFirst ?? throw new Xunit.Sdk.XunitException($"no branch {fx.Branch}");
+        foreach (var template in ReleaseFixture.OnB)
+        {
+            var job = fx.First.Job("templates", template);
+            Assert.Equal("B", job.Runner!.Name);
+            Assert.Matches(@"BuildImage\s+Succeeded", job.Output);
+            Assert.Matches(@"Smoke\s+Succeeded.*passed 1/1 templates", job.Output);
+            Assert.Matches(@"T4Conformance\s+Succeeded.*passed 1/1 templates", job.Output);
+            var pin = PinFile.Parse(ReadFile(head, $"templates/{template}/pin.json"), template);
+            Assert.Equal(pin.Digest, fx.TagsOnB[$"molecule-fleet/{template}:1.0.0"]);
+        }
+        var onA = await fx.Runners.DockerA.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters { All = true });
+        Assert.DoesNotContain(onA, i => i.ID == BaseImage.Digest); // A's id of the pulled base is its config digest (20.10)
+    }
 
-        // The pull request is merged; the next push builds from the merge, pins included.
-        var number = pull["number"]!.GetValue<long>();
-        fx.Forge.PersonMerges(number);
-        foreach (var file in PinFiles)
-            File.WriteAllText(Path.Combine(repository, file), ReadFile(fx.Forge.BaseSha, file));
-        await ReleaseFixture.CommitAsync(repository, $"Merge pull request #{number}");
+    [Fact]
+    public void A_rerun_of_the_pins_job_leaves_the_pull_request_and_its_branch_as_they_were()
+    {
+        fx.Phases.Require("pins job re-run");
+        Assert.Equal(JobConclusion.Success, fx.PinsRerun.Conclusion);
+        Assert.Equal(fx.PullsAfterFirst, fx.PullsAfterRerun);
+        Assert.Equal(fx.HeadAfterFirst, fx.HeadAfterRerun);
+        Assert.Contains("Unchanged pull request", fx.PinsRerun.Output);
+    }
 
-        // The platform, before it deploys: the four pins as merged, against the registry and the release's public key.
-        ReleaseFixture.LinkSupplyChainTools(repository);
-        var (verifyExit, verified) = await BuildScript.RunAsync("release-verify-pins.log", repository,
-            new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = fx.RegistryPassword, ["SIGNING_PUBLIC_KEY"] = fx.SigningKey.PublicKeyPem },
-            "--root", repository, "VerifyPins", "--registry", fx.Registry.Address, "--registry-username", ReleaseFixture.RegistryUser);
-        Assert.True(verifyExit == 0, $"VerifyPins exited {verifyExit}; log: output/tests/release-verify-pins.log\n{BuildScript.Tail(verified, 40)}");
-        Assert.Contains("verified 4/4 pins", verified);
+    [Fact]
+    public void VerifyPins_passes_for_the_merged_pins_with_the_release_public_key()
+    {
+        fx.Phases.Require("VerifyPins");
+        fx.VerifyMerged.AssertSucceeded(40);
+        Assert.Contains("verified 4/4 pins", fx.VerifyMerged.Output);
         foreach (var template in Fleet)
-            Assert.Contains($"VerifyPins: {template} verified", verified);
+            Assert.Contains($"VerifyPins: {template} verified", fx.VerifyMerged.Output);
+    }
 
-        // 3. Nothing changed since: nothing is built or published, and no pull request opens.
-        var second = await harness.RunAsync("second", ct);
+    [Fact]
+    public void A_release_with_nothing_changed_builds_publishes_and_proposes_nothing()
+    {
+        fx.Phases.Require("no-op release");
+        var second = fx.Second;
         AssertAll(second, JobConclusion.Success);
-        Assert.Equal(baseImage.Reference, second.Job("base").Outputs["base_image"]);
+        Assert.Equal(BaseImage.Reference, second.Job("base").Outputs["base_image"]);
         Assert.Contains("from its pin templates/base/pin.json (inputs unchanged): nothing built", second.Job("base").Output);
         foreach (var template in Fleet)
         {
@@ -125,164 +160,103 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
             Assert.DoesNotContain("Pushing ", job.Output);
         }
         Assert.Contains("Nothing was published for runtime 1.0.0: no pull request.", second.Job("pins").Output);
-        Assert.Equal(pullsAtStart + 1, fx.Forge.Pulls.Count);
-
-        // 4. hermes changes, codex changes and fails Smoke, openclaw's job is killed midway (a cancelled runner).
-        await File.AppendAllTextAsync(Path.Combine(repository, "templates", "hermes", "config.yaml"), "# release test: a change\n", ct);
-        await File.AppendAllTextAsync(Path.Combine(repository, "templates", "codex", "config.yaml"), "# release test: a change\n", ct);
-        var codexYaml = Path.Combine(repository, "templates", "codex", "template.yaml");
-        var good = await File.ReadAllTextAsync(codexYaml, ct);
-        var broken = good.Replace("'^codex-cli ${AGENT_VERSION}$'", "'^codex-cli 9.9.9$'", StringComparison.Ordinal);
-        Assert.NotEqual(good, broken);
-        await File.WriteAllTextAsync(codexYaml, broken, ct);
-        await File.AppendAllTextAsync(Path.Combine(repository, "templates", "openclaw", "config.yaml"), "# release test: a change\n", ct);
-        await ReleaseFixture.CommitAsync(repository, "hermes, codex and openclaw change; codex's check cannot pass");
-        var killed = false;
-        harness.DuringRunStep = (job, matrix, checkout, process) => job == "templates" && matrix == "openclaw"
-            ? KillWhenAsync(process, Path.Combine(checkout, "output", "results", "build", "openclaw.json"), () => killed = true)
-            : Task.CompletedTask;
-        var third = await harness.RunAsync("third", ct);
-        harness.DuringRunStep = null;
-
-        Assert.True(killed, "openclaw's job was to be killed once it had built");
-        Assert.Equal(JobConclusion.Success, third.Job("templates", "hermes").Conclusion);
-        Assert.Equal(JobConclusion.Success, third.Job("templates", "claude-code").Conclusion); // unchanged
-        Assert.Equal(JobConclusion.Failure, third.Job("templates", "codex").Conclusion);
-        Assert.Equal(JobConclusion.Failure, third.Job("templates", "openclaw").Conclusion);
-        Assert.Equal(JobConclusion.Success, third.Job("pins").Conclusion);
-        var thirdBranch = PinProposal.ReleaseBranchFor((await ReleaseFixture.Git(repository, "rev-parse", "HEAD")).Trim()[..12]);
-        Assert.Equal(pullsAtStart + 2, fx.Forge.Pulls.Count);
-        Assert.Equal(["templates/hermes/pin.json"], fx.Forge.BranchDiff(thirdBranch)); // the others keep their pins
-        var body = fx.Forge.Pulls[^1]["body"]!.GetValue<string>();
-        Assert.Contains("- codex: Smoke failed", body);
-        Assert.Contains("- openclaw: its job left no publish result", body);
-        // hermes' old pin is signed: the body compares the two attested SBOMs (only a config file changed).
-        Assert.Matches(@"- hermes: runtime `molecule-ai-workspace-runtime` 1\.0\.0 \(unchanged\) · agent CLI `[^`]+` \S+ \(unchanged\) · Debian packages: none changed", body);
-        Assert.Equal(baseImage, PinFile.Parse(ReadFile(fx.Forge.BranchSha(thirdBranch)!, "templates/hermes/pin.json"), "hermes").Base);
-        AssertNoSecretIn(first, second, third);
+        Assert.Equal(fx.PullsAfterRerun, fx.PullsAfterSecond);
     }
 
     [Fact]
-    public async Task A_failed_base_job_a_base_the_registry_lacks_and_a_pins_job_with_nothing_to_collect_each_stop_clearly()
+    public void A_failing_template_and_a_killed_job_keep_their_pins_while_the_changed_one_is_proposed()
     {
-        var ct = CancellationToken.None;
-        var repository = await fx.NewRepositoryAsync("faults");
-        var dockerfile = Path.Combine(repository, "templates", "base", "Dockerfile");
-        var text = await File.ReadAllTextAsync(dockerfile, ct);
-        await File.WriteAllTextAsync(dockerfile, text.Replace("WORKDIR /app", "RUN echo 'release test: a base that does not build' >&2 && exit 3\nWORKDIR /app", StringComparison.Ordinal), ct);
-        await ReleaseFixture.CommitAsync(repository, "a base that does not build");
-        var harness = fx.Harness(repository, ReleaseFixture.PublishWorkflow, Path.Combine(fx.Scratch, "fault-runs"));
-        var pulls = fx.Forge.Pulls.Count;
+        fx.Phases.Require("partial release");
+        var third = fx.Third;
+        Assert.True(fx.OpenclawKilled, "openclaw's job was to be killed once it had built");
+        Assert.Equal(JobConclusion.Success, third.Job("templates", "claude-code").Conclusion);
+        Assert.Equal(JobConclusion.Success, third.Job("templates", "hermes").Conclusion); // unchanged
+        Assert.Contains("[hermes] unchanged since its pin", third.Job("templates", "hermes").Output);
+        Assert.Equal(JobConclusion.Failure, third.Job("templates", "codex").Conclusion);
+        Assert.Equal(JobConclusion.Failure, third.Job("templates", "openclaw").Conclusion);
+        Assert.Equal(JobConclusion.Success, third.Job("pins").Conclusion);
+        Assert.Equal(fx.PullsAtStart + 2, fx.PullsAfterThird);
+        Assert.Equal(["templates/claude-code/pin.json"], fx.DiffAfterThird); // the others keep their pins
+        Assert.Contains("- codex: Smoke failed", fx.ThirdBody);
+        Assert.Contains("- openclaw: its job left no publish result", fx.ThirdBody);
+        // claude-code's old pin is signed: the body compares the two attested SBOMs (only a config file changed).
+        Assert.Matches(@"- claude-code: runtime `molecule-ai-workspace-runtime` 1\.0\.0 \(unchanged\) · agent CLI `[^`]+` \S+ \(unchanged\) · Debian packages: none changed", fx.ThirdBody);
+        Assert.Equal(BaseImage, PinFile.Parse(fx.ThirdClaudeCodePin ?? throw new Xunit.Sdk.XunitException("no claude-code pin on the branch"), "claude-code").Base);
+    }
 
-        // The base job fails: no template job runs, the pins job says there is nothing to propose.
-        var failed = await harness.RunAsync("base-fails", ct);
+    [Fact]
+    public void Claude_code_built_on_engine_B_is_pinned_by_its_containerd_image_id()
+    {
+        fx.Phases.Require("partial release");
+        var job = fx.Third.Job("templates", "claude-code");
+        Assert.Equal("B", job.Runner!.Name);
+        Assert.Matches(@"BuildImage\s+Succeeded", job.Output);
+        Assert.Matches(@"T4Conformance\s+Succeeded.*passed 1/1 templates", job.Output);
+        var pin = PinFile.Parse(fx.ThirdClaudeCodePin ?? throw new Xunit.Sdk.XunitException("no claude-code pin on the branch"), "claude-code");
+        Assert.Equal(pin.Digest, fx.TagsOnBAfterThird["molecule-fleet/claude-code:1.0.0"]);
+    }
+
+    [Fact]
+    public void A_failed_base_job_skips_every_template_job_and_the_pins_job_proposes_nothing()
+    {
+        fx.Phases.Require("faults");
+        var failed = fx.BaseFails;
         Assert.Equal(JobConclusion.Failure, failed.Job("base").Conclusion);
         Assert.Contains("release test: a base that does not build", failed.Job("base").Output);
         Assert.All(failed.Instances("templates"), j => Assert.Equal(JobConclusion.Skipped, j.Conclusion));
         Assert.Equal(JobConclusion.Success, failed.Job("pins").Conclusion);
         Assert.Contains("Nothing was published for runtime 1.0.0: no pull request.", failed.Job("pins").Output);
-        Assert.Equal(pulls, fx.Forge.Pulls.Count);
+        Assert.Equal(fx.PullsBeforeFaults, fx.PullsAfterEachFault[0]);
+    }
 
-        // A template job given a base digest the registry does not hold fails at once, naming it.
-        var missing = $"{fx.Registry.Address}/molecule-fleet/base@sha256:{new string('0', 64)}";
-        var given = new WorkflowRunResult("missing-base", Path.Combine(fx.Scratch, "fault-runs", "missing-base", "artifacts"));
-        given.Jobs.Add(new JobRun("base", null, JobConclusion.Success, new Dictionary<string, string> { ["base_image"] = missing, ["runtime_version"] = "1.0.0" }, "", "", null, TimeSpan.Zero));
-        await harness.RunJobAsync(given, "templates", ct, only: ["codex"]);
-        var job = given.Job("templates", "codex");
+    [Fact]
+    public void A_template_job_given_a_base_the_registry_lacks_fails_at_once_naming_it()
+    {
+        fx.Phases.Require("faults");
+        var job = fx.MissingBase.Job("templates", "codex");
         Assert.Equal(JobConclusion.Failure, job.Conclusion);
-        Assert.Contains($"the base image {missing}", job.Output);
+        Assert.Contains($"the base image {fx.MissingReference}", job.Output);
         Assert.Contains("is not on this engine and cannot be pulled", job.Output);
         Assert.Contains("Every runner needs a registry it can reach", job.Output);
         Assert.Matches(@"BuildBase\s+Failed", job.Output);
         Assert.DoesNotContain("Step 1/", job.Output); // nothing was built
+        Assert.Equal(fx.PullsBeforeFaults, fx.PullsAfterEachFault[1]);
+    }
 
-        // A pins job with no results: no pull request, one clear line.
-        var nothing = new WorkflowRunResult("no-results", Path.Combine(fx.Scratch, "fault-runs", "no-results", "artifacts"));
-        Directory.CreateDirectory(nothing.Artifacts);
-        await harness.RunJobAsync(nothing, "pins", ct);
-        Assert.Equal(JobConclusion.Success, nothing.Job("pins").Conclusion);
-        Assert.Contains("No job left results in", nothing.Job("pins").Output);
-        Assert.Equal(pulls, fx.Forge.Pulls.Count);
-        AssertNoSecretIn(failed, given, nothing);
+    [Fact]
+    public void A_pins_job_with_nothing_to_collect_says_so_in_one_line_and_opens_no_pull_request()
+    {
+        fx.Phases.Require("faults");
+        var pins = fx.NoResults.Job("pins");
+        Assert.Equal(JobConclusion.Success, pins.Conclusion);
+        Assert.Contains("No job left results in", pins.Output);
+        Assert.Equal(fx.PullsBeforeFaults, fx.PullsAfterEachFault[2]);
+    }
+
+    [Fact]
+    public void No_secret_reaches_a_job_log_or_an_artifact()
+    {
+        var runs = new[] { "release", "no-op release", "partial release", "faults" }.Where(p => fx.Phases.Get(p)?.Succeeded == true).ToList();
+        Assert.True(runs.Count > 0, $"no run to read: {string.Join("; ", fx.Phases.Outcomes)}");
+        WorkflowRunResult?[] results = [fx.First, fx.Second, fx.Third, fx.BaseFails, fx.MissingBase, fx.NoResults];
+        // The key's ciphertext near its end (its first lines, the KDF parameters, are the same in every cosign key).
+        var keyBody = fx.Runners.SigningKeyPem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)).SkipLast(1).Last();
+        string[] secrets = [fx.Runners.RegistryPassword, fx.Forge.Tokens.Bot, fx.Runners.SigningKey.Password, keyBody];
+        foreach (var job in results.OfType<WorkflowRunResult>().SelectMany(r => r.Jobs).Where(j => j.Log.Length > 0))
+            Assert.All(secrets, s => Assert.DoesNotContain(s, job.Output));
+        foreach (var file in results.OfType<WorkflowRunResult>().SelectMany(r => Directory.Exists(r.Artifacts) ? Directory.EnumerateFiles(r.Artifacts, "*", SearchOption.AllDirectories) : []))
+        {
+            var text = File.ReadAllText(file);
+            Assert.False(secrets.Any(s => text.Contains(s, StringComparison.Ordinal)), $"a secret in {file}");
+        }
     }
 
     SupplyChainRecord AssertSignedByTheReleaseKey(Pin pin)
     {
-        var record = pin.Section<SupplyChainPinSection>()?.Record ?? throw new Xunit.Sdk.XunitException($"{pin.Template}: the pin has no supplyChain record");
-        Assert.Equal((fx.SigningKey.Fingerprint, false), (record.PublicKey.Fingerprint, record.PublicKey.Development));
+        var record = pin.SupplyChain ?? throw new Xunit.Sdk.XunitException($"{pin.Template}: the pin has no supplyChain record");
+        Assert.Equal((fx.Runners.SigningKey.Fingerprint, false), (record.PublicKey.Fingerprint, record.PublicKey.Development));
         Assert.Empty(record.SecurityUpgrades.Pending);
+        Assert.Equal(CaTrust.BuildOnly, record.CaTrust);
         return record;
-    }
-
-    string ReadFile(string commit, string path) => fx.Forge.Git.ReadFile(commit, path) ?? throw new Xunit.Sdk.XunitException($"{path} is not in {commit}");
-
-    static void AssertAll(WorkflowRunResult run, JobConclusion conclusion) =>
-        Assert.All(run.Jobs, j => Assert.True(j.Conclusion == conclusion, $"{run.Name}: {j}\n{BuildScript.Tail(j.Output, 60)}"));
-
-    void AssertNoSecretIn(params WorkflowRunResult[] runs)
-    {
-        foreach (var job in runs.SelectMany(r => r.Jobs).Where(j => j.Log.Length > 0))
-        {
-            Assert.DoesNotContain(fx.RegistryPassword, job.Output);
-            Assert.DoesNotContain(fx.Forge.Tokens.Bot, job.Output);
-            Assert.DoesNotContain(fx.SigningKey.Password, job.Output);
-            Assert.DoesNotContain(KeyBody, job.Output);
-        }
-        foreach (var file in runs.SelectMany(r => Directory.Exists(r.Artifacts) ? Directory.EnumerateFiles(r.Artifacts, "*", SearchOption.AllDirectories) : []))
-        {
-            var text = File.ReadAllText(file);
-            Assert.False(text.Contains(fx.RegistryPassword, StringComparison.Ordinal) || text.Contains(fx.Forge.Tokens.Bot, StringComparison.Ordinal)
-                || text.Contains(fx.SigningKey.Password, StringComparison.Ordinal) || text.Contains(KeyBody, StringComparison.Ordinal), $"a secret in {file}");
-        }
-    }
-
-    // The key's ciphertext near its end (its first lines, the KDF parameters, are the same in every cosign key).
-    string KeyBody => fx.SigningKeyPem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)).SkipLast(1).Last();
-
-    /// <summary>SIGKILL to the job's whole process tree once <paramref name="file"/> exists.</summary>
-    static async Task KillWhenAsync(Process process, string file, Action killed)
-    {
-        while (!process.HasExited)
-        {
-            if (File.Exists(file))
-            {
-                process.Kill(entireProcessTree: true);
-                killed();
-                return;
-            }
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Collects the references engine B pulls until <paramref name="stop"/> is cancelled.</summary>
-    async Task WatchPullsAsync(List<string> into, CancellationToken stop)
-    {
-        try
-        {
-            await fx.EngineB.Docker.System.MonitorEventsAsync(new ContainerEventsParameters
-            {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["event"] = new Dictionary<string, bool> { ["pull"] = true } },
-            }, new Collect(into), stop);
-        }
-        catch (OperationCanceledException)
-        {
-            // stopped on purpose: what came is what there is
-        }
-    }
-
-    /// <summary>Synchronous, so no event is added after the call returned (Progress&lt;T&gt; posts to the thread pool).</summary>
-    sealed class Collect(List<string> into) : IProgress<Message>
-    {
-        public void Report(Message value)
-        {
-            lock (into)
-                into.Add(value.Actor?.ID ?? "");
-        }
-    }
-
-    async Task<string?> ServedDigestAsync(string repository, string tag)
-    {
-        using var client = new RegistryClient(RegistryHost.Parse(fx.Registry.Address), ReleaseFixture.RegistryUser, fx.RegistryPassword);
-        return await client.GetManifestDigestAsync(repository, tag, CancellationToken.None);
     }
 }

@@ -34,9 +34,27 @@ public sealed class WorkflowRunResult(string name, string artifacts)
 {
     public string Name { get; } = name;
     public string Artifacts { get; } = artifacts;
-    public List<JobRun> Jobs { get; } = [];
+    readonly List<JobRun> jobs = [];
 
-    public JobRun Job(string job, string? matrix = null) => Jobs.Last(j => j.Job == job && j.Matrix == matrix);
+    /// <summary>The jobs in the order they finished.</summary>
+    public IReadOnlyList<JobRun> Jobs
+    {
+        get
+        {
+            lock (jobs)
+                return [.. jobs];
+        }
+    }
+
+    /// <summary>Records a job that ran (runners finish side by side).</summary>
+    public void Add(JobRun job)
+    {
+        lock (jobs)
+            jobs.Add(job);
+    }
+
+    public JobRun Job(string job, string? matrix = null) =>
+        Jobs.LastOrDefault(j => j.Job == job && j.Matrix == matrix) ?? throw new Xunit.Sdk.XunitException($"{Name}: no job {job}{(matrix is null ? "" : $" ({matrix})")} ran; jobs: {this}");
 
     public IReadOnlyList<JobRun> Instances(string job) => Jobs.Where(j => j.Job == job).ToList();
 
@@ -46,7 +64,7 @@ public sealed class WorkflowRunResult(string name, string artifacts)
 /// <summary>
 /// Runs a generated Gitea Actions workflow the way a set of host-mode runners would, from the YAML alone: jobs in
 /// their needs order (a job whose needs did not all succeed is skipped unless its <c>if</c> is <c>always()</c>), one
-/// instance per matrix value, each in a fresh clone of the repository at the commit (actions/checkout), each
+/// instance per matrix value (each runner one at a time, the runners side by side), each in a fresh clone of the repository at the commit (actions/checkout), each
 /// <c>run:</c> step with exactly the environment its <c>env:</c> gives, evaluated from matrix, needs outputs, vars,
 /// secrets and github, plus what a runner provides (CI, GITHUB_ACTIONS, GITHUB_JOB, GITHUB_OUTPUT and the runner's
 /// own PATH and HOME) and the runner's engine. $GITHUB_OUTPUT is a file; actions/upload-artifact@v3 and
@@ -95,15 +113,19 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
         var matrix = Matrix(node);
         var needsSucceeded = needs.All(need => run.Instances(need) is { Count: > 0 } instances && instances.All(i => i.Conclusion == JobConclusion.Success));
         IReadOnlyList<string?> values = matrix is { } m ? [.. m.Values] : [(string?)null];
-        foreach (var value in values.Where(v => only is null || only.Contains(v!)))
+        var instances = values.Where(v => only is null || only.Contains(v!)).ToList();
+        if (!needsSucceeded && !always)
         {
-            if (!needsSucceeded && !always)
-            {
-                run.Jobs.Add(new JobRun(job, value, JobConclusion.Skipped, new Dictionary<string, string>(), "", "", null, TimeSpan.Zero));
-                continue;
-            }
-            run.Jobs.Add(await RunInstanceAsync(run, job, node, needs, matrix?.Key, value, ct));
+            foreach (var value in instances)
+                run.Add(new JobRun(job, value, JobConclusion.Skipped, new Dictionary<string, string>(), "", "", null, TimeSpan.Zero));
+            return;
         }
+        // Each runner takes one job at a time (an act_runner's default capacity); different runners work side by side.
+        await Task.WhenAll(instances.GroupBy(v => runnerFor(job, v).Name).Select(async onOneRunner =>
+        {
+            foreach (var value in onOneRunner)
+                run.Add(await RunInstanceAsync(run, job, node, needs, matrix?.Key, value, ct));
+        }));
     }
 
     async Task<JobRun> RunInstanceAsync(WorkflowRunResult run, string job, YamlMappingNode node, IReadOnlyList<string> needs, string? matrixKey, string? matrixValue, CancellationToken ct)
@@ -197,7 +219,7 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
                     foreach (var path in CachedPaths)
                         CopyTree(Path.Combine(CacheSource, path), Path.Combine(checkout, path));
                     foreach (var path in SharedPaths)
-                        Link(Path.Combine(CacheSource, path), Path.Combine(checkout, path));
+                        Support.RepositoryCopy.Link(Path.Combine(CacheSource, path), Path.Combine(checkout, path));
                 }
                 return true;
             case "actions/upload-artifact@v3":
@@ -302,14 +324,6 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
             await log.WriteLineAsync(error);
             throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error.Trim()}");
         }
-    }
-
-    /// <summary>A symbolic link at <paramref name="to"/> to the folder <paramref name="from"/>.</summary>
-    public static void Link(string from, string to)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        if (!Directory.Exists(to))
-            Directory.CreateSymbolicLink(to, from);
     }
 
     static void CopyTree(string from, string to)

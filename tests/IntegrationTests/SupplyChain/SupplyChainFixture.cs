@@ -9,13 +9,14 @@ using Serilog.Core;
 using Serilog.Events;
 using TemplateFleet.Fleet;
 using TemplateFleet.IntegrationTests.Support;
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
 
 namespace IntegrationTests.SupplyChain;
 
 [CollectionDefinition(Name)]
+[StartsEarly(5)]
 public sealed class SupplyChainCollection : ICollectionFixture<SupplyChainFixture>
 {
     public const string Name = "supply-chain";
@@ -38,9 +39,20 @@ public sealed class SupplyChainFixture : IAsyncLifetime
     public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("supply-it-").FullName;
     /// <summary>Output of the code under test goes here (SBOMs, keys, scratch), so a test can search all of it.</summary>
     public RunPaths Paths { get; }
-    public SupplyChainTools Tools { get; private set; } = null!;
-    public LocalRegistry Registry { get; private set; } = null!;
-    public string OsImage { get; private set; } = "";
+    /// <summary>Its one phase, "set-up" (tools, OS image, registry): what reads the parts below fails with its cause when it did not succeed.</summary>
+    public FixturePhases Phases { get; } = new(nameof(SupplyChainFixture));
+    public SupplyChainTools Tools { get => Ready(tools); private set => tools = value; }
+    public LocalRegistry Registry { get => Ready(registry); private set => registry = value; }
+    public string OsImage { get => Ready(osImage); private set => osImage = value; }
+    SupplyChainTools? tools;
+    LocalRegistry? registry;
+    string? osImage;
+
+    T Ready<T>(T? part)
+    {
+        Phases.Require("set-up");
+        return part!;
+    }
     public LogCapture Logs { get; } = new();
     readonly List<string> images = [];
 
@@ -50,28 +62,21 @@ public sealed class SupplyChainFixture : IAsyncLifetime
         Paths = new RunPaths(RepositoryRoot.Path, Path.Combine(WorkDirectory, "output"));
     }
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Phases.RunAsync("set-up", async () =>
     {
         // The gate tests' console logger is set up once per process; set it up first, then keep every line as well,
         // so no later set-up can take the capture away.
         IntegrationTests.Gates.TestLogging.Enable();
         Log.Logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Logger(Log.Logger).WriteTo.Sink(Logs).CreateLogger();
-        var tools = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path), Paths, CancellationToken.None);
-        Tools = tools with
+        var installed = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path), Paths, CancellationToken.None);
+        tools = installed with
         {
-            Trivy = new TrivyCli(tools.Trivy.Executable, TrivyCli.SecretConfigIn(RepositoryRoot.Path),
+            Trivy = new TrivyCli(installed.Trivy.Executable, TrivyCli.SecretConfigIn(RepositoryRoot.Path),
                 SupplyChainTools.TrivyCache(TestEngine.Paths)),
         };
-        OsImage = await TestOsImage.EnsureAsync();
-        Registry = await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = Path.Combine(WorkDirectory, "registry"),
-            Port = RegistryFixture.FreePort(),
-            Username = Username,
-            Password = Password,
-        }, CancellationToken.None);
-        Assert.True(Registry.StartedHere, "the test registry must be our own, on a free port");
-    }
+        osImage = await TestOsImage.EnsureAsync();
+        registry = await OwnRegistry.StartAsync(Path.Combine(WorkDirectory, "registry"), Username, Password);
+    });
 
     public async Task DisposeAsync()
     {
@@ -92,7 +97,8 @@ public sealed class SupplyChainFixture : IAsyncLifetime
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.Run}={RunId}"] = true } },
         }))
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-        await Registry.StopAsync();
+        if (registry is not null)
+            await registry.StopAsync();
         Directory.Delete(WorkDirectory, recursive: true);
     }
 

@@ -5,7 +5,7 @@ namespace TemplateFleet.IntegrationTests.Support;
 /// <summary>Runs the repository's ./build.sh as a user does, and keeps its whole output under output/tests/.</summary>
 public static class BuildScript
 {
-    /// <param name="logName">File name under output/tests/ for the combined output.</param>
+    /// <param name="logName">File name under output/tests/ for the combined output, or a full path.</param>
     /// <param name="environment">Extra environment (secrets go here, as CI passes them).</param>
     public static Task<(int Exit, string Output)> RunAsync(
         string logName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
@@ -31,13 +31,22 @@ public static class BuildScript
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         var output = await stdout + await stderr;
-        var log = RepositoryRoot.Combine("output", "tests", logName);
+        var log = Path.IsPathRooted(logName) ? logName : RepositoryRoot.Combine("output", "tests", logName);
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         await File.WriteAllTextAsync(log, output);
         return (process.ExitCode, output);
     }
 
     public static string Tail(string text, int lines = 60) => string.Join('\n', text.Split('\n').TakeLast(lines));
+
+    /// <summary>./build.sh with <paramref name="args"/> in <paramref name="workingDirectory"/>, its output kept in <paramref name="log"/>.</summary>
+    public static async Task<BuildRun> RunBuildAsync(string log, string workingDirectory, IReadOnlyDictionary<string, string>? environment, IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, output) = await RunAsync(log, workingDirectory, environment ?? new Dictionary<string, string>(), [.. list]);
+        return new BuildRun(list, exit, output, log, clock.Elapsed);
+    }
 
     /// <summary>Starts ./build.sh in the background (to signal or observe it while it runs); the output is collected as it comes.</summary>
     public static RunningBuild Start(params string[] args)
@@ -58,6 +67,15 @@ public static class BuildScript
         build.Process.BeginErrorReadLine();
         return build;
     }
+}
+
+/// <summary>A finished ./build.sh: its arguments, exit code, whole output and where that output is kept.</summary>
+public sealed record BuildRun(IReadOnlyList<string> Args, int Exit, string Output, string Log, TimeSpan Duration)
+{
+    /// <summary>For an assertion message: what ran, how it ended, the end of its output and where the rest is.</summary>
+    public string Describe(int lines = 60) => $"./build.sh {string.Join(' ', Args)} exited {Exit} after {Duration.TotalSeconds:0} s; log: {Log}\n{BuildScript.Tail(Output, lines)}";
+
+    public void AssertSucceeded(int lines = 60) => Assert.True(Exit == 0, Describe(lines));
 }
 
 /// <summary>A ./build.sh that runs: its process, the owner label its containers carry, its output so far.</summary>

@@ -1,14 +1,20 @@
-using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace TemplateFleet.IntegrationTests.Support;
 
-/// <summary>A Distribution registry of the test's own on a free loopback port (no auth); the caller stops it.</summary>
+/// <summary>A Distribution registry of the test's own on a free loopback port (htpasswd auth when a user and password
+/// are given); never one that already answered there. The caller stops it.</summary>
 public static class OwnRegistry
 {
-    public static Task<LocalRegistry> StartAsync(string directory) =>
-        RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
+    public static async Task<LocalRegistry> StartAsync(string directory, string? username = null, string? password = null)
+    {
+        var registry = await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
         {
             Directory = directory,
             Port = global::IntegrationTests.Publishing.RegistryFixture.FreePort(),
+            Username = username,
+            Password = password,
         }, CancellationToken.None);
+        return registry.StartedHere ? registry : throw new InvalidOperationException($"the registry at {registry.Address} was not started by this test");
+    }
 }

@@ -7,7 +7,8 @@ namespace TemplateFleet.IntegrationTests.Support;
 /// <summary>
 /// The Debian 12 OS image small test images build FROM: the same one the product uses (a registry's
 /// debian:bookworm-slim, else debootstrapped once and cached by OsImageProvider), so the tests need nothing
-/// that a fresh host does not have.
+/// that a fresh host does not have. Every fixture that runs ./build.sh on engine A ensures it first: two builds
+/// that start on an engine without it would each bootstrap Debian and tag their own.
 /// </summary>
 public static class TestOsImage
 {
@@ -19,6 +20,9 @@ public static class TestOsImage
         await Lock.WaitAsync();
         try
         {
+            // By id, checked each time: a concurrent bootstrap (a ./build.sh of another test) can replace the tag.
+            if (reference is not null && !await ExistsAsync(reference))
+                reference = null;
             if (reference is null)
             {
                 await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
@@ -30,6 +34,19 @@ public static class TestOsImage
         finally
         {
             Lock.Release();
+        }
+    }
+
+    static async Task<bool> ExistsAsync(string id)
+    {
+        try
+        {
+            await TestEngine.Engine.Client.Images.InspectImageAsync(id);
+            return true;
+        }
+        catch (Docker.DotNet.DockerImageNotFoundException)
+        {
+            return false;
         }
     }
 }

@@ -4,6 +4,7 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
 using TemplateFleet.Host;
 using TemplateFleet.PackageIndex;
+using TemplateFleet.PullRequests;
 using UnitTests.Fleet;
 using UnitTests.Forges;
 
@@ -58,7 +59,7 @@ public sealed class BuildForgeTests : IDisposable
         var run = Run(null, "Cascade", "--runtime-version", "1.2.3",
             "--forge-api-url", gitea.ApiUrl.ToString(), "--forge-repository", Repository, "--forge-token", FakeGitea.ReaderToken);
         StoppedBeforeBuilding(run, gitea, "error: reader may not push to molecule/template-fleet");
-        Assert.Null(gitea.BranchSha(PinProposal.BranchFor("1.2.3")));
+        Assert.Null(gitea.BranchSha(ProposalKey.Runtime(Pep440Version.Parse("1.2.3")).Branch));
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class BuildForgeTests : IDisposable
     {
         using var github = new FakeGitHub();
         using var http = new ForgeHttp(github.ApiUrl, FakeGitHub.BotToken);
-        var branch = PinProposal.BranchFor("1.2.3");
+        var branch = ProposalKey.Runtime(Pep440Version.Parse("1.2.3")).Branch;
         var repo = $"repos/{Repository}";
         await http.SendAsync("POST", repo + "/git/refs", new JsonObject { ["ref"] = "refs/heads/" + branch, ["sha"] = github.BaseSha });
         github.PersonCommits(branch, "templates/hermes/pin.json", "{}\n");
@@ -128,7 +129,7 @@ public sealed class BuildForgeTests : IDisposable
         Assert.Equal("cascade.yml", dispatch.Workflow);
         Assert.Equal("1.9.0", dispatch.Inputs["runtime_version"]!.GetValue<string>());
         Assert.Equal(index.SimpleUrl.ToString(), dispatch.Inputs["package_index"]!.GetValue<string>());
-        Assert.NotNull(gitea.BranchSha(PinProposal.BranchFor("1.9.0")));
+        Assert.NotNull(gitea.BranchSha(ProposalKey.Runtime(Pep440Version.Parse("1.9.0")).Branch));
         Assert.Contains("1.9.0: Dispatched", first.Output);
         Assert.Contains("1.9.0: AlreadyStarted", second.Output);
         Assert.DoesNotContain(FakeGitea.BotToken, first.Output + second.Output);

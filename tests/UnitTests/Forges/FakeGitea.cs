@@ -105,8 +105,8 @@ public sealed class FakeGitea : GitBackedForge
     {
         ["README.md"] = "# fleet\n",
         [".gitea/workflows/cascade.yml"] = "name: cascade\non:\n  workflow_dispatch:\n    inputs:\n      runtime_version:\n        required: true\njobs: {}\n",
-        ["templates/hermes/pin.json"] = "{\"schemaVersion\": 2, \"digest\": \"sha256:" + new string('1', 64) + "\", \"runtimeVersion\": \"1.0.0\"}\n",
-        ["templates/codex/pin.json"] = "{\"schemaVersion\": 2, \"digest\": \"sha256:" + new string('2', 64) + "\", \"runtimeVersion\": \"1.0.0\"}\n",
+        ["templates/hermes/pin.json"] = TemplateFleet.Pins.PinFile.Serialize(ForgeUnderTest.OldPin("hermes")),
+        ["templates/codex/pin.json"] = TemplateFleet.Pins.PinFile.Serialize(ForgeUnderTest.OldPin("codex")),
     };
 
     // ---- What tests read and what people do on the forge between two runs ----

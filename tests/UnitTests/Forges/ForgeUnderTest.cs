@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
 using TemplateFleet.Forges;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Results;
 
 namespace UnitTests.Forges;
 
@@ -50,20 +54,48 @@ public sealed class ForgeUnderTest : IDisposable
     readonly List<IForge> opened = [];
 
     /// <summary>A proposal for <paramref name="version"/> with a pin per published template and the others kept with a reason.</summary>
-    public static PinProposal Proposal(string version, string[] published, params (string Template, string Reason)[] kept)
+    public static ReleaseProposal Proposal(string version, string[] published, params (string Template, string Reason)[] kept) =>
+        Proposal(version, [.. published.Select(t => Published(PinOf(version, t))), .. kept.Select(k => Kept(k.Template, k.Reason))]);
+
+    public static ReleaseProposal Proposal(string version, IReadOnlyList<ReleasedTemplate> templates, string? release = null)
     {
-        var templates = published.Select(t => new TemplateProposal(t, "sha256:" + new string('1', 64), Digest(version, t),
-                Image: $"127.0.0.1:5000/molecule-fleet/{t}", AgentVersion: "1.0.0", Smoke: new GateTotals(5, 0), T4: new GateTotals(10, 0), ProvisionerShape: "privileged"))
-            .Concat(kept.Select(k => new TemplateProposal(k.Template, "sha256:" + new string('2', 64), null, KeptReason: k.Reason)))
-            .ToList();
-        var files = published.Select(t => new PinFileChange($"templates/{t}/pin.json", PinContent(version, t))).ToList();
-        return new PinProposal("molecule-ai-workspace-runtime", version, templates, files, SourceRevision: "c0ffee1");
+        var runtime = Pep440Version.Parse(version);
+        var key = release is null ? ProposalKey.Runtime(runtime) : ProposalKey.Release(release);
+        return new ReleaseProposal(key, "molecule-ai-workspace-runtime", runtime, "c0ffee1", null, templates, []);
     }
+
+    /// <summary>Published after both gates passed (5 smoke checks, 10 T4 probes, privileged), over the pin the base branch holds.</summary>
+    public static ReleasedTemplate Published(Pin pin, string? pinFile = null) =>
+        new(new PublishResult(pin.Template, PublishStatus.Published, "published", pin, pinFile ?? $"templates/{pin.Template}/pin.json", []),
+            OldPin(pin.Template), "1.0.0", Gate("smoke", pin.Template, 5), Gate("t4", pin.Template, 10));
+
+    public static ReleasedTemplate Kept(string template, string reason) =>
+        new(new PublishResult(template, PublishStatus.NotPublished, reason, null, $"templates/{template}/pin.json", []), OldPin(template), "1.0.0", null, null);
+
+    /// <summary>A gate's result with <paramref name="passed"/> passing checks and the <paramref name="failed"/> ones.</summary>
+    public static GateResult Gate(string gate, string template, int passed, params string[] failed) =>
+        new(gate, template, "privileged", [],
+            [
+                .. Enumerable.Range(0, passed).Select(i => new CheckResult { Id = $"ok-{i}", Description = "ok", Passed = true }),
+                .. failed.Select(id => new CheckResult { Id = id, Description = id, Passed = false }),
+            ], null, TimeSpan.Zero);
+
+    public static Pin PinOf(string version, string template, string? digest = null) => new()
+    {
+        Template = template,
+        Image = $"127.0.0.1:5000/molecule-fleet/{template}",
+        Digest = digest ?? Digest(version, template),
+        RuntimeVersion = Pep440Version.Parse(version),
+        Revision = "c0ffee1",
+        PublishedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    /// <summary>The pin the base branch holds for the fake's hermes ('1…') and codex ('2…').</summary>
+    public static Pin OldPin(string template) => PinOf("1.0.0", template, "sha256:" + new string(template == "codex" ? '2' : '1', 64));
 
     public static string Digest(string version, string template) => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(version + template)));
 
-    public static string PinContent(string version, string template) =>
-        $"{{\"schemaVersion\": 2, \"digest\": \"{Digest(version, template)}\", \"runtimeVersion\": \"{version}\"}}\n";
+    public static string PinContent(string version, string template) => PinFile.Serialize(PinOf(version, template));
 
     /// <summary>The unrelated pull request #1 exactly as the fake started with it.</summary>
     public JsonObject UnrelatedAtStart { get; }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using TemplateFleet.Forges;
 using TemplateFleet.Forges.Gitea;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.PullRequests;
 
 namespace UnitTests.Forges;
 
@@ -26,7 +28,7 @@ public sealed class PreflightTests
     static async Task PreflightAsync(ForgeUnderTest f, ForgeOptions options, IReadOnlyDictionary<string, string>? environment = null)
     {
         using var forge = await ForgeConnection.OpenAsync(options, environment ?? ForgeUnderTest.NoEnvironment, None);
-        await new PinProposer(forge, options.BaseBranch).PreflightAsync("1.2.0", None);
+        await new PinProposer(forge, options.BaseBranch).PreflightAsync(ProposalKey.Runtime(Pep440Version.Parse("1.2.0")), None);
     }
 
     [Theory]
@@ -35,7 +37,7 @@ public sealed class PreflightTests
     {
         using var f = new ForgeUnderTest(forge);
         using var opened = await f.OpenAsync();
-        var readiness = await new PinProposer(opened).PreflightAsync("1.2.0", None);
+        var readiness = await new PinProposer(opened).PreflightAsync(ProposalKey.Runtime(Pep440Version.Parse("1.2.0")), None);
 
         Assert.Equal(f.IsGitea ? ForgeKind.Gitea : ForgeKind.GitHub, opened.Kind);
         Assert.Equal("fleet-bot", readiness.User);

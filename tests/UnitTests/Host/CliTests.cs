@@ -139,7 +139,6 @@ public sealed class CliTests
         var pin = root / "templates" / "codex" / "pin.txt";
 
         Assert.Equal("/repo/templates/codex/pin.txt", (string)pin);
-        Assert.Equal("pin.txt", pin.Name);
         Assert.Equal(root / "templates" / "codex", pin.Parent);
         Assert.Equal("/repo", (root / "templates" / "..").ToString());
     }

@@ -11,7 +11,7 @@ public sealed class ComponentTests
         var result = host.Run<ComponentBuild>("ship");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["Ship", "Announce"], result.Executed);
+        Assert.Equal(["Announce", "Ship"], result.Executed);
     }
 
     [Fact]

@@ -24,10 +24,30 @@ public sealed class ExecutionTests
     {
         using var host = new HostHarness();
 
-        var result = host.Run<ConditionBuild>("All", "--enabled", "--make-ready");
+        var result = host.Run<ConditionBuild>("All", "--enabled", "--make-ready", "--environment", "test");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["Setup", "Shared", "Deploy", "Verify"], result.Executed);
+        Assert.Equal(["checked Deploy", "Setup", "Shared", "Deploy", "Verify"], result.Executed);
+    }
+
+    [Fact]
+    public void A_requirement_is_checked_before_any_target_runs_and_fails_as_a_usage_error()
+    {
+        using var host = new HostHarness();
+
+        var missing = host.Run<ConditionBuild>("All", "--enabled");
+        Recorder.Clear();
+        var planned = host.Run<ConditionBuild>("--plan", "All", "--enabled");
+        Recorder.Clear();
+        var skipped = host.Run<ConditionBuild>("All");
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal("error: Deploy needs --environment.", missing.Error.Trim());
+        Assert.Equal(["checked Deploy"], missing.Executed);
+        Assert.Equal(0, planned.ExitCode);
+        Assert.DoesNotContain("checked Deploy", planned.Executed);
+        Assert.Equal(0, skipped.ExitCode); // Deploy is skipped statically: what it requires does not matter
+        Assert.DoesNotContain("checked Deploy", skipped.Executed);
     }
 
     [Fact]
@@ -47,7 +67,7 @@ public sealed class ExecutionTests
     }
 
     [Fact]
-    public void After_a_failure_only_assured_targets_run()
+    public void After_a_failure_no_later_target_runs()
     {
         using var host = new HostHarness();
 
@@ -55,12 +75,12 @@ public sealed class ExecutionTests
 
         // As in NUKE, ProceedAfterFailure belongs to the target that fails; on a later target it changes nothing.
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal(["Prepare", "Broken", "Cleanup"], result.Executed);
+        Assert.Equal(["Prepare", "Broken"], result.Executed);
         Assert.Equal("Failed", result.StatusOf("Broken"));
         Assert.Equal("NotRun", result.StatusOf("Later"));
         Assert.Equal("NotRun", result.StatusOf("Proceed"));
         Assert.Contains("an earlier target failed", result.Row("Proceed"));
-        Assert.Equal("Succeeded", result.StatusOf("Cleanup"));
+        Assert.Equal("NotRun", result.StatusOf("Cleanup"));
         Assert.Contains("Build failed on ", result.Out);
     }
 
@@ -120,10 +140,9 @@ public sealed class ExecutionTests
 
         Assert.Equal(1, first.ExitCode);
         Assert.Equal(0, resumed.ExitCode);
-        Assert.Equal(["Broken", "Later"], resumed.Executed);
+        Assert.Equal(["Broken", "Later", "Cleanup"], resumed.Executed);
         Assert.Equal("Skipped", resumed.StatusOf("Prepare"));
         Assert.Contains("succeeded in the previous attempt", resumed.Row("Prepare"));
-        Assert.Equal("Skipped", resumed.StatusOf("Cleanup"));
     }
 
     [Fact]
@@ -141,7 +160,7 @@ public sealed class ExecutionTests
     }
 
     [Fact]
-    public void Interrupting_stops_the_build_with_130_and_still_runs_assured_targets()
+    public void Interrupting_stops_the_build_with_130_and_runs_nothing_after()
     {
         using var host = new HostHarness();
         CancelBuild.Interrupt = new CancellationTokenSource();
@@ -150,11 +169,11 @@ public sealed class ExecutionTests
         var result = host.Run<CancelBuild>("Second", "Teardown");
 
         Assert.Equal(130, result.ExitCode);
-        Assert.Equal(["First", "Teardown"], result.Executed);
+        Assert.Equal(["First"], result.Executed);
         Assert.Equal("Failed", result.StatusOf("First"));
         Assert.Contains("interrupted", result.Row("First"));
         Assert.Equal("NotRun", result.StatusOf("Second"));
-        Assert.Equal("Succeeded", result.StatusOf("Teardown"));
+        Assert.Contains("not run: the build was interrupted", result.Row("Teardown"));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-#pragma warning disable CS0649, CS0169 // [Parameter] fields are assigned by the host through reflection.
 using TemplateFleet.Host;
+#pragma warning disable CS0649, CS0169 // [Parameter] fields are assigned by the host through reflection.
 
 namespace TemplateFleet.UnitTests.Host;
 
@@ -11,7 +11,7 @@ namespace TemplateFleet.UnitTests.Host;
 [GiteaActionsJob("release", "shards", Needs = ["prepare"], MatrixParameter = nameof(Shards), InvokedTargets = [nameof(Test)],
     ImportOutputs = [nameof(Base), nameof(Version)], ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results", "output/logs"])]
 [GiteaActionsJob("release", "prepare", InvokedTargets = [nameof(Prepare)], Outputs = [nameof(Base), nameof(Version)],
-    ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results"], RunsOn = ["big-runner"])]
+    ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results"])]
 internal sealed class MultiJobWorkflowBuild : NukeBuild
 {
     [Parameter("Version")] readonly string? Version;

@@ -17,7 +17,7 @@ public sealed class MultiJobWorkflowTests
         Assert.Equal(["prepare", "shards", "collect"], release.Keys("jobs"));
         var prepare = release.At("jobs", "prepare");
         Assert.False(prepare.Has("needs"));
-        Assert.Equal("big-runner", prepare.Text("runs-on"));
+        Assert.Equal("debian-12", prepare.Text("runs-on"));
         Assert.Equal(new Dictionary<string, string>
         {
             ["base"] = "${{ steps.build.outputs.base }}",

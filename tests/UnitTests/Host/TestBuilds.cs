@@ -4,19 +4,19 @@ using TemplateFleet.Host;
 
 namespace TemplateFleet.UnitTests.Host;
 
-/// <summary>Every kind of ordering edge: DependsOn, After, Before, Triggers, TriggeredBy, DependentFor.</summary>
+/// <summary>Every kind of ordering edge: DependsOn, After, Before.</summary>
 internal sealed class OrderBuild : NukeBuild
 {
     protected internal override string DisplayName => "ordering test build";
 
     Target Clean => _ => _.Description("Remove outputs").Before(Restore).Executes(() => Recorder.Add(nameof(Clean)));
     Target Restore => _ => _.Description("Restore packages").Executes(() => Recorder.Add(nameof(Restore)));
-    Target Compile => _ => _.Description("Compile").DependsOn(Restore).Executes(() => Recorder.Add(nameof(Compile)));
+    Target Compile => _ => _.Description("Compile").DependsOn(Restore, Lint).Executes(() => Recorder.Add(nameof(Compile)));
     Target Pack => _ => _.Description("Pack").DependsOn(Compile).After(Test).Executes(() => Recorder.Add(nameof(Pack)));
     Target Test => _ => _.Description("Run tests").DependsOn(Compile).Executes(() => Recorder.Add(nameof(Test)));
-    Target Announce => _ => _.Description("Announce").TriggeredBy(Pack).Executes(() => Recorder.Add(nameof(Announce)));
-    Target Lint => _ => _.Description("Lint").DependentFor(Compile).Executes(() => Recorder.Add(nameof(Lint)));
-    Target Publish => _ => _.Description("Publish").Triggers(Announce).DependsOn(Pack).Executes(() => Recorder.Add(nameof(Publish)));
+    Target Announce => _ => _.Description("Announce").After(Pack).Executes(() => Recorder.Add(nameof(Announce)));
+    Target Lint => _ => _.Description("Lint").Executes(() => Recorder.Add(nameof(Lint)));
+    Target Publish => _ => _.Description("Publish").DependsOn(Pack).Executes(() => Recorder.Add(nameof(Publish)));
     Target Secretive => _ => _.Description("Hidden helper").Unlisted().Executes(() => Recorder.Add(nameof(Secretive)));
 }
 
@@ -27,11 +27,12 @@ internal sealed class CycleBuild : NukeBuild
     Target Gamma => _ => _.After(Alpha).Executes(() => { });
 }
 
-/// <summary>Static and dynamic conditions; Shared decides at run time whether Verify may run.</summary>
+/// <summary>Static and dynamic conditions; Shared decides at run time whether Verify may run; Deploy requires a target.</summary>
 internal sealed class ConditionBuild : NukeBuild
 {
     [Parameter("Deploy at all")] readonly bool Enabled;
     [Parameter("Make Verify ready once Shared ran")] readonly bool MakeReady;
+    [Parameter("Where Deploy deploys to")] readonly string? Environment;
     bool Ready;
 
     Target Setup => _ => _.Executes(() => Recorder.Add(nameof(Setup)));
@@ -42,12 +43,19 @@ internal sealed class ConditionBuild : NukeBuild
         Ready = MakeReady;
     });
 
-    Target Deploy => _ => _.DependsOn(Setup, Shared).OnlyWhenStatic(() => Enabled).Executes(() => Recorder.Add(nameof(Deploy)));
+    Target Deploy => _ => _.DependsOn(Setup, Shared).OnlyWhenStatic(() => Enabled)
+        .Requires(() =>
+        {
+            Recorder.Add("checked Deploy");
+            if (Environment is null)
+                throw new InvalidUsageException("Deploy needs --environment.");
+        })
+        .Executes(() => Recorder.Add(nameof(Deploy)));
     Target Verify => _ => _.DependsOn(Shared).OnlyWhenDynamic(() => Ready).Executes(() => Recorder.Add(nameof(Verify)));
     Target All => _ => _.DependsOn(Deploy, Verify);
 }
 
-/// <summary>A failing target among ProceedAfterFailure and AssuredAfterFailure ones.</summary>
+/// <summary>A failing target among ProceedAfterFailure ones.</summary>
 internal sealed class FailureBuild : NukeBuild
 {
     [Parameter("Make Broken fail: none, fleet or crash")] readonly string Fail = "fleet";
@@ -78,7 +86,7 @@ internal sealed class FailureBuild : NukeBuild
     });
 
     Target Downstream => _ => _.DependsOn(Tolerated).Executes(() => Recorder.Add(nameof(Downstream)));
-    Target Cleanup => _ => _.After(Broken, Later, Proceed, Downstream).AssuredAfterFailure().Executes(() => Recorder.Add(nameof(Cleanup)));
+    Target Cleanup => _ => _.After(Broken, Later, Proceed, Downstream).Executes(() => Recorder.Add(nameof(Cleanup)));
 }
 
 internal enum Mode
@@ -97,7 +105,7 @@ internal sealed class ParameterBuild : NukeBuild
     [Parameter("Mode")] readonly Mode Mode = Mode.Fast;
     [Parameter("Output folder")] readonly AbsolutePath? Output;
     [Parameter("Retries")] readonly int? Retries;
-    [Parameter("Renamed", Name = "Channel")] readonly string? ChannelField;
+    [Parameter("Channel")] readonly string? Channel;
     [Parameter("Registry password")][Secret] readonly string? RegistryPassword;
     [Parameter("Fail in OnBuildInitialized")] readonly bool Invalid;
     [Parameter("Crash in OnBuildInitialized")] readonly bool Crash;
@@ -113,7 +121,7 @@ internal sealed class ParameterBuild : NukeBuild
         Recorder.Values[nameof(Mode)] = Mode;
         Recorder.Values[nameof(Output)] = Output;
         Recorder.Values[nameof(Retries)] = Retries;
-        Recorder.Values["Channel"] = ChannelField;
+        Recorder.Values[nameof(Channel)] = Channel;
     });
 
     Target Leak => _ => _.Description("Tries every way to print the password").Executes(() =>
@@ -145,7 +153,7 @@ internal sealed class ParameterBuild : NukeBuild
     }
 }
 
-/// <summary>Ctrl-C while a target runs: the rest is not run, assured targets still are.</summary>
+/// <summary>Ctrl-C while a target runs: the rest is not run.</summary>
 internal sealed class CancelBuild : NukeBuild
 {
     public static CancellationTokenSource Interrupt { get; set; } = new();
@@ -158,7 +166,7 @@ internal sealed class CancelBuild : NukeBuild
     });
 
     Target Second => _ => _.DependsOn(First).Executes(() => Recorder.Add(nameof(Second)));
-    Target Teardown => _ => _.After(Second).AssuredAfterFailure().Executes(() => Recorder.Add(nameof(Teardown)));
+    Target Teardown => _ => _.After(Second).Executes(() => Recorder.Add(nameof(Teardown)));
 }
 
 /// <summary>A target declared in a component interface with a default body, as NUKE builds compose them.</summary>
@@ -169,7 +177,7 @@ internal interface IAnnounce
 
 internal sealed class ComponentBuild : NukeBuild, IAnnounce
 {
-    Target Ship => _ => _.Triggers(((IAnnounce)this).Announce).Executes(() => Recorder.Add(nameof(Ship)));
+    Target Ship => _ => _.DependsOn(((IAnnounce)this).Announce).Executes(() => Recorder.Add(nameof(Ship)));
 }
 
 /// <summary>A target referencing a Target that is not a property of the build.</summary>

@@ -1,12 +1,12 @@
-#pragma warning disable CS0649, CS0169 // [Parameter] fields are assigned by the host through reflection.
 using TemplateFleet.Host;
+#pragma warning disable CS0649, CS0169 // [Parameter] fields are assigned by the host through reflection.
 
 namespace TemplateFleet.UnitTests.Host;
 
 /// <summary>Two workflows using every [GiteaActions] property; OnBuildInitialized refuses to run, as generation must not need it.</summary>
 [GiteaActions("ci", RunsOn = ["debian-12"], On = [GiteaActionsTrigger.PullRequest], OnPushBranches = ["main", "release/*"],
     MatrixParameter = nameof(Shards), InvokedTargets = [nameof(Test), nameof(Compile)],
-    PublishArtifacts = ["output/reports", "output/logs/"], FetchDepth = 0)]
+    PublishArtifacts = ["output/reports", "output/logs/"])]
 [GiteaActions("release", RunsOn = ["self-hosted", "linux"],
     OnWorkflowDispatchRequiredInputs = [nameof(Version)], OnWorkflowDispatchOptionalInputs = [nameof(Channel)],
     InvokedTargets = [nameof(Deploy)], ImportSecrets = [nameof(ApiKey)], ImportVariables = [nameof(Feed)],

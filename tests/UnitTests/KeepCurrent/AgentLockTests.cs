@@ -30,7 +30,7 @@ public sealed class AgentLockTests : IDisposable
         foreach (var template in FleetLoader.LoadTemplates(fleet, fleet.TemplateNames))
         {
             var locked = AgentLock.Read(template);
-            Assert.Contains(locked.Packages, p => p.Version == template.Agent.Version && (p.Name == template.Agent.Package || TemplateFleet.Python.PackageName.Same(p.Name, template.Agent.Package)));
+            Assert.Contains(locked.Packages, p => p.Version == template.Agent.Version && (p.Name == template.Agent.Package || TemplateFleet.PackageIndex.PackageName.Same(p.Name, template.Agent.Package)));
         }
     }
 

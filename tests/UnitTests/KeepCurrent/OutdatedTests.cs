@@ -1,6 +1,6 @@
 using TemplateFleet.Fleet;
 using TemplateFleet.KeepCurrent;
-using TemplateFleet.Publishing;
+using TemplateFleet.Pins;
 using UnitTests.Fleet;
 
 namespace UnitTests.KeepCurrent;
@@ -142,7 +142,7 @@ public sealed class OutdatedTests
             Revision = "r",
             PublishedAt = Now,
             AgentVersion = "0.130.0",
-            RuntimeVersion = "1.0.0",
+            RuntimeVersion = TemplateFleet.PackageIndex.Pep440Version.Parse("1.0.0"),
             Base = new PinnedImage("127.0.0.1:5000/molecule-fleet/base", "sha256:" + new string('a', 64))
         };
 

@@ -1,4 +1,5 @@
 using TemplateFleet.Publishing;
+using TemplateFleet.Registry;
 
 namespace UnitTests.Publishing;
 
@@ -7,9 +8,11 @@ public sealed class OptionsAndConfigTests
     [Fact]
     public void Options_never_print_the_password()
     {
-        var text = new PublishOptions { Registry = "127.0.0.1:5000", Username = "ci", Password = "s3cret-value" }.ToString();
+        var text = new PublishOptions(new RegistryCredentials("127.0.0.1:5000", "ci", "s3cret-value")).ToString();
         Assert.DoesNotContain("s3cret-value", text);
         Assert.Contains("***", text);
+        var @base = new TemplateFleet.Images.BaseImageOptions(null, "127.0.0.1:5000", new RegistryCredentials("127.0.0.1:5000", "ci", "s3cret-value")).ToString();
+        Assert.DoesNotContain("s3cret-value", @base);
         var provision = new RegistryProvisionOptions { Directory = "x", Username = "ci", Password = "s3cret-value" }.ToString();
         Assert.DoesNotContain("s3cret-value", provision);
     }

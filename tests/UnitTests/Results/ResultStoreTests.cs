@@ -1,5 +1,6 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.Publishing;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.Results;
 
 namespace UnitTests.Results;
@@ -17,7 +18,7 @@ public sealed class ResultStoreTests : IDisposable
         Image = "127.0.0.1:5000/molecule-fleet/hermes",
         Digest = Digest,
         Inputs = Digest,
-        RuntimeVersion = "1.0.0",
+        RuntimeVersion = Pep440Version.Parse("1.0.0"),
         Revision = "abc",
         PublishedAt = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero),
     };
@@ -26,7 +27,7 @@ public sealed class ResultStoreTests : IDisposable
     public void Each_record_is_one_file_that_a_later_job_reads_back()
     {
         var store = ResultStore.StartRun(dir);
-        store.Write(new RunRecord("run-1", "molecule-ai-workspace-runtime", "1.0.0", "parameter", true, "abc", "abc", ["hermes"], "127.0.0.1:5000", "templates", DateTimeOffset.UnixEpoch));
+        store.Write(new RunRecord("run-1", "molecule-ai-workspace-runtime", Pep440Version.Parse("1.0.0"), "parameter", true, "abc", "abc", ["hermes"], "127.0.0.1:5000", "templates", DateTimeOffset.UnixEpoch));
         store.Write(new BaseResult(BaseStatus.Pulled, Digest, $"127.0.0.1:5000/molecule-fleet/base@{Digest}", null, "debootstrap:bookworm", "--base-image", [], null, TimeSpan.FromSeconds(1.5), null));
         store.Write(new BuildResult("hermes", BuildStatus.Built, Digest, ["molecule-fleet/hermes:1.0.0"], Digest, $"127.0.0.1:5000/molecule-fleet/base@{Digest}", "output/logs/hermes.build.log", TimeSpan.FromSeconds(12.3456), null));
         store.Write(new GateResult("t4", "hermes", "privileged", ["SYS_RESOURCE"], [new CheckResult { Id = "sudo_nopasswd", Description = "sudo", Passed = true, ExitCode = 0 }], null, TimeSpan.FromSeconds(2)));
@@ -35,7 +36,7 @@ public sealed class ResultStoreTests : IDisposable
         Assert.Equal(["base.json", "build/hermes.json", "publish/hermes.json", "run.json", "t4/hermes.json"],
             Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/')).Order());
         var later = ResultStore.Open(dir);
-        Assert.Equal("1.0.0", later.Run!.RuntimeVersion);
+        Assert.Equal(Pep440Version.Parse("1.0.0"), later.Run!.RuntimeVersion);
         Assert.Equal(BaseStatus.Pulled, later.Base!.Status);
         Assert.Equal($"127.0.0.1:5000/molecule-fleet/base@{Digest}", later.BaseReference);
         var build = later.Build("hermes")!;

@@ -1,5 +1,6 @@
 using TemplateFleet.Fleet;
-using TemplateFleet.Publishing;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.SupplyChain;
 
 namespace UnitTests.SupplyChain;
@@ -21,10 +22,10 @@ public sealed class SbomChangeTests
         Template = "codex",
         Image = $"{registry}/molecule-fleet/codex",
         Digest = "sha256:" + new string('a', 64),
-        RuntimeVersion = "1.0.0",
+        RuntimeVersion = Pep440Version.Parse("1.0.0"),
         Revision = "c0ffee1",
         PublishedAt = DateTimeOffset.UnixEpoch,
-        Sections = record is null ? [] : [new SupplyChainPinSection(record)],
+        SupplyChain = record,
     };
 
     static Task<string> Describe(Pin? previous, Func<SupplyChainRecord, Task<(Sbom?, string?)>> readOld) =>
@@ -39,7 +40,7 @@ public sealed class SbomChangeTests
             "pkg:pypi/molecule-ai-workspace-runtime@1.0.0", "pkg:npm/%40openai/codex@0.130.0");
         SupplyChainRecord? asked = null;
         var line = await Describe(Old(SupplyChainRecordTests.Sample()), record => { asked = record; return Task.FromResult<(Sbom?, string?)>((before, null)); });
-        Assert.Equal(SupplyChainRecordTests.Sample().CycloneDx, asked?.CycloneDx); // the old pin's own record: its SBOM digests
+        Assert.Equal(SupplyChainRecordTests.Sample().Sbom.CycloneDx, asked?.Sbom.CycloneDx); // the old pin's own record: its SBOM digests
         Assert.Equal("runtime `molecule-ai-workspace-runtime` 1.0.0 → 1.0.7 · agent CLI `@openai/codex` 0.130.0 (unchanged) · "
             + "Debian packages: 3 changed (1 added, 1 removed, 1 new versions)", line);
     }

@@ -1,4 +1,5 @@
 using TemplateFleet.Fleet;
+using TemplateFleet.PackageIndex;
 using TemplateFleet.SupplyChain;
 
 namespace UnitTests.SupplyChain;

@@ -1,3 +1,4 @@
+using TemplateFleet.Files;
 using TemplateFleet.Tools;
 
 namespace UnitTests.Tools;

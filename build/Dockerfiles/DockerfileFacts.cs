@@ -1,0 +1,22 @@
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Dockerfiles;
+
+/// <summary>The fleet facts <see cref="DockerfileGate"/> holds one Dockerfile to.</summary>
+/// <param name="RuntimePackage">The runtime's Python package (fleet.yaml runtime.package); the layer installing it must use ARG RUNTIME_VERSION.</param>
+/// <param name="Agent">The agent CLI a template must install (template.yaml agent); null for the base image.</param>
+/// <param name="RepositoryRoot">Findings name files relative to it; null = as given.</param>
+public sealed record DockerfileFacts(string RuntimePackage, AgentCli? Agent, string? RepositoryRoot = null)
+{
+    /// <summary>A template builds FROM the base by digest and installs an agent; the base does neither.</summary>
+    public bool IsTemplate => Agent is not null;
+
+    /// <summary>The build arguments the build passes to this Dockerfile.</summary>
+    public IReadOnlyList<BuildArg> PassedArgs => IsTemplate ? BuildArgs.Template : BuildArgs.Base;
+
+    public static DockerfileFacts ForTemplate(FleetConfig fleet, Template template) =>
+        new(fleet.Runtime.Package, template.Agent, FleetLoader.RepositoryRoot(fleet));
+
+    public static DockerfileFacts ForBase(FleetConfig fleet) =>
+        new(fleet.Runtime.Package, Agent: null, FleetLoader.RepositoryRoot(fleet));
+}

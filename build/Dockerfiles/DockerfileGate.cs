@@ -1,0 +1,68 @@
+using TemplateFleet.Dockerfiles.Rules;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Dockerfiles;
+
+/// <summary>
+/// Static gate over a Dockerfile, run by Restore before anything is built. It makes the fleet's known
+/// mistakes loud; each rule is one class of build/Dockerfiles/Rules, named by its id in every finding.
+/// </summary>
+public static class DockerfileGate
+{
+    /// <summary>Every rule the gate runs.</summary>
+    public static readonly IReadOnlyList<DockerfileRule> Rules =
+    [
+        new SyntaxRule(),
+        new FromBaseRule(),
+        new BuildArgRule(),
+        new FleetLiteralRule(),
+        new AgentInstallRule(),
+        new RuntimeInstallRule(),
+        new CacheTrapRule(),
+        new LayerOrderRule(),
+        new SwallowedFailureRule(),
+        new UnpinnedRule(),
+        new EntrypointRule(),
+    ];
+
+    public static IReadOnlyList<Finding> Check(string dockerfilePath, DockerfileFacts facts)
+    {
+        var display = facts.RepositoryRoot is null ? dockerfilePath : FleetLoader.Display(facts.RepositoryRoot, dockerfilePath);
+        string text;
+        try
+        {
+            text = File.ReadAllText(dockerfilePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FleetException($"{display}: cannot be read ({e.Message}); every template needs a Dockerfile");
+        }
+        return CheckText(text, display, facts, Path.GetDirectoryName(Path.GetFullPath(dockerfilePath)));
+    }
+
+    /// <summary>The base image and each template's Dockerfile, in that order.</summary>
+    public static IReadOnlyList<Finding> CheckFleet(FleetConfig fleet, IEnumerable<Template> templates)
+    {
+        var findings = Check(Path.Combine(fleet.TemplatesDirectory, fleet.Base.Folder, FleetLoader.DockerfileName), DockerfileFacts.ForBase(fleet)).ToList();
+        foreach (var template in templates)
+            findings.AddRange(Check(template.Dockerfile, DockerfileFacts.ForTemplate(fleet, template)));
+        return findings;
+    }
+
+    /// <summary>Fails Restore with every finding, one per line.</summary>
+    public static void ThrowIfAny(IReadOnlyList<Finding> findings)
+    {
+        if (findings.Count > 0)
+        {
+            throw new FleetException(string.Join(Environment.NewLine, findings) + Environment.NewLine +
+                $"Dockerfile gate: {findings.Count} finding{(findings.Count == 1 ? "" : "s")}; fix them before building.");
+        }
+    }
+
+    /// <param name="contextDirectory">The build context, to look into requirement files a RUN installs with -r; null = do not look.</param>
+    public static IReadOnlyList<Finding> CheckText(string text, string displayPath, DockerfileFacts facts, string? contextDirectory = null)
+    {
+        var dockerfile = GatedDockerfile.Read(text, displayPath, facts, contextDirectory);
+        return Rules.SelectMany(rule => rule.Check(dockerfile)).OrderBy(f => f.Line).ToList();
+    }
+}

@@ -1,0 +1,141 @@
+using Serilog;
+using TemplateFleet.Dockerfiles;
+using TemplateFleet.Engine;
+using TemplateFleet.Gates;
+using TemplateFleet.Images;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
+
+namespace TemplateFleet.Fleet;
+
+/// <summary>What Restore was asked for: the already validated parameters.</summary>
+/// <param name="CaBundle">The extra CA bundle the build steps will trust, and where it came from.</param>
+public sealed record RestoreRequest(
+    string[]? Templates,
+    Pep440Version? RuntimeVersion,
+    string? PackageIndex,
+    (string? File, string Source) CaBundle = default);
+
+/// <summary>What Restore hands to the later targets. Owns the embedded index for the rest of the build.</summary>
+public sealed class RestoredFleet(FleetRun run, Contract contract, EngineInfo engine, EmbeddedIndex? index) : IAsyncDisposable
+{
+    public FleetRun Run { get; } = run;
+    public Contract Contract { get; } = contract;
+    public EngineInfo Engine { get; } = engine;
+    public EmbeddedIndex? Index { get; } = index;
+
+    public ValueTask DisposeAsync() => Index?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Restore: validate every piece of fleet data (fleet.yaml, template.yaml, the contract, pins), gate each
+/// Dockerfile statically, make sure an engine answers, and settle RUNTIME_VERSION. Cheap checks first, so
+/// a typo is reported before anything is installed or started.
+/// </summary>
+public static class Restorer
+{
+    public static async Task<RestoredFleet> RestoreAsync(RunContext context, RestoreRequest request, CancellationToken ct)
+    {
+        var root = context.Paths.Root;
+        var fleet = FleetLoader.LoadFleet(root);
+        var names = TemplateSelection.Resolve(fleet, request.Templates);
+        var templates = FleetLoader.LoadTemplates(fleet, names);
+        var contract = ContractLoader.Load(fleet.ContractFile, FleetLoader.Display(root, fleet.ContractFile));
+        // Every pin reads (a broken one names its file); the base's too. Mixed bases are worth a warning only.
+        PinFile.ReadIfExists(PinFile.PathForBase(fleet));
+        if (PinBases.MixWarning(PinFile.ReadAll(fleet)) is { } mixed)
+            Log.Warning("Pins: {Warning}", mixed);
+        DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
+        // Each agent installs from its committed lock: it must be there and hold template.yaml's version.
+        var locks = templates.Select(t =>
+        {
+            try
+            {
+                KeepCurrent.AgentLock.Read(t);
+                return null;
+            }
+            catch (FleetException e)
+            {
+                return e.Message;
+            }
+        }).OfType<string>().ToList();
+        if (locks.Count > 0)
+            throw new FleetException(string.Join(Environment.NewLine, locks));
+        CaBundleCheck.Check(request.CaBundle.File, request.CaBundle.Source);
+        Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate, agent locks match",
+            string.Join(", ", names), names.Count, fleet.TemplateNames.Count, contract.Capabilities.Count);
+
+        // The embedded index (wheels + loopback server: CPU and files only) is made while the engine answers.
+        var extra = request.RuntimeVersion is { } requested ? new[] { requested.ToString() } : [];
+        var indexTask = request.PackageIndex is { Length: > 0 }
+            ? null
+            : Task.Run(() => EmbeddedIndex.StartAsync(fleet, extra, context.Paths.Output, ct), ct);
+        EngineInfo engine;
+        try
+        {
+            engine = await EngineProvisioner.EnsureAsync(context.Engine, new EngineOptions(context.Paths), ct);
+            // What builds killed on this engine left (gate and verification containers of a dead owner) goes
+            // first, whatever this run goes on to do.
+            var reaped = await new ContainerReaper(context.Engine.Client).RemoveLeftoversAsync(context.RunId, new GateOptions().LeftoverGrace, ct);
+            if (reaped > 0)
+                Log.Information("Removed {Count} container(s) left by earlier builds that were killed", reaped);
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(indexTask);
+            throw;
+        }
+
+        EmbeddedIndex? index = null;
+        try
+        {
+            string jsonApiBase, indexUrl;
+            if (indexTask is null)
+            {
+                indexUrl = request.PackageIndex!;
+                jsonApiBase = RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(request.PackageIndex!);
+            }
+            else
+            {
+                index = await indexTask;
+                indexUrl = index.SimpleUrl.ToString();
+                jsonApiBase = index.JsonApiBase.ToString();
+            }
+
+            Pep440Version version;
+            string source;
+            if (request.RuntimeVersion is { } explicitVersion)
+                (version, source) = (explicitVersion, "parameter");
+            else
+            {
+                using var http = new HttpClient();
+                version = await new RuntimeVersionResolver(http, jsonApiBase, fleet.Runtime.Package).ResolveLatestAsync(ct);
+                source = $"newest on {jsonApiBase}";
+            }
+            var run = new FleetRun(fleet, templates, version, indexUrl) { RuntimeVersionSource = source, DevelopmentPackages = index is not null };
+            Log.Information("RUNTIME_VERSION {Version} ({Source})", run.RuntimeVersion, run.RuntimeVersionSource);
+            return new RestoredFleet(run, contract, engine, index);
+        }
+        catch
+        {
+            if (index is not null)
+                await index.DisposeAsync();
+            throw;
+        }
+    }
+
+    // The engine failed: the index started beside it must not outlive the error (its own failure is secondary).
+    static async Task DisposeQuietlyAsync(Task<EmbeddedIndex>? indexTask)
+    {
+        if (indexTask is null)
+            return;
+        try
+        {
+            await (await indexTask).DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.Debug("Embedded index not started: {Message}", e.Message);
+        }
+    }
+}

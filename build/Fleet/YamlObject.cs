@@ -1,0 +1,198 @@
+using System.Globalization;
+using YamlDotNet.Core;
+
+namespace TemplateFleet.Fleet;
+
+/// <summary>Strict, typed access to one YAML mapping: unknown keys, missing required keys and wrong types
+/// are recorded (never thrown), so one pass reports every mistake of a file.</summary>
+internal sealed class YamlObject
+{
+    private readonly YMapping _node;
+    // Where "missing key" errors point: the line of the parent key ("agent:"), not of the first child.
+    private Mark _anchor;
+    private readonly Dictionary<string, KeyValuePair<YScalar, YNode>> _entries;
+
+    private YamlObject(YMapping node, string path, YamlErrors errors, IReadOnlyList<string> keys)
+    {
+        _node = node;
+        _anchor = node.Start;
+        Path = path;
+        Errors = errors;
+        _entries = node.Entries.ToDictionary(e => e.Key.Value, StringComparer.Ordinal);
+        foreach (var (key, _) in node.Entries)
+        {
+            if (!keys.Contains(key.Value, StringComparer.Ordinal))
+                errors.Add(key.Start, $"unknown key '{key.Value}' {Where} (expected one of: {string.Join(", ", keys)})");
+        }
+    }
+
+    /// <summary>Dotted path of this mapping in the file ("" for the document root).</summary>
+    public string Path { get; }
+    public YamlErrors Errors { get; }
+    public Mark Start => _node.Start;
+    private string Where => Path.Length == 0 ? "at the top level" : $"in '{Path}'";
+
+    public static YamlObject? From(YNode? node, string path, YamlErrors errors, Mark fallback, params string[] keys)
+    {
+        if (node is YMapping mapping)
+            return new YamlObject(mapping, path, errors, keys);
+        var what = path.Length == 0 ? "the file" : $"'{path}'";
+        errors.Add(node?.Start ?? fallback, $"{what} must be a mapping, got {node?.Kind ?? "nothing"}");
+        return null;
+    }
+
+    public string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    /// <summary>Where <paramref name="key"/> is written, or where this mapping starts when it is absent.</summary>
+    public Mark At(string key) => _entries.TryGetValue(key, out var e) ? e.Key.Start : _anchor;
+
+    public bool Has(string key) => _entries.TryGetValue(key, out var e) && !(e.Value is YScalar { IsNull: true });
+
+    /// <summary>The value node, or null (recording an error when required) if the key is absent.</summary>
+    public YNode? Node(string key, bool required)
+    {
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            if (entry.Value is not YScalar { IsNull: true })
+                return entry.Value;
+            if (required)
+                Errors.Add(entry.Key.Start, $"'{Child(key)}' must have a value");
+            return null;
+        }
+        if (required)
+            Errors.Add(_anchor, $"missing required key '{key}' {Where}");
+        return null;
+    }
+
+    public YScalar? Scalar(string key, bool required)
+    {
+        var node = Node(key, required);
+        switch (node)
+        {
+            case null:
+                return null;
+            case YScalar scalar:
+                return scalar;
+            default:
+                Errors.Add(node.Start, $"'{Child(key)}' must be a scalar, got {node.Kind}");
+                return null;
+        }
+    }
+
+    public string? String(string key, bool required)
+    {
+        var scalar = Scalar(key, required);
+        if (scalar is null)
+        {
+            return null;
+        }
+        if (scalar.Value.Trim().Length == 0)
+        {
+            Errors.Add(scalar.Start, $"'{Child(key)}' must not be empty");
+            return null;
+        }
+        return scalar.Value;
+    }
+
+    public int? Int(string key, bool required, int min, int max)
+    {
+        var scalar = Scalar(key, required);
+        if (scalar is null)
+        {
+            return null;
+        }
+        if (scalar.IsQuoted || !int.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            Errors.Add(scalar.Start, scalar.IsQuoted
+                ? $"'{Child(key)}' must be an integer, got the quoted string '{scalar.Value}'; remove the quotes"
+                : $"'{Child(key)}' must be an integer, got '{scalar.Value}'");
+            return null;
+        }
+        if (value < min || value > max)
+        {
+            Errors.Add(scalar.Start, $"'{Child(key)}' must be between {min} and {max}, got {value}");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>A whole number greater than 0, unquoted.</summary>
+    public int? PositiveInt(string key, bool required)
+    {
+        var scalar = Scalar(key, required);
+        if (scalar is null)
+        {
+            return null;
+        }
+        if (scalar.IsQuoted || !int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+        {
+            Errors.Add(scalar.Start, $"'{Child(key)}' must be a whole number greater than 0, got {(scalar.IsQuoted ? "the quoted string " : "")}'{scalar.Value}'");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>true or false, unquoted (YAML 1.2's booleans; "yes" is a string).</summary>
+    public bool? Bool(string key, bool required)
+    {
+        var scalar = Scalar(key, required);
+        if (scalar is null)
+        {
+            return null;
+        }
+        if (!scalar.IsQuoted && scalar.Value is "true" or "false")
+            return scalar.Value == "true";
+        Errors.Add(scalar.Start, $"'{Child(key)}' must be true or false, got '{scalar.Value}'");
+        return null;
+    }
+
+    public YamlObject? Object(string key, bool required, params string[] keys)
+    {
+        var node = Node(key, required);
+        var child = node is null ? null : From(node, Child(key), Errors, _node.Start, keys);
+        if (child is not null)
+            child._anchor = _entries[key].Key.Start;
+        return child;
+    }
+
+    public IReadOnlyList<YNode>? List(string key, bool required)
+    {
+        var node = Node(key, required);
+        switch (node)
+        {
+            case null:
+                return null;
+            case YSequence sequence:
+                return sequence.Items;
+            default:
+                Errors.Add(node.Start, $"'{Child(key)}' must be a list, got {node.Kind}");
+                return null;
+        }
+    }
+
+    /// <summary>A list of non-empty scalars; duplicates are errors.</summary>
+    public IReadOnlyList<YScalar>? StringList(string key, bool required)
+    {
+        var items = List(key, required);
+        if (items is null)
+        {
+            return null;
+        }
+        var result = new List<YScalar>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not YScalar { IsNull: false } scalar || scalar.Value.Trim().Length == 0)
+            {
+                Errors.Add(items[i].Start, $"'{Child(key)}[{i}]' must be a non-empty scalar, got {items[i].Kind}");
+                continue;
+            }
+            if (result.Find(r => r.Value == scalar.Value) is { } first)
+            {
+                Errors.Add(scalar.Start, $"'{Child(key)}' lists '{scalar.Value}' twice (first at line {first.Start.Line})");
+                continue;
+            }
+            result.Add(scalar);
+        }
+        return result;
+    }
+}

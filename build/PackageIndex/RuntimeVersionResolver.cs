@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Serilog;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.PackageIndex;
+
+/// <summary>
+/// Asks a package index's JSON API (PyPI's shape: GET {base}/pypi/{name}/json) which runtime versions exist:
+/// the newest usable release (pip's rule: finals first, pre-releases only when no final exists; a release
+/// needs a file that is not yanked), and whether a given version has appeared yet (Cascade waits for it).
+/// </summary>
+public sealed class RuntimeVersionResolver
+{
+    private readonly HttpClient _http;
+    private readonly ResolverOptions _options;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public RuntimeVersionResolver(HttpClient http, string jsonApiBase, string package, ResolverOptions? options = null)
+    {
+        _http = http;
+        JsonApiBase = jsonApiBase.TrimEnd('/');
+        Package = package;
+        _options = options ?? new ResolverOptions();
+        _pipeline = BuildPipeline(_options);
+    }
+
+    /// <summary>A resolver for the index pip uses (its simple URL, as given to pip's --index-url).</summary>
+    public static RuntimeVersionResolver ForSimpleIndex(HttpClient http, string simpleIndexUrl, string package, ResolverOptions? options = null) =>
+        new(http, JsonApiBaseFromSimpleIndex(simpleIndexUrl), package, options);
+
+    public string JsonApiBase { get; }
+    public string Package { get; }
+    public string ProjectUrl => $"{JsonApiBase}/pypi/{Uri.EscapeDataString(Package)}/json";
+
+    /// <summary>PEP 503 simple index URL (…/simple or …/simple/) -> the JSON API base beside it (its parent).</summary>
+    public static string JsonApiBaseFromSimpleIndex(string simpleIndexUrl, string parameterName = "--package-index")
+    {
+        if (!Uri.TryCreate(simpleIndexUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' is not an http(s) URL of a simple index (example: http://127.0.0.1:8080/simple/)");
+        }
+        var path = uri.AbsolutePath.TrimEnd('/');
+        if (!path.EndsWith("/simple", StringComparison.Ordinal))
+            throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' does not end in /simple/; give the index's simple API URL (example: http://127.0.0.1:8080/simple/)");
+        return new UriBuilder(uri) { Path = path[..^"/simple".Length] }.Uri.ToString().TrimEnd('/');
+    }
+
+    /// <summary>The newest release pip would pick without --pre.</summary>
+    public async Task<Pep440Version> ResolveLatestAsync(CancellationToken cancellationToken = default)
+    {
+        var releases = await GetUsableReleasesAsync(cancellationToken)
+            ?? throw new FleetException($"'{Package}' is not on the package index {JsonApiBase} (GET {ProjectUrl} returned 404 Not Found); check the index URL or publish the package first");
+        var finals = releases.Where(r => !r.IsPreRelease).ToList();
+        var newest = (finals.Count > 0 ? finals : releases).Max()
+            ?? throw new FleetException($"'{Package}' has no usable release on {JsonApiBase}: every release is yanked, has no files or is not a PEP 440 version; publish one");
+        Log.Debug("Newest usable {Package} on {Index}: {Version} (of {Count} usable releases)", Package, JsonApiBase, newest, releases.Count);
+        return newest;
+    }
+
+    /// <summary>Usable releases, or null when the index does not know the package (404).</summary>
+    private async Task<List<Pep440Version>?> GetUsableReleasesAsync(CancellationToken cancellationToken)
+    {
+        var url = ProjectUrl;
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(
+                async ct => await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, ct),
+                cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new FleetException($"the package index at {JsonApiBase} did not answer GET {url} ({Reason(e)}) after {_options.MaxRetries + 1} attempts; check the index URL and that the index is running");
+        }
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+            if (!response.IsSuccessStatusCode)
+                throw new FleetException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {url}; check the index URL and the index's health");
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            try
+            {
+                using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+                return UsableReleases(json.RootElement);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+            {
+                throw new FleetException($"GET {url} did not return PyPI JSON ({e.Message}); is {JsonApiBase} the JSON API base of a package index?");
+            }
+        }
+    }
+
+    private static List<Pep440Version> UsableReleases(JsonElement root)
+    {
+        var releases = root.GetProperty("releases");
+        var usable = new List<Pep440Version>();
+        foreach (var release in releases.EnumerateObject())
+        {
+            // Versions pip cannot parse (legacy strings) are ignored, as pip ignores them.
+            if (!Pep440Version.TryParse(release.Name, out var version) || release.Value.ValueKind != JsonValueKind.Array)
+                continue;
+            var hasFile = release.Value.EnumerateArray().Any(file =>
+                !(file.TryGetProperty("yanked", out var yanked) && yanked.ValueKind == JsonValueKind.True));
+            if (hasFile)
+                usable.Add(version);
+        }
+        return usable;
+    }
+
+    private static string Reason(Exception e) => e switch
+    {
+        TimeoutRejectedException t => $"no answer within {t.Timeout.TotalSeconds:0} s",
+        OperationCanceledException => "the request timed out",
+        HttpRequestException { InnerException: { } inner } => inner.Message,
+        _ => e.Message,
+    };
+
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ResolverOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .Handle<OperationCanceledException>(e => e.InnerException is TimeoutException)
+                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.TooManyRequests),
+                OnRetry = args =>
+                {
+                    Log.Debug("Package index request failed ({Outcome}); retry {Attempt} in {Delay}",
+                        args.Outcome.Exception?.Message ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(), args.AttemptNumber + 1, args.RetryDelay);
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+        return builder.AddTimeout(options.AttemptTimeout).Build();
+    }
+}

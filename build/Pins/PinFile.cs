@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TemplateFleet.Files;
+using TemplateFleet.Fleet;
+
+namespace TemplateFleet.Pins;
+
+/// <summary>
+/// Reads, validates and atomically writes pin files (<see cref="Pin"/>, through <see cref="PinJson"/>). The fleet reads
+/// them as data, so every read validates and every mistake names the file and the key. v1 and v2 pins read; every write is
+/// the current version; a newer version than this build knows is refused with a line that says to update the build.
+/// </summary>
+public static class PinFile
+{
+    public const string FileName = "pin.json";
+
+    static readonly string[] V1Keys = ["image", "digest", "runtimeVersion", "revision", "publishedAt"];
+
+    public static string PathFor(Template template) => Path.Combine(template.Directory, FileName);
+
+    /// <summary>The base's pin: templates/&lt;base folder&gt;/pin.json.</summary>
+    public static string PathForBase(FleetConfig config) => Path.Combine(config.TemplatesDirectory, config.Base.Folder, FileName);
+
+    /// <summary>For Restore: every template's current pin (null when never published); the first invalid file throws, naming it.</summary>
+    public static IReadOnlyDictionary<string, Pin?> ReadAll(FleetConfig config) =>
+        config.TemplateNames.ToDictionary(name => name, name => ReadIfExists(Path.Combine(config.TemplatesDirectory, name, FileName)));
+
+    /// <summary>Null when the template was never published; throws <see cref="FleetException"/> naming the file when it is invalid.</summary>
+    public static Pin? ReadIfExists(string path) => File.Exists(path) ? Read(path) : null;
+
+    public static Pin Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException e)
+        {
+            throw new FleetException($"{path}: cannot read the pin file: {e.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    public static Pin Parse(string json, string path)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            var line = e.LineNumber is { } n ? $":{n + 1}" : "";
+            throw new FleetException($"{path}{line}: not valid JSON ({e.Message}). Restore the file from git or publish the template again.");
+        }
+        using (doc)
+            return Read(doc.RootElement, path);
+    }
+
+    /// <summary>Reads a pin from a JSON value (a pin file's root, or the "pin" of a publish result).</summary>
+    /// <param name="path">Names the pin in messages; a v1 pin's template is the name of its folder.</param>
+    public static Pin Read(JsonElement root, string path)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            throw Invalid(path, "expected a JSON object");
+        if (!root.TryGetProperty("schemaVersion", out var version))
+            return Deserialize(V1AsCurrent(root, path), path);
+        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var schema) || schema is < 2 or > Pin.CurrentSchemaVersion)
+            throw new FleetException($"{path}: schemaVersion {version.GetRawText()} is not one this build reads (1 to {Pin.CurrentSchemaVersion}). Update the build, or restore the file from git.");
+        if (schema == 2 && root.TryGetProperty("upstream", out _))
+            throw Invalid(path, "unknown key 'upstream' in a v2 pin (it came with v3: \"schemaVersion\": 3)");
+        return Deserialize(root, path);
+    }
+
+    /// <summary>A v1 pin has no schemaVersion and no template (the folder names it): both are added, the rest reads as is.</summary>
+    static JsonElement V1AsCurrent(JsonElement root, string path)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!V1Keys.Contains(property.Name, StringComparer.Ordinal))
+                throw Invalid(path, $"unknown key '{property.Name}' (a v1 pin has {string.Join(", ", V1Keys)}; a v2 pin starts with \"schemaVersion\": 2)");
+        }
+        var pin = JsonObject.Create(root)!;
+        pin["schemaVersion"] = 1;
+        pin["template"] = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? "";
+        return JsonSerializer.SerializeToElement(pin);
+    }
+
+    static Pin Deserialize(JsonElement json, string path)
+    {
+        Pin pin;
+        try
+        {
+            pin = json.Deserialize<Pin>(PinJson.Options)!;
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(path, PinJson.Explain(e, typeof(Pin)));
+        }
+        if (pin.Gates is { } gates)
+        {
+            foreach (var (name, totals) in new[] { ("smoke", gates.Smoke), ("t4", gates.T4) })
+            {
+                if (totals.Passed > totals.Total)
+                    throw Invalid(path, $"gates.{name}: passed {totals.Passed} is more than total {totals.Total}");
+            }
+        }
+        if (pin.SupplyChain?.Problems("supplyChain").FirstOrDefault() is { } problem)
+            throw Invalid(path, problem);
+        return pin;
+    }
+
+    /// <summary>Written next to the target and renamed over it, so a reader sees the old pin or the new one, never a part.</summary>
+    public static void Write(string path, Pin pin) => AtomicFile.Write(path, Serialize(pin));
+
+    /// <summary>The file's text: the current version, keys in the model's order, two-space indent, LF and a final newline.</summary>
+    public static string Serialize(Pin pin) =>
+        JsonSerializer.Serialize(pin with { SchemaVersion = Pin.CurrentSchemaVersion }, PinJson.Options).ReplaceLineEndings("\n") + "\n";
+
+    static FleetException Invalid(string path, string why) =>
+        new($"{path}: invalid pin file: {why}. Restore the file from git or publish the template again.");
+}

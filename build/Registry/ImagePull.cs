@@ -1,0 +1,62 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace TemplateFleet.Registry;
+
+/// <summary>Pulls an image by reference through the engine, with the registry's credentials when given.</summary>
+public static class ImagePull
+{
+    /// <summary>The engine's image id for <paramref name="reference"/>, pulling it first when the engine does not hold it;
+    /// null with the reason when it cannot (the registry does not serve it, refuses the credentials, cannot be reached).</summary>
+    public static async Task<(string? ImageId, string? Error)> EnsureAsync(IDockerClient docker, string reference, AuthConfig? auth, CancellationToken ct)
+    {
+        if (await IdOfAsync(docker, reference, ct) is { } held)
+            return (held, null);
+        var progress = new StreamProgress("pull", reference);
+        try
+        {
+            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, auth ?? new AuthConfig(), progress, ct);
+        }
+        catch (DockerApiException e)
+        {
+            return (null, e.ResponseBody?.Trim() is { Length: > 0 } body ? MessageOf(body) : e.Message);
+        }
+        if (progress.Error is { } error)
+            return (null, error);
+        return await IdOfAsync(docker, reference, ct) is { } pulled ? (pulled, null) : (null, "the pull finished but the engine holds no such image");
+    }
+
+    /// <summary>A hint for a failed pull or push, or "".</summary>
+    public static string Hint(string error) =>
+        error.Contains("unauthorized", StringComparison.OrdinalIgnoreCase) || error.Contains("authentication required", StringComparison.OrdinalIgnoreCase)
+            ? ". Check the registry username and password parameters."
+            : error.Contains("connection refused", StringComparison.OrdinalIgnoreCase)
+                ? ". Is a registry listening there? Check the registry parameter (the default is fleet.yaml images.registry)."
+                : "";
+
+    // The engine answers {"message": "..."}: the message is what a person needs.
+    static string MessageOf(string body)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text ? text : body;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return body;
+        }
+    }
+
+    static async Task<string?> IdOfAsync(IDockerClient docker, string reference, CancellationToken ct)
+    {
+        try
+        {
+            return (await docker.Images.InspectImageAsync(reference, ct)).ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Serilog;
+using TemplateFleet.Fleet;
+using TemplateFleet.Tools;
+
+namespace TemplateFleet.Registry;
+
+/// <summary>Makes sure a registry answers on 127.0.0.1:&lt;port&gt;: reuses one that does, otherwise starts
+/// Debian's docker-registry (Distribution 2.8), detached, with a generated config under the given folder.</summary>
+public static class RegistryProvisioner
+{
+    const string RegistryCommand = "docker-registry";
+    const string HtpasswdCommand = "htpasswd";
+
+    public static async Task<LocalRegistry> EnsureAsync(RegistryProvisionOptions options, CancellationToken ct)
+    {
+        var address = $"127.0.0.1:{options.Port}";
+        if (await AnswersAsync(address, ct))
+        {
+            Log.Information("A registry already answers on {Address}; using it", address);
+            return new LocalRegistry(address, null, null, null);
+        }
+
+        var withAuth = options.Username is not null && options.Password is not null;
+        await EnsureInstalledAsync(options, withAuth, ct);
+
+        var directory = Path.GetFullPath(options.Directory);
+        Directory.CreateDirectory(Path.Combine(directory, "data"));
+        var config = Path.Combine(directory, $"config-{options.Port}.yml");
+        var log = Path.Combine(directory, $"registry-{options.Port}.log");
+        string? htpasswd = null;
+        if (withAuth)
+        {
+            htpasswd = Path.Combine(directory, "htpasswd");
+            await WriteHtpasswdAsync(htpasswd, options.Username!, options.Password!, ct);
+        }
+        await File.WriteAllTextAsync(config, RegistryConfig.Render(address, Path.Combine(directory, "data"), htpasswd, Secret()), ct);
+
+        var pid = await StartDetachedAsync(config, log, ct);
+        await File.WriteAllTextAsync(Path.Combine(directory, $"registry-{options.Port}.pid"), pid + "\n", ct);
+        var registry = new LocalRegistry(address, pid, config, log);
+
+        var deadline = DateTime.UtcNow + options.StartTimeout;
+        while (!await AnswersAsync(address, ct))
+        {
+            if (DateTime.UtcNow > deadline || !File.Exists($"/proc/{pid}/cmdline"))
+            {
+                await registry.StopAsync();
+                var tail = File.Exists(log) ? string.Join("\n", (await File.ReadAllLinesAsync(log, ct)).TakeLast(5)) : "(no log)";
+                throw new FleetException($"the local registry did not answer on {address} within {options.StartTimeout.TotalSeconds:0} s; see {log}:\n{tail}");
+            }
+            await Task.Delay(200, ct);
+        }
+        Log.Information("Started a local registry on {Address} (pid {Pid}, {Auth}, log {Log})", address, pid, withAuth ? "htpasswd auth" : "no auth", log);
+        return registry;
+    }
+
+    /// <summary>True when something speaks the Distribution API at http://&lt;address&gt;/v2/ (200, or 401 when it wants auth).</summary>
+    public static async Task<bool> AnswersAsync(string address, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await http.GetAsync($"http://{address}/v2/", ct);
+            return response.Headers.Contains("Docker-Distribution-API-Version")
+                || response.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.Unauthorized;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    static async Task EnsureInstalledAsync(RegistryProvisionOptions options, bool withAuth, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        if (!OnPath(RegistryCommand))
+            missing.Add("docker-registry");
+        if (withAuth && !OnPath(HtpasswdCommand))
+            missing.Add("apache2-utils");
+        if (missing.Count == 0)
+            return;
+
+        var packages = string.Join(" ", missing);
+        if (!options.InstallMissing || !OnPath("apt-get") || Environment.UserName != "root")
+            throw new FleetException($"the local registry needs the Debian package(s) {packages}; install them (apt-get install -y {packages}) or pass --registry with a registry that answers.");
+
+        Log.Information("Installing {Packages} for the local registry", packages);
+        var aptLog = Path.Combine(Path.GetFullPath(options.Directory), "apt.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(aptLog)!);
+        // Waits for the dpkg lock while another apt-get runs (a shared runner), bounded, and says so.
+        var install = await HostPackages.InstallAsync(missing, ct);
+        await File.AppendAllTextAsync(aptLog, install.Output, ct);
+        if (!install.Succeeded)
+            throw new FleetException($"installing {packages} failed; see {aptLog}:\n{install.Tail(3)}");
+    }
+
+    static async Task WriteHtpasswdAsync(string file, string username, string password, CancellationToken ct)
+    {
+        // -B: Distribution 2.8 accepts only bcrypt. -i: the password comes on stdin, never on a command line.
+        if (await RunAsync(HtpasswdCommand, ["-B", "-i", "-c", file, username], null, password, ct) != 0)
+            throw new FleetException($"htpasswd could not write {file} for user '{username}'.");
+    }
+
+    static async Task<int> StartDetachedAsync(string config, string log, CancellationToken ct)
+    {
+        // setsid + redirection: the registry outlives this build and writes only to its log file.
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-c", "setsid \"$0\" serve \"$1\" >>\"$2\" 2>&1 </dev/null & echo $!", RegistryCommand, config, log })
+            start.ArgumentList.Add(arg);
+        using var shell = Process.Start(start) ?? throw new FleetException("could not start /bin/sh to launch the registry.");
+        var output = await shell.StandardOutput.ReadToEndAsync(ct);
+        await shell.WaitForExitAsync(ct);
+        return int.TryParse(output.Trim(), out var pid) ? pid : throw new FleetException($"could not start {RegistryCommand}; see {log}.");
+    }
+
+    static async Task<int> RunAsync(string file, IEnumerable<string> args, string? log, string? stdin, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardInput = stdin is not null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start) ?? throw new FleetException($"could not start {file}.");
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (log is not null)
+            await File.AppendAllTextAsync(log, $"$ {file} {string.Join(" ", start.ArgumentList)}\n{await stdout}{await stderr}\n", ct);
+        else if (process.ExitCode != 0)
+            Log.Warning("{File} exited {Code}: {Stderr}", file, process.ExitCode, (await stderr).Trim());
+        return process.ExitCode;
+    }
+
+    static bool OnPath(string command) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, command)));
+
+    static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+}

@@ -1,0 +1,72 @@
+using TemplateFleet.Fleet;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
+using TemplateFleet.Publishing;
+using TemplateFleet.PullRequests;
+using TemplateFleet.Registry;
+using TemplateFleet.SupplyChain;
+using TemplateFleet.Tools;
+
+namespace TemplateFleet.IntegrationTests.Support;
+
+/// <summary>
+/// Copies of this repository for tests that run ./build.sh (never in the checkout: a test writes no pin or
+/// result into it): what git holds here without tests/ and pin files, as its own git repository with one commit.
+/// Keep the checkout's folder name as the copy's leaf: images carry it as their source label, so a copy's base
+/// has the inputs, and the layer cache, of the checkout's.
+/// </summary>
+public static class RepositoryCopy
+{
+    /// <summary>The supply chain's tools: installed once in this checkout, linked into copies (a runner's tool cache).</summary>
+    public static readonly string[] SupplyChainToolFolders = [".nuke/tools/trivy", ".nuke/tools/cosign"];
+
+    /// <summary>A copy at <paramref name="parent"/>/&lt;the checkout's folder name&gt;, committed as <paramref name="message"/>.</summary>
+    public static async Task<string> MakeAsync(string parent, string message = "the fleet")
+    {
+        var root = Path.Combine(parent, Path.GetFileName(RepositoryRoot.Path));
+        var files = (await Git.RunAsync(RepositoryRoot.Path, "ls-files", "-co", "--exclude-standard")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(f => !f.StartsWith("tests/", StringComparison.Ordinal) && Path.GetFileName(f) != PinFile.FileName && File.Exists(Path.Combine(RepositoryRoot.Path, f)));
+        foreach (var file in files)
+        {
+            var target = Path.Combine(root, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(RepositoryRoot.Path, file), target); // modes come along (build.sh stays executable)
+        }
+        await Git.InitAsync(root, message);
+        return root;
+    }
+
+    /// <summary>Installs trivy and cosign in this checkout (the build's own installer, at their pins) once per process.</summary>
+    public static async Task<SupplyChainTools> SupplyChainToolsAsync()
+    {
+        await ToolsLock.WaitAsync();
+        try
+        {
+            return tools ??= await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path),
+                new RunPaths(RepositoryRoot.Path, RepositoryRoot.Combine("output", "tests", "supply-chain-tools")), CancellationToken.None);
+        }
+        finally
+        {
+            ToolsLock.Release();
+        }
+    }
+
+    /// <summary>Links this checkout's trivy and cosign into <paramref name="copy"/> (installing them first when needed).</summary>
+    public static async Task LinkSupplyChainToolsAsync(string copy)
+    {
+        await SupplyChainToolsAsync();
+        foreach (var folder in SupplyChainToolFolders)
+            Link(RepositoryRoot.Combine(folder), Path.Combine(copy, folder));
+    }
+
+    /// <summary>A symbolic link at <paramref name="to"/> to the folder <paramref name="from"/>.</summary>
+    public static void Link(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        if (!Directory.Exists(to))
+            Directory.CreateSymbolicLink(to, from);
+    }
+
+    static readonly SemaphoreSlim ToolsLock = new(1, 1);
+    static SupplyChainTools? tools;
+}
