@@ -2,12 +2,15 @@ using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
+using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.KeepCurrent;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
 using TemplateFleet.Publishing;
+using TemplateFleet.PullRequests;
 using TemplateFleet.Registry;
+using TemplateFleet.Results;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
 
@@ -96,14 +99,23 @@ internal sealed partial class Build
             SkipScheduled($"skipped: {input.Name} is current");
             return;
         }
-        Log.Information("Bump {Subject} ({Source}, published {Published})", bump.Subject, bump.Input.Describe,
-            bump.Release.PublishedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} UTC, {VersionPolicy.Age(DateTimeOffset.UtcNow - at)} ago" : "at no known time");
+        Log.Information("Bump {Subject} ({Source}, published {Published})", bump.Subject, bump.Input.Describe, Published(bump));
+        if (ForgeGiven)
+            PreflightForge(ProposalKey.Bump(bump.Input.Name, bump.Version));
+        else
+            Log.Information("No forge given (--forge-api-url): the bump opens no pull request");
     }
+
+    static string Published(BumpRequest request) =>
+        request.Release.PublishedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} UTC, {VersionPolicy.Age(DateTimeOffset.UtcNow - at)} ago" : "at no known time";
 
     async Task PrepareBumpAsync()
     {
         var request = bump!;
         var input = request.Input;
+        pinsBefore = PinFile.ReadAll(FleetLoader.LoadFleet(RootDirectory));
+        if (proposer is not null)
+            await proposer.MarkStartedAsync(ProposalKey.Bump(input.Name, request.Version), CancellationToken);
         if (!request.Relock)
         {
             DataEdit.Set(Path.Combine(RootDirectory, input.Data.File), input.Data.Keys, request.Version, input.Data.File);
@@ -126,16 +138,43 @@ internal sealed partial class Build
         ReportSummary(_ => _.AddPair("bump", request.Subject).AddPair("rebuilds", bumpScope.Describe));
     }
 
-    Task FinishBumpAsync()
+    async Task FinishBumpAsync()
     {
-        var scope = bumpScope!;
-        var failed = Run.Templates.Where(t => Results.Publish(t.Name)?.Status is not (TemplateFleet.Results.PublishStatus.Published or TemplateFleet.Results.PublishStatus.Unchanged)).Select(t => t.Name).ToList();
+        var scope = bumpScope ?? throw new FleetException($"Bump {bump!.Subject}: it stopped before the data and the lock were written (PrepareBump above); nothing was built or proposed.");
+        var failed = scope.Templates.Where(t => Results.Publish(t)?.Status is not (TemplateFleet.Results.PublishStatus.Published or TemplateFleet.Results.PublishStatus.Unchanged)).ToList();
         Log.Information("{Subject}: changed {Files}; {Outcome}", bump!.Subject, string.Join(", ", scope.ChangedFiles),
             failed.Count == 0 ? "every template it reaches passed the gates and was published" : $"not published: {string.Join(", ", failed)}");
         ReportSummary(_ => _.AddPair("bump", failed.Count == 0 ? $"{bump.Subject}: gated and published" : $"{bump.Subject}: {failed.Count} failed"));
+        if (proposer is not null)
+            await ProposeBumpAsync(scope, [.. failed.SelectMany(BumpFailures)]);
         if (failed.Count > 0)
-            throw new FleetException($"Bump {bump.Subject}: {string.Join(", ", failed)} did not pass every gate; the data and the lock are changed in the working tree, the pins are not.");
-        return Task.CompletedTask;
+            throw new FleetException($"Bump {bump.Subject}: {string.Join(", ", failed)} did not pass every gate; the data and the lock are changed in the working tree{(proposer is null ? "" : " and in a work-in-progress pull request")}, the pins are not proposed.");
+    }
+
+    /// <summary>The bump's pull request: data and lock, and the pins when nothing failed; work in progress otherwise.</summary>
+    async Task ProposeBumpAsync(BumpScope scope, IReadOnlyList<string> failures)
+    {
+        var fleet = FleetLoader.LoadFleet(RootDirectory);
+        var release = Results.Run is null ? null
+            : ReleaseProposal.From(ProposalKind.Runtime, fleet, FleetLoader.LoadTemplates(fleet, scope.Templates), [Results], pinsBefore ?? PinFile.ReadAll(fleet));
+        var data = scope.ChangedFiles.Select(f => new PinFileChange(f, File.ReadAllText(Path.Combine(RootDirectory, f)))).ToList();
+        var proposal = new BumpProposal(ProposalKey.Bump(bump!.Input.Name, bump.Version), bump.Subject, bump.Input.Describe, Published(bump), release, data,
+            failures.Count == 0 && release is null ? ["the run left no results (output/results): see its log"] : failures);
+        var result = await Proposer.ProposeAsync(proposal, CancellationToken);
+        ReportSummary(_ => _.AddPair("pull request", $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}{(proposal.WorkInProgress ? " (work in progress)" : "")}"));
+    }
+
+    /// <summary>Why a template of the bump was not published, one line per failed check with its diagnostics.</summary>
+    IEnumerable<string> BumpFailures(string template)
+    {
+        yield return $"{template}: {Results.Publish(template)?.Reason ?? Results.Build(template)?.Failure?.Split('\n')[0] ?? "not built (see the run's log)"}";
+        foreach (var gate in new[] { GateLabels.Smoke, GateLabels.T4 }.Select(g => Results.Gate(g, template)).OfType<GateResult>())
+        {
+            foreach (var check in gate.Checks.Where(c => !c.Passed && c.Severity == Severity.Hard))
+                yield return $"{template} {gate.Gate} {check.Id}: {check.Reason ?? check.Description}";
+            if (gate.Error is { } error)
+                yield return $"{template} {gate.Gate}: {error.Split('\n')[0]}";
+        }
     }
 
     /// <summary>The sources the inputs are read from; the package index is --package-index, else the embedded one while this lives.</summary>

@@ -44,4 +44,8 @@ public sealed class GiteaActionsAttribute(string name) : Attribute
 
     /// <summary>A string[] parameter: one job per value the build's <see cref="NukeBuild.WorkflowMatrix"/> returns, none cancelling the others.</summary>
     public string? MatrixParameter { get; set; }
+
+    /// <summary>The workflow's <c>concurrency.group</c> (an expression): one run of the group at a time, a queued one waits
+    /// (<c>cancel-in-progress: false</c>). Gitea honours it from 1.26 and ignores it before (docs/keeping-current.md).</summary>
+    public string? Concurrency { get; set; }
 }

@@ -6,7 +6,8 @@ internal sealed record Workflow(
     string Name,
     IReadOnlyList<WorkflowTrigger> Triggers,
     IReadOnlyList<WorkflowInput> Inputs,
-    IReadOnlyList<WorkflowJob> Jobs)
+    IReadOnlyList<WorkflowJob> Jobs,
+    string? Concurrency = null)
 {
     public const string Folder = ".gitea/workflows";
 

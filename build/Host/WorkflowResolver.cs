@@ -98,7 +98,7 @@ internal sealed partial class WorkflowResolver
             }
         }
 
-        return new Workflow(attribute.Name, Triggers(context, attribute, inputs.Count > 0), inputs, jobs);
+        return new Workflow(attribute.Name, Triggers(context, attribute, inputs.Count > 0), inputs, jobs, attribute.Concurrency);
     }
 
     /// <summary>What a job is made of, from either attribute. <paramref name="Where"/> prefixes the property in messages ("jobs.base.").</summary>

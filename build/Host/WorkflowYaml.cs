@@ -26,8 +26,10 @@ internal static partial class WorkflowYaml
         {
             { "name", Text(workflow.Name) },
             { "on", Triggers(workflow) },
-            { "jobs", Jobs(workflow) },
         };
+        if (workflow.Concurrency is { } group)
+            root.Add("concurrency", new YamlMappingNode { { "group", Text(group) }, { "cancel-in-progress", Plain("false") } });
+        root.Add("jobs", Jobs(workflow));
         var writer = new StringWriter { NewLine = "\n" };
         Serializer.Serialize(writer, root);
         return writer.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n') + "\n";
