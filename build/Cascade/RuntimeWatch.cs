@@ -46,7 +46,7 @@ public static class RuntimeWatch
 }
 
 /// <summary>
-/// The scheduled watch for every other input: each input version <c>Outdated</c> allows starts its bump through
+/// The scheduled watch for every other input: each input version <c>Outdated</c> allows (of an input whose policy watches it) starts its bump through
 /// <see cref="CascadeTrigger"/>, at most once per version (its marker branch), dispatched on that branch. A version
 /// with a pull request of any state, or a marker of a running bump, is not started again: a failed bump's
 /// work-in-progress pull request is not retried on every tick.
@@ -65,7 +65,7 @@ public static class BumpWatch
         var results = new List<TriggerResult>();
         foreach (var row in rows)
         {
-            if (row.Bumpable is { } version)
+            if (row.Bumpable is { } version && row.Input.Policy.Watch)
                 results.Add(await trigger.TriggerAsync(ProposalKey.Bump(row.Input.Name, version), WorkflowFile, DispatchInputs(row.Input.Name, version, packageIndex), ct, onMarker: true));
         }
         return results;

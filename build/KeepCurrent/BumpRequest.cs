@@ -43,7 +43,8 @@ public sealed record BumpRequest(UpstreamInput Input, string Version, UpstreamRe
             ?? throw new FleetUsageException($"--input-version {version}: {input.Describe} has no such version (newest allowed: {verdict.Allowed?.Version ?? input.Current ?? "none"}).");
         if (version == input.Current)
             return new BumpRequest(input, version, release);
-        if (input.Current is not null && input.Scheme.IsValid(input.Current) && input.Scheme.Compare(version, input.Current) < 0)
+        // A platform build or prerelease of the current version orders below it, but what refuses it is what it is.
+        if (input.Current is not null && input.Scheme.IsValid(input.Current) && input.Scheme.Compare(version, input.Current) < 0 && input.Scheme.Intrinsic(version) is null)
             throw new FleetUsageException($"--input-version {version} is older than {input.Name}'s {input.Current} ({input.Data}): a bump never goes backwards; to leave a version, skip it in the policy.");
         var refusal = verdict.Held.FirstOrDefault(h => h.Version == version)?.Hold
             ?? VersionPolicy.HoldOf(input.Scheme, input.Current ?? "", release, input.Policy, now, reading.Latest)

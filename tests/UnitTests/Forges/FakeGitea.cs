@@ -106,6 +106,7 @@ public sealed class FakeGitea : GitBackedForge
     {
         ["README.md"] = "# fleet\n",
         [".gitea/workflows/cascade.yml"] = "name: cascade\non:\n  workflow_dispatch:\n    inputs:\n      runtime_version:\n        required: true\njobs: {}\n",
+        [".gitea/workflows/bump.yml"] = "name: bump\non:\n  workflow_dispatch:\n    inputs:\n      input:\n        required: true\n      input_version:\n        required: true\n      package_index:\n        required: false\njobs: {}\n",
         ["templates/hermes/pin.json"] = TemplateFleet.Pins.PinFile.Serialize(ForgeUnderTest.OldPin("hermes")),
         ["templates/codex/pin.json"] = TemplateFleet.Pins.PinFile.Serialize(ForgeUnderTest.OldPin("codex")),
     };
