@@ -30,6 +30,9 @@ internal sealed partial class Build
     /// <summary>The bump this run makes, settled (source read, policy applied) before any target runs.</summary>
     BumpRequest? bump;
 
+    /// <summary>The pin files' text before the bump, by repository path (null: none): the base branch must still hold them when it proposes.</summary>
+    IReadOnlyDictionary<string, string?> pinTextsBefore = new Dictionary<string, string?>();
+
     /// <summary>What the bump rebuilds, set once its data and lock are written: the templates, the base they build FROM, the runtime.</summary>
     BumpScope? bumpScope;
 
@@ -113,7 +116,10 @@ internal sealed partial class Build
     {
         var request = bump!;
         var input = request.Input;
-        pinsBefore = PinFile.ReadAll(FleetLoader.LoadFleet(RootDirectory));
+        var fleet = FleetLoader.LoadFleet(RootDirectory);
+        pinsBefore = PinFile.ReadAll(fleet);
+        pinTextsBefore = fleet.TemplateNames.Select(t => PinFile.PathFor(FleetLoader.LoadTemplate(fleet, t))).Append(PinFile.PathForBase(fleet))
+            .ToDictionary(p => Path.GetRelativePath(RootDirectory, p).Replace('\\', '/'), p => File.Exists(p) ? File.ReadAllText(p) : null);
         if (proposer is not null)
             await proposer.MarkStartedAsync(ProposalKey.Bump(input.Name, request.Version), CancellationToken);
         if (!request.Relock)
@@ -159,7 +165,8 @@ internal sealed partial class Build
             : ReleaseProposal.From(ProposalKind.Runtime, fleet, FleetLoader.LoadTemplates(fleet, scope.Templates), [Results], pinsBefore ?? PinFile.ReadAll(fleet));
         var data = scope.ChangedFiles.Select(f => new PinFileChange(f, File.ReadAllText(Path.Combine(RootDirectory, f)))).ToList();
         var proposal = new BumpProposal(ProposalKey.Bump(bump!.Input.Name, bump.Version), bump.Subject, bump.Input.Describe, Published(bump), release, data,
-            failures.Count == 0 && release is null ? ["the run left no results (output/results): see its log"] : failures);
+            failures.Count == 0 && release is null ? ["the run left no results (output/results): see its log"] : failures)
+        { PinsBefore = pinTextsBefore };
         var result = await Proposer.ProposeAsync(proposal, CancellationToken);
         ReportSummary(_ => _.AddPair("pull request", $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}{(proposal.WorkInProgress ? " (work in progress)" : "")}"));
     }

@@ -14,6 +14,12 @@ namespace TemplateFleet.PullRequests;
 public sealed record BumpProposal(ProposalKey Key, string Moved, string Source, string Published, ReleaseProposal? Release,
     IReadOnlyList<PinFileChange> DataFiles, IReadOnlyList<string> Failures) : IProposal
 {
+    /// <summary>The pin files before the run, by path; only what the pull request carries is checked against the base.</summary>
+    public IReadOnlyDictionary<string, string?> PinsBefore { get; init; } = new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> BuiltFrom => WorkInProgress || Release is null ? new Dictionary<string, string?>()
+        : Release.Files.ToDictionary(f => f.Path, f => PinsBefore.GetValueOrDefault(f.Path), StringComparer.Ordinal);
+
     public bool WorkInProgress => Failures.Count > 0;
 
     public string Title => $"{(WorkInProgress ? PinProposer.WorkInProgressPrefix : "")}Bump {Moved}";

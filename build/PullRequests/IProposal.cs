@@ -16,5 +16,11 @@ public interface IProposal
     /// <summary>Work in progress (a bump whose gates failed): the title starts with <see cref="PinProposer.WorkInProgressPrefix"/>, and GitHub opens it as a draft.</summary>
     bool WorkInProgress => false;
 
+    /// <summary>
+    /// The pin files as they were when the run started (path to content, null: none), which the base branch must still
+    /// hold: a pin that changed on the base meanwhile (another bump or a cascade merged first) is never written over.
+    /// </summary>
+    IReadOnlyDictionary<string, string?> BuiltFrom => new Dictionary<string, string?>();
+
     string RenderBody();
 }

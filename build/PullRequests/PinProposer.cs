@@ -143,6 +143,8 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         foreach (var file in proposal.Files)
         {
             var onBase = await forge.GetFileShaAsync(file.Path, @base, ct);
+            if (proposal.BuiltFrom.TryGetValue(file.Path, out var before) && onBase != (before is null ? null : GitBlob.Sha(before)))
+                throw new ForgeException($"{file.Path} changed on {@base} since this run started (another bump or the cascade merged first): its pin is not written over the newer one. Run it again on {@base}: it rebuilds on the new pins.");
             if (onBase != GitBlob.Sha(file.Content))
                 files.Add(new FileChange(file.Path, file.Content, onBase));
         }

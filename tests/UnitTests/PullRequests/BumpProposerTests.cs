@@ -1,6 +1,8 @@
 using TemplateFleet.Cascade;
 using TemplateFleet.Fleet;
+using TemplateFleet.Forges;
 using TemplateFleet.KeepCurrent;
+using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
 using UnitTests.Forges;
 
@@ -19,8 +21,13 @@ public sealed class BumpProposerTests
         var data = DataFiles.Select(f => new PinFileChange(f, $"{f} at {version}\n")).ToList();
         var release = passed ? ForgeUnderTest.Proposal("1.0.0", ["codex"]) : ForgeUnderTest.Proposal("1.0.0", [], ("codex", "T4 and Smoke must pass before Publish"));
         return new BumpProposal(ProposalKey.Bump("codex", version), $"codex 0.171.0 → {version}", "npm @openai/codex", "2026-12-01 08:00 UTC, 6 days ago", release, data,
-            passed ? [] : ["codex smoke cli-version: expected 'codex-cli 0.172.0' in the output, got 'error: Node 22 required'"]);
+            passed ? [] : ["codex smoke cli-version: expected 'codex-cli 0.172.0' in the output, got 'error: Node 22 required'"])
+        {
+            PinsBefore = new Dictionary<string, string?> { [CodexPin] = PinFile.Serialize(ForgeUnderTest.OldPin("codex")) }, // what the fakes' base holds
+        };
     }
+
+    const string CodexPin = "templates/codex/pin.json";
 
     [Theory]
     [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
@@ -106,6 +113,24 @@ public sealed class BumpProposerTests
         // a re-run of the newer one finds nothing more to close
         await proposer.ProposeAsync(Bump("0.173.0", passed: true), None);
         Assert.Single(f.Fake.Comments);
+    }
+
+    [Theory]
+    [MemberData(nameof(ForgeUnderTest.All), MemberType = typeof(ForgeUnderTest))]
+    public async Task A_bump_whose_pin_changed_on_the_base_while_it_ran_writes_nothing_over_the_newer_pin(string forge)
+    {
+        using var f = new ForgeUnderTest(forge);
+        var proposer = await f.ProposerAsync();
+        f.Fake.AdvanceBase(CodexPin, ForgeUnderTest.PinContent("1.1.0", "codex")); // the cascade for 1.1.0 merged first
+
+        var refused = await Assert.ThrowsAsync<ForgeException>(() => proposer.ProposeAsync(Bump("0.172.0", passed: true), None));
+
+        Assert.StartsWith($"{CodexPin} changed on main since this run started", refused.Message);
+        Assert.Contains("Run it again on main: it rebuilds on the new pins.", refused.Message);
+        Assert.Null(f.Fake.BranchSha("bump/codex/0.172.0"));
+        Assert.Single(f.Fake.Pulls);
+        // a failed bump carries no pin, so it still tells a person
+        Assert.Equal(ProposalOutcome.Opened, (await proposer.ProposeAsync(Bump("0.172.0", passed: false), None)).Outcome);
     }
 
     [Theory]
