@@ -8,7 +8,7 @@ namespace TemplateFleet;
 // With vars.REGISTRY set, the gates use the pinned base while its inputs are unchanged (a pull request that changes
 // templates/base is gated against the new base, built in that run); without it, everything builds on the runner.
 [GiteaActions("gates", RunsOn = [Runner], OnPushBranches = ["main"], On = [GiteaActionsTrigger.PullRequest],
-    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(T4Conformance), nameof(Smoke)],
+    MatrixParameter = nameof(Templates), InvokedTargets = [nameof(TemplateTests), nameof(T4Conformance), nameof(Smoke)],
     ImportVariables = [nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(RegistryPassword)],
     PublishArtifacts = ["output/reports", "output/logs"])]
 // A release is several jobs (README "Release"): the base once, the templates FROM its published digest (a matrix,

@@ -238,7 +238,7 @@ internal sealed partial class Build
         return await new Outdated(sources.Sources, TimeProvider.System).ReadAsync(inputs, pins, c => BaseSecurityAsync(config, basePin, c), ct);
     }
 
-    /// <summary>The pinned base's pending security upgrades, read inside it as the security gate reads them.</summary>
+    /// <summary>The pinned base's pending security upgrades, read as the security gate reads them.</summary>
     async Task<BaseSecurity> BaseSecurityAsync(FleetConfig config, Pin? basePin, CancellationToken ct)
     {
         if (basePin is null)
@@ -248,7 +248,10 @@ internal sealed partial class Build
         var (image, error) = await ImagePull.EnsureAsync(Context.Engine.Client, basePin.Reference, auth, ct);
         if (image is null)
             throw new FleetException($"the base pin's image {basePin.Reference} cannot be pulled to check its security upgrades: {error}{ImagePull.Hint(error!)}");
-        var report = await new SecurityUpgradeCheck(Context.Engine.Client, Context.RunId).CheckAsync(config.Base.Folder, image, ct);
+        // As the supply chain's security gate reads it: the image's SBOM (cached by its layers) against the security archive.
+        var tools = await SupplyChainToolsAsync();
+        var scan = await tools.ImageScanner(Context.Engine.Client).ScanAsync(config.Base.Folder, config.Base.Image, image, [], new StepTimings(), ct);
+        var report = await new SecurityUpgradeCheck(tools.SecurityArchive()).CheckAsync(config.Base.Folder, scan.Sboms.CycloneDx.Sbom.Packages, DebianOrigin.Of(config), ct);
         return report.Passed
             ? new BaseSecurity([], $"the pinned base {basePin.Digest[..19]}… has no pending security upgrade")
             : new BaseSecurity([.. report.Pending.Select(p => p.Package)],

@@ -116,6 +116,7 @@ internal sealed partial class Build
 
     async Task RestoreAsync()
     {
+        await ScanChangeBeforeBuildAsync(); // publishing: a credential in the change stops the run before any build prints it
         Fleet = await Restorer.RestoreAsync(Context, RestoreRequest, CancellationToken);
         Results.Write(RunRecord);
         WriteOutput(nameof(RuntimeVersion), Run.RuntimeVersion.ToString());
@@ -140,6 +141,7 @@ internal sealed partial class Build
         var published = await OnEngine(nameof(PublishBase), async () => await new Publisher(Context, contributors: await SupplyChainAsync()).PublishBaseAsync(Run, Results, PublishOptions, CancellationToken));
         WriteOutput(nameof(BaseImage), Results.BaseReference!);
         ReportSummary(_ => _.AddPair("base", $"{published.Status.ToString().ToLowerInvariant()} {Results.BaseReference}"));
+        ReportSupplyChainTimings(@base: true);
     }
 
     async Task BuildImagesAsync()
@@ -164,6 +166,7 @@ internal sealed partial class Build
         finally
         {
             ReportSummary(_ => _.AddPair("published", Reports.SummaryNote.Published(Run, Results)));
+            ReportSupplyChainTimings(@base: false);
         }
     }
 
@@ -208,7 +211,8 @@ internal sealed partial class Build
 
     /// <summary>
     /// A registry on loopback is ours to start (development, tests); any other one is the user's. Like the
-    /// engine, a registry this build starts stays up afterwards, so the pinned digests can be pulled.
+    /// engine, a registry this build starts stays up afterwards, so the pinned digests can be pulled; its storage
+    /// is in the per-user cache, outside every checkout, so deleting a clone never deletes what it pushed.
     /// </summary>
     async Task EnsureLocalRegistryWhenLoopback()
     {
@@ -218,7 +222,7 @@ internal sealed partial class Build
         var port = RegistryHost.Parse(address).Port ?? 5000;
         await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
         {
-            Directory = Context.Paths.Registry,
+            Directory = Cache.Registry(port),
             Port = port,
             Username = RegistryUsername,
             Password = RegistryPassword,

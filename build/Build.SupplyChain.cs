@@ -33,8 +33,11 @@ internal sealed partial class Build
 
     SupplyChainTools? supplyChainTools;
 
+    /// <summary>The per-user cache folder (tools, scan caches, the loopback registry's storage): $FLEET_CACHE_HOME, else XDG's.</summary>
+    CacheHome Cache => CacheHome.Resolve(EnvironmentVariables);
+
     async Task<SupplyChainTools> SupplyChainToolsAsync() =>
-        supplyChainTools ??= await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RootDirectory), Context.Paths, CancellationToken);
+        supplyChainTools ??= await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RootDirectory, Cache), Cache, Context.Paths, CancellationToken);
 
     /// <summary>A job of an Actions workflow (GitHub's and Gitea's runners both set GITHUB_ACTIONS): one of several runners.</summary>
     bool InActions => EnvironmentVariables.GetValueOrDefault("GITHUB_ACTIONS") == "true";
@@ -57,6 +60,36 @@ internal sealed partial class Build
     SigningKeyOptions SigningKeyOptions => new(SigningKey, SigningKeyPassword, SigningPublicKey, SupplyChainTools.DevelopmentKey(Context.Paths));
 
     SupplyChainPublishing? supplyChain;
+    ChangeScan? changeScan;
+
+    /// <summary>
+    /// A publishing run scans the change being built first, before anything is built or logged (Restore's first
+    /// step): a credential in it stops the run here, masked, instead of being printed by a build step that writes
+    /// it. Needs only the rules, no tool and no engine. Whatever it finds is masked from then on.
+    /// </summary>
+    async Task ScanChangeBeforeBuildAsync()
+    {
+        if (!Releases || Unsigned || changeScan is not null)
+            return;
+        var scan = await new ChangeScanner(new SecretScanner(SecretRules.Load(RootDirectory))).ScanAsync(RootDirectory, ChangeBase, CancellationToken);
+        OnSecretsFound(scan.Secrets ?? []);
+        var config = FleetLoader.LoadFleet(RootDirectory);
+        var suppressionsFile = SecretSuppressions.PathIn(config.TemplatesDirectory);
+        var result = SecretScanResult.Of("the change", scan.Findings, SecretSuppressions.Load(suppressionsFile, RootDirectory), ["change"]);
+        if (!result.Passed)
+            throw new FleetException(result.Refusal(Path.GetRelativePath(RootDirectory, suppressionsFile)) + "\nNothing was built or pushed.");
+        changeScan = scan;
+    }
+
+    /// <summary>Secrets a scan found: masked in everything printed from now on, and in the run's logs already written.</summary>
+    void OnSecretsFound(IReadOnlyCollection<string> secrets)
+    {
+        if (secrets.Count == 0)
+            return;
+        foreach (var secret in secrets)
+            Masker.Add(secret);
+        SecretMasking.ScrubFolder(Context.Paths.Logs, Masker.Apply);
+    }
 
     /// <summary>Publish's and PublishBase's supply chain: the key resolved and the change scanned once per run, before any push.</summary>
     async Task<IReadOnlyList<IPinContributor>> SupplyChainAsync()
@@ -71,14 +104,53 @@ internal sealed partial class Build
             var tools = await SupplyChainToolsAsync();
             var registry = RegistryAddress;
             var key = await tools.SigningKeys().ResolveAsync(SigningKeyOptions, registry, InActions, CancellationToken);
-            var (changeBase, findings) = await tools.ChangeScanner().ScanAsync(RootDirectory, ChangeBase, CancellationToken);
+            await ScanChangeBeforeBuildAsync();
             var suppressionsFile = SecretSuppressions.PathIn(Run.Config.TemplatesDirectory);
-            var gate = new SupplyChainGate(tools.Trivy, tools.SbomWriter(), new SecurityUpgradeCheck(Context.Engine.Client, Context.RunId),
-                Context.Engine.Endpoint, SecretSuppressions.Load(suppressionsFile, RootDirectory), Path.GetRelativePath(RootDirectory, suppressionsFile));
+            var gate = new SupplyChainGate(tools.ImageScanner(Context.Engine.Client), new SecurityUpgradeCheck(tools.SecurityArchive()), DebianOrigin.Of(Run.Config),
+                SecretSuppressions.Load(suppressionsFile, RootDirectory), Path.GetRelativePath(RootDirectory, suppressionsFile), secrets => OnSecretsFound(secrets));
             supplyChain = new SupplyChainPublishing(gate, tools.Signer(), key, RegistryLogin,
-                ImageBuildOptions.CaTrust, new ChangeScan(changeBase, findings), SupplyChainPublishing.ExpectedFor(Run));
+                ImageBuildOptions.CaTrust, changeScan!, SupplyChainPublishing.ExpectedFor(Run), SupplyChainPublishing.SubjectFor(Run), ProvenanceOf, Context.Paths.Reports);
         }
         return [supplyChain];
+    }
+
+    /// <summary>
+    /// The build provenance of a pushed image: the source (the remote without credentials, as the images' source
+    /// label has it; the commit), the target and the parameters (template, runtime version, the build args by name),
+    /// the resolved inputs by digest (the base, the OS layer, the inputs address, the agent's lock files) and the
+    /// run (this run's id, where it ran, when it started and now).
+    /// </summary>
+    ProvenanceFacts ProvenanceOf(Pin pin, SupplyChainCheck check)
+    {
+        var isBase = pin.Template == Run.Config.Base.Folder;
+        var inputs = new List<ProvenanceInput>();
+        if (pin.Base is { } @base)
+            inputs.Add(new ProvenanceInput(Provenance.BaseInput, @base.Image, Provenance.Sha256(@base.Digest)));
+        if (check.Layers.FirstOrDefault() is { } os)
+            inputs.Add(new ProvenanceInput("os", pin.OsImage, Provenance.Sha256(os.DiffId)));
+        if (pin.Inputs is { } address)
+            inputs.Add(new ProvenanceInput("inputs", null, Provenance.Sha256(address)));
+        var agent = Path.Combine(Run.Config.TemplatesDirectory, pin.Template, "agent");
+        if (!isBase && Directory.Exists(agent))
+        {
+            foreach (var file in Directory.GetFiles(agent).Order(StringComparer.Ordinal))
+                inputs.Add(Provenance.File("agent " + Path.GetFileName(file), Path.GetRelativePath(RootDirectory, file).Replace('\\', '/'), file));
+        }
+        var runner = InActions ? $"actions {EnvironmentVariables.GetValueOrDefault("RUNNER_NAME") ?? "runner"}, job {EnvironmentVariables.GetValueOrDefault("GITHUB_JOB") ?? "?"}" : "local";
+        return new ProvenanceFacts(pin.Template, isBase ? nameof(PublishBase) : nameof(Publish), pin.RuntimeVersion?.ToString(),
+            [.. (isBase ? BuildArgs.Base : BuildArgs.Template).Select(a => a.Name)], Context.Revision.Source, pin.Revision, inputs,
+            $"{runner}, {Context.Engine.Endpoint.Scheme} engine", Context.RunId, RunStarted, DateTimeOffset.UtcNow);
+    }
+
+    static readonly DateTimeOffset RunStarted = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+
+    /// <summary>The summary's per-image breakdown of the supply chain (PublishBase: the base, Publish: the templates): where its time went.</summary>
+    void ReportSupplyChainTimings(bool @base)
+    {
+        var timings = supplyChain?.Timings.Where(t => (t.Template == Run.Config.Base.Folder) == @base).ToList();
+        if (timings is not { Count: > 0 })
+            return;
+        ReportSummary(_ => _.AddPair("supply chain", string.Join("; ", timings.Select(t => $"{t.Template} {StepTimings.Seconds(t.Steps.Total)} ({t.Steps})"))));
     }
 
     /// <summary>VerifyPins: every selected template's pin, as it stands, against its registry.</summary>
@@ -99,7 +171,8 @@ internal sealed partial class Build
             IReadOnlyList<ExpectedPackage> expected = pin.RuntimeVersion is { } runtime && pin.AgentVersion is { } agent
                 ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime.ToString()), ExpectedPackage.Agent(template with { Agent = template.Agent with { Version = agent } })]
                 : [];
-            pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.SupplyChain));
+            pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.SupplyChain, pin.Base?.Digest, pin.Revision,
+                Path.GetRelativePath(RootDirectory, file)));
         }
 
         if (missing.Count > 0)
@@ -112,7 +185,7 @@ internal sealed partial class Build
             : RegistryHost.IsLoopbackRegistry(registry)
                 ? (await tools.SigningKeys().DevelopmentAsync(SupplyChainTools.DevelopmentKey(Context.Paths), CancellationToken)).PublicKeyPem
                 : throw new FleetUsageException($"VerifyPins needs --signing-public-key (cosign.pub of the key that publishes this fleet): {registry} is not on loopback.");
-        var verifier = new PinVerifier(tools.Verifier(), Context.Engine.Client, new SecurityUpgradeCheck(Context.Engine.Client, Context.RunId), SupplyChainTools.Scratch(Context.Paths));
+        var verifier = new PinVerifier(tools.Verifier(), new SecurityUpgradeCheck(tools.SecurityArchive()), DebianOrigin.Of(config), SupplyChainTools.Scratch(Context.Paths));
         var results = await verifier.VerifyAsync(pins, publicKey, new RegistryCredentials(registry, RegistryUsername, RegistryPassword), checkSecurity: true, CancellationToken);
 
         foreach (var result in results)

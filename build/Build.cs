@@ -36,6 +36,14 @@ internal sealed partial class Build : NukeBuild
         .ProceedAfterFailure() // one template's failure: the others are still gated, published and pinned
         .Executes(BuildImagesAsync);
 
+    Target TemplateTests => _ => _
+        .Description("Run each template's own tests inside its built image (no network, the image's python3, as the code's user)")
+        .DependsOn(BuildImage)
+        .Before(Smoke, T4Conformance)
+        .ProceedAfterFailure()
+        .OnlyWhenDynamic(() => AnyTemplateBuilt)
+        .Executes(TemplateTestsAsync);
+
     Target Smoke => _ => _
         .Description("Run each template's declarative checks on a plain container")
         .DependsOn(BuildImage)
@@ -51,8 +59,8 @@ internal sealed partial class Build : NukeBuild
         .Executes(() => Gate(nameof(T4Conformance), GateLabels.T4, () => T4Gate.RunAsync(Context, Run, Results, Fleet!.Contract, GateOptions, CancellationToken)));
 
     Target Publish => _ => _
-        .Description("Push the templates that passed both gates, verify them by digest, pin each digest; unchanged ones keep their pins")
-        .DependsOn(PublishBase, Smoke, T4Conformance)
+        .Description("Push the templates that passed the gates, verify them by digest, pin each digest; unchanged ones keep their pins")
+        .DependsOn(PublishBase, TemplateTests, Smoke, T4Conformance)
         .ProceedAfterFailure()
         .OnlyWhenDynamic(() => HasBase)
         .Executes(PublishAsync);

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark T4Conformance: the C# gate (Engine API, one container per template, execs) against a plain
-# shell loop (docker run + one docker exec per probe, same probes, same shape), in the same run.
-#   scripts/benchmark-gates.sh [IMAGE ...]   # image ids or tags; default: the healthy test fixture
+# Benchmark the gates.
+#   scripts/benchmark-gates.sh [IMAGE ...]        T4Conformance: the C# gate (Engine API, one container per template,
+#                                                 execs) against a plain shell loop (docker run + one docker exec per
+#                                                 probe, same probes, same shape), in the same run; IMAGE: ids or tags,
+#                                                 default: the healthy test fixture
+#   scripts/benchmark-gates.sh template-tests [N] TemplateTests of the real fleet, warm: `./build.sh TemplateTests` once
+#                                                 to warm (images, test tooling), then N more runs (default 3)
 # Figures go to output/benchmark/ (under the repository root) and to stdout.
 set -euo pipefail
 
@@ -9,6 +13,30 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/output/benchmark"
 rm -rf "$out"
 mkdir -p "$out"
+
+# "1:05" or "< 1sec" (the summary table's Duration) in seconds.
+seconds() { awk -F: '/sec/ { print 0; next } NF == 2 { print $1 * 60 + $2; next } NF == 3 { print $1 * 3600 + $2 * 60 + $3 }'; }
+
+if [ "${1:-}" = template-tests ]; then
+  runs=${2:-3}
+  echo "== TemplateTests of the real fleet (warm-up run, then $runs)"
+  for i in $(seq 0 "$runs"); do
+    t0=$(date +%s.%N)
+    "$root/build.sh" TemplateTests --runtime-version 1.0.0 >"$out/template-tests.$i.log" 2>&1 \
+      || { tail -n 40 "$out/template-tests.$i.log"; echo "TemplateTests failed; see $out/template-tests.$i.log" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    target=$(grep -E '^TemplateTests +Succeeded' "$out/template-tests.$i.log" | awk '{ print $3 }' | seconds)
+    tests=$(grep -oE 'passed 4/4 templates, [0-9]+/[0-9]+ tests' "$out/template-tests.$i.log")
+    [ "$i" -eq 0 ] && continue
+    printf '%s %s %s\n' "$target" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" "$(cut -d' ' -f1 /proc/loadavg)" >>"$out/template-tests.runs"
+    echo "run $i: TemplateTests ${target} s, the whole ./build.sh $(tail -n 1 "$out/template-tests.runs" | cut -d' ' -f2) s ($tests, load $(cut -d' ' -f1 /proc/loadavg))"
+  done
+  {
+    sort -n "$out/template-tests.runs" | awk '{ t[NR] = $1; w[NR] = $2 } END { m = int((NR + 1) / 2); printf "template_tests_warm_median_s=%s\nbuild_warm_median_s=%s\nruns=%d\n", t[m], w[m], NR }'
+    printf 'cores=%s\nload=%s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee "$out/template-tests.env"
+  exit 0
+fi
 
 echo "== C# gate (dotnet test GateBenchmarkTests)"
 GATES_BENCH_IMAGES="$*" GATES_BENCH_OUT="$out" dotnet test "$root/tests/IntegrationTests" \

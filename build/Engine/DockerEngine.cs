@@ -73,9 +73,6 @@ public sealed class DockerEngine : IDisposable
     /// <summary>The engine's socket on its host (bound into T4 containers): the unix:// path, else the conventional one.</summary>
     public string SocketPath => Endpoint.Scheme == "unix" ? Endpoint.LocalPath : DefaultSocketPath;
 
-    /// <summary>True for the local default socket: the only engine this build may start itself.</summary>
-    public bool IsDefaultSocket => Endpoint.ToString().TrimEnd('/') == DefaultSocket;
-
     public void Dispose()
     {
         Client.Dispose();

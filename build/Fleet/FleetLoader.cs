@@ -70,8 +70,8 @@ public static class FleetLoader
     private static YamlObject? ReadDocument(string file, YamlErrors errors) =>
         YamlDocument.ReadFile(file, errors, Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
 
-    private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke", "inputs"];
-    private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke"];
+    private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke", "tests", "inputs"];
+    private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke", "tests"];
 
     private static FleetConfig? ReadFleet(YamlObject doc, string root, string templatesDirectory)
     {
@@ -139,6 +139,7 @@ public static class FleetLoader
 
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"));
         var inputs = ReadInputs(doc.Object("inputs", required: false, ["defaults", .. FleetInputs.All]));
+        var tests = TestSuitesReader.ReadFleet(doc, root, templatesDirectory, [.. names.Select(n => n.Value), .. baseFolder is null ? [] : new[] { baseFolder }]);
 
         foreach (var name in names)
         {
@@ -172,7 +173,8 @@ public static class FleetLoader
             new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
             packages,
             contractFile!,
-            smoke)
+            smoke,
+            tests)
         {
             Inputs = inputs,
         };
@@ -225,9 +227,10 @@ public static class FleetLoader
         var policy = InputPolicyReader.Read(agent?.Object("policy", required: false, InputPolicyReader.Keys), fleet.Inputs.Defaults);
         var reserved = fleet.Smoke.Commands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"), reserved);
+        var tests = TestSuitesReader.ReadTemplate(doc, RepositoryRoot(fleet), directory, fleet);
         return errors.Any
             ? null
-            : new Template(name, directory, description!, adapter!, new AgentCli(installer!.Value, package!, version!.Value, command!) { Policy = policy }, smoke);
+            : new Template(name, directory, description!, adapter!, new AgentCli(installer!.Value, package!, version!.Value, command!) { Policy = policy }, smoke, tests);
     }
 
     private static DevelopmentPackage? DevelopmentPackage(YamlObject section, string name)

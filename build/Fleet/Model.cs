@@ -12,7 +12,8 @@ public sealed record FleetConfig(
     RuntimeConfig Runtime,
     IReadOnlyList<DevelopmentPackage> Packages,
     string ContractFile,                // absolute path
-    SmokeChecks Smoke)
+    SmokeChecks Smoke,
+    FleetTests? Tests = null)           // TemplateTests: the tooling and the suites every image runs (TestSuites.cs)
 {
     /// <summary>fleet.yaml inputs: how each upstream input the fleet itself declares moves (agents: template.yaml agent.policy).</summary>
     public InputPolicies Inputs { get; init; } = InputPolicies.Default;
@@ -77,7 +78,8 @@ public sealed record Template(
     string Description,
     string Adapter,
     AgentCli Agent,
-    SmokeChecks Smoke)
+    SmokeChecks Smoke,
+    TestSuite? Tests = null)            // its own tests, run inside its image by TemplateTests
 {
     public string Dockerfile => Path.Combine(Directory, "Dockerfile");
     public string ManifestFile => Path.Combine(Directory, "template.yaml");

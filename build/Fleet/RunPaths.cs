@@ -14,8 +14,6 @@ public sealed record RunPaths(string Root, string Output)
     public string Logs => Path.Combine(Output, "logs");
     /// <summary>JUnit and markdown reports of the gates.</summary>
     public string Reports => Path.Combine(Output, "reports");
-    /// <summary>The loopback registry this build starts (config, data, log).</summary>
-    public string Registry => Path.Combine(Output, "registry");
     /// <summary>Scratch space of the OS bootstrap.</summary>
     public string Os => Path.Combine(Output, "os");
     /// <summary>What the image builder remembers between runs (verified image ids).</summary>
@@ -28,7 +26,8 @@ public sealed record RunPaths(string Root, string Output)
     public string Jobs => Path.Combine(Output, "jobs");
     /// <summary>The SPDX and CycloneDX SBOM of each image (&lt;template&gt;.spdx.json, .cdx.json), as attested.</summary>
     public string Sboms => Path.Combine(Output, "sbom");
-    /// <summary>The supply-chain work: trivy's layer cache, the development signing key, private scratch folders.</summary>
+    /// <summary>The supply-chain work of this checkout: the development signing key, private scratch folders (the
+    /// caches are in the per-user cache, Tools.CacheHome).</summary>
     public string SupplyChain => Path.Combine(Output, "supply-chain");
     /// <summary>TRX files and totals of ./build.sh Test.</summary>
     public string TestResults => Path.Combine(Output, "test-results");

@@ -22,6 +22,10 @@ public sealed record GateOptions
     /// <summary>Running gate containers of other runs younger than this may be a concurrent build's: not reaped.</summary>
     public TimeSpan LeftoverGrace { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>List every check on the console and in the markdown (false: the failing ones, and how many passed;
+    /// for gates of many checks, such as TemplateTests' one per test). JUnit always lists every check.</summary>
+    public bool ListPassingChecks { get; init; } = true;
+
     /// <summary>Smoke only: how long to wait for the runtime's health endpoint.</summary>
     public int ReadinessTimeoutSeconds { get; init; } = 60;
 }

@@ -11,7 +11,7 @@ namespace TemplateFleet.Host;
 /// </summary>
 internal static class BuildExecutor
 {
-    public static async Task RunAsync(NukeBuild build, IReadOnlyList<ExecutableTarget> plan, ContinueState state, CancellationToken cancellation)
+    public static async Task RunAsync(NukeBuild build, IReadOnlyList<ExecutableTarget> plan, CancellationToken cancellation)
     {
         var stopped = false;
         foreach (var target in plan)
@@ -34,7 +34,7 @@ internal static class BuildExecutor
                 continue;
             }
 
-            if (!await RunAsync(build, target, state, cancellation) && !target.ProceedAfterFailure)
+            if (!await RunAsync(build, target, cancellation) && !target.ProceedAfterFailure)
                 stopped = true;
         }
     }
@@ -45,7 +45,7 @@ internal static class BuildExecutor
         target.FailureMessage = why;
     }
 
-    private static async Task<bool> RunAsync(NukeBuild build, ExecutableTarget target, ContinueState state, CancellationToken cancellation)
+    private static async Task<bool> RunAsync(NukeBuild build, ExecutableTarget target, CancellationToken cancellation)
     {
         var stopwatch = Stopwatch.StartNew();
         build.SetCurrentTarget(target);
@@ -66,7 +66,6 @@ internal static class BuildExecutor
                 await action();
 
             target.Status = target.HasActions ? ExecutionStatus.Succeeded : ExecutionStatus.Collective;
-            state.Succeeded(target);
             return true;
         }
         catch (Exception raw)

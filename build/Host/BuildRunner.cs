@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Linq.Expressions;
 using System.Runtime.InteropServices;
 using Serilog;
 
@@ -21,7 +20,7 @@ public static class BuildRunner
 
     private static readonly string[] ServerVariables = ["CI", "GITEA_ACTIONS", "GITHUB_ACTIONS", "TF_BUILD", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION"];
 
-    public static int Run<TBuild>(string[] args, BuildContextOptions options, params Expression<Func<TBuild, Target>>[] defaultTargets)
+    public static int Run<TBuild>(string[] args, BuildContextOptions options)
         where TBuild : NukeBuild, new()
     {
         var masker = new SecretMasker();
@@ -60,7 +59,7 @@ public static class BuildRunner
         LogSetup.Configure(output, masker, Verbosity.Normal);
         try
         {
-            var code = Run(args, options, defaultTargets, masker, output, cancellation);
+            var code = Run<TBuild>(args, options, masker, output, cancellation);
             return code == Interrupted && terminated ? Terminated : code;
         }
         catch (InvalidUsageException e)
@@ -101,7 +100,6 @@ public static class BuildRunner
     private static int Run<TBuild>(
         string[] args,
         BuildContextOptions options,
-        Expression<Func<TBuild, Target>>[] defaultTargets,
         SecretMasker masker,
         TextWriter output,
         CancellationTokenSource cancellation)
@@ -115,19 +113,16 @@ public static class BuildRunner
         NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
         LogSetup.Configure(output, masker, NukeBuild.Verbosity);
 
-        var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment };
+        var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
         var graph = TargetGraph.Create(build);
-        foreach (var name in defaultTargets.Select(MemberName))
-            graph.Targets.Single(t => t.Name == name).IsDefault = true;
-
         var parameters = ParameterDescriptor.For(typeof(TBuild));
         ThrowOnUnknownOptions(commandLine, parameters);
 
         var generate = commandLine.GenerateSchema || commandLine.GenerateConfiguration;
-        var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && defaultTargets.Length == 0 && !generate);
+        var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && !generate);
         var bindingErrors = new List<InvalidUsageException>();
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
-            .Bind(build, parameters, commandLine.Parameters, commandLine.Profiles, showHelp ? bindingErrors.Add : null);
+            .Bind(build, parameters, commandLine.Parameters, showHelp ? bindingErrors.Add : null);
         foreach (var secret in parameters.Where(p => p.IsSecret))
             AddSecret(masker, secret.GetValue(build));
 
@@ -165,12 +160,10 @@ public static class BuildRunner
             return Success;
         }
 
-        var invoked = commandLine.Targets.Count > 0
-            ? commandLine.Targets.Select(t => TargetNames.Find(graph.Targets, t, "Target")).Distinct().ToList()
-            : graph.Targets.Where(t => t.IsDefault).ToList();
+        var invoked = commandLine.Targets.Select(t => TargetNames.Find(graph.Targets, t, "Target")).Distinct().ToList();
         var skipped = commandLine.Skip?.Select(t => TargetNames.Find(graph.Targets, t, "--skip target")).ToList();
 
-        // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check InvokedTargets.
+        // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check ExecutionPlan.
         var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
         build.ExecutionPlan = plan;
         build.Plan = commandLine.Plan;
@@ -185,20 +178,10 @@ public static class BuildRunner
         foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Definition.Requirements))
             requirement();
 
-        var state = ContinueState.Start(NukeBuild.TemporaryDirectory / "build-attempt.log", commandLine.Invocation, commandLine.Continue);
-        if (state.Mismatch)
-            Log.Warning("--continue: the previous attempt was a different invocation (or there was none); running every target");
-
-        foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && state.PreviouslySucceeded.Contains(t.Name)))
-        {
-            target.Status = ExecutionStatus.Skipped;
-            target.Reason = "skipped: succeeded in the previous attempt (--continue)";
-        }
-
         if (!commandLine.NoLogo && NukeBuild.Verbosity != Verbosity.Quiet)
             output.WriteLine($"{build.DisplayName} · {string.Join(", ", invoked.Select(t => t.Name))} · {NukeBuild.RootDirectory}");
 
-        Task.Run(() => BuildExecutor.RunAsync(build, plan, state, cancellation.Token)).GetAwaiter().GetResult();
+        Task.Run(() => BuildExecutor.RunAsync(build, plan, cancellation.Token)).GetAwaiter().GetResult();
         try
         {
             build.BuildFinished();
@@ -275,10 +258,4 @@ public static class BuildRunner
 
         return null;
     }
-
-    private static string MemberName<TBuild>(Expression<Func<TBuild, Target>> expression) => expression.Body switch
-    {
-        MemberExpression member => member.Member.Name,
-        _ => throw new ArgumentException("Default targets are given as x => x.Target.", nameof(expression)),
-    };
 }

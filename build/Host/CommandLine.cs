@@ -11,23 +11,19 @@ internal sealed class CommandLine
 {
     /// <summary>Host options by normalised name (no dashes, lower case).</summary>
     private static readonly string[] HostOptionNames =
-        ["target", "skip", "plan", "root", "help", "verbosity", "profile", "continue", "no-logo", "generate-schema", "generate-configuration"];
+        ["target", "skip", "plan", "root", "help", "verbosity", "no-logo", "generate-schema", "generate-configuration"];
 
     public List<string> Targets { get; } = [];
     public IReadOnlyList<string>? Skip { get; private set; }
     public bool Plan { get; private set; }
     public bool Help { get; private set; }
-    public bool Continue { get; private set; }
     public bool NoLogo { get; private set; }
     public bool GenerateSchema { get; private set; }
     public bool GenerateConfiguration { get; private set; }
     public string? Root { get; private set; }
     public Verbosity? Verbosity { get; private set; }
-    public List<string> Profiles { get; } = [];
     /// <summary>Everything else, by normalised name; checked against the build's parameters.</summary>
     public Dictionary<string, CommandLineOption> Parameters { get; } = [];
-    /// <summary>The arguments minus --continue: what makes two invocations "identical" for --continue.</summary>
-    public IReadOnlyList<string> Invocation { get; private set; } = [];
 
     public static IReadOnlyList<string> HostOptions => HostOptionNames;
 
@@ -66,7 +62,6 @@ internal sealed class CommandLine
         foreach (var option in options)
             result.Apply(option);
 
-        result.Invocation = args.Where(a => TargetNames.Normalize(a.TrimStart('-')) != "continue").ToList();
         return result;
     }
 
@@ -87,9 +82,6 @@ internal sealed class CommandLine
             case "help":
                 Help = Flag(option);
                 break;
-            case "continue":
-                Continue = Flag(option);
-                break;
             case "nologo":
                 NoLogo = Flag(option);
                 break;
@@ -101,9 +93,6 @@ internal sealed class CommandLine
                 break;
             case "root":
                 Root = Single(option);
-                break;
-            case "profile":
-                Profiles.AddRange(values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
                 break;
             case "verbosity":
                 var text = Single(option);

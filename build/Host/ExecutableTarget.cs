@@ -16,7 +16,6 @@ public sealed class ExecutableTarget
     public string Name { get; }
     public string? Description => Definition.DescriptionText;
     public bool Listed => !Definition.IsUnlisted;
-    public bool IsDefault { get; internal set; }
     public bool Invoked { get; internal set; }
 
     public ExecutionStatus Status { get; internal set; } = ExecutionStatus.NotRun;

@@ -9,9 +9,7 @@ internal static class HelpWriter
         ("--skip [<names>]", "Skip these targets; without names, skip all but the invoked ones"),
         ("--plan", "Print the execution order with reasons and exit"),
         ("--root <dir>", "Repository root (default: nearest ancestor holding .nuke/)"),
-        ("--profile <names>", "Also read .nuke/parameters.<name>.json; later profiles win"),
         ("--verbosity <level>", "quiet | minimal | normal | verbose"),
-        ("--continue", "Re-run the identical invocation, skipping targets that already succeeded"),
         ("--no-logo", "Do not print the logo"),
         ("--generate-schema", "Write .nuke/build.schema.json and exit"),
         ("--generate-configuration", "Write .gitea/workflows/ from the build's [GiteaActions] attributes and exit"),
@@ -24,11 +22,10 @@ internal static class HelpWriter
         output.WriteLine();
         output.WriteLine("Targets (with their direct dependencies):");
         var listed = targets.Where(t => t.Listed).ToList();
-        var width = listed.Select(t => t.Name.Length + (t.IsDefault ? 10 : 0)).DefaultIfEmpty(0).Max() + 4;
+        var width = listed.Select(t => t.Name.Length).DefaultIfEmpty(0).Max() + 4;
         foreach (var target in listed)
         {
-            var name = target.Name + (target.IsDefault ? " (default)" : "");
-            output.WriteLine($"  {name.PadRight(width)}{target.Description}".TrimEnd());
+            output.WriteLine($"  {target.Name.PadRight(width)}{target.Description}".TrimEnd());
             if (target.DependsOnList.Count > 0)
                 output.WriteLine($"  {"".PadRight(width)}-> {string.Join(", ", target.DependsOnList.Select(d => d.Name))}");
         }
@@ -51,6 +48,6 @@ internal static class HelpWriter
 
         output.WriteLine();
         output.WriteLine("Parameter values, first hit wins: command line (--kebab-case), environment (NAME or NUKE_NAME),");
-        output.WriteLine(".nuke/parameters.<profile>.json (later --profile wins), .nuke/parameters.json, the default.");
+        output.WriteLine(".nuke/parameters.json, the default.");
     }
 }

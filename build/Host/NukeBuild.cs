@@ -1,5 +1,3 @@
-using System.Linq.Expressions;
-
 namespace TemplateFleet.Host;
 
 /// <summary>
@@ -24,7 +22,9 @@ public abstract class NukeBuild
     /// <summary>The environment the build was started with (NUKE's EnvironmentInfo.Variables); injectable, as tests run builds in-process.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables { get; internal set; } = new Dictionary<string, string>();
 
-    public IReadOnlyCollection<ExecutableTarget> InvokedTargets => ExecutionPlan.Where(t => t.Invoked).ToList();
+    /// <summary>Masks secrets in everything the run prints (console and log); a target adds values it learns while it runs
+    /// (a credential a scan found), and they are masked from then on, as the [Secret] parameters are.</summary>
+    public SecretMasker Masker { get; internal set; } = new();
     public IReadOnlyCollection<ExecutableTarget> ExecutionPlan { get; internal set; } = [];
 
     /// <summary>True for --plan: the plan is printed and nothing runs (NUKE's Plan), so checks of what running needs can wait.</summary>
@@ -105,7 +105,7 @@ public abstract class NukeBuild
     protected internal virtual IReadOnlyList<string>? WorkflowMatrix(string parameter) => null;
 
     /// <summary>The entry point: <c>public static int Main() =&gt; Execute&lt;Build&gt;();</c></summary>
-    protected static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets)
+    protected static int Execute<T>()
         where T : NukeBuild, new() =>
-        BuildRunner.Run(Environment.GetCommandLineArgs().Skip(1).ToArray(), BuildContextOptions.FromProcess(), defaultTargets);
+        BuildRunner.Run<T>(Environment.GetCommandLineArgs().Skip(1).ToArray(), BuildContextOptions.FromProcess());
 }

@@ -3,25 +3,22 @@ using System.Text.Json;
 namespace TemplateFleet.Host;
 
 /// <summary>
-/// Binds parameters, first hit wins: command line, environment, profiles (later wins) over
-/// .nuke/parameters.json, then the member's initializer.
+/// Binds parameters, first hit wins: command line, environment, .nuke/parameters.json, then the member's initializer.
 /// </summary>
 internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<string, string> environment, SecretMasker masker)
 {
-    private const string NukeFolder = ".nuke";
+    private const string FileSource = ".nuke/parameters.json";
 
     public void Bind(
         NukeBuild build,
         IReadOnlyList<ParameterDescriptor> parameters,
         IReadOnlyDictionary<string, CommandLineOption> parameterOptions,
-        IReadOnlyList<string> profiles,
         Action<InvalidUsageException>? onError = null)
     {
-        var files = LoadFiles(parameters, profiles);
+        var file = LoadFile(parameters);
         var hits = parameters.Select(parameter => (Parameter: parameter, Hit: FromCommandLine(parameter, parameterOptions)
             ?? FromEnvironment(parameter)
-            ?? files.Select(f => f.Values.TryGetValue(parameter.Name, out var v) ? (v, f.Source) : ((IReadOnlyList<string>, string)?)null)
-                .LastOrDefault(v => v is not null))).ToList();
+            ?? (file.TryGetValue(parameter.Name, out var v) ? (v, FileSource) : ((IReadOnlyList<string>, string)?)null))).ToList();
 
         // Secrets first: a conversion error in any parameter must not print a raw secret.
         foreach (var (parameter, hit) in hits.Where(h => h.Parameter.IsSecret && h.Hit is not null))
@@ -71,83 +68,56 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         return match.Key is null ? null : ([match.Value], $"environment ({match.Key})");
     }
 
-    private List<ParameterFile> LoadFiles(IReadOnlyList<ParameterDescriptor> parameters, IReadOnlyList<string> profiles)
+    /// <summary>The values of .nuke/parameters.json by parameter name; none when there is no such file.</summary>
+    private Dictionary<string, IReadOnlyList<string>> LoadFile(IReadOnlyList<ParameterDescriptor> parameters)
     {
-        var files = new List<ParameterFile>();
-        var baseFile = root / NukeFolder / "parameters.json";
-        if (baseFile.FileExists())
-            files.Add(ParameterFile.Load(baseFile, $"{NukeFolder}/parameters.json", parameters));
+        var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var path = root / FileSource;
+        if (!path.FileExists())
+            return values;
 
-        foreach (var profile in profiles)
+        JsonDocument document;
+        try
         {
-            var file = root / NukeFolder / $"parameters.{profile}.json";
-            if (!file.FileExists())
-            {
-                var available = Directory.Exists(root / NukeFolder)
-                    ? Directory.GetFiles(root / NukeFolder, "parameters.*.json").Select(f => Path.GetFileName(f)["parameters.".Length..^".json".Length])
-                    : [];
-                throw new InvalidUsageException(
-                    $"Profile '{profile}': {NukeFolder}/parameters.{profile}.json does not exist. Available profiles: {string.Join(", ", available.DefaultIfEmpty("(none)"))}.");
-            }
-
-            files.Add(ParameterFile.Load(file, $"profile {profile} ({NukeFolder}/parameters.{profile}.json)", parameters));
+            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidUsageException($"{FileSource}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({e.Message.Split('.')[0]}). Fix the file.");
         }
 
-        return files;
-    }
-
-    private sealed class ParameterFile
-    {
-        public required string Source { get; init; }
-        public Dictionary<string, IReadOnlyList<string>> Values { get; } = new(StringComparer.Ordinal);
-
-        public static ParameterFile Load(AbsolutePath path, string source, IReadOnlyList<ParameterDescriptor> parameters)
+        using (document)
         {
-            var relative = source.Contains('(') ? source[(source.IndexOf('(') + 1)..^1] : source;
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidUsageException($"{relative}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({e.Message.Split('.')[0]}). Fix the file.");
-            }
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidUsageException($"{FileSource}: expected a JSON object of parameter names to values.");
 
-            using (document)
+            foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new InvalidUsageException($"{relative}: expected a JSON object of parameter names to values.");
+                if (property.Name == "$schema")
+                    continue;
 
-                var result = new ParameterFile { Source = source };
-                foreach (var property in document.RootElement.EnumerateObject())
+                var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
+                if (parameter is null)
                 {
-                    if (property.Name == "$schema")
-                        continue;
-
-                    var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
-                    if (parameter is null)
-                    {
-                        var hint = Similarity.Closest(property.Name, parameters.Select(p => p.Name)) is { } closest ? $" Did you mean '{closest}'?" : "";
-                        throw new InvalidUsageException(
-                            $"{relative}: unknown parameter '{property.Name}'.{hint} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
-                    }
-
-                    if (property.Value.ValueKind != JsonValueKind.Null)
-                        result.Values[parameter.Name] = Texts(property.Value);
+                    var hint = Similarity.Closest(property.Name, parameters.Select(p => p.Name)) is { } closest ? $" Did you mean '{closest}'?" : "";
+                    throw new InvalidUsageException(
+                        $"{FileSource}: unknown parameter '{property.Name}'.{hint} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
                 }
 
-                return result;
+                if (property.Value.ValueKind != JsonValueKind.Null)
+                    values[parameter.Name] = Texts(property.Value);
             }
-        }
 
-        private static IReadOnlyList<string> Texts(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.Array => value.EnumerateArray().SelectMany(Texts).ToList(),
-            JsonValueKind.String => [value.GetString()!],
-            JsonValueKind.True => ["true"],
-            JsonValueKind.False => ["false"],
-            _ => [value.GetRawText()],
-        };
+            return values;
+        }
     }
+
+    private static IReadOnlyList<string> Texts(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Array => value.EnumerateArray().SelectMany(Texts).ToList(),
+        JsonValueKind.String => [value.GetString()!],
+        JsonValueKind.True => ["true"],
+        JsonValueKind.False => ["false"],
+        _ => [value.GetRawText()],
+    };
 }

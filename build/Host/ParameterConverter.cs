@@ -58,17 +58,6 @@ internal static class ParameterConverter
             };
         }
 
-        if (type.IsEnum)
-        {
-            // Names only: a number would silently select whichever member has that value.
-            if (!text.Any(char.IsDigit) && Enum.TryParse(type, text, ignoreCase: true, out var parsed))
-            {
-                return parsed;
-            }
-
-            throw new FormatException($"use one of {string.Join(", ", Enum.GetNames(type))}");
-        }
-
         if (type == typeof(AbsolutePath))
         {
             // Relative paths are relative to the repository root, whatever the current directory.

@@ -113,10 +113,8 @@ public sealed partial class ParameterDescriptor
     {
         _ when type == typeof(string) => "string",
         _ when type == typeof(int) => "int",
-        _ when type == typeof(long) => "long",
         _ when type == typeof(bool) => "bool",
         _ when type == typeof(AbsolutePath) => "path",
-        { IsEnum: true } => string.Join("|", Enum.GetNames(type)),
         _ => type.Name,
     };
 

@@ -34,11 +34,9 @@ public static class SchemaGenerator
                 {
                     ["properties"] = new JsonObject
                     {
-                        ["Continue"] = Simple("boolean", "Indicates to continue a previously failed build attempt"),
                         ["Help"] = Simple("boolean", "Shows the help text for this build assembly"),
                         ["NoLogo"] = Simple("boolean", "Disables displaying the logo"),
                         ["Plan"] = Simple("boolean", "Prints the execution order with reasons and exits"),
-                        ["Profile"] = new JsonObject { ["type"] = "array", ["description"] = "", ["items"] = new JsonObject { ["type"] = "string" } },
                         ["Root"] = Simple("string", "Root directory during build execution"),
                         ["Skip"] = TargetList("List of targets to be skipped. Empty list skips all dependencies"),
                         ["Target"] = TargetList("List of targets to be invoked"),
@@ -102,14 +100,8 @@ public static class SchemaGenerator
         return json;
     }
 
-    private static JsonObject Type(Type type)
-    {
-        var json = new JsonObject { ["type"] = type == typeof(bool) ? "boolean" : type == typeof(int) || type == typeof(long) ? "integer" : "string" };
-        if (type.IsEnum)
-            json["enum"] = Strings(Enum.GetNames(type));
-
-        return json;
-    }
+    private static JsonObject Type(Type type) =>
+        new() { ["type"] = type == typeof(bool) ? "boolean" : type == typeof(int) ? "integer" : "string" };
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
 }

@@ -11,14 +11,15 @@ namespace TemplateFleet.Pins;
 /// The file is these properties as <see cref="PinFile"/> serialises them with System.Text.Json, in this order,
 /// camelCase, absent when null. To add a field: add a property here (nullable, so older pins still read), and raise
 /// <see cref="CurrentSchemaVersion"/> when a reader of the current version could not read what is written.
-/// Format v3 (v2 plus <see cref="Upstream"/>); v1 pins (image, digest, runtimeVersion, revision, publishedAt) and v2
-/// pins still read, with the newer fields null, and are written as v3 when next published.
+/// Format v3 (v2 plus <see cref="Upstream"/> and the build provenance's digest in <see cref="SupplyChainRecord.Provenance"/>);
+/// v2 pins read as they are, v1 pins (image, digest, runtimeVersion, revision, publishedAt) with the v2 fields null; both
+/// are written as v3 when next published.
 /// </summary>
 public sealed record Pin
 {
     public const int CurrentSchemaVersion = 3;
 
-    /// <summary>As read: 1 for a pin written before format v2. Every write is <see cref="CurrentSchemaVersion"/>.</summary>
+    /// <summary>As read: 1 for a pin written before format v2, 2 for one written before v3. Every write is <see cref="CurrentSchemaVersion"/>.</summary>
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     /// <summary>The template's name, or the base's folder name ("base").</summary>

@@ -2,11 +2,12 @@ using TemplateFleet.Results;
 
 namespace TemplateFleet.Publishing;
 
-/// <summary>A template is published only when it built and passed both gates.</summary>
+/// <summary>A template is published only when it built and passed the gates: its tests (when it has any), Smoke and T4.</summary>
 public static class PublishEligibility
 {
     /// <summary>Null when the template may be published, else why not.</summary>
-    public static string? Check(BuildResult? build, GateResult? smoke, GateResult? t4)
+    /// <param name="testsRequired">The template has tests to run (TemplateTestGate.Applies): then TemplateTests must have passed.</param>
+    public static string? Check(BuildResult? build, GateResult? smoke, GateResult? t4, GateResult? templateTests = null, bool testsRequired = false)
     {
         if (build is null)
             return "build did not run";
@@ -14,6 +15,8 @@ public static class PublishEligibility
             return build.Failure is { Length: > 0 } failure ? $"build {Describe(build.Status)}: {failure}" : $"build {Describe(build.Status)}";
         if (build.ImageId is null)
             return "build produced no image id";
+        if (testsRequired && Gate("TemplateTests", templateTests) is { } testsWhy)
+            return testsWhy;
         if (Gate("Smoke", smoke) is { } smokeWhy)
             return smokeWhy;
         return Gate("T4 conformance", t4);

@@ -92,7 +92,8 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
                 outcome = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
                 Log.Information("{Template}: not published again: {Reason}", template.Name, outcome.Reason);
             }
-            else if (PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name)) is { } why)
+            else if (PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name),
+                         results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template)) is { } why)
             {
                 outcome = new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
                 Log.Warning("{Template}: not published: {Reason}", template.Name, why);

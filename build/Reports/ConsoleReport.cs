@@ -9,7 +9,8 @@ namespace TemplateFleet.Reports;
 /// <summary>A plain-text table per template and check, with the reason for every failure.</summary>
 public static class ConsoleReport
 {
-    public static string Render(IEnumerable<GateResult> results, SecretMasker masker)
+    /// <param name="listPassing">false: only the failing checks, and a line with how many passed.</param>
+    public static string Render(IEnumerable<GateResult> results, SecretMasker masker, bool listPassing = true)
     {
         var sb = new StringBuilder();
         foreach (var r in results)
@@ -22,8 +23,11 @@ public static class ConsoleReport
             sb.Append('\n');
             if (r.Error is { } error)
                 sb.Append("  ERROR ").Append(masker.Apply(error).Replace("\n", "\n        ", StringComparison.Ordinal)).Append('\n');
-            var width = r.Checks.Select(c => c.Id.Length).DefaultIfEmpty(10).Max();
-            foreach (var c in r.Checks)
+            var listed = listPassing ? r.Checks : r.Checks.Where(c => !c.Passed).ToList();
+            if (listed.Count < r.Checks.Count)
+                sb.Append(CultureInfo.InvariantCulture, $"  ({r.Checks.Count - listed.Count} passed; every check is in the JUnit report)\n");
+            var width = listed.Select(c => c.Id.Length).DefaultIfEmpty(10).Max();
+            foreach (var c in listed)
             {
                 var verdict = c.Passed ? "pass" : c.Severity == Severity.Soft ? "WARN" : "FAIL";
                 sb.Append(CultureInfo.InvariantCulture,

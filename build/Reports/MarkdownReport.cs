@@ -9,7 +9,8 @@ namespace TemplateFleet.Reports;
 /// <summary>A markdown summary per gate (shape and missing capabilities at the top of each template section).</summary>
 public static class MarkdownReport
 {
-    public static string Render(string gate, IReadOnlyCollection<GateResult> results, SecretMasker masker)
+    /// <param name="listPassing">false: the table holds the failing checks only, and says how many passed.</param>
+    public static string Render(string gate, IReadOnlyCollection<GateResult> results, SecretMasker masker, bool listPassing = true)
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"## {gate}: {SummaryNote.For(results)} passed\n");
@@ -21,10 +22,13 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"- duration: {r.Duration.TotalSeconds:0.0} s\n");
             if (r.Error is { } error)
                 sb.Append("\n**Could not run the checks:**\n\n```\n").Append(masker.Apply(error)).Append("\n```\n");
-            if (r.Checks.Count == 0)
+            if (!listPassing)
+                sb.Append(CultureInfo.InvariantCulture, $"- checks: {r.Checks.Count(c => c.Passed)}/{r.Checks.Count} passed\n");
+            var listed = listPassing ? r.Checks : r.Checks.Where(c => !c.Passed).ToList();
+            if (listed.Count == 0)
                 continue;
             sb.Append("\n| check | severity | result | duration | reason |\n| --- | --- | --- | --- | --- |\n");
-            foreach (var c in r.Checks)
+            foreach (var c in listed)
             {
                 var verdict = c.Passed ? "pass" : c.Severity == Severity.Soft ? "warn" : "**FAIL**";
                 sb.Append(CultureInfo.InvariantCulture,

@@ -10,13 +10,14 @@ public static class ReportFiles
 {
     public const string StepSummaryVariable = "GITHUB_STEP_SUMMARY";
 
-    public static (string JUnit, string Markdown) Write(string directory, string gate, IReadOnlyCollection<GateResult> results, SecretMasker masker)
+    public static (string JUnit, string Markdown) Write(string directory, string gate, IReadOnlyCollection<GateResult> results, SecretMasker masker,
+        bool listPassing = true)
     {
         Directory.CreateDirectory(directory);
         var junit = Path.Combine(directory, $"{gate}.junit.xml");
         var markdown = Path.Combine(directory, $"{gate}.md");
         JUnitReport.Render(gate, results, masker).Save(junit);
-        var md = MarkdownReport.Render(gate, results, masker);
+        var md = MarkdownReport.Render(gate, results, masker, listPassing);
         File.WriteAllText(markdown, md);
         if (Environment.GetEnvironmentVariable(StepSummaryVariable) is { Length: > 0 } summary)
             File.AppendAllText(summary, md + "\n");

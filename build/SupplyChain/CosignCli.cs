@@ -44,13 +44,17 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
             throw new SupplyChainException($"cosign could not sign {reference}: {KeyProblem(key, output)}");
     }
 
-    public async Task AttestAsync(string reference, SigningKey key, SbomDocument sbom, RegistryAuth auth, CancellationToken ct)
+    public Task AttestAsync(string reference, SigningKey key, SbomDocument sbom, RegistryAuth auth, CancellationToken ct) =>
+        AttestAsync(reference, key, sbom.CosignType, sbom.File, $"the {Sbom.FormatName(sbom.Format)} SBOM", auth, ct);
+
+    /// <param name="what">What the predicate is, for the error ("the provenance").</param>
+    public async Task AttestAsync(string reference, SigningKey key, string cosignType, string predicateFile, string what, RegistryAuth auth, CancellationToken ct)
     {
         var output = await ToolCommand.RunAsync(Executable,
-            ["attest", "--yes", "--key", KeyArgument(key), "--tlog-upload=false", "--type", sbom.CosignType, "--predicate", sbom.File,
+            ["attest", "--yes", "--key", KeyArgument(key), "--tlog-upload=false", "--type", cosignType, "--predicate", predicateFile,
              .. Http(reference), reference], limit, ct, With(KeyEnvironment(key), auth));
         if (!output.Succeeded)
-            throw new SupplyChainException($"cosign could not attach the {Sbom.FormatName(sbom.Format)} SBOM to {reference}: {KeyProblem(key, output)}");
+            throw new SupplyChainException($"cosign could not attach {what} to {reference}: {KeyProblem(key, output)}");
     }
 
     /// <summary>Null when a signature on <paramref name="reference"/> verifies with the public key, else cosign's reason.</summary>

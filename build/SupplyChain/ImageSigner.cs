@@ -4,16 +4,18 @@ using TemplateFleet.Registry;
 namespace TemplateFleet.SupplyChain;
 
 /// <summary>
-/// After the push: sign the digest, attach both SBOMs as attestations, then verify the signature and the
-/// attestations against the public key, as a consumer would, before the pin may be written. Returns the
-/// pin's supply-chain record.
+/// After the push: sign the digest, attach both SBOMs and the build provenance as attestations, then verify the
+/// signature and the attestations against the public key, as a consumer would, before the pin may be written.
+/// Returns the pin's supply-chain record.
 /// </summary>
 public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, string scratchDirectory, HttpMessageHandler? registryHandler = null)
 {
     public async Task<SupplyChainRecord> SignAsync(
         SupplyChainCheck check, string repository, string digest, SigningKey key, RegistryCredentials registry,
-        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, CancellationToken ct)
+        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, CancellationToken ct, StepTimings? timings = null,
+        ProvenanceFacts? provenance = null)
     {
+        timings ??= new StepTimings();
         if (!check.Passed)
             throw new SupplyChainException($"{check.Template}: not signed: the supply-chain gate refused the image:\n{string.Join("\n", check.Problems)}");
         if (DevelopmentSignaturePolicy.RefusalReason(check.Template, key, registry.Address) is { } refusal)
@@ -21,14 +23,34 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
 
         var reference = $"{repository}@{digest}";
         using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
-        await cosign.SignAsync(reference, key, auth, ct);
-        foreach (var sbom in check.Sboms.Both)
-            await cosign.AttestAsync(reference, key, sbom, auth, ct);
-        Log.Information("{Template}: signed {Reference} with {Key} and attached its SPDX and CycloneDX SBOMs", check.Template, reference, key);
+        using var predicates = PrivateDirectory.Create(scratchDirectory, "provenance");
+        ProvenanceReference? provenanceReference = null;
+        string? provenanceFile = null;
+        if (provenance is not null)
+        {
+            var predicate = Provenance.Predicate(provenance);
+            provenanceFile = Path.Combine(predicates.Path, "provenance.json");
+            await File.WriteAllBytesAsync(provenanceFile, predicate, ct);
+            provenanceReference = new ProvenanceReference(CanonicalJson.Digest(predicate), Provenance.PredicateType);
+        }
+        // The signature (the .sig tag) beside the attestations (the .att tag). The attestations one at a time: each
+        // `cosign attest` reads, extends and rewrites the one .att tag of the digest, so two at once would lose one.
+        await Task.WhenAll(
+            timings.TimeAsync("sign", () => cosign.SignAsync(reference, key, auth, ct)),
+            timings.TimeAsync("attest", async () =>
+            {
+                foreach (var sbom in check.Sboms.Both)
+                    await cosign.AttestAsync(reference, key, sbom, auth, ct);
+                if (provenanceFile is not null)
+                    await cosign.AttestAsync(reference, key, Provenance.CosignType, provenanceFile, "the build provenance", auth, ct);
+            }));
+        Log.Information("{Template}: signed {Reference} with {Key} and attached its SPDX and CycloneDX SBOMs{Provenance}", check.Template, reference, key,
+            provenance is null ? "" : " and its SLSA build provenance");
 
         var request = new VerificationRequest(check.Template, repository, digest, key.PublicKeyPem, expected,
-            check.Sboms.Both.ToDictionary(s => s.Format, s => s.Digest));
-        var result = await verifier.VerifyAsync(request, auth, ct);
+            check.Sboms.Both.ToDictionary(s => s.Format, s => s.Digest),
+            provenance is null ? null : new ExpectedProvenance(provenanceReference!.Digest, BaseDigestOf(provenance), provenance.Commit));
+        var result = await timings.TimeAsync("verify", () => verifier.VerifyAsync(request, auth, ct));
         if (!result.Passed)
             throw new SupplyChainException($"{check.Template}: the signature or attestations just written do not verify; no pin is written:\n{string.Join("\n", result.Problems)}");
 
@@ -37,16 +59,21 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
         var path = repository[(repository.IndexOf('/') + 1)..];
         var signatureTag = CosignTags.Signature(digest);
         var attestationTag = CosignTags.Attestation(digest);
+        var tagDigests = await Task.WhenAll(client.GetManifestDigestAsync(path, signatureTag, ct), client.GetManifestDigestAsync(path, attestationTag, ct));
         return new SupplyChainRecord(
             new SbomReferences(new SbomReference(check.Sboms.Spdx.Digest, check.Sboms.Spdx.PredicateType),
                 new SbomReference(check.Sboms.CycloneDx.Digest, check.Sboms.CycloneDx.PredicateType)),
-            new CosignReference(signatureTag, await client.GetManifestDigestAsync(path, signatureTag, ct)),
-            new CosignReference(attestationTag, await client.GetManifestDigestAsync(path, attestationTag, ct)),
+            new CosignReference(signatureTag, tagDigests[0]),
+            new CosignReference(attestationTag, tagDigests[1]),
             new PublicKeyRecord(key.Fingerprint, key.IsDevelopment),
             new SecretScanSummary(check.Secrets.Suppressed.Count, check.Secrets.Scanned, changeBase),
             new SecurityUpgradeSummary(check.Security.Suite + "-security", check.Security.Pending, check.Security.CheckedAt),
-            caTrust);
+            caTrust,
+            provenanceReference);
     }
+
+    static string? BaseDigestOf(ProvenanceFacts facts) =>
+        facts.Inputs.FirstOrDefault(i => i.Name == Provenance.BaseInput)?.Digest.GetValueOrDefault("sha256") is { } hex ? "sha256:" + hex : null;
 
     /// <summary>The CycloneDX SBOM attested on an earlier pin, verified with <paramref name="key"/> as a consumer would read it;
     /// or why it cannot be read (another key signed it, the attestation is gone).</summary>

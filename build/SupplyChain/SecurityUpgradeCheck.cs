@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Gates;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -12,68 +13,96 @@ public sealed record ImageAptSources(string Suite, IReadOnlyList<AptSource> Imag
     public string SecurityList => string.Join("\n", Security.Select(s => s.ToLine())) + "\n";
 }
 
-/// <summary>The security upgrades an image lacks, against its own suite's security archive.</summary>
-public sealed record SecurityUpgradeReport(string Template, string Suite, IReadOnlyList<PendingUpgrade> Pending, DateTimeOffset CheckedAt)
+/// <summary>The security upgrades an image lacks, against its own suite's security archive (and, for a package
+/// fetched from another suite, that suite's).</summary>
+/// <param name="Others">The other suites' archives a package was checked against ("trixie-security"), if any.</param>
+public sealed record SecurityUpgradeReport(string Template, string Suite, IReadOnlyList<PendingUpgrade> Pending, DateTimeOffset CheckedAt, IReadOnlyList<string>? Others = null)
 {
     public bool Passed => Pending.Count == 0;
 
+    string Archives => $"{Suite}-security" + (Others is { Count: > 0 } others ? $"; {string.Join(", ", others)}" : "");
+
     public string Summary() => Passed
-        ? $"{Template}: no pending security upgrade ({Suite}-security)"
-        : $"{Template}: {Pending.Count} pending security upgrade{(Pending.Count == 1 ? "" : "s")} from {Suite}-security: "
+        ? $"{Template}: no pending security upgrade ({Archives})"
+        : $"{Template}: {Pending.Count} pending security upgrade{(Pending.Count == 1 ? "" : "s")} from {Archives}: "
           + string.Join(", ", Pending.Take(12)) + (Pending.Count > 12 ? $", … ({Pending.Count - 12} more)" : "");
 
     public string Refusal() =>
         Summary() + ". The image must take its suite's security fixes when it is built (templates/base carries "
-        + "the security and updates archives): rebuild the base (--no-cache) so it takes them.";
+        + "the security and updates archives and takes them with apt-get full-upgrade): rebuild the base (--no-cache) so it takes them, "
+        + "or pin the newer version of a package fleet.yaml names.";
+}
+
+/// <summary>Where an image's Debian packages come from: its own suite (fleet.yaml base.os.suite) for every package
+/// dpkg lists, and packages unpacked from another suite by name (the base's docker-cli, fleet.yaml base.dockerCli),
+/// which dpkg does not list and the SBOM cannot name.</summary>
+public sealed record DebianOrigin(string Suite, IReadOnlyList<Fleet.DebianPackage> FromOtherSuites)
+{
+    public static DebianOrigin Of(Fleet.FleetConfig config) => new(config.Base.Os.Suite, [config.Base.DockerCli]);
 }
 
 /// <summary>
-/// Asks apt inside the image which security upgrades are pending: a throwaway container (root, host
-/// network, like the build steps that reach the archive), the image's own sources plus the security archive
-/// derived from them in a private list, `apt-get update` into a private lists folder, then `apt-get -s upgrade`
-/// (a simulation: nothing is installed, and the container is removed).
+/// The security-upgrade gate, on the host: the image's Debian packages (as its SBOM lists them) against the
+/// newest versions Debian's &lt;suite&gt;-security serves (<see cref="SecurityArchive"/>, fetched once per run),
+/// compared by dpkg's ordering; a package from another suite against that suite's security archive. Stricter
+/// than `apt-get -s upgrade`, which keeps back an upgrade that needs a new package: the base takes its
+/// upgrades with `apt-get full-upgrade`. No container is started.
 /// </summary>
-public sealed class SecurityUpgradeCheck(IDockerClient docker, string runId, TimeSpan? timeout = null)
+public sealed class SecurityUpgradeCheck(SecurityArchive archive)
 {
     public const string Gate = "security";
-    const string Work = "/tmp/fleet-security-check";
-    readonly TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
 
-    public async Task<SecurityUpgradeReport> CheckAsync(string template, string image, CancellationToken ct)
+    /// <summary>Starts fetching the indexes <paramref name="origin"/> needs (once per run), so they are there when the check runs.</summary>
+    public Task PrepareAsync(DebianOrigin origin, CancellationToken ct) =>
+        Task.WhenAll(origin.FromOtherSuites.Select(p => p.Suite).Prepend(origin.Suite).Distinct().Select(s => archive.IndexAsync(s, ct)));
+
+    /// <param name="packages">The image's packages; those of ecosystem "deb" are checked.</param>
+    public async Task<SecurityUpgradeReport> CheckAsync(string template, IEnumerable<SbomPackage> packages, DebianOrigin origin, CancellationToken ct)
     {
-        await using var container = await StartAsync(template, image, ct);
-        var sources = await ReadSourcesAsync(container, template, image, ct);
-        var list = string.Join("\n", sources.Image.Concat(sources.Security).Distinct().Select(s => s.ToLine())) + "\n";
-        var simulate = await container.Exec.RunAsync(["sh", "-c", SimulateScript, "check", list], "0", limit, ct, ["LANG=C", "DEBIAN_FRONTEND=noninteractive"]);
-        if (!simulate.Succeeded)
+        var index = await archive.IndexAsync(origin.Suite, ct);
+        var pending = Pending(packages.Where(p => p.Ecosystem == "deb").Select(p => (p.Name, p.Version)), index).ToList();
+        var others = new List<string>();
+        foreach (var other in origin.FromOtherSuites.Where(p => p.Suite != origin.Suite))
         {
-            var why = simulate.TimedOut ? $"timed out after {limit.TotalSeconds:0} s" : string.Join("\n", (simulate.Stdout + simulate.Stderr).Trim().Split('\n').TakeLast(6));
-            throw new SupplyChainException($"{template}: apt could not check {image} against {sources.Suite}-security: {why}");
+            var otherIndex = await archive.IndexAsync(other.Suite, ct);
+            others.Add($"{other.Package} from {otherIndex.Archive}");
+            pending.AddRange(Pending([(other.Package, other.Version)], otherIndex));
         }
-        var pending = PendingUpgrade.ParseSimulation(simulate.Stdout);
-        var report = new SecurityUpgradeReport(template, sources.Suite, pending, DateTimeOffset.UtcNow);
+        var report = new SecurityUpgradeReport(template, origin.Suite, pending, index.FetchedAt, others);
         Log.Information("{Summary}", report.Summary());
         return report;
     }
 
-    /// <summary>The image's suite, its own apt sources and the security sources derived from them: what this check
-    /// adds for apt, and what a Dockerfile that takes the security upgrades needs (as a build arg).</summary>
-    public async Task<ImageAptSources> SourcesAsync(string template, string image, CancellationToken ct)
-    {
-        await using var container = await StartAsync(template, image, ct);
-        return await ReadSourcesAsync(container, template, image, ct);
-    }
+    /// <summary>Each installed package for which the security archive serves a newer version.</summary>
+    public static IEnumerable<PendingUpgrade> Pending(IEnumerable<(string Name, string Version)> installed, SecurityIndex index) =>
+        installed.DistinctBy(p => p.Name)
+            .Where(p => index.Newest.TryGetValue(p.Name, out var newest) && DebianVersion.Compare(newest, p.Version) > 0)
+            .Select(p => new PendingUpgrade(p.Name, p.Version, index.Newest[p.Name]))
+            .OrderBy(p => p.Package, StringComparer.Ordinal);
+}
 
-    Task<GateContainer> StartAsync(string template, string image, CancellationToken ct) =>
-        GateContainer.StartAsync(docker, new CreateContainerParameters
+/// <summary>
+/// Reads an image's own apt sources and the security sources derived from them, in a throwaway container
+/// (what a Dockerfile that takes the security upgrades needs as a build arg).
+/// </summary>
+public static class ImageAptSourcesReader
+{
+    public const string Gate = "apt-sources";
+
+    /// <summary>The image's suite, its own apt sources and the security sources derived from them.</summary>
+    public static async Task<ImageAptSources> ReadAsync(IDockerClient docker, string runId, string template, string image, CancellationToken ct)
+    {
+        await using var container = await GateContainer.StartAsync(docker, new CreateContainerParameters
         {
             Image = image,
             Entrypoint = ["sleep"],
             Cmd = ["infinity"],
             User = "0",
             Labels = GateLabels.For(runId, Gate, template),
-            HostConfig = new HostConfig { NetworkMode = "host" },
+            HostConfig = new HostConfig { NetworkMode = "none" },
         }, ct);
+        return await ReadSourcesAsync(container, template, image, ct);
+    }
 
     static async Task<ImageAptSources> ReadSourcesAsync(GateContainer container, string template, string image, CancellationToken ct)
     {
@@ -96,17 +125,6 @@ public sealed class SecurityUpgradeCheck(IDockerClient docker, string runId, Tim
           printf '==> %s\n' "$f"; cat "$f"; printf '\n'
         done
         . /etc/os-release 2>/dev/null && printf '==> codename\n%s\n' "${VERSION_CODENAME:-}"
-        """;
-
-    // $1: the sources list. apt's own state is left alone: private list, lists folder and cache.
-    const string SimulateScript = $"""
-        set -e
-        mkdir -p {Work}/lists/partial {Work}/cache/archives/partial
-        printf '%s' "$1" > {Work}/sources.list
-        set -- -o Dir::Etc::SourceList={Work}/sources.list -o Dir::Etc::SourceParts=/dev/null \
-               -o Dir::State::Lists={Work}/lists -o Dir::Cache={Work}/cache -o APT::Get::List-Cleanup=false
-        apt-get "$@" -qq update >&2
-        apt-get "$@" -s upgrade
         """;
 
     internal static (string? Suite, IReadOnlyList<AptSource> Sources) ParseSourcesDump(string dump)

@@ -5,12 +5,17 @@ namespace TemplateFleet.SupplyChain;
 /// <summary>What a signed image must prove: its digest in its repository, the key, and what its SBOMs must say.</summary>
 /// <param name="Repository">host[:port]/path, without tag or digest.</param>
 /// <param name="SbomDigests">The canonical SBOM digests the pin (or the build) recorded; null when not known.</param>
+/// <param name="Provenance">What the build provenance must say; null: it is not checked.</param>
 public sealed record VerificationRequest(
     string Template, string Repository, string Digest, string PublicKeyPem,
-    IReadOnlyList<ExpectedPackage> Packages, IReadOnlyDictionary<SbomFormat, string>? SbomDigests)
+    IReadOnlyList<ExpectedPackage> Packages, IReadOnlyDictionary<SbomFormat, string>? SbomDigests, ExpectedProvenance? Provenance = null)
 {
     public string Reference => $"{Repository}@{Digest}";
 }
+
+/// <summary>The provenance a digest must carry: its predicate's canonical digest (null: any), the base it was built
+/// FROM (null for the base itself) and the commit it was built from.</summary>
+public sealed record ExpectedProvenance(string? Digest, string? BaseDigest, string Commit);
 
 /// <summary>The outcome: one line per problem, and what was read from the registry.</summary>
 public sealed record VerificationResult(string Template, IReadOnlyList<string> Problems, IReadOnlyDictionary<SbomFormat, Sbom> Sboms)
@@ -33,13 +38,19 @@ public sealed class SignatureVerifier(CosignCli cosign)
         var fingerprint = PublicKeyFingerprint.Of(request.PublicKeyPem);
         var tag = CosignTags.Signature(request.Digest);
 
-        if (await cosign.VerifyAsync(request.Reference, request.PublicKeyPem, auth, ct) is { } signatureProblem)
+        // The signature and both attestations are read side by side (cosign only reads here); problems keep this order.
+        var signature = cosign.VerifyAsync(request.Reference, request.PublicKeyPem, auth, ct);
+        var attestations = new[] { SbomFormat.Spdx, SbomFormat.CycloneDx }
+            .Select(format => (Format: format, Read: cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, format == SbomFormat.Spdx ? "spdxjson" : "cyclonedx", auth, ct)))
+            .ToList();
+        var provenance = request.Provenance is null ? null : cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, SupplyChain.Provenance.CosignType, auth, ct);
+        await Task.WhenAll(attestations.Select(a => (Task)a.Read).Prepend(signature).Concat(provenance is null ? [] : [provenance]));
+        if (await signature is { } signatureProblem)
             problems.Add($"{request.Template}: signature: {Explain(signatureProblem, request, tag, fingerprint)}");
 
-        foreach (var format in new[] { SbomFormat.Spdx, SbomFormat.CycloneDx })
+        foreach (var (format, read) in attestations)
         {
-            var cosignType = format == SbomFormat.Spdx ? "spdxjson" : "cyclonedx";
-            var (statements, problem) = await cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, cosignType, auth, ct);
+            var (statements, problem) = await read;
             var what = $"{request.Template}: {Sbom.FormatName(format)} attestation";
             if (problem is not null)
             {
@@ -60,7 +71,26 @@ public sealed class SignatureVerifier(CosignCli cosign)
             sboms[format] = sbom;
             problems.AddRange(SbomVersionCheck.Check(request.Template, sbom, $"attested on {request.Reference}", request.Packages));
         }
+        if (provenance is not null)
+            problems.AddRange(CheckProvenance(request, await provenance, fingerprint));
         return new VerificationResult(request.Template, problems, sboms);
+    }
+
+    /// <summary>The provenance attested with the key: the one the pin records (by predicate digest), about the pin's digest, FROM its base, from its commit.</summary>
+    static IEnumerable<string> CheckProvenance(VerificationRequest request, (IReadOnlyList<JsonElement> Statements, string? Problem) read, string fingerprint)
+    {
+        var expected = request.Provenance!;
+        var what = $"{request.Template}: provenance";
+        if (read.Problem is not null)
+            return [$"{what}: {Explain(read.Problem, request, CosignTags.Attestation(request.Digest), fingerprint)}"];
+        var candidates = read.Statements.Where(s => expected.Digest is null || PredicateDigest(s) == expected.Digest).ToList();
+        if (candidates.Count == 0)
+            return [read.Statements.Count == 0
+                ? $"{what}: none is attached to {request.Reference}."
+                : $"{what}: none of the {read.Statements.Count} attached is the one the pin records ({expected.Digest}); found {string.Join(", ", read.Statements.Select(PredicateDigest).Distinct())}."];
+        // The one that checks out, else the problems of the first.
+        var checks = candidates.Select(s => Provenance.Check(request.Template, s, request.Digest, expected.BaseDigest, expected.Commit)).ToList();
+        return checks.FirstOrDefault(c => c.Count == 0) ?? checks[0];
     }
 
     static string? Subject(JsonElement statement)

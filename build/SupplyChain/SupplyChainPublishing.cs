@@ -12,14 +12,36 @@ namespace TemplateFleet.SupplyChain;
 /// before anything reaches the registry. After the push and the pull-by-digest check: sign, attest both SBOMs,
 /// verify against the public key, and the record goes into the pin as <see cref="Pin.SupplyChain"/>.
 /// </summary>
+/// <param name="subject">What the SBOMs call an image, by its template (the image's repository).</param>
+/// <param name="provenance">The build provenance of a pushed image (its pin and what the gate read of it); null: none is attested.</param>
+/// <param name="reportDirectory">Where each image's secret-scan report goes (output/reports); null: none is written.</param>
 public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner signer, SigningKey key, RegistryCredentials registry,
-    CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected) : IPinContributor
+    CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected, Func<string, string> subject,
+    Func<Pin, SupplyChainCheck, ProvenanceFacts>? provenance = null, string? reportDirectory = null) : IPinContributor
 {
     readonly ConcurrentDictionary<string, SupplyChainCheck> checks = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, StepTimings> timings = new(StringComparer.Ordinal);
+
+    /// <summary>Each image's supply-chain steps and their times, by template, in the order they were published.</summary>
+    public IReadOnlyList<(string Template, StepTimings Steps)> Timings => timings.Select(t => (t.Key, t.Value)).OrderBy(t => order.IndexOf(t.Key)).ToList();
+
+    readonly List<string> order = [];
+
+    StepTimings TimingsOf(string name)
+    {
+        lock (order)
+        {
+            if (!order.Contains(name))
+                order.Add(name);
+        }
+        return timings.GetOrAdd(name, _ => new StepTimings());
+    }
 
     public async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
     {
-        var check = await gate.CheckAsync(name, imageId, expected(name), change, ct);
+        var check = await gate.CheckAsync(name, subject(name), imageId, expected(name), change, TimingsOf(name), ct);
+        if (reportDirectory is not null)
+            SecretScanReport.Write(reportDirectory, check);
         if (!check.Passed)
             throw new SupplyChainException($"{name}: the supply-chain gate refused the image, nothing was pushed:\n{string.Join("\n", check.Problems)}");
         checks[imageId] = check;
@@ -29,7 +51,10 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     {
         if (!checks.TryGetValue(imageId, out var check))
             throw new SupplyChainException($"{pin.Template}: {imageId} was pushed without the supply-chain gate; no pin is written.");
-        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, expected(pin.Template), caTrust, change.Base, ct);
+        var steps = TimingsOf(pin.Template);
+        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, expected(pin.Template), caTrust, change.Base, ct, steps,
+            provenance?.Invoke(pin, check));
+        Serilog.Log.Information("{Template}: supply chain {Total}: {Steps}", pin.Template, StepTimings.Seconds(steps.Total), steps);
         return pin with { SupplyChain = record };
     }
 
@@ -67,6 +92,10 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         }
         return $"the old pin's SBOM could not be read ({problem?.Split('\n')[0]}); now {now}";
     }
+
+    /// <summary>What the SBOMs call an image: its repository (fleet.yaml images.repository and base.image).</summary>
+    public static Func<string, string> SubjectFor(FleetRun run) => name =>
+        name == run.Config.Base.Folder ? run.Config.Base.Image : run.Config.Images.RepositoryOf(name);
 
     /// <summary>What an image must hold by its SBOM: a template the runtime at the run's version, its agent CLI at its
     /// pin and every package of its agent's lock at the locked version (the installed tree is the lock); the base none.</summary>

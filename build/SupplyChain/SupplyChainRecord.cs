@@ -20,6 +20,9 @@ public sealed record SbomReference([property: JsonConverter(typeof(PinJson.Diges
 
 public sealed record SbomReferences(SbomReference Spdx, [property: JsonPropertyName("cyclonedx")] SbomReference CycloneDx);
 
+/// <summary>The build provenance attested on the digest: its canonical predicate's digest and its type.</summary>
+public sealed record ProvenanceReference([property: JsonConverter(typeof(PinJson.Digest))] string Digest, string PredicateType);
+
 /// <summary>A cosign object stored as a tag of the image's repository.</summary>
 public sealed record CosignReference(string Tag, [property: JsonConverter(typeof(PinJson.Digest))] string Digest);
 
@@ -38,7 +41,8 @@ public sealed record SecurityUpgradeSummary(string Suite, IReadOnlyList<PendingU
 
 /// <summary>
 /// The pin's "supplyChain" (pin format v2, issue 8): the SBOMs by canonical digest, the signature and attestation tags,
-/// the key's fingerprint, the secret scan, the security upgrades pending at build time and the CA trust decision.
+/// the key's fingerprint, the secret scan, the security upgrades pending at build time, the CA trust decision and (v3)
+/// the build provenance attested on the digest; null in a v2 pin, which VerifyPins refuses.
 /// Serialised with the pin (<see cref="PinJson"/>); <see cref="Problems"/> adds the rules a converter cannot see.
 /// </summary>
 public sealed partial record SupplyChainRecord(
@@ -48,7 +52,8 @@ public sealed partial record SupplyChainRecord(
     PublicKeyRecord PublicKey,
     SecretScanSummary SecretScan,
     SecurityUpgradeSummary SecurityUpgrades,
-    CaTrust CaTrust)
+    CaTrust CaTrust,
+    ProvenanceReference? Provenance = null)
 {
     [JsonIgnore]
     public IReadOnlyDictionary<SbomFormat, string> SbomDigests => new Dictionary<SbomFormat, string>
@@ -67,6 +72,8 @@ public sealed partial record SupplyChainRecord(
             if (sbom.PredicateType != SbomDocument.PredicateTypeOf(format))
                 yield return $"'{at}.sbom.{name}.predicateType' must be {SbomDocument.PredicateTypeOf(format)}, got '{sbom.PredicateType}'";
         }
+        if (Provenance is { } provenance && provenance.PredicateType != SupplyChain.Provenance.PredicateType)
+            yield return $"'{at}.provenance.predicateType' must be {SupplyChain.Provenance.PredicateType}, got '{provenance.PredicateType}'";
         foreach (var (name, reference, suffix) in new[] { ("signature", Signature, ".sig"), ("attestation", Attestation, ".att") })
         {
             if (!CosignTag().IsMatch(reference.Tag) || !reference.Tag.EndsWith(suffix, StringComparison.Ordinal))

@@ -1,28 +1,82 @@
+using Docker.DotNet;
+using TemplateFleet.Files;
 using TemplateFleet.Fleet;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;
 
-/// <summary>trivy and cosign at their pins (build/Tools/tools.yaml), installed on first use, and the folders
-/// the supply-chain steps use under output/.</summary>
-public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, RunPaths Paths)
+/// <summary>
+/// trivy and cosign at their pins (build/Tools/tools.yaml, installed on first use into the per-user cache), the
+/// secret scanner's rules, the supply chain's caches in the per-user cache (&lt;cache&gt;/supply-chain/: trivy's
+/// layer cache, the secret scan per layer, the SBOMs per layer set, the security archive's index) and this
+/// checkout's folders (the development key, private scratch folders under output/).
+/// </summary>
+public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRules Rules, CacheHome Cache, RunPaths Paths)
 {
-    /// <summary>trivy's layer cache: a layer the fleet shares is scanned once, also across runs.</summary>
-    public static string TrivyCache(RunPaths paths) => Path.Combine(paths.SupplyChain, "trivy-cache");
     /// <summary>The development key pair of this host (for the loopback registry only).</summary>
     public static string DevelopmentKey(RunPaths paths) => Path.Combine(paths.SupplyChain, "development-key");
     /// <summary>Parent of the private (0700) folders that live for one step.</summary>
     public static string Scratch(RunPaths paths) => Path.Combine(paths.SupplyChain, "tmp");
 
-    public static async Task<SupplyChainTools> EnsureAsync(ToolInstaller installer, RunPaths paths, CancellationToken ct)
+    public static async Task<SupplyChainTools> EnsureAsync(ToolInstaller installer, CacheHome cache, RunPaths paths, CancellationToken ct)
     {
-        var trivy = await installer.EnsureAsync(KnownTools.Trivy, ct);
+        var rules = SecretRules.Load(paths.Root);
+        var identity = installer.Manifest[KnownTools.Trivy].Source.Identity;
+        var trivy = await UnpackedAsync(installer, await installer.EnsureAsync(KnownTools.Trivy, ct), identity, cache, ct);
         var cosign = await installer.EnsureAsync(KnownTools.Cosign, ct);
-        return new SupplyChainTools(new TrivyCli(trivy, TrivyCli.SecretConfigIn(paths.Root), TrivyCache(paths)), new CosignCli(cosign), paths);
+        return new SupplyChainTools(new TrivyCli(trivy, identity, Folder(cache, "trivy")), new CosignCli(cosign), rules, cache, paths);
     }
 
-    public SbomWriter SbomWriter() => new(Trivy, Paths.Sboms, Scratch(Paths));
-    public ChangeScanner ChangeScanner() => new(Trivy, Scratch(Paths));
+    /// <summary>
+    /// trivy ships packed with UPX, so every start decompresses it (about 3 s of CPU, three starts per image made
+    /// anew). It is unpacked once per trivy pin into the cache with the pinned UPX, checked to run, and that copy
+    /// is used; if it cannot be unpacked the packed one is, and the log says why.
+    /// </summary>
+    static async Task<string> UnpackedAsync(ToolInstaller installer, string packed, string identity, CacheHome cache, CancellationToken ct)
+    {
+        var folder = Path.Combine(Folder(cache, "trivy-unpacked"), Hex(identity));
+        var unpacked = Path.Combine(folder, Path.GetFileName(packed));
+        if (File.Exists(unpacked))
+            return unpacked;
+        using var _ = await FileLock.AcquireAsync(folder + ".lock", $"unpacking {Path.GetFileName(packed)}", CacheHome.LockTimeout, ct);
+        if (File.Exists(unpacked))
+            return unpacked;
+        var upx = await installer.EnsureAsync(KnownTools.Upx, ct);
+        Directory.CreateDirectory(folder);
+        var partial = unpacked + $".partial-{Guid.NewGuid():N}";
+        try
+        {
+            var run = await ToolProcess.RunAsync(upx, ["-d", "-q", "-o", partial, packed], folder, TimeSpan.FromMinutes(5), ct);
+            var check = run.Succeeded ? await ToolProcess.RunAsync(partial, ["--version"], folder, TimeSpan.FromMinutes(1), ct) : run;
+            if (!check.Succeeded || !check.Output.Contains("Version:", StringComparison.Ordinal))
+            {
+                Serilog.Log.Warning("trivy could not be unpacked with UPX ({Reason}); the packed trivy is used, each start decompressing it",
+                    check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? $"exit {check.ExitCode}");
+                return packed;
+            }
+            File.Move(partial, unpacked);
+            Serilog.Log.Information("Unpacked trivy once into {Path}: each start no longer decompresses it", unpacked);
+            return unpacked;
+        }
+        finally
+        {
+            if (File.Exists(partial))
+                File.Delete(partial);
+        }
+    }
+
+    static string Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..24];
+
+    /// <summary>One of the supply chain's caches in the per-user cache.</summary>
+    public static string Folder(CacheHome cache, string name) => Path.Combine(cache.SupplyChain, name);
+
+    public SecretScanner Scanner() => new(Rules);
+    public SbomWriter SbomWriter() => new(Trivy, Paths.Sboms, Scratch(Paths), Folder(Cache, "sbom"));
+    public SecretScanCache SecretCache() => new(Folder(Cache, "secrets"), Rules);
+    public ImageScanner ImageScanner(IDockerClient docker) => new(docker, Scanner(), SecretCache(), Trivy, SbomWriter(), Scratch(Paths));
+    /// <summary>Debian's security archive through the private apt configuration; one per run, so each index is fetched once.</summary>
+    public SecurityArchive SecurityArchive() => SupplyChain.SecurityArchive.ForHost(Folder(Cache, "apt"));
+    public ChangeScanner ChangeScanner() => new(Scanner());
     public SigningKeys SigningKeys() => new(Cosign);
     public SignatureVerifier Verifier() => new(Cosign);
     public ImageSigner Signer() => new(Cosign, Verifier(), Scratch(Paths));

@@ -43,7 +43,7 @@ public static class ToolCommand
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new SupplyChainException($"cannot run {tool}: {e.Message}. The tools installer puts it under .nuke/tools/; run the build again to install it.");
+            throw new SupplyChainException($"cannot run {tool}: {e.Message}. The tools installer puts it in the cache folder's tools/ ($FLEET_CACHE_HOME, else ~/.cache/template-fleet); run the build again to install it.");
         }
     }
 }

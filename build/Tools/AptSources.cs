@@ -76,7 +76,8 @@ public static class AptSources
 
     /// <summary>
     /// A deb822 list for <paramref name="suite"/> at the URIs where the host gets <paramref name="hostCodename"/>:
-    /// each host suite `hostCodename` or `hostCodename-&lt;pocket&gt;` becomes `suite` or `suite-&lt;pocket&gt;`,
+    /// each host suite `hostCodename` or `hostCodename-&lt;pocket&gt;` becomes `suite` or `suite-&lt;pocket&gt;` (a
+    /// backports suite, itself a pocket, only from the host's main archive),
     /// with the stanza's components and key. Only binary (`deb`) stanzas count. Null when none names the codename.
     /// </summary>
     public static string? PrivateList(IEnumerable<AptSourceStanza> host, string hostCodename, string suite)
@@ -84,9 +85,10 @@ public static class AptSources
         var text = new StringBuilder();
         foreach (var stanza in host.Where(s => s.Types.Contains("deb") && s.Uris.Count > 0 && s.Components.Count > 0))
         {
+            // A backports suite is one pocket of its own: the host's main archive serves it, nothing else maps to it.
             var suites = stanza.Suites
                 .Select(s => s == hostCodename ? suite
-                    : s.StartsWith(hostCodename + "-", StringComparison.Ordinal) ? suite + s[hostCodename.Length..]
+                    : s.StartsWith(hostCodename + "-", StringComparison.Ordinal) && !suite.Contains('-') ? suite + s[hostCodename.Length..]
                     : null)
                 .OfType<string>().Distinct().ToList();
             if (suites.Count == 0)

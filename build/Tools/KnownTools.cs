@@ -13,5 +13,7 @@ public static class KnownTools
     public const string WorkflowParser = "workflow-parser";
     public const string Verdaccio = "verdaccio";
 
-    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc, WorkflowParser, Verdaccio];
+    public const string Upx = "upx";
+
+    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc, WorkflowParser, Verdaccio, Upx];
 }

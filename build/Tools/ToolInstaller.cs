@@ -16,12 +16,12 @@ namespace TemplateFleet.Tools;
 public sealed class ToolInstaller
 {
     public const string ReceiptFile = ".tool.json";
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(20);
+    private static readonly TimeSpan LockTimeout = CacheHome.LockTimeout;
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromMinutes(1);
 
     private readonly DebianArchive _debian;
 
-    /// <param name="toolsDirectory">The tools folder; the build's own is .nuke/tools/ of the repository.</param>
+    /// <param name="toolsDirectory">The tools folder; the build's own is the cache home's (<see cref="CacheHome.Tools"/>).</param>
     /// <param name="aptDirectory">The private apt state (default: &lt;tools&gt;/.apt), shareable between tools folders.</param>
     public ToolInstaller(ToolManifest manifest, string toolsDirectory, string? aptDirectory = null)
     {
@@ -31,9 +31,10 @@ public sealed class ToolInstaller
         _debian = DebianArchive.ForHost(AptDirectory);
     }
 
-    /// <summary>The repository's pins (build/Tools/tools.yaml) and tools folder (.nuke/tools/).</summary>
-    public static ToolInstaller ForRepository(string repositoryRoot) =>
-        new(ToolManifest.Load(repositoryRoot), Path.Combine(repositoryRoot, ".nuke", "tools"));
+    /// <summary>The repository's pins (build/Tools/tools.yaml) and the tools folder of the per-user cache, shared by
+    /// every checkout on the machine (<see cref="CacheHome"/>; this process's environment unless <paramref name="cache"/> is given).</summary>
+    public static ToolInstaller ForRepository(string repositoryRoot, CacheHome? cache = null) =>
+        new(ToolManifest.Load(repositoryRoot), (cache ?? CacheHome.Resolve()).Tools);
 
     public ToolManifest Manifest { get; }
 
@@ -69,7 +70,7 @@ public sealed class ToolInstaller
         var partial = Path.Combine(toolDirectory, $".partial-{pin.Version}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(partial);
         var where = $"{Manifest.File}:{pin.Line}";
-        Log.Information("Installing {Tool} from {Source} into {Folder}", pin.ToString(), pin.Source.Identity, Display(folder));
+        Log.Information("Installing {Tool} from {Source} into {Folder}", pin.ToString(), pin.Source.Identity, folder);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -101,7 +102,7 @@ public sealed class ToolInstaller
             if (Directory.Exists(partial))
                 Directory.Delete(partial, recursive: true);
         }
-        Log.Information("Installed {Tool} in {Seconds:0.0} s: {Binary}", pin.ToString(), clock.Elapsed.TotalSeconds, Display(binary));
+        Log.Information("Installed {Tool} in {Seconds:0.0} s: {Binary}", pin.ToString(), clock.Elapsed.TotalSeconds, binary);
         return binary;
     }
 
@@ -139,8 +140,6 @@ public sealed class ToolInstaller
                 $"{pin}: `{command}` {(run.Succeeded ? "ran" : $"failed (exit {run.ExitCode})")} but did not print '{check.Expect}' ({where}: 'check'); nothing was installed. Its output:\n{run.Tail()}");
         }
     }
-
-    private string Display(string path) => Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(ToolsDirectory)!)!, path);
 
     private static readonly JsonSerializerOptions ReceiptJson = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -145,7 +145,7 @@ public sealed partial class ToolManifest
         var suite = debian?.Scalar("suite", required: true);
         if (suite is not null && !Suite().IsMatch(suite.Value))
         {
-            errors.Add(suite.Start, $"'{debian!.Child("suite")}' '{suite.Value}' is not a Debian suite code name (e.g. trixie, bookworm)");
+            errors.Add(suite.Start, $"'{debian!.Child("suite")}' '{suite.Value}' is not a Debian suite code name (e.g. trixie, bookworm, bookworm-backports)");
             suite = null;
         }
         var package = debian?.Scalar("package", required: true);
@@ -193,7 +193,7 @@ public sealed partial class ToolManifest
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)+([-+][0-9A-Za-z.]+)?$")]
     private static partial Regex ExactVersion();
 
-    [GeneratedRegex("^[a-z]+$")]
+    [GeneratedRegex("^[a-z]+(-backports)?$")]
     private static partial Regex Suite();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]

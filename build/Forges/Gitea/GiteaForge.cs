@@ -17,8 +17,6 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     public ForgeKind Kind => ForgeKind.Gitea;
 
-    public GiteaVersion Version => version;
-
     public string Description => $"Gitea {version} at {api.Root}";
 
     public bool RewritingBranchClosesPullRequests => !version.HasForcePush;

@@ -20,9 +20,9 @@ public sealed class RealFleetCollection : ICollectionFixture<RealFleetFixture>
 /// The repository's own fleet at one runtime version on engine A, built once for every test that needs a real
 /// template image, in phases (tests/IntegrationTests/README.md):
 /// <list type="bullet">
-/// <item>"fleet": the README's main command, `./build.sh Smoke T4Conformance --runtime-version 1.0.0`, in a copy of
-/// the repository, with a build CA bundle of the network's certificates and the tests' own CA
-/// (RealFleet/test-network-ca.pem, fixed so warm runs stay warm): base + four templates, both gates, reports;</item>
+/// <item>"fleet": the README's main command with every gate, `./build.sh TemplateTests Smoke T4Conformance
+/// --runtime-version 1.0.0`, in a copy of the repository, with a build CA bundle of the network's certificates and the tests' own CA
+/// (RealFleet/test-network-ca.pem, fixed so warm runs stay warm): base + four templates, the three gates, reports;</item>
 /// <item>"base trusting the CA at run time": the same base with --trust-ca-bundle-at-runtime (only its last stage
 /// differs, the rest comes from the cache);</item>
 /// <item>"codex SBOMs": the real trivy, in a network namespace of its own, over the fleet's codex image.</item>
@@ -41,6 +41,8 @@ public sealed class RealFleetFixture : IAsyncLifetime
     /// <summary>The tests' own CA, in the build CA bundle besides the network's.</summary>
     public TestCa Ca { get; } = new(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(CaFile)), File.ReadAllText(CaFile));
     public BuildRun Fleet { get; private set; } = null!;
+    /// <summary>Each template's image id under every tag it got, read after the run (TemplateTests included) ended.</summary>
+    public IReadOnlyDictionary<string, (string Tag, string Id)[]> ImagesAfterTheRun { get; private set; } = new Dictionary<string, (string Tag, string Id)[]>();
     /// <summary>What the fleet's stages recorded (base, builds, gates).</summary>
     public ResultStore Results => ResultStore.Open(Path.Combine(Root, "output", "results"));
     public string Reports => Path.Combine(Root, "output", "reports");
@@ -48,7 +50,8 @@ public sealed class RealFleetFixture : IAsyncLifetime
     public (string Id, ImageInspectResponse Image) BuildOnlyBase { get; private set; }
     /// <summary>The same base built with --trust-ca-bundle-at-runtime.</summary>
     public (string Id, ImageInspectResponse Image) RunTimeBase { get; private set; }
-    public TrivyReport CodexReport { get; private set; } = null!;
+    public ImageScan CodexScan { get; private set; } = null!;
+    public SecretScanResult CodexSecrets { get; private set; } = null!;
     public SbomSet CodexSboms { get; private set; } = null!;
 
     static string CaFile => RepositoryRoot.Combine("tests", "IntegrationTests", "RealFleet", "test-network-ca.pem");
@@ -69,9 +72,14 @@ public sealed class RealFleetFixture : IAsyncLifetime
         Root = await RepositoryCopy.MakeAsync(Path.Combine(Scratch, "fleet"));
         await Ca.WriteBundleAsync(Bundle);
         Fleet = await BuildScript.RunBuildAsync(Path.Combine(Scratch, "fleet.log"), Root, null,
-            ["--root", Root, "Smoke", "T4Conformance", "--runtime-version", RuntimeVersion, "--ca-bundle", Bundle]);
+            ["--root", Root, "TemplateTests", "Smoke", "T4Conformance", "--runtime-version", RuntimeVersion, "--ca-bundle", Bundle]);
         var baseId = Results.Base?.ImageId ?? throw new InvalidOperationException($"the fleet's run recorded no base image\n{Fleet.Describe()}");
         BuildOnlyBase = (baseId, await TestEngine.Engine.Client.Images.InspectImageAsync(baseId));
+        var after = new Dictionary<string, (string Tag, string Id)[]>();
+        foreach (var template in Templates)
+            if (Results.Build(template) is { Tags: var tags })
+                after[template] = [.. await Task.WhenAll(tags.Select(async tag => (tag, (await TestEngine.Engine.Client.Images.InspectImageAsync(tag)).ID)))];
+        ImagesAfterTheRun = after;
     }
 
     async Task BuildRunTimeBaseAsync()
@@ -95,10 +103,16 @@ public sealed class RealFleetFixture : IAsyncLifetime
         var wrapper = Path.Combine(Scratch, "trivy-no-network");
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec unshare --net -- '{tools.Trivy.Executable}' \"$@\"\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var offline = new TrivyCli(wrapper, TrivyCli.SecretConfigIn(RepositoryRoot.Path), SupplyChainTools.TrivyCache(paths));
+        // No SBOM cache, so the SBOMs are made here and now (the layer caches may be warm).
+        var offline = new TrivyCli(wrapper, "trivy without a network", SupplyChainTools.Folder(TestCache.Home, "trivy"));
         var codex = Results.Build("codex")?.ImageId ?? throw new InvalidOperationException("the fleet's run built no codex image");
-        CodexReport = await offline.ScanImageAsync(codex, TestEngine.Endpoint, "codex", CancellationToken.None);
-        CodexSboms = await new SbomWriter(offline, paths.Sboms, SupplyChainTools.Scratch(paths)).WriteAsync("codex", CodexReport, CancellationToken.None);
+        var scanner = new ImageScanner(TestEngine.Engine.Client, tools.Scanner(), tools.SecretCache(), offline,
+            new SbomWriter(offline, paths.Sboms, SupplyChainTools.Scratch(paths)), SupplyChainTools.Scratch(paths));
+        var suppressions = SecretSuppressions.Load(SecretSuppressions.PathIn(RepositoryRoot.Combine("templates")), RepositoryRoot.Path);
+        var fleet = FleetLoader.LoadFleet(Root);
+        CodexScan = await scanner.ScanAsync("codex", fleet.Images.RepositoryOf("codex"), codex, suppressions, new StepTimings(), CancellationToken.None);
+        CodexSecrets = SecretScanResult.Of("codex", CodexScan.Findings, suppressions, ["layers", "image config"]);
+        CodexSboms = CodexScan.Sboms;
     }
 
     /// <summary>Runs <paramref name="command"/> as root in <paramref name="image"/> (its entrypoint replaced); the container goes with it.</summary>

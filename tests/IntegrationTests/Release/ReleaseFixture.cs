@@ -23,11 +23,11 @@ public sealed class ReleaseCollection : ICollectionFixture<ReleaseFixture>
 /// ONE release across two runners (issue 8), run once and recorded phase by phase (tests/IntegrationTests/README.md):
 /// the generated publish workflow run job by job by <see cref="WorkflowHarness"/> (commands, environment and needs
 /// from the YAML alone) over <see cref="ReleaseRunners"/>: engine A (the host's, 20.10) and engine B (26.1.5 with the
-/// containerd image store, holding nothing but the OS image at the start), one registry, the Gitea fake, the
+/// containerd image store, empty at the start), one registry, the Gitea fake, the
 /// release's signing key.
 /// <list type="bullet">
-/// <item>"release": the base job and codex + openclaw on B, hermes and claude-code on A from the base B published,
-/// the pins job on A; the runners work side by side;</item>
+/// <item>"release": the base job, codex and openclaw on A, hermes and claude-code on B from the base A published
+/// (pulled by digest), the pins job on A; the runners work side by side;</item>
 /// <item>"pins job re-run", "merge" (the pull request merged), then side by side "VerifyPins" (the pins verified as
 /// merged) and "no-op release" (nothing changed since) followed by "partial release" (claude-code changes and is
 /// built on B, codex changes and fails Smoke, openclaw's job is killed midway, hermes is unchanged);</item>
@@ -39,8 +39,9 @@ public sealed class ReleaseCollection : ICollectionFixture<ReleaseFixture>
 public sealed class ReleaseFixture : IAsyncLifetime
 {
     public static readonly string[] Fleet = ["claude-code", "codex", "hermes", "openclaw"];
-    /// <summary>The templates the first run builds on engine B (with the base); the others are built on A.</summary>
-    public static readonly string[] OnB = ["codex", "openclaw"];
+    /// <summary>The templates the first run builds on engine B, from the base A built and published (pulled by digest);
+    /// the base and the rest are built on A, as the release proved before issue 18.</summary>
+    public static readonly string[] OnB = ["hermes", "claude-code"];
     public static readonly string[] PinFiles = ["templates/base/pin.json", .. Fleet.Select(t => $"templates/{t}/pin.json")];
 
     public FixturePhases Phases { get; } = new(nameof(ReleaseFixture));
@@ -51,13 +52,15 @@ public sealed class ReleaseFixture : IAsyncLifetime
 
     // "release"
     public WorkflowRunResult First { get; private set; } = null!;
-    /// <summary>References engine A pulled during the first run (its event stream, watched from before the run).</summary>
-    public IReadOnlyList<string> PulledOnA { get; private set; } = [];
+    /// <summary>References engine B pulled during the first run (its event stream, watched from before the run).</summary>
+    public IReadOnlyList<string> PulledOnB { get; private set; } = [];
     public PinnedImage? BaseImage { get; private set; }
     public string Branch { get; private set; } = "";
     public int PullsAfterFirst { get; private set; }
     public JsonObject? Pull { get; private set; }
     public IReadOnlyList<string> DiffAfterFirst { get; private set; } = [];
+    /// <summary>The digest the registry served under each template's 1.0.0 tag right after the release.</summary>
+    public IReadOnlyDictionary<string, string?> ServedAfterFirst { get; private set; } = new Dictionary<string, string?>();
     public string? HeadAfterFirst { get; private set; }
     /// <summary>The image ids engine B holds under each tag after the first run.</summary>
     public IReadOnlyDictionary<string, string> TagsOnB { get; private set; } = new Dictionary<string, string>();
@@ -102,7 +105,7 @@ public sealed class ReleaseFixture : IAsyncLifetime
             await Runners.InitializeAsync();
             Repository = await Runners.NewRepositoryAsync("release");
             harness = Runners.Harness(Repository, Path.Combine(Runners.Scratch, "release-runs"),
-                (job, matrix) => job == "base" || OnB.Contains(matrix) ? Runners.B : Runners.A);
+                (job, matrix) => OnB.Contains(matrix) ? Runners.B : Runners.A);
         });
         await Phases.RunAsync("release", ReleaseAsync, "set-up");
         // What follows the release, side by side with the faults (a repository of their own; after the release, so
@@ -123,7 +126,7 @@ public sealed class ReleaseFixture : IAsyncLifetime
     {
         var ct = CancellationToken.None;
         PullsAtStart = Forge.Pulls.Count;
-        // Engine A's pull events, watched from before the run: an engine replays only its last 256 events, and the
+        // Engine B's pull events, watched from before the run: an engine replays only its last 256 events, and the
         // builds and gates of one release make more than that.
         var pulls = new List<string>();
         using var watching = new CancellationTokenSource();
@@ -139,7 +142,7 @@ public sealed class ReleaseFixture : IAsyncLifetime
             await watch;
         }
         lock (pulls)
-            PulledOnA = [.. pulls];
+            PulledOnB = [.. pulls];
         PullsAfterFirst = Forge.Pulls.Count;
         BaseImage = PinnedImage.Parse(First.Job("base").Outputs.GetValueOrDefault("base_image", ""));
         Branch = ProposalKey.Release((await Git.HeadAsync(Repository))[..12]).Branch;
@@ -150,6 +153,11 @@ public sealed class ReleaseFixture : IAsyncLifetime
             DiffAfterFirst = [.. Forge.BranchDiff(Branch).Order()];
         }
         TagsOnB = await TagsOnAsync(Runners.EngineB.Docker);
+        // What the registry serves under each template's tag now: the partial release later moves claude-code's tag.
+        var served = new Dictionary<string, string?>();
+        foreach (var template in Fleet)
+            served[template] = await ServedDigestAsync($"molecule-fleet/{template}", "1.0.0");
+        ServedAfterFirst = served;
     }
 
     /// <summary>The pins job run again (a re-run of the job): the same pull request, the branch as it was.</summary>
@@ -180,7 +188,7 @@ public sealed class ReleaseFixture : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(clone)!);
         await Git.RunAsync(Path.GetDirectoryName(clone)!, "clone", "--quiet", Repository, clone);
         await Git.RunAsync(clone, "checkout", "--quiet", Merged);
-        await RepositoryCopy.LinkSupplyChainToolsAsync(clone);
+        await RepositoryCopy.SupplyChainToolsAsync();
         VerifyMerged = await BuildScript.RunBuildAsync(Path.Combine(Runners.Scratch, "verify-pins.log"), clone,
             new Dictionary<string, string> { ["REGISTRY_PASSWORD"] = Runners.RegistryPassword, ["SIGNING_PUBLIC_KEY"] = Runners.SigningKey.PublicKeyPem },
             ["--root", clone, "VerifyPins", "--registry", Runners.Registry.Address, "--registry-username", ReleaseRunners.RegistryUser]);
@@ -237,7 +245,7 @@ public sealed class ReleaseFixture : IAsyncLifetime
         await File.WriteAllTextAsync(dockerfile, failing, ct);
         await Git.CommitAsync(repository, "a base that does not build");
         var faults = Runners.Harness(repository, Path.Combine(Runners.Scratch, "fault-runs"),
-            (job, matrix) => job == "base" || OnB.Contains(matrix) ? Runners.B : Runners.A);
+            (job, matrix) => OnB.Contains(matrix) ? Runners.B : Runners.A);
         PullsBeforeFaults = Forge.Pulls.Count;
         var after = new List<int>();
 
@@ -275,12 +283,12 @@ public sealed class ReleaseFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Collects the references engine A pulls until <paramref name="stop"/> is cancelled.</summary>
+    /// <summary>Collects the references engine B pulls until <paramref name="stop"/> is cancelled.</summary>
     async Task WatchPullsAsync(List<string> into, CancellationToken stop)
     {
         try
         {
-            await Runners.DockerA.System.MonitorEventsAsync(new ContainerEventsParameters
+            await Runners.EngineB.Docker.System.MonitorEventsAsync(new ContainerEventsParameters
             {
                 Filters = new Dictionary<string, IDictionary<string, bool>> { ["event"] = new Dictionary<string, bool> { ["pull"] = true } },
             }, new Collect(into), stop);

@@ -16,7 +16,7 @@ namespace TemplateFleet.IntegrationTests.Release;
 
 /// <summary>
 /// Two runners on one host and what they share: engine A (the host's engine) and engine B (the second engine of
-/// build/Engine/second-engine.sh, started here on an EMPTY data root of its own with only the OS image copied from A,
+/// build/Engine/second-engine.sh, started here on an EMPTY data root of its own,
 /// stopped at the end), one loopback
 /// registry with htpasswd auth that both reach, the release's signing key, and the Gitea fake. Repositories are
 /// <see cref="RepositoryCopy"/> copies of this checkout, which every job clones, with the compiled build as a
@@ -29,8 +29,9 @@ public sealed class ReleaseRunners : IAsyncLifetime
     public string Scratch { get; } = RepositoryRoot.Combine("output", "tests", RunIds.New("release"));
     public static string EngineBState => RepositoryRoot.Combine("output", "release-engine-b");
     public SecondEngine EngineB { get; private set; } = null!;
-    /// <summary>The tags engine B held when the release started: the OS image's only (a fresh runner whose engine has
-    /// the OS image, as SecondEngineFixture seeds it: a debootstrap there would prove nothing new and cost a minute).</summary>
+    /// <summary>The tags engine B held when the release started: none (a fresh runner). Not seeded with the OS image: a
+    /// layer loaded with `docker load` is held uncompressed, so the base pulled over it later lacks its compressed blob
+    /// in the containerd store, and the engine's image export (which the supply chain's trivy reads) came back empty.</summary>
     public IReadOnlyList<string> TagsOnBAtStart { get; private set; } = [];
     public IDockerClient DockerA => TestEngine.Engine.Client;
     public Uri EndpointA => TestEngine.Engine.Endpoint;
@@ -48,11 +49,8 @@ public sealed class ReleaseRunners : IAsyncLifetime
         await TestOsImage.EnsureAsync(); // on engine A before any build: concurrent builds never bootstrap it twice
         Registry = await OwnRegistry.StartAsync(Path.Combine(Scratch, "registry"), RegistryUser, RegistryPassword);
 
-        // B starts EMPTY (whatever an earlier run left in its data root goes, with the engine stopped first) but for
-        // the OS image, copied from A.
+        // B starts EMPTY: whatever an earlier run left in its data root goes, with the engine stopped first.
         EngineB = await FreshEngineAsync(EngineBState);
-        var os = await TestOsImage.EnsureAsync();
-        await EngineB.SeedAsync(DockerA, [.. (await DockerA.Images.InspectImageAsync(os)).RepoTags ?? []], CancellationToken.None);
         TagsOnBAtStart = [.. (await EngineB.Docker.Images.ListImagesAsync(new ImagesListParameters { All = true })).SelectMany(i => i.RepoTags ?? []).Order()];
 
         // trivy and cosign at their pins in this checkout (the jobs link them), and the release's signing key.
@@ -87,7 +85,6 @@ public sealed class ReleaseRunners : IAsyncLifetime
         {
             CacheSource = RepositoryRoot.Path,
             CachedPaths = [".nuke/temp/bin", ".nuke/temp/build.stamp"],
-            SharedPaths = RepositoryCopy.SupplyChainToolFolders,
         };
     }
 

@@ -74,7 +74,8 @@ public sealed class WorkflowRunResult(string name, string artifacts)
 public sealed partial class WorkflowHarness(string yaml, string repository, string work, Func<string, string?, WorkflowRunner> runnerFor, WorkflowContext context)
 {
     // The runner's own environment: what a host-mode act_runner's job inherits from the machine, nothing of this test's.
-    static readonly string[] MachineVariables = ["PATH", "HOME", "USER", "LANG", "TMPDIR", "SSL_CERT_FILE", "DOTNET_ROOT", "NUGET_PACKAGES"];
+    // A runner's own environment: its tool and cache folders (FLEET_CACHE_HOME, XDG's) are shared by its jobs.
+    static readonly string[] MachineVariables = ["PATH", "HOME", "USER", "LANG", "TMPDIR", "SSL_CERT_FILE", "DOTNET_ROOT", "NUGET_PACKAGES", "FLEET_CACHE_HOME", "XDG_CACHE_HOME"];
 
     readonly YamlMappingNode workflow = Parse(yaml);
 

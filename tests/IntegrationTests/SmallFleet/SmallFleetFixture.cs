@@ -92,7 +92,7 @@ public sealed class SmallFleetFixture : IAsyncLifetime
         await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
         await TestOsImage.EnsureAsync(); // on the engine before any build: concurrent builds never bootstrap it twice
         Root = await SmallFleetRepository.MakeAsync(Path.Combine(Scratch, "cascade"));
-        await RepositoryCopy.LinkSupplyChainToolsAsync(Root);
+        await RepositoryCopy.SupplyChainToolsAsync();
         Registry = await OwnRegistry.StartAsync(Path.Combine(Scratch, "registry"), Username, Password);
 
         var sidekick = Path.Combine(Root, "templates", SmallFleetRepository.Sidekick, "template.yaml");

@@ -4,7 +4,7 @@ namespace IntegrationTests.SupplyChain;
 
 /// <summary>
 /// A small image shaped like a template for the signing tests: FROM the fleet's OS image with its security
-/// upgrades taken (sources derived by the code under test), a runtime dist-info in the venv and an npm
+/// upgrades taken (sources derived by the code under test; full-upgrade, as the base does), a runtime dist-info in the venv and an npm
 /// global's package.json, so trivy's SBOM lists the runtime and the agent CLI at known versions.
 /// </summary>
 public static class FleetLikeImage
@@ -30,13 +30,13 @@ public static class FleetLikeImage
         {
             if (upgradedOs is null)
             {
-                var sources = await new SecurityUpgradeCheck(fixture.Docker, fixture.RunId).SourcesAsync("os", fixture.OsImage, CancellationToken.None);
+                var sources = await ImageAptSourcesReader.ReadAsync(fixture.Docker, fixture.RunId, "os", fixture.OsImage, CancellationToken.None);
                 upgradedOs = await fixture.BuildAsync("os-upgraded", """
                     ARG OS_IMAGE
                     FROM ${OS_IMAGE}
                     ARG SECURITY_SOURCES
                     RUN printf '%s' "${SECURITY_SOURCES}" > /etc/apt/sources.list.d/security.list \
-                     && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -qq && rm -rf /var/lib/apt/lists/*
+                     && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get full-upgrade -y -qq && rm -rf /var/lib/apt/lists/*
                     """, buildArgs: new Dictionary<string, string> { ["SECURITY_SOURCES"] = sources.SecurityList });
             }
             return upgradedOs;

@@ -17,9 +17,8 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     async Task<(SupplyChainCheck Check, string Repository, string Digest)> GateAndPushAsync(string name, string runtimeVersion)
     {
         var image = await FleetLikeImage.BuildAsync(fixture, name, runtimeVersion, Guid.NewGuid().ToString());
-        var gate = new SupplyChainGate(fixture.Tools.Trivy, fixture.Tools.SbomWriter(), new SecurityUpgradeCheck(fixture.Docker, fixture.RunId),
-            fixture.Endpoint, [], "templates/secret-suppressions.yaml");
-        var check = await gate.CheckAsync(name, image, FleetLikeImage.Expected(runtimeVersion), new ChangeScan("test", []), CancellationToken.None);
+        var check = await fixture.Gate().CheckAsync(name, $"{SupplyChainFixture.Repository}/{name}", image, FleetLikeImage.Expected(runtimeVersion),
+            new ChangeScan("test", []), new StepTimings(), CancellationToken.None);
         Assert.True(check.Passed, string.Join("\n", check.Problems));
         var (repository, digest) = await fixture.PushAsync(image, name);
         return (check, repository, digest);
@@ -28,8 +27,14 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     Task<SigningKey> DevelopmentKeyAsync(string folder = "development-key") =>
         fixture.Tools.SigningKeys().DevelopmentAsync(Path.Combine(fixture.Paths.SupplyChain, folder), CancellationToken.None);
 
+    static readonly string Commit = new('c', 40);
+
     PinToVerify Pin(string name, string repository, string digest, SupplyChainRecord? record, string runtimeVersion = "1.0.7") =>
-        new(name, repository, digest, FleetLikeImage.Expected(runtimeVersion), record);
+        new(name, repository, digest, FleetLikeImage.Expected(runtimeVersion), record, null, Commit, $"templates/{name}/pin.json");
+
+    /// <summary>A provenance as Publish makes it for a base-less image built from <see cref="Commit"/>.</summary>
+    ProvenanceFacts Facts(SupplyChainCheck check) => new(check.Template, "Publish", "1.0.7", ["RUNTIME_VERSION"], "https://git.example.test/fleet.git", Commit,
+        [new("os", "debootstrap:bookworm", Provenance.Sha256(check.Layers[0].DiffId))], "local", fixture.RunId, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
 
     void AssertNoSecretAnywhere(SigningKey key, params string[] texts)
     {
@@ -53,7 +58,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var key = await DevelopmentKeyAsync();
         var (check, repository, digest) = await GateAndPushAsync("signed", "1.0.7");
         var record = await fixture.Tools.Signer().SignAsync(check, repository, digest, key, fixture.Credentials,
-            FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, "0123abc", CancellationToken.None);
+            FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, "0123abc", CancellationToken.None, provenance: Facts(check));
 
         Assert.Equal(CosignTags.Signature(digest), record.Signature.Tag);
         Assert.Equal(CosignTags.Attestation(digest), record.Attestation.Tag);
@@ -64,7 +69,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var json = JsonSerializer.Serialize(record, PinJson.Options);
         Assert.Equal(json, JsonSerializer.Serialize(JsonSerializer.Deserialize<SupplyChainRecord>(json, PinJson.Options), PinJson.Options));
 
-        var verifier = new PinVerifier(fixture.Tools.Verifier(), fixture.Docker, new SecurityUpgradeCheck(fixture.Docker, fixture.RunId), SupplyChainTools.Scratch(fixture.Paths));
+        var verifier = new PinVerifier(fixture.Tools.Verifier(), new SecurityUpgradeCheck(fixture.Tools.SecurityArchive()), fixture.Origin, SupplyChainTools.Scratch(fixture.Paths));
         var good = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record)], key.PublicKeyPem, fixture.Credentials, checkSecurity: true, CancellationToken.None));
         Assert.True(good.Passed, string.Join("\n", good.Problems));
         Assert.Empty(good.PendingSincePublished);
@@ -77,11 +82,15 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         Assert.Contains(swapped.Problems, p => p.StartsWith("signed: SPDX 2.3 attestation: none of the 1 attached is about", StringComparison.Ordinal));
         var unrecorded = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, null)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Equal("signed: the pin has no supplyChain record (published before images were signed): publish it again.", Assert.Single(unrecorded.Problems));
+        var unattested = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record with { Provenance = null })], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
+        Assert.Equal("signed: the pin has no build provenance (written before provenance was attested): delete templates/signed/pin.json and run ./build.sh Publish --templates signed to publish it again with one.",
+            Assert.Single(unattested.Problems));
 
         // A digest in a pin that this key never signed: signed by another key, and not signed at all.
         var otherKey = await DevelopmentKeyAsync("other-key");
         var (otherCheck, otherRepository, otherDigest) = await GateAndPushAsync("other", "1.0.7");
-        await fixture.Tools.Signer().SignAsync(otherCheck, otherRepository, otherDigest, otherKey, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None);
+        await fixture.Tools.Signer().SignAsync(otherCheck, otherRepository, otherDigest, otherKey, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None,
+            provenance: Facts(otherCheck));
         var foreign = Assert.Single(await verifier.VerifyAsync([Pin("other", otherRepository, otherDigest, record)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Contains(foreign.Problems, p => p.StartsWith($"other: signature: {otherRepository}@{otherDigest} is not signed by the key {key.Fingerprint}: this key never signed this digest.", StringComparison.Ordinal));
 
@@ -93,6 +102,61 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         Assert.Contains(removed.Problems, p => p.StartsWith($"signed: signature: nothing is stored for {digest}", StringComparison.Ordinal));
 
         AssertNoSecretAnywhere(key, string.Join("\n", new[] { stale, swapped, foreign, removed }.SelectMany(r => r.Problems)));
+    }
+
+    [Fact]
+    public async Task The_provenance_is_attested_verified_and_refused_when_its_subject_base_or_commit_is_not_the_pin_s()
+    {
+        var key = await DevelopmentKeyAsync();
+        var (check, repository, digest) = await GateAndPushAsync("prov", "1.0.7");
+        var baseDigest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var commit = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+        var facts = new ProvenanceFacts("prov", "Publish", "1.0.7", ["RUNTIME_VERSION", "PIP_INDEX_URL"], "https://git.example.test/fleet.git", commit,
+            [new(Provenance.BaseInput, "127.0.0.1:5000/molecule-fleet/base", Provenance.Sha256(baseDigest)), new("os", "debootstrap:bookworm", Provenance.Sha256(check.Layers[0].DiffId))],
+            "local", fixture.RunId, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow);
+        await fixture.Tools.Signer().SignAsync(check, repository, digest, key, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null,
+            CancellationToken.None, provenance: facts);
+
+        // As signed: the one attested is the one made, about this digest, FROM that base, from that commit.
+        var predicateDigest = CanonicalJson.Digest(Provenance.Predicate(facts));
+        VerificationRequest Request(string forDigest, ExpectedProvenance expected) =>
+            new("prov", repository, forDigest, key.PublicKeyPem, FleetLikeImage.Expected("1.0.7"), check.Sboms.Both.ToDictionary(x => x.Format, x => x.Digest), expected);
+        using var auth = RegistryAuth.Create(SupplyChainTools.Scratch(fixture.Paths), fixture.Registry.Address, fixture.Username, fixture.Password);
+        var verifier = fixture.Tools.Verifier();
+        var good = await verifier.VerifyAsync(Request(digest, new(predicateDigest, baseDigest, commit)), auth, CancellationToken.None);
+        Assert.True(good.Passed, string.Join("\n", good.Problems));
+
+        var otherCommit = await verifier.VerifyAsync(Request(digest, new(predicateDigest, baseDigest, new string('0', 40))), auth, CancellationToken.None);
+        Assert.Equal($"prov: provenance: built from commit {commit}, but the pin says {new string('0', 40)}.", Assert.Single(otherCommit.Problems));
+        var otherBase = await verifier.VerifyAsync(Request(digest, new(null, "sha256:" + new string('1', 64), commit)), auth, CancellationToken.None);
+        Assert.Equal($"prov: provenance: built FROM base {baseDigest}, but the pin's base is sha256:{new string('1', 64)}.", Assert.Single(otherBase.Problems));
+        var otherDocument = await verifier.VerifyAsync(Request(digest, new("sha256:" + new string('2', 64), baseDigest, commit)), auth, CancellationToken.None);
+        Assert.StartsWith("prov: provenance: none of the 1 attached is the one the pin records", Assert.Single(otherDocument.Problems));
+
+        // Another image of the repository whose .att tag is a copy of the first's: signed by the key, about another digest.
+        var (_, _, otherDigest) = await GateAndPushAsync("prov", "1.0.7");
+        await CopyManifestAsync(repository, CosignTags.Attestation(digest), CosignTags.Attestation(otherDigest));
+        var copied = await verifier.VerifyAsync(Request(otherDigest, new(predicateDigest, baseDigest, commit)), auth, CancellationToken.None);
+        // cosign itself refuses a statement whose subject is another digest (its own subject check) before ours
+        // (Provenance.Check, unit-tested in ProvenanceTests) reads it: refused either way, never verified.
+        Assert.False(copied.Passed);
+        Assert.Contains(copied.Problems, p => p.StartsWith("prov: provenance: ", StringComparison.Ordinal)
+            && (p.Contains("no matching attestations", StringComparison.Ordinal) || p.Contains($"its subject is {digest}, not the pin's digest {otherDigest}.", StringComparison.Ordinal)));
+        AssertNoSecretAnywhere(key, string.Join("\n", new[] { otherCommit, otherBase, otherDocument, copied }.SelectMany(r => r.Problems)));
+    }
+
+    async Task CopyManifestAsync(string repository, string fromTag, string toTag)
+    {
+        using var http = Registry();
+        var name = repository[(repository.IndexOf('/') + 1)..];
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"v2/{name}/manifests/{fromTag}");
+        get.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        using var manifest = await http.SendAsync(get);
+        Assert.Equal(HttpStatusCode.OK, manifest.StatusCode);
+        var body = new ByteArrayContent(await manifest.Content.ReadAsByteArrayAsync());
+        body.Headers.ContentType = manifest.Content.Headers.ContentType;
+        using var put = await http.PutAsync($"v2/{name}/manifests/{toTag}", body);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
     }
 
     [Fact]

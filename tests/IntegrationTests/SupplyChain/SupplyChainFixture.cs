@@ -53,12 +53,17 @@ public sealed class SupplyChainFixture : IAsyncLifetime
         Phases.Require("set-up");
         return part!;
     }
+    /// <summary>The repository's own suppressions (templates/secret-suppressions.yaml): third-party files of the OS image hold test keys.</summary>
+    public IReadOnlyList<SecretSuppression> Suppressions { get; } =
+        SecretSuppressions.Load(SecretSuppressions.PathIn(RepositoryRoot.Combine("templates")), RepositoryRoot.Path);
+    /// <summary>The test images' Debian: the OS image's suite, nothing from another suite.</summary>
+    public DebianOrigin Origin => new(FleetLoader.LoadFleet(RepositoryRoot.Path).Base.Os.Suite, []);
     public LogCapture Logs { get; } = new();
     readonly List<string> images = [];
 
     public SupplyChainFixture()
     {
-        // trivy's layer cache stays in the repository's output folder: the OS layer is scanned once across runs.
+        // The caches are the tests' own (TestCache): the OS layer is read once across runs.
         Paths = new RunPaths(RepositoryRoot.Path, Path.Combine(WorkDirectory, "output"));
     }
 
@@ -68,12 +73,7 @@ public sealed class SupplyChainFixture : IAsyncLifetime
         // so no later set-up can take the capture away.
         IntegrationTests.Gates.TestLogging.Enable();
         Log.Logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Logger(Log.Logger).WriteTo.Sink(Logs).CreateLogger();
-        var installed = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path), Paths, CancellationToken.None);
-        tools = installed with
-        {
-            Trivy = new TrivyCli(installed.Trivy.Executable, TrivyCli.SecretConfigIn(RepositoryRoot.Path),
-                SupplyChainTools.TrivyCache(TestEngine.Paths)),
-        };
+        tools = await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path, TestCache.Home), TestCache.Home, Paths, CancellationToken.None);
         osImage = await TestOsImage.EnsureAsync();
         registry = await OwnRegistry.StartAsync(Path.Combine(WorkDirectory, "registry"), Username, Password);
     });
@@ -145,6 +145,14 @@ public sealed class SupplyChainFixture : IAsyncLifetime
     }
 
     public RegistryCredentials Credentials => new(Registry.Address, Username, Password);
+
+    /// <summary>The gate as Publish makes it, on this fixture's caches (or those of <paramref name="tools"/>).</summary>
+    public SupplyChainGate Gate(SupplyChainTools? tools = null, Action<IReadOnlyCollection<string>>? onSecrets = null)
+    {
+        tools ??= Tools;
+        return new SupplyChainGate(tools.ImageScanner(Docker), new SecurityUpgradeCheck(tools.SecurityArchive()), Origin, Suppressions,
+            "templates/secret-suppressions.yaml", onSecrets);
+    }
 
     /// <summary>Every file the code under test wrote, as text (for "the secret is in no output").</summary>
     public IEnumerable<(string File, string Text)> OutputFiles() =>

@@ -17,9 +17,6 @@ namespace TemplateFleet.IntegrationTests.Support;
 /// </summary>
 public static class RepositoryCopy
 {
-    /// <summary>The supply chain's tools: installed once in this checkout, linked into copies (a runner's tool cache).</summary>
-    public static readonly string[] SupplyChainToolFolders = [".nuke/tools/trivy", ".nuke/tools/cosign"];
-
     /// <summary>A copy at <paramref name="parent"/>/&lt;the checkout's folder name&gt;, committed as <paramref name="message"/>.</summary>
     public static async Task<string> MakeAsync(string parent, string message = "the fleet")
     {
@@ -36,27 +33,20 @@ public static class RepositoryCopy
         return root;
     }
 
-    /// <summary>Installs trivy and cosign in this checkout (the build's own installer, at their pins) once per process.</summary>
+    /// <summary>Installs trivy and cosign in the tests' cache (the build's own installer, at their pins) once per process: every
+    /// copy's build finds them there (FLEET_CACHE_HOME, a runner's tool cache).</summary>
     public static async Task<SupplyChainTools> SupplyChainToolsAsync()
     {
         await ToolsLock.WaitAsync();
         try
         {
-            return tools ??= await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path),
+            return tools ??= await SupplyChainTools.EnsureAsync(ToolInstaller.ForRepository(RepositoryRoot.Path, TestCache.Home), TestCache.Home,
                 new RunPaths(RepositoryRoot.Path, RepositoryRoot.Combine("output", "tests", "supply-chain-tools")), CancellationToken.None);
         }
         finally
         {
             ToolsLock.Release();
         }
-    }
-
-    /// <summary>Links this checkout's trivy and cosign into <paramref name="copy"/> (installing them first when needed).</summary>
-    public static async Task LinkSupplyChainToolsAsync(string copy)
-    {
-        await SupplyChainToolsAsync();
-        foreach (var folder in SupplyChainToolFolders)
-            Link(RepositoryRoot.Combine(folder), Path.Combine(copy, folder));
     }
 
     /// <summary>A symbolic link at <paramref name="to"/> to the folder <paramref name="from"/>.</summary>

@@ -5,8 +5,8 @@ namespace TemplateFleet.IntegrationTests.Tools;
 
 /// <summary>
 /// Real installs from the real sources (Debian's archive through the private apt configuration, npm, NuGet).
-/// The repository's tools folder caches them, so only the first run pays; the fault cases use a folder of
-/// their own and shellcheck, the smallest package.
+/// The cache folder's tools folder keeps them (the tests' own, TestCache), so only the first run pays; the fault
+/// cases use a folder of their own and shellcheck, the smallest package.
 /// </summary>
 public sealed class ToolInstallerTests : IDisposable
 {
@@ -38,7 +38,7 @@ public sealed class ToolInstallerTests : IDisposable
 
         var binary = await Repository.EnsureAsync(tool, CancellationToken.None);
 
-        Assert.Equal(Path.Combine(RepositoryRoot.Path, ".nuke", "tools", tool, pin.Version, pin.Binary), binary);
+        Assert.Equal(Path.Combine(TestCache.Root, "tools", tool, pin.Version, pin.Binary), binary);
         Assert.True(Repository.IsInstalled(pin, Repository.FolderOf(pin)));
         // Also on a cache hit: the binary really runs here and prints what the pin expects.
         await ToolInstaller.CheckAsync(pin, binary, "tools.yaml", CancellationToken.None);

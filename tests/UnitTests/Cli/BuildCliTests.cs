@@ -211,7 +211,7 @@ public sealed class BuildCliTests : IDisposable
         Assert.Equal(0, exit);
         // The whole chain in order, one numbered row each, Cascade last and invoked; the header alone names only Cascade.
         var rows = output.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\. ")).Select(l => l.Trim().Split(' ', 3)[1]).ToList();
-        Assert.Equal(["MarkCascadeStarted", "WaitForRuntime", "Restore", "BuildBase", "PublishBase", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade"], rows);
+        Assert.Equal(["MarkCascadeStarted", "WaitForRuntime", "Restore", "BuildBase", "PublishBase", "BuildImage", "TemplateTests", "Smoke", "T4Conformance", "Publish", "Cascade"], rows);
         Assert.Matches(@"\d\. Cascade +invoked", output);
         Assert.DoesNotContain("error", output);
     }
@@ -248,9 +248,9 @@ public sealed class BuildCliTests : IDisposable
     {
         var (exit, output) = Run("--help");
         Assert.Equal(0, exit);
-        foreach (var target in new[] { "Restore", "BuildBase", "PublishBase", "BuildImage", "Smoke", "T4Conformance", "Publish", "Cascade" })
+        foreach (var target in new[] { "Restore", "BuildBase", "PublishBase", "BuildImage", "TemplateTests", "Smoke", "T4Conformance", "Publish", "Cascade" })
             Assert.Contains(target, output);
-        Assert.Contains("-> PublishBase, Smoke, T4Conformance", output);
+        Assert.Contains("-> PublishBase, TemplateTests, Smoke, T4Conformance", output);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class BuildWorkflowTests
         Assert.Equal(["main"], gates.Texts("on", "push", "branches"));
         Assert.True(gates.At("on").Has("pull_request"));
         Assert.Equal(templates, gates.Texts("jobs", "gates", "strategy", "matrix", "templates"));
-        Assert.Equal("./build.sh T4Conformance Smoke", gates.Steps()[1].Text("run"));
+        Assert.Equal("./build.sh TemplateTests T4Conformance Smoke", gates.Steps()[1].Text("run"));
         var environment = gates.Steps()[1].Map("env");
         Assert.Equal("${{ matrix.templates }}", environment["TEMPLATES"]);
         // With vars.REGISTRY set, the pinned base is pulled while unchanged; without, everything builds on the runner.

@@ -1,7 +1,7 @@
 namespace UnitTests.Fleet;
 
-/// <summary>A throw-away repository: the real templates/*.yaml copied, plus placeholder Dockerfiles and
-/// contract where this checkout has none yet, so single files can be broken one at a time.</summary>
+/// <summary>A throw-away repository: the real templates/*.yaml, folders and .dockerignore files copied, plus placeholder
+/// Dockerfiles and contract where this checkout has none yet, so single files can be broken one at a time.</summary>
 public sealed class TempRepo : IDisposable
 {
     public TempRepo()
@@ -14,7 +14,12 @@ public sealed class TempRepo : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-        foreach (var name in new[] { "base", "claude-code", "codex", "hermes", "openclaw" })
+        // The folders (test suites' among them) and each image's .dockerignore, which the loader checks the suites against.
+        foreach (var folder in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(Root, "templates", Path.GetRelativePath(source, folder)));
+        foreach (var file in Directory.EnumerateFiles(source, ".dockerignore", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(Root, "templates", Path.GetRelativePath(source, file)));
+        foreach (var name in new[] { "base", "claude-code", "codex", "hermes", "openclaw", "test-tools" })
         {
             var dockerfile = Path.Combine(Root, "templates", name, "Dockerfile");
             Directory.CreateDirectory(Path.GetDirectoryName(dockerfile)!);

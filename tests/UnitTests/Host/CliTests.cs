@@ -22,7 +22,6 @@ public sealed class CliTests
         Assert.Matches(@"Show\s+Record parameter values", result.Out);
         Assert.Matches(@"--runtime-version <string>\s+Runtime version\s+= 9\.9\.9  \(environment \(RUNTIME_VERSION\)\)", result.Out);
         Assert.Matches(@"--parallelism <int>\s+Parallelism\s+= 5  \(\.nuke/parameters\.json\)", result.Out);
-        Assert.Matches(@"--mode <Fast\|Thorough>\s+Mode\s+= Fast  \(default\)", result.Out);
         Assert.Contains("--channel <string>", result.Out);
         Assert.Empty(result.Executed);
 

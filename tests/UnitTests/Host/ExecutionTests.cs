@@ -128,38 +128,6 @@ public sealed class ExecutionTests
     }
 
     [Fact]
-    public void Continue_skips_what_succeeded_in_the_identical_failed_attempt()
-    {
-        using var host = new HostHarness();
-        string[] invocation = ["Broken", "Later", "Cleanup"];
-
-        var first = host.Run<FailureBuild>(invocation);
-        Recorder.Clear();
-        host.Environment["FAIL"] = "none"; // the fix happens outside the invocation
-        var resumed = host.Run<FailureBuild>([.. invocation, "--continue"]);
-
-        Assert.Equal(1, first.ExitCode);
-        Assert.Equal(0, resumed.ExitCode);
-        Assert.Equal(["Broken", "Later", "Cleanup"], resumed.Executed);
-        Assert.Equal("Skipped", resumed.StatusOf("Prepare"));
-        Assert.Contains("succeeded in the previous attempt", resumed.Row("Prepare"));
-    }
-
-    [Fact]
-    public void Continue_after_a_different_invocation_runs_everything()
-    {
-        using var host = new HostHarness();
-
-        host.Run<FailureBuild>("Broken");
-        Recorder.Clear();
-        var resumed = host.Run<FailureBuild>("Broken", "Later", "--fail", "none", "--continue");
-
-        Assert.Equal(0, resumed.ExitCode);
-        Assert.Equal(["Prepare", "Broken", "Later"], resumed.Executed);
-        Assert.Contains("--continue: the previous attempt was a different invocation", resumed.Out);
-    }
-
-    [Fact]
     public void Interrupting_stops_the_build_with_130_and_runs_nothing_after()
     {
         using var host = new HostHarness();

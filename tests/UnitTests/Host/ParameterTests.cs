@@ -6,16 +6,14 @@ public sealed class ParameterTests
     [Theory]
     [InlineData("cli", "from-cli")]
     [InlineData("env", "from-env")]
-    [InlineData("profile-b", "from-b")]
-    [InlineData("profile-a", "from-a")]
     [InlineData("file", "from-file")]
     [InlineData("default", null)]
-    public void Precedence_is_cli_env_later_profile_earlier_profile_file_default(string highest, string? expected)
+    public void Precedence_is_cli_env_file_default(string highest, string? expected)
     {
         using var host = new HostHarness();
-        var levels = new[] { "cli", "env", "profile-b", "profile-a", "file", "default" };
+        var levels = new[] { "cli", "env", "file", "default" };
         var present = levels.SkipWhile(l => l != highest).ToHashSet();
-        var args = new List<string> { "Show", "--profile", "a", "b" };
+        var args = new List<string> { "Show" };
         if (present.Contains("cli"))
         {
             args.AddRange(["--runtime-version", "from-cli"]);
@@ -26,8 +24,6 @@ public sealed class ParameterTests
             host.Environment["RUNTIME_VERSION"] = "from-env";
         }
 
-        host.WriteFile(".nuke/parameters.b.json", present.Contains("profile-b") ? """{ "RuntimeVersion": "from-b" }""" : "{}");
-        host.WriteFile(".nuke/parameters.a.json", present.Contains("profile-a") ? """{ "RuntimeVersion": "from-a" }""" : "{}");
         host.WriteFile(".nuke/parameters.json", present.Contains("file")
             ? """{ "$schema": "./build.schema.json", "RuntimeVersion": "from-file" }"""
             : """{ "$schema": "./build.schema.json" }""");
@@ -76,14 +72,13 @@ public sealed class ParameterTests
         using var host = new HostHarness();
 
         var result = host.Run<ParameterBuild>(
-            "Show", "--templates", "codex,hermes", "openclaw", "--parallelism", "4", "--dry-run", "--mode", "THOROUGH",
+            "Show", "--templates", "codex,hermes", "openclaw", "--parallelism", "4", "--dry-run",
             "--output", "out/reports", "--retries", "3", "--channel", "beta");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(new[] { "codex", "hermes", "openclaw" }, Recorder.Values["Templates"]);
         Assert.Equal(4, Recorder.Values["Parallelism"]);
         Assert.Equal(true, Recorder.Values["DryRun"]);
-        Assert.Equal(Mode.Thorough, Recorder.Values["Mode"]);
         Assert.Equal(Path.Combine(host.Root, "out", "reports"), Recorder.Values["Output"]?.ToString());
         Assert.Equal(3, Recorder.Values["Retries"]);
         Assert.Equal("beta", Recorder.Values["Channel"]);
@@ -100,7 +95,6 @@ public sealed class ParameterTests
         Assert.Equal(new[] { "all" }, Recorder.Values["Templates"]);
         Assert.Equal(2, Recorder.Values["Parallelism"]);
         Assert.Equal(false, Recorder.Values["DryRun"]);
-        Assert.Equal(Mode.Fast, Recorder.Values["Mode"]);
         Assert.Null(Recorder.Values["Retries"]);
     }
 
@@ -140,12 +134,12 @@ public sealed class ParameterTests
     public void A_bad_environment_value_names_the_variable()
     {
         using var host = new HostHarness();
-        host.Environment["NUKE_MODE"] = "sloppy";
+        host.Environment["NUKE_PARALLELISM"] = "sloppy";
 
         var result = host.Run<ParameterBuild>("Show");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Parameter Mode from environment (NUKE_MODE): 'sloppy' is not a valid Fast|Thorough (use one of Fast, Thorough)", result.Error);
+        Assert.Contains("Parameter Parallelism from environment (NUKE_PARALLELISM): 'sloppy' is not a valid int", result.Error);
         Assert.Empty(result.Executed);
     }
 
@@ -153,12 +147,12 @@ public sealed class ParameterTests
     public void A_bad_file_value_names_the_file()
     {
         using var host = new HostHarness();
-        host.WriteFile(".nuke/parameters.ci.json", """{ "Retries": "many" }""");
+        host.WriteFile(".nuke/parameters.json", """{ "Retries": "many" }""");
 
-        var result = host.Run<ParameterBuild>("Show", "--profile", "ci");
+        var result = host.Run<ParameterBuild>("Show");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Parameter Retries from profile ci (.nuke/parameters.ci.json): 'many' is not a valid int", result.Error);
+        Assert.Contains("Parameter Retries from .nuke/parameters.json: 'many' is not a valid int", result.Error);
     }
 
     [Fact]
@@ -186,18 +180,6 @@ public sealed class ParameterTests
         Assert.Contains(".nuke/parameters.json:3: not valid JSON", result.Error);
     }
 
-    [Fact]
-    public void A_missing_profile_is_an_error_listing_the_available_ones()
-    {
-        using var host = new HostHarness();
-        host.WriteFile(".nuke/parameters.production.json", "{}");
-
-        var result = host.Run<ParameterBuild>("Show", "--profile", "prod");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Profile 'prod': .nuke/parameters.prod.json does not exist. Available profiles: production.", result.Error);
-        Assert.Empty(result.Executed);
-    }
 
     [Fact]
     public void An_InvalidUsageException_in_OnBuildInitialized_is_a_one_line_usage_error_and_nothing_runs()

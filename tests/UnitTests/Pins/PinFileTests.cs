@@ -167,7 +167,17 @@ public sealed class PinFileTests : IDisposable
         File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 3", "\"schemaVersion\": 4"));
         var e = Assert.Throws<FleetException>(() => PinFile.Read(PinPath));
         Assert.StartsWith(PinPath, e.Message);
-        Assert.Contains("schemaVersion 4 is not one this build reads (1 to 3)", e.Message);
+        Assert.Contains("schemaVersion 4 is not one this build reads (1 to 3). Update the build", e.Message);
+    }
+
+    [Fact]
+    public void A_v2_pin_reads_as_it_is_and_is_written_back_as_v3()
+    {
+        File.WriteAllText(PinPath, PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 3", "\"schemaVersion\": 2"));
+        var pin = PinFile.Read(PinPath);
+        Assert.Equal(2, pin.SchemaVersion);
+        Assert.Equal(Sample().Digest, pin.Digest);
+        Assert.StartsWith("{\n  \"schemaVersion\": 3,", PinFile.Serialize(pin));
     }
 
     [Fact]

@@ -7,62 +7,39 @@ public sealed class SecretScanTests
 {
     static string Report(string token) => JsonSerializer.Serialize(new
     {
-        ArtifactName = "fleet-it/env:1",
+        ArtifactName = "image",
         Metadata = new
         {
+            OS = new { Family = "debian", Name = "12.15" },
+            ImageID = "sha256:" + new string('c', 64),
             DiffIDs = new[] { "sha256:" + new string('a', 64), "sha256:" + new string('b', 64) },
-            ImageConfig = new
-            {
-                history = new object[]
-                {
-                    new { created_by = "/bin/sh -c #(nop) ADD file:123 in / " },
-                    new { created_by = "/bin/sh -c #(nop)  ARG GH_TOKEN", empty_layer = true },
-                    new { created_by = $"|1 GH_TOKEN={token} /bin/sh -c echo \"token=$GH_TOKEN\" > /etc/fleet-token.conf" },
-                },
-                config = new { Env = new[] { $"GITHUB_TOKEN={token}" } },
-            },
+            RepoTags = new[] { "fleet-it/env:1" },
+            ImageConfig = new { config = new { Env = new[] { $"GITHUB_TOKEN={token}" } } },
         },
         Results = new object[]
         {
-            new { Target = "fleet-it/env:1 (debian 12.15)", Class = "os-pkgs", Packages = new[] { new { Name = "perl" } } },
-            new
-            {
-                Target = "/etc/fleet-token.conf", Class = "secret",
-                Secrets = new[] { new { RuleID = "github-pat", Title = "GitHub Personal Access Token", Severity = "CRITICAL", StartLine = 1, Match = "token=" + new string('*', 40),
-                    Layer = new { DiffID = "sha256:" + new string('b', 64), CreatedBy = $"|1 GH_TOKEN={token} /bin/sh -c echo" } } },
-            },
-            new
-            {
-                Target = "fleet-it/env:1", Class = "secret",
-                Secrets = new object[]
-                {
-                    new { RuleID = "github-pat", Title = "GitHub Personal Access Token", Severity = "CRITICAL", StartLine = 30, Match = "  \"GITHUB_TOKEN=" + new string('*', 40) + "\"", Layer = new { } },
-                    new { RuleID = "github-pat", Title = "GitHub Personal Access Token", Severity = "CRITICAL", StartLine = 18, Match = "  \"created_by\": \"|1 GH_TOKEN=" + new string('*', 40) + " /bin/sh -c echo \\\"t", Layer = new { } },
-                },
-            },
+            new { Target = "image (debian 12.15)", Class = "os-pkgs", Packages = new[] { new { Name = "perl" } } },
+            new { Target = "Node.js", Class = "lang-pkgs", Packages = new[] { new { Name = "npm" } } },
+            new { Target = "/etc/x", Class = "secret", Secrets = new[] { new { RuleID = "github-pat" } } },
         },
     });
 
     [Fact]
-    public void Findings_name_layer_file_config_part_and_rule_and_never_hold_the_token()
+    public void Trivy_s_report_names_the_subject_not_the_layout_and_keeps_only_the_packages()
     {
         var token = TestTokens.GitHub();
-        var report = TrivyReport.ParseImage(Report(token), "test");
-        Assert.Equal(3, report.Secrets.Count);
-
-        var layer = report.Secrets[0];
-        Assert.Equal(SecretSource.Layer, layer.Source);
-        Assert.Equal("layer 2/2 sha256:bbbbbbbbbbbb (RUN) /etc/fleet-token.conf:1: github-pat (GitHub Personal Access Token) `token=*****`", layer.Describe());
-        Assert.Equal("image config: ENV GITHUB_TOKEN", report.Secrets[1].Location);
-        Assert.Null(report.Secrets[1].Path);
-        Assert.Equal("image config: history, build arg GH_TOKEN", report.Secrets[2].Location);
-
-        Assert.DoesNotContain(report.Secrets, f => f.Describe().Contains(token[4..12], StringComparison.Ordinal));
-        // What goes on to `trivy convert` keeps the packages and drops the config, the layer commands and the findings.
-        Assert.DoesNotContain(token, report.SanitizedForConversion);
-        Assert.DoesNotContain("ImageConfig", report.SanitizedForConversion);
-        Assert.Contains("perl", report.SanitizedForConversion);
-        Assert.DoesNotContain("\"secret\"", report.SanitizedForConversion);
+        var report = TrivyReport.Parse(Report(token), "test", "image", "molecule-fleet/codex");
+        Assert.Equal("molecule-fleet/codex", report.Subject);
+        var text = report.SanitizedForConversion;
+        Assert.DoesNotContain(token, text);
+        Assert.DoesNotContain("ImageConfig", text);
+        Assert.DoesNotContain("ImageID", text);
+        Assert.DoesNotContain("fleet-it/env", text);
+        Assert.DoesNotContain("\"secret\"", text);
+        Assert.Contains("\"molecule-fleet/codex (debian 12.15)\"", text);
+        Assert.Contains("\"ArtifactName\":\"molecule-fleet/codex\"", text);
+        Assert.Contains("perl", text);
+        Assert.Contains("sha256:" + new string('b', 64), text);
     }
 
     [Fact]
@@ -163,12 +140,34 @@ public sealed class SecretScanTests
     }
 
     [Fact]
-    public void Config_parts_are_told_from_the_masked_match_alone()
+    public void Config_parts_name_the_build_arg_or_the_instruction()
     {
-        Assert.Equal("LABEL org.example.token", TrivyReport.ConfigPart("\"org.example.token\": \"*****\""));
-        Assert.Equal("history, ENV", TrivyReport.ConfigPart("\"created_by\": \"/bin/sh -c #(nop)  ENV A=*****\""));
-        Assert.Equal("history, build arg A, B", TrivyReport.ConfigPart("\"created_by\": \"|2 A=x B=***** /bin/sh -c true\""));
-        Assert.Equal("config", TrivyReport.ConfigPart("*****"));
+        Assert.Equal("history, build arg B", ImageConfigScan.HistoryPart("|2 A=x B=secretvalue /bin/sh -c true", 14));
+        Assert.Equal("history, build arg A", ImageConfigScan.HistoryPart("|2 A=secretvalue B=y /bin/bash -o pipefail -c true", 5));
+        Assert.Equal("history, RUN", ImageConfigScan.HistoryPart("|2 A=x B=y /bin/sh -c echo secretvalue", 30));
+        Assert.Equal("history, ENV", ImageConfigScan.HistoryPart("/bin/sh -c #(nop)  ENV A=secretvalue", 25));
+        Assert.Equal("import", ImageConfigScan.Instruction(""));
+        Assert.Equal("COPY", ImageConfigScan.Instruction("/bin/sh -c #(nop) COPY file:abc in / "));
+    }
+
+    static Docker.DotNet.Models.ImageHistoryResponse History(string createdBy, long size) => new() { CreatedBy = createdBy, Size = size };
+
+    [Fact]
+    public void Layers_are_matched_to_their_instructions_also_with_a_WORKDIR_that_made_a_layer()
+    {
+        // Newest first, as the history API answers.
+        var history = new[]
+        {
+            History("/bin/sh -c #(nop)  CMD [\"x\"]", 0),
+            History("/bin/sh -c #(nop) WORKDIR /app", 0),
+            History("/bin/sh -c mkdir /x", 0),
+            History("/bin/sh -c #(nop) COPY file:1 in /etc/x ", 12),
+            History("/bin/sh -c #(nop)  ENV A=1", 0),
+            History("", 199_000_000),
+        };
+        Assert.Equal(["import", "COPY", "RUN"], ImageConfigScan.LayerInstructions(history, 3));
+        Assert.Equal(["import", "COPY", "RUN", "WORKDIR"], ImageConfigScan.LayerInstructions(history, 4));
+        Assert.Null(ImageConfigScan.LayerInstructions(history, 6));
     }
 
     [Fact]

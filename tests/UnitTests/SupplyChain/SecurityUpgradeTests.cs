@@ -54,33 +54,78 @@ public sealed class SecurityUpgradeTests
     }
 
     [Fact]
-    public void Only_upgrades_from_a_security_archive_count()
+    public void A_package_is_pending_when_the_security_archive_serves_a_newer_version_by_dpkg_s_ordering()
     {
-        const string output = """
-            NOTE: This is only a simulation!
-            Reading package lists...
-            The following packages will be upgraded:
-              liblzma5 perl-base tzdata
-            3 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.
-            Inst perl-base [5.36.0-7+deb12u1] (5.36.0-7+deb12u2 Debian-Security:12/stable-security [amd64])
-            Inst liblzma5 [5.4.1-0.2] (5.4.1-1 Debian:12.13/stable, Debian-Security:12/stable-security [amd64])
-            Inst tzdata [2024a-0+deb12u1] (2025b-0+deb12u1 Debian:12.13/stable [all])
-            Inst newpkg (1.0 Debian-Security:12/stable-security [amd64])
-            Conf perl-base (5.36.0-7+deb12u2 Debian-Security:12/stable-security [amd64])
-            """;
-        var pending = PendingUpgrade.ParseSimulation(output);
-        Assert.Equal(["perl-base 5.36.0-7+deb12u1 → 5.36.0-7+deb12u2", "liblzma5 5.4.1-0.2 → 5.4.1-1"], pending.Select(p => p.ToString()));
-        Assert.Empty(PendingUpgrade.ParseSimulation("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n"));
+        var newest = new Dictionary<string, string>(StringComparer.Ordinal);
+        SecurityArchive.Read("""
+            Package: perl-base
+            Version: 5.36.0-7+deb12u2
+            Architecture: amd64
+
+            Package: perl-base
+            Version: 5.36.0-7+deb12u1
+
+            Package: libgcc-s1
+            Version: 1:12.2.0-14+deb12u1
+
+            Package: tzdata
+            Version: 2025b-0+deb12u1
+
+            Package: libfoo
+            Version: 2.0~rc1-1
+
+            Package: docker-cli
+            Version: 26.1.5+dfsg1-9+deb13u1+b2
+            """, newest);
+        Assert.Equal("5.36.0-7+deb12u2", newest["perl-base"]);
+        var index = new SecurityIndex("bookworm", newest, DateTimeOffset.UnixEpoch);
+        var pending = SecurityUpgradeCheck.Pending([
+            ("perl-base", "5.36.0-7+deb12u1"),     // older revision: pending
+            ("libgcc-s1", "12.2.0-14+deb12u1"),    // no epoch < epoch 1: pending
+            ("tzdata", "2025b-0+deb12u1"),          // the same: not pending
+            ("libfoo", "2.0-1"),                    // 2.0~rc1 sorts before 2.0: not pending
+            ("docker-cli", "26.1.5+dfsg1-9+deb13u1+b1"), // a binNMU: pending
+            ("bash", "5.2.15-2+b7"),                // not in the security archive
+        ], index).Select(p => p.ToString());
+        Assert.Equal(["docker-cli 26.1.5+dfsg1-9+deb13u1+b1 → 26.1.5+dfsg1-9+deb13u1+b2", "libgcc-s1 12.2.0-14+deb12u1 → 1:12.2.0-14+deb12u1",
+            "perl-base 5.36.0-7+deb12u1 → 5.36.0-7+deb12u2"], pending);
+    }
+
+    [Fact]
+    public void The_security_list_comes_from_the_host_s_own_sources()
+    {
+        var host = TemplateFleet.Tools.AptSources.Parse("""
+            Types: deb
+            URIs: http://archive.test/debian
+            Suites: bookworm bookworm-updates
+            Components: main
+            Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+            Types: deb
+            URIs: http://archive.test/debian-security
+            Suites: bookworm-security
+            Components: main
+            Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+            """, "debian.sources");
+        var list = SecurityArchive.ListFor(host, "bookworm", "trixie")!;
+        Assert.Contains("URIs: http://archive.test/debian-security\n", list);
+        Assert.Contains("Suites: trixie-security\n", list);
+        Assert.DoesNotContain("Suites: trixie\n", list);
+        // A host listing only its main archive: the security archive is derived from it.
+        var derived = SecurityArchive.ListFor(host.Take(1).ToList(), "bookworm", "bookworm")!;
+        Assert.Contains("URIs: http://archive.test/debian-security\n", derived);
+        Assert.Contains("Suites: bookworm-security\n", derived);
+        Assert.Null(SecurityArchive.ListFor([], "bookworm", "bookworm"));
     }
 
     [Fact]
     public void The_sources_dump_of_the_container_is_split_by_file_and_format()
     {
-        var (suite, sources) = SecurityUpgradeCheck.ParseSourcesDump(
+        var (suite, sources) = ImageAptSourcesReader.ParseSourcesDump(
             "==> /etc/apt/sources.list\ndeb http://a.test/debian bookworm main\n\n==> /etc/apt/sources.list.d/debian.sources\nTypes: deb\nURIs: http://b.test/debian\nSuites: bookworm-updates\nComponents: main\n\n==> codename\nbookworm\n");
         Assert.Equal("bookworm", suite);
         Assert.Equal(["http://a.test/debian bookworm", "http://b.test/debian bookworm-updates"], sources.Select(s => $"{s.Uri} {s.Suite}"));
-        Assert.Null(SecurityUpgradeCheck.ParseSourcesDump("==> codename\n\n").Suite);
+        Assert.Null(ImageAptSourcesReader.ParseSourcesDump("==> codename\n\n").Suite);
     }
 
     [Fact]
@@ -90,5 +135,6 @@ public sealed class SecurityUpgradeTests
         Assert.False(report.Passed);
         Assert.StartsWith("codex: 1 pending security upgrade from bookworm-security: perl 1 → 2. The image must take", report.Refusal());
         Assert.Equal("codex: no pending security upgrade (bookworm-security)", (report with { Pending = [] }).Summary());
+        Assert.Equal("codex: no pending security upgrade (bookworm-security; docker-cli from trixie-security)", (report with { Pending = [], Others = ["docker-cli from trixie-security"] }).Summary());
     }
 }

@@ -20,7 +20,8 @@ public sealed class SupplyChainRecordTests : IDisposable
         new PublicKeyRecord("sha256:" + new string('5', 64), Development: true),
         new SecretScanSummary(1, ["layers", "image config", "change"], "0123abc"),
         new SecurityUpgradeSummary("bookworm-security", [new PendingUpgrade("perl", "1", "2")], new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero)),
-        CaTrust.BuildOnly);
+        CaTrust.BuildOnly,
+        new ProvenanceReference("sha256:" + new string('6', 64), Provenance.PredicateType));
 
     static Pin Pin(SupplyChainRecord record) => new()
     {
@@ -102,7 +103,11 @@ public sealed class SupplyChainRecordTests : IDisposable
                   ],
                   "checkedAt": "2026-12-01T10:00:00Z"
                 },
-                "caTrust": "build-only"
+                "caTrust": "build-only",
+                "provenance": {
+                  "digest": "sha256:6666666666666666666666666666666666666666666666666666666666666666",
+                  "predicateType": "https://slsa.dev/provenance/v1"
+                }
               }
             }
 
@@ -115,6 +120,8 @@ public sealed class SupplyChainRecordTests : IDisposable
     [InlineData("\"development\": true", "\"development\": true, \"owner\": \"x\"", "unknown key 'supplyChain.publicKey.owner' (expected fingerprint, development)")]
     [InlineData("\"predicateType\": \"https://spdx.dev/Document\"", "\"predicateType\": \"https://cyclonedx.org/bom\"", "'supplyChain.sbom.spdx.predicateType' must be https://spdx.dev/Document")]
     [InlineData(".sig\"", ".att\"", "'supplyChain.signature.tag'")]
+    [InlineData("\"https://slsa.dev/provenance/v1\"", "\"https://slsa.dev/provenance/v0.2\"", "'supplyChain.provenance.predicateType' must be https://slsa.dev/provenance/v1")]
+    [InlineData("sha256:6666666666666666666666666666666666666666666666666666666666666666", "sha256:6", "'supplyChain.provenance.digest' 'sha256:6' is not a sha256 digest")]
     [InlineData("\"suppressed\": 1", "\"suppressed\": -1", "'supplyChain.secretScan.suppressed' must be a whole number of zero or more")]
     [InlineData("\"publicKey\"", "\"publicKeyX\"", "unknown key 'supplyChain.publicKeyX'")]
     [InlineData("sha256:1111111111111111111111111111111111111111111111111111111111111111", "sha256:XYZ", "'supplyChain.sbom.spdx.digest' 'sha256:XYZ' is not a sha256 digest")]

@@ -116,6 +116,16 @@ public sealed class AptSourcesTests
     }
 
     [Fact]
+    public void A_backports_suite_comes_from_the_hosts_main_archive_only()
+    {
+        var list = AptSources.PrivateList(AptSources.Parse(HostSources, "debian.sources"), "bookworm", "bookworm-backports")!;
+
+        Assert.Contains("Suites: bookworm-backports\n", list);
+        Assert.DoesNotContain("-security", list);
+        Assert.DoesNotContain("-updates", list);
+    }
+
+    [Fact]
     public void No_stanza_for_the_hosts_codename_gives_no_list()
     {
         Assert.Null(AptSources.PrivateList(AptSources.Parse(HostSources, "debian.sources"), "jammy", "trixie"));

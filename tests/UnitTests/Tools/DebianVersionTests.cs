@@ -33,4 +33,35 @@ public sealed class DebianVersionTests
     [InlineData("x:1.0", false)]
     public void Only_well_formed_versions_are_valid(string version, bool valid) =>
         Assert.Equal(valid, DebianVersion.IsValid(version));
+
+    // dpkg --compare-versions A lt B holds for each pair (checked with dpkg 1.21 on these hosts' Debian 12).
+    [Theory]
+    [InlineData("1.0", "1.1")]
+    [InlineData("1.0~rc1", "1.0")]
+    [InlineData("1.0~rc1", "1.0~rc2")]
+    [InlineData("1.0~~", "1.0~")]
+    [InlineData("1.0", "1.0+b1")]
+    [InlineData("26.1.5+dfsg1-9+deb13u1", "26.1.5+dfsg1-9+deb13u1+b1")]
+    [InlineData("26.1.5+dfsg1-9+deb13u1+b1", "26.1.5+dfsg1-9+deb13u2")]
+    [InlineData("5.36.0-7+deb12u1", "5.36.0-7+deb12u2")]
+    [InlineData("2.36-9+deb12u9", "2.36-9+deb12u10")]
+    [InlineData("9.9", "1:0.1")]
+    [InlineData("1:1.0", "2:0.1")]
+    [InlineData("1.0-1", "1.0-1.1")]
+    [InlineData("1.0a", "1.0+")]
+    [InlineData("1.0", "1.0-0.1")]
+    [InlineData("1.2.3", "1.10")]
+    [InlineData("2025a-0+deb12u1", "2025b-0+deb12u1")]
+    public void Versions_order_as_dpkg_orders_them(string older, string newer)
+    {
+        Assert.True(DebianVersion.Compare(older, newer) < 0, $"{older} < {newer}");
+        Assert.True(DebianVersion.Compare(newer, older) > 0, $"{newer} > {older}");
+    }
+
+    [Theory]
+    [InlineData("1.0", "1.0-0")]
+    [InlineData("0:1.0", "1.0")]
+    [InlineData("1.00", "1.0")]
+    [InlineData("1.0-1", "1.0-1")]
+    public void Equal_versions_compare_equal(string a, string b) => Assert.Equal(0, DebianVersion.Compare(a, b));
 }

@@ -1,0 +1,154 @@
+using System.Xml.Linq;
+using Docker.DotNet.Models;
+using Serilog;
+using TemplateFleet.Fleet;
+using TemplateFleet.Results;
+
+namespace TemplateFleet.Gates;
+
+/// <summary>
+/// TemplateTests: each template's own tests (template.yaml <c>tests</c>) and the fleet's (fleet.yaml
+/// <c>tests.suites</c>), run inside the template's built image: a container of that image with no network but
+/// loopback, the test tooling and the suites copied into it (never into the image), each suite run by the image's
+/// own python3 in its own working directory and with its PYTHONPATH, as the suite's user, within its timeout.
+/// One check per test; pytest's JUnit per template is kept under output/reports/template-tests/.
+/// </summary>
+public static class TemplateTestGate
+{
+    public const string TargetName = "TemplateTests";
+    /// <summary>The gate's name in results (output/results/template-tests/), reports and container labels.</summary>
+    public const string Gate = "template-tests";
+    public const string Shape = "no network (loopback only), tests as their suite's user";
+
+    /// <summary>The suites a template's image runs: its own first, then the fleet's.</summary>
+    public static IReadOnlyList<TestSuite> SuitesFor(FleetConfig fleet, Template template) =>
+        [.. template.Tests is { } own ? [own] : Array.Empty<TestSuite>(), .. fleet.Tests?.Suites ?? []];
+
+    /// <summary>Whether Publish needs this gate's pass for the template (it has tests to run).</summary>
+    public static bool Applies(FleetConfig fleet, Template template) => SuitesFor(fleet, template).Count > 0;
+
+    public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, ResultStore store, GateOptions options, CancellationToken ct)
+    {
+        var tested = run.Templates.Where(t => Applies(run.Config, t)).ToList();
+        foreach (var template in run.Templates.Except(tested))
+            Log.Information("{Target}: {Template} declares no tests (template.yaml tests) and the fleet none (fleet.yaml tests.suites)", TargetName, template.Name);
+        if (tested.Count == 0 || run.Config.Tests is not { } tests)
+            return [];
+        if (store.BaseReference is not { } baseReference)
+            throw new FleetException($"{TargetName}: there is no base to build the test tooling FROM; run BuildImage first.");
+
+        // Made when the first template is tested: a run whose templates are all unchanged since their pins (or all
+        // failed to build) tests nothing, and builds no tooling.
+        var tools = new Lazy<Task<byte[]>>(() => new TestTooling(context).ArchiveAsync(run.Config, tests, baseReference, ct));
+        var reports = options.ReportsDirectory is { } dir ? Path.Combine(dir, Gate) : null;
+        var subset = new FleetRun(run.Config, tested, run.RuntimeVersion, run.PackageIndexUrl)
+        {
+            RuntimeVersionSource = run.RuntimeVersionSource,
+            DevelopmentPackages = run.DevelopmentPackages,
+        };
+        return await new GateRunner(context, Gate, TargetName).RunAsync(subset, store, options with { ListPassingChecks = false },
+            (template, imageId, checks, token) => TestAsync(context, run.Config, template, imageId, tools, reports, checks, token), ct).ConfigureAwait(false);
+    }
+
+    static async Task TestAsync(RunContext context, FleetConfig fleet, Template template, string imageId, Lazy<Task<byte[]>> tooling, string? reports,
+        GateChecks checks, CancellationToken ct)
+    {
+        checks.Shape = Shape;
+        var tools = await tooling.Value.ConfigureAwait(false);
+        var docker = context.Engine.Client;
+        var suites = SuitesFor(fleet, template);
+        var spec = new CreateContainerParameters
+        {
+            Image = imageId,
+            Labels = GateLabels.For(context.RunId, Gate, template.Name),
+            // The image's user, environment and working directory stay; only the process is a placeholder the
+            // tests exec beside (they start the entrypoint themselves where they test it).
+            Entrypoint = ["sleep"],
+            Cmd = ["infinity"],
+            User = CheckUsers.RootUid,
+            HostConfig = new HostConfig { NetworkMode = "none" },
+        };
+        var created = await docker.Containers.CreateContainerAsync(spec, ct).ConfigureAwait(false);
+        await using var container = new ReaperOnDispose(docker, created.ID);
+        await Extract(docker, created.ID, "/opt", tools, ct).ConfigureAwait(false);
+        await Extract(docker, created.ID, "/", TestTooling.SuitesArchive(suites), ct).ConfigureAwait(false);
+        await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
+
+        var exec = new ContainerExec(docker, created.ID);
+        var activated = await exec.ShellAsync(TestTooling.ActivateScript, CheckUsers.RootUid, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+        if (!activated.Succeeded)
+            throw new GateSetupException($"pytest does not run with the image's own python3 (exit {activated.ExitCode?.ToString() ?? "none"}): {(activated.Stderr + activated.Stdout).Trim()}");
+
+        var junits = new List<XElement>();
+        for (var i = 0; i < suites.Count; i++)
+        {
+            var suite = suites[i];
+            var junitPath = $"/tmp/fleet-template-tests-{i}.xml";
+            var ran = await exec.RunAsync(PytestCommand(suite, junitPath), CheckUsers.ExecUser(suite.User), TimeSpan.FromSeconds(suite.TimeoutSeconds), ct).ConfigureAwait(false);
+            var junit = ran.TimedOut ? null : await ReadAsync(exec, junitPath, ct).ConfigureAwait(false);
+            var found = PytestReport.Read(suite, junit, ran);
+            checks.Checks.AddRange(found);
+            if (junit is { Length: > 0 } && TryParse(junit) is { } parsed)
+                junits.AddRange(parsed.Root!.DescendantsAndSelf("testsuite").Select(s => Named(s, suite)));
+            Log.Information("{Target}: {Template} {Suite} as {User}: {Passed}/{Total} in {Seconds:0.0} s", TargetName, template.Name, suite.Name, suite.User,
+                found.Count(c => c.Passed), found.Count, ran.Duration.TotalSeconds);
+        }
+        foreach (var failed in checks.Checks.Where(c => !c.Passed))
+            Log.Error("{Target}: {Template} FAILED {Test}: {Reason}{Output}", TargetName, template.Name, failed.Id, failed.Reason, Captured(failed));
+        if (reports is not null)
+        {
+            Directory.CreateDirectory(reports);
+            new XDocument(new XElement("testsuites", new XAttribute("name", $"{Gate}.{template.Name}"), junits))
+                .Save(Path.Combine(reports, $"{template.Name}.junit.xml"));
+        }
+    }
+
+    /// <summary>pytest as the image's own python3 runs it: in the container's working directory, with its PYTHONPATH.</summary>
+    internal static IReadOnlyList<string> PytestCommand(TestSuite suite, string junitPath)
+    {
+        var folder = $"{TestTooling.SuitesPath}/{suite.Name}";
+        return ["python3", "-m", "pytest", "-p", "no:cacheprovider", "-p", "fleet_template_tests", "--rootdir", folder, "-q", "-rfE",
+            "--junitxml", junitPath, "-o", "junit_family=xunit1", "-o", "junit_logging=out-err", "-o", $"junit_suite_name={suite.Name}", folder];
+    }
+
+    static async Task<string?> ReadAsync(ContainerExec exec, string path, CancellationToken ct)
+    {
+        var read = await exec.RunAsync(["cat", path], CheckUsers.RootUid, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        return read.Succeeded ? read.Stdout : null;
+    }
+
+    static Task Extract(Docker.DotNet.IDockerClient docker, string id, string path, byte[] tar, CancellationToken ct) =>
+        docker.Containers.ExtractArchiveToContainerAsync(id, new CopyToContainerParameters { Path = path }, new MemoryStream(tar, writable: false), ct);
+
+    static XDocument? TryParse(string xml)
+    {
+        try
+        {
+            return XDocument.Parse(xml);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+    }
+
+    static XElement Named(XElement testsuite, TestSuite suite)
+    {
+        var copy = new XElement(testsuite);
+        copy.SetAttributeValue("name", suite.Name);
+        return copy;
+    }
+
+    /// <summary>A failing test's traceback tail and captured output, for the console (the reports keep all of it).</summary>
+    static string Captured(CheckResult c)
+    {
+        var text = string.Join('\n', new[] { c.Stderr, c.Stdout.Length > 0 ? "--- captured stdout ---\n" + c.Stdout : "" }.Where(s => s.Length > 0)).TrimEnd();
+        return text.Length == 0 ? "" : "\n    " + CheckRunner.Tail(text, 1500).Replace("\n", "\n    ", StringComparison.Ordinal);
+    }
+
+    /// <summary>The test container, removed however the run ends (the gate runner also reaps by label).</summary>
+    sealed class ReaperOnDispose(Docker.DotNet.IDockerClient docker, string id) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await new ContainerReaper(docker).RemoveAsync(id, CancellationToken.None).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TemplateFleet.Files;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>Files of a layer the scanner did not read, by why: "archive: gzip" and how many files and bytes.</summary>
+public sealed record PassedOverFiles(string Reason, long Files, long Bytes);
+
+/// <summary>A finding in a layer as the cache keeps it: never the secret, only the sha256 of it.</summary>
+public sealed record LayerFinding(string Path, int Line, string Rule, string Title, string Severity, string Excerpt, string SecretSha256);
+
+/// <summary>
+/// The secret scan of one layer, by its diff ID: how many files and bytes were read (binaries among them), what
+/// was passed over and why, and the findings. It depends on the layer's content and the rules only, so it is
+/// cached by diff ID and <see cref="SecretRules.Fingerprint"/>, and a layer the fleet shares is read once.
+/// </summary>
+public sealed record LayerSecretScan(string DiffId, long Size, long Files, long Bytes, long BinaryFiles, IReadOnlyList<PassedOverFiles> PassedOver,
+    IReadOnlyList<LayerFinding> Findings)
+{
+    /// <summary>The secrets found in this read of the layer (memory only, for the masker); empty when it came from the cache.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>True when it came from the cache rather than a read of the layer in this run.</summary>
+    [JsonIgnore]
+    public bool FromCache { get; init; }
+
+    public string Summary() =>
+        $"{Files} files, {Bytes:N0} bytes read ({BinaryFiles} binary)"
+        + (PassedOver.Count == 0 ? "" : "; passed over: " + string.Join(", ", PassedOver.Select(p => $"{p.Files} {p.Reason} ({p.Bytes:N0} bytes)")));
+
+    /// <summary>Reads a layer's tar to its end: every regular file, wherever it is, through <paramref name="scanner"/>.</summary>
+    /// <param name="size">The tar's size in bytes (for finding it again in an export by its entry size).</param>
+    public static async Task<LayerSecretScan> ReadAsync(string diffId, long size, Stream tar, SecretScanner scanner, CancellationToken ct)
+    {
+        long files = 0, bytes = 0, binary = 0;
+        var passed = new Dictionary<string, (long Files, long Bytes)>(StringComparer.Ordinal);
+        var findings = new List<LayerFinding>();
+        var secrets = new List<string>();
+        using var reader = new TarReader(tar, leaveOpen: true);
+        while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
+        {
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || entry.DataStream is null)
+                continue;
+            var scan = await scanner.ScanAsync(entry.DataStream, ct);
+            if (scan.PassedOver is { } reason)
+            {
+                var (f, b) = passed.GetValueOrDefault(reason);
+                passed[reason] = (f + 1, b + scan.Bytes);
+                continue;
+            }
+            files++;
+            bytes += scan.Bytes;
+            if (scan.Binary)
+                binary++;
+            var path = "/" + entry.Name.TrimStart('.').TrimStart('/');
+            foreach (var match in scan.Matches)
+            {
+                findings.Add(new LayerFinding(path, match.Line, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt, Sha256(match.Value)));
+                secrets.Add(match.Value);
+            }
+        }
+        return new LayerSecretScan(diffId, size, files, bytes, binary,
+            [.. passed.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new PassedOverFiles(p.Key, p.Value.Files, p.Value.Bytes))], findings)
+        {
+            Secrets = secrets,
+        };
+    }
+
+    public static string Sha256(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}
+
+/// <summary>
+/// Layer scans by diff ID under the per-user cache: &lt;cache&gt;/supply-chain/secrets/&lt;rules fingerprint&gt;/&lt;diff id&gt;.json,
+/// written atomically (two builds may write the same entry: both are equal). Other rules, other folder.
+/// </summary>
+public sealed class SecretScanCache(string directory, SecretRules rules)
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public string Directory { get; } = Path.Combine(directory, rules.Fingerprint.Replace("sha256:", "", StringComparison.Ordinal)[..32]);
+
+    string FileOf(string diffId) => Path.Combine(Directory, diffId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
+
+    public LayerSecretScan? Get(string diffId)
+    {
+        var file = FileOf(diffId);
+        if (!File.Exists(file))
+            return null;
+        try
+        {
+            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(file), Json);
+            return scan is not null && scan.DiffId == diffId ? scan with { FromCache = true } : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
+        {
+            return null; // unreadable: read the layer again and write it anew
+        }
+    }
+
+    public void Put(LayerSecretScan scan) => AtomicFile.Write(FileOf(scan.DiffId), JsonSerializer.SerializeToUtf8Bytes(scan, Json));
+}
+
+/// <summary>
+/// The secret scan of one image as a report beside the gates' (output/reports/&lt;template&gt;.secret-scan.json): per
+/// layer, files and bytes read, binaries among them, what was passed over and why, whether it came from the cache,
+/// and every finding with its masked excerpt and what accepted it, so a silent skip would show.
+/// </summary>
+public static class SecretScanReport
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static string FileName(string template) => $"{template}.secret-scan.json";
+
+    public static string Write(string directory, SupplyChainCheck check)
+    {
+        var report = new
+        {
+            template = check.Template,
+            passed = check.Secrets.Passed,
+            scanned = check.Secrets.Scanned,
+            layers = check.Layers.Select(l => new
+            {
+                diffId = l.DiffId,
+                size = l.Size,
+                files = l.Files,
+                bytes = l.Bytes,
+                binaryFiles = l.BinaryFiles,
+                passedOver = l.PassedOver,
+                fromCache = l.FromCache,
+                findings = l.Findings.Count,
+            }),
+            findings = check.Secrets.Findings.Select(f => new { location = f.Location, path = f.Path, line = f.Line, rule = f.Rule, excerpt = f.Excerpt }),
+            suppressed = check.Secrets.Suppressed.Select(s => new { location = s.Finding.Location, path = s.Finding.Path, rule = s.Finding.Rule, reason = s.By.Reason }),
+        };
+        var file = Path.Combine(directory, FileName(check.Template));
+        AtomicFile.Write(file, JsonSerializer.SerializeToUtf8Bytes(report, Json));
+        return file;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Serilog;
+using TemplateFleet.Files;
+using TemplateFleet.Tools;
+
+namespace TemplateFleet.SupplyChain;
+
+/// <summary>The newest version of each binary package Debian's &lt;suite&gt;-security archive serves, read when the index was fetched.</summary>
+public sealed record SecurityIndex(string Suite, IReadOnlyDictionary<string, string> Newest, DateTimeOffset FetchedAt)
+{
+    public string Archive => Suite + "-security";
+}
+
+/// <summary>
+/// Debian's security archive on the host, through the build's private apt configuration (the host's own
+/// archive URIs, never a host name in the repository, nothing installed, the host's apt state untouched): one
+/// `apt-get update` of &lt;suite&gt;-security per suite and run, under the per-user cache (apt only fetches what
+/// changed since the last run), then its Packages index is read. One instance per run.
+/// </summary>
+public sealed class SecurityArchive(string stateDirectory, Func<IReadOnlyList<AptSourceStanza>> hostSources, Func<string?> hostCodename)
+{
+    readonly ConcurrentDictionary<string, Lazy<Task<SecurityIndex>>> indexes = new(StringComparer.Ordinal);
+
+    public static SecurityArchive ForHost(string stateDirectory) => new(
+        stateDirectory,
+        () => AptSources.ReadHost(),
+        () => File.Exists("/etc/os-release") ? AptSources.Codename(File.ReadAllText("/etc/os-release")) : null);
+
+    /// <summary>The index of <paramref name="suite"/>-security, fetched on the first call of this run.</summary>
+    public Task<SecurityIndex> IndexAsync(string suite, CancellationToken ct) =>
+        indexes.GetOrAdd(suite, s => new Lazy<Task<SecurityIndex>>(() => FetchAsync(s, ct))).Value;
+
+    async Task<SecurityIndex> FetchAsync(string suite, CancellationToken ct)
+    {
+        var codename = hostCodename() ?? throw new SupplyChainException(
+            $"the security check reads Debian's {suite}-security through the host's own archive, but /etc/os-release names no VERSION_CODENAME; run the build on a Debian host.");
+        var list = ListFor(hostSources(), codename, suite) ?? throw new SupplyChainException(
+            $"the security check needs Debian's {suite}-security, found at the URIs of the host's own archive, but no `Types: deb` stanza of "
+            + $"{AptSources.HostSourcesDirectory}/*.sources lists {codename}-security or a {codename} archive ending in /debian; add the host's Debian archive there (deb822 format).");
+        var folder = Path.Combine(stateDirectory, suite + "-security");
+        using var _ = await FileLock.AcquireAsync(folder + ".lock", $"fetching Debian's {suite}-security index", CacheHome.LockTimeout, ct);
+        foreach (var sub in new[] { "lists/partial", "cache/archives/partial" })
+            Directory.CreateDirectory(Path.Combine(folder, sub));
+        var listFile = Path.Combine(folder, "security.sources");
+        if (!File.Exists(listFile) || await File.ReadAllTextAsync(listFile, ct) != list)
+            await File.WriteAllTextAsync(listFile, list, ct);
+        string[] options =
+        [
+            "-o", $"Dir::Etc::SourceList={listFile}",
+            "-o", "Dir::Etc::SourceParts=/dev/null",
+            "-o", $"Dir::State::Lists={Path.Combine(folder, "lists")}",
+            "-o", $"Dir::Cache={Path.Combine(folder, "cache")}",
+            "-o", "Dir::Etc::Preferences=/dev/null",
+            "-o", "Dir::Etc::PreferencesParts=/dev/null",
+            "-o", "Acquire::Languages=none",
+        ];
+        if (Environment.IsPrivilegedProcess)
+            options = [.. options, "-o", "APT::Sandbox::User=root"];
+        var update = await ToolProcess.RunAsync("apt-get", [.. options, "-q", "update"], null, TimeSpan.FromMinutes(5), ct);
+        // apt-get update exits 0 even when an index could not be fetched: its "E:"/"W:" lines say so.
+        if (!update.Succeeded || update.Output.Split('\n').Any(l => l.StartsWith("E:", StringComparison.Ordinal) || l.StartsWith("W: Failed", StringComparison.Ordinal)))
+            throw new SupplyChainException($"the security check could not fetch Debian's {suite}-security (apt-get update, private configuration, exit {update.ExitCode}):\n{update.Tail(4)}\n"
+                + $"Check that the host reaches the archive its {AptSources.HostSourcesDirectory}/*.sources name.");
+        var newest = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = Directory.GetFiles(Path.Combine(folder, "lists"), $"*_dists_{suite}-security_*_Packages*");
+        if (files.Length == 0)
+            throw new SupplyChainException($"apt fetched no Packages index of Debian's {suite}-security into {folder}/lists; the security check has nothing to compare with.");
+        foreach (var file in files)
+        {
+            // apt may keep its indexes compressed (Acquire::GzipIndexes, as Debian's images and these hosts set it): its
+            // own helper reads every form it writes.
+            var text = await ToolProcess.RunAsync("/usr/lib/apt/apt-helper", ["cat-file", file], null, TimeSpan.FromMinutes(2), ct);
+            if (!text.Succeeded)
+                throw new SupplyChainException($"apt-helper could not read {file} (exit {text.ExitCode}):\n{text.Tail(3)}");
+            Read(text.Output, newest);
+        }
+        Log.Information("Security check: Debian's {Suite}-security lists {Count} packages (fetched once for this run)", suite, newest.Count);
+        return new SecurityIndex(suite, newest, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>A deb822 list of &lt;suite&gt;-security at the host's security URIs (or its archive's, /debian → /debian-security).</summary>
+    internal static string? ListFor(IReadOnlyList<AptSourceStanza> host, string codename, string suite)
+    {
+        var security = host.Where(s => s.Types.Contains("deb") && s.Suites.Contains(codename + "-security"))
+            .Select(s => s with { Suites = [codename + "-security"] }).ToList();
+        if (security.Count == 0)
+        {
+            security = host.Where(s => s.Types.Contains("deb") && s.Suites.Contains(codename))
+                .Select(s => s with { Uris = s.Uris.Select(AptSourceList.DeriveSecurityUri).OfType<string>().ToList(), Suites = [codename + "-security"] })
+                .Where(s => s.Uris.Count > 0).ToList();
+        }
+        return AptSources.PrivateList(security, codename, suite);
+    }
+
+    /// <summary>Adds each stanza's Package and Version of a Packages index, keeping the newest version by dpkg's ordering.</summary>
+    internal static void Read(string packagesIndex, Dictionary<string, string> newest)
+    {
+        string? package = null;
+        foreach (var raw in packagesIndex.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.StartsWith("Package: ", StringComparison.Ordinal))
+                package = line["Package: ".Length..].Trim();
+            else if (line.StartsWith("Version: ", StringComparison.Ordinal) && package is not null)
+            {
+                var version = line["Version: ".Length..].Trim();
+                if (!newest.TryGetValue(package, out var known) || DebianVersion.Compare(version, known) > 0)
+                    newest[package] = version;
+            }
+            else if (line.Length == 0)
+                package = null;
+        }
+    }
+}
