@@ -193,8 +193,8 @@ internal sealed partial class Build
             : index ? (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString()
             : null;
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        // The same private apt state as the tool installer's (.nuke/tools/.apt), without needing its pins.
-        var debian = DebianArchive.ForHost(Path.Combine(RootDirectory, ".nuke", "tools", ".apt"));
+        // The same private apt state as the tool installer's (in the per-user cache, docs/tools.md), without needing its pins.
+        var debian = DebianArchive.ForHost(Path.Combine(Cache.Tools, ".apt"));
         return new OpenSources(new UpstreamSources(new NpmRegistry(NpmEnvironment), indexUrl is null ? null : new PackageIndexReleases(http, indexUrl), debian), indexUrl, http, embedded);
     }
 
