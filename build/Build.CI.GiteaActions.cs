@@ -37,15 +37,29 @@ namespace TemplateFleet;
     PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
 [GiteaActionsJob("cascade", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposePins)],
     DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)])]
-// Hourly: a runtime release nobody announced starts its cascade once (the marker branch), within the hour.
+// One input moved to one version (docs/keeping-current.md): Watch dispatches it on the version's marker branch. One run
+// per input at a time, and one for every base-wide input together (Gitea 1.26+; before, the marker is the only guard).
+[GiteaActions("bump", RunsOn = [Runner], Concurrency = BumpConcurrency,
+    OnWorkflowDispatchRequiredInputs = [nameof(Input), nameof(InputVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
+    InvokedTargets = [nameof(Bump)],
+    ImportVariables = [nameof(Registry), nameof(RegistryUsername), nameof(SigningPublicKey)],
+    ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken), nameof(SigningKey), nameof(SigningKeyPassword)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"],
+    PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
+// Hourly: a runtime release nobody announced starts its cascade once (the marker branch), within the hour; each input
+// version Outdated allows starts its bump once, the same way.
 [GiteaActions("watch", RunsOn = [Runner], OnCronSchedule = "17 * * * *", On = [GiteaActionsTrigger.WorkflowDispatch],
     InvokedTargets = [nameof(Watch)],
-    ImportVariables = [nameof(PackageIndex)], ImportSecrets = [nameof(ForgeToken)],
+    ImportVariables = [nameof(PackageIndex), nameof(Registry), nameof(RegistryUsername)], ImportSecrets = [nameof(ForgeToken), nameof(RegistryPassword)],
     ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
 internal sealed partial class Build
 {
     /// <summary>The runner label: a Debian 12 host where the job runs as root with the .NET SDK (see README).</summary>
     const string Runner = "debian-12";
+
+    /// <summary>The bump workflow's concurrency group: the input's name, or "base" for every input that rebuilds the base.</summary>
+    const string BumpConcurrency = "bump-${{ contains(fromJSON('[\"" + FleetInputs.Node + "\",\"" + FleetInputs.Npm + "\",\"" + FleetInputs.DockerCli + "\",\""
+        + FleetInputs.DebianSecurity + "\"]'), github.event.inputs.input) && 'base' || github.event.inputs.input }}";
 
     /// <summary>The workflows fan out over the fleet's templates, as templates/fleet.yaml lists them.</summary>
     protected override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>

@@ -1,3 +1,4 @@
+using Serilog;
 using TemplateFleet.Cascade;
 using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
@@ -45,6 +46,9 @@ internal sealed partial class Build
     IReadOnlyDictionary<string, Pin?>? pinsBefore;
 
     PinProposer Proposer => proposer ?? throw new FleetException("the forge was not checked: run Cascade or Watch, which check it before anything else.");
+
+    /// <summary>A forge was named (the workflows always pass github.api_url): Bump then proposes its pull request.</summary>
+    bool ForgeGiven => ForgeApiUrl is { Length: > 0 } || GitHubApiUrl is { Length: > 0 };
 
     ForgeOptions ForgeOptions
     {
@@ -125,7 +129,14 @@ internal sealed partial class Build
         var fleet = FleetLoader.LoadFleet(RootDirectory);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var newest = await RuntimeVersionResolver.ForSimpleIndex(http, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
-        var result = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), new CascadeTrigger(forge!, Proposer), index, CancellationToken);
+        var trigger = new CascadeTrigger(forge!, Proposer);
+        var result = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), trigger, index, CancellationToken);
         ReportSummary(_ => _.AddPair("runtime", result.Note));
+
+        var report = await ReadOutdatedAsync(fleet, KeepCurrent.UpstreamInputs.Of(fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames)), CancellationToken);
+        foreach (var row in report.Failed)
+            Log.Warning("Watch: {Input} not read: {Error}", row.Input.Name, row.Error);
+        var bumps = await BumpWatch.RunAsync(report.Rows, trigger, index, CancellationToken);
+        ReportSummary(_ => _.AddPair("bumps", bumps.Count == 0 ? "every input is current" : string.Join("; ", bumps.Select(b => $"{b.Key}: {b.Outcome}"))));
     }
 }

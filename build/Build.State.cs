@@ -91,7 +91,7 @@ internal sealed partial class Build
         context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(Templates, RequestedVersion, PackageIndex,
+    RestoreRequest RestoreRequest => new(bumpScope is { } scope ? [.. scope.Templates] : Templates, RequestedVersion, PackageIndex,
         (new ImageBuildOptions(CaBundle: CaBundle is null ? null : (string)CaBundle).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
     ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle,
@@ -103,7 +103,7 @@ internal sealed partial class Build
     /// <summary>The registry the run pushes to (or takes the pinned base from), and its login.</summary>
     RegistryCredentials RegistryLogin => new(RegistryAddress, RegistryUsername, RegistryPassword);
 
-    BaseImageOptions BaseImageOptions => new(BaseImage is { Length: > 0 } ? BaseImage : null, UsesRegistry ? RegistryAddress : null, RegistryLogin);
+    BaseImageOptions BaseImageOptions => new(bumpScope?.BaseImage ?? (BaseImage is { Length: > 0 } ? BaseImage : null), UsesRegistry ? RegistryAddress : null, RegistryLogin);
 
     GateOptions GateOptions => new()
     {

@@ -101,7 +101,7 @@ internal sealed partial class Build : NukeBuild
         .Executes(VerifyPinsAsync);
 
     Target Watch => _ => _
-        .Description("Start the cascade for a runtime release on the index that is newer than the pins, once per version")
+        .Description("Start the cascade for a runtime release on the index that is newer than the pins, and a bump for each input version Outdated allows, each once")
         .Requires(WatchReady)
         .Executes(WatchAsync);
 

@@ -44,3 +44,30 @@ public static class RuntimeWatch
         return new WatchResult(newest, behind, await trigger.TriggerAsync(ProposalKey.Runtime(newest), CascadeWorkflowFile, DispatchInputs(newest, packageIndex), ct));
     }
 }
+
+/// <summary>
+/// The scheduled watch for every other input: each input version <c>Outdated</c> allows (of an input whose policy watches it) starts its bump through
+/// <see cref="CascadeTrigger"/>, at most once per version (its marker branch), dispatched on that branch. A version
+/// with a pull request of any state, or a marker of a running bump, is not started again: a failed bump's
+/// work-in-progress pull request is not retried on every tick.
+/// </summary>
+public static class BumpWatch
+{
+    /// <summary>The generated bump workflow.</summary>
+    public const string WorkflowFile = "bump.yml";
+
+    /// <summary>The bump workflow's inputs (the snake_case names of Bump's Input and InputVersion parameters, and the index the watch read).</summary>
+    public static IReadOnlyDictionary<string, string> DispatchInputs(string input, string version, string packageIndex) =>
+        new Dictionary<string, string> { ["input"] = input, ["input_version"] = version, ["package_index"] = packageIndex };
+
+    public static async Task<IReadOnlyList<TriggerResult>> RunAsync(IEnumerable<KeepCurrent.OutdatedRow> rows, CascadeTrigger trigger, string packageIndex, CancellationToken ct)
+    {
+        var results = new List<TriggerResult>();
+        foreach (var row in rows)
+        {
+            if (row.Bumpable is { } version && row.Input.Policy.Watch)
+                results.Add(await trigger.TriggerAsync(ProposalKey.Bump(row.Input.Name, version), WorkflowFile, DispatchInputs(row.Input.Name, version, packageIndex), ct, onMarker: true));
+        }
+        return results;
+    }
+}

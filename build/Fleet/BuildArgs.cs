@@ -18,6 +18,7 @@ public static class BuildArgs
     public static readonly BuildArg NodePackage = new("NODE_PACKAGE", "fleet.yaml base.node.package");
     public static readonly BuildArg NodeVersion = new("NODE_VERSION", "fleet.yaml base.node.version");
     public static readonly BuildArg NpmVersion = new("NPM_VERSION", "fleet.yaml base.node.npm");
+    public static readonly BuildArg OsSecurity = new("OS_SECURITY", "fleet.yaml base.os.security (the security archive's date; Bump moves it)");
     public static readonly BuildArg DockerCliSuite = new("DOCKER_CLI_SUITE", "fleet.yaml base.dockerCli.suite");
     public static readonly BuildArg DockerCliPackage = new("DOCKER_CLI_PACKAGE", "fleet.yaml base.dockerCli.package");
     public static readonly BuildArg DockerCliVersion = new("DOCKER_CLI_VERSION", "fleet.yaml base.dockerCli.version");
@@ -41,7 +42,7 @@ public static class BuildArgs
     public const string BuildCaBundlePath = "/usr/local/share/fleet-build-ca/ca-bundle.crt";
 
     /// <summary>What the base image gets.</summary>
-    public static readonly IReadOnlyList<BuildArg> Base = [OsImage, NodePackage, NodeVersion, NpmVersion, DockerCliSuite, DockerCliPackage, DockerCliVersion, BuildCaBundle];
+    public static readonly IReadOnlyList<BuildArg> Base = [OsImage, OsSecurity, NodePackage, NodeVersion, NpmVersion, DockerCliSuite, DockerCliPackage, DockerCliVersion, BuildCaBundle];
 
     /// <summary>What every template gets.</summary>
     public static readonly IReadOnlyList<BuildArg> Template = [BaseImage, AgentPackage, AgentVersion, AgentCommand, RuntimePackage, RuntimeVersion, PipIndexUrl, NodeExtraCaCerts, PipCert];
@@ -50,6 +51,7 @@ public static class BuildArgs
     public static IReadOnlyDictionary<string, string> ForBase(FleetConfig config, string osImage) => new Dictionary<string, string>
     {
         [OsImage.Name] = osImage,
+        [OsSecurity.Name] = config.Base.Os.Security ?? "",
         [NodePackage.Name] = config.Base.Node.Package,
         [NodeVersion.Name] = config.Base.Node.Version,
         [NpmVersion.Name] = config.Base.Node.Npm,

@@ -70,7 +70,7 @@ public static class FleetLoader
     private static YamlObject? ReadDocument(string file, YamlErrors errors) =>
         YamlDocument.ReadFile(file, errors, Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
 
-    private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke", "tests"];
+    private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke", "tests", "inputs"];
     private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke", "tests"];
 
     private static FleetConfig? ReadFleet(YamlObject doc, string root, string templatesDirectory)
@@ -87,9 +87,14 @@ public static class FleetLoader
         var baseSection = doc.Object("base", required: true, "folder", "image", "os", "node", "dockerCli");
         var baseFolder = baseSection?.String("folder", required: true);
         var baseImage = Repository(baseSection, "image");
-        var os = baseSection?.Object("os", required: true, "image", "suite");
+        var os = baseSection?.Object("os", required: true, "image", "suite", "security");
         var osImage = os?.String("image", required: true);
         var osSuite = os?.String("suite", required: true);
+        var osSecurity = os?.Scalar("security", required: false);
+        if (osSecurity is not null && !DateTimeOffset.TryParse(osSecurity.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+        {
+            errors.Add(osSecurity.Start, $"'base.os.security' '{Printable.Of(osSecurity.Value)}' must be the security archive's date as a timestamp, e.g. 2026-12-05T03:33:30Z (Bump writes it)");
+        }
         var node = baseSection?.Object("node", required: true, "package", "version", "npm");
         var nodePackage = NpmPackage(node, "package");
         var nodeVersion = node?.Scalar("version", required: true);
@@ -133,10 +138,15 @@ public static class FleetLoader
             errors.Add(contract.Start, $"'contract' names {Display(root, contractFile!)}, which does not exist; create it or fix the path");
 
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"));
+        var inputs = ReadInputs(doc.Object("inputs", required: false, ["defaults", .. FleetInputs.All]));
         var tests = TestSuitesReader.ReadFleet(doc, root, templatesDirectory, [.. names.Select(n => n.Value), .. baseFolder is null ? [] : new[] { baseFolder }]);
 
         foreach (var name in names)
         {
+            if (FleetInputs.All.Contains(name.Value, StringComparer.Ordinal))
+            {
+                errors.Add(name.Start, $"template name '{name.Value}' is the name of a fleet-wide input ({string.Join(", ", FleetInputs.All)}); an agent's input is named after its template, so pick another name");
+            }
             if (!Names.TemplateName().IsMatch(name.Value))
             {
                 errors.Add(name.Start, $"template name '{Printable.Of(name.Value)}' must be a folder name (lower case letters, digits, '.', '_', '-')");
@@ -159,12 +169,34 @@ public static class FleetLoader
             templatesDirectory,
             names.Select(n => n.Value).ToList(),
             new ImageNaming(repository!, registry!),
-            new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!), new NodeRuntime(nodePackage!, nodeVersion!.Value, npmVersion!.Value), dockerCli!),
+            new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!) { Security = osSecurity?.Value }, new NodeRuntime(nodePackage!, nodeVersion!.Value, npmVersion!.Value), dockerCli!),
             new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
             packages,
             contractFile!,
             smoke,
-            tests);
+            tests)
+        {
+            Inputs = inputs,
+        };
+    }
+
+    /// <summary>fleet.yaml inputs: the defaults, then each fleet-wide input's policy over them.</summary>
+    private static InputPolicies ReadInputs(YamlObject? section)
+    {
+        if (section is null)
+        {
+            return InputPolicies.Default;
+        }
+        var defaults = InputPolicyReader.Read(section.Object("defaults", required: false, InputPolicyReader.Keys), InputPolicy.Default);
+        var named = new Dictionary<string, InputPolicy>(StringComparer.Ordinal);
+        foreach (var input in FleetInputs.All)
+        {
+            if (section.Has(input))
+            {
+                named[input] = InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults);
+            }
+        }
+        return new InputPolicies(defaults, named);
     }
 
     private static Template? ReadTemplate(YamlObject doc, string name, string directory, FleetConfig fleet)
@@ -172,7 +204,7 @@ public static class FleetLoader
         var errors = doc.Errors;
         var description = doc.String("description", required: true);
         var adapter = doc.String("adapter", required: true);
-        var agent = doc.Object("agent", required: true, "installer", "package", "version", "command");
+        var agent = doc.Object("agent", required: true, "installer", "package", "version", "command", "policy");
         AgentInstaller? installer = null;
         var installerNode = agent?.Scalar("installer", required: true);
         if (installerNode is not null)
@@ -192,12 +224,13 @@ public static class FleetLoader
                 errors.Add(version.Start, $"'agent.version' '{Printable.Of(version.Value)}' is not an exact version (no ^, ~, *, x, ranges or tags like latest); pin one release, e.g. 1.2.3");
         }
         var command = Command(agent, "command");
+        var policy = InputPolicyReader.Read(agent?.Object("policy", required: false, InputPolicyReader.Keys), fleet.Inputs.Defaults);
         var reserved = fleet.Smoke.Commands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"), reserved);
         var tests = TestSuitesReader.ReadTemplate(doc, RepositoryRoot(fleet), directory, fleet);
         return errors.Any
             ? null
-            : new Template(name, directory, description!, adapter!, new AgentCli(installer!.Value, package!, version!.Value, command!), smoke, tests);
+            : new Template(name, directory, description!, adapter!, new AgentCli(installer!.Value, package!, version!.Value, command!) { Policy = policy }, smoke, tests);
     }
 
     private static DevelopmentPackage? DevelopmentPackage(YamlObject section, string name)

@@ -13,7 +13,31 @@ public sealed record FleetConfig(
     IReadOnlyList<DevelopmentPackage> Packages,
     string ContractFile,                // absolute path
     SmokeChecks Smoke,
-    FleetTests? Tests = null);          // TemplateTests: the tooling and the suites every image runs (TestSuites.cs)
+    FleetTests? Tests = null)           // TemplateTests: the tooling and the suites every image runs (TestSuites.cs)
+{
+    /// <summary>fleet.yaml inputs: how each upstream input the fleet itself declares moves (agents: template.yaml agent.policy).</summary>
+    public InputPolicies Inputs { get; init; } = InputPolicies.Default;
+}
+
+/// <summary>The names of the upstream inputs fleet.yaml declares (an agent's input is its template's name).</summary>
+public static class FleetInputs
+{
+    public const string Node = "node";
+    public const string Npm = "npm";
+    public const string DockerCli = "docker-cli";
+    public const string DebianSecurity = "debian-security";
+    public const string Runtime = "runtime";
+
+    public static readonly IReadOnlyList<string> All = [Node, Npm, DockerCli, DebianSecurity, Runtime];
+}
+
+/// <summary>fleet.yaml inputs: the defaults and each named input's policy over them.</summary>
+public sealed record InputPolicies(InputPolicy Defaults, IReadOnlyDictionary<string, InputPolicy> Named)
+{
+    public static readonly InputPolicies Default = new(InputPolicy.Default, new Dictionary<string, InputPolicy>());
+
+    public InputPolicy For(string input) => Named.TryGetValue(input, out var policy) ? policy : Defaults;
+}
 
 public sealed record ImageNaming(string Repository, string Registry)
 {
@@ -23,7 +47,12 @@ public sealed record ImageNaming(string Repository, string Registry)
 
 public sealed record BaseImageConfig(string Folder, string Image, OsSource Os, NodeRuntime Node, DebianPackage DockerCli);
 
-public sealed record OsSource(string Image, string Suite);
+public sealed record OsSource(string Image, string Suite)
+{
+    /// <summary>fleet.yaml base.os.security: the date of the &lt;suite&gt;-security archive (its Release file) whose
+    /// upgrades the base took; a build argument of the base, so moving it (a security bump) rebuilds the base.</summary>
+    public string? Security { get; init; }
+}
 
 /// <summary>One package of a Debian suite at its exact version (e.g. the base's Docker CLI from trixie).</summary>
 public sealed record DebianPackage(string Suite, string Package, string Version);
@@ -58,7 +87,11 @@ public sealed record Template(
 
 public enum AgentInstaller { Npm, Pip }
 
-public sealed record AgentCli(AgentInstaller Installer, string Package, string Version, string Command);
+public sealed record AgentCli(AgentInstaller Installer, string Package, string Version, string Command)
+{
+    /// <summary>template.yaml agent.policy over fleet.yaml inputs.defaults.</summary>
+    public InputPolicy Policy { get; init; } = InputPolicy.Default;
+}
 
 public sealed record SmokeChecks(IReadOnlyList<CommandCheck> Commands, IReadOnlyList<FileCheck> Files)
 {

@@ -46,8 +46,23 @@ public static class Restorer
         if (PinBases.MixWarning(PinFile.ReadAll(fleet)) is { } mixed)
             Log.Warning("Pins: {Warning}", mixed);
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
+        // Each agent installs from its committed lock: it must be there and hold template.yaml's version.
+        var locks = templates.Select(t =>
+        {
+            try
+            {
+                KeepCurrent.AgentLock.Read(t);
+                return null;
+            }
+            catch (FleetException e)
+            {
+                return e.Message;
+            }
+        }).OfType<string>().ToList();
+        if (locks.Count > 0)
+            throw new FleetException(string.Join(Environment.NewLine, locks));
         CaBundleCheck.Check(request.CaBundle.File, request.CaBundle.Source);
-        Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate",
+        Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate, agent locks match",
             string.Join(", ", names), names.Count, fleet.TemplateNames.Count, contract.Capabilities.Count);
 
         // The embedded index (wheels + loopback server: CPU and files only) is made while the engine answers.

@@ -44,7 +44,14 @@ public interface IForge : IDisposable
     Task<ForgePullRequest?> FindPullRequestAsync(string head, string @base, CancellationToken ct);
 
     /// <summary>Opens a pull request; an open one for the same head and base is a <see cref="PullRequestExistsException"/>.</summary>
-    Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, CancellationToken ct);
+    /// <param name="draft">Work in progress: GitHub opens it as a draft; Gitea reads that from the title's "WIP:" prefix instead.</param>
+    Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, bool draft, CancellationToken ct);
+
+    /// <summary>Every open pull request into <paramref name="base"/> (all pages); callers match heads themselves.</summary>
+    Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct);
+
+    /// <summary>Comments on the pull request, then closes it; its branch stays.</summary>
+    Task ClosePullRequestAsync(long number, string comment, CancellationToken ct);
 
     /// <summary>Sets title and body, and opens the pull request again if it was closed.</summary>
     Task<ForgePullRequest> UpdatePullRequestAsync(long number, string title, string body, CancellationToken ct);

@@ -10,6 +10,10 @@ namespace TemplateFleet.Host;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
 public sealed class GiteaActionsAttribute(string name) : GiteaActionsJobSettings
 {
+    /// <summary>The workflow's <c>concurrency.group</c> (an expression): one run of the group at a time, a queued one waits
+    /// (<c>cancel-in-progress: false</c>). Gitea honours it from 1.26 and ignores it before (docs/keeping-current.md).</summary>
+    public string? Concurrency { get; set; }
+
     /// <summary>The workflow's name and file name; also the job id.</summary>
     public string Name { get; } = name;
 

@@ -65,6 +65,20 @@ public abstract class NukeBuild
     /// <summary>The variable naming the step's output file in Gitea and GitHub Actions.</summary>
     public const string OutputVariable = "GITHUB_OUTPUT";
 
+    /// <summary>
+    /// From OnBuildInitialized: skips every target still scheduled, with <paramref name="reason"/> as each one's note
+    /// (a run that finds nothing to do ends successfully, like NUKE's static conditions but decided after the parameters
+    /// were checked).
+    /// </summary>
+    protected void SkipScheduled(string reason)
+    {
+        foreach (var target in ExecutionPlan.Where(t => t.Status == ExecutionStatus.Scheduled))
+        {
+            target.Status = ExecutionStatus.Skipped;
+            target.Reason = reason;
+        }
+    }
+
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 
     internal void BuildInitialized() => OnBuildInitialized();

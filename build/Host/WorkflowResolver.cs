@@ -114,12 +114,15 @@ internal sealed partial class WorkflowResolver
         foreach (var job in jobs)
             jobsNode.Add(job.Id, job.Yaml);
 
-        return new Workflow(attribute.Name, new YamlMappingNode
+        var root = new YamlMappingNode
         {
             { "name", Text(attribute.Name) },
             { "on", Triggers(context, attribute, inputs) },
-            { "jobs", jobsNode },
-        });
+        };
+        if (attribute.Concurrency is { } group)
+            root.Add("concurrency", new YamlMappingNode { { "group", Text(group) }, { "cancel-in-progress", Plain("false") } });
+        root.Add("jobs", jobsNode);
+        return new Workflow(attribute.Name, root);
     }
 
     /// <summary>One job: its own settings, and the workflow's runner, variables, secrets and context, which every job gets.</summary>

@@ -11,9 +11,9 @@ namespace TemplateFleet.Pins;
 /// The file is these properties as <see cref="PinFile"/> serialises them with System.Text.Json, in this order,
 /// camelCase, absent when null. To add a field: add a property here (nullable, so older pins still read), and raise
 /// <see cref="CurrentSchemaVersion"/> when a reader of the current version could not read what is written.
-/// Format v3 (v2 + the build provenance's digest in <see cref="SupplyChainRecord.Provenance"/>); v2 pins read as they
-/// are, v1 pins (image, digest, runtimeVersion, revision, publishedAt) with the v2 fields null; both are written as v3
-/// when next published.
+/// Format v3 (v2 plus <see cref="Upstream"/> and the build provenance's digest in <see cref="SupplyChainRecord.Provenance"/>);
+/// v2 pins read as they are, v1 pins (image, digest, runtimeVersion, revision, publishedAt) with the v2 fields null; both
+/// are written as v3 when next published.
 /// </summary>
 public sealed record Pin
 {
@@ -48,6 +48,16 @@ public sealed record Pin
 
     /// <summary>The agent CLI's version (template.yaml agent.version); null for the base.</summary>
     public string? AgentVersion { get; init; }
+
+    /// <summary>
+    /// v3: the version of each upstream input the image took, by input name (docs/keeping-current.md): the base's
+    /// node, npm, docker-cli and debian-security, in ordinal order of the name. Null for a template and in v1 and v2 pins.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Upstream
+    {
+        get;
+        init => field = value is null ? null : new SortedDictionary<string, string>(value.ToDictionary(), StringComparer.Ordinal);
+    }
 
     /// <summary>The source commit the image was built from ("unknown" without git).</summary>
     public required string Revision { get; init; }

@@ -68,6 +68,8 @@ public static class PinFile
             return Deserialize(V1AsCurrent(root, path), path);
         if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var schema) || schema is < 2 or > Pin.CurrentSchemaVersion)
             throw new FleetException($"{path}: schemaVersion {version.GetRawText()} is not one this build reads (1 to {Pin.CurrentSchemaVersion}). Update the build, or restore the file from git.");
+        if (schema == 2 && root.TryGetProperty("upstream", out _))
+            throw Invalid(path, "unknown key 'upstream' in a v2 pin (it came with v3: \"schemaVersion\": 3)");
         return Deserialize(root, path);
     }
 

@@ -48,7 +48,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         using var registry = Open(options);
         try
         {
-            var published = await PushAndPinAsync(registry, config.Base.Folder, @base.ImageId!, config.Base.Image, ReleaseInputs.Short(@base.Inputs!), PinFile.PathForBase(config),
+            var published = await PushAndPinAsync(run, registry, config.Base.Folder, @base.ImageId!, config.Base.Image, ReleaseInputs.Short(@base.Inputs!), PinFile.PathForBase(config),
                 (image, digest) => new Pin
                 {
                     Template = config.Base.Folder,
@@ -56,6 +56,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
                     Digest = digest,
                     Inputs = @base.Inputs,
                     OsImage = @base.OsImage,
+                    Upstream = KeepCurrent.UpstreamInputs.BaseVersions(config),
                     Revision = context.Revision.Commit ?? "unknown",
                     PublishedAt = Now(),
                 }, ct);
@@ -153,7 +154,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
 
         var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name)!;
         var t4 = results.Gate(Gates.GateLabels.T4, template.Name)!;
-        return await PushAndPinAsync(registry, template.Name, imageId, run.Config.Images.RepositoryOf(template.Name), run.RuntimeVersion.ToString(), PinFile.PathFor(template),
+        return await PushAndPinAsync(run, registry, template.Name, imageId, run.Config.Images.RepositoryOf(template.Name), run.RuntimeVersion.ToString(), PinFile.PathFor(template),
             (target, digest) => new Pin
             {
                 Template = template.Name,
@@ -184,11 +185,14 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
 
     /// <summary>One image, base or template: the contributors' checks, a push under <paramref name="tag"/> (and the
     /// commit), the digest read back and pulled, the contributors' record, the pin written, what changed described.</summary>
-    async Task<PublishResult> PushAndPinAsync(OpenRegistry registry, string name, string imageId, string repository, string tag, string pinPath,
+    async Task<PublishResult> PushAndPinAsync(FleetRun run, OpenRegistry registry, string name, string imageId, string repository, string tag, string pinPath,
         Func<string, string, Pin> pinFor, CancellationToken ct)
     {
-        await BeforePushAsync(name, imageId, ct);
         var target = $"{registry.Address}/{repository}";
+        // Before anything is pushed: the versions this pin would record against the pin it replaces (the digest plays no part).
+        var inputs = KeepCurrent.UpstreamInputs.Of(run.Config, run.Templates);
+        PinOrder.Check(Relative(pinPath), PinFile.ReadIfExists(pinPath), pinFor(target, "sha256:" + new string('0', 64)), n => inputs.FirstOrDefault(i => i.Name == n)?.Scheme);
+        await BeforePushAsync(name, imageId, ct);
         List<string> tags = context.Revision.Commit is { Length: > 0 } sha ? [TagFor(tag), TagFor(sha)] : [TagFor(tag)];
         var digest = await PushAsync(name, imageId, target, repository, tags, registry.Auth, registry.Client, ct);
         await VerifyPullByDigestAsync(name, imageId, target, digest, registry.Auth, ct);

@@ -63,6 +63,27 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     /// <summary>Put into the body before a rewrite that closes the pull request; a run that finds it closed with this knows the close was its own.</summary>
     public const string RebuildingMarker = "<!-- template-fleet cascade: rebuilding this branch on the base; the close that follows is the cascade's own -->";
 
+    /// <summary>Gitea's first default work-in-progress prefix (modules/setting/repository.go WorkInProgressPrefixes: "WIP:", "[WIP]").</summary>
+    public const string WorkInProgressPrefix = "WIP: ";
+
+    /// <summary>Refuses paths that could land outside the repository: absolute, '..', backslashes, empty parts; and a file named twice.</summary>
+    public static void Validate(IReadOnlyList<PinFileChange> files)
+    {
+        foreach (var file in files)
+        {
+            if (file.Path.Length == 0 || file.Path.StartsWith('/') || file.Path.Contains('\\') || file.Path.Split('/').Any(p => p is "" or "." or ".."))
+                throw new ForgeException($"file path '{file.Path}' must be relative to the repository root, with '/' between its parts.");
+        }
+        if (files.Select(f => f.Path).Distinct(StringComparer.Ordinal).Count() != files.Count)
+            throw new ForgeException("the proposal names one file twice.");
+    }
+
+    /// <summary>
+    /// The message of the one commit on the branch. It names the files it changes and the base commit it was made
+    /// on, so a later run can tell that the branch is already exactly that and leave it (and its gates run) alone.
+    /// </summary>
+    public static string CommitMessage(string title, IEnumerable<string> paths, string baseSha) => $"{title}\n\nFiles: {string.Join(", ", paths)}\nBase: {baseSha}";
+
     /// <summary>
     /// Checks before anything is built or pushed: the token and its user, the repository and the right to push,
     /// the base branch, and (given a key) that the pull request of that key may be written.
@@ -110,9 +131,9 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     }
 
     /// <summary>Opens or updates the pull request of the proposal's key with exactly its pins on the current base.</summary>
-    public async Task<ProposalResult> ProposeAsync(ReleaseProposal proposal, CancellationToken ct)
+    public async Task<ProposalResult> ProposeAsync(IProposal proposal, CancellationToken ct)
     {
-        proposal.Validate();
+        Validate(proposal.Files);
         var branch = proposal.Key.Branch;
         var readiness = await PreflightAsync(proposal.Key, ct);
         var status = readiness.Cascade!;
@@ -122,6 +143,8 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         foreach (var file in proposal.Files)
         {
             var onBase = await forge.GetFileShaAsync(file.Path, @base, ct);
+            if (proposal.BuiltFrom.TryGetValue(file.Path, out var before) && onBase != (before is null ? null : GitBlob.Sha(before)))
+                throw new ForgeException($"{file.Path} changed on {@base} since this run started (another bump or the cascade merged first): its pin is not written over the newer one. Run it again on {@base}: it rebuilds on the new pins.");
             if (onBase != GitBlob.Sha(file.Content))
                 files.Add(new FileChange(file.Path, file.Content, onBase));
         }
@@ -149,7 +172,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
                 await forge.UpdatePullRequestAsync(pull!.Number, pull.Title, pull.Body + "\n" + RebuildingMarker, ct);
             try
             {
-                commit = await forge.WriteBranchAsync(new BranchWrite(branch, @base, files, proposal.CommitMessage(paths, readiness.BaseSha), status.Head?.Sha), ct);
+                commit = await forge.WriteBranchAsync(new BranchWrite(branch, @base, files, CommitMessage(proposal.Title, paths, readiness.BaseSha), status.Head?.Sha), ct);
             }
             catch (ForgeException) when (marked)
             {
@@ -167,7 +190,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         {
             try
             {
-                pull = await forge.CreatePullRequestAsync(branch, @base, proposal.Title, body, ct);
+                pull = await forge.CreatePullRequestAsync(branch, @base, proposal.Title, body, proposal.WorkInProgress, ct);
                 outcome = ProposalOutcome.Opened;
             }
             catch (PullRequestExistsException e)
@@ -187,6 +210,8 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
             outcome = ProposalOutcome.Updated;
         }
         Log.Information("{Outcome:l} pull request #{Number} {Url}", outcome.ToString(), pull.Number, pull.Url);
+        if (proposal.Key.Kind == ProposalKind.Bump)
+            await SupersedeAsync(proposal.Key, pull, @base, readiness.User, ct);
         return new ProposalResult(outcome, branch, pull.Number, pull.Url, commit, paths);
     }
 
@@ -195,7 +220,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     {
         var lines = head.Message.ReplaceLineEndings("\n").Split('\n');
         var paths = files.Select(f => f.Path).Order(StringComparer.Ordinal);
-        if (!lines.Contains($"Base: {baseSha}") || !lines.Contains($"Pins: {string.Join(", ", paths)}"))
+        if (!lines.Contains($"Base: {baseSha}") || !lines.Contains($"Files: {string.Join(", ", paths)}"))
             return false;
         foreach (var file in files)
         {
@@ -203,6 +228,23 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
                 return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Closes the bump's own open pull requests for other versions of the same input, each with a comment naming the one
+    /// that supersedes it. A pull request whose branch a person committed to is left alone, as everywhere else.
+    /// </summary>
+    async Task SupersedeAsync(ProposalKey key, ForgePullRequest by, string @base, string user, CancellationToken ct)
+    {
+        var prefix = ProposalKey.BumpBranches(key.Subject);
+        foreach (var old in await forge.ListOpenPullRequestsAsync(@base, ct))
+        {
+            if (old.Number == by.Number || !old.Head.StartsWith(prefix, StringComparison.Ordinal)
+                || !string.Equals((await forge.GetBranchAsync(old.Head, ct))?.AuthorLogin, user, StringComparison.OrdinalIgnoreCase))
+                continue;
+            await forge.ClosePullRequestAsync(old.Number, $"Superseded by #{by.Number} ({by.Url}): {key}. Closed by the bump, not by a person; a superseded version is not proposed again.", ct);
+            Log.Information("Closed pull request #{Number} ({Head}): superseded by #{By}", old.Number, old.Head, by.Number);
+        }
     }
 
     async Task<(ForgeUser User, ForgeRepository Repository, string Base, BranchHead BaseHead)> CheckAccessAsync(CancellationToken ct)
@@ -228,6 +270,9 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         var branch = key.Branch;
         var pull = await forge.FindPullRequestAsync(branch, @base, ct);
         var head = await forge.GetBranchAsync(branch, ct);
+        // A person retries a failed bump by deleting its branch (which closes its work-in-progress pull request).
+        if (pull is { State: PullRequestState.Closed } && head is null && pull.Title.StartsWith(WorkInProgressPrefix, StringComparison.Ordinal))
+            return new CascadeStatus(CascadeState.NotStarted, branch, null, null);
         var state = pull switch
         {
             null => head is null ? CascadeState.NotStarted : CascadeState.Started,

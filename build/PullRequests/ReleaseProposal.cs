@@ -42,7 +42,7 @@ public sealed record ReleaseProposal(
     string? Revision,
     PublishResult? Base,
     IReadOnlyList<ReleasedTemplate> Templates,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings) : IProposal
 {
     /// <summary>Published pins, and unchanged ones (a pin equal to the base branch's changes nothing there; one this checkout
     /// published earlier for the version still belongs in its pull request): the base's first.</summary>
@@ -112,24 +112,9 @@ public sealed record ReleaseProposal(
         return new ReleaseProposal(key, runs[0].RuntimePackage, versions[0], revision, @base, released, warnings);
     }
 
-    /// <summary>Refuses paths that could land outside the pins: absolute, '..', backslashes, empty parts.</summary>
-    public void Validate()
-    {
-        var files = Files;
-        foreach (var file in files)
-        {
-            if (file.Path.Length == 0 || file.Path.StartsWith('/') || file.Path.Contains('\\') || file.Path.Split('/').Any(p => p is "" or "." or ".."))
-                throw new ForgeException($"pin file path '{file.Path}' must be relative to the repository root, with '/' between its parts.");
-        }
-        if (files.Select(f => f.Path).Distinct(StringComparer.Ordinal).Count() != files.Count)
-            throw new ForgeException("the proposal names one pin file twice.");
-    }
+    public void Validate() => PinProposer.Validate(Files);
 
-    /// <summary>
-    /// The message of the one commit on the branch. It names the pins it changes and the base commit it was made
-    /// on, so a later run can tell that the branch is already exactly that and leave it (and its gates run) alone.
-    /// </summary>
-    public string CommitMessage(IEnumerable<string> paths, string baseSha) => $"{Title}\n\nPins: {string.Join(", ", paths)}\nBase: {baseSha}";
+    public string CommitMessage(IEnumerable<string> paths, string baseSha) => PinProposer.CommitMessage(Title, paths, baseSha);
 
     /// <summary>The pull request's description: a table per template, the kept ones with their reasons.</summary>
     public string RenderBody()
@@ -139,6 +124,14 @@ public sealed record ReleaseProposal(
         if (Revision is { Length: > 0 } revision)
             text.Append($", built from `{revision}`");
         text.Append(".\n\n");
+        AppendTemplates(text);
+        text.Append("\n<sub>Opened by the cascade and rewritten by every run for this version. The cascade leaves this pull request alone once a person closes it or commits to its branch.</sub>\n");
+        return text.ToString();
+    }
+
+    /// <summary>The table per template, the pinned images, the kept ones with their reasons and what changed in the SBOMs.</summary>
+    internal void AppendTemplates(StringBuilder text)
+    {
         text.Append("| template | pin | agent | smoke | T4 | provisioner shape |\n| --- | --- | --- | --- | --- | --- |\n");
         foreach (var t in Templates)
         {
@@ -167,8 +160,6 @@ public sealed record ReleaseProposal(
             foreach (var t in sbom)
                 text.Append($"- {Cell(t.Template)}: {Cell(t.SbomChange!)}\n");
         }
-        text.Append("\n<sub>Opened by the cascade and rewritten by every run for this version. The cascade leaves this pull request alone once a person closes it or commits to its branch.</sub>\n");
-        return text.ToString();
     }
 
     // A digest in a table: the algorithm and 12 hex digits are enough to tell two apart; the list above has it whole.
@@ -180,5 +171,5 @@ public sealed record ReleaseProposal(
     };
 
     // A value may hold pipes or several lines; either would break the table row or the list item.
-    static string Cell(string value) => value.ReplaceLineEndings(" ").Replace("|", "\\|").Trim();
+    internal static string Cell(string value) => value.ReplaceLineEndings(" ").Replace("|", "\\|").Trim();
 }

@@ -6,7 +6,9 @@ namespace TemplateFleet.SupplyChain;
 /// <summary>A package the build asked for at one version: the runtime at RUNTIME_VERSION, the agent CLI at its pin.</summary>
 /// <param name="What">How the message names it ("runtime", "agent CLI").</param>
 /// <param name="Source">Where the version came from ("RUNTIME_VERSION", "templates/codex/template.yaml agent.version").</param>
-public sealed record ExpectedPackage(string Ecosystem, string Name, string Version, string What, string Source)
+/// <param name="Exclusive">True: no other version of it may be there (the runtime, the agent CLI). False: the version
+/// must be there, others may be too (a locked package another tree in the image also holds, e.g. inside npm).</param>
+public sealed record ExpectedPackage(string Ecosystem, string Name, string Version, string What, string Source, bool Exclusive = true)
 {
     public static ExpectedPackage Runtime(string package, string version) =>
         new("pypi", package, version, "runtime", "RUNTIME_VERSION");
@@ -14,6 +16,16 @@ public sealed record ExpectedPackage(string Ecosystem, string Name, string Versi
     public static ExpectedPackage Agent(Template template) => new(
         template.Agent.Installer == AgentInstaller.Npm ? "npm" : "pypi", template.Agent.Package, template.Agent.Version,
         "agent CLI", $"templates/{template.Name}/template.yaml agent.version");
+
+    /// <summary>Every package the template's agent lock installs, other than the agent itself (checked on its own).</summary>
+    public static IEnumerable<ExpectedPackage> Locked(Template template)
+    {
+        var ecosystem = template.Agent.Installer == AgentInstaller.Npm ? "npm" : "pypi";
+        var source = string.Join(" + ", KeepCurrent.AgentLock.RepositoryFilesOf(template).Skip(template.Agent.Installer == AgentInstaller.Npm ? 1 : 0));
+        return KeepCurrent.AgentLock.Read(template).Packages
+            .Where(p => !(p.Name == template.Agent.Package || (ecosystem == "pypi" && PackageName.Same(p.Name, template.Agent.Package))))
+            .Select(p => new ExpectedPackage(ecosystem, p.Name, p.Version, "locked package", source, Exclusive: false));
+    }
 
     public bool IsNamed(SbomPackage package) =>
         package.Ecosystem == Ecosystem
@@ -46,6 +58,12 @@ public static class SbomVersionCheck
             }
             // npm lists a CLI's platform build under the same name ("0.130.0-linux-x64"); any other version is a second copy.
             var others = found.Where(v => !want.IsVersion(v) && !v.StartsWith(want.Version + "-", StringComparison.Ordinal)).ToList();
+            if (!want.Exclusive)
+            {
+                if (!found.Any(want.IsVersion))
+                    problems.Add($"{label} lists the {want.What} {want.Name} at {string.Join(", ", found)}, not at {want.Version} ({want.Source}): the installed tree is not the lock.");
+                continue;
+            }
             if (!found.Any(want.IsVersion) || others.Count > 0)
             {
                 problems.Add($"{label} lists the {want.What} {want.Name} at {string.Join(", ", found)}; expected exactly {want.Version} ({want.Source}). "

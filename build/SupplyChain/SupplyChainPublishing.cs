@@ -97,9 +97,10 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     public static Func<string, string> SubjectFor(FleetRun run) => name =>
         name == run.Config.Base.Folder ? run.Config.Base.Image : run.Config.Images.RepositoryOf(name);
 
-    /// <summary>What an image must hold by its SBOM: a template the runtime at the run's version and its agent CLI at its pin; the base neither.</summary>
+    /// <summary>What an image must hold by its SBOM: a template the runtime at the run's version, its agent CLI at its
+    /// pin and every package of its agent's lock at the locked version (the installed tree is the lock); the base none.</summary>
     public static Func<string, IReadOnlyList<ExpectedPackage>> ExpectedFor(FleetRun run) => name =>
         run.Templates.FirstOrDefault(t => t.Name == name) is { } template
-            ? [ExpectedPackage.Runtime(run.Config.Runtime.Package, run.RuntimeVersion.ToString()), ExpectedPackage.Agent(template)]
+            ? [ExpectedPackage.Runtime(run.Config.Runtime.Package, run.RuntimeVersion.ToString()), ExpectedPackage.Agent(template), .. ExpectedPackage.Locked(template)]
             : [];
 }

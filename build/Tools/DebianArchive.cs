@@ -9,6 +9,9 @@ namespace TemplateFleet.Tools;
 /// `dpkg-deb -x` only, so nothing is ever installed into the host and the host's apt state is never touched.
 /// The list is derived from the host's own sources (<see cref="AptSources"/>).
 /// </summary>
+/// <summary>One version a Debian suite serves: the pocket it is in (trixie, trixie-security) and that pocket's Release date.</summary>
+public sealed record ServedVersion(string Version, string Pocket, DateTimeOffset? PocketDate);
+
 public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptSourceStanza>> hostSources, Func<string?> hostCodename)
 {
     private static readonly TimeSpan UpdateTimeout = TimeSpan.FromMinutes(5);
@@ -24,7 +27,7 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
     {
         var suiteDirectory = Path.Combine(stateDirectory, source.Suite);
         using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {source.Suite}", TimeSpan.FromMinutes(15), ct);
-        var options = await ConfigureAsync(pin, source, suiteDirectory, where, ct);
+        var options = await ConfigureAsync(pin.ToString(), source.Suite, suiteDirectory, where, ct);
 
         var download = Path.Combine(suiteDirectory, "download-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(download);
@@ -34,14 +37,14 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
             var updated = false;
             if (!Directory.EnumerateFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*").Any())
             {
-                await UpdateAsync(pin, source, options, where, ct);
+                await UpdateAsync(pin.ToString(), source.Suite, options, where, ct);
                 updated = true;
             }
             var fetched = await AptAsync(["download", wanted], options, download, DownloadTimeout, ct);
             if (!fetched.Succeeded && !updated && fetched.ExitCode != 124)
             {
                 // The indices may predate the pinned version (a point release since the last update).
-                await UpdateAsync(pin, source, options, where, ct);
+                await UpdateAsync(pin.ToString(), source.Suite, options, where, ct);
                 fetched = await AptAsync(["download", wanted], options, download, DownloadTimeout, ct);
             }
             if (!fetched.Succeeded)
@@ -69,16 +72,92 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
         }
     }
 
+    /// <summary>
+    /// Every version of <paramref name="package"/> that <paramref name="suite"/> and its pockets (-updates, -security, as
+    /// the host lists its own) serve, read afresh, each with its pocket and the date of the pocket's signed Release file
+    /// (the newest change of that pocket: a version is at least that old). <paramref name="what"/> names the reader in messages.
+    /// </summary>
+    public async Task<IReadOnlyList<ServedVersion>> ServedAsync(string what, string suite, string package, CancellationToken ct)
+    {
+        var suiteDirectory = Path.Combine(stateDirectory, suite);
+        using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {suite}", TimeSpan.FromMinutes(15), ct);
+        var options = await ConfigureAsync(what, suite, suiteDirectory, what, ct);
+        await UpdateAsync(what, suite, options, what, ct);
+        var dates = ReleaseDates(Path.Combine(suiteDirectory, "lists"));
+        var madison = await AptCacheAsync(["madison", package], options, ct);
+        if (!madison.Succeeded)
+        {
+            throw new ToolException($"{what}: apt-cache madison {package} (Debian's {suite}, private configuration) failed (exit {madison.ExitCode}):\n{madison.Tail()}");
+        }
+        // "docker-cli | 26.1.5+dfsg1-9+deb13u1 | http://<archive>/debian-security trixie-security/main amd64 Packages"
+        var served = new List<ServedVersion>();
+        foreach (var parts in madison.Output.Split('\n').Select(l => l.Split('|', StringSplitOptions.TrimEntries)).Where(p => p.Length >= 3))
+        {
+            var words = parts[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var pocket = words.Length >= 2 ? words[1].Split('/')[0] : suite;
+            served.Add(new ServedVersion(parts[1], pocket, dates.GetValueOrDefault(pocket)));
+        }
+        return served;
+    }
+
+    /// <summary>The Date of each pocket's Release file in a lists folder, by suite (Release files name their Suite or Codename).</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> ReleaseDatesAsync(string what, string suite, CancellationToken ct)
+    {
+        var suiteDirectory = Path.Combine(stateDirectory, suite);
+        using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {suite}", TimeSpan.FromMinutes(15), ct);
+        var options = await ConfigureAsync(what, suite, suiteDirectory, what, ct);
+        await UpdateAsync(what, suite, options, what, ct);
+        return ReleaseDates(Path.Combine(suiteDirectory, "lists"));
+    }
+
+    private static Dictionary<string, DateTimeOffset> ReleaseDates(string lists)
+    {
+        var dates = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(lists, "*Release"))
+        {
+            string? name = null;
+            DateTimeOffset? date = null;
+            foreach (var line in File.ReadLines(file))
+            {
+                if (line.StartsWith("Suite: ", StringComparison.Ordinal) || line.StartsWith("Codename: ", StringComparison.Ordinal))
+                {
+                    // Codename is what sources name (trixie-security); Suite may be an alias (stable-security).
+                    if (line.StartsWith("Codename: ", StringComparison.Ordinal) || name is null)
+                    {
+                        name = line[(line.IndexOf(':') + 1)..].Trim();
+                    }
+                }
+                else if (line.StartsWith("Date: ", StringComparison.Ordinal)
+                    && DateTimeOffset.TryParse(line[6..].Replace(" UTC", " +00:00", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+                {
+                    date = at;
+                }
+                else if (line.Length == 0 || line.StartsWith("-----BEGIN PGP SIGNATURE", StringComparison.Ordinal))
+                {
+                    if (name is not null && date is not null)
+                    {
+                        break;
+                    }
+                }
+            }
+            if (name is not null && date is { } d)
+            {
+                dates[name] = d;
+            }
+        }
+        return dates;
+    }
+
     // The suite's private list, indices and cache; rewritten when the host's sources changed.
-    private async Task<string[]> ConfigureAsync(ToolPin pin, DebianSource source, string suiteDirectory, string where, CancellationToken ct)
+    private async Task<string[]> ConfigureAsync(string what, string suite, string suiteDirectory, string where, CancellationToken ct)
     {
         var codename = hostCodename() ?? throw new ToolException(
-            $"{pin} comes from Debian's {source.Suite} ({where}), found through the host's Debian archive, but /etc/os-release names no VERSION_CODENAME; run the build on a Debian host.");
+            $"{what} comes from Debian's {suite} ({where}), found through the host's Debian archive, but /etc/os-release names no VERSION_CODENAME; run the build on a Debian host.");
         var stanzas = hostSources();
-        var list = AptSources.PrivateList(stanzas, codename, source.Suite) ?? throw new ToolException(
-            $"{pin} comes from Debian's {source.Suite} ({where}) at the URIs of the host's own archive, but no `Types: deb` stanza of {AptSources.HostSourcesDirectory}/*.sources lists '{codename}' " +
+        var list = AptSources.PrivateList(stanzas, codename, suite) ?? throw new ToolException(
+            $"{what} comes from Debian's {suite} ({where}) at the URIs of the host's own archive, but no `Types: deb` stanza of {AptSources.HostSourcesDirectory}/*.sources lists '{codename}' " +
             $"({(stanzas.Count == 0 ? "there are none" : $"{stanzas.Count} stanza(s), other suites")}); add the host's Debian archive there (deb822 format).");
-        var listFile = Path.Combine(suiteDirectory, source.Suite + ".sources");
+        var listFile = Path.Combine(suiteDirectory, suite + ".sources");
         foreach (var folder in new[] { "lists/partial", "cache/archives/partial" })
             Directory.CreateDirectory(Path.Combine(suiteDirectory, folder));
         if (!File.Exists(listFile) || await File.ReadAllTextAsync(listFile, ct) != list)
@@ -102,16 +181,16 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
         return Environment.IsPrivilegedProcess ? [.. options, "-o", "APT::Sandbox::User=root"] : options;
     }
 
-    private static async Task UpdateAsync(ToolPin pin, DebianSource source, string[] options, string where, CancellationToken ct)
+    private static async Task UpdateAsync(string what, string suite, string[] options, string where, CancellationToken ct)
     {
-        Log.Information("Reading Debian {Suite}'s package lists (private apt configuration) for {Tool}", source.Suite, pin.ToString());
+        Log.Information("Reading Debian {Suite}'s package lists (private apt configuration) for {Tool}", suite, what);
         var update = await AptAsync(["update"], options, null, UpdateTimeout, ct);
         // apt-get update exits 0 even when an index could not be fetched: its "W:"/"E:" lines say so.
         if (!update.Succeeded || update.Output.Split('\n').Any(l => l.StartsWith("E:", StringComparison.Ordinal)))
         {
             throw new ToolException(update.ExitCode == 127
-                ? $"{pin} comes from Debian's {source.Suite} ({where}) through apt-get, and this host has no apt-get; run the build on a Debian host."
-                : $"{pin}: apt-get update of Debian's {source.Suite} (private configuration) failed (exit {update.ExitCode}):\n{update.Tail()}\nCheck that the host reaches the archive its /etc/apt/sources.list.d/*.sources name.");
+                ? $"{what} comes from Debian's {suite} ({where}) through apt-get, and this host has no apt-get; run the build on a Debian host."
+                : $"{what}: apt-get update of Debian's {suite} (private configuration) failed (exit {update.ExitCode}):\n{update.Tail()}\nCheck that the host reaches the archive its /etc/apt/sources.list.d/*.sources name.");
         }
     }
 

@@ -11,7 +11,9 @@ public static class KnownTools
     public const string Containerd = "containerd";
     public const string Runc = "runc";
     public const string WorkflowParser = "workflow-parser";
+    public const string Verdaccio = "verdaccio";
+
     public const string Upx = "upx";
 
-    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc, WorkflowParser, Upx];
+    public static readonly IReadOnlyList<string> All = [Cosign, Trivy, Pwsh, Shellcheck, Dockerd, Containerd, Runc, WorkflowParser, Verdaccio, Upx];
 }

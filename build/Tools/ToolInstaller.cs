@@ -37,6 +37,9 @@ public sealed class ToolInstaller
         new(ToolManifest.Load(repositoryRoot), (cache ?? CacheHome.Resolve()).Tools);
 
     public ToolManifest Manifest { get; }
+
+    /// <summary>Debian packages of any suite through the private apt configuration under <see cref="AptDirectory"/>.</summary>
+    public DebianArchive Debian => _debian;
     public string ToolsDirectory { get; }
     public string AptDirectory { get; }
 

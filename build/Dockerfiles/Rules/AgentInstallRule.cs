@@ -2,13 +2,23 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Dockerfiles.Rules;
 
-/// <summary>A template installs its agent CLI the one way that keeps template.yaml the only place the agent is
-/// described: with the installer template.yaml names, as ${AGENT_PACKAGE} at ${AGENT_VERSION}, and runs
-/// ${AGENT_COMMAND} in the same RUN so a broken install fails the build.</summary>
+/// <summary>A template installs its agent CLI from its committed lock and no other way: `COPY agent/ /opt/fleet-agent/`
+/// (package.json + package-lock.json, or a hash-pinned requirements.txt) and `RUN fleet-install-agent "${AGENT_PACKAGE}"
+/// "${AGENT_VERSION}" "${AGENT_COMMAND}"`, which installs exactly that tree (npm ci, pip --require-hashes), checks the
+/// lock holds template.yaml's version and runs the CLI. An `npm install -g` or `pip install` of the agent resolves the
+/// tree below it afresh on every build, so two builds of one pin could ship different code: refused.</summary>
 public sealed class AgentInstallRule() : DockerfileRule("agent-install")
 {
-    public static readonly string NpmSpec = $"${{{BuildArgs.AgentPackage}}}@${{{BuildArgs.AgentVersion}}}";
-    public static readonly string PipSpec = $"${{{BuildArgs.AgentPackage}}}==${{{BuildArgs.AgentVersion}}}";
+
+    /// <summary>The base's script that installs an agent from its lock.</summary>
+    public const string Script = "fleet-install-agent";
+
+    /// <summary>Where a template copies its lock (the script reads it there).</summary>
+    public const string LockFolder = "/opt/fleet-agent/";
+
+    public static readonly string Call = $"{Script} \"${{{BuildArgs.AgentPackage}}}\" \"${{{BuildArgs.AgentVersion}}}\" \"${{{BuildArgs.AgentCommand}}}\"";
+    public static readonly string CopyLock = $"COPY agent/ {LockFolder}";
+    static readonly string How = $"`ARG {BuildArgs.AgentPackage}`, `ARG {BuildArgs.AgentVersion}`, `ARG {BuildArgs.AgentCommand}`, `{CopyLock}` and `RUN {Call}`";
 
     /// <summary>Whether the spec installs this template's agent: by the build argument, or by its name written out.</summary>
     public static bool Installs(GatedDockerfile dockerfile, PackageSpec spec) =>
@@ -20,40 +30,50 @@ public sealed class AgentInstallRule() : DockerfileRule("agent-install")
         {
             yield break;
         }
-        var wanted = agent.Installer == AgentInstaller.Npm ? NpmSpec : PipSpec;
-        var how = agent.Installer == AgentInstaller.Npm ? $"npm install -g \"{wanted}\"" : $"pip install \"{wanted}\"";
         var installed = false;
-        foreach (var (_, run) in dockerfile.Runs)
+        foreach (var stage in dockerfile.Stages)
         {
-            var specs = PackageInstalls.Specs(run.Commands).Where(s => Installs(dockerfile, s)).ToList();
-            foreach (var spec in specs)
+            foreach (var run in stage.Runs)
             {
-                installed = true;
-                var line = run.LineAt(spec.Word.Offset);
-                if (spec.Installer != agent.Installer)
+                foreach (var spec in PackageInstalls.Specs(run.Commands).Where(s => Installs(dockerfile, s)))
                 {
-                    yield return At(dockerfile, line,
-                        $"this RUN installs the agent with {Installer(spec.Installer)}, but template.yaml agent.installer is {Installer(agent.Installer)}; install it with `{how}`");
+                    var with = spec.Installer == AgentInstaller.Npm ? "npm install -g" : "pip install";
+                    yield return At(dockerfile, run.LineAt(spec.Word.Offset),
+                        $"this RUN installs the agent with `{with}`, not from its lock, so the packages below it resolve afresh on every build; install it with {How} (templates/{TemplateName(dockerfile)}/agent/ holds the lock: ./build.sh Lock writes it)");
                 }
-                // A pin, but not the build's (a range or tag is the unpinned rule's finding).
-                else if (spec.Version is { } version && (DockerfileVariables.NameOf(version) is { } variable ? variable != BuildArgs.AgentVersion.Name : spec.IsExact(version)))
+                foreach (var call in run.Commands.Where(c => c.Name == Script))
                 {
-                    yield return At(dockerfile, line,
-                        $"'{spec.Word.Text}' does not take its version from ${{{BuildArgs.AgentVersion}}}; install \"{wanted}\" so template.yaml agent.version is the one place the version lives");
+                    installed = true;
+                    var arguments = call.Program.Skip(1).Select(w => DockerfileVariables.NameOf(w.Text)).ToList();
+                    if (!arguments.SequenceEqual([BuildArgs.AgentPackage.Name, BuildArgs.AgentVersion.Name, BuildArgs.AgentCommand.Name]))
+                    {
+                        yield return At(dockerfile, run.LineAt(call.Start),
+                            $"`{string.Join(' ', call.Program.Select(w => w.Text))}` must take exactly the agent's build arguments: `{Call}`, so template.yaml agent is the one place the agent is described");
+                    }
+                    if (!stage.Instructions.Any(i => i.Keyword == "COPY" && i.Line < run.Line && CopiesLock(i)))
+                    {
+                        yield return At(dockerfile, run.Line,
+                            $"{Script} installs from the lock in {LockFolder}, but no `{CopyLock}` above it in this stage puts the lock there");
+                    }
                 }
-            }
-            if (specs.Count > 0 && !DockerfileVariables.Uses(run.Text, BuildArgs.AgentCommand.Name) && !FleetLiteralRule.NamesCommand(run, agent.Command))
-            {
-                yield return At(dockerfile, run.Line,
-                    $"this RUN installs the agent CLI but never runs it; end it with `fleet-check-version \"${{{BuildArgs.AgentCommand}}}\" \"${{{BuildArgs.AgentVersion}}}\"` so a broken install fails the build, not the gates");
             }
         }
         if (!installed)
         {
             yield return At(dockerfile, dockerfile.Stages[^1].From.Line,
-                $"the agent CLI {agent.Package} (template.yaml agent.package) is never installed; add `ARG {BuildArgs.AgentPackage}`, `ARG {BuildArgs.AgentVersion}`, `ARG {BuildArgs.AgentCommand}` and `RUN {how} && fleet-check-version \"${{{BuildArgs.AgentCommand}}}\" \"${{{BuildArgs.AgentVersion}}}\"`");
+                $"the agent CLI {agent.Package} (template.yaml agent.package) is never installed from its lock; add {How}");
         }
     }
 
-    private static string Installer(AgentInstaller installer) => installer == AgentInstaller.Npm ? "npm" : "pip";
+    /// <summary>A COPY of the template's agent/ folder (or its lock files) into <see cref="LockFolder"/>.</summary>
+    static bool CopiesLock(DockerfileInstruction copy)
+    {
+        var words = copy.Arguments.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
+        return words.Count >= 2
+            && words[^1].TrimEnd('/') + "/" == LockFolder
+            && words[..^1].All(w => w.TrimEnd('/') == "agent" || w.StartsWith("agent/", StringComparison.Ordinal));
+    }
+
+    static string TemplateName(GatedDockerfile dockerfile) =>
+        Path.GetFileName(Path.GetDirectoryName(dockerfile.File.Replace('\\', '/'))) is { Length: > 0 } name ? name : "<template>";
 }

@@ -3,8 +3,9 @@ using TemplateFleet.Fleet;
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>Every package an `npm install -g` or `pip install` names is pinned to one exact version, literally
-/// or through a build argument, so two builds of one tree get the same software. Which version the agent and
-/// the runtime take is the agent-install and cache-trap rules' business; where an ARG is declared, build-arg's.</summary>
+/// or through a build argument, so two builds of one tree get the same software. The agent installs from its lock,
+/// never this way (the agent-install rule's finding); which version the runtime takes is the cache-trap rule's
+/// business; where an ARG is declared, build-arg's.</summary>
 public sealed class UnpinnedRule() : DockerfileRule("unpinned")
 {
     public override IEnumerable<Finding> Check(GatedDockerfile dockerfile)
@@ -21,6 +22,10 @@ public sealed class UnpinnedRule() : DockerfileRule("unpinned")
 
     private Finding? Check(GatedDockerfile dockerfile, DockerfileStage stage, RunStep run, PackageSpec spec)
     {
+        if (AgentInstallRule.Installs(dockerfile, spec))
+        {
+            return null;
+        }
         var (text, line, npm) = (spec.Word.Text, run.LineAt(spec.Word.Offset), spec.Installer == AgentInstaller.Npm);
         if (spec.Name.Length == 0)
             return At(dockerfile, line, $"pip install {text}: cannot tell which package and version this installs; write name==<exact version>");
@@ -50,15 +55,9 @@ public sealed class UnpinnedRule() : DockerfileRule("unpinned")
             : At(dockerfile, arg.Line, $"ARG {variable} defaults to '{arg.Default}', which is not one exact version; {fix}");
     }
 
-    /// <summary>The agent and the runtime take their versions from the build; anything else pins a release.</summary>
+    /// <summary>The runtime takes its version from the build; anything else pins a release.</summary>
     private static string Fix(GatedDockerfile dockerfile, PackageSpec spec)
     {
-        if (AgentInstallRule.Installs(dockerfile, spec))
-        {
-            return spec.Installer == AgentInstaller.Npm
-                ? $"install \"{AgentInstallRule.NpmSpec}\" with `ARG {BuildArgs.AgentVersion}` declared (no default) above it"
-                : $"install \"{AgentInstallRule.PipSpec}\" with `ARG {BuildArgs.AgentVersion}` declared (no default) above it";
-        }
         if (spec.Installer == AgentInstaller.Pip && (spec.Names(dockerfile.Facts.RuntimePackage) || DockerfileVariables.NameOf(spec.Name) == BuildArgs.RuntimePackage.Name))
             return $"install \"${{{BuildArgs.RuntimePackage}}}==${{{BuildArgs.RuntimeVersion}}}\"";
         return spec.Installer == AgentInstaller.Npm ? $"pin one release, e.g. {spec.Name}@1.2.3" : $"pin one release, e.g. {spec.Name}==1.2.3";

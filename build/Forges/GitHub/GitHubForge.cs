@@ -158,11 +158,11 @@ internal sealed class GitHubForge : IForge
         return pick is null ? null : ToPullRequest(pick);
     }
 
-    public async Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, CancellationToken ct)
+    public async Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, bool draft, CancellationToken ct)
     {
         try
         {
-            return ToPullRequest(await Call(() => github.PullRequest.Create(owner, name, new NewPullRequest(title, head, @base) { Body = body }), $"opening the pull request from {head}"));
+            return ToPullRequest(await Call(() => github.PullRequest.Create(owner, name, new NewPullRequest(title, head, @base) { Body = body, Draft = draft }), $"opening the pull request from {head}"));
         }
         catch (ApiValidationException e) when (e.ApiError?.Errors?.Any(d => d.Message?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true) == true)
         {
@@ -177,6 +177,20 @@ internal sealed class GitHubForge : IForge
 
     public async Task<ForgePullRequest> UpdatePullRequestAsync(long number, string title, string body, CancellationToken ct) =>
         ToPullRequest(await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { Title = title, Body = body, State = ItemState.Open }), $"updating pull request #{number}"));
+
+    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct)
+    {
+        var open = await Call(() => github.PullRequest.GetAllForRepository(owner, name, new PullRequestRequest { State = ItemStateFilter.Open, Base = @base }),
+            "listing open pull requests");
+        return [.. open.Where(p => p.Base.Ref == @base).Select(ToPullRequest)];
+    }
+
+    // rest/issues/comments#create-an-issue-comment (201), then rest/pulls/pulls#update-a-pull-request with state "closed".
+    public async Task ClosePullRequestAsync(long number, string comment, CancellationToken ct)
+    {
+        await Call(() => github.Issue.Comment.Create(owner, name, checked((int)number), comment), $"commenting on pull request #{number}");
+        await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { State = ItemState.Closed }), $"closing pull request #{number}");
+    }
 
     public async Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
     {

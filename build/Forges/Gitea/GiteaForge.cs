@@ -139,26 +139,39 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         // The lookup returns one row for head and base, of any state, the oldest first (models/issues/pull.go
         // GetPullRequestByBaseHeadInfo): an open one opened later is only in the list, which is filtered here by
         // exact head and base because Gitea ignores those filters.
-        return await FindOpenInListAsync(head, @base, ct) ?? found;
+        return (await ListOpenPullRequestsAsync(@base, ct)).FirstOrDefault(p => p.Head == head) ?? found;
     }
 
-    async Task<ForgePullRequest?> FindOpenInListAsync(string head, string @base, CancellationToken ct)
+    // ListPullRequests (GET /pulls?state=open, pages of `limit`): it ignores head and base, so both are matched here.
+    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct)
     {
         const int limit = 50;
+        var open = new List<ForgePullRequest>();
         for (var page = 1; ; page++)
         {
             var response = await api.GetAsync($"{Repo}/pulls?state=open&page={page}&limit={limit}", ct);
             if (response.Status != 200)
                 throw response.Unexpected("listing open pull requests");
             var pulls = response.Read<List<PullJson>>();
-            if (pulls.FirstOrDefault(p => p.Head.Ref == head && p.Base.Ref == @base) is { } open)
-                return ToPullRequest(open);
+            open.AddRange(pulls.Where(p => p.Base.Ref == @base).Select(ToPullRequest));
             if (pulls.Count < limit)
-                return null;
+                return open;
         }
     }
 
-    public async Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, CancellationToken ct)
+    // POST /repos/{owner}/{repo}/issues/{index}/comments (api.go: reqToken, mustNotBeArchived; issue/comment.go
+    // CreateIssueComment, 201), then EditPullRequest with state "closed" (201).
+    public async Task ClosePullRequestAsync(long number, string comment, CancellationToken ct)
+    {
+        var commented = await api.SendAsync(HttpMethod.Post, $"{Repo}/issues/{number}/comments", new { Body = comment }, ct);
+        if (commented.Status != 201)
+            throw commented.Status == 403 ? Forbidden(commented, $"comment on pull request #{number}") : commented.Unexpected($"commenting on pull request #{number}");
+        var closed = await api.SendAsync(HttpMethod.Patch, $"{Repo}/pulls/{number}", new { State = "closed" }, ct);
+        if (closed.Status is not (200 or 201))
+            throw closed.Status == 403 ? Forbidden(closed, $"close pull request #{number}") : closed.Unexpected($"closing pull request #{number}");
+    }
+
+    public async Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, bool draft, CancellationToken ct)
     {
         var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/pulls", new { Head = head, Base = @base, Title = title, Body = body }, ct);
         return response.Status switch

@@ -53,6 +53,22 @@ public sealed class AptSourcesScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pockets_of_another_suite_are_its_updates_and_security_at_the_same_archives()
+    {
+        // fleet-apt-fetch's private list: the Docker CLI's suite with the pockets Debian moves packages into.
+        var (exit, output) = await RunAsync("/etc/apt/sources.list", "deb http://archive.invalid/debian bookworm main contrib\n", "--pockets trixie");
+        Assert.True(exit == 0, output);
+        Assert.StartsWith("deb http://archive.invalid/debian trixie main contrib\n"
+            + "deb http://archive.invalid/debian trixie-updates main contrib\n"
+            + "deb http://archive.invalid/debian-security trixie-security main contrib\nexit=0\n", output);
+
+        (exit, output) = await RunAsync("/etc/apt/sources.list", "deb http://archive.invalid/mirror bookworm main\n", "--pockets trixie");
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot derive the trixie-security archive from it", output);
+        Assert.DoesNotContain("deb ", output);
+    }
+
+    [Fact]
     public async Task Deb822_sources_that_list_both_already_are_left_alone()
     {
         var sources = "Types: deb\nURIs: http://archive.invalid/debian\nSuites: bookworm bookworm-updates\nComponents: main\n\n"

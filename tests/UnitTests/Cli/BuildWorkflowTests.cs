@@ -41,7 +41,7 @@ public sealed class BuildWorkflowTests
         var templates = FleetLoader.LoadFleet(RepositoryRoot.Path).TemplateNames;
         var gates = WorkflowYamlReader.Parse(generated[".gitea/workflows/gates.yml"]);
 
-        Assert.Equal([".gitea/workflows/cascade.yml", ".gitea/workflows/gates.yml", ".gitea/workflows/publish.yml", ".gitea/workflows/watch.yml"], generated.Keys);
+        Assert.Equal([".gitea/workflows/bump.yml", ".gitea/workflows/cascade.yml", ".gitea/workflows/gates.yml", ".gitea/workflows/publish.yml", ".gitea/workflows/watch.yml"], generated.Keys);
         Assert.Equal(["main"], gates.Texts("on", "push", "branches"));
         Assert.True(gates.At("on").Has("pull_request"));
         Assert.Equal(templates, gates.Texts("jobs", "gates", "strategy", "matrix", "templates"));
@@ -129,13 +129,39 @@ public sealed class BuildWorkflowTests
                 ["FORGE_API_URL"] = "${{ github.api_url }}",
                 ["FORGE_REPOSITORY"] = "${{ github.repository }}",
                 ["PACKAGE_INDEX"] = "${{ vars.PACKAGE_INDEX }}",
+                ["REGISTRY"] = "${{ vars.REGISTRY }}",
+                ["REGISTRY_USERNAME"] = "${{ vars.REGISTRY_USERNAME }}",
                 ["FORGE_TOKEN"] = "${{ secrets.FORGE_TOKEN }}",
+                ["REGISTRY_PASSWORD"] = "${{ secrets.REGISTRY_PASSWORD }}",
             },
             watch.Steps()[1].Map("env"));
         // What the watch dispatches must be what the cascade workflow takes.
         Assert.Contains(".gitea/workflows/" + TemplateFleet.Cascade.RuntimeWatch.CascadeWorkflowFile, generated.Keys);
         var dispatched = TemplateFleet.Cascade.RuntimeWatch.DispatchInputs(TemplateFleet.PackageIndex.Pep440Version.Parse("1.2.3"), "https://index.example/simple/");
         Assert.Equal(cascade.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
+    }
+
+    [Fact]
+    public void A_bump_runs_one_at_a_time_per_input_with_every_base_wide_input_in_one_group_and_takes_what_the_watch_dispatches()
+    {
+        var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
+        var bump = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.BumpWatch.WorkflowFile]);
+
+        Assert.Equal("./build.sh Bump", bump.Steps()[1].Text("run"));
+        Assert.Equal(["on", "concurrency", "jobs"], bump.Keys().Skip(1));
+        Assert.Equal("false", bump.At("concurrency").Text("cancel-in-progress"));
+        var group = bump.At("concurrency").Text("group");
+        Assert.StartsWith("bump-${{ contains(fromJSON('[", group);
+        foreach (var input in new[] { "node", "npm", "docker-cli", "debian-security" })
+            Assert.Contains($"\"{input}\"", group);
+        Assert.EndsWith("github.event.inputs.input) && 'base' || github.event.inputs.input }}", group);
+        var dispatched = TemplateFleet.Cascade.BumpWatch.DispatchInputs("codex", "0.172.0", "https://index.example/simple/");
+        Assert.Equal(["input", "input_version", "package_index"], bump.Keys("on", "workflow_dispatch", "inputs"));
+        Assert.Equal(bump.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
+        var environment = bump.Steps()[1].Map("env");
+        Assert.Equal("${{ github.event.inputs.input }}", environment["INPUT"]);
+        Assert.Equal("${{ github.event.inputs.input_version }}", environment["INPUT_VERSION"]);
+        Assert.Equal("${{ secrets.FORGE_TOKEN }}", environment["FORGE_TOKEN"]);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class DockerfileGateTests
     {
         Assert.Empty(Check(GoodTemplate));
         Assert.Empty(Check(GoodBase, Base));
-        Assert.Empty(Check(Edit(GoodTemplate, "npm install -g --no-fund \"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "pip install \"${AGENT_PACKAGE}==${AGENT_VERSION}\""), Hermes));
+        Assert.Empty(Check(GoodTemplate, Hermes));
     }
 
     [Fact]
@@ -24,20 +24,21 @@ public sealed class DockerfileGateTests
     }
 
     [Fact]
-    public void A_pin_copied_from_template_yaml_is_two_findings_with_their_fixes()
+    public void A_pin_copied_from_template_yaml_is_three_findings_with_their_fixes()
     {
         var fleet = FleetLoader.LoadFleet(UnitTests.Fleet.TempRepo.RealRoot);
         var codex = FleetLoader.LoadTemplate(fleet, "codex");
         var text = File.ReadAllText(codex.Dockerfile);
-        var copied = text.Replace("\"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "@openai/codex@0.130.0", StringComparison.Ordinal);
+        var copied = text.Replace("\"${AGENT_PACKAGE}\" \"${AGENT_VERSION}\"", $"@openai/codex {codex.Agent.Version}", StringComparison.Ordinal);
         Assert.NotEqual(text, copied);
 
         var findings = DockerfileGate.CheckText(copied, "templates/codex/Dockerfile", DockerfileFacts.ForTemplate(fleet, codex));
 
-        Assert.Equal(["fleet-literal", "agent-install"], findings.Select(f => f.Rule));
-        Assert.All(findings, f => Assert.Equal(text.Split('\n').ToList().FindIndex(l => l.Contains("npm install -g", StringComparison.Ordinal)) + 1, f.Line));
-        Assert.Contains("use ${AGENT_PACKAGE}, which the build passes", findings[0].Message);
-        Assert.Contains("install \"${AGENT_PACKAGE}@${AGENT_VERSION}\" so template.yaml agent.version is the one place the version lives", findings[1].Message);
+        Assert.Equal(["fleet-literal", "fleet-literal", "agent-install"], findings.Select(f => f.Rule));
+        Assert.All(findings, f => Assert.Equal(text.Split('\n').ToList().FindIndex(l => l.Contains("fleet-install-agent", StringComparison.Ordinal)) + 1, f.Line));
+        Assert.Contains("'@openai/codex' writes template.yaml agent.package into the Dockerfile; use ${AGENT_PACKAGE}, which the build passes", findings[0].Message);
+        Assert.Contains($"'{codex.Agent.Version}' writes template.yaml agent.version into the Dockerfile; use ${{AGENT_VERSION}}", findings[1].Message);
+        Assert.Contains("must take exactly the agent's build arguments", findings[2].Message);
     }
 
     [Fact]

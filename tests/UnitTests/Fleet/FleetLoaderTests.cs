@@ -13,6 +13,9 @@ public sealed class FleetLoaderTests : IDisposable
     private string LoadTemplateError(string name) =>
         Assert.Throws<FleetException>(() => FleetLoader.LoadTemplates(FleetLoader.LoadFleet(_repo.Root), [name])).Message;
 
+    /// <summary>The codex agent's version as the data holds it today (Bump moves it).</summary>
+    string CodexVersion => System.Text.RegularExpressions.Regex.Match(_repo.Read("templates/codex/template.yaml"), "\n  version: (\\S+)\n").Groups[1].Value;
+
     [Fact]
     public void The_repository_templates_load_cleanly()
     {
@@ -28,7 +31,9 @@ public sealed class FleetLoaderTests : IDisposable
         Assert.Equal("0440", fleet.Smoke.Files.Single(f => f.Path == "/etc/sudoers.d/agent-t4").Mode);
         Assert.Equal(4, templates.Count);
         var codex = templates[1];
-        Assert.Equal(new AgentCli(AgentInstaller.Npm, "@openai/codex", "0.130.0", "codex"), codex.Agent);
+        // The version is data that Bump moves: any exact release is right here.
+        Assert.Equal(new AgentCli(AgentInstaller.Npm, "@openai/codex", codex.Agent.Version, "codex"), codex.Agent);
+        Assert.Matches(Names.ExactSemver(), codex.Agent.Version);
         Assert.Equal(Path.Combine(_repo.Root, "templates", "codex", "Dockerfile"), codex.Dockerfile);
         Assert.Equal(AgentInstaller.Pip, templates[2].Agent.Installer);
     }
@@ -58,11 +63,11 @@ public sealed class FleetLoaderTests : IDisposable
     [Fact]
     public void Unknown_key_names_file_line_column_and_the_expected_keys()
     {
-        _repo.Replace("templates/codex/template.yaml", "  version: 0.130.0", "  verison: 0.130.0");
+        _repo.Replace("templates/codex/template.yaml", "  version: ", "  verison: ");
 
         var message = LoadTemplateError("codex");
 
-        Assert.Contains("templates/codex/template.yaml:6:3: unknown key 'verison' in 'agent' (expected one of: installer, package, version, command)", message);
+        Assert.Contains("templates/codex/template.yaml:6:3: unknown key 'verison' in 'agent' (expected one of: installer, package, version, command, policy)", message);
         Assert.Contains("templates/codex/template.yaml:3:1: missing required key 'version' in 'agent'", message);
     }
 
@@ -184,7 +189,7 @@ public sealed class FleetLoaderTests : IDisposable
     [InlineData("0.130")]
     public void Agent_version_must_be_exact(string version)
     {
-        _repo.Replace("templates/codex/template.yaml", "  version: 0.130.0", $"  version: {version}");
+        _repo.Replace("templates/codex/template.yaml", $"  version: {CodexVersion}\n", $"  version: {version}\n");
 
         var message = LoadTemplateError("codex");
 
@@ -253,11 +258,12 @@ public sealed class FleetLoaderTests : IDisposable
     [Fact]
     public void Node_version_must_be_exact_and_timeouts_bounded()
     {
-        _repo.Replace("templates/fleet.yaml", "    version: 24.21.0", "    version: '24'");
+        var node = FleetLoader.LoadFleet(_repo.Root).Base.Node.Version;
+        _repo.Replace("templates/fleet.yaml", $"    version: {node}", "    version: '24'");
         _repo.Replace("templates/codex/template.yaml", "      exitCode: 1\n", "      exitCode: 1\n      timeoutSeconds: 0\n");
 
         Assert.Contains("'base.node.version' '24' is not an exact version", LoadFleetError());
-        _repo.Replace("templates/fleet.yaml", "    version: '24'", "    version: 24.21.0");
+        _repo.Replace("templates/fleet.yaml", "    version: '24'", $"    version: {node}");
         Assert.Contains("'smoke.commands[1].timeoutSeconds' must be between 1 and 3600, got 0", LoadTemplateError("codex"));
     }
 

@@ -30,6 +30,7 @@ public sealed class FakeGitHub : GitBackedForge
         public string State { get; set; } = "open";
         public bool Merged { get; set; }
         public string? MergedAt { get; set; }
+        public bool Draft { get; init; }
         public string CreatedAt { get; init; } = Now();
         public string UpdatedAt { get; set; } = Now();
     }
@@ -71,6 +72,7 @@ public sealed class FakeGitHub : GitBackedForge
         Map("POST", repo + "/pulls", (r, m) => InRepo(r, m, u => CreatePull(r, u)));
         Map("GET", repo + @"/pulls/(?<number>\d+)", (r, m) => InRepo(r, m, _ => FindPull(m) is { } p ? Ok(PullJson(p)) : NotFound("rest/pulls/pulls#get-a-pull-request")));
         Map("PATCH", repo + @"/pulls/(?<number>\d+)", (r, m) => InRepo(r, m, u => UpdatePull(r, u, m)));
+        Map("POST", repo + @"/issues/(?<number>\d+)/comments", (r, m) => InRepo(r, m, u => CreateComment(r, u, m)));
         Map("POST", repo + "/actions/workflows/(?<workflow>[^/]+)/dispatches", (r, m) => InRepo(r, m, u => Write(u) ?? Dispatch(r, m.Groups["workflow"].Value)));
     }
 
@@ -297,9 +299,23 @@ public sealed class FakeGitHub : GitBackedForge
             return Validation("rest/pulls/pulls#create-a-pull-request", new JsonObject { ["resource"] = "PullRequest", ["code"] = "custom", ["message"] = $"A pull request already exists for {Owner}:{head}." });
         if (Git.IsAncestor(BranchSha(head)!, BranchSha(@base)!))
             return Validation("rest/pulls/pulls#create-a-pull-request", new JsonObject { ["resource"] = "PullRequest", ["code"] = "custom", ["message"] = $"No commits between {@base} and {head}" });
-        var pull = new PullState { Number = nextNumber++, Head = head, Base = @base, Title = request.Body!["title"]?.GetValue<string>() ?? "", Body = request.Body["body"]?.GetValue<string>(), Poster = user! };
+        var pull = new PullState { Number = nextNumber++, Head = head, Base = @base, Title = request.Body!["title"]?.GetValue<string>() ?? "", Body = request.Body["body"]?.GetValue<string>(), Poster = user!, Draft = request.Body["draft"]?.GetValue<bool>() == true };
         pulls.Add(pull);
         return new ForgeReply(201, PullJson(pull));
+    }
+
+    // rest/issues/comments#create-an-issue-comment: 201 with the comment; 404 for an unknown issue, 422 without a body.
+    // A pull request is an issue of the same number.
+    ForgeReply CreateComment(ForgeRequest request, User? user, Match match)
+    {
+        if (user is null)
+            return new ForgeReply(401, new JsonObject { ["message"] = "Requires authentication", ["documentation_url"] = Doc("rest"), ["status"] = "401" });
+        if (FindPull(match) is not { } pull)
+            return NotFound("rest/issues/comments#create-an-issue-comment");
+        if (request.Body?["body"]?.GetValue<string>() is not { Length: > 0 } text)
+            return Validation("rest/issues/comments#create-an-issue-comment", new JsonObject { ["resource"] = "IssueComment", ["field"] = "body", ["code"] = "missing_field" });
+        comments.Add((pull.Number, text));
+        return new ForgeReply(201, new JsonObject { ["id"] = comments.Count, ["body"] = text, ["user"] = UserJson(user), ["html_url"] = new Uri(Root, $"{Owner}/{Repo}/pull/{pull.Number}#issuecomment-{comments.Count}").ToString() });
     }
 
     // rest/pulls/pulls#update-a-pull-request: 200; a pull request whose head branch is gone cannot be reopened.
@@ -416,7 +432,7 @@ public sealed class FakeGitHub : GitBackedForge
         ["updated_at"] = p.UpdatedAt,
         ["head"] = BranchRef(p.Head),
         ["base"] = BranchRef(p.Base),
-        ["draft"] = false,
+        ["draft"] = p.Draft,
         // rest/pulls/pulls#list-pull-requests lists merged_at; "merged" is in the single pull request's answer too.
         ["merged"] = p.Merged,
         ["merged_at"] = p.MergedAt,

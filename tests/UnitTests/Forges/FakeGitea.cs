@@ -87,6 +87,7 @@ public sealed class FakeGitea : GitBackedForge
         Map("GET", repo + @"/pulls/(?<index>\d+)", (r, m) => InRepo(r, m, _ => FindPull(m) is { } p ? Ok(PullJson(p)) : NotFound()));
         Map("PATCH", repo + @"/pulls/(?<index>\d+)", (r, m) => InRepo(r, m, u => EditPull(r, u, m)));
         Map("POST", repo + @"/pulls/(?<index>\d+)/update", (r, m) => InRepo(r, m, u => UpdatePull(r, u, m)));
+        Map("POST", repo + @"/issues/(?<index>\d+)/comments", (r, m) => InRepo(r, m, u => CreateComment(r, u, m)));
         Map("GET", repo + "/pulls/(?<base>[^/]+)/(?<head>.+)", (r, m) => InRepo(r, m, _ => PullByBaseHead(m.Groups["base"].Value, m.Groups["head"].Value)));
         // The /git routes are read-only (api.go registers only m.Get under /git; go-gitea/gitea#32525, #11835): a POST to
         // /git/blobs, /git/trees or /git/commits matches no route (404); POST /git/refs and PATCH /git/refs/* match GET-only routes (405).
@@ -105,6 +106,7 @@ public sealed class FakeGitea : GitBackedForge
     {
         ["README.md"] = "# fleet\n",
         [".gitea/workflows/cascade.yml"] = "name: cascade\non:\n  workflow_dispatch:\n    inputs:\n      runtime_version:\n        required: true\njobs: {}\n",
+        [".gitea/workflows/bump.yml"] = "name: bump\non:\n  workflow_dispatch:\n    inputs:\n      input:\n        required: true\n      input_version:\n        required: true\n      package_index:\n        required: false\njobs: {}\n",
         ["templates/hermes/pin.json"] = TemplateFleet.Pins.PinFile.Serialize(ForgeUnderTest.OldPin("hermes")),
         ["templates/codex/pin.json"] = TemplateFleet.Pins.PinFile.Serialize(ForgeUnderTest.OldPin("codex")),
     };
@@ -331,6 +333,23 @@ public sealed class FakeGitea : GitBackedForge
         var state = request.QueryValue("state") is { Length: > 0 } s ? s : "open";
         var found = pulls.Where(p => state == "all" || p.State == state).OrderByDescending(p => p.Number);
         return Ok(new JsonArray([.. found.Select(p => (JsonNode)PullJson(p))]));
+    }
+
+    // api.go: POST /issues/{index}/comments with reqToken() and mustNotBeArchived (423 "repo is archived"), bound to
+    // CreateIssueCommentOption (body: binding "Required", 422); issue/comment.go CreateIssueComment: an unknown index is
+    // 404, a comment is 201. A pull request's number is its issue index.
+    ForgeReply CreateComment(ForgeRequest request, User? user, Match match)
+    {
+        if (user is null)
+            return RequireToken();
+        if (Archived)
+            return new ForgeReply(423, Error("repo is archived"));
+        if (request.Body?["body"]?.GetValue<string>() is not { Length: > 0 } text)
+            return new ForgeReply(422, new JsonArray(new JsonObject { ["fieldNames"] = new JsonArray("Body"), ["classification"] = "RequiredError", ["message"] = "Required" }));
+        if (FindPull(match) is not { } pull)
+            return NotFound();
+        comments.Add((pull.Number, text));
+        return new ForgeReply(201, new JsonObject { ["id"] = comments.Count, ["body"] = text, ["user"] = UserJson(user), ["created_at"] = Now() });
     }
 
     ForgeReply CreatePull(ForgeRequest request, User? user)

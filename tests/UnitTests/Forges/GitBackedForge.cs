@@ -17,6 +17,8 @@ public abstract class GitBackedForge : FakeForgeServer
 
     protected readonly List<(string Workflow, string Ref, JsonObject Inputs)> dispatches = [];
 
+    protected readonly List<(long Number, string Body)> comments = [];
+
     protected GitBackedForge(string apiPath, IReadOnlyDictionary<string, string> files) : base(apiPath)
     {
         Git = new GitRepository(DefaultBranch, files, Alice);
@@ -38,6 +40,9 @@ public abstract class GitBackedForge : FakeForgeServer
     public abstract void PersonCloses(long number);
 
     public virtual string DefaultBranch => "main";
+
+    /// <summary>Comments on issues and pull requests the fake accepted, in order.</summary>
+    public IReadOnlyList<(long Number, string Body)> Comments => comments;
 
     /// <summary>Workflow dispatches the fake accepted, in order.</summary>
     public IReadOnlyList<(string Workflow, string Ref, JsonObject Inputs)> Dispatches => dispatches;

@@ -118,6 +118,40 @@ public sealed class PinFileTests : IDisposable
     }
 
     [Fact]
+    public void A_v2_pin_reads_without_upstream_versions_and_refuses_v3_keys()
+    {
+        var v2 = PinFile.Serialize(Sample()).Replace("\"schemaVersion\": 3", "\"schemaVersion\": 2", StringComparison.Ordinal);
+        File.WriteAllText(PinPath, v2);
+
+        var pin = PinFile.Read(PinPath);
+        Assert.Equal(2, pin.SchemaVersion);
+        Assert.Null(pin.Upstream);
+        Assert.Equal(Sample().Digest, pin.Digest);
+
+        File.WriteAllText(PinPath, v2.Replace("\n}", ",\n  \"upstream\": {\"node\": \"24.21.0\"}\n}", StringComparison.Ordinal));
+        Assert.Contains("unknown key 'upstream'", Assert.Throws<FleetException>(() => PinFile.Read(PinPath)).Message);
+    }
+
+    [Fact]
+    public void The_base_pin_records_its_upstream_versions_by_input()
+    {
+        var pin = new Pin
+        {
+            Template = "base",
+            Image = "127.0.0.1:5000/molecule-fleet/base",
+            Digest = BaseDigest,
+            Inputs = Inputs,
+            Revision = "4f2a9c1",
+            PublishedAt = Sample().PublishedAt,
+            Upstream = new Dictionary<string, string> { ["node"] = "24.21.0", ["docker-cli"] = "26.1.5+dfsg1-9+deb13u1+b1", ["npm"] = "11.21.2" },
+        };
+        PinFile.Write(PinPath, pin);
+
+        Assert.Equal(pin, PinFile.Read(PinPath));
+        Assert.Contains("\"upstream\": {\n    \"docker-cli\": \"26.1.5+dfsg1-9+deb13u1+b1\",\n    \"node\": \"24.21.0\",\n    \"npm\": \"11.21.2\"\n  },", File.ReadAllText(PinPath));
+    }
+
+    [Fact]
     public void The_base_pin_has_no_base_runtime_agent_or_gates()
     {
         var pin = new Pin { Template = "base", Image = "127.0.0.1:5000/molecule-fleet/base", Digest = BaseDigest, Inputs = Inputs, OsImage = "debootstrap:bookworm", Revision = "4f2a9c1", PublishedAt = Sample().PublishedAt };
@@ -154,7 +188,7 @@ public sealed class PinFileTests : IDisposable
         var e = Assert.Throws<FleetException>(() => PinFile.Read(PinPath));
 
         Assert.Contains("unknown key 'unregisteredSection' (expected schemaVersion, template, image, digest, inputs, base, osImage, "
-            + "runtimeVersion, agentVersion, revision, gates, publishedAt, supplyChain)", e.Message);
+            + "runtimeVersion, agentVersion, upstream, revision, gates, publishedAt, supplyChain)", e.Message);
     }
 
     [Fact]

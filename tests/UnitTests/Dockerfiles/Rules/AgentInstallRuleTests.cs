@@ -8,56 +8,61 @@ public sealed class AgentInstallRuleTests
 {
     private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check<AgentInstallRule>(text, facts);
 
-    private const string Install = "RUN npm install -g --no-fund \"${AGENT_PACKAGE}@${AGENT_VERSION}\" \\\n && \"${AGENT_COMMAND}\" --version\n";
+    private const string Copy = "COPY agent/ /opt/fleet-agent/\n";
+    private const string Install = "RUN fleet-install-agent \"${AGENT_PACKAGE}\" \"${AGENT_VERSION}\" \"${AGENT_COMMAND}\"\n";
+    private static readonly string How = "`ARG AGENT_PACKAGE`, `ARG AGENT_VERSION`, `ARG AGENT_COMMAND`, `COPY agent/ /opt/fleet-agent/` and `RUN fleet-install-agent \"${AGENT_PACKAGE}\" \"${AGENT_VERSION}\" \"${AGENT_COMMAND}\"`";
 
     [Fact]
-    public void The_agent_package_must_be_installed()
+    public void The_agent_must_be_installed_from_its_lock()
     {
-        var text = Edit(GoodTemplate, Install, "");
+        var text = Edit(GoodTemplate, Copy + Install, "");
 
-        Assert.Equal([$"{Display}:3: the agent CLI @openai/codex (template.yaml agent.package) is never installed; add `ARG AGENT_PACKAGE`, `ARG AGENT_VERSION`, `ARG AGENT_COMMAND` and `RUN npm install -g \"${{AGENT_PACKAGE}}@${{AGENT_VERSION}}\" && fleet-check-version \"${{AGENT_COMMAND}}\" \"${{AGENT_VERSION}}\"` [agent-install]"], Check(text));
-        Assert.Equal([$"{Display}:3: the agent CLI hermes-agent (template.yaml agent.package) is never installed; add `ARG AGENT_PACKAGE`, `ARG AGENT_VERSION`, `ARG AGENT_COMMAND` and `RUN pip install \"${{AGENT_PACKAGE}}==${{AGENT_VERSION}}\" && fleet-check-version \"${{AGENT_COMMAND}}\" \"${{AGENT_VERSION}}\"` [agent-install]"], Check(text, Hermes));
-    }
-
-    [Fact]
-    public void The_installer_is_the_one_template_yaml_names()
-    {
-        var pip = Edit(GoodTemplate, "npm install -g --no-fund \"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "/opt/venv/bin/pip install \"${AGENT_PACKAGE}==${AGENT_VERSION}\"");
-
-        Assert.Empty(Check(pip, Hermes));
-        Assert.Equal([$"{Display}:8: this RUN installs the agent with npm, but template.yaml agent.installer is pip; install it with `pip install \"${{AGENT_PACKAGE}}==${{AGENT_VERSION}}\"` [agent-install]"], Check(GoodTemplate, Hermes));
-        Assert.Equal([$"{Display}:8: this RUN installs the agent with pip, but template.yaml agent.installer is npm; install it with `npm install -g \"${{AGENT_PACKAGE}}@${{AGENT_VERSION}}\"` [agent-install]"], Check(pip));
-    }
-
-    [Fact]
-    public void A_pip_agent_written_out_is_found_by_its_normalised_name()
-    {
-        var text = Edit(GoodTemplate, "npm install -g --no-fund \"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "/opt/venv/bin/pip install \"Hermes_Agent==${AGENT_VERSION}\"");
-
-        // Installed (no "never installed"); the name written out is fleet-literal's finding.
-        Assert.Equal(
-            [$"{Display}:8: 'Hermes_Agent==${{AGENT_VERSION}}' writes template.yaml agent.package into the Dockerfile; use ${{AGENT_PACKAGE}}, which the build passes [fleet-literal]"],
-            Gate.Check(text, Hermes));
+        Assert.Equal([$"{Display}:3: the agent CLI @openai/codex (template.yaml agent.package) is never installed from its lock; add {How} [agent-install]"], Check(text));
+        Assert.Equal([$"{Display}:3: the agent CLI hermes-agent (template.yaml agent.package) is never installed from its lock; add {How} [agent-install]"], Check(text, Hermes));
+        Assert.Empty(Check(GoodTemplate));
+        Assert.Empty(Check(GoodTemplate, Hermes)); // one script for both installers: the lock in the folder decides
     }
 
     [Theory]
-    [InlineData("${AGENT_PACKAGE}@0.129.0")]
-    [InlineData("${AGENT_PACKAGE}@0.130.0")]
-    [InlineData("${AGENT_PACKAGE}@${CODEX_VERSION}")]
-    public void The_version_comes_from_agent_version_even_when_it_is_the_same(string spec)
+    [InlineData("RUN npm install -g --no-fund \"${AGENT_PACKAGE}@${AGENT_VERSION}\" && \"${AGENT_COMMAND}\" --version\n", "npm install -g")]
+    [InlineData("RUN npm install --global \"@openai/codex@${AGENT_VERSION}\" && \"${AGENT_COMMAND}\" --version\n", "npm install -g")]
+    public void An_npm_install_of_the_agent_is_refused_even_pinned(string install, string with)
     {
-        var text = Edit(Edit(GoodTemplate, "\"${AGENT_PACKAGE}@${AGENT_VERSION}\"", $"\"{spec}\""), "ARG AGENT_COMMAND\n", "ARG AGENT_COMMAND\nARG CODEX_VERSION=0.130.0\n");
+        var text = Edit(GoodTemplate, Copy + Install, Copy + Install + install);
 
-        Assert.Equal([$"{Display}:9: '{spec}' does not take its version from ${{AGENT_VERSION}}; install \"${{AGENT_PACKAGE}}@${{AGENT_VERSION}}\" so template.yaml agent.version is the one place the version lives [agent-install]"], Check(text));
+        var findings = Gate.Check(text).Where(f => f.EndsWith("[agent-install]", StringComparison.Ordinal)).ToList();
+        Assert.Equal([$"{Display}:10: this RUN installs the agent with `{with}`, not from its lock, so the packages below it resolve afresh on every build; install it with {How} (templates/codex/agent/ holds the lock: ./build.sh Lock writes it) [agent-install]"], findings);
     }
 
     [Fact]
-    public void The_install_runs_the_cli_it_installed()
+    public void A_pip_install_of_the_agent_is_refused_even_pinned()
     {
-        var text = Edit(GoodTemplate, " \\\n && \"${AGENT_COMMAND}\" --version", "");
+        var text = Edit(GoodTemplate, Copy + Install, Copy + Install + "RUN /opt/venv/bin/pip install \"Hermes_Agent==${AGENT_VERSION}\"\n");
 
-        Assert.Equal([$"{Display}:8: this RUN installs the agent CLI but never runs it; end it with `fleet-check-version \"${{AGENT_COMMAND}}\" \"${{AGENT_VERSION}}\"` so a broken install fails the build, not the gates [agent-install]"], Check(text));
-        Assert.Empty(Check(Edit(text, "${AGENT_VERSION}\"\n", "${AGENT_VERSION}\" \\\n && fleet-check-version \"${AGENT_COMMAND}\" \"${AGENT_VERSION}\"\n")));
+        var findings = Gate.Check(text, Hermes).Where(f => f.EndsWith("[agent-install]", StringComparison.Ordinal)).ToList();
+        Assert.Equal([$"{Display}:10: this RUN installs the agent with `pip install`, not from its lock, so the packages below it resolve afresh on every build; install it with {How} (templates/codex/agent/ holds the lock: ./build.sh Lock writes it) [agent-install]"], findings);
+    }
+
+    [Fact]
+    public void The_lock_is_copied_before_the_install()
+    {
+        Assert.Equal([$"{Display}:8: fleet-install-agent installs from the lock in /opt/fleet-agent/, but no `COPY agent/ /opt/fleet-agent/` above it in this stage puts the lock there [agent-install]"],
+            Check(Edit(GoodTemplate, Copy + Install, Install + "COPY adapter.py /app/\n")));
+        Assert.Equal([$"{Display}:9: fleet-install-agent installs from the lock in /opt/fleet-agent/, but no `COPY agent/ /opt/fleet-agent/` above it in this stage puts the lock there [agent-install]"],
+            Check(Edit(GoodTemplate, Copy, "COPY agent/ /opt/elsewhere/\n")));
+        // The lock files named one by one are the same copy.
+        Assert.Empty(Check(Edit(GoodTemplate, Copy, "COPY --chown=0:0 agent/package.json agent/package-lock.json /opt/fleet-agent/\n")));
+    }
+
+    [Theory]
+    [InlineData("fleet-install-agent \"${AGENT_PACKAGE}\" \"${AGENT_VERSION}\"")]
+    [InlineData("fleet-install-agent \"@openai/codex\" \"${AGENT_VERSION}\" \"${AGENT_COMMAND}\"")]
+    [InlineData("fleet-install-agent \"${AGENT_PACKAGE}\" 0.130.0 \"${AGENT_COMMAND}\"")]
+    public void The_script_takes_exactly_the_agents_build_arguments(string call)
+    {
+        var findings = Gate.Check(Edit(GoodTemplate, Install, $"RUN {call}\n")).Where(f => f.EndsWith("[agent-install]", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal([$"{Display}:9: `{call.Replace("\"", "", StringComparison.Ordinal)}` must take exactly the agent's build arguments: `fleet-install-agent \"${{AGENT_PACKAGE}}\" \"${{AGENT_VERSION}}\" \"${{AGENT_COMMAND}}\"`, so template.yaml agent is the one place the agent is described [agent-install]"], findings);
     }
 
     [Fact]

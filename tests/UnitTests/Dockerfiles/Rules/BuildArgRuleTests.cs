@@ -26,10 +26,10 @@ public sealed class BuildArgRuleTests
     public void An_argument_used_in_a_run_is_declared_in_its_stage_above_it()
     {
         Assert.Equal(
-            [$"{Display}:7: this RUN uses ${{AGENT_VERSION}} but `ARG AGENT_VERSION` is not declared in this stage above it, so it is empty; declare it (the build passes it: template.yaml agent.version) [build-arg]"],
+            [$"{Display}:8: this RUN uses ${{AGENT_VERSION}} but `ARG AGENT_VERSION` is not declared in this stage above it, so it is empty; declare it (the build passes it: template.yaml agent.version) [build-arg]"],
             Check(Edit(GoodTemplate, "ARG AGENT_VERSION\n", "")));
         Assert.Equal(
-            [$"{Display}:8: this RUN uses ${{AGENT_PACKAGE}}, but `ARG AGENT_PACKAGE` is only declared before FROM, which does not reach RUN; declare `ARG AGENT_PACKAGE` again after FROM, above this RUN [build-arg]"],
+            [$"{Display}:9: this RUN uses ${{AGENT_PACKAGE}}, but `ARG AGENT_PACKAGE` is only declared before FROM, which does not reach RUN; declare `ARG AGENT_PACKAGE` again after FROM, above this RUN [build-arg]"],
             Check(Edit(Edit(GoodTemplate, "ARG AGENT_PACKAGE\n", ""), "ARG BASE_IMAGE\n", "ARG BASE_IMAGE\nARG AGENT_PACKAGE\n")));
         Assert.Equal(
             [$"{Display}:16: this RUN uses ${{PIP_INDEX_URL}} before `ARG PIP_INDEX_URL` (line 21), so it is empty here; move the ARG above this RUN [build-arg]"],
@@ -50,7 +50,7 @@ public sealed class BuildArgRuleTests
             Check(WithStep("ARG AGENT_VERISON")));
         Assert.Empty(Check(WithStep("ARG DEBIAN_FRONTEND=noninteractive")));
         Assert.Equal(
-            [$"{Display}:11: ARG RUNTIME_VERSION is not a build argument the fleet passes here (OS_IMAGE, NODE_PACKAGE, NODE_VERSION, NPM_VERSION, DOCKER_CLI_SUITE, DOCKER_CLI_PACKAGE, DOCKER_CLI_VERSION, BUILD_CA_BUNDLE), so it is always empty; use one of those, or give it a default [build-arg]"],
+            [$"{Display}:11: ARG RUNTIME_VERSION is not a build argument the fleet passes here (OS_IMAGE, OS_SECURITY, NODE_PACKAGE, NODE_VERSION, NPM_VERSION, DOCKER_CLI_SUITE, DOCKER_CLI_PACKAGE, DOCKER_CLI_VERSION, BUILD_CA_BUNDLE), so it is always empty; use one of those, or give it a default [build-arg]"],
             Check(GoodBase + "\nARG RUNTIME_VERSION", Base));
     }
 

@@ -25,15 +25,21 @@ public sealed class FleetLiteralRuleTests
     }
 
     [Theory]
-    [InlineData("\"${AGENT_PACKAGE}@${AGENT_VERSION}\"", "@openai/codex@${AGENT_VERSION}", 8, "agent.package", "AGENT_PACKAGE")]
-    [InlineData("\"${AGENT_COMMAND}\" --version", "codex --version", 9, "agent.command", "AGENT_COMMAND")]
-    [InlineData("\"${AGENT_COMMAND}\" --version", "/usr/local/bin/codex --version", 9, "agent.command", "AGENT_COMMAND")]
-    [InlineData("\"${AGENT_COMMAND}\" --version", "fleet-check-version \"${AGENT_COMMAND}\" 0.130.0", 9, "agent.version", "AGENT_VERSION")]
-    public void The_agent_comes_from_its_build_arguments(string from, string to, int line, string key, string arg)
+    [InlineData("RUN ls /opt/fleet-agent/node_modules/@openai/codex", "agent.package", "AGENT_PACKAGE")]
+    [InlineData("RUN codex --version", "agent.command", "AGENT_COMMAND")]
+    [InlineData("RUN /usr/local/bin/codex --version", "agent.command", "AGENT_COMMAND")]
+    [InlineData("RUN fleet-check-version \"${AGENT_COMMAND}\" 0.130.0", "agent.version", "AGENT_VERSION")]
+    public void The_agent_comes_from_its_build_arguments(string step, string key, string arg)
     {
-        var word = to.Split(' ')[to.StartsWith("fleet", StringComparison.Ordinal) ? 2 : 0];
+        var word = key switch
+        {
+            "agent.package" => "@openai/codex",
+            "agent.version" => "0.130.0",
+            _ => step.Split(' ')[1],
+        };
+        var text = key == "agent.package" ? WithStep("RUN echo @openai/codex") : WithStep(step);
 
-        Assert.Equal([$"{Display}:{line}: '{word}' writes template.yaml {key} into the Dockerfile; use ${{{arg}}}, which the build passes [fleet-literal]"], Check(Edit(GoodTemplate, from, to)));
+        Assert.Equal([$"{Display}:{StepLine}: '{word}' writes template.yaml {key} into the Dockerfile; use ${{{arg}}}, which the build passes [fleet-literal]"], Check(text));
     }
 
     [Fact]

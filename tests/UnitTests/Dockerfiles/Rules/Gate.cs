@@ -14,8 +14,8 @@ internal static class Gate
     public static readonly DockerfileFacts Hermes = new(Runtime, new AgentCli(AgentInstaller.Pip, "hermes-agent", "0.4.0", "hermes"));
     public static readonly DockerfileFacts Base = new(Runtime, null);
 
-    // A template Dockerfile that passes every rule; each test breaks one thing. The agent CLI first, the
-    // runtime last, every fleet fact from a build argument.
+    // A template Dockerfile that passes every rule; each test breaks one thing. The agent CLI first (from its
+    // lock), the runtime last, every fleet fact from a build argument.
     public const string GoodTemplate = """
         # syntax=docker/dockerfile:1
         ARG BASE_IMAGE
@@ -24,8 +24,8 @@ internal static class Gate
         ARG AGENT_PACKAGE
         ARG AGENT_VERSION
         ARG AGENT_COMMAND
-        RUN npm install -g --no-fund "${AGENT_PACKAGE}@${AGENT_VERSION}" \
-         && "${AGENT_COMMAND}" --version
+        COPY agent/ /opt/fleet-agent/
+        RUN fleet-install-agent "${AGENT_PACKAGE}" "${AGENT_VERSION}" "${AGENT_COMMAND}"
 
         COPY entrypoint.sh /usr/local/bin/entrypoint.sh
 

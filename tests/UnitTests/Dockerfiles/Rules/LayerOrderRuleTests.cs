@@ -22,7 +22,7 @@ public sealed class LayerOrderRuleTests
     {
         var text = Edit(Edit(GoodTemplate, "ARG RUNTIME_VERSION\n", ""), "FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nARG RUNTIME_VERSION\n");
 
-        Assert.Equal([$"{Display}:9: {After("RUN", 4)}", $"{Display}:12: {After("COPY", 4)}"], Check(text));
+        Assert.Equal([$"{Display}:9: {After("COPY", 4)}", $"{Display}:10: {After("RUN", 4)}", $"{Display}:12: {After("COPY", 4)}"], Check(text));
     }
 
     [Fact]

@@ -10,10 +10,10 @@ public sealed class SwallowedFailureRuleTests
     [Fact]
     public void Swallowed_install_failure_names_the_command()
     {
-        var text = Edit(GoodTemplate, "\"${AGENT_PACKAGE}@${AGENT_VERSION}\" \\\n", "\"${AGENT_PACKAGE}@${AGENT_VERSION}\" 2>/dev/null || true \\\n");
+        var text = Edit(GoodTemplate, "\"${AGENT_COMMAND}\"\n", "\"${AGENT_COMMAND}\" 2>/dev/null || true\n");
 
         Assert.Equal([
-            $"{Display}:8: '2>/dev/null || true' swallows the failure of 'npm install -g --no-fund \"${{AGENT_PACKAGE}}@${{AGENT_VERSION}}\"' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
+            $"{Display}:9: '2>/dev/null || true' swallows the failure of 'fleet-install-agent \"${{AGENT_PACKAGE}}\" \"${{AGENT_VERSION}}\" \"${{AGENT_COMMAND}}\"' (this RUN installs software: a failed install would ship an image without it); remove it so a failure fails the build [swallowed-failure]",
         ], Check(text));
     }
 

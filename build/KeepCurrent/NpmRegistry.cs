@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace TemplateFleet.KeepCurrent;
+
+/// <summary>What the npm registry says about one package: its versions with their publish times, and its dist-tags.</summary>
+public sealed record NpmPackageView(string Package, IReadOnlyList<UpstreamRelease> Releases, IReadOnlyDictionary<string, string> DistTags, string? LatestDeprecated)
+{
+    public string? Latest => DistTags.GetValueOrDefault("latest");
+}
+
+/// <summary>
+/// Reads the npm registry through the npm CLI and its own configuration (`npm config get registry`;
+/// `npm_config_registry` in the environment overrides it, as for every npm command), so no registry host is written
+/// anywhere: `npm view &lt;package&gt; dist-tags time versions deprecated --json`. Publish times are ISO 8601 with an offset.
+/// </summary>
+public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+{
+    readonly TimeSpan timeout = timeout ?? TimeSpan.FromSeconds(90);
+
+    // Bounded: a registry that does not answer is one clear line within a minute or two, not npm's long retry ladder.
+    static readonly string[] Bounded = ["--json", "--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=5000", "--fetch-timeout=30000"];
+
+    public async Task<NpmPackageView> ViewAsync(string package, CancellationToken ct)
+    {
+        var json = await RunAsync([package, "dist-tags", "time", "versions", "deprecated"], package, ct)
+            ?? throw new KeepCurrentException($"npm view {package}: the registry answered nothing; check the package name and `npm config get registry`.");
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("dist-tags", out var distTags) && distTags.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var tag in distTags.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.String))
+                    tags[tag.Name] = tag.Value.GetString()!;
+            }
+            var times = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            if (root.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var entry in time.EnumerateObject())
+                {
+                    if (entry.Value.ValueKind == JsonValueKind.String && VersionScheme.ParseDate(entry.Value.GetString()!) is { } at)
+                        times[entry.Name] = at;
+                }
+            }
+            // One version comes as a string, several as an array.
+            var versions = root.TryGetProperty("versions", out var v)
+                ? v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(e => e.GetString()!).ToList()
+                : v.ValueKind == JsonValueKind.String ? [v.GetString()!] : []
+                : new List<string>();
+            var deprecated = root.TryGetProperty("deprecated", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            var latest = tags.GetValueOrDefault("latest");
+            var releases = versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? at : null,
+                Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null)).ToList();
+            return new NpmPackageView(package, releases, tags, deprecated);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new KeepCurrentException($"npm view {package} --json did not print the JSON npm prints ({e.Message}); check the npm on PATH (npm --version).");
+        }
+    }
+
+    /// <summary>The deprecation message of one version, or null (npm view prints nothing for a version that is not deprecated).</summary>
+    public async Task<string?> DeprecatedAsync(string package, string version, CancellationToken ct)
+    {
+        var json = await RunAsync([$"{package}@{version}", "deprecated"], package, ct);
+        if (json is null)
+            return null;
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.ValueKind == JsonValueKind.String && doc.RootElement.GetString() is { Length: > 0 } message ? message : null;
+    }
+
+    public static Hold Deprecation(string message) => new(HoldKind.Deprecated, $"deprecated: {message.ReplaceLineEndings(" ").Trim()}");
+
+    /// <summary>npm view's JSON, or null when it printed nothing; a failure is one line naming the package and what to check.</summary>
+    async Task<string?> RunAsync(string[] arguments, string package, CancellationToken ct)
+    {
+        BufferedCommandResult result;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try
+        {
+            result = await Cli.Wrap("npm").WithArguments(["view", .. arguments, .. Bounded])
+                .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, limit.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new KeepCurrentException($"npm view {package}: no answer within {timeout.TotalSeconds:0} s from npm's configured registry; check that it answers (npm ping; npm config get registry) and the proxy and CA settings (npm config list).");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new KeepCurrentException($"npm view {package}: npm is not on PATH; install Node.js with npm (Debian: apt-get install -y npm).");
+        }
+        if (result.ExitCode != 0)
+            throw new KeepCurrentException($"npm view {package}: {Summary(result)}");
+        return result.StandardOutput.Trim() is { Length: > 0 } text ? text : null;
+    }
+
+    // With --json npm prints {"error": {"code", "summary", "detail"}}; E404 is a package the registry does not have.
+    static string Summary(BufferedCommandResult result)
+    {
+        foreach (var text in new[] { result.StandardOutput, result.StandardError })
+        {
+            var start = text.IndexOf('{');
+            if (start < 0)
+                continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(text[start..]);
+                if (doc.RootElement.TryGetProperty("error", out var error))
+                {
+                    var code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
+                    var summary = error.TryGetProperty("summary", out var s) ? s.GetString()?.ReplaceLineEndings(" ") : null;
+                    return code == "E404"
+                        ? $"npm's configured registry does not have this package ({summary}); check the package name in the fleet data, or `npm config get registry`."
+                        : $"npm failed ({code}: {summary}); check that npm's configured registry answers (npm ping; npm config get registry) and the proxy and CA settings (npm config list).";
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        var tail = string.Join(' ', result.StandardError.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(2).Select(l => l.Trim()));
+        return $"npm exited {result.ExitCode} ({tail}); check that npm's configured registry answers (npm ping; npm config get registry).";
+    }
+}
+
+/// <summary>A source that could not be read, data that does not fit, a bump that cannot go on: one line that says what to do.</summary>
+public sealed class KeepCurrentException(string message, Exception? inner = null) : Fleet.FleetException(message, inner);
