@@ -68,7 +68,7 @@ public abstract partial class VersionScheme
     {
         public override bool IsValid(string version) => Tools.DebianVersion.IsValid(version);
 
-        public override int Compare(string a, string b) => DebianVersionOrder.Compare(a, b);
+        public override int Compare(string a, string b) => Tools.DebianVersion.Compare(a, b);
 
         /// <summary>The upstream version's first number, after any epoch (26 of 26.1.5+dfsg1-9).</summary>
         public override string? Major(string version)
@@ -99,67 +99,4 @@ public abstract partial class VersionScheme
 
     [GeneratedRegex(@"\A[0-9]+")]
     private static partial Regex LeadingNumber();
-}
-
-/// <summary>deb-version(7) ordering: epoch, then upstream and revision compared by dpkg's alternating non-digit/digit rule ('~' sorts first).</summary>
-public static class DebianVersionOrder
-{
-    public static int Compare(string a, string b)
-    {
-        var (ea, ua, ra) = Split(a);
-        var (eb, ub, rb) = Split(b);
-        if (ea != eb)
-            return ea.CompareTo(eb);
-        var upstream = Part(ua, ub);
-        return upstream != 0 ? upstream : Part(ra, rb);
-    }
-
-    static (long Epoch, string Upstream, string Revision) Split(string version)
-    {
-        var colon = version.IndexOf(':');
-        var epoch = colon > 0 ? long.Parse(version[..colon], CultureInfo.InvariantCulture) : 0;
-        var rest = colon > 0 ? version[(colon + 1)..] : version;
-        var dash = rest.LastIndexOf('-');
-        return dash > 0 ? (epoch, rest[..dash], rest[(dash + 1)..]) : (epoch, rest, "");
-    }
-
-    // dpkg's verrevcmp: a non-digit run compared character by character (letters before non-letters, '~' before all,
-    // even the end), then a digit run compared as a number; repeat.
-    static int Part(string a, string b)
-    {
-        int i = 0, j = 0;
-        while (i < a.Length || j < b.Length)
-        {
-            var firstDiff = 0;
-            while ((i < a.Length && !char.IsAsciiDigit(a[i])) || (j < b.Length && !char.IsAsciiDigit(b[j])))
-            {
-                var ac = i < a.Length ? Order(a[i]) : 0;
-                var bc = j < b.Length ? Order(b[j]) : 0;
-                if (ac != bc)
-                    return ac - bc;
-                i++;
-                j++;
-            }
-            while (i < a.Length && a[i] == '0')
-                i++;
-            while (j < b.Length && b[j] == '0')
-                j++;
-            while (i < a.Length && char.IsAsciiDigit(a[i]) && j < b.Length && char.IsAsciiDigit(b[j]))
-            {
-                if (firstDiff == 0)
-                    firstDiff = a[i] - b[j];
-                i++;
-                j++;
-            }
-            if (i < a.Length && char.IsAsciiDigit(a[i]))
-                return 1;
-            if (j < b.Length && char.IsAsciiDigit(b[j]))
-                return -1;
-            if (firstDiff != 0)
-                return firstDiff;
-        }
-        return 0;
-    }
-
-    static int Order(char c) => c == '~' ? -1 : char.IsAsciiDigit(c) ? 0 : char.IsAsciiLetter(c) ? c : c + 256;
 }

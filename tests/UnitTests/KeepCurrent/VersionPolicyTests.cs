@@ -72,12 +72,12 @@ public sealed class VersionPolicyTests
 
         Assert.Equal("26.1.5+dfsg1-9+deb13u2", verdict.Allowed!.Version);
         Assert.Equal("too young: 1 hour old, waits 3d", verdict.Held.Single().Hold.Text);
-        Assert.True(DebianVersionOrder.Compare("26.1.5+dfsg1-9+deb13u1+b1", "26.1.5+dfsg1-9+deb13u1") > 0);
-        Assert.True(DebianVersionOrder.Compare("1.0~rc1-1", "1.0-1") < 0);
-        Assert.True(DebianVersionOrder.Compare("1:0.9-1", "2.0-1") > 0);
-        Assert.True(DebianVersionOrder.Compare("27.0.1+dfsg1-1", "26.1.5+dfsg1-9") > 0);
+        Assert.True(TemplateFleet.Tools.DebianVersion.Compare("26.1.5+dfsg1-9+deb13u1+b1", "26.1.5+dfsg1-9+deb13u1") > 0);
+        Assert.True(TemplateFleet.Tools.DebianVersion.Compare("1.0~rc1-1", "1.0-1") < 0);
+        Assert.True(TemplateFleet.Tools.DebianVersion.Compare("1:0.9-1", "2.0-1") > 0);
+        Assert.True(TemplateFleet.Tools.DebianVersion.Compare("27.0.1+dfsg1-1", "26.1.5+dfsg1-9") > 0);
         Assert.Equal("26", VersionScheme.Debian.Major("26.1.5+dfsg1-9+deb13u1+b1"));
-        Assert.Equal(0, DebianVersionOrder.Compare("2.36-9+deb12u9", "2.36-9+deb12u9"));
+        Assert.Equal(0, TemplateFleet.Tools.DebianVersion.Compare("2.36-9+deb12u9", "2.36-9+deb12u9"));
     }
 
     [Theory]
