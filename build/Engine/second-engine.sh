@@ -109,6 +109,11 @@ start() {
 }
 EOF
 
+  if ip link show "$bridge" >/dev/null 2>&1; then
+    # Not ours to remove: its settings are not in $state (a deleted state folder, or another engine's bridge).
+    echo "second-engine.sh: bridge $bridge exists already and $state does not record it (was the state folder deleted while its engine ran?); stop the engine that uses it, or remove it with 'ip link del $bridge' when none does" >&2
+    exit 2
+  fi
   echo "Creating bridge $bridge ($address)"
   ip link add "$bridge" type bridge
   ip addr add "$address" dev "$bridge"
