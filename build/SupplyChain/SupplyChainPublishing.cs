@@ -62,7 +62,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     /// pin, verified with this run's key) against the new one. The base has neither runtime nor agent: nothing to say.</summary>
     public async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
     {
-        if (!checks.TryGetValue(imageId, out var check) || expected(next.Template) is not [var runtime, var agent])
+        if (!checks.TryGetValue(imageId, out var check) || expected(next.Template) is not [var runtime, var agent, ..])
             return null;
         return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Address).ToString(),
             record => signer.ReadAttestedSbomAsync(next.Template, previous!.Image, previous.Digest, record, key, registry, ct));
