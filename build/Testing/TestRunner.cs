@@ -24,16 +24,31 @@ public sealed record TestTotals(int Passed, int Failed, int Skipped)
         var skipped = Read("notExecuted");
         return new TestTotals(Read("passed"), failed, skipped);
     }
+
+    /// <summary>
+    /// One line per test that did not pass: its name and the first line of its message, so that a CI log that keeps
+    /// only its tail still says what failed.
+    /// </summary>
+    public static IEnumerable<string> NotPassed(string trxFile) =>
+        XDocument.Load(trxFile).Descendants().Where(e => e.Name.LocalName == "UnitTestResult" && (string?)e.Attribute("outcome") != "Passed")
+            .Select(r =>
+            {
+                var message = r.Descendants().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value.Trim() ?? "";
+                var first = message.Split('\n', 2)[0].Trim();
+                return $"  {r.Attribute("outcome")?.Value}: {r.Attribute("testName")?.Value}{(first.Length == 0 ? "" : ": " + (first.Length > 300 ? first[..300] + "…" : first))}";
+            });
 }
 
 /// <summary>
 /// Runs a test project with dotnet test and reads its totals back from TRX, not from console text. After each
 /// project it writes the time per test class of every project run so far (<see cref="TestTimes"/>):
-/// class-times.md (all of them, slowest first) and slowest.txt (the ten slowest, which .ci/run prints).
+/// class-times.md (all of them, slowest first) and slowest.txt (the ten slowest, which .ci/run prints), and
+/// not-passed.txt: every test of the run so far that did not pass, which .ci/run prints too.
 /// </summary>
 public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
 {
     readonly List<ClassTime> times = [];
+    readonly List<string> notPassed = [];
 
     /// <param name="filter">A `dotnet test --filter` expression, or null for every test of the project.</param>
     public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, string? filter = null)
@@ -86,6 +101,9 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
         times.AddRange(TestTimes.FromFixtures(fixtures, name));
         File.WriteAllText(Path.Combine(resultsDirectory, "class-times.md"), TestTimes.Table(times));
         File.WriteAllText(Path.Combine(resultsDirectory, "slowest.txt"), TestTimes.Slowest(times));
+        notPassed.AddRange(TestTotals.NotPassed(trx));
+        File.WriteAllLines(Path.Combine(resultsDirectory, "not-passed.txt"),
+            notPassed.Count == 0 ? [] : [$"Tests that did not pass ({notPassed.Count}; messages in the TRX files):", .. notPassed]);
         return totals;
     }
 }

@@ -15,7 +15,10 @@ public sealed class TestTimesTests : IDisposable
           <Results>
             <UnitTestResult testId="a" testName="N.Slow.One" duration="00:01:30.5000000" outcome="Passed" />
             <UnitTestResult testId="b" testName="N.Slow.Two" duration="00:00:29.5000000" outcome="Passed" />
-            <UnitTestResult testId="c" testName="N.Quick.One" duration="00:00:00.2000000" outcome="Failed" />
+            <UnitTestResult testId="c" testName="N.Quick.One" duration="00:00:00.2000000" outcome="Failed">
+              <Output><ErrorInfo><Message>Assert.Equal() Failure: Values differ
+        Expected: 1</Message></ErrorInfo></Output>
+            </UnitTestResult>
           </Results>
           <TestDefinitions>
             <UnitTest id="a"><TestMethod className="N.Slow" name="One" /></UnitTest>
@@ -44,5 +47,14 @@ public sealed class TestTimesTests : IDisposable
         Assert.Equal("  11:00 min  ReleaseFixture (fixture, 2 phases)", slowest[1]);
         Assert.Equal("  2:00 min  Slow (2 tests)", slowest[2]);
         Assert.Contains("| Quick | IntegrationTests | 1 | 0.2 s |", TestTimes.Table(times));
+    }
+
+    [Fact]
+    public void A_test_that_did_not_pass_is_named_with_the_first_line_of_its_message()
+    {
+        var trx = Path.Combine(dir, "IntegrationTests.trx");
+        File.WriteAllText(trx, Trx);
+
+        Assert.Equal(["  Failed: N.Quick.One: Assert.Equal() Failure: Values differ"], TestTotals.NotPassed(trx));
     }
 }
