@@ -42,13 +42,14 @@ public sealed class SbomChangeTests
         var line = await Describe(Old(SupplyChainRecordTests.Sample()), record => { asked = record; return Task.FromResult<(Sbom?, string?)>((before, null)); });
         Assert.Equal(SupplyChainRecordTests.Sample().Sbom.CycloneDx, asked?.Sbom.CycloneDx); // the old pin's own record: its SBOM digests
         Assert.Equal("runtime `molecule-ai-workspace-runtime` 1.0.0 → 1.0.7 · agent CLI `@openai/codex` 0.130.0 (unchanged) · "
-            + "Debian packages: 3 changed (1 added, 1 removed, 1 new versions)", line);
+            + "Debian packages: 3 changed (1 added, 1 removed, 1 new versions: +tar 1.34, -libc6, perl 5.36.0-7+deb12u2 → 5.36.0-7+deb12u3) · "
+            + "Python packages: none changed · npm packages: none changed", line);
     }
 
     [Fact]
     public async Task Without_an_old_SBOM_to_compare_with_the_line_says_why_and_what_the_new_one_holds()
     {
-        const string now = "runtime `molecule-ai-workspace-runtime` 1.0.7 · agent CLI `@openai/codex` 0.130.0 · 2 Debian packages";
+        const string now = "runtime `molecule-ai-workspace-runtime` 1.0.7 · agent CLI `@openai/codex` 0.130.0 · 2 Debian, 0 Python, 0 npm packages";
         Assert.Equal($"first pin: {now}", await Describe(null, Unreachable));
         Assert.Equal($"the old pin has no SBOM (published before images were signed); now {now}", await Describe(Old(null), Unreachable));
         Assert.Equal($"the old pin is in another registry (registry.test/molecule-fleet/codex); now {now}",

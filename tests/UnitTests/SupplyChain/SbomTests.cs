@@ -87,18 +87,29 @@ public sealed class SbomTests
     }
 
     [Fact]
-    public void The_diff_counts_runtime_agent_and_debian_changes()
+    public void The_diff_names_runtime_agent_and_every_other_package_by_ecosystem_transitive_ones_included()
     {
-        var before = Sbom.Parse(Spdx(Codex.Select(p => p.Replace("runtime@1.0.7", "runtime@1.0.0")).ToArray()), SbomFormat.Spdx, "old");
-        var after = Sbom.Parse(Spdx([.. Codex.Where(p => !p.Contains("libc6")).Select(p => p.Replace("deb12u2", "deb12u3")), "pkg:deb/debian/zstd@1.5.4-2?arch=amd64", "pkg:deb/debian/xz@5.4?arch=amd64"]), SbomFormat.Spdx, "new");
+        var before = Sbom.Parse(Spdx([.. Codex.Select(p => p.Replace("runtime@1.0.7", "runtime@1.0.0")), "pkg:pypi/httpx@0.27.0"]), SbomFormat.Spdx, "old");
+        var after = Sbom.Parse(Spdx([.. Codex.Where(p => !p.Contains("libc6")).Select(p => p.Replace("deb12u2", "deb12u3")), "pkg:deb/debian/zstd@1.5.4-2?arch=amd64",
+            "pkg:deb/debian/xz@5.4?arch=amd64", "pkg:pypi/httpx@0.28.1", "pkg:npm/ws@8.18.0"]), SbomFormat.Spdx, "new");
         var diff = SbomDiff.Between(before, after, Runtime, Agent);
         Assert.Equal(("1.0.0", "1.0.7"), (diff.RuntimeBefore, diff.RuntimeAfter));
         Assert.Equal(("0.130.0", "0.130.0"), (diff.AgentBefore, diff.AgentAfter));
-        Assert.Equal((2, 1, 1, 4), (diff.DebianAdded, diff.DebianRemoved, diff.DebianUpgraded, diff.DebianChanged));
+        Assert.Equal([4, 1, 1], diff.Packages.Select(p => p.Changed));
         Assert.Equal("runtime `molecule-ai-workspace-runtime` 1.0.0 → 1.0.7 · agent CLI `@openai/codex` 0.130.0 (unchanged) · "
-            + "Debian packages: 4 changed (2 added, 1 removed, 1 new versions)", diff.ToMarkdown());
-        Assert.EndsWith("Debian packages: none changed", SbomDiff.Between(after, after, Runtime, Agent).ToMarkdown());
-        Assert.Equal("runtime `molecule-ai-workspace-runtime` 1.0.7 · agent CLI `@openai/codex` 0.130.0 · 4 Debian packages", SbomDiff.Describe(after, Runtime, Agent));
+            + "Debian packages: 4 changed (2 added, 1 removed, 1 new versions: +xz 5.4, +zstd 1.5.4-2, -libc6, perl 5.36.0-7+deb12u2 → 5.36.0-7+deb12u3) · "
+            + "Python packages: 1 changed (0 added, 0 removed, 1 new versions: httpx 0.27.0 → 0.28.1) · "
+            + "npm packages: 1 changed (1 added, 0 removed, 0 new versions: +ws 8.18.0)", diff.ToMarkdown());
+        Assert.EndsWith("Debian packages: none changed · Python packages: none changed · npm packages: none changed", SbomDiff.Between(after, after, Runtime, Agent).ToMarkdown());
+        Assert.Equal("runtime `molecule-ai-workspace-runtime` 1.0.7 · agent CLI `@openai/codex` 0.130.0 · 4 Debian, 1 Python, 1 npm packages", SbomDiff.Describe(after, Runtime, Agent));
+    }
+
+    [Fact]
+    public void A_long_list_of_changes_names_the_first_few_and_counts_the_rest()
+    {
+        var changes = new PackageChanges("npm", [.. Enumerable.Range(1, 10).Select(i => $"p{i:00} 1.0.0")], [], []);
+        Assert.Equal("npm packages: 10 changed (10 added, 0 removed, 0 new versions: +p01 1.0.0, +p02 1.0.0, +p03 1.0.0, +p04 1.0.0, "
+            + "+p05 1.0.0, +p06 1.0.0, +p07 1.0.0, +p08 1.0.0, and 2 more)", changes.ToMarkdown());
     }
 
     [Fact]
