@@ -27,6 +27,7 @@ namespace TemplateFleet;
 // The same shape for a runtime release: the base job marks the cascade on the forge (after its preflight) and
 // waits for the index before anything is built.
 [GiteaActions("cascade", RunsOn = [Runner],
+    TimeoutMinutes = InputPolicies.RunTimeoutMinutes,
     OnWorkflowDispatchRequiredInputs = [nameof(RuntimeVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
     ImportVariables = [nameof(Registry), nameof(RegistryUsername), nameof(SigningPublicKey)],
     ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
@@ -40,6 +41,7 @@ namespace TemplateFleet;
 // One input moved to one version (docs/keeping-current.md): Watch dispatches it on the version's marker branch. One run
 // per input at a time, and one for every base-wide input together (Gitea 1.26+; before, the marker is the only guard).
 [GiteaActions("bump", RunsOn = [Runner], Concurrency = BumpConcurrency,
+    TimeoutMinutes = InputPolicies.RunTimeoutMinutes,
     OnWorkflowDispatchRequiredInputs = [nameof(Input), nameof(InputVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
     InvokedTargets = [nameof(Bump)],
     ImportVariables = [nameof(Registry), nameof(RegistryUsername), nameof(SigningPublicKey)],

@@ -138,7 +138,7 @@ public static class FleetLoader
             errors.Add(contract.Start, $"'contract' names {Display(root, contractFile!)}, which does not exist; create it or fix the path");
 
         var smoke = SmokeChecksReader.Read(doc.Object("smoke", required: false, "commands", "files"));
-        var inputs = ReadInputs(doc.Object("inputs", required: false, ["defaults", .. FleetInputs.All]));
+        var inputs = ReadInputs(doc.Object("inputs", required: false, ["defaults", "retakeAfter", .. FleetInputs.All]));
         var tests = TestSuitesReader.ReadFleet(doc, root, templatesDirectory, [.. names.Select(n => n.Value), .. baseFolder is null ? [] : new[] { baseFolder }]);
 
         foreach (var name in names)
@@ -196,7 +196,11 @@ public static class FleetLoader
                 named[input] = InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults);
             }
         }
-        return new InputPolicies(defaults, named);
+        var retake = section.Scalar("retakeAfter", required: false);
+        var retakeAfter = retake is null ? InputPolicies.DefaultRetakeAfter : InputPolicyReader.TryParseAge(retake.Value);
+        if (retake is not null && !(retakeAfter > InputPolicies.LongestRun))
+            section.Errors.Add(retake.Start, $"'{section.Child("retakeAfter")}' must be an age longer than {InputPolicyReader.Format(InputPolicies.LongestRun)}, the longest a bump or cascade run may take (its jobs' timeout-minutes), such as 6h; got '{Printable.Of(retake.Value)}'");
+        return new InputPolicies(defaults, named) { RetakeAfter = retakeAfter ?? InputPolicies.DefaultRetakeAfter };
     }
 
     private static Template? ReadTemplate(YamlObject doc, string name, string directory, FleetConfig fleet)

@@ -31,10 +31,21 @@ public static class FleetInputs
     public static readonly IReadOnlyList<string> All = [Node, Npm, DockerCli, DebianSecurity, Runtime];
 }
 
-/// <summary>fleet.yaml inputs: the defaults and each named input's policy over them.</summary>
+/// <summary>fleet.yaml inputs: the defaults and each named input's policy over them, and when the watch retakes a stuck marker.</summary>
 public sealed record InputPolicies(InputPolicy Defaults, IReadOnlyDictionary<string, InputPolicy> Named)
 {
     public static readonly InputPolicies Default = new(InputPolicy.Default, new Dictionary<string, InputPolicy>());
+
+    /// <summary>timeout-minutes of every job of the bump and cascade workflows (Build.CI.GiteaActions.cs).</summary>
+    public const int RunTimeoutMinutes = 90;
+
+    /// <summary>The longest a bump or cascade run may take: the cascade's three jobs (base, templates, pins) one after another.</summary>
+    public static readonly TimeSpan LongestRun = TimeSpan.FromMinutes(3 * RunTimeoutMinutes);
+
+    public static readonly TimeSpan DefaultRetakeAfter = TimeSpan.FromHours(6);
+
+    /// <summary>inputs.retakeAfter: a marker branch with no pull request and no run for this long is made and dispatched again.</summary>
+    public TimeSpan RetakeAfter { get; init; } = DefaultRetakeAfter;
 
     public InputPolicy For(string input) => Named.TryGetValue(input, out var policy) ? policy : Defaults;
 }

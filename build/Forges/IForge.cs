@@ -58,6 +58,12 @@ public interface IForge : IDisposable
 
     /// <summary>Starts a workflow_dispatch run of <paramref name="workflowFile"/> on <paramref name="reference"/>.</summary>
     Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct);
+
+    /// <summary>Sets a commit status on <paramref name="sha"/>; <paramref name="state"/> is pending, success, error or failure.</summary>
+    Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct);
+
+    /// <summary>When the newest status of <paramref name="context"/> on commit <paramref name="sha"/> was set; null when it has none.</summary>
+    Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct);
 }
 
 public sealed record ForgeUser(string Login);

@@ -53,6 +53,9 @@ public abstract class GiteaActionsJobSettings : Attribute
     /// <summary>"Parameter=github.property" pairs: parameters from the run's context, e.g. <c>${{ github.repository }}</c>.</summary>
     public string[] ImportContext { get; set; } = [];
 
+    /// <summary>The job's <c>timeout-minutes</c> (act cancels a job that runs longer); on a workflow, every job's that sets none. 0: none.</summary>
+    public int TimeoutMinutes { get; set; }
+
     /// <summary>Paths (relative to the root) uploaded as artifacts when the job ends, also when it failed; in a workflow
     /// of several jobs named &lt;job&gt;-&lt;last folder&gt;[-&lt;matrix value&gt;].</summary>
     public string[] PublishArtifacts { get; set; } = [];

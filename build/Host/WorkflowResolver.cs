@@ -211,6 +211,12 @@ internal sealed partial class WorkflowResolver
             node.Add("if", Text("always()"));
 
         node.Add("runs-on", runsOn.Count == 1 ? Text(runsOn[0]) : Sequence(runsOn));
+        var timeout = job.TimeoutMinutes != 0 ? job.TimeoutMinutes : workflow.TimeoutMinutes;
+        if (timeout < 0)
+            throw context.Error(where + nameof(GiteaActionsJobSettings.TimeoutMinutes), $"is {timeout}: give the minutes a job may run (more than 0), or leave it out.");
+        if (timeout > 0)
+            node.Add("timeout-minutes", Plain(timeout.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
         if (outputs.Count > 0)
         {
             var handedOn = new YamlMappingNode();

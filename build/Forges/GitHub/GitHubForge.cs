@@ -208,6 +208,25 @@ internal sealed class GitHubForge : IForge
         }
     }
 
+    // rest/commits/statuses#create-a-commit-status: 201.
+    public async Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct) =>
+        await Call(() => github.Repository.Status.Create(owner, name, sha, new NewCommitStatus { State = Enum.Parse<CommitState>(state, ignoreCase: true), Context = context, Description = description }),
+            $"setting status {context} on {sha}");
+
+    // rest/commits/statuses#list-commit-statuses-for-a-reference: every status, the newest first (all pages).
+    public async Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct)
+    {
+        try
+        {
+            var statuses = await Call(() => github.Repository.Status.GetAll(owner, name, sha), $"reading the statuses of {sha}");
+            return statuses.Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Max();
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Octokit's failures as one line each; 404 and 422 go to the caller, which knows what they mean there.</summary>
     async Task<T> Call<T>(Func<Task<T>> call, string doing)
     {

@@ -216,6 +216,34 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         }
     }
 
+    // POST /statuses/{sha} (api.go: reqToken, reqRepoWriter; repo/status.go NewCommitStatus: 201; an unknown commit fails
+    // CreateCommitStatus's GetCommit, which the handler answers with 500).
+    public async Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct)
+    {
+        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/statuses/{Uri.EscapeDataString(sha)}", new { State = state, Context = context, Description = description }, ct);
+        if (response.Status != 201)
+            throw response.Status == 403 ? Forbidden(response, $"set a commit status on {sha}") : response.Unexpected($"setting status {context} on {sha}");
+    }
+
+    // GET /statuses/{sha} (repo/status.go GetCommitStatuses), not /commits/{ref}/statuses: before 1.26 its {ref} is one path
+    // segment and a marker branch has '/'. Every status of the commit, the newest first, in pages of `limit`.
+    public async Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct)
+    {
+        const int limit = 50;
+        DateTimeOffset? newest = null;
+        for (var page = 1; ; page++)
+        {
+            var response = await api.GetAsync($"{Repo}/statuses/{Uri.EscapeDataString(sha)}?page={page}&limit={limit}", ct);
+            if (response.Status != 200)
+                throw response.Unexpected($"reading the statuses of {sha}");
+            var statuses = response.Read<List<StatusJson>>();
+            foreach (var status in statuses.Where(s => s.Context == context && !(s.CreatedAt <= newest)))
+                newest = status.CreatedAt;
+            if (statuses.Count < limit)
+                return newest;
+        }
+    }
+
     ForgeException TokenRefused(GiteaResponse response) =>
         new($"{Description} refused the token (HTTP 401 on {response.Request}: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
 
@@ -253,6 +281,8 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
     sealed record FilesResponse(FileCommitJson Commit);
 
     sealed record PullBranchJson(string Ref);
+
+    sealed record StatusJson(string Context, DateTimeOffset CreatedAt);
 
     sealed record PullJson(long Number, string? HtmlUrl, string? Url, string State, bool Merged, string Title, string? Body, PullBranchJson Head, PullBranchJson Base);
 }

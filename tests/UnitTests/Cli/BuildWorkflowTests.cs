@@ -159,6 +159,10 @@ public sealed class BuildWorkflowTests
         Assert.Equal(["input", "input_version", "package_index"], bump.Keys("on", "workflow_dispatch", "inputs"));
         Assert.Equal(bump.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
         var environment = bump.Steps()[1].Map("env");
+        // a stuck bump or cascade job is cancelled, so the watch may retake its marker after fleet.yaml inputs.retakeAfter
+        var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.RuntimeWatch.CascadeWorkflowFile]);
+        Assert.All([bump.At("jobs", "bump"), .. cascade.Keys("jobs").Select(j => cascade.At("jobs", j))], job => Assert.Equal("90", job.Text("timeout-minutes")));
+        Assert.True(InputPolicies.DefaultRetakeAfter > TimeSpan.FromMinutes(cascade.Keys("jobs").Count * 90));
         Assert.Equal("${{ github.event.inputs.input }}", environment["INPUT"]);
         Assert.Equal("${{ github.event.inputs.input_version }}", environment["INPUT_VERSION"]);
         Assert.Equal("${{ secrets.FORGE_TOKEN }}", environment["FORGE_TOKEN"]);

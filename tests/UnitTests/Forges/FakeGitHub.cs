@@ -73,6 +73,8 @@ public sealed class FakeGitHub : GitBackedForge
         Map("GET", repo + @"/pulls/(?<number>\d+)", (r, m) => InRepo(r, m, _ => FindPull(m) is { } p ? Ok(PullJson(p)) : NotFound("rest/pulls/pulls#get-a-pull-request")));
         Map("PATCH", repo + @"/pulls/(?<number>\d+)", (r, m) => InRepo(r, m, u => UpdatePull(r, u, m)));
         Map("POST", repo + @"/issues/(?<number>\d+)/comments", (r, m) => InRepo(r, m, u => CreateComment(r, u, m)));
+        Map("POST", repo + "/statuses/(?<sha>[^/]+)", (r, m) => InRepo(r, m, u => Write(u) ?? CreateStatus(r, u!, m.Groups["sha"].Value)));
+        Map("GET", repo + "/commits/(?<ref>.+)/statuses", (r, m) => InRepo(r, m, _ => ListStatuses(m.Groups["ref"].Value)));
         Map("POST", repo + "/actions/workflows/(?<workflow>[^/]+)/dispatches", (r, m) => InRepo(r, m, u => Write(u) ?? Dispatch(r, m.Groups["workflow"].Value)));
     }
 
@@ -352,6 +354,43 @@ public sealed class FakeGitHub : GitBackedForge
         dispatches.Add((workflow, reference, (JsonObject)(request.Body?["inputs"]?.DeepClone() ?? new JsonObject())));
         return ForgeReply.NoContent;
     }
+
+    // ---- Commit statuses ----
+
+    // rest/commits/statuses#create-a-commit-status: 201; state is one of error, failure, pending, success, anything else is
+    // 422 "state is not included in the list" (as travis-ci/travis-ci#1283 shows it); a commit that is not there is 422
+    // "No commit found for SHA".
+    ForgeReply CreateStatus(ForgeRequest request, User user, string sha)
+    {
+        var body = request.Body as JsonObject ?? [];
+        var state = body["state"]?.GetValue<string>() ?? "";
+        if (state is not ("error" or "failure" or "pending" or "success"))
+            return Validation("rest/commits/statuses#create-a-commit-status", new JsonObject { ["resource"] = "Status", ["code"] = "custom", ["field"] = "state", ["message"] = "state is not included in the list" });
+        if (!Git.CommitExists(sha))
+            return Unprocessable("rest/commits/statuses#create-a-commit-status", $"No commit found for SHA: {sha}");
+        return new ForgeReply(201, StatusJson(AddStatus(sha, state, body["context"]?.GetValue<string>() ?? "default", body["description"]?.GetValue<string>() ?? "", user.Login)));
+    }
+
+    // rest/commits/statuses#list-commit-statuses-for-a-reference: the ref is a sha, branch or tag; the newest first. A ref
+    // that names no commit: 404, as rest/commits/commits#get-a-commit answers it. One page (the tests set fewer than 30).
+    ForgeReply ListStatuses(string reference) =>
+        (Git.Resolve(reference) ?? BranchSha(reference)) is { } sha
+            ? Ok(new JsonArray([.. StatusesOf(sha).Select(s => (JsonNode)StatusJson(s))]))
+            : NotFound("rest/commits/statuses#list-commit-statuses-for-a-reference");
+
+    JsonObject StatusJson(FakeCommitStatus s) => new()
+    {
+        ["url"] = Api($"repos/{Owner}/{Repo}/statuses/{s.Sha}"),
+        ["id"] = s.Id,
+        ["node_id"] = $"SC_{s.Id}",
+        ["state"] = s.State,
+        ["description"] = s.Description,
+        ["target_url"] = null,
+        ["context"] = s.Context,
+        ["created_at"] = s.Time,
+        ["updated_at"] = s.Time,
+        ["creator"] = UserJson(users.Single(u => u.Login == s.Creator)),
+    };
 
     // ---- JSON shapes ----
 

@@ -35,6 +35,28 @@ public sealed class FakeGitHubTests
     }
 
     [Fact]
+    public async Task A_commit_status_with_an_unknown_state_or_commit_is_422_and_a_ref_lists_them_newest_first()
+    {
+        using var github = new FakeGitHub();
+        using var bot = Http(github);
+        var path = $"{Repo}/statuses/{github.BaseSha}";
+        var badState = await bot.SendAsync("POST", path, new JsonObject { ["state"] = "running", ["context"] = "x" });
+        Assert.Equal(422, badState.Status);
+        Assert.Equal("state is not included in the list", badState.Json!["errors"]![0]!["message"]!.GetValue<string>());
+        var badSha = await bot.SendAsync("POST", $"{Repo}/statuses/{new string('0', 40)}", new JsonObject { ["state"] = "pending" });
+        Assert.Equal((422, $"No commit found for SHA: {new string('0', 40)}"), (badSha.Status, badSha.Json!["message"]!.GetValue<string>()));
+        using var reader = Http(github, FakeGitHub.ReaderToken);
+        Assert.Equal(403, (await reader.SendAsync("POST", path, new JsonObject { ["state"] = "pending" })).Status);
+        Assert.Empty(github.Statuses);
+
+        Assert.Equal(201, (await bot.SendAsync("POST", path, new JsonObject { ["state"] = "pending", ["context"] = "first" })).Status);
+        Assert.Equal(201, (await bot.SendAsync("POST", path, new JsonObject { ["state"] = "success", ["context"] = "second" })).Status);
+        var listed = (JsonArray)(await bot.GetAsync($"{Repo}/commits/main/statuses")).Json!;
+        Assert.Equal([("second", "success"), ("first", "pending")], listed.Select(s => (s!["context"]!.GetValue<string>(), s["state"]!.GetValue<string>())));
+        Assert.Equal(404, (await bot.GetAsync($"{Repo}/commits/no-such-branch/statuses")).Status);
+    }
+
+    [Fact]
     public async Task The_pull_request_list_honours_head_and_base_and_a_duplicate_is_422_with_errors()
     {
         using var github = new FakeGitHub();

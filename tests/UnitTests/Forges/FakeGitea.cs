@@ -96,6 +96,10 @@ public sealed class FakeGitea : GitBackedForge
         Map("GET", repo + "/git/commits/(?<sha>[0-9a-f]+)", (r, m) => InRepo(r, m, _ => GitCommitJson(m.Groups["sha"].Value)));
         Map("GET", repo + "/git/trees/(?<sha>[0-9a-f]+)", (r, m) => InRepo(r, m, _ => GitTree(m.Groups["sha"].Value)));
         Map("GET", repo + "/git/blobs/(?<sha>[0-9a-f]+)", (r, m) => InRepo(r, m, _ => GitBlob(m.Groups["sha"].Value)));
+        // api.go: /statuses/{sha}, GET repo.GetCommitStatuses, POST reqToken() + reqRepoWriter(unit.TypeCode) repo.NewCommitStatus.
+        // (GET /commits/{ref}/statuses takes a one-segment {ref} before 1.26: no branch with '/' reaches it.)
+        Map("GET", repo + "/statuses/(?<sha>[^/]+)", (r, m) => InRepo(r, m, _ => ListStatuses(r, m.Groups["sha"].Value)));
+        Map("POST", repo + "/statuses/(?<sha>[^/]+)", (r, m) => InRepo(r, m, u => CreateStatus(r, u, m.Groups["sha"].Value)));
         Map("GET", repo + "/actions/tasks", (r, m) => InRepo(r, m, _ => Ok(new JsonObject { ["workflow_runs"] = new JsonArray(), ["total_count"] = 0 })));
         // routers/api/v1/repo/action.go ActionsDispatchWorkflow: from 1.24 (ENVIRONMENT.md, Gitea Actions).
         if (Version >= new Version(1, 24, 0))
@@ -522,6 +526,45 @@ public sealed class FakeGitea : GitBackedForge
     ForgeReply GitBlob(string sha) => Git.BlobExists(sha)
         ? Ok(new JsonObject { ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(Git.ReadBlob(sha))), ["encoding"] = "base64", ["url"] = Api($"repos/{Owner}/{Repo}/git/blobs/{sha}"), ["sha"] = sha, ["size"] = Git.ReadBlob(sha).Length })
         : new ForgeReply(400, Error($"object does not exist [id: {sha}, rel_path: ]"));
+
+    // ---- Commit statuses (routers/api/v1/repo/status.go) ----
+
+    // NewCommitStatus: CreateStatusOption carries no binding rules, and models/git/commit_status.go NewCommitStatus stores the
+    // state as given (only the texts are trimmed): an unknown state is not refused. services/repository/files
+    // CreateCommitStatus opens the commit first; a commit that is not there is the handler's 500 "CreateCommitStatus".
+    ForgeReply CreateStatus(ForgeRequest request, User? user, string sha)
+    {
+        if (RequireWriter(user) is { } refused)
+            return refused;
+        if (!Git.CommitExists(sha))
+            return new ForgeReply(500, Error($"CreateCommitStatus: GetCommit[{sha}]: object does not exist [id: {sha}, rel_path: ]"));
+        var body = request.Body as JsonObject ?? [];
+        string Text(string key) => (body[key]?.GetValue<string>() ?? "").Trim();
+        return new ForgeReply(201, StatusJson(AddStatus(sha, Text("state"), Text("context"), Text("description"), user!.Login)));
+    }
+
+    // GetCommitStatuses: every status of the commit, sorted by created_unix descending by default, in pages (limit: default
+    // [api] DEFAULT_PAGING_NUM 30, at most MAX_RESPONSE_ITEMS 50); a commit with none, or none there, is an empty list.
+    ForgeReply ListStatuses(ForgeRequest request, string sha)
+    {
+        var limit = Math.Min(int.TryParse(request.QueryValue("limit"), out var l) && l > 0 ? l : 30, 50);
+        var page = int.TryParse(request.QueryValue("page"), out var p) && p > 0 ? p : 1;
+        return Ok(new JsonArray([.. StatusesOf(sha).Skip((page - 1) * limit).Take(limit).Select(s => (JsonNode)StatusJson(s))]));
+    }
+
+    // swagger CommitStatus: the state is under "status".
+    JsonObject StatusJson(FakeCommitStatus s) => new()
+    {
+        ["id"] = s.Id,
+        ["status"] = s.State,
+        ["target_url"] = "",
+        ["description"] = s.Description,
+        ["url"] = Api($"repos/{Owner}/{Repo}/statuses/{s.Sha}"),
+        ["context"] = s.Context,
+        ["creator"] = UserJson(users.Single(u => u.Login == s.Creator)),
+        ["created_at"] = s.Time,
+        ["updated_at"] = s.Time,
+    };
 
     // ---- Actions ----
 

@@ -52,6 +52,28 @@ public sealed class FakeGiteaTests
     }
 
     [Fact]
+    public async Task A_commit_status_is_stored_as_given_listed_newest_first_and_needs_its_commit_and_a_writer()
+    {
+        using var gitea = new FakeGitea();
+        using var bot = Http(gitea);
+        var path = $"{Repo}/statuses/{gitea.BaseSha}";
+        var created = await bot.SendAsync("POST", path, new JsonObject { ["state"] = "pending", ["context"] = " template-fleet/bump/codex/1.0 ", ["description"] = "bump.yml dispatched" });
+        Assert.Equal(201, created.Status);
+        Assert.Equal(("pending", "template-fleet/bump/codex/1.0"), (created.Json!["status"]!.GetValue<string>(), created.Json["context"]!.GetValue<string>()));
+        // Gitea does not check the state (no binding rule, stored as given)
+        Assert.Equal(201, (await bot.SendAsync("POST", path, new JsonObject { ["state"] = "running", ["context"] = "other" })).Status);
+
+        var listed = (JsonArray)(await bot.GetAsync(path)).Json!;
+        Assert.Equal(["other", "template-fleet/bump/codex/1.0"], listed.Select(s => s!["context"]!.GetValue<string>()));
+        Assert.Single((JsonArray)(await bot.GetAsync(path + "?limit=1&page=2")).Json!);
+        Assert.Empty((JsonArray)(await bot.GetAsync($"{Repo}/statuses/{new string('0', 40)}")).Json!);
+        Assert.Equal(500, (await bot.SendAsync("POST", $"{Repo}/statuses/{new string('0', 40)}", new JsonObject { ["state"] = "pending" })).Status);
+        using var reader = Http(gitea, FakeGitea.ReaderToken);
+        Assert.Equal(403, (await reader.SendAsync("POST", path, new JsonObject { ["state"] = "pending" })).Status);
+        Assert.Equal(2, gitea.Statuses.Count);
+    }
+
+    [Fact]
     public async Task A_token_without_push_cannot_create_branches_or_change_files()
     {
         using var gitea = new FakeGitea();

@@ -19,6 +19,8 @@ public abstract class GitBackedForge : FakeForgeServer
 
     protected readonly List<(long Number, string Body)> comments = [];
 
+    protected readonly List<FakeCommitStatus> statuses = [];
+
     protected GitBackedForge(string apiPath, IReadOnlyDictionary<string, string> files) : base(apiPath)
     {
         Git = new GitRepository(DefaultBranch, files, Alice);
@@ -43,6 +45,22 @@ public abstract class GitBackedForge : FakeForgeServer
 
     /// <summary>Comments on issues and pull requests the fake accepted, in order.</summary>
     public IReadOnlyList<(long Number, string Body)> Comments => comments;
+
+    /// <summary>The forge's clock: the time it stamps a commit status with (a test moves a FakeTimeProvider on).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Commit statuses the fake accepted, oldest first.</summary>
+    public IReadOnlyList<FakeCommitStatus> Statuses => statuses;
+
+    protected FakeCommitStatus AddStatus(string sha, string state, string context, string description, string creator)
+    {
+        var status = new FakeCommitStatus(statuses.Count + 1, sha, state, context, description, creator, Clock.GetUtcNow());
+        statuses.Add(status);
+        return status;
+    }
+
+    /// <summary>The statuses of a commit, the newest first (both forges list them so).</summary>
+    protected IEnumerable<FakeCommitStatus> StatusesOf(string sha) => statuses.Where(s => s.Sha == sha).Reverse();
 
     /// <summary>Workflow dispatches the fake accepted, in order.</summary>
     public IReadOnlyList<(string Workflow, string Ref, JsonObject Inputs)> Dispatches => dispatches;
@@ -90,4 +108,10 @@ public abstract class GitBackedForge : FakeForgeServer
         base.Dispose();
         Git.Dispose();
     }
+}
+
+/// <summary>A commit status as a forge fake stored it.</summary>
+public sealed record FakeCommitStatus(long Id, string Sha, string State, string Context, string Description, string Creator, DateTimeOffset CreatedAt)
+{
+    public string Time => CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ");
 }

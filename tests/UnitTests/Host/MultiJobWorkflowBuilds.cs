@@ -5,10 +5,10 @@ namespace TemplateFleet.UnitTests.Host;
 
 /// <summary>A release in three jobs, declared out of order: a first job hands two values on, a matrix fans out
 /// FROM them, and a last job collects every artifact, also when the others failed.</summary>
-[GiteaActions("release", RunsOn = ["debian-12"], OnPushBranches = ["main"], ImportVariables = [nameof(Feed)])]
+[GiteaActions("release", RunsOn = ["debian-12"], OnPushBranches = ["main"], ImportVariables = [nameof(Feed)], TimeoutMinutes = 60)]
 [GiteaActionsJob("release", "collect", Needs = ["prepare", "shards"], Always = true, InvokedTargets = [nameof(Collect)],
     DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)], ImportContext = [$"{nameof(Repository)}=github.repository"])]
-[GiteaActionsJob("release", "shards", Needs = ["prepare"], MatrixParameter = nameof(Shards), InvokedTargets = [nameof(Test)],
+[GiteaActionsJob("release", "shards", Needs = ["prepare"], MatrixParameter = nameof(Shards), InvokedTargets = [nameof(Test)], TimeoutMinutes = 20,
     ImportOutputs = [nameof(Base), nameof(Version)], ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results", "output/logs"])]
 [GiteaActionsJob("release", "prepare", InvokedTargets = [nameof(Prepare)], Outputs = [nameof(Base), nameof(Version)],
     ImportSecrets = [nameof(ApiKey)], PublishArtifacts = ["output/results"])]

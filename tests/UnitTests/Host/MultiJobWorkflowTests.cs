@@ -32,6 +32,7 @@ public sealed class MultiJobWorkflowTests
         var shards = release.At("jobs", "shards");
         Assert.Equal(["prepare"], shards.Texts("needs"));
         Assert.Equal("debian-12", shards.Text("runs-on")); // the workflow's runner
+        Assert.Equal(("60", "20", "60"), (prepare.Text("timeout-minutes"), shards.Text("timeout-minutes"), release.At("jobs", "collect").Text("timeout-minutes")));
         Assert.Equal(["a", "b"], shards.Texts("strategy", "matrix", "shards"));
         Assert.False(shards.Has("outputs"));
         var test = release.Steps("shards")[1];

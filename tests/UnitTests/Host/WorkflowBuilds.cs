@@ -106,6 +106,9 @@ internal sealed class NoRunnerWorkflowBuild : BrokenWorkflowBuild;
 [GiteaActions("bad", RunsOn = ["debian-12"], On = [GiteaActionsTrigger.Push], PublishArtifacts = ["../secrets"], InvokedTargets = ["Compile"])]
 internal sealed class OutsideArtifactWorkflowBuild : BrokenWorkflowBuild;
 
+[GiteaActions("bad", RunsOn = ["debian-12"], On = [GiteaActionsTrigger.Push], TimeoutMinutes = -5, InvokedTargets = ["Compile"])]
+internal sealed class NegativeTimeoutWorkflowBuild : BrokenWorkflowBuild;
+
 [GiteaActions("bad", RunsOn = ["debian-12"], OnCronSchedule = "every hour", InvokedTargets = ["Compile"])]
 internal sealed class BadCronWorkflowBuild : BrokenWorkflowBuild;
 

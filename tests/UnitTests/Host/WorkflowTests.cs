@@ -126,6 +126,7 @@ public sealed class WorkflowTests
     [InlineData(nameof(OutsideArtifactWorkflowBuild), "PublishArtifacts: '../secrets' must be a plain path inside the repository")]
     [InlineData(nameof(BadNameWorkflowBuild), "name: 'bad name' must start with a letter")]
     [InlineData(nameof(BadCronWorkflowBuild), "OnCronSchedule: 'every hour' is not a five-field cron expression")]
+    [InlineData(nameof(NegativeTimeoutWorkflowBuild), "TimeoutMinutes: is -5: give the minutes a job may run (more than 0), or leave it out.")]
     public void An_attribute_mistake_is_a_usage_error_naming_the_workflow_and_the_name(string build, string message)
     {
         using var host = new HostHarness();
@@ -224,6 +225,7 @@ public sealed class WorkflowTests
         nameof(NoRunnerWorkflowBuild) => host.Run<NoRunnerWorkflowBuild>("--generate-configuration"),
         nameof(OutsideArtifactWorkflowBuild) => host.Run<OutsideArtifactWorkflowBuild>("--generate-configuration"),
         nameof(BadNameWorkflowBuild) => host.Run<BadNameWorkflowBuild>("--generate-configuration"),
+        nameof(NegativeTimeoutWorkflowBuild) => host.Run<NegativeTimeoutWorkflowBuild>("--generate-configuration"),
         _ => throw new ArgumentException(build, nameof(build)),
     };
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
 using TemplateFleet.KeepCurrent;
 using UnitTests.Fleet;
@@ -55,12 +56,28 @@ public sealed class InputDataTests : IDisposable
 
         var fleet = Assert.Throws<FleetException>(() => FleetLoader.LoadFleet(_repo.Root)).Message;
         Assert.Contains("templates/fleet.yaml:", fleet);
-        Assert.Contains("unknown key 'rutnime' in 'inputs' (expected one of: defaults, node, npm, docker-cli, debian-security, runtime)", fleet);
+        Assert.Contains("unknown key 'rutnime' in 'inputs' (expected one of: defaults, retakeAfter, node, npm, docker-cli, debian-security, runtime)", fleet);
 
         _repo.Replace("templates/fleet.yaml", "  rutnime:", "  runtime:");
         var template = Assert.Throws<FleetException>(() => FleetLoader.LoadTemplate(FleetLoader.LoadFleet(_repo.Root), "codex")).Message;
         Assert.Contains("templates/codex/template.yaml:9:24: 'agent.policy.minimumReleaseAge' must be an age such as 3d, 12h, 30m or 0, got '3 days'", template);
         Assert.Contains("templates/codex/template.yaml:11:9: missing required key 'reason' in 'agent.policy.skip[0]'", template);
+    }
+
+    [Fact]
+    public void The_retake_time_is_data_and_must_outlast_the_longest_run()
+    {
+        Assert.Equal(TimeSpan.FromHours(6), FleetLoader.LoadFleet(TempRepo.RealRoot).Inputs.RetakeAfter);
+        _repo.Replace("templates/fleet.yaml", "  retakeAfter: 6h ", "  retakeAfter: 9h ");
+        Assert.Equal(TimeSpan.FromHours(9), FleetLoader.LoadFleet(_repo.Root).Inputs.RetakeAfter);
+
+        foreach (var value in new[] { "4h", "270m", "soon" })
+        {
+            _repo.Write("templates/fleet.yaml", Regex.Replace(_repo.Read("templates/fleet.yaml"), "(?m)^  retakeAfter: \\S+", "  retakeAfter: " + value));
+            var line = Array.FindIndex(_repo.Read("templates/fleet.yaml").Split('\n'), l => l.StartsWith("  retakeAfter:", StringComparison.Ordinal)) + 1;
+            var message = Assert.Throws<FleetException>(() => FleetLoader.LoadFleet(_repo.Root)).Message;
+            Assert.Contains($"templates/fleet.yaml:{line}:16: 'inputs.retakeAfter' must be an age longer than 270m, the longest a bump or cascade run may take (its jobs' timeout-minutes), such as 6h; got '{value}'", message);
+        }
     }
 
     [Fact]
