@@ -72,6 +72,42 @@ public sealed class BuildCliTests : IDisposable
         Assert.DoesNotContain("claude-code", Run("VerifyPins", "--templates", "hermes").Output.Split('\n').Where(l => l.Contains("no pin", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Each_job_of_the_bump_workflow_refuses_a_missing_or_unknown_input_in_one_line_before_anything_runs()
+    {
+        const string unknown = "--input 'codx' is not an input of this fleet; the inputs are: claude-code, codex, hermes, openclaw, node, npm, docker-cli, debian-security, runtime.";
+        foreach (var job in new[] { new[] { "BumpBase" }, ["ApplyBump", "Publish", "--templates", "codex"], ["ProposeBump"] })
+        {
+            var missing = Run(job);
+            Fails(2, missing, "Bump needs --input: the upstream input to move");
+            Assert.DoesNotContain("═══", missing.Output); // no target ran
+            Fails(2, Run([.. job, "--input", "codx", "--input-version", "1.0.0"]), unknown);
+        }
+        Assert.False(Directory.Exists(Path.Combine(root, "output", "bump")));
+    }
+
+    [Fact]
+    public void A_template_job_of_the_bump_takes_the_base_jobs_data_and_lock_and_skips_a_template_the_input_does_not_reach()
+    {
+        // Without the base job's artifact: one line, nothing built.
+        var none = Run("ApplyBump", "Restore", "--input", "codex", "--templates", "codex");
+        Fails(1, none, "output/jobs/base-bump: the base job's data and lock are not there");
+        Assert.DoesNotContain("═══ Restore", none.Output);
+
+        // What the base job wrote, as download-artifact leaves it.
+        const string data = "templates/codex/template.yaml";
+        var handed = Path.Combine(root, "output", "jobs", "base-bump", data);
+        Directory.CreateDirectory(Path.GetDirectoryName(handed)!);
+        var moved = File.ReadAllText(Path.Combine(root, data)) + "# as the base job wrote it\n";
+        File.WriteAllText(handed, moved);
+
+        var skipped = Run("ApplyBump", "Restore", "--input", "codex", "--templates", "claude-code");
+        Assert.True(skipped.Exit == 0, skipped.Output);
+        Assert.Contains("skipped: the bump of codex does not reach claude-code", skipped.Output);
+        Assert.DoesNotContain("═══ Restore", skipped.Output); // nothing built, no engine asked
+        Assert.Equal(moved, File.ReadAllText(Path.Combine(root, data)));
+    }
+
     static void Fails(int expectedExit, (int Exit, string Output) run, params string[] messageParts)
     {
         Assert.Equal(expectedExit, run.Exit);
