@@ -87,6 +87,26 @@ public sealed class BuildCliTests : IDisposable
     }
 
     [Fact]
+    public void The_bump_workflows_base_job_of_an_agent_hands_on_the_pinned_base_and_its_runtime_and_the_files_it_wrote_and_builds_nothing()
+    {
+        var basePin = UnitTests.Forges.ForgeUnderTest.PinOf("1.0.0", "base", "sha256:" + new string('3', 64));
+        File.WriteAllText(Path.Combine(root, "templates", "base", "pin.json"), TemplateFleet.Pins.PinFile.Serialize(basePin));
+        File.WriteAllText(Path.Combine(root, "templates", "hermes", "pin.json"), TemplateFleet.Pins.PinFile.Serialize(UnitTests.Forges.ForgeUnderTest.OldPin("hermes")));
+        var outputs = Path.Combine(root, "github-output");
+        File.WriteAllText(outputs, "");
+
+        // hermes at the version its data holds: the lock is written again from the embedded index (pip's resolver), no registry asked.
+        var run = RunWith(new Dictionary<string, string> { [NukeBuild.OutputVariable] = outputs }, "BumpBase", "--input", "hermes", "--input-version", "0.4.0");
+
+        Assert.True(run.Exit == 0, run.Output);
+        Assert.Equal($"base_image={basePin.Reference}\nruntime_version=1.0.0\n", File.ReadAllText(outputs));
+        Assert.Contains("skipped: hermes 0.4.0 (lock refreshed) builds FROM the pinned base", run.Output);
+        Assert.DoesNotContain("═══ Restore", run.Output); // no engine, no base pulled or built
+        foreach (var file in new[] { "template.yaml", "agent/requirements.txt" })
+            Assert.Equal(File.ReadAllText(Path.Combine(root, "templates", "hermes", file)), File.ReadAllText(Path.Combine(root, "output", "bump", "templates", "hermes", file)));
+    }
+
+    [Fact]
     public void A_template_job_of_the_bump_takes_the_base_jobs_data_and_lock_and_skips_a_template_the_input_does_not_reach()
     {
         // Without the base job's artifact: one line, nothing built.
