@@ -40,14 +40,22 @@ namespace TemplateFleet;
     DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)])]
 // One input moved to one version (docs/keeping-current.md): Watch dispatches it on the version's marker branch. One run
 // per input at a time, and one for every base-wide input together (Gitea 1.26+; before, the marker is the only guard).
+// The release's shape again: the base job writes the data and the lock (handed on as its artifact) and publishes the
+// base only when the input reaches it (else its output is the pinned base); each template job applies those files and
+// builds FROM that base, or skips a template the input does not reach; the pins job opens the bump's one pull request.
 [GiteaActions("bump", RunsOn = [Runner], Concurrency = BumpConcurrency,
     TimeoutMinutes = InputPolicies.RunTimeoutMinutes,
     OnWorkflowDispatchRequiredInputs = [nameof(Input), nameof(InputVersion)], OnWorkflowDispatchOptionalInputs = [nameof(PackageIndex)],
-    InvokedTargets = [nameof(Bump)],
     ImportVariables = [nameof(Registry), nameof(RegistryUsername), nameof(SigningPublicKey)],
+    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"])]
+[GiteaActionsJob("bump", "base", InvokedTargets = [nameof(BumpBase)], Outputs = [nameof(BaseImage), nameof(RuntimeVersion)],
     ImportSecrets = [nameof(RegistryPassword), nameof(ForgeToken), nameof(SigningKey), nameof(SigningKeyPassword)],
-    ImportContext = [$"{nameof(ForgeApiUrl)}=github.api_url", $"{nameof(ForgeRepository)}=github.repository"],
-    PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
+    PublishArtifacts = ["output/results", "output/logs", "output/" + BumpFolder])]
+[GiteaActionsJob("bump", "templates", Needs = ["base"], MatrixParameter = nameof(Templates), InvokedTargets = [nameof(ApplyBump), nameof(Publish)],
+    ImportOutputs = [nameof(BaseImage), nameof(RuntimeVersion)], ImportSecrets = [nameof(RegistryPassword), nameof(SigningKey), nameof(SigningKeyPassword)],
+    DownloadArtifacts = ["output/jobs"], PublishArtifacts = ["output/results", "output/reports", "output/logs"])]
+[GiteaActionsJob("bump", "pins", Needs = ["base", "templates"], Always = true, InvokedTargets = [nameof(ProposeBump)],
+    DownloadArtifacts = ["output/jobs"], ImportSecrets = [nameof(ForgeToken)])]
 // Hourly: a runtime release nobody announced starts its cascade once (the marker branch), within the hour; each input
 // version Outdated allows starts its bump once, the same way.
 [GiteaActions("watch", RunsOn = [Runner], OnCronSchedule = "17 * * * *", On = [GiteaActionsTrigger.WorkflowDispatch],

@@ -13,6 +13,7 @@ using TemplateFleet.Registry;
 using TemplateFleet.Results;
 using TemplateFleet.SupplyChain;
 using TemplateFleet.Tools;
+using PublishStatus = TemplateFleet.Results.PublishStatus;
 
 namespace TemplateFleet;
 
@@ -47,7 +48,29 @@ internal sealed partial class Build
         .Description("Move one upstream input to one version (--input, --input-version): data and lock, then rebuild what it reaches, every gate, the supply chain, Publish")
         .DependsOn(PrepareBump, Publish)
         .ProceedAfterFailure()
-        .Executes(FinishBumpAsync);
+        .Executes(() => FinishBumpAsync([Results]));
+
+    // The bump workflow's three jobs (docs/keeping-current.md): Bump's steps split as the release's are.
+    Target BumpBase => _ => _
+        .Description("The base job of the bump workflow: write the data and the lock (its artifact), publish the base when the input reaches it, else hand on the pinned base")
+        .DependsOn(PrepareBump, PublishBase);
+
+    Target ApplyBump => _ => _
+        .Description("The bump workflow's template and pins jobs: write the data and the lock the base job wrote (output/jobs) into this checkout; a template the input does not reach is skipped")
+        .Unlisted()
+        .Before(Restore)
+        .Requires(() => BumpInput())
+        .Executes(ApplyBumpFiles);
+
+    Target ProposeBump => _ => _
+        .Description("The pins job of the bump workflow: collect what the jobs left (output/jobs) and open or update the bump's one pull request")
+        .DependsOn(ApplyBump)
+        .Requires(ResolveBump)
+        .Executes(() =>
+        {
+            RecordPinsBefore();
+            return FinishBumpAsync(CollectJobResults());
+        });
 
     Target Lock => _ => _
         .Description("Write the selected templates' agent locks again from template.yaml (what Bump does after it moved a version); --templates narrows it")
@@ -71,13 +94,12 @@ internal sealed partial class Build
     /// <summary>PrepareBump's precondition: the input and version, or a usage error; nothing to move skips the whole run.</summary>
     void ResolveBump()
     {
-        if (Input is not { Length: > 0 })
-            throw new FleetUsageException("Bump needs --input: the upstream input to move (./build.sh Outdated lists them: a template's name for its agent, node, npm, docker-cli, debian-security).");
+        var name = InputName;
         var config = FleetLoader.LoadFleet(RootDirectory);
         var templates = FleetLoader.LoadTemplates(config, config.TemplateNames);
         var inputs = UpstreamInputs.Of(config, templates);
         // Every other lock must already match its template.yaml (the bumped agent's is written again): found now, not after the data changed.
-        foreach (var template in templates.Where(t => t.Name != Input))
+        foreach (var template in templates.Where(t => t.Name != name))
         {
             try
             {
@@ -88,16 +110,16 @@ internal sealed partial class Build
                 throw new FleetUsageException(e.Message);
             }
         }
-        var fromIndex = inputs.FirstOrDefault(i => i.Name == Input)?.Source == InputSource.PackageIndex;
+        var fromIndex = inputs.FirstOrDefault(i => i.Name == name)?.Source == InputSource.PackageIndex;
         bump = Task.Run(async () =>
         {
             await using var sources = await OpenSourcesAsync(config, CancellationToken, index: fromIndex);
-            return await BumpRequest.ResolveAsync(inputs, Input, InputVersion is { Length: > 0 } v ? v : null, new Outdated(sources.Sources, TimeProvider.System),
+            return await BumpRequest.ResolveAsync(inputs, name, InputVersion is { Length: > 0 } v ? v : null, new Outdated(sources.Sources, TimeProvider.System),
                 sources.Sources, TimeProvider.System.GetUtcNow(), CancellationToken);
         }).GetAwaiter().GetResult();
         if (bump is null)
         {
-            var input = inputs.First(i => i.Name == Input);
+            var input = inputs.First(i => i.Name == name);
             Log.Information("{Input} is at {Version}, the newest its policy allows (./build.sh Outdated says why anything newer waits): nothing to bump", input.Name, input.Current);
             SkipScheduled($"skipped: {input.Name} is current");
             return;
@@ -109,6 +131,17 @@ internal sealed partial class Build
             Log.Information("No forge given (--forge-api-url): the bump opens no pull request");
     }
 
+    string InputName => Input is { Length: > 0 } name ? name
+        : throw new FleetUsageException("Bump needs --input: the upstream input to move (./build.sh Outdated lists them: a template's name for its agent, node, npm, docker-cli, debian-security).");
+
+    /// <summary>--input, known to the fleet's data: ApplyBump's precondition (the base job read its source already).</summary>
+    UpstreamInput BumpInput()
+    {
+        var name = InputName;
+        var config = FleetLoader.LoadFleet(RootDirectory);
+        return UpstreamInputs.Named(UpstreamInputs.Of(config, FleetLoader.LoadTemplates(config, config.TemplateNames)), name);
+    }
+
     static string Published(BumpRequest request) =>
         request.Release.PublishedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} UTC, {VersionPolicy.Age(DateTimeOffset.UtcNow - at)} ago" : "at no known time";
 
@@ -116,10 +149,7 @@ internal sealed partial class Build
     {
         var request = bump!;
         var input = request.Input;
-        var fleet = FleetLoader.LoadFleet(RootDirectory);
-        pinsBefore = PinFile.ReadAll(fleet);
-        pinTextsBefore = fleet.TemplateNames.Select(t => PinFile.PathFor(FleetLoader.LoadTemplate(fleet, t))).Append(PinFile.PathForBase(fleet))
-            .ToDictionary(p => Path.GetRelativePath(RootDirectory, p).Replace('\\', '/'), p => File.Exists(p) ? File.ReadAllText(p) : null);
+        RecordPinsBefore();
         if (proposer is not null)
             await proposer.MarkStartedAsync(ProposalKey.Bump(input.Name, request.Version), CancellationToken);
         if (!request.Relock)
@@ -137,50 +167,107 @@ internal sealed partial class Build
             changed.AddRange(AgentLock.RepositoryFilesOf(template));
             Log.Information("{Template}: lock written, {Count} packages ({Files})", template.Name, locked.Packages.Count, string.Join(", ", AgentLock.RepositoryFilesOf(template)));
         }
-        bumpScope = BumpScope.For(request, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
+        bumpScope = BumpScope.For(input, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
         if (bumpScope.RuntimeVersion is { } runtime)
             RequestedVersion = Pep440Version.Parse(runtime);
         Log.Information("{Subject} rebuilds {What}", request.Subject, bumpScope.Describe);
         ReportSummary(_ => _.AddPair("bump", request.Subject).AddPair("rebuilds", bumpScope.Describe));
+
+        // The files as written, for the bump workflow's other jobs (the base job's artifact): every job builds the identical lock.
+        var handed = Path.Combine(Context.Paths.Output, BumpFolder);
+        if (Directory.Exists(handed))
+            Directory.Delete(handed, recursive: true);
+        foreach (var file in changed)
+            CopyFile(RootDirectory, handed, file);
+        if (Plans(nameof(BumpBase)) && bumpScope.BaseImage is { } pinned)
+        {
+            // The templates build FROM the pinned base at the pinned runtime: nothing of the base is built here.
+            WriteOutput(nameof(BaseImage), pinned);
+            if (bumpScope.RuntimeVersion is { } version)
+                WriteOutput(nameof(RuntimeVersion), version);
+            SkipScheduled($"skipped: {request.Subject} builds FROM the pinned base, handed on to the template jobs");
+        }
     }
 
-    async Task FinishBumpAsync()
+    /// <summary>The folder of output/ the base job of the bump workflow hands the data and the lock on in (its artifact base-bump).</summary>
+    const string BumpFolder = "bump";
+
+    static void CopyFile(string from, string to, string relative)
+    {
+        var target = Path.Combine(to, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(Path.Combine(from, relative), target, overwrite: true);
+    }
+
+    /// <summary>ApplyBump: the base job's data and lock written over this checkout, and the templates of this job the input reaches.</summary>
+    void ApplyBumpFiles()
+    {
+        var input = BumpInput();
+        // The artifact's name is the generator's <job>-<last folder>.
+        var folder = Path.Combine(Context.Paths.Jobs, "base-" + BumpFolder);
+        if (!Directory.Exists(folder))
+            throw new FleetException($"{Path.GetRelativePath(RootDirectory, folder)}: the base job's data and lock are not there: it stopped before writing them (see its log); nothing was built or proposed.");
+        var changed = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+        foreach (var file in changed)
+            CopyFile(folder, RootDirectory, file);
+        var config = FleetLoader.LoadFleet(RootDirectory);
+        var scope = BumpScope.For(input, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
+        var reached = scope.Templates.Where(t => Templates.Length == 0 || Templates.Contains(t)).ToList();
+        Log.Information("{Input}: {Files} from the base job; it rebuilds {What}", input.Name, string.Join(", ", changed), scope.Describe);
+        bumpScope = scope with { Templates = reached };
+        if (reached.Count == 0)
+            SkipScheduled($"skipped: the bump of {input.Name} does not reach {string.Join(", ", Templates)}");
+    }
+
+    /// <summary>The pins as the run found them: "old → new" in the pull request, and each must still be on the base branch when it proposes.</summary>
+    void RecordPinsBefore()
+    {
+        var fleet = FleetLoader.LoadFleet(RootDirectory);
+        pinsBefore = PinFile.ReadAll(fleet);
+        pinTextsBefore = fleet.TemplateNames.Select(t => PinFile.PathFor(FleetLoader.LoadTemplate(fleet, t))).Append(PinFile.PathForBase(fleet))
+            .ToDictionary(p => Path.GetRelativePath(RootDirectory, p).Replace('\\', '/'), p => File.Exists(p) ? File.ReadAllText(p) : null);
+    }
+
+    /// <summary>Bump's last step (its own results) and the bump workflow's pins job (every job's): one pull request, work in progress when anything failed.</summary>
+    async Task FinishBumpAsync(IReadOnlyList<ResultStore> stores)
     {
         var scope = bumpScope ?? throw new FleetException($"Bump {bump!.Subject}: it stopped before the data and the lock were written (PrepareBump above); nothing was built or proposed.");
-        var failed = scope.Templates.Where(t => Results.Publish(t)?.Status is not (TemplateFleet.Results.PublishStatus.Published or TemplateFleet.Results.PublishStatus.Unchanged)).ToList();
+        var fleet = FleetLoader.LoadFleet(RootDirectory);
+        var release = stores.All(s => s.Run is null) ? null
+            : ReleaseProposal.From(ProposalKind.Runtime, fleet, FleetLoader.LoadTemplates(fleet, scope.Templates), stores, pinsBefore ?? PinFile.ReadAll(fleet));
+        var failed = release?.Templates.Where(t => t.Publish.Status is not (PublishStatus.Published or PublishStatus.Unchanged)).ToList();
+        IReadOnlyList<string> failures = failed is null ? ["the run left no results (output/results): see its log"]
+            : [.. new[] { release!.Base }.Where(b => b?.Status is PublishStatus.Failed or PublishStatus.NotPublished).Select(b => $"base: {b!.Reason}"), .. failed.SelectMany(BumpFailures)];
+        var names = failed?.Select(t => t.Template) ?? scope.Templates;
         Log.Information("{Subject}: changed {Files}; {Outcome}", bump!.Subject, string.Join(", ", scope.ChangedFiles),
-            failed.Count == 0 ? "every template it reaches passed the gates and was published" : $"not published: {string.Join(", ", failed)}");
-        ReportSummary(_ => _.AddPair("bump", failed.Count == 0 ? $"{bump.Subject}: gated and published" : $"{bump.Subject}: {failed.Count} failed"));
+            failures.Count == 0 ? "every template it reaches passed the gates and was published" : $"not published: {string.Join(", ", names)}");
+        ReportSummary(_ => _.AddPair("bump", failures.Count == 0 ? $"{bump.Subject}: gated and published" : $"{bump.Subject}: {names.Count()} failed"));
         if (proposer is not null)
-            await ProposeBumpAsync(scope, [.. failed.SelectMany(BumpFailures)]);
-        if (failed.Count > 0)
-            throw new FleetException($"Bump {bump.Subject}: {string.Join(", ", failed)} did not pass every gate; the data and the lock are changed in the working tree{(proposer is null ? "" : " and in a work-in-progress pull request")}, the pins are not proposed.");
+            await ProposeBumpAsync(scope, release, failures);
+        if (failures.Count > 0)
+            throw new FleetException($"Bump {bump.Subject}: {string.Join(", ", names)} did not pass every gate; the data and the lock are changed in the working tree{(proposer is null ? "" : " and in a work-in-progress pull request")}, the pins are not proposed.");
     }
 
     /// <summary>The bump's pull request: data and lock, and the pins when nothing failed; work in progress otherwise.</summary>
-    async Task ProposeBumpAsync(BumpScope scope, IReadOnlyList<string> failures)
+    async Task ProposeBumpAsync(BumpScope scope, ReleaseProposal? release, IReadOnlyList<string> failures)
     {
-        var fleet = FleetLoader.LoadFleet(RootDirectory);
-        var release = Results.Run is null ? null
-            : ReleaseProposal.From(ProposalKind.Runtime, fleet, FleetLoader.LoadTemplates(fleet, scope.Templates), [Results], pinsBefore ?? PinFile.ReadAll(fleet));
         var data = scope.ChangedFiles.Select(f => new PinFileChange(f, File.ReadAllText(Path.Combine(RootDirectory, f)))).ToList();
-        var proposal = new BumpProposal(ProposalKey.Bump(bump!.Input.Name, bump.Version), bump.Subject, bump.Input.Describe, Published(bump), release, data,
-            failures.Count == 0 && release is null ? ["the run left no results (output/results): see its log"] : failures)
+        var proposal = new BumpProposal(ProposalKey.Bump(bump!.Input.Name, bump.Version), bump.Subject, bump.Input.Describe, Published(bump), release, data, failures)
         { PinsBefore = pinTextsBefore };
         var result = await Proposer.ProposeAsync(proposal, CancellationToken);
         ReportSummary(_ => _.AddPair("pull request", $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}{(proposal.WorkInProgress ? " (work in progress)" : "")}"));
     }
 
     /// <summary>Why a template of the bump was not published, one line per failed check with its diagnostics.</summary>
-    IEnumerable<string> BumpFailures(string template)
+    static IEnumerable<string> BumpFailures(ReleasedTemplate template)
     {
-        yield return $"{template}: {Results.Publish(template)?.Reason ?? Results.Build(template)?.Failure?.Split('\n')[0] ?? "not built (see the run's log)"}";
-        foreach (var gate in new[] { GateLabels.Smoke, GateLabels.T4 }.Select(g => Results.Gate(g, template)).OfType<GateResult>())
+        yield return $"{template.Template}: {template.Publish.Reason}";
+        foreach (var gate in new[] { template.Smoke, template.T4 }.OfType<GateResult>())
         {
             foreach (var check in gate.Checks.Where(c => !c.Passed && c.Severity == Severity.Hard))
-                yield return $"{template} {gate.Gate} {check.Id}: {check.Reason ?? check.Description}";
+                yield return $"{template.Template} {gate.Gate} {check.Id}: {check.Reason ?? check.Description}";
             if (gate.Error is { } error)
-                yield return $"{template} {gate.Gate}: {error.Split('\n')[0]}";
+                yield return $"{template.Template} {gate.Gate}: {error.Split('\n')[0]}";
         }
     }
 

@@ -18,10 +18,10 @@ public sealed record BumpScope(IReadOnlyList<string> Templates, string? BaseImag
         ? $"{string.Join(", ", Templates)} FROM the pinned base {@base[(@base.LastIndexOf('@') + 1)..][..19]}…, runtime {RuntimeVersion ?? "newest"}"
         : $"the base and {string.Join(", ", Templates)}, runtime {RuntimeVersion ?? "newest"}";
 
-    public static BumpScope For(BumpRequest bump, FleetConfig config, string basePinFile, IReadOnlyDictionary<string, Pin?> pins, IReadOnlyList<string> changed)
+    public static BumpScope For(UpstreamInput input, FleetConfig config, string basePinFile, IReadOnlyDictionary<string, Pin?> pins, IReadOnlyList<string> changed)
     {
         var newestRuntime = NewestRuntime(pins);
-        if (bump.Input.Template is { } template)
+        if (input.Template is { } template)
         {
             var basePin = PinFile.ReadIfExists(basePinFile);
             return new BumpScope([template.Name], basePin?.Reference, pins.GetValueOrDefault(template.Name)?.RuntimeVersion?.ToString() ?? newestRuntime, changed);

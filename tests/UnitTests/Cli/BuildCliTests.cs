@@ -72,6 +72,62 @@ public sealed class BuildCliTests : IDisposable
         Assert.DoesNotContain("claude-code", Run("VerifyPins", "--templates", "hermes").Output.Split('\n').Where(l => l.Contains("no pin", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Each_job_of_the_bump_workflow_refuses_a_missing_or_unknown_input_in_one_line_before_anything_runs()
+    {
+        const string unknown = "--input 'codx' is not an input of this fleet; the inputs are: claude-code, codex, hermes, openclaw, node, npm, docker-cli, debian-security, runtime.";
+        foreach (var job in new[] { new[] { "BumpBase" }, ["ApplyBump", "Publish", "--templates", "codex"], ["ProposeBump"] })
+        {
+            var missing = Run(job);
+            Fails(2, missing, "Bump needs --input: the upstream input to move");
+            Assert.DoesNotContain("═══", missing.Output); // no target ran
+            Fails(2, Run([.. job, "--input", "codx", "--input-version", "1.0.0"]), unknown);
+        }
+        Assert.False(Directory.Exists(Path.Combine(root, "output", "bump")));
+    }
+
+    [Fact]
+    public void The_bump_workflows_base_job_of_an_agent_hands_on_the_pinned_base_and_its_runtime_and_the_files_it_wrote_and_builds_nothing()
+    {
+        var basePin = UnitTests.Forges.ForgeUnderTest.PinOf("1.0.0", "base", "sha256:" + new string('3', 64));
+        File.WriteAllText(Path.Combine(root, "templates", "base", "pin.json"), TemplateFleet.Pins.PinFile.Serialize(basePin));
+        File.WriteAllText(Path.Combine(root, "templates", "hermes", "pin.json"), TemplateFleet.Pins.PinFile.Serialize(UnitTests.Forges.ForgeUnderTest.OldPin("hermes")));
+        var outputs = Path.Combine(root, "github-output");
+        File.WriteAllText(outputs, "");
+
+        // hermes at the version its data holds: the lock is written again from the embedded index (pip's resolver), no registry asked.
+        var run = RunWith(new Dictionary<string, string> { [NukeBuild.OutputVariable] = outputs }, "BumpBase", "--input", "hermes", "--input-version", "0.4.0");
+
+        Assert.True(run.Exit == 0, run.Output);
+        Assert.Equal($"base_image={basePin.Reference}\nruntime_version=1.0.0\n", File.ReadAllText(outputs));
+        Assert.Contains("skipped: hermes 0.4.0 (lock refreshed) builds FROM the pinned base", run.Output);
+        Assert.DoesNotContain("═══ Restore", run.Output); // no engine, no base pulled or built
+        foreach (var file in new[] { "template.yaml", "agent/requirements.txt" })
+            Assert.Equal(File.ReadAllText(Path.Combine(root, "templates", "hermes", file)), File.ReadAllText(Path.Combine(root, "output", "bump", "templates", "hermes", file)));
+    }
+
+    [Fact]
+    public void A_template_job_of_the_bump_takes_the_base_jobs_data_and_lock_and_skips_a_template_the_input_does_not_reach()
+    {
+        // Without the base job's artifact: one line, nothing built.
+        var none = Run("ApplyBump", "Restore", "--input", "codex", "--templates", "codex");
+        Fails(1, none, "output/jobs/base-bump: the base job's data and lock are not there");
+        Assert.DoesNotContain("═══ Restore", none.Output);
+
+        // What the base job wrote, as download-artifact leaves it.
+        const string data = "templates/codex/template.yaml";
+        var handed = Path.Combine(root, "output", "jobs", "base-bump", data);
+        Directory.CreateDirectory(Path.GetDirectoryName(handed)!);
+        var moved = File.ReadAllText(Path.Combine(root, data)) + "# as the base job wrote it\n";
+        File.WriteAllText(handed, moved);
+
+        var skipped = Run("ApplyBump", "Restore", "--input", "codex", "--templates", "claude-code");
+        Assert.True(skipped.Exit == 0, skipped.Output);
+        Assert.Contains("skipped: the bump of codex does not reach claude-code", skipped.Output);
+        Assert.DoesNotContain("═══ Restore", skipped.Output); // nothing built, no engine asked
+        Assert.Equal(moved, File.ReadAllText(Path.Combine(root, data)));
+    }
+
     static void Fails(int expectedExit, (int Exit, string Output) run, params string[] messageParts)
     {
         Assert.Equal(expectedExit, run.Exit);

@@ -4,7 +4,9 @@ using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
 using TemplateFleet.Host;
 using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
+using TemplateFleet.Results;
 using UnitTests.Fleet;
 using UnitTests.Forges;
 
@@ -133,5 +135,58 @@ public sealed class BuildForgeTests : IDisposable
         Assert.Contains("1.9.0: Dispatched", first.Output);
         Assert.Contains("1.9.0: AlreadyStarted", second.Output);
         Assert.DoesNotContain(FakeGitea.BotToken, first.Output + second.Output);
+    }
+
+    /// <summary>What the bump workflow's base job and hermes's template job leave for the pins job (output/jobs), as the artifacts arrive.</summary>
+    void BumpJobsLeft(string data, PublishResult hermes, GateResult smoke)
+    {
+        var jobs = Path.Combine(root, "output", "jobs");
+        if (Directory.Exists(jobs))
+            Directory.Delete(jobs, recursive: true);
+        var handed = Path.Combine(jobs, "base-bump", "templates", "hermes", "template.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(handed)!);
+        File.WriteAllText(handed, data);
+        var store = ResultStore.StartRun(Path.Combine(jobs, "templates-results-hermes"));
+        store.Write(new RunRecord("run", "molecule-ai-workspace-runtime", Pep440Version.Parse("1.0.0"), "parameter", false, "c0ffee1", "c0ffee1", ["hermes"], "127.0.0.1:5000", "templates", DateTimeOffset.UnixEpoch));
+        store.Write(hermes);
+        store.Write(smoke);
+    }
+
+    [Fact]
+    public void The_bump_workflows_pins_job_opens_the_bumps_one_pull_request_from_the_jobs_results_work_in_progress_while_a_template_failed()
+    {
+        using var gitea = new FakeGitea("1.24.3");
+        // The checkout holds the pins the forge's main holds (the marker branch at the base commit).
+        foreach (var template in new[] { "hermes", "codex" })
+            File.WriteAllText(Path.Combine(root, "templates", template, "pin.json"), PinFile.Serialize(ForgeUnderTest.OldPin(template)));
+        var data = File.ReadAllText(Path.Combine(root, "templates", "hermes", "template.yaml")) + "# written by the base job\n";
+        string[] pins = ["ProposeBump", "--input", "hermes", "--input-version", "0.4.0",
+            "--forge-api-url", gitea.ApiUrl.ToString(), "--forge-repository", Repository];
+        var environment = new Dictionary<string, string> { ["FORGE_TOKEN"] = FakeGitea.BotToken };
+        var branch = ProposalKey.Bump("hermes", "0.4.0").Branch;
+
+        // hermes's job failed Smoke: work in progress, the data and no pin, the failed check named; the job fails.
+        BumpJobsLeft(data, new PublishResult("hermes", PublishStatus.NotPublished, "T4 and Smoke must pass before Publish", null, "templates/hermes/pin.json", []),
+            ForgeUnderTest.Gate("smoke", "hermes", 4, "cli-version"));
+        var failed = Run(environment, pins);
+
+        Assert.True(failed.Exit == 1, failed.Output);
+        var pull = Assert.Single(gitea.Pulls, p => p["head"]!["ref"]!.GetValue<string>() == branch);
+        Assert.Equal("WIP: Bump hermes 0.4.0 (lock refreshed)", pull["title"]!.GetValue<string>());
+        Assert.Contains("- hermes smoke cli-version: cli-version", pull["body"]!.GetValue<string>());
+        Assert.Equal(["templates/hermes/template.yaml"], gitea.BranchDiff(branch));
+        Assert.Equal(data, gitea.Git.ReadFile(gitea.BranchSha(branch)!, "templates/hermes/template.yaml"));
+
+        // Run again after hermes passed: the same pull request, now with the pin and without WIP.
+        var pin = ForgeUnderTest.PinOf("1.0.0", "hermes");
+        BumpJobsLeft(data, new PublishResult("hermes", PublishStatus.Published, "published", pin, "templates/hermes/pin.json", []), ForgeUnderTest.Gate("smoke", "hermes", 5));
+        var passed = Run(environment, pins);
+
+        Assert.True(passed.Exit == 0, passed.Output);
+        pull = Assert.Single(gitea.Pulls, p => p["head"]!["ref"]!.GetValue<string>() == branch);
+        Assert.Equal("Bump hermes 0.4.0 (lock refreshed)", pull["title"]!.GetValue<string>());
+        Assert.Equal(["templates/hermes/pin.json", "templates/hermes/template.yaml"], gitea.BranchDiff(branch).Order(StringComparer.Ordinal));
+        Assert.Equal(PinFile.Serialize(pin), gitea.Git.ReadFile(gitea.BranchSha(branch)!, "templates/hermes/pin.json"));
+        Assert.DoesNotContain(FakeGitea.BotToken, failed.Output + passed.Output);
     }
 }

@@ -147,7 +147,6 @@ public sealed class BuildWorkflowTests
         var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
         var bump = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.BumpWatch.WorkflowFile]);
 
-        Assert.Equal("./build.sh Bump", bump.Steps()[1].Text("run"));
         Assert.Equal(["on", "concurrency", "jobs"], bump.Keys().Skip(1));
         Assert.Equal("false", bump.At("concurrency").Text("cancel-in-progress"));
         var group = bump.At("concurrency").Text("group");
@@ -158,14 +157,46 @@ public sealed class BuildWorkflowTests
         var dispatched = TemplateFleet.Cascade.BumpWatch.DispatchInputs("codex", "0.172.0", "https://index.example/simple/");
         Assert.Equal(["input", "input_version", "package_index"], bump.Keys("on", "workflow_dispatch", "inputs"));
         Assert.Equal(bump.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
-        var environment = bump.Steps()[1].Map("env");
+        foreach (var (job, step) in new[] { ("base", 1), ("templates", 2), ("pins", 2) })
+        {
+            var environment = bump.Steps(job)[step].Map("env");
+            Assert.Equal("${{ github.event.inputs.input }}", environment["INPUT"]);
+            Assert.Equal("${{ github.event.inputs.input_version }}", environment["INPUT_VERSION"]);
+        }
+        Assert.Equal("${{ secrets.FORGE_TOKEN }}", bump.Steps("base")[1].Map("env")["FORGE_TOKEN"]);
         // a stuck bump or cascade job is cancelled, so the watch may retake its marker after fleet.yaml inputs.retakeAfter
         var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.RuntimeWatch.CascadeWorkflowFile]);
-        Assert.All([bump.At("jobs", "bump"), .. cascade.Keys("jobs").Select(j => cascade.At("jobs", j))], job => Assert.Equal("90", job.Text("timeout-minutes")));
-        Assert.True(InputPolicies.DefaultRetakeAfter > TimeSpan.FromMinutes(cascade.Keys("jobs").Count * 90));
-        Assert.Equal("${{ github.event.inputs.input }}", environment["INPUT"]);
-        Assert.Equal("${{ github.event.inputs.input_version }}", environment["INPUT_VERSION"]);
-        Assert.Equal("${{ secrets.FORGE_TOKEN }}", environment["FORGE_TOKEN"]);
+        Assert.All([.. bump.Keys("jobs").Select(j => bump.At("jobs", j)), .. cascade.Keys("jobs").Select(j => cascade.At("jobs", j))], job => Assert.Equal("90", job.Text("timeout-minutes")));
+        Assert.True(InputPolicies.DefaultRetakeAfter > TimeSpan.FromMinutes(Math.Max(bump.Keys("jobs").Count, cascade.Keys("jobs").Count) * 90));
+    }
+
+    [Fact]
+    public void A_bump_is_the_release_shape_its_base_job_hands_on_the_data_and_the_lock_and_its_pins_job_opens_the_one_pull_request()
+    {
+        var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
+        var bump = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.BumpWatch.WorkflowFile]);
+
+        Assert.Equal(["base", "templates", "pins"], bump.Keys("jobs"));
+        Assert.Equal("./build.sh BumpBase", bump.Steps("base")[1].Text("run"));
+        Assert.Equal(["base_image", "runtime_version"], bump.Keys("jobs", "base", "outputs"));
+        Assert.Equal(["base-results", "base-logs", "base-bump"], bump.Steps("base").Skip(2).Select(s => s.Text("with", "name")));
+
+        var templates = bump.At("jobs", "templates");
+        Assert.Equal(["base"], templates.Texts("needs"));
+        Assert.Equal(FleetLoader.LoadFleet(RepositoryRoot.Path).TemplateNames, templates.Texts("strategy", "matrix", "templates"));
+        Assert.Equal("output/jobs", bump.Steps("templates")[1].Text("with", "path")); // the base job's data and lock, before the build
+        Assert.Equal("./build.sh ApplyBump Publish", bump.Steps("templates")[2].Text("run"));
+        var environment = bump.Steps("templates")[2].Map("env");
+        Assert.Equal("${{ needs.base.outputs.base_image }}", environment["BASE_IMAGE"]);
+        Assert.Equal("${{ needs.base.outputs.runtime_version }}", environment["RUNTIME_VERSION"]);
+        Assert.False(environment.ContainsKey("FORGE_TOKEN")); // a template job proposes nothing
+
+        var pins = bump.At("jobs", "pins");
+        Assert.Equal(["base", "templates"], pins.Texts("needs"));
+        Assert.Equal("always()", pins.Text("if"));
+        Assert.Equal("./build.sh ProposeBump", bump.Steps("pins")[2].Text("run"));
+        Assert.Equal("${{ secrets.FORGE_TOKEN }}", bump.Steps("pins")[2].Map("env")["FORGE_TOKEN"]);
+        Assert.False(bump.Steps("pins")[2].Map("env").ContainsKey("REGISTRY_PASSWORD")); // the pins job pushes nothing
     }
 
     [Fact]
