@@ -33,7 +33,7 @@ public sealed class SmallFleetCollection : ICollectionFixture<SmallFleetFixture>
 /// <item>"two builds at once": two clones of one revision, BuildImage with different CA bundles side by side.</item>
 /// </list>
 /// </summary>
-public sealed class SmallFleetFixture : IAsyncLifetime
+public sealed partial class SmallFleetFixture : IAsyncLifetime
 {
     public const string Version = "1.0.7";
     public const string RuntimePackage = "molecule-ai-workspace-runtime";
@@ -76,6 +76,14 @@ public sealed class SmallFleetFixture : IAsyncLifetime
         await Phases.RunAsync("set-up", SetUpAsync);
         await Phases.RunAsync("cascade, first run", FirstCascadeAsync, "set-up");
         await Phases.RunAsync("cascade, second run", SecondCascadeAsync, "cascade, first run");
+        // The bump workflow starts from the pins the cascade left (its repository a clone of them, taken first: the
+        // tampered VerifyPins edits a pin in Root), side by side with what follows the cascade.
+        await Phases.RunAsync("bump repository", BumpRepositoryAsync, "cascade, second run");
+        await Task.WhenAll(Phases.RunAsync("bump workflow", BumpWorkflowAsync, "bump repository"), AfterTheCascadeAsync());
+    }
+
+    async Task AfterTheCascadeAsync()
+    {
         await Phases.RunAsync("VerifyPins", async () =>
             Verify = await BuildScript.RunBuildAsync(Log("verify-pins"), Root, null, ["--root", Root, "VerifyPins", "--registry", Registry.Address, "--registry-username", Username, "--registry-password", Password]),
             "cascade, second run");
@@ -148,6 +156,9 @@ public sealed class SmallFleetFixture : IAsyncLifetime
         MovedBase = Forge.Fake.AdvanceBase();
         SecondCascade = await CascadeAsync("second");
         LeftAfterSecond = await ContainersOfTheVersionAsync();
+        // What the cascade's tags serve now: the bump workflow publishes hermes again under the same runtime tag.
+        foreach (var template in SmallFleetRepository.Templates)
+            servedAfterCascade[template] = await ReadServedDigestAsync(template);
     }
 
     async Task TamperedAsync()
@@ -229,7 +240,13 @@ public sealed class SmallFleetFixture : IAsyncLifetime
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.RuntimeVersion}={Version}"] = true } },
         });
 
-    public async Task<string> ServedDigestAsync(string template)
+    readonly Dictionary<string, string> servedAfterCascade = [];
+
+    /// <summary>The digest the registry served for <paramref name="template"/> at <see cref="Version"/> after the cascade.</summary>
+    public async Task<string> ServedDigestAsync(string template) =>
+        servedAfterCascade.TryGetValue(template, out var digest) ? digest : await ReadServedDigestAsync(template);
+
+    public async Task<string> ReadServedDigestAsync(string template)
     {
         using var client = new RegistryClient(RegistryHost.Parse(Registry.Address), Username, Password);
         return await client.GetManifestDigestAsync($"molecule-fleet/{template}", Version, CancellationToken.None);
@@ -257,6 +274,9 @@ public sealed class SmallFleetFixture : IAsyncLifetime
             }
         }
         Forge.Dispose();
+        BumpForge?.Dispose();
+        if (bumpIndex is not null)
+            await bumpIndex.DisposeAsync();
         if (index is not null)
             await index.DisposeAsync();
         if (Registry is not null)
