@@ -8,6 +8,8 @@ using TemplateFleet.KeepCurrent;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
+using TemplateFleet.SupplyChain;
+using TemplateFleet.Tools;
 using UnitTests.Forges;
 
 namespace TemplateFleet.IntegrationTests.SmallFleet;
@@ -86,6 +88,13 @@ public sealed partial class SmallFleetFixture
         context.Vars["REGISTRY_USERNAME"] = Username;
         context.Secrets["REGISTRY_PASSWORD"] = Password;
         context.Secrets["FORGE_TOKEN"] = BumpForge.Tokens.Bot;
+        // A run in Actions spans runners, so it signs with the one key it is given: the development key the cascade
+        // signed the base pin with (its checkout's), as a release's secrets would hold it.
+        var tools = await RepositoryCopy.SupplyChainToolsAsync();
+        var key = await tools.SigningKeys().DevelopmentAsync(SupplyChainTools.DevelopmentKey(RunPaths.ForRepository(Root)), CancellationToken.None);
+        context.Secrets["SIGNING_KEY"] = await File.ReadAllTextAsync(key.PrivateKey);
+        context.Secrets["SIGNING_KEY_PASSWORD"] = key.Password;
+        context.Vars["SIGNING_PUBLIC_KEY"] = key.PublicKeyPem;
         context.Github["api_url"] = BumpForge.ApiUrl.ToString();
         context.Github["repository"] = $"{GitBackedForge.Owner}/{GitBackedForge.Repo}";
         // As Watch dispatches it.
