@@ -39,6 +39,8 @@ public sealed partial class SmallFleetFixture
     public IReadOnlyList<string> BumpBranchDiff { get; private set; } = [];
     public IReadOnlyDictionary<string, string?> BumpBranchFiles { get; private set; } = new Dictionary<string, string?>();
     public string? HermesDigestServedAfterBump { get; private set; }
+    /// <summary>The run's secrets (registry password, forge token, signing key and its password): none may reach a log.</summary>
+    public IReadOnlyList<string> BumpSecrets { get; private set; } = [];
 
     EmbeddedIndex? bumpIndex;
 
@@ -101,6 +103,7 @@ public sealed partial class SmallFleetFixture
         context.Github["event.inputs.input"] = SmallFleetRepository.Hermes;
         context.Github["event.inputs.input_version"] = AgentVersion;
         context.Github["event.inputs.package_index"] = bumpIndex!.SimpleUrl.ToString();
+        BumpSecrets = [.. context.Secrets.Values];
         var workflow = WorkflowGenerator.Generate<Build>(BumpRepository)[".gitea/workflows/bump.yml"];
         var runner = new WorkflowRunner("A", TestEngine.Engine.Endpoint);
         var harness = new WorkflowHarness(workflow, BumpRepository, Path.Combine(Scratch, "bump-runs"), (_, _) => runner, context)
