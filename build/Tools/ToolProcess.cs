@@ -37,13 +37,23 @@ public static class ToolProcess
             start.Environment[name] = value;
 
         Process process;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return new ProcessResult(127, $"{file}: {e.Message}");
+            try
+            {
+                process = Process.Start(start)!;
+                break;
+            }
+            // ETXTBSY ("Text file busy", errno 26): a binary written a moment ago is still open for writing in a child
+            // that another thread forked before its exec (golang/go#22315); the child's exec closes it, so try again.
+            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == 26 && attempt < 20)
+            {
+                await Task.Delay(50, ct);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                return new ProcessResult(127, $"{file}: {e.Message}");
+            }
         }
         using (process)
         {

@@ -33,6 +33,18 @@ public sealed class ToolCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task A_binary_still_open_for_writing_runs_once_the_writer_has_closed_it()
+    {
+        // As when another thread forks while the file is open (ETXTBSY until that child's exec): seen as a flake here.
+        var binary = Script("echo 'fake version 1.2.3'");
+        var writer = new FileStream(binary, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        var closing = Task.Delay(300).ContinueWith(_ => writer.Dispose(), TaskScheduler.Default);
+
+        await ToolInstaller.CheckAsync(Pin("version 1.2.3"), binary, "tools.yaml:7", CancellationToken.None);
+        await closing;
+    }
+
+    [Fact]
     public async Task A_binary_that_prints_another_version_fails_naming_tool_command_and_output()
     {
         var binary = Script("echo 'fake version 1.2.4'");
