@@ -237,8 +237,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
             if (response.Status != 200)
                 throw response.Unexpected($"reading the statuses of {sha}");
             var statuses = response.Read<List<StatusJson>>();
-            foreach (var status in statuses.Where(s => s.Context == context && !(s.CreatedAt <= newest)))
-                newest = status.CreatedAt;
+            newest = statuses.Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Append(newest).Max();
             if (statuses.Count < limit)
                 return newest;
         }
