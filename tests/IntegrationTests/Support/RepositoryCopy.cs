@@ -12,15 +12,20 @@ namespace TemplateFleet.IntegrationTests.Support;
 /// <summary>
 /// Copies of this repository for tests that run ./build.sh (never in the checkout: a test writes no pin or
 /// result into it): what git holds here without tests/ and pin files, as its own git repository with one commit.
-/// Keep the checkout's folder name as the copy's leaf: images carry it as their source label, so a copy's base
-/// has the inputs, and the layer cache, of the checkout's.
+/// Every copy's leaf is <see cref="FolderName"/>, as a runner checks a repository out into a folder named after it
+/// (act_runner: the workspace's owner/name): with no publishable remote, images carry that name as their source
+/// label, so the base has the same id in every run whatever this checkout is called (a fresh CI clone included),
+/// and the templates' layers above it stay in engine A's cache from one run to the next.
 /// </summary>
 public static class RepositoryCopy
 {
-    /// <summary>A copy at <paramref name="parent"/>/&lt;the checkout's folder name&gt;, committed as <paramref name="message"/>.</summary>
+    /// <summary>The leaf of every copy, and so the images' source label: the forge fakes' repository name.</summary>
+    public const string FolderName = "template-fleet";
+
+    /// <summary>A copy at <paramref name="parent"/>/<see cref="FolderName"/>, committed as <paramref name="message"/>.</summary>
     public static async Task<string> MakeAsync(string parent, string message = "the fleet")
     {
-        var root = Path.Combine(parent, Path.GetFileName(RepositoryRoot.Path));
+        var root = Path.Combine(parent, FolderName);
         var files = (await Git.RunAsync(RepositoryRoot.Path, "ls-files", "-co", "--exclude-standard")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(f => !f.StartsWith("tests/", StringComparison.Ordinal) && Path.GetFileName(f) != PinFile.FileName && File.Exists(Path.Combine(RepositoryRoot.Path, f)));
         foreach (var file in files)
