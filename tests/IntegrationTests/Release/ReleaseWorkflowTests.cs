@@ -102,7 +102,7 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
     /// and publish on the containerd image store, where an image's id is its manifest digest, the pinned one. The base on
     /// that store: SecondEngineTests (the small fleet's base is the real one without its Node stage).</summary>
     [Fact]
-    public async Task Engine_B_builds_gates_and_publishes_hermes_and_claude_code_on_the_containerd_store()
+    public async Task Engine_B_builds_gates_and_publishes_claude_code_on_the_containerd_store()
     {
         fx.Phases.Require("release");
         Assert.Empty(fx.Runners.TagsOnBAtStart); // a fresh runner
