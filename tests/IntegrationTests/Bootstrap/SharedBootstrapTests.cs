@@ -28,7 +28,7 @@ public sealed class SharedBootstrapTests : IDisposable
     /// build.sh, and build.ps1 runs that.
     /// </summary>
     [Fact]
-    public async Task Each_bootstrap_waits_for_the_others_compile_lock_and_runs_what_the_other_compiled()
+    public async Task Build_ps1_waits_for_the_lock_build_sh_takes_and_each_bootstrap_runs_what_the_other_compiled()
     {
         Directory.CreateDirectory(Temp());
         // build.sh takes its compile lock with flock(1) on .nuke/temp/compile.lock: hold it the same way.
