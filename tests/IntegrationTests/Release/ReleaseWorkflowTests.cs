@@ -162,36 +162,27 @@ public sealed class ReleaseWorkflowTests(ReleaseFixture fx)
     }
 
     [Fact]
-    public void A_failing_template_and_a_killed_job_keep_their_pins_while_the_changed_one_is_proposed()
+    public async Task A_failing_template_and_a_killed_job_keep_their_pins_while_the_changed_one_is_proposed()
     {
         fx.Phases.Require("partial release");
         var third = fx.Third;
         Assert.True(fx.OpenclawKilled, "openclaw's job was to be killed once it had built");
-        Assert.Equal(JobConclusion.Success, third.Job("templates", "claude-code").Conclusion);
-        Assert.Equal(JobConclusion.Success, third.Job("templates", "hermes").Conclusion); // unchanged
-        Assert.Contains("[hermes] unchanged since its pin", third.Job("templates", "hermes").Output);
+        Assert.Equal(JobConclusion.Success, third.Job("templates", "hermes").Conclusion);
+        Assert.Equal(JobConclusion.Success, third.Job("templates", "claude-code").Conclusion); // unchanged
+        Assert.Contains("[claude-code] unchanged since its pin", third.Job("templates", "claude-code").Output);
         Assert.Equal(JobConclusion.Failure, third.Job("templates", "codex").Conclusion);
         Assert.Equal(JobConclusion.Failure, third.Job("templates", "openclaw").Conclusion);
         Assert.Equal(JobConclusion.Success, third.Job("pins").Conclusion);
         Assert.Equal(fx.PullsAtStart + 2, fx.PullsAfterThird);
-        Assert.Equal(["templates/claude-code/pin.json"], fx.DiffAfterThird); // the others keep their pins
+        Assert.Equal(["templates/hermes/pin.json"], fx.DiffAfterThird); // the others keep their pins
         Assert.Contains("- codex: Smoke failed", fx.ThirdBody);
         Assert.Contains("- openclaw: its job left no publish result", fx.ThirdBody);
-        // claude-code's old pin is signed: the body compares the two attested SBOMs (only a config file changed).
-        Assert.Matches(@"- claude-code: runtime `molecule-ai-workspace-runtime` 1\.0\.0 \(unchanged\) · agent CLI `[^`]+` \S+ \(unchanged\) · Debian packages: none changed", fx.ThirdBody);
-        Assert.Equal(BaseImage, PinFile.Parse(fx.ThirdClaudeCodePin ?? throw new Xunit.Sdk.XunitException("no claude-code pin on the branch"), "claude-code").Base);
-    }
-
-    [Fact]
-    public void Claude_code_built_on_engine_B_is_pinned_by_its_containerd_image_id()
-    {
-        fx.Phases.Require("partial release");
-        var job = fx.Third.Job("templates", "claude-code");
-        Assert.Equal("B", job.Runner!.Name);
-        Assert.Matches(@"BuildImage\s+Succeeded", job.Output);
-        Assert.Matches(@"T4Conformance\s+Succeeded.*passed 1/1 templates", job.Output);
-        var pin = PinFile.Parse(fx.ThirdClaudeCodePin ?? throw new Xunit.Sdk.XunitException("no claude-code pin on the branch"), "claude-code");
-        Assert.Equal(pin.Digest, fx.TagsOnBAfterThird["molecule-fleet/claude-code:1.0.0"]);
+        // hermes' old pin is signed: the body compares the two attested SBOMs (only a config file changed).
+        Assert.Matches(@"- hermes: runtime `molecule-ai-workspace-runtime` 1\.0\.0 \(unchanged\) · agent CLI `[^`]+` \S+ \(unchanged\) · Debian packages: none changed", fx.ThirdBody);
+        var pin = PinFile.Parse(fx.ThirdHermesPin ?? throw new Xunit.Sdk.XunitException("no hermes pin on the branch"), "hermes");
+        Assert.Equal(BaseImage, pin.Base);
+        Assert.NotEqual(fx.ServedAfterFirst["hermes"], pin.Digest); // rebuilt: a new config file, a new digest
+        Assert.Equal(pin.Digest, await fx.ServedDigestAsync("molecule-fleet/hermes", "1.0.0"));
     }
 
     [Fact]
