@@ -15,12 +15,14 @@ public static partial class ImageConfigScan
     public static IReadOnlyList<(SecretFinding Finding, string Secret)> Scan(ImageInspectResponse image, IEnumerable<ImageHistoryResponse> history, SecretScanner scanner)
     {
         var found = new List<(SecretFinding, string)>();
-        void Read(string part, string? text)
+        // Where in the config: the part, or (for a history entry's command) what the match's position says.
+        void Read(string? part, string? text)
         {
-            if (string.IsNullOrEmpty(text))
-                return;
-            foreach (var match in scanner.ScanText(text))
-                found.Add((new SecretFinding(SecretSource.ImageConfig, null, 0, "image config: " + part, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value));
+            foreach (var match in scanner.ScanText(text ?? ""))
+            {
+                var where = part ?? HistoryPart(text!, text!.IndexOf(match.Value, StringComparison.Ordinal));
+                found.Add((new SecretFinding(SecretSource.ImageConfig, null, 0, "image config: " + where, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value));
+            }
         }
 
         var config = image.Config;
@@ -40,12 +42,7 @@ public static partial class ImageConfigScan
 
         foreach (var entry in history)
         {
-            var createdBy = entry.CreatedBy ?? "";
-            foreach (var match in scanner.ScanText(createdBy))
-            {
-                var at = createdBy.IndexOf(match.Value, StringComparison.Ordinal);
-                found.Add((new SecretFinding(SecretSource.ImageConfig, null, 0, "image config: " + HistoryPart(createdBy, at), match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value));
-            }
+            Read(null, entry.CreatedBy);
             Read("history, comment", entry.Comment);
         }
         return found;

@@ -38,13 +38,6 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 
     public bool Holds(string diffId) => File.Exists(Path.Combine(Markers, Hex(diffId)));
 
-    IEnumerable<string> Offline() =>
-    [
-        "--cache-dir", CacheDirectory,
-        "--skip-db-update", "--skip-java-db-update", "--offline-scan",
-        "--no-progress", "--timeout", $"{(int)limit.TotalSeconds}s",
-    ];
-
     /// <summary>Every package of the image in <paramref name="layout"/>. Returns the report, or (when a layer given as a
     /// placeholder was not in the cache after all) the layers trivy would have needed to read.</summary>
     /// <param name="subject">What the report and the SBOMs call the image.</param>
@@ -52,9 +45,11 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
     {
         Directory.CreateDirectory(CacheDirectory);
         var input = Path.GetFileName(layout.Directory);
-        var args = new List<string> { "image", "--input", input, "--format", "json", "--debug" };
-        args.AddRange(Analysis);
-        args.AddRange(Offline());
+        string[] args =
+        [
+            "image", "--input", input, "--format", "json", "--debug", .. Analysis,
+            "--cache-dir", CacheDirectory, "--skip-db-update", "--skip-java-db-update", "--offline-scan", "--no-progress", "--timeout", $"{(int)limit.TotalSeconds}s",
+        ];
         ToolOutput output;
         // trivy's cache is one bbolt file that admits one process at a time, and trivy waits for it without a bound.
         using (await FileLock.AcquireAsync(CacheDirectory + ".lock", "scanning with trivy (its cache admits one build at a time)", CacheHome.LockTimeout, ct))
