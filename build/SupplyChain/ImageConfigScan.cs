@@ -62,14 +62,10 @@ public static partial class ImageConfigScan
     }
 
     /// <summary>The instruction that made a history entry: RUN, COPY, ENV, ... ("import" for an imported file system).</summary>
-    internal static string Instruction(string createdBy)
-    {
-        if (createdBy.Length == 0)
-            return "import";
-        if (Nop().Match(createdBy) is { Success: true } nop)
-            return nop.Groups[1].Value;
-        return LeadingInstruction().Match(createdBy) is { Success: true } lead ? lead.Groups[1].Value : "RUN";
-    }
+    internal static string Instruction(string createdBy) =>
+        createdBy.Length == 0 ? "import"
+        : Nop().Match(createdBy) is { Success: true } nop ? nop.Groups[1].Value
+        : LeadingInstruction().Match(createdBy) is { Success: true } lead ? lead.Groups[1].Value : "RUN";
 
     /// <summary>
     /// The instruction that made each layer, oldest first, from the history API (which, unlike the config, does

@@ -64,16 +64,10 @@ public static class SecretSuppressions
         return result;
     }
 
-    static string? PathProblem(string path)
-    {
-        if (path.IndexOfAny(['*', '?', '[', ']', '{', '}']) >= 0)
-            return $"must name one file, not a pattern: '{path}' (write one suppression per file)";
-        if (path.EndsWith('/') || path is "." or "/")
-            return $"must name one file, not a folder: '{path}'";
-        if (path.Split('/').Any(s => s is ".." or "."))
-            return $"must be a plain path without '.' or '..' segments: '{path}'";
-        if (path.Contains('\\') || path.Trim() != path || path.Contains("//", StringComparison.Ordinal))
-            return $"must be a plain path with '/' separators: '{path}'";
-        return null;
-    }
+    static string? PathProblem(string path) =>
+        path.IndexOfAny(['*', '?', '[', ']', '{', '}']) >= 0 ? $"must name one file, not a pattern: '{path}' (write one suppression per file)"
+        : path.EndsWith('/') || path is "." or "/" ? $"must name one file, not a folder: '{path}'"
+        : path.Split('/').Any(s => s is ".." or ".") ? $"must be a plain path without '.' or '..' segments: '{path}'"
+        : path.Contains('\\') || path.Trim() != path || path.Contains("//", StringComparison.Ordinal) ? $"must be a plain path with '/' separators: '{path}'"
+        : null;
 }
