@@ -81,14 +81,20 @@ internal sealed partial class Build
         changeScan = scan;
     }
 
-    /// <summary>Secrets a scan found: masked in everything printed from now on, and in the run's logs already written.</summary>
+    /// <summary>Secrets a scan found: masked in everything printed from now on, and in the run's logs already written
+    /// (each file rewritten with every found value masked).</summary>
     void OnSecretsFound(IReadOnlyCollection<string> secrets)
     {
-        if (secrets.Count == 0)
-            return;
         foreach (var secret in secrets)
             Masker.Add(secret);
-        SecretMasking.ScrubFolder(Context.Paths.Logs, Masker.Apply);
+        if (secrets.Count == 0 || !Directory.Exists(Context.Paths.Logs))
+            return;
+        foreach (var file in Directory.EnumerateFiles(Context.Paths.Logs, "*", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            if (Masker.Apply(text) is var masked && masked != text)
+                File.WriteAllText(file, masked);
+        }
     }
 
     /// <summary>Publish's and PublishBase's supply chain: the key resolved and the change scanned once per run, before any push.</summary>

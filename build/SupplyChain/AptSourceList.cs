@@ -31,11 +31,7 @@ public static class AptSourceList
                 var close = rest.IndexOf(']');
                 if (close < 0)
                     continue;
-                foreach (var option in rest[1..close].Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (option.StartsWith("signed-by=", StringComparison.Ordinal))
-                        signedBy = option["signed-by=".Length..];
-                }
+                signedBy = rest[1..close].Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(o => o.StartsWith("signed-by=", StringComparison.Ordinal))?["signed-by=".Length..];
                 rest = rest[(close + 1)..].Trim();
             }
             var parts = rest.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);

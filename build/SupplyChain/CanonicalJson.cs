@@ -55,15 +55,8 @@ public static class CanonicalJson
             case JsonValueKind.String:
                 writer.WriteStringValue(element.GetString());
                 break;
-            case JsonValueKind.Number:
+            default: // numbers as written, true, false, null
                 writer.WriteRawValue(element.GetRawText(), skipInputValidation: true);
-                break;
-            case JsonValueKind.True:
-            case JsonValueKind.False:
-                writer.WriteBooleanValue(element.GetBoolean());
-                break;
-            default:
-                writer.WriteNullValue();
                 break;
         }
     }

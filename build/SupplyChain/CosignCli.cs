@@ -36,43 +36,39 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         return output.Stdout.Trim() + "\n";
     }
 
-    public async Task SignAsync(string reference, SigningKey key, RegistryAuth auth, CancellationToken ct)
-    {
-        var output = await ToolCommand.RunAsync(Executable,
-            ["sign", "--yes", "--key", KeyArgument(key), "--tlog-upload=false", .. Http(reference), reference], limit, ct, With(KeyEnvironment(key), auth));
-        if (!output.Succeeded)
-            throw new SupplyChainException($"cosign could not sign {reference}: {KeyProblem(key, output)}");
-    }
+    public Task SignAsync(string reference, SigningKey key, RegistryAuth auth, CancellationToken ct) =>
+        WithKeyAsync(["sign"], reference, key, auth, $"cosign could not sign {reference}", ct);
 
     public Task AttestAsync(string reference, SigningKey key, SbomDocument sbom, RegistryAuth auth, CancellationToken ct) =>
         AttestAsync(reference, key, sbom.CosignType, sbom.File, $"the {Sbom.FormatName(sbom.Format)} SBOM", auth, ct);
 
     /// <param name="what">What the predicate is, for the error ("the provenance").</param>
-    public async Task AttestAsync(string reference, SigningKey key, string cosignType, string predicateFile, string what, RegistryAuth auth, CancellationToken ct)
+    public Task AttestAsync(string reference, SigningKey key, string cosignType, string predicateFile, string what, RegistryAuth auth, CancellationToken ct) =>
+        WithKeyAsync(["attest", "--type", cosignType, "--predicate", predicateFile], reference, key, auth, $"cosign could not attach {what} to {reference}", ct);
+
+    /// <summary>Signs or attests with the private key, offline; <paramref name="failure"/> opens the error.</summary>
+    async Task WithKeyAsync(string[] command, string reference, SigningKey key, RegistryAuth auth, string failure, CancellationToken ct)
     {
         var output = await ToolCommand.RunAsync(Executable,
-            ["attest", "--yes", "--key", KeyArgument(key), "--tlog-upload=false", "--type", cosignType, "--predicate", predicateFile,
-             .. Http(reference), reference], limit, ct, With(KeyEnvironment(key), auth));
+            [.. command, "--yes", "--key", KeyArgument(key), "--tlog-upload=false", .. Http(reference), reference], limit, ct, With(KeyEnvironment(key), auth));
         if (!output.Succeeded)
-            throw new SupplyChainException($"cosign could not attach {what} to {reference}: {KeyProblem(key, output)}");
+            throw new SupplyChainException($"{failure}: {KeyProblem(key, output)}");
     }
 
     /// <summary>Null when a signature on <paramref name="reference"/> verifies with the public key, else cosign's reason.</summary>
-    public async Task<string?> VerifyAsync(string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct)
-    {
-        var output = await ToolCommand.RunAsync(Executable,
-            ["verify", "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference], limit, ct,
-            With(new Dictionary<string, string?> { [PublicKeyVariable] = publicKeyPem }, auth));
-        return output.Succeeded ? null : Reason(output);
-    }
+    public async Task<string?> VerifyAsync(string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
+        await VerifyingAsync(["verify"], reference, publicKeyPem, auth, ct) is { Succeeded: false } output ? Reason(output) : null;
+
+    /// <summary>Verifies with the public key, offline (the key is the trust root).</summary>
+    Task<ToolOutput> VerifyingAsync(string[] command, string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
+        ToolCommand.RunAsync(Executable, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
+            limit, ct, With(new Dictionary<string, string?> { [PublicKeyVariable] = publicKeyPem }, auth));
 
     /// <summary>The in-toto statements of <paramref name="predicateType"/> that verify with the public key, or cosign's reason.</summary>
     public async Task<(IReadOnlyList<JsonElement> Statements, string? Problem)> VerifyAttestationAsync(
         string reference, string publicKeyPem, string cosignType, RegistryAuth auth, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(Executable,
-            ["verify-attestation", "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", "--type", cosignType, .. Http(reference), reference],
-            limit, ct, With(new Dictionary<string, string?> { [PublicKeyVariable] = publicKeyPem }, auth));
+        var output = await VerifyingAsync(["verify-attestation", "--type", cosignType], reference, publicKeyPem, auth, ct);
         if (!output.Succeeded)
             return ([], Reason(output));
         var statements = new List<JsonElement>();

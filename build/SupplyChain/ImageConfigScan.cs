@@ -15,12 +15,14 @@ public static partial class ImageConfigScan
     public static IReadOnlyList<(SecretFinding Finding, string Secret)> Scan(ImageInspectResponse image, IEnumerable<ImageHistoryResponse> history, SecretScanner scanner)
     {
         var found = new List<(SecretFinding, string)>();
-        void Read(string part, string? text)
+        // Where in the config: the part, or (for a history entry's command) what the match's position says.
+        void Read(string? part, string? text)
         {
-            if (string.IsNullOrEmpty(text))
-                return;
-            foreach (var match in scanner.ScanText(text))
-                found.Add((new SecretFinding(SecretSource.ImageConfig, null, 0, "image config: " + part, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value));
+            foreach (var match in scanner.ScanText(text ?? ""))
+            {
+                var where = part ?? HistoryPart(text!, text!.IndexOf(match.Value, StringComparison.Ordinal));
+                found.Add((new SecretFinding(SecretSource.ImageConfig, null, 0, "image config: " + where, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value));
+            }
         }
 
         var config = image.Config;
@@ -40,12 +42,7 @@ public static partial class ImageConfigScan
 
         foreach (var entry in history)
         {
-            var createdBy = entry.CreatedBy ?? "";
-            foreach (var match in scanner.ScanText(createdBy))
-            {
-                var at = createdBy.IndexOf(match.Value, StringComparison.Ordinal);
-                found.Add((new SecretFinding(SecretSource.ImageConfig, null, 0, "image config: " + HistoryPart(createdBy, at), match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value));
-            }
+            Read(null, entry.CreatedBy);
             Read("history, comment", entry.Comment);
         }
         return found;
@@ -65,14 +62,10 @@ public static partial class ImageConfigScan
     }
 
     /// <summary>The instruction that made a history entry: RUN, COPY, ENV, ... ("import" for an imported file system).</summary>
-    internal static string Instruction(string createdBy)
-    {
-        if (createdBy.Length == 0)
-            return "import";
-        if (Nop().Match(createdBy) is { Success: true } nop)
-            return nop.Groups[1].Value;
-        return LeadingInstruction().Match(createdBy) is { Success: true } lead ? lead.Groups[1].Value : "RUN";
-    }
+    internal static string Instruction(string createdBy) =>
+        createdBy.Length == 0 ? "import"
+        : Nop().Match(createdBy) is { Success: true } nop ? nop.Groups[1].Value
+        : LeadingInstruction().Match(createdBy) is { Success: true } lead ? lead.Groups[1].Value : "RUN";
 
     /// <summary>
     /// The instruction that made each layer, oldest first, from the history API (which, unlike the config, does

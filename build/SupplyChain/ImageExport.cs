@@ -28,7 +28,7 @@ public static class ImageExport
         Func<long, string?, LayerUse?> use, SecretScanner scanner, string? blobDirectory, CancellationToken ct)
     {
         var layers = new List<ExportedLayer>();
-        await using var export = new NoEmptyReads(await docker.Images.SaveImageAsync(imageId, ct));
+        await using var export = new PrefixedStream(default, await docker.Images.SaveImageAsync(imageId, ct));
         await using var outer = new TarReader(export);
         while (await outer.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
@@ -126,35 +126,29 @@ public static class ImageExport
         }
     }
 
-    /// <summary>Docker.DotNet's chunked response stream takes a read of 0 bytes for the connection's end and throws;
-    /// System.Formats.Tar makes such reads. This answers them without asking the connection.</summary>
-    sealed class NoEmptyReads(Stream inner) : ReadOnlyStream
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            buffer.Length == 0 ? ValueTask.FromResult(0) : inner.ReadAsync(buffer, cancellationToken);
-
-
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync();
-            await base.DisposeAsync();
-        }
-    }
-
-    /// <summary>The bytes already peeked, then the rest of the stream.</summary>
+    /// <summary>The bytes already peeked (if any), then the rest of the stream. A read of 0 bytes is answered here:
+    /// Docker.DotNet's chunked response stream takes one for the connection's end and throws, and System.Formats.Tar
+    /// makes such reads.</summary>
     sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyStream
     {
         ReadOnlyMemory<byte> remaining = prefix;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (buffer.Length == 0)
+                return 0;
             if (remaining.Length == 0)
                 return await rest.ReadAsync(buffer, cancellationToken);
             var n = Math.Min(buffer.Length, remaining.Length);
             remaining[..n].CopyTo(buffer);
             remaining = remaining[n..];
             return n;
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await rest.DisposeAsync();
+            await base.DisposeAsync();
         }
     }
 

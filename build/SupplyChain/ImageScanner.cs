@@ -32,12 +32,8 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
         var diffIds = order.Distinct(StringComparer.Ordinal).ToList();
 
         var config = ImageConfigScan.Scan(image, history, scanner);
-        var scans = new Dictionary<string, LayerSecretScan>(StringComparer.Ordinal);
-        foreach (var diffId in diffIds)
-        {
-            if (secretCache.Get(diffId) is { } cached && cached.Findings.All(f => suppressions.Any(s => s.Path == f.Path && s.Rule == f.Rule)))
-                scans[diffId] = cached;
-        }
+        var scans = diffIds.Select(secretCache.Get).OfType<LayerSecretScan>()
+            .Where(cached => cached.Findings.All(f => suppressions.Any(s => s.Path == f.Path && s.Rule == f.Rule))).ToDictionary(s => s.DiffId, StringComparer.Ordinal);
         var fromCache = scans.Count;
 
         var key = sboms.KeyFor(subject, order);

@@ -80,8 +80,6 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
 /// </summary>
 public sealed class SecretScanCache(string directory, SecretRules rules)
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
     public string Directory { get; } = Path.Combine(directory, rules.Fingerprint.Replace("sha256:", "", StringComparison.Ordinal)[..32]);
 
     string FileOf(string diffId) => Path.Combine(Directory, diffId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
@@ -93,7 +91,7 @@ public sealed class SecretScanCache(string directory, SecretRules rules)
             return null;
         try
         {
-            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(file), Json);
+            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(file));
             return scan is not null && scan.DiffId == diffId ? scan with { FromCache = true } : null;
         }
         catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
@@ -102,7 +100,7 @@ public sealed class SecretScanCache(string directory, SecretRules rules)
         }
     }
 
-    public void Put(LayerSecretScan scan) => AtomicFile.Write(FileOf(scan.DiffId), JsonSerializer.SerializeToUtf8Bytes(scan, Json));
+    public void Put(LayerSecretScan scan) => AtomicFile.Write(FileOf(scan.DiffId), JsonSerializer.SerializeToUtf8Bytes(scan));
 }
 
 /// <summary>
@@ -120,22 +118,12 @@ public static class SecretScanReport
     {
         var report = new
         {
-            template = check.Template,
-            passed = check.Secrets.Passed,
-            scanned = check.Secrets.Scanned,
-            layers = check.Layers.Select(l => new
-            {
-                diffId = l.DiffId,
-                size = l.Size,
-                files = l.Files,
-                bytes = l.Bytes,
-                binaryFiles = l.BinaryFiles,
-                passedOver = l.PassedOver,
-                fromCache = l.FromCache,
-                findings = l.Findings.Count,
-            }),
-            findings = check.Secrets.Findings.Select(f => new { location = f.Location, path = f.Path, line = f.Line, rule = f.Rule, excerpt = f.Excerpt }),
-            suppressed = check.Secrets.Suppressed.Select(s => new { location = s.Finding.Location, path = s.Finding.Path, rule = s.Finding.Rule, reason = s.By.Reason }),
+            check.Template,
+            check.Secrets.Passed,
+            check.Secrets.Scanned,
+            layers = check.Layers.Select(l => new { l.DiffId, l.Size, l.Files, l.Bytes, l.BinaryFiles, l.PassedOver, l.FromCache, findings = l.Findings.Count }),
+            findings = check.Secrets.Findings.Select(f => new { f.Location, f.Path, f.Line, f.Rule, f.Excerpt }),
+            suppressed = check.Secrets.Suppressed.Select(s => new { s.Finding.Location, s.Finding.Path, s.Finding.Rule, s.By.Reason }),
         };
         var file = Path.Combine(directory, FileName(check.Template));
         AtomicFile.Write(file, JsonSerializer.SerializeToUtf8Bytes(report, Json));

@@ -17,7 +17,7 @@ public sealed record PinToVerify(string Template, string Repository, string Dige
 
 /// <summary>The verdict for one pin: problems fail it; security upgrades that became pending since it was
 /// published are reported, since a consumer decides whether to redeploy.</summary>
-public sealed record PinVerification(string Template, IReadOnlyList<string> Problems, IReadOnlyList<PendingUpgrade> PendingNow, IReadOnlyList<PendingUpgrade> PendingSincePublished)
+public sealed record PinVerification(string Template, IReadOnlyList<string> Problems, IReadOnlyList<PendingUpgrade> PendingSincePublished)
 {
     public bool Passed => Problems.Count == 0;
 }
@@ -40,41 +40,35 @@ public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck
         foreach (var pin in pins)
         {
             ct.ThrowIfCancellationRequested();
+            if (pin.Record is not { Provenance: { } provenance } record)
+            {
+                results.Add(new PinVerification(pin.Template, [pin.Record is null
+                    ? $"{pin.Template}: the pin has no supplyChain record (published before images were signed): publish it again."
+                    : $"{pin.Template}: the pin has no build provenance (written before provenance was attested): "
+                      + $"delete {pin.PinFile} and run ./build.sh Publish --templates {pin.Template} to publish it again with one."], []));
+                continue;
+            }
             var problems = new List<string>();
-            if (pin.Record is null)
-            {
-                results.Add(new PinVerification(pin.Template,
-                    [$"{pin.Template}: the pin has no supplyChain record (published before images were signed): publish it again."], [], []));
-                continue;
-            }
-            if (pin.Record.Provenance is not { } provenance)
-            {
-                results.Add(new PinVerification(pin.Template, [$"{pin.Template}: the pin has no build provenance (written before provenance was attested): "
-                    + $"delete {pin.PinFile} and run ./build.sh Publish --templates {pin.Template} to publish it again with one."], [], []));
-                continue;
-            }
-            if (pin.Record.PublicKey.Fingerprint != fingerprint)
-                problems.Add($"{pin.Template}: the pin says {pin.Reference} was signed by the key {pin.Record.PublicKey.Fingerprint}, "
+            if (record.PublicKey.Fingerprint != fingerprint)
+                problems.Add($"{pin.Template}: the pin says {pin.Reference} was signed by the key {record.PublicKey.Fingerprint}, "
                     + $"but the public key given is {fingerprint}: pass the public key of the key that publishes this fleet.");
-            if (DevelopmentSignaturePolicy.VerifyRefusal(pin.Template, pin.Record.PublicKey.Development, pin.Repository.Split('/')[0]) is { } refusal)
+            if (DevelopmentSignaturePolicy.VerifyRefusal(pin.Template, record.PublicKey.Development, pin.Repository.Split('/')[0]) is { } refusal)
                 problems.Add(refusal);
 
             var result = await verifier.VerifyAsync(
-                new VerificationRequest(pin.Template, pin.Repository, pin.Digest, publicKeyPem, pin.Packages, pin.Record.SbomDigests,
+                new VerificationRequest(pin.Template, pin.Repository, pin.Digest, publicKeyPem, pin.Packages, record.SbomDigests,
                     new ExpectedProvenance(provenance.Digest, pin.BaseDigest, pin.Revision)), auth, ct);
             problems.AddRange(result.Problems);
 
-            IReadOnlyList<PendingUpgrade> now = [];
             IReadOnlyList<PendingUpgrade> since = [];
             if (checkSecurity && result.Passed && result.Sboms.TryGetValue(SbomFormat.CycloneDx, out var attested))
             {
-                now = (await security.CheckAsync(pin.Template, attested.Packages, origin, ct)).Pending;
-                since = now.Where(p => !pin.Record.SecurityUpgrades.Pending.Any(b => b.Package == p.Package && b.Candidate == p.Candidate)).ToList();
+                since = (await security.CheckAsync(pin.Template, attested.Packages, origin, ct)).Pending.Where(p => !record.SecurityUpgrades.Pending.Any(b => b.Package == p.Package && b.Candidate == p.Candidate)).ToList();
                 if (since.Count > 0)
                     Log.Warning("{Template}: {Count} security upgrade(s) pending since the pin was published: {List}",
                         pin.Template, since.Count, string.Join(", ", since));
             }
-            var verdict = new PinVerification(pin.Template, problems, now, since);
+            var verdict = new PinVerification(pin.Template, problems, since);
             if (verdict.Passed)
                 Log.Information("{Template}: {Reference} verified: signature, SPDX + CycloneDX attestations and build provenance by {Key}", pin.Template, pin.Reference, fingerprint);
             else

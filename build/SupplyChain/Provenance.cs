@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -42,56 +42,34 @@ public static class Provenance
     public const string BaseInput = "base";
     public const string SourceInput = "source";
 
-    /// <summary>The predicate, canonical: its digest is what the pin records and a consumer recomputes.</summary>
-    public static byte[] Predicate(ProvenanceFacts facts)
-    {
-        var external = new JsonObject
-        {
-            ["target"] = facts.Target,
-            ["template"] = facts.Template,
-            ["source"] = new JsonObject { ["uri"] = facts.SourceRepository, ["commit"] = facts.Commit },
-            ["buildArgs"] = new JsonArray([.. facts.BuildArgs.Order(StringComparer.Ordinal).Select(n => (JsonNode?)n)]),
-        };
-        if (facts.RuntimeVersion is { } runtime)
-            external["runtimeVersion"] = runtime;
-        var dependencies = new JsonArray();
-        dependencies.Add(Descriptor(new ProvenanceInput(SourceInput, "git+" + facts.SourceRepository, new Dictionary<string, string> { ["gitCommit"] = facts.Commit })));
-        foreach (var input in facts.Inputs)
-            dependencies.Add(Descriptor(input));
-        var predicate = new JsonObject
-        {
-            ["buildDefinition"] = new JsonObject
-            {
-                ["buildType"] = BuildType,
-                ["externalParameters"] = external,
-                ["resolvedDependencies"] = dependencies,
-            },
-            ["runDetails"] = new JsonObject
-            {
-                ["builder"] = new JsonObject { ["id"] = BuilderId, ["version"] = new JsonObject { ["runner"] = facts.Runner } },
-                // "invocationID", not the spec's "invocationId": cosign 2.5 reads the predicate into in-toto-golang's
-                // BuildMetadata, whose JSON tag there is "invocationID", and stores it so; the pin's digest is of what is stored.
-                ["metadata"] = new JsonObject
-                {
-                    ["invocationID"] = facts.InvocationId,
-                    ["startedOn"] = facts.StartedOn.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-                    ["finishedOn"] = facts.FinishedOn.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-                },
-            },
-        };
-        return CanonicalJson.Canonicalize(predicate.ToJsonString());
-    }
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    static JsonObject Descriptor(ProvenanceInput input)
+    /// <summary>The predicate, canonical: its digest is what the pin records and a consumer recomputes.</summary>
+    public static byte[] Predicate(ProvenanceFacts facts) => CanonicalJson.Canonicalize(JsonSerializer.Serialize(new
     {
-        var digest = new JsonObject();
-        foreach (var (algorithm, value) in input.Digest.OrderBy(d => d.Key, StringComparer.Ordinal))
-            digest[algorithm] = value;
-        var descriptor = new JsonObject { ["name"] = input.Name, ["digest"] = digest };
-        if (input.Uri is { } uri)
-            descriptor["uri"] = uri;
-        return descriptor;
-    }
+        buildDefinition = new
+        {
+            buildType = BuildType,
+            externalParameters = new
+            {
+                target = facts.Target,
+                template = facts.Template,
+                source = new { uri = facts.SourceRepository, commit = facts.Commit },
+                buildArgs = facts.BuildArgs.Order(StringComparer.Ordinal),
+                runtimeVersion = facts.RuntimeVersion,
+            },
+            resolvedDependencies = facts.Inputs.Prepend(new ProvenanceInput(SourceInput, "git+" + facts.SourceRepository, new Dictionary<string, string> { ["gitCommit"] = facts.Commit })),
+        },
+        runDetails = new
+        {
+            builder = new { id = BuilderId, version = new { runner = facts.Runner } },
+            // "invocationID", not the spec's "invocationId": cosign 2.5 reads the predicate into in-toto-golang's
+            // BuildMetadata, whose JSON tag there is "invocationID", and stores it so; the pin's digest is of what is stored.
+            metadata = new { invocationID = facts.InvocationId, startedOn = Time(facts.StartedOn), finishedOn = Time(facts.FinishedOn) },
+        },
+    }, Json));
+
+    static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>"sha256:ab…" as a descriptor digest ({"sha256": "ab…"}).</summary>
     public static IReadOnlyDictionary<string, string> Sha256(string digest) =>
@@ -106,9 +84,7 @@ public static class Provenance
     public static IReadOnlyList<string> Check(string template, JsonElement statement, string digest, string? baseDigest, string commit)
     {
         var problems = new List<string>();
-        var subjects = statement.TryGetProperty("subject", out var s) && s.ValueKind == JsonValueKind.Array
-            ? s.EnumerateArray().Select(x => x.TryGetProperty("digest", out var d) && d.TryGetProperty("sha256", out var h) ? "sha256:" + h.GetString() : null).OfType<string>().ToList()
-            : [];
+        var subjects = Subjects(statement);
         if (!subjects.Contains(digest))
             problems.Add($"{template}: provenance: its subject is {string.Join(", ", subjects.DefaultIfEmpty("(none)"))}, not the pin's digest {digest}.");
         if (!statement.TryGetProperty("predicate", out var predicate) || predicate.ValueKind != JsonValueKind.Object)
@@ -125,6 +101,12 @@ public static class Provenance
         }
         return problems;
     }
+
+    /// <summary>The digests an in-toto statement is about ("sha256:…"), in its order.</summary>
+    public static IReadOnlyList<string> Subjects(JsonElement statement) =>
+        statement.TryGetProperty("subject", out var s) && s.ValueKind == JsonValueKind.Array
+            ? s.EnumerateArray().Select(x => x.TryGetProperty("digest", out var d) && d.TryGetProperty("sha256", out var h) ? "sha256:" + h.GetString() : null).OfType<string>().ToList()
+            : [];
 
     /// <summary>The resolved dependencies by name: their digests.</summary>
     static Dictionary<string, Dictionary<string, string>> Dependencies(JsonElement predicate)

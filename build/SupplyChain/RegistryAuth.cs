@@ -10,12 +10,8 @@ namespace TemplateFleet.SupplyChain;
 /// command line, never in a log; without credentials the folder holds an empty config, so the user's own
 /// ~/.docker credentials are not used by accident.
 /// </summary>
-public sealed class RegistryAuth : IDisposable
+public sealed class RegistryAuth(PrivateDirectory directory) : IDisposable
 {
-    readonly PrivateDirectory directory;
-
-    RegistryAuth(PrivateDirectory directory) => this.directory = directory;
-
     public static RegistryAuth Create(string scratchDirectory, string registry, string? username, string? password)
     {
         var directory = PrivateDirectory.Create(scratchDirectory, "cosign-auth");

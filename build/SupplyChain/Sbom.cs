@@ -45,21 +45,8 @@ public sealed record Sbom(SbomFormat Format, IReadOnlyList<SbomPackage> Packages
         var version = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("spdxVersion", out var v) ? v.GetString() : null;
         if (version != "SPDX-2.3")
             throw new SupplyChainException($"{where}: not an SPDX 2.3 document (spdxVersion is '{version ?? "missing"}').");
-        var packages = new List<SbomPackage>();
-        if (root.TryGetProperty("packages", out var list) && list.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var package in list.EnumerateArray())
-            {
-                if (!package.TryGetProperty("externalRefs", out var refs) || refs.ValueKind != JsonValueKind.Array)
-                    continue;
-                foreach (var reference in refs.EnumerateArray())
-                {
-                    if (Text(reference, "referenceType") == "purl" && Of(Text(reference, "referenceLocator")) is { } p)
-                        packages.Add(p);
-                }
-            }
-        }
-        return new Sbom(SbomFormat.Spdx, packages);
+        var references = Items(root, "packages").SelectMany(package => Items(package, "externalRefs")).Where(r => Text(r, "referenceType") == "purl");
+        return new Sbom(SbomFormat.Spdx, [.. references.Select(r => Of(Text(r, "referenceLocator"))).OfType<SbomPackage>()]);
     }
 
     static Sbom ParseCycloneDx(JsonElement root, string where)
@@ -68,21 +55,11 @@ public sealed record Sbom(SbomFormat Format, IReadOnlyList<SbomPackage> Packages
         var spec = isBom ? Text(root, "specVersion") : null;
         if (!isBom || spec != "1.5")
             throw new SupplyChainException($"{where}: not a CycloneDX 1.5 document (bomFormat '{(isBom ? "CycloneDX" : "missing")}', specVersion '{spec ?? "missing"}').");
-        var packages = new List<SbomPackage>();
-        void Walk(JsonElement owner)
-        {
-            if (!owner.TryGetProperty("components", out var components) || components.ValueKind != JsonValueKind.Array)
-                return;
-            foreach (var component in components.EnumerateArray())
-            {
-                if (Of(Text(component, "purl")) is { } p)
-                    packages.Add(p);
-                Walk(component);
-            }
-        }
-        Walk(root);
-        return new Sbom(SbomFormat.CycloneDx, packages);
+        return new Sbom(SbomFormat.CycloneDx, [.. Components(root).Select(c => Of(Text(c, "purl"))).OfType<SbomPackage>()]);
     }
+
+    /// <summary>Every component, nested ones after their parent.</summary>
+    static IEnumerable<JsonElement> Components(JsonElement owner) => Items(owner, "components").SelectMany(c => Components(c).Prepend(c));
 
     static SbomPackage? Of(string? purl)
     {
@@ -93,6 +70,9 @@ public sealed record Sbom(SbomFormat Format, IReadOnlyList<SbomPackage> Packages
             version = $"{epoch}:{version}";
         return new SbomPackage(p.Type, p.FullName, version);
     }
+
+    static IEnumerable<JsonElement> Items(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
 
     static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

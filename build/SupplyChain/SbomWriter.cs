@@ -64,26 +64,19 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
     public async Task<SbomSet> WriteAsync(string template, TrivyReport report, CancellationToken ct, string? key = null)
     {
         Directory.CreateDirectory(SbomDirectory);
-        var scratch = PrivateDirectory.Create(scratchDirectory, $"sbom-{template}");
-        try
+        using var scratch = PrivateDirectory.Create(scratchDirectory, $"sbom-{template}");
+        var reportFile = Path.Combine(scratch.Path, "report.json");
+        await File.WriteAllTextAsync(reportFile, report.SanitizedForConversion, ct);
+        var both = await Task.WhenAll(WriteOneAsync(template, reportFile, SbomFormat.Spdx, ct), WriteOneAsync(template, reportFile, SbomFormat.CycloneDx, ct));
+        var (spdx, cyclonedx) = (both[0], both[1]);
+        if (cacheDirectory is not null && key is not null)
         {
-            var reportFile = Path.Combine(scratch.Path, "report.json");
-            await File.WriteAllTextAsync(reportFile, report.SanitizedForConversion, ct);
-            var both = await Task.WhenAll(WriteOneAsync(template, reportFile, SbomFormat.Spdx, ct), WriteOneAsync(template, reportFile, SbomFormat.CycloneDx, ct));
-            var (spdx, cyclonedx) = (both[0], both[1]);
-            if (cacheDirectory is not null && key is not null)
-            {
-                foreach (var document in both)
-                    AtomicFile.Write(Path.Combine(cacheDirectory, key, FileName("sbom", document.Format)), await File.ReadAllBytesAsync(document.File, ct));
-            }
-            Log.Information("{Template}: SBOMs {Spdx} ({SpdxCount} packages) and {Cdx}", template,
-                Path.GetFileName(spdx.File), spdx.Sbom.Packages.Count, Path.GetFileName(cyclonedx.File));
-            return new SbomSet(spdx, cyclonedx);
+            foreach (var document in both)
+                AtomicFile.Write(Path.Combine(cacheDirectory, key, FileName("sbom", document.Format)), await File.ReadAllBytesAsync(document.File, ct));
         }
-        finally
-        {
-            scratch.Dispose();
-        }
+        Log.Information("{Template}: SBOMs {Spdx} ({SpdxCount} packages) and {Cdx}", template,
+            Path.GetFileName(spdx.File), spdx.Sbom.Packages.Count, Path.GetFileName(cyclonedx.File));
+        return new SbomSet(spdx, cyclonedx);
     }
 
     public static string FileName(string template, SbomFormat format) =>

@@ -20,8 +20,6 @@ public sealed partial class Scrubber
 
     public static Scrubber None { get; } = new();
 
-    public Scrubber With(params string?[] more) => new(secrets.Concat(more));
-
     public string Apply(string text)
     {
         foreach (var secret in secrets)

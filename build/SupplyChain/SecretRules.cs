@@ -84,33 +84,15 @@ public sealed partial class SecretRules
             var allow = entry.StringList("allow", required: false) ?? [];
             var ok = id is not null && title is not null && severity is not null && keywords is not null && regex is not null;
             if (id is not null && !RuleId().IsMatch(id.Value))
-            {
-                errors.Add(id.Start, $"'{entry.Child("id")}' '{id.Value}' must be lower case letters, digits and '-'");
-                ok = false;
-            }
+                ok = Refuse(errors, id.Start, $"'{entry.Child("id")}' '{id.Value}' must be lower case letters, digits and '-'");
             if (id is not null && rules.Any(r => r.Id == id.Value))
-            {
-                errors.Add(id.Start, $"'{entry.Child("id")}': rule {id.Value} is defined twice");
-                ok = false;
-            }
+                ok = Refuse(errors, id.Start, $"'{entry.Child("id")}': rule {id.Value} is defined twice");
             if (severity is not null && severity.Value is not ("CRITICAL" or "HIGH" or "MEDIUM"))
-            {
-                errors.Add(severity.Start, $"'{entry.Child("severity")}' must be CRITICAL, HIGH or MEDIUM, got '{severity.Value}'");
-                ok = false;
-            }
+                ok = Refuse(errors, severity.Start, $"'{entry.Child("severity")}' must be CRITICAL, HIGH or MEDIUM, got '{severity.Value}'");
             if (keywords is { Count: 0 } && entry.Has("keywords"))
-            {
-                errors.Add(entry.At("keywords"), $"'{entry.Child("keywords")}' must name at least one keyword: a rule without one would never run");
-                ok = false;
-            }
-            foreach (var keyword in keywords ?? [])
-            {
-                if (keyword.Value.Length < 3)
-                {
-                    errors.Add(keyword.Start, $"'{entry.Child("keywords")}': '{keyword.Value}' is too short to narrow anything down (at least 3 characters)");
-                    ok = false;
-                }
-            }
+                ok = Refuse(errors, entry.At("keywords"), $"'{entry.Child("keywords")}' must name at least one keyword: a rule without one would never run");
+            foreach (var keyword in (keywords ?? []).Where(k => k.Value.Length < 3))
+                ok = Refuse(errors, keyword.Start, $"'{entry.Child("keywords")}': '{keyword.Value}' is too short to narrow anything down (at least 3 characters)");
             var pattern = regex is null ? null : Compile(regex, entry.Child("regex"), errors);
             var allowed = allow.Select(a => Compile(a, entry.Child("allow"), errors)).ToList();
             if (!ok || pattern is null || allowed.Any(a => a is null))
@@ -138,6 +120,14 @@ public sealed partial class SecretRules
         }
     }
 
+    /// <summary>Records a mistake in an entry; false, for the entry's "taken" flag.</summary>
+    internal static bool Refuse(YamlErrors errors, YamlDotNet.Core.Mark at, string message)
+    {
+        errors.Add(at, message);
+        return false;
+    }
+
+    /// <summary>A rule's id (and what a suppression names): lower case letters, digits and '-'.</summary>
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
-    private static partial Regex RuleId();
+    internal static partial Regex RuleId();
 }

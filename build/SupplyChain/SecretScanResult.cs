@@ -12,16 +12,9 @@ public sealed record SecretScanResult(
     /// <summary>Applies the suppressions: a finding is accepted only by one naming its exact file and rule.</summary>
     public static SecretScanResult Of(string template, IEnumerable<SecretFinding> findings, IReadOnlyList<SecretSuppression> suppressions, IReadOnlyList<string> scanned)
     {
-        var open = new List<SecretFinding>();
-        var suppressed = new List<(SecretFinding, SecretSuppression)>();
-        foreach (var finding in findings.Distinct())
-        {
-            if (suppressions.FirstOrDefault(s => s.Covers(finding)) is { } by)
-                suppressed.Add((finding, by));
-            else
-                open.Add(finding);
-        }
-        return new SecretScanResult(template, open, suppressed, scanned);
+        var judged = findings.Distinct().Select(f => (Finding: f, By: suppressions.FirstOrDefault(s => s.Covers(f)))).ToList();
+        return new SecretScanResult(template, [.. judged.Where(j => j.By is null).Select(j => j.Finding)],
+            [.. judged.Where(j => j.By is not null).Select(j => (j.Finding, j.By!))], scanned);
     }
 
     /// <summary>Suppressions that matched nothing here (a fixed fixture leaves its suppression behind).</summary>

@@ -178,16 +178,10 @@ public sealed class SecretScanner(SecretRules rules)
         var end = index + length;
         while (end < span.Length && end - (index + length) < 200 && span[end] is not ('\n' or '\r'))
             end++;
-        var builder = new StringBuilder();
-        foreach (var c in span[start..index])
-            builder.Append(Printable(c));
-        builder.Append(Scrubber.Mask);
-        foreach (var c in span[(index + length)..end])
-            builder.Append(Printable(c));
-        return SecretFinding.MaskExcerpt(builder.ToString());
+        return SecretFinding.MaskExcerpt(Printable(span[start..index]) + Scrubber.Mask + Printable(span[(index + length)..end]));
     }
 
-    static char Printable(char c) => c is >= ' ' and <= '~' ? c : c == '\t' ? ' ' : '.';
+    static string Printable(ReadOnlySpan<char> text) => new([.. text.ToArray().Select(c => c is >= ' ' and <= '~' ? c : c == '\t' ? ' ' : '.')]);
 
     /// <summary>Compressed archives by their magic numbers: their bytes hold no text to read.</summary>
     internal static string? ArchiveKind(ReadOnlySpan<byte> head) => head switch
@@ -201,18 +195,8 @@ public sealed class SecretScanner(SecretRules rules)
         _ => null,
     };
 
-    static async Task<int> FillAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken ct)
-    {
-        var total = 0;
-        while (total < count)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(offset + total, count - total), ct);
-            if (read == 0)
-                break;
-            total += read;
-        }
-        return total;
-    }
+    static ValueTask<int> FillAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken ct) =>
+        stream.ReadAtLeastAsync(buffer.AsMemory(offset, count), count, throwOnEndOfStream: false, ct);
 
     static async Task<long> DrainAsync(Stream stream, byte[] buffer, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.SupplyChain;
@@ -17,7 +16,7 @@ public sealed record SecretSuppression(string Path, string Rule, string Reason, 
 /// ("/usr/share/x/cert.pem"), repository paths relative ("tests/UnitTests/x.txt"). Image-config findings
 /// (ENV, labels, build args) cannot be suppressed: nothing legitimate puts a credential there.
 /// </summary>
-public static partial class SecretSuppressions
+public static class SecretSuppressions
 {
     public const string FileName = "secret-suppressions.yaml";
 
@@ -47,20 +46,11 @@ public static partial class SecretSuppressions
             var reason = entry.Scalar("reason", required: true);
             var ok = path is not null && rule is not null && reason is not null;
             if (path is not null && PathProblem(path.Value) is { } why)
-            {
-                errors.Add(path.Start, $"'{entry.Child("path")}' {why}");
-                ok = false;
-            }
-            if (rule is not null && !RuleId().IsMatch(rule.Value))
-            {
-                errors.Add(rule.Start, $"'{entry.Child("rule")}' must be one scanner rule id (e.g. github-pat, private-key), got '{rule.Value}'");
-                ok = false;
-            }
+                ok = SecretRules.Refuse(errors, path.Start, $"'{entry.Child("path")}' {why}");
+            if (rule is not null && !SecretRules.RuleId().IsMatch(rule.Value))
+                ok = SecretRules.Refuse(errors, rule.Start, $"'{entry.Child("rule")}' must be one scanner rule id (e.g. github-pat, private-key), got '{rule.Value}'");
             if (reason is not null && reason.Value.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 3)
-            {
-                errors.Add(reason.Start, $"'{entry.Child("reason")}' must say in words why this finding is not a secret (a test fixture, a public certificate, ...)");
-                ok = false;
-            }
+                ok = SecretRules.Refuse(errors, reason.Start, $"'{entry.Child("reason")}' must say in words why this finding is not a secret (a test fixture, a public certificate, ...)");
             if (!ok)
                 continue;
             if (result.Find(s => s.Path == path!.Value && s.Rule == rule!.Value) is { } first)
@@ -74,19 +64,10 @@ public static partial class SecretSuppressions
         return result;
     }
 
-    static string? PathProblem(string path)
-    {
-        if (path.IndexOfAny(['*', '?', '[', ']', '{', '}']) >= 0)
-            return $"must name one file, not a pattern: '{path}' (write one suppression per file)";
-        if (path.EndsWith('/') || path is "." or "/")
-            return $"must name one file, not a folder: '{path}'";
-        if (path.Split('/').Any(s => s is ".." or "."))
-            return $"must be a plain path without '.' or '..' segments: '{path}'";
-        if (path.Contains('\\') || path.Trim() != path || path.Contains("//", StringComparison.Ordinal))
-            return $"must be a plain path with '/' separators: '{path}'";
-        return null;
-    }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
-    private static partial Regex RuleId();
+    static string? PathProblem(string path) =>
+        path.IndexOfAny(['*', '?', '[', ']', '{', '}']) >= 0 ? $"must name one file, not a pattern: '{path}' (write one suppression per file)"
+        : path.EndsWith('/') || path is "." or "/" ? $"must name one file, not a folder: '{path}'"
+        : path.Split('/').Any(s => s is ".." or ".") ? $"must be a plain path without '.' or '..' segments: '{path}'"
+        : path.Contains('\\') || path.Trim() != path || path.Contains("//", StringComparison.Ordinal) ? $"must be a plain path with '/' separators: '{path}'"
+        : null;
 }

@@ -101,11 +101,6 @@ public static class ImageAptSourcesReader
             Labels = GateLabels.For(runId, Gate, template),
             HostConfig = new HostConfig { NetworkMode = "none" },
         }, ct);
-        return await ReadSourcesAsync(container, template, image, ct);
-    }
-
-    static async Task<ImageAptSources> ReadSourcesAsync(GateContainer container, string template, string image, CancellationToken ct)
-    {
         var read = await container.Exec.RunAsync(["sh", "-c", ReadSourcesScript], "0", TimeSpan.FromSeconds(30), ct);
         if (!read.Succeeded)
             throw new SupplyChainException($"{template}: cannot read the apt sources of {image}: {read.Stderr.Trim()}");

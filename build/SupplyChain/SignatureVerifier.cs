@@ -58,7 +58,7 @@ public sealed class SignatureVerifier(CosignCli cosign)
                 continue;
             }
             var expectedDigest = request.SbomDigests?.GetValueOrDefault(format);
-            var match = statements.FirstOrDefault(s => Subject(s) == request.Digest && (expectedDigest is null || PredicateDigest(s) == expectedDigest));
+            var match = statements.FirstOrDefault(s => Provenance.Subjects(s).FirstOrDefault() == request.Digest && (expectedDigest is null || PredicateDigest(s) == expectedDigest));
             if (match.ValueKind == JsonValueKind.Undefined)
             {
                 problems.Add(statements.Count == 0
@@ -91,18 +91,6 @@ public sealed class SignatureVerifier(CosignCli cosign)
         // The one that checks out, else the problems of the first.
         var checks = candidates.Select(s => Provenance.Check(request.Template, s, request.Digest, expected.BaseDigest, expected.Commit)).ToList();
         return checks.FirstOrDefault(c => c.Count == 0) ?? checks[0];
-    }
-
-    static string? Subject(JsonElement statement)
-    {
-        if (!statement.TryGetProperty("subject", out var subjects) || subjects.ValueKind != JsonValueKind.Array)
-            return null;
-        foreach (var subject in subjects.EnumerateArray())
-        {
-            if (subject.TryGetProperty("digest", out var digest) && digest.TryGetProperty("sha256", out var hex) && hex.GetString() is { } value)
-                return "sha256:" + value;
-        }
-        return null;
     }
 
     static string? PredicateDigest(JsonElement statement) =>

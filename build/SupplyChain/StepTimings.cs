@@ -46,10 +46,6 @@ public sealed class StepTimings
 
     public TimeSpan Total => steps.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
 
-    public TimeSpan this[string step] => steps.GetValueOrDefault(step);
-
-    public IReadOnlyList<string> Steps => order.ToList();
-
     /// <summary>"scan 1.2 s (3/15 layers read), sbom 0.0 s (cached), sign 0.8 s".</summary>
     public override string ToString() => string.Join(", ", order.Select(s =>
         $"{s} {Seconds(steps[s])}{(notes.TryGetValue(s, out var note) ? $" ({note})" : "")}"));

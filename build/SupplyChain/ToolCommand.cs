@@ -29,9 +29,8 @@ public static class ToolCommand
             .WithArguments(args)
             .WithStandardInputPipe(PipeSource.Null)
             .WithValidation(CommandResultValidation.None)
-            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>());
-        if (workingDirectory is not null)
-            command = command.WithWorkingDirectory(workingDirectory);
+            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
+            .WithWorkingDirectory(workingDirectory ?? Directory.GetCurrentDirectory());
         try
         {
             var result = await command.ExecuteBufferedAsync(Encoding.UTF8, limit.Token);

@@ -38,13 +38,6 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 
     public bool Holds(string diffId) => File.Exists(Path.Combine(Markers, Hex(diffId)));
 
-    IEnumerable<string> Offline() =>
-    [
-        "--cache-dir", CacheDirectory,
-        "--skip-db-update", "--skip-java-db-update", "--offline-scan",
-        "--no-progress", "--timeout", $"{(int)limit.TotalSeconds}s",
-    ];
-
     /// <summary>Every package of the image in <paramref name="layout"/>. Returns the report, or (when a layer given as a
     /// placeholder was not in the cache after all) the layers trivy would have needed to read.</summary>
     /// <param name="subject">What the report and the SBOMs call the image.</param>
@@ -52,9 +45,11 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
     {
         Directory.CreateDirectory(CacheDirectory);
         var input = Path.GetFileName(layout.Directory);
-        var args = new List<string> { "image", "--input", input, "--format", "json", "--debug" };
-        args.AddRange(Analysis);
-        args.AddRange(Offline());
+        string[] args =
+        [
+            "image", "--input", input, "--format", "json", "--debug", .. Analysis,
+            "--cache-dir", CacheDirectory, "--skip-db-update", "--skip-java-db-update", "--offline-scan", "--no-progress", "--timeout", $"{(int)limit.TotalSeconds}s",
+        ];
         ToolOutput output;
         // trivy's cache is one bbolt file that admits one process at a time, and trivy waits for it without a bound.
         using (await FileLock.AcquireAsync(CacheDirectory + ".lock", "scanning with trivy (its cache admits one build at a time)", CacheHome.LockTimeout, ct))
@@ -100,20 +95,11 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 /// config: trivy only needs the layers), a manifest, and per layer either its blob as the export gave it or a
 /// placeholder that is not a tar, for a layer trivy's cache holds. Removed on dispose.
 /// </summary>
-public sealed class TrivyLayout : IDisposable
+public sealed record TrivyLayout(string Directory, IReadOnlyList<string> DiffIds, IReadOnlySet<string> Placeholders) : IDisposable
 {
     const string NotALayer = "not a layer: trivy's cache was expected to hold this one\n";
-
-    TrivyLayout(string directory, IReadOnlyList<string> diffIds, IReadOnlySet<string> placeholders)
-    {
-        Directory = directory;
-        DiffIds = diffIds;
-        Placeholders = placeholders;
-    }
-
-    public string Directory { get; }
-    public IReadOnlyList<string> DiffIds { get; }
-    public IReadOnlySet<string> Placeholders { get; }
+    const string Tar = "application/vnd.oci.image.layer.v1.tar";
+    const string Manifest = "application/vnd.oci.image.manifest.v1+json";
 
     /// <summary>The folder blobs go into while the export is read (before <see cref="Write"/>).</summary>
     public static string BlobsOf(string directory) => Path.Combine(directory, "blobs", "sha256");
@@ -129,46 +115,22 @@ public sealed class TrivyLayout : IDisposable
         {
             if (blobs.TryGetValue(diffId, out var layer) && layer.Blob is not null)
             {
-                layers.Add(new Dictionary<string, object>
-                {
-                    ["mediaType"] = layer.Compressed ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar",
-                    ["digest"] = layer.BlobDigest!,
-                    ["size"] = new FileInfo(layer.Blob).Length,
-                });
+                layers.Add(Descriptor(layer.Compressed ? Tar + "+gzip" : Tar, layer.BlobDigest!, new FileInfo(layer.Blob).Length));
                 continue;
             }
             placeholders.Add(diffId);
             var bytes = Encoding.UTF8.GetBytes(NotALayer);
             File.WriteAllBytes(Path.Combine(folder, diffId["sha256:".Length..]), bytes);
-            layers.Add(new Dictionary<string, object>
-            {
-                ["mediaType"] = "application/vnd.oci.image.layer.v1.tar",
-                ["digest"] = diffId,
-                ["size"] = bytes.Length,
-            });
+            layers.Add(Descriptor(Tar, diffId, bytes.Length));
         }
-        var config = Blob(folder, new Dictionary<string, object>
-        {
-            ["architecture"] = architecture,
-            ["os"] = os,
-            ["config"] = new Dictionary<string, object>(),
-            ["rootfs"] = new Dictionary<string, object> { ["type"] = "layers", ["diff_ids"] = diffIds },
-        });
-        var manifest = Blob(folder, new Dictionary<string, object>
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = "application/vnd.oci.image.manifest.v1+json",
-            ["config"] = new Dictionary<string, object> { ["mediaType"] = "application/vnd.oci.image.config.v1+json", ["digest"] = config.Digest, ["size"] = config.Size },
-            ["layers"] = layers,
-        });
-        File.WriteAllText(Path.Combine(directory, "index.json"), JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["schemaVersion"] = 2,
-            ["manifests"] = new[] { new Dictionary<string, object> { ["mediaType"] = "application/vnd.oci.image.manifest.v1+json", ["digest"] = manifest.Digest, ["size"] = manifest.Size } },
-        }));
+        var config = Blob(folder, new { architecture, os, config = new { }, rootfs = new { type = "layers", diff_ids = diffIds } });
+        var manifest = Blob(folder, new { schemaVersion = 2, mediaType = Manifest, config = Descriptor("application/vnd.oci.image.config.v1+json", config.Digest, config.Size), layers });
+        File.WriteAllText(Path.Combine(directory, "index.json"), JsonSerializer.Serialize(new { schemaVersion = 2, manifests = new[] { Descriptor(Manifest, manifest.Digest, manifest.Size) } }));
         File.WriteAllText(Path.Combine(directory, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
         return new TrivyLayout(directory, diffIds, placeholders);
     }
+
+    static object Descriptor(string mediaType, string digest, long size) => new { mediaType, digest, size };
 
     static (string Digest, long Size) Blob(string folder, object content)
     {

@@ -10,19 +10,10 @@ namespace TemplateFleet.SupplyChain;
 /// config, which holds build args verbatim, the folder's synthetic image ID, tags). Two builds of the same layers
 /// give the same report, whichever engine, tag or label the image had.
 /// </summary>
-public sealed class TrivyReport
+/// <param name="Subject">What the SBOMs call the image (e.g. molecule-fleet/codex).</param>
+/// <param name="SanitizedForConversion">The report without image config, image ID, tags and secret results: what `trivy convert` needs for the SBOMs.</param>
+public sealed record TrivyReport(string Subject, string SanitizedForConversion)
 {
-    TrivyReport(string subject, string sanitized)
-    {
-        Subject = subject;
-        SanitizedForConversion = sanitized;
-    }
-
-    /// <summary>What the SBOMs call the image (e.g. molecule-fleet/codex).</summary>
-    public string Subject { get; }
-
-    /// <summary>The report without image config, image ID, tags and secret results: what `trivy convert` needs for the SBOMs.</summary>
-    public string SanitizedForConversion { get; }
 
     /// <summary>Reads a report of `trivy image --input <paramref name="input"/>`; <paramref name="where"/> names it in errors (never the JSON itself).</summary>
     public static TrivyReport Parse(string json, string where, string input, string subject)
