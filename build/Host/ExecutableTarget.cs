@@ -5,13 +5,8 @@ namespace TemplateFleet.Host;
 /// <summary>A resolved target: its definition, its edges to other targets, and its outcome in this run.</summary>
 public sealed class ExecutableTarget
 {
-    internal ExecutableTarget(string name, int declarationIndex, Target factory, TargetDefinition definition)
-    {
-        Name = name;
-        DeclarationIndex = declarationIndex;
-        Factory = factory;
-        Definition = definition;
-    }
+    internal ExecutableTarget(string name, int declarationIndex, Target factory, TargetDefinition definition) =>
+        (Name, DeclarationIndex, Factory, Definition) = (name, declarationIndex, factory, definition);
 
     public string Name { get; }
     public string? Description => Definition.DescriptionText;
