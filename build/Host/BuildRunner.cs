@@ -123,8 +123,8 @@ public static class BuildRunner
         var bindingErrors = new List<InvalidUsageException>();
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
             .Bind(build, parameters, commandLine.Parameters, showHelp ? bindingErrors.Add : null);
-        foreach (var secret in parameters.Where(p => p.IsSecret))
-            AddSecret(masker, secret.GetValue(build));
+        foreach (var value in parameters.Where(p => p.IsSecret).SelectMany(p => p.Values(build)))
+            masker.Add(value?.ToString());
 
         if (generate)
         {
@@ -199,24 +199,6 @@ public static class BuildRunner
         return interrupted ? Interrupted : failed ? TargetFailed : Success;
     }
 
-    private static void AddSecret(SecretMasker masker, object? value)
-    {
-        switch (value)
-        {
-            case string s:
-                masker.Add(s);
-                break;
-            case System.Collections.IEnumerable list:
-                foreach (var item in list)
-                    masker.Add(item?.ToString());
-
-                break;
-            case not null:
-                masker.Add(value.ToString());
-                break;
-        }
-    }
-
     private static void ThrowOnUnknownOptions(CommandLine commandLine, IReadOnlyList<ParameterDescriptor> parameters)
     {
         foreach (var (key, option) in commandLine.Parameters)
@@ -225,8 +207,7 @@ public static class BuildRunner
                 continue;
 
             var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
-            var hint = Similarity.Closest(option.TypedName, known) is { } closest ? $" Did you mean '{closest}'?" : "";
-            throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{hint} Run ./build.sh --help for the options.");
+            throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{Similarity.Hint(option.TypedName, known)} Run ./build.sh --help for the options.");
         }
     }
 

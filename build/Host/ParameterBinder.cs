@@ -76,40 +76,34 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         if (!path.FileExists())
             return values;
 
-        JsonDocument document;
+        JsonElement json;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            json = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             throw new InvalidUsageException($"{FileSource}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({e.Message.Split('.')[0]}). Fix the file.");
         }
 
-        using (document)
+        if (json.ValueKind != JsonValueKind.Object)
+            throw new InvalidUsageException($"{FileSource}: expected a JSON object of parameter names to values.");
+
+        foreach (var property in json.EnumerateObject().Where(p => p.Name != "$schema"))
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InvalidUsageException($"{FileSource}: expected a JSON object of parameter names to values.");
-
-            foreach (var property in document.RootElement.EnumerateObject())
+            var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
+            if (parameter is null)
             {
-                if (property.Name == "$schema")
-                    continue;
-
-                var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
-                if (parameter is null)
-                {
-                    var hint = Similarity.Closest(property.Name, parameters.Select(p => p.Name)) is { } closest ? $" Did you mean '{closest}'?" : "";
-                    throw new InvalidUsageException(
-                        $"{FileSource}: unknown parameter '{property.Name}'.{hint} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
-                }
-
-                if (property.Value.ValueKind != JsonValueKind.Null)
-                    values[parameter.Name] = Texts(property.Value);
+                throw new InvalidUsageException(
+                    $"{FileSource}: unknown parameter '{property.Name}'.{Similarity.Hint(property.Name, parameters.Select(p => p.Name))} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
             }
 
-            return values;
+            if (property.Value.ValueKind != JsonValueKind.Null)
+                values[parameter.Name] = Texts(property.Value);
         }
+
+        return values;
     }
 
     private static IReadOnlyList<string> Texts(JsonElement value) => value.ValueKind switch
