@@ -29,7 +29,7 @@ internal static class ExecutionPlanner
         var staticallySkipped = new List<ExecutableTarget>();
         foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
         {
-            var failed = target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
+            var failed = target.Definition.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
             if (failed is not null)
             {
                 Skip(target, $"skipped: OnlyWhenStatic({Describe(failed)}) is false");

@@ -6,8 +6,6 @@ namespace TemplateFleet.Host;
 /// </summary>
 public abstract class NukeBuild
 {
-    private ExecutableTarget? _currentTarget;
-
     /// <summary>The repository root: --root, else the nearest ancestor of the current directory holding .nuke/.</summary>
     public static AbsolutePath RootDirectory { get; internal set; } = AbsolutePath.Create(Directory.GetCurrentDirectory());
     public static AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
@@ -39,7 +37,7 @@ public abstract class NukeBuild
     /// </summary>
     public void ReportSummary(Action<IDictionary<string, string>> configurator)
     {
-        var target = _currentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.");
+        var target = CurrentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.");
         configurator(target.SummaryInformation);
     }
 
@@ -79,7 +77,8 @@ public abstract class NukeBuild
         }
     }
 
-    internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
+    /// <summary>The target running now, whose summary row <see cref="ReportSummary"/> adds to.</summary>
+    internal ExecutableTarget? CurrentTarget { get; set; }
 
     internal void BuildInitialized() => OnBuildInitialized();
 
