@@ -201,11 +201,8 @@ public static class BuildRunner
 
     private static void ThrowOnUnknownOptions(CommandLine commandLine, IReadOnlyList<ParameterDescriptor> parameters)
     {
-        foreach (var (key, option) in commandLine.Parameters)
+        foreach (var (_, option) in commandLine.Parameters.Where(o => parameters.All(p => TargetNames.Normalize(p.Name) != o.Key)))
         {
-            if (parameters.Any(p => TargetNames.Normalize(p.Name) == key))
-                continue;
-
             var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
             throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{Similarity.Hint(option.TypedName, known)} Run ./build.sh --help for the options.");
         }
