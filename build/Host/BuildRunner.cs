@@ -62,16 +62,12 @@ public static class BuildRunner
             var code = Run<TBuild>(args, options, masker, output, cancellation);
             return code == Interrupted && terminated ? Terminated : code;
         }
-        catch (InvalidUsageException e)
+        catch (Exception e) when (e is InvalidUsageException or TargetFailedException)
         {
+            // A TargetFailedException outside any target (a build's own set-up, e.g. reading data for
+            // --generate-configuration) is one line too, but exit 1.
             error.WriteLine($"error: {e.Message}");
-            return UsageError;
-        }
-        catch (TargetFailedException e)
-        {
-            // Outside any target (a build's own set-up, e.g. reading data for --generate-configuration): one line.
-            error.WriteLine($"error: {e.Message}");
-            return TargetFailed;
+            return e is InvalidUsageException ? UsageError : TargetFailed;
         }
         catch (Exception e)
         {

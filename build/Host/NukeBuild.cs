@@ -55,9 +55,8 @@ public abstract class NukeBuild
             throw new ArgumentException($"'{parameter}' is a [Secret] parameter: never a job output", nameof(parameter));
         if (value.Contains('\n') || value.Contains('\r'))
             throw new ArgumentException($"the value of output {descriptor.OutputId} spans lines", nameof(value));
-        if (EnvironmentVariables.GetValueOrDefault(OutputVariable) is not { Length: > 0 } file)
-            return;
-        File.AppendAllText(file, $"{descriptor.OutputId}={value}\n");
+        if (EnvironmentVariables.GetValueOrDefault(OutputVariable) is { Length: > 0 } file)
+            File.AppendAllText(file, $"{descriptor.OutputId}={value}\n");
     }
 
     /// <summary>The variable naming the step's output file in Gitea and GitHub Actions.</summary>

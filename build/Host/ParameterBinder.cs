@@ -21,21 +21,15 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
             ?? (file.TryGetValue(parameter.Name, out var v) ? (v, FileSource) : ((IReadOnlyList<string>, string)?)null))).ToList();
 
         // Secrets first: a conversion error in any parameter must not print a raw secret.
-        foreach (var (parameter, hit) in hits.Where(h => h.Parameter.IsSecret && h.Hit is not null))
-        {
-            foreach (var value in hit!.Value.Item1)
-                masker.Add(value);
-        }
+        foreach (var value in hits.Where(h => h.Parameter.IsSecret).SelectMany(h => h.Hit?.Item1 ?? []))
+            masker.Add(value);
 
         foreach (var (parameter, hit) in hits)
         {
+            parameter.Source = hit?.Item2 ?? "default";
             if (hit is not { } found)
-            {
-                parameter.Source = "default";
                 continue;
-            }
 
-            parameter.Source = found.Item2;
             try
             {
                 parameter.SetValue(build, ParameterConverter.Convert(parameter, found.Item1, found.Item2, root));
