@@ -1,7 +1,8 @@
 namespace TemplateFleet.Host;
 
-/// <summary>A normalised absolute path that composes with <c>/</c>, as NUKE's AbsolutePath does.</summary>
-public sealed class AbsolutePath : IEquatable<AbsolutePath>
+/// <summary>A normalised absolute path that composes with <c>/</c>, as NUKE's AbsolutePath does; equal when the text is
+/// (a record).</summary>
+public sealed record AbsolutePath
 {
     private readonly string _path;
 
@@ -27,12 +28,6 @@ public sealed class AbsolutePath : IEquatable<AbsolutePath>
     public static implicit operator string(AbsolutePath path) => path._path;
 
     public static implicit operator AbsolutePath(string path) => Create(path);
-
-    public bool Equals(AbsolutePath? other) => other is not null && string.Equals(_path, other._path, StringComparison.Ordinal);
-    public override bool Equals(object? obj) => obj is AbsolutePath other && Equals(other);
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_path);
-    public static bool operator ==(AbsolutePath? left, AbsolutePath? right) => left?.Equals(right) ?? right is null;
-    public static bool operator !=(AbsolutePath? left, AbsolutePath? right) => !(left == right);
 
     public override string ToString() => _path;
 }

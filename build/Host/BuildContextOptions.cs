@@ -20,13 +20,10 @@ public sealed class BuildContextOptions
 
     public static BuildContextOptions FromProcess()
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-            environment[(string)entry.Key] = (string?)entry.Value ?? "";
-
         return new BuildContextOptions
         {
-            Environment = environment,
+            Environment = System.Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal),
             Out = Console.Out,
             Error = Console.Error,
             UseColor = Console.IsOutputRedirected ? false : null,

@@ -22,36 +22,25 @@ internal static class BuildExecutor
                 continue;
             }
 
-            if (cancellation.IsCancellationRequested)
+            if (cancellation.IsCancellationRequested || stopped)
             {
-                NotRun(target, "not run: the build was interrupted");
+                target.Status = ExecutionStatus.NotRun;
+                target.FailureMessage = cancellation.IsCancellationRequested ? "not run: the build was interrupted" : "not run: an earlier target failed";
                 continue;
             }
 
-            if (stopped)
-            {
-                NotRun(target, "not run: an earlier target failed");
-                continue;
-            }
-
-            if (!await RunAsync(build, target, cancellation) && !target.ProceedAfterFailure)
+            if (!await RunAsync(build, target, cancellation) && !target.Definition.IsProceedAfterFailure)
                 stopped = true;
         }
-    }
-
-    private static void NotRun(ExecutableTarget target, string why)
-    {
-        target.Status = ExecutionStatus.NotRun;
-        target.FailureMessage = why;
     }
 
     private static async Task<bool> RunAsync(NukeBuild build, ExecutableTarget target, CancellationToken cancellation)
     {
         var stopwatch = Stopwatch.StartNew();
-        build.SetCurrentTarget(target);
+        build.CurrentTarget = target;
         try
         {
-            var condition = target.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
+            var condition = target.Definition.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
             if (condition is not null)
             {
                 target.Status = ExecutionStatus.Skipped;
@@ -96,7 +85,7 @@ internal static class BuildExecutor
         }
         finally
         {
-            build.SetCurrentTarget(null);
+            build.CurrentTarget = null;
             target.Duration = stopwatch.Elapsed;
         }
     }

@@ -62,16 +62,12 @@ public static class BuildRunner
             var code = Run<TBuild>(args, options, masker, output, cancellation);
             return code == Interrupted && terminated ? Terminated : code;
         }
-        catch (InvalidUsageException e)
+        catch (Exception e) when (e is InvalidUsageException or TargetFailedException)
         {
+            // A TargetFailedException outside any target (a build's own set-up, e.g. reading data for
+            // --generate-configuration) is one line too, but exit 1.
             error.WriteLine($"error: {e.Message}");
-            return UsageError;
-        }
-        catch (TargetFailedException e)
-        {
-            // Outside any target (a build's own set-up, e.g. reading data for --generate-configuration): one line.
-            error.WriteLine($"error: {e.Message}");
-            return TargetFailed;
+            return e is InvalidUsageException ? UsageError : TargetFailed;
         }
         catch (Exception e)
         {
@@ -123,8 +119,8 @@ public static class BuildRunner
         var bindingErrors = new List<InvalidUsageException>();
         new ParameterBinder(NukeBuild.RootDirectory, environment, masker)
             .Bind(build, parameters, commandLine.Parameters, showHelp ? bindingErrors.Add : null);
-        foreach (var secret in parameters.Where(p => p.IsSecret))
-            AddSecret(masker, secret.GetValue(build));
+        foreach (var value in parameters.Where(p => p.IsSecret).SelectMany(p => p.Values(build)))
+            masker.Add(value?.ToString());
 
         if (generate)
         {
@@ -199,34 +195,12 @@ public static class BuildRunner
         return interrupted ? Interrupted : failed ? TargetFailed : Success;
     }
 
-    private static void AddSecret(SecretMasker masker, object? value)
-    {
-        switch (value)
-        {
-            case string s:
-                masker.Add(s);
-                break;
-            case System.Collections.IEnumerable list:
-                foreach (var item in list)
-                    masker.Add(item?.ToString());
-
-                break;
-            case not null:
-                masker.Add(value.ToString());
-                break;
-        }
-    }
-
     private static void ThrowOnUnknownOptions(CommandLine commandLine, IReadOnlyList<ParameterDescriptor> parameters)
     {
-        foreach (var (key, option) in commandLine.Parameters)
+        foreach (var (_, option) in commandLine.Parameters.Where(o => parameters.All(p => TargetNames.Normalize(p.Name) != o.Key)))
         {
-            if (parameters.Any(p => TargetNames.Normalize(p.Name) == key))
-                continue;
-
             var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
-            var hint = Similarity.Closest(option.TypedName, known) is { } closest ? $" Did you mean '{closest}'?" : "";
-            throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{hint} Run ./build.sh --help for the options.");
+            throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{Similarity.Hint(option.TypedName, known)} Run ./build.sh --help for the options.");
         }
     }
 

@@ -9,23 +9,24 @@ internal sealed record CommandLineOption(string TypedName, List<string> Values);
 /// </summary>
 internal sealed class CommandLine
 {
-    /// <summary>Host options by normalised name (no dashes, lower case).</summary>
-    private static readonly string[] HostOptionNames =
+    /// <summary>The host's own options as typed, without dashes.</summary>
+    public static IReadOnlyList<string> HostOptions { get; } =
         ["target", "skip", "plan", "root", "help", "verbosity", "no-logo", "generate-schema", "generate-configuration"];
+
+    /// <summary>The flags given, by normalised name: --plan, --help, --no-logo, --generate-schema, --generate-configuration.</summary>
+    private readonly Dictionary<string, bool> _flags = [];
 
     public List<string> Targets { get; } = [];
     public IReadOnlyList<string>? Skip { get; private set; }
-    public bool Plan { get; private set; }
-    public bool Help { get; private set; }
-    public bool NoLogo { get; private set; }
-    public bool GenerateSchema { get; private set; }
-    public bool GenerateConfiguration { get; private set; }
+    public bool Plan => _flags.GetValueOrDefault("plan");
+    public bool Help => _flags.GetValueOrDefault("help");
+    public bool NoLogo => _flags.GetValueOrDefault("nologo");
+    public bool GenerateSchema => _flags.GetValueOrDefault("generateschema");
+    public bool GenerateConfiguration => _flags.GetValueOrDefault("generateconfiguration");
     public string? Root { get; private set; }
     public Verbosity? Verbosity { get; private set; }
     /// <summary>Everything else, by normalised name; checked against the build's parameters.</summary>
     public Dictionary<string, CommandLineOption> Parameters { get; } = [];
-
-    public static IReadOnlyList<string> HostOptions => HostOptionNames;
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -68,7 +69,8 @@ internal sealed class CommandLine
     private void Apply(CommandLineOption option)
     {
         var values = option.Values;
-        switch (TargetNames.Normalize(option.TypedName))
+        var key = TargetNames.Normalize(option.TypedName);
+        switch (key)
         {
             case "target":
                 Targets.AddRange(values);
@@ -76,20 +78,8 @@ internal sealed class CommandLine
             case "skip":
                 Skip = [.. Skip ?? [], .. values];
                 break;
-            case "plan":
-                Plan = Flag(option);
-                break;
-            case "help":
-                Help = Flag(option);
-                break;
-            case "nologo":
-                NoLogo = Flag(option);
-                break;
-            case "generateschema":
-                GenerateSchema = Flag(option);
-                break;
-            case "generateconfiguration":
-                GenerateConfiguration = Flag(option);
+            case "plan" or "help" or "nologo" or "generateschema" or "generateconfiguration":
+                _flags[key] = Flag(option);
                 break;
             case "root":
                 Root = Single(option);
@@ -101,7 +91,6 @@ internal sealed class CommandLine
                     : throw new InvalidUsageException($"--verbosity '{text}' is not valid. Use quiet, minimal, normal or verbose.");
                 break;
             default:
-                var key = TargetNames.Normalize(option.TypedName);
                 if (Parameters.TryGetValue(key, out var existing))
                     existing.Values.AddRange(values);
                 else

@@ -1,17 +1,10 @@
-using System.Linq.Expressions;
-
 namespace TemplateFleet.Host;
 
 /// <summary>A resolved target: its definition, its edges to other targets, and its outcome in this run.</summary>
 public sealed class ExecutableTarget
 {
-    internal ExecutableTarget(string name, int declarationIndex, Target factory, TargetDefinition definition)
-    {
-        Name = name;
-        DeclarationIndex = declarationIndex;
-        Factory = factory;
-        Definition = definition;
-    }
+    internal ExecutableTarget(string name, int declarationIndex, Target factory, TargetDefinition definition) =>
+        (Name, DeclarationIndex, Factory, Definition) = (name, declarationIndex, factory, definition);
 
     public string Name { get; }
     public string? Description => Definition.DescriptionText;
@@ -34,9 +27,6 @@ public sealed class ExecutableTarget
     /// <summary>Every target that must run before this one when both are in the plan.</summary>
     internal HashSet<ExecutableTarget> OrderAfter { get; } = [];
 
-    internal IReadOnlyList<Expression<Func<bool>>> StaticConditions => Definition.StaticConditions;
-    internal IReadOnlyList<Expression<Func<bool>>> DynamicConditions => Definition.DynamicConditions;
-    internal bool ProceedAfterFailure => Definition.IsProceedAfterFailure;
     internal bool HasActions => Definition.Actions.Count > 0;
 
     public override string ToString() => Name;

@@ -29,7 +29,7 @@ internal static class ExecutionPlanner
         var staticallySkipped = new List<ExecutableTarget>();
         foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
         {
-            var failed = target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
+            var failed = target.Definition.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
             if (failed is not null)
             {
                 Skip(target, $"skipped: OnlyWhenStatic({Describe(failed)}) is false");
@@ -63,28 +63,22 @@ internal static class ExecutionPlanner
         target.Reason = reason;
     }
 
+    /// <summary>The invoked targets, then their dependencies breadth first, each with why it is in the plan.</summary>
     private static List<ExecutableTarget> Schedule(IReadOnlyList<ExecutableTarget> invoked)
     {
-        var scheduled = new List<ExecutableTarget>();
-        var queue = new Queue<ExecutableTarget>();
         foreach (var target in invoked)
         {
             target.Invoked = true;
             target.Reason = "invoked";
-            scheduled.Add(target);
-            queue.Enqueue(target);
         }
 
-        while (queue.TryDequeue(out var target))
+        var scheduled = invoked.ToList();
+        for (var i = 0; i < scheduled.Count; i++)
         {
-            foreach (var other in target.DependsOnList)
+            foreach (var other in scheduled[i].DependsOnList.Where(o => !scheduled.Contains(o)))
             {
-                if (!scheduled.Contains(other))
-                {
-                    other.Reason = $"dependency of {target.Name}";
-                    scheduled.Add(other);
-                    queue.Enqueue(other);
-                }
+                other.Reason = $"dependency of {scheduled[i].Name}";
+                scheduled.Add(other);
             }
         }
 

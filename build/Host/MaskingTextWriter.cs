@@ -10,15 +10,7 @@ internal sealed class MaskingTextWriter(TextWriter inner, SecretMasker masker) :
 
     public override Encoding Encoding => inner.Encoding;
 
-    public override void Write(char value)
-    {
-        lock (_gate)
-        {
-            _line.Append(value);
-            if (value == '\n')
-                FlushLine();
-        }
-    }
+    public override void Write(char value) => Write(value.ToString());
 
     public override void Write(string? value)
     {
@@ -54,9 +46,6 @@ internal sealed class MaskingTextWriter(TextWriter inner, SecretMasker masker) :
 
     private void FlushLine()
     {
-        if (_line.Length == 0)
-            return;
-
         inner.Write(masker.Apply(_line.ToString()));
         _line.Clear();
     }

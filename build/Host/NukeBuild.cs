@@ -6,8 +6,6 @@ namespace TemplateFleet.Host;
 /// </summary>
 public abstract class NukeBuild
 {
-    private ExecutableTarget? _currentTarget;
-
     /// <summary>The repository root: --root, else the nearest ancestor of the current directory holding .nuke/.</summary>
     public static AbsolutePath RootDirectory { get; internal set; } = AbsolutePath.Create(Directory.GetCurrentDirectory());
     public static AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
@@ -39,7 +37,7 @@ public abstract class NukeBuild
     /// </summary>
     public void ReportSummary(Action<IDictionary<string, string>> configurator)
     {
-        var target = _currentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.");
+        var target = CurrentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.");
         configurator(target.SummaryInformation);
     }
 
@@ -57,9 +55,8 @@ public abstract class NukeBuild
             throw new ArgumentException($"'{parameter}' is a [Secret] parameter: never a job output", nameof(parameter));
         if (value.Contains('\n') || value.Contains('\r'))
             throw new ArgumentException($"the value of output {descriptor.OutputId} spans lines", nameof(value));
-        if (EnvironmentVariables.GetValueOrDefault(OutputVariable) is not { Length: > 0 } file)
-            return;
-        File.AppendAllText(file, $"{descriptor.OutputId}={value}\n");
+        if (EnvironmentVariables.GetValueOrDefault(OutputVariable) is { Length: > 0 } file)
+            File.AppendAllText(file, $"{descriptor.OutputId}={value}\n");
     }
 
     /// <summary>The variable naming the step's output file in Gitea and GitHub Actions.</summary>
@@ -79,7 +76,8 @@ public abstract class NukeBuild
         }
     }
 
-    internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
+    /// <summary>The target running now, whose summary row <see cref="ReportSummary"/> adds to.</summary>
+    internal ExecutableTarget? CurrentTarget { get; set; }
 
     internal void BuildInitialized() => OnBuildInitialized();
 

@@ -21,21 +21,15 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
             ?? (file.TryGetValue(parameter.Name, out var v) ? (v, FileSource) : ((IReadOnlyList<string>, string)?)null))).ToList();
 
         // Secrets first: a conversion error in any parameter must not print a raw secret.
-        foreach (var (parameter, hit) in hits.Where(h => h.Parameter.IsSecret && h.Hit is not null))
-        {
-            foreach (var value in hit!.Value.Item1)
-                masker.Add(value);
-        }
+        foreach (var value in hits.Where(h => h.Parameter.IsSecret).SelectMany(h => h.Hit?.Item1 ?? []))
+            masker.Add(value);
 
         foreach (var (parameter, hit) in hits)
         {
+            parameter.Source = hit?.Item2 ?? "default";
             if (hit is not { } found)
-            {
-                parameter.Source = "default";
                 continue;
-            }
 
-            parameter.Source = found.Item2;
             try
             {
                 parameter.SetValue(build, ParameterConverter.Convert(parameter, found.Item1, found.Item2, root));
@@ -76,40 +70,34 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         if (!path.FileExists())
             return values;
 
-        JsonDocument document;
+        JsonElement json;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            json = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             throw new InvalidUsageException($"{FileSource}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({e.Message.Split('.')[0]}). Fix the file.");
         }
 
-        using (document)
+        if (json.ValueKind != JsonValueKind.Object)
+            throw new InvalidUsageException($"{FileSource}: expected a JSON object of parameter names to values.");
+
+        foreach (var property in json.EnumerateObject().Where(p => p.Name != "$schema"))
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InvalidUsageException($"{FileSource}: expected a JSON object of parameter names to values.");
-
-            foreach (var property in document.RootElement.EnumerateObject())
+            var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
+            if (parameter is null)
             {
-                if (property.Name == "$schema")
-                    continue;
-
-                var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
-                if (parameter is null)
-                {
-                    var hint = Similarity.Closest(property.Name, parameters.Select(p => p.Name)) is { } closest ? $" Did you mean '{closest}'?" : "";
-                    throw new InvalidUsageException(
-                        $"{FileSource}: unknown parameter '{property.Name}'.{hint} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
-                }
-
-                if (property.Value.ValueKind != JsonValueKind.Null)
-                    values[parameter.Name] = Texts(property.Value);
+                throw new InvalidUsageException(
+                    $"{FileSource}: unknown parameter '{property.Name}'.{Similarity.Hint(property.Name, parameters.Select(p => p.Name))} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
             }
 
-            return values;
+            if (property.Value.ValueKind != JsonValueKind.Null)
+                values[parameter.Name] = Texts(property.Value);
         }
+
+        return values;
     }
 
     private static IReadOnlyList<string> Texts(JsonElement value) => value.ValueKind switch

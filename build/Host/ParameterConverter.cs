@@ -41,32 +41,18 @@ internal static class ParameterConverter
         }
     }
 
-    private static object ConvertScalar(Type type, string text, AbsolutePath root)
+    private static object ConvertScalar(Type type, string text, AbsolutePath root) => type switch
     {
-        if (type == typeof(string))
+        _ when type == typeof(string) => text,
+        _ when type == typeof(bool) => text.ToLowerInvariant() switch
         {
-            return text;
-        }
-
-        if (type == typeof(bool))
-        {
-            return text.ToLowerInvariant() switch
-            {
-                "true" or "1" or "yes" or "on" => true,
-                "false" or "0" or "no" or "off" => false,
-                _ => throw new FormatException("use true or false"),
-            };
-        }
-
-        if (type == typeof(AbsolutePath))
-        {
-            // Relative paths are relative to the repository root, whatever the current directory.
-            return Path.IsPathRooted(text) ? AbsolutePath.Create(text) : root / text;
-        }
-
-        if (type == typeof(int))
-            return int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
-
-        return System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
-    }
+            "true" or "1" or "yes" or "on" => true,
+            "false" or "0" or "no" or "off" => false,
+            _ => throw new FormatException("use true or false"),
+        },
+        // Relative paths are relative to the repository root, whatever the current directory.
+        _ when type == typeof(AbsolutePath) => Path.IsPathRooted(text) ? AbsolutePath.Create(text) : root / text,
+        _ when type == typeof(int) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture),
+        _ => System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture),
+    };
 }

@@ -54,35 +54,19 @@ public sealed partial class ParameterDescriptor
     internal void SetValue(object build, object? value) => Field.SetValue(build, value);
 
     /// <summary>The value for people: masked when secret, lists comma-joined.</summary>
-    public string Display(object build)
-    {
-        var value = GetValue(build);
-        if (value is null || (value is string s && s.Length == 0) || (value is Array { Length: 0 }))
-            return "(not set)";
+    public string Display(object build) =>
+        GetValue(build) is null or "" or Array { Length: 0 } ? "(not set)" : IsSecret ? SecretMasker.Mask : string.Join(",", Values(build));
 
-        if (IsSecret)
-            return SecretMasker.Mask;
-
-        return value is System.Collections.IEnumerable list and not string
-            ? string.Join(",", list.Cast<object?>())
-            : value.ToString() ?? "";
-    }
+    /// <summary>A list parameter's items, else the value itself.</summary>
+    internal IEnumerable<object?> Values(object build) =>
+        GetValue(build) is System.Collections.IEnumerable list and not string ? list.Cast<object?>() : [GetValue(build)];
 
     /// <summary>A short type name for help: string, string[], int, bool, path, or the enum's values.</summary>
-    public string TypeName
-    {
-        get
-        {
-            var type = Nullable.GetUnderlyingType(ValueType) ?? ValueType;
-            if (type.IsArray)
-                return ShortName(type.GetElementType()!) + "[]";
-
-            return ShortName(type);
-        }
-    }
+    public string TypeName => ShortName(Nullable.GetUnderlyingType(ValueType) ?? ValueType);
 
     private static string ShortName(Type type) => type switch
     {
+        { IsArray: true } => ShortName(type.GetElementType()!) + "[]",
         _ when type == typeof(string) => "string",
         _ when type == typeof(int) => "int",
         _ when type == typeof(bool) => "bool",

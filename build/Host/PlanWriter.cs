@@ -11,16 +11,12 @@ internal static class PlanWriter
         var index = 1;
         foreach (var target in plan)
         {
-            var flags = new List<string>();
-            if (target.DynamicConditions.Count > 0)
-                flags.Add($"only when {string.Join(" and ", target.DynamicConditions.Select(ExecutionPlanner.Describe))}");
-
-            if (target.ProceedAfterFailure)
-                flags.Add("proceeds after failure");
-
-            if (!target.HasActions)
-                flags.Add("collective");
-
+            var flags = new[]
+            {
+                target.Definition.DynamicConditions.Count > 0 ? $"only when {string.Join(" and ", target.Definition.DynamicConditions.Select(ExecutionPlanner.Describe))}" : null,
+                target.Definition.IsProceedAfterFailure ? "proceeds after failure" : null,
+                target.HasActions ? null : "collective",
+            }.OfType<string>().ToList();
             var suffix = flags.Count > 0 ? $" [{string.Join("; ", flags)}]" : "";
             output.WriteLine($"  {index++,2}. {target.Name.PadRight(width)}{target.Reason}{suffix}");
         }

@@ -88,11 +88,9 @@ public static class SchemaGenerator
     private static JsonObject Parameter(ParameterDescriptor parameter)
     {
         var type = Nullable.GetUnderlyingType(parameter.ValueType) ?? parameter.ValueType;
-        var json = type.IsArray
-            ? new JsonObject { ["type"] = "array", ["description"] = parameter.Description, ["items"] = Type(type.GetElementType()!) }
-            : Type(type);
-        if (!type.IsArray)
-            json["description"] = parameter.Description;
+        var json = new JsonObject { ["type"] = JsonType(type), ["description"] = parameter.Description };
+        if (type.IsArray)
+            json["items"] = new JsonObject { ["type"] = JsonType(type.GetElementType()!) };
 
         if (parameter.IsSecret)
             json["default"] = "Secrets must be passed on the command line or in the environment";
@@ -100,8 +98,8 @@ public static class SchemaGenerator
         return json;
     }
 
-    private static JsonObject Type(Type type) =>
-        new() { ["type"] = type == typeof(bool) ? "boolean" : type == typeof(int) ? "integer" : "string" };
+    private static string JsonType(Type type) =>
+        type.IsArray ? "array" : type == typeof(bool) ? "boolean" : type == typeof(int) ? "integer" : "string";
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
 }

@@ -27,12 +27,9 @@ public sealed class SecretMasker
 
     public string Apply(string text)
     {
-        var secrets = _secrets;
-        foreach (var secret in secrets)
-        {
-            if (text.Contains(secret, StringComparison.Ordinal))
-                text = text.Replace(secret, Mask, StringComparison.Ordinal);
-        }
+        // One snapshot of the list: Add may replace it meanwhile.
+        foreach (var secret in _secrets)
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
 
         return text;
     }

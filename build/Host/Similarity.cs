@@ -1,9 +1,10 @@
 namespace TemplateFleet.Host;
 
-/// <summary>Closest-name hints for mistyped options and targets (edit distance).</summary>
+/// <summary>Closest-name hints for mistyped options, targets, parameters and names in attributes (edit distance).</summary>
 internal static class Similarity
 {
-    public static string? Closest(string typed, IEnumerable<string> candidates)
+    /// <summary>" Did you mean 'X'?" for the closest candidate, or "" when none is close.</summary>
+    public static string Hint(string typed, IEnumerable<string> candidates)
     {
         var key = TargetNames.Normalize(typed);
         var best = candidates
@@ -11,7 +12,7 @@ internal static class Similarity
             .OrderBy(x => x.Distance)
             .FirstOrDefault();
         // Only hint when the typo is small relative to the word, otherwise the hint is noise.
-        return best.Candidate is not null && best.Distance <= Math.Max(3, key.Length / 3) ? best.Candidate : null;
+        return best.Candidate is not null && best.Distance <= Math.Max(3, key.Length / 3) ? $" Did you mean '{best.Candidate}'?" : "";
     }
 
     public static int Distance(string a, string b)

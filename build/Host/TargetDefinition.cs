@@ -16,65 +16,27 @@ internal sealed class TargetDefinition : ITargetDefinition
     public List<Action> Requirements { get; } = [];
     public List<Func<Task>> Actions { get; } = [];
 
-    public ITargetDefinition Description(string description)
-    {
-        DescriptionText = description;
-        return this;
-    }
+    public ITargetDefinition Description(string description) => With(() => DescriptionText = description);
+    public ITargetDefinition DependsOn(params Target[] targets) => With(() => DependsOnTargets.AddRange(targets));
+    public ITargetDefinition After(params Target[] targets) => With(() => AfterTargets.AddRange(targets));
+    public ITargetDefinition Before(params Target[] targets) => With(() => BeforeTargets.AddRange(targets));
+    public ITargetDefinition OnlyWhenStatic(params Expression<Func<bool>>[] conditions) => With(() => StaticConditions.AddRange(conditions));
+    public ITargetDefinition OnlyWhenDynamic(params Expression<Func<bool>>[] conditions) => With(() => DynamicConditions.AddRange(conditions));
+    public ITargetDefinition ProceedAfterFailure() => With(() => IsProceedAfterFailure = true);
+    public ITargetDefinition Unlisted() => With(() => IsUnlisted = true);
+    public ITargetDefinition Requires(Action check) => With(() => Requirements.Add(check));
+    public ITargetDefinition Executes(Func<Task> action) => With(() => Actions.Add(action));
 
-    public ITargetDefinition DependsOn(params Target[] targets) => Add(DependsOnTargets, targets);
-    public ITargetDefinition After(params Target[] targets) => Add(AfterTargets, targets);
-    public ITargetDefinition Before(params Target[] targets) => Add(BeforeTargets, targets);
-
-    public ITargetDefinition OnlyWhenStatic(params Expression<Func<bool>>[] conditions)
+    public ITargetDefinition Executes(Action action) => Executes(() =>
     {
-        StaticConditions.AddRange(conditions);
-        return this;
-    }
+        action();
+        return Task.CompletedTask;
+    });
 
-    public ITargetDefinition OnlyWhenDynamic(params Expression<Func<bool>>[] conditions)
+    /// <summary>Every member records one thing and hands the definition back for the next call.</summary>
+    private TargetDefinition With(Action record)
     {
-        DynamicConditions.AddRange(conditions);
-        return this;
-    }
-
-    public ITargetDefinition ProceedAfterFailure()
-    {
-        IsProceedAfterFailure = true;
-        return this;
-    }
-
-    public ITargetDefinition Unlisted()
-    {
-        IsUnlisted = true;
-        return this;
-    }
-
-    public ITargetDefinition Requires(Action check)
-    {
-        Requirements.Add(check);
-        return this;
-    }
-
-    public ITargetDefinition Executes(Action action)
-    {
-        Actions.Add(() =>
-        {
-            action();
-            return Task.CompletedTask;
-        });
-        return this;
-    }
-
-    public ITargetDefinition Executes(Func<Task> action)
-    {
-        Actions.Add(action);
-        return this;
-    }
-
-    private TargetDefinition Add(List<Target> list, Target[] targets)
-    {
-        list.AddRange(targets);
+        record();
         return this;
     }
 }

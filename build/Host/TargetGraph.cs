@@ -24,14 +24,9 @@ internal sealed class TargetGraph
         foreach (var target in targets)
         {
             var d = target.Definition;
-            foreach (var other in Resolve(targets, target, d.DependsOnTargets, "DependsOn"))
-            {
-                target.DependsOnList.Add(other);
-                target.OrderAfter.Add(other);
-            }
-
-            foreach (var other in Resolve(targets, target, d.AfterTargets, "After"))
-                target.OrderAfter.Add(other);
+            target.DependsOnList.AddRange(Resolve(targets, target, d.DependsOnTargets, "DependsOn"));
+            target.OrderAfter.UnionWith(target.DependsOnList);
+            target.OrderAfter.UnionWith(Resolve(targets, target, d.AfterTargets, "After"));
 
             foreach (var other in Resolve(targets, target, d.BeforeTargets, "Before"))
                 other.OrderAfter.Add(target);
@@ -65,18 +60,12 @@ internal sealed class TargetGraph
         }
     }
 
-    private static IEnumerable<ExecutableTarget> Resolve(List<ExecutableTarget> targets, ExecutableTarget owner, List<Target> references, string edge)
-    {
-        foreach (var reference in references)
-        {
-            // Delegates of the same expression-bodied property are equal (same method, same instance).
-            var match = targets.FirstOrDefault(t => t.Factory.Equals(reference))
-                ?? targets.FirstOrDefault(t => t.Factory.Method == reference.Method)
-                ?? throw new InvalidUsageException(
-                    $"Target '{owner.Name}' has {edge}(...) on a target that is not a Target property of the build class; reference targets by their property.");
-            yield return match;
-        }
-    }
+    /// <remarks>Delegates of the same expression-bodied property are equal (same method, same instance).</remarks>
+    private static IEnumerable<ExecutableTarget> Resolve(List<ExecutableTarget> targets, ExecutableTarget owner, List<Target> references, string edge) =>
+        references.Select(reference => targets.FirstOrDefault(t => t.Factory.Equals(reference))
+            ?? targets.FirstOrDefault(t => t.Factory.Method == reference.Method)
+            ?? throw new InvalidUsageException(
+                $"Target '{owner.Name}' has {edge}(...) on a target that is not a Target property of the build class; reference targets by their property."));
 
     private static void ThrowOnCycle(List<ExecutableTarget> targets)
     {

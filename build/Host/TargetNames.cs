@@ -25,7 +25,6 @@ internal static class TargetNames
         }
 
         var valid = targets.Where(t => t.Listed).Select(t => t.Name).ToList();
-        var hint = Similarity.Closest(typed, valid) is { } closest ? $" Did you mean '{closest}'?" : "";
-        throw new InvalidUsageException($"{context} '{typed}' is unknown.{hint} Valid targets: {string.Join(", ", valid)}.");
+        throw new InvalidUsageException($"{context} '{typed}' is unknown.{Similarity.Hint(typed, valid)} Valid targets: {string.Join(", ", valid)}.");
     }
 }

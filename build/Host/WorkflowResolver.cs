@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -11,35 +12,24 @@ namespace TemplateFleet.Host;
 /// through <c>env:</c>. Every target and parameter name must exist; a mistake is a usage error naming the workflow, the
 /// property, the name and the valid ones.
 /// </summary>
-internal sealed partial class WorkflowResolver
+internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
 {
-    private readonly NukeBuild _build;
-    private readonly IReadOnlyList<ExecutableTarget> _targets;
-    private readonly IReadOnlyList<ParameterDescriptor> _parameters;
-    private readonly string _buildName;
-
-    private WorkflowResolver(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
-    {
-        _build = build;
-        _targets = targets;
-        _parameters = parameters;
-        _buildName = build.GetType().Name;
-    }
+    private string BuildName => build.GetType().Name;
 
     public static IReadOnlyList<Workflow> Resolve(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
     {
         var resolver = new WorkflowResolver(build, targets, parameters);
-        var attributes = build.GetType().GetCustomAttributes(typeof(GiteaActionsAttribute), inherit: true).Cast<GiteaActionsAttribute>().ToList();
-        var jobs = build.GetType().GetCustomAttributes(typeof(GiteaActionsJobAttribute), inherit: true).Cast<GiteaActionsJobAttribute>().ToList();
+        var attributes = build.GetType().GetCustomAttributes<GiteaActionsAttribute>(inherit: true).ToList();
+        var jobs = build.GetType().GetCustomAttributes<GiteaActionsJobAttribute>(inherit: true).ToList();
         foreach (var orphan in jobs.Where(j => !attributes.Any(a => a.Name == j.Workflow)))
-            throw new InvalidUsageException($"[GiteaActionsJob(\"{orphan.Workflow}\", \"{orphan.Id}\")] names no [GiteaActions] workflow of {resolver._buildName}.{Hint(orphan.Workflow, attributes.Select(a => a.Name))}");
+            throw new InvalidUsageException($"[GiteaActionsJob(\"{orphan.Workflow}\", \"{orphan.Id}\")] names no [GiteaActions] workflow of {resolver.BuildName}.{Similarity.Hint(orphan.Workflow, attributes.Select(a => a.Name))}");
 
         var workflows = new List<Workflow>();
         foreach (var attribute in attributes.OrderBy(a => a.Name, StringComparer.Ordinal))
         {
             var workflow = resolver.Resolve(attribute, [.. jobs.Where(j => j.Workflow == attribute.Name)]);
             if (workflows.Any(w => string.Equals(w.Name, workflow.Name, StringComparison.OrdinalIgnoreCase)))
-                throw new InvalidUsageException($"[GiteaActions(\"{attribute.Name}\")] is declared twice on {resolver._buildName}; workflow names must be unique.");
+                throw new InvalidUsageException($"[GiteaActions(\"{attribute.Name}\")] is declared twice on {resolver.BuildName}; workflow names must be unique.");
 
             workflows.Add(workflow);
         }
@@ -110,10 +100,6 @@ internal sealed partial class WorkflowResolver
                 jobs.Add(Job(context, attribute, job, runsOn, multiple: true, inputValues, jobs));
         }
 
-        var jobsNode = new YamlMappingNode();
-        foreach (var job in jobs)
-            jobsNode.Add(job.Id, job.Yaml);
-
         var root = new YamlMappingNode
         {
             { "name", Text(attribute.Name) },
@@ -121,7 +107,7 @@ internal sealed partial class WorkflowResolver
         };
         if (attribute.Concurrency is { } group)
             root.Add("concurrency", new YamlMappingNode { { "group", Text(group) }, { "cancel-in-progress", Plain("false") } });
-        root.Add("jobs", jobsNode);
+        root.Add("jobs", Mapping(jobs.Select(j => (j.Id, (YamlNode)j.Yaml))));
         return new Workflow(attribute.Name, root);
     }
 
@@ -135,8 +121,8 @@ internal sealed partial class WorkflowResolver
         if (multiple && !JobId().IsMatch(job.Id))
             throw context.Error(where + "id", $"'{job.Id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'.");
 
-        var targets = job.InvokedTargets.Select(t => Target(context, where + nameof(GiteaActionsAttribute.InvokedTargets), t)).ToList();
-        if (targets.Count == 0)
+        var invoked = job.InvokedTargets.Select(t => Target(context, where + nameof(GiteaActionsAttribute.InvokedTargets), t)).ToList();
+        if (invoked.Count == 0)
             throw context.Error(where + nameof(GiteaActionsAttribute.InvokedTargets), "is empty: name the targets the job runs.");
 
         var environment = new YamlMappingNode();
@@ -156,9 +142,8 @@ internal sealed partial class WorkflowResolver
         foreach (var (property, parameter, expression) in inputs)
             Pass(property, parameter, expression);
 
-        var needs = new List<string>();
-        foreach (var need in NonBlank(context, where + nameof(GiteaActionsJobAttribute.Needs), job.Needs))
-            needs.Add(earlier.Any(j => j.Id == need) ? need : throw context.Error(where + nameof(GiteaActionsJobAttribute.Needs), $"'{need}' is not a job of this workflow that runs before '{job.Id}'."));
+        var needs = NonBlank(context, where + nameof(GiteaActionsJobAttribute.Needs), job.Needs)
+            .Select(need => earlier.Any(j => j.Id == need) ? need : throw context.Error(where + nameof(GiteaActionsJobAttribute.Needs), $"'{need}' is not a job of this workflow that runs before '{job.Id}'.")).ToList();
 
         foreach (var name in job.ImportOutputs)
         {
@@ -179,27 +164,21 @@ internal sealed partial class WorkflowResolver
             Pass(nameof(GiteaActionsAttribute.ImportContext), Parameter(context, where + nameof(GiteaActionsAttribute.ImportContext), name, secret: false), expression);
         }
 
-        foreach (var name in workflow.ImportVariables)
+        // Variables and secrets are stored under the parameter's environment name: ${{ vars.REGISTRY }}, ${{ secrets.REGISTRY_PASSWORD }}.
+        foreach (var (property, names, store) in new[]
         {
-            var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportVariables), name, secret: false);
-            Pass(nameof(GiteaActionsAttribute.ImportVariables), parameter, $"vars.{StoredName(context, nameof(GiteaActionsAttribute.ImportVariables), parameter)}");
+            (nameof(GiteaActionsAttribute.ImportVariables), workflow.ImportVariables, "vars"),
+            (nameof(GiteaActionsAttribute.ImportSecrets), workflow.ImportSecrets.Concat(job.ImportSecrets).ToArray(), "secrets"),
+        })
+        {
+            foreach (var parameter in names.Select(name => Parameter(context, where + property, name, secret: store == "secrets")))
+                Pass(property, parameter, $"{store}.{StoredName(context, property, parameter)}");
         }
 
-        foreach (var name in workflow.ImportSecrets.Concat(job.ImportSecrets))
-        {
-            var parameter = Parameter(context, where + nameof(GiteaActionsAttribute.ImportSecrets), name, secret: true);
-            Pass(nameof(GiteaActionsAttribute.ImportSecrets), parameter, $"secrets.{StoredName(context, nameof(GiteaActionsAttribute.ImportSecrets), parameter)}");
-        }
+        if (matrix is not null && job.Outputs.Length > 0)
+            throw context.Error(where + nameof(GiteaActionsJobAttribute.Outputs), $"a matrix job has one value of each output per matrix entry; '{job.Id}' cannot hand '{job.Outputs[0]}' on.");
 
-        var outputs = new List<string>();
-        foreach (var name in job.Outputs)
-        {
-            const string property = nameof(GiteaActionsJobAttribute.Outputs);
-            if (matrix is not null)
-                throw context.Error(where + property, $"a matrix job has one value of each output per matrix entry; '{job.Id}' cannot hand '{name}' on.");
-
-            outputs.Add(Parameter(context, where + property, name, secret: false).OutputId);
-        }
+        var outputs = job.Outputs.Select(name => Parameter(context, where + nameof(GiteaActionsJobAttribute.Outputs), name, secret: false).OutputId).ToList();
 
         var uploads = Artifacts(context, where + nameof(GiteaActionsAttribute.PublishArtifacts), job.PublishArtifacts);
         var downloads = Artifacts(context, where + nameof(GiteaActionsJobAttribute.DownloadArtifacts), job.DownloadArtifacts);
@@ -218,13 +197,7 @@ internal sealed partial class WorkflowResolver
             node.Add("timeout-minutes", Plain(timeout.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         if (outputs.Count > 0)
-        {
-            var handedOn = new YamlMappingNode();
-            foreach (var output in outputs)
-                handedOn.Add(output, Text($"${{{{ steps.{BuildStepId}.outputs.{output} }}}}"));
-
-            node.Add("outputs", handedOn);
-        }
+            node.Add("outputs", Mapping(outputs.Select(o => (o, (YamlNode)Text($"${{{{ steps.{BuildStepId}.outputs.{o} }}}}")))));
 
         if (matrix is { } m)
         {
@@ -235,41 +208,37 @@ internal sealed partial class WorkflowResolver
             });
         }
 
-        var steps = new YamlSequenceNode { new YamlMappingNode { { "uses", Text(CheckoutAction) } } };
-        foreach (var path in downloads)
-        {
-            steps.Add(new YamlMappingNode
+        // Only target names in the command: values come through env.
+        var run = new YamlMappingNode();
+        if (outputs.Count > 0)
+            run.Add("id", Text(BuildStepId));
+
+        run.Add("name", Text($"Run: {string.Join(", ", invoked)}"));
+        run.Add("run", Text("./build.sh " + string.Join(' ', invoked)));
+        if (environment.Children.Count > 0)
+            run.Add("env", environment);
+
+        var prefix = multiple ? job.Id + "-" : "";
+        var suffix = matrix is { } mx ? $"-${{{{ matrix.{mx.Key} }}}}" : "";
+        YamlNode[] steps =
+        [
+            new YamlMappingNode { { "uses", Text(CheckoutAction) } },
+            .. downloads.Select(path => new YamlMappingNode
             {
                 { "name", Text($"Download: every artifact of the run into {path}") },
                 { "uses", Text(DownloadArtifactAction) },
                 { "with", new YamlMappingNode { { "path", Text(path) } } },
-            });
-        }
-
-        // Only target names in the command: values come through env.
-        var build = new YamlMappingNode();
-        if (outputs.Count > 0)
-            build.Add("id", Text(BuildStepId));
-
-        build.Add("name", Text($"Run: {string.Join(", ", targets)}"));
-        build.Add("run", Text("./build.sh " + string.Join(' ', targets)));
-        if (environment.Children.Count > 0)
-            build.Add("env", environment);
-
-        steps.Add(build);
-        foreach (var path in uploads)
-        {
-            var name = (multiple ? job.Id + "-" : "") + Workflow.ArtifactName(path) + (matrix is { } mx ? $"-${{{{ matrix.{mx.Key} }}}}" : "");
-            steps.Add(new YamlMappingNode
+            }),
+            run,
+            .. uploads.Select(path => new YamlMappingNode
             {
                 { "name", Text($"Upload: {Workflow.ArtifactName(path)}") },
                 { "if", Text("always()") },
                 { "uses", Text(UploadArtifactAction) },
-                { "with", new YamlMappingNode { { "name", Text(name) }, { "path", Text(path) } } },
-            });
-        }
-
-        node.Add("steps", steps);
+                { "with", new YamlMappingNode { { "name", Text(prefix + Workflow.ArtifactName(path) + suffix) }, { "path", Text(path) } } },
+            }),
+        ];
+        node.Add("steps", new YamlSequenceNode(steps));
         return new ResolvedJob(job.Id, outputs, node);
     }
 
@@ -286,7 +255,7 @@ internal sealed partial class WorkflowResolver
         foreach (var job in jobs)
         {
             foreach (var need in job.Needs.Where(n => jobs.All(j => j.Id != n)))
-                throw context.Error($"jobs.{job.Id}.{nameof(GiteaActionsJobAttribute.Needs)}", $"'{need}' is not a job of this workflow.{Hint(need, jobs.Select(j => j.Id))}");
+                throw context.Error($"jobs.{job.Id}.{nameof(GiteaActionsJobAttribute.Needs)}", $"'{need}' is not a job of this workflow.{Similarity.Hint(need, jobs.Select(j => j.Id))}");
         }
 
         var ordered = new List<GiteaActionsJobAttribute>();
@@ -349,31 +318,31 @@ internal sealed partial class WorkflowResolver
         if (parameter.ValueType != typeof(string[]))
             throw context.Error(property, $"'{name}' is a {parameter.TypeName} parameter; the matrix fans out over a string[] parameter.");
 
-        var values = (_build.WorkflowMatrix(parameter.Name) ?? []).Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var values = (build.WorkflowMatrix(parameter.Name) ?? []).Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         return values.Count > 0
             ? (SnakeCase(parameter), values, parameter)
-            : throw context.Error(property, $"'{name}' has no values: override WorkflowMatrix(\"{name}\") in {_buildName} to return them.");
+            : throw context.Error(property, $"'{name}' has no values: override WorkflowMatrix(\"{name}\") in {BuildName} to return them.");
     }
 
     private string Target(AttributeContext context, string property, string name)
     {
-        if (_targets.Any(t => t.Name == name))
+        if (targets.Any(t => t.Name == name))
         {
             return name;
         }
 
-        var valid = _targets.Where(t => t.Listed).Select(t => t.Name).ToList();
-        throw context.Error(property, $"'{name}' is not a target of {_buildName}.{Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
+        var valid = targets.Where(t => t.Listed).Select(t => t.Name).ToList();
+        throw context.Error(property, $"'{name}' is not a target of {BuildName}.{Similarity.Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
     }
 
     private ParameterDescriptor Parameter(AttributeContext context, string property, string name, bool secret)
     {
-        var parameter = _parameters.FirstOrDefault(p => p.Name == name);
+        var parameter = parameters.FirstOrDefault(p => p.Name == name);
         if (parameter is null)
         {
-            var valid = _parameters.Where(p => p.IsSecret == secret).Select(p => p.Name).ToList();
+            var valid = parameters.Where(p => p.IsSecret == secret).Select(p => p.Name).ToList();
             var kind = secret ? "[Secret] parameter" : "parameter";
-            throw context.Error(property, $"'{name}' is not a {kind} of {_buildName}.{Hint(name, valid)} {char.ToUpperInvariant(kind[0])}{kind[1..]}s: {string.Join(", ", valid.DefaultIfEmpty("(none)"))}.");
+            throw context.Error(property, $"'{name}' is not a {kind} of {BuildName}.{Similarity.Hint(name, valid)} {char.ToUpperInvariant(kind[0])}{kind[1..]}s: {string.Join(", ", valid.DefaultIfEmpty("(none)"))}.");
         }
 
         if (parameter.IsSecret != secret)
@@ -426,9 +395,6 @@ internal sealed partial class WorkflowResolver
         values.All(v => !string.IsNullOrWhiteSpace(v))
             ? [.. values.Select(v => v.Trim())]
             : throw context.Error(property, "holds an empty entry.");
-
-    private static string Hint(string name, IEnumerable<string> valid) =>
-        Similarity.Closest(name, valid) is { } closest ? $" Did you mean '{closest}'?" : "";
 
     /// <summary>runtime_version: input ids and matrix keys, valid in expressions without quoting.</summary>
     private static string SnakeCase(ParameterDescriptor parameter) => parameter.EnvironmentName.ToLowerInvariant();

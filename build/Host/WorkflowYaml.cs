@@ -31,6 +31,9 @@ internal static partial class WorkflowYaml
 
     public static YamlSequenceNode Sequence(IEnumerable<string> values) => new(values.Select(Text));
 
+    public static YamlMappingNode Mapping(IEnumerable<(string Key, YamlNode Value)> entries) =>
+        new(entries.Select(e => KeyValuePair.Create<YamlNode, YamlNode>(e.Key, e.Value)));
+
     /// <summary>A string that stays a string: quoted where a plain scalar would read as a bool, number or null.</summary>
     public static YamlScalarNode Text(string value) =>
         NotPlainString().IsMatch(value) ? new YamlScalarNode(value) { Style = ScalarStyle.DoubleQuoted } : new YamlScalarNode(value);

@@ -62,24 +62,17 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
         if (Directory.Exists(fixtures))
             Directory.Delete(fixtures, recursive: true);
 
-        var psi = new ProcessStartInfo("dotnet")
+        string[] filtered = filter is null ? [] : ["--filter", filter];
+        var psi = new ProcessStartInfo("dotnet", [
+            "test", project, "--nologo",
+            "--logger", $"trx;LogFileName={name}.trx",
+            "--logger", "console;verbosity=normal",
+            "--results-directory", resultsDirectory,
+            .. filtered])
         {
             WorkingDirectory = repositoryRoot,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-                 {
-                     "test", project, "--nologo",
-                     "--logger", $"trx;LogFileName={name}.trx",
-                     "--logger", "console;verbosity=normal",
-                     "--results-directory", resultsDirectory,
-                 })
-            psi.ArgumentList.Add(arg);
-        if (filter is not null)
-        {
-            psi.ArgumentList.Add("--filter");
-            psi.ArgumentList.Add(filter);
-        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             psi.Environment[key] = value;
 

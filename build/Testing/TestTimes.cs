@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Xml.Linq;
 
 namespace TemplateFleet.Testing;
@@ -52,22 +51,14 @@ public static class TestTimes
         [.. times.OrderByDescending(t => t.Duration).ThenBy(t => t.Name, StringComparer.Ordinal)];
 
     /// <summary>The markdown table the README keeps (section "Test times").</summary>
-    public static string Table(IEnumerable<ClassTime> times)
-    {
-        var text = new StringBuilder("| class | project | tests (fixture: phases) | time |\n| --- | --- | ---: | ---: |\n");
-        foreach (var t in Order(times))
-            text.Append(CultureInfo.InvariantCulture, $"| {t.Name}{(t.IsFixture ? " (fixture)" : "")} | {t.Project} | {t.Tests} | {Format(t.Duration)} |\n");
-        return text.ToString();
-    }
+    public static string Table(IEnumerable<ClassTime> times) =>
+        "| class | project | tests (fixture: phases) | time |\n| --- | --- | ---: | ---: |\n"
+        + string.Concat(Order(times).Select(t => string.Create(CultureInfo.InvariantCulture, $"| {t.Name}{(t.IsFixture ? " (fixture)" : "")} | {t.Project} | {t.Tests} | {Format(t.Duration)} |\n")));
 
     /// <summary>The lines .ci/run prints before its total: the <paramref name="count"/> slowest classes.</summary>
-    public static string Slowest(IEnumerable<ClassTime> times, int count = 10)
-    {
-        var text = new StringBuilder($"The {count} slowest test classes (a fixture: its set-up phases; every class: output/test-results/class-times.md):\n");
-        foreach (var t in Order(times).Take(count))
-            text.Append(CultureInfo.InvariantCulture, $"  {Format(t.Duration),8}  {t.Label}\n");
-        return text.ToString();
-    }
+    public static string Slowest(IEnumerable<ClassTime> times, int count = 10) =>
+        $"The {count} slowest test classes (a fixture: its set-up phases; every class: output/test-results/class-times.md):\n"
+        + string.Concat(Order(times).Take(count).Select(t => string.Create(CultureInfo.InvariantCulture, $"  {Format(t.Duration),8}  {t.Label}\n")));
 
     public static string Format(TimeSpan t) =>
         t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}:{t.Seconds:00} min" : string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.0} s");
