@@ -26,23 +26,8 @@ public static class FleetLoader
     }
 
     /// <summary>Loads the named templates (in the given order); all their errors are reported together.</summary>
-    public static IReadOnlyList<Template> LoadTemplates(FleetConfig fleet, IEnumerable<string> names)
-    {
-        var messages = new List<string>();
-        var templates = new List<Template>();
-        foreach (var name in names)
-        {
-            try
-            {
-                templates.Add(LoadTemplate(fleet, name));
-            }
-            catch (FleetException e)
-            {
-                messages.Add(e.Message);
-            }
-        }
-        return messages.Count == 0 ? templates : throw new FleetException(string.Join(Environment.NewLine, messages));
-    }
+    public static IReadOnlyList<Template> LoadTemplates(FleetConfig fleet, IEnumerable<string> names) =>
+        FleetException.Collect(names, name => LoadTemplate(fleet, name));
 
     public static Template LoadTemplate(FleetConfig fleet, string name)
     {
