@@ -108,12 +108,9 @@ public static class FleetLoader
         var runtimeDevelopment = runtimePackage is null || development is null ? null : DevelopmentPackage(development, runtimePackage);
 
         var packages = new List<DevelopmentPackage>();
-        var packageNodes = doc.List("packages", required: false) ?? [];
-        for (var i = 0; i < packageNodes.Count; i++)
+        foreach (var item in doc.Objects("packages", "name", "source", "versions"))
         {
-            var item = YamlObject.From(packageNodes[i], $"packages[{i}]", errors, doc.Start, "name", "source", "versions");
-            var name = PythonPackage(item, "name");
-            if (item is not null && name is not null && DevelopmentPackage(item, name) is { } package)
+            if (PythonPackage(item, "name") is { } name && DevelopmentPackage(item, name) is { } package)
                 packages.Add(package);
         }
 
@@ -146,11 +143,7 @@ public static class FleetLoader
                 errors.Add(name.Start, $"'{name.Value}' is the base image folder, not a template; remove it from 'templates'");
         }
 
-        if (errors.Any)
-        {
-            return null;
-        }
-        return new FleetConfig(
+        return errors.Any ? null : new FleetConfig(
             templatesDirectory,
             names.Select(n => n.Value).ToList(),
             new ImageNaming(repository!, registry!),
@@ -173,14 +166,8 @@ public static class FleetLoader
             return InputPolicies.Default;
         }
         var defaults = InputPolicyReader.Read(section.Object("defaults", required: false, InputPolicyReader.Keys), InputPolicy.Default);
-        var named = new Dictionary<string, InputPolicy>(StringComparer.Ordinal);
-        foreach (var input in FleetInputs.All)
-        {
-            if (section.Has(input))
-            {
-                named[input] = InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults);
-            }
-        }
+        var named = FleetInputs.All.Where(section.Has).ToDictionary(input => input,
+            input => InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults), StringComparer.Ordinal);
         var retake = section.Scalar("retakeAfter", required: false);
         var retakeAfter = retake is null ? InputPolicies.DefaultRetakeAfter : InputPolicyReader.TryParseAge(retake.Value);
         if (retake is not null && !(retakeAfter > InputPolicies.LongestRun))
@@ -258,18 +245,11 @@ public static class FleetLoader
     private static string? Command(YamlObject? section, string key) =>
         Checked(section, key, Names.CommandName(), "a command name without spaces or slashes, e.g. codex");
 
-    private static string? Checked(YamlObject? section, string key, System.Text.RegularExpressions.Regex shape, string expected)
-    {
-        var node = section?.Scalar(key, required: true);
-        if (node is null)
+    private static string? Checked(YamlObject? section, string key, System.Text.RegularExpressions.Regex shape, string expected) =>
+        section?.Scalar(key, required: true) switch
         {
-            return null;
-        }
-        if (!shape.IsMatch(node.Value))
-        {
-            section!.Errors.Add(node.Start, $"'{section.Child(key)}' must be {expected}; got '{Printable.Of(node.Value)}'");
-            return null;
-        }
-        return node.Value;
-    }
+            null => null,
+            var node when shape.IsMatch(node.Value) => node.Value,
+            var node => section!.Fail<string>(node, $"'{section.Child(key)}' must be {expected}; got '{Printable.Of(node.Value)}'"),
+        };
 }

@@ -37,16 +37,14 @@ internal static partial class InputPolicyReader
         if (section is null)
             return defaults;
         var skips = new List<SkippedVersion>();
-        var items = section.List("skip", required: false) ?? [];
-        for (var i = 0; i < items.Count; i++)
+        foreach (var item in section.Objects("skip", "version", "reason"))
         {
-            var item = YamlObject.From(items[i], $"{section.Child("skip")}[{i}]", section.Errors, section.Start, "version", "reason");
-            var version = item?.String("version", required: true);
-            var reason = item?.String("reason", required: true);
+            var version = item.String("version", required: true);
+            var reason = item.String("reason", required: true);
             if (version is null || reason is null)
                 continue;
             if (skips.Any(s => s.Version == version))
-                section.Errors.Add(items[i].Start, $"'{section.Child("skip")}' names {version} twice; keep one entry with one reason");
+                section.Errors.Add(item.Start, $"'{section.Child("skip")}' names {version} twice; keep one entry with one reason");
             else
                 skips.Add(new SkippedVersion(version, reason.Trim()));
         }

@@ -12,14 +12,8 @@ internal static class SmokeChecksReader
             return SmokeChecks.None;
         var commands = new List<CommandCheck>();
         var names = new Dictionary<string, YScalar>(StringComparer.Ordinal);
-        var commandNodes = smoke.List("commands", required: false) ?? [];
-        for (var i = 0; i < commandNodes.Count; i++)
+        foreach (var item in smoke.Objects("commands", "name", "run", "user", "exitCode", "stdout", "stderr", "timeoutSeconds"))
         {
-            var path = $"{smoke.Child("commands")}[{i}]";
-            var item = YamlObject.From(commandNodes[i], path, smoke.Errors, smoke.Start,
-                "name", "run", "user", "exitCode", "stdout", "stderr", "timeoutSeconds");
-            if (item is null)
-                continue;
             var nameNode = item.Scalar("name", required: true);
             if (nameNode is not null)
             {
@@ -40,12 +34,8 @@ internal static class SmokeChecksReader
         }
 
         var files = new List<FileCheck>();
-        var fileNodes = smoke.List("files", required: false) ?? [];
-        for (var i = 0; i < fileNodes.Count; i++)
+        foreach (var item in smoke.Objects("files", "path", "owner", "mode", "type"))
         {
-            var item = YamlObject.From(fileNodes[i], $"{smoke.Child("files")}[{i}]", smoke.Errors, smoke.Start, "path", "owner", "mode", "type");
-            if (item is null)
-                continue;
             var pathNode = item.Scalar("path", required: true);
             if (pathNode is not null && !pathNode.Value.StartsWith('/'))
                 smoke.Errors.Add(pathNode.Start, $"'{item.Child("path")}' must be an absolute path in the image, got '{pathNode.Value}'");
@@ -92,10 +82,7 @@ internal static class SmokeChecksReader
         }
         var unknown = CheckPlaceholders.Unknown(node.Value);
         if (unknown.Count > 0)
-        {
-            item.Errors.Add(node.Start, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {CheckPlaceholders.Known})");
-            return null;
-        }
+            return item.Fail<string>(node, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {CheckPlaceholders.Known})");
         // Compile with sample values in place of the placeholders, as the Smoke gate will.
         var sample = CheckPlaceholders.WithSample(node.Value, "1.0.0");
         try
@@ -104,8 +91,7 @@ internal static class SmokeChecksReader
         }
         catch (ArgumentException e)
         {
-            item.Errors.Add(node.Start, $"'{item.Child(key)}' is not a valid regular expression: {e.Message}");
-            return null;
+            return item.Fail<string>(node, $"'{item.Child(key)}' is not a valid regular expression: {e.Message}");
         }
         return node.Value;
     }

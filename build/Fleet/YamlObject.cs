@@ -102,7 +102,7 @@ internal sealed class YamlObject
     };
 
     /// <summary>Records <paramref name="message"/> at <paramref name="node"/> and reads as no value.</summary>
-    private T? Fail<T>(YNode node, string message)
+    public T? Fail<T>(YNode node, string message)
     {
         Errors.Add(node.Start, message);
         return default;
@@ -123,6 +123,11 @@ internal sealed class YamlObject
         YSequence sequence => sequence.Items,
         var node => Fail<IReadOnlyList<YNode>>(node, $"'{Child(key)}' must be a list, got {node.Kind}"),
     };
+
+    /// <summary>The mappings listed under <paramref name="key"/> (optional), each read with <paramref name="keys"/>;
+    /// an item that is not a mapping is recorded and left out.</summary>
+    public IReadOnlyList<YamlObject> Objects(string key, params string[] keys) =>
+        (List(key, required: false) ?? []).Select((node, i) => From(node, $"{Child(key)}[{i}]", Errors, Start, keys)).OfType<YamlObject>().ToList();
 
     /// <summary>A list of non-empty scalars; duplicates are errors.</summary>
     public IReadOnlyList<YScalar>? StringList(string key, bool required)
