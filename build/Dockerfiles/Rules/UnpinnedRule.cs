@@ -8,24 +8,13 @@ namespace TemplateFleet.Dockerfiles.Rules;
 /// business; where an ARG is declared, build-arg's.</summary>
 public sealed class UnpinnedRule() : DockerfileRule("unpinned")
 {
-    public override IEnumerable<Finding> Check(GatedDockerfile dockerfile)
-    {
-        foreach (var (stage, run) in dockerfile.Runs)
-        {
-            foreach (var spec in PackageInstalls.Specs(run.Commands))
-            {
-                if (Check(dockerfile, stage, run, spec) is { } finding)
-                    yield return finding;
-            }
-        }
-    }
+    public override IEnumerable<Finding> Check(GatedDockerfile dockerfile) =>
+        dockerfile.Runs.SelectMany(r => PackageInstalls.Specs(r.Run.Commands)
+            .Where(spec => !AgentInstallRule.Installs(dockerfile, spec))
+            .Select(spec => Check(dockerfile, r.Stage, r.Run, spec))).OfType<Finding>();
 
     private Finding? Check(GatedDockerfile dockerfile, DockerfileStage stage, RunStep run, PackageSpec spec)
     {
-        if (AgentInstallRule.Installs(dockerfile, spec))
-        {
-            return null;
-        }
         var (text, line, npm) = (spec.Word.Text, run.LineAt(spec.Word.Offset), spec.Installer == AgentInstaller.Npm);
         if (spec.Name.Length == 0)
             return At(dockerfile, line, $"pip install {text}: cannot tell which package and version this installs; write name==<exact version>");
