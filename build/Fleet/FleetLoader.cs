@@ -19,7 +19,7 @@ public static class FleetLoader
         var templatesDirectory = Path.Combine(root, TemplatesFolder);
         var file = Path.Combine(templatesDirectory, FleetFileName);
         var errors = new YamlErrors(Display(root, file));
-        var doc = ReadDocument(file, errors);
+        var doc = YamlDocument.ReadFile(file, errors, FleetKeys);
         var config = doc is null ? null : ReadFleet(doc, root, templatesDirectory);
         errors.ThrowIfAny();
         return config!;
@@ -40,7 +40,7 @@ public static class FleetLoader
         var dockerfile = Path.Combine(directory, DockerfileName);
         if (!File.Exists(dockerfile))
             errors.AddFileError($"template '{name}' has no {Display(root, dockerfile)}; every template needs a Dockerfile beside its template.yaml");
-        var doc = ReadDocument(file, errors);
+        var doc = YamlDocument.ReadFile(file, errors, TemplateKeys);
         var template = doc is null ? null : ReadTemplate(doc, name, directory, fleet);
         errors.ThrowIfAny();
         return template!;
@@ -51,9 +51,6 @@ public static class FleetLoader
 
     /// <summary>A path as messages show it: relative to the repository root, with forward slashes.</summary>
     public static string Display(string repoRoot, string path) => Path.GetRelativePath(repoRoot, path).Replace('\\', '/');
-
-    private static YamlObject? ReadDocument(string file, YamlErrors errors) =>
-        YamlDocument.ReadFile(file, errors, Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
 
     private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke", "tests", "inputs"];
     private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke", "tests"];
@@ -213,14 +210,8 @@ public static class FleetLoader
     {
         var source = section.String("source", required: true);
         var versions = section.StringList("versions", required: true) ?? [];
-        var normalised = new List<string>();
-        foreach (var v in versions)
-        {
-            if (Pep440Version.TryParse(v.Value, out var parsed))
-                normalised.Add(parsed.ToString());
-            else
-                section.Errors.Add(v.Start, $"'{section.Child("versions")}' entry '{Printable.Of(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)");
-        }
+        var normalised = versions.Select(v => Pep440Version.TryParse(v.Value, out var parsed) ? parsed.ToString()
+            : section.Fail<string>(v, $"'{section.Child("versions")}' entry '{Printable.Of(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)")).OfType<string>().ToList();
         return source is null ? null : new DevelopmentPackage(name, source, normalised);
     }
 

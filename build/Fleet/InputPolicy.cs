@@ -56,16 +56,12 @@ internal static partial class InputPolicyReader
             [.. defaults.Skip, .. skips]);
     }
 
-    static TimeSpan? Age(YamlObject section, string key)
+    static TimeSpan? Age(YamlObject section, string key) => section.Scalar(key, required: false) switch
     {
-        var scalar = section.Scalar(key, required: false);
-        if (scalar is null)
-            return null;
-        if (TryParseAge(scalar.Value) is { } age)
-            return age;
-        section.Errors.Add(scalar.Start, $"'{section.Child(key)}' must be an age such as 3d, 12h, 30m or 0, got '{Printable.Of(scalar.Value)}'");
-        return null;
-    }
+        null => null,
+        var scalar => TryParseAge(scalar.Value)
+            ?? section.Fail<TimeSpan?>(scalar, $"'{section.Child(key)}' must be an age such as 3d, 12h, 30m or 0, got '{Printable.Of(scalar.Value)}'"),
+    };
 
     /// <summary>"3d", "12h", "30m", "0": days, hours, minutes.</summary>
     public static TimeSpan? TryParseAge(string text)

@@ -17,11 +17,8 @@ internal sealed class YamlObject
         Path = path;
         Errors = errors;
         _entries = node.Entries.ToDictionary(e => e.Key.Value, StringComparer.Ordinal);
-        foreach (var (key, _) in node.Entries)
-        {
-            if (!keys.Contains(key.Value, StringComparer.Ordinal))
-                errors.Add(key.Start, $"unknown key '{key.Value}' {Where} (expected one of: {string.Join(", ", keys)})");
-        }
+        foreach (var (key, _) in node.Entries.Where(e => !keys.Contains(e.Key.Value, StringComparer.Ordinal)))
+            errors.Add(key.Start, $"unknown key '{key.Value}' {Where} (expected one of: {string.Join(", ", keys)})");
     }
 
     /// <summary>Dotted path of this mapping in the file ("" for the document root).</summary>
