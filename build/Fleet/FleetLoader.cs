@@ -178,14 +178,13 @@ public static class FleetLoader
         var description = doc.String("description", required: true);
         var adapter = doc.String("adapter", required: true);
         var agent = doc.Object("agent", required: true, "installer", "package", "version", "command", "policy");
-        AgentInstaller? installer = null;
-        var installerNode = agent?.Scalar("installer", required: true);
-        if (installerNode is not null)
+        var installer = agent?.Scalar("installer", required: true) switch
         {
-            installer = installerNode.Value switch { "npm" => AgentInstaller.Npm, "pip" => AgentInstaller.Pip, _ => null };
-            if (installer is null)
-                errors.Add(installerNode.Start, $"'agent.installer' must be npm or pip, got '{installerNode.Value}'");
-        }
+            null => null,
+            { Value: "npm" } => AgentInstaller.Npm,
+            { Value: "pip" } => AgentInstaller.Pip,
+            var node => agent!.Fail<AgentInstaller?>(node, $"'agent.installer' must be npm or pip, got '{node.Value}'"),
+        };
         var package = installer == AgentInstaller.Pip ? PythonPackage(agent, "package") : NpmPackage(agent, "package");
         var version = agent?.Scalar("version", required: true);
         if (version is not null && installer is not null)

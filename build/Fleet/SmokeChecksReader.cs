@@ -49,16 +49,13 @@ internal static class SmokeChecksReader
                     ? $"'{item.Child("mode")}' must be an octal mode like \"0440\", got '{mode.Value}'"
                     : $"'{item.Child("mode")}' must be a quoted octal string like \"0440\" (unquoted, YAML may read {mode.Value} as a number)");
             }
-            var type = item.Scalar("type", required: false);
-            var fileType = type?.Value switch
+            var fileType = item.Scalar("type", required: false) switch
             {
-                null or "any" => FileType.Any,
-                "file" => FileType.File,
-                "directory" => FileType.Directory,
-                _ => (FileType?)null,
+                null or { Value: "any" } => FileType.Any,
+                { Value: "file" } => FileType.File,
+                { Value: "directory" } => FileType.Directory,
+                var type => item.Fail<FileType?>(type, $"'{item.Child("type")}' must be one of: any, file, directory; got '{type.Value}'"),
             };
-            if (fileType is null)
-                smoke.Errors.Add(type!.Start, $"'{item.Child("type")}' must be one of: any, file, directory; got '{type.Value}'");
             if (pathNode is not null)
                 files.Add(new FileCheck(pathNode.Value, owner?.Value, mode?.Value, fileType ?? FileType.Any));
         }

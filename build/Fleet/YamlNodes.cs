@@ -104,17 +104,14 @@ internal static class YamlTree
             var keyNode = ReadNode(parser, errors, open);
             var value = ReadNode(parser, errors, open);
             if (keyNode is not YScalar key)
-            {
                 errors.Add(keyNode.Start, "complex mapping keys are not supported; use a plain word as the key");
-                continue;
-            }
-            if (seen.TryGetValue(key.Value, out var first))
-            {
+            else if (seen.TryGetValue(key.Value, out var first))
                 errors.Add(key.Start, $"duplicate key '{key.Value}' (first at line {first.Start.Line}); keep one");
-                continue;
+            else
+            {
+                seen[key.Value] = key;
+                entries.Add(new(key, value));
             }
-            seen[key.Value] = key;
-            entries.Add(new(key, value));
         }
         open.Pop();
         return new YMapping(mappingStart.Start, entries);

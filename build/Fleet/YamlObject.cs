@@ -107,10 +107,8 @@ internal sealed class YamlObject
 
     public YamlObject? Object(string key, bool required, params string[] keys)
     {
-        var node = Node(key, required);
-        var child = node is null ? null : From(node, Child(key), Errors, Start, keys);
-        if (child is not null)
-            child._anchor = _entries[key].Key.Start;
+        var child = Node(key, required) is { } node ? From(node, Child(key), Errors, Start, keys) : null;
+        child?._anchor = _entries[key].Key.Start;
         return child;
     }
 
@@ -138,16 +136,11 @@ internal sealed class YamlObject
         for (var i = 0; i < items.Count; i++)
         {
             if (items[i] is not YScalar { IsNull: false } scalar || scalar.Value.Trim().Length == 0)
-            {
                 Errors.Add(items[i].Start, $"'{Child(key)}[{i}]' must be a non-empty scalar, got {items[i].Kind}");
-                continue;
-            }
-            if (result.Find(r => r.Value == scalar.Value) is { } first)
-            {
+            else if (result.Find(r => r.Value == scalar.Value) is { } first)
                 Errors.Add(scalar.Start, $"'{Child(key)}' lists '{scalar.Value}' twice (first at line {first.Start.Line})");
-                continue;
-            }
-            result.Add(scalar);
+            else
+                result.Add(scalar);
         }
         return result;
     }
