@@ -41,13 +41,11 @@ public static class DockerfileGate
     }
 
     /// <summary>The base image and each template's Dockerfile, in that order.</summary>
-    public static IReadOnlyList<Finding> CheckFleet(FleetConfig fleet, IEnumerable<Template> templates)
-    {
-        var findings = Check(Path.Combine(fleet.TemplatesDirectory, fleet.Base.Folder, FleetLoader.DockerfileName), DockerfileFacts.ForBase(fleet)).ToList();
-        foreach (var template in templates)
-            findings.AddRange(Check(template.Dockerfile, DockerfileFacts.ForTemplate(fleet, template)));
-        return findings;
-    }
+    public static IReadOnlyList<Finding> CheckFleet(FleetConfig fleet, IEnumerable<Template> templates) =>
+    [
+        .. Check(Path.Combine(fleet.TemplatesDirectory, fleet.Base.Folder, FleetLoader.DockerfileName), DockerfileFacts.ForBase(fleet)),
+        .. templates.SelectMany(template => Check(template.Dockerfile, DockerfileFacts.ForTemplate(fleet, template))),
+    ];
 
     /// <summary>Fails Restore with every finding, one per line.</summary>
     public static void ThrowIfAny(IReadOnlyList<Finding> findings)

@@ -14,16 +14,8 @@ public sealed record ShellWord(string Text, int Offset);
 public sealed partial record ShellCommand(IReadOnlyList<ShellWord> Words, int Start, int End, bool PipesIntoNext)
 {
     /// <summary>Words with leading VAR=value assignments and wrappers (sudo, env, then, do, !) removed.</summary>
-    public IReadOnlyList<ShellWord> Program
-    {
-        get
-        {
-            var i = 0;
-            while (i < Words.Count && (Assignment().IsMatch(Words[i].Text) || Wrappers.Contains(Words[i].Text)))
-                i++;
-            return Words.Skip(i).Where(w => !Redirection().IsMatch(w.Text)).ToList();
-        }
-    }
+    public IReadOnlyList<ShellWord> Program =>
+        Words.SkipWhile(w => Assignment().IsMatch(w.Text) || Wrappers.Contains(w.Text)).Where(w => !Redirection().IsMatch(w.Text)).ToList();
 
     /// <summary>The program's file name (basename), or "".</summary>
     public string Name => Program.Count == 0 ? "" : Path.GetFileName(Program[0].Text);

@@ -8,21 +8,18 @@ public static class CheckUsers
 {
     public const string Agent = "agent";
     public const string Root = "root";
-
-    private static readonly IReadOnlyDictionary<string, string> Uids = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [Agent] = "1000",
-        [Root] = "0",
-    };
+    public const string RootUid = "0";
 
     /// <summary>"agent or root", for messages.</summary>
-    public static string Known => string.Join(" or ", Uids.Keys);
+    public static string Known => $"{Agent} or {Root}";
 
-    public static bool IsKnown(string user) => Uids.ContainsKey(user);
+    public static bool IsKnown(string user) => user is Agent or Root;
 
     /// <summary>The uid to exec as; only names the loaders accepted get here.</summary>
-    public static string ExecUser(string user) =>
-        Uids.TryGetValue(user, out var uid) ? uid : throw new ArgumentException($"'{user}' is not a check user; use {Known}", nameof(user));
-
-    public static string RootUid => Uids[Root];
+    public static string ExecUser(string user) => user switch
+    {
+        Agent => "1000",
+        Root => RootUid,
+        _ => throw new ArgumentException($"'{user}' is not a check user; use {Known}", nameof(user)),
+    };
 }

@@ -19,30 +19,15 @@ public static class FleetLoader
         var templatesDirectory = Path.Combine(root, TemplatesFolder);
         var file = Path.Combine(templatesDirectory, FleetFileName);
         var errors = new YamlErrors(Display(root, file));
-        var doc = ReadDocument(file, errors);
+        var doc = YamlDocument.ReadFile(file, errors, FleetKeys);
         var config = doc is null ? null : ReadFleet(doc, root, templatesDirectory);
         errors.ThrowIfAny();
         return config!;
     }
 
     /// <summary>Loads the named templates (in the given order); all their errors are reported together.</summary>
-    public static IReadOnlyList<Template> LoadTemplates(FleetConfig fleet, IEnumerable<string> names)
-    {
-        var messages = new List<string>();
-        var templates = new List<Template>();
-        foreach (var name in names)
-        {
-            try
-            {
-                templates.Add(LoadTemplate(fleet, name));
-            }
-            catch (FleetException e)
-            {
-                messages.Add(e.Message);
-            }
-        }
-        return messages.Count == 0 ? templates : throw new FleetException(string.Join(Environment.NewLine, messages));
-    }
+    public static IReadOnlyList<Template> LoadTemplates(FleetConfig fleet, IEnumerable<string> names) =>
+        FleetException.Collect(names, name => LoadTemplate(fleet, name));
 
     public static Template LoadTemplate(FleetConfig fleet, string name)
     {
@@ -55,7 +40,7 @@ public static class FleetLoader
         var dockerfile = Path.Combine(directory, DockerfileName);
         if (!File.Exists(dockerfile))
             errors.AddFileError($"template '{name}' has no {Display(root, dockerfile)}; every template needs a Dockerfile beside its template.yaml");
-        var doc = ReadDocument(file, errors);
+        var doc = YamlDocument.ReadFile(file, errors, TemplateKeys);
         var template = doc is null ? null : ReadTemplate(doc, name, directory, fleet);
         errors.ThrowIfAny();
         return template!;
@@ -66,9 +51,6 @@ public static class FleetLoader
 
     /// <summary>A path as messages show it: relative to the repository root, with forward slashes.</summary>
     public static string Display(string repoRoot, string path) => Path.GetRelativePath(repoRoot, path).Replace('\\', '/');
-
-    private static YamlObject? ReadDocument(string file, YamlErrors errors) =>
-        YamlDocument.ReadFile(file, errors, Path.GetFileName(file) == FleetFileName ? FleetKeys : TemplateKeys);
 
     private static readonly string[] FleetKeys = ["templates", "images", "base", "runtime", "packages", "contract", "smoke", "tests", "inputs"];
     private static readonly string[] TemplateKeys = ["description", "adapter", "agent", "smoke", "tests"];
@@ -123,12 +105,9 @@ public static class FleetLoader
         var runtimeDevelopment = runtimePackage is null || development is null ? null : DevelopmentPackage(development, runtimePackage);
 
         var packages = new List<DevelopmentPackage>();
-        var packageNodes = doc.List("packages", required: false) ?? [];
-        for (var i = 0; i < packageNodes.Count; i++)
+        foreach (var item in doc.Objects("packages", "name", "source", "versions"))
         {
-            var item = YamlObject.From(packageNodes[i], $"packages[{i}]", errors, doc.Start, "name", "source", "versions");
-            var name = PythonPackage(item, "name");
-            if (item is not null && name is not null && DevelopmentPackage(item, name) is { } package)
+            if (PythonPackage(item, "name") is { } name && DevelopmentPackage(item, name) is { } package)
                 packages.Add(package);
         }
 
@@ -161,11 +140,7 @@ public static class FleetLoader
                 errors.Add(name.Start, $"'{name.Value}' is the base image folder, not a template; remove it from 'templates'");
         }
 
-        if (errors.Any)
-        {
-            return null;
-        }
-        return new FleetConfig(
+        return errors.Any ? null : new FleetConfig(
             templatesDirectory,
             names.Select(n => n.Value).ToList(),
             new ImageNaming(repository!, registry!),
@@ -188,14 +163,8 @@ public static class FleetLoader
             return InputPolicies.Default;
         }
         var defaults = InputPolicyReader.Read(section.Object("defaults", required: false, InputPolicyReader.Keys), InputPolicy.Default);
-        var named = new Dictionary<string, InputPolicy>(StringComparer.Ordinal);
-        foreach (var input in FleetInputs.All)
-        {
-            if (section.Has(input))
-            {
-                named[input] = InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults);
-            }
-        }
+        var named = FleetInputs.All.Where(section.Has).ToDictionary(input => input,
+            input => InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults), StringComparer.Ordinal);
         var retake = section.Scalar("retakeAfter", required: false);
         var retakeAfter = retake is null ? InputPolicies.DefaultRetakeAfter : InputPolicyReader.TryParseAge(retake.Value);
         if (retake is not null && !(retakeAfter > InputPolicies.LongestRun))
@@ -209,14 +178,13 @@ public static class FleetLoader
         var description = doc.String("description", required: true);
         var adapter = doc.String("adapter", required: true);
         var agent = doc.Object("agent", required: true, "installer", "package", "version", "command", "policy");
-        AgentInstaller? installer = null;
-        var installerNode = agent?.Scalar("installer", required: true);
-        if (installerNode is not null)
+        var installer = agent?.Scalar("installer", required: true) switch
         {
-            installer = installerNode.Value switch { "npm" => AgentInstaller.Npm, "pip" => AgentInstaller.Pip, _ => null };
-            if (installer is null)
-                errors.Add(installerNode.Start, $"'agent.installer' must be npm or pip, got '{installerNode.Value}'");
-        }
+            null => null,
+            { Value: "npm" } => AgentInstaller.Npm,
+            { Value: "pip" } => AgentInstaller.Pip,
+            var node => agent!.Fail<AgentInstaller?>(node, $"'agent.installer' must be npm or pip, got '{node.Value}'"),
+        };
         var package = installer == AgentInstaller.Pip ? PythonPackage(agent, "package") : NpmPackage(agent, "package");
         var version = agent?.Scalar("version", required: true);
         if (version is not null && installer is not null)
@@ -241,14 +209,8 @@ public static class FleetLoader
     {
         var source = section.String("source", required: true);
         var versions = section.StringList("versions", required: true) ?? [];
-        var normalised = new List<string>();
-        foreach (var v in versions)
-        {
-            if (Pep440Version.TryParse(v.Value, out var parsed))
-                normalised.Add(parsed.ToString());
-            else
-                section.Errors.Add(v.Start, $"'{section.Child("versions")}' entry '{Printable.Of(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)");
-        }
+        var normalised = versions.Select(v => Pep440Version.TryParse(v.Value, out var parsed) ? parsed.ToString()
+            : section.Fail<string>(v, $"'{section.Child("versions")}' entry '{Printable.Of(v.Value)}' is not a PEP 440 public version (example: 1.2.3, 1.2.3rc1)")).OfType<string>().ToList();
         return source is null ? null : new DevelopmentPackage(name, source, normalised);
     }
 
@@ -273,18 +235,11 @@ public static class FleetLoader
     private static string? Command(YamlObject? section, string key) =>
         Checked(section, key, Names.CommandName(), "a command name without spaces or slashes, e.g. codex");
 
-    private static string? Checked(YamlObject? section, string key, System.Text.RegularExpressions.Regex shape, string expected)
-    {
-        var node = section?.Scalar(key, required: true);
-        if (node is null)
+    private static string? Checked(YamlObject? section, string key, System.Text.RegularExpressions.Regex shape, string expected) =>
+        section?.Scalar(key, required: true) switch
         {
-            return null;
-        }
-        if (!shape.IsMatch(node.Value))
-        {
-            section!.Errors.Add(node.Start, $"'{section.Child(key)}' must be {expected}; got '{Printable.Of(node.Value)}'");
-            return null;
-        }
-        return node.Value;
-    }
+            null => null,
+            var node when shape.IsMatch(node.Value) => node.Value,
+            var node => section!.Fail<string>(node, $"'{section.Child(key)}' must be {expected}; got '{Printable.Of(node.Value)}'"),
+        };
 }

@@ -37,16 +37,14 @@ internal static partial class InputPolicyReader
         if (section is null)
             return defaults;
         var skips = new List<SkippedVersion>();
-        var items = section.List("skip", required: false) ?? [];
-        for (var i = 0; i < items.Count; i++)
+        foreach (var item in section.Objects("skip", "version", "reason"))
         {
-            var item = YamlObject.From(items[i], $"{section.Child("skip")}[{i}]", section.Errors, section.Start, "version", "reason");
-            var version = item?.String("version", required: true);
-            var reason = item?.String("reason", required: true);
+            var version = item.String("version", required: true);
+            var reason = item.String("reason", required: true);
             if (version is null || reason is null)
                 continue;
             if (skips.Any(s => s.Version == version))
-                section.Errors.Add(items[i].Start, $"'{section.Child("skip")}' names {version} twice; keep one entry with one reason");
+                section.Errors.Add(item.Start, $"'{section.Child("skip")}' names {version} twice; keep one entry with one reason");
             else
                 skips.Add(new SkippedVersion(version, reason.Trim()));
         }
@@ -58,16 +56,12 @@ internal static partial class InputPolicyReader
             [.. defaults.Skip, .. skips]);
     }
 
-    static TimeSpan? Age(YamlObject section, string key)
+    static TimeSpan? Age(YamlObject section, string key) => section.Scalar(key, required: false) switch
     {
-        var scalar = section.Scalar(key, required: false);
-        if (scalar is null)
-            return null;
-        if (TryParseAge(scalar.Value) is { } age)
-            return age;
-        section.Errors.Add(scalar.Start, $"'{section.Child(key)}' must be an age such as 3d, 12h, 30m or 0, got '{Printable.Of(scalar.Value)}'");
-        return null;
-    }
+        null => null,
+        var scalar => TryParseAge(scalar.Value)
+            ?? section.Fail<TimeSpan?>(scalar, $"'{section.Child(key)}' must be an age such as 3d, 12h, 30m or 0, got '{Printable.Of(scalar.Value)}'"),
+    };
 
     /// <summary>"3d", "12h", "30m", "0": days, hours, minutes.</summary>
     public static TimeSpan? TryParseAge(string text)

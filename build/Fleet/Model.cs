@@ -93,7 +93,6 @@ public sealed record Template(
     TestSuite? Tests = null)            // its own tests, run inside its image by TemplateTests
 {
     public string Dockerfile => Path.Combine(Directory, "Dockerfile");
-    public string ManifestFile => Path.Combine(Directory, "template.yaml");
 }
 
 public enum AgentInstaller { Npm, Pip }

@@ -17,13 +17,8 @@ public sealed record RestoreRequest(
     (string? File, string Source) CaBundle = default);
 
 /// <summary>What Restore hands to the later targets. Owns the embedded index for the rest of the build.</summary>
-public sealed class RestoredFleet(FleetRun run, Contract contract, EngineInfo engine, EmbeddedIndex? index) : IAsyncDisposable
+public sealed record RestoredFleet(FleetRun Run, Contract Contract, EngineInfo Engine, EmbeddedIndex? Index) : IAsyncDisposable
 {
-    public FleetRun Run { get; } = run;
-    public Contract Contract { get; } = contract;
-    public EngineInfo Engine { get; } = engine;
-    public EmbeddedIndex? Index { get; } = index;
-
     public ValueTask DisposeAsync() => Index?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
@@ -47,20 +42,7 @@ public static class Restorer
             Log.Warning("Pins: {Warning}", mixed);
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
         // Each agent installs from its committed lock: it must be there and hold template.yaml's version.
-        var locks = templates.Select(t =>
-        {
-            try
-            {
-                KeepCurrent.AgentLock.Read(t);
-                return null;
-            }
-            catch (FleetException e)
-            {
-                return e.Message;
-            }
-        }).OfType<string>().ToList();
-        if (locks.Count > 0)
-            throw new FleetException(string.Join(Environment.NewLine, locks));
+        FleetException.Collect(templates, KeepCurrent.AgentLock.Read);
         CaBundleCheck.Check(request.CaBundle.File, request.CaBundle.Source);
         Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate, agent locks match",
             string.Join(", ", names), names.Count, fleet.TemplateNames.Count, contract.Capabilities.Count);
@@ -89,29 +71,14 @@ public static class Restorer
         EmbeddedIndex? index = null;
         try
         {
-            string jsonApiBase, indexUrl;
-            if (indexTask is null)
-            {
-                indexUrl = request.PackageIndex!;
-                jsonApiBase = RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(request.PackageIndex!);
-            }
-            else
-            {
-                index = await indexTask;
-                indexUrl = index.SimpleUrl.ToString();
-                jsonApiBase = index.JsonApiBase.ToString();
-            }
-
-            Pep440Version version;
-            string source;
-            if (request.RuntimeVersion is { } explicitVersion)
-                (version, source) = (explicitVersion, "parameter");
-            else
-            {
-                using var http = new HttpClient();
-                version = await new RuntimeVersionResolver(http, jsonApiBase, fleet.Runtime.Package).ResolveLatestAsync(ct);
-                source = $"newest on {jsonApiBase}";
-            }
+            index = indexTask is null ? null : await indexTask;
+            var (indexUrl, jsonApiBase) = index is null
+                ? (request.PackageIndex!, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(request.PackageIndex!))
+                : (index.SimpleUrl.ToString(), index.JsonApiBase.ToString());
+            using var http = new HttpClient();
+            var (version, source) = request.RuntimeVersion is { } explicitVersion
+                ? (explicitVersion, "parameter")
+                : (await new RuntimeVersionResolver(http, jsonApiBase, fleet.Runtime.Package).ResolveLatestAsync(ct), $"newest on {jsonApiBase}");
             var run = new FleetRun(fleet, templates, version, indexUrl) { RuntimeVersionSource = source, DevelopmentPackages = index is not null };
             Log.Information("RUNTIME_VERSION {Version} ({Source})", run.RuntimeVersion, run.RuntimeVersionSource);
             return new RestoredFleet(run, contract, engine, index);

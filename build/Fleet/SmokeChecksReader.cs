@@ -12,14 +12,8 @@ internal static class SmokeChecksReader
             return SmokeChecks.None;
         var commands = new List<CommandCheck>();
         var names = new Dictionary<string, YScalar>(StringComparer.Ordinal);
-        var commandNodes = smoke.List("commands", required: false) ?? [];
-        for (var i = 0; i < commandNodes.Count; i++)
+        foreach (var item in smoke.Objects("commands", "name", "run", "user", "exitCode", "stdout", "stderr", "timeoutSeconds"))
         {
-            var path = $"{smoke.Child("commands")}[{i}]";
-            var item = YamlObject.From(commandNodes[i], path, smoke.Errors, smoke.Start,
-                "name", "run", "user", "exitCode", "stdout", "stderr", "timeoutSeconds");
-            if (item is null)
-                continue;
             var nameNode = item.Scalar("name", required: true);
             if (nameNode is not null)
             {
@@ -40,12 +34,8 @@ internal static class SmokeChecksReader
         }
 
         var files = new List<FileCheck>();
-        var fileNodes = smoke.List("files", required: false) ?? [];
-        for (var i = 0; i < fileNodes.Count; i++)
+        foreach (var item in smoke.Objects("files", "path", "owner", "mode", "type"))
         {
-            var item = YamlObject.From(fileNodes[i], $"{smoke.Child("files")}[{i}]", smoke.Errors, smoke.Start, "path", "owner", "mode", "type");
-            if (item is null)
-                continue;
             var pathNode = item.Scalar("path", required: true);
             if (pathNode is not null && !pathNode.Value.StartsWith('/'))
                 smoke.Errors.Add(pathNode.Start, $"'{item.Child("path")}' must be an absolute path in the image, got '{pathNode.Value}'");
@@ -59,16 +49,13 @@ internal static class SmokeChecksReader
                     ? $"'{item.Child("mode")}' must be an octal mode like \"0440\", got '{mode.Value}'"
                     : $"'{item.Child("mode")}' must be a quoted octal string like \"0440\" (unquoted, YAML may read {mode.Value} as a number)");
             }
-            var type = item.Scalar("type", required: false);
-            var fileType = type?.Value switch
+            var fileType = item.Scalar("type", required: false) switch
             {
-                null or "any" => FileType.Any,
-                "file" => FileType.File,
-                "directory" => FileType.Directory,
-                _ => (FileType?)null,
+                null or { Value: "any" } => FileType.Any,
+                { Value: "file" } => FileType.File,
+                { Value: "directory" } => FileType.Directory,
+                var type => item.Fail<FileType?>(type, $"'{item.Child("type")}' must be one of: any, file, directory; got '{type.Value}'"),
             };
-            if (fileType is null)
-                smoke.Errors.Add(type!.Start, $"'{item.Child("type")}' must be one of: any, file, directory; got '{type.Value}'");
             if (pathNode is not null)
                 files.Add(new FileCheck(pathNode.Value, owner?.Value, mode?.Value, fileType ?? FileType.Any));
         }
@@ -92,10 +79,7 @@ internal static class SmokeChecksReader
         }
         var unknown = CheckPlaceholders.Unknown(node.Value);
         if (unknown.Count > 0)
-        {
-            item.Errors.Add(node.Start, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {CheckPlaceholders.Known})");
-            return null;
-        }
+            return item.Fail<string>(node, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {CheckPlaceholders.Known})");
         // Compile with sample values in place of the placeholders, as the Smoke gate will.
         var sample = CheckPlaceholders.WithSample(node.Value, "1.0.0");
         try
@@ -104,8 +88,7 @@ internal static class SmokeChecksReader
         }
         catch (ArgumentException e)
         {
-            item.Errors.Add(node.Start, $"'{item.Child(key)}' is not a valid regular expression: {e.Message}");
-            return null;
+            return item.Fail<string>(node, $"'{item.Child(key)}' is not a valid regular expression: {e.Message}");
         }
         return node.Value;
     }

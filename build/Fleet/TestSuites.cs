@@ -41,11 +41,9 @@ internal static class TestSuitesReader
         if (pytest is not null && !Names.DebianVersion().IsMatch(pytest.Value))
             tests.Errors.Add(pytest.Start, $"'tests.pytest' must be the exact Debian version of python3-pytest (e.g. 7.2.1-2), got '{Printable.Of(pytest.Value)}'");
         var suites = new List<TestSuite>();
-        var nodes = tests.List("suites", required: false) ?? [];
-        for (var i = 0; i < nodes.Count; i++)
+        foreach (var item in tests.Objects("suites", SuiteKeys))
         {
-            var item = YamlObject.From(nodes[i], $"{tests.Child("suites")}[{i}]", tests.Errors, tests.Start, SuiteKeys);
-            if (item is not null && ReadSuite(item, root, templatesDirectory, templatesDirectory, contexts) is { } suite)
+            if (ReadSuite(item, root, templatesDirectory, templatesDirectory, contexts) is { } suite)
             {
                 if (suites.Any(s => s.Name == suite.Name))
                     item.Errors.Add(item.Start, $"suite folder '{suite.Name}' is listed twice; keep one");
@@ -70,28 +68,19 @@ internal static class TestSuitesReader
     static TestSuite? ReadSuite(YamlObject item, string root, string templatesDirectory, string relativeTo, IReadOnlyCollection<string> contexts)
     {
         var folderNode = item.Scalar("folder", required: true);
-        string? folder = null;
+        var folder = folderNode is null ? null : Path.GetFullPath(Path.Combine(relativeTo, folderNode.Value));
         if (folderNode is not null)
         {
-            folder = Path.GetFullPath(Path.Combine(relativeTo, folderNode.Value));
-            var inside = Path.GetRelativePath(templatesDirectory, folder).Replace('\\', '/');
-            var within = Path.GetRelativePath(relativeTo, folder);
-            if (Path.IsPathRooted(folderNode.Value) || within.StartsWith("..", StringComparison.Ordinal) || within == ".")
-            {
-                item.Errors.Add(folderNode.Start, $"'{item.Child("folder")}' must be a folder inside {FleetLoader.Display(root, relativeTo)}/, got '{Printable.Of(folderNode.Value)}'");
-                folder = null;
-            }
-            else if (!Directory.Exists(folder))
-            {
-                item.Errors.Add(folderNode.Start, $"'{item.Child("folder")}' names {FleetLoader.Display(root, folder)}/, which does not exist; create it or fix the path");
-                folder = null;
-            }
-            else if (ContextTakingIn(templatesDirectory, inside, contexts) is { } context)
-            {
-                item.Errors.Add(folderNode.Start,
-                    $"'{item.Child("folder")}' {inside.Split('/', 2)[1]}/ is sent in the build context of {FleetLoader.Display(root, Path.Combine(templatesDirectory, context))}/: add '{inside.Split('/', 2)[1]}/' to its {DockerIgnore.FileName}, so a test-only change never changes the image");
-                folder = null;
-            }
+            var inside = Path.GetRelativePath(templatesDirectory, folder!).Replace('\\', '/');
+            var within = Path.GetRelativePath(relativeTo, folder!);
+            var error = Path.IsPathRooted(folderNode.Value) || within.StartsWith("..", StringComparison.Ordinal) || within == "."
+                ? $"'{item.Child("folder")}' must be a folder inside {FleetLoader.Display(root, relativeTo)}/, got '{Printable.Of(folderNode.Value)}'"
+                : !Directory.Exists(folder)
+                    ? $"'{item.Child("folder")}' names {FleetLoader.Display(root, folder!)}/, which does not exist; create it or fix the path"
+                    : ContextTakingIn(templatesDirectory, inside, contexts) is { } context
+                        ? $"'{item.Child("folder")}' {inside.Split('/', 2)[1]}/ is sent in the build context of {FleetLoader.Display(root, Path.Combine(templatesDirectory, context))}/: add '{inside.Split('/', 2)[1]}/' to its {DockerIgnore.FileName}, so a test-only change never changes the image"
+                        : null;
+            folder = error is null ? folder : item.Fail<string>(folderNode, error);
         }
         var user = item.Scalar("user", required: false);
         if (user is not null && !CheckUsers.IsKnown(user.Value))

@@ -8,15 +8,14 @@ internal sealed class YamlErrors(string displayPath)
 {
     private readonly List<(long Line, long Column, string Text)> _errors = [];
 
-    public string DisplayPath { get; } = displayPath;
     public bool Any => _errors.Count > 0;
     public IEnumerable<string> Messages => _errors.OrderBy(e => e.Line).ThenBy(e => e.Column).Select(e => e.Text);
 
     public void Add(Mark at, string message) =>
-        _errors.Add((at.Line, at.Column, $"{DisplayPath}:{at.Line}:{at.Column}: {message}"));
+        _errors.Add((at.Line, at.Column, $"{displayPath}:{at.Line}:{at.Column}: {message}"));
 
     /// <summary>An error about the file as a whole (missing, unreadable).</summary>
-    public void AddFileError(string message) => _errors.Add((0, 0, $"{DisplayPath}: {message}"));
+    public void AddFileError(string message) => _errors.Add((0, 0, $"{displayPath}: {message}"));
 
     public void ThrowIfAny()
     {

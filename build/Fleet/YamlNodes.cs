@@ -9,7 +9,12 @@ namespace TemplateFleet.Fleet;
 
 internal abstract record YNode(Mark Start)
 {
-    public abstract string Kind { get; }
+    public string Kind => this switch
+    {
+        YScalar scalar => scalar.IsNull ? "nothing (null)" : "a scalar",
+        YSequence => "a list",
+        _ => "a mapping",
+    };
 }
 
 internal sealed record YScalar(Mark Start, string Value, ScalarStyle Style) : YNode(Start)
@@ -17,18 +22,11 @@ internal sealed record YScalar(Mark Start, string Value, ScalarStyle Style) : YN
     public bool IsQuoted => Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
     /// <summary>A plain empty scalar, `~` or `null`: YAML's null.</summary>
     public bool IsNull => Style == ScalarStyle.Plain && Value is "" or "~" or "null" or "Null" or "NULL";
-    public override string Kind => IsNull ? "nothing (null)" : "a scalar";
 }
 
-internal sealed record YSequence(Mark Start, IReadOnlyList<YNode> Items) : YNode(Start)
-{
-    public override string Kind => "a list";
-}
+internal sealed record YSequence(Mark Start, IReadOnlyList<YNode> Items) : YNode(Start);
 
-internal sealed record YMapping(Mark Start, IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries) : YNode(Start)
-{
-    public override string Kind => "a mapping";
-}
+internal sealed record YMapping(Mark Start, IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries) : YNode(Start);
 
 internal static class YamlTree
 {
@@ -106,17 +104,14 @@ internal static class YamlTree
             var keyNode = ReadNode(parser, errors, open);
             var value = ReadNode(parser, errors, open);
             if (keyNode is not YScalar key)
-            {
                 errors.Add(keyNode.Start, "complex mapping keys are not supported; use a plain word as the key");
-                continue;
-            }
-            if (seen.TryGetValue(key.Value, out var first))
-            {
+            else if (seen.TryGetValue(key.Value, out var first))
                 errors.Add(key.Start, $"duplicate key '{key.Value}' (first at line {first.Start.Line}); keep one");
-                continue;
+            else
+            {
+                seen[key.Value] = key;
+                entries.Add(new(key, value));
             }
-            seen[key.Value] = key;
-            entries.Add(new(key, value));
         }
         open.Pop();
         return new YMapping(mappingStart.Start, entries);

@@ -7,29 +7,24 @@ namespace TemplateFleet.Fleet;
 /// are recorded (never thrown), so one pass reports every mistake of a file.</summary>
 internal sealed class YamlObject
 {
-    private readonly YMapping _node;
     // Where "missing key" errors point: the line of the parent key ("agent:"), not of the first child.
     private Mark _anchor;
     private readonly Dictionary<string, KeyValuePair<YScalar, YNode>> _entries;
 
     private YamlObject(YMapping node, string path, YamlErrors errors, IReadOnlyList<string> keys)
     {
-        _node = node;
-        _anchor = node.Start;
+        _anchor = Start = node.Start;
         Path = path;
         Errors = errors;
         _entries = node.Entries.ToDictionary(e => e.Key.Value, StringComparer.Ordinal);
-        foreach (var (key, _) in node.Entries)
-        {
-            if (!keys.Contains(key.Value, StringComparer.Ordinal))
-                errors.Add(key.Start, $"unknown key '{key.Value}' {Where} (expected one of: {string.Join(", ", keys)})");
-        }
+        foreach (var (key, _) in node.Entries.Where(e => !keys.Contains(e.Key.Value, StringComparer.Ordinal)))
+            errors.Add(key.Start, $"unknown key '{key.Value}' {Where} (expected one of: {string.Join(", ", keys)})");
     }
 
     /// <summary>Dotted path of this mapping in the file ("" for the document root).</summary>
     public string Path { get; }
     public YamlErrors Errors { get; }
-    public Mark Start => _node.Start;
+    public Mark Start { get; }
     private string Where => Path.Length == 0 ? "at the top level" : $"in '{Path}'";
 
     public static YamlObject? From(YNode? node, string path, YamlErrors errors, Mark fallback, params string[] keys)
@@ -64,111 +59,70 @@ internal sealed class YamlObject
         return null;
     }
 
-    public YScalar? Scalar(string key, bool required)
+    public YScalar? Scalar(string key, bool required) => Node(key, required) switch
     {
-        var node = Node(key, required);
-        switch (node)
-        {
-            case null:
-                return null;
-            case YScalar scalar:
-                return scalar;
-            default:
-                Errors.Add(node.Start, $"'{Child(key)}' must be a scalar, got {node.Kind}");
-                return null;
-        }
-    }
+        null => null,
+        YScalar scalar => scalar,
+        var node => Fail<YScalar>(node, $"'{Child(key)}' must be a scalar, got {node.Kind}"),
+    };
 
-    public string? String(string key, bool required)
+    public string? String(string key, bool required) => Scalar(key, required) switch
     {
-        var scalar = Scalar(key, required);
-        if (scalar is null)
-        {
-            return null;
-        }
-        if (scalar.Value.Trim().Length == 0)
-        {
-            Errors.Add(scalar.Start, $"'{Child(key)}' must not be empty");
-            return null;
-        }
-        return scalar.Value;
-    }
+        null => null,
+        var s when s.Value.Trim().Length == 0 => Fail<string>(s, $"'{Child(key)}' must not be empty"),
+        var s => s.Value,
+    };
 
-    public int? Int(string key, bool required, int min, int max)
+    public int? Int(string key, bool required, int min, int max) => Scalar(key, required) switch
     {
-        var scalar = Scalar(key, required);
-        if (scalar is null)
-        {
-            return null;
-        }
-        if (scalar.IsQuoted || !int.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-        {
-            Errors.Add(scalar.Start, scalar.IsQuoted
-                ? $"'{Child(key)}' must be an integer, got the quoted string '{scalar.Value}'; remove the quotes"
-                : $"'{Child(key)}' must be an integer, got '{scalar.Value}'");
-            return null;
-        }
-        if (value < min || value > max)
-        {
-            Errors.Add(scalar.Start, $"'{Child(key)}' must be between {min} and {max}, got {value}");
-            return null;
-        }
-        return value;
-    }
+        null => null,
+        { IsQuoted: true } s => Fail<int?>(s, $"'{Child(key)}' must be an integer, got the quoted string '{s.Value}'; remove the quotes"),
+        var s => !int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? Fail<int?>(s, $"'{Child(key)}' must be an integer, got '{s.Value}'")
+            : value < min || value > max ? Fail<int?>(s, $"'{Child(key)}' must be between {min} and {max}, got {value}") : value,
+    };
 
     /// <summary>A whole number greater than 0, unquoted.</summary>
-    public int? PositiveInt(string key, bool required)
+    public int? PositiveInt(string key, bool required) => Scalar(key, required) switch
     {
-        var scalar = Scalar(key, required);
-        if (scalar is null)
-        {
-            return null;
-        }
-        if (scalar.IsQuoted || !int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
-        {
-            Errors.Add(scalar.Start, $"'{Child(key)}' must be a whole number greater than 0, got {(scalar.IsQuoted ? "the quoted string " : "")}'{scalar.Value}'");
-            return null;
-        }
-        return value;
-    }
+        null => null,
+        { IsQuoted: false } s when int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 => value,
+        var s => Fail<int?>(s, $"'{Child(key)}' must be a whole number greater than 0, got {(s.IsQuoted ? "the quoted string " : "")}'{s.Value}'"),
+    };
 
     /// <summary>true or false, unquoted (YAML 1.2's booleans; "yes" is a string).</summary>
-    public bool? Bool(string key, bool required)
+    public bool? Bool(string key, bool required) => Scalar(key, required) switch
     {
-        var scalar = Scalar(key, required);
-        if (scalar is null)
-        {
-            return null;
-        }
-        if (!scalar.IsQuoted && scalar.Value is "true" or "false")
-            return scalar.Value == "true";
-        Errors.Add(scalar.Start, $"'{Child(key)}' must be true or false, got '{scalar.Value}'");
-        return null;
+        null => null,
+        { IsQuoted: false, Value: "true" or "false" } s => s.Value == "true",
+        var s => Fail<bool?>(s, $"'{Child(key)}' must be true or false, got '{s.Value}'"),
+    };
+
+    /// <summary>Records <paramref name="message"/> at <paramref name="node"/> and reads as no value.</summary>
+    public T? Fail<T>(YNode node, string message)
+    {
+        Errors.Add(node.Start, message);
+        return default;
     }
 
     public YamlObject? Object(string key, bool required, params string[] keys)
     {
-        var node = Node(key, required);
-        var child = node is null ? null : From(node, Child(key), Errors, _node.Start, keys);
-        if (child is not null)
-            child._anchor = _entries[key].Key.Start;
+        var child = Node(key, required) is { } node ? From(node, Child(key), Errors, Start, keys) : null;
+        child?._anchor = _entries[key].Key.Start;
         return child;
     }
 
-    public IReadOnlyList<YNode>? List(string key, bool required)
+    public IReadOnlyList<YNode>? List(string key, bool required) => Node(key, required) switch
     {
-        var node = Node(key, required);
-        switch (node)
-        {
-            case null:
-                return null;
-            case YSequence sequence:
-                return sequence.Items;
-            default:
-                Errors.Add(node.Start, $"'{Child(key)}' must be a list, got {node.Kind}");
-                return null;
-        }
-    }
+        null => null,
+        YSequence sequence => sequence.Items,
+        var node => Fail<IReadOnlyList<YNode>>(node, $"'{Child(key)}' must be a list, got {node.Kind}"),
+    };
+
+    /// <summary>The mappings listed under <paramref name="key"/> (optional), each read with <paramref name="keys"/>;
+    /// an item that is not a mapping is recorded and left out.</summary>
+    public IReadOnlyList<YamlObject> Objects(string key, params string[] keys) =>
+        (List(key, required: false) ?? []).Select((node, i) => From(node, $"{Child(key)}[{i}]", Errors, Start, keys)).OfType<YamlObject>().ToList();
 
     /// <summary>A list of non-empty scalars; duplicates are errors.</summary>
     public IReadOnlyList<YScalar>? StringList(string key, bool required)
@@ -182,16 +136,11 @@ internal sealed class YamlObject
         for (var i = 0; i < items.Count; i++)
         {
             if (items[i] is not YScalar { IsNull: false } scalar || scalar.Value.Trim().Length == 0)
-            {
                 Errors.Add(items[i].Start, $"'{Child(key)}[{i}]' must be a non-empty scalar, got {items[i].Kind}");
-                continue;
-            }
-            if (result.Find(r => r.Value == scalar.Value) is { } first)
-            {
+            else if (result.Find(r => r.Value == scalar.Value) is { } first)
                 Errors.Add(scalar.Start, $"'{Child(key)}' lists '{scalar.Value}' twice (first at line {first.Start.Line})");
-                continue;
-            }
-            result.Add(scalar);
+            else
+                result.Add(scalar);
         }
         return result;
     }

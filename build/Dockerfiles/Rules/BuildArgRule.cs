@@ -15,15 +15,13 @@ public sealed class BuildArgRule() : DockerfileRule("build-arg")
         var names = string.Join(", ", passed.Select(a => a.Name));
         foreach (var arg in dockerfile.AllArgs)
         {
-            if (passed.FirstOrDefault(a => a.Name == arg.Name) is { } known)
+            var known = passed.FirstOrDefault(a => a.Name == arg.Name);
+            if (known is not null && arg.Default is not null)
             {
-                if (arg.Default is not null)
-                {
-                    yield return At(dockerfile, arg.Line,
-                        $"ARG {arg.Name} has a default ('{arg.Default}'); remove it: the build passes {arg.Name} ({known.Source}), and a build without it must fail, not use this copy");
-                }
+                yield return At(dockerfile, arg.Line,
+                    $"ARG {arg.Name} has a default ('{arg.Default}'); remove it: the build passes {arg.Name} ({known.Source}), and a build without it must fail, not use this copy");
             }
-            else if (arg.Default is null && !dockerfile.GlobalArgs.Any(g => g.Name == arg.Name && g.Default is not null))
+            else if (known is null && arg.Default is null && !dockerfile.GlobalArgs.Any(g => g.Name == arg.Name && g.Default is not null))
             {
                 yield return At(dockerfile, arg.Line,
                     $"ARG {arg.Name} is not a build argument the fleet passes here ({names}), so it is always empty; use one of those, or give it a default");

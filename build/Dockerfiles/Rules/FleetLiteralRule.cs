@@ -8,9 +8,6 @@ namespace TemplateFleet.Dockerfiles.Rules;
 /// reaches the image and there is no copy to drift.</summary>
 public sealed class FleetLiteralRule() : DockerfileRule("fleet-literal")
 {
-    /// <summary>Whether a word of the RUN runs or names the command (codex, /usr/local/bin/codex).</summary>
-    public static bool NamesCommand(RunStep run, string command) => run.Commands.SelectMany(c => c.Words).Any(w => IsCommand(w.Text, command));
-
     public override IEnumerable<Finding> Check(GatedDockerfile dockerfile)
     {
         var facts = dockerfile.Facts;

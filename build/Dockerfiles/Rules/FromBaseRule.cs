@@ -9,24 +9,11 @@ public sealed class FromBaseRule() : DockerfileRule("from-base")
 {
     private static readonly string Arg = BuildArgs.BaseImage.Name;
 
-    public override IEnumerable<Finding> Check(GatedDockerfile dockerfile)
-    {
-        if (!dockerfile.Facts.IsTemplate)
-        {
-            yield break;
-        }
-        var stageNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var stage in dockerfile.Stages)
-        {
-            var from = stage.From;
-            var fromEarlierStage = stageNames.Contains(from.Image);
-            if (from.StageName is { } name)
-                stageNames.Add(name);
-            if (!fromEarlierStage && (from.ImageArgument != Arg || !dockerfile.GlobalArgs.Any(a => a.Name == Arg)))
-            {
-                yield return At(dockerfile, from.Line,
-                    $"FROM {from.Image} does not build from the fleet base; declare `ARG {Arg}` before the first FROM and use `FROM ${{{Arg}}}` (the build passes the base by digest)");
-            }
-        }
-    }
+    public override IEnumerable<Finding> Check(GatedDockerfile dockerfile) =>
+        from stage in dockerfile.Facts.IsTemplate ? dockerfile.Stages : []
+        let fromLine = stage.From
+        let fromEarlierStage = dockerfile.Stages.TakeWhile(s => s != stage).Any(s => string.Equals(s.From.StageName, fromLine.Image, StringComparison.OrdinalIgnoreCase))
+        where !fromEarlierStage && (fromLine.ImageArgument != Arg || !dockerfile.GlobalArgs.Any(a => a.Name == Arg))
+        select At(dockerfile, fromLine.Line,
+            $"FROM {fromLine.Image} does not build from the fleet base; declare `ARG {Arg}` before the first FROM and use `FROM ${{{Arg}}}` (the build passes the base by digest)");
 }

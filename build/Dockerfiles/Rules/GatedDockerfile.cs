@@ -1,4 +1,3 @@
-
 namespace TemplateFleet.Dockerfiles.Rules;
 
 /// <summary>A build argument as one ARG instruction declares it; <see cref="Default"/> is null without `=`.</summary>
@@ -13,9 +12,8 @@ public sealed record RunStep(DockerfileInstruction Instruction, IReadOnlyList<Sh
 }
 
 /// <summary>One build stage: from its FROM up to the next; ARGs declared in it are visible below their line.</summary>
-public sealed class DockerfileStage(FromInstruction from)
+public sealed record DockerfileStage(FromInstruction From)
 {
-    public FromInstruction From { get; } = from;
     public List<DeclaredArg> Args { get; } = [];
     public List<DockerfileInstruction> Instructions { get; } = [];
     public List<RunStep> Runs { get; } = [];
@@ -28,67 +26,55 @@ public sealed class DockerfileStage(FromInstruction from)
 /// One Dockerfile as the gate's rules see it: the classic builder's stages with their ARGs and RUN steps, the
 /// fleet facts it is held to, and the name findings give it.
 /// </summary>
-public sealed class GatedDockerfile
+/// <param name="File">How findings name the file (relative to the repository root).</param>
+/// <param name="ContextDirectory">The build context, to look into requirement files a RUN installs with -r; null = do not look.</param>
+public sealed record GatedDockerfile(string File, DockerfileFacts Facts, string? ContextDirectory, ParsedDockerfile Parsed)
 {
-    private GatedDockerfile(string file, DockerfileFacts facts, string? contextDirectory, ParsedDockerfile parsed)
-    {
-        File = file;
-        Facts = facts;
-        ContextDirectory = contextDirectory;
-        Parsed = parsed;
-        foreach (var instruction in parsed.Instructions)
-        {
-            switch (instruction.Keyword)
-            {
-                case "FROM":
-                    _stages.Add(new DockerfileStage(FromInstruction.Parse(instruction)));
-                    break;
-                case "ARG" when _stages.Count == 0:
-                    _globalArgs.AddRange(ReadArgs(instruction));
-                    break;
-                case "ARG":
-                    _stages[^1].Args.AddRange(ReadArgs(instruction));
-                    break;
-                case var _ when _stages.Count == 0:
-                    _beforeFirstFrom.Add(instruction);
-                    break;
-                case "RUN":
-                    _stages[^1].Instructions.Add(instruction);
-                    _stages[^1].Runs.Add(new RunStep(instruction, ShellCommand.Split(instruction.Arguments)));
-                    break;
-                default:
-                    _stages[^1].Instructions.Add(instruction);
-                    break;
-            }
-        }
-    }
-
-    private readonly List<DockerfileStage> _stages = [];
-    private readonly List<DeclaredArg> _globalArgs = [];
-    private readonly List<DockerfileInstruction> _beforeFirstFrom = [];
-
-    /// <summary>How findings name the file (relative to the repository root).</summary>
-    public string File { get; }
-    public DockerfileFacts Facts { get; }
-    /// <summary>The build context, to look into requirement files a RUN installs with -r; null = do not look.</summary>
-    public string? ContextDirectory { get; }
-    public ParsedDockerfile Parsed { get; }
-    public IReadOnlyList<DockerfileStage> Stages => _stages;
+    public List<DockerfileStage> Stages { get; } = [];
     /// <summary>ARGs before the first FROM: visible to FROM lines only, unless a stage declares them again.</summary>
-    public IReadOnlyList<DeclaredArg> GlobalArgs => _globalArgs;
+    public List<DeclaredArg> GlobalArgs { get; } = [];
     /// <summary>Instructions other than ARG before the first FROM (the builder refuses them).</summary>
-    public IReadOnlyList<DockerfileInstruction> BeforeFirstFrom => _beforeFirstFrom;
+    public List<DockerfileInstruction> BeforeFirstFrom { get; } = [];
 
-    public IEnumerable<(DockerfileStage Stage, RunStep Run)> Runs => _stages.SelectMany(s => s.Runs.Select(r => (s, r)));
+    public IEnumerable<(DockerfileStage Stage, RunStep Run)> Runs => Stages.SelectMany(s => s.Runs.Select(r => (s, r)));
 
     /// <summary>Every ARG declaration, before the first FROM and in the stages.</summary>
-    public IEnumerable<DeclaredArg> AllArgs => _globalArgs.Concat(_stages.SelectMany(s => s.Args));
+    public IEnumerable<DeclaredArg> AllArgs => GlobalArgs.Concat(Stages.SelectMany(s => s.Args));
 
     /// <summary>Whether any ARG instruction declares <paramref name="name"/>.</summary>
     public bool DeclaresArg(string name) => AllArgs.Any(a => a.Name == name);
 
-    public static GatedDockerfile Read(string text, string file, DockerfileFacts facts, string? contextDirectory) =>
-        new(file, facts, contextDirectory, DockerfileParser.Parse(text));
+    public static GatedDockerfile Read(string text, string file, DockerfileFacts facts, string? contextDirectory)
+    {
+        var dockerfile = new GatedDockerfile(file, facts, contextDirectory, DockerfileParser.Parse(text));
+        var stages = dockerfile.Stages;
+        foreach (var instruction in dockerfile.Parsed.Instructions)
+        {
+            switch (instruction.Keyword)
+            {
+                case "FROM":
+                    stages.Add(new DockerfileStage(FromInstruction.Parse(instruction)));
+                    break;
+                case "ARG" when stages.Count == 0:
+                    dockerfile.GlobalArgs.AddRange(ReadArgs(instruction));
+                    break;
+                case "ARG":
+                    stages[^1].Args.AddRange(ReadArgs(instruction));
+                    break;
+                case var _ when stages.Count == 0:
+                    dockerfile.BeforeFirstFrom.Add(instruction);
+                    break;
+                case "RUN":
+                    stages[^1].Instructions.Add(instruction);
+                    stages[^1].Runs.Add(new RunStep(instruction, ShellCommand.Split(instruction.Arguments)));
+                    break;
+                default:
+                    stages[^1].Instructions.Add(instruction);
+                    break;
+            }
+        }
+        return dockerfile;
+    }
 
     private static IEnumerable<DeclaredArg> ReadArgs(DockerfileInstruction instruction)
     {

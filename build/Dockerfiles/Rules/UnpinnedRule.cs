@@ -8,24 +8,13 @@ namespace TemplateFleet.Dockerfiles.Rules;
 /// business; where an ARG is declared, build-arg's.</summary>
 public sealed class UnpinnedRule() : DockerfileRule("unpinned")
 {
-    public override IEnumerable<Finding> Check(GatedDockerfile dockerfile)
-    {
-        foreach (var (stage, run) in dockerfile.Runs)
-        {
-            foreach (var spec in PackageInstalls.Specs(run.Commands))
-            {
-                if (Check(dockerfile, stage, run, spec) is { } finding)
-                    yield return finding;
-            }
-        }
-    }
+    public override IEnumerable<Finding> Check(GatedDockerfile dockerfile) =>
+        dockerfile.Runs.SelectMany(r => PackageInstalls.Specs(r.Run.Commands)
+            .Where(spec => !AgentInstallRule.Installs(dockerfile, spec))
+            .Select(spec => Check(dockerfile, r.Stage, r.Run, spec))).OfType<Finding>();
 
     private Finding? Check(GatedDockerfile dockerfile, DockerfileStage stage, RunStep run, PackageSpec spec)
     {
-        if (AgentInstallRule.Installs(dockerfile, spec))
-        {
-            return null;
-        }
         var (text, line, npm) = (spec.Word.Text, run.LineAt(spec.Word.Offset), spec.Installer == AgentInstaller.Npm);
         if (spec.Name.Length == 0)
             return At(dockerfile, line, $"pip install {text}: cannot tell which package and version this installs; write name==<exact version>");
@@ -41,17 +30,11 @@ public sealed class UnpinnedRule() : DockerfileRule("unpinned")
             return spec.IsExact(version) ? null : At(dockerfile, line, $"{installer} {text} is not pinned to one exact version; {fix}");
         // A pin through a build argument: a default it falls back to must itself be exact. Arguments the build
         // passes must have none, and a missing declaration leaves it empty: both are build-arg's findings.
-        if (dockerfile.Facts.PassedArgs.Any(a => a.Name == variable))
-        {
-            return null;
-        }
         var arg = stage.ArgAbove(variable, run.Line);
-        if (arg is null)
-        {
-            return dockerfile.DeclaresArg(variable) ? null
-                : At(dockerfile, line, $"{installer} {text} uses ${{{variable}}} but no `ARG {variable}` is declared, so it is empty; declare it with one exact version as its default, or {fix}");
-        }
-        return string.IsNullOrEmpty(arg.Default) || spec.IsExact(arg.Default) ? null
+        if (dockerfile.Facts.PassedArgs.Any(a => a.Name == variable) || (arg is null ? dockerfile.DeclaresArg(variable) : string.IsNullOrEmpty(arg.Default) || spec.IsExact(arg.Default)))
+            return null;
+        return arg is null
+            ? At(dockerfile, line, $"{installer} {text} uses ${{{variable}}} but no `ARG {variable}` is declared, so it is empty; declare it with one exact version as its default, or {fix}")
             : At(dockerfile, arg.Line, $"ARG {variable} defaults to '{arg.Default}', which is not one exact version; {fix}");
     }
 
