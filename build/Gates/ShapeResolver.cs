@@ -133,7 +133,7 @@ public sealed class ShapeResolver(IDockerClient docker)
     {
         var missing = new ConcurrentBag<string>();
         var unknown = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(LinuxCapabilities.All(LinuxCapabilities.Known - 1), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+        await Parallel.ForEachAsync(LinuxCapabilities.Names, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
             async (cap, token) =>
             {
                 try
