@@ -6,7 +6,7 @@ namespace TemplateFleet.Engine;
 /// The one Engine API client of a build and the endpoint it talks to, passed explicitly to every stage
 /// (as Testcontainers passes WithDockerEndpoint): nothing reads DOCKER_HOST behind the build's back.
 /// </summary>
-public sealed class DockerEngine : IDisposable
+public sealed class DockerEngine(Uri endpoint) : IDisposable
 {
     public const string DefaultSocket = "unix:///var/run/docker.sock";
 
@@ -18,16 +18,10 @@ public sealed class DockerEngine : IDisposable
     // Clients replaced by a negotiation: a stage may still hold one, so they live as long as this engine.
     private readonly List<IDockerClient> _replaced = [];
 
-    public DockerEngine(Uri endpoint)
-    {
-        Endpoint = endpoint;
-        Client = Create(endpoint, apiVersion: null);
-    }
-
-    public Uri Endpoint { get; }
+    public Uri Endpoint { get; } = endpoint;
 
     /// <summary>The client: unversioned (the engine's own default) until <see cref="NegotiateAsync"/>, then at the negotiated version.</summary>
-    public IDockerClient Client { get; private set; }
+    public IDockerClient Client { get; private set; } = Create(endpoint, apiVersion: null);
 
     /// <summary>The Engine API version the client speaks, once negotiated.</summary>
     public Version? ApiVersion { get; private set; }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
@@ -30,6 +29,4 @@ public static class EngineApi
 
     private static Version? Parse(string? text) =>
         Version.TryParse(text, out var version) ? new Version(version.Major, version.Minor) : null;
-
-    public static string Format(Version version) => version.ToString(2).ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,3 @@
-using Polly;
-using Polly.Retry;
 using Serilog;
 using TemplateFleet.Fleet;
 
@@ -17,7 +15,7 @@ public sealed class EngineProvisioner(IEngineHost host)
         var info = await new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine.Client)).EnsureEngineAsync(engine.Endpoint, options, ct);
         var api = await engine.NegotiateAsync(ct);
         Log.Information("Engine API {Api} negotiated (the engine: up to {Max}; this build: {Min} to {Ours})",
-            EngineApi.Format(api), info.ApiVersion, EngineApi.Format(EngineApi.Minimum), EngineApi.Format(EngineApi.Maximum));
+            api.ToString(2), info.ApiVersion, EngineApi.Minimum.ToString(2), EngineApi.Maximum.ToString(2));
         return info;
     }
 
@@ -85,22 +83,20 @@ public sealed class EngineProvisioner(IEngineHost host)
     private async Task<(string Version, string ApiVersion)?> WaitUntilAnswersAsync(
         Uri endpoint, TimeSpan timeout, Func<bool> alive, CancellationToken ct)
     {
-        var delay = TimeSpan.FromMilliseconds(500);
-        var pipeline = new ResiliencePipelineBuilder<(string, string)?>()
-            .AddRetry(new RetryStrategyOptions<(string, string)?>
-            {
-                ShouldHandle = new PredicateBuilder<(string, string)?>().HandleResult(r => r is null && alive()),
-                MaxRetryAttempts = Math.Max(1, (int)(timeout / delay)),
-                Delay = delay,
-                BackoffType = DelayBackoffType.Constant,
-            })
-            .AddTimeout(timeout + delay)
-            .Build();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         try
         {
-            return await pipeline.ExecuteAsync(async token => await host.PingAsync(endpoint, token), ct);
+            while (true)
+            {
+                if (await host.PingAsync(endpoint, deadline.Token) is { } answer)
+                    return answer;
+                if (!alive())
+                    return null;
+                await Task.Delay(TimeSpan.FromMilliseconds(500), deadline.Token);
+            }
         }
-        catch (Polly.Timeout.TimeoutRejectedException)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return null;
         }

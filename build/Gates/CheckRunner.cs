@@ -15,19 +15,7 @@ public sealed class CheckRunner(ContainerExec exec, int traceTailChars)
         var timeout = TimeSpan.FromSeconds(timeoutSeconds);
         var outcome = await exec.ShellAsync(script, user, timeout, ct).ConfigureAwait(false);
         var reason = outcome.TimedOut ? $"timed out after {timeoutSeconds} s" : judge(outcome);
-        var result = new CheckResult
-        {
-            Id = id,
-            Description = description,
-            Severity = severity,
-            Passed = reason is null,
-            ExitCode = outcome.ExitCode,
-            Stdout = outcome.Stdout,
-            Stderr = outcome.Stderr,
-            TimedOut = outcome.TimedOut,
-            Reason = reason,
-            Duration = outcome.Duration,
-        };
+        var result = outcome.ToCheck(id, description, severity, reason);
         if (!result.Passed && !outcome.TimedOut && IsSilent(outcome))
         {
             var traced = await exec.ShellAsync(script, user, timeout, ct, trace: true).ConfigureAwait(false);

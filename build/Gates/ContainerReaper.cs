@@ -16,11 +16,11 @@ public sealed class ContainerReaper(IDockerClient docker)
     {
         var now = DateTime.UtcNow;
         var stale = (await ListGateContainersAsync(ct).ConfigureAwait(false))
-            .Where(c => IsLeftover(RunOf(c), OwnerOf(c), c.Created, currentRunId, now, grace, RunOwner.IsAlive))
+            .Where(c => IsLeftover(Label(c, Labels.Run), Label(c, Labels.Owner), c.Created, currentRunId, now, grace, RunOwner.IsAlive))
             .ToList();
         foreach (var c in stale)
         {
-            Log.Information("Removing leftover gate container {Id} of run {Run}", c.ID[..12], RunOf(c));
+            Log.Information("Removing leftover gate container {Id} of run {Run}", c.ID[..12], Label(c, Labels.Run));
             await RemoveAsync(c.ID, ct).ConfigureAwait(false);
         }
         return stale.Count;
@@ -30,7 +30,7 @@ public sealed class ContainerReaper(IDockerClient docker)
     public async Task RemoveRunAsync(string runId, string gate, CancellationToken ct)
     {
         var mine = (await ListGateContainersAsync(ct).ConfigureAwait(false))
-            .Where(c => RunOf(c) == runId && c.Labels.TryGetValue(Labels.Gate, out var g) && g == gate);
+            .Where(c => Label(c, Labels.Run) == runId && Label(c, Labels.Gate) == gate);
         foreach (var c in mine)
             await RemoveAsync(c.ID, ct).ConfigureAwait(false);
     }
@@ -68,9 +68,7 @@ public sealed class ContainerReaper(IDockerClient docker)
             null => now - created.ToUniversalTime() >= grace,
         };
 
-    static string? OwnerOf(ContainerListResponse c) => c.Labels.TryGetValue(Labels.Owner, out var owner) ? owner : null;
-
-    static string? RunOf(ContainerListResponse c) => c.Labels.TryGetValue(Labels.Run, out var run) ? run : null;
+    static string? Label(ContainerListResponse c, string key) => c.Labels.TryGetValue(key, out var value) ? value : null;
 
     Task<IList<ContainerListResponse>> ListGateContainersAsync(CancellationToken ct) =>
         docker.Containers.ListContainersAsync(new ContainersListParameters

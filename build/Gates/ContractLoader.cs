@@ -40,15 +40,7 @@ public static partial class ContractLoader
 
     static Contract Read(YamlObject? root, YamlErrors errors, string file)
     {
-        var contract = root is null ? null : Read(root, file);
-        errors.ThrowIfAny();
-        return contract!;
-    }
-
-    static Contract? Read(YamlObject root, string file)
-    {
-        var errors = root.Errors;
-        var prov = root.Object("provisioner", required: true, ProvisionerKeys);
+        var prov = root?.Object("provisioner", required: true, ProvisionerKeys);
         var privileged = prov?.Bool("privileged", required: true);
         var pidMode = prov?.String("pidMode", required: true);
         var binds = new List<BindMount>();
@@ -64,18 +56,18 @@ public static partial class ContractLoader
                 binds.Add(new BindMount(source, target.Value));
         }
 
-        var ready = root.Object("readiness", required: true, ReadinessKeys);
+        var ready = root?.Object("readiness", required: true, ReadinessKeys);
         var timeout = ready?.PositiveInt("timeoutSeconds", required: true);
         var interval = ready?.PositiveInt("intervalMilliseconds", required: true);
 
         var capabilities = new List<Capability>();
         var seen = new Dictionary<string, YScalar>(StringComparer.Ordinal);
-        var capabilityNodes = root.List("capabilities", required: true);
+        var capabilityNodes = root?.List("capabilities", required: true);
         if (capabilityNodes is { Count: 0 })
-            errors.Add(root.At("capabilities"), "the contract declares no capability; list at least one under 'capabilities'");
+            errors.Add(root!.At("capabilities"), "the contract declares no capability; list at least one under 'capabilities'");
         for (var i = 0; i < (capabilityNodes?.Count ?? 0); i++)
         {
-            var cap = YamlObject.From(capabilityNodes![i], $"capabilities[{i}]", errors, root.Start, CapabilityKeys);
+            var cap = YamlObject.From(capabilityNodes![i], $"capabilities[{i}]", errors, root!.Start, CapabilityKeys);
             if (cap is null)
                 continue;
             var id = cap.Scalar("id", required: true);
@@ -88,7 +80,6 @@ public static partial class ContractLoader
             var severityNode = cap.Scalar("severity", required: true);
             Severity? severity = severityNode?.Value switch
             {
-                null => null,
                 "hard" => Severity.Hard,
                 "soft" => Severity.Soft,
                 _ => null,
@@ -106,8 +97,7 @@ public static partial class ContractLoader
                 capabilities.Add(new Capability(id.Value, severity.Value, user, probe.TrimEnd(), capTimeout.Value, description));
         }
 
-        return errors.Any
-            ? null
-            : new Contract(file, new ProvisionerShape(privileged!.Value, pidMode!, binds), new ReadinessRule(timeout!.Value, interval!.Value), capabilities);
+        errors.ThrowIfAny();
+        return new Contract(file, new ProvisionerShape(privileged!.Value, pidMode!, binds), new ReadinessRule(timeout!.Value, interval!.Value), capabilities);
     }
 }

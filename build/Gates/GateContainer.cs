@@ -1,24 +1,14 @@
+using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
 namespace TemplateFleet.Gates;
 
 /// <summary>A container a gate started: exec into it, read its state and logs, remove it.</summary>
-public sealed class GateContainer : IAsyncDisposable
+public sealed class GateContainer(IDockerClient docker, string id) : IAsyncDisposable
 {
-    readonly IDockerClient docker;
-    readonly ContainerReaper reaper;
-
-    GateContainer(IDockerClient docker, string id)
-    {
-        this.docker = docker;
-        Id = id;
-        Exec = new ContainerExec(docker, id);
-        reaper = new ContainerReaper(docker);
-    }
-
-    public string Id { get; }
-    public ContainerExec Exec { get; }
+    public string Id { get; } = id;
+    public ContainerExec Exec { get; } = new(docker, id);
 
     /// <summary>Creates and starts; when start fails the created container is removed before the error propagates.</summary>
     /// <param name="beforeStart">Runs on the created container before it starts (e.g. copies files into it).</param>
@@ -47,18 +37,18 @@ public sealed class GateContainer : IAsyncDisposable
         return inspect.State is { } state ? (state.Running, state.ExitCode) : (false, -1);
     }
 
-    /// <summary>The last lines of the container's output (stdout and stderr interleaved).</summary>
-    public async Task<string> LogsTailAsync(int lines, CancellationToken ct)
+    /// <summary>The last lines of the container's output (stdout and stderr interleaved); null: all of it.</summary>
+    public async Task<string> LogsTailAsync(int? lines, CancellationToken ct)
     {
         using var stream = await docker.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters
         {
             ShowStdout = true,
             ShowStderr = true,
-            Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Tail = lines?.ToString(CultureInfo.InvariantCulture) ?? "all",
         }, ct).ConfigureAwait(false);
         var (stdout, stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
         return (stdout + stderr).TrimEnd();
     }
 
-    public async ValueTask DisposeAsync() => await reaper.RemoveAsync(Id, CancellationToken.None).ConfigureAwait(false);
+    public async ValueTask DisposeAsync() => await new ContainerReaper(docker).RemoveAsync(Id, CancellationToken.None).ConfigureAwait(false);
 }

@@ -85,12 +85,13 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
                 {
                     // Interrupted, or the engine lost: checks that did not finish did not pass, and the record says so.
                     error = e is OperationCanceledException ? "interrupted before its checks finished" : $"its checks did not finish: {e.Message}";
-                    store.Write(new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed));
                     throw;
                 }
-                var result = new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed);
-                store.Write(result);
-                done[i] = result;
+                finally
+                {
+                    store.Write(done[i] = new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed));
+                }
+                var result = done[i];
                 Log.Information("{Target}: {Template} {Verdict} in {Seconds:0.0} s ({Passed}/{Total} checks)", targetName, template.Name,
                     result.Passed ? "passed" : "FAILED", result.Duration.TotalSeconds, result.PassedChecks, result.Checks.Count);
             }).ConfigureAwait(false);

@@ -5,7 +5,7 @@ namespace TemplateFleet.Gates;
 /// <summary>Linux capability numbers and the names the Engine API uses for them (kernel ABI, not fleet data).</summary>
 public static class LinuxCapabilities
 {
-    static readonly string[] Names =
+    public static readonly IReadOnlyList<string> Names =
     [
         "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
         "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
@@ -15,9 +15,7 @@ public static class LinuxCapabilities
         "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
     ];
 
-    public static int Known => Names.Length;
-
-    public static string Name(int bit) => bit < Names.Length ? Names[bit] : "CAP_" + bit.ToString(CultureInfo.InvariantCulture);
+    public static string Name(int bit) => bit < Names.Count ? Names[bit] : "CAP_" + bit.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Capabilities 0..lastCap that are NOT in a bounding set given as /proc/&lt;pid&gt;/status prints it (hex).</summary>
     public static IReadOnlyList<string> MissingFrom(string capBndHex, int lastCap)
@@ -26,7 +24,4 @@ public static class LinuxCapabilities
         var upTo = Math.Min(lastCap, 63);
         return Enumerable.Range(0, upTo + 1).Where(b => (set & (1UL << b)) == 0).Select(Name).ToList();
     }
-
-    public static IReadOnlyList<string> All(int lastCap) =>
-        Enumerable.Range(0, Math.Min(lastCap, Names.Length - 1) + 1).Select(Name).ToList();
 }

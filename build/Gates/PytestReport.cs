@@ -21,7 +21,8 @@ public static partial class PytestReport
 
     /// <param name="junit">The file's text; null when pytest wrote none.</param>
     /// <param name="run">The pytest process: exit code and console output (used when the file says nothing).</param>
-    public static IReadOnlyList<CheckResult> Read(TestSuite suite, string? junit, ExecOutcome run)
+    /// <param name="testsuites">Receives the report's testsuite elements, named after the suite (for the template's JUnit).</param>
+    public static IReadOnlyList<CheckResult> Read(TestSuite suite, string? junit, ExecOutcome run, List<XElement>? testsuites = null)
     {
         var checks = new List<CheckResult>();
         if (run.TimedOut)
@@ -44,6 +45,11 @@ public static partial class PytestReport
         }
         foreach (var testcase in document?.Descendants("testcase") ?? [])
             checks.Add(Test(suite, testcase));
+        foreach (var element in document?.Root!.DescendantsAndSelf("testsuite") ?? [])
+        {
+            element.SetAttributeValue("name", suite.Name);
+            testsuites?.Add(element);
+        }
 
         // The run's own verdict must agree: pytest failing with no failing test to show for it (an internal error,
         // a usage error, no report) is a failure of the run itself, and so is a run that tested nothing.
@@ -116,17 +122,6 @@ public static partial class PytestReport
     }
 
     /// <summary>A check for the suite as a whole (its run failed without a failing test to say why).</summary>
-    static CheckResult SuiteCheck(TestSuite suite, ExecOutcome run, string reason) => new()
-    {
-        Id = $"{suite.Name} (the pytest run)",
-        Description = $"pytest over {suite.Name} as {suite.User}",
-        Severity = Severity.Hard,
-        Passed = false,
-        ExitCode = run.ExitCode,
-        Stdout = run.Stdout,
-        Stderr = run.Stderr,
-        TimedOut = run.TimedOut,
-        Reason = reason,
-        Duration = run.Duration,
-    };
+    static CheckResult SuiteCheck(TestSuite suite, ExecOutcome run, string reason) =>
+        run.ToCheck($"{suite.Name} (the pytest run)", $"pytest over {suite.Name} as {suite.User}", Severity.Hard, reason);
 }

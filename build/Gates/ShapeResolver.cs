@@ -27,7 +27,7 @@ public sealed class ShapeResolver(IDockerClient docker)
         // Read the bounding set while the privileged attempt runs: on engines that need the fallback this
         // halves the wait; on the others it costs one short-lived unprivileged container.
         var boundingSet = MissingFromBoundingSetAsync(runId, image, ct);
-        var refusal = await CanStartAsync(runId, image, h => h.Privileged = true, ct).ConfigureAwait(false);
+        var refusal = await CanStartAsync(runId, image, new HostConfig { Privileged = true }, ct).ConfigureAwait(false);
         var fromBoundingSet = await boundingSet.ConfigureAwait(false);
         if (refusal is null)
         {
@@ -43,10 +43,8 @@ public sealed class ShapeResolver(IDockerClient docker)
     }
 
     /// <summary>null when a container in that shape starts; otherwise the engine's refusal.</summary>
-    async Task<string?> CanStartAsync(string runId, string image, Action<HostConfig> shape, CancellationToken ct)
+    async Task<string?> CanStartAsync(string runId, string image, HostConfig host, CancellationToken ct)
     {
-        var host = new HostConfig();
-        shape(host);
         var spec = new CreateContainerParameters
         {
             Image = image,
@@ -133,12 +131,12 @@ public sealed class ShapeResolver(IDockerClient docker)
     {
         var missing = new ConcurrentBag<string>();
         var unknown = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(LinuxCapabilities.All(LinuxCapabilities.Known - 1), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+        await Parallel.ForEachAsync(LinuxCapabilities.Names, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
             async (cap, token) =>
             {
                 try
                 {
-                    if (await CanStartAsync(runId, image, h => h.CapAdd = [cap], token).ConfigureAwait(false) is not null)
+                    if (await CanStartAsync(runId, image, new HostConfig { CapAdd = [cap] }, token).ConfigureAwait(false) is not null)
                         missing.Add(cap);
                 }
                 catch (DockerApiException e) when (e.Message.Contains("unknown capability", StringComparison.OrdinalIgnoreCase))

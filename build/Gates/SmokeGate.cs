@@ -32,10 +32,9 @@ public static class SmokeGate
                 token).ConfigureAwait(false));
 
             var values = CheckPlaceholders.ValuesFor(t, runtimeVersion);
-            foreach (var command in run.Config.Smoke.Commands.Select(c => (c, "templates/fleet.yaml smoke"))
+            foreach (var (check, where) in run.Config.Smoke.Commands.Select(c => (c, "templates/fleet.yaml smoke"))
                          .Concat(t.Smoke.Commands.Select(c => (c, $"templates/{t.Name}/template.yaml smoke"))))
             {
-                var (check, where) = command;
                 var at = $"{where}.commands[{check.Name}]";
                 var stdout = check.Stdout is null ? null : CheckPlaceholders.Expand(check.Stdout, values, at + ".stdout");
                 var stderr = check.Stderr is null ? null : CheckPlaceholders.Expand(check.Stderr, values, at + ".stderr");

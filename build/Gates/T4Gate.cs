@@ -16,14 +16,13 @@ public static class T4Gate
     {
         var docker = context.Engine.Client;
         var resolver = new ShapeResolver(docker);
-        var socket = context.Engine.SocketPath;
         return await new GateRunner(context, GateLabels.T4, TargetName).RunAsync(run, store, options, async (template, image, result, token) =>
         {
             var shape = await resolver.ResolveAsync(context.RunId, image, token).ConfigureAwait(false);
             result.Shape = shape.Description;
             result.MissingCapabilities = shape.MissingCapabilities;
 
-            var spec = GateContainerSpec.ForT4(image, contract.Provisioner, shape, socket, GateLabels.For(context.RunId, GateLabels.T4, template.Name));
+            var spec = GateContainerSpec.ForT4(image, contract.Provisioner, shape, context.Engine.SocketPath, GateLabels.For(context.RunId, GateLabels.T4, template.Name));
             await using var container = await StartAsync(docker, spec, shape, token).ConfigureAwait(false);
             Serilog.Log.Debug("T4: {Template} started {Id}", template.Name, container.Id[..12]);
             await Readiness.WaitAsync(container, run.Config.Runtime.Health,

@@ -86,10 +86,8 @@ public static class TemplateTestGate
             var junitPath = $"/tmp/fleet-template-tests-{i}.xml";
             var ran = await exec.RunAsync(PytestCommand(suite, junitPath), CheckUsers.ExecUser(suite.User), TimeSpan.FromSeconds(suite.TimeoutSeconds), ct).ConfigureAwait(false);
             var junit = ran.TimedOut ? null : await ReadAsync(exec, junitPath, ct).ConfigureAwait(false);
-            var found = PytestReport.Read(suite, junit, ran);
+            var found = PytestReport.Read(suite, junit, ran, junits);
             checks.Checks.AddRange(found);
-            if (junit is { Length: > 0 } && TryParse(junit) is { } parsed)
-                junits.AddRange(parsed.Root!.DescendantsAndSelf("testsuite").Select(s => Named(s, suite)));
             Log.Information("{Target}: {Template} {Suite} as {User}: {Passed}/{Total} in {Seconds:0.0} s", TargetName, template.Name, suite.Name, suite.User,
                 found.Count(c => c.Passed), found.Count, ran.Duration.TotalSeconds);
         }
@@ -119,25 +117,6 @@ public static class TemplateTestGate
 
     static Task Extract(Docker.DotNet.IDockerClient docker, string id, string path, byte[] tar, CancellationToken ct) =>
         docker.Containers.ExtractArchiveToContainerAsync(id, new CopyToContainerParameters { Path = path }, new MemoryStream(tar, writable: false), ct);
-
-    static XDocument? TryParse(string xml)
-    {
-        try
-        {
-            return XDocument.Parse(xml);
-        }
-        catch (System.Xml.XmlException)
-        {
-            return null;
-        }
-    }
-
-    static XElement Named(XElement testsuite, TestSuite suite)
-    {
-        var copy = new XElement(testsuite);
-        copy.SetAttributeValue("name", suite.Name);
-        return copy;
-    }
 
     /// <summary>A failing test's traceback tail and captured output, for the console (the reports keep all of it).</summary>
     static string Captured(CheckResult c)

@@ -43,18 +43,12 @@ public sealed class TestTooling(RunContext context)
             Labels = GateLabels.For(context.RunId, TemplateTestGate.Gate, "test-tools"),
             HostConfig = new HostConfig { NetworkMode = "none" },
         }, ct);
-        try
-        {
-            var archive = await docker.Containers.GetArchiveFromContainerAsync(created.ID, new ContainerPathStatParameters { Path = ToolsPath }, false, ct);
-            using var buffer = new MemoryStream();
-            await using var stream = archive.Stream ?? throw new FleetException($"TemplateTests: the engine returned no archive of {ToolsPath} from the test tooling image");
-            await stream.CopyToAsync(buffer, ct);
-            return buffer.ToArray();
-        }
-        finally
-        {
-            await new ContainerReaper(docker).RemoveAsync(created.ID, CancellationToken.None);
-        }
+        await using var container = new GateContainer(docker, created.ID);
+        var archive = await docker.Containers.GetArchiveFromContainerAsync(created.ID, new ContainerPathStatParameters { Path = ToolsPath }, false, ct);
+        using var buffer = new MemoryStream();
+        await using var stream = archive.Stream ?? throw new FleetException($"TemplateTests: the engine returned no archive of {ToolsPath} from the test tooling image");
+        await stream.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
     }
 
     /// <summary>The suites' folders as a tar to extract at /: root-owned, readable by everyone, no caches.</summary>

@@ -120,14 +120,8 @@ public sealed class BaseImageProvider(RunContext context)
 
     static string Short(string? inputs) => inputs is null ? "none: a v1 pin" : ReleaseInputs.Short(inputs);
 
-    internal static byte[] ReadCaBundle(ImageBuildOptions options)
-    {
-        var file = options.EffectiveCaBundle;
-        if (file is null)
-            return [];
-
-        return File.Exists(file)
-            ? File.ReadAllBytes(file)
-            : throw new FleetException($"The extra CA bundle '{file}' (--ca-bundle or SSL_CERT_FILE) does not exist. Pass an existing PEM file, or unset SSL_CERT_FILE to build without one.");
-    }
+    internal static byte[] ReadCaBundle(ImageBuildOptions options) =>
+        options.EffectiveCaBundle is not { } file ? []
+        : File.Exists(file) ? File.ReadAllBytes(file)
+        : throw new FleetException($"The extra CA bundle '{file}' (--ca-bundle or SSL_CERT_FILE) does not exist. Pass an existing PEM file, or unset SSL_CERT_FILE to build without one.");
 }

@@ -7,24 +7,15 @@ namespace TemplateFleet.Images;
 /// Turns the engine's build stream into whole lines: each is logged with a "[name] " prefix and appended
 /// to the per-template log file as it arrives; remembers the current step and the last lines for failures.
 /// </summary>
-public sealed class BuildLog : IDisposable
+public sealed class BuildLog(string name, string path) : IDisposable
 {
     public const int TailLines = 20;
-    private readonly string _name;
-    private readonly StreamWriter _file;
+    private readonly StreamWriter _file = Create(path);
     private readonly StringBuilder _partial = new();
     private readonly Queue<string> _tail = new();
     private readonly Lock _lock = new();
 
-    public BuildLog(string name, string path)
-    {
-        _name = name;
-        Path = path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        _file = new StreamWriter(path, append: false, new UTF8Encoding(false)) { AutoFlush = true };
-    }
-
-    public string Path { get; }
+    public string Path { get; } = path;
 
     /// <summary>The last "Step N/M : ..." line seen.</summary>
     public string? CurrentStep { get; private set; }
@@ -96,6 +87,12 @@ public sealed class BuildLog : IDisposable
             _tail.Dequeue();
 
         if (line.Length > 0)
-            Log.Information("[{Template}] {Line}", _name, line);
+            Log.Information("[{Template}] {Line}", name, line);
+    }
+
+    private static StreamWriter Create(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        return new StreamWriter(path, append: false, new UTF8Encoding(false)) { AutoFlush = true };
     }
 }

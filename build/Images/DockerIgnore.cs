@@ -8,63 +8,35 @@ namespace TemplateFleet.Images;
 /// leading '/' dropped, '*' and '?' stay inside one path segment, '**' spans segments, '!' re-includes,
 /// the last matching pattern wins, and a pattern that matches a parent folder matches everything in it.
 /// </summary>
-public sealed class DockerIgnore
+public sealed class DockerIgnore(IReadOnlyList<(Regex Pattern, bool Exclusion)> patterns)
 {
     public const string FileName = ".dockerignore";
-    private readonly IReadOnlyList<(Regex Pattern, bool Exclusion)> _patterns;
-
-    private DockerIgnore(IReadOnlyList<(Regex, bool)> patterns) => _patterns = patterns;
-
-    public static readonly DockerIgnore Empty = new([]);
 
     public static DockerIgnore Load(string contextDirectory)
     {
         var file = Path.Combine(contextDirectory, FileName);
-        return File.Exists(file) ? Parse(File.ReadAllText(file)) : Empty;
+        return File.Exists(file) ? Parse(File.ReadAllText(file)) : new([]);
     }
 
-    public static DockerIgnore Parse(string text)
-    {
-        var patterns = new List<(Regex, bool)>();
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-                continue;
-
-            var exclusion = line.StartsWith('!');
-            if (exclusion)
-                line = line[1..].Trim();
-
-            var pattern = Clean(line);
-            if (pattern.Length == 0)
-                continue;
-
-            patterns.Add((ToRegex(pattern), exclusion));
-        }
-
-        return new DockerIgnore(patterns);
-    }
+    public static DockerIgnore Parse(string text) => new([
+        .. from raw in text.Split('\n')
+           let line = raw.Trim()
+           where line.Length > 0 && !line.StartsWith('#')
+           let exclusion = line.StartsWith('!')
+           let pattern = Clean(exclusion ? line[1..].Trim() : line)
+           where pattern.Length > 0
+           select (ToRegex(pattern), exclusion)]);
 
     /// <summary>True when the path (relative, '/'-separated) is left out of the context.</summary>
     public bool IsExcluded(string relativePath)
     {
-        var path = relativePath.Replace('\\', '/').Trim('/');
-        var parents = path.Split('/');
+        var parents = relativePath.Replace('\\', '/').Trim('/').Split('/');
         var excluded = false;
-        foreach (var (pattern, exclusion) in _patterns)
+        // The last matching pattern wins; one that cannot change the outcome is not even tried (as Docker does).
+        // A pattern matches the path or any folder it is in.
+        foreach (var (pattern, exclusion) in patterns)
         {
-            if (excluded == !exclusion)
-            {
-                // This pattern cannot change the outcome (as Docker does, only the last match counts).
-                continue;
-            }
-
-            var match = pattern.IsMatch(path);
-            for (var i = 1; !match && i < parents.Length; i++)
-                match = pattern.IsMatch(string.Join('/', parents[..i]));
-
-            if (match)
+            if (excluded != !exclusion && Enumerable.Range(1, parents.Length).Any(i => pattern.IsMatch(string.Join('/', parents[..i]))))
                 excluded = !exclusion;
         }
 

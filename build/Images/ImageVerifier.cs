@@ -37,10 +37,13 @@ public sealed class ImageVerifier(IDockerClient docker)
 
     internal async Task<(long ExitCode, string Output)> RunAsync(string image, string template, string runId, IList<string> command, CancellationToken ct)
     {
-        CreateContainerResponse created;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Timeout);
+        var created = false;
+        Gates.GateContainer container;
         try
         {
-            created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+            container = await Gates.GateContainer.StartAsync(docker, new CreateContainerParameters
             {
                 Image = image,
                 // Bypass the entrypoint: this checks the image's files, not start-up.
@@ -49,36 +52,18 @@ public sealed class ImageVerifier(IDockerClient docker)
                 // Gate labels: the reaper and Ctrl-C cleanup find it like any gate container.
                 Labels = Gates.GateLabels.For(runId, "build-verify", template),
                 HostConfig = new HostConfig { NetworkMode = "none" },
-            }, ct);
+            }, timeout.Token, _ => Task.FromResult(created = true));
         }
         catch (DockerApiException e)
         {
-            return (-1, e.ResponseBody ?? e.Message);
+            // Created but refused at start, e.g. "executable file not found in $PATH": the CLI is not installed.
+            return (created ? 127 : -1, e.ResponseBody ?? e.Message);
         }
 
-        try
+        await using (container)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(Timeout);
-            try
-            {
-                await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), timeout.Token);
-            }
-            catch (DockerApiException e)
-            {
-                // e.g. "executable file not found in $PATH": the CLI is not installed.
-                return (127, e.ResponseBody ?? e.Message);
-            }
-
-            var exit = await docker.Containers.WaitContainerAsync(created.ID, timeout.Token);
-            using var logs = await docker.Containers.GetContainerLogsAsync(created.ID,
-                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, timeout.Token);
-            var (stdout, stderr) = await logs.ReadOutputToEndAsync(timeout.Token);
-            return (exit.StatusCode, (stdout + stderr).Trim());
-        }
-        finally
-        {
-            await new Gates.ContainerReaper(docker).RemoveAsync(created.ID, CancellationToken.None);
+            var exit = await docker.Containers.WaitContainerAsync(container.Id, timeout.Token);
+            return (exit.StatusCode, (await container.LogsTailAsync(null, timeout.Token)).Trim());
         }
     }
 }

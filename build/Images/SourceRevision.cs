@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using CliWrap;
+using CliWrap.Buffered;
 
 namespace TemplateFleet.Images;
 
@@ -40,17 +41,9 @@ public sealed record SourceRevision(string Tag, string? Commit, string Source, D
     {
         try
         {
-            var start = new ProcessStartInfo("git", ["-C", directory, .. args])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd().Trim();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? output : null;
+            var result = Cli.Wrap("git").WithArguments(["-C", directory, .. args]).WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync().Task.GetAwaiter().GetResult();
+            return result.ExitCode == 0 ? result.StandardOutput.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
