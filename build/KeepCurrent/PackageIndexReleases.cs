@@ -4,9 +4,6 @@ using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.KeepCurrent;
 
-/// <summary>One file of a release on the package index: its name, URL and sha256 (what a hash-pinned requirement names).</summary>
-public sealed record IndexFile(string FileName, string Url, string Sha256);
-
 /// <summary>
 /// A package's releases on the package index given as --package-index, read from its JSON API as
 /// <see cref="RuntimeVersionResolver"/> reads it (PyPI's shape, GET &lt;base&gt;/pypi/&lt;name&gt;/json): per release its upload
@@ -36,22 +33,6 @@ public sealed class PackageIndexReleases(HttpClient http, string simpleIndexUrl)
                 Refused: yanked ? new Hold(HoldKind.Yanked, "yanked") : null));
         }
         return releases;
-    }
-
-    /// <summary>The files of one release (pypi/&lt;name&gt;/&lt;version&gt;/json 'urls'), each with its sha256.</summary>
-    public async Task<IReadOnlyList<IndexFile>> FilesAsync(string package, string version, CancellationToken ct)
-    {
-        using var doc = await GetAsync($"{JsonApiBase}/pypi/{PackageName.Normalize(package)}/{Uri.EscapeDataString(version)}/json", $"{package} {version}", ct);
-        var files = new List<IndexFile>();
-        if (doc.RootElement.TryGetProperty("urls", out var urls) && urls.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var file in urls.EnumerateArray())
-            {
-                if (file.TryGetProperty("digests", out var digests) && digests.TryGetProperty("sha256", out var sha) && sha.GetString() is { Length: 64 } hash)
-                    files.Add(new IndexFile(file.GetProperty("filename").GetString()!, file.GetProperty("url").GetString()!, hash));
-            }
-        }
-        return files;
     }
 
     async Task<JsonDocument> GetAsync(string url, string what, CancellationToken ct)
