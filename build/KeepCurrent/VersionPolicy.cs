@@ -71,9 +71,7 @@ public sealed record PolicyVerdict(string Current, UpstreamRelease? Allowed, Ups
             HoldKind.TooYoung => "too young",
             _ => "without publish time",
         };
-        return n == 1 || kind is HoldKind.Yanked or HoldKind.Deprecated or HoldKind.TooYoung or HoldKind.BeyondLatest or HoldKind.Skipped or HoldKind.NoPublishTime
-            ? noun
-            : noun + "s";
+        return n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? noun + "s" : noun;
     }
 }
 
