@@ -19,13 +19,9 @@ public sealed class PackageIndexReleases(HttpClient http, string simpleIndexUrl)
         var releases = new List<UpstreamRelease>();
         if (!doc.RootElement.TryGetProperty("releases", out var all) || all.ValueKind != JsonValueKind.Object)
             throw new KeepCurrentException($"{JsonApiBase}: the JSON API's page for {package} has no 'releases'; is --package-index the simple URL of a package index?");
-        foreach (var release in all.EnumerateObject())
+        foreach (var release in all.EnumerateObject().Where(r => r.Value.ValueKind == JsonValueKind.Array && r.Value.GetArrayLength() > 0 && Pep440Version.TryParse(r.Name, out _)))
         {
-            if (release.Value.ValueKind != JsonValueKind.Array || !Pep440Version.TryParse(release.Name, out _))
-                continue;
             var files = release.Value.EnumerateArray().ToList();
-            if (files.Count == 0)
-                continue;
             var times = files.Select(f => f.TryGetProperty("upload_time_iso_8601", out var t) && t.ValueKind == JsonValueKind.String ? VersionScheme.ParseDate(t.GetString()!) : null)
                 .OfType<DateTimeOffset>().ToList();
             var yanked = files.All(f => f.TryGetProperty("yanked", out var y) && y.ValueKind == JsonValueKind.True);
