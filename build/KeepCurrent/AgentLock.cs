@@ -111,20 +111,13 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
         var start = 0;
         for (var i = 0; i < lines.Length; i++)
         {
-            var line = lines[i];
-            var hash = line.IndexOf(" #", StringComparison.Ordinal);
-            if (line.TrimStart().StartsWith('#'))
-                line = "";
-            else if (hash >= 0)
-                line = line[..hash];
+            var line = lines[i].TrimStart().StartsWith('#') ? "" : lines[i].Split(" #")[0];
             if (text.Length == 0)
                 start = i + 1;
-            if (line.TrimEnd().EndsWith('\\'))
-            {
-                text += line.TrimEnd()[..^1] + " ";
+            var continued = line.TrimEnd().EndsWith('\\');
+            text += continued ? line.TrimEnd()[..^1] + " " : line;
+            if (continued)
                 continue;
-            }
-            text += line;
             if (text.Trim().Length > 0)
                 yield return (string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries)), start);
             text = "";

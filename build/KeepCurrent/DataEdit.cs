@@ -1,4 +1,5 @@
 using System.Text;
+using TemplateFleet.Files;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -15,25 +16,18 @@ public static class DataEdit
     public static string Set(string file, IReadOnlyList<string> keys, string value, string display)
     {
         var text = File.ReadAllText(file);
-        var (start, end, old) = Locate(text, keys)
+        var parser = new Parser(new StringReader(text));
+        parser.Consume<StreamStart>();
+        parser.Consume<DocumentStart>();
+        var (start, end, old) = Find(parser, keys, 0)
             ?? throw new KeepCurrentException($"{display} has no {string.Join('.', keys)} to change; add it (see templates/fleet.yaml in the repository) and run again.");
         var written = Needs(value) ? $"'{value.Replace("'", "''", StringComparison.Ordinal)}'" : value;
         var changed = new StringBuilder(text.Length + written.Length).Append(text, 0, start).Append(written).Append(text, end, text.Length - end).ToString();
-        var temp = file + ".bump.tmp";
-        File.WriteAllText(temp, changed);
-        File.Move(temp, file, overwrite: true);
+        AtomicFile.Write(file, changed);
         return old;
     }
 
     /// <summary>The character range of the scalar at the key path, and its value; null when the path is not there.</summary>
-    static (int Start, int End, string Value)? Locate(string text, IReadOnlyList<string> keys)
-    {
-        var parser = new Parser(new StringReader(text));
-        parser.Consume<StreamStart>();
-        parser.Consume<DocumentStart>();
-        return Find(parser, keys, 0);
-    }
-
     static (int, int, string)? Find(IParser parser, IReadOnlyList<string> keys, int depth)
     {
         if (!parser.TryConsume<MappingStart>(out _))

@@ -1,8 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CliWrap;
-using CliWrap.Buffered;
 using TemplateFleet.Fleet;
 using TemplateFleet.PackageIndex;
 
@@ -71,17 +69,15 @@ public sealed class LockWriter(string scratchDirectory, string? packageIndex, IR
             "--only-binary=:all:", "--index-url", packageIndex, "--report", report, $"{agent.Package}=={agent.Version}"], work,
             $"pip could not resolve {agent.Package}=={agent.Version} on {packageIndex}", "check the version and --package-index", ct);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(report, ct));
-        var lines = new StringBuilder();
-        lines.Append($"# The {template.Name} template's agent and its whole tree, locked: pip install --require-hashes --no-deps -r this file.\n");
-        lines.Append("# Written by ./build.sh Bump from template.yaml agent and the package index's hashes; do not edit.\n");
         var installs = json.RootElement.GetProperty("install").EnumerateArray()
             .Select(i => (Name: i.GetProperty("metadata").GetProperty("name").GetString()!, Version: i.GetProperty("metadata").GetProperty("version").GetString()!,
                 Hash: Sha256(i)))
             .OrderBy(i => PackageName.Normalize(i.Name), StringComparer.Ordinal);
-        foreach (var (name, version, hash) in installs)
-            lines.Append($"{PackageName.Normalize(name)}=={version} \\\n    --hash=sha256:{hash}\n");
+        var lines = $"# The {template.Name} template's agent and its whole tree, locked: pip install --require-hashes --no-deps -r this file.\n"
+            + "# Written by ./build.sh Bump from template.yaml agent and the package index's hashes; do not edit.\n"
+            + string.Concat(installs.Select(i => $"{PackageName.Normalize(i.Name)}=={i.Version} \\\n    --hash=sha256:{i.Hash}\n"));
         File.Delete(report);
-        await File.WriteAllTextAsync(Path.Combine(work, AgentLock.Requirements), lines.ToString(), ct);
+        await File.WriteAllTextAsync(Path.Combine(work, AgentLock.Requirements), lines, ct);
     }
 
     // pip's installation report (version 1): download_info.archive_info.hashes.sha256, or the older "hash": "sha256=...".
@@ -96,23 +92,9 @@ public sealed class LockWriter(string scratchDirectory, string? packageIndex, IR
 
     async Task RunAsync(string program, string[] arguments, string work, string failed, string check, CancellationToken ct)
     {
-        BufferedCommandResult result;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(Timeout);
-        try
-        {
-            result = await Cli.Wrap(program).WithArguments(arguments).WithWorkingDirectory(work)
-                .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
-                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(limit.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new KeepCurrentException($"{failed}: no result within {Timeout.TotalMinutes:0} min; {check}.");
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new KeepCurrentException($"{failed}: {program} is not on PATH.");
-        }
+        var result = await NpmRegistry.RunBoundedAsync(Cli.Wrap(program).WithArguments(arguments).WithWorkingDirectory(work)
+            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>()), Timeout,
+            $"{failed}: no result within {Timeout.TotalMinutes:0} min; {check}.", $"{failed}: {program} is not on PATH.", ct);
         if (result.ExitCode != 0)
         {
             var tail = string.Join(" ", (result.StandardError + "\n" + result.StandardOutput).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3));

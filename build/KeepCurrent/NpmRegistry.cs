@@ -31,21 +31,12 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
         {
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
-            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (root.TryGetProperty("dist-tags", out var distTags) && distTags.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var tag in distTags.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.String))
-                    tags[tag.Name] = tag.Value.GetString()!;
-            }
-            var times = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            if (root.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var entry in time.EnumerateObject())
-                {
-                    if (entry.Value.ValueKind == JsonValueKind.String && VersionScheme.ParseDate(entry.Value.GetString()!) is { } at)
-                        times[entry.Name] = at;
-                }
-            }
+            // dist-tags and time: their string values (time also has "created" and "modified", and dates are read as they are looked up).
+            Dictionary<string, string> Strings(string key) => root.TryGetProperty(key, out var map) && map.ValueKind == JsonValueKind.Object
+                ? map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
+                : [];
+            var tags = Strings("dist-tags");
+            var times = Strings("time");
             // One version comes as a string, several as an array.
             var versions = root.TryGetProperty("versions", out var v)
                 ? v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(e => e.GetString()!).ToList()
@@ -53,7 +44,7 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
                 : new List<string>();
             var deprecated = root.TryGetProperty("deprecated", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             var latest = tags.GetValueOrDefault("latest");
-            var releases = versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? at : null,
+            var releases = versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? VersionScheme.ParseDate(at) : null,
                 Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null)).ToList();
             return new NpmPackageView(package, releases, tags, deprecated);
         }
@@ -78,27 +69,32 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
     /// <summary>npm view's JSON, or null when it printed nothing; a failure is one line naming the package and what to check.</summary>
     async Task<string?> RunAsync(string[] arguments, string package, CancellationToken ct)
     {
-        BufferedCommandResult result;
+        var result = await RunBoundedAsync(Cli.Wrap("npm").WithArguments(["view", .. arguments, .. Bounded]).WithEnvironmentVariables(environment ?? new Dictionary<string, string?>()), timeout,
+            $"npm view {package}: no answer within {timeout.TotalSeconds:0} s from npm's configured registry; check that it answers (npm ping; npm config get registry) and the proxy and CA settings (npm config list).",
+            $"npm view {package}: npm is not on PATH; install Node.js with npm (Debian: apt-get install -y npm).", ct);
+        if (result.ExitCode != 0)
+            throw new KeepCurrentException($"npm view {package}: {Summary(result)}");
+        return result.StandardOutput.Trim() is { Length: > 0 } text ? text : null;
+    }
+
+    /// <summary>Runs a package manager's command (npm, pip) to its end, its output kept; no end within
+    /// <paramref name="timeout"/> and no program on PATH are each one line.</summary>
+    internal static async Task<BufferedCommandResult> RunBoundedAsync(Command command, TimeSpan timeout, string timedOut, string missing, CancellationToken ct)
+    {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
         try
         {
-            result = await Cli.Wrap("npm").WithArguments(["view", .. arguments, .. Bounded])
-                .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, limit.Token);
+            return await command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, limit.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new KeepCurrentException($"npm view {package}: no answer within {timeout.TotalSeconds:0} s from npm's configured registry; check that it answers (npm ping; npm config get registry) and the proxy and CA settings (npm config list).");
+            throw new KeepCurrentException(timedOut);
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new KeepCurrentException($"npm view {package}: npm is not on PATH; install Node.js with npm (Debian: apt-get install -y npm).");
+            throw new KeepCurrentException(missing);
         }
-        if (result.ExitCode != 0)
-            throw new KeepCurrentException($"npm view {package}: {Summary(result)}");
-        return result.StandardOutput.Trim() is { Length: > 0 } text ? text : null;
     }
 
     // With --json npm prints {"error": {"code", "summary", "detail"}}; E404 is a package the registry does not have.

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TemplateFleet.Fleet;
@@ -29,16 +28,8 @@ public sealed record OutdatedReport(IReadOnlyList<OutdatedRow> Rows, DateTimeOff
     public static readonly string[] Columns = ["input", "source", "data", "pins", "newest allowed", "newest seen", "age", "why newer waits"];
 
     /// <summary>The table as text (also markdown): one row per input.</summary>
-    public string Table()
-    {
-        var rows = Rows.Select(Cells).ToList();
-        var text = new StringBuilder();
-        text.Append("| ").Append(string.Join(" | ", Columns)).Append(" |\n|");
-        text.Append(string.Concat(Columns.Select(_ => " --- |"))).Append('\n');
-        foreach (var row in rows)
-            text.Append("| ").Append(string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).Append(" |\n");
-        return text.ToString();
-    }
+    public string Table() => string.Concat(new[] { Columns, [.. Columns.Select(_ => "---")] }.Concat(Rows.Select(Cells))
+        .Select(row => $"| {string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))} |\n"));
 
     string[] Cells(OutdatedRow row)
     {

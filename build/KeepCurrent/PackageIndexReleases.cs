@@ -4,9 +4,6 @@ using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.KeepCurrent;
 
-/// <summary>One file of a release on the package index: its name, URL and sha256 (what a hash-pinned requirement names).</summary>
-public sealed record IndexFile(string FileName, string Url, string Sha256);
-
 /// <summary>
 /// A package's releases on the package index given as --package-index, read from its JSON API as
 /// <see cref="RuntimeVersionResolver"/> reads it (PyPI's shape, GET &lt;base&gt;/pypi/&lt;name&gt;/json): per release its upload
@@ -22,13 +19,9 @@ public sealed class PackageIndexReleases(HttpClient http, string simpleIndexUrl)
         var releases = new List<UpstreamRelease>();
         if (!doc.RootElement.TryGetProperty("releases", out var all) || all.ValueKind != JsonValueKind.Object)
             throw new KeepCurrentException($"{JsonApiBase}: the JSON API's page for {package} has no 'releases'; is --package-index the simple URL of a package index?");
-        foreach (var release in all.EnumerateObject())
+        foreach (var release in all.EnumerateObject().Where(r => r.Value.ValueKind == JsonValueKind.Array && r.Value.GetArrayLength() > 0 && Pep440Version.TryParse(r.Name, out _)))
         {
-            if (release.Value.ValueKind != JsonValueKind.Array || !Pep440Version.TryParse(release.Name, out _))
-                continue;
             var files = release.Value.EnumerateArray().ToList();
-            if (files.Count == 0)
-                continue;
             var times = files.Select(f => f.TryGetProperty("upload_time_iso_8601", out var t) && t.ValueKind == JsonValueKind.String ? VersionScheme.ParseDate(t.GetString()!) : null)
                 .OfType<DateTimeOffset>().ToList();
             var yanked = files.All(f => f.TryGetProperty("yanked", out var y) && y.ValueKind == JsonValueKind.True);
@@ -36,22 +29,6 @@ public sealed class PackageIndexReleases(HttpClient http, string simpleIndexUrl)
                 Refused: yanked ? new Hold(HoldKind.Yanked, "yanked") : null));
         }
         return releases;
-    }
-
-    /// <summary>The files of one release (pypi/&lt;name&gt;/&lt;version&gt;/json 'urls'), each with its sha256.</summary>
-    public async Task<IReadOnlyList<IndexFile>> FilesAsync(string package, string version, CancellationToken ct)
-    {
-        using var doc = await GetAsync($"{JsonApiBase}/pypi/{PackageName.Normalize(package)}/{Uri.EscapeDataString(version)}/json", $"{package} {version}", ct);
-        var files = new List<IndexFile>();
-        if (doc.RootElement.TryGetProperty("urls", out var urls) && urls.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var file in urls.EnumerateArray())
-            {
-                if (file.TryGetProperty("digests", out var digests) && digests.TryGetProperty("sha256", out var sha) && sha.GetString() is { Length: 64 } hash)
-                    files.Add(new IndexFile(file.GetProperty("filename").GetString()!, file.GetProperty("url").GetString()!, hash));
-            }
-        }
-        return files;
     }
 
     async Task<JsonDocument> GetAsync(string url, string what, CancellationToken ct)

@@ -78,17 +78,11 @@ public static class UpstreamInputs
     {
         var policies = config.Inputs;
         var node = config.Base.Node;
-        var inputs = new List<UpstreamInput>();
-        foreach (var template in templates)
+        var inputs = templates.Select(t => new UpstreamInput(t.Name, t.Agent.Installer == AgentInstaller.Npm ? InputSource.Npm : InputSource.PackageIndex,
+            t.Agent.Package, t.Agent.Version, t.Agent.Policy, InputReach.Template, new DataLocation($"templates/{t.Name}/{FleetLoader.ManifestFileName}", ["agent", "version"]))
         {
-            var agent = template.Agent;
-            inputs.Add(new UpstreamInput(template.Name, agent.Installer == AgentInstaller.Npm ? InputSource.Npm : InputSource.PackageIndex,
-                agent.Package, agent.Version, agent.Policy, InputReach.Template,
-                new DataLocation($"templates/{template.Name}/{FleetLoader.ManifestFileName}", ["agent", "version"]))
-            {
-                Template = template,
-            });
-        }
+            Template = t,
+        }).ToList();
         inputs.Add(new UpstreamInput(FleetInputs.Node, InputSource.Npm, node.Package, node.Version, policies.For(FleetInputs.Node), InputReach.Fleet,
             new DataLocation(FleetFile, ["base", "node", "version"])));
         inputs.Add(new UpstreamInput(FleetInputs.Npm, InputSource.Npm, "npm", node.Npm, policies.For(FleetInputs.Npm), InputReach.Fleet,

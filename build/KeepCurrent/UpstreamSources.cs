@@ -28,11 +28,11 @@ public sealed class UpstreamSources(NpmRegistry npm, PackageIndexReleases? index
                 var releases = await (index ?? throw new KeepCurrentException($"{input.Name} comes from the package index: pass --package-index (its simple URL).")).ReadAsync(input.Package, ct);
                 return new SourceReading(releases);
             case InputSource.Debian:
-                var served = await ReadDebianAsync(() => debian.ServedAsync($"{input.Name} ({input.Describe})", input.Suite!, input.Package, ct));
+                var (_, served) = await ReadDebianAsync(() => debian.ServedAsync($"{input.Name} ({input.Describe})", input.Suite!, input.Package, ct));
                 return new SourceReading(served.Select(s => new UpstreamRelease(s.Version, s.PocketDate, Security: s.Pocket.EndsWith("-security", StringComparison.Ordinal))).ToList());
             default:
                 var pocket = $"{input.Suite}-security";
-                var dates = await ReadDebianAsync(() => debian.ReleaseDatesAsync($"{input.Name} ({input.Describe})", input.Suite!, ct));
+                var (dates, _) = await ReadDebianAsync(() => debian.ServedAsync($"{input.Name} ({input.Describe})", input.Suite!, null, ct));
                 return dates.TryGetValue(pocket, out var date)
                     ? new SourceReading([new UpstreamRelease(SecurityVersion(date), date, Security: true)])
                     : throw new KeepCurrentException($"{input.Name}: the private apt configuration read no Release file of {pocket}; the host's /etc/apt/sources.list.d/*.sources must list its own -security suite to derive it from.");

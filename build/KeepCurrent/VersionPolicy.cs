@@ -71,9 +71,7 @@ public sealed record PolicyVerdict(string Current, UpstreamRelease? Allowed, Ups
             HoldKind.TooYoung => "too young",
             _ => "without publish time",
         };
-        return n == 1 || kind is HoldKind.Yanked or HoldKind.Deprecated or HoldKind.TooYoung or HoldKind.BeyondLatest or HoldKind.Skipped or HoldKind.NoPublishTime
-            ? noun
-            : noun + "s";
+        return n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? noun + "s" : noun;
     }
 }
 
@@ -92,19 +90,9 @@ public static class VersionPolicy
             : valid;
         newer.Sort((a, b) => scheme.Compare(b.Version, a.Version));
         var cap = latest is not null && scheme.IsValid(latest) ? latest : null;
-        var held = new List<HeldVersion>();
-        UpstreamRelease? allowed = null;
-        foreach (var release in newer)
-        {
-            var hold = HoldOf(scheme, current, release, policy, now, cap);
-            if (hold is null)
-            {
-                allowed ??= release;
-                continue;
-            }
-            held.Add(new HeldVersion(release, hold));
-        }
-        return new PolicyVerdict(current, allowed, newer.FirstOrDefault(), held);
+        var judged = newer.Select(r => (Release: r, Hold: HoldOf(scheme, current, r, policy, now, cap))).ToList();
+        return new PolicyVerdict(current, judged.FirstOrDefault(j => j.Hold is null).Release, newer.FirstOrDefault(),
+            [.. judged.Where(j => j.Hold is not null).Select(j => new HeldVersion(j.Release, j.Hold!))]);
     }
 
     /// <summary>The first reason the policy holds <paramref name="release"/> back, or null when it may be taken.</summary>

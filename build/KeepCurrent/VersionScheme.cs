@@ -10,83 +10,49 @@ namespace TemplateFleet.KeepCurrent;
 /// Debian's deb-version(7), and the security archive's Release date. Each says what never counts on its own
 /// (a prerelease, an npm platform build) and what a major is. SemVer 2.0 through NuGet.Versioning's strict parser.
 /// </summary>
-public abstract partial class VersionScheme
+public sealed partial class VersionScheme(Func<string, bool> isValid, Comparison<string> compare, Func<string, string?> major, Func<string, Hold?>? intrinsic = null)
 {
-    public static readonly VersionScheme Npm = new NpmScheme();
-    public static readonly VersionScheme Pep440 = new Pep440Scheme();
-    public static readonly VersionScheme Debian = new DebianScheme();
-    public static readonly VersionScheme Date = new DateScheme();
+    // Precedence: build metadata does not count (SemVer 2.0 section 11).
+    public static readonly VersionScheme Npm = new(v => Semver(v) is not null, (a, b) => VersionComparer.Default.Compare(Semver(a)!, Semver(b)!),
+        v => Semver(v)?.Major.ToString(CultureInfo.InvariantCulture), NpmIntrinsic);
 
-    public abstract bool IsValid(string version);
+    public static readonly VersionScheme Pep440 = new(v => Pep440Version.TryParse(v, out _), (a, b) => Pep440Version.Parse(a).CompareTo(Pep440Version.Parse(b)),
+        v => Pep440Version.TryParse(v, out var p) ? p.Release[0].ToString(CultureInfo.InvariantCulture) : null,
+        v => Pep440Version.Parse(v).IsPreRelease ? new Hold(HoldKind.Prerelease, "prerelease") : null);
+
+    public static readonly VersionScheme Debian = new(Tools.DebianVersion.IsValid, Tools.DebianVersion.Compare, DebianMajor);
+
+    public static readonly VersionScheme Date = new(v => ParseDate(v) is not null, (a, b) => ParseDate(a)!.Value.CompareTo(ParseDate(b)!.Value), _ => null);
+
+    public bool IsValid(string version) => isValid(version);
 
     /// <summary>Orders two valid versions.</summary>
-    public abstract int Compare(string a, string b);
+    public int Compare(string a, string b) => compare(a, b);
 
     /// <summary>The major a version belongs to ("24" of 24.21.0); null where the scheme has none.</summary>
-    public abstract string? Major(string version);
+    public string? Major(string version) => major(version);
 
     /// <summary>Why this version never counts whatever the policy says, or null.</summary>
-    public virtual Hold? Intrinsic(string version) => null;
+    public Hold? Intrinsic(string version) => intrinsic?.Invoke(version);
 
-    sealed class NpmScheme : VersionScheme
+    static SemanticVersion? Semver(string v) => SemanticVersion.TryParse(v, out var s) ? s : null;
+
+    static Hold? NpmIntrinsic(string version)
     {
-        static SemanticVersion? Parse(string v) => SemanticVersion.TryParse(v, out var s) ? s : null;
-
-        public override bool IsValid(string version) => Parse(version) is not null;
-
-        // Precedence: build metadata does not count (SemVer 2.0 section 11).
-        public override int Compare(string a, string b) => VersionComparer.Default.Compare(Parse(a)!, Parse(b)!);
-
-        public override string? Major(string version) => Parse(version)?.Major.ToString(CultureInfo.InvariantCulture);
-
-        public override Hold? Intrinsic(string version)
-        {
-            var parsed = Parse(version)!;
-            if (!parsed.IsPrerelease)
-                return null;
-            // A platform build (0.171.0-linux-x64) reads as a SemVer prerelease but is the same release for one platform.
-            return PlatformBuild().IsMatch(parsed.Release)
-                ? new Hold(HoldKind.PlatformBuild, "platform build")
-                : new Hold(HoldKind.Prerelease, "prerelease");
-        }
+        var parsed = Semver(version)!;
+        if (!parsed.IsPrerelease)
+            return null;
+        // A platform build (0.171.0-linux-x64) reads as a SemVer prerelease but is the same release for one platform.
+        return PlatformBuild().IsMatch(parsed.Release)
+            ? new Hold(HoldKind.PlatformBuild, "platform build")
+            : new Hold(HoldKind.Prerelease, "prerelease");
     }
 
-    sealed class Pep440Scheme : VersionScheme
+    /// <summary>The upstream version's first number, after any epoch (26 of 26.1.5+dfsg1-9).</summary>
+    static string? DebianMajor(string version)
     {
-        public override bool IsValid(string version) => Pep440Version.TryParse(version, out _);
-
-        public override int Compare(string a, string b) => Pep440Version.Parse(a).CompareTo(Pep440Version.Parse(b));
-
-        public override string? Major(string version) =>
-            Pep440Version.TryParse(version, out var v) ? v.Release[0].ToString(CultureInfo.InvariantCulture) : null;
-
-        public override Hold? Intrinsic(string version) =>
-            Pep440Version.Parse(version).IsPreRelease ? new Hold(HoldKind.Prerelease, "prerelease") : null;
-    }
-
-    sealed class DebianScheme : VersionScheme
-    {
-        public override bool IsValid(string version) => Tools.DebianVersion.IsValid(version);
-
-        public override int Compare(string a, string b) => Tools.DebianVersion.Compare(a, b);
-
-        /// <summary>The upstream version's first number, after any epoch (26 of 26.1.5+dfsg1-9).</summary>
-        public override string? Major(string version)
-        {
-            var m = LeadingNumber().Match(Tools.DebianVersion.Upstream(version));
-            return m.Success ? $"{Epoch(version)}{m.Value}" : null;
-        }
-
-        static string Epoch(string version) => version.IndexOf(':') is var i and > 0 ? version[..(i + 1)] : "";
-    }
-
-    sealed class DateScheme : VersionScheme
-    {
-        public override bool IsValid(string version) => ParseDate(version) is not null;
-
-        public override int Compare(string a, string b) => ParseDate(a)!.Value.CompareTo(ParseDate(b)!.Value);
-
-        public override string? Major(string version) => null;
+        var m = LeadingNumber().Match(Tools.DebianVersion.Upstream(version));
+        return m.Success ? $"{(version.IndexOf(':') is var i and > 0 ? version[..(i + 1)] : "")}{m.Value}" : null;
     }
 
     public static DateTimeOffset? ParseDate(string text) =>

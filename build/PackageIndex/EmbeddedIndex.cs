@@ -9,29 +9,21 @@ namespace TemplateFleet.PackageIndex;
 /// stand-in), writes them as a static index under &lt;outputDir&gt;/package-index/ and serves it on loopback
 /// until disposed.
 /// </summary>
-public sealed class EmbeddedIndex : IAsyncDisposable
+public sealed class EmbeddedIndex(LoopbackIndexServer server, string root, IReadOnlyList<BuiltWheel> wheels) : IAsyncDisposable
 {
     public const string FolderName = "package-index";
 
     /// <summary>Tried first so PIP_INDEX_URL (a build arg) stays the same from build to build.</summary>
     public const int PreferredPort = 39503;
-    private readonly LoopbackIndexServer _server;
-
-    private EmbeddedIndex(LoopbackIndexServer server, string root, IReadOnlyList<BuiltWheel> wheels)
-    {
-        _server = server;
-        Root = root;
-        Wheels = wheels;
-    }
 
     /// <summary>PEP 503 simple API for pip's --index-url / PIP_INDEX_URL.</summary>
-    public Uri SimpleUrl => new(_server.BaseUrl, "simple/");
+    public Uri SimpleUrl => new(server.BaseUrl, "simple/");
 
     /// <summary>Base of PyPI's JSON API (&lt;base&gt;/pypi/&lt;name&gt;/json).</summary>
-    public Uri JsonApiBase => _server.BaseUrl;
+    public Uri JsonApiBase => server.BaseUrl;
 
-    public string Root { get; }
-    public IReadOnlyList<BuiltWheel> Wheels { get; }
+    public string Root => root;
+    public IReadOnlyList<BuiltWheel> Wheels => wheels;
 
     /// <param name="outputDir">The build's output folder; the index is written to outputDir/package-index.</param>
     /// <param name="preferredPort">Port tried first; 0 means any free port.</param>
@@ -64,5 +56,5 @@ public sealed class EmbeddedIndex : IAsyncDisposable
         return Task.FromResult(index);
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -6,24 +6,22 @@ using Serilog;
 namespace TemplateFleet.PackageIndex;
 
 /// <summary>
-/// Serves a folder of static files on http://127.0.0.1:&lt;free port&gt;/ for the duration of a build.
-/// GET and HEAD only; one request per connection (Connection: close keeps it small and pip copes).
+/// Serves a folder of static files on http://127.0.0.1:&lt;free port&gt;/ for the duration of a build, through .NET's
+/// own HttpListener (which answers 404 to a request naming another Host). GET and HEAD only; one request per
+/// connection (Connection: close keeps it small and pip copes).
 /// Requests for a folder serve its index.html; nothing outside the folder is reachable.
 /// </summary>
 public sealed class LoopbackIndexServer : IAsyncDisposable
 {
     private readonly string _root;
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private int _disposed;
+    private readonly HttpListener _listener;
+    private readonly Task _loop;
 
     private LoopbackIndexServer(string root, int preferredPort)
     {
         _root = Path.GetFullPath(root);
-        _listener = Listen(preferredPort);
-        BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _acceptLoop = AcceptLoopAsync(_stop.Token);
+        (_listener, BaseUrl) = Listen(preferredPort);
+        _loop = Task.Run(ServeAsync);
     }
 
     public Uri BaseUrl { get; }
@@ -32,120 +30,77 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     /// cached pip layer, unchanged between builds; when taken, any free port is used.</param>
     public static LoopbackIndexServer Start(string root, int preferredPort = 0) => new(root, preferredPort);
 
-    private static TcpListener Listen(int preferredPort)
+    private static (HttpListener, Uri) Listen(int preferredPort)
     {
-        if (preferredPort > 0)
+        // A free port can be taken by another process between the probe and the bind: try another.
+        for (var attempt = 1; ; attempt++)
         {
-            var preferred = new TcpListener(IPAddress.Loopback, preferredPort);
+            var url = new Uri($"http://127.0.0.1:{(attempt == 1 && preferredPort > 0 ? preferredPort : FreePort())}/");
+            var listener = new HttpListener { Prefixes = { url.ToString() } };
             try
             {
-                preferred.Start();
-                return preferred;
+                listener.Start();
+                return (listener, url);
             }
-            catch (SocketException)
+            catch (HttpListenerException) when (attempt < 10)
             {
-                preferred.Dispose();
+                listener.Close();
             }
         }
+    }
 
-        var any = new TcpListener(IPAddress.Loopback, 0);
-        any.Start();
-        return any;
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            return;
-
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Expected on shutdown.
-        }
-
-        _stop.Dispose();
+        // Close alone: Stop and then Close would release the endpoint twice (the managed HttpListener).
+        _listener.Close();
+        await _loop;
     }
 
-    private async Task AcceptLoopAsync(CancellationToken ct)
+    private async Task ServeAsync()
     {
-        while (!ct.IsCancellationRequested)
+        while (true)
         {
-            TcpClient client;
+            HttpListenerContext context;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(ct);
+                context = await _listener.GetContextAsync();
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }
-
-            _ = Task.Run(() => ServeAsync(client, ct), ct);
+            _ = Task.Run(() => RespondAsync(context.Request, context.Response));
         }
     }
 
-    private async Task ServeAsync(TcpClient client, CancellationToken ct)
+    private async Task RespondAsync(HttpListenerRequest request, HttpListenerResponse response)
     {
-        using (client)
+        var (get, head) = (request.HttpMethod == "GET", request.HttpMethod == "HEAD");
+        var file = get || head ? Resolve(request.RawUrl ?? "") : null;
+        var (status, text) = !(get || head) ? (405, "GET and HEAD only\n") : file is null ? (404, "not found\n") : (200, "");
+        try
         {
-            try
-            {
-                var stream = client.GetStream();
-                var (method, target) = await ReadRequestAsync(stream, ct);
-                await RespondAsync(stream, method, target, ct);
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException)
-            {
-                Log.Debug("Package index: dropped a connection ({Reason})", e.Message);
-            }
+            response.KeepAlive = false;
+            response.StatusCode = status;
+            response.ContentType = file is null ? "text/plain" : ContentType(file);
+            await using var content = file is null ? new MemoryStream(Encoding.UTF8.GetBytes(text)) : (Stream)File.OpenRead(file);
+            response.ContentLength64 = content.Length;
+            if (!head)
+                await content.CopyToAsync(response.OutputStream);
+            response.Close();
         }
-    }
-
-    private static async Task<(string Method, string Target)> ReadRequestAsync(NetworkStream stream, CancellationToken ct)
-    {
-        // Read the head only (up to the blank line); GET/HEAD carry no body.
-        var head = new StringBuilder();
-        var buffer = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        catch (Exception e) when (e is IOException or HttpListenerException or ObjectDisposedException)
         {
-            if (head.Length > 16 * 1024 || await stream.ReadAsync(buffer, ct) == 0)
-                throw new InvalidDataException("incomplete request head");
-
-            head.Append((char)buffer[0]);
+            Log.Debug("Package index: dropped a connection ({Reason})", e.Message);
+            response.Abort();
         }
-
-        var requestLine = head.ToString()[..head.ToString().IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
-        if (requestLine.Length != 3)
-            throw new InvalidDataException("malformed request line");
-
-        return (requestLine[0], requestLine[1]);
-    }
-
-    private async Task RespondAsync(NetworkStream stream, string method, string target, CancellationToken ct)
-    {
-        if (method is not ("GET" or "HEAD"))
-        {
-            await WriteAsync(stream, 405, "Method Not Allowed", "text/plain", Encoding.UTF8.GetBytes("GET and HEAD only\n"), true, ct);
-            return;
-        }
-
-        var file = Resolve(target);
-        if (file is null)
-        {
-            await WriteAsync(stream, 404, "Not Found", "text/plain", Encoding.UTF8.GetBytes("not found\n"), method == "GET", ct);
-            return;
-        }
-
-        await using var content = File.OpenRead(file);
-        await WriteHeadAsync(stream, 200, "OK", ContentType(file), content.Length, ct);
-        if (method == "GET")
-            await content.CopyToAsync(stream, ct);
     }
 
     /// <summary>Maps a request target to a file under the root, or null (missing or outside the root).</summary>
@@ -179,18 +134,6 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     {
         "json" => "application/json",
         var n when n.EndsWith(".html", StringComparison.Ordinal) => "text/html; charset=utf-8",
-        var n when n.EndsWith(".whl", StringComparison.Ordinal) => "application/octet-stream",
         _ => "application/octet-stream",
     };
-
-    private static async Task WriteAsync(NetworkStream stream, int status, string reason, string type, byte[] body, bool withBody, CancellationToken ct)
-    {
-        await WriteHeadAsync(stream, status, reason, type, body.Length, ct);
-        if (withBody)
-            await stream.WriteAsync(body, ct);
-    }
-
-    private static Task WriteHeadAsync(NetworkStream stream, int status, string reason, string type, long length, CancellationToken ct) =>
-        stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 {status} {reason}\r\nContent-Type: {type}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"), ct).AsTask();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
 
@@ -24,15 +23,8 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture)]
     private static partial Regex Pattern();
 
-    private Pep440Version(long epoch, IReadOnlyList<long> release, string? preLabel, long? pre, long? post, long? dev)
-    {
-        Epoch = epoch;
-        Release = release;
-        PreLabel = preLabel;
-        Pre = pre;
-        Post = post;
-        Dev = dev;
-    }
+    private Pep440Version(long epoch, IReadOnlyList<long> release, string? preLabel, long? pre, long? post, long? dev) =>
+        (Epoch, Release, PreLabel, Pre, Post, Dev) = (epoch, release, preLabel, pre, post, dev);
 
     public long Epoch { get; }
     public IReadOnlyList<long> Release { get; }
@@ -54,36 +46,12 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
     public static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Pep440Version? version)
     {
         version = null;
-        if (string.IsNullOrEmpty(value) || value.Length > 200)
-        {
+        var m = string.IsNullOrEmpty(value) || value.Length > 200 ? null : Pattern().Match(value);
+        // The pattern admits any run of digits: a number beyond a long refuses the version.
+        var release = m is { Success: true } ? m.Groups["release"].Value.Split('.') : [];
+        if (m is not { Success: true } || release.Concat(new[] { "epoch", "pre_n", "post_n1", "post_n2", "dev_n" }.Select(g => m.Groups[g].Value).Where(n => n.Length > 0)).Any(n => Number(n) is null))
             return false;
-        }
-        var m = Pattern().Match(value);
-        if (!m.Success)
-        {
-            return false;
-        }
-        var release = new List<long>();
-        foreach (var part in m.Groups["release"].Value.Split('.'))
-        {
-            if (!TryNumber(part, out var n))
-            {
-                return false;
-            }
-            release.Add(n);
-        }
-        long epoch = 0, preN = 0, postN = 0, devN = 0;
-        if ((m.Groups["epoch"].Success && !TryNumber(m.Groups["epoch"].Value, out epoch))
-            || (m.Groups["pre_n"].Success && !TryNumber(m.Groups["pre_n"].Value, out preN))
-            || (m.Groups["dev_n"].Success && !TryNumber(m.Groups["dev_n"].Value, out devN)))
-        {
-            return false;
-        }
-        var postText = m.Groups["post_n1"].Success ? m.Groups["post_n1"].Value : m.Groups["post_n2"].Value;
-        if (postText.Length > 0 && !TryNumber(postText, out postN))
-        {
-            return false;
-        }
+        long Group(string name) => Number(m.Groups[name].Value) ?? 0;
         string? preLabel = m.Groups["pre_l"].Success
             ? m.Groups["pre_l"].Value.ToLowerInvariant() switch
             {
@@ -92,36 +60,19 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
                 _ => "rc",
             }
             : null;
-        version = new Pep440Version(
-            epoch,
-            release,
-            preLabel,
-            preLabel is null ? null : preN,
-            m.Groups["post"].Success ? postN : null,
-            m.Groups["dev"].Success ? devN : null);
+        version = new Pep440Version(Group("epoch"), [.. release.Select(r => Number(r)!.Value)], preLabel, preLabel is null ? null : Group("pre_n"),
+            m.Groups["post"].Success ? Group(m.Groups["post_n1"].Success ? "post_n1" : "post_n2") : null, m.Groups["dev"].Success ? Group("dev_n") : null);
         return true;
     }
 
     /// <summary>True for a version written exactly as its normal form (what a wheel's file name and a URL carry).</summary>
     public static bool IsCanonical(string? value) => TryParse(value, out var version) && version.ToString() == value;
 
-    private static bool TryNumber(string digits, out long value) =>
-        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    private static long? Number(string digits) =>
+        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    public override string ToString()
-    {
-        var text = new StringBuilder();
-        if (Epoch != 0)
-            text.Append(CultureInfo.InvariantCulture, $"{Epoch}!");
-        text.AppendJoin('.', Release);
-        if (PreLabel is not null)
-            text.Append(CultureInfo.InvariantCulture, $"{PreLabel}{Pre}");
-        if (Post is not null)
-            text.Append(CultureInfo.InvariantCulture, $".post{Post}");
-        if (Dev is not null)
-            text.Append(CultureInfo.InvariantCulture, $".dev{Dev}");
-        return text.ToString();
-    }
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{(Epoch != 0 ? $"{Epoch}!" : "")}{string.Join('.', Release)}{PreLabel}{Pre}{(Post is null ? "" : $".post{Post}")}{(Dev is null ? "" : $".dev{Dev}")}");
 
     // pip's ordering (packaging's _cmpkey): a dev release of X sorts before X's pre-releases;
     // a final release sorts after its pre-releases; no post sorts before any post; no dev sorts after any dev.
@@ -134,41 +85,18 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
         _ => (2, Pre!.Value),
     };
 
-    private IEnumerable<long> TrimmedRelease
-    {
-        get
-        {
-            var length = Release.Count;
-            while (length > 1 && Release[length - 1] == 0)
-                length--;
-            return Release.Take(length);
-        }
-    }
+    // Trailing zeros of the release do not count (1.0 == 1.0.0), and what follows it orders as pip orders it.
+    private long[] TrimmedRelease => [.. Release.Reverse().SkipWhile(n => n == 0).Reverse()];
+    private (int, long, long, long) Suffix => (PreKey.Rank, PreKey.Number, Post ?? -1, Dev ?? long.MaxValue);
 
     public int CompareTo(Pep440Version? other)
     {
         if (other is null)
             return 1;
         var c = Epoch.CompareTo(other.Epoch);
-        if (c != 0)
-        {
-            return c;
-        }
-        for (var i = 0; i < Math.Max(Release.Count, other.Release.Count); i++)
-        {
-            c = (i < Release.Count ? Release[i] : 0).CompareTo(i < other.Release.Count ? other.Release[i] : 0);
-            if (c != 0)
-            {
-                return c;
-            }
-        }
-        c = PreKey.CompareTo(other.PreKey);
-        if (c != 0)
-        {
-            return c;
-        }
-        c = (Post ?? -1).CompareTo(other.Post ?? -1);
-        return c != 0 ? c : (Dev ?? long.MaxValue).CompareTo(other.Dev ?? long.MaxValue);
+        if (c == 0)
+            c = ((ReadOnlySpan<long>)TrimmedRelease).SequenceCompareTo(other.TrimmedRelease);
+        return c != 0 ? c : Suffix.CompareTo(other.Suffix);
     }
 
     public bool Equals(Pep440Version? other) => CompareTo(other) == 0;
@@ -177,12 +105,9 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        hash.Add(Epoch);
         foreach (var n in TrimmedRelease)
             hash.Add(n);
-        hash.Add(PreKey);
-        hash.Add(Post);
-        hash.Add(Dev);
+        hash.Add((Epoch, Suffix));
         return hash.ToHashCode();
     }
 

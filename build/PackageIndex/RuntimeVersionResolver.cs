@@ -13,27 +13,16 @@ namespace TemplateFleet.PackageIndex;
 /// the newest usable release (pip's rule: finals first, pre-releases only when no final exists; a release
 /// needs a file that is not yanked), and whether a given version has appeared yet (Cascade waits for it).
 /// </summary>
-public sealed class RuntimeVersionResolver
+public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, string package, ResolverOptions? options = null)
 {
-    private readonly HttpClient _http;
-    private readonly ResolverOptions _options;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-
-    public RuntimeVersionResolver(HttpClient http, string jsonApiBase, string package, ResolverOptions? options = null)
-    {
-        _http = http;
-        JsonApiBase = jsonApiBase.TrimEnd('/');
-        Package = package;
-        _options = options ?? new ResolverOptions();
-        _pipeline = BuildPipeline(_options);
-    }
+    private readonly ResolverOptions _options = options ?? new ResolverOptions();
 
     /// <summary>A resolver for the index pip uses (its simple URL, as given to pip's --index-url).</summary>
     public static RuntimeVersionResolver ForSimpleIndex(HttpClient http, string simpleIndexUrl, string package, ResolverOptions? options = null) =>
         new(http, JsonApiBaseFromSimpleIndex(simpleIndexUrl), package, options);
 
-    public string JsonApiBase { get; }
-    public string Package { get; }
+    public string JsonApiBase { get; } = jsonApiBase.TrimEnd('/');
+    public string Package { get; } = package;
     public string ProjectUrl => $"{JsonApiBase}/pypi/{Uri.EscapeDataString(Package)}/json";
 
     /// <summary>PEP 503 simple index URL (…/simple or …/simple/) -> the JSON API base beside it (its parent).</summary>
@@ -69,8 +58,8 @@ public sealed class RuntimeVersionResolver
         HttpResponseMessage response;
         try
         {
-            response = await _pipeline.ExecuteAsync(
-                async ct => await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, ct),
+            response = await BuildPipeline(_options).ExecuteAsync(
+                async ct => await http.GetAsync(url, HttpCompletionOption.ResponseContentRead, ct),
                 cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
@@ -99,22 +88,13 @@ public sealed class RuntimeVersionResolver
         }
     }
 
-    private static List<Pep440Version> UsableReleases(JsonElement root)
-    {
-        var releases = root.GetProperty("releases");
-        var usable = new List<Pep440Version>();
-        foreach (var release in releases.EnumerateObject())
-        {
-            // Versions pip cannot parse (legacy strings) are ignored, as pip ignores them.
-            if (!Pep440Version.TryParse(release.Name, out var version) || release.Value.ValueKind != JsonValueKind.Array)
-                continue;
-            var hasFile = release.Value.EnumerateArray().Any(file =>
-                !(file.TryGetProperty("yanked", out var yanked) && yanked.ValueKind == JsonValueKind.True));
-            if (hasFile)
-                usable.Add(version);
-        }
-        return usable;
-    }
+    // Versions pip cannot parse (legacy strings) are ignored, as pip ignores them; a release needs a file that is not yanked.
+    private static List<Pep440Version> UsableReleases(JsonElement root) =>
+    [
+        .. root.GetProperty("releases").EnumerateObject()
+            .Where(r => r.Value.ValueKind == JsonValueKind.Array && r.Value.EnumerateArray().Any(f => !(f.TryGetProperty("yanked", out var y) && y.ValueKind == JsonValueKind.True)))
+            .Select(r => Pep440Version.TryParse(r.Name, out var version) ? version : null).OfType<Pep440Version>(),
+    ];
 
     private static string Reason(Exception e) => e switch
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -24,30 +23,20 @@ public static class StaticIndexWriter
         var simple = Path.Combine(root, "simple");
         Directory.CreateDirectory(simple);
 
-        var rootPage = new StringBuilder(Header("Simple index"));
+        File.WriteAllText(Path.Combine(simple, "index.html"), Header("Simple index") + string.Concat(projects.Select(p => $"    <a href=\"{p.Key}/\">{p.Key}</a>\n")) + Footer);
         foreach (var project in projects)
-        {
-            rootPage.Append($"    <a href=\"{project.Key}/\">{project.Key}</a>\n");
             WriteProject(root, project.Key, project.OrderBy(w => Pep440Version.Parse(w.Version)).ToList(), baseUrl);
-        }
-
-        File.WriteAllText(Path.Combine(simple, "index.html"), rootPage.Append(Footer).ToString());
     }
 
     private static void WriteProject(string root, string project, IReadOnlyList<BuiltWheel> wheels, Uri baseUrl)
     {
-        var page = new StringBuilder(Header($"Links for {project}"));
-        foreach (var wheel in wheels)
-        {
-            var requires = wheel.RequiresPython.Length > 0
-                ? $" data-requires-python=\"{WebUtility.HtmlEncode(wheel.RequiresPython)}\""
-                : "";
-            page.Append($"    <a href=\"../../{PackagesFolder}/{wheel.FileName}#sha256={wheel.Sha256}\"{requires}>{wheel.FileName}</a><br/>\n");
-        }
+        // Each wheel with its hash and, when it has one, its Python requirement (PEP 503's data-requires-python).
+        var page = Header($"Links for {project}") + string.Concat(wheels.Select(w =>
+            $"    <a href=\"../../{PackagesFolder}/{w.FileName}#sha256={w.Sha256}\"{(w.RequiresPython.Length > 0 ? $" data-requires-python=\"{WebUtility.HtmlEncode(w.RequiresPython)}\"" : "")}>{w.FileName}</a><br/>\n")) + Footer;
 
         var folder = Path.Combine(root, "simple", project);
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "index.html"), page.Append(Footer).ToString());
+        File.WriteAllText(Path.Combine(folder, "index.html"), page);
 
         var latest = wheels[^1];
         var releases = new JsonObject();

@@ -32,12 +32,8 @@ public static class WheelBuilder
         if (manifest.Scripts.Count > 0)
             entries.Add(($"{distInfo}/entry_points.txt", Utf8.GetBytes(EntryPoints(manifest))));
 
-        var record = new StringBuilder();
-        foreach (var (name, content) in entries)
-            record.Append(name).Append(",sha256=").Append(RecordHash(content)).Append(',').Append(content.Length).Append('\n');
-
-        record.Append(distInfo).Append("/RECORD,,\n");
-        entries.Add(($"{distInfo}/RECORD", Utf8.GetBytes(record.ToString())));
+        var record = string.Concat(entries.Select(e => $"{e.Name},sha256={RecordHash(e.Content)},{e.Content.Length}\n")) + $"{distInfo}/RECORD,,\n";
+        entries.Add(($"{distInfo}/RECORD", Utf8.GetBytes(record)));
 
         Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, WheelNames.WheelFileName(manifest.Name, version));
@@ -74,28 +70,11 @@ public static class WheelBuilder
             .Select(f => (f, File.ReadAllBytes(Path.Combine(root, f))));
     }
 
-    private static string Metadata(PackageManifest manifest, string version)
-    {
-        var text = new StringBuilder()
-            .Append("Metadata-Version: 2.1\n")
-            .Append("Name: ").Append(manifest.Name).Append('\n')
-            .Append("Version: ").Append(version).Append('\n')
-            .Append("Summary: ").Append(manifest.Summary.ReplaceLineEndings(" ")).Append('\n');
-        if (manifest.RequiresPython.Length > 0)
-            text.Append("Requires-Python: ").Append(manifest.RequiresPython).Append('\n');
+    private static string Metadata(PackageManifest manifest, string version) =>
+        $"Metadata-Version: 2.1\nName: {manifest.Name}\nVersion: {version}\nSummary: {manifest.Summary.ReplaceLineEndings(" ")}\n"
+        + (manifest.RequiresPython.Length > 0 ? $"Requires-Python: {manifest.RequiresPython}\n" : "")
+        + string.Concat(manifest.Dependencies.Select(d => $"Requires-Dist: {d}\n"));
 
-        foreach (var dependency in manifest.Dependencies)
-            text.Append("Requires-Dist: ").Append(dependency).Append('\n');
-
-        return text.ToString();
-    }
-
-    private static string EntryPoints(PackageManifest manifest)
-    {
-        var text = new StringBuilder("[console_scripts]\n");
-        foreach (var (name, target) in manifest.Scripts.OrderBy(s => s.Key, StringComparer.Ordinal))
-            text.Append(name).Append(" = ").Append(target).Append('\n');
-
-        return text.ToString();
-    }
+    private static string EntryPoints(PackageManifest manifest) =>
+        "[console_scripts]\n" + string.Concat(manifest.Scripts.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} = {s.Value}\n"));
 }

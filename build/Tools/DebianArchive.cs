@@ -73,17 +73,20 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
     }
 
     /// <summary>
-    /// Every version of <paramref name="package"/> that <paramref name="suite"/> and its pockets (-updates, -security, as
-    /// the host lists its own) serve, read afresh, each with its pocket and the date of the pocket's signed Release file
-    /// (the newest change of that pocket: a version is at least that old). <paramref name="what"/> names the reader in messages.
+    /// The date of each pocket's signed Release file of <paramref name="suite"/> (-updates, -security, as the host lists
+    /// its own), read afresh, by pocket (the newest change of that pocket: a version is at least that old), and with a
+    /// <paramref name="package"/> every version of it they serve, each with its pocket and that pocket's date.
+    /// <paramref name="what"/> names the reader in messages.
     /// </summary>
-    public async Task<IReadOnlyList<ServedVersion>> ServedAsync(string what, string suite, string package, CancellationToken ct)
+    public async Task<(IReadOnlyDictionary<string, DateTimeOffset> Dates, IReadOnlyList<ServedVersion> Served)> ServedAsync(string what, string suite, string? package, CancellationToken ct)
     {
         var suiteDirectory = Path.Combine(stateDirectory, suite);
         using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {suite}", TimeSpan.FromMinutes(15), ct);
         var options = await ConfigureAsync(what, suite, suiteDirectory, what, ct);
         await UpdateAsync(what, suite, options, what, ct);
         var dates = ReleaseDates(Path.Combine(suiteDirectory, "lists"));
+        if (package is null)
+            return (dates, []);
         var madison = await AptCacheAsync(["madison", package], options, ct);
         if (!madison.Succeeded)
         {
@@ -97,52 +100,22 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
             var pocket = words.Length >= 2 ? words[1].Split('/')[0] : suite;
             served.Add(new ServedVersion(parts[1], pocket, dates.GetValueOrDefault(pocket)));
         }
-        return served;
+        return (dates, served);
     }
 
     /// <summary>The Date of each pocket's Release file in a lists folder, by suite (Release files name their Suite or Codename).</summary>
-    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> ReleaseDatesAsync(string what, string suite, CancellationToken ct)
-    {
-        var suiteDirectory = Path.Combine(stateDirectory, suite);
-        using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {suite}", TimeSpan.FromMinutes(15), ct);
-        var options = await ConfigureAsync(what, suite, suiteDirectory, what, ct);
-        await UpdateAsync(what, suite, options, what, ct);
-        return ReleaseDates(Path.Combine(suiteDirectory, "lists"));
-    }
-
     private static Dictionary<string, DateTimeOffset> ReleaseDates(string lists)
     {
         var dates = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var file in Directory.GetFiles(lists, "*Release"))
         {
-            string? name = null;
-            DateTimeOffset? date = null;
-            foreach (var line in File.ReadLines(file))
+            // The first of each field: the Release paragraph's (the checksum lines below it are indented, no "key: ").
+            var fields = File.ReadLines(file).Select(l => l.Split(": ", 2)).Where(p => p.Length == 2).DistinctBy(p => p[0]).ToDictionary(p => p[0], p => p[1].Trim());
+            // Codename is what sources name (trixie-security); Suite may be an alias (stable-security).
+            if ((fields.GetValueOrDefault("Codename") ?? fields.GetValueOrDefault("Suite")) is { } name && fields.TryGetValue("Date", out var date)
+                && DateTimeOffset.TryParse(date.Replace(" UTC", " +00:00", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
             {
-                if (line.StartsWith("Suite: ", StringComparison.Ordinal) || line.StartsWith("Codename: ", StringComparison.Ordinal))
-                {
-                    // Codename is what sources name (trixie-security); Suite may be an alias (stable-security).
-                    if (line.StartsWith("Codename: ", StringComparison.Ordinal) || name is null)
-                    {
-                        name = line[(line.IndexOf(':') + 1)..].Trim();
-                    }
-                }
-                else if (line.StartsWith("Date: ", StringComparison.Ordinal)
-                    && DateTimeOffset.TryParse(line[6..].Replace(" UTC", " +00:00", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
-                {
-                    date = at;
-                }
-                else if (line.Length == 0 || line.StartsWith("-----BEGIN PGP SIGNATURE", StringComparison.Ordinal))
-                {
-                    if (name is not null && date is not null)
-                    {
-                        break;
-                    }
-                }
-            }
-            if (name is not null && date is { } d)
-            {
-                dates[name] = d;
+                dates[name] = at;
             }
         }
         return dates;

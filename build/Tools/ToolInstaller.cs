@@ -13,35 +13,25 @@ namespace TemplateFleet.Tools;
 /// the version the source recorded equals the pin), and only then renamed into place, so the folder a caller
 /// sees is always complete. A folder whose receipt names another source (a changed pin) is replaced.
 /// </summary>
-public sealed class ToolInstaller
+/// <param name="toolsDirectory">The tools folder; the build's own is the cache home's (<see cref="CacheHome.Tools"/>).</param>
+/// <param name="aptDirectory">The private apt state (default: &lt;tools&gt;/.apt), shareable between tools folders.</param>
+public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, string? aptDirectory = null)
 {
     public const string ReceiptFile = ".tool.json";
     private static readonly TimeSpan LockTimeout = CacheHome.LockTimeout;
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromMinutes(1);
-
-    private readonly DebianArchive _debian;
-
-    /// <param name="toolsDirectory">The tools folder; the build's own is the cache home's (<see cref="CacheHome.Tools"/>).</param>
-    /// <param name="aptDirectory">The private apt state (default: &lt;tools&gt;/.apt), shareable between tools folders.</param>
-    public ToolInstaller(ToolManifest manifest, string toolsDirectory, string? aptDirectory = null)
-    {
-        Manifest = manifest;
-        ToolsDirectory = Path.GetFullPath(toolsDirectory);
-        AptDirectory = Path.GetFullPath(aptDirectory ?? Path.Combine(ToolsDirectory, ".apt"));
-        _debian = DebianArchive.ForHost(AptDirectory);
-    }
 
     /// <summary>The repository's pins (build/Tools/tools.yaml) and the tools folder of the per-user cache, shared by
     /// every checkout on the machine (<see cref="CacheHome"/>; this process's environment unless <paramref name="cache"/> is given).</summary>
     public static ToolInstaller ForRepository(string repositoryRoot, CacheHome? cache = null) =>
         new(ToolManifest.Load(repositoryRoot), (cache ?? CacheHome.Resolve()).Tools);
 
-    public ToolManifest Manifest { get; }
+    public ToolManifest Manifest { get; } = manifest;
 
     /// <summary>Debian packages of any suite through the private apt configuration under <see cref="AptDirectory"/>.</summary>
-    public DebianArchive Debian => _debian;
-    public string ToolsDirectory { get; }
-    public string AptDirectory { get; }
+    public DebianArchive Debian => field ??= DebianArchive.ForHost(AptDirectory);
+    public string ToolsDirectory { get; } = Path.GetFullPath(toolsDirectory);
+    public string AptDirectory { get; } = Path.GetFullPath(aptDirectory ?? Path.Combine(toolsDirectory, ".apt"));
 
     /// <summary>Where the pinned version of a tool lives (installed or not).</summary>
     public string FolderOf(ToolPin pin) => Path.Combine(ToolsDirectory, pin.Name, pin.Version);
@@ -76,7 +66,7 @@ public sealed class ToolInstaller
         {
             var recorded = pin.Source switch
             {
-                DebianSource debian => await _debian.UnpackAsync(pin, debian, partial, where, ct),
+                DebianSource debian => await Debian.UnpackAsync(pin, debian, partial, where, ct),
                 NpmSource npm => await PackageToolSources.InstallNpmAsync(pin, npm, partial, where, ct),
                 DotnetToolSource dotnet => await PackageToolSources.InstallDotnetToolAsync(pin, dotnet, partial, where, ct),
                 _ => throw new InvalidOperationException($"unknown tool source {pin.Source.Kind}"),

@@ -82,13 +82,7 @@ public sealed partial class ToolManifest
         {
             return null;
         }
-        var versionNode = tool.Scalar("version", required: true);
-        var version = versionNode?.Value;
-        if (versionNode is not null && !ExactVersion().IsMatch(versionNode.Value))
-        {
-            errors.Add(versionNode.Start, $"'{tool.Child("version")}' '{versionNode.Value}' is not an exact version; pin one release, e.g. 2.5.0");
-            version = null;
-        }
+        var version = Checked(tool, "version", v => ExactVersion().IsMatch(v) ? null : "is not an exact version; pin one release, e.g. 2.5.0");
 
         var given = SourceKeys.Where(tool.Has).ToList();
         if (given.Count != 1)
@@ -99,18 +93,12 @@ public sealed partial class ToolManifest
         }
         ToolSource? source = given.Count != 1 || version is null ? null : given[0] switch
         {
-            "debian" => ReadDebian(tool, name, version, errors),
+            "debian" => ReadDebian(tool, name, version),
             "npm" => ReadPackage(tool, "npm", NpmPackage(), "an npm package name, e.g. @scope/name", p => new NpmSource(p, version)),
             _ => ReadPackage(tool, "dotnet-tool", NuGetId(), "a NuGet package id, e.g. PowerShell", p => new DotnetToolSource(p, version)),
         };
 
-        var binaryNode = tool.Scalar("binary", required: true);
-        var binary = binaryNode?.Value;
-        if (binaryNode is not null && !IsRelativeInside(binaryNode.Value))
-        {
-            errors.Add(binaryNode.Start, $"'{tool.Child("binary")}' '{binaryNode.Value}' must be a path inside the tool's folder (relative, no '..')");
-            binary = null;
-        }
+        var binary = Checked(tool, "binary", b => IsRelativeInside(b) ? null : "must be a path inside the tool's folder (relative, no '..')");
 
         // A library (an npm package the tests import) has no command to run: its entry module must exist.
         if (tool.Bool("library", required: false) == true)
@@ -139,49 +127,30 @@ public sealed partial class ToolManifest
             : new ToolPin(name, version!, source, binary, new ToolCheck(argValues, expect), key.Start.Line);
     }
 
-    private static DebianSource? ReadDebian(YamlObject tool, string name, string version, YamlErrors errors)
+    private static DebianSource? ReadDebian(YamlObject tool, string name, string version)
     {
         var debian = tool.Object("debian", required: true, "suite", "package", "version");
-        var suite = debian?.Scalar("suite", required: true);
-        if (suite is not null && !Suite().IsMatch(suite.Value))
-        {
-            errors.Add(suite.Start, $"'{debian!.Child("suite")}' '{suite.Value}' is not a Debian suite code name (e.g. trixie, bookworm, bookworm-backports)");
-            suite = null;
-        }
-        var package = debian?.Scalar("package", required: true);
-        if (package is not null && !DebianPackage().IsMatch(package.Value))
-        {
-            errors.Add(package.Start, $"'{debian!.Child("package")}' '{package.Value}' is not a Debian package name");
-            package = null;
-        }
-        var packageVersion = debian?.Scalar("version", required: true);
-        if (packageVersion is not null)
-        {
-            if (!DebianVersion.IsValid(packageVersion.Value))
-            {
-                errors.Add(packageVersion.Start, $"'{debian!.Child("version")}' '{packageVersion.Value}' is not a Debian version ([epoch:]upstream[-revision], e.g. 2.5.0-2+b5)");
-                packageVersion = null;
-            }
-            else if (!DebianVersion.Packages(packageVersion.Value, version))
-            {
-                errors.Add(packageVersion.Start,
-                    $"'{debian!.Child("version")}' '{packageVersion.Value}' packages {DebianVersion.Upstream(packageVersion.Value)}, not {name} {version}; pin the Debian version of {version} or change 'version'");
-                packageVersion = null;
-            }
-        }
-        return suite is null || package is null || packageVersion is null ? null : new DebianSource(suite.Value, package.Value, packageVersion.Value);
+        var suite = Checked(debian, "suite", s => Suite().IsMatch(s) ? null : "is not a Debian suite code name (e.g. trixie, bookworm, bookworm-backports)");
+        var package = Checked(debian, "package", p => DebianPackage().IsMatch(p) ? null : "is not a Debian package name");
+        var packageVersion = Checked(debian, "version", v => !DebianVersion.IsValid(v) ? "is not a Debian version ([epoch:]upstream[-revision], e.g. 2.5.0-2+b5)"
+            : !DebianVersion.Packages(v, version) ? $"packages {DebianVersion.Upstream(v)}, not {name} {version}; pin the Debian version of {version} or change 'version'"
+            : null);
+        return suite is null || package is null || packageVersion is null ? null : new DebianSource(suite, package, packageVersion);
     }
 
-    private static ToolSource? ReadPackage(YamlObject tool, string key, Regex shape, string what, Func<string, ToolSource> make)
+    private static ToolSource? ReadPackage(YamlObject tool, string key, Regex shape, string what, Func<string, ToolSource> make) =>
+        Checked(tool.Object(key, required: true, "package"), "package", p => shape.IsMatch(p) ? null : $"is not {what}") is { } package ? make(package) : null;
+
+    /// <summary>The required scalar <paramref name="key"/> of <paramref name="section"/>, or null: missing, or
+    /// <paramref name="problem"/> says what is wrong with it ("'tools.x.key' 'value' problem" at the value).</summary>
+    private static string? Checked(YamlObject? section, string key, Func<string, string?> problem)
     {
-        var section = tool.Object(key, required: true, "package");
-        var package = section?.Scalar("package", required: true);
-        if (package is not null && !shape.IsMatch(package.Value))
-        {
-            tool.Errors.Add(package.Start, $"'{section!.Child("package")}' '{package.Value}' is not {what}");
+        if (section?.Scalar(key, required: true) is not { } node)
             return null;
-        }
-        return package is null ? null : make(package.Value);
+        if (problem(node.Value) is not { } wrong)
+            return node.Value;
+        section.Errors.Add(node.Start, $"'{section.Child(key)}' '{node.Value}' {wrong}");
+        return null;
     }
 
     private static bool IsRelativeInside(string path) =>

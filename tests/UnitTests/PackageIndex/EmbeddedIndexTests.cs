@@ -100,14 +100,14 @@ public sealed class EmbeddedIndexTests : IAsyncLifetime
     public async Task Missing_and_escaping_paths_are_404(string path)
     {
         // Raw socket: HttpClient would normalise the dots away before sending.
-        Assert.StartsWith("HTTP/1.1 404", await RawRequestAsync($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 404", await RawRequestAsync($"GET {path} HTTP/1.1\r\nHost: {_index.JsonApiBase.Authority}\r\n\r\n"));
     }
 
     [Fact]
     public async Task Only_get_and_head_are_served()
     {
-        Assert.StartsWith("HTTP/1.1 405", await RawRequestAsync("POST /simple/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
-        var head = await RawRequestAsync("HEAD /simple/ HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 405", await RawRequestAsync($"POST /simple/ HTTP/1.1\r\nHost: {_index.JsonApiBase.Authority}\r\nContent-Length: 0\r\n\r\n"));
+        var head = await RawRequestAsync($"HEAD /simple/ HTTP/1.1\r\nHost: {_index.JsonApiBase.Authority}\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200", head);
         Assert.EndsWith("\r\n\r\n", head);
     }
