@@ -192,29 +192,19 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         // Before anything is pushed: the versions this pin would record against the pin it replaces (the digest plays no part).
         var inputs = KeepCurrent.UpstreamInputs.Of(run.Config, run.Templates);
         PinOrder.Check(Relative(pinPath), PinFile.ReadIfExists(pinPath), pinFor(target, "sha256:" + new string('0', 64)), n => inputs.FirstOrDefault(i => i.Name == n)?.Scheme);
-        await BeforePushAsync(name, imageId, ct);
+        // The contributors' checks (the supply chain's gate): a throw refuses the image before anything is pushed.
+        foreach (var contributor in contributors)
+            await contributor.BeforePushAsync(name, imageId, ct);
         List<string> tags = context.Revision.Commit is { Length: > 0 } sha ? [TagFor(tag), TagFor(sha)] : [TagFor(tag)];
         var digest = await PushAsync(name, imageId, target, repository, tags, registry.Auth, registry.Client, ct);
         await VerifyPullByDigestAsync(name, imageId, target, digest, registry.Auth, ct);
-        var pin = await ContributeAsync(pinFor(target, digest), imageId, ct);
+        var pin = pinFor(target, digest);
+        foreach (var contributor in contributors)
+            pin = await contributor.ContributeAsync(pin, imageId, ct);
         var previous = PinFile.ReadIfExists(pinPath);
         PinFile.Write(pinPath, pin);
         var change = await DescribeChangeAsync(previous, pin, imageId, ct);
         return new PublishResult(name, PublishStatus.Published, "published", pin, Relative(pinPath), [.. tags.Select(t => $"{target}:{t}")], change);
-    }
-
-    /// <summary>The contributors' checks (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
-    async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
-    {
-        foreach (var contributor in contributors)
-            await contributor.BeforePushAsync(name, imageId, ct);
-    }
-
-    async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
-    {
-        foreach (var contributor in contributors)
-            pin = await contributor.ContributeAsync(pin, imageId, ct);
-        return pin;
     }
 
     async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
@@ -274,11 +264,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     }
 
     // Whole seconds, as the pin file holds it: the result's pin equals the one on disk.
-    static DateTimeOffset Now()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-    }
+    static DateTimeOffset Now() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     string Relative(string path) => Path.GetRelativePath(context.Paths.Root, path).Replace('\\', '/');
 
@@ -293,11 +279,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     };
 
     /// <summary>Docker tags allow [A-Za-z0-9_.-], up to 128 characters; a PEP 440 local version ("1.0+dev") has a '+'.</summary>
-    internal static string TagFor(string value)
-    {
-        var tag = InvalidTagCharacters().Replace(value, "-");
-        return tag.Length > 128 ? tag[..128] : tag;
-    }
+    internal static string TagFor(string value) => new([.. InvalidTagCharacters().Replace(value, "-").Take(128)]);
 
     [GeneratedRegex("[^A-Za-z0-9_.-]")]
     private static partial Regex InvalidTagCharacters();

@@ -26,8 +26,9 @@ public sealed record ReleasedTemplate(PublishResult Publish, Pin? OldPin, string
     public string? KeptReason => Published ? null : Publish.Status == PublishStatus.Unchanged ? $"unchanged: {Publish.Reason}" : Publish.Reason;
 }
 
-/// <summary>A pin file for the pull request's branch: its path from the repository root ('/'-separated) and its full content.</summary>
-public sealed record PinFileChange(string Path, string Content);
+/// <summary>A pin (or data) file for the pull request's branch: its path from the repository root ('/'-separated), its full
+/// content, and, once <see cref="PinProposer"/> compared it with the base, its blob there (null: new on the branch).</summary>
+public sealed record PinFileChange(string Path, string Content, string? BaseBlobSha = null);
 
 /// <summary>
 /// What one release proposes, read from the results of its jobs (the pins job) or of this run (Cascade in one process),
@@ -111,10 +112,6 @@ public sealed record ReleaseProposal(
             : ProposalKey.Release(revision is { Length: >= 12 } ? revision[..12] : revision ?? $"runtime-{versions[0]}");
         return new ReleaseProposal(key, runs[0].RuntimePackage, versions[0], revision, @base, released, warnings);
     }
-
-    public void Validate() => PinProposer.Validate(Files);
-
-    public string CommitMessage(IEnumerable<string> paths, string baseSha) => PinProposer.CommitMessage(Title, paths, baseSha);
 
     /// <summary>The pull request's description: a table per template, the kept ones with their reasons.</summary>
     public string RenderBody()
