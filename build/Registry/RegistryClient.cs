@@ -88,11 +88,8 @@ public sealed class RegistryClient(RegistryHost host, string? username, string? 
     {
         if (challenge["realm"] is not { Length: > 0 } realm)
             throw new FleetException($"{registry}: the bearer challenge names no realm.");
-        var query = new List<string>();
-        if (challenge["service"] is { } service)
-            query.Add("service=" + Uri.EscapeDataString(service));
-        query.Add("scope=" + Uri.EscapeDataString(challenge["scope"] ?? scope));
-        var tokenUri = new UriBuilder(realm) { Query = string.Join("&", query) }.Uri;
+        var service = challenge["service"] is { } name ? $"service={Uri.EscapeDataString(name)}&" : "";
+        var tokenUri = new UriBuilder(realm) { Query = $"{service}scope={Uri.EscapeDataString(challenge["scope"] ?? scope)}" }.Uri;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, tokenUri);
         if (username is not null && password is not null)
