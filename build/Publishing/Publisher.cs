@@ -18,7 +18,7 @@ namespace TemplateFleet.Publishing;
 /// published only when it built and passed both gates FROM the published base; one whose inputs equal its pin's
 /// is unchanged and not pushed again. A failure leaves that image's old pin untouched.
 /// </summary>
-public sealed partial class Publisher(RunContext context, HttpMessageHandler? registryHandler = null, IReadOnlyList<IPinContributor>? contributors = null)
+public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinContributor>? contributors = null)
 {
     private readonly IDockerClient docker = context.Engine.Client;
     private readonly IReadOnlyList<IPinContributor> contributors = contributors ?? [];
@@ -92,24 +92,18 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
                 outcome = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
                 Log.Information("{Template}: not published again: {Reason}", template.Name, outcome.Reason);
             }
-            else if (PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name),
-                         results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template)) is { } why)
+            else if ((PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name),
+                         results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template))
+                     ?? (PinnedImage.Parse(build!.Base ?? "") is null ? $"built FROM a base that is not published ({build.Base}): {results.BasePublish?.Reason ?? "PublishBase did not run"}" : null)) is { } why)
             {
                 outcome = new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
                 Log.Warning("{Template}: not published: {Reason}", template.Name, why);
-            }
-            else if (PinnedImage.Parse(build!.Base ?? "") is not { } @base)
-            {
-                var baseWhy = results.BasePublish?.Reason ?? "PublishBase did not run";
-                outcome = new PublishResult(template.Name, PublishStatus.NotPublished,
-                    $"built FROM a base that is not published ({build.Base}): {baseWhy}", null, pinFile, []);
-                Log.Warning("{Template}: not published: {Reason}", template.Name, outcome.Reason);
             }
             else
             {
                 try
                 {
-                    outcome = await PublishOneAsync(run, template, build, @base, registry, results, ct);
+                    outcome = await PublishOneAsync(run, template, build!, PinnedImage.Parse(build!.Base!)!, registry, results, ct);
                     Log.Information("{Template}: published {Reference}", template.Name, outcome.Pin!.Reference);
                 }
                 catch (Exception e) when (IsPublishFailure(e, ct))
@@ -180,7 +174,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     OpenRegistry Open(PublishOptions options)
     {
         var address = RegistryHost.Parse(options.Registry.Address);
-        return new OpenRegistry(address.ToString(), new RegistryClient(address, options.Registry.Username, options.Registry.Password, options.PlainHttp, registryHandler), options.Registry.Auth);
+        return new OpenRegistry(address.ToString(), new RegistryClient(address, options.Registry.Username, options.Registry.Password), options.Registry.Auth);
     }
 
     /// <summary>One image, base or template: the contributors' checks, a push under <paramref name="tag"/> (and the
