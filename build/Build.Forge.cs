@@ -65,16 +65,8 @@ internal sealed partial class Build
             var token = ForgeToken is { Length: > 0 } ? ForgeToken : GitHubToken;
             if (token is not { Length: > 0 })
                 throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
-            ForgeKind? kind;
-            try
-            {
-                kind = ForgeKinds.Parse(Forge);
-            }
-            catch (ForgeException e)
-            {
-                throw new FleetUsageException("--forge: " + e.Message);
-            }
-            return new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = kind, BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
+            // An unknown --forge is a ForgeException, which PreflightForge turns into a usage error.
+            return new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeKinds.Parse(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
         }
     }
 
@@ -101,9 +93,9 @@ internal sealed partial class Build
     {
         if (forge is not null)
             return; // checked already: Cascade and CascadeBase both require it
-        var options = ForgeOptions;
         try
         {
+            var options = ForgeOptions;
             forge = ForgeConnection.OpenAsync(options, EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
             proposer = new PinProposer(forge, options.BaseBranch);
             proposer.PreflightAsync(key, CancellationToken).GetAwaiter().GetResult();
@@ -130,8 +122,8 @@ internal sealed partial class Build
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var newest = await RuntimeVersionResolver.ForSimpleIndex(http, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
         var trigger = new CascadeTrigger(forge!, Proposer, fleet.Inputs.RetakeAfter);
-        var result = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), trigger, index, CancellationToken);
-        ReportSummary(_ => _.AddPair("runtime", result.Note));
+        var note = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), trigger, index, CancellationToken);
+        ReportSummary(_ => _.AddPair("runtime", note));
 
         var report = await ReadOutdatedAsync(fleet, KeepCurrent.UpstreamInputs.Of(fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames)), CancellationToken);
         foreach (var row in report.Failed)

@@ -216,10 +216,10 @@ internal sealed partial class Build
     /// </summary>
     async Task EnsureLocalRegistryWhenLoopback()
     {
-        var address = RegistryAddress;
-        if (!RegistryHost.IsLoopbackRegistry(address))
+        var registry = RegistryHost.Parse(RegistryAddress);
+        if (!registry.IsLoopback)
             return;
-        var port = RegistryHost.Parse(address).Port ?? 5000;
+        var port = registry.Port ?? 5000;
         await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
         {
             Directory = Cache.Registry(port),

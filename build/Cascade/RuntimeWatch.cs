@@ -5,14 +5,6 @@ using TemplateFleet.PullRequests;
 
 namespace TemplateFleet.Cascade;
 
-/// <summary>What the watch found: the newest release, the templates whose pin holds an older one (or none), and what it did.</summary>
-public sealed record WatchResult(Pep440Version Newest, IReadOnlyList<string> Behind, TriggerResult? Trigger)
-{
-    public string Note => Trigger is { } t
-        ? $"{Newest}: {t.Outcome} ({t.Reason})"
-        : $"{Newest}: every pin holds it";
-}
-
 /// <summary>
 /// The scheduled watch, for a runtime release nobody announced: the newest release on the index against what the
 /// pins hold. When some template's pin holds an older runtime (or none), it triggers the cascade for that release
@@ -31,17 +23,19 @@ public static class RuntimeWatch
     public static IReadOnlyList<string> Behind(Pep440Version newest, IReadOnlyDictionary<string, Pin?> pins) =>
         [.. pins.Where(p => p.Value?.RuntimeVersion is not { } pinned || pinned.CompareTo(newest) < 0).Select(p => p.Key)];
 
+    /// <summary>What the watch found and did, as the summary's note: the newest release, and the trigger's outcome when some pin is behind it.</summary>
     /// <param name="packageIndex">The index the cascade is dispatched with, so it waits for the release where the watch saw it.</param>
-    public static async Task<WatchResult> RunAsync(Pep440Version newest, IReadOnlyDictionary<string, Pin?> pins, CascadeTrigger trigger, string packageIndex, CancellationToken ct)
+    public static async Task<string> RunAsync(Pep440Version newest, IReadOnlyDictionary<string, Pin?> pins, CascadeTrigger trigger, string packageIndex, CancellationToken ct)
     {
         var behind = Behind(newest, pins);
         if (behind.Count == 0)
         {
             Log.Information("Every pin holds runtime {Version}, the newest on the index: nothing to do", newest);
-            return new WatchResult(newest, behind, null);
+            return $"{newest}: every pin holds it";
         }
         Log.Information("Runtime {Version} is newer than the pins of {Templates}", newest, string.Join(", ", behind));
-        return new WatchResult(newest, behind, await trigger.TriggerAsync(ProposalKey.Runtime(newest), CascadeWorkflowFile, DispatchInputs(newest, packageIndex), ct));
+        var t = await trigger.TriggerAsync(ProposalKey.Runtime(newest), CascadeWorkflowFile, DispatchInputs(newest, packageIndex), ct);
+        return $"{newest}: {t.Outcome} ({t.Reason})";
     }
 }
 

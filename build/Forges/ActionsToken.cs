@@ -8,9 +8,6 @@ namespace TemplateFleet.Forges;
 /// </summary>
 public static class ActionsToken
 {
-    /// <summary>Variables through which runners hand a job its automatic token.</summary>
-    public static readonly string[] RunnerVariables = ["GITHUB_TOKEN", "GITEA_TOKEN"];
-
     public static string Refusal(string how) =>
         $"the forge token is the runner's automatic Actions token ({how}): a pull request opened with it starts no gates run, so it could never be reviewed green. "
         + "Set the FORGE_TOKEN secret to a token of a user who may push and open pull requests in the repository.";
@@ -18,7 +15,8 @@ public static class ActionsToken
     /// <summary>Refuses a token that equals one of the runner's automatic-token variables. Runs before any request.</summary>
     public static void Check(string token, IReadOnlyDictionary<string, string> environment)
     {
-        foreach (var variable in RunnerVariables)
+        // The variables through which runners hand a job its automatic token.
+        foreach (var variable in new[] { "GITHUB_TOKEN", "GITEA_TOKEN" })
         {
             if (environment.TryGetValue(variable, out var value) && value is { Length: > 0 } && value == token)
                 throw new ForgeException(Refusal($"it is the value of {variable}"));

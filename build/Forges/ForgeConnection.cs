@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TemplateFleet.Forges.Gitea;
 using TemplateFleet.Forges.GitHub;
 
@@ -19,12 +18,11 @@ public static class ForgeConnection
         if (options.Token is not { Length: > 0 })
             throw new ForgeException("no forge token: set FORGE_TOKEN (the forge token parameter) to a user's token that may push and open pull requests; it is never printed.");
         ActionsToken.Check(options.Token, environment);
-        _ = options.Owner;
-
+        var root = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl : new Uri(options.ApiUrl.AbsoluteUri + "/");
         if (options.Kind == ForgeKind.GitHub)
-            return new GitHubForge(options.ApiUrl, options.Token, options.Owner, options.Name, options.RequestTimeout);
+            return new GitHubForge(root, options.Token, options.Owner, options.Name, options.RequestTimeout);
 
-        var api = new GiteaApi(options.ApiUrl, options.Token, options.RequestTimeout);
+        var api = new GiteaApi(root, options.Token, options.RequestTimeout);
         try
         {
             var version = await GiteaVersionAsync(api, options, ct);
@@ -37,7 +35,7 @@ public static class ForgeConnection
             if (!await LooksLikeGitHubAsync(api, ct))
                 throw new ForgeException($"{api.Root} answers neither as Gitea (GET /version) nor as GitHub (its API root): check the forge API URL parameter (Gitea: https://<host>/api/v1, GitHub Enterprise: https://<host>/api/v3).");
             api.Dispose();
-            return new GitHubForge(options.ApiUrl, options.Token, options.Owner, options.Name, options.RequestTimeout);
+            return new GitHubForge(root, options.Token, options.Owner, options.Name, options.RequestTimeout);
         }
         catch
         {
@@ -52,27 +50,14 @@ public static class ForgeConnection
         var response = await api.GetAsync("version", ct);
         if (response.Status == 401)
             throw new ForgeException($"the forge at {api.Root} refused the token (HTTP 401 on GET /version: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
-        if (response.Status == 200 && ReadVersion(response.Text) is { } text)
+        if (response.Status == 200 && response.TryRead<VersionJson>()?.Version is { } text)
             return GiteaVersion.Parse(text);
         if (options.Kind == ForgeKind.Gitea)
             throw new ForgeException($"{api.Root} does not answer GET /version as Gitea does (HTTP {response.Status}): check the forge API URL parameter (Gitea: https://<host>/api/v1).");
         return null;
     }
 
-    static string? ReadVersion(string text)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(text);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String
-                ? v.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    sealed record VersionJson(string? Version);
 
     // rest/meta/meta#github-api-root: the root lists current_user_url among its hypermedia links.
     static async Task<bool> LooksLikeGitHubAsync(GiteaApi api, CancellationToken ct)

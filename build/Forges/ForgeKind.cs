@@ -15,6 +15,6 @@ public static class ForgeKinds
         null or "" or "auto" => null,
         "gitea" => ForgeKind.Gitea,
         "github" => ForgeKind.GitHub,
-        _ => throw new ForgeException($"forge kind '{value}' is unknown: use gitea or github, or leave it unset to detect it."),
+        _ => throw new ForgeException($"--forge: forge kind '{value}' is unknown: use gitea or github, or leave it unset to detect it."),
     };
 }

@@ -89,11 +89,8 @@ public static class BranchMoved
 
 public sealed record ForgePullRequest(long Number, string Url, PullRequestState State, string Title, string Body, string Head, string Base);
 
-/// <summary>A file for a branch: its path ('/'-separated, from the repository root), its content, and its blob on the base (null: new).</summary>
-public sealed record FileChange(string Path, string Content, string? BaseBlobSha);
-
 /// <summary>
 /// What <see cref="IForge.WriteBranchAsync"/> makes of a branch. <see cref="ExpectedHead"/>: the head the caller saw
 /// (null: no branch); a branch that moved since is not overwritten, so two runs or a person's push are never lost.
 /// </summary>
-public sealed record BranchWrite(string Branch, string Base, IReadOnlyList<FileChange> Files, string Message, string? ExpectedHead);
+public sealed record BranchWrite(string Branch, string Base, IReadOnlyList<PinFileChange> Files, string Message, string? ExpectedHead);

@@ -18,7 +18,7 @@ namespace TemplateFleet.Publishing;
 /// published only when it built and passed both gates FROM the published base; one whose inputs equal its pin's
 /// is unchanged and not pushed again. A failure leaves that image's old pin untouched.
 /// </summary>
-public sealed partial class Publisher(RunContext context, HttpMessageHandler? registryHandler = null, IReadOnlyList<IPinContributor>? contributors = null)
+public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinContributor>? contributors = null)
 {
     private readonly IDockerClient docker = context.Engine.Client;
     private readonly IReadOnlyList<IPinContributor> contributors = contributors ?? [];
@@ -92,24 +92,18 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
                 outcome = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
                 Log.Information("{Template}: not published again: {Reason}", template.Name, outcome.Reason);
             }
-            else if (PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name),
-                         results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template)) is { } why)
+            else if ((PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name),
+                         results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template))
+                     ?? (PinnedImage.Parse(build!.Base ?? "") is null ? $"built FROM a base that is not published ({build.Base}): {results.BasePublish?.Reason ?? "PublishBase did not run"}" : null)) is { } why)
             {
                 outcome = new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
                 Log.Warning("{Template}: not published: {Reason}", template.Name, why);
-            }
-            else if (PinnedImage.Parse(build!.Base ?? "") is not { } @base)
-            {
-                var baseWhy = results.BasePublish?.Reason ?? "PublishBase did not run";
-                outcome = new PublishResult(template.Name, PublishStatus.NotPublished,
-                    $"built FROM a base that is not published ({build.Base}): {baseWhy}", null, pinFile, []);
-                Log.Warning("{Template}: not published: {Reason}", template.Name, outcome.Reason);
             }
             else
             {
                 try
                 {
-                    outcome = await PublishOneAsync(run, template, build, @base, registry, results, ct);
+                    outcome = await PublishOneAsync(run, template, build!, PinnedImage.Parse(build!.Base!)!, registry, results, ct);
                     Log.Information("{Template}: published {Reference}", template.Name, outcome.Pin!.Reference);
                 }
                 catch (Exception e) when (IsPublishFailure(e, ct))
@@ -180,7 +174,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     OpenRegistry Open(PublishOptions options)
     {
         var address = RegistryHost.Parse(options.Registry.Address);
-        return new OpenRegistry(address.ToString(), new RegistryClient(address, options.Registry.Username, options.Registry.Password, options.PlainHttp, registryHandler), options.Registry.Auth);
+        return new OpenRegistry(address.ToString(), new RegistryClient(address, options.Registry.Username, options.Registry.Password), options.Registry.Auth);
     }
 
     /// <summary>One image, base or template: the contributors' checks, a push under <paramref name="tag"/> (and the
@@ -192,29 +186,19 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
         // Before anything is pushed: the versions this pin would record against the pin it replaces (the digest plays no part).
         var inputs = KeepCurrent.UpstreamInputs.Of(run.Config, run.Templates);
         PinOrder.Check(Relative(pinPath), PinFile.ReadIfExists(pinPath), pinFor(target, "sha256:" + new string('0', 64)), n => inputs.FirstOrDefault(i => i.Name == n)?.Scheme);
-        await BeforePushAsync(name, imageId, ct);
+        // The contributors' checks (the supply chain's gate): a throw refuses the image before anything is pushed.
+        foreach (var contributor in contributors)
+            await contributor.BeforePushAsync(name, imageId, ct);
         List<string> tags = context.Revision.Commit is { Length: > 0 } sha ? [TagFor(tag), TagFor(sha)] : [TagFor(tag)];
         var digest = await PushAsync(name, imageId, target, repository, tags, registry.Auth, registry.Client, ct);
         await VerifyPullByDigestAsync(name, imageId, target, digest, registry.Auth, ct);
-        var pin = await ContributeAsync(pinFor(target, digest), imageId, ct);
+        var pin = pinFor(target, digest);
+        foreach (var contributor in contributors)
+            pin = await contributor.ContributeAsync(pin, imageId, ct);
         var previous = PinFile.ReadIfExists(pinPath);
         PinFile.Write(pinPath, pin);
         var change = await DescribeChangeAsync(previous, pin, imageId, ct);
         return new PublishResult(name, PublishStatus.Published, "published", pin, Relative(pinPath), [.. tags.Select(t => $"{target}:{t}")], change);
-    }
-
-    /// <summary>The contributors' checks (the supply chain's gate): a throw refuses the image before anything is pushed.</summary>
-    async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
-    {
-        foreach (var contributor in contributors)
-            await contributor.BeforePushAsync(name, imageId, ct);
-    }
-
-    async Task<Pin> ContributeAsync(Pin pin, string imageId, CancellationToken ct)
-    {
-        foreach (var contributor in contributors)
-            pin = await contributor.ContributeAsync(pin, imageId, ct);
-        return pin;
     }
 
     async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
@@ -274,11 +258,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     }
 
     // Whole seconds, as the pin file holds it: the result's pin equals the one on disk.
-    static DateTimeOffset Now()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-    }
+    static DateTimeOffset Now() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     string Relative(string path) => Path.GetRelativePath(context.Paths.Root, path).Replace('\\', '/');
 
@@ -293,11 +273,7 @@ public sealed partial class Publisher(RunContext context, HttpMessageHandler? re
     };
 
     /// <summary>Docker tags allow [A-Za-z0-9_.-], up to 128 characters; a PEP 440 local version ("1.0+dev") has a '+'.</summary>
-    internal static string TagFor(string value)
-    {
-        var tag = InvalidTagCharacters().Replace(value, "-");
-        return tag.Length > 128 ? tag[..128] : tag;
-    }
+    internal static string TagFor(string value) => new([.. InvalidTagCharacters().Replace(value, "-").Take(128)]);
 
     [GeneratedRegex("[^A-Za-z0-9_.-]")]
     private static partial Regex InvalidTagCharacters();

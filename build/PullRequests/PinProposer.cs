@@ -139,14 +139,14 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         var status = readiness.Cascade!;
         var @base = readiness.BaseBranch;
 
-        var files = new List<FileChange>();
+        var files = new List<PinFileChange>();
         foreach (var file in proposal.Files)
         {
             var onBase = await forge.GetFileShaAsync(file.Path, @base, ct);
             if (proposal.BuiltFrom.TryGetValue(file.Path, out var before) && onBase != (before is null ? null : GitBlob.Sha(before)))
                 throw new ForgeException($"{file.Path} changed on {@base} since this run started (another bump or the cascade merged first): its pin is not written over the newer one. Run it again on {@base}: it rebuilds on the new pins.");
             if (onBase != GitBlob.Sha(file.Content))
-                files.Add(new FileChange(file.Path, file.Content, onBase));
+                files.Add(file with { BaseBlobSha = onBase });
         }
         if (files.Count == 0)
         {
@@ -216,7 +216,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     }
 
     /// <summary>The branch is the cascade's one commit of exactly these files on exactly this base.</summary>
-    async Task<bool> IsAlreadyAsync(BranchHead head, string baseSha, IReadOnlyList<FileChange> files, CancellationToken ct)
+    async Task<bool> IsAlreadyAsync(BranchHead head, string baseSha, IReadOnlyList<PinFileChange> files, CancellationToken ct)
     {
         var lines = head.Message.ReplaceLineEndings("\n").Split('\n');
         var paths = files.Select(f => f.Path).Order(StringComparer.Ordinal);

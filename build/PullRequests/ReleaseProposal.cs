@@ -26,8 +26,9 @@ public sealed record ReleasedTemplate(PublishResult Publish, Pin? OldPin, string
     public string? KeptReason => Published ? null : Publish.Status == PublishStatus.Unchanged ? $"unchanged: {Publish.Reason}" : Publish.Reason;
 }
 
-/// <summary>A pin file for the pull request's branch: its path from the repository root ('/'-separated) and its full content.</summary>
-public sealed record PinFileChange(string Path, string Content);
+/// <summary>A pin (or data) file for the pull request's branch: its path from the repository root ('/'-separated), its full
+/// content, and, once <see cref="PinProposer"/> compared it with the base, its blob there (null: new on the branch).</summary>
+public sealed record PinFileChange(string Path, string Content, string? BaseBlobSha = null);
 
 /// <summary>
 /// What one release proposes, read from the results of its jobs (the pins job) or of this run (Cascade in one process),
@@ -112,10 +113,6 @@ public sealed record ReleaseProposal(
         return new ReleaseProposal(key, runs[0].RuntimePackage, versions[0], revision, @base, released, warnings);
     }
 
-    public void Validate() => PinProposer.Validate(Files);
-
-    public string CommitMessage(IEnumerable<string> paths, string baseSha) => PinProposer.CommitMessage(Title, paths, baseSha);
-
     /// <summary>The pull request's description: a table per template, the kept ones with their reasons.</summary>
     public string RenderBody()
     {
@@ -139,26 +136,16 @@ public sealed record ReleaseProposal(
             var shape = t.T4?.Shape is { Length: > 0 } s ? s : "—";
             text.Append($"| {Cell(t.Template)} | {pin} | {Cell(t.AgentVersion)} | {t.Smoke?.Totals.ToString() ?? "—"} | {t.T4?.Totals.ToString() ?? "—"} | {Cell(shape)} |\n");
         }
-        var published = Templates.Where(t => t.Published).ToList();
-        if (published.Count > 0)
+        List("Pinned images:", t => t.Published ? $"`{t.Publish.Pin!.Reference}`" : null);
+        List("Kept on their old pins (retried by the next run for this version):", t => t.Published ? null : Cell(t.KeptReason ?? "not published"));
+        List("What changed in the SBOM:", t => t.SbomChange is { Length: > 0 } change ? Cell(change) : null);
+
+        // A list under its heading, one item per template that has one; nothing when none has.
+        void List(string heading, Func<ReleasedTemplate, string?> item)
         {
-            text.Append("\nPinned images:\n");
-            foreach (var t in published)
-                text.Append($"- {Cell(t.Template)}: `{t.Publish.Pin!.Reference}`\n");
-        }
-        var kept = Templates.Where(t => !t.Published).ToList();
-        if (kept.Count > 0)
-        {
-            text.Append("\nKept on their old pins (retried by the next run for this version):\n");
-            foreach (var t in kept)
-                text.Append($"- {Cell(t.Template)}: {Cell(t.KeptReason ?? "not published")}\n");
-        }
-        var sbom = Templates.Where(t => t.SbomChange is { Length: > 0 }).ToList();
-        if (sbom.Count > 0)
-        {
-            text.Append("\nWhat changed in the SBOM:\n");
-            foreach (var t in sbom)
-                text.Append($"- {Cell(t.Template)}: {Cell(t.SbomChange!)}\n");
+            var lines = Templates.Select(t => item(t) is { } line ? $"- {Cell(t.Template)}: {line}\n" : null).OfType<string>().ToList();
+            if (lines.Count > 0)
+                text.Append($"\n{heading}\n").AppendJoin("", lines);
         }
     }
 

@@ -5,13 +5,9 @@ using TemplateFleet.Publishing;
 namespace TemplateFleet.Registry;
 
 /// <summary>A registry on loopback. <see cref="StartedHere"/> is false when one already answered: then Stop leaves it alone.</summary>
-public sealed class LocalRegistry(string address, int? processId, string? configFile, string? logFile) : IAsyncDisposable
+/// <param name="Address">host:port, as image references and PublishOptions.Registry spell it.</param>
+public sealed record LocalRegistry(string Address, int? ProcessId, string? ConfigFile, string? LogFile) : IAsyncDisposable
 {
-    /// <summary>host:port, as image references and PublishOptions.Registry spell it.</summary>
-    public string Address { get; } = address;
-    public int? ProcessId { get; } = processId;
-    public string? ConfigFile { get; } = configFile;
-    public string? LogFile { get; } = logFile;
     public bool StartedHere => ProcessId is not null;
 
     /// <summary>Stops the registry process this run started (checked by its command line, so a reused pid is never hit).</summary>

@@ -8,27 +8,15 @@ namespace TemplateFleet.Registry;
 
 /// <summary>The few Distribution API calls Publish needs, with the auth the registry asks for
 /// (basic, or a bearer token from the realm it names). Credentials go only into Authorization headers.</summary>
-public sealed class RegistryClient : IDisposable
+public sealed class RegistryClient(RegistryHost host, string? username, string? password, bool? plainHttp = null, HttpMessageHandler? handler = null) : IDisposable
 {
     public const string DockerManifestV2 = "application/vnd.docker.distribution.manifest.v2+json";
     public const string OciManifestV1 = "application/vnd.oci.image.manifest.v1+json";
 
-    readonly HttpClient http;
-    readonly Uri apiBase;
-    readonly string registry;
-    readonly string? username;
-    readonly string? password;
+    readonly HttpClient http = new(handler ?? new HttpClientHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(30) };
+    readonly Uri apiBase = host.ApiBase(plainHttp);
+    readonly string registry = host.ToString();
     AuthenticationHeaderValue? authorization;
-
-    public RegistryClient(RegistryHost host, string? username, string? password, bool? plainHttp = null, HttpMessageHandler? handler = null)
-    {
-        http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        http.Timeout = TimeSpan.FromSeconds(30);
-        apiBase = host.ApiBase(plainHttp);
-        registry = host.ToString();
-        this.username = username;
-        this.password = password;
-    }
 
     /// <summary>HEAD /v2/&lt;repository&gt;/manifests/&lt;reference&gt; and return its Docker-Content-Digest.</summary>
     public async Task<string> GetManifestDigestAsync(string repository, string reference, CancellationToken ct)
@@ -100,11 +88,8 @@ public sealed class RegistryClient : IDisposable
     {
         if (challenge["realm"] is not { Length: > 0 } realm)
             throw new FleetException($"{registry}: the bearer challenge names no realm.");
-        var query = new List<string>();
-        if (challenge["service"] is { } service)
-            query.Add("service=" + Uri.EscapeDataString(service));
-        query.Add("scope=" + Uri.EscapeDataString(challenge["scope"] ?? scope));
-        var tokenUri = new UriBuilder(realm) { Query = string.Join("&", query) }.Uri;
+        var service = challenge["service"] is { } name ? $"service={Uri.EscapeDataString(name)}&" : "";
+        var tokenUri = new UriBuilder(realm) { Query = $"{service}scope={Uri.EscapeDataString(challenge["scope"] ?? scope)}" }.Uri;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, tokenUri);
         if (username is not null && password is not null)

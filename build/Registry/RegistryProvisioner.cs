@@ -30,12 +30,9 @@ public static class RegistryProvisioner
         Directory.CreateDirectory(Path.Combine(directory, "data"));
         var config = Path.Combine(directory, $"config-{options.Port}.yml");
         var log = Path.Combine(directory, $"registry-{options.Port}.log");
-        string? htpasswd = null;
-        if (withAuth)
-        {
-            htpasswd = Path.Combine(directory, "htpasswd");
+        var htpasswd = withAuth ? Path.Combine(directory, "htpasswd") : null;
+        if (htpasswd is not null)
             await WriteHtpasswdAsync(htpasswd, options.Username!, options.Password!, ct);
-        }
         await File.WriteAllTextAsync(config, RegistryConfig.Render(address, Path.Combine(directory, "data"), htpasswd, Secret()), ct);
 
         var pid = await StartDetachedAsync(config, log, ct);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
 using Serilog;
@@ -17,7 +16,8 @@ public sealed partial class StreamProgress(string operation, string reference) :
     {
         if (value.Error?.Message is { Length: > 0 } error)
             Error ??= error;
-        if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("Digest", out var digest) && Text(digest) is { } d)
+        // A JsonElement's ToString is its string value, as a string's is itself.
+        if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("Digest", out var digest) && digest?.ToString() is { } d)
             Digest = d;
         if (value.Status is { Length: > 0 } status)
         {
@@ -27,13 +27,6 @@ public sealed partial class StreamProgress(string operation, string reference) :
                 Log.Debug("{Operation} {Reference}: {Status}", operation, reference, status);
         }
     }
-
-    static string? Text(object? value) => value switch
-    {
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
-        _ => value?.ToString(),
-    };
 
     [GeneratedRegex(@"digest: (sha256:[0-9a-f]{64})")]
     private static partial Regex StatusDigest();

@@ -15,7 +15,7 @@ public static class ConsoleReport
         var sb = new StringBuilder();
         foreach (var r in results)
         {
-            sb.Append('\n').Append(CultureInfo.InvariantCulture, $"{r.Gate} {r.Template}: {(r.Passed ? "PASSED" : "FAILED")} ({SummaryNoteChecks(r)}) in {r.Duration.TotalSeconds:0.0} s");
+            sb.Append('\n').Append(CultureInfo.InvariantCulture, $"{r.Gate} {r.Template}: {(r.Passed ? "PASSED" : "FAILED")} ({r.PassedChecks}/{r.Checks.Count} checks) in {r.Duration.TotalSeconds:0.0} s");
             if (r.Shape.Length > 0)
                 sb.Append(CultureInfo.InvariantCulture, $"; shape: {r.Shape}");
             if (r.MissingCapabilities.Count > 0)
@@ -39,6 +39,4 @@ public static class ConsoleReport
         }
         return sb.ToString();
     }
-
-    static string SummaryNoteChecks(GateResult r) => $"{r.Checks.Count(c => c.Passed)}/{r.Checks.Count} checks";
 }

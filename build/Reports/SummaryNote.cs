@@ -6,12 +6,10 @@ namespace TemplateFleet.Reports;
 /// <summary>The notes in the build's summary table, read from the results, e.g. "3/4 templates".</summary>
 public static class SummaryNote
 {
-    public static string For(IReadOnlyCollection<GateResult> results) => For(results, results.Count);
-
-    /// <summary>Out of the <paramref name="asked"/> templates of the run: one that never got its checks run
-    /// (its build failed, the engine was lost first) did not pass.</summary>
-    public static string For(IReadOnlyCollection<GateResult> results, int asked) =>
-        $"{results.Count(r => r.Passed)}/{asked} templates";
+    /// <summary>Out of the <paramref name="asked"/> templates of the run (default: those with results): one that never got
+    /// its checks run (its build failed, the engine was lost first) did not pass.</summary>
+    public static string For(IReadOnlyCollection<GateResult> results, int? asked = null) =>
+        $"{results.Count(r => r.Passed)}/{asked ?? results.Count} templates";
 
     /// <summary>A gate's note: passed of the templates it checked; templates not checked count as not passed, unchanged ones are named apart.</summary>
     public static string ForGate(string gate, FleetRun run, ResultStore results) =>

@@ -81,17 +81,6 @@ public sealed class ResultStore
         : Base is { Succeeded: true } @base ? @base.Reference
         : null;
 
-    /// <summary>The names with a record in <paramref name="stage"/> (build, smoke, t4, publish), in name order.</summary>
-    public IReadOnlyList<string> Names(string stage)
-    {
-        var folder = Path.Combine(Directory, stage);
-        var onDisk = System.IO.Directory.Exists(folder)
-            ? System.IO.Directory.EnumerateFiles(folder, "*.json").Select(f => Path.GetFileNameWithoutExtension(f))
-            : [];
-        var inMemory = records.Keys.Where(k => k.StartsWith(stage + "/", StringComparison.Ordinal)).Select(k => k[(stage.Length + 1)..^".json".Length]);
-        return [.. onDisk.Concat(inMemory).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-    }
-
     void Put<T>(string relative, T record) where T : notnull
     {
         if (!writable)

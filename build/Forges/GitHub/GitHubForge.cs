@@ -8,23 +8,18 @@ namespace TemplateFleet.Forges.GitHub;
 /// one commit (blobs, a tree on the base's tree, a commit on the base's head) and a forced ref update, which keeps
 /// its pull request open. Pull requests are found by the list's head and base filters, which GitHub honours.
 /// </summary>
-internal sealed class GitHubForge : IForge
+internal sealed class GitHubForge(Uri api, string token, string owner, string name, TimeSpan timeout) : IForge
 {
     const string FileMode = "100644";
-    readonly IGitHubClient github;
-    readonly string owner;
-    readonly string name;
-    readonly Uri api;
+    readonly IGitHubClient github = Connect(api, token, timeout);
+    readonly Uri api = api;
 
-    public GitHubForge(Uri apiUrl, string token, string owner, string name, TimeSpan timeout)
+    static GitHubClient Connect(Uri api, string token, TimeSpan timeout)
     {
-        api = apiUrl.AbsoluteUri.EndsWith('/') ? apiUrl : new Uri(apiUrl.AbsoluteUri + "/");
         // Connection, not GitHubClient(header, uri): the latter rewrites any host but github.com to /api/v3/.
         var connection = new Connection(new ProductHeaderValue("template-fleet-build"), api, new InMemoryCredentialStore(new Credentials(token)));
         connection.SetRequestTimeout(timeout);
-        github = new GitHubClient(connection);
-        this.owner = owner;
-        this.name = name;
+        return new GitHubClient(connection);
     }
 
     public ForgeKind Kind => ForgeKind.GitHub;
@@ -95,11 +90,7 @@ internal sealed class GitHubForge : IForge
     {
         try
         {
-            await Call(async () =>
-            {
-                await github.Git.Reference.Delete(owner, name, $"heads/{branch}");
-                return true;
-            }, $"deleting branch {branch}");
+            await Call(() => github.Git.Reference.Delete(owner, name, $"heads/{branch}"), $"deleting branch {branch}");
         }
         catch (ApiValidationException)
         {
@@ -196,11 +187,8 @@ internal sealed class GitHubForge : IForge
     {
         try
         {
-            await Call(async () =>
-            {
-                await github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) });
-                return true;
-            }, $"starting workflow {workflowFile}");
+            await Call(() => github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) }),
+                $"starting workflow {workflowFile}");
         }
         catch (NotFoundException)
         {
@@ -240,14 +228,20 @@ internal sealed class GitHubForge : IForge
         }
     }
 
+    Task Call(Func<Task> call, string doing) => Call(async () =>
+    {
+        await call();
+        return true;
+    }, doing);
+
     ForgeException? Translate(Exception e, string doing) => e switch
     {
         NotFoundException or ApiValidationException => null,
         AuthorizationException => new ForgeException($"{Description} refused the token (HTTP 401 while {doing}: {e.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.", e),
         ForbiddenException => new ForgeException($"the token's user may not do this in {owner}/{name} (HTTP 403 while {doing}: {e.Message}): give the user write access, or use another token.", e),
-        ApiException api => new ForgeException($"{Description} answered HTTP {(int)api.StatusCode} while {doing}: {e.Message}.", e),
-        HttpRequestException => new ForgeException($"cannot reach the forge at {this.api} ({e.Message}): check the forge API URL parameter and that the host answers.", e),
-        TaskCanceledException => new ForgeException($"cannot reach the forge at {this.api} (no answer in time while {doing}): check the forge API URL parameter and that the host answers.", e),
+        ApiException refused => new ForgeException($"{Description} answered HTTP {(int)refused.StatusCode} while {doing}: {e.Message}.", e),
+        HttpRequestException => new ForgeException($"cannot reach the forge at {api} ({e.Message}): check the forge API URL parameter and that the host answers.", e),
+        TaskCanceledException => new ForgeException($"cannot reach the forge at {api} (no answer in time while {doing}): check the forge API URL parameter and that the host answers.", e),
         _ => null,
     };
 

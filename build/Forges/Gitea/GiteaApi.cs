@@ -11,23 +11,23 @@ internal sealed record GiteaResponse(int Status, string Text, string Request)
     public T Read<T>() => JsonSerializer.Deserialize<T>(Text, GiteaApi.Json)
         ?? throw new ForgeException($"Gitea answered {Request} with an empty body.");
 
-    /// <summary>Gitea's own words for a refusal (the "message" of its error JSON), or the start of the text.</summary>
-    public string Message
+    /// <summary>The body as <typeparamref name="T"/>, or null when it is not that JSON.</summary>
+    public T? TryRead<T>() where T : class
     {
-        get
+        try
         {
-            try
-            {
-                if (JsonSerializer.Deserialize<GiteaError>(Text, GiteaApi.Json)?.Message is { Length: > 0 } message)
-                    return message;
-            }
-            catch (JsonException)
-            {
-            }
-            var text = Text.ReplaceLineEndings(" ").Trim();
-            return text.Length == 0 ? "no message" : text.Length > 200 ? text[..200] + "..." : text;
+            return JsonSerializer.Deserialize<T>(Text, GiteaApi.Json);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
+
+    /// <summary>Gitea's own words for a refusal (the "message" of its error JSON), or the start of the text.</summary>
+    public string Message => TryRead<GiteaError>()?.Message is { Length: > 0 } message ? message : Start(Text.ReplaceLineEndings(" ").Trim());
+
+    static string Start(string text) => text.Length == 0 ? "no message" : text.Length > 200 ? text[..200] + "..." : text;
 
     /// <summary>Anything this route does not expect: one line with the request, the status and Gitea's message.</summary>
     public ForgeException Unexpected(string doing) =>
@@ -40,7 +40,8 @@ internal sealed record GiteaError(string? Message);
 /// Gitea's API v1 over a plain HttpClient and System.Text.Json (see build/Forges/README.md for why not Octokit).
 /// The token goes into the Authorization header and nowhere else; failures to reach the forge become one line.
 /// </summary>
-internal sealed class GiteaApi : IDisposable
+/// <param name="root">The API root, ending in '/'.</param>
+internal sealed class GiteaApi(Uri root, string token, TimeSpan timeout) : IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -48,22 +49,19 @@ internal sealed class GiteaApi : IDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    readonly HttpClient http;
-    readonly TimeSpan timeout;
-
-    public GiteaApi(Uri apiUrl, string token, TimeSpan timeout, HttpMessageHandler? handler = null)
+    readonly HttpClient http = new()
     {
-        Root = apiUrl.AbsoluteUri.EndsWith('/') ? apiUrl : new Uri(apiUrl.AbsoluteUri + "/");
-        this.timeout = timeout;
-        http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        http.Timeout = timeout;
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("template-fleet-build", "1"));
-        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        // Gitea's AuthorizationHeaderToken scheme: "token <value>" (routers/api/v1/api.go, swagger:meta).
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
-    }
+        Timeout = timeout,
+        DefaultRequestHeaders =
+        {
+            UserAgent = { new ProductInfoHeaderValue("template-fleet-build", "1") },
+            Accept = { new MediaTypeWithQualityHeaderValue("application/json") },
+            // Gitea's AuthorizationHeaderToken scheme: "token <value>" (routers/api/v1/api.go, swagger:meta).
+            Authorization = new AuthenticationHeaderValue("token", token),
+        },
+    };
 
-    public Uri Root { get; }
+    public Uri Root => root;
 
     public async Task<GiteaResponse> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
@@ -82,7 +80,7 @@ internal sealed class GiteaApi : IDisposable
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw Unreachable(Root, $"no answer within {timeout.TotalSeconds:0} s", e);
+            throw Unreachable(Root, $"no answer within {http.Timeout.TotalSeconds:0} s", e);
         }
     }
 

@@ -142,22 +142,9 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         return (await ListOpenPullRequestsAsync(@base, ct)).FirstOrDefault(p => p.Head == head) ?? found;
     }
 
-    // ListPullRequests (GET /pulls?state=open, pages of `limit`): it ignores head and base, so both are matched here.
-    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct)
-    {
-        const int limit = 50;
-        var open = new List<ForgePullRequest>();
-        for (var page = 1; ; page++)
-        {
-            var response = await api.GetAsync($"{Repo}/pulls?state=open&page={page}&limit={limit}", ct);
-            if (response.Status != 200)
-                throw response.Unexpected("listing open pull requests");
-            var pulls = response.Read<List<PullJson>>();
-            open.AddRange(pulls.Where(p => p.Base.Ref == @base).Select(ToPullRequest));
-            if (pulls.Count < limit)
-                return open;
-        }
-    }
+    // ListPullRequests (GET /pulls?state=open, all pages): it ignores head and base, so both are matched here.
+    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct) =>
+        [.. (await PagesAsync<PullJson>($"{Repo}/pulls?state=open", "listing open pull requests", ct)).Where(p => p.Base.Ref == @base).Select(ToPullRequest)];
 
     // POST /repos/{owner}/{repo}/issues/{index}/comments (api.go: reqToken, mustNotBeArchived; issue/comment.go
     // CreateIssueComment, 201), then EditPullRequest with state "closed" (201).
@@ -226,20 +213,25 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
     }
 
     // GET /statuses/{sha} (repo/status.go GetCommitStatuses), not /commits/{ref}/statuses: before 1.26 its {ref} is one path
-    // segment and a marker branch has '/'. Every status of the commit, the newest first, in pages of `limit`.
-    public async Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct)
+    // segment and a marker branch has '/'. Every status of the commit, the newest first (all pages).
+    public async Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct) =>
+        (await PagesAsync<StatusJson>($"{Repo}/statuses/{Uri.EscapeDataString(sha)}", $"reading the statuses of {sha}", ct))
+            .Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Max();
+
+    /// <summary>Every item of a list route, page by page (`page` and `limit` after the path's own query); a page shorter than `limit` is the last.</summary>
+    async Task<List<T>> PagesAsync<T>(string path, string doing, CancellationToken ct)
     {
         const int limit = 50;
-        DateTimeOffset? newest = null;
+        var all = new List<T>();
         for (var page = 1; ; page++)
         {
-            var response = await api.GetAsync($"{Repo}/statuses/{Uri.EscapeDataString(sha)}?page={page}&limit={limit}", ct);
+            var response = await api.GetAsync($"{path}{(path.Contains('?') ? '&' : '?')}page={page}&limit={limit}", ct);
             if (response.Status != 200)
-                throw response.Unexpected($"reading the statuses of {sha}");
-            var statuses = response.Read<List<StatusJson>>();
-            newest = statuses.Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Append(newest).Max();
-            if (statuses.Count < limit)
-                return newest;
+                throw response.Unexpected(doing);
+            var items = response.Read<List<T>>();
+            all.AddRange(items);
+            if (items.Count < limit)
+                return all;
         }
     }
 

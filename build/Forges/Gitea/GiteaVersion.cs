@@ -13,8 +13,7 @@ public sealed partial record GiteaVersion(Version Number, string Text)
 
     public static GiteaVersion Parse(string text)
     {
-        var gitea = GiteaPart().Match(text);
-        var match = gitea.Success ? gitea : Leading().Match(text);
+        var match = Numbers().Match(text);
         if (!match.Success)
             throw new ForgeException($"the forge answered GET /version with '{text}', which is no Gitea version.");
         return new GiteaVersion(new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), int.Parse(match.Groups[3].Value)), text);
@@ -28,9 +27,7 @@ public sealed partial record GiteaVersion(Version Number, string Text)
 
     public override string ToString() => Text;
 
-    [GeneratedRegex(@"\+gitea-v?(\d+)\.(\d+)\.(\d+)")]
-    private static partial Regex GiteaPart();
-
-    [GeneratedRegex(@"^v?(\d+)\.(\d+)\.(\d+)")]
-    private static partial Regex Leading();
+    // The Gitea part after "+gitea-" when there is one, else the leading version.
+    [GeneratedRegex(@"^(?:.*\+gitea-v?|v?)(\d+)\.(\d+)\.(\d+)")]
+    private static partial Regex Numbers();
 }

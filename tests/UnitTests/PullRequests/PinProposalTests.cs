@@ -71,8 +71,8 @@ public sealed class PinProposalTests
         Assert.Equal("runtime 1.2.0", proposal.Key.ToString());
         Assert.Equal("Bump workspace runtime to 1.2.0", proposal.Title);
         Assert.Equal("Bump workspace runtime to 1.2.0\n\nFiles: templates/codex/pin.json, templates/hermes/pin.json\nBase: 0ba5e",
-            proposal.CommitMessage(["templates/codex/pin.json", "templates/hermes/pin.json"], "0ba5e"));
-        Assert.Contains("twice", Assert.Throws<ForgeException>(() => Proposal(Published("hermes"), Published("codex", pinFile: "templates/hermes/pin.json")).Validate()).Message);
+            PinProposer.CommitMessage(proposal.Title, ["templates/codex/pin.json", "templates/hermes/pin.json"], "0ba5e"));
+        Assert.Contains("twice", Assert.Throws<ForgeException>(() => PinProposer.Validate(Proposal(Published("hermes"), Published("codex", pinFile: "templates/hermes/pin.json")).Files)).Message);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class ReleaseOfOneRunTests : IDisposable
         var file = Assert.Single(proposal.Files);
         Assert.Equal("templates/codex/pin.json", file.Path);
         Assert.Equal(File.ReadAllText(Path.Combine(cascade.Root, "templates", "codex", "pin.json")), file.Content);
-        proposal.Validate();
+        PinProposer.Validate(proposal.Files);
     }
 
     [Fact]
