@@ -117,6 +117,14 @@ public sealed class BuildForgeTests : IDisposable
     public async Task Watch_starts_the_cascade_of_a_newer_release_once()
     {
         using var gitea = new FakeGitea("1.24.3");
+        // Only the runtime is watched here: the other inputs are read from the real npm registry and Debian archive,
+        // whose newest allowed versions move with the day (a release turning three days old starts a bump).
+        var fleetYaml = Path.Combine(root, "templates", "fleet.yaml");
+        var data = File.ReadAllText(fleetYaml);
+        const string watched = "    watch: true ", runtime = "    minimumReleaseAge: 0\n";
+        Assert.Contains(watched, data);
+        Assert.Contains(runtime, data);
+        File.WriteAllText(fleetYaml, data.Replace(watched, "    watch: false").Replace(runtime, runtime + "    watch: true\n"));
         await using var index = await EmbeddedIndex.StartAsync(FleetLoader.LoadFleet(root), ["1.9.0"], Path.Combine(root, "output", "index"), CancellationToken.None, preferredPort: 0);
         string[] watch = ["Watch", "--package-index", index.SimpleUrl.ToString(),
             "--forge-api-url", gitea.ApiUrl.ToString(), "--forge-repository", Repository];
