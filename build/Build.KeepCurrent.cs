@@ -1,13 +1,10 @@
-using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
-using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.KeepCurrent;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
-using TemplateFleet.Publishing;
 using TemplateFleet.PullRequests;
 using TemplateFleet.Registry;
 using TemplateFleet.Results;
@@ -323,8 +320,8 @@ internal sealed partial class Build
         if (basePin is null)
             return new BaseSecurity(null, $"no base pin ({FleetLoader.Display(RootDirectory, PinFile.PathForBase(config))}): nothing pinned to check; a base build takes every fix");
         await EngineProvisioner.EnsureAsync(Context.Engine, new EngineOptions(Context.Paths), ct);
-        var auth = RegistryUsername is null ? new AuthConfig() : new AuthConfig { Username = RegistryUsername, Password = RegistryPassword, ServerAddress = basePin.Image.Split('/')[0] };
-        var (image, error) = await ImagePull.EnsureAsync(Context.Engine.Client, basePin.Reference, auth, ct);
+        var login = new RegistryCredentials(basePin.Image.Split('/')[0], RegistryUsername, RegistryPassword);
+        var (image, error) = await ImagePull.EnsureAsync(Context.Engine.Client, basePin.Reference, login.Auth, ct);
         if (image is null)
             throw new FleetException($"the base pin's image {basePin.Reference} cannot be pulled to check its security upgrades: {error}{ImagePull.Hint(error!)}");
         // As the supply chain's security gate reads it: the image's SBOM (cached by its layers) against the security archive.
