@@ -156,18 +156,12 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { State = ItemState.Closed }), $"closing pull request #{number}");
     }
 
-    public async Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
+    public Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct) => OrNotFound(async () =>
     {
-        try
-        {
-            await Call(() => github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) }),
-                $"starting workflow {workflowFile}");
-        }
-        catch (NotFoundException)
-        {
-            throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} on {reference}: generate the workflows and push them.");
-        }
-    }
+        await Call(() => github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) }),
+            $"starting workflow {workflowFile}");
+        return true;
+    }, () => throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} on {reference}: generate the workflows and push them."));
 
     // rest/commits/statuses#create-a-commit-status: 201.
     public async Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct) =>
