@@ -1,5 +1,4 @@
 using TemplateFleet.Gates;
-using TemplateFleet.Host;
 using TemplateFleet.Results;
 
 namespace TemplateFleet;

@@ -1,4 +1,3 @@
-using TemplateFleet.Fleet;
 using TemplateFleet.Pins;
 
 namespace TemplateFleet.KeepCurrent;

@@ -1,7 +1,6 @@
 using System.Text;
 using Serilog;
 using TemplateFleet.Fleet;
-using TemplateFleet.Forges;
 using TemplateFleet.Gates;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
