@@ -119,8 +119,7 @@ internal sealed partial class Build
     {
         var index = PackageIndex!;
         var fleet = FleetLoader.LoadFleet(RootDirectory);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var newest = await RuntimeVersionResolver.ForSimpleIndex(http, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
+        var newest = await RuntimeVersionResolver.ForSimpleIndex(SourcesHttp, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
         var trigger = new CascadeTrigger(forge!, Proposer, fleet.Inputs.RetakeAfter);
         var note = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), trigger, index, CancellationToken);
         ReportSummary(_ => _.AddPair("runtime", note));

@@ -1,13 +1,10 @@
-using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Engine;
 using TemplateFleet.Fleet;
-using TemplateFleet.Gates;
 using TemplateFleet.Host;
 using TemplateFleet.KeepCurrent;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
-using TemplateFleet.Publishing;
 using TemplateFleet.PullRequests;
 using TemplateFleet.Registry;
 using TemplateFleet.Results;
@@ -99,16 +96,14 @@ internal sealed partial class Build
         var templates = FleetLoader.LoadTemplates(config, config.TemplateNames);
         var inputs = UpstreamInputs.Of(config, templates);
         // Every other lock must already match its template.yaml (the bumped agent's is written again): found now, not after the data changed.
-        foreach (var template in templates.Where(t => t.Name != name))
+        try
         {
-            try
-            {
+            foreach (var template in templates.Where(t => t.Name != name))
                 AgentLock.Read(template);
-            }
-            catch (FleetException e)
-            {
-                throw new FleetUsageException(e.Message);
-            }
+        }
+        catch (FleetException e)
+        {
+            throw new FleetUsageException(e.Message);
         }
         var fromIndex = inputs.FirstOrDefault(i => i.Name == name)?.Source == InputSource.PackageIndex;
         bump = Task.Run(async () =>
@@ -243,19 +238,16 @@ internal sealed partial class Build
             failures.Count == 0 ? "every template it reaches passed the gates and was published" : $"not published: {string.Join(", ", names)}");
         ReportSummary(_ => _.AddPair("bump", failures.Count == 0 ? $"{bump.Subject}: gated and published" : $"{bump.Subject}: {names.Count()} failed"));
         if (proposer is not null)
-            await ProposeBumpAsync(scope, release, failures);
+        {
+            // The bump's pull request: data and lock, and the pins when nothing failed; work in progress otherwise.
+            var data = scope.ChangedFiles.Select(f => new PinFileChange(f, File.ReadAllText(Path.Combine(RootDirectory, f)))).ToList();
+            var proposal = new BumpProposal(ProposalKey.Bump(bump.Input.Name, bump.Version), bump.Subject, bump.Input.Describe, Published(bump), release, data, failures)
+            { PinsBefore = pinTextsBefore };
+            var result = await proposer.ProposeAsync(proposal, CancellationToken);
+            ReportSummary(_ => _.AddPair("pull request", $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}{(proposal.WorkInProgress ? " (work in progress)" : "")}"));
+        }
         if (failures.Count > 0)
             throw new FleetException($"Bump {bump.Subject}: {string.Join(", ", names)} did not pass every gate; the data and the lock are changed in the working tree{(proposer is null ? "" : " and in a work-in-progress pull request")}, the pins are not proposed.");
-    }
-
-    /// <summary>The bump's pull request: data and lock, and the pins when nothing failed; work in progress otherwise.</summary>
-    async Task ProposeBumpAsync(BumpScope scope, ReleaseProposal? release, IReadOnlyList<string> failures)
-    {
-        var data = scope.ChangedFiles.Select(f => new PinFileChange(f, File.ReadAllText(Path.Combine(RootDirectory, f)))).ToList();
-        var proposal = new BumpProposal(ProposalKey.Bump(bump!.Input.Name, bump.Version), bump.Subject, bump.Input.Describe, Published(bump), release, data, failures)
-        { PinsBefore = pinTextsBefore };
-        var result = await Proposer.ProposeAsync(proposal, CancellationToken);
-        ReportSummary(_ => _.AddPair("pull request", $"{result.Outcome.ToString().ToLowerInvariant()} #{result.Number} {result.Url}{(proposal.WorkInProgress ? " (work in progress)" : "")}"));
     }
 
     /// <summary>Why a template of the bump was not published, one line per failed check with its diagnostics.</summary>
@@ -279,24 +271,21 @@ internal sealed partial class Build
         var indexUrl = PackageIndex is { Length: > 0 } given ? given
             : index ? (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString()
             : null;
-        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         // The same private apt state as the tool installer's (in the per-user cache, docs/tools.md), without needing its pins.
         var debian = DebianArchive.ForHost(Path.Combine(Cache.Tools, ".apt"));
-        return new OpenSources(new UpstreamSources(new NpmRegistry(NpmEnvironment), indexUrl is null ? null : new PackageIndexReleases(http, indexUrl), debian), indexUrl, http, embedded);
+        return new OpenSources(new UpstreamSources(new NpmRegistry(NpmEnvironment), indexUrl is null ? null : new PackageIndexReleases(SourcesHttp, indexUrl), debian), indexUrl, embedded);
     }
 
     /// <summary>npm's own settings from the build's environment (npm_config_registry and the like), for the npm it runs.</summary>
     IReadOnlyDictionary<string, string?> NpmEnvironment =>
         EnvironmentVariables.Where(v => v.Key.StartsWith("npm_config_", StringComparison.OrdinalIgnoreCase)).ToDictionary(v => v.Key, v => (string?)v.Value);
 
-    sealed record OpenSources(UpstreamSources Sources, string? IndexUrl, HttpClient Http, EmbeddedIndex? Embedded) : IAsyncDisposable
+    /// <summary>The HTTP client the sources and the watch read the package index through: one for the process, as HttpClient is meant to be used.</summary>
+    static readonly HttpClient SourcesHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    sealed record OpenSources(UpstreamSources Sources, string? IndexUrl, EmbeddedIndex? Embedded) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            if (Embedded is not null)
-                await Embedded.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => Embedded?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     async Task OutdatedAsync()
@@ -331,8 +320,8 @@ internal sealed partial class Build
         if (basePin is null)
             return new BaseSecurity(null, $"no base pin ({FleetLoader.Display(RootDirectory, PinFile.PathForBase(config))}): nothing pinned to check; a base build takes every fix");
         await EngineProvisioner.EnsureAsync(Context.Engine, new EngineOptions(Context.Paths), ct);
-        var auth = RegistryUsername is null ? new AuthConfig() : new AuthConfig { Username = RegistryUsername, Password = RegistryPassword, ServerAddress = basePin.Image.Split('/')[0] };
-        var (image, error) = await ImagePull.EnsureAsync(Context.Engine.Client, basePin.Reference, auth, ct);
+        var login = new RegistryCredentials(basePin.Image.Split('/')[0], RegistryUsername, RegistryPassword);
+        var (image, error) = await ImagePull.EnsureAsync(Context.Engine.Client, basePin.Reference, login.Auth, ct);
         if (image is null)
             throw new FleetException($"the base pin's image {basePin.Reference} cannot be pulled to check its security upgrades: {error}{ImagePull.Hint(error!)}");
         // As the supply chain's security gate reads it: the image's SBOM (cached by its layers) against the security archive.

@@ -30,12 +30,9 @@ internal sealed partial class Build
                 : throw new FleetUsageException(Pep440Version.NotAVersion(RuntimeVersion, "--runtime-version"));
         if (Parallelism < 1)
             throw new FleetUsageException($"--parallelism {Parallelism}: must be at least 1.");
-        if (DockerHost is { Length: > 0 })
-        {
-            // The endpoint reaches the stages only through Context.Engine: nothing is set for others to read.
-            if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
-                throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
-        }
+        // The endpoint reaches the stages only through Context.Engine: nothing is set for others to read.
+        if (DockerHost is { Length: > 0 } && (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https")))
+            throw new FleetUsageException($"--docker-host '{DockerHost}' is not an engine endpoint (examples: unix:///var/run/docker.sock, tcp://10.0.0.5:2376).");
         if (TrustCaBundleAtRuntime && ImageBuildOptions.EffectiveCaBundle is null)
             throw new FleetUsageException("--trust-ca-bundle-at-runtime: there is no extra CA bundle to trust; pass --ca-bundle <PEM file> (or set SSL_CERT_FILE), or drop the flag.");
         if (BaseImage is { Length: > 0 } && PinnedImage.Parse(BaseImage) is null)
@@ -82,7 +79,6 @@ internal sealed partial class Build
     RunRecord RunRecord => new(Context.RunId, Run.Config.Runtime.Package, Run.RuntimeVersion, Run.RuntimeVersionSource, Run.DevelopmentPackages,
         Context.Revision.Commit, Context.Revision.Tag, [.. Run.Templates.Select(t => t.Name)], Releases ? RegistryAddress : null,
         EnvironmentVariables.GetValueOrDefault("GITHUB_JOB") is { Length: > 0 } job ? job : null, DateTimeOffset.UtcNow);
-    string RuntimePackage => Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package;
 
     protected override void OnBuildFinished()
     {
@@ -144,17 +140,8 @@ internal sealed partial class Build
         ReportSupplyChainTimings(@base: true);
     }
 
-    async Task BuildImagesAsync()
-    {
-        try
-        {
-            await OnEngine(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, Results, ImageBuildOptions, CancellationToken));
-        }
-        finally
-        {
-            ReportSummary(_ => _.AddPair("built", Reports.SummaryNote.Built(Run, Results)));
-        }
-    }
+    Task BuildImagesAsync() => Noted(nameof(BuildImage), () => new FleetImageBuilder(Context).BuildFleetAsync(Run, Results, ImageBuildOptions, CancellationToken),
+        "built", () => Reports.SummaryNote.Built(Run, Results));
 
     async Task PublishAsync()
     {
@@ -171,11 +158,14 @@ internal sealed partial class Build
     }
 
     Task WaitForRuntimeAsync() => new IndexWaiter().WaitAsync(
-        new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), RuntimePackage, RequestedVersion!.ToString(),
+        new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package, RequestedVersion!.ToString(),
         TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(IndexPollSeconds), CancellationToken);
 
     /// <summary>Runs a gate and always records its "passed/total" note, also when it fails.</summary>
-    async Task Gate(string stage, string gate, Func<Task> run)
+    Task Gate(string stage, string gate, Func<Task> run) => Noted(stage, run, "passed", () => Reports.SummaryNote.ForGate(gate, Run, Results));
+
+    /// <summary>Runs a stage on the engine and always records its summary note, also when it fails.</summary>
+    async Task Noted(string stage, Func<Task> run, string key, Func<string> note)
     {
         try
         {
@@ -183,7 +173,7 @@ internal sealed partial class Build
         }
         finally
         {
-            ReportSummary(_ => _.AddPair("passed", Reports.SummaryNote.ForGate(gate, Run, Results)));
+            ReportSummary(_ => _.AddPair(key, note()));
         }
     }
 

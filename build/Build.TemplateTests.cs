@@ -1,5 +1,4 @@
 using TemplateFleet.Gates;
-using TemplateFleet.Host;
 using TemplateFleet.Results;
 
 namespace TemplateFleet;
@@ -9,17 +8,7 @@ namespace TemplateFleet;
 // Publish depends on it; a template that fails it is not published.
 internal sealed partial class Build
 {
-    async Task TemplateTestsAsync()
-    {
-        try
-        {
-            await OnEngine(nameof(TemplateTests), () => TemplateTestGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken));
-        }
-        finally
-        {
-            ReportSummary(_ => _.AddPair("passed", TemplateTestsNote));
-        }
-    }
+    Task TemplateTestsAsync() => Noted(nameof(TemplateTests), () => TemplateTestGate.RunAsync(Context, Run, Results, GateOptions, CancellationToken), "passed", () => TemplateTestsNote);
 
     /// <summary>"4/4 templates, 212 tests": of the templates that have tests to run.</summary>
     string TemplateTestsNote

@@ -16,10 +16,7 @@ public static class ActionsToken
     public static void Check(string token, IReadOnlyDictionary<string, string> environment)
     {
         // The variables through which runners hand a job its automatic token.
-        foreach (var variable in new[] { "GITHUB_TOKEN", "GITEA_TOKEN" })
-        {
-            if (environment.TryGetValue(variable, out var value) && value is { Length: > 0 } && value == token)
-                throw new ForgeException(Refusal($"it is the value of {variable}"));
-        }
+        if (new[] { "GITHUB_TOKEN", "GITEA_TOKEN" }.FirstOrDefault(v => environment.TryGetValue(v, out var value) && value is { Length: > 0 } && value == token) is { } variable)
+            throw new ForgeException(Refusal($"it is the value of {variable}"));
     }
 }

@@ -10,13 +10,10 @@ namespace TemplateFleet.Forges;
 /// </summary>
 public static class ForgeConnection
 {
+    /// <param name="options">As the build's forge parameters make them: an http(s) API URL and a token (both refused there, as usage errors, when they are not).</param>
     /// <param name="environment">The process environment, to refuse the runner's automatic token before any request.</param>
     public static async Task<IForge> OpenAsync(ForgeOptions options, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        if (options.ApiUrl.Scheme is not ("http" or "https"))
-            throw new ForgeException($"forge API URL '{options.ApiUrl}' is not http(s): Gitea https://<host>/api/v1, GitHub https://api.github.com.");
-        if (options.Token is not { Length: > 0 })
-            throw new ForgeException("no forge token: set FORGE_TOKEN (the forge token parameter) to a user's token that may push and open pull requests; it is never printed.");
         ActionsToken.Check(options.Token, environment);
         var root = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl : new Uri(options.ApiUrl.AbsoluteUri + "/");
         if (options.Kind == ForgeKind.GitHub)

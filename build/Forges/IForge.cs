@@ -8,8 +8,6 @@ namespace TemplateFleet.Forges;
 /// </summary>
 public interface IForge : IDisposable
 {
-    ForgeKind Kind { get; }
-
     /// <summary>For messages: "Gitea 1.24.3 at https://host/api/v1" or "GitHub at https://api.github.com/".</summary>
     string Description { get; }
 

@@ -40,11 +40,8 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
         var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(template.Directory)))!;
         string Display(string file) => FleetLoader.Display(root, Path.Combine(template.Directory, Folder, file));
         var fix = $"run ./build.sh Lock --templates {template.Name} to write it again from template.yaml";
-        foreach (var file in FilesOf(template.Agent.Installer))
-        {
-            if (!File.Exists(Path.Combine(template.Directory, file)))
-                throw new FleetException($"{Display(Path.GetFileName(file))}: missing; the agent installs from its lock ({fix}).");
-        }
+        if (FilesOf(template.Agent.Installer).FirstOrDefault(f => !File.Exists(Path.Combine(template.Directory, f))) is { } missing)
+            throw new FleetException($"{Display(Path.GetFileName(missing))}: missing; the agent installs from its lock ({fix}).");
         return template.Agent.Installer == AgentInstaller.Npm
             ? ReadNpm(template, Display, fix)
             : ReadPip(template, Display, fix);
@@ -88,16 +85,9 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
     {
         var agent = template.Agent;
         var file = Path.Combine(template.Directory, Folder, Requirements);
-        var packages = new List<LockedPackage>();
-        var lineNumber = 0;
-        foreach (var requirement in Logical(File.ReadAllLines(file)))
-        {
-            lineNumber = requirement.Line;
-            var m = Requirement().Match(requirement.Text);
-            if (!m.Success)
-                throw new FleetException($"{display(Requirements)}:{lineNumber}: '{Printable.Of(requirement.Text)}' is not `name==version --hash=sha256:<64 hex>`: every requirement of a lock is pinned and hashed; {fix}.");
-            packages.Add(new LockedPackage(m.Groups["name"].Value, m.Groups["version"].Value, $"{display(Requirements)}:{lineNumber}"));
-        }
+        var packages = Logical(File.ReadAllLines(file)).Select(requirement => Requirement().Match(requirement.Text) is { Success: true } m
+            ? new LockedPackage(m.Groups["name"].Value, m.Groups["version"].Value, $"{display(Requirements)}:{requirement.Line}")
+            : throw new FleetException($"{display(Requirements)}:{requirement.Line}: '{Printable.Of(requirement.Text)}' is not `name==version --hash=sha256:<64 hex>`: every requirement of a lock is pinned and hashed; {fix}.")).ToList();
         var top = packages.FirstOrDefault(p => PackageName.Same(p.Name, agent.Package));
         if (top is null || !Pep440Version.TryParse(top.Version, out var locked) || locked != Pep440Version.Parse(agent.Version))
             throw new FleetException($"{display(Requirements)}: locks {agent.Package} at {top?.Version ?? "no version"}, template.yaml agent.version says {agent.Version}; {fix}.");

@@ -5,12 +5,6 @@ using CliWrap.Buffered;
 
 namespace TemplateFleet.KeepCurrent;
 
-/// <summary>What the npm registry says about one package: its versions with their publish times, and its dist-tags.</summary>
-public sealed record NpmPackageView(string Package, IReadOnlyList<UpstreamRelease> Releases, IReadOnlyDictionary<string, string> DistTags, string? LatestDeprecated)
-{
-    public string? Latest => DistTags.GetValueOrDefault("latest");
-}
-
 /// <summary>
 /// Reads the npm registry through the npm CLI and its own configuration (`npm config get registry`;
 /// `npm_config_registry` in the environment overrides it, as for every npm command), so no registry host is written
@@ -23,7 +17,8 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
     // Bounded: a registry that does not answer is one clear line within a minute or two, not npm's long retry ladder.
     static readonly string[] Bounded = ["--json", "--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=5000", "--fetch-timeout=30000"];
 
-    public async Task<NpmPackageView> ViewAsync(string package, CancellationToken ct)
+    /// <summary>What the npm registry says about one package: its versions with their publish times, and its `latest` dist-tag.</summary>
+    public async Task<SourceReading> ViewAsync(string package, CancellationToken ct)
     {
         var json = await RunAsync([package, "dist-tags", "time", "versions", "deprecated"], package, ct)
             ?? throw new KeepCurrentException($"npm view {package}: the registry answered nothing; check the package name and `npm config get registry`.");
@@ -46,7 +41,7 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
             var latest = tags.GetValueOrDefault("latest");
             var releases = versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? VersionScheme.ParseDate(at) : null,
                 Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null)).ToList();
-            return new NpmPackageView(package, releases, tags, deprecated);
+            return new SourceReading(releases, latest);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -1,4 +1,3 @@
-using TemplateFleet.Fleet;
 using TemplateFleet.Pins;
 
 namespace TemplateFleet.KeepCurrent;
@@ -10,20 +9,14 @@ namespace TemplateFleet.KeepCurrent;
 /// </summary>
 public static class PinnedVersions
 {
-    public static IReadOnlyDictionary<string, PinnedVersion> Of(IReadOnlyList<UpstreamInput> inputs, IReadOnlyDictionary<string, Pin?> templatePins, Pin? basePin)
-    {
-        var result = new Dictionary<string, PinnedVersion>(StringComparer.Ordinal);
-        foreach (var input in inputs)
+    /// <remarks>Input names are unique: a template may not take a fleet-wide input's name (FleetLoader).</remarks>
+    public static IReadOnlyDictionary<string, PinnedVersion> Of(IReadOnlyList<UpstreamInput> inputs, IReadOnlyDictionary<string, Pin?> templatePins, Pin? basePin) =>
+        inputs.ToDictionary(input => input.Name, input => input.Reach switch
         {
-            result[input.Name] = input.Reach switch
-            {
-                InputReach.Template => Agent(input, templatePins.GetValueOrDefault(input.Name)),
-                InputReach.Runtime => Runtime(templatePins),
-                _ => Fleet(input, basePin, templatePins),
-            };
-        }
-        return result;
-    }
+            InputReach.Template => Agent(input, templatePins.GetValueOrDefault(input.Name)),
+            InputReach.Runtime => Runtime(templatePins),
+            _ => Fleet(input, basePin, templatePins),
+        }, StringComparer.Ordinal);
 
     static PinnedVersion Agent(UpstreamInput input, Pin? pin) => pin switch
     {

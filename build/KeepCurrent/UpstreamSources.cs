@@ -22,8 +22,7 @@ public sealed class UpstreamSources(NpmRegistry npm, PackageIndexReleases? index
         switch (input.Source)
         {
             case InputSource.Npm:
-                var view = await npm.ViewAsync(input.Package, ct);
-                return new SourceReading(view.Releases, view.Latest);
+                return await npm.ViewAsync(input.Package, ct);
             case InputSource.PackageIndex:
                 var releases = await (index ?? throw new KeepCurrentException($"{input.Name} comes from the package index: pass --package-index (its simple URL).")).ReadAsync(input.Package, ct);
                 return new SourceReading(releases);
@@ -34,16 +33,13 @@ public sealed class UpstreamSources(NpmRegistry npm, PackageIndexReleases? index
                 var pocket = $"{input.Suite}-security";
                 var (dates, _) = await ReadDebianAsync(() => debian.ServedAsync($"{input.Name} ({input.Describe})", input.Suite!, null, ct));
                 return dates.TryGetValue(pocket, out var date)
-                    ? new SourceReading([new UpstreamRelease(SecurityVersion(date), date, Security: true)])
+                    ? new SourceReading([new UpstreamRelease(date.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), date, Security: true)])
                     : throw new KeepCurrentException($"{input.Name}: the private apt configuration read no Release file of {pocket}; the host's /etc/apt/sources.list.d/*.sources must list its own -security suite to derive it from.");
         }
     }
 
     public async Task<Hold?> RefusalAsync(UpstreamInput input, string version, CancellationToken ct) =>
         input.Source == InputSource.Npm && await npm.DeprecatedAsync(input.Package, version, ct) is { } message ? NpmRegistry.Deprecation(message) : null;
-
-    /// <summary>The security archive's version: its Release date as fleet.yaml base.os.security writes it.</summary>
-    public static string SecurityVersion(DateTimeOffset date) => date.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     static async Task<T> ReadDebianAsync<T>(Func<Task<T>> read)
     {

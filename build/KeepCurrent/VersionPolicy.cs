@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.KeepCurrent;
@@ -39,8 +40,6 @@ public sealed record HeldVersion(UpstreamRelease Release, Hold Hold)
 /// </summary>
 public sealed record PolicyVerdict(string Current, UpstreamRelease? Allowed, UpstreamRelease? NewestSeen, IReadOnlyList<HeldVersion> Held)
 {
-    public bool Behind => Allowed is not null;
-
     /// <summary>The held versions newer than the allowed one (or than the current), newest first: what still waits.</summary>
     public IEnumerable<HeldVersion> Waiting(VersionScheme scheme) =>
         Allowed is null ? Held : Held.Where(h => scheme.Compare(h.Version, Allowed.Version) > 0);
@@ -59,17 +58,12 @@ public sealed record PolicyVerdict(string Current, UpstreamRelease? Allowed, Ups
 
     static string Plural(HoldKind kind, int n)
     {
+        // The kind's name in words ("platform build", "beyond latest", "too young"), but for the two said otherwise.
         var noun = kind switch
         {
-            HoldKind.PlatformBuild => "platform build",
-            HoldKind.Prerelease => "prerelease",
-            HoldKind.Yanked => "yanked",
-            HoldKind.Deprecated => "deprecated",
-            HoldKind.BeyondLatest => "beyond latest",
-            HoldKind.Skipped => "skipped",
             HoldKind.Major => "new major",
-            HoldKind.TooYoung => "too young",
-            _ => "without publish time",
+            HoldKind.NoPublishTime => "without publish time",
+            _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()).Replace('_', ' '),
         };
         return n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? noun + "s" : noun;
     }

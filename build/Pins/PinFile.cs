@@ -76,11 +76,8 @@ public static class PinFile
     /// <summary>A v1 pin has no schemaVersion and no template (the folder names it): both are added, the rest reads as is.</summary>
     static JsonElement V1AsCurrent(JsonElement root, string path)
     {
-        foreach (var property in root.EnumerateObject())
-        {
-            if (!V1Keys.Contains(property.Name, StringComparer.Ordinal))
-                throw Invalid(path, $"unknown key '{property.Name}' (a v1 pin has {string.Join(", ", V1Keys)}; a v2 pin starts with \"schemaVersion\": 2)");
-        }
+        if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !V1Keys.Contains(n, StringComparer.Ordinal)) is { } unknown)
+            throw Invalid(path, $"unknown key '{unknown}' (a v1 pin has {string.Join(", ", V1Keys)}; a v2 pin starts with \"schemaVersion\": 2)");
         var pin = JsonObject.Create(root)!;
         pin["schemaVersion"] = 1;
         pin["template"] = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? "";
@@ -98,14 +95,8 @@ public static class PinFile
         {
             throw Invalid(path, PinJson.Explain(e, typeof(Pin)));
         }
-        if (pin.Gates is { } gates)
-        {
-            foreach (var (name, totals) in new[] { ("smoke", gates.Smoke), ("t4", gates.T4) })
-            {
-                if (totals.Passed > totals.Total)
-                    throw Invalid(path, $"gates.{name}: passed {totals.Passed} is more than total {totals.Total}");
-            }
-        }
+        if (pin.Gates is { } gates && new[] { ("smoke", gates.Smoke), ("t4", gates.T4) }.FirstOrDefault(g => g.Item2.Passed > g.Item2.Total) is ({ } name, { } totals))
+            throw Invalid(path, $"gates.{name}: passed {totals.Passed} is more than total {totals.Total}");
         if (pin.SupplyChain?.Problems("supplyChain").FirstOrDefault() is { } problem)
             throw Invalid(path, problem);
         return pin;

@@ -7,31 +7,21 @@ public static class PublishEligibility
 {
     /// <summary>Null when the template may be published, else why not.</summary>
     /// <param name="testsRequired">The template has tests to run (TemplateTestGate.Applies): then TemplateTests must have passed.</param>
-    public static string? Check(BuildResult? build, GateResult? smoke, GateResult? t4, GateResult? templateTests = null, bool testsRequired = false)
+    public static string? Check(BuildResult? build, GateResult? smoke, GateResult? t4, GateResult? templateTests = null, bool testsRequired = false) => build switch
     {
-        if (build is null)
-            return "build did not run";
-        if (build.Status != BuildStatus.Built)
-            return build.Failure is { Length: > 0 } failure ? $"build {Describe(build.Status)}: {failure}" : $"build {Describe(build.Status)}";
-        if (build.ImageId is null)
-            return "build produced no image id";
-        if (testsRequired && Gate("TemplateTests", templateTests) is { } testsWhy)
-            return testsWhy;
-        if (Gate("Smoke", smoke) is { } smokeWhy)
-            return smokeWhy;
-        return Gate("T4 conformance", t4);
-    }
+        null => "build did not run",
+        { Status: not BuildStatus.Built } => build.Failure is { Length: > 0 } failure ? $"build {Describe(build.Status)}: {failure}" : $"build {Describe(build.Status)}",
+        { ImageId: null } => "build produced no image id",
+        _ => (testsRequired ? Gate("TemplateTests", templateTests) : null) ?? Gate("Smoke", smoke) ?? Gate("T4 conformance", t4),
+    };
 
-    static string? Gate(string name, GateResult? gate)
+    static string? Gate(string name, GateResult? gate) => gate switch
     {
-        if (gate is null)
-            return $"{name} did not run";
-        if (gate.Passed)
-            return null;
-        if (gate.Error is { Length: > 0 } error)
-            return $"{name} failed: {error}";
-        return $"{name} failed: {string.Join(", ", gate.HardFailureIds)}";
-    }
+        null => $"{name} did not run",
+        { Passed: true } => null,
+        { Error: { Length: > 0 } error } => $"{name} failed: {error}",
+        _ => $"{name} failed: {string.Join(", ", gate.HardFailureIds)}",
+    };
 
     static string Describe(BuildStatus status) => status switch
     {

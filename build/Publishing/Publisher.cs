@@ -138,12 +138,8 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
         var imageId = build.ImageId!;
         var image = await docker.Images.InspectImageAsync(imageId, ct);
         var labels = image.Config?.Labels ?? new Dictionary<string, string>();
-        if (run.DevelopmentPackages && !DevelopmentImagePolicy.IsDevelopmentImage(labels))
-        {
-            // the run says development packages went in even if a label went missing: trust the stricter one
-            labels = new Dictionary<string, string>(labels) { [Labels.DevelopmentPackages] = "true" };
-        }
-        if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry.Address) is { } refusal)
+        // the run says development packages went in even if a label went missing: trust the stricter one
+        if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry.Address, run.DevelopmentPackages) is { } refusal)
             throw new FleetException(refusal);
 
         var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name)!;

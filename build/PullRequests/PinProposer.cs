@@ -69,11 +69,8 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     /// <summary>Refuses paths that could land outside the repository: absolute, '..', backslashes, empty parts; and a file named twice.</summary>
     public static void Validate(IReadOnlyList<PinFileChange> files)
     {
-        foreach (var file in files)
-        {
-            if (file.Path.Length == 0 || file.Path.StartsWith('/') || file.Path.Contains('\\') || file.Path.Split('/').Any(p => p is "" or "." or ".."))
-                throw new ForgeException($"file path '{file.Path}' must be relative to the repository root, with '/' between its parts.");
-        }
+        if (files.FirstOrDefault(f => f.Path.Length == 0 || f.Path.StartsWith('/') || f.Path.Contains('\\') || f.Path.Split('/').Any(p => p is "" or "." or "..")) is { } file)
+            throw new ForgeException($"file path '{file.Path}' must be relative to the repository root, with '/' between its parts.");
         if (files.Select(f => f.Path).Distinct(StringComparer.Ordinal).Count() != files.Count)
             throw new ForgeException("the proposal names one file twice.");
     }
@@ -116,8 +113,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     /// </summary>
     public async Task<bool> MarkStartedAsync(ProposalKey key, CancellationToken ct)
     {
-        var @base = await BaseAsync(ct);
-        var created = await forge.CreateBranchAsync(key.Branch, @base, ct);
+        var created = await forge.CreateBranchAsync(key.Branch, baseBranch ?? (await forge.GetRepositoryAsync(ct)).DefaultBranch, ct);
         Log.Information(created ? "Cascade for {Version} marked as started: branch {Branch}" : "Cascade for {Version}: branch {Branch} exists already", key.Version, key.Branch);
         return created;
     }
@@ -262,8 +258,6 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
             ?? throw new ForgeException($"base branch {@base} does not exist in {repository.FullName}: check the forge base branch parameter (default: the repository's default branch).");
         return (user, repository, @base, head);
     }
-
-    async Task<string> BaseAsync(CancellationToken ct) => baseBranch ?? (await forge.GetRepositoryAsync(ct)).DefaultBranch;
 
     async Task<CascadeStatus> StatusAsync(ProposalKey key, string @base, ForgeUser user, CancellationToken ct)
     {

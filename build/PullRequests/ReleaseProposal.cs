@@ -1,7 +1,6 @@
 using System.Text;
 using Serilog;
 using TemplateFleet.Fleet;
-using TemplateFleet.Forges;
 using TemplateFleet.Gates;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.Pins;
@@ -93,15 +92,14 @@ public sealed record ReleaseProposal(
             var (store, publish) = published.Count > 0 ? published[0] : found.Count > 0 ? found[0] : (null, null);
             if (publish is null)
             {
+                // No job left a record: one made here says why; there are no gate results to read either.
                 var built = stores.Select(s => s.Build(name)).OfType<BuildResult>().FirstOrDefault();
                 var why = built?.Failure is { } failure ? $"its job stopped after BuildImage: {failure.Split('\n')[0]}" : "its job left no publish result (it failed or was cancelled before Publish; see its logs)";
-                released.Add(new ReleasedTemplate(new PublishResult(name, PublishStatus.NotPublished, why, null, pinFile, []), pinsBefore.GetValueOrDefault(name), agent, null, null));
-                continue;
+                publish = new PublishResult(name, PublishStatus.NotPublished, why, null, pinFile, []);
             }
-            var pin = publish.Pin;
-            if (publish.Status == PublishStatus.Published && pin?.Base is { } from && releaseBase is not null && from.Reference != releaseBase)
+            else if (publish.Status == PublishStatus.Published && publish.Pin?.Base is { } from && releaseBase is not null && from.Reference != releaseBase)
                 warnings.Add($"{name} was built FROM {from.Reference}, not this release's base {releaseBase}");
-            released.Add(new ReleasedTemplate(publish, pinsBefore.GetValueOrDefault(name), agent, store!.Gate(GateLabels.Smoke, name), store.Gate(GateLabels.T4, name)));
+            released.Add(new ReleasedTemplate(publish, pinsBefore.GetValueOrDefault(name), agent, store?.Gate(GateLabels.Smoke, name), store?.Gate(GateLabels.T4, name)));
         }
         foreach (var warning in warnings)
             Log.Warning("Release: {Warning}", warning);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Results;
 

@@ -1,5 +1,4 @@
 using Serilog;
-using TemplateFleet.Fleet;
 using TemplateFleet.Host;
 using TemplateFleet.Results;
 

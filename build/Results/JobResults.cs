@@ -10,16 +10,12 @@ namespace TemplateFleet.Results;
 public static class JobResults
 {
     /// <summary>The stores found, in folder order; none when nothing was downloaded.</summary>
-    public static IReadOnlyList<ResultStore> Collect(string downloads)
-    {
-        if (!Directory.Exists(downloads))
-            return [];
-        return [.. Directory.EnumerateFiles(downloads, ResultStore.RunFile, SearchOption.AllDirectories)
+    public static IReadOnlyList<ResultStore> Collect(string downloads) => !Directory.Exists(downloads) ? []
+        : [.. Directory.EnumerateFiles(downloads, ResultStore.RunFile, SearchOption.AllDirectories)
             .Select(Path.GetDirectoryName)
             .OfType<string>()
             .Order(StringComparer.Ordinal)
             .Select(ResultStore.Open)];
-    }
 
     /// <summary>One line per store for the log: which job, which templates.</summary>
     public static string Describe(ResultStore store, string downloads) =>

@@ -22,8 +22,6 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         return new GitHubClient(connection);
     }
 
-    public ForgeKind Kind => ForgeKind.GitHub;
-
     public string Description => $"GitHub at {api}";
 
     public bool RewritingBranchClosesPullRequests => false;
@@ -32,45 +30,28 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
     {
         try
         {
-            return new ForgeUser((await github.User.Current()).Login);
+            return new ForgeUser((await Call(() => github.User.Current(), "reading the token's user")).Login);
         }
-        catch (ForbiddenException e) when (e.Message.Contains("integration", StringComparison.OrdinalIgnoreCase))
+        catch (ForgeException e) when (e.InnerException is ForbiddenException forbidden && forbidden.Message.Contains("integration", StringComparison.OrdinalIgnoreCase))
         {
             // rest/users/users#get-the-authenticated-user: an installation token (a workflow's GITHUB_TOKEN) is no user.
             throw new ForgeException(ActionsToken.Refusal("GitHub refuses GET /user for it: it is an installation token"));
-        }
-        catch (Exception e) when (Translate(e, "reading the token's user") is { } translated)
-        {
-            throw translated;
         }
     }
 
     public async Task<ForgeRepository> GetRepositoryAsync(CancellationToken ct)
     {
-        try
-        {
-            var repo = await Call(() => github.Repository.Get(owner, name), "reading the repository");
-            return new ForgeRepository(repo.FullName, repo.DefaultBranch, repo.Permissions?.Push == true, PullRequestsEnabled: true, repo.Archived);
-        }
-        catch (NotFoundException)
-        {
-            throw new ForgeException($"repository {owner}/{name} was not found on {Description}, or the token's user may not see it: check the forge repository parameter (<owner>/<name>) and the user's access.");
-        }
+        var repo = await OrNotFound(() => Call(() => github.Repository.Get(owner, name), "reading the repository"),
+            () => throw new ForgeException($"repository {owner}/{name} was not found on {Description}, or the token's user may not see it: check the forge repository parameter (<owner>/<name>) and the user's access."));
+        return new ForgeRepository(repo.FullName, repo.DefaultBranch, repo.Permissions?.Push == true, PullRequestsEnabled: true, repo.Archived);
     }
 
-    public async Task<BranchHead?> GetBranchAsync(string branch, CancellationToken ct)
+    public Task<BranchHead?> GetBranchAsync(string branch, CancellationToken ct) => OrNotFound<BranchHead?>(async () =>
     {
-        try
-        {
-            var head = await Call(() => github.Repository.Branch.Get(owner, name, branch), $"reading branch {branch}");
-            var commit = await Call(() => github.Repository.Commit.Get(owner, name, head.Commit.Sha), $"reading the head of {branch}");
-            return new BranchHead(head.Name, head.Commit.Sha, commit.Author?.Login, commit.Commit.Author.Name, commit.Commit.Message ?? "");
-        }
-        catch (NotFoundException)
-        {
-            return null;
-        }
-    }
+        var head = await Call(() => github.Repository.Branch.Get(owner, name, branch), $"reading branch {branch}");
+        var commit = await Call(() => github.Repository.Commit.Get(owner, name, head.Commit.Sha), $"reading the head of {branch}");
+        return new BranchHead(head.Name, head.Commit.Sha, commit.Author?.Login, commit.Commit.Author.Name, commit.Commit.Message ?? "");
+    }, () => null);
 
     public async Task<bool> CreateBranchAsync(string branch, string from, CancellationToken ct)
     {
@@ -98,18 +79,10 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         }
     }
 
-    public async Task<string?> GetFileShaAsync(string path, string branch, CancellationToken ct)
-    {
-        try
-        {
-            var contents = await Call(() => github.Repository.Content.GetAllContentsByRef(owner, name, path, branch), $"reading {path} on {branch}");
-            return contents is [{ Type.Value: ContentType.File } file] ? file.Sha : throw new ForgeException($"{path} is not a file on {branch} of {owner}/{name}.");
-        }
-        catch (NotFoundException)
-        {
-            return null;
-        }
-    }
+    public Task<string?> GetFileShaAsync(string path, string branch, CancellationToken ct) => OrNotFound<string?>(async () =>
+        await Call(() => github.Repository.Content.GetAllContentsByRef(owner, name, path, branch), $"reading {path} on {branch}") is [{ Type.Value: ContentType.File } file]
+            ? file.Sha
+            : throw new ForgeException($"{path} is not a file on {branch} of {owner}/{name}."), () => null);
 
     public async Task<string> WriteBranchAsync(BranchWrite write, CancellationToken ct)
     {
@@ -183,18 +156,12 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { State = ItemState.Closed }), $"closing pull request #{number}");
     }
 
-    public async Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
+    public Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct) => OrNotFound(async () =>
     {
-        try
-        {
-            await Call(() => github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) }),
-                $"starting workflow {workflowFile}");
-        }
-        catch (NotFoundException)
-        {
-            throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} on {reference}: generate the workflows and push them.");
-        }
-    }
+        await Call(() => github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) }),
+            $"starting workflow {workflowFile}");
+        return true;
+    }, () => throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} on {reference}: generate the workflows and push them."));
 
     // rest/commits/statuses#create-a-commit-status: 201.
     public async Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct) =>
@@ -202,18 +169,9 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
             $"setting status {context} on {sha}");
 
     // rest/commits/statuses#list-commit-statuses-for-a-reference: every status, the newest first (all pages).
-    public async Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct)
-    {
-        try
-        {
-            var statuses = await Call(() => github.Repository.Status.GetAll(owner, name, sha), $"reading the statuses of {sha}");
-            return statuses.Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Max();
-        }
-        catch (NotFoundException)
-        {
-            return null;
-        }
-    }
+    public Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct) => OrNotFound<DateTimeOffset?>(async () =>
+        (await Call(() => github.Repository.Status.GetAll(owner, name, sha), $"reading the statuses of {sha}")).Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Max(),
+        () => null);
 
     /// <summary>Octokit's failures as one line each; 404 and 422 go to the caller, which knows what they mean there.</summary>
     async Task<T> Call<T>(Func<Task<T>> call, string doing)
@@ -225,6 +183,19 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         catch (Exception e) when (Translate(e, doing) is { } translated)
         {
             throw translated;
+        }
+    }
+
+    /// <summary>A 404, which <see cref="Call{T}"/> lets through to the caller (Octokit's NotFoundException), answered by <paramref name="notFound"/>.</summary>
+    static async Task<T> OrNotFound<T>(Func<Task<T>> call, Func<T> notFound)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (NotFoundException)
+        {
+            return notFound();
         }
     }
 

@@ -29,6 +29,9 @@ internal sealed record GiteaResponse(int Status, string Text, string Request)
 
     static string Start(string text) => text.Length == 0 ? "no message" : text.Length > 200 ? text[..200] + "..." : text;
 
+    /// <summary>True for 200, false for 404 (not there); anything else is <see cref="Unexpected"/>.</summary>
+    public bool Found(string doing) => Status == 200 || (Status == 404 ? false : throw Unexpected(doing));
+
     /// <summary>Anything this route does not expect: one line with the request, the status and Gitea's message.</summary>
     public ForgeException Unexpected(string doing) =>
         new($"Gitea answered {Request} ({doing}) with HTTP {Status}: {Message}.");

@@ -15,8 +15,6 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     string Repo => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(name)}";
 
-    public ForgeKind Kind => ForgeKind.Gitea;
-
     public string Description => $"Gitea {version} at {api.Root}";
 
     public bool RewritingBranchClosesPullRequests => !version.HasForcePush;
@@ -50,10 +48,8 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
     public async Task<BranchHead?> GetBranchAsync(string branch, CancellationToken ct)
     {
         var response = await api.GetAsync($"{Repo}/branches/{GiteaApi.Escape(branch)}", ct);
-        if (response.Status == 404)
+        if (!response.Found($"reading branch {branch}"))
             return null;
-        if (response.Status != 200)
-            throw response.Unexpected($"reading branch {branch}");
         var json = response.Read<BranchJson>();
         var author = json.Commit.Author;
         return new BranchHead(json.Name, json.Commit.Id, author?.Username is { Length: > 0 } login ? login : null, author?.Name ?? "", json.Commit.Message ?? "");
@@ -63,31 +59,19 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
     {
         // old_branch_name: deprecated for old_ref_name, but the one every supported version takes (branch.go CreateBranch).
         var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/branches", new { NewBranchName = branch, OldBranchName = from }, ct);
-        return response.Status switch
-        {
-            201 => true,
-            409 => false,
-            403 => throw Forbidden(response, $"create branch {branch}"),
-            404 => throw new ForgeException($"cannot create branch {branch} in {owner}/{name}: its base branch {from} does not exist."),
-            _ => throw response.Unexpected($"creating branch {branch}"),
-        };
+        if (response.Status == 404)
+            throw new ForgeException($"cannot create branch {branch} in {owner}/{name}: its base branch {from} does not exist.");
+        return Expect(response, $"create branch {branch}", $"creating branch {branch}", 201, 409).Status == 201;
     }
 
-    public async Task DeleteBranchAsync(string branch, CancellationToken ct)
-    {
-        var response = await api.SendAsync(HttpMethod.Delete, $"{Repo}/branches/{GiteaApi.Escape(branch)}", null, ct);
-        if (response.Status is 204 or 404)
-            return;
-        throw response.Status == 403 ? Forbidden(response, $"delete branch {branch}") : response.Unexpected($"deleting branch {branch}");
-    }
+    public async Task DeleteBranchAsync(string branch, CancellationToken ct) =>
+        Expect(await api.SendAsync(HttpMethod.Delete, $"{Repo}/branches/{GiteaApi.Escape(branch)}", null, ct), $"delete branch {branch}", $"deleting branch {branch}", 204, 404);
 
     public async Task<string?> GetFileShaAsync(string path, string branch, CancellationToken ct)
     {
         var response = await api.GetAsync($"{Repo}/contents/{GiteaApi.Escape(path)}?ref={Uri.EscapeDataString(branch)}", ct);
-        if (response.Status == 404)
+        if (!response.Found($"reading {path} on {branch}"))
             return null;
-        if (response.Status != 200)
-            throw response.Unexpected($"reading {path} on {branch}");
         if (response.Text.TrimStart().StartsWith('['))
             throw new ForgeException($"{path} is a folder on {branch} of {owner}/{name}, not a file.");
         return response.Read<ContentJson>().Sha;
@@ -115,13 +99,9 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
                 Sha: f.BaseBlobSha))],
             ForcePush: version.HasForcePush ? true : null);
         var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/contents", body, ct);
-        return response.Status switch
-        {
-            201 => response.Read<FilesResponse>().Commit.Sha,
-            403 => throw Forbidden(response, $"write files to {write.Branch}"),
-            404 or 422 => throw new ForgeException($"Gitea refused the pins for {write.Branch} (HTTP {response.Status}: {response.Message}); the base branch {write.Base} may have moved while the cascade ran: run it again."),
-            _ => throw response.Unexpected($"writing files to {write.Branch}"),
-        };
+        if (response.Status is 404 or 422)
+            throw new ForgeException($"Gitea refused the pins for {write.Branch} (HTTP {response.Status}: {response.Message}); the base branch {write.Base} may have moved while the cascade ran: run it again.");
+        return Expect(response, $"write files to {write.Branch}", $"writing files to {write.Branch}", 201).Read<FilesResponse>().Commit.Sha;
     }
 
     public async Task<ForgePullRequest?> FindPullRequestAsync(string head, string @base, CancellationToken ct)
@@ -129,10 +109,8 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         if (@base.Contains('/'))
             throw new ForgeException($"base branch '{@base}' has a '/', which Gitea's lookup route GET /pulls/{{base}}/{{head}} cannot take: use a base branch without '/'.");
         var response = await api.GetAsync($"{Repo}/pulls/{Uri.EscapeDataString(@base)}/{GiteaApi.Escape(head)}", ct);
-        if (response.Status == 404)
+        if (!response.Found($"looking up the pull request of {head}"))
             return null;
-        if (response.Status != 200)
-            throw response.Unexpected($"looking up the pull request of {head}");
         var found = ToPullRequest(response.Read<PullJson>());
         if (found.State == PullRequestState.Open)
             return found;
@@ -150,39 +128,28 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
     // CreateIssueComment, 201), then EditPullRequest with state "closed" (201).
     public async Task ClosePullRequestAsync(long number, string comment, CancellationToken ct)
     {
-        var commented = await api.SendAsync(HttpMethod.Post, $"{Repo}/issues/{number}/comments", new { Body = comment }, ct);
-        if (commented.Status != 201)
-            throw commented.Status == 403 ? Forbidden(commented, $"comment on pull request #{number}") : commented.Unexpected($"commenting on pull request #{number}");
-        var closed = await api.SendAsync(HttpMethod.Patch, $"{Repo}/pulls/{number}", new { State = "closed" }, ct);
-        if (closed.Status is not (200 or 201))
-            throw closed.Status == 403 ? Forbidden(closed, $"close pull request #{number}") : closed.Unexpected($"closing pull request #{number}");
+        Expect(await api.SendAsync(HttpMethod.Post, $"{Repo}/issues/{number}/comments", new { Body = comment }, ct), $"comment on pull request #{number}", $"commenting on pull request #{number}", 201);
+        Expect(await api.SendAsync(HttpMethod.Patch, $"{Repo}/pulls/{number}", new { State = "closed" }, ct), $"close pull request #{number}", $"closing pull request #{number}", 200, 201);
     }
 
     public async Task<ForgePullRequest> CreatePullRequestAsync(string head, string @base, string title, string body, bool draft, CancellationToken ct)
     {
         var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/pulls", new { Head = head, Base = @base, Title = title, Body = body }, ct);
-        return response.Status switch
-        {
-            201 => ToPullRequest(response.Read<PullJson>()),
-            // pull.go CreatePullRequest: an open pull request of the same head and base is 409 on Gitea.
-            409 => throw new PullRequestExistsException($"an open pull request from {head} into {@base} exists already: {response.Message}"),
-            403 => throw Forbidden(response, $"open a pull request from {head}"),
-            404 => throw BranchMoved.Error(head),
-            _ => throw response.Unexpected($"opening the pull request from {head}"),
-        };
+        // pull.go CreatePullRequest: an open pull request of the same head and base is 409 on Gitea.
+        if (response.Status == 409)
+            throw new PullRequestExistsException($"an open pull request from {head} into {@base} exists already: {response.Message}");
+        if (response.Status == 404)
+            throw BranchMoved.Error(head);
+        return ToPullRequest(Expect(response, $"open a pull request from {head}", $"opening the pull request from {head}", 201).Read<PullJson>());
     }
 
     public async Task<ForgePullRequest> UpdatePullRequestAsync(long number, string title, string body, CancellationToken ct)
     {
         var response = await api.SendAsync(HttpMethod.Patch, $"{Repo}/pulls/{number}", new { Title = title, Body = body, State = "open" }, ct);
-        return response.Status switch
-        {
-            // pull.go EditPullRequest answers 201 ("TODO this should be 200, not 201"); 200 is taken too.
-            200 or 201 => ToPullRequest(response.Read<PullJson>()),
-            403 => throw Forbidden(response, $"edit pull request #{number}"),
-            412 => throw new ForgeException($"pull request #{number} cannot be reopened: {response.Message}."),
-            _ => throw response.Unexpected($"updating pull request #{number}"),
-        };
+        if (response.Status == 412)
+            throw new ForgeException($"pull request #{number} cannot be reopened: {response.Message}.");
+        // pull.go EditPullRequest answers 201 ("TODO this should be 200, not 201"); 200 is taken too.
+        return ToPullRequest(Expect(response, $"edit pull request #{number}", $"updating pull request #{number}", 200, 201).Read<PullJson>());
     }
 
     public async Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct)
@@ -190,27 +157,16 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         if (!version.HasWorkflowDispatchApi)
             throw new ForgeException($"{Description} has no API to start a workflow (POST .../actions/workflows/{{file}}/dispatches came with Gitea 1.24): upgrade Gitea, or start {workflowFile} by hand.");
         var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/actions/workflows/{Uri.EscapeDataString(workflowFile)}/dispatches", new { Ref = reference, Inputs = inputs }, ct);
-        switch (response.Status)
-        {
-            case 204:
-                return;
-            case 403:
-                throw Forbidden(response, $"start workflow {workflowFile}");
-            case 404:
-                throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} with a workflow_dispatch trigger on {reference} ({response.Message}): generate the workflows (./build.sh --generate-configuration) and push them.");
-            default:
-                throw response.Unexpected($"starting workflow {workflowFile}");
-        }
+        if (response.Status == 404)
+            throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} with a workflow_dispatch trigger on {reference} ({response.Message}): generate the workflows (./build.sh --generate-configuration) and push them.");
+        Expect(response, $"start workflow {workflowFile}", $"starting workflow {workflowFile}", 204);
     }
 
     // POST /statuses/{sha} (api.go: reqToken, reqRepoWriter; repo/status.go NewCommitStatus: 201; an unknown commit fails
     // CreateCommitStatus's GetCommit, which the handler answers with 500).
-    public async Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct)
-    {
-        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/statuses/{Uri.EscapeDataString(sha)}", new { State = state, Context = context, Description = description }, ct);
-        if (response.Status != 201)
-            throw response.Status == 403 ? Forbidden(response, $"set a commit status on {sha}") : response.Unexpected($"setting status {context} on {sha}");
-    }
+    public async Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct) =>
+        Expect(await api.SendAsync(HttpMethod.Post, $"{Repo}/statuses/{Uri.EscapeDataString(sha)}", new { State = state, Context = context, Description = description }, ct),
+            $"set a commit status on {sha}", $"setting status {context} on {sha}", 201);
 
     // GET /statuses/{sha} (repo/status.go GetCommitStatuses), not /commits/{ref}/statuses: before 1.26 its {ref} is one path
     // segment and a marker branch has '/'. Every status of the commit, the newest first (all pages).
@@ -237,6 +193,10 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     ForgeException TokenRefused(GiteaResponse response) =>
         new($"{Description} refused the token (HTTP 401 on {response.Request}: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
+
+    /// <summary>The answer to a write when its status is one of <paramref name="ok"/>; 403 is the user's missing right to <paramref name="what"/>, anything else unexpected.</summary>
+    GiteaResponse Expect(GiteaResponse response, string what, string doing, params int[] ok) =>
+        ok.Contains(response.Status) ? response : throw (response.Status == 403 ? Forbidden(response, what) : response.Unexpected(doing));
 
     ForgeException Forbidden(GiteaResponse response, string what) =>
         new($"the token's user may not {what} in {owner}/{name} (HTTP 403: {response.Message}): give the user write access to the repository, or use another token.");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using TemplateFleet.Forges;
 using TemplateFleet.Forges.Gitea;
+using TemplateFleet.Forges.GitHub;
 using TemplateFleet.PackageIndex;
 using TemplateFleet.PullRequests;
 
@@ -39,7 +40,7 @@ public sealed class PreflightTests
         using var opened = await f.OpenAsync();
         var readiness = await new PinProposer(opened).PreflightAsync(ProposalKey.Runtime(Pep440Version.Parse("1.2.0")), None);
 
-        Assert.Equal(f.IsGitea ? ForgeKind.Gitea : ForgeKind.GitHub, opened.Kind);
+        Assert.IsType(f.IsGitea ? typeof(GiteaForge) : typeof(GitHubForge), opened);
         Assert.Equal("fleet-bot", readiness.User);
         Assert.Equal("main", readiness.BaseBranch);
         Assert.Equal(f.Fake.BaseSha, readiness.BaseSha);
@@ -140,7 +141,7 @@ public sealed class PreflightTests
         Assert.Contains("does not answer GET /version as Gitea does", e.Message);
         github.Fake.ClearRequests();
         using var named = await ForgeConnection.OpenAsync(github.Options(kind: ForgeKind.GitHub), ForgeUnderTest.NoEnvironment, None);
-        Assert.Equal(ForgeKind.GitHub, named.Kind);
+        Assert.IsType<GitHubForge>(named);
         Assert.DoesNotContain(github.Fake.Requests, r => r.Path.EndsWith("/version", StringComparison.Ordinal));
     }
 
