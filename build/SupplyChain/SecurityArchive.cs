@@ -86,10 +86,24 @@ public sealed class SecurityArchive(string stateDirectory, Func<IReadOnlyList<Ap
         if (security.Count == 0)
         {
             security = host.Where(s => s.Types.Contains("deb") && s.Suites.Contains(codename))
-                .Select(s => s with { Uris = s.Uris.Select(AptSourceList.DeriveSecurityUri).OfType<string>().ToList(), Suites = [codename + "-security"] })
+                .Select(s => s with { Uris = s.Uris.Select(DeriveSecurityUri).OfType<string>().ToList(), Suites = [codename + "-security"] })
                 .Where(s => s.Uris.Count > 0).ToList();
         }
         return AptSources.PrivateList(security, codename, suite);
+    }
+
+    /// <summary>"http://mirror/debian" → "http://mirror/debian-security"; also snapshot layouts ("…/archive/debian/20250520T000000Z").</summary>
+    internal static string? DeriveSecurityUri(string uri)
+    {
+        if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            return null;
+        var segments = parsed.AbsolutePath.Split('/');
+        var index = Array.LastIndexOf(segments, "debian");
+        if (index < 0)
+            return null;
+        segments[index] = "debian-security";
+        var builder = new UriBuilder(parsed) { Path = string.Join('/', segments) };
+        return builder.Uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped).TrimEnd('/');
     }
 
     /// <summary>Adds each stanza's Package and Version of a Packages index, keeping the newest version by dpkg's ordering.</summary>
