@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -150,7 +151,7 @@ public static partial class ChangeSet
             ? path[1..^1].Replace("\\\"", "\"").Replace("\\t", "\t").Replace("\\\\", "\\")
             : path;
 
-    static Task<ToolOutput> GitAsync(string repository, IEnumerable<string> args, CancellationToken ct) =>
+    static Task<ProcessResult> GitAsync(string repository, IEnumerable<string> args, CancellationToken ct) =>
         ToolCommand.RunAsync("git", ["-C", repository, .. args], TimeSpan.FromMinutes(2), ct);
 
     [GeneratedRegex("^commit [0-9a-f]{40}$")]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TemplateFleet.Registry;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -22,7 +23,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     public async Task GenerateKeyPairAsync(string directory, string password, CancellationToken ct)
     {
         var output = await ToolCommand.RunAsync(Executable, ["generate-key-pair"], limit, ct,
-            new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password }, directory);
+            new Dictionary<string, string> { ["COSIGN_PASSWORD"] = password }, directory);
         if (!output.Succeeded)
             throw new SupplyChainException($"cosign generate-key-pair failed in {directory} (exit {output.ExitCode}):\n{output.Tail(new Scrubber([password]))}");
     }
@@ -60,9 +61,9 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         await VerifyingAsync(["verify"], reference, publicKeyPem, auth, ct) is { Succeeded: false } output ? Reason(output) : null;
 
     /// <summary>Verifies with the public key, offline (the key is the trust root).</summary>
-    Task<ToolOutput> VerifyingAsync(string[] command, string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
+    Task<ProcessResult> VerifyingAsync(string[] command, string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
         ToolCommand.RunAsync(Executable, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
-            limit, ct, With(new Dictionary<string, string?> { [PublicKeyVariable] = publicKeyPem }, auth));
+            limit, ct, With(new Dictionary<string, string> { [PublicKeyVariable] = publicKeyPem }, auth));
 
     /// <summary>The in-toto statements of <paramref name="predicateType"/> that verify with the public key, or cosign's reason.</summary>
     public async Task<(IReadOnlyList<JsonElement> Statements, string? Problem)> VerifyAttestationAsync(
@@ -91,15 +92,15 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
 
     string KeyArgument(SigningKey key) => key.IsInline ? $"env://{PrivateKeyVariable}" : key.PrivateKey;
 
-    static Dictionary<string, string?> KeyEnvironment(SigningKey key)
+    static Dictionary<string, string> KeyEnvironment(SigningKey key)
     {
-        var environment = new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = key.Password };
+        var environment = new Dictionary<string, string> { ["COSIGN_PASSWORD"] = key.Password };
         if (key.IsInline)
             environment[PrivateKeyVariable] = key.PrivateKey;
         return environment;
     }
 
-    static Dictionary<string, string?> With(Dictionary<string, string?> environment, RegistryAuth auth)
+    static Dictionary<string, string> With(Dictionary<string, string> environment, RegistryAuth auth)
     {
         foreach (var (name, value) in auth.Environment)
             environment[name] = value;
@@ -110,7 +111,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     static string[] Http(string reference) =>
         RegistryHost.IsLoopbackRegistry(reference.Split('/')[0]) ? ["--allow-http-registry=true"] : [];
 
-    static string KeyProblem(SigningKey key, ToolOutput output)
+    static string KeyProblem(SigningKey key, ProcessResult output)
     {
         var text = output.Stderr;
         if (text.Contains("decryption failed", StringComparison.Ordinal))
@@ -121,7 +122,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     }
 
     /// <summary>cosign's own last error line ("Error: ..."), scrubbed.</summary>
-    static string Reason(ToolOutput output, Scrubber? scrubber = null)
+    static string Reason(ProcessResult output, Scrubber? scrubber = null)
     {
         scrubber ??= Scrubber.None;
         var lines = output.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
