@@ -40,9 +40,6 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     public Task SignAsync(string reference, SigningKey key, RegistryAuth auth, CancellationToken ct) =>
         WithKeyAsync(["sign"], reference, key, auth, $"cosign could not sign {reference}", ct);
 
-    public Task AttestAsync(string reference, SigningKey key, SbomDocument sbom, RegistryAuth auth, CancellationToken ct) =>
-        AttestAsync(reference, key, sbom.CosignType, sbom.File, $"the {Sbom.FormatName(sbom.Format)} SBOM", auth, ct);
-
     /// <param name="what">What the predicate is, for the error ("the provenance").</param>
     public Task AttestAsync(string reference, SigningKey key, string cosignType, string predicateFile, string what, RegistryAuth auth, CancellationToken ct) =>
         WithKeyAsync(["attest", "--type", cosignType, "--predicate", predicateFile], reference, key, auth, $"cosign could not attach {what} to {reference}", ct);
