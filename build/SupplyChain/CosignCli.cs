@@ -17,12 +17,10 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     const string PublicKeyVariable = "FLEET_COSIGN_PUBLIC_KEY";
     readonly TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
 
-    public string Executable { get; } = cosign;
-
     /// <summary>cosign.key and cosign.pub in <paramref name="directory"/>, the private key encrypted with <paramref name="password"/>.</summary>
     public async Task GenerateKeyPairAsync(string directory, string password, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(Executable, ["generate-key-pair"], limit, ct,
+        var output = await ToolCommand.RunAsync(cosign, ["generate-key-pair"], limit, ct,
             new Dictionary<string, string> { ["COSIGN_PASSWORD"] = password }, directory);
         if (!output.Succeeded)
             throw new SupplyChainException($"cosign generate-key-pair failed in {directory} (exit {output.ExitCode}):\n{output.Tail(new Scrubber([password]))}");
@@ -31,7 +29,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     /// <summary>The public key of a private key; opening it proves the password before anything is signed.</summary>
     public async Task<string> PublicKeyAsync(SigningKey key, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(Executable, ["public-key", "--key", KeyArgument(key)], limit, ct, KeyEnvironment(key));
+        var output = await ToolCommand.RunAsync(cosign, ["public-key", "--key", KeyArgument(key)], limit, ct, KeyEnvironment(key));
         if (!output.Succeeded)
             throw new SupplyChainException(KeyProblem(key, output));
         return output.Stdout.Trim() + "\n";
@@ -47,7 +45,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     /// <summary>Signs or attests with the private key, offline; <paramref name="failure"/> opens the error.</summary>
     async Task WithKeyAsync(string[] command, string reference, SigningKey key, RegistryAuth auth, string failure, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(Executable,
+        var output = await ToolCommand.RunAsync(cosign,
             [.. command, "--yes", "--key", KeyArgument(key), "--tlog-upload=false", .. Http(reference), reference], limit, ct, With(KeyEnvironment(key), auth));
         if (!output.Succeeded)
             throw new SupplyChainException($"{failure}: {KeyProblem(key, output)}");
@@ -59,7 +57,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
 
     /// <summary>Verifies with the public key, offline (the key is the trust root).</summary>
     Task<ProcessResult> VerifyingAsync(string[] command, string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
-        ToolCommand.RunAsync(Executable, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
+        ToolCommand.RunAsync(cosign, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
             limit, ct, With(new Dictionary<string, string> { [PublicKeyVariable] = publicKeyPem }, auth));
 
     /// <summary>The in-toto statements of <paramref name="predicateType"/> that verify with the public key, or cosign's reason.</summary>
