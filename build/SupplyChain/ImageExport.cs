@@ -110,8 +110,8 @@ public static class ImageExport
     /// <summary>The bytes already peeked (if any, given as they are), then reads of <paramref name="inner"/> passed through,
     /// each hashed into <paramref name="hash"/>, copied to <paramref name="copy"/> and counted. A read of 0 bytes is answered
     /// here: Docker.DotNet's chunked response stream takes one for the connection's end and throws, and System.Formats.Tar
-    /// makes such reads.</summary>
-    sealed class ReadThroughStream(Stream inner, IncrementalHash? hash = null, Stream? copy = null, ReadOnlyMemory<byte> prefix = default) : ReadOnlyStream
+    /// makes such reads. Forward-only: read through <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
+    sealed class ReadThroughStream(Stream inner, IncrementalHash? hash = null, Stream? copy = null, ReadOnlyMemory<byte> prefix = default) : Stream
     {
         ReadOnlyMemory<byte> remaining = prefix;
 
@@ -141,12 +141,6 @@ public static class ImageExport
             await inner.DisposeAsync();
             await base.DisposeAsync();
         }
-    }
-
-    /// <summary>A forward-only stream read through <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
-    abstract class ReadOnlyStream : Stream
-    {
-        public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
