@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TemplateFleet.Registry;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -16,13 +17,11 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     const string PublicKeyVariable = "FLEET_COSIGN_PUBLIC_KEY";
     readonly TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
 
-    public string Executable { get; } = cosign;
-
     /// <summary>cosign.key and cosign.pub in <paramref name="directory"/>, the private key encrypted with <paramref name="password"/>.</summary>
     public async Task GenerateKeyPairAsync(string directory, string password, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(Executable, ["generate-key-pair"], limit, ct,
-            new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password }, directory);
+        var output = await ToolCommand.RunAsync(cosign, ["generate-key-pair"], limit, ct,
+            new Dictionary<string, string> { ["COSIGN_PASSWORD"] = password }, directory);
         if (!output.Succeeded)
             throw new SupplyChainException($"cosign generate-key-pair failed in {directory} (exit {output.ExitCode}):\n{output.Tail(new Scrubber([password]))}");
     }
@@ -30,7 +29,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     /// <summary>The public key of a private key; opening it proves the password before anything is signed.</summary>
     public async Task<string> PublicKeyAsync(SigningKey key, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(Executable, ["public-key", "--key", KeyArgument(key)], limit, ct, KeyEnvironment(key));
+        var output = await ToolCommand.RunAsync(cosign, ["public-key", "--key", KeyArgument(key)], limit, ct, KeyEnvironment(key));
         if (!output.Succeeded)
             throw new SupplyChainException(KeyProblem(key, output));
         return output.Stdout.Trim() + "\n";
@@ -39,9 +38,6 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     public Task SignAsync(string reference, SigningKey key, RegistryAuth auth, CancellationToken ct) =>
         WithKeyAsync(["sign"], reference, key, auth, $"cosign could not sign {reference}", ct);
 
-    public Task AttestAsync(string reference, SigningKey key, SbomDocument sbom, RegistryAuth auth, CancellationToken ct) =>
-        AttestAsync(reference, key, sbom.CosignType, sbom.File, $"the {Sbom.FormatName(sbom.Format)} SBOM", auth, ct);
-
     /// <param name="what">What the predicate is, for the error ("the provenance").</param>
     public Task AttestAsync(string reference, SigningKey key, string cosignType, string predicateFile, string what, RegistryAuth auth, CancellationToken ct) =>
         WithKeyAsync(["attest", "--type", cosignType, "--predicate", predicateFile], reference, key, auth, $"cosign could not attach {what} to {reference}", ct);
@@ -49,7 +45,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     /// <summary>Signs or attests with the private key, offline; <paramref name="failure"/> opens the error.</summary>
     async Task WithKeyAsync(string[] command, string reference, SigningKey key, RegistryAuth auth, string failure, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(Executable,
+        var output = await ToolCommand.RunAsync(cosign,
             [.. command, "--yes", "--key", KeyArgument(key), "--tlog-upload=false", .. Http(reference), reference], limit, ct, With(KeyEnvironment(key), auth));
         if (!output.Succeeded)
             throw new SupplyChainException($"{failure}: {KeyProblem(key, output)}");
@@ -60,9 +56,9 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         await VerifyingAsync(["verify"], reference, publicKeyPem, auth, ct) is { Succeeded: false } output ? Reason(output) : null;
 
     /// <summary>Verifies with the public key, offline (the key is the trust root).</summary>
-    Task<ToolOutput> VerifyingAsync(string[] command, string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
-        ToolCommand.RunAsync(Executable, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
-            limit, ct, With(new Dictionary<string, string?> { [PublicKeyVariable] = publicKeyPem }, auth));
+    Task<ProcessResult> VerifyingAsync(string[] command, string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
+        ToolCommand.RunAsync(cosign, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
+            limit, ct, With(new Dictionary<string, string> { [PublicKeyVariable] = publicKeyPem }, auth));
 
     /// <summary>The in-toto statements of <paramref name="predicateType"/> that verify with the public key, or cosign's reason.</summary>
     public async Task<(IReadOnlyList<JsonElement> Statements, string? Problem)> VerifyAttestationAsync(
@@ -91,15 +87,15 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
 
     string KeyArgument(SigningKey key) => key.IsInline ? $"env://{PrivateKeyVariable}" : key.PrivateKey;
 
-    static Dictionary<string, string?> KeyEnvironment(SigningKey key)
+    static Dictionary<string, string> KeyEnvironment(SigningKey key)
     {
-        var environment = new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = key.Password };
+        var environment = new Dictionary<string, string> { ["COSIGN_PASSWORD"] = key.Password };
         if (key.IsInline)
             environment[PrivateKeyVariable] = key.PrivateKey;
         return environment;
     }
 
-    static Dictionary<string, string?> With(Dictionary<string, string?> environment, RegistryAuth auth)
+    static Dictionary<string, string> With(Dictionary<string, string> environment, RegistryAuth auth)
     {
         foreach (var (name, value) in auth.Environment)
             environment[name] = value;
@@ -110,7 +106,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     static string[] Http(string reference) =>
         RegistryHost.IsLoopbackRegistry(reference.Split('/')[0]) ? ["--allow-http-registry=true"] : [];
 
-    static string KeyProblem(SigningKey key, ToolOutput output)
+    static string KeyProblem(SigningKey key, ProcessResult output)
     {
         var text = output.Stderr;
         if (text.Contains("decryption failed", StringComparison.Ordinal))
@@ -121,7 +117,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     }
 
     /// <summary>cosign's own last error line ("Error: ..."), scrubbed.</summary>
-    static string Reason(ToolOutput output, Scrubber? scrubber = null)
+    static string Reason(ProcessResult output, Scrubber? scrubber = null)
     {
         scrubber ??= Scrubber.None;
         var lines = output.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();

@@ -28,7 +28,7 @@ public static class ImageExport
         Func<long, string?, LayerUse?> use, SecretScanner scanner, string? blobDirectory, CancellationToken ct)
     {
         var layers = new List<ExportedLayer>();
-        await using var export = new PrefixedStream(default, await docker.Images.SaveImageAsync(imageId, ct));
+        await using var export = new ReadThroughStream(await docker.Images.SaveImageAsync(imageId, ct));
         await using var outer = new TarReader(export);
         while (await outer.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
@@ -73,11 +73,11 @@ public static class ImageExport
                 await teed.CopyToAsync(Stream.Null, ct);
                 return null;
             }
-            Stream content = new PrefixedStream(head.AsMemory(0, peeked), teed);
+            Stream content = new ReadThroughStream(teed, prefix: head.AsMemory(0, peeked));
             if (compressed)
                 content = new GZipStream(content, CompressionMode.Decompress);
             using var diffHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var hashed = new ReadThroughStream(content, diffHash, null);
+            var hashed = new ReadThroughStream(content, diffHash);
             var scan = plan.Scan ? await LayerSecretScan.ReadAsync("", 0, hashed, scanner, ct) : null;
             await hashed.CopyToAsync(Stream.Null, ct); // the tar's end blocks too: the diff ID covers every byte
             await teed.CopyToAsync(Stream.Null, ct);
@@ -107,55 +107,40 @@ public static class ImageExport
     static bool LooksLikeTar(ReadOnlySpan<byte> head) =>
         head.Length >= 262 && head[257..262].SequenceEqual("ustar"u8) || head.Length == 512 && !head.ContainsAnyExcept((byte)0);
 
-    /// <summary>Passes reads through, hashing them and copying them to <paramref name="copy"/>; counts the bytes.</summary>
-    sealed class ReadThroughStream(Stream inner, IncrementalHash hash, Stream? copy) : ReadOnlyStream
-    {
-        public long Count { get; private set; }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            if (read > 0)
-            {
-                hash.AppendData(buffer.Span[..read]);
-                if (copy is not null)
-                    await copy.WriteAsync(buffer[..read], cancellationToken);
-                Count += read;
-            }
-            return read;
-        }
-    }
-
-    /// <summary>The bytes already peeked (if any), then the rest of the stream. A read of 0 bytes is answered here:
-    /// Docker.DotNet's chunked response stream takes one for the connection's end and throws, and System.Formats.Tar
-    /// makes such reads.</summary>
-    sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyStream
+    /// <summary>The bytes already peeked (if any, given as they are), then reads of <paramref name="inner"/> passed through,
+    /// each hashed into <paramref name="hash"/>, copied to <paramref name="copy"/> and counted. A read of 0 bytes is answered
+    /// here: Docker.DotNet's chunked response stream takes one for the connection's end and throws, and System.Formats.Tar
+    /// makes such reads. Forward-only: read through <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
+    sealed class ReadThroughStream(Stream inner, IncrementalHash? hash = null, Stream? copy = null, ReadOnlyMemory<byte> prefix = default) : Stream
     {
         ReadOnlyMemory<byte> remaining = prefix;
+
+        public long Count { get; private set; }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (buffer.Length == 0)
                 return 0;
-            if (remaining.Length == 0)
-                return await rest.ReadAsync(buffer, cancellationToken);
-            var n = Math.Min(buffer.Length, remaining.Length);
-            remaining[..n].CopyTo(buffer);
-            remaining = remaining[n..];
-            return n;
+            if (remaining.Length > 0)
+            {
+                var n = Math.Min(buffer.Length, remaining.Length);
+                remaining[..n].CopyTo(buffer);
+                remaining = remaining[n..];
+                return n;
+            }
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            hash?.AppendData(buffer.Span[..read]);
+            if (copy is not null)
+                await copy.WriteAsync(buffer[..read], cancellationToken);
+            Count += read;
+            return read;
         }
 
         public override async ValueTask DisposeAsync()
         {
-            await rest.DisposeAsync();
+            await inner.DisposeAsync();
             await base.DisposeAsync();
         }
-    }
-
-    /// <summary>A forward-only stream read through <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
-    abstract class ReadOnlyStream : Stream
-    {
-        public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 

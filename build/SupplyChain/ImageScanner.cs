@@ -20,8 +20,6 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
 {
     const int MaxExports = 3;
 
-    public SecretScanner Scanner => scanner;
-
     /// <param name="subject">What the SBOMs call the image (its repository, e.g. molecule-fleet/codex).</param>
     public async Task<ImageScan> ScanAsync(string template, string subject, string imageId, IReadOnlyList<SecretSuppression> suppressions,
         StepTimings timings, CancellationToken ct)

@@ -40,7 +40,7 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             timings.TimeAsync("attest", async () =>
             {
                 foreach (var sbom in check.Sboms.Both)
-                    await cosign.AttestAsync(reference, key, sbom, auth, ct);
+                    await cosign.AttestAsync(reference, key, sbom.CosignType, sbom.File, $"the {Sbom.FormatName(sbom.Format)} SBOM", auth, ct);
                 if (provenanceFile is not null)
                     await cosign.AttestAsync(reference, key, Provenance.CosignType, provenanceFile, "the build provenance", auth, ct);
             }));

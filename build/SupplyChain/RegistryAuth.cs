@@ -25,7 +25,7 @@ public sealed class RegistryAuth(PrivateDirectory directory) : IDisposable
         return new RegistryAuth(directory);
     }
 
-    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?> { ["DOCKER_CONFIG"] = directory.Path };
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["DOCKER_CONFIG"] = directory.Path };
 
     public void Dispose() => directory.Dispose();
 }

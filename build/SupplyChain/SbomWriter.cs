@@ -31,8 +31,6 @@ public sealed record SbomSet(SbomDocument Spdx, SbomDocument CycloneDx)
 /// <param name="cacheDirectory">The per-user SBOM cache; null: none.</param>
 public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scratchDirectory, string? cacheDirectory = null)
 {
-    public string SbomDirectory { get; } = sbomDirectory;
-
     /// <summary>The cache key of the SBOMs of <paramref name="subject"/> with these layers.</summary>
     public string KeyFor(string subject, IEnumerable<string> diffIds) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
@@ -63,7 +61,7 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
 
     public async Task<SbomSet> WriteAsync(string template, TrivyReport report, CancellationToken ct, string? key = null)
     {
-        Directory.CreateDirectory(SbomDirectory);
+        Directory.CreateDirectory(sbomDirectory);
         using var scratch = PrivateDirectory.Create(scratchDirectory, $"sbom-{template}");
         var reportFile = Path.Combine(scratch.Path, "report.json");
         await File.WriteAllTextAsync(reportFile, report.SanitizedForConversion, ct);
@@ -90,7 +88,7 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
 
     async Task<SbomDocument> StoreAsync(string template, SbomFormat format, byte[] canonical, CancellationToken ct)
     {
-        var file = Path.Combine(SbomDirectory, FileName(template, format));
+        var file = Path.Combine(sbomDirectory, FileName(template, format));
         AtomicFile.Write(file, canonical);
         var sbom = Sbom.Parse(CanonicalJson.ToText(canonical), format, file);
         return new SbomDocument(format, file, CanonicalJson.Digest(canonical), sbom);

@@ -70,12 +70,9 @@ public sealed partial class SecretRules
         var errors = new YamlErrors(displayPath);
         var rules = new List<SecretRule>();
         var document = YamlDocument.ReadText(text, errors, "rules");
-        var items = document?.List("rules", required: true) ?? [];
-        for (var i = 0; i < items.Count; i++)
+        IReadOnlyList<YamlObject> entries = document?.Node("rules", required: true) is null ? [] : document.Objects("rules", "id", "title", "severity", "keywords", "regex", "allow");
+        foreach (var entry in entries)
         {
-            var entry = YamlObject.From(items[i], $"rules[{i}]", errors, items[i].Start, "id", "title", "severity", "keywords", "regex", "allow");
-            if (entry is null)
-                continue;
             var id = entry.Scalar("id", required: true);
             var title = entry.String("title", required: true);
             var severity = entry.Scalar("severity", required: true);

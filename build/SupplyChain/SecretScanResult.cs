@@ -17,10 +17,6 @@ public sealed record SecretScanResult(
             [.. judged.Where(j => j.By is not null).Select(j => (j.Finding, j.By!))], scanned);
     }
 
-    /// <summary>Suppressions that matched nothing here (a fixed fixture leaves its suppression behind).</summary>
-    public IEnumerable<SecretSuppression> Unused(IEnumerable<SecretSuppression> suppressions) =>
-        suppressions.Where(s => !Suppressed.Any(x => x.By == s));
-
     /// <summary>The refusal: every finding by where, rule and masked excerpt, and what to do.</summary>
     public string Refusal(string suppressionsFile) =>
         $"{Template}: refused: {Findings.Count} credential-shaped string{(Findings.Count == 1 ? "" : "s")} found:\n"

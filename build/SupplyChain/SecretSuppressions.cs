@@ -35,12 +35,9 @@ public static class SecretSuppressions
         var errors = new YamlErrors(displayPath);
         var result = new List<SecretSuppression>();
         var file = YamlDocument.ReadText(text, errors, "suppressions");
-        var items = file?.List("suppressions", required: true) ?? [];
-        for (var i = 0; i < items.Count; i++)
+        IReadOnlyList<YamlObject> entries = file?.Node("suppressions", required: true) is null ? [] : file.Objects("suppressions", "path", "rule", "reason");
+        foreach (var entry in entries)
         {
-            var entry = YamlObject.From(items[i], $"suppressions[{i}]", errors, items[i].Start, "path", "rule", "reason");
-            if (entry is null)
-                continue;
             var path = entry.Scalar("path", required: true);
             var rule = entry.Scalar("rule", required: true);
             var reason = entry.Scalar("reason", required: true);

@@ -39,23 +39,7 @@ public sealed class SecurityArchive(string stateDirectory, Func<IReadOnlyList<Ap
             + $"{AptSources.HostSourcesDirectory}/*.sources lists {codename}-security or a {codename} archive ending in /debian; add the host's Debian archive there (deb822 format).");
         var folder = Path.Combine(stateDirectory, suite + "-security");
         using var _ = await FileLock.AcquireAsync(folder + ".lock", $"fetching Debian's {suite}-security index", CacheHome.LockTimeout, ct);
-        foreach (var sub in new[] { "lists/partial", "cache/archives/partial" })
-            Directory.CreateDirectory(Path.Combine(folder, sub));
-        var listFile = Path.Combine(folder, "security.sources");
-        if (!File.Exists(listFile) || await File.ReadAllTextAsync(listFile, ct) != list)
-            await File.WriteAllTextAsync(listFile, list, ct);
-        string[] options =
-        [
-            "-o", $"Dir::Etc::SourceList={listFile}",
-            "-o", "Dir::Etc::SourceParts=/dev/null",
-            "-o", $"Dir::State::Lists={Path.Combine(folder, "lists")}",
-            "-o", $"Dir::Cache={Path.Combine(folder, "cache")}",
-            "-o", "Dir::Etc::Preferences=/dev/null",
-            "-o", "Dir::Etc::PreferencesParts=/dev/null",
-            "-o", "Acquire::Languages=none",
-        ];
-        if (Environment.IsPrivilegedProcess)
-            options = [.. options, "-o", "APT::Sandbox::User=root"];
+        var options = await DebianArchive.PrivateOptionsAsync(folder, "security.sources", list, dropIndexes: false, ct);
         var update = await ToolProcess.RunAsync("apt-get", [.. options, "-q", "update"], null, TimeSpan.FromMinutes(5), ct);
         // apt-get update exits 0 even when an index could not be fetched: its "E:"/"W:" lines say so.
         if (!update.Succeeded || update.Output.Split('\n').Any(l => l.StartsWith("E:", StringComparison.Ordinal) || l.StartsWith("W: Failed", StringComparison.Ordinal)))
@@ -86,10 +70,24 @@ public sealed class SecurityArchive(string stateDirectory, Func<IReadOnlyList<Ap
         if (security.Count == 0)
         {
             security = host.Where(s => s.Types.Contains("deb") && s.Suites.Contains(codename))
-                .Select(s => s with { Uris = s.Uris.Select(AptSourceList.DeriveSecurityUri).OfType<string>().ToList(), Suites = [codename + "-security"] })
+                .Select(s => s with { Uris = s.Uris.Select(DeriveSecurityUri).OfType<string>().ToList(), Suites = [codename + "-security"] })
                 .Where(s => s.Uris.Count > 0).ToList();
         }
         return AptSources.PrivateList(security, codename, suite);
+    }
+
+    /// <summary>"http://mirror/debian" → "http://mirror/debian-security"; also snapshot layouts ("…/archive/debian/20250520T000000Z").</summary>
+    internal static string? DeriveSecurityUri(string uri)
+    {
+        if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            return null;
+        var segments = parsed.AbsolutePath.Split('/');
+        var index = Array.LastIndexOf(segments, "debian");
+        if (index < 0)
+            return null;
+        segments[index] = "debian-security";
+        var builder = new UriBuilder(parsed) { Path = string.Join('/', segments) };
+        return builder.Uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped).TrimEnd('/');
     }
 
     /// <summary>Adds each stanza's Package and Version of a Packages index, keeping the newest version by dpkg's ordering.</summary>

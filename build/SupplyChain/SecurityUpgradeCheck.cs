@@ -1,17 +1,7 @@
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using Serilog;
-using TemplateFleet.Gates;
 using TemplateFleet.Tools;
 
 namespace TemplateFleet.SupplyChain;
-
-/// <summary>An image's Debian suite, its own apt sources and the security sources derived from them.</summary>
-public sealed record ImageAptSources(string Suite, IReadOnlyList<AptSource> Image, IReadOnlyList<AptSource> Security)
-{
-    /// <summary>The security sources as sources.list lines.</summary>
-    public string SecurityList => string.Join("\n", Security.Select(s => s.ToLine())) + "\n";
-}
 
 /// <summary>The security upgrades an image lacks, against its own suite's security archive (and, for a package
 /// fetched from another suite, that suite's).</summary>
@@ -79,65 +69,4 @@ public sealed class SecurityUpgradeCheck(SecurityArchive archive)
             .Where(p => index.Newest.TryGetValue(p.Name, out var newest) && DebianVersion.Compare(newest, p.Version) > 0)
             .Select(p => new PendingUpgrade(p.Name, p.Version, index.Newest[p.Name]))
             .OrderBy(p => p.Package, StringComparer.Ordinal);
-}
-
-/// <summary>
-/// Reads an image's own apt sources and the security sources derived from them, in a throwaway container
-/// (what a Dockerfile that takes the security upgrades needs as a build arg).
-/// </summary>
-public static class ImageAptSourcesReader
-{
-    public const string Gate = "apt-sources";
-
-    /// <summary>The image's suite, its own apt sources and the security sources derived from them.</summary>
-    public static async Task<ImageAptSources> ReadAsync(IDockerClient docker, string runId, string template, string image, CancellationToken ct)
-    {
-        await using var container = await GateContainer.StartAsync(docker, new CreateContainerParameters
-        {
-            Image = image,
-            Entrypoint = ["sleep"],
-            Cmd = ["infinity"],
-            User = "0",
-            Labels = GateLabels.For(runId, Gate, template),
-            HostConfig = new HostConfig { NetworkMode = "none" },
-        }, ct);
-        var read = await container.Exec.RunAsync(["sh", "-c", ReadSourcesScript], "0", TimeSpan.FromSeconds(30), ct);
-        if (!read.Succeeded)
-            throw new SupplyChainException($"{template}: cannot read the apt sources of {image}: {read.Stderr.Trim()}");
-        var (suite, sources) = ParseSourcesDump(read.Stdout);
-        if (suite is null)
-            throw new SupplyChainException($"{template}: {image} has no VERSION_CODENAME in /etc/os-release; cannot tell its Debian suite.");
-        var (security, problem) = AptSourceList.SecurityFor(sources, suite);
-        if (problem is not null)
-            throw new SupplyChainException($"{template}: {image}: {problem}.");
-        return new ImageAptSources(suite, sources, security);
-    }
-
-    // Every sources file with a header line, then the suite.
-    const string ReadSourcesScript = """
-        for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-          [ -f "$f" ] || continue
-          printf '==> %s\n' "$f"; cat "$f"; printf '\n'
-        done
-        . /etc/os-release 2>/dev/null && printf '==> codename\n%s\n' "${VERSION_CODENAME:-}"
-        """;
-
-    internal static (string? Suite, IReadOnlyList<AptSource> Sources) ParseSourcesDump(string dump)
-    {
-        string? suite = null;
-        var sources = new List<AptSource>();
-        foreach (var section in dump.Split("==> ", StringSplitOptions.RemoveEmptyEntries))
-        {
-            var newline = section.IndexOf('\n');
-            var name = (newline < 0 ? section : section[..newline]).Trim();
-            var body = newline < 0 ? "" : section[(newline + 1)..];
-            if (name == "codename")
-                suite = body.Trim() is { Length: > 0 } codename ? codename : null;
-            else if (name.EndsWith(".sources", StringComparison.Ordinal))
-                sources.AddRange(AptSourceList.ParseDeb822(body));
-            else
-                sources.AddRange(AptSourceList.ParseOneLine(body));
-        }
-        return (suite, sources);
-    }
 }

@@ -50,7 +50,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
             "image", "--input", input, "--format", "json", "--debug", .. Analysis,
             "--cache-dir", CacheDirectory, "--skip-db-update", "--skip-java-db-update", "--offline-scan", "--no-progress", "--timeout", $"{(int)limit.TotalSeconds}s",
         ];
-        ToolOutput output;
+        ProcessResult output;
         // trivy's cache is one bbolt file that admits one process at a time, and trivy waits for it without a bound.
         using (await FileLock.AcquireAsync(CacheDirectory + ".lock", "scanning with trivy (its cache admits one build at a time)", CacheHome.LockTimeout, ct))
             output = await ToolCommand.RunAsync(Executable, args, limit + TimeSpan.FromMinutes(1), ct, workingDirectory: Path.GetDirectoryName(layout.Directory));

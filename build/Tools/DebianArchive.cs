@@ -130,21 +130,29 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
         var list = AptSources.PrivateList(stanzas, codename, suite) ?? throw new ToolException(
             $"{what} comes from Debian's {suite} ({where}) at the URIs of the host's own archive, but no `Types: deb` stanza of {AptSources.HostSourcesDirectory}/*.sources lists '{codename}' " +
             $"({(stanzas.Count == 0 ? "there are none" : $"{stanzas.Count} stanza(s), other suites")}); add the host's Debian archive there (deb822 format).");
-        var listFile = Path.Combine(suiteDirectory, suite + ".sources");
-        foreach (var folder in new[] { "lists/partial", "cache/archives/partial" })
-            Directory.CreateDirectory(Path.Combine(suiteDirectory, folder));
+        return await PrivateOptionsAsync(suiteDirectory, suite + ".sources", list, dropIndexes: true, ct);
+    }
+
+    /// <summary>The apt-get options of a private configuration in <paramref name="folder"/> (its own list, indices and
+    /// cache), its list file <paramref name="listName"/> rewritten when <paramref name="list"/> differs, and then, with
+    /// <paramref name="dropIndexes"/>, the indices of the old list deleted.</summary>
+    internal static async Task<string[]> PrivateOptionsAsync(string folder, string listName, string list, bool dropIndexes, CancellationToken ct)
+    {
+        var listFile = Path.Combine(folder, listName);
+        foreach (var sub in new[] { "lists/partial", "cache/archives/partial" })
+            Directory.CreateDirectory(Path.Combine(folder, sub));
         if (!File.Exists(listFile) || await File.ReadAllTextAsync(listFile, ct) != list)
         {
             await File.WriteAllTextAsync(listFile, list, ct);
-            foreach (var index in Directory.GetFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*"))
+            foreach (var index in dropIndexes ? Directory.GetFiles(Path.Combine(folder, "lists"), "*Packages*") : [])
                 File.Delete(index);
         }
         string[] options =
         [
             "-o", $"Dir::Etc::SourceList={listFile}",
             "-o", "Dir::Etc::SourceParts=/dev/null",
-            "-o", $"Dir::State::Lists={Path.Combine(suiteDirectory, "lists")}",
-            "-o", $"Dir::Cache={Path.Combine(suiteDirectory, "cache")}",
+            "-o", $"Dir::State::Lists={Path.Combine(folder, "lists")}",
+            "-o", $"Dir::Cache={Path.Combine(folder, "cache")}",
             // The host's apt preferences (pins) speak of the host's suites, not this one.
             "-o", "Dir::Etc::Preferences=/dev/null",
             "-o", "Dir::Etc::PreferencesParts=/dev/null",

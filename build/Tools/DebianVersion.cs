@@ -9,13 +9,7 @@ public static partial class DebianVersion
     public static bool IsValid(string version) => Shape().IsMatch(version);
 
     /// <summary>The upstream part: without the epoch and without the revision after the last '-'.</summary>
-    public static string Upstream(string version)
-    {
-        var colon = version.IndexOf(':');
-        var rest = colon >= 0 ? version[(colon + 1)..] : version;
-        var dash = rest.LastIndexOf('-');
-        return dash > 0 ? rest[..dash] : rest;
-    }
+    public static string Upstream(string version) => Split(version).Upstream;
 
     /// <summary>True when <paramref name="packageVersion"/> packages upstream <paramref name="toolVersion"/>:
     /// its upstream part is that version, or that version followed by Debian's repack suffix (+dfsg1, ~ds1).</summary>

@@ -112,14 +112,8 @@ public sealed partial class ToolManifest
 
         var checkObject = tool.Object("check", required: true, "args", "expect");
         var args = checkObject?.List("args", required: true);
-        var argValues = new List<string>();
-        for (var i = 0; i < (args?.Count ?? 0); i++)
-        {
-            if (args![i] is YScalar { IsNull: false } arg)
-                argValues.Add(arg.Value);
-            else
-                errors.Add(args[i].Start, $"'{checkObject!.Child("args")}[{i}]' must be a scalar, got {args[i].Kind}");
-        }
+        var argValues = (args ?? []).Select((node, i) => node is YScalar { IsNull: false } arg ? arg.Value
+            : checkObject!.Fail<string>(node, $"'{checkObject!.Child("args")}[{i}]' must be a scalar, got {node.Kind}")).OfType<string>().ToList();
         var expect = checkObject?.String("expect", required: true);
 
         return source is null || binary is null || args is null || expect is null

@@ -1,4 +1,5 @@
 using TemplateFleet.SupplyChain;
+using UnitTests.SupplyChain;
 
 namespace IntegrationTests.SupplyChain;
 

@@ -50,7 +50,7 @@ public sealed class SecurityUpgradeTests
         Assert.Empty(sources);
         Assert.StartsWith("none of the image's apt sources is a Debian archive for bookworm whose path ends in /debian", problem);
         Assert.Equal("the image has no apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d/)", AptSourceList.SecurityFor([], "bookworm").Problem);
-        Assert.Null(AptSourceList.DeriveSecurityUri("file:/debian"));
+        Assert.Null(SecurityArchive.DeriveSecurityUri("file:/debian"));
     }
 
     [Fact]
