@@ -41,12 +41,7 @@ public static class TemplateTestGate
         // failed to build) tests nothing, and builds no tooling.
         var tools = new Lazy<Task<byte[]>>(() => new TestTooling(context).ArchiveAsync(run.Config, tests, baseReference, ct));
         var reports = options.ReportsDirectory is { } dir ? Path.Combine(dir, Gate) : null;
-        var subset = new FleetRun(run.Config, tested, run.RuntimeVersion, run.PackageIndexUrl)
-        {
-            RuntimeVersionSource = run.RuntimeVersionSource,
-            DevelopmentPackages = run.DevelopmentPackages,
-        };
-        return await new GateRunner(context, Gate, TargetName).RunAsync(subset, store, options with { ListPassingChecks = false },
+        return await new GateRunner(context, Gate, TargetName).RunAsync(run with { Templates = tested }, store, options with { ListPassingChecks = false },
             (template, imageId, checks, token) => TestAsync(context, run.Config, template, imageId, tools, reports, checks, token), ct).ConfigureAwait(false);
     }
 
@@ -74,8 +69,7 @@ public static class TemplateTestGate
             await Extract(docker, id, "/opt", tools, ct).ConfigureAwait(false);
             await Extract(docker, id, "/", TestTooling.SuitesArchive(suites), ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        var exec = container.Exec;
-        var activated = await exec.ShellAsync(TestTooling.ActivateScript, CheckUsers.RootUid, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+        var activated = await container.ShellAsync(TestTooling.ActivateScript, CheckUsers.RootUid, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         if (!activated.Succeeded)
             throw new GateSetupException($"pytest does not run with the image's own python3 (exit {activated.ExitCode?.ToString() ?? "none"}): {(activated.Stderr + activated.Stdout).Trim()}");
 
@@ -84,9 +78,9 @@ public static class TemplateTestGate
         {
             var suite = suites[i];
             var junitPath = $"/tmp/fleet-template-tests-{i}.xml";
-            var ran = await exec.RunAsync(PytestCommand(suite, junitPath), CheckUsers.ExecUser(suite.User), TimeSpan.FromSeconds(suite.TimeoutSeconds), ct).ConfigureAwait(false);
-            var junit = ran.TimedOut ? null : await ReadAsync(exec, junitPath, ct).ConfigureAwait(false);
-            var found = PytestReport.Read(suite, junit, ran, junits);
+            var ran = await container.RunAsync(PytestCommand(suite, junitPath), CheckUsers.ExecUser(suite.User), TimeSpan.FromSeconds(suite.TimeoutSeconds), ct).ConfigureAwait(false);
+            var junit = ran.TimedOut ? null : await container.RunAsync(["cat", junitPath], CheckUsers.RootUid, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            var found = PytestReport.Read(suite, junit is { Succeeded: true } ? junit.Stdout : null, ran, junits);
             checks.Checks.AddRange(found);
             Log.Information("{Target}: {Template} {Suite} as {User}: {Passed}/{Total} in {Seconds:0.0} s", TargetName, template.Name, suite.Name, suite.User,
                 found.Count(c => c.Passed), found.Count, ran.Duration.TotalSeconds);
@@ -107,12 +101,6 @@ public static class TemplateTestGate
         var folder = $"{TestTooling.SuitesPath}/{suite.Name}";
         return ["python3", "-m", "pytest", "-p", "no:cacheprovider", "-p", "fleet_template_tests", "--rootdir", folder, "-q", "-rfE",
             "--junitxml", junitPath, "-o", "junit_family=xunit1", "-o", "junit_logging=out-err", "-o", $"junit_suite_name={suite.Name}", folder];
-    }
-
-    static async Task<string?> ReadAsync(ContainerExec exec, string path, CancellationToken ct)
-    {
-        var read = await exec.RunAsync(["cat", path], CheckUsers.RootUid, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-        return read.Succeeded ? read.Stdout : null;
     }
 
     static Task Extract(Docker.DotNet.IDockerClient docker, string id, string path, byte[] tar, CancellationToken ct) =>

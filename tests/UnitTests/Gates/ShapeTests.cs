@@ -39,7 +39,7 @@ public sealed class ShapeTests
     public void Fallback_shape_grants_everything_but_the_missing_capabilities()
     {
         var resolved = new ResolvedShape(false, ["SYS_RESOURCE"], "test");
-        var spec = GateContainerSpec.ForT4("img", Provisioner, resolved, "/run/engine.sock", new Dictionary<string, string>());
+        var spec = T4Gate.Spec("img", Provisioner, resolved, "/run/engine.sock", new Dictionary<string, string>());
         var h = spec.HostConfig!;
         Assert.False(h.Privileged);
         Assert.Equal(["ALL"], h.CapAdd);
@@ -53,7 +53,7 @@ public sealed class ShapeTests
     [Fact]
     public void Privileged_shape_when_the_engine_can()
     {
-        var h = GateContainerSpec.ForT4("img", Provisioner, new ResolvedShape(true, [], "ok"), "/var/run/docker.sock", new Dictionary<string, string>()).HostConfig!;
+        var h = T4Gate.Spec("img", Provisioner, new ResolvedShape(true, [], "ok"), "/var/run/docker.sock", new Dictionary<string, string>()).HostConfig!;
         Assert.True(h.Privileged);
         Assert.Null(h.CapAdd);
     }
