@@ -9,9 +9,9 @@ public sealed class ShapeTests
     public void Missing_capabilities_come_from_the_bounding_set()
     {
         // dockerd's CapBnd on an engine whose host lacks CAP_SYS_RESOURCE (bit 24).
-        Assert.Equal(["SYS_RESOURCE"], LinuxCapabilities.MissingFrom("000001fffeffffff", 40));
-        Assert.Empty(LinuxCapabilities.MissingFrom("000001ffffffffff", 40));
-        Assert.Equal(["NET_ADMIN", "SYS_ADMIN"], LinuxCapabilities.MissingFrom("000001ffffdfefff", 40));
+        Assert.Equal(["SYS_RESOURCE"], ShapeResolver.MissingFrom("000001fffeffffff", 40));
+        Assert.Empty(ShapeResolver.MissingFrom("000001ffffffffff", 40));
+        Assert.Equal(["NET_ADMIN", "SYS_ADMIN"], ShapeResolver.MissingFrom("000001ffffdfefff", 40));
     }
 
     [Fact]
