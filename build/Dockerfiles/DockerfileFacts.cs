@@ -14,9 +14,7 @@ public sealed record DockerfileFacts(string RuntimePackage, AgentCli? Agent, str
     /// <summary>The build arguments the build passes to this Dockerfile.</summary>
     public IReadOnlyList<BuildArg> PassedArgs => IsTemplate ? BuildArgs.Template : BuildArgs.Base;
 
-    public static DockerfileFacts ForTemplate(FleetConfig fleet, Template template) =>
-        new(fleet.Runtime.Package, template.Agent, FleetLoader.RepositoryRoot(fleet));
-
-    public static DockerfileFacts ForBase(FleetConfig fleet) =>
-        new(fleet.Runtime.Package, Agent: null, FleetLoader.RepositoryRoot(fleet));
+    /// <summary>The facts of a template's Dockerfile, or of the base's when <paramref name="template"/> is null.</summary>
+    public static DockerfileFacts For(FleetConfig fleet, Template? template) =>
+        new(fleet.Runtime.Package, template?.Agent, FleetLoader.RepositoryRoot(fleet));
 }

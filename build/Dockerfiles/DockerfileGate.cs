@@ -43,8 +43,8 @@ public static class DockerfileGate
     /// <summary>The base image and each template's Dockerfile, in that order.</summary>
     public static IReadOnlyList<Finding> CheckFleet(FleetConfig fleet, IEnumerable<Template> templates) =>
     [
-        .. Check(Path.Combine(fleet.TemplatesDirectory, fleet.Base.Folder, FleetLoader.DockerfileName), DockerfileFacts.ForBase(fleet)),
-        .. templates.SelectMany(template => Check(template.Dockerfile, DockerfileFacts.ForTemplate(fleet, template))),
+        .. Check(Path.Combine(fleet.TemplatesDirectory, fleet.Base.Folder, FleetLoader.DockerfileName), DockerfileFacts.For(fleet, template: null)),
+        .. templates.SelectMany(template => Check(template.Dockerfile, DockerfileFacts.For(fleet, template))),
     ];
 
     /// <summary>Fails Restore with every finding, one per line.</summary>

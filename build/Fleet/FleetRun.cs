@@ -16,6 +16,4 @@ public sealed record FleetRun(FleetConfig Config, IReadOnlyList<Template> Templa
     public string RuntimeVersionSource { get; init; } = "parameter";
     /// <summary>True when the packages come from the embedded development index.</summary>
     public bool DevelopmentPackages { get; init; }
-
-    public Template this[string name] => Templates.Single(t => t.Name == name);
 }

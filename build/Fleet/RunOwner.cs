@@ -38,30 +38,26 @@ public static class RunOwner
     /// </summary>
     static long StartTicks(int pid)
     {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
+        if (ReadOrNull($"/proc/{pid}/stat") is not { } stat)
             return -1;
-        }
         // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so count from the last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return fields.Length > 19 && long.TryParse(fields[19], CultureInfo.InvariantCulture, out var ticks) ? ticks : -1;
     }
 
     // Changes on every boot, so a pid can only be compared with processes of the same boot.
-    static string BootId()
+    static string BootId() => ReadOrNull("/proc/sys/kernel/random/boot_id")?.Trim() ?? Environment.MachineName;
+
+    /// <summary>The file's text; null when there is no such file (no such process, no /proc) or it cannot be read.</summary>
+    static string? ReadOrNull(string path)
     {
         try
         {
-            return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Environment.MachineName;
+            return null;
         }
     }
 }

@@ -6,19 +6,19 @@ namespace TemplateFleet.Gates;
 /// Runs one shell check in a gate container and records it. A failing check that printed nothing is
 /// run again under <c>sh -xc</c> and the tail of the trace is attached; the verdict stays the first run's.
 /// </summary>
-public sealed class CheckRunner(ContainerExec exec, int traceTailChars)
+public sealed class CheckRunner(GateContainer container, int traceTailChars)
 {
     public async Task<CheckResult> RunAsync(
         string id, string description, Severity severity, string script, string user, int timeoutSeconds,
         Func<ExecOutcome, string?> judge, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(timeoutSeconds);
-        var outcome = await exec.ShellAsync(script, user, timeout, ct).ConfigureAwait(false);
+        var outcome = await container.ShellAsync(script, user, timeout, ct).ConfigureAwait(false);
         var reason = outcome.TimedOut ? $"timed out after {timeoutSeconds} s" : judge(outcome);
         var result = outcome.ToCheck(id, description, severity, reason);
         if (!result.Passed && !outcome.TimedOut && IsSilent(outcome))
         {
-            var traced = await exec.ShellAsync(script, user, timeout, ct, trace: true).ConfigureAwait(false);
+            var traced = await container.ShellAsync(script, user, timeout, ct, trace: true).ConfigureAwait(false);
             result = result with
             {
                 Trace = Tail(traced.Stderr + (traced.TimedOut ? "\n(trace run timed out)" : ""), traceTailChars),

@@ -7,7 +7,6 @@ namespace TemplateFleet.Gates;
 
 /// <summary>The fleet's T4 privilege contract: the provisioner shape, the readiness rule and the capabilities.</summary>
 public sealed record Contract(
-    string File,
     ProvisionerShape Provisioner,
     ReadinessRule Readiness,
     IReadOnlyList<Capability> Capabilities);

@@ -11,7 +11,7 @@ namespace TemplateFleet.Gates;
 /// </summary>
 public static partial class ContractLoader
 {
-    static readonly string[] TopKeys = ["provisioner", "readiness", "capabilities"];
+    internal static readonly string[] TopKeys = ["provisioner", "readiness", "capabilities"];
     static readonly string[] ProvisionerKeys = ["privileged", "pidMode", "binds"];
     static readonly string[] BindKeys = ["source", "target"];
     static readonly string[] ReadinessKeys = ["timeoutSeconds", "intervalMilliseconds"];
@@ -29,29 +29,23 @@ public static partial class ContractLoader
             errors.AddFileError("the T4 contract file does not exist (fleet.yaml `contract:` names it, relative to templates/).");
             errors.ThrowIfAny();
         }
-        return Read(YamlDocument.ReadFile(path, errors, TopKeys), errors, path);
+        return Read(YamlDocument.ReadFile(path, errors, TopKeys), errors);
     }
 
-    public static Contract Parse(string yaml, string file)
-    {
-        var errors = new YamlErrors(file);
-        return Read(YamlDocument.ReadText(yaml, errors, TopKeys), errors, file);
-    }
-
-    static Contract Read(YamlObject? root, YamlErrors errors, string file)
+    /// <summary>The contract in <paramref name="root"/>, the file's root mapping read with <see cref="TopKeys"/>.</summary>
+    internal static Contract Read(YamlObject? root, YamlErrors errors)
     {
         var prov = root?.Object("provisioner", required: true, ProvisionerKeys);
         var privileged = prov?.Bool("privileged", required: true);
         var pidMode = prov?.String("pidMode", required: true);
         var binds = new List<BindMount>();
-        var bindNodes = prov?.List("binds", required: true) ?? [];
-        for (var i = 0; i < bindNodes.Count; i++)
+        _ = prov?.Node("binds", required: true);
+        foreach (var bind in prov?.Objects("binds", BindKeys) ?? [])
         {
-            var bind = YamlObject.From(bindNodes[i], $"provisioner.binds[{i}]", errors, prov!.Start, BindKeys);
-            var source = bind?.String("source", required: true);
-            var target = bind?.Scalar("target", required: true);
+            var source = bind.String("source", required: true);
+            var target = bind.Scalar("target", required: true);
             if (target is not null && !target.Value.StartsWith('/'))
-                errors.Add(target.Start, $"'{bind!.Child("target")}' must be an absolute path in the container, got '{Printable.Of(target.Value)}'");
+                errors.Add(target.Start, $"'{bind.Child("target")}' must be an absolute path in the container, got '{Printable.Of(target.Value)}'");
             if (source is not null && target is not null)
                 binds.Add(new BindMount(source, target.Value));
         }
@@ -62,14 +56,10 @@ public static partial class ContractLoader
 
         var capabilities = new List<Capability>();
         var seen = new Dictionary<string, YScalar>(StringComparer.Ordinal);
-        var capabilityNodes = root?.List("capabilities", required: true);
-        if (capabilityNodes is { Count: 0 })
-            errors.Add(root!.At("capabilities"), "the contract declares no capability; list at least one under 'capabilities'");
-        for (var i = 0; i < (capabilityNodes?.Count ?? 0); i++)
+        if (root?.Node("capabilities", required: true) is YSequence { Items.Count: 0 })
+            errors.Add(root.At("capabilities"), "the contract declares no capability; list at least one under 'capabilities'");
+        foreach (var cap in root?.Objects("capabilities", CapabilityKeys) ?? [])
         {
-            var cap = YamlObject.From(capabilityNodes![i], $"capabilities[{i}]", errors, root!.Start, CapabilityKeys);
-            if (cap is null)
-                continue;
             var id = cap.Scalar("id", required: true);
             if (id is not null && !SnakeCase().IsMatch(id.Value))
                 errors.Add(id.Start, $"'{cap.Child("id")}' '{Printable.Of(id.Value)}' must be snake_case ([a-z][a-z0-9_]*)");
@@ -98,6 +88,6 @@ public static partial class ContractLoader
         }
 
         errors.ThrowIfAny();
-        return new Contract(file, new ProvisionerShape(privileged!.Value, pidMode!, binds), new ReadinessRule(timeout!.Value, interval!.Value), capabilities);
+        return new Contract(new ProvisionerShape(privileged!.Value, pidMode!, binds), new ReadinessRule(timeout!.Value, interval!.Value), capabilities);
     }
 }

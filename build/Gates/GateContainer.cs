@@ -1,14 +1,17 @@
+using System.Diagnostics;
 using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Gates;
 
-/// <summary>A container a gate started: exec into it, read its state and logs, remove it.</summary>
+/// <summary>A container a gate started: exec into it through the Engine API (exec create, start+attach with
+/// stdout/stderr demultiplexed, inspect for the exit code, bounded by a timeout), wait for its runtime, read its
+/// logs, remove it.</summary>
 public sealed class GateContainer(IDockerClient docker, string id) : IAsyncDisposable
 {
     public string Id { get; } = id;
-    public ContainerExec Exec { get; } = new(docker, id);
 
     /// <summary>Creates and starts; when start fails the created container is removed before the error propagates.</summary>
     /// <param name="beforeStart">Runs on the created container before it starts (e.g. copies files into it).</param>
@@ -31,10 +34,76 @@ public sealed class GateContainer(IDockerClient docker, string id) : IAsyncDispo
         }
     }
 
-    public async Task<(bool Running, long ExitCode)> StateAsync(CancellationToken ct)
+    public async Task<ExecOutcome> RunAsync(
+        IReadOnlyList<string> command, string user, TimeSpan timeout, CancellationToken ct)
     {
-        var inspect = await docker.Containers.InspectContainerAsync(Id, ct).ConfigureAwait(false);
-        return inspect.State is { } state ? (state.Running, state.ExitCode) : (false, -1);
+        var clock = Stopwatch.StartNew();
+        var created = await docker.Exec.CreateContainerExecAsync(Id, new ContainerExecCreateParameters
+        {
+            Cmd = command.ToList(),
+            User = user,
+            Env = [],
+            AttachStdout = true,
+            AttachStderr = true,
+        }, ct).ConfigureAwait(false);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        string stdout, stderr;
+        try
+        {
+            using var stream = await docker.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), deadline.Token)
+                .ConfigureAwait(false);
+            (stdout, stderr) = await stream.ReadOutputToEndAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The probe keeps running inside the container; it dies with the container. Nothing else is killed.
+            return new ExecOutcome(null, "", $"timed out after {timeout.TotalSeconds:0} s", true, clock.Elapsed);
+        }
+
+        var inspect = await docker.Exec.InspectContainerExecAsync(created.ID, ct).ConfigureAwait(false);
+        return new ExecOutcome(inspect.ExitCode, stdout, stderr, false, clock.Elapsed);
+    }
+
+    /// <summary><c>sh -c script</c>, the way contract probes and smoke commands run.</summary>
+    public Task<ExecOutcome> ShellAsync(string script, string user, TimeSpan timeout, CancellationToken ct, bool trace = false) =>
+        RunAsync(["sh", trace ? "-xc" : "-c", script], user, timeout, ct);
+
+    public static string HealthCommand(HealthEndpoint health)
+    {
+        var url = $"http://127.0.0.1:{health.Port}{health.Path}";
+        return $"if command -v curl >/dev/null; then curl -fsS --max-time 2 '{url}'; " +
+               $"else python3 -c 'import sys,urllib.request; sys.stdout.write(urllib.request.urlopen(\"{url}\", timeout=2).read().decode())'; fi";
+    }
+
+    /// <summary>
+    /// Waits, bounded, until the runtime's health endpoint answers inside the container (curl, or python
+    /// when an image has no curl). A container that exits meanwhile fails at once with its logs' tail.
+    /// Returns the health body; throws <see cref="GateSetupException"/> when not ready in time or exited.
+    /// </summary>
+    public async Task<string> WaitReadyAsync(HealthEndpoint health, TimeSpan timeout, TimeSpan interval, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var command = HealthCommand(health);
+        ExecOutcome? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            var state = (await docker.Containers.InspectContainerAsync(Id, ct).ConfigureAwait(false)).State;
+            if (state is not { Running: true })
+            {
+                var logs = await LogsTailAsync(30, ct).ConfigureAwait(false);
+                throw new GateSetupException($"the container exited with code {state?.ExitCode ?? -1} before its runtime answered {health.Path}; last output:\n{logs}");
+            }
+            last = await ShellAsync(command, CheckUsers.RootUid, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+            if (last.Succeeded)
+                return last.Stdout;
+            await Task.Delay(interval, ct).ConfigureAwait(false);
+        }
+        var tail = await LogsTailAsync(30, ct).ConfigureAwait(false);
+        throw new GateSetupException(
+            $"the runtime did not answer GET 127.0.0.1:{health.Port}{health.Path} within {timeout.TotalSeconds:0} s " +
+            $"(last attempt: exit {last?.ExitCode}, {(last?.Stderr ?? "").Trim()}); container output:\n{tail}");
     }
 
     /// <summary>The last lines of the container's output (stdout and stderr interleaved); null: all of it.</summary>

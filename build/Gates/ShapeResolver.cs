@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
@@ -119,7 +120,7 @@ public sealed class ShapeResolver(IDockerClient docker)
         if (daemon.Pid is null)
             return null;
         var bnd = bounds[daemon.Pid];
-        return (LinuxCapabilities.MissingFrom(bnd, lastCap), $"bounding set of {daemon.Name} (pid {daemon.Pid}): CapBnd {bnd}");
+        return (MissingFrom(bnd, lastCap), $"bounding set of {daemon.Name} (pid {daemon.Pid}): CapBnd {bnd}");
     }
 
     /// <summary>
@@ -131,7 +132,7 @@ public sealed class ShapeResolver(IDockerClient docker)
     {
         var missing = new ConcurrentBag<string>();
         var unknown = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(LinuxCapabilities.Names, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+        await Parallel.ForEachAsync(Capabilities, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
             async (cap, token) =>
             {
                 try
@@ -147,5 +148,26 @@ public sealed class ShapeResolver(IDockerClient docker)
         var evidence = "each capability probed with its own container"
             + (unknown.IsEmpty ? "" : $"; not known to this engine, so not granted by ALL either: {string.Join(", ", unknown.Order(StringComparer.Ordinal))}");
         return (missing.Order(StringComparer.Ordinal).ToList(), evidence);
+    }
+
+    /// <summary>Linux capability numbers and the names the Engine API uses for them (kernel ABI, not fleet data).</summary>
+    static readonly IReadOnlyList<string> Capabilities =
+    [
+        "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+        "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
+        "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+        "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
+        "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+        "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+    ];
+
+    static string CapabilityName(int bit) => bit < Capabilities.Count ? Capabilities[bit] : "CAP_" + bit.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Capabilities 0..lastCap that are NOT in a bounding set given as /proc/&lt;pid&gt;/status prints it (hex).</summary>
+    public static IReadOnlyList<string> MissingFrom(string capBndHex, int lastCap)
+    {
+        var set = ulong.Parse(capBndHex.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var upTo = Math.Min(lastCap, 63);
+        return Enumerable.Range(0, upTo + 1).Where(b => (set & (1UL << b)) == 0).Select(CapabilityName).ToList();
     }
 }

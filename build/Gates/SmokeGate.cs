@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.Results;
 
@@ -5,11 +8,13 @@ namespace TemplateFleet.Gates;
 
 /// <summary>
 /// Smoke: a plain (unprivileged) container per built template; the fleet's and the template's declarative
-/// checks (commands, files) and the runtime's health (version and adapter).
+/// checks (commands, files) and the runtime's health (version and adapter), each with its judge here.
 /// </summary>
 public static class SmokeGate
 {
     public const string TargetName = "Smoke";
+    /// <summary>The id of the runtime's health check.</summary>
+    public const string HealthCheckId = "runtime-health";
     const int DefaultCommandTimeoutSeconds = 30;
 
     public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, ResultStore store, GateOptions options, CancellationToken ct)
@@ -19,16 +24,21 @@ public static class SmokeGate
         return await new GateRunner(context, GateLabels.Smoke, TargetName).RunAsync(run, store, options, async (t, imageId, result, token) =>
         {
             result.Shape = "plain (unprivileged)";
-            var spec = GateContainerSpec.ForSmoke(imageId, GateLabels.For(context.RunId, GateLabels.Smoke, t.Name));
+            var spec = new CreateContainerParameters
+            {
+                Image = imageId,
+                Labels = GateLabels.For(context.RunId, GateLabels.Smoke, t.Name),
+                HostConfig = new HostConfig(),
+            };
             await using var container = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
             var health = run.Config.Runtime.Health;
-            await Readiness.WaitAsync(container, health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),
+            await container.WaitReadyAsync(health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),
                 TimeSpan.FromMilliseconds(200), token).ConfigureAwait(false);
 
-            var runner = new CheckRunner(container.Exec, options.TraceTailChars);
-            result.Checks.Add(await runner.RunAsync(HealthCheck.Id, $"GET {health.Path} reports runtime {runtimeVersion} and adapter {t.Adapter}",
-                Severity.Hard, Readiness.HealthCommand(health), CheckUsers.RootUid, 10,
-                o => o.ExitCode == 0 ? HealthCheck.Judge(o.Stdout, runtimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
+            var runner = new CheckRunner(container, options.TraceTailChars);
+            result.Checks.Add(await runner.RunAsync(HealthCheckId, $"GET {health.Path} reports runtime {runtimeVersion} and adapter {t.Adapter}",
+                Severity.Hard, GateContainer.HealthCommand(health), CheckUsers.RootUid, 10,
+                o => o.ExitCode == 0 ? JudgeHealth(o.Stdout, runtimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
                 token).ConfigureAwait(false));
 
             var values = CheckPlaceholders.ValuesFor(t, runtimeVersion);
@@ -45,8 +55,8 @@ public static class SmokeGate
 
             foreach (var file in run.Config.Smoke.Files.Concat(t.Smoke.Files))
             {
-                result.Checks.Add(await runner.RunAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileProbe.Script(file), CheckUsers.RootUid, 10,
-                    o => FileProbe.Judge(file, o), token).ConfigureAwait(false));
+                result.Checks.Add(await runner.RunAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileScript(file), CheckUsers.RootUid, 10,
+                    o => JudgeFile(file, o), token).ConfigureAwait(false));
             }
         }, ct).ConfigureAwait(false);
     }
@@ -57,13 +67,90 @@ public static class SmokeGate
         var problems = new List<string>();
         if (o.ExitCode != expectedExit)
             problems.Add($"expected exit {expectedExit}, got {o.ExitCode}{(o.ExitCode == 127 ? " (command not found: a missing interpreter or binary)" : "")}");
-        if (CheckPatterns.Mismatch("stdout", stdoutPattern, o.Stdout) is { } so)
+        if (Mismatch("stdout", stdoutPattern, o.Stdout) is { } so)
             problems.Add(so);
-        if (CheckPatterns.Mismatch("stderr", stderrPattern, o.Stderr) is { } se)
+        if (Mismatch("stderr", stderrPattern, o.Stderr) is { } se)
             problems.Add(se);
         return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     static string Describe(FileCheck f) =>
         $"{f.Path}{(f.Owner is null ? "" : " owned by " + f.Owner)}{(f.Mode is null ? "" : " mode " + f.Mode)}{(f.Type == FileType.Any ? "" : " is a " + f.Type.ToString().ToLowerInvariant())}";
+
+    /// <summary>Whether a command's output matches its check's expected pattern (placeholders already expanded
+    /// by <see cref="CheckPlaceholders"/>): null when <paramref name="text"/> matches; otherwise why not.</summary>
+    public static string? Mismatch(string stream, string? expanded, string text)
+    {
+        if (expanded is null)
+            return null;
+        return Regex.IsMatch(text.TrimEnd('\n'), expanded, RegexOptions.Multiline, TimeSpan.FromSeconds(2))
+            ? null
+            : $"{stream} does not match /{expanded}/ (got: {Shorten(text)})";
+    }
+
+    static string Shorten(string s)
+    {
+        var t = s.Trim();
+        return t.Length == 0 ? "nothing" : t.Length <= 200 ? t : t[..200] + "...";
+    }
+
+    /// <summary>The file checks: one <c>stat -c '%U %a %F'</c> per path, judged against owner, mode and type.</summary>
+    public static string FileScript(FileCheck file) => $"stat -c '%U %a %F' '{file.Path.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+
+    /// <summary>null when the stat line matches the check; otherwise what differs.</summary>
+    public static string? JudgeFile(FileCheck file, ExecOutcome outcome)
+    {
+        if (outcome.ExitCode != 0)
+            return $"{file.Path} is missing ({outcome.Stderr.Trim()})";
+        var parts = outcome.Stdout.Trim().Split(' ', 3);
+        if (parts.Length < 3)
+            return $"unexpected stat output '{outcome.Stdout.Trim()}'";
+        var (owner, mode, type) = (parts[0], parts[1], parts[2]);
+        var problems = new List<string>();
+        if (file.Owner is { } o && o != owner)
+            problems.Add($"owner is {owner}, expected {o}");
+        if (file.Mode is { } m && Octal(m) != Octal(mode))
+            problems.Add($"mode is {ModeText(mode)}, expected {m}");
+        var typeOk = file.Type switch
+        {
+            FileType.File => type.StartsWith("regular", StringComparison.Ordinal),
+            FileType.Directory => type == "directory",
+            _ => true,
+        };
+        if (!typeOk)
+            problems.Add($"is a {type}, expected a {file.Type.ToString().ToLowerInvariant()}");
+        return problems.Count == 0 ? null : $"{file.Path}: {string.Join("; ", problems)}";
+    }
+
+    static int Octal(string mode) => Convert.ToInt32(mode.TrimStart('0') is { Length: > 0 } m ? m : "0", 8);
+
+    internal static string ModeText(string mode) => Convert.ToString(Octal(mode), 8).PadLeft(4, '0');
+
+    /// <summary>
+    /// The runtime's health: the health document must report status ok, the run's runtime version (the cache
+    /// trap shipped an old runtime under a new tag) and the template's adapter. null when healthy; otherwise every
+    /// mismatch, naming expected and actual values.
+    /// </summary>
+    public static string? JudgeHealth(string body, string? expectedVersion, string expectedAdapter)
+    {
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(body).RootElement;
+        }
+        catch (JsonException e)
+        {
+            return $"health endpoint did not return JSON ({e.Message})";
+        }
+        string? Field(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        var problems = new List<string>();
+        if (Field("status") != "ok")
+            problems.Add($"status is '{Field("status")}', expected 'ok'");
+        if (expectedVersion is not null && Field("version") != expectedVersion)
+            problems.Add($"runtime version is {Field("version") ?? "(missing)"}, expected {expectedVersion} (a cached pip layer, or the wrong RUNTIME_VERSION build arg?)");
+        if (Field("adapter") != expectedAdapter)
+            problems.Add($"adapter is '{Field("adapter") ?? "(missing)"}', expected '{expectedAdapter}' (template.yaml adapter)");
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
 }

@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.Results;
 
@@ -22,15 +23,15 @@ public static class T4Gate
             result.Shape = shape.Description;
             result.MissingCapabilities = shape.MissingCapabilities;
 
-            var spec = GateContainerSpec.ForT4(image, contract.Provisioner, shape, context.Engine.SocketPath, GateLabels.For(context.RunId, GateLabels.T4, template.Name));
+            var spec = Spec(image, contract.Provisioner, shape, context.Engine.SocketPath, GateLabels.For(context.RunId, GateLabels.T4, template.Name));
             await using var container = await StartAsync(docker, spec, shape, token).ConfigureAwait(false);
             Serilog.Log.Debug("T4: {Template} started {Id}", template.Name, container.Id[..12]);
-            await Readiness.WaitAsync(container, run.Config.Runtime.Health,
+            await container.WaitReadyAsync(run.Config.Runtime.Health,
                 TimeSpan.FromSeconds(contract.Readiness.TimeoutSeconds),
                 TimeSpan.FromMilliseconds(contract.Readiness.IntervalMilliseconds), token).ConfigureAwait(false);
 
             Serilog.Log.Debug("T4: {Template} ready", template.Name);
-            var runner = new CheckRunner(container.Exec, options.TraceTailChars);
+            var runner = new CheckRunner(container, options.TraceTailChars);
             var checks = new CheckResult[contract.Capabilities.Count];
             await Parallel.ForAsync(0, checks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ProbeParallelism), CancellationToken = token },
                 async (i, t) =>
@@ -43,7 +44,7 @@ public static class T4Gate
         }, ct).ConfigureAwait(false);
     }
 
-    static async Task<GateContainer> StartAsync(IDockerClient docker, Docker.DotNet.Models.CreateContainerParameters spec, ResolvedShape shape, CancellationToken ct)
+    static async Task<GateContainer> StartAsync(IDockerClient docker, CreateContainerParameters spec, ResolvedShape shape, CancellationToken ct)
     {
         try
         {
@@ -54,5 +55,35 @@ public static class T4Gate
             var missing = shape.MissingCapabilities.Count > 0 ? $" without [{string.Join(", ", shape.MissingCapabilities)}]" : "";
             throw new GateSetupException($"the engine refused to start the {shape.Description} shape{missing}: {e.ResponseBody?.Trim()}");
         }
+    }
+
+    /// <summary>Create-parameters for a T4 container: the contract's provisioner shape, or its declared fallback.</summary>
+    public static CreateContainerParameters Spec(
+        string image, ProvisionerShape shape, ResolvedShape resolved, string socketPath, IDictionary<string, string> labels)
+    {
+        var host = new HostConfig
+        {
+            // "private" is the contract's word for the engine's default (an own PID namespace).
+            PidMode = shape.PidMode == "private" ? "" : shape.PidMode,
+            Binds = shape.Binds.Select(b => $"{(b.Source == BindMount.DockerSocket ? socketPath : b.Source)}:{b.Target}").ToList(),
+        };
+        if (shape.Privileged && resolved.Privileged)
+        {
+            host.Privileged = true;
+        }
+        else if (shape.Privileged)
+        {
+            // The declared fallback: everything the engine can grant, with the LSM/seccomp filters off,
+            // which is what --privileged gives minus the capabilities the engine lacks.
+            host.CapAdd = ["ALL"];
+            host.CapDrop = resolved.MissingCapabilities.ToList();
+            host.SecurityOpt = ["seccomp=unconfined", "apparmor=unconfined"];
+        }
+        return new CreateContainerParameters
+        {
+            Image = image,
+            Labels = labels,
+            HostConfig = host,
+        };
     }
 }

@@ -24,10 +24,17 @@ public sealed class ProbeRunnerTests
         capabilities:
         """;
 
+    /// <summary>The contract in <paramref name="yaml"/>; messages name it <paramref name="file"/>.</summary>
+    static Contract Parse(string yaml, string file)
+    {
+        var errors = new YamlErrors(file);
+        return ContractLoader.Read(YamlDocument.ReadText(yaml, errors, ContractLoader.TopKeys), errors);
+    }
+
     static async Task<(GateResult Result, FleetException? Failure)> RunContract(string capabilities, string? reports = null, string provisioner = Provisioner)
     {
         TestLogging.Enable();
-        var contract = ContractLoader.Parse(provisioner + "\n" + capabilities, "test-contract.yaml");
+        var contract = Parse(provisioner + "\n" + capabilities, "test-contract.yaml");
         var run = TestRuns.Run([(TestRuns.Template("healthy"), await FixtureImages.GetAsync(FixtureImages.Healthy))]);
         FleetException? failure = null;
         try
@@ -116,7 +123,7 @@ public sealed class ProbeRunnerTests
     public async Task Cancelling_mid_gate_removes_the_gates_containers()
     {
         TestLogging.Enable();
-        var contract = ContractLoader.Parse(Provisioner + """
+        var contract = Parse(Provisioner + """
 
               - id: slow
                 severity: hard

@@ -68,10 +68,10 @@ public sealed class SmokeGateTests
     public async Task The_runtime_version_cache_trap_is_caught_naming_both_versions()
     {
         var (run, failure) = await Smoke("1.0.1", "healthy");
-        var health = run["healthy"].Smoke!.Checks.Single(c => c.Id == HealthCheck.Id);
+        var health = run["healthy"].Smoke!.Checks.Single(c => c.Id == SmokeGate.HealthCheckId);
         Assert.False(health.Passed);
         Assert.StartsWith("runtime version is 1.0.0, expected 1.0.1", health.Reason);
-        Assert.Equal([HealthCheck.Id], Failed(run["healthy"].Smoke!));
+        Assert.Equal([SmokeGate.HealthCheckId], Failed(run["healthy"].Smoke!));
         Assert.Contains("healthy: failed runtime-health", failure!.Message);
     }
 }

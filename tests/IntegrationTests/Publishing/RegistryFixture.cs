@@ -141,7 +141,7 @@ public sealed record PublishTestRun(FleetRun Fleet, ResultStore Results)
     public const string Base = "127.0.0.1:5000/fleet-publish-it/base@sha256:5555555555555555555555555555555555555555555555555555555555555555";
     public const string Inputs = "sha256:6666666666666666666666666666666666666666666666666666666666666666";
 
-    public Template this[string name] => Fleet[name];
+    public Template this[string name] => Fleet.Templates.Single(t => t.Name == name);
 
     public PublishResult? Publish(string name) => Results.Publish(name);
 

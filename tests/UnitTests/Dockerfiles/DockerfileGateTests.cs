@@ -32,7 +32,7 @@ public sealed class DockerfileGateTests
         var copied = text.Replace("\"${AGENT_PACKAGE}\" \"${AGENT_VERSION}\"", $"@openai/codex {codex.Agent.Version}", StringComparison.Ordinal);
         Assert.NotEqual(text, copied);
 
-        var findings = DockerfileGate.CheckText(copied, "templates/codex/Dockerfile", DockerfileFacts.ForTemplate(fleet, codex));
+        var findings = DockerfileGate.CheckText(copied, "templates/codex/Dockerfile", DockerfileFacts.For(fleet, codex));
 
         Assert.Equal(["fleet-literal", "fleet-literal", "agent-install"], findings.Select(f => f.Rule));
         Assert.All(findings, f => Assert.Equal(text.Split('\n').ToList().FindIndex(l => l.Contains("fleet-install-agent", StringComparison.Ordinal)) + 1, f.Line));

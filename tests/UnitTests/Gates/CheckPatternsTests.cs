@@ -17,9 +17,9 @@ public sealed class CheckPatternsTests
     {
         var p = CheckPlaceholders.Expand(@"^${AGENT_VERSION} \(Claude Code\)$", Values, "x");
         Assert.Equal(@"^2\.1\.330 \(Claude Code\)$", p);
-        Assert.Null(CheckPatterns.Mismatch("stdout", p, "2.1.330 (Claude Code)\n"));
+        Assert.Null(SmokeGate.Mismatch("stdout", p, "2.1.330 (Claude Code)\n"));
         // An unescaped "." would accept this.
-        Assert.NotNull(CheckPatterns.Mismatch("stdout", p, "2x1y330 (Claude Code)"));
+        Assert.NotNull(SmokeGate.Mismatch("stdout", p, "2x1y330 (Claude Code)"));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class CheckPatternsTests
 
     [Fact]
     public void Mismatch_shows_pattern_and_output() =>
-        Assert.Equal("stdout does not match /^agent$/ (got: root)", CheckPatterns.Mismatch("stdout", "^agent$", "root\n"));
+        Assert.Equal("stdout does not match /^agent$/ (got: root)", SmokeGate.Mismatch("stdout", "^agent$", "root\n"));
 
     [Fact]
     public void Command_judge_names_rc_127_as_not_found()

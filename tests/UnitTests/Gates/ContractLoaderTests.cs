@@ -29,7 +29,14 @@ public sealed class ContractLoaderTests
         {extra}
         """;
 
-    static FleetException Fails(string yaml) => Assert.Throws<FleetException>(() => ContractLoader.Parse(yaml, "t4-contract.yaml"));
+    /// <summary>The contract in <paramref name="yaml"/>; messages name it <paramref name="file"/>.</summary>
+    static Contract Parse(string yaml, string file)
+    {
+        var errors = new YamlErrors(file);
+        return ContractLoader.Read(YamlDocument.ReadText(yaml, errors, ContractLoader.TopKeys), errors);
+    }
+
+    static FleetException Fails(string yaml) => Assert.Throws<FleetException>(() => Parse(yaml, "t4-contract.yaml"));
 
     [Fact]
     public void The_fleet_contract_declares_the_ten_capabilities()
@@ -57,7 +64,7 @@ public sealed class ContractLoaderTests
     [Fact]
     public void Any_number_of_capabilities_loads()
     {
-        var c = ContractLoader.Parse(Head + "\n" + Cap("one") + Cap("two", "soft"), "f.yaml");
+        var c = Parse(Head + "\n" + Cap("one") + Cap("two", "soft"), "f.yaml");
         Assert.Equal(2, c.Capabilities.Count);
         Assert.Equal(Severity.Soft, c.Capabilities[1].Severity);
     }
@@ -83,7 +90,7 @@ public sealed class ContractLoaderTests
     {
         var e = Fails(Head + "\n" + Cap("x", user: user));
         Assert.Equal($"t4-contract.yaml:13:11: 'capabilities[0].user' must be agent or root, got '{user}'", e.Message);
-        Assert.Equal("root", Assert.Single(ContractLoader.Parse(Head + "\n" + Cap("x", user: "root"), "t4-contract.yaml").Capabilities).User);
+        Assert.Equal("root", Assert.Single(Parse(Head + "\n" + Cap("x", user: "root"), "t4-contract.yaml").Capabilities).User);
     }
 
     [Theory]

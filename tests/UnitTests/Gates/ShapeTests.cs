@@ -9,9 +9,9 @@ public sealed class ShapeTests
     public void Missing_capabilities_come_from_the_bounding_set()
     {
         // dockerd's CapBnd on an engine whose host lacks CAP_SYS_RESOURCE (bit 24).
-        Assert.Equal(["SYS_RESOURCE"], LinuxCapabilities.MissingFrom("000001fffeffffff", 40));
-        Assert.Empty(LinuxCapabilities.MissingFrom("000001ffffffffff", 40));
-        Assert.Equal(["NET_ADMIN", "SYS_ADMIN"], LinuxCapabilities.MissingFrom("000001ffffdfefff", 40));
+        Assert.Equal(["SYS_RESOURCE"], ShapeResolver.MissingFrom("000001fffeffffff", 40));
+        Assert.Empty(ShapeResolver.MissingFrom("000001ffffffffff", 40));
+        Assert.Equal(["NET_ADMIN", "SYS_ADMIN"], ShapeResolver.MissingFrom("000001ffffdfefff", 40));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class ShapeTests
     public void Fallback_shape_grants_everything_but_the_missing_capabilities()
     {
         var resolved = new ResolvedShape(false, ["SYS_RESOURCE"], "test");
-        var spec = GateContainerSpec.ForT4("img", Provisioner, resolved, "/run/engine.sock", new Dictionary<string, string>());
+        var spec = T4Gate.Spec("img", Provisioner, resolved, "/run/engine.sock", new Dictionary<string, string>());
         var h = spec.HostConfig!;
         Assert.False(h.Privileged);
         Assert.Equal(["ALL"], h.CapAdd);
@@ -53,7 +53,7 @@ public sealed class ShapeTests
     [Fact]
     public void Privileged_shape_when_the_engine_can()
     {
-        var h = GateContainerSpec.ForT4("img", Provisioner, new ResolvedShape(true, [], "ok"), "/var/run/docker.sock", new Dictionary<string, string>()).HostConfig!;
+        var h = T4Gate.Spec("img", Provisioner, new ResolvedShape(true, [], "ok"), "/var/run/docker.sock", new Dictionary<string, string>()).HostConfig!;
         Assert.True(h.Privileged);
         Assert.Null(h.CapAdd);
     }

@@ -57,7 +57,7 @@ public sealed class CascadeRun : IDisposable
             Revision = Context.Revision.Commit!,
             PublishedAt = DateTimeOffset.UtcNow,
         };
-        PinFile.Write(PinFile.PathFor(Run[name]), pin);
+        PinFile.Write(PinFile.PathFor(Run.Templates.Single(t => t.Name == name)), pin);
         Results.Write(new PublishResult(name, PublishStatus.Published, "published", pin, $"templates/{name}/pin.json", []));
     }
 

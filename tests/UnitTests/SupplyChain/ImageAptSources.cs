@@ -102,7 +102,7 @@ public static class ImageAptSourcesReader
             Labels = GateLabels.For(runId, Gate, template),
             HostConfig = new HostConfig { NetworkMode = "none" },
         }, ct);
-        var read = await container.Exec.RunAsync(["sh", "-c", ReadSourcesScript], "0", TimeSpan.FromSeconds(30), ct);
+        var read = await container.RunAsync(["sh", "-c", ReadSourcesScript], "0", TimeSpan.FromSeconds(30), ct);
         if (!read.Succeeded)
             throw new SupplyChainException($"{template}: cannot read the apt sources of {image}: {read.Stderr.Trim()}");
         var (suite, sources) = ParseSourcesDump(read.Stdout);

@@ -69,7 +69,7 @@ public sealed class TemplateTestGateTests : IDisposable
         File.SetUnixFileMode(Path.Combine(suite, "test_a.py"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         var entries = new List<TarEntry>();
-        using (var reader = new TarReader(new MemoryStream(TestTooling.SuitesArchive([new TestSuite("codex/tests", suite, "agent", 60)]))))
+        using (var reader = new TarReader(new MemoryStream(TemplateTestGate.SuitesArchive([new TestSuite("codex/tests", suite, "agent", 60)]))))
             while (reader.GetNextEntry() is { } entry)
                 entries.Add(entry);
 
