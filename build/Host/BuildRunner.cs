@@ -56,7 +56,7 @@ public static class BuildRunner
             });
         }
 
-        LogSetup.Configure(output, masker, Verbosity.Normal);
+        MaskingSink.Configure(output, masker, Verbosity.Normal);
         try
         {
             var code = Run<TBuild>(args, options, masker, output, cancellation);
@@ -107,7 +107,7 @@ public static class BuildRunner
         NukeBuild.RootDirectory = FindRoot(options, commandLine);
         NukeBuild.IsServerBuild = ServerVariables.Any(v => environment.TryGetValue(v, out var value) && value.Length > 0 && value != "false");
         NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
-        LogSetup.Configure(output, masker, NukeBuild.Verbosity);
+        MaskingSink.Configure(output, masker, NukeBuild.Verbosity);
 
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
         var graph = TargetGraph.Create(build);
