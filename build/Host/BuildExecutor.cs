@@ -29,7 +29,7 @@ internal static class BuildExecutor
                 continue;
             }
 
-            if (!await RunAsync(build, target, cancellation) && !target.Definition.IsProceedAfterFailure)
+            if (!await RunAsync(build, target, cancellation) && !target.IsProceedAfterFailure)
                 stopped = true;
         }
     }
@@ -40,18 +40,17 @@ internal static class BuildExecutor
         build.CurrentTarget = target;
         try
         {
-            var condition = target.Definition.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
+            var condition = target.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
             if (condition is not null)
             {
-                target.Status = ExecutionStatus.Skipped;
-                target.Reason = $"skipped: OnlyWhenDynamic({ExecutionPlanner.Describe(condition)}) is false";
+                target.Skip($"skipped: OnlyWhenDynamic({ExecutionPlanner.Describe(condition)}) is false");
                 Log.Information("Skipping {Target}: {Reason}", target.Name, target.Reason);
                 return true;
             }
 
             Log.Information("═══ {Target} ═══", target.Name);
             target.Status = ExecutionStatus.Running;
-            foreach (var action in target.Definition.Actions)
+            foreach (var action in target.Actions)
                 await action();
 
             target.Status = target.HasActions ? ExecutionStatus.Succeeded : ExecutionStatus.Collective;

@@ -110,7 +110,7 @@ public static class BuildRunner
         MaskingSink.Configure(output, masker, NukeBuild.Verbosity);
 
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
-        var graph = TargetGraph.Create(build);
+        var targets = TargetGraph.Create(build);
         var parameters = ParameterDescriptor.For(typeof(TBuild));
         ThrowOnUnknownOptions(commandLine, parameters);
 
@@ -127,13 +127,13 @@ public static class BuildRunner
             // Before OnBuildInitialized: generating files must not depend on (or start) anything the targets use.
             if (commandLine.GenerateSchema)
             {
-                SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, SchemaGenerator.Generate(graph.Targets, parameters));
+                SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, SchemaGenerator.Generate(targets, parameters));
                 output.WriteLine($"Wrote {SchemaGenerator.RelativePath}");
             }
 
             if (commandLine.GenerateConfiguration)
             {
-                var files = WorkflowGenerator.Generate(build, graph.Targets, parameters);
+                var files = WorkflowGenerator.Generate(build, targets, parameters);
                 foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, files))
                     output.WriteLine(line);
             }
@@ -144,23 +144,23 @@ public static class BuildRunner
         if (NukeBuild.IsLocalBuild)
         {
             SchemaGenerator.EnsureCurrent(
-                NukeBuild.RootDirectory, NukeBuild.TemporaryDirectory, $"{typeof(TBuild).FullName} {typeof(TBuild).Module.ModuleVersionId}", () => SchemaGenerator.Generate(graph.Targets, parameters));
+                NukeBuild.RootDirectory, NukeBuild.TemporaryDirectory, $"{typeof(TBuild).FullName} {typeof(TBuild).Module.ModuleVersionId}", () => SchemaGenerator.Generate(targets, parameters));
         }
 
         if (showHelp)
         {
-            HelpWriter.Write(output, build, graph.Targets, parameters);
+            HelpWriter.Write(output, build, targets, parameters);
             foreach (var bindingError in bindingErrors)
                 output.WriteLine($"warning: {bindingError.Message}");
 
             return Success;
         }
 
-        var invoked = commandLine.Targets.Select(t => TargetNames.Find(graph.Targets, t, "Target")).Distinct().ToList();
-        var skipped = commandLine.Skip?.Select(t => TargetNames.Find(graph.Targets, t, "--skip target")).ToList();
+        var invoked = commandLine.Targets.Select(t => TargetNames.Find(targets, t, "Target")).Distinct().ToList();
+        var skipped = commandLine.Skip?.Select(t => TargetNames.Find(targets, t, "--skip target")).ToList();
 
         // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check ExecutionPlan.
-        var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
+        var plan = ExecutionPlanner.Plan(invoked, skipped);
         build.ExecutionPlan = plan;
         build.Plan = commandLine.Plan;
         build.BuildInitialized();
@@ -171,7 +171,7 @@ public static class BuildRunner
         }
 
         // Every precondition of what will run, before anything runs: a missing one is a usage error (exit 2).
-        foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Definition.Requirements))
+        foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Requirements))
             requirement();
 
         if (!commandLine.NoLogo && NukeBuild.Verbosity != Verbosity.Quiet)

@@ -9,7 +9,6 @@ namespace TemplateFleet.Host;
 internal static class ExecutionPlanner
 {
     public static IReadOnlyList<ExecutableTarget> Plan(
-        TargetGraph graph,
         IReadOnlyList<ExecutableTarget> invoked,
         IReadOnlyList<ExecutableTarget>? skipped)
     {
@@ -23,16 +22,16 @@ internal static class ExecutionPlanner
             // "--skip" alone skips everything that was not invoked, NUKE's shortcut for "just this target".
             var skipSet = skipped.Count == 0 ? plan.Where(t => !t.Invoked).ToList() : skipped;
             foreach (var target in skipSet.Where(plan.Contains))
-                Skip(target, skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
+                target.Skip(skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
         }
 
         var staticallySkipped = new List<ExecutableTarget>();
         foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
         {
-            var failed = target.Definition.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
+            var failed = target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
             if (failed is not null)
             {
-                Skip(target, $"skipped: OnlyWhenStatic({Describe(failed)}) is false");
+                target.Skip($"skipped: OnlyWhenStatic({Describe(failed)}) is false");
                 staticallySkipped.Add(target);
             }
         }
@@ -56,12 +55,6 @@ internal static class ExecutionPlanner
     /// <summary>The condition as the user wrote it: "IsServerBuild" rather than "value(Build).IsServerBuild".</summary>
     public static string Describe(Expression<Func<bool>> condition) =>
         System.Text.RegularExpressions.Regex.Replace(condition.Body.ToString(), @"value\([^)]*\)\.", "");
-
-    private static void Skip(ExecutableTarget target, string reason)
-    {
-        target.Status = ExecutionStatus.Skipped;
-        target.Reason = reason;
-    }
 
     /// <summary>The invoked targets, then their dependencies breadth first, each with why it is in the plan.</summary>
     private static List<ExecutableTarget> Schedule(IReadOnlyList<ExecutableTarget> invoked)
@@ -117,7 +110,7 @@ internal static class ExecutionPlanner
                 var requirers = plan.Where(r => r.DependsOnList.Contains(target)).ToList();
                 if (requirers.Count > 0 && requirers.All(skipping.Contains))
                 {
-                    Skip(target, $"skipped: only needed by skipped {string.Join(", ", requirers.Select(r => r.Name))}");
+                    target.Skip($"skipped: only needed by skipped {string.Join(", ", requirers.Select(r => r.Name))}");
                     skipping.Add(target);
                     changed = true;
                 }

@@ -70,10 +70,7 @@ public abstract class NukeBuild
     protected void SkipScheduled(string reason)
     {
         foreach (var target in ExecutionPlan.Where(t => t.Status == ExecutionStatus.Scheduled))
-        {
-            target.Status = ExecutionStatus.Skipped;
-            target.Reason = reason;
-        }
+            target.Skip(reason);
     }
 
     /// <summary>The target running now, whose summary row <see cref="ReportSummary"/> adds to.</summary>

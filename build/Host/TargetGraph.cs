@@ -3,37 +3,31 @@ using System.Reflection;
 namespace TemplateFleet.Host;
 
 /// <summary>All targets of a build class with their edges resolved; rejects cycles and foreign references.</summary>
-internal sealed class TargetGraph
+internal static class TargetGraph
 {
-    private TargetGraph(IReadOnlyList<ExecutableTarget> targets) => Targets = targets;
-
-    /// <summary>In declaration order.</summary>
-    public IReadOnlyList<ExecutableTarget> Targets { get; }
-
-    public static TargetGraph Create(NukeBuild build)
+    /// <summary>The targets in declaration order.</summary>
+    public static IReadOnlyList<ExecutableTarget> Create(NukeBuild build)
     {
         var targets = new List<ExecutableTarget>();
         foreach (var (name, property) in FindTargetProperties(build.GetType()))
         {
-            var factory = (Target)property.GetValue(build)!;
-            var definition = new TargetDefinition();
-            factory(definition);
-            targets.Add(new ExecutableTarget(name, targets.Count, factory, definition));
+            var target = new ExecutableTarget(name, targets.Count, (Target)property.GetValue(build)!);
+            target.Factory(target);
+            targets.Add(target);
         }
 
         foreach (var target in targets)
         {
-            var d = target.Definition;
-            target.DependsOnList.AddRange(Resolve(targets, target, d.DependsOnTargets, "DependsOn"));
+            target.DependsOnList.AddRange(Resolve(targets, target, target.DependsOnTargets, "DependsOn"));
             target.OrderAfter.UnionWith(target.DependsOnList);
-            target.OrderAfter.UnionWith(Resolve(targets, target, d.AfterTargets, "After"));
+            target.OrderAfter.UnionWith(Resolve(targets, target, target.AfterTargets, "After"));
 
-            foreach (var other in Resolve(targets, target, d.BeforeTargets, "Before"))
+            foreach (var other in Resolve(targets, target, target.BeforeTargets, "Before"))
                 other.OrderAfter.Add(target);
         }
 
         ThrowOnCycle(targets);
-        return new TargetGraph(targets);
+        return targets;
     }
 
     private static IEnumerable<(string Name, PropertyInfo Property)> FindTargetProperties(Type buildType)

@@ -22,7 +22,7 @@ public static class WorkflowGenerator
     {
         NukeBuild.RootDirectory = AbsolutePath.Create(Path.GetFullPath(rootDirectory));
         var build = new TBuild();
-        return Generate(build, TargetGraph.Create(build).Targets, ParameterDescriptor.For(typeof(TBuild)));
+        return Generate(build, TargetGraph.Create(build), ParameterDescriptor.For(typeof(TBuild)));
     }
 
     /// <summary>Whether a file starts with the marker, i.e. this generator owns it.</summary>
