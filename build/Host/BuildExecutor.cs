@@ -25,7 +25,7 @@ internal static class BuildExecutor
             if (cancellation.IsCancellationRequested || stopped)
             {
                 target.Status = ExecutionStatus.NotRun;
-                target.FailureMessage = cancellation.IsCancellationRequested ? "not run: the build was interrupted" : "not run: an earlier target failed";
+                target.Reason = cancellation.IsCancellationRequested ? "not run: the build was interrupted" : "not run: an earlier target failed";
                 continue;
             }
 
@@ -62,22 +62,22 @@ internal static class BuildExecutor
             target.Status = ExecutionStatus.Failed;
             if (e is OperationCanceledException && cancellation.IsCancellationRequested)
             {
-                target.FailureMessage = "interrupted";
+                target.Reason = "interrupted";
                 Log.Error("Target {Target} was interrupted", target.Name);
             }
             else if (e is TargetFailedException or InvalidUsageException)
             {
                 // The user can act on the message alone; a stack trace would only bury it.
-                target.FailureMessage = e.Message;
+                target.Reason = e.Message;
                 Log.Error("Target {Target} failed: {Message}", target.Name, e.Message);
             }
             else
             {
-                target.FailureMessage = $"{e.GetType().Name}: {e.Message}";
+                target.Reason = $"{e.GetType().Name}: {e.Message}";
                 if (NukeBuild.Verbosity == Verbosity.Verbose)
-                    Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.FailureMessage);
+                    Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.Reason);
                 else
-                    Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.FailureMessage);
+                    Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.Reason);
             }
 
             return false;

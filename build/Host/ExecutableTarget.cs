@@ -17,10 +17,9 @@ public sealed class ExecutableTarget : ITargetDefinition
     public TimeSpan Duration { get; internal set; }
     /// <summary>Pairs reported by the target through <see cref="NukeBuild.ReportSummary"/>; shown in the summary table.</summary>
     public IDictionary<string, string> SummaryInformation { get; } = new Dictionary<string, string>();
-    /// <summary>Why the target is in the plan, or why it is skipped; shown by --plan.</summary>
+    /// <summary>Why the target is in the plan (shown by --plan), or, in one line, why it is skipped, failed or did not run
+    /// (shown in the summary).</summary>
     public string? Reason { get; internal set; }
-    /// <summary>One line saying why a target did not succeed (failure or skip reason).</summary>
-    public string? FailureMessage { get; internal set; }
 
     internal int DeclarationIndex { get; }
     internal Target Factory { get; }
