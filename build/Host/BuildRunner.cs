@@ -105,7 +105,6 @@ public static class BuildRunner
         var commandLine = CommandLine.Parse(args);
         var environment = options.Environment;
         NukeBuild.RootDirectory = FindRoot(options, commandLine);
-        NukeBuild.IsServerBuild = ServerVariables.Any(v => environment.TryGetValue(v, out var value) && value.Length > 0 && value != "false");
         NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
         MaskingSink.Configure(output, masker, NukeBuild.Verbosity);
 
@@ -141,10 +140,11 @@ public static class BuildRunner
             return Success;
         }
 
-        if (NukeBuild.IsLocalBuild)
+        // Local runs only: on CI (CI, GITEA_ACTIONS, GITHUB_ACTIONS, TF_BUILD... set in the environment) the schema is never written.
+        if (!ServerVariables.Any(v => environment.TryGetValue(v, out var value) && value.Length > 0 && value != "false"))
         {
             SchemaGenerator.EnsureCurrent(
-                NukeBuild.RootDirectory, NukeBuild.TemporaryDirectory, $"{typeof(TBuild).FullName} {typeof(TBuild).Module.ModuleVersionId}", () => SchemaGenerator.Generate(targets, parameters));
+                NukeBuild.RootDirectory, NukeBuild.RootDirectory / ".nuke" / "temp", $"{typeof(TBuild).FullName} {typeof(TBuild).Module.ModuleVersionId}", () => SchemaGenerator.Generate(targets, parameters));
         }
 
         if (showHelp)
@@ -162,8 +162,7 @@ public static class BuildRunner
         // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check ExecutionPlan.
         var plan = ExecutionPlanner.Plan(invoked, skipped);
         build.ExecutionPlan = plan;
-        build.Plan = commandLine.Plan;
-        build.BuildInitialized();
+        build.OnBuildInitialized();
         if (commandLine.Plan)
         {
             PlanWriter.Write(output, plan);
@@ -180,7 +179,7 @@ public static class BuildRunner
         Task.Run(() => BuildExecutor.RunAsync(build, plan, cancellation.Token)).GetAwaiter().GetResult();
         try
         {
-            build.BuildFinished();
+            build.OnBuildFinished();
         }
         catch (Exception e)
         {

@@ -126,7 +126,7 @@ internal sealed class ParameterBuild : NukeBuild
 
     Target Report => _ => _.Description("Reports a summary note").Executes(() => ReportSummary(_ => _.AddPair("templates", "4/4")));
 
-    protected override void OnBuildInitialized()
+    protected internal override void OnBuildInitialized()
     {
         if (Invalid)
         {
