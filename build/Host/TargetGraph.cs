@@ -9,9 +9,9 @@ internal static class TargetGraph
     public static IReadOnlyList<ExecutableTarget> Create(NukeBuild build)
     {
         var targets = new List<ExecutableTarget>();
-        foreach (var (name, property) in FindTargetProperties(build.GetType()))
+        foreach (var property in FindTargetProperties(build.GetType()))
         {
-            var target = new ExecutableTarget(name, targets.Count, (Target)property.GetValue(build)!);
+            var target = new ExecutableTarget(property.Name, targets.Count, (Target)property.GetValue(build)!);
             target.Factory(target);
             targets.Add(target);
         }
@@ -30,28 +30,18 @@ internal static class TargetGraph
         return targets;
     }
 
-    private static IEnumerable<(string Name, PropertyInfo Property)> FindTargetProperties(Type buildType)
+    /// <summary>The Target properties, base classes first, then the build class.</summary>
+    private static IEnumerable<PropertyInfo> FindTargetProperties(Type buildType)
     {
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var hierarchy = new List<Type>();
         for (var type = buildType; type is not null && type != typeof(NukeBuild); type = type.BaseType)
             hierarchy.Insert(0, type);
 
-        // Base classes first, then the build class, then targets inherited from interfaces with default bodies.
-        var candidates = hierarchy
+        return hierarchy
             .SelectMany(t => t.GetProperties(flags).OrderBy(p => p.MetadataToken))
-            .Concat(buildType.GetInterfaces().SelectMany(i => i.GetProperties().OrderBy(p => p.MetadataToken)));
-        foreach (var property in candidates)
-        {
-            if (property.PropertyType != typeof(Target) || property.GetMethod is null)
-                continue;
-
-            // Explicit interface implementations are named "Namespace.IFace.Name".
-            var name = property.Name[(property.Name.LastIndexOf('.') + 1)..];
-            if (seen.Add(name))
-                yield return (name, property);
-        }
+            .Where(p => p.PropertyType == typeof(Target) && p.GetMethod is not null)
+            .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <remarks>Delegates of the same expression-bodied property are equal (same method, same instance).</remarks>

@@ -161,17 +161,6 @@ internal sealed class CancelBuild : NukeBuild
     Target Teardown => _ => _.After(Second).Executes(() => Recorder.Add(nameof(Teardown)));
 }
 
-/// <summary>A target declared in a component interface with a default body, as NUKE builds compose them.</summary>
-internal interface IAnnounce
-{
-    Target Announce => _ => _.Description("From a component").Executes(() => Recorder.Add(nameof(Announce)));
-}
-
-internal sealed class ComponentBuild : NukeBuild, IAnnounce
-{
-    Target Ship => _ => _.DependsOn(((IAnnounce)this).Announce).Executes(() => Recorder.Add(nameof(Ship)));
-}
-
 /// <summary>A target referencing a Target that is not a property of the build.</summary>
 internal sealed class ForeignReferenceBuild : NukeBuild
 {
