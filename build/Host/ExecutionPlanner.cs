@@ -25,18 +25,13 @@ internal static class ExecutionPlanner
                 target.Skip(skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
         }
 
-        var staticallySkipped = new List<ExecutableTarget>();
         foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
         {
             var failed = target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
             if (failed is not null)
-            {
                 target.Skip($"skipped: OnlyWhenStatic({Describe(failed)}) is false");
-                staticallySkipped.Add(target);
-            }
         }
 
-        SkipDependenciesOfSkipped(plan, staticallySkipped);
         return plan;
     }
 
@@ -95,27 +90,5 @@ internal static class ExecutionPlanner
         }
 
         return ordered;
-    }
-
-    /// <summary>A dependency needed only by statically skipped targets is skipped with them (NUKE's default).</summary>
-    private static void SkipDependenciesOfSkipped(List<ExecutableTarget> plan, List<ExecutableTarget> skipped)
-    {
-        var skipping = skipped.ToHashSet();
-        bool changed;
-        do
-        {
-            changed = false;
-            foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && !t.Invoked))
-            {
-                var requirers = plan.Where(r => r.DependsOnList.Contains(target)).ToList();
-                if (requirers.Count > 0 && requirers.All(skipping.Contains))
-                {
-                    target.Skip($"skipped: only needed by skipped {string.Join(", ", requirers.Select(r => r.Name))}");
-                    skipping.Add(target);
-                    changed = true;
-                }
-            }
-        }
-        while (changed);
     }
 }
