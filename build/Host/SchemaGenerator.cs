@@ -48,7 +48,7 @@ public static class SchemaGenerator
     internal static bool WriteIfChanged(AbsolutePath root, string content)
     {
         var path = root / RelativePath;
-        if (!path.Parent!.DirectoryExists() || (path.FileExists() && File.ReadAllText(path) == content))
+        if (!Directory.Exists(path.Parent!) || (path.FileExists() && File.ReadAllText(path) == content))
         {
             return false;
         }
