@@ -21,7 +21,6 @@ public sealed record AbsolutePath
     public AbsolutePath? Parent => Path.GetDirectoryName(_path) is { } parent ? new AbsolutePath(parent) : null;
 
     public bool FileExists() => File.Exists(_path);
-    public bool DirectoryExists() => Directory.Exists(_path);
 
     public static AbsolutePath operator /(AbsolutePath left, string right) => Create(Path.Combine(left._path, right));
 

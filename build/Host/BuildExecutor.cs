@@ -25,11 +25,11 @@ internal static class BuildExecutor
             if (cancellation.IsCancellationRequested || stopped)
             {
                 target.Status = ExecutionStatus.NotRun;
-                target.FailureMessage = cancellation.IsCancellationRequested ? "not run: the build was interrupted" : "not run: an earlier target failed";
+                target.Reason = cancellation.IsCancellationRequested ? "not run: the build was interrupted" : "not run: an earlier target failed";
                 continue;
             }
 
-            if (!await RunAsync(build, target, cancellation) && !target.Definition.IsProceedAfterFailure)
+            if (!await RunAsync(build, target, cancellation) && !target.IsProceedAfterFailure)
                 stopped = true;
         }
     }
@@ -40,18 +40,17 @@ internal static class BuildExecutor
         build.CurrentTarget = target;
         try
         {
-            var condition = target.Definition.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
+            var condition = target.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
             if (condition is not null)
             {
-                target.Status = ExecutionStatus.Skipped;
-                target.Reason = $"skipped: OnlyWhenDynamic({ExecutionPlanner.Describe(condition)}) is false";
+                target.Skip($"skipped: OnlyWhenDynamic({ExecutionPlanner.Describe(condition)}) is false");
                 Log.Information("Skipping {Target}: {Reason}", target.Name, target.Reason);
                 return true;
             }
 
             Log.Information("═══ {Target} ═══", target.Name);
             target.Status = ExecutionStatus.Running;
-            foreach (var action in target.Definition.Actions)
+            foreach (var action in target.Actions)
                 await action();
 
             target.Status = target.HasActions ? ExecutionStatus.Succeeded : ExecutionStatus.Collective;
@@ -63,22 +62,22 @@ internal static class BuildExecutor
             target.Status = ExecutionStatus.Failed;
             if (e is OperationCanceledException && cancellation.IsCancellationRequested)
             {
-                target.FailureMessage = "interrupted";
+                target.Reason = "interrupted";
                 Log.Error("Target {Target} was interrupted", target.Name);
             }
             else if (e is TargetFailedException or InvalidUsageException)
             {
                 // The user can act on the message alone; a stack trace would only bury it.
-                target.FailureMessage = e.Message;
+                target.Reason = e.Message;
                 Log.Error("Target {Target} failed: {Message}", target.Name, e.Message);
             }
             else
             {
-                target.FailureMessage = $"{e.GetType().Name}: {e.Message}";
+                target.Reason = $"{e.GetType().Name}: {e.Message}";
                 if (NukeBuild.Verbosity == Verbosity.Verbose)
-                    Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.FailureMessage);
+                    Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.Reason);
                 else
-                    Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.FailureMessage);
+                    Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.Reason);
             }
 
             return false;

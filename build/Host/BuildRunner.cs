@@ -56,7 +56,7 @@ public static class BuildRunner
             });
         }
 
-        LogSetup.Configure(output, masker, Verbosity.Normal);
+        MaskingSink.Configure(output, masker, Verbosity.Normal);
         try
         {
             var code = Run<TBuild>(args, options, masker, output, cancellation);
@@ -105,12 +105,11 @@ public static class BuildRunner
         var commandLine = CommandLine.Parse(args);
         var environment = options.Environment;
         NukeBuild.RootDirectory = FindRoot(options, commandLine);
-        NukeBuild.IsServerBuild = ServerVariables.Any(v => environment.TryGetValue(v, out var value) && value.Length > 0 && value != "false");
         NukeBuild.Verbosity = commandLine.Verbosity ?? Verbosity.Normal;
-        LogSetup.Configure(output, masker, NukeBuild.Verbosity);
+        MaskingSink.Configure(output, masker, NukeBuild.Verbosity);
 
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
-        var graph = TargetGraph.Create(build);
+        var targets = TargetGraph.Create(build);
         var parameters = ParameterDescriptor.For(typeof(TBuild));
         ThrowOnUnknownOptions(commandLine, parameters);
 
@@ -127,13 +126,13 @@ public static class BuildRunner
             // Before OnBuildInitialized: generating files must not depend on (or start) anything the targets use.
             if (commandLine.GenerateSchema)
             {
-                SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, SchemaGenerator.Generate(graph.Targets, parameters));
+                SchemaGenerator.WriteIfChanged(NukeBuild.RootDirectory, SchemaGenerator.Generate(targets, parameters));
                 output.WriteLine($"Wrote {SchemaGenerator.RelativePath}");
             }
 
             if (commandLine.GenerateConfiguration)
             {
-                var files = WorkflowGenerator.Generate(build, graph.Targets, parameters);
+                var files = WorkflowGenerator.Generate(build, targets, parameters);
                 foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, files))
                     output.WriteLine(line);
             }
@@ -141,29 +140,29 @@ public static class BuildRunner
             return Success;
         }
 
-        if (NukeBuild.IsLocalBuild)
+        // Local runs only: on CI (CI, GITEA_ACTIONS, GITHUB_ACTIONS, TF_BUILD... set in the environment) the schema is never written.
+        if (!ServerVariables.Any(v => environment.TryGetValue(v, out var value) && value.Length > 0 && value != "false"))
         {
             SchemaGenerator.EnsureCurrent(
-                NukeBuild.RootDirectory, NukeBuild.TemporaryDirectory, $"{typeof(TBuild).FullName} {typeof(TBuild).Module.ModuleVersionId}", () => SchemaGenerator.Generate(graph.Targets, parameters));
+                NukeBuild.RootDirectory, NukeBuild.RootDirectory / ".nuke" / "temp", $"{typeof(TBuild).FullName} {typeof(TBuild).Module.ModuleVersionId}", () => SchemaGenerator.Generate(targets, parameters));
         }
 
         if (showHelp)
         {
-            HelpWriter.Write(output, build, graph.Targets, parameters);
+            HelpWriter.Write(output, build, targets, parameters);
             foreach (var bindingError in bindingErrors)
                 output.WriteLine($"warning: {bindingError.Message}");
 
             return Success;
         }
 
-        var invoked = commandLine.Targets.Select(t => TargetNames.Find(graph.Targets, t, "Target")).Distinct().ToList();
-        var skipped = commandLine.Skip?.Select(t => TargetNames.Find(graph.Targets, t, "--skip target")).ToList();
+        var invoked = commandLine.Targets.Select(t => TargetNames.Find(targets, t, "Target")).Distinct().ToList();
+        var skipped = commandLine.Skip?.Select(t => TargetNames.Find(targets, t, "--skip target")).ToList();
 
         // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check ExecutionPlan.
-        var plan = ExecutionPlanner.Plan(graph, invoked, skipped);
+        var plan = ExecutionPlanner.Plan(invoked, skipped);
         build.ExecutionPlan = plan;
-        build.Plan = commandLine.Plan;
-        build.BuildInitialized();
+        build.OnBuildInitialized();
         if (commandLine.Plan)
         {
             PlanWriter.Write(output, plan);
@@ -171,7 +170,7 @@ public static class BuildRunner
         }
 
         // Every precondition of what will run, before anything runs: a missing one is a usage error (exit 2).
-        foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Definition.Requirements))
+        foreach (var requirement in plan.Where(t => t.Status == ExecutionStatus.Scheduled).SelectMany(t => t.Requirements))
             requirement();
 
         if (!commandLine.NoLogo && NukeBuild.Verbosity != Verbosity.Quiet)
@@ -180,7 +179,7 @@ public static class BuildRunner
         Task.Run(() => BuildExecutor.RunAsync(build, plan, cancellation.Token)).GetAwaiter().GetResult();
         try
         {
-            build.BuildFinished();
+            build.OnBuildFinished();
         }
         catch (Exception e)
         {

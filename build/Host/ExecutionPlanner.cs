@@ -9,7 +9,6 @@ namespace TemplateFleet.Host;
 internal static class ExecutionPlanner
 {
     public static IReadOnlyList<ExecutableTarget> Plan(
-        TargetGraph graph,
         IReadOnlyList<ExecutableTarget> invoked,
         IReadOnlyList<ExecutableTarget>? skipped)
     {
@@ -23,21 +22,16 @@ internal static class ExecutionPlanner
             // "--skip" alone skips everything that was not invoked, NUKE's shortcut for "just this target".
             var skipSet = skipped.Count == 0 ? plan.Where(t => !t.Invoked).ToList() : skipped;
             foreach (var target in skipSet.Where(plan.Contains))
-                Skip(target, skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
+                target.Skip(skipped.Count == 0 ? "skipped: --skip (not invoked)" : "skipped: --skip");
         }
 
-        var staticallySkipped = new List<ExecutableTarget>();
         foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
         {
-            var failed = target.Definition.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
+            var failed = target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
             if (failed is not null)
-            {
-                Skip(target, $"skipped: OnlyWhenStatic({Describe(failed)}) is false");
-                staticallySkipped.Add(target);
-            }
+                target.Skip($"skipped: OnlyWhenStatic({Describe(failed)}) is false");
         }
 
-        SkipDependenciesOfSkipped(plan, staticallySkipped);
         return plan;
     }
 
@@ -56,12 +50,6 @@ internal static class ExecutionPlanner
     /// <summary>The condition as the user wrote it: "IsServerBuild" rather than "value(Build).IsServerBuild".</summary>
     public static string Describe(Expression<Func<bool>> condition) =>
         System.Text.RegularExpressions.Regex.Replace(condition.Body.ToString(), @"value\([^)]*\)\.", "");
-
-    private static void Skip(ExecutableTarget target, string reason)
-    {
-        target.Status = ExecutionStatus.Skipped;
-        target.Reason = reason;
-    }
 
     /// <summary>The invoked targets, then their dependencies breadth first, each with why it is in the plan.</summary>
     private static List<ExecutableTarget> Schedule(IReadOnlyList<ExecutableTarget> invoked)
@@ -102,27 +90,5 @@ internal static class ExecutionPlanner
         }
 
         return ordered;
-    }
-
-    /// <summary>A dependency needed only by statically skipped targets is skipped with them (NUKE's default).</summary>
-    private static void SkipDependenciesOfSkipped(List<ExecutableTarget> plan, List<ExecutableTarget> skipped)
-    {
-        var skipping = skipped.ToHashSet();
-        bool changed;
-        do
-        {
-            changed = false;
-            foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled && !t.Invoked))
-            {
-                var requirers = plan.Where(r => r.DependsOnList.Contains(target)).ToList();
-                if (requirers.Count > 0 && requirers.All(skipping.Contains))
-                {
-                    Skip(target, $"skipped: only needed by skipped {string.Join(", ", requirers.Select(r => r.Name))}");
-                    skipping.Add(target);
-                    changed = true;
-                }
-            }
-        }
-        while (changed);
     }
 }

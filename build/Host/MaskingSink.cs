@@ -1,25 +1,49 @@
+using System.Globalization;
+using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 using Serilog.Parsing;
 
 namespace TemplateFleet.Host;
 
 /// <summary>
-/// Serilog sink wrapper: masks secrets in the template, every property value and the exception before any
-/// sink renders them, so a file or CI sink added later is covered too.
+/// The run's Serilog sink: masks secrets in the template, every property value and the exception, then renders the event
+/// to the run's writer (Serilog 4 core has no TextWriter sink).
 /// </summary>
-public sealed class MaskingSink(SecretMasker masker, ILogEventSink inner) : ILogEventSink
+internal sealed class MaskingSink(SecretMasker masker, TextWriter writer) : ILogEventSink
 {
     private static readonly MessageTemplateParser Parser = new();
+    private readonly MessageTemplateTextFormatter _formatter = new("{Timestamp:HH:mm:ss} [{Level:u3}] {Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
+    private readonly Lock _gate = new();
+
+    /// <summary>(Re)configures the static Serilog logger for one run: the run's writer, level and secret masking.</summary>
+    public static void Configure(TextWriter writer, SecretMasker masker, Verbosity verbosity)
+    {
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Is(verbosity switch
+            {
+                Verbosity.Quiet => LogEventLevel.Error,
+                Verbosity.Minimal => LogEventLevel.Warning,
+                Verbosity.Normal => LogEventLevel.Information,
+                _ => LogEventLevel.Verbose,
+            })
+            .WriteTo.Sink(new MaskingSink(masker, writer))
+            .CreateLogger();
+    }
 
     public void Emit(LogEvent logEvent)
     {
-        if (!masker.HasSecrets)
+        var masked = masker.HasSecrets ? Mask(logEvent) : logEvent;
+        lock (_gate)
         {
-            inner.Emit(logEvent);
-            return;
+            _formatter.Format(masked, writer);
+            writer.Flush();
         }
+    }
 
+    private LogEvent Mask(LogEvent logEvent)
+    {
         var template = masker.Apply(logEvent.MessageTemplate.Text) is var text && text != logEvent.MessageTemplate.Text
             ? Parser.Parse(text)
             : logEvent.MessageTemplate;
@@ -27,7 +51,7 @@ public sealed class MaskingSink(SecretMasker masker, ILogEventSink inner) : ILog
             ? new MaskedException(masker.Apply(e.Message), shown)
             : logEvent.Exception;
         var properties = logEvent.Properties.Select(p => new LogEventProperty(p.Key, Mask(p.Value)));
-        inner.Emit(new LogEvent(logEvent.Timestamp, logEvent.Level, exception, template, properties));
+        return new LogEvent(logEvent.Timestamp, logEvent.Level, exception, template, properties);
     }
 
     private LogEventPropertyValue Mask(LogEventPropertyValue value) => value switch

@@ -8,10 +8,6 @@ public abstract class NukeBuild
 {
     /// <summary>The repository root: --root, else the nearest ancestor of the current directory holding .nuke/.</summary>
     public static AbsolutePath RootDirectory { get; internal set; } = AbsolutePath.Create(Directory.GetCurrentDirectory());
-    public static AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
-    /// <summary>True on CI (CI, GITEA_ACTIONS, GITHUB_ACTIONS, TF_BUILD... set in the environment).</summary>
-    public static bool IsServerBuild { get; internal set; }
-    public static bool IsLocalBuild => !IsServerBuild;
     public static Verbosity Verbosity { get; internal set; } = Verbosity.Normal;
 
     /// <summary>Cancelled on Ctrl-C; targets pass it to long operations.</summary>
@@ -24,9 +20,6 @@ public abstract class NukeBuild
     /// (a credential a scan found), and they are masked from then on, as the [Secret] parameters are.</summary>
     public SecretMasker Masker { get; internal set; } = new();
     public IReadOnlyCollection<ExecutableTarget> ExecutionPlan { get; internal set; } = [];
-
-    /// <summary>True for --plan: the plan is printed and nothing runs (NUKE's Plan), so checks of what running needs can wait.</summary>
-    public bool Plan { get; internal set; }
 
     /// <summary>What the banner calls this build; the type name unless the build names itself.</summary>
     protected internal virtual string DisplayName => GetType().Name;
@@ -70,29 +63,22 @@ public abstract class NukeBuild
     protected void SkipScheduled(string reason)
     {
         foreach (var target in ExecutionPlan.Where(t => t.Status == ExecutionStatus.Scheduled))
-        {
-            target.Status = ExecutionStatus.Skipped;
-            target.Reason = reason;
-        }
+            target.Skip(reason);
     }
 
     /// <summary>The target running now, whose summary row <see cref="ReportSummary"/> adds to.</summary>
     internal ExecutableTarget? CurrentTarget { get; set; }
 
-    internal void BuildInitialized() => OnBuildInitialized();
-
-    internal void BuildFinished() => OnBuildFinished();
-
     /// <summary>
     /// Called after parameters are bound and before any target. Throw <see cref="InvalidUsageException"/> (or a
     /// subtype) for a usage error: one line, exit 2, nothing runs.
     /// </summary>
-    protected virtual void OnBuildInitialized()
+    protected internal virtual void OnBuildInitialized()
     {
     }
 
     /// <summary>Called after the last target, before the summary, whatever the outcome.</summary>
-    protected virtual void OnBuildFinished()
+    protected internal virtual void OnBuildFinished()
     {
     }
 

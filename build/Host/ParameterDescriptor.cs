@@ -5,32 +5,21 @@ namespace TemplateFleet.Host;
 
 /// <summary>One [Parameter] field of the build class (NUKE's <c>[Parameter] readonly T Name;</c>), with where its
 /// current value came from.</summary>
-public sealed partial class ParameterDescriptor
+public sealed partial class ParameterDescriptor(FieldInfo member, ParameterAttribute attribute)
 {
-    private ParameterDescriptor(FieldInfo field, ParameterAttribute attribute)
-    {
-        Field = field;
-        Name = field.Name;
-        Description = attribute.Description ?? "";
-        IsSecret = field.GetCustomAttribute<SecretAttribute>() is not null;
-        ValueType = field.FieldType;
-    }
-
     /// <summary>The member's name, PascalCase, as in parameters.json and the schema.</summary>
-    public string Name { get; }
+    public string Name => member.Name;
     /// <summary>As typed on the command line: "--runtime-version".</summary>
     public string CommandLineName => "--" + KebabBoundary().Replace(Name, "$1-$2").ToLowerInvariant();
     /// <summary>The canonical environment variable: RUNTIME_VERSION.</summary>
     public string EnvironmentName => KebabBoundary().Replace(Name, "$1_$2").ToUpperInvariant();
     /// <summary>As a workflow input, matrix key or job output: runtime_version.</summary>
     public string OutputId => EnvironmentName.ToLowerInvariant();
-    public string Description { get; }
-    public bool IsSecret { get; }
-    public Type ValueType { get; }
+    public string Description { get; } = attribute.Description ?? "";
+    public bool IsSecret { get; } = member.GetCustomAttribute<SecretAttribute>() is not null;
+    public Type ValueType => member.FieldType;
     /// <summary>"default", "command line (--x)", "environment (X)", a parameters file...</summary>
     public string Source { get; internal set; } = "default";
-
-    internal FieldInfo Field { get; }
 
     internal static IReadOnlyList<ParameterDescriptor> For(Type buildType)
     {
@@ -49,9 +38,9 @@ public sealed partial class ParameterDescriptor
         return result;
     }
 
-    public object? GetValue(object build) => Field.GetValue(build);
+    public object? GetValue(object build) => member.GetValue(build);
 
-    internal void SetValue(object build, object? value) => Field.SetValue(build, value);
+    internal void SetValue(object build, object? value) => member.SetValue(build, value);
 
     /// <summary>The value for people: masked when secret, lists comma-joined.</summary>
     public string Display(object build) =>

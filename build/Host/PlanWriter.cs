@@ -13,8 +13,8 @@ internal static class PlanWriter
         {
             var flags = new[]
             {
-                target.Definition.DynamicConditions.Count > 0 ? $"only when {string.Join(" and ", target.Definition.DynamicConditions.Select(ExecutionPlanner.Describe))}" : null,
-                target.Definition.IsProceedAfterFailure ? "proceeds after failure" : null,
+                target.DynamicConditions.Count > 0 ? $"only when {string.Join(" and ", target.DynamicConditions.Select(ExecutionPlanner.Describe))}" : null,
+                target.IsProceedAfterFailure ? "proceeds after failure" : null,
                 target.HasActions ? null : "collective",
             }.OfType<string>().ToList();
             var suffix = flags.Count > 0 ? $" [{string.Join("; ", flags)}]" : "";

@@ -12,13 +12,6 @@ public static class SchemaGenerator
 {
     public const string RelativePath = ".nuke/build.schema.json";
 
-    public static string Generate<TBuild>()
-        where TBuild : NukeBuild, new()
-    {
-        var build = new TBuild();
-        return Generate(TargetGraph.Create(build).Targets, ParameterDescriptor.For(typeof(TBuild)));
-    }
-
     internal static string Generate(IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
     {
         JsonObject Simple(string type, string description) => new() { ["type"] = type, ["description"] = description };
@@ -55,7 +48,7 @@ public static class SchemaGenerator
     internal static bool WriteIfChanged(AbsolutePath root, string content)
     {
         var path = root / RelativePath;
-        if (!path.Parent!.DirectoryExists() || (path.FileExists() && File.ReadAllText(path) == content))
+        if (!Directory.Exists(path.Parent!) || (path.FileExists() && File.ReadAllText(path) == content))
         {
             return false;
         }

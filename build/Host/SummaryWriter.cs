@@ -40,12 +40,7 @@ internal static class SummaryWriter
     private static string Note(ExecutableTarget target)
     {
         var pairs = string.Join(", ", target.SummaryInformation.Select(p => p.Value.Length > 0 ? $"{p.Key} {p.Value}" : p.Key));
-        var why = target.Status switch
-        {
-            ExecutionStatus.Failed or ExecutionStatus.NotRun => target.FailureMessage,
-            ExecutionStatus.Skipped => target.Reason,
-            _ => null,
-        };
+        var why = target.Status is ExecutionStatus.Failed or ExecutionStatus.NotRun or ExecutionStatus.Skipped ? target.Reason : null;
         if (why is { Length: > 80 })
             why = why[..77] + "...";
 

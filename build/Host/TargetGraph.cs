@@ -3,61 +3,45 @@ using System.Reflection;
 namespace TemplateFleet.Host;
 
 /// <summary>All targets of a build class with their edges resolved; rejects cycles and foreign references.</summary>
-internal sealed class TargetGraph
+internal static class TargetGraph
 {
-    private TargetGraph(IReadOnlyList<ExecutableTarget> targets) => Targets = targets;
-
-    /// <summary>In declaration order.</summary>
-    public IReadOnlyList<ExecutableTarget> Targets { get; }
-
-    public static TargetGraph Create(NukeBuild build)
+    /// <summary>The targets in declaration order.</summary>
+    public static IReadOnlyList<ExecutableTarget> Create(NukeBuild build)
     {
         var targets = new List<ExecutableTarget>();
-        foreach (var (name, property) in FindTargetProperties(build.GetType()))
+        foreach (var property in FindTargetProperties(build.GetType()))
         {
-            var factory = (Target)property.GetValue(build)!;
-            var definition = new TargetDefinition();
-            factory(definition);
-            targets.Add(new ExecutableTarget(name, targets.Count, factory, definition));
+            var target = new ExecutableTarget(property.Name, targets.Count, (Target)property.GetValue(build)!);
+            target.Factory(target);
+            targets.Add(target);
         }
 
         foreach (var target in targets)
         {
-            var d = target.Definition;
-            target.DependsOnList.AddRange(Resolve(targets, target, d.DependsOnTargets, "DependsOn"));
+            target.DependsOnList.AddRange(Resolve(targets, target, target.DependsOnTargets, "DependsOn"));
             target.OrderAfter.UnionWith(target.DependsOnList);
-            target.OrderAfter.UnionWith(Resolve(targets, target, d.AfterTargets, "After"));
+            target.OrderAfter.UnionWith(Resolve(targets, target, target.AfterTargets, "After"));
 
-            foreach (var other in Resolve(targets, target, d.BeforeTargets, "Before"))
+            foreach (var other in Resolve(targets, target, target.BeforeTargets, "Before"))
                 other.OrderAfter.Add(target);
         }
 
         ThrowOnCycle(targets);
-        return new TargetGraph(targets);
+        return targets;
     }
 
-    private static IEnumerable<(string Name, PropertyInfo Property)> FindTargetProperties(Type buildType)
+    /// <summary>The Target properties, base classes first, then the build class.</summary>
+    private static IEnumerable<PropertyInfo> FindTargetProperties(Type buildType)
     {
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var hierarchy = new List<Type>();
         for (var type = buildType; type is not null && type != typeof(NukeBuild); type = type.BaseType)
             hierarchy.Insert(0, type);
 
-        // Base classes first, then the build class, then targets inherited from interfaces with default bodies.
-        var candidates = hierarchy
+        return hierarchy
             .SelectMany(t => t.GetProperties(flags).OrderBy(p => p.MetadataToken))
-            .Concat(buildType.GetInterfaces().SelectMany(i => i.GetProperties().OrderBy(p => p.MetadataToken)));
-        foreach (var property in candidates)
-        {
-            if (property.PropertyType != typeof(Target) || property.GetMethod is null)
-                continue;
-
-            // Explicit interface implementations are named "Namespace.IFace.Name".
-            var name = property.Name[(property.Name.LastIndexOf('.') + 1)..];
-            if (seen.Add(name))
-                yield return (name, property);
-        }
+            .Where(p => p.PropertyType == typeof(Target) && p.GetMethod is not null)
+            .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <remarks>Delegates of the same expression-bodied property are equal (same method, same instance).</remarks>

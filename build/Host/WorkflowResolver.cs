@@ -1,22 +1,32 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using static TemplateFleet.Host.WorkflowYaml;
 
 namespace TemplateFleet.Host;
 
 /// <summary>
-/// Turns the build class's [GiteaActions] attributes into <see cref="Workflow"/>s: Gitea Actions YAML nodes, keys in a
-/// fixed order; the one build step of a job runs <c>./build.sh</c> with target names only, and every value reaches it
-/// through <c>env:</c>. Every target and parameter name must exist; a mistake is a usage error naming the workflow, the
-/// property, the name and the valid ones.
+/// Turns the build class's [GiteaActions] attributes into workflows: Gitea Actions YAML nodes, keys in a fixed order, one
+/// job named after the workflow or the jobs its [GiteaActionsJob] attributes declare, in <c>needs</c> order; the one build
+/// step of a job runs <c>./build.sh</c> with target names only, and every value reaches it through <c>env:</c>. Every
+/// target and parameter name must exist; a mistake is a usage error naming the workflow, the property, the name and the
+/// valid ones.
 /// </summary>
 internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
 {
     private string BuildName => build.GetType().Name;
 
-    public static IReadOnlyList<Workflow> Resolve(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
+    /// <summary>Gitea does not support actions/upload-artifact@v4 on many versions (it reports GHES); v3 works on all.</summary>
+    private const string UploadArtifactAction = "actions/upload-artifact@v3";
+    /// <summary>v3 pairs with upload v3; with no name it downloads every artifact of the run, each into a folder named after it.</summary>
+    private const string DownloadArtifactAction = "actions/download-artifact@v3";
+    private const string CheckoutAction = "actions/checkout@v4";
+
+    /// <summary>The build step's id, which a job's outputs are read from.</summary>
+    private const string BuildStepId = "build";
+
+    public static IReadOnlyList<(string Name, YamlMappingNode Yaml)> Resolve(NukeBuild build, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterDescriptor> parameters)
     {
         var resolver = new WorkflowResolver(build, targets, parameters);
         var attributes = build.GetType().GetCustomAttributes<GiteaActionsAttribute>(inherit: true).ToList();
@@ -24,7 +34,7 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
         foreach (var orphan in jobs.Where(j => !attributes.Any(a => a.Name == j.Workflow)))
             throw new InvalidUsageException($"[GiteaActionsJob(\"{orphan.Workflow}\", \"{orphan.Id}\")] names no [GiteaActions] workflow of {resolver.BuildName}.{Similarity.Hint(orphan.Workflow, attributes.Select(a => a.Name))}");
 
-        var workflows = new List<Workflow>();
+        var workflows = new List<(string Name, YamlMappingNode Yaml)>();
         foreach (var attribute in attributes.OrderBy(a => a.Name, StringComparer.Ordinal))
         {
             var workflow = resolver.Resolve(attribute, [.. jobs.Where(j => j.Workflow == attribute.Name)]);
@@ -37,7 +47,7 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
         return workflows;
     }
 
-    private Workflow Resolve(GiteaActionsAttribute attribute, IReadOnlyList<GiteaActionsJobAttribute> jobAttributes)
+    private (string Name, YamlMappingNode Yaml) Resolve(GiteaActionsAttribute attribute, IReadOnlyList<GiteaActionsJobAttribute> jobAttributes)
     {
         var context = new AttributeContext(attribute.Name);
         if (!JobId().IsMatch(attribute.Name))
@@ -56,16 +66,13 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
             (nameof(attribute.OnWorkflowDispatchOptionalInputs), attribute.OnWorkflowDispatchOptionalInputs, false),
         })
         {
-            foreach (var name in names)
+            foreach (var parameter in names.Select(name => Parameter(context, property, name, secret: false)))
             {
-                var parameter = Parameter(context, property, name, secret: false);
                 var id = SnakeCase(parameter);
-                inputs.Add(id, new YamlMappingNode
-                {
-                    { "description", Text(parameter.Description.Length > 0 ? parameter.Description : parameter.Name) },
-                    { "required", Plain(required ? "true" : "false") },
-                    { "type", Text("string") },
-                });
+                inputs.Add(id, Map(
+                    ("description", parameter.Description.Length > 0 ? parameter.Description : parameter.Name),
+                    ("required", required),
+                    ("type", "string")));
                 inputValues.Add((property, parameter, $"github.event.inputs.{id}"));
             }
         }
@@ -100,15 +107,12 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
                 jobs.Add(Job(context, attribute, job, runsOn, multiple: true, inputValues, jobs));
         }
 
-        var root = new YamlMappingNode
-        {
-            { "name", Text(attribute.Name) },
-            { "on", Triggers(context, attribute, inputs) },
-        };
-        if (attribute.Concurrency is { } group)
-            root.Add("concurrency", new YamlMappingNode { { "group", Text(group) }, { "cancel-in-progress", Plain("false") } });
-        root.Add("jobs", Mapping(jobs.Select(j => (j.Id, (YamlNode)j.Yaml))));
-        return new Workflow(attribute.Name, root);
+        var root = Map(
+            ("name", attribute.Name),
+            ("on", Triggers(context, attribute, inputs)),
+            ("concurrency", attribute.Concurrency is { } group ? Map(("group", group), ("cancel-in-progress", false)) : null),
+            ("jobs", Map(jobs.Select(j => (j.Id, (object?)j.Yaml)))));
+        return (attribute.Name, root);
     }
 
     /// <summary>One job: its own settings, and the workflow's runner, variables, secrets and context, which every job gets.</summary>
@@ -132,7 +136,7 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
             if (!passed.TryAdd(parameter.Name, property))
                 throw context.Error(where + property, $"'{parameter.Name}' is already passed by {passed[parameter.Name]}; a parameter gets one source.");
 
-            environment.Add(parameter.EnvironmentName, Text($"${{{{ {expression} }}}}"));
+            environment.Add(parameter.EnvironmentName, Node($"${{{{ {expression} }}}}"));
         }
 
         var matrix = Matrix(context, where, job.MatrixParameter);
@@ -142,14 +146,11 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
         foreach (var (property, parameter, expression) in inputs)
             Pass(property, parameter, expression);
 
-        var needs = NonBlank(context, where + nameof(GiteaActionsJobAttribute.Needs), job.Needs)
-            .Select(need => earlier.Any(j => j.Id == need) ? need : throw context.Error(where + nameof(GiteaActionsJobAttribute.Needs), $"'{need}' is not a job of this workflow that runs before '{job.Id}'.")).ToList();
-
         foreach (var name in job.ImportOutputs)
         {
             const string property = nameof(GiteaActionsJobAttribute.ImportOutputs);
             var parameter = Parameter(context, where + property, name, secret: false);
-            var from = earlier.Where(j => needs.Contains(j.Id) && j.Outputs.Contains(parameter.OutputId)).Select(j => j.Id).ToList();
+            var from = earlier.Where(j => job.Needs.Contains(j.Id) && j.Outputs.Contains(parameter.OutputId)).Select(j => j.Id).ToList();
             var source = from.Count == 1
                 ? from[0]
                 : throw context.Error(where + property, from.Count == 0
@@ -182,63 +183,40 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
 
         var uploads = Artifacts(context, where + nameof(GiteaActionsAttribute.PublishArtifacts), job.PublishArtifacts);
         var downloads = Artifacts(context, where + nameof(GiteaActionsJobAttribute.DownloadArtifacts), job.DownloadArtifacts);
-        var node = new YamlMappingNode();
-        if (needs.Count > 0)
-            node.Add("needs", Sequence(needs));
-
-        if (job.Always)
-            node.Add("if", Text("always()"));
-
-        node.Add("runs-on", runsOn.Count == 1 ? Text(runsOn[0]) : Sequence(runsOn));
         var timeout = job.TimeoutMinutes != 0 ? job.TimeoutMinutes : workflow.TimeoutMinutes;
         if (timeout < 0)
             throw context.Error(where + nameof(GiteaActionsJobSettings.TimeoutMinutes), $"is {timeout}: give the minutes a job may run (more than 0), or leave it out.");
-        if (timeout > 0)
-            node.Add("timeout-minutes", Plain(timeout.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-        if (outputs.Count > 0)
-            node.Add("outputs", Mapping(outputs.Select(o => (o, (YamlNode)Text($"${{{{ steps.{BuildStepId}.outputs.{o} }}}}")))));
-
-        if (matrix is { } m)
-        {
-            node.Add("strategy", new YamlMappingNode
-            {
-                { "fail-fast", Plain("false") },
-                { "matrix", new YamlMappingNode { { m.Key, Sequence(m.Values) } } },
-            });
-        }
-
-        // Only target names in the command: values come through env.
-        var run = new YamlMappingNode();
-        if (outputs.Count > 0)
-            run.Add("id", Text(BuildStepId));
-
-        run.Add("name", Text($"Run: {string.Join(", ", invoked)}"));
-        run.Add("run", Text("./build.sh " + string.Join(' ', invoked)));
-        if (environment.Children.Count > 0)
-            run.Add("env", environment);
 
         var prefix = multiple ? job.Id + "-" : "";
         var suffix = matrix is { } mx ? $"-${{{{ matrix.{mx.Key} }}}}" : "";
         YamlNode[] steps =
         [
-            new YamlMappingNode { { "uses", Text(CheckoutAction) } },
-            .. downloads.Select(path => new YamlMappingNode
-            {
-                { "name", Text($"Download: every artifact of the run into {path}") },
-                { "uses", Text(DownloadArtifactAction) },
-                { "with", new YamlMappingNode { { "path", Text(path) } } },
-            }),
-            run,
-            .. uploads.Select(path => new YamlMappingNode
-            {
-                { "name", Text($"Upload: {Workflow.ArtifactName(path)}") },
-                { "if", Text("always()") },
-                { "uses", Text(UploadArtifactAction) },
-                { "with", new YamlMappingNode { { "name", Text(prefix + Workflow.ArtifactName(path) + suffix) }, { "path", Text(path) } } },
-            }),
+            Map(("uses", CheckoutAction)),
+            .. downloads.Select(path => Map(
+                ("name", $"Download: every artifact of the run into {path}"),
+                ("uses", DownloadArtifactAction),
+                ("with", Map(("path", path))))),
+            // Only target names in the command: values come through env.
+            Map(
+                ("id", outputs.Count > 0 ? BuildStepId : null),
+                ("name", $"Run: {string.Join(", ", invoked)}"),
+                ("run", "./build.sh " + string.Join(' ', invoked)),
+                ("env", environment.Children.Count > 0 ? environment : null)),
+            .. uploads.Select(path => Map(
+                ("name", $"Upload: {ArtifactName(path)}"),
+                ("if", "always()"),
+                ("uses", UploadArtifactAction),
+                ("with", Map(("name", prefix + ArtifactName(path) + suffix), ("path", path))))),
         ];
-        node.Add("steps", new YamlSequenceNode(steps));
+        var node = Map(
+            // InNeedsOrder checked every need: a job of this workflow, so an earlier one.
+            ("needs", job.Needs.Length > 0 ? job.Needs : null),
+            ("if", job.Always ? "always()" : null),
+            ("runs-on", runsOn.Count == 1 ? runsOn[0] : runsOn),
+            ("timeout-minutes", timeout > 0 ? timeout : null),
+            ("outputs", outputs.Count > 0 ? Map(outputs.Select(o => (o, (object?)$"${{{{ steps.{BuildStepId}.outputs.{o} }}}}"))) : null),
+            ("strategy", matrix is { } m ? Map(("fail-fast", false), ("matrix", Map((m.Key, m.Values)))) : null),
+            ("steps", steps));
         return new ResolvedJob(job.Id, outputs, node);
     }
 
@@ -281,25 +259,16 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
     private static YamlMappingNode Triggers(AttributeContext context, GiteaActionsAttribute attribute, YamlMappingNode inputs)
     {
         var pushBranches = NonBlank(context, nameof(attribute.OnPushBranches), attribute.OnPushBranches);
-        var on = new YamlMappingNode();
-        if (attribute.On.Contains(GiteaActionsTrigger.Push) || pushBranches.Count > 0)
-            on.Add("push", pushBranches.Count > 0 ? new YamlMappingNode { { "branches", Sequence(pushBranches) } } : new YamlMappingNode());
+        var cron = attribute.OnCronSchedule?.Trim();
+        if (cron is not null && !Cron().IsMatch(cron))
+            throw context.Error(nameof(attribute.OnCronSchedule), $"'{attribute.OnCronSchedule}' is not a five-field cron expression (minute hour day-of-month month day-of-week, e.g. \"17 * * * *\").");
 
-        if (attribute.On.Contains(GiteaActionsTrigger.PullRequest))
-            on.Add("pull_request", new YamlMappingNode());
-
-        if (attribute.On.Contains(GiteaActionsTrigger.WorkflowDispatch) || inputs.Children.Count > 0)
-            on.Add("workflow_dispatch", inputs.Children.Count > 0 ? new YamlMappingNode { { "inputs", inputs } } : new YamlMappingNode());
-
-        if (attribute.OnCronSchedule is { } cron)
-        {
-            if (!Cron().IsMatch(cron.Trim()))
-                throw context.Error(nameof(attribute.OnCronSchedule), $"'{cron}' is not a five-field cron expression (minute hour day-of-month month day-of-week, e.g. \"17 * * * *\").");
-
+        var on = Map(
+            ("push", attribute.On.Contains(GiteaActionsTrigger.Push) || pushBranches.Count > 0 ? Map(("branches", pushBranches.Count > 0 ? pushBranches : null)) : null),
+            ("pull_request", attribute.On.Contains(GiteaActionsTrigger.PullRequest) ? Map() : null),
+            ("workflow_dispatch", attribute.On.Contains(GiteaActionsTrigger.WorkflowDispatch) || inputs.Children.Count > 0 ? Map(("inputs", inputs.Children.Count > 0 ? inputs : null)) : null),
             // Quoted always: a cron often starts with '*', which a plain scalar would read as an alias.
-            on.Add("schedule", new YamlSequenceNode(new YamlMappingNode { { "cron", new YamlScalarNode(cron.Trim()) { Style = ScalarStyle.DoubleQuoted } } }));
-        }
-
+            ("schedule", cron is null ? null : new YamlSequenceNode(Map(("cron", new YamlScalarNode(cron) { Style = ScalarStyle.DoubleQuoted })))));
         return on.Children.Count > 0
             ? on
             : throw context.Error(nameof(attribute.On), "has no trigger: set On, OnPushBranches, OnCronSchedule or workflow_dispatch inputs.");
@@ -372,6 +341,9 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
             : throw context.Error(nameof(GiteaActionsAttribute.ImportContext), $"'{entry}' must be Parameter=github.<property> (or gitea.<property>), e.g. GitHubRepository=github.repository.");
     }
 
+    /// <summary>An artifact is named after the last folder of its path (plus the matrix value in a matrix job).</summary>
+    private static string ArtifactName(string path) => path.TrimEnd('/').Split('/')[^1];
+
     /// <param name="property">The attribute property in messages, e.g. "jobs.base.PublishArtifacts".</param>
     private static List<string> Artifacts(AttributeContext context, string property, string[] paths)
     {
@@ -382,7 +354,7 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
             if (Path.IsPathRooted(path) || segments.Contains("..") || path.Contains("${{", StringComparison.Ordinal))
                 throw context.Error(property, $"'{path}' must be a plain path inside the repository, e.g. output/reports.");
 
-            if (result.Any(r => Workflow.ArtifactName(r) == segments[^1]))
+            if (result.Any(r => ArtifactName(r) == segments[^1]))
                 throw context.Error(property, $"two paths end in '{segments[^1]}'; artifacts are named after the last folder and must differ.");
 
             result.Add(path.TrimEnd('/'));
@@ -398,6 +370,25 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
 
     /// <summary>runtime_version: input ids and matrix keys, valid in expressions without quoting.</summary>
     private static string SnakeCase(ParameterDescriptor parameter) => parameter.EnvironmentName.ToLowerInvariant();
+
+    /// <summary>A mapping of the entries whose value is not null, in this order.</summary>
+    private static YamlMappingNode Map(params IEnumerable<(string Key, object? Value)> entries) =>
+        new(entries.Where(e => e.Value is not null).Select(e => KeyValuePair.Create<YamlNode, YamlNode>(e.Key, Node(e.Value!))));
+
+    /// <summary>Strings stay strings: quoted where a plain scalar would read as a bool, number or null; bools and numbers are
+    /// written plain, lists as sequences.</summary>
+    private static YamlNode Node(object value) => value switch
+    {
+        YamlNode node => node,
+        string text when NotPlainString().IsMatch(text) => new YamlScalarNode(text) { Style = ScalarStyle.DoubleQuoted },
+        string text => new YamlScalarNode(text),
+        bool flag => new YamlScalarNode(flag ? "true" : "false") { Style = ScalarStyle.Plain },
+        int number => new YamlScalarNode(number.ToString(CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain },
+        _ => new YamlSequenceNode(((IEnumerable<object>)value).Select(Node)),
+    };
+
+    [GeneratedRegex("^(|~|null|y|n|yes|no|true|false|on|off|[-+]?[0-9][0-9_.:eE+-]*|0x[0-9a-fA-F]+|[-+]?\\.inf|\\.nan)$", RegexOptions.IgnoreCase)]
+    private static partial Regex NotPlainString();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]
     private static partial Regex JobId();

@@ -12,7 +12,7 @@ public sealed class SchemaTests
         var root = RepositoryRoot();
         var committed = File.ReadAllText(Path.Combine(root, ".nuke", "build.schema.json"));
 
-        var generated = SchemaGenerator.Generate<Build>();
+        var generated = Generate<Build>();
 
         Assert.True(
             committed == generated,
@@ -22,7 +22,7 @@ public sealed class SchemaTests
     [Fact]
     public void The_schema_lists_targets_and_typed_parameters()
     {
-        using var schema = JsonDocument.Parse(SchemaGenerator.Generate<ParameterBuild>());
+        using var schema = JsonDocument.Parse(Generate<ParameterBuild>());
         var definitions = schema.RootElement.GetProperty("definitions");
         var parameters = schema.RootElement.GetProperty("allOf")[0].GetProperty("properties");
 
@@ -69,6 +69,10 @@ public sealed class SchemaTests
         Assert.Contains("\"Announce\"", generated);
         Assert.Equal(generated, File.ReadAllText(path));
     }
+
+    private static string Generate<TBuild>()
+        where TBuild : NukeBuild, new() =>
+        SchemaGenerator.Generate(TargetGraph.Create(new TBuild()), ParameterDescriptor.For(typeof(TBuild)));
 
     private static string RepositoryRoot()
     {

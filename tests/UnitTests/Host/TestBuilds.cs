@@ -126,7 +126,7 @@ internal sealed class ParameterBuild : NukeBuild
 
     Target Report => _ => _.Description("Reports a summary note").Executes(() => ReportSummary(_ => _.AddPair("templates", "4/4")));
 
-    protected override void OnBuildInitialized()
+    protected internal override void OnBuildInitialized()
     {
         if (Invalid)
         {
@@ -159,17 +159,6 @@ internal sealed class CancelBuild : NukeBuild
 
     Target Second => _ => _.DependsOn(First).Executes(() => Recorder.Add(nameof(Second)));
     Target Teardown => _ => _.After(Second).Executes(() => Recorder.Add(nameof(Teardown)));
-}
-
-/// <summary>A target declared in a component interface with a default body, as NUKE builds compose them.</summary>
-internal interface IAnnounce
-{
-    Target Announce => _ => _.Description("From a component").Executes(() => Recorder.Add(nameof(Announce)));
-}
-
-internal sealed class ComponentBuild : NukeBuild, IAnnounce
-{
-    Target Ship => _ => _.DependsOn(((IAnnounce)this).Announce).Executes(() => Recorder.Add(nameof(Ship)));
 }
 
 /// <summary>A target referencing a Target that is not a property of the build.</summary>

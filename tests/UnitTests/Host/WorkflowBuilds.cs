@@ -27,7 +27,7 @@ internal sealed class WorkflowBuild : NukeBuild
     protected internal override IReadOnlyList<string>? WorkflowMatrix(string parameter) =>
         parameter == nameof(Shards) ? ["unit", "yes", "unit", " 1.0 "] : null;
 
-    protected override void OnBuildInitialized() => throw new InvalidOperationException("generation must not initialise the build");
+    protected internal override void OnBuildInitialized() => throw new InvalidOperationException("generation must not initialise the build");
 }
 
 /// <summary>The smallest valid workflow; tests replace its file to see what generation keeps and removes.</summary>
