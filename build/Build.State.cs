@@ -170,7 +170,7 @@ internal sealed partial class Build
         }
     }
 
-    Task WaitForRuntimeAsync() => new IndexWaiter().WaitAsync(
+    Task WaitForRuntimeAsync() => RuntimeVersionResolver.WaitForAsync(
         new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), RuntimePackage, RequestedVersion!.ToString(),
         TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(IndexPollSeconds), CancellationToken);
 
