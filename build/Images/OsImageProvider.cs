@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using CliWrap;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Fleet;
 using TemplateFleet.Registry;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.Images;
 
@@ -129,16 +128,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
 
     private static async Task<(int Code, string Tail)> RunAsync(string file, string[] args, CancellationToken ct)
     {
-        var tail = new ConcurrentQueue<string>();
-        var keep = PipeTarget.ToDelegate(line =>
-        {
-            Log.Debug("[{Tool}] {Line}", file, line);
-            tail.Enqueue(line);
-            while (tail.Count > 20)
-                tail.TryDequeue(out _);
-        });
-        var result = await Cli.Wrap(file).WithArguments(args).WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(keep).WithStandardErrorPipe(keep).ExecuteAsync(ct);
-        return (result.ExitCode, string.Join('\n', tail));
+        var result = await ToolProcess.RunAsync(file, args, null, Timeout.InfiniteTimeSpan, ct, onLine: line => Log.Debug("[{Tool}] {Line}", file, line));
+        return (result.ExitCode, string.Join('\n', result.Output.Split('\n')[..^1].TakeLast(20)));
     }
 }
