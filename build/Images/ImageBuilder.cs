@@ -67,16 +67,9 @@ public sealed class ImageBuilder(IDockerClient docker)
     {
         foreach (var tag in tags)
         {
-            try
-            {
-                var image = await docker.Images.InspectImageAsync(tag, ct);
-                if (image.Config?.Labels?.TryGetValue(Labels.Inputs, out var inputs) == true && inputs == address)
-                    return image.ID;
-            }
-            catch (DockerImageNotFoundException)
-            {
-                // not built under this tag yet
-            }
+            // Null: not built under this tag yet.
+            if (await ImagePull.InspectAsync(docker, tag, ct) is { } image && image.Config?.Labels?.TryGetValue(Labels.Inputs, out var inputs) == true && inputs == address)
+                return image.ID;
         }
         return null;
     }

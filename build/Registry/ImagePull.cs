@@ -49,11 +49,15 @@ public static class ImagePull
     }
 
     /// <summary>The id of the image the engine holds under <paramref name="reference"/>, or null.</summary>
-    internal static async Task<string?> IdOfAsync(IDockerClient docker, string reference, CancellationToken ct)
+    internal static async Task<string?> IdOfAsync(IDockerClient docker, string reference, CancellationToken ct) =>
+        (await InspectAsync(docker, reference, ct))?.ID;
+
+    /// <summary>The image the engine holds under <paramref name="reference"/>, or null.</summary>
+    internal static async Task<ImageInspectResponse?> InspectAsync(IDockerClient docker, string reference, CancellationToken ct)
     {
         try
         {
-            return (await docker.Images.InspectImageAsync(reference, ct)).ID;
+            return await docker.Images.InspectImageAsync(reference, ct);
         }
         catch (DockerImageNotFoundException)
         {
