@@ -76,8 +76,9 @@ public sealed class ImageBuilder(IDockerClient docker)
 
     private async Task TagAsync(string imageId, IReadOnlyList<string> tags, CancellationToken ct)
     {
-        foreach (var tag in tags.Select(ImageReference.Parse))
-            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag.Repository, Tag = tag.Tag }, ct);
+        // The engine parses the tag out of the name (a registry port is never read as a tag).
+        foreach (var tag in tags)
+            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag }, ct);
     }
 
     private async Task<string?> InspectIdAsync(IReadOnlyList<string> tags, CancellationToken ct) =>

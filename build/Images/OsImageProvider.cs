@@ -64,7 +64,6 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 throw new FleetException($"debootstrap --variant=minbase {suite} failed (exit {code}):\n{tail}");
 
             // Stream the tree as a tar straight into the engine's import (no temporary archive).
-            var target = ImageReference.Parse(tag);
             using var tar = Process.Start(new ProcessStartInfo("tar", ["--numeric-owner", "-C", root, "-c", "."])
             {
                 RedirectStandardOutput = true,
@@ -74,8 +73,8 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 new ImagesCreateParameters
                 {
                     FromSrc = "-",
-                    Repo = target.Repository,
-                    Tag = target.Tag,
+                    // The engine parses the tag out of the name, as `docker import - <name>:<tag>` sends it.
+                    Repo = tag,
                     Changes = [$"LABEL {Labels.OsSource}={source}", "CMD [\"bash\"]"],
                 },
                 tar.StandardOutput.BaseStream, null, new Progress<JSONMessage>(), ct);
