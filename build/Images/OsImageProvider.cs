@@ -23,12 +23,12 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         // What the engine already holds wins, without asking a registry: every warm build stays offline and on
         // the same OS layers (a registry that starts answering later must not silently rebuild the fleet).
         // By id, never by name: a name can move (a newer pull, a new bootstrap); the base's inputs must not.
-        if (await ImagePull.IdOfAsync(docker, os.Image, ct) is { } cached)
+        if ((await ImagePull.InspectAsync(docker, os.Image, ct))?.ID is { } cached)
         {
             Log.Information("OS image {Image} (registry, cached)", os.Image);
             return new OsImage(cached, $"registry:{os.Image}");
         }
-        if (await ImagePull.IdOfAsync(docker, tag, ct) is { } bootstrapped)
+        if ((await ImagePull.InspectAsync(docker, tag, ct))?.ID is { } bootstrapped)
         {
             Log.Information("OS image {Tag} (cached, {Source})", tag, source);
             return new OsImage(bootstrapped, source);
