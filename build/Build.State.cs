@@ -157,7 +157,7 @@ internal sealed partial class Build
         }
     }
 
-    Task WaitForRuntimeAsync() => new IndexWaiter().WaitAsync(
+    Task WaitForRuntimeAsync() => RuntimeVersionResolver.WaitForAsync(
         new Uri(RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(PackageIndex!)), Fleet?.Run.Config.Runtime.Package ?? FleetLoader.LoadFleet(RootDirectory).Runtime.Package, RequestedVersion!.ToString(),
         TimeSpan.FromMinutes(IndexTimeoutMinutes), TimeSpan.FromSeconds(IndexPollSeconds), CancellationToken);
 

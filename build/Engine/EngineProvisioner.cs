@@ -30,8 +30,8 @@ public sealed class EngineProvisioner(IEngineHost host)
         if (CannotProvisionReason(endpoint) is { } reason)
             throw new FleetException(ManualSteps(endpoint, reason));
 
-        Log.Information("No Docker engine answers at {Endpoint}; installing/starting one (log: {LogFile})", endpoint, options.LogFile);
-        var pid = await host.StartEngineAsync(endpoint, options.LogFile, ct);
+        Log.Information("No Docker engine answers at {Endpoint}; installing/starting one (log: {LogFile})", endpoint, options.Paths.EngineLog);
+        var pid = await host.StartEngineAsync(endpoint, options.Paths.EngineLog, ct);
 
         var timeout = options.StartTimeout ?? TimeSpan.FromSeconds(60);
         var alive = () => pid is not { } p || host.IsRunning(p);
@@ -39,10 +39,10 @@ public sealed class EngineProvisioner(IEngineHost host)
             ?? throw new FleetException(
                 (alive() ? $"Started dockerd but it did not answer at {endpoint} within {timeout.TotalSeconds:0} s."
                          : $"dockerd exited during start-up without answering at {endpoint}.")
-                + $" Last lines of its log ({options.LogFile}):" + Environment.NewLine + LogTail(options.LogFile, 12));
+                + $" Last lines of its log ({options.Paths.EngineLog}):" + Environment.NewLine + LogTail(options.Paths.EngineLog, 12));
         Log.Information("Docker engine {Version} (API {Api}) at {Endpoint}, started by this build; log {LogFile}",
-            started.Version, started.ApiVersion, endpoint, options.LogFile);
-        return new EngineInfo(started.Version, started.ApiVersion, endpoint, Provisioned: true, options.LogFile);
+            started.Version, started.ApiVersion, endpoint, options.Paths.EngineLog);
+        return new EngineInfo(started.Version, started.ApiVersion, endpoint, Provisioned: true, options.Paths.EngineLog);
     }
 
     /// <summary>Why this build must not start an engine itself, or null when it may.</summary>

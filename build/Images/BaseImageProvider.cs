@@ -48,7 +48,7 @@ public sealed class BaseImageProvider(RunContext context)
             var image = $"{RegistryHost.Parse(registry)}/{config.Base.Image}";
             if (pin.Image == image && pin.Inputs == inputs)
             {
-                var origin = $"its pin {Relative(pinFile)} (inputs unchanged)";
+                var origin = $"its pin {FleetLoader.Display(context.Paths.Root, pinFile)} (inputs unchanged)";
                 var (pinned, error) = await PulledAsync(pin.Reference, options, origin, clock, ct, inputs);
                 if (pinned is not null)
                     return pinned;
@@ -69,10 +69,10 @@ public sealed class BaseImageProvider(RunContext context)
         };
         var result = await new ImageBuilder(docker).BuildAsync(request, ct);
         if (!result.Succeeded)
-            return new BaseResult(BaseStatus.Failed, null, null, inputs, os.Source, "built", [], Relative(result.LogFile), clock.Elapsed, result.FailureMessage);
+            return new BaseResult(BaseStatus.Failed, null, null, inputs, os.Source, "built", [], FleetLoader.Display(context.Paths.Root, result.LogFile), clock.Elapsed, result.FailureMessage);
         Log.Information("Base image {Id} built in {Seconds:0.0} s (inputs {Inputs})", result.ImageId, result.Duration.TotalSeconds, ReleaseInputs.Short(inputs));
         // Image ids are content addresses: FROM by id pins exactly this base on this engine.
-        return new BaseResult(BaseStatus.Built, result.ImageId, result.ImageId, inputs, os.Source, "built", request.Tags, Relative(result.LogFile), clock.Elapsed, null);
+        return new BaseResult(BaseStatus.Built, result.ImageId, result.ImageId, inputs, os.Source, "built", request.Tags, FleetLoader.Display(context.Paths.Root, result.LogFile), clock.Elapsed, null);
     }
 
     async Task<(BaseResult? Result, string? Error)> PulledAsync(string reference, BaseImageOptions options, string origin, Stopwatch clock, CancellationToken ct, string? inputs = null)
@@ -115,8 +115,6 @@ public sealed class BaseImageProvider(RunContext context)
             new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(build) },
             build.CaTrust == CaTrust.RunTime ? ImageBuildOptions.RunTimeTrustStage : null);
     }
-
-    string Relative(string path) => Path.GetRelativePath(context.Paths.Root, path).Replace('\\', '/');
 
     static string Short(string? inputs) => inputs is null ? "none: a v1 pin" : ReleaseInputs.Short(inputs);
 

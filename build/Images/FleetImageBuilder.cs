@@ -110,10 +110,10 @@ public sealed class FleetImageBuilder(RunContext context)
         // others are for people and may move; nothing reads a tag back (later stages use the image id).
         var tags = new[] { $"{repository}:{Publisher.TagFor(version)}-{ReleaseInputs.Short(inputs)}", $"{repository}:{Publisher.TagFor(version)}", $"{repository}:{revision.Tag}" };
         var result = await new ImageBuilder(docker).BuildAsync(request with { Tags = tags }, ct);
-        var logFile = Path.GetRelativePath(context.Paths.Root, result.LogFile).Replace('\\', '/');
+        var logFile = FleetLoader.Display(context.Paths.Root, result.LogFile);
 
         var failure = result.Succeeded ? null : result.FailureMessage;
-        if (failure is null && options.Verify)
+        if (failure is null)
         {
             // Image ids are content addresses: an id already proven with this runtime and CLI needs no new proof.
             var key = $"{result.ImageId} {run.RuntimeVersion} {template.Agent.Command}";

@@ -5,14 +5,12 @@ namespace TemplateFleet.Images;
 /// <param name="Parallelism">Templates built at once; 0 means Environment.ProcessorCount.</param>
 /// <param name="CaBundle">Extra CA bundle injected into the base as fleet-extra-ca.crt; null means
 /// $SSL_CERT_FILE when set, else an empty file. Its content is never logged.</param>
-/// <param name="Verify">Run the post-build checks (runtime version, CLI runs).</param>
 /// <param name="ReleaseRegistry">host[:port] when this run publishes: a template whose release inputs equal its pin's
 /// there is not built (its pin stands). Null: every template is built (and gated).</param>
 public sealed record ImageBuildOptions(
     int Parallelism = 0,
     bool NoCache = false,
     string? CaBundle = null,
-    bool Verify = true,
     string? ReleaseRegistry = null)
 {
     public const string CaBundleFileName = "fleet-extra-ca.crt";

@@ -67,24 +67,18 @@ public sealed class ImageBuilder(IDockerClient docker)
     {
         foreach (var tag in tags)
         {
-            try
-            {
-                var image = await docker.Images.InspectImageAsync(tag, ct);
-                if (image.Config?.Labels?.TryGetValue(Labels.Inputs, out var inputs) == true && inputs == address)
-                    return image.ID;
-            }
-            catch (DockerImageNotFoundException)
-            {
-                // not built under this tag yet
-            }
+            // Null: not built under this tag yet.
+            if (await ImagePull.InspectAsync(docker, tag, ct) is { } image && image.Config?.Labels?.TryGetValue(Labels.Inputs, out var inputs) == true && inputs == address)
+                return image.ID;
         }
         return null;
     }
 
     private async Task TagAsync(string imageId, IReadOnlyList<string> tags, CancellationToken ct)
     {
-        foreach (var tag in tags.Select(ImageReference.Parse))
-            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag.Repository, Tag = tag.Tag }, ct);
+        // The engine parses the tag out of the name (a registry port is never read as a tag).
+        foreach (var tag in tags)
+            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag }, ct);
     }
 
     private async Task<string?> InspectIdAsync(IReadOnlyList<string> tags, CancellationToken ct) =>

@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using CliWrap;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 using TemplateFleet.Fleet;
 using TemplateFleet.Registry;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.Images;
 
@@ -24,12 +23,12 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         // What the engine already holds wins, without asking a registry: every warm build stays offline and on
         // the same OS layers (a registry that starts answering later must not silently rebuild the fleet).
         // By id, never by name: a name can move (a newer pull, a new bootstrap); the base's inputs must not.
-        if (await ImagePull.IdOfAsync(docker, os.Image, ct) is { } cached)
+        if ((await ImagePull.InspectAsync(docker, os.Image, ct))?.ID is { } cached)
         {
             Log.Information("OS image {Image} (registry, cached)", os.Image);
             return new OsImage(cached, $"registry:{os.Image}");
         }
-        if (await ImagePull.IdOfAsync(docker, tag, ct) is { } bootstrapped)
+        if ((await ImagePull.InspectAsync(docker, tag, ct))?.ID is { } bootstrapped)
         {
             Log.Information("OS image {Tag} (cached, {Source})", tag, source);
             return new OsImage(bootstrapped, source);
@@ -65,7 +64,6 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 throw new FleetException($"debootstrap --variant=minbase {suite} failed (exit {code}):\n{tail}");
 
             // Stream the tree as a tar straight into the engine's import (no temporary archive).
-            var target = ImageReference.Parse(tag);
             using var tar = Process.Start(new ProcessStartInfo("tar", ["--numeric-owner", "-C", root, "-c", "."])
             {
                 RedirectStandardOutput = true,
@@ -75,8 +73,8 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
                 new ImagesCreateParameters
                 {
                     FromSrc = "-",
-                    Repo = target.Repository,
-                    Tag = target.Tag,
+                    // The engine parses the tag out of the name, as `docker import - <name>:<tag>` sends it.
+                    Repo = tag,
                     Changes = [$"LABEL {Labels.OsSource}={source}", "CMD [\"bash\"]"],
                 },
                 tar.StandardOutput.BaseStream, null, new Progress<JSONMessage>(), ct);
@@ -129,16 +127,7 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
 
     private static async Task<(int Code, string Tail)> RunAsync(string file, string[] args, CancellationToken ct)
     {
-        var tail = new ConcurrentQueue<string>();
-        var keep = PipeTarget.ToDelegate(line =>
-        {
-            Log.Debug("[{Tool}] {Line}", file, line);
-            tail.Enqueue(line);
-            while (tail.Count > 20)
-                tail.TryDequeue(out _);
-        });
-        var result = await Cli.Wrap(file).WithArguments(args).WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(keep).WithStandardErrorPipe(keep).ExecuteAsync(ct);
-        return (result.ExitCode, string.Join('\n', tail));
+        var result = await ToolProcess.RunAsync(file, args, null, Timeout.InfiniteTimeSpan, ct, onLine: line => Log.Debug("[{Tool}] {Line}", file, line));
+        return (result.ExitCode, string.Join('\n', result.Output.Split('\n')[..^1].TakeLast(20)));
     }
 }

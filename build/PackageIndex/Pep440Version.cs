@@ -9,7 +9,7 @@ namespace TemplateFleet.PackageIndex;
 /// (<c>V1.0.0RC1</c> -> <c>1.0.0rc1</c>) and ordered as pip orders versions. It is what becomes the
 /// RUNTIME_VERSION build argument and a wheel's file name, so anything else (shell metacharacters, whitespace, quotes) is refused.
 /// </summary>
-public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatable<Pep440Version>
+public sealed partial record Pep440Version : IComparable<Pep440Version>
 {
     // PEP 440's reference pattern (as in `packaging`) without the local segment; \A..\z so "1.0\n" cannot slip through.
     [GeneratedRegex("""
@@ -100,7 +100,6 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
     }
 
     public bool Equals(Pep440Version? other) => CompareTo(other) == 0;
-    public override bool Equals(object? obj) => obj is Pep440Version other && Equals(other);
 
     public override int GetHashCode()
     {
@@ -111,10 +110,4 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
         return hash.ToHashCode();
     }
 
-    public static bool operator ==(Pep440Version? a, Pep440Version? b) => a is null ? b is null : a.Equals(b);
-    public static bool operator !=(Pep440Version? a, Pep440Version? b) => !(a == b);
-    public static bool operator <(Pep440Version a, Pep440Version b) => a.CompareTo(b) < 0;
-    public static bool operator >(Pep440Version a, Pep440Version b) => a.CompareTo(b) > 0;
-    public static bool operator <=(Pep440Version a, Pep440Version b) => a.CompareTo(b) <= 0;
-    public static bool operator >=(Pep440Version a, Pep440Version b) => a.CompareTo(b) >= 0;
 }

@@ -22,7 +22,7 @@ public static class WheelBuilder
         if (!Pep440Version.IsCanonical(version))
             throw new FleetException($"'{version}' is not a valid version for {manifest.Name} (PEP 440, e.g. 1.2.3 or 1.2.3rc1).");
 
-        var distInfo = $"{WheelNames.WheelName(manifest.Name)}-{version}.dist-info";
+        var distInfo = $"{WheelName(manifest.Name)}-{version}.dist-info";
         var entries = new List<(string Name, byte[] Content)>();
         foreach (var module in manifest.Modules.Order(StringComparer.Ordinal))
             entries.AddRange(ModuleFiles(manifest.SourceDirectory, module));
@@ -36,7 +36,7 @@ public static class WheelBuilder
         entries.Add(($"{distInfo}/RECORD", Utf8.GetBytes(record)));
 
         Directory.CreateDirectory(outputDirectory);
-        var path = Path.Combine(outputDirectory, WheelNames.WheelFileName(manifest.Name, version));
+        var path = Path.Combine(outputDirectory, WheelFileName(manifest.Name, version));
         using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
         {
@@ -54,6 +54,11 @@ public static class WheelBuilder
         return new BuiltWheel(manifest.Name, version, path, Convert.ToHexStringLower(SHA256.HashData(bytes)),
             bytes.Length, manifest.RequiresPython, manifest.Summary);
     }
+
+    /// <summary>PEP 427/491: the name part of a wheel file name and of its .dist-info folder, built on the PEP 503 normal form of the project name.</summary>
+    public static string WheelName(string name) => PackageName.Normalize(name).Replace('-', '_');
+
+    public static string WheelFileName(string name, string version) => $"{WheelName(name)}-{version}-py3-none-any.whl";
 
     /// <summary>RECORD's hash form: sha256, urlsafe base64 without padding.</summary>
     public static string RecordHash(byte[] content) =>

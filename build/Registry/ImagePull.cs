@@ -10,7 +10,7 @@ public static class ImagePull
     /// null with the reason when it cannot (the registry does not serve it, refuses the credentials, cannot be reached).</summary>
     public static async Task<(string? ImageId, string? Error)> EnsureAsync(IDockerClient docker, string reference, AuthConfig? auth, CancellationToken ct)
     {
-        if (await IdOfAsync(docker, reference, ct) is { } held)
+        if ((await InspectAsync(docker, reference, ct))?.ID is { } held)
             return (held, null);
         var progress = new StreamProgress("pull", reference);
         try
@@ -23,7 +23,7 @@ public static class ImagePull
         }
         if (progress.Error is { } error)
             return (null, error);
-        return await IdOfAsync(docker, reference, ct) is { } pulled ? (pulled, null) : (null, "the pull finished but the engine holds no such image");
+        return (await InspectAsync(docker, reference, ct))?.ID is { } pulled ? (pulled, null) : (null, "the pull finished but the engine holds no such image");
     }
 
     /// <summary>A hint for a failed pull or push, or "".</summary>
@@ -48,12 +48,12 @@ public static class ImagePull
         }
     }
 
-    /// <summary>The id of the image the engine holds under <paramref name="reference"/>, or null.</summary>
-    internal static async Task<string?> IdOfAsync(IDockerClient docker, string reference, CancellationToken ct)
+    /// <summary>The image the engine holds under <paramref name="reference"/>, or null.</summary>
+    internal static async Task<ImageInspectResponse?> InspectAsync(IDockerClient docker, string reference, CancellationToken ct)
     {
         try
         {
-            return (await docker.Images.InspectImageAsync(reference, ct)).ID;
+            return await docker.Images.InspectImageAsync(reference, ct);
         }
         catch (DockerImageNotFoundException)
         {

@@ -56,8 +56,8 @@ public sealed record RegistryHost(string Host, int? Port)
     public Uri ApiBase(bool? plainHttp = null)
     {
         var scheme = plainHttp ?? IsLoopback ? "http" : "https";
-        var host = Host.Contains(':') ? $"[{Host}]" : Host;
-        return new Uri(Port is { } p ? $"{scheme}://{host}:{p}/" : $"{scheme}://{host}/");
+        // The authority is host[:port] as image references spell it (an IPv6 host in brackets).
+        return new Uri($"{scheme}://{this}/");
     }
 
     public override string ToString() =>

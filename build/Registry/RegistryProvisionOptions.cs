@@ -9,8 +9,6 @@ public sealed class RegistryProvisionOptions
     /// <summary>When both are set the registry demands them (htpasswd, bcrypt); otherwise it is open, on loopback only.</summary>
     public string? Username { get; init; }
     public string? Password { get; init; }
-    /// <summary>Install Debian's docker-registry and apache2-utils when missing (root on Debian only).</summary>
-    public bool InstallMissing { get; init; } = true;
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     public override string ToString() =>

@@ -81,7 +81,7 @@ public static class RegistryProvisioner
             return;
 
         var packages = string.Join(" ", missing);
-        if (!options.InstallMissing || !OnPath("apt-get") || Environment.UserName != "root")
+        if (!OnPath("apt-get") || Environment.UserName != "root")
             throw new FleetException($"the local registry needs the Debian package(s) {packages}; install them (apt-get install -y {packages}) or pass --registry with a registry that answers.");
 
         Log.Information("Installing {Packages} for the local registry", packages);

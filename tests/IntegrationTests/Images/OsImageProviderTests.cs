@@ -26,37 +26,38 @@ public sealed class OsImageProviderTests
             Directory = Path.Combine(work, "registry"),
             Port = RegistryFixture.FreePort(),
         }, CancellationToken.None);
-        var reference = new ImageReference($"{registry.Address}/debian", "bookworm-slim");
+        var (repository, tag) = ($"{registry.Address}/debian", "bookworm-slim");
+        var reference = $"{repository}:{tag}";
         try
         {
             Assert.True(registry.StartedHere, "the test registry must be our own, on a free port");
-            await docker.Images.TagImageAsync(osId, new ImageTagParameters { RepositoryName = reference.Repository, Tag = reference.Tag });
-            var push = new StreamProgress("push", reference.ToString());
-            await docker.Images.PushImageAsync(reference.Repository, new ImagePushParameters { Tag = reference.Tag }, new AuthConfig(), push);
+            await docker.Images.TagImageAsync(osId, new ImageTagParameters { RepositoryName = repository, Tag = tag });
+            var push = new StreamProgress("push", reference);
+            await docker.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, new AuthConfig(), push);
             Assert.Null(push.Error);
             // The engine must not hold it under that name: only a pull can bring it back.
-            await docker.Images.DeleteImageAsync(reference.ToString(), new ImageDeleteParameters { NoPrune = true });
+            await docker.Images.DeleteImageAsync(reference, new ImageDeleteParameters { NoPrune = true });
 
             var fleet = FleetLoader.LoadFleet(RepositoryRoot.Path);
             // A repository no bootstrap ever tagged, so a cached <repository>/os:bookworm cannot answer first.
             var config = fleet with
             {
                 Images = fleet.Images with { Repository = RunIds.New("os-registry-it") },
-                Base = fleet.Base with { Os = new OsSource(reference.ToString(), "bookworm") },
+                Base = fleet.Base with { Os = new OsSource(reference, "bookworm") },
             };
 
             var os = await new OsImageProvider(docker, Path.Combine(work, "os")).EnsureAsync(config, CancellationToken.None);
 
             Assert.Equal($"registry:{reference}", os.Source);
             Assert.Equal(osId, os.Reference); // the same content, pulled by name, is the same image id
-            Assert.Equal(osId, (await docker.Images.InspectImageAsync(reference.ToString())).ID);
+            Assert.Equal(osId, (await docker.Images.InspectImageAsync(reference)).ID);
             Assert.Empty(Directory.Exists(Path.Combine(work, "os")) ? Directory.GetDirectories(Path.Combine(work, "os")) : []);
         }
         finally
         {
             try
             {
-                await docker.Images.DeleteImageAsync(reference.ToString(), new ImageDeleteParameters { NoPrune = true });
+                await docker.Images.DeleteImageAsync(reference, new ImageDeleteParameters { NoPrune = true });
             }
             catch (DockerImageNotFoundException)
             {

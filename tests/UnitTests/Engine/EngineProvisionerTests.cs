@@ -113,8 +113,8 @@ public sealed class EngineProvisionerTests
         try
         {
             var options = new EngineOptions(RunPaths.ForRepository(root), TimeSpan.FromSeconds(30));
-            Directory.CreateDirectory(Path.GetDirectoryName(options.LogFile)!);
-            File.WriteAllText(options.LogFile,
+            Directory.CreateDirectory(Path.GetDirectoryName(options.Paths.EngineLog)!);
+            File.WriteAllText(options.Paths.EngineLog,
                 "level=info msg=\"Starting up\"\nfailed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\n");
             var host = new FakeHost { AnswersAfterStart = false, Dies = true };
 

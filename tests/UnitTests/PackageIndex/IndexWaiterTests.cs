@@ -34,7 +34,7 @@ public sealed class IndexWaiterTests
             _ => Json("1.2.0", files: 1),
         });
 
-        await new IndexWaiter(fake).WaitAsync(Index, "Molecule_AI.Workspace-Runtime", "1.2.0", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), CancellationToken.None);
+        await RuntimeVersionResolver.WaitForAsync(Index, "Molecule_AI.Workspace-Runtime", "1.2.0", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), CancellationToken.None, fake);
 
         Assert.Equal(3, fake.Requests.Count);
         Assert.Equal("http://127.0.0.1:8080/pypi/molecule-ai-workspace-runtime/1.2.0/json", fake.Requests[0].ToString());
@@ -45,8 +45,8 @@ public sealed class IndexWaiterTests
     {
         var fake = new FakeIndex(_ => new HttpResponseMessage(HttpStatusCode.NotFound));
 
-        var e = await Assert.ThrowsAsync<FleetException>(() => new IndexWaiter(fake).WaitAsync(
-            Index, "molecule-ai-workspace-runtime", "9.9.9", TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetException>(() => RuntimeVersionResolver.WaitForAsync(
+            Index, "molecule-ai-workspace-runtime", "9.9.9", TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(50), CancellationToken.None, fake));
 
         Assert.Contains("molecule-ai-workspace-runtime 9.9.9 did not appear on the index http://127.0.0.1:8080/ within 0 s", e.Message);
         Assert.Contains("last answer: HTTP 404", e.Message);
@@ -57,6 +57,6 @@ public sealed class IndexWaiterTests
     public void Index_path_keeps_a_sub_path()
     {
         Assert.Equal("http://127.0.0.1:9/mirror/pypi/a-b-c/1.0/json",
-            IndexWaiter.VersionUrl(new Uri("http://127.0.0.1:9/mirror"), "A_b.c", "1.0").ToString());
+            RuntimeVersionResolver.VersionUrl(new Uri("http://127.0.0.1:9/mirror"), "A_b.c", "1.0").ToString());
     }
 }

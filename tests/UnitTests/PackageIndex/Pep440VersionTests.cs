@@ -71,7 +71,7 @@ public sealed class Pep440VersionTests
     {
         Assert.Equal(Pep440Version.Parse("1.0"), Pep440Version.Parse("1.0.0"));
         Assert.Equal(Pep440Version.Parse("1.0").GetHashCode(), Pep440Version.Parse("1.0.0").GetHashCode());
-        Assert.True(Pep440Version.Parse("1.0.0rc1") < Pep440Version.Parse("1.0"));
+        Assert.True(Pep440Version.Parse("1.0.0rc1").CompareTo(Pep440Version.Parse("1.0")) < 0);
         Assert.True(Pep440Version.Parse("1.0rc1").IsPreRelease);
         Assert.True(Pep440Version.Parse("1.0.dev1").IsPreRelease);
         Assert.False(Pep440Version.Parse("1.0.post1").IsPreRelease);
