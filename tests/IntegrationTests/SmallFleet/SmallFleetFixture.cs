@@ -36,6 +36,11 @@ public sealed class SmallFleetCollection : ICollectionFixture<SmallFleetFixture>
 public sealed partial class SmallFleetFixture : IAsyncLifetime
 {
     public const string Version = "1.0.7";
+    /// <summary>The runtime of the two builds at once: one no other collection builds on engine A. A template's
+    /// version tag (molecule-fleet/hermes:1.0.0) is one name per engine, and the real fleet reads its own under
+    /// it while this fixture's clean-up removes these images, so both at 1.0.0 at the same time failed the real
+    /// fleet ("no such image: molecule-fleet/hermes:1.0.0", seen with four collections at once).</summary>
+    public const string TwoBuildsVersion = "1.0.2";
     public const string RuntimePackage = "molecule-ai-workspace-runtime";
     /// <summary>sidekick's cli-version check as the first cascade run has it: it cannot pass.</summary>
     public const string BrokenCheck = "'^9.9.9$'";
@@ -190,7 +195,7 @@ public sealed partial class SmallFleetFixture : IAsyncLifetime
         var caB = TestCa.Create("fleet-shared-engine-test-b");
         var bundleA = await caA.WriteBundleAsync(Path.Combine(Scratch, "ca-a.pem"));
         var bundleB = await caB.WriteBundleAsync(Path.Combine(Scratch, "ca-b.pem"));
-        string[] Args(string root, string bundle) => ["--root", root, "BuildImage", "--templates", SmallFleetRepository.Hermes, "--runtime-version", "1.0.0", "--ca-bundle", bundle];
+        string[] Args(string root, string bundle) => ["--root", root, "BuildImage", "--templates", SmallFleetRepository.Hermes, "--runtime-version", TwoBuildsVersion, "--ca-bundle", bundle];
         var builds = await Task.WhenAll(
             BuildScript.RunBuildAsync(Log("shared-engine-a"), first, null, Args(first, bundleA)),
             BuildScript.RunBuildAsync(Log("shared-engine-b"), second, null, Args(second, bundleB)));
