@@ -9,8 +9,8 @@ namespace TemplateFleet.IntegrationTests.Support;
 
 /// <summary>
 /// The order test collections and the classes inside each run in: collections by <see cref="StartsEarlyAttribute"/>
-/// (xunit runs as many collections at once as xunit.runner.json's maxParallelThreads allows, twice the cores, and
-/// starts them in this order, so the longest ones start first), then by the name of their first class; classes by full name; or all of it reversed with
+/// (xunit runs as many collections at once as there are cores and starts them in this order, so the longest ones
+/// start first), then by the name of their first class; classes by full name; or all of it reversed with
 /// TEST_CLASS_ORDER=reverse. With collection parallelisation off
 /// (`dotnet test ... -- xUnit.ParallelizeTestCollections=false`) that is the order classes run in, so a class that
 /// passes only after another one ran shows up (tests/IntegrationTests/README.md, "Order"). The order used is
