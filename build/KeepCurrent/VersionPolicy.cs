@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.KeepCurrent;
@@ -58,12 +57,17 @@ public sealed record PolicyVerdict(string Current, UpstreamRelease? Allowed, Ups
 
     static string Plural(HoldKind kind, int n)
     {
-        // The kind's name in words ("platform build", "beyond latest", "too young"), but for the two said otherwise.
         var noun = kind switch
         {
+            HoldKind.PlatformBuild => "platform build",
+            HoldKind.Prerelease => "prerelease",
+            HoldKind.Yanked => "yanked",
+            HoldKind.Deprecated => "deprecated",
+            HoldKind.BeyondLatest => "beyond latest",
+            HoldKind.Skipped => "skipped",
             HoldKind.Major => "new major",
-            HoldKind.NoPublishTime => "without publish time",
-            _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()).Replace('_', ' '),
+            HoldKind.TooYoung => "too young",
+            _ => "without publish time",
         };
         return n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? noun + "s" : noun;
     }
