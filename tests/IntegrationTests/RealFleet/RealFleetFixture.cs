@@ -22,7 +22,8 @@ public sealed class RealFleetCollection : ICollectionFixture<RealFleetFixture>
 /// <list type="bullet">
 /// <item>"fleet": the README's main command with every gate, `./build.sh TemplateTests Smoke T4Conformance
 /// --runtime-version 1.0.0`, in a copy of the repository, with a build CA bundle of the network's certificates and the tests' own CA
-/// (RealFleet/test-network-ca.pem, fixed so warm runs stay warm): base + four templates, the three gates, reports;</item>
+/// (RealFleet/test-network-ca.pem, fixed so warm runs stay warm): base + four templates, the three gates, reports. Its
+/// images come from engine A's layer cache, which <see cref="FleetOnEngineA"/> fills once for it and the release;</item>
 /// <item>"base trusting the CA at run time": the same base with --trust-ca-bundle-at-runtime (only its last stage
 /// differs, the rest comes from the cache);</item>
 /// <item>"codex SBOMs": the real trivy, in a network namespace of its own, over the fleet's codex image.</item>
@@ -30,7 +31,7 @@ public sealed class RealFleetCollection : ICollectionFixture<RealFleetFixture>
 /// </summary>
 public sealed class RealFleetFixture : IAsyncLifetime
 {
-    public const string RuntimeVersion = "1.0.0";
+    public const string RuntimeVersion = FleetOnEngineA.RuntimeVersion;
     public static readonly string[] Templates = ["claude-code", "codex", "hermes", "openclaw"];
 
     public FixturePhases Phases { get; } = new(nameof(RealFleetFixture));
@@ -39,7 +40,7 @@ public sealed class RealFleetFixture : IAsyncLifetime
     /// <summary>The copy of the repository the fleet is built in.</summary>
     public string Root { get; private set; } = "";
     /// <summary>The tests' own CA, in the build CA bundle besides the network's.</summary>
-    public TestCa Ca { get; } = new(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(CaFile)), File.ReadAllText(CaFile));
+    public TestCa Ca => FleetOnEngineA.Ca;
     public BuildRun Fleet { get; private set; } = null!;
     /// <summary>Each template's image id under every tag it got, read after the run (TemplateTests included) ended.</summary>
     public IReadOnlyDictionary<string, (string Tag, string Id)[]> ImagesAfterTheRun { get; private set; } = new Dictionary<string, (string Tag, string Id)[]>();
@@ -54,8 +55,7 @@ public sealed class RealFleetFixture : IAsyncLifetime
     public SecretScanResult CodexSecrets { get; private set; } = null!;
     public SbomSet CodexSboms { get; private set; } = null!;
 
-    static string CaFile => RepositoryRoot.Combine("tests", "IntegrationTests", "RealFleet", "test-network-ca.pem");
-    string Bundle => Path.Combine(Scratch, "build-ca-bundle.pem");
+    static string Bundle => FleetOnEngineA.CaBundle;
 
     public async Task InitializeAsync()
     {
@@ -67,10 +67,8 @@ public sealed class RealFleetFixture : IAsyncLifetime
 
     async Task BuildFleetAsync()
     {
-        await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
-        await TestOsImage.EnsureAsync(); // on the engine before any build: concurrent builds never bootstrap it twice
+        await FleetOnEngineA.EnsureAsync(); // the images' layers, shared with the release (the bundle is written there)
         Root = await RepositoryCopy.MakeAsync(Path.Combine(Scratch, "fleet"));
-        await Ca.WriteBundleAsync(Bundle);
         Fleet = await BuildScript.RunBuildAsync(Path.Combine(Scratch, "fleet.log"), Root, null,
             ["--root", Root, "TemplateTests", "Smoke", "T4Conformance", "--runtime-version", RuntimeVersion, "--ca-bundle", Bundle]);
         var baseId = Results.Base?.ImageId ?? throw new InvalidOperationException($"the fleet's run recorded no base image\n{Fleet.Describe()}");

@@ -26,6 +26,8 @@ public sealed class ReleaseCollection : ICollectionFixture<ReleaseFixture>
 /// containerd image store, empty at the start), one registry, the Gitea fake, the
 /// release's signing key.
 /// <list type="bullet">
+/// <item>"engine A's layer cache", beside the set-up: <see cref="FleetOnEngineA"/>, whose CA bundle the runners' machine
+/// then has as SSL_CERT_FILE, so the jobs on A find the fleet's layers in A's cache;</item>
 /// <item>"release": the base job, codex, openclaw and hermes on A, claude-code on B from the base A published
 /// (pulled by digest), the pins job on A; the runners work side by side;</item>
 /// <item>"pins job re-run", "merge" (the pull request merged), then side by side "VerifyPins" (the pins verified as
@@ -101,13 +103,20 @@ public sealed class ReleaseFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Phases.RunAsync("set-up", async () =>
-        {
-            await Runners.InitializeAsync();
-            Repository = await Runners.NewRepositoryAsync("release");
-            harness = Runners.Harness(Repository, Path.Combine(Runners.Scratch, "release-runs"),
-                (job, matrix) => OnB.Contains(matrix) ? Runners.B : Runners.A);
-        });
+        // Beside the set-up: engine A's layer cache gets the fleet (FleetOnEngineA), once for this fixture and the real
+        // fleet, so the jobs on A build from it instead of beside the real fleet's own cold builds. Only time depends on
+        // it: when it fails, the runners keep the machine's CA bundle and build cold (the real fleet's facts report it).
+        await Task.WhenAll(
+            Phases.RunAsync("set-up", async () =>
+            {
+                await Runners.InitializeAsync();
+                Repository = await Runners.NewRepositoryAsync("release");
+            }),
+            Phases.RunAsync("engine A's layer cache", async () =>
+            {
+                await FleetOnEngineA.EnsureAsync();
+                Runners.Machine = FleetOnEngineA.RunnerMachine;
+            }));
         await Phases.RunAsync("release", ReleaseAsync, "set-up");
         // What follows the release, side by side with the faults (a repository of their own; after the release, so
         // engine B's layer cache makes the failing base fail in seconds).
@@ -126,6 +135,8 @@ public sealed class ReleaseFixture : IAsyncLifetime
     async Task ReleaseAsync()
     {
         var ct = CancellationToken.None;
+        harness = Runners.Harness(Repository, Path.Combine(Runners.Scratch, "release-runs"),
+            (job, matrix) => OnB.Contains(matrix) ? Runners.B : Runners.A);
         PullsAtStart = Forge.Pulls.Count;
         // Engine B's pull events, watched from before the run: an engine replays only its last 256 events, and the
         // builds and gates of one release make more than that.

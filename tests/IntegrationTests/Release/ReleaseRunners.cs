@@ -40,6 +40,8 @@ public sealed class ReleaseRunners : IAsyncLifetime
     /// <summary>The one signing key every job of a release is given (SIGNING_KEY, SIGNING_KEY_PASSWORD secrets): made by cosign here.</summary>
     public SigningKey SigningKey { get; private set; } = null!;
     public string SigningKeyPem { get; private set; } = "";
+    /// <summary>What the runners' machine sets for every job (<see cref="WorkflowHarness.Machine"/>); none until a fixture says.</summary>
+    public IReadOnlyDictionary<string, string> Machine { get; set; } = new Dictionary<string, string>();
     public WorkflowRunner A => new("A", EndpointA);
     public WorkflowRunner B => new("B", EngineB.Endpoint);
 
@@ -85,6 +87,7 @@ public sealed class ReleaseRunners : IAsyncLifetime
         {
             CacheSource = RepositoryRoot.Path,
             CachedPaths = [".nuke/temp/bin", ".nuke/temp/build.stamp"],
+            Machine = Machine,
         };
     }
 

@@ -91,6 +91,9 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
     /// <summary>Folders linked (not copied) into every checkout: the runner's shared tool cache (trivy, cosign), read by every job.</summary>
     public IReadOnlyList<string> SharedPaths { get; init; } = [];
 
+    /// <summary>What the runners' machine sets differently from this test process (SSL_CERT_FILE: its network's CA bundle).</summary>
+    public IReadOnlyDictionary<string, string> Machine { get; init; } = new Dictionary<string, string>();
+
     public IReadOnlyList<string> JobIds => [.. ((YamlMappingNode)workflow.Children[new YamlScalarNode("jobs")]).Children.Keys.Select(k => ((YamlScalarNode)k).Value!)];
 
     /// <summary>The whole workflow at the repository's current HEAD.</summary>
@@ -254,7 +257,7 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
         start.Environment.Clear();
         foreach (var name in MachineVariables)
         {
-            if (Environment.GetEnvironmentVariable(name) is { } value)
+            if ((Machine.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name)) is { } value)
                 start.Environment[name] = value;
         }
         start.Environment["CI"] = "true";
