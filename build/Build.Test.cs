@@ -6,19 +6,23 @@ using TemplateFleet.Testing;
 
 namespace TemplateFleet;
 
-// The project's own tests: unit tests (no engine), then integration tests against a real engine, registry and
+// The project's own tests: unit tests (no engine) beside integration tests against a real engine, registry and
 // package index. Set-up is part of the target, so `./build.sh Test` works on a fresh host.
 internal sealed partial class Build
 {
     Target Test => _ => _
-        .Description("Run the unit tests, then the integration tests (starts a Docker engine when none answers)")
+        .Description("Run the unit tests and, beside them, the integration tests (starts a Docker engine when none answers)")
         .Executes(async () =>
         {
             var totals = TestTotals.Zero;
             var runner = new TestRunner(RootDirectory, Context.Paths.TestResults);
+            Task<TestTotals>? unit = null;
             try
             {
-                totals += await runner.RunAsync("tests/UnitTests/UnitTests.csproj", environment: null, CancellationToken);
+                await runner.BuildAsync("TemplateFleet.sln", CancellationToken);
+                // The unit tests need no engine: they run while it is installed and started, and beside the integration
+                // tests, whose first minutes wait on the network (the OS image, tools) more than on the two cores.
+                unit = runner.RunAsync("tests/UnitTests/UnitTests.csproj", environment: null, CancellationToken, beside: true);
                 await EngineProvisioner.EnsureAsync(Context.Engine, new EngineOptions(Context.Paths), CancellationToken);
                 // The test process talks to the engine this build made sure of, told so explicitly.
                 var engine = new Dictionary<string, string> { ["DOCKER_HOST"] = Context.Engine.Endpoint.ToString() };
@@ -27,16 +31,31 @@ internal sealed partial class Build
             }
             catch (FleetException e)
             {
-                // Set-up failed (no engine, say): every integration test counts as not passed.
+                // Set-up failed (the tests do not compile, no engine): what did not run counts as not passed.
                 Log.Error("{Message}", e.Message);
                 totals += new TestTotals(0, 1, 0);
             }
             finally
             {
+                totals += unit is null ? TestTotals.Zero : await UnitTotalsAsync(unit);
                 File.WriteAllText(Path.Combine(Context.Paths.TestResults, "totals.txt"), totals.ClosingLine + Environment.NewLine);
                 ReportSummary(_ => _.AddPair("tests", totals.ClosingLine));
             }
             if (totals.Failed + totals.Skipped > 0)
                 throw new FleetException($"Tests: {totals.ClosingLine} (results: output/test-results/*.trx)");
         });
+
+    /// <summary>The unit tests' totals; a run that could not even start counts as one failure, like a set-up failure.</summary>
+    static async Task<TestTotals> UnitTotalsAsync(Task<TestTotals> unit)
+    {
+        try
+        {
+            return await unit;
+        }
+        catch (FleetException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return new TestTotals(0, 1, 0);
+        }
+    }
 }

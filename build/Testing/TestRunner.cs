@@ -40,63 +40,99 @@ public sealed record TestTotals(int Passed, int Failed, int Skipped)
 }
 
 /// <summary>
-/// Runs a test project with dotnet test and reads its totals back from TRX, not from console text. After each
-/// project it writes the time per test class of every project run so far (<see cref="TestTimes"/>):
-/// class-times.md (all of them, slowest first) and slowest.txt (the ten slowest, which .ci/run prints), and
-/// not-passed.txt: every test of the run so far that did not pass, which .ci/run prints too.
+/// Compiles the test projects once, then runs each with dotnet test --no-build (two runs may go side by side) and reads
+/// its totals back from TRX, not from console text. After each project it writes the time per test class of every
+/// project run so far (<see cref="TestTimes"/>): class-times.md (all of them, slowest first) and slowest.txt (the ten
+/// slowest, which .ci/run prints), and not-passed.txt: every test of the run so far that did not pass, which .ci/run
+/// prints too.
 /// </summary>
 public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
 {
     readonly List<ClassTime> times = [];
     readonly List<string> notPassed = [];
 
+    /// <summary>One MSBuild over the solution: the test projects and the build they share, compiled before any run
+    /// (two dotnet test builds at once would write the same outputs).</summary>
+    public async Task BuildAsync(string solution, CancellationToken ct)
+    {
+        // Fixtures record their phases during the run: this run's only.
+        var fixtures = Path.Combine(resultsDirectory, TestTimes.FixturesFolder);
+        if (Directory.Exists(fixtures))
+            Directory.Delete(fixtures, recursive: true);
+        Log.Information("dotnet build {Solution}", solution);
+        var exit = await RunDotnetAsync(["build", solution, "--nologo"], null, null, ct);
+        if (exit != 0)
+            throw new FleetException($"dotnet build {solution} exited {exit}: the tests do not compile; see the output above.");
+    }
+
     /// <param name="filter">A `dotnet test --filter` expression, or null for every test of the project.</param>
-    public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, string? filter = null)
+    /// <param name="beside">Another run goes on meanwhile: this one's output is kept in &lt;project&gt;.log and printed
+    /// when it ends (lines of two runs never interleave), and the fixtures' phases are the other run's.</param>
+    public async Task<TestTotals> RunAsync(string project, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, string? filter = null, bool beside = false)
     {
         var name = Path.GetFileNameWithoutExtension(project);
         var trx = Path.Combine(resultsDirectory, name + ".trx");
         Directory.CreateDirectory(resultsDirectory);
         File.Delete(trx);
-        // Fixtures record their phases here during the run: this run's only.
-        var fixtures = Path.Combine(resultsDirectory, TestTimes.FixturesFolder);
-        if (Directory.Exists(fixtures))
-            Directory.Delete(fixtures, recursive: true);
 
         string[] filtered = filter is null ? [] : ["--filter", filter];
-        var psi = new ProcessStartInfo("dotnet", [
-            "test", project, "--nologo",
+        var log = beside ? Path.Combine(resultsDirectory, name + ".log") : null;
+        Log.Information("dotnet test {Project}{Where}", project, log is null ? "" : $" (beside: its output when it ends, and in {Path.GetRelativePath(repositoryRoot, log)})");
+        var exit = await RunDotnetAsync([
+            "test", project, "--nologo", "--no-build",
             "--logger", $"trx;LogFileName={name}.trx",
             "--logger", "console;verbosity=normal",
             "--results-directory", resultsDirectory,
-            .. filtered])
-        {
-            WorkingDirectory = repositoryRoot,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            psi.Environment[key] = value;
-
-        Log.Information("dotnet test {Project}", project);
-        using var process = Process.Start(psi) ?? throw new FleetException("could not start 'dotnet test'");
-        using var registration = ct.Register(() => process.Kill(entireProcessTree: true));
-        await process.WaitForExitAsync(CancellationToken.None);
-        ct.ThrowIfCancellationRequested();
+            .. filtered], environment, log, ct);
+        if (log is not null)
+            Console.Out.Write(File.ReadAllText(log));
 
         if (!File.Exists(trx))
         {
-            // Compilation failed or the test host crashed before writing results: count the project as one failure.
-            Log.Error("{Project}: no test results (exit code {Code}); see the output above", project, process.ExitCode);
+            // The test host crashed before writing results: count the project as one failure.
+            Log.Error("{Project}: no test results (exit code {Code}); see the output above", project, exit);
             return new TestTotals(0, 1, 0);
         }
         var totals = TestTotals.FromTrx(trx);
         Log.Information("{Project}: {Line}", name, totals.ClosingLine);
-        times.AddRange(TestTimes.FromTrx(trx));
-        times.AddRange(TestTimes.FromFixtures(fixtures, name));
-        File.WriteAllText(Path.Combine(resultsDirectory, "class-times.md"), TestTimes.Table(times));
-        File.WriteAllText(Path.Combine(resultsDirectory, "slowest.txt"), TestTimes.Slowest(times));
-        notPassed.AddRange(TestTotals.NotPassed(trx));
-        File.WriteAllLines(Path.Combine(resultsDirectory, "not-passed.txt"),
-            notPassed.Count == 0 ? [] : [$"Tests that did not pass ({notPassed.Count}; messages in the TRX files):", .. notPassed]);
+        lock (times)
+        {
+            times.AddRange(TestTimes.FromTrx(trx));
+            if (!beside)
+                times.AddRange(TestTimes.FromFixtures(Path.Combine(resultsDirectory, TestTimes.FixturesFolder), name));
+            File.WriteAllText(Path.Combine(resultsDirectory, "class-times.md"), TestTimes.Table(times));
+            File.WriteAllText(Path.Combine(resultsDirectory, "slowest.txt"), TestTimes.Slowest(times));
+            notPassed.AddRange(TestTotals.NotPassed(trx));
+            File.WriteAllLines(Path.Combine(resultsDirectory, "not-passed.txt"),
+                notPassed.Count == 0 ? [] : [$"Tests that did not pass ({notPassed.Count}; messages in the TRX files):", .. notPassed]);
+        }
         return totals;
+    }
+
+    /// <summary>dotnet with <paramref name="args"/>, its output to this process's or to <paramref name="log"/>; its exit code.</summary>
+    async Task<int> RunDotnetAsync(string[] args, IReadOnlyDictionary<string, string>? environment, string? log, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("dotnet", args)
+        {
+            WorkingDirectory = repositoryRoot,
+            UseShellExecute = false,
+            RedirectStandardOutput = log is not null,
+            RedirectStandardError = log is not null,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[key] = value;
+        using var process = Process.Start(psi) ?? throw new FleetException($"could not start 'dotnet {args[0]}'");
+        using var registration = ct.Register(() => process.Kill(entireProcessTree: true));
+        if (log is not null)
+        {
+            await using var file = new StreamWriter(log);
+            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            await file.WriteAsync(await output);
+            await file.WriteAsync(await error);
+        }
+        await process.WaitForExitAsync(CancellationToken.None);
+        ct.ThrowIfCancellationRequested();
+        return process.ExitCode;
     }
 }
