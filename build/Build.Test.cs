@@ -17,13 +17,16 @@ internal sealed partial class Build
             var totals = TestTotals.Zero;
             var runner = new TestRunner(RootDirectory, Context.Paths.TestResults);
             Task<TestTotals>? unit = null;
+            // The engine is installed and started while the tests compile, and the unit tests, which need none, run
+            // beside the integration tests, whose first minutes wait on the network (the OS image, tools) more than on
+            // the two cores.
+            var compiled = runner.BuildAsync("TemplateFleet.sln", CancellationToken);
+            var engineReady = EngineProvisioner.EnsureAsync(Context.Engine, new EngineOptions(Context.Paths), CancellationToken);
             try
             {
-                await runner.BuildAsync("TemplateFleet.sln", CancellationToken);
-                // The unit tests need no engine: they run while it is installed and started, and beside the integration
-                // tests, whose first minutes wait on the network (the OS image, tools) more than on the two cores.
+                await compiled;
                 unit = runner.RunAsync("tests/UnitTests/UnitTests.csproj", environment: null, CancellationToken, beside: true);
-                await EngineProvisioner.EnsureAsync(Context.Engine, new EngineOptions(Context.Paths), CancellationToken);
+                await engineReady;
                 // The test process talks to the engine this build made sure of, told so explicitly.
                 var engine = new Dictionary<string, string> { ["DOCKER_HOST"] = Context.Engine.Endpoint.ToString() };
                 // Benchmarks measure, they do not test: scripts/benchmark-*.sh run them (README, Figures).
@@ -37,6 +40,8 @@ internal sealed partial class Build
             }
             finally
             {
+                // Never leave the engine's install half done: a compile failure ends the run before it is awaited.
+                await Task.WhenAny(engineReady);
                 totals += unit is null ? TestTotals.Zero : await UnitTotalsAsync(unit);
                 File.WriteAllText(Path.Combine(Context.Paths.TestResults, "totals.txt"), totals.ClosingLine + Environment.NewLine);
                 ReportSummary(_ => _.AddPair("tests", totals.ClosingLine));

@@ -10,7 +10,7 @@ using TemplateFleet.SupplyChain;
 namespace TemplateFleet.IntegrationTests.RealFleet;
 
 [CollectionDefinition(Name)]
-[StartsEarly(2)]
+[StartsEarly(3)]
 public sealed class RealFleetCollection : ICollectionFixture<RealFleetFixture>
 {
     public const string Name = "real fleet";

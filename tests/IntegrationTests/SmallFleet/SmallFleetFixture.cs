@@ -14,7 +14,7 @@ using UnitTests.Forges;
 namespace TemplateFleet.IntegrationTests.SmallFleet;
 
 [CollectionDefinition(Name)]
-[StartsEarly(3)]
+[StartsEarly(4)]
 public sealed class SmallFleetCollection : ICollectionFixture<SmallFleetFixture>
 {
     public const string Name = "small fleet";

@@ -136,7 +136,7 @@ public sealed class SecondEngineFixture : IAsyncLifetime
 
 /// <summary>Tests that need the second engine share one (and never run beside each other: 2 cores).</summary>
 [CollectionDefinition(Name)]
-[StartsEarly(4)]
+[StartsEarly(2)]
 public sealed class SecondEngineCollection : ICollectionFixture<SecondEngineFixture>
 {
     public const string Name = "second-engine";
