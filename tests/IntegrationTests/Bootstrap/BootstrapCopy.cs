@@ -22,8 +22,11 @@ public sealed class BootstrapCopy : IDisposable
         {
             File.Copy(RepositoryRoot.Combine(file), Path.Combine(Root, file));
         }
-        File.WriteAllText(Combine(Probe), ProbeSource('1'));
+        File.WriteAllText(Combine(Probe), ProbeSource(Mark));
     }
+
+    /// <summary>The probe's version in the copy now: '1' as made, or the last mark it was changed to.</summary>
+    public char Mark { get; private set; } = '1';
 
     public const string Probe = "build/StaleProbe.cs";
 
@@ -54,6 +57,7 @@ public sealed class BootstrapCopy : IDisposable
         Assert.Equal(File.GetLastWriteTimeUtc(reference), File.GetLastWriteTimeUtc(probe));
         Assert.NotEqual(File.ReadAllText(reference), File.ReadAllText(probe));
         File.Delete(reference);
+        Mark = mark;
     }
 
     public static void Run(string program, params string[] args)

@@ -4,15 +4,14 @@ using TemplateFleet.IntegrationTests.Support;
 namespace TemplateFleet.IntegrationTests.Bootstrap;
 
 /// <summary>
-/// build.sh and build.ps1 share .nuke/temp/bin: the same stamp, the same compile lock, the same compile. In a
+/// build.sh and build.ps1 share .nuke/temp/bin: the same stamp, the same compile lock, the same compile. In a fresh
 /// copy of the repository (two real compiles, about a minute each, in one fact: a third would prove nothing new), so the checkout's own build is untouched.
-/// StaleBuildTests has each kind of change without compiling.
+/// StaleBuildTests has each kind of change without compiling, in the copy this fact leaves compiled (<see cref="BootstrapCopies"/>).
 /// </summary>
-public sealed class SharedBootstrapTests : IDisposable
+[Collection(BootstrapCollection.Name)]
+public sealed class SharedBootstrapTests(BootstrapCopies copies)
 {
-    private readonly BootstrapCopy _copy = new();
-
-    public void Dispose() => _copy.Dispose();
+    private readonly BootstrapCopy _copy = copies.Fresh();
 
     private string Temp(params string[] parts) => _copy.Temp(parts);
 
@@ -69,5 +68,6 @@ public sealed class SharedBootstrapTests : IDisposable
         Assert.Equal(bySh, Compiled());
         Assert.Contains(BootstrapCopy.ProbeDescription('2'), ps1.Output);
         Assert.Equal(sh.Output, ps1.Output);
+        copies.HandOn(_copy, ps1); // compiled, and run by both bootstraps: StaleBuildTests' copy
     }
 }

@@ -2,20 +2,50 @@ using TemplateFleet.IntegrationTests.Support;
 
 namespace TemplateFleet.IntegrationTests.Bootstrap;
 
-/// <summary>A copy of the repository compiled once by build.sh; the facts change its sources and ask the bootstraps.</summary>
-public sealed class CompiledCopy : IAsyncLifetime
+[CollectionDefinition(Name)]
+public sealed class BootstrapCollection : ICollectionFixture<BootstrapCopies>
 {
-    public BootstrapCopy Copy { get; } = new();
+    public const string Name = "bootstrap copies";
+}
 
-    /// <summary>The compile's outcome, asserted by every fact (a fixture that throws hides which one broke).</summary>
-    public (int Exit, string Output) FirstRun { get; private set; }
+/// <summary>
+/// The copies the bootstrap tests compile in (a real compile costs about half a minute of both cores). The copy that
+/// SharedBootstrapTests leaves compiled (its last compile by build.sh, run by build.ps1) is handed on to StaleBuildTests,
+/// which changes its sources but never compiles; run alone or first (reverse order), StaleBuildTests gets a copy
+/// compiled here by build.sh, and SharedBootstrapTests always starts from a fresh one. Each class sees the state it
+/// needs in any order; the classes of one collection never run at once.
+/// </summary>
+public sealed class BootstrapCopies : IDisposable
+{
+    readonly List<BootstrapCopy> copies = [];
+    (BootstrapCopy Copy, (int Exit, string Output) Run)? compiled;
 
-    public async Task InitializeAsync() => FirstRun = await Copy.RunAsync("sh", "stale.first-compile.log", "--help");
-
-    public Task DisposeAsync()
+    /// <summary>A copy nothing has compiled in yet.</summary>
+    public BootstrapCopy Fresh()
     {
-        Copy.Dispose();
-        return Task.CompletedTask;
+        var copy = new BootstrapCopy();
+        copies.Add(copy);
+        return copy;
+    }
+
+    /// <summary>Hands on <paramref name="copy"/>: a bootstrap compiled its build, and <paramref name="run"/> ran it.</summary>
+    public void HandOn(BootstrapCopy copy, (int Exit, string Output) run) => compiled = (copy, run);
+
+    /// <summary>A compiled copy and the run that compiled or ran it: the one handed on, else one build.sh compiles now.</summary>
+    public async Task<(BootstrapCopy Copy, (int Exit, string Output) Run)> CompiledAsync()
+    {
+        if (compiled is null)
+        {
+            var copy = Fresh();
+            HandOn(copy, await copy.RunAsync("sh", "stale.first-compile.log", "--help"));
+        }
+        return compiled!.Value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var copy in copies)
+            copy.Dispose();
     }
 }
 
@@ -23,9 +53,15 @@ public sealed class CompiledCopy : IAsyncLifetime
 /// The bootstraps never run a stale build: a source changed (even keeping its size and modification time), added
 /// or deleted is compiled again, by build.sh and by build.ps1; a source touched without a change is not.
 /// </summary>
-public sealed class StaleBuildTests(CompiledCopy fixture) : IClassFixture<CompiledCopy>
+[Collection(BootstrapCollection.Name)]
+public sealed class StaleBuildTests(BootstrapCopies copies) : IAsyncLifetime
 {
-    private readonly BootstrapCopy _copy = fixture.Copy;
+    private BootstrapCopy _copy = null!;
+    private (int Exit, string Output) _compiled;
+
+    public async Task InitializeAsync() => (_copy, _compiled) = await copies.CompiledAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private enum Decision { Runs, Compiles }
 
@@ -36,7 +72,7 @@ public sealed class StaleBuildTests(CompiledCopy fixture) : IClassFixture<Compil
     /// </summary>
     private async Task<Decision> DecideAsync(string bootstrap, string log)
     {
-        Assert.True(fixture.FirstRun.Exit == 0, BuildScript.Tail(fixture.FirstRun.Output));
+        Assert.True(_compiled.Exit == 0, BuildScript.Tail(_compiled.Output));
         var before = _copy.Compiled();
         var lockPath = _copy.Temp("compile.lock");
         File.Delete(lockPath);
@@ -89,14 +125,15 @@ public sealed class StaleBuildTests(CompiledCopy fixture) : IClassFixture<Compil
         Assert.Equal(Decision.Runs, await DecideAsync(bootstrap, "before-change"));
         AssertListingKept(bootstrap);
 
-        _copy.ChangeProbeKeepingSizeAndTime('2');
+        var compiled = _copy.Mark;
+        _copy.ChangeProbeKeepingSizeAndTime(compiled == '1' ? '2' : '1');
         try
         {
             Assert.Equal(Decision.Compiles, await DecideAsync(bootstrap, "changed"));
         }
         finally
         {
-            _copy.ChangeProbeKeepingSizeAndTime('1');
+            _copy.ChangeProbeKeepingSizeAndTime(compiled);
         }
         // The content is back: the content hash equals the stamp again.
         Assert.Equal(Decision.Runs, await DecideAsync(bootstrap, "changed-back"));
