@@ -62,7 +62,7 @@ public sealed partial class ChangeScanner(SecretScanner scanner)
             var log = await GitAsync(repository,
                 ["log", "-p", "--reverse", "--no-color", "--no-ext-diff", "--no-renames", "--unified=0", "--format=commit %H", $"{baseRef}..HEAD"], ct);
             if (!log.Succeeded)
-                throw new SupplyChainException($"git log {baseRef}..HEAD failed: {log.Tail(Scrubber.None, 3)}");
+                throw new SupplyChainException($"git log {baseRef}..HEAD failed: {log.Scrubbed(3)}");
             files.AddRange(ParsePatch(log.Stdout, null));
         }
 

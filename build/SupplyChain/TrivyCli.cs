@@ -64,7 +64,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
             return (null, placeholders);
         }
         if (!output.Succeeded)
-            throw new SupplyChainException($"{template}: trivy could not list the packages of {subject} (exit {output.ExitCode}):\n{output.Tail(Scrubber.None)}");
+            throw new SupplyChainException($"{template}: trivy could not list the packages of {subject} (exit {output.ExitCode}):\n{output.Scrubbed()}");
         Directory.CreateDirectory(Markers);
         foreach (var diffId in layout.DiffIds)
             await File.WriteAllBytesAsync(Path.Combine(Markers, Hex(diffId)), [], ct);
@@ -79,7 +79,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
         var output = await ToolCommand.RunAsync(Executable,
             ["convert", "--format", name, "--output", outputFile, "--quiet", reportFile], TimeSpan.FromMinutes(5), ct);
         if (!output.Succeeded || !File.Exists(outputFile))
-            throw new SupplyChainException($"{template}: trivy convert --format {name} failed (exit {output.ExitCode}):\n{output.Tail(Scrubber.None)}");
+            throw new SupplyChainException($"{template}: trivy convert --format {name} failed (exit {output.ExitCode}):\n{output.Scrubbed()}");
         Log.Debug("{Template}: {Format} SBOM converted by trivy", template, name);
         return await File.ReadAllTextAsync(outputFile, ct);
     }
