@@ -40,8 +40,6 @@ public sealed record DebianOrigin(string Suite, IReadOnlyList<Fleet.DebianPackag
 /// </summary>
 public sealed class SecurityUpgradeCheck(SecurityArchive archive)
 {
-    public const string Gate = "security";
-
     /// <summary>Starts fetching the indexes <paramref name="origin"/> needs (once per run), so they are there when the check runs.</summary>
     public Task PrepareAsync(DebianOrigin origin, CancellationToken ct) =>
         Task.WhenAll(origin.FromOtherSuites.Select(p => p.Suite).Prepend(origin.Suite).Distinct().Select(s => archive.IndexAsync(s, ct)));
