@@ -29,10 +29,6 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
     [JsonIgnore]
     public bool FromCache { get; init; }
 
-    public string Summary() =>
-        $"{Files} files, {Bytes:N0} bytes read ({BinaryFiles} binary)"
-        + (PassedOver.Count == 0 ? "" : "; passed over: " + string.Join(", ", PassedOver.Select(p => $"{p.Files} {p.Reason} ({p.Bytes:N0} bytes)")));
-
     /// <summary>Reads a layer's tar to its end: every regular file, wherever it is, through <paramref name="scanner"/>.</summary>
     /// <param name="size">The tar's size in bytes (for finding it again in an export by its entry size).</param>
     public static async Task<LayerSecretScan> ReadAsync(string diffId, long size, Stream tar, SecretScanner scanner, CancellationToken ct)
