@@ -76,7 +76,6 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
     public ImageScanner ImageScanner(IDockerClient docker) => new(docker, Scanner(), SecretCache(), Trivy, SbomWriter(), Scratch(Paths));
     /// <summary>Debian's security archive through the private apt configuration; one per run, so each index is fetched once.</summary>
     public SecurityArchive SecurityArchive() => SupplyChain.SecurityArchive.ForHost(Folder(Cache, "apt"));
-    public ChangeScanner ChangeScanner() => new(Scanner());
     public SigningKeys SigningKeys() => new(Cosign);
     public SignatureVerifier Verifier() => new(Cosign);
     public ImageSigner Signer() => new(Cosign, Verifier(), Scratch(Paths));
