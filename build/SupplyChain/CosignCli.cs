@@ -72,10 +72,8 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         {
             try
             {
-                using var envelope = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 256 });
-                var payload = envelope.RootElement.GetProperty("payload").GetString() ?? "";
-                using var statement = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)), new JsonDocumentOptions { MaxDepth = 256 });
-                statements.Add(statement.RootElement.Clone());
+                var payload = JsonElement.Parse(line, new JsonDocumentOptions { MaxDepth = 256 }).GetProperty("payload").GetString() ?? "";
+                statements.Add(JsonElement.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)), new JsonDocumentOptions { MaxDepth = 256 }));
             }
             catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
             {
@@ -95,12 +93,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         return environment;
     }
 
-    static Dictionary<string, string> With(Dictionary<string, string> environment, RegistryAuth auth)
-    {
-        foreach (var (name, value) in auth.Environment)
-            environment[name] = value;
-        return environment;
-    }
+    static Dictionary<string, string> With(Dictionary<string, string> environment, RegistryAuth auth) => new(environment.Concat(auth.Environment));
 
     // go-containerregistry speaks plain HTTP to loopback registries on its own; saying so keeps it explicit.
     static string[] Http(string reference) =>
