@@ -67,7 +67,8 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
         };
     }
 
-    public static string Sha256(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    /// <summary>The hex sha256 of a text's UTF-8 (a secret as the cache keeps it; cut short, a cache key).</summary>
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>
@@ -82,17 +83,14 @@ public sealed class SecretScanCache(string directory, SecretRules rules)
 
     public LayerSecretScan? Get(string diffId)
     {
-        var file = FileOf(diffId);
-        if (!File.Exists(file))
-            return null;
         try
         {
-            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(file));
+            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(FileOf(diffId)));
             return scan is not null && scan.DiffId == diffId ? scan with { FromCache = true } : null;
         }
         catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
         {
-            return null; // unreadable: read the layer again and write it anew
+            return null; // missing or unreadable: read the layer (again) and write it anew
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class SecurityUpgradeCheck(SecurityArchive archive)
         foreach (var other in origin.FromOtherSuites.Where(p => p.Suite != origin.Suite))
         {
             var otherIndex = await archive.IndexAsync(other.Suite, ct);
-            others.Add($"{other.Package} from {otherIndex.Archive}");
+            others.Add($"{other.Package} from {otherIndex.Suite}-security");
             pending.AddRange(Pending([(other.Package, other.Version)], otherIndex));
         }
         var report = new SecurityUpgradeReport(template, origin.Suite, pending, index.FetchedAt, others);

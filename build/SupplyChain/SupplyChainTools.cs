@@ -34,7 +34,7 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
     /// </summary>
     static async Task<string> UnpackedAsync(ToolInstaller installer, string packed, string identity, CacheHome cache, CancellationToken ct)
     {
-        var folder = Path.Combine(Folder(cache, "trivy-unpacked"), Hex(identity));
+        var folder = Path.Combine(Folder(cache, "trivy-unpacked"), LayerSecretScan.Sha256(identity)[..24]);
         var unpacked = Path.Combine(folder, Path.GetFileName(packed));
         if (File.Exists(unpacked))
             return unpacked;
@@ -64,8 +64,6 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
                 File.Delete(partial);
         }
     }
-
-    static string Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..24];
 
     /// <summary>One of the supply chain's caches in the per-user cache.</summary>
     public static string Folder(CacheHome cache, string name) => Path.Combine(cache.SupplyChain, name);

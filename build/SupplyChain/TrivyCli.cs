@@ -31,7 +31,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 
     /// <summary>trivy's cache for this trivy and these options, shared by every build on the machine.</summary>
     public string CacheDirectory { get; } = Path.Combine(cacheRoot,
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity + "\n" + string.Join(' ', Analysis))))[..24]);
+        LayerSecretScan.Sha256(identity + "\n" + string.Join(' ', Analysis))[..24]);
 
     /// <summary>Which layers this cache holds: a file per diff ID, written after trivy read the layer.</summary>
     string Markers => Path.Combine(CacheDirectory, "fleet-layers");
