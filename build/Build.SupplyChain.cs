@@ -108,8 +108,7 @@ internal sealed partial class Build
         if (supplyChain is null)
         {
             var tools = await SupplyChainToolsAsync();
-            var registry = RegistryAddress;
-            var key = await tools.SigningKeys().ResolveAsync(SigningKeyOptions, registry, InActions, CancellationToken);
+            var key = await tools.SigningKeys().ResolveAsync(SigningKeyOptions, RegistryAddress, InActions, CancellationToken);
             await ScanChangeBeforeBuildAsync();
             var suppressionsFile = SecretSuppressions.PathIn(Run.Config.TemplatesDirectory);
             var gate = new SupplyChainGate(tools.ImageScanner(Context.Engine.Client), new SecurityUpgradeCheck(tools.SecurityArchive()), DebianOrigin.Of(Run.Config),

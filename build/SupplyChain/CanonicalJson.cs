@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -12,54 +13,23 @@ namespace TemplateFleet.SupplyChain;
 /// </summary>
 public static class CanonicalJson
 {
-    static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+    static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 256 };
 
-    public static byte[] Canonicalize(string json)
-    {
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
-        return Canonicalize(document.RootElement);
-    }
-
-    public static byte[] Canonicalize(JsonElement element)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-            Write(writer, element);
-        return buffer.ToArray();
-    }
+    public static byte[] Canonicalize(string json) =>
+        JsonSerializer.SerializeToUtf8Bytes(Sorted(JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 })), Options);
 
     /// <summary>"sha256:&lt;hex&gt;" of the canonical form.</summary>
     public static string Digest(byte[] canonical) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(canonical));
 
-    public static string Digest(JsonElement element) => Digest(Canonicalize(element));
+    public static string Digest(JsonElement element) => Digest(Canonicalize(element.GetRawText()));
 
-    static void Write(Utf8JsonWriter writer, JsonElement element)
+    /// <summary>The node with every object's keys in ordinal order; strings, numbers (as written), true, false and null as they are.</summary>
+    static JsonNode? Sorted(JsonNode? node) => node switch
     {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(property.Name);
-                    Write(writer, property.Value);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray())
-                    Write(writer, item);
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.String:
-                writer.WriteStringValue(element.GetString());
-                break;
-            default: // numbers as written, true, false, null
-                writer.WriteRawValue(element.GetRawText(), skipInputValidation: true);
-                break;
-        }
-    }
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Sorted)]),
+        _ => node?.DeepClone(),
+    };
 
     public static string ToText(byte[] canonical) => Encoding.UTF8.GetString(canonical);
 }

@@ -19,29 +19,10 @@ public sealed record AddedLines(string Origin, string Path, IReadOnlyList<(int N
 /// </summary>
 public sealed partial class ChangeScanner(SecretScanner scanner)
 {
-    public async Task<ChangeScan> ScanAsync(string repository, string? changeBase, CancellationToken ct)
-    {
-        var (baseRef, files) = await CollectAsync(repository, changeBase, ct);
-        Log.Information("Secret scan of the change since {Base}: {Files} file(s) with added lines", baseRef, files.Count);
-        var findings = new List<SecretFinding>();
-        var secrets = new List<string>();
-        foreach (var file in files)
-        {
-            var numbers = file.Lines.Select(l => l.Number).ToArray();
-            foreach (var match in scanner.ScanText(string.Join('\n', file.Lines.Select(l => l.Text))))
-            {
-                var line = match.Line >= 1 && match.Line <= numbers.Length ? numbers[match.Line - 1] : 0;
-                findings.Add(new SecretFinding(SecretSource.Change, file.Path, line, $"change ({file.Origin})", match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt));
-                secrets.Add(match.Value);
-            }
-        }
-        return new ChangeScan(baseRef, findings, secrets);
-    }
-
     /// <summary>Resolves the base (explicit, else the pull request's base branch, else the merge base with main,
-    /// else the previous commit) and collects what the change adds. Without any base (a shallow clone of one
+    /// else the previous commit) and scans what the change adds. Without any base (a shallow clone of one
     /// commit) the whole tree at HEAD counts as added.</summary>
-    public static async Task<(string Base, IReadOnlyList<AddedLines> Files)> CollectAsync(string repository, string? explicitBase, CancellationToken ct)
+    public async Task<ChangeScan> ScanAsync(string repository, string? explicitBase, CancellationToken ct)
     {
         if (!(await GitAsync(repository, ["rev-parse", "--is-inside-work-tree"], ct)).Succeeded)
             throw new SupplyChainException($"{repository} is not a git checkout, so the change being built cannot be scanned for secrets; run the build from a clone.");
@@ -62,7 +43,7 @@ public sealed partial class ChangeScanner(SecretScanner scanner)
             var log = await GitAsync(repository,
                 ["log", "-p", "--reverse", "--no-color", "--no-ext-diff", "--no-renames", "--unified=0", "--format=commit %H", $"{baseRef}..HEAD"], ct);
             if (!log.Succeeded)
-                throw new SupplyChainException($"git log {baseRef}..HEAD failed: {log.Tail(Scrubber.None, 3)}");
+                throw new SupplyChainException($"git log {baseRef}..HEAD failed: {log.Scrubbed(3)}");
             files.AddRange(ParsePatch(log.Stdout, null));
         }
 
@@ -72,7 +53,21 @@ public sealed partial class ChangeScanner(SecretScanner scanner)
         var untracked = await GitAsync(repository, ["ls-files", "-z", "--others", "--exclude-standard"], ct);
         foreach (var path in untracked.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
             AddWholeFile(files, repository, path, "working tree (untracked)");
-        return (description, files);
+
+        Log.Information("Secret scan of the change since {Base}: {Files} file(s) with added lines", description, files.Count);
+        var findings = new List<SecretFinding>();
+        var secrets = new List<string>();
+        foreach (var file in files)
+        {
+            var numbers = file.Lines.Select(l => l.Number).ToArray();
+            foreach (var match in scanner.ScanText(string.Join('\n', file.Lines.Select(l => l.Text))))
+            {
+                var line = match.Line >= 1 && match.Line <= numbers.Length ? numbers[match.Line - 1] : 0;
+                findings.Add(new SecretFinding(SecretSource.Change, file.Path, line, $"change ({file.Origin})", match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt));
+                secrets.Add(match.Value);
+            }
+        }
+        return new ChangeScan(description, findings, secrets);
     }
 
     static async Task<string?> ResolveBaseAsync(string repository, string? explicitBase, CancellationToken ct)

@@ -23,7 +23,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         var output = await ToolCommand.RunAsync(cosign, ["generate-key-pair"], limit, ct,
             new Dictionary<string, string> { ["COSIGN_PASSWORD"] = password }, directory);
         if (!output.Succeeded)
-            throw new SupplyChainException($"cosign generate-key-pair failed in {directory} (exit {output.ExitCode}):\n{output.Tail(new Scrubber([password]))}");
+            throw new SupplyChainException($"cosign generate-key-pair failed in {directory} (exit {output.ExitCode}):\n{output.Scrubbed(6, password)}");
     }
 
     /// <summary>The public key of a private key; opening it proves the password before anything is signed.</summary>
@@ -72,10 +72,8 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         {
             try
             {
-                using var envelope = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 256 });
-                var payload = envelope.RootElement.GetProperty("payload").GetString() ?? "";
-                using var statement = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)), new JsonDocumentOptions { MaxDepth = 256 });
-                statements.Add(statement.RootElement.Clone());
+                var payload = JsonElement.Parse(line, new JsonDocumentOptions { MaxDepth = 256 }).GetProperty("payload").GetString() ?? "";
+                statements.Add(JsonElement.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)), new JsonDocumentOptions { MaxDepth = 256 }));
             }
             catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
             {
@@ -95,12 +93,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         return environment;
     }
 
-    static Dictionary<string, string> With(Dictionary<string, string> environment, RegistryAuth auth)
-    {
-        foreach (var (name, value) in auth.Environment)
-            environment[name] = value;
-        return environment;
-    }
+    static Dictionary<string, string> With(Dictionary<string, string> environment, RegistryAuth auth) => new(environment.Concat(auth.Environment));
 
     // go-containerregistry speaks plain HTTP to loopback registries on its own; saying so keeps it explicit.
     static string[] Http(string reference) =>
@@ -112,16 +105,15 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         if (text.Contains("decryption failed", StringComparison.Ordinal))
             return $"the password does not open the signing key {key.Origin} (cosign: decryption failed). Pass the key's own password as --signing-key-password.";
         if (text.Contains("no such file", StringComparison.OrdinalIgnoreCase) || text.Contains("reading key", StringComparison.Ordinal) && text.Contains("open ", StringComparison.Ordinal))
-            return $"the signing key {key.Origin} cannot be read: {Reason(output, new Scrubber([key.Password, key.PrivateKey]))}";
-        return Reason(output, new Scrubber([key.Password, key.PrivateKey]));
+            return $"the signing key {key.Origin} cannot be read: {Reason(output, key.Password, key.PrivateKey)}";
+        return Reason(output, key.Password, key.PrivateKey);
     }
 
     /// <summary>cosign's own last error line ("Error: ..."), scrubbed.</summary>
-    static string Reason(ProcessResult output, Scrubber? scrubber = null)
+    static string Reason(ProcessResult output, params IEnumerable<string?> secrets)
     {
-        scrubber ??= Scrubber.None;
         var lines = output.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         var error = lines.LastOrDefault(l => l.StartsWith("Error:", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? $"exit {output.ExitCode}";
-        return scrubber.Apply(error);
+        return Scrubber.Apply(error, secrets);
     }
 }

@@ -18,7 +18,7 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
         timings ??= new StepTimings();
         if (!check.Passed)
             throw new SupplyChainException($"{check.Template}: not signed: the supply-chain gate refused the image:\n{string.Join("\n", check.Problems)}");
-        if (DevelopmentSignaturePolicy.RefusalReason(check.Template, key, registry.Address) is { } refusal)
+        if (SigningKeys.RefusalReason(check.Template, key, registry.Address) is { } refusal)
             throw new SupplyChainException(refusal);
 
         var reference = $"{repository}@{digest}";

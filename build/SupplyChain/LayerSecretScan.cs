@@ -29,10 +29,6 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
     [JsonIgnore]
     public bool FromCache { get; init; }
 
-    public string Summary() =>
-        $"{Files} files, {Bytes:N0} bytes read ({BinaryFiles} binary)"
-        + (PassedOver.Count == 0 ? "" : "; passed over: " + string.Join(", ", PassedOver.Select(p => $"{p.Files} {p.Reason} ({p.Bytes:N0} bytes)")));
-
     /// <summary>Reads a layer's tar to its end: every regular file, wherever it is, through <paramref name="scanner"/>.</summary>
     /// <param name="size">The tar's size in bytes (for finding it again in an export by its entry size).</param>
     public static async Task<LayerSecretScan> ReadAsync(string diffId, long size, Stream tar, SecretScanner scanner, CancellationToken ct)
@@ -71,7 +67,8 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
         };
     }
 
-    public static string Sha256(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    /// <summary>The hex sha256 of a text's UTF-8 (a secret as the cache keeps it; cut short, a cache key).</summary>
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>
@@ -86,17 +83,14 @@ public sealed class SecretScanCache(string directory, SecretRules rules)
 
     public LayerSecretScan? Get(string diffId)
     {
-        var file = FileOf(diffId);
-        if (!File.Exists(file))
-            return null;
         try
         {
-            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(file));
+            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(FileOf(diffId)));
             return scan is not null && scan.DiffId == diffId ? scan with { FromCache = true } : null;
         }
         catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
         {
-            return null; // unreadable: read the layer again and write it anew
+            return null; // missing or unreadable: read the layer (again) and write it anew
         }
     }
 

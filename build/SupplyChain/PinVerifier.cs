@@ -52,7 +52,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck
             if (record.PublicKey.Fingerprint != fingerprint)
                 problems.Add($"{pin.Template}: the pin says {pin.Reference} was signed by the key {record.PublicKey.Fingerprint}, "
                     + $"but the public key given is {fingerprint}: pass the public key of the key that publishes this fleet.");
-            if (DevelopmentSignaturePolicy.VerifyRefusal(pin.Template, record.PublicKey.Development, pin.Repository.Split('/')[0]) is { } refusal)
+            if (SigningKeys.VerifyRefusal(pin.Template, record.PublicKey.Development, pin.Repository.Split('/')[0]) is { } refusal)
                 problems.Add(refusal);
 
             var result = await verifier.VerifyAsync(

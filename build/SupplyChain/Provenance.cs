@@ -89,13 +89,12 @@ public static class Provenance
             problems.Add($"{template}: provenance: its subject is {string.Join(", ", subjects.DefaultIfEmpty("(none)"))}, not the pin's digest {digest}.");
         if (!statement.TryGetProperty("predicate", out var predicate) || predicate.ValueKind != JsonValueKind.Object)
             return [.. problems, $"{template}: provenance: the statement has no predicate."];
-        var inputs = Dependencies(predicate);
-        var source = inputs.GetValueOrDefault(SourceInput)?.GetValueOrDefault("gitCommit");
+        var source = InputDigest(predicate, SourceInput, "gitCommit");
         if (source != commit)
             problems.Add($"{template}: provenance: built from commit {source ?? "(none)"}, but the pin says {commit}.");
         if (baseDigest is not null)
         {
-            var @base = inputs.GetValueOrDefault(BaseInput)?.GetValueOrDefault("sha256");
+            var @base = InputDigest(predicate, BaseInput, "sha256");
             if (@base is null || "sha256:" + @base != baseDigest)
                 problems.Add($"{template}: provenance: built FROM base {(@base is null ? "(none)" : "sha256:" + @base)}, but the pin's base is {baseDigest}.");
         }
@@ -108,18 +107,11 @@ public static class Provenance
             ? s.EnumerateArray().Select(x => x.TryGetProperty("digest", out var d) && d.TryGetProperty("sha256", out var h) ? "sha256:" + h.GetString() : null).OfType<string>().ToList()
             : [];
 
-    /// <summary>The resolved dependencies by name: their digests.</summary>
-    static Dictionary<string, Dictionary<string, string>> Dependencies(JsonElement predicate)
-    {
-        var found = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        if (!predicate.TryGetProperty("buildDefinition", out var definition) || !definition.TryGetProperty("resolvedDependencies", out var list) || list.ValueKind != JsonValueKind.Array)
-            return found;
-        foreach (var dependency in list.EnumerateArray())
-        {
-            if (!dependency.TryGetProperty("name", out var name) || name.GetString() is not { } key || !dependency.TryGetProperty("digest", out var digest) || digest.ValueKind != JsonValueKind.Object)
-                continue;
-            found[key] = digest.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-        }
-        return found;
-    }
+    /// <summary>The digest by <paramref name="algorithm"/> of the resolved dependency <paramref name="name"/> (the last of that name with a digest object).</summary>
+    static string? InputDigest(JsonElement predicate, string name, string algorithm) =>
+        predicate.TryGetProperty("buildDefinition", out var definition) && definition.TryGetProperty("resolvedDependencies", out var list) && list.ValueKind == JsonValueKind.Array
+        && list.EnumerateArray().LastOrDefault(d => d.TryGetProperty("name", out var n) && n.GetString() == name && d.TryGetProperty("digest", out var g) && g.ValueKind == JsonValueKind.Object) is { ValueKind: JsonValueKind.Object } dependency
+        && dependency.GetProperty("digest").TryGetProperty(algorithm, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 }

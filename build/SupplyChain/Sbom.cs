@@ -21,17 +21,16 @@ public sealed record Sbom(SbomFormat Format, IReadOnlyList<SbomPackage> Packages
     /// <summary>Reads <paramref name="json"/> as the given format; <paramref name="where"/> names the source in errors.</summary>
     public static Sbom Parse(string json, SbomFormat format, string where)
     {
-        JsonDocument document;
+        JsonElement root;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+            root = JsonElement.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException e)
         {
             throw new SupplyChainException($"{where}: not valid JSON ({e.Message}).");
         }
-        using (document)
-            return Parse(document.RootElement, format, where);
+        return Parse(root, format, where);
     }
 
     public static Sbom Parse(JsonElement root, SbomFormat format, string where) => format switch

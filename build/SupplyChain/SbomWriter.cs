@@ -33,8 +33,7 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
 {
     /// <summary>The cache key of the SBOMs of <paramref name="subject"/> with these layers.</summary>
     public string KeyFor(string subject, IEnumerable<string> diffIds) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-            string.Join("\n", [Path.GetFileName(trivy.CacheDirectory), subject, .. diffIds]))))[..40];
+        LayerSecretScan.Sha256(string.Join("\n", [Path.GetFileName(trivy.CacheDirectory), subject, .. diffIds]))[..40];
 
     /// <summary>The cached SBOMs for <paramref name="key"/>, written to output/sbom/ as if made now; null when not cached.</summary>
     public async Task<SbomSet?> CachedAsync(string template, string key, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TemplateFleet.Host;
 
 namespace TemplateFleet.SupplyChain;
 
@@ -8,24 +9,13 @@ namespace TemplateFleet.SupplyChain;
 /// and digits, a PEM private key, a password in a URL) keeps only its first four characters. Applied to
 /// every tool message and finding excerpt before it reaches a log, a report or an exception.
 /// </summary>
-public sealed partial class Scrubber
+public static partial class Scrubber
 {
-    public const string Mask = "*****";
-    readonly string[] secrets;
+    public const string Mask = SecretMasker.Mask;
 
-    public Scrubber(IEnumerable<string?>? secrets = null) =>
-        // Very short values would mask unrelated text and are not real secrets anyway; longest first, so a
-        // secret that contains another is masked whole.
-        this.secrets = (secrets ?? []).Where(s => s is { Length: >= 3 }).Select(s => s!).Distinct().OrderByDescending(s => s.Length).ToArray();
-
-    public static Scrubber None { get; } = new();
-
-    public string Apply(string text)
-    {
-        foreach (var secret in secrets)
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
-        return MaskCredentialShaped(text);
-    }
+    /// <summary>The given values masked as the run's <see cref="SecretMasker"/> masks them (very short ones are not real
+    /// secrets, longest first), then anything credential-shaped.</summary>
+    public static string Apply(string text, params IEnumerable<string?> secrets) => MaskCredentialShaped(new SecretMasker(secrets).Apply(text));
 
     /// <summary>Masks what looks like a credential, whether or not anyone said it was one.</summary>
     public static string MaskCredentialShaped(string text)

@@ -6,10 +6,7 @@ using TemplateFleet.Tools;
 namespace TemplateFleet.SupplyChain;
 
 /// <summary>The newest version of each binary package Debian's &lt;suite&gt;-security archive serves, read when the index was fetched.</summary>
-public sealed record SecurityIndex(string Suite, IReadOnlyDictionary<string, string> Newest, DateTimeOffset FetchedAt)
-{
-    public string Archive => Suite + "-security";
-}
+public sealed record SecurityIndex(string Suite, IReadOnlyDictionary<string, string> Newest, DateTimeOffset FetchedAt);
 
 /// <summary>
 /// Debian's security archive on the host, through the build's private apt configuration (the host's own

@@ -40,8 +40,6 @@ public sealed record DebianOrigin(string Suite, IReadOnlyList<Fleet.DebianPackag
 /// </summary>
 public sealed class SecurityUpgradeCheck(SecurityArchive archive)
 {
-    public const string Gate = "security";
-
     /// <summary>Starts fetching the indexes <paramref name="origin"/> needs (once per run), so they are there when the check runs.</summary>
     public Task PrepareAsync(DebianOrigin origin, CancellationToken ct) =>
         Task.WhenAll(origin.FromOtherSuites.Select(p => p.Suite).Prepend(origin.Suite).Distinct().Select(s => archive.IndexAsync(s, ct)));
@@ -55,7 +53,7 @@ public sealed class SecurityUpgradeCheck(SecurityArchive archive)
         foreach (var other in origin.FromOtherSuites.Where(p => p.Suite != origin.Suite))
         {
             var otherIndex = await archive.IndexAsync(other.Suite, ct);
-            others.Add($"{other.Package} from {otherIndex.Archive}");
+            others.Add($"{other.Package} from {otherIndex.Suite}-security");
             pending.AddRange(Pending([(other.Package, other.Version)], otherIndex));
         }
         var report = new SecurityUpgradeReport(template, origin.Suite, pending, index.FetchedAt, others);

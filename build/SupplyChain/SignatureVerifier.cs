@@ -36,7 +36,6 @@ public sealed class SignatureVerifier(CosignCli cosign)
         var problems = new List<string>();
         var sboms = new Dictionary<SbomFormat, Sbom>();
         var fingerprint = PublicKeyFingerprint.Of(request.PublicKeyPem);
-        var tag = CosignTags.Signature(request.Digest);
 
         // The signature and both attestations are read side by side (cosign only reads here); problems keep this order.
         var signature = cosign.VerifyAsync(request.Reference, request.PublicKeyPem, auth, ct);
@@ -46,7 +45,7 @@ public sealed class SignatureVerifier(CosignCli cosign)
         var provenance = request.Provenance is null ? null : cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, SupplyChain.Provenance.CosignType, auth, ct);
         await Task.WhenAll(attestations.Select(a => (Task)a.Read).Prepend(signature).Concat(provenance is null ? [] : [provenance]));
         if (await signature is { } signatureProblem)
-            problems.Add($"{request.Template}: signature: {Explain(signatureProblem, request, tag, fingerprint)}");
+            problems.Add($"{request.Template}: signature: {Explain(signatureProblem, request, CosignTags.Signature(request.Digest), fingerprint)}");
 
         foreach (var (format, read) in attestations)
         {

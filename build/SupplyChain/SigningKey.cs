@@ -6,7 +6,7 @@ namespace TemplateFleet.SupplyChain;
 /// <summary>
 /// The key images are signed with: cosign's encrypted private key (a file, or its PEM text from a secret
 /// parameter), its password, and the public key consumers verify with. A development key is generated
-/// for one host and the loopback registry only (<see cref="DevelopmentSignaturePolicy"/>).
+/// for one host and the loopback registry only (<see cref="SigningKeys.RefusalReason"/>).
 /// </summary>
 /// <param name="PrivateKey">A path to cosign.key, or the PEM text itself (then it reaches cosign only through its environment).</param>
 /// <param name="Origin">How messages name it: "--signing-key", "development key output/signing/development/cosign.key".</param>

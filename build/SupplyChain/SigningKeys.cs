@@ -40,6 +40,23 @@ public sealed class SigningKeys(CosignCli cosign)
         return null;
     }
 
+    // A development key is made on one host for the loopback registry: like development packages, its signatures
+    // may not go to (or be trusted from) a registry anyone else reaches.
+    /// <summary>Why this key may not sign for that registry, or null when it may.</summary>
+    public static string? RefusalReason(string template, SigningKey key, string registry) =>
+        !key.IsDevelopment || RegistryHost.IsLoopbackRegistry(registry)
+            ? null
+            : $"refused to sign {template} for {registry} with the development key ({key.Origin}): a development key is "
+              + "made on one host for the loopback registry only (127.0.0.0/8, ::1, localhost). Pass the production key: "
+              + "--signing-key and --signing-key-password (secrets) and --signing-public-key.";
+
+    /// <summary>For consumers: a pin on a registry that is not on loopback must not rely on a development signature.</summary>
+    public static string? VerifyRefusal(string template, bool pinSaysDevelopment, string registry) =>
+        !pinSaysDevelopment || RegistryHost.IsLoopbackRegistry(registry)
+            ? null
+            : $"{template}: the pin says its image was signed with a development key, but {registry} is not on loopback: "
+              + "development signatures are refused there. Publish it again with the production key.";
+
     public async Task<SigningKey> ResolveAsync(SigningKeyOptions options, string registry, bool inActions, CancellationToken ct)
     {
         if (Refusal(options, registry, inActions) is { } refusal)
@@ -47,8 +64,7 @@ public sealed class SigningKeys(CosignCli cosign)
         if (options.PrivateKey is not { Length: > 0 } privateKey)
             return await DevelopmentAsync(options.DevelopmentDirectory, ct);
 
-        var inline = privateKey.Contains("-----BEGIN", StringComparison.Ordinal);
-        var origin = inline ? "--signing-key" : $"--signing-key {privateKey}";
+        var origin = privateKey.Contains("-----BEGIN", StringComparison.Ordinal) ? "--signing-key" : $"--signing-key {privateKey}";
         var key = new SigningKey(privateKey, options.Password!, "", IsDevelopment: false, origin);
         var derived = await cosign.PublicKeyAsync(key, ct);
         if (options.PublicKey is { Length: > 0 } publicKey)

@@ -20,21 +20,19 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     Func<Pin, SupplyChainCheck, ProvenanceFacts>? provenance = null, string? reportDirectory = null) : IPinContributor
 {
     readonly ConcurrentDictionary<string, SupplyChainCheck> checks = new(StringComparer.Ordinal);
-    readonly ConcurrentDictionary<string, StepTimings> timings = new(StringComparer.Ordinal);
+    readonly OrderedDictionary<string, StepTimings> timings = new(StringComparer.Ordinal);
 
     /// <summary>Each image's supply-chain steps and their times, by template, in the order they were published.</summary>
-    public IReadOnlyList<(string Template, StepTimings Steps)> Timings => timings.Select(t => (t.Key, t.Value)).OrderBy(t => order.IndexOf(t.Key)).ToList();
-
-    readonly List<string> order = [];
+    public IReadOnlyList<(string Template, StepTimings Steps)> Timings => [.. timings.Select(t => (t.Key, t.Value))];
 
     StepTimings TimingsOf(string name)
     {
-        lock (order)
+        lock (timings)
         {
-            if (!order.Contains(name))
-                order.Add(name);
+            if (!timings.TryGetValue(name, out var steps))
+                timings.Add(name, steps = new StepTimings());
+            return steps;
         }
-        return timings.GetOrAdd(name, _ => new StepTimings());
     }
 
     public async Task BeforePushAsync(string name, string imageId, CancellationToken ct)

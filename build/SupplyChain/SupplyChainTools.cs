@@ -34,7 +34,7 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
     /// </summary>
     static async Task<string> UnpackedAsync(ToolInstaller installer, string packed, string identity, CacheHome cache, CancellationToken ct)
     {
-        var folder = Path.Combine(Folder(cache, "trivy-unpacked"), Hex(identity));
+        var folder = Path.Combine(Folder(cache, "trivy-unpacked"), LayerSecretScan.Sha256(identity)[..24]);
         var unpacked = Path.Combine(folder, Path.GetFileName(packed));
         if (File.Exists(unpacked))
             return unpacked;
@@ -65,8 +65,6 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
         }
     }
 
-    static string Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..24];
-
     /// <summary>One of the supply chain's caches in the per-user cache.</summary>
     public static string Folder(CacheHome cache, string name) => Path.Combine(cache.SupplyChain, name);
 
@@ -76,7 +74,6 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
     public ImageScanner ImageScanner(IDockerClient docker) => new(docker, Scanner(), SecretCache(), Trivy, SbomWriter(), Scratch(Paths));
     /// <summary>Debian's security archive through the private apt configuration; one per run, so each index is fetched once.</summary>
     public SecurityArchive SecurityArchive() => SupplyChain.SecurityArchive.ForHost(Folder(Cache, "apt"));
-    public ChangeScanner ChangeScanner() => new(Scanner());
     public SigningKeys SigningKeys() => new(Cosign);
     public SignatureVerifier Verifier() => new(Cosign);
     public ImageSigner Signer() => new(Cosign, Verifier(), Scratch(Paths));

@@ -22,6 +22,6 @@ public static class ToolCommand
     }
 
     /// <summary>The last non-empty lines of stderr, scrubbed, for an error message.</summary>
-    public static string Tail(this ProcessResult output, Scrubber scrubber, int lines = 6) =>
-        string.Join("\n", output.Stderr.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).TakeLast(lines).Select(l => "  " + scrubber.Apply(l)));
+    public static string Scrubbed(this ProcessResult output, int lines = 6, params IEnumerable<string?> secrets) =>
+        string.Join("\n", output.Stderr.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).TakeLast(lines).Select(l => "  " + Scrubber.Apply(l, secrets)));
 }

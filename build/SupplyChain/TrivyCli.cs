@@ -31,7 +31,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 
     /// <summary>trivy's cache for this trivy and these options, shared by every build on the machine.</summary>
     public string CacheDirectory { get; } = Path.Combine(cacheRoot,
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity + "\n" + string.Join(' ', Analysis))))[..24]);
+        LayerSecretScan.Sha256(identity + "\n" + string.Join(' ', Analysis))[..24]);
 
     /// <summary>Which layers this cache holds: a file per diff ID, written after trivy read the layer.</summary>
     string Markers => Path.Combine(CacheDirectory, "fleet-layers");
@@ -64,7 +64,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
             return (null, placeholders);
         }
         if (!output.Succeeded)
-            throw new SupplyChainException($"{template}: trivy could not list the packages of {subject} (exit {output.ExitCode}):\n{output.Tail(Scrubber.None)}");
+            throw new SupplyChainException($"{template}: trivy could not list the packages of {subject} (exit {output.ExitCode}):\n{output.Scrubbed()}");
         Directory.CreateDirectory(Markers);
         foreach (var diffId in layout.DiffIds)
             await File.WriteAllBytesAsync(Path.Combine(Markers, Hex(diffId)), [], ct);
@@ -79,7 +79,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
         var output = await ToolCommand.RunAsync(Executable,
             ["convert", "--format", name, "--output", outputFile, "--quiet", reportFile], TimeSpan.FromMinutes(5), ct);
         if (!output.Succeeded || !File.Exists(outputFile))
-            throw new SupplyChainException($"{template}: trivy convert --format {name} failed (exit {output.ExitCode}):\n{output.Tail(Scrubber.None)}");
+            throw new SupplyChainException($"{template}: trivy convert --format {name} failed (exit {output.ExitCode}):\n{output.Scrubbed()}");
         Log.Debug("{Template}: {Format} SBOM converted by trivy", template, name);
         return await File.ReadAllTextAsync(outputFile, ct);
     }

@@ -190,7 +190,7 @@ public sealed class SecretGateTests(SupplyChainFixture fixture)
             await Git(repo, "commit", "-qam", "remove it again (it is still in the history being pushed)");
             File.WriteAllText(Path.Combine(repo, "notes.txt"), $"x\n{token}\n");
 
-            var (baseRef, findings, secrets) = await fixture.Tools.ChangeScanner().ScanAsync(repo, null, CancellationToken.None);
+            var (baseRef, findings, secrets) = await new ChangeScanner(fixture.Tools.Scanner()).ScanAsync(repo, null, CancellationToken.None);
             Assert.All(secrets!, s => Assert.Equal(token, s));
             Assert.Matches("^[0-9a-f]{40}$", baseRef);
             Assert.Equal(2, findings.Count);
@@ -213,7 +213,7 @@ public sealed class SecretGateTests(SupplyChainFixture fixture)
         var root = RepositoryRoot.Path;
         var first = (await TemplateFleet.SupplyChain.ToolCommand.RunAsync("git", ["-C", root, "rev-list", "--max-parents=0", "HEAD"], TimeSpan.FromMinutes(1), CancellationToken.None))
             .Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
-        var (_, findings, _) = await fixture.Tools.ChangeScanner().ScanAsync(root, first, CancellationToken.None);
+        var (_, findings, _) = await new ChangeScanner(fixture.Tools.Scanner()).ScanAsync(root, first, CancellationToken.None);
         var suppressions = SecretSuppressions.Load(SecretSuppressions.PathIn(Path.Combine(root, "templates")), root);
         var result = SecretScanResult.Of("repository", findings, suppressions, ["change"]);
         Assert.True(result.Passed, result.Refusal("templates/secret-suppressions.yaml"));

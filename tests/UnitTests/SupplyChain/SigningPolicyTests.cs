@@ -19,17 +19,17 @@ public sealed class SigningPolicyTests
     [InlineData("localhost:5000")]
     [InlineData("[::1]:5000")]
     public void A_development_key_may_sign_for_a_loopback_registry(string registry) =>
-        Assert.Null(DevelopmentSignaturePolicy.RefusalReason("codex", Key(development: true), registry));
+        Assert.Null(SigningKeys.RefusalReason("codex", Key(development: true), registry));
 
     [Fact]
     public void A_development_key_is_refused_for_any_other_registry_and_a_production_key_is_not()
     {
-        var refusal = DevelopmentSignaturePolicy.RefusalReason("codex", Key(development: true), "registry.test:443");
+        var refusal = SigningKeys.RefusalReason("codex", Key(development: true), "registry.test:443");
         Assert.StartsWith("refused to sign codex for registry.test:443 with the development key (development key /keys/cosign.key)", refusal);
         Assert.Contains("--signing-key and --signing-key-password", refusal);
-        Assert.Null(DevelopmentSignaturePolicy.RefusalReason("codex", Key(development: false), "registry.test:443"));
-        Assert.NotNull(DevelopmentSignaturePolicy.VerifyRefusal("codex", pinSaysDevelopment: true, "registry.test"));
-        Assert.Null(DevelopmentSignaturePolicy.VerifyRefusal("codex", pinSaysDevelopment: true, "127.0.0.1:5000"));
+        Assert.Null(SigningKeys.RefusalReason("codex", Key(development: false), "registry.test:443"));
+        Assert.NotNull(SigningKeys.VerifyRefusal("codex", pinSaysDevelopment: true, "registry.test"));
+        Assert.Null(SigningKeys.VerifyRefusal("codex", pinSaysDevelopment: true, "127.0.0.1:5000"));
     }
 
     [Fact]
