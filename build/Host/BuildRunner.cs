@@ -97,7 +97,7 @@ public static class BuildRunner
         string[] args,
         BuildContextOptions options,
         SecretMasker masker,
-        TextWriter output,
+        MaskingTextWriter output,
         CancellationTokenSource cancellation)
         where TBuild : NukeBuild, new()
     {
@@ -149,7 +149,7 @@ public static class BuildRunner
 
         if (showHelp)
         {
-            HelpWriter.Write(output, build, targets, parameters);
+            RunWriter.Help(output, build, targets, parameters);
             foreach (var bindingError in bindingErrors)
                 output.WriteLine($"warning: {bindingError.Message}");
 
@@ -165,7 +165,7 @@ public static class BuildRunner
         build.OnBuildInitialized();
         if (commandLine.Plan)
         {
-            PlanWriter.Write(output, plan);
+            RunWriter.Plan(output, plan);
             return Success;
         }
 
@@ -190,7 +190,7 @@ public static class BuildRunner
         var failed = interrupted || plan.Any(t => t.Status == ExecutionStatus.Failed);
         var noColor = environment.TryGetValue("NO_COLOR", out var noColorValue) && noColorValue.Length > 0;
         var color = !noColor && (options.UseColor ?? options.IsProcess);
-        SummaryWriter.Write(output, plan, stopwatch.Elapsed, !failed, color, DateTimeOffset.Now);
+        RunWriter.Summary(output, plan, stopwatch.Elapsed, !failed, color, DateTimeOffset.Now);
         return interrupted ? Interrupted : failed ? TargetFailed : Success;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Linq.Expressions;
 
 namespace TemplateFleet.Host;
@@ -12,8 +13,8 @@ internal static class ExecutionPlanner
         IReadOnlyList<ExecutableTarget> invoked,
         IReadOnlyList<ExecutableTarget>? skipped)
     {
-        var scheduled = Schedule(invoked);
-        var plan = Order(scheduled);
+        // Ties go to declaration order; the graph is acyclic (checked when it was built), so a ready target always exists.
+        var plan = InOrder(Schedule(invoked).OrderBy(t => t.DeclarationIndex), t => t.OrderAfter, (_, _) => new UnreachableException());
         foreach (var target in plan)
             target.Status = ExecutionStatus.Scheduled;
 
@@ -73,20 +74,21 @@ internal static class ExecutionPlanner
         return scheduled;
     }
 
-    /// <summary>Topological order; ties go to declaration order so the plan is stable and readable.</summary>
-    private static List<ExecutableTarget> Order(List<ExecutableTarget> scheduled)
+    /// <summary>
+    /// Topological order (Kahn's): each time the first pending item, in the order given, that waits for no pending one, so
+    /// ties keep that order and the result is stable. When every pending item waits for another (a cycle),
+    /// <paramref name="stuck"/> makes the error from the first pending item and all pending ones.
+    /// </summary>
+    public static List<T> InOrder<T>(IEnumerable<T> items, Func<T, IEnumerable<T>> after, Func<T, List<T>, Exception> stuck)
+        where T : class
     {
-        var remaining = scheduled.ToHashSet();
-        var ordered = new List<ExecutableTarget>();
-        while (remaining.Count > 0)
+        var pending = items.ToList();
+        var ordered = new List<T>();
+        while (pending.Count > 0)
         {
-            // The graph is acyclic (checked when it was built), so a ready target always exists.
-            var ready = remaining
-                .Where(t => !t.OrderAfter.Any(remaining.Contains))
-                .OrderBy(t => t.DeclarationIndex)
-                .First();
+            var ready = pending.FirstOrDefault(t => !after(t).Any(pending.Contains)) ?? throw stuck(pending[0], pending);
             ordered.Add(ready);
-            remaining.Remove(ready);
+            pending.Remove(ready);
         }
 
         return ordered;

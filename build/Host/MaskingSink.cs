@@ -8,17 +8,17 @@ using Serilog.Parsing;
 namespace TemplateFleet.Host;
 
 /// <summary>
-/// The run's Serilog sink: masks secrets in the template, every property value and the exception, then renders the event
-/// to the run's writer (Serilog 4 core has no TextWriter sink).
+/// The run's Serilog sink: masks secrets in the template and every property value, then renders the event to the run's
+/// masking writer, which masks the exception (Serilog 4 core has no TextWriter sink).
 /// </summary>
-internal sealed class MaskingSink(SecretMasker masker, TextWriter writer) : ILogEventSink
+internal sealed class MaskingSink(SecretMasker masker, MaskingTextWriter writer) : ILogEventSink
 {
     private static readonly MessageTemplateParser Parser = new();
     private readonly MessageTemplateTextFormatter _formatter = new("{Timestamp:HH:mm:ss} [{Level:u3}] {Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
     private readonly Lock _gate = new();
 
     /// <summary>(Re)configures the static Serilog logger for one run: the run's writer, level and secret masking.</summary>
-    public static void Configure(TextWriter writer, SecretMasker masker, Verbosity verbosity)
+    public static void Configure(MaskingTextWriter writer, SecretMasker masker, Verbosity verbosity)
     {
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Is(verbosity switch
@@ -47,11 +47,9 @@ internal sealed class MaskingSink(SecretMasker masker, TextWriter writer) : ILog
         var template = masker.Apply(logEvent.MessageTemplate.Text) is var text && text != logEvent.MessageTemplate.Text
             ? Parser.Parse(text)
             : logEvent.MessageTemplate;
-        var exception = logEvent.Exception is { } e && masker.Apply(e.ToString()) is var shown && shown != e.ToString()
-            ? new MaskedException(masker.Apply(e.Message), shown)
-            : logEvent.Exception;
+        // The exception is rendered in one write, its ToString() and a line break: the writer masks it whole.
         var properties = logEvent.Properties.Select(p => new LogEventProperty(p.Key, Mask(p.Value)));
-        return new LogEvent(logEvent.Timestamp, logEvent.Level, exception, template, properties);
+        return new LogEvent(logEvent.Timestamp, logEvent.Level, logEvent.Exception, template, properties);
     }
 
     private LogEventPropertyValue Mask(LogEventPropertyValue value) => value switch
@@ -63,10 +61,4 @@ internal sealed class MaskingSink(SecretMasker masker, TextWriter writer) : ILog
         DictionaryValue dictionary => new DictionaryValue(dictionary.Elements.Select(kv => new KeyValuePair<ScalarValue, LogEventPropertyValue>(kv.Key, Mask(kv.Value)))),
         _ => value,
     };
-
-    /// <summary>Stands in for an exception whose text held a secret; renders as the masked original.</summary>
-    private sealed class MaskedException(string message, string rendered) : Exception(message)
-    {
-        public override string ToString() => rendered;
-    }
 }

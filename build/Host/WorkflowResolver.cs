@@ -236,24 +236,9 @@ internal sealed partial class WorkflowResolver(NukeBuild build, IReadOnlyList<Ex
                 throw context.Error($"jobs.{job.Id}.{nameof(GiteaActionsJobAttribute.Needs)}", $"'{need}' is not a job of this workflow.{Similarity.Hint(need, jobs.Select(j => j.Id))}");
         }
 
-        var ordered = new List<GiteaActionsJobAttribute>();
-        var pending = jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
-        while (pending.Count > 0)
-        {
-            var ready = pending.FirstOrDefault(j => j.Needs.All(n => ordered.Any(o => o.Id == n)));
-            if (ready is null)
-            {
-                var stuck = pending[0];
-                var missing = stuck.Needs.First(n => ordered.All(o => o.Id != n));
-                throw context.Error($"jobs.{stuck.Id}.{nameof(GiteaActionsJobAttribute.Needs)}",
-                    $"'{missing}' and '{stuck.Id}' need each other (directly or through others): no job could start.");
-            }
-
-            ordered.Add(ready);
-            pending.Remove(ready);
-        }
-
-        return ordered;
+        return ExecutionPlanner.InOrder(jobs.OrderBy(j => j.Id, StringComparer.Ordinal), job => jobs.Where(j => job.Needs.Contains(j.Id)), (stuck, pending) =>
+            context.Error($"jobs.{stuck.Id}.{nameof(GiteaActionsJobAttribute.Needs)}",
+                $"'{stuck.Needs.First(n => pending.Any(p => p.Id == n))}' and '{stuck.Id}' need each other (directly or through others): no job could start."));
     }
 
     private static YamlMappingNode Triggers(AttributeContext context, GiteaActionsAttribute attribute, YamlMappingNode inputs)
