@@ -12,6 +12,10 @@ public sealed record DockerfileRule(string Id, Func<GatedDockerfile, IEnumerable
         Find(dockerfile).Select(f => new Finding(dockerfile.File, f.Line, Id, f.Message));
 }
 
+/// <summary>Where a RUN installs the runtime: <see cref="Offset"/> in its text, and the requirements file of
+/// the build context that lists it when the RUN itself does not name it (null when it does).</summary>
+public sealed record RuntimeLayer(int Offset, string? ListedIn);
+
 /// <summary>What each rule of <see cref="DockerfileGate.Rules"/> finds in one Dockerfile.</summary>
 public static partial class DockerfileRules
 {
@@ -67,7 +71,7 @@ public static partial class DockerfileRules
 
         foreach (var (stage, run) in dockerfile.Runs)
         {
-            var runtimeLayer = RuntimeLayer.Of(dockerfile, run) is not null;
+            var runtimeLayer = RuntimeLayerOf(dockerfile, run) is not null;
             foreach (var (name, offset) in DockerfileVariables.References(run.Text).DistinctBy(r => r.Name))
             {
                 // In the runtime layer the cache-trap rule says where RUNTIME_VERSION belongs.
@@ -123,6 +127,45 @@ public static partial class DockerfileRules
     }
 
     private static bool IsCommand(string word, string command) => word == command || word.EndsWith("/" + command, StringComparison.Ordinal);
+
+    /// <summary>The runtime install of this RUN, if it has one: it uses ${RUNTIME_PACKAGE}, names the package
+    /// (which the fleet-literal rule reports), or installs a requirements file that lists it.</summary>
+    public static RuntimeLayer? RuntimeLayerOf(GatedDockerfile dockerfile, RunStep run)
+    {
+        var runtime = dockerfile.Facts.RuntimePackage;
+        var uses = DockerfileVariables.References(run.Text).Where(r => r.Name == BuildArgs.RuntimePackage.Name).Select(r => (int?)r.Offset).FirstOrDefault();
+        var mention = PackageName.Mention(runtime).Match(run.Text);
+        if (uses is not null || mention.Success)
+            return new RuntimeLayer(Math.Min(uses ?? int.MaxValue, mention.Success ? mention.Index : int.MaxValue), null);
+        // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself.
+        return RequirementFileNaming(runtime, dockerfile.ContextDirectory, run.Commands);
+    }
+
+    /// <summary>The `-r FILE` word of a pip install whose file (looked up by name in the build context) lists the package.</summary>
+    private static RuntimeLayer? RequirementFileNaming(string package, string? contextDirectory, IReadOnlyList<ShellCommand> commands)
+    {
+        if (contextDirectory is null)
+        {
+            return null;
+        }
+        foreach (var command in commands)
+        {
+            var words = PackageInstalls.PipInstallArguments(command)?.ToList() ?? [];
+            for (var i = 0; i < words.Count; i++)
+            {
+                var file = words[i].Text switch
+                {
+                    "-r" or "--requirement" when i + 1 < words.Count => words[++i].Text,
+                    var w when w.StartsWith("--requirement=", StringComparison.Ordinal) => w["--requirement=".Length..],
+                    _ => null,
+                };
+                var local = file is null ? null : Path.Combine(contextDirectory, Path.GetFileName(file));
+                if (local is not null && File.Exists(local) && PackageName.Mention(package).IsMatch(File.ReadAllText(local)))
+                    return new RuntimeLayer(words[i].Offset, Path.GetFileName(local));
+            }
+        }
+        return null;
+    }
 
     /// <summary>The base's script that installs an agent from its lock.</summary>
     public const string Script = "fleet-install-agent";
@@ -200,7 +243,7 @@ public static partial class DockerfileRules
     /// nothing to start.</summary>
     public static IEnumerable<(int, string)> RuntimeInstall(GatedDockerfile dockerfile)
     {
-        if (dockerfile.Facts.IsTemplate && dockerfile.Stages.Count > 0 && !dockerfile.Runs.Any(r => RuntimeLayer.Of(dockerfile, r.Run) is not null))
+        if (dockerfile.Facts.IsTemplate && dockerfile.Stages.Count > 0 && !dockerfile.Runs.Any(r => RuntimeLayerOf(dockerfile, r.Run) is not null))
             yield return (dockerfile.Stages[^1].From.Line,
             $"the template never installs the runtime {dockerfile.Facts.RuntimePackage} (fleet.yaml runtime.package); end the final stage with `ARG {BuildArgs.RuntimePackage}`, `ARG {BuildArgs.RuntimeVersion}` and `RUN fleet-install-runtime \"${{{BuildArgs.RuntimePackage}}}\" \"${{{BuildArgs.RuntimeVersion}}}\"`");
     }
@@ -213,7 +256,7 @@ public static partial class DockerfileRules
         var runtime = dockerfile.Facts.RuntimePackage;
         foreach (var (stage, run) in dockerfile.Runs)
         {
-            if (RuntimeLayer.Of(dockerfile, run) is not { } layer)
+            if (RuntimeLayerOf(dockerfile, run) is not { } layer)
                 continue;
             var line = run.LineAt(layer.Offset);
             var package = layer.ListedIn is null ? runtime : $"{runtime} (listed in {layer.ListedIn} of the build context)";
@@ -240,7 +283,7 @@ public static partial class DockerfileRules
     public static IEnumerable<(int, string)> LayerOrder(GatedDockerfile dockerfile) =>
         from stage in dockerfile.Stages
         from arg in stage.Args.Where(a => a.Name == RuntimeArg).Take(1)
-        let runtimeLayers = stage.Runs.Where(r => RuntimeLayer.Of(dockerfile, r) is not null).Select(r => r.Instruction).ToHashSet()
+        let runtimeLayers = stage.Runs.Where(r => RuntimeLayerOf(dockerfile, r) is not null).Select(r => r.Instruction).ToHashSet()
         from instruction in stage.Instructions
         where instruction.Line > arg.Line && instruction.Keyword is "RUN" or "COPY" or "ADD" && !runtimeLayers.Contains(instruction)
         select (instruction.Line,
