@@ -5,24 +5,24 @@ namespace TemplateFleet.Dockerfiles;
 
 /// <summary>
 /// Static gate over a Dockerfile, run by Restore before anything is built. It makes the fleet's known
-/// mistakes loud; each rule is one class of build/Dockerfiles/Rules, named by its id in every finding.
+/// mistakes loud; each rule is one method of Rules/DockerfileRules.cs, named by its id in every finding.
 /// </summary>
 public static class DockerfileGate
 {
     /// <summary>Every rule the gate runs.</summary>
     public static readonly IReadOnlyList<DockerfileRule> Rules =
     [
-        new SyntaxRule(),
-        new FromBaseRule(),
-        new BuildArgRule(),
-        new FleetLiteralRule(),
-        new AgentInstallRule(),
-        new RuntimeInstallRule(),
-        new CacheTrapRule(),
-        new LayerOrderRule(),
-        new SwallowedFailureRule(),
-        new UnpinnedRule(),
-        new EntrypointRule(),
+        new("syntax", DockerfileRules.Syntax),
+        new("from-base", DockerfileRules.FromBase),
+        new("build-arg", DockerfileRules.BuildArg),
+        new("fleet-literal", DockerfileRules.FleetLiteral),
+        new("agent-install", DockerfileRules.AgentInstall),
+        new("runtime-install", DockerfileRules.RuntimeInstall),
+        new("cache-trap", DockerfileRules.CacheTrap),
+        new("layer-order", DockerfileRules.LayerOrder),
+        new("swallowed-failure", DockerfileRules.SwallowedFailure),
+        new("unpinned", DockerfileRules.Unpinned),
+        new("entrypoint", DockerfileRules.Entrypoint),
     ];
 
     public static IReadOnlyList<Finding> Check(string dockerfilePath, DockerfileFacts facts)

@@ -72,19 +72,12 @@ public static class FleetLoader
         var os = baseSection?.Object("os", required: true, "image", "suite", "security");
         var osImage = os?.String("image", required: true);
         var osSuite = os?.String("suite", required: true);
-        var osSecurity = os?.Scalar("security", required: false);
-        if (osSecurity is not null && !DateTimeOffset.TryParse(osSecurity.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
-        {
-            errors.Add(osSecurity.Start, $"'base.os.security' '{Printable.Of(osSecurity.Value)}' must be the security archive's date as a timestamp, e.g. 2026-12-05T03:33:30Z (Bump writes it)");
-        }
+        var osSecurity = os?.Scalar("security", required: false, v => DateTimeOffset.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _),
+            v => $"'base.os.security' '{Printable.Of(v)}' must be the security archive's date as a timestamp, e.g. 2026-12-05T03:33:30Z (Bump writes it)");
         var node = baseSection?.Object("node", required: true, "package", "version", "npm");
         var nodePackage = NpmPackage(node, "package");
-        var nodeVersion = node?.Scalar("version", required: true);
-        if (nodeVersion is not null && !Names.ExactSemver().IsMatch(nodeVersion.Value))
-            errors.Add(nodeVersion.Start, $"'{node!.Child("version")}' '{nodeVersion.Value}' is not an exact version; pin one release, e.g. 24.21.0");
-        var npmVersion = node?.Scalar("npm", required: true);
-        if (npmVersion is not null && !Names.ExactSemver().IsMatch(npmVersion.Value))
-            errors.Add(npmVersion.Start, $"'{node!.Child("npm")}' '{npmVersion.Value}' is not an exact version; pin one release, e.g. 11.21.2");
+        var nodeVersion = node?.Scalar("version", required: true, Names.ExactSemver().IsMatch, v => $"'{node.Child("version")}' '{v}' is not an exact version; pin one release, e.g. 24.21.0");
+        var npmVersion = node?.Scalar("npm", required: true, Names.ExactSemver().IsMatch, v => $"'{node.Child("npm")}' '{v}' is not an exact version; pin one release, e.g. 11.21.2");
         var dockerCli = DebianPackage(baseSection?.Object("dockerCli", required: true, "suite", "package", "version"));
         if (baseFolder is not null)
         {
@@ -98,9 +91,7 @@ public static class FleetLoader
         var command = Command(runtime, "command");
         var health = runtime?.Object("health", required: true, "port", "path");
         var port = health?.Int("port", required: true, 1, 65535);
-        var healthPath = health?.Scalar("path", required: true);
-        if (healthPath is not null && !healthPath.Value.StartsWith('/'))
-            errors.Add(healthPath.Start, $"'runtime.health.path' must start with '/', got '{healthPath.Value}'");
+        var healthPath = health?.Scalar("path", required: true, v => v.StartsWith('/'), v => $"'runtime.health.path' must start with '/', got '{v}'");
         var development = runtime?.Object("development", required: true, "source", "versions");
         var runtimeDevelopment = runtimePackage is null || development is null ? null : DevelopmentPackage(development, runtimePackage);
 
@@ -186,15 +177,8 @@ public static class FleetLoader
             var node => agent!.Fail<AgentInstaller?>(node, $"'agent.installer' must be npm or pip, got '{node.Value}'"),
         };
         var package = installer == AgentInstaller.Pip ? PythonPackage(agent, "package") : NpmPackage(agent, "package");
-        var version = agent?.Scalar("version", required: true);
-        if (version is not null && installer is not null)
-        {
-            var exact = installer == AgentInstaller.Npm
-                ? Names.ExactSemver().IsMatch(version.Value)
-                : Pep440Version.TryParse(version.Value, out _);
-            if (!exact)
-                errors.Add(version.Start, $"'agent.version' '{Printable.Of(version.Value)}' is not an exact version (no ^, ~, *, x, ranges or tags like latest); pin one release, e.g. 1.2.3");
-        }
+        var version = agent?.Scalar("version", required: true, v => installer is null || (installer == AgentInstaller.Npm ? Names.ExactSemver().IsMatch(v) : Pep440Version.TryParse(v, out _)),
+            v => $"'agent.version' '{Printable.Of(v)}' is not an exact version (no ^, ~, *, x, ranges or tags like latest); pin one release, e.g. 1.2.3");
         var command = Command(agent, "command");
         var policy = InputPolicyReader.Read(agent?.Object("policy", required: false, InputPolicyReader.Keys), fleet.Inputs.Defaults);
         var reserved = fleet.Smoke.Commands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);

@@ -36,12 +36,8 @@ internal static class SmokeChecksReader
         var files = new List<FileCheck>();
         foreach (var item in smoke.Objects("files", "path", "owner", "mode", "type"))
         {
-            var pathNode = item.Scalar("path", required: true);
-            if (pathNode is not null && !pathNode.Value.StartsWith('/'))
-                smoke.Errors.Add(pathNode.Start, $"'{item.Child("path")}' must be an absolute path in the image, got '{pathNode.Value}'");
-            var owner = item.Scalar("owner", required: false);
-            if (owner is not null && !Names.Owner().IsMatch(owner.Value))
-                smoke.Errors.Add(owner.Start, $"'{item.Child("owner")}' must be a user name or numeric id, got '{owner.Value}'");
+            var pathNode = item.Scalar("path", required: true, v => v.StartsWith('/'), v => $"'{item.Child("path")}' must be an absolute path in the image, got '{v}'");
+            var owner = item.Scalar("owner", required: false, Names.Owner().IsMatch, v => $"'{item.Child("owner")}' must be a user name or numeric id, got '{v}'");
             var mode = item.Scalar("mode", required: false);
             if (mode is not null && (!mode.IsQuoted || !Names.OctalMode().IsMatch(mode.Value)))
             {
@@ -62,13 +58,8 @@ internal static class SmokeChecksReader
         return new SmokeChecks(commands, files);
     }
 
-    private static string User(YamlObject item)
-    {
-        var user = item.Scalar("user", required: false);
-        if (user is not null && !CheckUsers.IsKnown(user.Value))
-            item.Errors.Add(user.Start, $"'{item.Child("user")}' must be {CheckUsers.Known}, got '{user.Value}'");
-        return user?.Value ?? CheckUsers.Agent;
-    }
+    private static string User(YamlObject item) =>
+        item.Scalar("user", required: false, CheckUsers.IsKnown, v => $"'{item.Child("user")}' must be {CheckUsers.Known}, got '{v}'")?.Value ?? CheckUsers.Agent;
 
     private static string? Pattern(YamlObject item, string key)
     {

@@ -37,9 +37,7 @@ internal static class TestSuitesReader
         var toolsFolder = tools is null ? null : Path.GetFullPath(Path.Combine(templatesDirectory, tools.Value));
         if (tools is not null && !File.Exists(Path.Combine(toolsFolder!, FleetLoader.DockerfileName)))
             tests.Errors.Add(tools.Start, $"'tests.tools' names {FleetLoader.Display(root, toolsFolder!)}/, which has no {FleetLoader.DockerfileName}; it builds the test tooling image");
-        var pytest = tests.Scalar("pytest", required: true);
-        if (pytest is not null && !Names.DebianVersion().IsMatch(pytest.Value))
-            tests.Errors.Add(pytest.Start, $"'tests.pytest' must be the exact Debian version of python3-pytest (e.g. 7.2.1-2), got '{Printable.Of(pytest.Value)}'");
+        var pytest = tests.Scalar("pytest", required: true, Names.DebianVersion().IsMatch, v => $"'tests.pytest' must be the exact Debian version of python3-pytest (e.g. 7.2.1-2), got '{Printable.Of(v)}'");
         var suites = new List<TestSuite>();
         foreach (var item in tests.Objects("suites", SuiteKeys))
         {
@@ -82,9 +80,7 @@ internal static class TestSuitesReader
                         : null;
             folder = error is null ? folder : item.Fail<string>(folderNode, error);
         }
-        var user = item.Scalar("user", required: false);
-        if (user is not null && !CheckUsers.IsKnown(user.Value))
-            item.Errors.Add(user.Start, $"'{item.Child("user")}' must be {CheckUsers.Known} (who runs that code in production), got '{Printable.Of(user.Value)}'");
+        var user = item.Scalar("user", required: false, CheckUsers.IsKnown, v => $"'{item.Child("user")}' must be {CheckUsers.Known} (who runs that code in production), got '{Printable.Of(v)}'");
         var timeout = item.Int("timeoutSeconds", required: false, 1, 3600) ?? DefaultTimeoutSeconds;
         if (folder is null || (user is not null && !CheckUsers.IsKnown(user.Value)))
             return null;

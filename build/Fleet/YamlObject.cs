@@ -66,6 +66,15 @@ internal sealed class YamlObject
         var node => Fail<YScalar>(node, $"'{Child(key)}' must be a scalar, got {node.Kind}"),
     };
 
+    /// <summary>The scalar, recording <paramref name="message"/> of its value when <paramref name="valid"/> refuses it (it is returned all the same).</summary>
+    public YScalar? Scalar(string key, bool required, Func<string, bool> valid, Func<string, string> message)
+    {
+        var scalar = Scalar(key, required);
+        if (scalar is not null && !valid(scalar.Value))
+            Errors.Add(scalar.Start, message(scalar.Value));
+        return scalar;
+    }
+
     public string? String(string key, bool required) => Scalar(key, required) switch
     {
         null => null,

@@ -68,7 +68,7 @@ public static partial class PackageInstalls
     /// <summary>Whether the command installs software (npm, pip, apt, or a downloaded script piped into a shell).</summary>
     public static bool IsInstall(ShellCommand command) =>
         IsNpmGlobalInstall(command)
-        || command.Name is AgentInstallRule.Script or "fleet-install-runtime"
+        || command.Name is DockerfileRules.Script or "fleet-install-runtime"
         || PipInstallArguments(command) is not null
         || (command.Name == "npm" && command.Program.Count > 1 && command.Program[1].Text is "install" or "i" or "ci")
         || (command.Name is "apt-get" or "apt" or "aptitude" && command.Program.Any(w => w.Text == "install"))

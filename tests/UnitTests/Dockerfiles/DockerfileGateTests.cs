@@ -45,7 +45,7 @@ public sealed class DockerfileGateTests
     public void Every_rule_has_its_own_id()
     {
         Assert.Equal(DockerfileGate.Rules.Count, DockerfileGate.Rules.Select(r => r.Id).Distinct().Count());
-        Assert.Equal(DockerfileGate.Rules.Count, DockerfileGate.Rules.Select(r => r.GetType()).Distinct().Count());
+        Assert.Equal(DockerfileGate.Rules.Count, DockerfileGate.Rules.Select(r => r.Find.Method).Distinct().Count());
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class AgentInstallRuleTests
 {
-    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check<AgentInstallRule>(text, facts);
+    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check("agent-install", text, facts);
 
     private const string Copy = "COPY agent/ /opt/fleet-agent/\n";
     private const string Install = "RUN fleet-install-agent \"${AGENT_PACKAGE}\" \"${AGENT_VERSION}\" \"${AGENT_COMMAND}\"\n";

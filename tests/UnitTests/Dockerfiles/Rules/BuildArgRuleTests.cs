@@ -6,7 +6,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class BuildArgRuleTests
 {
-    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check<BuildArgRule>(text, facts);
+    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check("build-arg", text, facts);
 
     [Fact]
     public void An_argument_the_build_passes_has_no_default()

@@ -6,7 +6,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class CacheTrapRuleTests
 {
-    private static IReadOnlyList<string> Check(string text, DockerfileFacts? facts = null) => Gate.Check<CacheTrapRule>(text, facts);
+    private static IReadOnlyList<string> Check(string text, DockerfileFacts? facts = null) => Gate.Check("cache-trap", text, facts);
 
     [Fact]
     public void Cache_trap_without_the_arg()

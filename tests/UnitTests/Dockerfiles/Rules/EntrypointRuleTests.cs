@@ -10,7 +10,7 @@ public sealed class EntrypointRuleTests
     {
         var text = Edit(GoodTemplate, "ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]", "CMD [\"bash\"]");
 
-        Assert.Equal([$"{Display}:3: the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it [entrypoint]"], Check<EntrypointRule>(text));
+        Assert.Equal([$"{Display}:3: the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it [entrypoint]"], Check("entrypoint", text));
     }
 
     [Fact]
@@ -19,10 +19,10 @@ public sealed class EntrypointRuleTests
         // The base's shape: a stage the build may target, then the default as the last stage, FROM the first.
         var stages = Edit(GoodBase, "FROM ${OS_IMAGE}\n", "FROM ${OS_IMAGE} AS base\n")
             + "\nFROM base AS variant\nENV VARIANT=1\n\nFROM base\n";
-        Assert.Empty(Check<EntrypointRule>(stages, Base));
+        Assert.Empty(Check("entrypoint", stages, Base));
 
         var withoutEntrypoint = Edit(stages, "ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]", "CMD [\"bash\"]");
         Assert.Equal(["templates/codex/Dockerfile:14: the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it [entrypoint]"],
-            Check<EntrypointRule>(withoutEntrypoint, Base));
+            Check("entrypoint", withoutEntrypoint, Base));
     }
 }

@@ -6,7 +6,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class FleetLiteralRuleTests
 {
-    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check<FleetLiteralRule>(text, facts);
+    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check("fleet-literal", text, facts);
 
     [Fact]
     public void The_runtime_package_comes_from_its_build_argument()

@@ -6,7 +6,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class FromBaseRuleTests
 {
-    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check<FromBaseRule>(text, facts);
+    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check("from-base", text, facts);
 
     private static string NotTheBase(string image) =>
         $"FROM {image} does not build from the fleet base; declare `ARG BASE_IMAGE` before the first FROM and use `FROM ${{BASE_IMAGE}}` (the build passes the base by digest) [from-base]";

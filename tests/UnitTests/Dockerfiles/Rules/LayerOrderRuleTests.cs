@@ -5,7 +5,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class LayerOrderRuleTests
 {
-    private static IReadOnlyList<string> Check(string text) => Gate.Check<LayerOrderRule>(text);
+    private static IReadOnlyList<string> Check(string text) => Gate.Check("layer-order", text);
 
     private static string After(string keyword, int line) =>
         $"this {keyword} comes after `ARG RUNTIME_VERSION` (line {line}), so every runtime bump rebuilds it; move it above that ARG so a bump rebuilds the runtime layer alone [layer-order]";
@@ -29,6 +29,6 @@ public sealed class LayerOrderRuleTests
     public void Metadata_after_it_costs_nothing_and_stages_without_it_are_free()
     {
         Assert.Empty(Check(GoodTemplate + "\nENV A=1\nLABEL b=2\nCMD [\"molecule-runtime\"]\n"));
-        Assert.Empty(Check<LayerOrderRule>(GoodBase, Base));
+        Assert.Empty(Gate.Check("layer-order", GoodBase, Base));
     }
 }

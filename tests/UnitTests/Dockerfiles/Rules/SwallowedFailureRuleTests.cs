@@ -5,7 +5,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class SwallowedFailureRuleTests
 {
-    private static IReadOnlyList<string> Check(string text) => Gate.Check<SwallowedFailureRule>(text);
+    private static IReadOnlyList<string> Check(string text) => Gate.Check("swallowed-failure", text);
 
     [Fact]
     public void Swallowed_install_failure_names_the_command()

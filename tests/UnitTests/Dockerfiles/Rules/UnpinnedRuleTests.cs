@@ -6,7 +6,7 @@ namespace UnitTests.Dockerfiles.Rules;
 
 public sealed class UnpinnedRuleTests
 {
-    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check<UnpinnedRule>(text, facts);
+    private static IReadOnlyList<string> Check(string text, TemplateFleet.Dockerfiles.DockerfileFacts? facts = null) => Gate.Check("unpinned", text, facts);
 
     [Theory]
     [InlineData("RUN npm install -g \"${AGENT_PACKAGE}\"")]
