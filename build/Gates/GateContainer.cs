@@ -34,6 +34,19 @@ public sealed class GateContainer(IDockerClient docker, string id) : IAsyncDispo
         }
     }
 
+    /// <summary>What every gate container is created from: the image, the gate's labels (<see cref="GateLabels.For"/>) and its host
+    /// configuration; an entrypoint, command and user only where the gate sets them (null: the image's own).</summary>
+    public static CreateContainerParameters Spec(string image, IDictionary<string, string> labels, HostConfig host,
+        IList<string>? entrypoint = null, IList<string>? cmd = null, string? user = null) => new()
+        {
+            Image = image,
+            Labels = labels,
+            HostConfig = host,
+            Entrypoint = entrypoint!,
+            Cmd = cmd!,
+            User = user!,
+        };
+
     public async Task<ExecOutcome> RunAsync(
         IReadOnlyList<string> command, string user, TimeSpan timeout, CancellationToken ct)
     {
@@ -41,7 +54,7 @@ public sealed class GateContainer(IDockerClient docker, string id) : IAsyncDispo
         var created = await docker.Exec.CreateContainerExecAsync(Id, new ContainerExecCreateParameters
         {
             Cmd = command.ToList(),
-            User = user,
+            User = user!,
             Env = [],
             AttachStdout = true,
             AttachStderr = true,

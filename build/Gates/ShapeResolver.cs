@@ -46,14 +46,7 @@ public sealed class ShapeResolver(IDockerClient docker)
     /// <summary>null when a container in that shape starts; otherwise the engine's refusal.</summary>
     async Task<string?> CanStartAsync(string runId, string image, HostConfig host, CancellationToken ct)
     {
-        var spec = new CreateContainerParameters
-        {
-            Image = image,
-            Entrypoint = ["true"],
-            Cmd = [],
-            Labels = GateLabels.For(runId, GateLabels.T4, "shape-probe"),
-            HostConfig = host,
-        };
+        var spec = GateContainer.Spec(image, GateLabels.For(runId, GateLabels.T4, "shape-probe"), host, ["true"], []);
         try
         {
             await using var probe = await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
@@ -79,15 +72,7 @@ public sealed class ShapeResolver(IDockerClient docker)
         const string script = "cat /proc/sys/kernel/cap_last_cap; grep -s -e '^Name:' -e '^CapBnd:' /proc/[0-9]*/status"
             + " | grep -A1 -E 'Name:[[:space:]]+(dockerd|containerd)$'";
         // Unprivileged: /proc/<pid>/status is world-readable, only the host PID namespace is needed.
-        var spec = new CreateContainerParameters
-        {
-            Image = image,
-            Entrypoint = ["sh", "-c", script],
-            Cmd = [],
-            User = "0",
-            Labels = GateLabels.For(runId, GateLabels.T4, "shape-probe"),
-            HostConfig = new HostConfig { PidMode = "host" },
-        };
+        var spec = GateContainer.Spec(image, GateLabels.For(runId, GateLabels.T4, "shape-probe"), new HostConfig { PidMode = "host" }, ["sh", "-c", script], [], user: "0");
         await using var probe = await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(30));

@@ -24,12 +24,7 @@ public static class SmokeGate
         return await new GateRunner(context, GateLabels.Smoke, TargetName).RunAsync(run, store, options, async (t, imageId, result, token) =>
         {
             result.Shape = "plain (unprivileged)";
-            var spec = new CreateContainerParameters
-            {
-                Image = imageId,
-                Labels = GateLabels.For(context.RunId, GateLabels.Smoke, t.Name),
-                HostConfig = new HostConfig(),
-            };
+            var spec = GateContainer.Spec(imageId, GateLabels.For(context.RunId, GateLabels.Smoke, t.Name), new HostConfig());
             await using var container = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
             var health = run.Config.Runtime.Health;
             await container.WaitReadyAsync(health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),

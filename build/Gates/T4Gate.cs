@@ -79,11 +79,6 @@ public static class T4Gate
             host.CapDrop = resolved.MissingCapabilities.ToList();
             host.SecurityOpt = ["seccomp=unconfined", "apparmor=unconfined"];
         }
-        return new CreateContainerParameters
-        {
-            Image = image,
-            Labels = labels,
-            HostConfig = host,
-        };
+        return GateContainer.Spec(image, labels, host);
     }
 }

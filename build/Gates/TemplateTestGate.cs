@@ -50,12 +50,7 @@ public static class TemplateTestGate
             throw new FleetException($"TemplateTests: the test tooling image could not be built (python3-pytest {tests.Pytest}):\n{built.FailureMessage}");
         Log.Information("TemplateTests: test tooling {Image} (python3-pytest {Version}) in {Seconds:0.0} s", tag, tests.Pytest, built.Duration.TotalSeconds);
 
-        var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Image = built.ImageId!,
-            Labels = GateLabels.For(context.RunId, Gate, "test-tools"),
-            HostConfig = new HostConfig { NetworkMode = "none" },
-        }, ct);
+        var created = await docker.Containers.CreateContainerAsync(GateContainer.Spec(built.ImageId!, GateLabels.For(context.RunId, Gate, "test-tools"), new HostConfig { NetworkMode = "none" }), ct);
         await using var container = new GateContainer(docker, created.ID);
         var archive = await docker.Containers.GetArchiveFromContainerAsync(created.ID, new ContainerPathStatParameters { Path = ToolsPath }, false, ct);
         using var buffer = new MemoryStream();
@@ -142,17 +137,9 @@ public static class TemplateTestGate
         var tools = await tooling.Value.ConfigureAwait(false);
         var docker = context.Engine.Client;
         var suites = SuitesFor(fleet, template);
-        var spec = new CreateContainerParameters
-        {
-            Image = imageId,
-            Labels = GateLabels.For(context.RunId, Gate, template.Name),
-            // The image's user, environment and working directory stay; only the process is a placeholder the
-            // tests exec beside (they start the entrypoint themselves where they test it).
-            Entrypoint = ["sleep"],
-            Cmd = ["infinity"],
-            User = CheckUsers.RootUid,
-            HostConfig = new HostConfig { NetworkMode = "none" },
-        };
+        // The image's environment and working directory stay; only the process is a placeholder the tests exec beside (they
+        // start the entrypoint themselves where they test it), as root, with no network but loopback.
+        var spec = GateContainer.Spec(imageId, GateLabels.For(context.RunId, Gate, template.Name), new HostConfig { NetworkMode = "none" }, ["sleep"], ["infinity"], CheckUsers.RootUid);
         // Removed however the run ends (the gate runner also reaps by label).
         await using var container = await GateContainer.StartAsync(docker, spec, ct, async id =>
         {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CliWrap;
 using TemplateFleet.Fleet;
 using TemplateFleet.PackageIndex;
 
@@ -92,12 +91,11 @@ public sealed class LockWriter(string scratchDirectory, string? packageIndex, IR
 
     async Task RunAsync(string program, string[] arguments, string work, string failed, string check, CancellationToken ct)
     {
-        var result = await NpmRegistry.RunBoundedAsync(Cli.Wrap(program).WithArguments(arguments).WithWorkingDirectory(work)
-            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>()), Timeout,
+        var result = await NpmRegistry.RunBoundedAsync(program, arguments, work, environment, Timeout,
             $"{failed}: no result within {Timeout.TotalMinutes:0} min; {check}.", $"{failed}: {program} is not on PATH.", ct);
         if (result.ExitCode != 0)
         {
-            var tail = string.Join(" ", (result.StandardError + "\n" + result.StandardOutput).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3));
+            var tail = string.Join(" ", (result.Stderr + "\n" + result.Stdout).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3));
             throw new KeepCurrentException($"{failed} (exit {result.ExitCode}: {tail}); {check}.");
         }
     }

@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
-using CliWrap;
-using CliWrap.Buffered;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.KeepCurrent;
 
@@ -64,38 +62,29 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
     /// <summary>npm view's JSON, or null when it printed nothing; a failure is one line naming the package and what to check.</summary>
     async Task<string?> RunAsync(string[] arguments, string package, CancellationToken ct)
     {
-        var result = await RunBoundedAsync(Cli.Wrap("npm").WithArguments(["view", .. arguments, .. Bounded]).WithEnvironmentVariables(environment ?? new Dictionary<string, string?>()), timeout,
+        var result = await RunBoundedAsync("npm", ["view", .. arguments, .. Bounded], null, environment, timeout,
             $"npm view {package}: no answer within {timeout.TotalSeconds:0} s from npm's configured registry; check that it answers (npm ping; npm config get registry) and the proxy and CA settings (npm config list).",
             $"npm view {package}: npm is not on PATH; install Node.js with npm (Debian: apt-get install -y npm).", ct);
         if (result.ExitCode != 0)
             throw new KeepCurrentException($"npm view {package}: {Summary(result)}");
-        return result.StandardOutput.Trim() is { Length: > 0 } text ? text : null;
+        return result.Stdout.Trim() is { Length: > 0 } text ? text : null;
     }
 
-    /// <summary>Runs a package manager's command (npm, pip) to its end, its output kept; no end within
-    /// <paramref name="timeout"/> and no program on PATH are each one line.</summary>
-    internal static async Task<BufferedCommandResult> RunBoundedAsync(Command command, TimeSpan timeout, string timedOut, string missing, CancellationToken ct)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(timeout);
-        try
+    /// <summary>Runs a package manager's command (npm, pip) to its end through <see cref="ToolProcess"/>, its output kept;
+    /// no end within <paramref name="timeout"/> (exit 124) and no program on PATH (exit 127) are each one line.</summary>
+    internal static async Task<ProcessResult> RunBoundedAsync(string program, string[] arguments, string? work, IReadOnlyDictionary<string, string?>? environment,
+        TimeSpan timeout, string timedOut, string missing, CancellationToken ct) =>
+        await ToolProcess.RunAsync(program, arguments, work, timeout, ct, environment?.ToDictionary(e => e.Key, e => e.Value ?? "")) switch
         {
-            return await command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, limit.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new KeepCurrentException(timedOut);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new KeepCurrentException(missing);
-        }
-    }
+            { ExitCode: 124 } => throw new KeepCurrentException(timedOut),
+            { ExitCode: 127 } => throw new KeepCurrentException(missing),
+            var result => result,
+        };
 
     // With --json npm prints {"error": {"code", "summary", "detail"}}; E404 is a package the registry does not have.
-    static string Summary(BufferedCommandResult result)
+    static string Summary(ProcessResult result)
     {
-        foreach (var text in new[] { result.StandardOutput, result.StandardError })
+        foreach (var text in new[] { result.Stdout, result.Stderr })
         {
             var start = text.IndexOf('{');
             if (start < 0)
@@ -116,7 +105,7 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
             {
             }
         }
-        var tail = string.Join(' ', result.StandardError.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(2).Select(l => l.Trim()));
+        var tail = string.Join(' ', result.Stderr.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(2).Select(l => l.Trim()));
         return $"npm exited {result.ExitCode} ({tail}); check that npm's configured registry answers (npm ping; npm config get registry).";
     }
 }

@@ -82,24 +82,18 @@ public static class UpstreamInputs
             t.Agent.Package, t.Agent.Version, t.Agent.Policy, InputReach.Template, new DataLocation($"templates/{t.Name}/{FleetLoader.ManifestFileName}", ["agent", "version"]))
         {
             Template = t,
-        }).ToList();
-        inputs.Add(new UpstreamInput(FleetInputs.Node, InputSource.Npm, node.Package, node.Version, policies.For(FleetInputs.Node), InputReach.Fleet,
-            new DataLocation(FleetFile, ["base", "node", "version"])));
-        inputs.Add(new UpstreamInput(FleetInputs.Npm, InputSource.Npm, "npm", node.Npm, policies.For(FleetInputs.Npm), InputReach.Fleet,
-            new DataLocation(FleetFile, ["base", "node", "npm"])));
-        inputs.Add(new UpstreamInput(FleetInputs.DockerCli, InputSource.Debian, config.Base.DockerCli.Package, config.Base.DockerCli.Version,
-            policies.For(FleetInputs.DockerCli), InputReach.Fleet, new DataLocation(FleetFile, ["base", "dockerCli", "version"]))
-        {
-            Suite = config.Base.DockerCli.Suite,
         });
-        inputs.Add(new UpstreamInput(FleetInputs.DebianSecurity, InputSource.SecurityArchive, $"{config.Base.Os.Suite}-security", config.Base.Os.Security,
-            policies.For(FleetInputs.DebianSecurity), InputReach.Fleet, new DataLocation(FleetFile, ["base", "os", "security"]))
-        {
-            Suite = config.Base.Os.Suite,
-        });
-        inputs.Add(new UpstreamInput(FleetInputs.Runtime, InputSource.PackageIndex, config.Runtime.Package, runtime,
-            policies.For(FleetInputs.Runtime), InputReach.Runtime, new DataLocation(FleetFile, ["runtime"])));
-        return inputs;
+        // The fleet-wide inputs, in this order: name, source, package, the data's version, its key path in fleet.yaml, a Debian input's suite.
+        (string Name, InputSource Source, string Package, string? Current, string[] Keys, string? Suite)[] fleet =
+        [
+            (FleetInputs.Node, InputSource.Npm, node.Package, node.Version, ["base", "node", "version"], null),
+            (FleetInputs.Npm, InputSource.Npm, "npm", node.Npm, ["base", "node", "npm"], null),
+            (FleetInputs.DockerCli, InputSource.Debian, config.Base.DockerCli.Package, config.Base.DockerCli.Version, ["base", "dockerCli", "version"], config.Base.DockerCli.Suite),
+            (FleetInputs.DebianSecurity, InputSource.SecurityArchive, $"{config.Base.Os.Suite}-security", config.Base.Os.Security, ["base", "os", "security"], config.Base.Os.Suite),
+            (FleetInputs.Runtime, InputSource.PackageIndex, config.Runtime.Package, runtime, ["runtime"], null),
+        ];
+        return [.. inputs, .. fleet.Select(f => new UpstreamInput(f.Name, f.Source, f.Package, f.Current, policies.For(f.Name),
+            f.Name == FleetInputs.Runtime ? InputReach.Runtime : InputReach.Fleet, new DataLocation(FleetFile, f.Keys)) { Suite = f.Suite })];
     }
 
     /// <summary>The versions of the fleet-wide inputs a base built from this data takes, by input name (its pin's "upstream").</summary>

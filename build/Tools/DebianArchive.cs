@@ -23,7 +23,7 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
         () => File.Exists("/etc/os-release") ? AptSources.Codename(File.ReadAllText("/etc/os-release")) : null);
 
     /// <summary>Unpacks the pinned package into <paramref name="directory"/>; returns the version the .deb declares.</summary>
-    public async Task<string> UnpackAsync(ToolPin pin, DebianSource source, string directory, string where, CancellationToken ct)
+    public async Task<string> UnpackAsync(ToolPin pin, ToolSource source, string directory, string where, CancellationToken ct)
     {
         var suiteDirectory = Path.Combine(stateDirectory, source.Suite);
         using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {source.Suite}", TimeSpan.FromMinutes(15), ct);
@@ -33,7 +33,7 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
         Directory.CreateDirectory(download);
         try
         {
-            var wanted = $"{source.Package}={source.PackageVersion}";
+            var wanted = $"{source.Package}={source.Version}";
             var updated = false;
             if (!Directory.EnumerateFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*").Any())
             {

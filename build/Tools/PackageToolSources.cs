@@ -8,7 +8,7 @@ internal static class PackageToolSources
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(15);
 
     /// <summary>`npm install --prefix`; returns the version in the installed package.json.</summary>
-    public static async Task<string> InstallNpmAsync(ToolPin pin, NpmSource source, string directory, string where, CancellationToken ct)
+    public static async Task<string> InstallNpmAsync(ToolPin pin, ToolSource source, string directory, string where, CancellationToken ct)
     {
         // --prefix keeps it out of the host's global modules; the client knows its registry (and any the user configured).
         var install = await ToolProcess.RunAsync("npm",
@@ -26,7 +26,7 @@ internal static class PackageToolSources
     }
 
     /// <summary>`dotnet tool install --tool-path`; returns the version in the tool store.</summary>
-    public static async Task<string> InstallDotnetToolAsync(ToolPin pin, DotnetToolSource source, string directory, string where, CancellationToken ct)
+    public static async Task<string> InstallDotnetToolAsync(ToolPin pin, ToolSource source, string directory, string where, CancellationToken ct)
     {
         var install = await ToolProcess.RunAsync("dotnet",
             ["tool", "install", "--tool-path", directory, source.Package, "--version", source.Version],

@@ -64,16 +64,14 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
         var clock = Stopwatch.StartNew();
         try
         {
-            var recorded = pin.Source switch
+            var recorded = pin.Source.Kind switch
             {
-                DebianSource debian => await Debian.UnpackAsync(pin, debian, partial, where, ct),
-                NpmSource npm => await PackageToolSources.InstallNpmAsync(pin, npm, partial, where, ct),
-                DotnetToolSource dotnet => await PackageToolSources.InstallDotnetToolAsync(pin, dotnet, partial, where, ct),
-                _ => throw new InvalidOperationException($"unknown tool source {pin.Source.Kind}"),
+                "debian" => await Debian.UnpackAsync(pin, pin.Source, partial, where, ct),
+                "npm" => await PackageToolSources.InstallNpmAsync(pin, pin.Source, partial, where, ct),
+                _ => await PackageToolSources.InstallDotnetToolAsync(pin, pin.Source, partial, where, ct),
             };
-            var expected = pin.Source is DebianSource d ? d.PackageVersion : pin.Version;
-            if (recorded != expected)
-                throw new ToolException($"{pin}: {pin.Source.Kind} installed version '{recorded}', not the pinned '{expected}' ({where}); nothing was installed.");
+            if (recorded != pin.Source.Version)
+                throw new ToolException($"{pin}: {pin.Source.Kind} installed version '{recorded}', not the pinned '{pin.Source.Version}' ({where}); nothing was installed.");
             await CheckAsync(pin, Path.Combine(partial, pin.Binary), where, ct);
             await File.WriteAllTextAsync(Path.Combine(partial, ReceiptFile),
                 JsonSerializer.Serialize(new Receipt(pin.Name, pin.Version, pin.Source.Identity, pin.Binary), ReceiptJson), ct);

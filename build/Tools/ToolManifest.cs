@@ -94,8 +94,8 @@ public sealed partial class ToolManifest
         ToolSource? source = given.Count != 1 || version is null ? null : given[0] switch
         {
             "debian" => ReadDebian(tool, name, version),
-            "npm" => ReadPackage(tool, "npm", NpmPackage(), "an npm package name, e.g. @scope/name", p => new NpmSource(p, version)),
-            _ => ReadPackage(tool, "dotnet-tool", NuGetId(), "a NuGet package id, e.g. PowerShell", p => new DotnetToolSource(p, version)),
+            "npm" => ReadPackage(tool, "npm", NpmPackage(), "an npm package name, e.g. @scope/name", version),
+            _ => ReadPackage(tool, "dotnet-tool", NuGetId(), "a NuGet package id, e.g. PowerShell", version),
         };
 
         var binary = Checked(tool, "binary", b => IsRelativeInside(b) ? null : "must be a path inside the tool's folder (relative, no '..')");
@@ -105,7 +105,7 @@ public sealed partial class ToolManifest
         {
             if (tool.Has("check"))
                 errors.Add(key.Start, $"tool '{name}' is a library: it has no command to check; remove 'check' (the installed version is still checked)");
-            if (source is not null and not NpmSource)
+            if (source is not null and not { Kind: "npm" })
                 errors.Add(key.Start, $"tool '{name}': only npm packages can be libraries");
             return source is null || binary is null ? null : new ToolPin(name, version!, source, binary, null, key.Start.Line);
         }
@@ -121,7 +121,7 @@ public sealed partial class ToolManifest
             : new ToolPin(name, version!, source, binary, new ToolCheck(argValues, expect), key.Start.Line);
     }
 
-    private static DebianSource? ReadDebian(YamlObject tool, string name, string version)
+    private static ToolSource? ReadDebian(YamlObject tool, string name, string version)
     {
         var debian = tool.Object("debian", required: true, "suite", "package", "version");
         var suite = Checked(debian, "suite", s => Suite().IsMatch(s) ? null : "is not a Debian suite code name (e.g. trixie, bookworm, bookworm-backports)");
@@ -129,11 +129,11 @@ public sealed partial class ToolManifest
         var packageVersion = Checked(debian, "version", v => !DebianVersion.IsValid(v) ? "is not a Debian version ([epoch:]upstream[-revision], e.g. 2.5.0-2+b5)"
             : !DebianVersion.Packages(v, version) ? $"packages {DebianVersion.Upstream(v)}, not {name} {version}; pin the Debian version of {version} or change 'version'"
             : null);
-        return suite is null || package is null || packageVersion is null ? null : new DebianSource(suite, package, packageVersion);
+        return suite is null || package is null || packageVersion is null ? null : new ToolSource("debian", package, packageVersion, suite);
     }
 
-    private static ToolSource? ReadPackage(YamlObject tool, string key, Regex shape, string what, Func<string, ToolSource> make) =>
-        Checked(tool.Object(key, required: true, "package"), "package", p => shape.IsMatch(p) ? null : $"is not {what}") is { } package ? make(package) : null;
+    private static ToolSource? ReadPackage(YamlObject tool, string key, Regex shape, string what, string version) =>
+        Checked(tool.Object(key, required: true, "package"), "package", p => shape.IsMatch(p) ? null : $"is not {what}") is { } package ? new ToolSource(key, package, version) : null;
 
     /// <summary>The required scalar <paramref name="key"/> of <paramref name="section"/>, or null: missing, or
     /// <paramref name="problem"/> says what is wrong with it ("'tools.x.key' 'value' problem" at the value).</summary>

