@@ -26,9 +26,8 @@ public sealed class ReleaseCollection : ICollectionFixture<ReleaseFixture>
 /// containerd image store, empty at the start), one registry, the Gitea fake, the
 /// release's signing key.
 /// <list type="bullet">
-/// <item>"engine A's layer cache", beside the set-up: the base of <see cref="FleetOnEngineA"/>, whose CA bundle the
-/// runners' machine then has as SSL_CERT_FILE, so the jobs on A find the fleet's layers in A's cache (A's template
-/// jobs wait for its templates);</item>
+/// <item>"engine A's layer cache", beside the set-up: <see cref="FleetOnEngineA"/>, whose CA bundle the runners' machine
+/// then has as SSL_CERT_FILE, so the jobs on A find the fleet's layers in A's cache;</item>
 /// <item>"release": the base job, codex, openclaw and hermes on A, claude-code on B from the base A published
 /// (pulled by digest), the pins job on A; the runners work side by side;</item>
 /// <item>"pins job re-run", "merge" (the pull request merged), then side by side "VerifyPins" (the pins verified as
@@ -104,9 +103,9 @@ public sealed class ReleaseFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Beside the set-up: engine A's layer cache gets the fleet's base (FleetOnEngineA), once for this fixture and the
-        // real fleet, so the jobs on A build from it instead of beside the real fleet's own cold builds. Only time depends
-        // on it: when it fails, the runners keep the machine's CA bundle and build cold (the real fleet's facts report it).
+        // Beside the set-up: engine A's layer cache gets the fleet (FleetOnEngineA), once for this fixture and the real
+        // fleet, so the jobs on A build from it instead of beside the real fleet's own cold builds. Only time depends on
+        // it: when it fails, the runners keep the machine's CA bundle and build cold (the real fleet's facts report it).
         await Task.WhenAll(
             Phases.RunAsync("set-up", async () =>
             {
@@ -115,7 +114,7 @@ public sealed class ReleaseFixture : IAsyncLifetime
             }),
             Phases.RunAsync("engine A's layer cache", async () =>
             {
-                await FleetOnEngineA.BaseAsync();
+                await FleetOnEngineA.EnsureAsync();
                 Runners.Machine = FleetOnEngineA.RunnerMachine;
             }));
         await Phases.RunAsync("release", ReleaseAsync, "set-up");
@@ -138,11 +137,6 @@ public sealed class ReleaseFixture : IAsyncLifetime
         var ct = CancellationToken.None;
         harness = Runners.Harness(Repository, Path.Combine(Runners.Scratch, "release-runs"),
             (job, matrix) => OnB.Contains(matrix) ? Runners.B : Runners.A);
-        // Runner A is busy building the fleet's templates into its layer cache (FleetOnEngineA) after the base: its
-        // template jobs start once that is done (or failed: then they build cold); the base job and B's do not wait.
-        harness.RunnerFree = (job, matrix, runner) => job == "templates" && runner.Name == Runners.A.Name
-            ? Task.WhenAny(FleetOnEngineA.EnsureAsync())
-            : Task.CompletedTask;
         PullsAtStart = Forge.Pulls.Count;
         // Engine B's pull events, watched from before the run: an engine replays only its last 256 events, and the
         // builds and gates of one release make more than that.

@@ -91,9 +91,6 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
     /// <summary>Folders linked (not copied) into every checkout: the runner's shared tool cache (trivy, cosign), read by every job.</summary>
     public IReadOnlyList<string> SharedPaths { get; init; } = [];
 
-    /// <summary>Awaited before a job instance starts on its runner: until then the runner is busy with other work.</summary>
-    public Func<string, string?, WorkflowRunner, Task>? RunnerFree { get; set; }
-
     /// <summary>What the runners' machine sets differently from this test process (SSL_CERT_FILE: its network's CA bundle).</summary>
     public IReadOnlyDictionary<string, string> Machine { get; init; } = new Dictionary<string, string>();
 
@@ -131,11 +128,7 @@ public sealed partial class WorkflowHarness(string yaml, string repository, stri
         await Task.WhenAll(instances.GroupBy(v => runnerFor(job, v).Name).Select(async onOneRunner =>
         {
             foreach (var value in onOneRunner)
-            {
-                if (RunnerFree is { } free)
-                    await free(job, value, runnerFor(job, value));
                 run.Add(await RunInstanceAsync(run, job, node, needs, matrix?.Key, value, ct));
-            }
         }));
     }
 

@@ -18,9 +18,7 @@ public static class FleetOnEngineA
 
     static readonly string CaFile = RepositoryRoot.Combine("tests", "IntegrationTests", "RealFleet", "test-network-ca.pem");
     static readonly string Scratch = RepositoryRoot.Combine("output", "tests", RunIds.New("fleet-on-a"));
-    static readonly Lazy<Task<BuildRun>> Base = new(BuildBaseAsync);
-    static readonly Lazy<Task<BuildRun>> Fleet = new(BuildFleetAsync);
-    static string root = "";
+    static readonly Lazy<Task<BuildRun>> Build = new(BuildAsync);
 
     /// <summary>The tests' own CA, fixed so warm runs stay warm; the build CA bundle holds it besides the network's.</summary>
     public static TestCa Ca { get; } = new(X509Certificate2.CreateFromPem(File.ReadAllText(CaFile)), File.ReadAllText(CaFile));
@@ -39,31 +37,17 @@ public static class FleetOnEngineA
             ? new Dictionary<string, string> { ["SSL_CERT_FILE"] = CaBundle }
             : new Dictionary<string, string>();
 
-    /// <summary>The base built (once; later calls await the same build): what a release's base job needs, before the templates.</summary>
-    public static Task<BuildRun> BaseAsync() => Base.Value;
+    /// <summary>The fleet built (once; later calls await the same build).</summary>
+    public static Task<BuildRun> EnsureAsync() => Build.Value;
 
-    /// <summary>The base and the templates built (once; later calls await the same builds).</summary>
-    public static Task<BuildRun> EnsureAsync() => Fleet.Value;
-
-    static async Task<BuildRun> BuildBaseAsync()
+    static async Task<BuildRun> BuildAsync()
     {
         await EngineProvisioner.EnsureAsync(TestEngine.Engine, new EngineOptions(TestEngine.Paths), CancellationToken.None);
         await TestOsImage.EnsureAsync(); // on the engine before any build: concurrent builds never bootstrap it twice
         await Ca.WriteBundleAsync(CaBundle);
-        root = await RepositoryCopy.MakeAsync(Path.Combine(Scratch, "fleet"));
-        return await RunAsync("BuildBase");
-    }
-
-    static async Task<BuildRun> BuildFleetAsync()
-    {
-        await BaseAsync();
-        return await RunAsync("BuildImage");
-    }
-
-    static async Task<BuildRun> RunAsync(string target)
-    {
-        var run = await BuildScript.RunBuildAsync(Path.Combine(Scratch, $"{target}.log"), root, null,
-            ["--root", root, target, "--runtime-version", RuntimeVersion, "--ca-bundle", CaBundle]);
+        var root = await RepositoryCopy.MakeAsync(Path.Combine(Scratch, "fleet"));
+        var run = await BuildScript.RunBuildAsync(Path.Combine(Scratch, "build.log"), root, null,
+            ["--root", root, "BuildImage", "--runtime-version", RuntimeVersion, "--ca-bundle", CaBundle]);
         if (run.Exit != 0)
             throw new InvalidOperationException($"the fleet on engine A at {RuntimeVersion}, whose layers the real fleet and the release build from, did not build:\n{run.Describe()}");
         return run;
