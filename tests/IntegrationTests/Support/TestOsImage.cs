@@ -37,6 +37,29 @@ public static class TestOsImage
         }
     }
 
+    /// <summary>
+    /// The same OS image for a fleet of the tests' own (a FixtureRepo: another images.repository), tagged once, under
+    /// the same lock, as that fleet's bootstrapped OS image (<c>&lt;repository&gt;/os:&lt;suite&gt;</c>, where
+    /// OsImageProvider looks first). Two such fleets starting on a cold engine otherwise each debootstrapped Debian
+    /// (35 s each), and the later one moved the tag under the other's base: its next build missed the cache.
+    /// </summary>
+    public static async Task<string> EnsureAsync(FleetConfig fleet)
+    {
+        var id = await EnsureAsync();
+        var (repository, tag) = (fleet.Images.RepositoryOf("os"), fleet.Base.Os.Suite);
+        await Lock.WaitAsync();
+        try
+        {
+            if (!await ExistsAsync($"{repository}:{tag}"))
+                await TestEngine.Engine.Client.Images.TagImageAsync(id, new Docker.DotNet.Models.ImageTagParameters { RepositoryName = repository, Tag = tag });
+            return id;
+        }
+        finally
+        {
+            Lock.Release();
+        }
+    }
+
     static async Task<bool> ExistsAsync(string id)
     {
         try

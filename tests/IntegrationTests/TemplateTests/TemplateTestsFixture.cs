@@ -84,6 +84,7 @@ public sealed class TemplateTestsFixture : IAsyncLifetime
         Edit(Path.Combine(Templates(BrokenAdapter), "adapter.py"), "json.dumps({\"model\": model})", "json.dumps({\"model\": model.upper()})");
 
         var config = FleetLoader.LoadFleet(Root);
+        await TestOsImage.EnsureAsync(config); // the tests' one OS image, never a debootstrap of its own
         Context = TestEngine.Context(RunIds.New("template-tests"), new RunPaths(Root, Output));
         Index = await EmbeddedIndex.StartAsync(config, [], Output, CancellationToken.None, preferredPort: 0);
         Run = new FleetRun(config, FleetLoader.LoadTemplates(config, config.TemplateNames), Pep440Version.Parse("1.0.0"), Index.SimpleUrl.ToString())
