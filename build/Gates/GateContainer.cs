@@ -3,6 +3,7 @@ using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
+using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 
@@ -78,6 +79,28 @@ public sealed class GateContainer(IDockerClient docker, string id) : IAsyncDispo
         var inspect = await docker.Exec.InspectContainerExecAsync(created.ID, ct).ConfigureAwait(false);
         return new ExecOutcome(inspect.ExitCode, stdout, stderr, false, clock.Elapsed);
     }
+
+    /// <summary>
+    /// Runs one shell check and records it. A failing check that printed nothing is run again under <c>sh -xc</c>
+    /// and the tail of the trace is attached; the verdict stays the first run's.
+    /// </summary>
+    public async Task<CheckResult> CheckAsync(string id, string description, Severity severity, string script, string user,
+        int timeoutSeconds, Func<ExecOutcome, string?> judge, int traceTailChars, CancellationToken ct)
+    {
+        var timeout = TimeSpan.FromSeconds(timeoutSeconds);
+        var outcome = await ShellAsync(script, user, timeout, ct).ConfigureAwait(false);
+        var result = outcome.ToCheck(id, description, severity, outcome.TimedOut ? $"timed out after {timeoutSeconds} s" : judge(outcome));
+        if (result.Passed || outcome.TimedOut || !string.IsNullOrWhiteSpace(outcome.Stdout + outcome.Stderr))
+            return result;
+        var traced = await ShellAsync(script, user, timeout, ct, trace: true).ConfigureAwait(false);
+        return result with
+        {
+            Trace = Tail(traced.Stderr + (traced.TimedOut ? "\n(trace run timed out)" : ""), traceTailChars),
+            Reason = result.Reason + "; it printed nothing, see the sh -x trace",
+        };
+    }
+
+    internal static string Tail(string text, int chars) => text.Length <= chars ? text : "..." + text[^chars..];
 
     /// <summary><c>sh -c script</c>, the way contract probes and smoke commands run.</summary>
     public Task<ExecOutcome> ShellAsync(string script, string user, TimeSpan timeout, CancellationToken ct, bool trace = false) =>

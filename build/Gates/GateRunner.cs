@@ -17,6 +17,9 @@ public sealed class GateChecks
     public List<CheckResult> Checks { get; } = [];
 }
 
+/// <summary>A gate could not run its checks at all for one template (recorded as GateResult.Error).</summary>
+public sealed class GateSetupException(string message) : Exception(message);
+
 /// <summary>
 /// What both gates share: pick the templates whose build succeeded (from the build results), reap leftovers,
 /// run one template per slot (bounded), always remove this run's containers (also on Ctrl-C and process exit),

@@ -15,7 +15,6 @@ public static class SmokeGate
     public const string TargetName = "Smoke";
     /// <summary>The id of the runtime's health check.</summary>
     public const string HealthCheckId = "runtime-health";
-    const int DefaultCommandTimeoutSeconds = 30;
 
     public static async Task<IReadOnlyList<GateResult>> RunAsync(RunContext context, FleetRun run, ResultStore store, GateOptions options, CancellationToken ct)
     {
@@ -30,11 +29,10 @@ public static class SmokeGate
             await container.WaitReadyAsync(health, TimeSpan.FromSeconds(options.ReadinessTimeoutSeconds),
                 TimeSpan.FromMilliseconds(200), token).ConfigureAwait(false);
 
-            var runner = new CheckRunner(container, options.TraceTailChars);
-            result.Checks.Add(await runner.RunAsync(HealthCheckId, $"GET {health.Path} reports runtime {runtimeVersion} and adapter {t.Adapter}",
+            result.Checks.Add(await container.CheckAsync(HealthCheckId, $"GET {health.Path} reports runtime {runtimeVersion} and adapter {t.Adapter}",
                 Severity.Hard, GateContainer.HealthCommand(health), CheckUsers.RootUid, 10,
                 o => o.ExitCode == 0 ? JudgeHealth(o.Stdout, runtimeVersion, t.Adapter) : $"health endpoint failed: exit {o.ExitCode}",
-                token).ConfigureAwait(false));
+                options.TraceTailChars, token).ConfigureAwait(false));
 
             var values = CheckPlaceholders.ValuesFor(t, runtimeVersion);
             foreach (var (check, where) in run.Config.Smoke.Commands.Select(c => (c, "templates/fleet.yaml smoke"))
@@ -43,15 +41,15 @@ public static class SmokeGate
                 var at = $"{where}.commands[{check.Name}]";
                 var stdout = check.Stdout is null ? null : CheckPlaceholders.Expand(check.Stdout, values, at + ".stdout");
                 var stderr = check.Stderr is null ? null : CheckPlaceholders.Expand(check.Stderr, values, at + ".stderr");
-                result.Checks.Add(await runner.RunAsync($"command:{check.Name}", check.Run, Severity.Hard, check.Run,
-                    CheckUsers.ExecUser(check.User), check.TimeoutSeconds > 0 ? check.TimeoutSeconds : DefaultCommandTimeoutSeconds,
-                    o => JudgeCommand(check.ExitCode, stdout, stderr, o), token).ConfigureAwait(false));
+                result.Checks.Add(await container.CheckAsync($"command:{check.Name}", check.Run, Severity.Hard, check.Run,
+                    CheckUsers.ExecUser(check.User), check.TimeoutSeconds, o => JudgeCommand(check.ExitCode, stdout, stderr, o),
+                    options.TraceTailChars, token).ConfigureAwait(false));
             }
 
             foreach (var file in run.Config.Smoke.Files.Concat(t.Smoke.Files))
             {
-                result.Checks.Add(await runner.RunAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileScript(file), CheckUsers.RootUid, 10,
-                    o => JudgeFile(file, o), token).ConfigureAwait(false));
+                result.Checks.Add(await container.CheckAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileScript(file), CheckUsers.RootUid, 10,
+                    o => JudgeFile(file, o), options.TraceTailChars, token).ConfigureAwait(false));
             }
         }, ct).ConfigureAwait(false);
     }

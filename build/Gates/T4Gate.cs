@@ -31,18 +31,21 @@ public static class T4Gate
                 TimeSpan.FromMilliseconds(contract.Readiness.IntervalMilliseconds), token).ConfigureAwait(false);
 
             Serilog.Log.Debug("T4: {Template} ready", template.Name);
-            var runner = new CheckRunner(container, options.TraceTailChars);
             var checks = new CheckResult[contract.Capabilities.Count];
             await Parallel.ForAsync(0, checks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ProbeParallelism), CancellationToken = token },
                 async (i, t) =>
                 {
                     var cap = contract.Capabilities[i];
-                    checks[i] = await runner.RunAsync(cap.Id, cap.Description, cap.Severity, cap.Probe, CheckUsers.ExecUser(cap.User),
-                        cap.TimeoutSeconds, CheckRunner.ExitZero, t).ConfigureAwait(false);
+                    checks[i] = await container.CheckAsync(cap.Id, cap.Description, cap.Severity, cap.Probe, CheckUsers.ExecUser(cap.User),
+                        cap.TimeoutSeconds, ExitZero, options.TraceTailChars, t).ConfigureAwait(false);
                 }).ConfigureAwait(false);
             result.Checks.AddRange(checks); // contract order, whatever order they finished in
         }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>The judge for contract probes: exit 0 passes.</summary>
+    static string? ExitZero(ExecOutcome o) => o.ExitCode == 0 ? null
+        : $"exit code {o.ExitCode}{(o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..] ? ": " + first : "")}";
 
     static async Task<GateContainer> StartAsync(IDockerClient docker, CreateContainerParameters spec, ResolvedShape shape, CancellationToken ct)
     {
@@ -68,9 +71,7 @@ public static class T4Gate
             Binds = shape.Binds.Select(b => $"{(b.Source == BindMount.DockerSocket ? socketPath : b.Source)}:{b.Target}").ToList(),
         };
         if (shape.Privileged && resolved.Privileged)
-        {
             host.Privileged = true;
-        }
         else if (shape.Privileged)
         {
             // The declared fallback: everything the engine can grant, with the LSM/seccomp filters off,

@@ -187,6 +187,6 @@ public static class TemplateTestGate
     static string Captured(CheckResult c)
     {
         var text = string.Join('\n', new[] { c.Stderr, c.Stdout.Length > 0 ? "--- captured stdout ---\n" + c.Stdout : "" }.Where(s => s.Length > 0)).TrimEnd();
-        return text.Length == 0 ? "" : "\n    " + CheckRunner.Tail(text, 1500).Replace("\n", "\n    ", StringComparison.Ordinal);
+        return text.Length == 0 ? "" : "\n    " + GateContainer.Tail(text, 1500).Replace("\n", "\n    ", StringComparison.Ordinal);
     }
 }
