@@ -52,26 +52,16 @@ public static class Restorer
         var indexTask = request.PackageIndex is { Length: > 0 }
             ? null
             : Task.Run(() => EmbeddedIndex.StartAsync(fleet, extra, context.Paths.Output, ct), ct);
-        EngineInfo engine;
         try
         {
-            engine = await EngineProvisioner.EnsureAsync(context.Engine, new EngineOptions(context.Paths), ct);
+            var engine = await EngineProvisioner.EnsureAsync(context.Engine, new EngineOptions(context.Paths), ct);
             // What builds killed on this engine left (gate and verification containers of a dead owner) goes
             // first, whatever this run goes on to do.
             var reaped = await new ContainerReaper(context.Engine.Client).RemoveLeftoversAsync(context.RunId, new GateOptions().LeftoverGrace, ct);
             if (reaped > 0)
                 Log.Information("Removed {Count} container(s) left by earlier builds that were killed", reaped);
-        }
-        catch
-        {
-            await DisposeQuietlyAsync(indexTask);
-            throw;
-        }
 
-        EmbeddedIndex? index = null;
-        try
-        {
-            index = indexTask is null ? null : await indexTask;
+            var index = indexTask is null ? null : await indexTask;
             var (indexUrl, jsonApiBase) = index is null
                 ? (request.PackageIndex!, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(request.PackageIndex!))
                 : (index.SimpleUrl.ToString(), index.JsonApiBase.ToString());
@@ -83,26 +73,18 @@ public static class Restorer
             Log.Information("RUNTIME_VERSION {Version} ({Source})", run.RuntimeVersion, run.RuntimeVersionSource);
             return new RestoredFleet(run, contract, engine, index);
         }
-        catch
+        catch when (indexTask is not null)
         {
-            if (index is not null)
-                await index.DisposeAsync();
+            // The index started beside the engine must not outlive the error (its own failure is secondary).
+            try
+            {
+                await (await indexTask).DisposeAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.Debug("Embedded index not started: {Message}", e.Message);
+            }
             throw;
-        }
-    }
-
-    // The engine failed: the index started beside it must not outlive the error (its own failure is secondary).
-    static async Task DisposeQuietlyAsync(Task<EmbeddedIndex>? indexTask)
-    {
-        if (indexTask is null)
-            return;
-        try
-        {
-            await (await indexTask).DisposeAsync();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Log.Debug("Embedded index not started: {Message}", e.Message);
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed partial class ToolManifest
     {
         var errors = new YamlErrors(displayPath);
         var tools = new List<ToolPin>();
-        var root = YamlTree.Parse(text, errors);
+        var root = YamlDocument.Parse(text, errors);
         if (root is null && !errors.Any)
             errors.AddFileError("file is empty; expected a 'tools' mapping");
         var doc = root is null ? null : YamlObject.From(root, "", errors, root.Start, "tools");
