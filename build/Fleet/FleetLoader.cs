@@ -114,9 +114,7 @@ public static class FleetLoader
         foreach (var name in names)
         {
             if (FleetInputs.All.Contains(name.Value, StringComparer.Ordinal))
-            {
                 errors.Add(name.Start, $"template name '{name.Value}' is the name of a fleet-wide input ({string.Join(", ", FleetInputs.All)}); an agent's input is named after its template, so pick another name");
-            }
             if (!Names.TemplateName().IsMatch(name.Value))
             {
                 errors.Add(name.Start, $"template name '{Printable.Of(name.Value)}' must be a folder name (lower case letters, digits, '.', '_', '-')");
@@ -150,9 +148,7 @@ public static class FleetLoader
     private static InputPolicies ReadInputs(YamlObject? section)
     {
         if (section is null)
-        {
             return InputPolicies.Default;
-        }
         var defaults = InputPolicyReader.Read(section.Object("defaults", required: false, InputPolicyReader.Keys), InputPolicy.Default);
         var named = FleetInputs.All.Where(section.Has).ToDictionary(input => input,
             input => InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults), StringComparer.Ordinal);

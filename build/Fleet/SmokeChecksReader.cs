@@ -24,7 +24,8 @@ internal static class SmokeChecksReader
                 names.TryAdd(nameNode.Value, nameNode);
             }
             var run = item.String("run", required: true);
-            var user = User(item);
+            var user = item.Scalar("user", required: false, CheckUsers.IsKnown, v => $"'{item.Child("user")}' must be {CheckUsers.Known}, got '{v}'")?.Value
+                ?? CheckUsers.Agent;
             var exitCode = item.Int("exitCode", required: false, 0, 255) ?? 0;
             var stdout = Pattern(item, "stdout");
             var stderr = Pattern(item, "stderr");
@@ -58,24 +59,16 @@ internal static class SmokeChecksReader
         return new SmokeChecks(commands, files);
     }
 
-    private static string User(YamlObject item) =>
-        item.Scalar("user", required: false, CheckUsers.IsKnown, v => $"'{item.Child("user")}' must be {CheckUsers.Known}, got '{v}'")?.Value ?? CheckUsers.Agent;
-
     private static string? Pattern(YamlObject item, string key)
     {
-        var node = item.Scalar(key, required: false);
-        if (node is null)
-        {
+        if (item.Scalar(key, required: false) is not { } node)
             return null;
-        }
-        var unknown = CheckPlaceholders.Unknown(node.Value);
-        if (unknown.Count > 0)
-            return item.Fail<string>(node, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown[0]}}} (known: {CheckPlaceholders.Known})");
-        // Compile with sample values in place of the placeholders, as the Smoke gate will.
-        var sample = CheckPlaceholders.WithSample(node.Value, "1.0.0");
+        if (CheckPlaceholders.Unknown(node.Value) is [var unknown, ..])
+            return item.Fail<string>(node, $"'{item.Child(key)}' uses unknown placeholder ${{{unknown}}} (known: {CheckPlaceholders.Known})");
         try
         {
-            _ = new Regex(sample, RegexOptions.None, TimeSpan.FromSeconds(1));
+            // Compile with sample values in place of the placeholders, as the Smoke gate will.
+            _ = new Regex(CheckPlaceholders.WithSample(node.Value, "1.0.0"), RegexOptions.None, TimeSpan.FromSeconds(1));
         }
         catch (ArgumentException e)
         {

@@ -5,35 +5,31 @@ namespace TemplateFleet.Fleet;
 
 /// <summary>Strict, typed access to one YAML mapping: unknown keys, missing required keys and wrong types
 /// are recorded (never thrown), so one pass reports every mistake of a file.</summary>
-internal sealed class YamlObject
+internal sealed class YamlObject(YMapping node, string path, YamlErrors errors)
 {
+    private readonly Dictionary<string, KeyValuePair<YScalar, YNode>> _entries = node.Entries.ToDictionary(e => e.Key.Value, StringComparer.Ordinal);
     // Where "missing key" errors point: the line of the parent key ("agent:"), not of the first child.
-    private Mark _anchor;
-    private readonly Dictionary<string, KeyValuePair<YScalar, YNode>> _entries;
-
-    private YamlObject(YMapping node, string path, YamlErrors errors, IReadOnlyList<string> keys)
-    {
-        _anchor = Start = node.Start;
-        Path = path;
-        Errors = errors;
-        _entries = node.Entries.ToDictionary(e => e.Key.Value, StringComparer.Ordinal);
-        foreach (var (key, _) in node.Entries.Where(e => !keys.Contains(e.Key.Value, StringComparer.Ordinal)))
-            errors.Add(key.Start, $"unknown key '{key.Value}' {Where} (expected one of: {string.Join(", ", keys)})");
-    }
+    private Mark _anchor = node.Start;
 
     /// <summary>Dotted path of this mapping in the file ("" for the document root).</summary>
-    public string Path { get; }
-    public YamlErrors Errors { get; }
-    public Mark Start { get; }
-    private string Where => Path.Length == 0 ? "at the top level" : $"in '{Path}'";
+    public string Path => path;
+    public YamlErrors Errors => errors;
+    public Mark Start => node.Start;
 
+    private static string Where(string path) => path.Length == 0 ? "at the top level" : $"in '{path}'";
+
+    /// <summary>The mapping <paramref name="node"/> read with <paramref name="keys"/> (any other key is an error), or null
+    /// (with the reason recorded, at <paramref name="fallback"/> when there is no node) when it is not a mapping.</summary>
     public static YamlObject? From(YNode? node, string path, YamlErrors errors, Mark fallback, params string[] keys)
     {
-        if (node is YMapping mapping)
-            return new YamlObject(mapping, path, errors, keys);
-        var what = path.Length == 0 ? "the file" : $"'{path}'";
-        errors.Add(node?.Start ?? fallback, $"{what} must be a mapping, got {node?.Kind ?? "nothing"}");
-        return null;
+        if (node is not YMapping mapping)
+        {
+            errors.Add(node?.Start ?? fallback, $"{(path.Length == 0 ? "the file" : $"'{path}'")} must be a mapping, got {node?.Kind ?? "nothing"}");
+            return null;
+        }
+        foreach (var (key, _) in mapping.Entries.Where(e => !keys.Contains(e.Key.Value, StringComparer.Ordinal)))
+            errors.Add(key.Start, $"unknown key '{key.Value}' {Where(path)} (expected one of: {string.Join(", ", keys)})");
+        return new YamlObject(mapping, path, errors);
     }
 
     public string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
@@ -55,7 +51,7 @@ internal sealed class YamlObject
             return null;
         }
         if (required)
-            Errors.Add(_anchor, $"missing required key '{key}' {Where}");
+            Errors.Add(_anchor, $"missing required key '{key}' {Where(path)}");
         return null;
     }
 
@@ -136,11 +132,8 @@ internal sealed class YamlObject
     /// <summary>A list of non-empty scalars; duplicates are errors.</summary>
     public IReadOnlyList<YScalar>? StringList(string key, bool required)
     {
-        var items = List(key, required);
-        if (items is null)
-        {
+        if (List(key, required) is not { } items)
             return null;
-        }
         var result = new List<YScalar>();
         for (var i = 0; i < items.Count; i++)
         {

@@ -55,37 +55,27 @@ public static class SmokeGate
     }
 
     /// <summary>null when the command behaved; otherwise every difference (exit code first: rc 127 means "not found").</summary>
-    public static string? JudgeCommand(int expectedExit, string? stdoutPattern, string? stderrPattern, ExecOutcome o)
-    {
-        var problems = new List<string>();
-        if (o.ExitCode != expectedExit)
-            problems.Add($"expected exit {expectedExit}, got {o.ExitCode}{(o.ExitCode == 127 ? " (command not found: a missing interpreter or binary)" : "")}");
-        if (Mismatch("stdout", stdoutPattern, o.Stdout) is { } so)
-            problems.Add(so);
-        if (Mismatch("stderr", stderrPattern, o.Stderr) is { } se)
-            problems.Add(se);
-        return problems.Count == 0 ? null : string.Join("; ", problems);
-    }
+    public static string? JudgeCommand(int expectedExit, string? stdoutPattern, string? stderrPattern, ExecOutcome o) => Problems(
+        o.ExitCode == expectedExit ? null
+            : $"expected exit {expectedExit}, got {o.ExitCode}{(o.ExitCode == 127 ? " (command not found: a missing interpreter or binary)" : "")}",
+        Mismatch("stdout", stdoutPattern, o.Stdout),
+        Mismatch("stderr", stderrPattern, o.Stderr));
+
+    /// <summary>null when there is none; otherwise every problem found, in order.</summary>
+    static string? Problems(params string?[] problems) =>
+        problems.OfType<string>().ToList() is { Count: > 0 } found ? string.Join("; ", found) : null;
 
     static string Describe(FileCheck f) =>
         $"{f.Path}{(f.Owner is null ? "" : " owned by " + f.Owner)}{(f.Mode is null ? "" : " mode " + f.Mode)}{(f.Type == FileType.Any ? "" : " is a " + f.Type.ToString().ToLowerInvariant())}";
 
     /// <summary>Whether a command's output matches its check's expected pattern (placeholders already expanded
     /// by <see cref="CheckPlaceholders"/>): null when <paramref name="text"/> matches; otherwise why not.</summary>
-    public static string? Mismatch(string stream, string? expanded, string text)
-    {
-        if (expanded is null)
-            return null;
-        return Regex.IsMatch(text.TrimEnd('\n'), expanded, RegexOptions.Multiline, TimeSpan.FromSeconds(2))
+    public static string? Mismatch(string stream, string? expanded, string text) =>
+        expanded is null || Regex.IsMatch(text.TrimEnd('\n'), expanded, RegexOptions.Multiline, TimeSpan.FromSeconds(2))
             ? null
             : $"{stream} does not match /{expanded}/ (got: {Shorten(text)})";
-    }
 
-    static string Shorten(string s)
-    {
-        var t = s.Trim();
-        return t.Length == 0 ? "nothing" : t.Length <= 200 ? t : t[..200] + "...";
-    }
+    static string Shorten(string s) => s.Trim() is { Length: > 0 } t ? (t.Length <= 200 ? t : t[..200] + "...") : "nothing";
 
     /// <summary>The file checks: one <c>stat -c '%U %a %F'</c> per path, judged against owner, mode and type.</summary>
     public static string FileScript(FileCheck file) => $"stat -c '%U %a %F' '{file.Path.Replace("'", "'\\''", StringComparison.Ordinal)}'";
@@ -99,20 +89,16 @@ public static class SmokeGate
         if (parts.Length < 3)
             return $"unexpected stat output '{outcome.Stdout.Trim()}'";
         var (owner, mode, type) = (parts[0], parts[1], parts[2]);
-        var problems = new List<string>();
-        if (file.Owner is { } o && o != owner)
-            problems.Add($"owner is {owner}, expected {o}");
-        if (file.Mode is { } m && Octal(m) != Octal(mode))
-            problems.Add($"mode is {ModeText(mode)}, expected {m}");
         var typeOk = file.Type switch
         {
             FileType.File => type.StartsWith("regular", StringComparison.Ordinal),
             FileType.Directory => type == "directory",
             _ => true,
         };
-        if (!typeOk)
-            problems.Add($"is a {type}, expected a {file.Type.ToString().ToLowerInvariant()}");
-        return problems.Count == 0 ? null : $"{file.Path}: {string.Join("; ", problems)}";
+        return Problems(
+            file.Owner is { } o && o != owner ? $"owner is {owner}, expected {o}" : null,
+            file.Mode is { } m && Octal(m) != Octal(mode) ? $"mode is {ModeText(mode)}, expected {m}" : null,
+            typeOk ? null : $"is a {type}, expected a {file.Type.ToString().ToLowerInvariant()}") is { } found ? $"{file.Path}: {found}" : null;
     }
 
     static int Octal(string mode) => Convert.ToInt32(mode.TrimStart('0') is { Length: > 0 } m ? m : "0", 8);
@@ -137,13 +123,11 @@ public static class SmokeGate
         }
         string? Field(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-        var problems = new List<string>();
-        if (Field("status") != "ok")
-            problems.Add($"status is '{Field("status")}', expected 'ok'");
-        if (expectedVersion is not null && Field("version") != expectedVersion)
-            problems.Add($"runtime version is {Field("version") ?? "(missing)"}, expected {expectedVersion} (a cached pip layer, or the wrong RUNTIME_VERSION build arg?)");
-        if (Field("adapter") != expectedAdapter)
-            problems.Add($"adapter is '{Field("adapter") ?? "(missing)"}', expected '{expectedAdapter}' (template.yaml adapter)");
-        return problems.Count == 0 ? null : string.Join("; ", problems);
+        return Problems(
+            Field("status") == "ok" ? null : $"status is '{Field("status")}', expected 'ok'",
+            expectedVersion is null || Field("version") == expectedVersion ? null
+                : $"runtime version is {Field("version") ?? "(missing)"}, expected {expectedVersion} (a cached pip layer, or the wrong RUNTIME_VERSION build arg?)",
+            Field("adapter") == expectedAdapter ? null
+                : $"adapter is '{Field("adapter") ?? "(missing)"}', expected '{expectedAdapter}' (template.yaml adapter)");
     }
 }
