@@ -27,8 +27,6 @@ public sealed class GateSetupException(string message) : Exception(message);
 /// </summary>
 public sealed class GateRunner(RunContext context, string gate, string targetName)
 {
-    private readonly IDockerClient docker = context.Engine.Client;
-
     public delegate Task CheckTemplate(Template template, string imageId, GateChecks checks, CancellationToken ct);
 
     public async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, ResultStore store, GateOptions options, CheckTemplate check, CancellationToken ct)
@@ -49,7 +47,7 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
             throw new FleetException($"{targetName}: no template has a built image to check; run BuildImage first (or fix its failures).");
         }
 
-        var reaper = new ContainerReaper(docker);
+        var reaper = new ContainerReaper(context.Engine.Client);
         var reaped = await reaper.RemoveLeftoversAsync(context.RunId, options.LeftoverGrace, ct).ConfigureAwait(false);
         if (reaped > 0)
             Log.Information("{Target}: removed {Count} leftover gate container(s) of earlier runs", targetName, reaped);
@@ -94,9 +92,8 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
                 {
                     store.Write(done[i] = new GateResult(gate, template.Name, checks.Shape, checks.MissingCapabilities, [.. checks.Checks], error, clock.Elapsed));
                 }
-                var result = done[i];
                 Log.Information("{Target}: {Template} {Verdict} in {Seconds:0.0} s ({Passed}/{Total} checks)", targetName, template.Name,
-                    result.Passed ? "passed" : "FAILED", result.Duration.TotalSeconds, result.PassedChecks, result.Checks.Count);
+                    done[i].Passed ? "passed" : "FAILED", done[i].Duration.TotalSeconds, done[i].PassedChecks, done[i].Checks.Count);
             }).ConfigureAwait(false);
         }
         finally

@@ -63,15 +63,13 @@ public sealed class ShapeResolver(IDockerClient docker)
         }
         catch (DockerApiException e) when (IsCapabilityRefusal(e.Message))
         {
-            return FirstLine(e.ResponseBody ?? e.Message);
+            return (e.ResponseBody ?? e.Message).Split('\n', 2)[0].Trim();
         }
     }
 
     internal static bool IsCapabilityRefusal(string message) =>
         message.Contains("unable to apply caps", StringComparison.OrdinalIgnoreCase)
         || message.Contains("operation not permitted", StringComparison.OrdinalIgnoreCase);
-
-    static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
 
     /// <summary>Reads the engine daemon's CapBnd (visible with a host-PID container); null when no daemon is visible.</summary>
     async Task<(IReadOnlyList<string>, string)?> MissingFromBoundingSetAsync(string runId, string image, CancellationToken ct)
@@ -98,22 +96,16 @@ public sealed class ShapeResolver(IDockerClient docker)
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length < 2 || !int.TryParse(lines[0], out var lastCap))
             return null;
-        var names = new Dictionary<string, string>();
-        var bounds = new Dictionary<string, string>();
-        foreach (var line in lines.Skip(1))
-        {
-            var parts = line.Split(':', 3);
-            if (parts.Length != 3 || !parts[0].StartsWith("/proc/", StringComparison.Ordinal))
-                continue;
-            var pid = parts[0]["/proc/".Length..].Split('/')[0];
-            (parts[1] == "Name" ? names : parts[1] == "CapBnd" ? bounds : null)?.TryAdd(pid, parts[2].Trim());
-        }
-        var daemon = names.Where(n => (n.Value is "dockerd" or "containerd") && bounds.ContainsKey(n.Key))
-            .OrderBy(n => n.Value == "dockerd" ? 0 : 1).ThenBy(n => n.Key.Length).ThenBy(n => n.Key, StringComparer.Ordinal)
-            .Select(n => (Pid: n.Key, Name: n.Value)).FirstOrDefault();
+        // The first of each field per pid, as grep printed them.
+        var fields = lines.Skip(1).Select(line => line.Split(':', 3)).Where(p => p.Length == 3 && p[0].StartsWith("/proc/", StringComparison.Ordinal))
+            .Select(p => (Pid: p[0]["/proc/".Length..].Split('/')[0], Key: p[1], Value: p[2].Trim())).ToList();
+        string? Field(string pid, string key) => fields.FirstOrDefault(f => f.Pid == pid && f.Key == key).Value;
+        var daemon = fields.Where(f => f.Key == "Name" && f.Value is "dockerd" or "containerd" && Field(f.Pid, "CapBnd") is not null)
+            .OrderBy(f => f.Value == "dockerd" ? 0 : 1).ThenBy(f => f.Pid.Length).ThenBy(f => f.Pid, StringComparer.Ordinal)
+            .Select(f => (f.Pid, Name: f.Value)).FirstOrDefault();
         if (daemon.Pid is null)
             return null;
-        var bnd = bounds[daemon.Pid];
+        var bnd = Field(daemon.Pid, "CapBnd")!;
         return (MissingFrom(bnd, lastCap), $"bounding set of {daemon.Name} (pid {daemon.Pid}): CapBnd {bnd}");
     }
 
@@ -155,13 +147,11 @@ public sealed class ShapeResolver(IDockerClient docker)
         "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
     ];
 
-    static string CapabilityName(int bit) => bit < Capabilities.Count ? Capabilities[bit] : "CAP_" + bit.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Capabilities 0..lastCap that are NOT in a bounding set given as /proc/&lt;pid&gt;/status prints it (hex).</summary>
     public static IReadOnlyList<string> MissingFrom(string capBndHex, int lastCap)
     {
         var set = ulong.Parse(capBndHex.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var upTo = Math.Min(lastCap, 63);
-        return Enumerable.Range(0, upTo + 1).Where(b => (set & (1UL << b)) == 0).Select(CapabilityName).ToList();
+        return Enumerable.Range(0, Math.Min(lastCap, 63) + 1).Where(b => (set & (1UL << b)) == 0)
+            .Select(b => b < Capabilities.Count ? Capabilities[b] : "CAP_" + b.ToString(CultureInfo.InvariantCulture)).ToList();
     }
 }

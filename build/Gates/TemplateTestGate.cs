@@ -87,10 +87,8 @@ public static class TemplateTestGate
                         Folder($"{target}/{relative}");
                         continue;
                     }
-                    var entry = new PaxTarEntry(TarEntryType.RegularFile, $"{target}/{relative}") { Mode = Readable, Uid = 0, Gid = 0 };
                     using var content = File.OpenRead(path);
-                    entry.DataStream = content;
-                    tar.WriteEntry(entry);
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{target}/{relative}") { Mode = Readable, Uid = 0, Gid = 0, DataStream = content });
                 }
             }
         }
