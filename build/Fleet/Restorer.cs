@@ -48,10 +48,8 @@ public static class Restorer
             string.Join(", ", names), names.Count, fleet.TemplateNames.Count, contract.Capabilities.Count);
 
         // The embedded index (wheels + loopback server: CPU and files only) is made while the engine answers.
-        var extra = request.RuntimeVersion is { } requested ? new[] { requested.ToString() } : [];
-        var indexTask = request.PackageIndex is { Length: > 0 }
-            ? null
-            : Task.Run(() => EmbeddedIndex.StartAsync(fleet, extra, context.Paths.Output, ct), ct);
+        var indexTask = request.PackageIndex is { Length: > 0 } ? null : Task.Run(() =>
+            EmbeddedIndex.StartAsync(fleet, request.RuntimeVersion is { } requested ? [requested.ToString()] : [], context.Paths.Output, ct), ct);
         try
         {
             var engine = await EngineProvisioner.EnsureAsync(context.Engine, new EngineOptions(context.Paths), ct);

@@ -13,11 +13,8 @@ public static class TemplateSelection
             return fleet.TemplateNames;
         var unknown = names.Where(n => !fleet.TemplateNames.Contains(n, StringComparer.Ordinal)).Distinct().ToList();
         if (unknown.Count > 0)
-        {
-            var shown = string.Join(", ", unknown.Select(u => $"'{Printable.Of(u)}'"));
-            throw new FleetException(
-                $"{parameterName}: unknown template{(unknown.Count > 1 ? "s" : "")} {shown}; valid: {string.Join(", ", fleet.TemplateNames)}");
-        }
+            throw new FleetException($"{parameterName}: unknown template{(unknown.Count > 1 ? "s" : "")} "
+                + $"{string.Join(", ", unknown.Select(u => $"'{Printable.Of(u)}'"))}; valid: {string.Join(", ", fleet.TemplateNames)}");
         return fleet.TemplateNames.Where(names.Contains).ToList();
     }
 }

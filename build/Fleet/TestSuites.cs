@@ -41,13 +41,11 @@ internal static class TestSuitesReader
         var suites = new List<TestSuite>();
         foreach (var item in tests.Objects("suites", SuiteKeys))
         {
-            if (ReadSuite(item, root, templatesDirectory, templatesDirectory, contexts) is { } suite)
-            {
-                if (suites.Any(s => s.Name == suite.Name))
-                    item.Errors.Add(item.Start, $"suite folder '{suite.Name}' is listed twice; keep one");
-                else
-                    suites.Add(suite);
-            }
+            var suite = ReadSuite(item, root, templatesDirectory, templatesDirectory, contexts);
+            if (suite is not null && suites.Any(s => s.Name == suite.Name))
+                item.Errors.Add(item.Start, $"suite folder '{suite.Name}' is listed twice; keep one");
+            else if (suite is not null)
+                suites.Add(suite);
         }
         return tools is null || pytest is null ? null : new FleetTests(toolsFolder!, pytest.Value, suites);
     }

@@ -29,9 +29,7 @@ public sealed class ContainerReaper(IDockerClient docker)
     /// <summary>Removes every container <paramref name="gate"/> started in <paramref name="runId"/> (end of a run, also after Ctrl-C).</summary>
     public async Task RemoveRunAsync(string runId, string gate, CancellationToken ct)
     {
-        var mine = (await ListGateContainersAsync(ct).ConfigureAwait(false))
-            .Where(c => Label(c, Labels.Run) == runId && Label(c, Labels.Gate) == gate);
-        foreach (var c in mine)
+        foreach (var c in (await ListGateContainersAsync(ct).ConfigureAwait(false)).Where(c => Label(c, Labels.Run) == runId && Label(c, Labels.Gate) == gate))
             await RemoveAsync(c.ID, ct).ConfigureAwait(false);
     }
 

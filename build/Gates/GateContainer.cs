@@ -48,8 +48,7 @@ public sealed class GateContainer(IDockerClient docker, string id) : IAsyncDispo
             User = user!,
         };
 
-    public async Task<ExecOutcome> RunAsync(
-        IReadOnlyList<string> command, string user, TimeSpan timeout, CancellationToken ct)
+    public async Task<ExecOutcome> RunAsync(IReadOnlyList<string> command, string user, TimeSpan timeout, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var created = await docker.Exec.CreateContainerExecAsync(Id, new ContainerExecCreateParameters

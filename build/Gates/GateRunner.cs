@@ -27,9 +27,8 @@ public sealed class GateSetupException(string message) : Exception(message);
 /// </summary>
 public sealed class GateRunner(RunContext context, string gate, string targetName)
 {
-    public delegate Task CheckTemplate(Template template, string imageId, GateChecks checks, CancellationToken ct);
-
-    public async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, ResultStore store, GateOptions options, CheckTemplate check, CancellationToken ct)
+    public async Task<IReadOnlyList<GateResult>> RunAsync(FleetRun run, ResultStore store, GateOptions options,
+        Func<Template, string, GateChecks, CancellationToken, Task> check, CancellationToken ct)
     {
         var builds = run.Templates.Select(t => (Template: t, Build: store.Build(t.Name))).ToList();
         var eligible = builds.Where(b => b.Build is { Succeeded: true }).Select(b => (b.Template, ImageId: b.Build!.ImageId!)).ToList();

@@ -24,27 +24,19 @@ public static partial class PytestReport
     /// <param name="testsuites">Receives the report's testsuite elements, named after the suite (for the template's JUnit).</param>
     public static IReadOnlyList<CheckResult> Read(TestSuite suite, string? junit, ExecOutcome run, List<XElement>? testsuites = null)
     {
-        var checks = new List<CheckResult>();
         if (run.TimedOut)
-        {
-            checks.Add(SuiteCheck(suite, run, $"timed out after {suite.TimeoutSeconds} s (template.yaml or fleet.yaml tests.timeoutSeconds)"));
-            return checks;
-        }
+            return [SuiteCheck(suite, run, $"timed out after {suite.TimeoutSeconds} s (template.yaml or fleet.yaml tests.timeoutSeconds)")];
         XDocument? document = null;
         string? unreadable = null;
-        if (junit is { Length: > 0 })
+        try
         {
-            try
-            {
-                document = XDocument.Parse(junit);
-            }
-            catch (XmlException e)
-            {
-                unreadable = $"its JUnit report is not XML ({e.Message})";
-            }
+            document = junit is { Length: > 0 } ? XDocument.Parse(junit) : null;
         }
-        foreach (var testcase in document?.Descendants("testcase") ?? [])
-            checks.Add(Test(suite, testcase));
+        catch (XmlException e)
+        {
+            unreadable = $"its JUnit report is not XML ({e.Message})";
+        }
+        var checks = document?.Descendants("testcase").Select(testcase => Test(suite, testcase)).ToList() ?? [];
         foreach (var element in document?.Root!.DescendantsAndSelf("testsuite") ?? [])
         {
             element.SetAttributeValue("name", suite.Name);
@@ -53,12 +45,13 @@ public static partial class PytestReport
 
         // The run's own verdict must agree: pytest failing with no failing test to show for it (an internal error,
         // a usage error, no report) is a failure of the run itself, and so is a run that tested nothing.
-        if (run.ExitCode == NoTestsCollected)
-            checks.Add(SuiteCheck(suite, run, "pytest collected no tests (exit 5): a declared suite must test something"));
-        else if (run.ExitCode != 0 && checks.All(c => c.Passed))
-            checks.Add(SuiteCheck(suite, run, unreadable ?? (document is null ? $"pytest exited {run.ExitCode} and wrote no JUnit report" : $"pytest exited {run.ExitCode}")));
-        else if (checks.Count == 0)
-            checks.Add(SuiteCheck(suite, run, unreadable ?? "pytest reported no test"));
+        var failure = run.ExitCode == NoTestsCollected ? "pytest collected no tests (exit 5): a declared suite must test something"
+            : run.ExitCode != 0 && checks.All(c => c.Passed)
+                ? unreadable ?? (document is null ? $"pytest exited {run.ExitCode} and wrote no JUnit report" : $"pytest exited {run.ExitCode}")
+            : checks.Count == 0 ? unreadable ?? "pytest reported no test"
+            : null;
+        if (failure is not null)
+            checks.Add(SuiteCheck(suite, run, failure));
         return checks;
     }
 
