@@ -29,3 +29,6 @@ public class FleetException(string message, Exception? inner = null) : TargetFai
         return messages.Count == 0 ? results : throw new FleetException(string.Join(Environment.NewLine, messages));
     }
 }
+
+/// <summary>A parameter the fleet build cannot work with, found before any target runs: one line, exit 2.</summary>
+public sealed class FleetUsageException(string message) : InvalidUsageException(message);

@@ -7,6 +7,42 @@ using TemplateFleet.Results;
 
 namespace TemplateFleet.Gates;
 
+/// <summary>The labels on every container a gate starts, so the reaper and Ctrl-C cleanup can find them.</summary>
+public static class GateLabels
+{
+    public const string T4 = "t4";
+    public const string Smoke = "smoke";
+
+    public static Dictionary<string, string> For(string runId, string gate, string template) => new()
+    {
+        [Labels.Run] = runId,
+        [Labels.Owner] = RunOwner.Current,
+        [Labels.Gate] = gate,
+        [Labels.Template] = template,
+    };
+}
+
+/// <summary>What one exec in a gate container produced.</summary>
+public sealed record ExecOutcome(long? ExitCode, string Stdout, string Stderr, bool TimedOut, TimeSpan Duration)
+{
+    public bool Succeeded => !TimedOut && ExitCode == 0;
+
+    /// <summary>The check this exec decided: passed when <paramref name="reason"/> is null.</summary>
+    public CheckResult ToCheck(string id, string description, Severity severity, string? reason) => new()
+    {
+        Id = id,
+        Description = description,
+        Severity = severity,
+        Passed = reason is null,
+        ExitCode = ExitCode,
+        Stdout = Stdout,
+        Stderr = Stderr,
+        TimedOut = TimedOut,
+        Reason = reason,
+        Duration = Duration,
+    };
+}
+
 /// <summary>A container a gate started: exec into it through the Engine API (exec create, start+attach with
 /// stdout/stderr demultiplexed, inspect for the exit code, bounded by a timeout), wait for its runtime, read its
 /// logs, remove it.</summary>
