@@ -153,11 +153,9 @@ public static class FleetLoader
         var defaults = InputPolicyReader.Read(section.Object("defaults", required: false, InputPolicyReader.Keys), InputPolicy.Default);
         var named = FleetInputs.All.Where(section.Has).ToDictionary(input => input,
             input => InputPolicyReader.Read(section.Object(input, required: false, InputPolicyReader.Keys), defaults), StringComparer.Ordinal);
-        var retake = section.Scalar("retakeAfter", required: false);
-        var retakeAfter = retake is null ? InputPolicies.DefaultRetakeAfter : InputPolicyReader.TryParseAge(retake.Value);
-        if (retake is not null && !(retakeAfter > InputPolicies.LongestRun))
-            section.Errors.Add(retake.Start, $"'{section.Child("retakeAfter")}' must be an age longer than {InputPolicyReader.Format(InputPolicies.LongestRun)}, the longest a bump or cascade run may take (its jobs' timeout-minutes), such as 6h; got '{Printable.Of(retake.Value)}'");
-        return new InputPolicies(defaults, named) { RetakeAfter = retakeAfter ?? InputPolicies.DefaultRetakeAfter };
+        var retake = section.Scalar("retakeAfter", required: false, v => InputPolicyReader.TryParseAge(v) > InputPolicies.LongestRun,
+            v => $"'{section.Child("retakeAfter")}' must be an age longer than {InputPolicyReader.Format(InputPolicies.LongestRun)}, the longest a bump or cascade run may take (its jobs' timeout-minutes), such as 6h; got '{Printable.Of(v)}'");
+        return new InputPolicies(defaults, named) { RetakeAfter = InputPolicyReader.TryParseAge(retake?.Value ?? "") ?? InputPolicies.DefaultRetakeAfter };
     }
 
     private static Template? ReadTemplate(YamlObject doc, string name, string directory, FleetConfig fleet)
