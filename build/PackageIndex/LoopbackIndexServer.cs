@@ -107,23 +107,12 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     internal string? Resolve(string target)
     {
         var path = target.Split('?', '#')[0];
-        if (!path.StartsWith('/'))
-        {
-            return null;
-        }
-
         var segments = Uri.UnescapeDataString(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Any(s => s is "." or ".." || s.Contains('\\') || s.Contains('\0')))
-        {
+        if (!path.StartsWith('/') || segments.Any(s => s is "." or ".." || s.Contains('\\') || s.Contains('\0')))
             return null;
-        }
-
         var full = Path.GetFullPath(Path.Combine([_root, .. segments]));
         if (full != _root && !full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
             return null;
-        }
-
         if (Directory.Exists(full))
             full = Path.Combine(full, "index.html");
 

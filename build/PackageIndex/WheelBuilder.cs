@@ -5,6 +5,12 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.PackageIndex;
 
+/// <summary>A wheel on disk and what an index needs to publish it.</summary>
+public sealed record BuiltWheel(string Name, string Version, string Path, string Sha256, long Size, string RequiresPython, string Summary)
+{
+    public string FileName => System.IO.Path.GetFileName(Path);
+}
+
 /// <summary>
 /// Builds a pure-Python PEP 427 wheel from a development source folder. Deterministic (fixed
 /// timestamps and modes, sorted entries): the same source and version give identical bytes, so the
