@@ -66,7 +66,7 @@ internal sealed partial class Build
             if (token is not { Length: > 0 })
                 throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
             // An unknown --forge is a ForgeException, which PreflightForge turns into a usage error.
-            return new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeKinds.Parse(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
+            return new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeOptions.ParseKind(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
         }
     }
 

@@ -56,9 +56,15 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
     public async Task<bool> CreateBranchAsync(string branch, string from, CancellationToken ct)
     {
         var head = await GetBranchAsync(from, ct) ?? throw new ForgeException($"cannot create branch {branch} in {owner}/{name}: its base branch {from} does not exist.");
+        return await CreateReferenceAsync(branch, head.Sha);
+    }
+
+    /// <summary>False when the branch exists already.</summary>
+    async Task<bool> CreateReferenceAsync(string branch, string sha)
+    {
         try
         {
-            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{branch}", head.Sha)), $"creating branch {branch}");
+            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{branch}", sha)), $"creating branch {branch}");
             return true;
         }
         catch (ApiValidationException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
@@ -87,7 +93,7 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
     public async Task<string> WriteBranchAsync(BranchWrite write, CancellationToken ct)
     {
         if ((await GetBranchAsync(write.Branch, ct))?.Sha != write.ExpectedHead)
-            throw BranchMoved.Error(write.Branch);
+            throw ForgeException.BranchMoved(write.Branch);
         var baseHead = await GetBranchAsync(write.Base, ct) ?? throw new ForgeException($"base branch {write.Base} does not exist in {owner}/{name}.");
         var baseCommit = await Call(() => github.Git.Commit.Get(owner, name, baseHead.Sha), $"reading {write.Base}'s head");
         var tree = new NewTree { BaseTree = baseCommit.Tree.Sha };
@@ -99,15 +105,9 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         }
         var newTree = await Call(() => github.Git.Tree.Create(owner, name, tree), "storing the tree");
         var commit = await Call(() => github.Git.Commit.Create(owner, name, new NewCommit(write.Message, newTree.Sha, baseHead.Sha)), "storing the commit");
-        try
-        {
-            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{write.Branch}", commit.Sha)), $"creating branch {write.Branch}");
-        }
-        catch (ApiValidationException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
-        {
-            // rest/git/refs#update-a-reference with force: the branch becomes base + pins, its pull request stays open.
+        // rest/git/refs#update-a-reference with force: the branch becomes base + pins, its pull request stays open.
+        if (!await CreateReferenceAsync(write.Branch, commit.Sha))
             await Call(() => github.Git.Reference.Update(owner, name, $"heads/{write.Branch}", new ReferenceUpdate(commit.Sha, force: true)), $"moving branch {write.Branch}");
-        }
         return commit.Sha;
     }
 
