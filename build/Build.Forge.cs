@@ -50,26 +50,6 @@ internal sealed partial class Build
     /// <summary>A forge was named (the workflows always pass github.api_url): Bump then proposes its pull request.</summary>
     bool ForgeGiven => ForgeApiUrl is { Length: > 0 } || GitHubApiUrl is { Length: > 0 };
 
-    ForgeOptions ForgeOptions
-    {
-        get
-        {
-            var (api, apiName) = ForgeApiUrl is { Length: > 0 } ? (ForgeApiUrl, "--forge-api-url") : (GitHubApiUrl, "--git-hub-api-url");
-            if (api is not { Length: > 0 })
-                throw new FleetUsageException("the forge needs --forge-api-url (FORGE_API_URL; the workflows pass github.api_url): Gitea https://<host>/api/v1, GitHub https://api.github.com.");
-            if (!Uri.TryCreate(api, UriKind.Absolute, out var apiUrl) || apiUrl.Scheme is not ("http" or "https"))
-                throw new FleetUsageException($"{apiName} '{api}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
-            var (repository, repositoryName) = ForgeRepository is { Length: > 0 } ? (ForgeRepository, "--forge-repository") : (GitHubRepository, "--git-hub-repository");
-            if (repository is not { Length: > 0 } || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
-                throw new FleetUsageException($"the forge needs {repositoryName} as <owner>/<name> (the workflows pass github.repository); got '{repository}'.");
-            var token = ForgeToken is { Length: > 0 } ? ForgeToken : GitHubToken;
-            if (token is not { Length: > 0 })
-                throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
-            // An unknown --forge is a ForgeException, which PreflightForge turns into a usage error.
-            return new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeOptions.ParseKind(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
-        }
-    }
-
     /// <summary>Cascade's and CascadeBase's precondition, before anything is built or pushed: a forge refusal found only after
     /// Publish would leave pushed images and written pins without the pull request that carries them.</summary>
     void CascadeReady()
@@ -95,7 +75,19 @@ internal sealed partial class Build
             return; // checked already: Cascade and CascadeBase both require it
         try
         {
-            var options = ForgeOptions;
+            var (api, apiName) = ForgeApiUrl is { Length: > 0 } ? (ForgeApiUrl, "--forge-api-url") : (GitHubApiUrl, "--git-hub-api-url");
+            if (api is not { Length: > 0 })
+                throw new FleetUsageException("the forge needs --forge-api-url (FORGE_API_URL; the workflows pass github.api_url): Gitea https://<host>/api/v1, GitHub https://api.github.com.");
+            if (!Uri.TryCreate(api, UriKind.Absolute, out var apiUrl) || apiUrl.Scheme is not ("http" or "https"))
+                throw new FleetUsageException($"{apiName} '{api}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
+            var (repository, repositoryName) = ForgeRepository is { Length: > 0 } ? (ForgeRepository, "--forge-repository") : (GitHubRepository, "--git-hub-repository");
+            if (repository is not { Length: > 0 } || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+                throw new FleetUsageException($"the forge needs {repositoryName} as <owner>/<name> (the workflows pass github.repository); got '{repository}'.");
+            var token = ForgeToken is { Length: > 0 } ? ForgeToken : GitHubToken;
+            if (token is not { Length: > 0 })
+                throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
+            // An unknown --forge is a ForgeException, which the catch below turns into a usage error.
+            var options = new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeOptions.ParseKind(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
             forge = ForgeConnection.OpenAsync(options, EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
             proposer = new PinProposer(forge, options.BaseBranch);
             proposer.PreflightAsync(key, CancellationToken).GetAwaiter().GetResult();

@@ -65,18 +65,17 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
 
     private async Task ServeAsync()
     {
-        while (true)
+        try
         {
-            HttpListenerContext context;
-            try
+            while (true)
             {
-                context = await _listener.GetContextAsync();
+                var context = await _listener.GetContextAsync();
+                _ = Task.Run(() => RespondAsync(context.Request, context.Response));
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => RespondAsync(context.Request, context.Response));
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The listener was closed: the server stops.
         }
     }
 

@@ -101,13 +101,5 @@ public sealed partial record Pep440Version : IComparable<Pep440Version>
 
     public bool Equals(Pep440Version? other) => CompareTo(other) == 0;
 
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var n in TrimmedRelease)
-            hash.Add(n);
-        hash.Add((Epoch, Suffix));
-        return hash.ToHashCode();
-    }
-
+    public override int GetHashCode() => HashCode.Combine(Epoch, string.Join('.', TrimmedRelease), Suffix);
 }

@@ -29,9 +29,7 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
     {
         if (!Uri.TryCreate(simpleIndexUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
-        {
             throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' is not an http(s) URL of a simple index (example: http://127.0.0.1:8080/simple/)");
-        }
         var path = uri.AbsolutePath.TrimEnd('/');
         if (!path.EndsWith("/simple", StringComparison.Ordinal))
             throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' does not end in /simple/; give the index's simple API URL (example: http://127.0.0.1:8080/simple/)");

@@ -70,16 +70,13 @@ public static class WheelBuilder
     public static string RecordHash(byte[] content) =>
         Convert.ToBase64String(SHA256.HashData(content)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static IEnumerable<(string, byte[])> ModuleFiles(string root, string module)
-    {
-        var moduleRoot = Path.Combine(root, module);
-        return Directory.EnumerateFiles(moduleRoot, "*", SearchOption.AllDirectories)
+    private static IEnumerable<(string, byte[])> ModuleFiles(string root, string module) =>
+        Directory.EnumerateFiles(Path.Combine(root, module), "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             // Byte code is machine-local and would make the wheel non-deterministic.
             .Where(f => !f.Contains("/__pycache__/", StringComparison.Ordinal) && !f.EndsWith(".pyc", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(f => (f, File.ReadAllBytes(Path.Combine(root, f))));
-    }
 
     private static string Metadata(PackageManifest manifest, string version) =>
         $"Metadata-Version: 2.1\nName: {manifest.Name}\nVersion: {version}\nSummary: {manifest.Summary.ReplaceLineEndings(" ")}\n"
