@@ -113,13 +113,13 @@ internal sealed partial class Build
         var fleet = FleetLoader.LoadFleet(RootDirectory);
         var newest = await RuntimeVersionResolver.ForSimpleIndex(SourcesHttp, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
         var trigger = new CascadeTrigger(forge!, Proposer, fleet.Inputs.RetakeAfter);
-        var note = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), trigger, index, CancellationToken);
+        var note = await trigger.WatchRuntimeAsync(newest, PinFile.ReadAll(fleet), index, CancellationToken);
         ReportSummary(_ => _.AddPair("runtime", note));
 
         var report = await ReadOutdatedAsync(fleet, KeepCurrent.UpstreamInputs.Of(fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames)), CancellationToken);
         foreach (var row in report.Failed)
             Log.Warning("Watch: {Input} not read: {Error}", row.Input.Name, row.Error);
-        var bumps = await BumpWatch.RunAsync(report.Rows, trigger, index, CancellationToken);
+        var bumps = await trigger.WatchBumpsAsync(report.Rows, index, CancellationToken);
         ReportSummary(_ => _.AddPair("bumps", bumps.Count == 0 ? "every input is current" : string.Join("; ", bumps.Select(b => $"{b.Key}: {b.Outcome}"))));
     }
 }

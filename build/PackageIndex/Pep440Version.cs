@@ -52,14 +52,13 @@ public sealed partial record Pep440Version : IComparable<Pep440Version>
         if (m is not { Success: true } || release.Concat(new[] { "epoch", "pre_n", "post_n1", "post_n2", "dev_n" }.Select(g => m.Groups[g].Value).Where(n => n.Length > 0)).Any(n => Number(n) is null))
             return false;
         long Group(string name) => Number(m.Groups[name].Value) ?? 0;
-        string? preLabel = m.Groups["pre_l"].Success
-            ? m.Groups["pre_l"].Value.ToLowerInvariant() switch
-            {
-                "a" or "alpha" => "a",
-                "b" or "beta" => "b",
-                _ => "rc",
-            }
-            : null;
+        string? preLabel = m.Groups["pre_l"].Value.ToLowerInvariant() switch
+        {
+            "" => null,
+            "a" or "alpha" => "a",
+            "b" or "beta" => "b",
+            _ => "rc",
+        };
         version = new Pep440Version(Group("epoch"), [.. release.Select(r => Number(r)!.Value)], preLabel, preLabel is null ? null : Group("pre_n"),
             m.Groups["post"].Success ? Group(m.Groups["post_n1"].Success ? "post_n1" : "post_n2") : null, m.Groups["dev"].Success ? Group("dev_n") : null);
         return true;
