@@ -111,7 +111,7 @@ internal sealed partial class Build
     {
         var index = PackageIndex!;
         var fleet = FleetLoader.LoadFleet(RootDirectory);
-        var newest = await RuntimeVersionResolver.ForSimpleIndex(SourcesHttp, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
+        var newest = await new RuntimeVersionResolver(SourcesHttp, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(index), fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
         var trigger = new CascadeTrigger(forge!, Proposer, fleet.Inputs.RetakeAfter);
         var note = await trigger.WatchRuntimeAsync(newest, PinFile.ReadAll(fleet), index, CancellationToken);
         ReportSummary(_ => _.AddPair("runtime", note));

@@ -16,7 +16,7 @@ public static class ForgeConnection
     {
         // Before any request: a token that is the value of a variable through which runners hand a job its automatic token.
         if (new[] { "GITHUB_TOKEN", "GITEA_TOKEN" }.FirstOrDefault(v => environment.TryGetValue(v, out var value) && value is { Length: > 0 } && value == options.Token) is { } variable)
-            throw new ForgeException(ActionsToken.Refusal($"it is the value of {variable}"));
+            throw ForgeException.ActionsToken($"it is the value of {variable}");
         var root = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl : new Uri(options.ApiUrl.AbsoluteUri + "/");
         if (options.Kind != ForgeKind.GitHub && await GiteaVersionAsync(root, options, ct) is { } version)
             return new GiteaForge(new GiteaApi(root, options.Token, options.RequestTimeout), version, options.Owner, options.Name);

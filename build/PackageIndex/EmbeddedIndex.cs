@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Serilog;
 using TemplateFleet.Fleet;
 
@@ -21,7 +20,7 @@ public sealed class EmbeddedIndex(LoopbackIndexServer server, string root, IRead
     public const int PreferredPort = 39503;
 
     const string PackagesFolder = "packages";
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>PEP 503 simple API for pip's --index-url / PIP_INDEX_URL.</summary>
     public Uri SimpleUrl => new(server.BaseUrl, "simple/");
@@ -73,22 +72,14 @@ public sealed class EmbeddedIndex(LoopbackIndexServer server, string root, IRead
             WriteFile(Path.Combine(root, "simple", project.Key, "index.html"), Header($"Links for {project.Key}") + string.Concat(versions.Select(w =>
                 $"    <a href=\"../../{PackagesFolder}/{w.FileName}#sha256={w.Sha256}\"{(w.RequiresPython.Length > 0 ? $" data-requires-python=\"{WebUtility.HtmlEncode(w.RequiresPython)}\"" : "")}>{w.FileName}</a><br/>\n")) + Footer);
 
-            var releases = new JsonObject();
+            var releases = new Dictionary<string, FileJson[]>();
             foreach (var wheel in versions)
             {
-                releases[wheel.Version] = new JsonArray(FileJson(wheel, baseUrl));
-                WriteFile(Path.Combine(root, "pypi", project.Key, wheel.Version, "json"), new JsonObject
-                {
-                    ["info"] = Info(wheel),
-                    ["urls"] = new JsonArray(FileJson(wheel, baseUrl)),
-                }.ToJsonString(Indented));
+                releases[wheel.Version] = [FileOf(wheel, baseUrl)];
+                WriteFile(Path.Combine(root, "pypi", project.Key, wheel.Version, "json"), JsonSerializer.Serialize(new { Info = Info(wheel), Urls = releases[wheel.Version] }, Json));
             }
-            WriteFile(Path.Combine(root, "pypi", project.Key, "json"), new JsonObject
-            {
-                ["info"] = Info(versions[^1]),
-                ["releases"] = releases,
-                ["urls"] = new JsonArray(FileJson(versions[^1], baseUrl)),
-            }.ToJsonString(Indented));
+            var latest = versions[^1];
+            WriteFile(Path.Combine(root, "pypi", project.Key, "json"), JsonSerializer.Serialize(new { Info = Info(latest), Releases = releases, Urls = releases[latest.Version] }, Json));
         }
     }
 
@@ -98,28 +89,18 @@ public sealed class EmbeddedIndex(LoopbackIndexServer server, string root, IRead
         File.WriteAllText(path, text);
     }
 
-    static JsonObject Info(BuiltWheel wheel) => new()
-    {
-        ["name"] = wheel.Name,
-        ["version"] = wheel.Version,
-        ["summary"] = wheel.Summary,
-        ["requires_python"] = wheel.RequiresPython,
-    };
+    static InfoJson Info(BuiltWheel wheel) => new(wheel.Name, wheel.Version, wheel.Summary, wheel.RequiresPython);
 
-    static JsonObject FileJson(BuiltWheel wheel, Uri baseUrl) => new()
-    {
-        ["filename"] = wheel.FileName,
-        ["url"] = new Uri(baseUrl, $"{PackagesFolder}/{wheel.FileName}").ToString(),
-        ["digests"] = new JsonObject { ["sha256"] = wheel.Sha256 },
-        ["packagetype"] = "bdist_wheel",
-        ["python_version"] = "py3",
-        ["requires_python"] = wheel.RequiresPython,
-        ["size"] = wheel.Size,
-        ["yanked"] = false,
-    };
+    static FileJson FileOf(BuiltWheel wheel, Uri baseUrl) => new(wheel.FileName, new Uri(baseUrl, $"{PackagesFolder}/{wheel.FileName}").ToString(),
+        new() { ["sha256"] = wheel.Sha256 }, "bdist_wheel", "py3", wheel.RequiresPython, wheel.Size, Yanked: false);
 
     static string Header(string title) =>
         $"<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"1.0\">\n    <title>{title}</title>\n  </head>\n  <body>\n";
 
     const string Footer = "  </body>\n</html>\n";
+
+    // PyPI's JSON API: of a project its info, its releases and the newest's files; of a version its info and files.
+    sealed record InfoJson(string Name, string Version, string Summary, string RequiresPython);
+
+    sealed record FileJson(string Filename, string Url, Dictionary<string, string> Digests, string Packagetype, string PythonVersion, string RequiresPython, long Size, bool Yanked);
 }

@@ -17,10 +17,6 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
 {
     private readonly ResolverOptions _options = options ?? new ResolverOptions();
 
-    /// <summary>A resolver for the index pip uses (its simple URL, as given to pip's --index-url).</summary>
-    public static RuntimeVersionResolver ForSimpleIndex(HttpClient http, string simpleIndexUrl, string package, ResolverOptions? options = null) =>
-        new(http, JsonApiBaseFromSimpleIndex(simpleIndexUrl), package, options);
-
     public string JsonApiBase { get; } = jsonApiBase.TrimEnd('/');
     public string ProjectUrl => $"{JsonApiBase}/pypi/{Uri.EscapeDataString(package)}/json";
 

@@ -43,8 +43,7 @@ public static class WheelBuilder
 
         Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, WheelFileName(manifest.Name, version));
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
-        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        using (var zip = new ZipArchive(new FileStream(path, FileMode.Create, FileAccess.Write), ZipArchiveMode.Create))
         {
             foreach (var (name, content) in entries)
             {

@@ -35,7 +35,7 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         catch (ForgeException e) when (e.InnerException is ForbiddenException forbidden && forbidden.Message.Contains("integration", StringComparison.OrdinalIgnoreCase))
         {
             // rest/users/users#get-the-authenticated-user: an installation token (a workflow's GITHUB_TOKEN) is no user.
-            throw new ForgeException(ActionsToken.Refusal("GitHub refuses GET /user for it: it is an installation token"));
+            throw ForgeException.ActionsToken("GitHub refuses GET /user for it: it is an installation token");
         }
     }
 

@@ -23,7 +23,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
     {
         var login = Read(await api.GetAsync("user", ct), "reading the token's user").Read<ForgeUser>().Login;
         if (string.Equals(login, ActionsUser, StringComparison.OrdinalIgnoreCase))
-            throw new ForgeException(ActionsToken.Refusal($"{Description} knows it as its built-in '{ActionsUser}' user"));
+            throw ForgeException.ActionsToken($"{Description} knows it as its built-in '{ActionsUser}' user");
         return new ForgeUser(login);
     }
 
