@@ -88,11 +88,8 @@ public sealed class CascadeTrigger(IForge forge, PinProposer proposer, TimeSpan?
     public async Task<IReadOnlyList<TriggerResult>> WatchBumpsAsync(IEnumerable<KeepCurrent.OutdatedRow> rows, string packageIndex, CancellationToken ct)
     {
         var results = new List<TriggerResult>();
-        foreach (var row in rows)
-        {
-            if (row.Bumpable is { } version && row.Input.Policy.Watch)
-                results.Add(await TriggerAsync(ProposalKey.Bump(row.Input.Name, version), BumpWorkflowFile, BumpInputs(row.Input.Name, version, packageIndex), ct, onMarker: true));
-        }
+        foreach (var (input, version) in rows.Where(r => r.Bumpable is not null && r.Input.Policy.Watch).Select(r => (r.Input.Name, r.Bumpable!)))
+            results.Add(await TriggerAsync(ProposalKey.Bump(input, version), BumpWorkflowFile, BumpInputs(input, version, packageIndex), ct, onMarker: true));
         return results;
     }
 

@@ -88,15 +88,10 @@ public sealed partial record Pep440Version : IComparable<Pep440Version>
     private long[] TrimmedRelease => [.. Release.Reverse().SkipWhile(n => n == 0).Reverse()];
     private (int, long, long, long) Suffix => (PreKey.Rank, PreKey.Number, Post ?? -1, Dev ?? long.MaxValue);
 
-    public int CompareTo(Pep440Version? other)
-    {
-        if (other is null)
-            return 1;
-        var c = Epoch.CompareTo(other.Epoch);
-        if (c == 0)
-            c = ((ReadOnlySpan<long>)TrimmedRelease).SequenceCompareTo(other.TrimmedRelease);
-        return c != 0 ? c : Suffix.CompareTo(other.Suffix);
-    }
+    public int CompareTo(Pep440Version? other) => other is null ? 1
+        : Epoch != other.Epoch ? Epoch.CompareTo(other.Epoch)
+        : ((ReadOnlySpan<long>)TrimmedRelease).SequenceCompareTo(other.TrimmedRelease) is var c and not 0 ? c
+        : Suffix.CompareTo(other.Suffix);
 
     public bool Equals(Pep440Version? other) => CompareTo(other) == 0;
 

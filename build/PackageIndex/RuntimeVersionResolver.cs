@@ -144,19 +144,14 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
     }
 
     /// <summary>PEP 503 normalised name in the JSON API path.</summary>
-    public static Uri VersionUrl(Uri indexUrl, string package, string version)
-    {
-        var root = indexUrl.AbsoluteUri.EndsWith('/') ? indexUrl : new Uri(indexUrl.AbsoluteUri + "/");
-        return new Uri(root, $"pypi/{PackageName.Normalize(package)}/{Uri.EscapeDataString(version)}/json");
-    }
+    public static Uri VersionUrl(Uri indexUrl, string package, string version) =>
+        new(indexUrl.AbsoluteUri.EndsWith('/') ? indexUrl : new Uri(indexUrl.AbsoluteUri + "/"), $"pypi/{PackageName.Normalize(package)}/{Uri.EscapeDataString(version)}/json");
 
     static async Task<string> ProbeAsync(HttpClient http, Uri url, string version, CancellationToken ct)
     {
         try
         {
             using var response = await http.GetAsync(url, ct);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-                return "HTTP 404";
             if (!response.IsSuccessStatusCode)
                 return $"HTTP {(int)response.StatusCode}";
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));

@@ -142,12 +142,9 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
     public async Task<ForgePullRequest> UpdatePullRequestAsync(long number, string title, string body, CancellationToken ct) =>
         ToPullRequest(await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { Title = title, Body = body, State = ItemState.Open }), $"updating pull request #{number}"));
 
-    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct)
-    {
-        var open = await Call(() => github.PullRequest.GetAllForRepository(owner, name, new PullRequestRequest { State = ItemStateFilter.Open, Base = @base }),
-            "listing open pull requests");
-        return [.. open.Where(p => p.Base.Ref == @base).Select(ToPullRequest)];
-    }
+    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct) =>
+        [.. (await Call(() => github.PullRequest.GetAllForRepository(owner, name, new PullRequestRequest { State = ItemStateFilter.Open, Base = @base }), "listing open pull requests"))
+            .Where(p => p.Base.Ref == @base).Select(ToPullRequest)];
 
     // rest/issues/comments#create-an-issue-comment (201), then rest/pulls/pulls#update-a-pull-request with state "closed".
     public async Task ClosePullRequestAsync(long number, string comment, CancellationToken ct)
