@@ -50,26 +50,6 @@ internal sealed partial class Build
     /// <summary>A forge was named (the workflows always pass github.api_url): Bump then proposes its pull request.</summary>
     bool ForgeGiven => ForgeApiUrl is { Length: > 0 } || GitHubApiUrl is { Length: > 0 };
 
-    ForgeOptions ForgeOptions
-    {
-        get
-        {
-            var (api, apiName) = ForgeApiUrl is { Length: > 0 } ? (ForgeApiUrl, "--forge-api-url") : (GitHubApiUrl, "--git-hub-api-url");
-            if (api is not { Length: > 0 })
-                throw new FleetUsageException("the forge needs --forge-api-url (FORGE_API_URL; the workflows pass github.api_url): Gitea https://<host>/api/v1, GitHub https://api.github.com.");
-            if (!Uri.TryCreate(api, UriKind.Absolute, out var apiUrl) || apiUrl.Scheme is not ("http" or "https"))
-                throw new FleetUsageException($"{apiName} '{api}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
-            var (repository, repositoryName) = ForgeRepository is { Length: > 0 } ? (ForgeRepository, "--forge-repository") : (GitHubRepository, "--git-hub-repository");
-            if (repository is not { Length: > 0 } || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
-                throw new FleetUsageException($"the forge needs {repositoryName} as <owner>/<name> (the workflows pass github.repository); got '{repository}'.");
-            var token = ForgeToken is { Length: > 0 } ? ForgeToken : GitHubToken;
-            if (token is not { Length: > 0 })
-                throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
-            // An unknown --forge is a ForgeException, which PreflightForge turns into a usage error.
-            return new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeKinds.Parse(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
-        }
-    }
-
     /// <summary>Cascade's and CascadeBase's precondition, before anything is built or pushed: a forge refusal found only after
     /// Publish would leave pushed images and written pins without the pull request that carries them.</summary>
     void CascadeReady()
@@ -95,7 +75,19 @@ internal sealed partial class Build
             return; // checked already: Cascade and CascadeBase both require it
         try
         {
-            var options = ForgeOptions;
+            var (api, apiName) = ForgeApiUrl is { Length: > 0 } ? (ForgeApiUrl, "--forge-api-url") : (GitHubApiUrl, "--git-hub-api-url");
+            if (api is not { Length: > 0 })
+                throw new FleetUsageException("the forge needs --forge-api-url (FORGE_API_URL; the workflows pass github.api_url): Gitea https://<host>/api/v1, GitHub https://api.github.com.");
+            if (!Uri.TryCreate(api, UriKind.Absolute, out var apiUrl) || apiUrl.Scheme is not ("http" or "https"))
+                throw new FleetUsageException($"{apiName} '{api}' is not an http(s) URL (for Gitea: https://<host>/api/v1).");
+            var (repository, repositoryName) = ForgeRepository is { Length: > 0 } ? (ForgeRepository, "--forge-repository") : (GitHubRepository, "--git-hub-repository");
+            if (repository is not { Length: > 0 } || repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+                throw new FleetUsageException($"the forge needs {repositoryName} as <owner>/<name> (the workflows pass github.repository); got '{repository}'.");
+            var token = ForgeToken is { Length: > 0 } ? ForgeToken : GitHubToken;
+            if (token is not { Length: > 0 })
+                throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
+            // An unknown --forge is a ForgeException, which the catch below turns into a usage error.
+            var options = new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeOptions.ParseKind(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
             forge = ForgeConnection.OpenAsync(options, EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
             proposer = new PinProposer(forge, options.BaseBranch);
             proposer.PreflightAsync(key, CancellationToken).GetAwaiter().GetResult();
@@ -119,15 +111,15 @@ internal sealed partial class Build
     {
         var index = PackageIndex!;
         var fleet = FleetLoader.LoadFleet(RootDirectory);
-        var newest = await RuntimeVersionResolver.ForSimpleIndex(SourcesHttp, index, fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
+        var newest = await new RuntimeVersionResolver(SourcesHttp, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(index), fleet.Runtime.Package).ResolveLatestAsync(CancellationToken);
         var trigger = new CascadeTrigger(forge!, Proposer, fleet.Inputs.RetakeAfter);
-        var note = await RuntimeWatch.RunAsync(newest, PinFile.ReadAll(fleet), trigger, index, CancellationToken);
+        var note = await trigger.WatchRuntimeAsync(newest, PinFile.ReadAll(fleet), index, CancellationToken);
         ReportSummary(_ => _.AddPair("runtime", note));
 
         var report = await ReadOutdatedAsync(fleet, KeepCurrent.UpstreamInputs.Of(fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames)), CancellationToken);
         foreach (var row in report.Failed)
             Log.Warning("Watch: {Input} not read: {Error}", row.Input.Name, row.Error);
-        var bumps = await BumpWatch.RunAsync(report.Rows, trigger, index, CancellationToken);
+        var bumps = await trigger.WatchBumpsAsync(report.Rows, index, CancellationToken);
         ReportSummary(_ => _.AddPair("bumps", bumps.Count == 0 ? "every input is current" : string.Join("; ", bumps.Select(b => $"{b.Key}: {b.Outcome}"))));
     }
 }

@@ -1,6 +1,8 @@
 using Serilog;
 using TemplateFleet.Fleet;
 using TemplateFleet.Forges;
+using TemplateFleet.PackageIndex;
+using TemplateFleet.Pins;
 using TemplateFleet.PullRequests;
 
 namespace TemplateFleet.Cascade;
@@ -33,11 +35,63 @@ public sealed record TriggerResult(TriggerOutcome Outcome, ProposalKey Key, stri
 /// without a pull request whose status is older than <paramref name="retakeAfter"/> (longer than any run may take: the
 /// workflows' timeout-minutes) lost its run, and is made again and dispatched again; one without that status (made by a
 /// cascade's own base job) gets it now and is left alone (docs/keeping-current.md, "A stuck bump").
+/// The scheduled watch runs through it: the runtime's newest release when a pin is behind it
+/// (<see cref="WatchRuntimeAsync"/>), and each input's bump (<see cref="WatchBumpsAsync"/>).
 /// </summary>
 public sealed class CascadeTrigger(IForge forge, PinProposer proposer, TimeSpan? retakeAfter = null, TimeProvider? clock = null)
 {
     readonly TimeSpan retakeAfter = retakeAfter ?? InputPolicies.DefaultRetakeAfter;
     readonly TimeProvider clock = clock ?? TimeProvider.System;
+
+    /// <summary>The name of the workflow the runtime watch dispatches: the generated cascade workflow.</summary>
+    public const string CascadeWorkflowFile = "cascade.yml";
+
+    /// <summary>The generated bump workflow.</summary>
+    public const string BumpWorkflowFile = "bump.yml";
+
+    /// <summary>The cascade workflow's inputs (the snake_case names of its RuntimeVersion and PackageIndex parameters).</summary>
+    public static IReadOnlyDictionary<string, string> CascadeInputs(Pep440Version version, string packageIndex) =>
+        new Dictionary<string, string> { ["runtime_version"] = version.ToString(), ["package_index"] = packageIndex };
+
+    /// <summary>The bump workflow's inputs (the snake_case names of Bump's Input and InputVersion parameters, and the index the watch read).</summary>
+    public static IReadOnlyDictionary<string, string> BumpInputs(string input, string version, string packageIndex) =>
+        new Dictionary<string, string> { ["input"] = input, ["input_version"] = version, ["package_index"] = packageIndex };
+
+    /// <summary>Templates whose pin holds a runtime older than <paramref name="newest"/>, or no pin at all.</summary>
+    public static IReadOnlyList<string> Behind(Pep440Version newest, IReadOnlyDictionary<string, Pin?> pins) =>
+        [.. pins.Where(p => p.Value?.RuntimeVersion is not { } pinned || pinned.CompareTo(newest) < 0).Select(p => p.Key)];
+
+    /// <summary>
+    /// The scheduled watch, for a runtime release nobody announced: the newest release on the index against what the
+    /// pins hold. When some template's pin holds an older runtime (or none), it triggers the cascade for that release,
+    /// at most once per version. Returns what it found and did, as the summary's note.
+    /// </summary>
+    /// <param name="packageIndex">The index the cascade is dispatched with, so it waits for the release where the watch saw it.</param>
+    public async Task<string> WatchRuntimeAsync(Pep440Version newest, IReadOnlyDictionary<string, Pin?> pins, string packageIndex, CancellationToken ct)
+    {
+        var behind = Behind(newest, pins);
+        if (behind.Count == 0)
+        {
+            Log.Information("Every pin holds runtime {Version}, the newest on the index: nothing to do", newest);
+            return $"{newest}: every pin holds it";
+        }
+        Log.Information("Runtime {Version} is newer than the pins of {Templates}", newest, string.Join(", ", behind));
+        var t = await TriggerAsync(ProposalKey.Runtime(newest), CascadeWorkflowFile, CascadeInputs(newest, packageIndex), ct);
+        return $"{newest}: {t.Outcome} ({t.Reason})";
+    }
+
+    /// <summary>
+    /// The scheduled watch for every other input: each input version <c>Outdated</c> allows (of an input whose policy watches it) starts its bump,
+    /// at most once per version (its marker branch), dispatched on that branch. A version with a pull request of any state, or a marker of a
+    /// running bump, is not started again: a failed bump's work-in-progress pull request is not retried on every tick.
+    /// </summary>
+    public async Task<IReadOnlyList<TriggerResult>> WatchBumpsAsync(IEnumerable<KeepCurrent.OutdatedRow> rows, string packageIndex, CancellationToken ct)
+    {
+        var results = new List<TriggerResult>();
+        foreach (var (input, version) in rows.Where(r => r.Bumpable is not null && r.Input.Policy.Watch).Select(r => (r.Input.Name, r.Bumpable!)))
+            results.Add(await TriggerAsync(ProposalKey.Bump(input, version), BumpWorkflowFile, BumpInputs(input, version, packageIndex), ct, onMarker: true));
+        return results;
+    }
 
     /// <summary>The commit status that is the marker's clock.</summary>
     public static string StatusContext(ProposalKey key) => "template-fleet/" + key.Branch;

@@ -14,54 +14,40 @@ public static class ForgeConnection
     /// <param name="environment">The process environment, to refuse the runner's automatic token before any request.</param>
     public static async Task<IForge> OpenAsync(ForgeOptions options, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        ActionsToken.Check(options.Token, environment);
+        // Before any request: a token that is the value of a variable through which runners hand a job its automatic token.
+        if (new[] { "GITHUB_TOKEN", "GITEA_TOKEN" }.FirstOrDefault(v => environment.TryGetValue(v, out var value) && value is { Length: > 0 } && value == options.Token) is { } variable)
+            throw ForgeException.ActionsToken($"it is the value of {variable}");
         var root = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl : new Uri(options.ApiUrl.AbsoluteUri + "/");
-        if (options.Kind == ForgeKind.GitHub)
-            return new GitHubForge(root, options.Token, options.Owner, options.Name, options.RequestTimeout);
-
-        var api = new GiteaApi(root, options.Token, options.RequestTimeout);
-        try
-        {
-            var version = await GiteaVersionAsync(api, options, ct);
-            if (version is not null)
-            {
-                if (version.Number < GiteaVersion.Minimum)
-                    throw new ForgeException($"Gitea {version} at {api.Root} is too old: the cascade needs Gitea {GiteaVersion.Minimum.ToString(2)} or later (POST /contents with several files). Upgrade Gitea.");
-                return new GiteaForge(api, version, options.Owner, options.Name);
-            }
-            if (!await LooksLikeGitHubAsync(api, ct))
-                throw new ForgeException($"{api.Root} answers neither as Gitea (GET /version) nor as GitHub (its API root): check the forge API URL parameter (Gitea: https://<host>/api/v1, GitHub Enterprise: https://<host>/api/v3).");
-            api.Dispose();
-            return new GitHubForge(root, options.Token, options.Owner, options.Name, options.RequestTimeout);
-        }
-        catch
-        {
-            api.Dispose();
-            throw;
-        }
+        if (options.Kind != ForgeKind.GitHub && await GiteaVersionAsync(root, options, ct) is { } version)
+            return new GiteaForge(new GiteaApi(root, options.Token, options.RequestTimeout), version, options.Owner, options.Name);
+        return new GitHubForge(root, options.Token, options.Owner, options.Name, options.RequestTimeout);
     }
 
-    /// <summary>The Gitea version, or null when the API is not Gitea's.</summary>
-    static async Task<GiteaVersion?> GiteaVersionAsync(GiteaApi api, ForgeOptions options, CancellationToken ct)
+    /// <summary>The Gitea version, or null when the API is GitHub's; an API that is neither is a <see cref="ForgeException"/>.</summary>
+    static async Task<GiteaVersion?> GiteaVersionAsync(Uri root, ForgeOptions options, CancellationToken ct)
     {
+        using var api = new GiteaApi(root, options.Token, options.RequestTimeout);
         var response = await api.GetAsync("version", ct);
         if (response.Status == 401)
-            throw new ForgeException($"the forge at {api.Root} refused the token (HTTP 401 on GET /version: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
+            throw new ForgeException($"the forge at {root} refused the token (HTTP 401 on GET /version: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
         if (response.Status == 200 && response.TryRead<VersionJson>()?.Version is { } text)
-            return GiteaVersion.Parse(text);
+        {
+            var version = GiteaVersion.Parse(text);
+            return version.Number >= GiteaVersion.Minimum
+                ? version
+                : throw new ForgeException($"Gitea {version} at {root} is too old: the cascade needs Gitea {GiteaVersion.Minimum.ToString(2)} or later (POST /contents with several files). Upgrade Gitea.");
+        }
         if (options.Kind == ForgeKind.Gitea)
-            throw new ForgeException($"{api.Root} does not answer GET /version as Gitea does (HTTP {response.Status}): check the forge API URL parameter (Gitea: https://<host>/api/v1).");
+            throw new ForgeException($"{root} does not answer GET /version as Gitea does (HTTP {response.Status}): check the forge API URL parameter (Gitea: https://<host>/api/v1).");
+
+        // rest/meta/meta#github-api-root: the root lists current_user_url among its hypermedia links.
+        var apiRoot = await api.GetAsync("", ct);
+        if (apiRoot.Status == 401)
+            throw new ForgeException($"the forge at {root} refused the token (HTTP 401: {apiRoot.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
+        if (apiRoot.Status != 200 || !apiRoot.Text.Contains("\"current_user_url\"", StringComparison.Ordinal))
+            throw new ForgeException($"{root} answers neither as Gitea (GET /version) nor as GitHub (its API root): check the forge API URL parameter (Gitea: https://<host>/api/v1, GitHub Enterprise: https://<host>/api/v3).");
         return null;
     }
 
     sealed record VersionJson(string? Version);
-
-    // rest/meta/meta#github-api-root: the root lists current_user_url among its hypermedia links.
-    static async Task<bool> LooksLikeGitHubAsync(GiteaApi api, CancellationToken ct)
-    {
-        var response = await api.GetAsync("", ct);
-        if (response.Status == 401)
-            throw new ForgeException($"the forge at {api.Root} refused the token (HTTP 401: {response.Message}): check the forge token parameter (FORGE_TOKEN); it is never printed.");
-        return response.Status == 200 && response.Text.Contains("\"current_user_url\"", StringComparison.Ordinal);
-    }
 }

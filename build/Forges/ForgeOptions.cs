@@ -21,14 +21,27 @@ public sealed class ForgeOptions
     /// <summary>How long one request may take; preflight fails within a few of these when the forge does not answer.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    public string Owner => Parts[0];
+    /// <summary>Of <see cref="Repository"/>, whose shape the build's parameters check.</summary>
+    public string Owner => Repository.Split('/')[0];
 
-    public string Name => Parts[1];
+    public string Name => Repository.Split('/')[1];
 
-    string[] Parts => Repository.Split('/') is [{ Length: > 0 } owner, { Length: > 0 } name]
-        ? [owner, name]
-        : throw new ForgeException($"repository '{Repository}' must be <owner>/<name>.");
+    /// <summary>"gitea" or "github" (any case); null, empty or "auto": detect from the API.</summary>
+    public static ForgeKind? ParseKind(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => null,
+        "gitea" => ForgeKind.Gitea,
+        "github" => ForgeKind.GitHub,
+        _ => throw new ForgeException($"--forge: forge kind '{value}' is unknown: use gitea or github, or leave it unset to detect it."),
+    };
 
     public override string ToString() =>
         $"forge={Kind?.ToString() ?? "(detect)"} api={ApiUrl} repository={Repository} base={BaseBranch ?? "(default)"} token=***";
+}
+
+/// <summary>The forges the fleet's pull requests go to. Each has its own native client.</summary>
+public enum ForgeKind
+{
+    Gitea,
+    GitHub,
 }

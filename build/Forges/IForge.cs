@@ -78,13 +78,6 @@ public enum PullRequestState
     Merged,
 }
 
-/// <summary>The words for a branch that moved under a run: a <see cref="ForgeException"/> with this text.</summary>
-public static class BranchMoved
-{
-    public static ForgeException Error(string branch) =>
-        new($"branch {branch} moved while this run was writing it (another run, or a person): it was left as it is; run it again.");
-}
-
 public sealed record ForgePullRequest(long Number, string Url, PullRequestState State, string Title, string Body, string Head, string Base);
 
 /// <summary>

@@ -65,18 +65,17 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
 
     private async Task ServeAsync()
     {
-        while (true)
+        try
         {
-            HttpListenerContext context;
-            try
+            while (true)
             {
-                context = await _listener.GetContextAsync();
+                var context = await _listener.GetContextAsync();
+                _ = Task.Run(() => RespondAsync(context.Request, context.Response));
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => RespondAsync(context.Request, context.Response));
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The listener was closed: the server stops.
         }
     }
 
@@ -107,23 +106,12 @@ public sealed class LoopbackIndexServer : IAsyncDisposable
     internal string? Resolve(string target)
     {
         var path = target.Split('?', '#')[0];
-        if (!path.StartsWith('/'))
-        {
-            return null;
-        }
-
         var segments = Uri.UnescapeDataString(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Any(s => s is "." or ".." || s.Contains('\\') || s.Contains('\0')))
-        {
+        if (!path.StartsWith('/') || segments.Any(s => s is "." or ".." || s.Contains('\\') || s.Contains('\0')))
             return null;
-        }
-
         var full = Path.GetFullPath(Path.Combine([_root, .. segments]));
         if (full != _root && !full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
             return null;
-        }
-
         if (Directory.Exists(full))
             full = Path.Combine(full, "index.html");
 

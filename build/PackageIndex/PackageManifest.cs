@@ -44,11 +44,8 @@ public sealed class PackageManifest
         if (string.IsNullOrWhiteSpace(manifest.Summary) || manifest.Modules is not { Count: > 0 })
             throw new FleetException($"{file}: 'summary' and at least one entry in 'modules' are required.");
 
-        foreach (var module in manifest.Modules)
-        {
-            if (!File.Exists(Path.Combine(sourceDirectory, module, "__init__.py")))
-                throw new FleetException($"{file}: module '{module}' has no {module}/__init__.py next to {FileName}. List import packages (folders) that exist.");
-        }
+        if (manifest.Modules.FirstOrDefault(m => !File.Exists(Path.Combine(sourceDirectory, m, "__init__.py"))) is { } module)
+            throw new FleetException($"{file}: module '{module}' has no {module}/__init__.py next to {FileName}. List import packages (folders) that exist.");
 
         manifest.Name = name;
         manifest.SourceDirectory = sourceDirectory;

@@ -52,14 +52,13 @@ public sealed partial record Pep440Version : IComparable<Pep440Version>
         if (m is not { Success: true } || release.Concat(new[] { "epoch", "pre_n", "post_n1", "post_n2", "dev_n" }.Select(g => m.Groups[g].Value).Where(n => n.Length > 0)).Any(n => Number(n) is null))
             return false;
         long Group(string name) => Number(m.Groups[name].Value) ?? 0;
-        string? preLabel = m.Groups["pre_l"].Success
-            ? m.Groups["pre_l"].Value.ToLowerInvariant() switch
-            {
-                "a" or "alpha" => "a",
-                "b" or "beta" => "b",
-                _ => "rc",
-            }
-            : null;
+        string? preLabel = m.Groups["pre_l"].Value.ToLowerInvariant() switch
+        {
+            "" => null,
+            "a" or "alpha" => "a",
+            "b" or "beta" => "b",
+            _ => "rc",
+        };
         version = new Pep440Version(Group("epoch"), [.. release.Select(r => Number(r)!.Value)], preLabel, preLabel is null ? null : Group("pre_n"),
             m.Groups["post"].Success ? Group(m.Groups["post_n1"].Success ? "post_n1" : "post_n2") : null, m.Groups["dev"].Success ? Group("dev_n") : null);
         return true;
@@ -89,25 +88,12 @@ public sealed partial record Pep440Version : IComparable<Pep440Version>
     private long[] TrimmedRelease => [.. Release.Reverse().SkipWhile(n => n == 0).Reverse()];
     private (int, long, long, long) Suffix => (PreKey.Rank, PreKey.Number, Post ?? -1, Dev ?? long.MaxValue);
 
-    public int CompareTo(Pep440Version? other)
-    {
-        if (other is null)
-            return 1;
-        var c = Epoch.CompareTo(other.Epoch);
-        if (c == 0)
-            c = ((ReadOnlySpan<long>)TrimmedRelease).SequenceCompareTo(other.TrimmedRelease);
-        return c != 0 ? c : Suffix.CompareTo(other.Suffix);
-    }
+    public int CompareTo(Pep440Version? other) => other is null ? 1
+        : Epoch != other.Epoch ? Epoch.CompareTo(other.Epoch)
+        : ((ReadOnlySpan<long>)TrimmedRelease).SequenceCompareTo(other.TrimmedRelease) is var c and not 0 ? c
+        : Suffix.CompareTo(other.Suffix);
 
     public bool Equals(Pep440Version? other) => CompareTo(other) == 0;
 
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var n in TrimmedRelease)
-            hash.Add(n);
-        hash.Add((Epoch, Suffix));
-        return hash.ToHashCode();
-    }
-
+    public override int GetHashCode() => HashCode.Combine(Epoch, string.Join('.', TrimmedRelease), Suffix);
 }

@@ -17,22 +17,15 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
 {
     private readonly ResolverOptions _options = options ?? new ResolverOptions();
 
-    /// <summary>A resolver for the index pip uses (its simple URL, as given to pip's --index-url).</summary>
-    public static RuntimeVersionResolver ForSimpleIndex(HttpClient http, string simpleIndexUrl, string package, ResolverOptions? options = null) =>
-        new(http, JsonApiBaseFromSimpleIndex(simpleIndexUrl), package, options);
-
     public string JsonApiBase { get; } = jsonApiBase.TrimEnd('/');
-    public string Package { get; } = package;
-    public string ProjectUrl => $"{JsonApiBase}/pypi/{Uri.EscapeDataString(Package)}/json";
+    public string ProjectUrl => $"{JsonApiBase}/pypi/{Uri.EscapeDataString(package)}/json";
 
     /// <summary>PEP 503 simple index URL (…/simple or …/simple/) -> the JSON API base beside it (its parent).</summary>
     public static string JsonApiBaseFromSimpleIndex(string simpleIndexUrl, string parameterName = "--package-index")
     {
         if (!Uri.TryCreate(simpleIndexUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
-        {
             throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' is not an http(s) URL of a simple index (example: http://127.0.0.1:8080/simple/)");
-        }
         var path = uri.AbsolutePath.TrimEnd('/');
         if (!path.EndsWith("/simple", StringComparison.Ordinal))
             throw new FleetException($"{parameterName} '{Printable.Of(simpleIndexUrl)}' does not end in /simple/; give the index's simple API URL (example: http://127.0.0.1:8080/simple/)");
@@ -43,11 +36,11 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
     public async Task<Pep440Version> ResolveLatestAsync(CancellationToken cancellationToken = default)
     {
         var releases = await GetUsableReleasesAsync(cancellationToken)
-            ?? throw new FleetException($"'{Package}' is not on the package index {JsonApiBase} (GET {ProjectUrl} returned 404 Not Found); check the index URL or publish the package first");
+            ?? throw new FleetException($"'{package}' is not on the package index {JsonApiBase} (GET {ProjectUrl} returned 404 Not Found); check the index URL or publish the package first");
         var finals = releases.Where(r => !r.IsPreRelease).ToList();
         var newest = (finals.Count > 0 ? finals : releases).Max()
-            ?? throw new FleetException($"'{Package}' has no usable release on {JsonApiBase}: every release is yanked, has no files or is not a PEP 440 version; publish one");
-        Log.Debug("Newest usable {Package} on {Index}: {Version} (of {Count} usable releases)", Package, JsonApiBase, newest, releases.Count);
+            ?? throw new FleetException($"'{package}' has no usable release on {JsonApiBase}: every release is yanked, has no files or is not a PEP 440 version; publish one");
+        Log.Debug("Newest usable {Package} on {Index}: {Version} (of {Count} usable releases)", package, JsonApiBase, newest, releases.Count);
         return newest;
     }
 
@@ -55,36 +48,26 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
     private async Task<List<Pep440Version>?> GetUsableReleasesAsync(CancellationToken cancellationToken)
     {
         var url = ProjectUrl;
-        HttpResponseMessage response;
         try
         {
-            response = await BuildPipeline(_options).ExecuteAsync(
+            using var response = await BuildPipeline(_options).ExecuteAsync(
                 async ct => await http.GetAsync(url, HttpCompletionOption.ResponseContentRead, ct),
                 cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                return null;
+            if (!response.IsSuccessStatusCode)
+                throw new FleetException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {url}; check the index URL and the index's health");
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return UsableReleases(json.RootElement);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new FleetException($"the package index at {JsonApiBase} did not answer GET {url} ({Reason(e)}) after {_options.MaxRetries + 1} attempts; check the index URL and that the index is running");
         }
-        using (response)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-            if (!response.IsSuccessStatusCode)
-                throw new FleetException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {url}; check the index URL and the index's health");
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            try
-            {
-                using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
-                return UsableReleases(json.RootElement);
-            }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
-            {
-                throw new FleetException($"GET {url} did not return PyPI JSON ({e.Message}); is {JsonApiBase} the JSON API base of a package index?");
-            }
+            throw new FleetException($"GET {url} did not return PyPI JSON ({e.Message}); is {JsonApiBase} the JSON API base of a package index?");
         }
     }
 
@@ -141,41 +124,34 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         http.Timeout = TimeSpan.FromSeconds(30);
         var deadline = DateTime.UtcNow + timeout;
-        var attempts = 0;
-        string last;
-        while (true)
+        for (var attempts = 1; ; attempts++)
         {
-            attempts++;
-            last = await ProbeAsync(http, url, version, ct);
+            var last = await ProbeAsync(http, url, version, ct);
             if (last == "served")
             {
                 Log.Information("{Package} {Version} is served by {Index} (attempt {Attempt})", package, version, indexUrl, attempts);
                 return;
             }
             if (DateTime.UtcNow + interval > deadline)
-                break;
+            {
+                throw new FleetException(
+                    $"{package} {version} did not appear on the index {indexUrl} within {timeout.TotalSeconds:0} s "
+                    + $"({attempts} attempts, last answer: {last}). Check that the version was uploaded, or raise the wait timeout parameter.");
+            }
             Log.Information("{Package} {Version} not on {Index} yet ({Last}); next try in {Seconds} s", package, version, indexUrl, last, interval.TotalSeconds);
             await Task.Delay(interval, ct);
         }
-        throw new FleetException(
-            $"{package} {version} did not appear on the index {indexUrl} within {timeout.TotalSeconds:0} s "
-            + $"({attempts} attempts, last answer: {last}). Check that the version was uploaded, or raise the wait timeout parameter.");
     }
 
     /// <summary>PEP 503 normalised name in the JSON API path.</summary>
-    public static Uri VersionUrl(Uri indexUrl, string package, string version)
-    {
-        var root = indexUrl.AbsoluteUri.EndsWith('/') ? indexUrl : new Uri(indexUrl.AbsoluteUri + "/");
-        return new Uri(root, $"pypi/{PackageName.Normalize(package)}/{Uri.EscapeDataString(version)}/json");
-    }
+    public static Uri VersionUrl(Uri indexUrl, string package, string version) =>
+        new(indexUrl.AbsoluteUri.EndsWith('/') ? indexUrl : new Uri(indexUrl.AbsoluteUri + "/"), $"pypi/{PackageName.Normalize(package)}/{Uri.EscapeDataString(version)}/json");
 
     static async Task<string> ProbeAsync(HttpClient http, Uri url, string version, CancellationToken ct)
     {
         try
         {
             using var response = await http.GetAsync(url, ct);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-                return "HTTP 404";
             if (!response.IsSuccessStatusCode)
                 return $"HTTP {(int)response.StatusCode}";
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
@@ -189,4 +165,15 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
             return e.Message;
         }
     }
+}
+
+/// <summary>How patiently <see cref="RuntimeVersionResolver"/> talks to the index.</summary>
+public sealed class ResolverOptions
+{
+    /// <summary>Retries after the first attempt for transient failures (no answer, 5xx, 429).</summary>
+    public int MaxRetries { get; init; } = 3;
+    /// <summary>First back-off delay; it doubles per retry.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Limit for one request, whatever the HttpClient's own timeout is.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

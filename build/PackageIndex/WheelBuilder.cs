@@ -5,6 +5,12 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.PackageIndex;
 
+/// <summary>A wheel on disk and what an index needs to publish it.</summary>
+public sealed record BuiltWheel(string Name, string Version, string Path, string Sha256, long Size, string RequiresPython, string Summary)
+{
+    public string FileName => System.IO.Path.GetFileName(Path);
+}
+
 /// <summary>
 /// Builds a pure-Python PEP 427 wheel from a development source folder. Deterministic (fixed
 /// timestamps and modes, sorted entries): the same source and version give identical bytes, so the
@@ -37,8 +43,7 @@ public static class WheelBuilder
 
         Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, WheelFileName(manifest.Name, version));
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
-        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        using (var zip = new ZipArchive(new FileStream(path, FileMode.Create, FileAccess.Write), ZipArchiveMode.Create))
         {
             foreach (var (name, content) in entries)
             {
@@ -64,16 +69,13 @@ public static class WheelBuilder
     public static string RecordHash(byte[] content) =>
         Convert.ToBase64String(SHA256.HashData(content)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static IEnumerable<(string, byte[])> ModuleFiles(string root, string module)
-    {
-        var moduleRoot = Path.Combine(root, module);
-        return Directory.EnumerateFiles(moduleRoot, "*", SearchOption.AllDirectories)
+    private static IEnumerable<(string, byte[])> ModuleFiles(string root, string module) =>
+        Directory.EnumerateFiles(Path.Combine(root, module), "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             // Byte code is machine-local and would make the wheel non-deterministic.
             .Where(f => !f.Contains("/__pycache__/", StringComparison.Ordinal) && !f.EndsWith(".pyc", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(f => (f, File.ReadAllBytes(Path.Combine(root, f))));
-    }
 
     private static string Metadata(PackageManifest manifest, string version) =>
         $"Metadata-Version: 2.1\nName: {manifest.Name}\nVersion: {version}\nSummary: {manifest.Summary.ReplaceLineEndings(" ")}\n"

@@ -35,30 +35,36 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         catch (ForgeException e) when (e.InnerException is ForbiddenException forbidden && forbidden.Message.Contains("integration", StringComparison.OrdinalIgnoreCase))
         {
             // rest/users/users#get-the-authenticated-user: an installation token (a workflow's GITHUB_TOKEN) is no user.
-            throw new ForgeException(ActionsToken.Refusal("GitHub refuses GET /user for it: it is an installation token"));
+            throw ForgeException.ActionsToken("GitHub refuses GET /user for it: it is an installation token");
         }
     }
 
     public async Task<ForgeRepository> GetRepositoryAsync(CancellationToken ct)
     {
-        var repo = await OrNotFound(() => Call(() => github.Repository.Get(owner, name), "reading the repository"),
+        var repo = await Call(() => github.Repository.Get(owner, name), "reading the repository",
             () => throw new ForgeException($"repository {owner}/{name} was not found on {Description}, or the token's user may not see it: check the forge repository parameter (<owner>/<name>) and the user's access."));
         return new ForgeRepository(repo.FullName, repo.DefaultBranch, repo.Permissions?.Push == true, PullRequestsEnabled: true, repo.Archived);
     }
 
-    public Task<BranchHead?> GetBranchAsync(string branch, CancellationToken ct) => OrNotFound<BranchHead?>(async () =>
+    public Task<BranchHead?> GetBranchAsync(string branch, CancellationToken ct) => Call<BranchHead?>(async () =>
     {
-        var head = await Call(() => github.Repository.Branch.Get(owner, name, branch), $"reading branch {branch}");
+        var head = await github.Repository.Branch.Get(owner, name, branch);
         var commit = await Call(() => github.Repository.Commit.Get(owner, name, head.Commit.Sha), $"reading the head of {branch}");
         return new BranchHead(head.Name, head.Commit.Sha, commit.Author?.Login, commit.Commit.Author.Name, commit.Commit.Message ?? "");
-    }, () => null);
+    }, $"reading branch {branch}", () => null);
 
     public async Task<bool> CreateBranchAsync(string branch, string from, CancellationToken ct)
     {
         var head = await GetBranchAsync(from, ct) ?? throw new ForgeException($"cannot create branch {branch} in {owner}/{name}: its base branch {from} does not exist.");
+        return await CreateReferenceAsync(branch, head.Sha);
+    }
+
+    /// <summary>False when the branch exists already.</summary>
+    async Task<bool> CreateReferenceAsync(string branch, string sha)
+    {
         try
         {
-            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{branch}", head.Sha)), $"creating branch {branch}");
+            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{branch}", sha)), $"creating branch {branch}");
             return true;
         }
         catch (ApiValidationException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
@@ -79,15 +85,15 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         }
     }
 
-    public Task<string?> GetFileShaAsync(string path, string branch, CancellationToken ct) => OrNotFound<string?>(async () =>
-        await Call(() => github.Repository.Content.GetAllContentsByRef(owner, name, path, branch), $"reading {path} on {branch}") is [{ Type.Value: ContentType.File } file]
+    public Task<string?> GetFileShaAsync(string path, string branch, CancellationToken ct) => Call<string?>(async () =>
+        await github.Repository.Content.GetAllContentsByRef(owner, name, path, branch) is [{ Type.Value: ContentType.File } file]
             ? file.Sha
-            : throw new ForgeException($"{path} is not a file on {branch} of {owner}/{name}."), () => null);
+            : throw new ForgeException($"{path} is not a file on {branch} of {owner}/{name}."), $"reading {path} on {branch}", () => null);
 
     public async Task<string> WriteBranchAsync(BranchWrite write, CancellationToken ct)
     {
         if ((await GetBranchAsync(write.Branch, ct))?.Sha != write.ExpectedHead)
-            throw BranchMoved.Error(write.Branch);
+            throw ForgeException.BranchMoved(write.Branch);
         var baseHead = await GetBranchAsync(write.Base, ct) ?? throw new ForgeException($"base branch {write.Base} does not exist in {owner}/{name}.");
         var baseCommit = await Call(() => github.Git.Commit.Get(owner, name, baseHead.Sha), $"reading {write.Base}'s head");
         var tree = new NewTree { BaseTree = baseCommit.Tree.Sha };
@@ -99,15 +105,9 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         }
         var newTree = await Call(() => github.Git.Tree.Create(owner, name, tree), "storing the tree");
         var commit = await Call(() => github.Git.Commit.Create(owner, name, new NewCommit(write.Message, newTree.Sha, baseHead.Sha)), "storing the commit");
-        try
-        {
-            await Call(() => github.Git.Reference.Create(owner, name, new NewReference($"refs/heads/{write.Branch}", commit.Sha)), $"creating branch {write.Branch}");
-        }
-        catch (ApiValidationException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
-        {
-            // rest/git/refs#update-a-reference with force: the branch becomes base + pins, its pull request stays open.
+        // rest/git/refs#update-a-reference with force: the branch becomes base + pins, its pull request stays open.
+        if (!await CreateReferenceAsync(write.Branch, commit.Sha))
             await Call(() => github.Git.Reference.Update(owner, name, $"heads/{write.Branch}", new ReferenceUpdate(commit.Sha, force: true)), $"moving branch {write.Branch}");
-        }
         return commit.Sha;
     }
 
@@ -142,12 +142,9 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
     public async Task<ForgePullRequest> UpdatePullRequestAsync(long number, string title, string body, CancellationToken ct) =>
         ToPullRequest(await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { Title = title, Body = body, State = ItemState.Open }), $"updating pull request #{number}"));
 
-    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct)
-    {
-        var open = await Call(() => github.PullRequest.GetAllForRepository(owner, name, new PullRequestRequest { State = ItemStateFilter.Open, Base = @base }),
-            "listing open pull requests");
-        return [.. open.Where(p => p.Base.Ref == @base).Select(ToPullRequest)];
-    }
+    public async Task<IReadOnlyList<ForgePullRequest>> ListOpenPullRequestsAsync(string @base, CancellationToken ct) =>
+        [.. (await Call(() => github.PullRequest.GetAllForRepository(owner, name, new PullRequestRequest { State = ItemStateFilter.Open, Base = @base }), "listing open pull requests"))
+            .Where(p => p.Base.Ref == @base).Select(ToPullRequest)];
 
     // rest/issues/comments#create-an-issue-comment (201), then rest/pulls/pulls#update-a-pull-request with state "closed".
     public async Task ClosePullRequestAsync(long number, string comment, CancellationToken ct)
@@ -156,12 +153,11 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         await Call(() => github.PullRequest.Update(owner, name, checked((int)number), new PullRequestUpdate { State = ItemState.Closed }), $"closing pull request #{number}");
     }
 
-    public Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct) => OrNotFound(async () =>
+    public Task DispatchWorkflowAsync(string workflowFile, string reference, IReadOnlyDictionary<string, string> inputs, CancellationToken ct) => Call(async () =>
     {
-        await Call(() => github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) }),
-            $"starting workflow {workflowFile}");
+        await github.Actions.Workflows.CreateDispatch(owner, name, workflowFile, new CreateWorkflowDispatch(reference) { Inputs = inputs.ToDictionary(i => i.Key, i => (object)i.Value) });
         return true;
-    }, () => throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} on {reference}: generate the workflows and push them."));
+    }, $"starting workflow {workflowFile}", () => throw new ForgeException($"{owner}/{name} has no workflow {workflowFile} on {reference}: generate the workflows and push them."));
 
     // rest/commits/statuses#create-a-commit-status: 201.
     public async Task SetCommitStatusAsync(string sha, string context, string state, string description, CancellationToken ct) =>
@@ -169,33 +165,25 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
             $"setting status {context} on {sha}");
 
     // rest/commits/statuses#list-commit-statuses-for-a-reference: every status, the newest first (all pages).
-    public Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct) => OrNotFound<DateTimeOffset?>(async () =>
-        (await Call(() => github.Repository.Status.GetAll(owner, name, sha), $"reading the statuses of {sha}")).Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Max(),
-        () => null);
+    public Task<DateTimeOffset?> GetCommitStatusTimeAsync(string sha, string context, CancellationToken ct) => Call(async () =>
+        (await github.Repository.Status.GetAll(owner, name, sha)).Where(s => s.Context == context).Select(s => (DateTimeOffset?)s.CreatedAt).Max(),
+        $"reading the statuses of {sha}", () => null);
 
-    /// <summary>Octokit's failures as one line each; 404 and 422 go to the caller, which knows what they mean there.</summary>
-    async Task<T> Call<T>(Func<Task<T>> call, string doing)
+    /// <summary>Octokit's failures as one line each. A 404 (Octokit's NotFoundException) is <paramref name="notFound"/>'s answer;
+    /// without it, 404 and 422 go to the caller, which knows what they mean there.</summary>
+    async Task<T> Call<T>(Func<Task<T>> call, string doing, Func<T>? notFound = null)
     {
         try
         {
             return await call();
+        }
+        catch (NotFoundException) when (notFound is not null)
+        {
+            return notFound();
         }
         catch (Exception e) when (Translate(e, doing) is { } translated)
         {
             throw translated;
-        }
-    }
-
-    /// <summary>A 404, which <see cref="Call{T}"/> lets through to the caller (Octokit's NotFoundException), answered by <paramref name="notFound"/>.</summary>
-    static async Task<T> OrNotFound<T>(Func<Task<T>> call, Func<T> notFound)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (NotFoundException)
-        {
-            return notFound();
         }
     }
 

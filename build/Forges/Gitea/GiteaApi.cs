@@ -77,20 +77,14 @@ internal sealed class GiteaApi(Uri root, string token, TimeSpan timeout) : IDisp
             using var response = await http.SendAsync(request, ct);
             return new GiteaResponse((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct), described);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            throw Unreachable(Root, e.Message, e);
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw Unreachable(Root, $"no answer within {http.Timeout.TotalSeconds:0} s", e);
+            var reason = e is HttpRequestException ? e.Message : $"no answer within {http.Timeout.TotalSeconds:0} s";
+            throw new ForgeException($"cannot reach the forge at {Root} ({reason}): check the forge API URL parameter and that the host answers.", e);
         }
     }
 
     public Task<GiteaResponse> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
-
-    internal static ForgeException Unreachable(Uri api, string reason, Exception inner) =>
-        new($"cannot reach the forge at {api} ({reason}): check the forge API URL parameter and that the host answers.", inner);
 
     /// <summary>Each '/'-separated part escaped on its own: branch names and paths keep their slashes.</summary>
     public static string Escape(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));

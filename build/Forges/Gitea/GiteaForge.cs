@@ -21,9 +21,9 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     public async Task<ForgeUser> GetUserAsync(CancellationToken ct)
     {
-        var login = Read(await api.GetAsync("user", ct), "reading the token's user").Read<UserJson>().Login;
+        var login = Read(await api.GetAsync("user", ct), "reading the token's user").Read<ForgeUser>().Login;
         if (string.Equals(login, ActionsUser, StringComparison.OrdinalIgnoreCase))
-            throw new ForgeException(ActionsToken.Refusal($"{Description} knows it as its built-in '{ActionsUser}' user"));
+            throw ForgeException.ActionsToken($"{Description} knows it as its built-in '{ActionsUser}' user");
         return new ForgeUser(login);
     }
 
@@ -65,34 +65,26 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
             return null;
         if (response.Text.TrimStart().StartsWith('['))
             throw new ForgeException($"{path} is a folder on {branch} of {owner}/{name}, not a file.");
-        return response.Read<ContentJson>().Sha;
+        return response.Read<ShaJson>().Sha;
     }
 
     public async Task<string> WriteBranchAsync(BranchWrite write, CancellationToken ct)
     {
         var current = await GetBranchAsync(write.Branch, ct);
         if (current?.Sha != write.ExpectedHead)
-            throw BranchMoved.Error(write.Branch);
+            throw ForgeException.BranchMoved(write.Branch);
         if (!version.HasForcePush && current is not null)
         {
             // Before 1.26 an existing branch cannot be moved onto the base through the API: delete it (Gitea closes
             // its pull requests, services/pull/pull.go CloseBranchPulls) and make it again from the base.
             await DeleteBranchAsync(write.Branch, ct);
         }
-        var body = new ChangeFiles(
-            Branch: write.Base,
-            NewBranch: write.Branch,
-            Message: write.Message,
-            Files: [.. write.Files.Select(f => new FileOperation(
-                Operation: f.BaseBlobSha is null ? "create" : "update",
-                Path: f.Path,
-                Content: Convert.ToBase64String(Encoding.UTF8.GetBytes(f.Content)),
-                Sha: f.BaseBlobSha))],
-            ForcePush: version.HasForcePush ? true : null);
-        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/contents", body, ct);
+        var files = write.Files.Select(f => new { Operation = f.BaseBlobSha is null ? "create" : "update", f.Path, Content = Convert.ToBase64String(Encoding.UTF8.GetBytes(f.Content)), Sha = f.BaseBlobSha });
+        var response = await api.SendAsync(HttpMethod.Post, $"{Repo}/contents",
+            new { Branch = write.Base, NewBranch = write.Branch, write.Message, Files = files, ForcePush = version.HasForcePush ? true : (bool?)null }, ct);
         if (response.Status is 404 or 422)
             throw new ForgeException($"Gitea refused the pins for {write.Branch} (HTTP {response.Status}: {response.Message}); the base branch {write.Base} may have moved while the cascade ran: run it again.");
-        return Expect(response, $"write files to {write.Branch}", $"writing files to {write.Branch}", 201).Read<FilesResponse>().Commit.Sha;
+        return Expect(response, $"write files to {write.Branch}", $"writing files to {write.Branch}", 201).Read<FilesJson>().Commit.Sha;
     }
 
     public async Task<ForgePullRequest?> FindPullRequestAsync(string head, string @base, CancellationToken ct)
@@ -130,7 +122,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
         if (response.Status == 409)
             throw new PullRequestExistsException($"an open pull request from {head} into {@base} exists already: {response.Message}");
         if (response.Status == 404)
-            throw BranchMoved.Error(head);
+            throw ForgeException.BranchMoved(head);
         return ToPullRequest(Expect(response, $"open a pull request from {head}", $"opening the pull request from {head}", 201).Read<PullJson>());
     }
 
@@ -192,10 +184,9 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     /// <summary>The answer to a write when its status is one of <paramref name="ok"/>; 403 is the user's missing right to <paramref name="what"/>, anything else unexpected.</summary>
     GiteaResponse Expect(GiteaResponse response, string what, string doing, params int[] ok) =>
-        ok.Contains(response.Status) ? response : throw (response.Status == 403 ? Forbidden(response, what) : response.Unexpected(doing));
-
-    ForgeException Forbidden(GiteaResponse response, string what) =>
-        new($"the token's user may not {what} in {owner}/{name} (HTTP 403: {response.Message}): give the user write access to the repository, or use another token.");
+        ok.Contains(response.Status) ? response : throw (response.Status == 403
+            ? new ForgeException($"the token's user may not {what} in {owner}/{name} (HTTP 403: {response.Message}): give the user write access to the repository, or use another token.")
+            : response.Unexpected(doing));
 
     static ForgePullRequest ToPullRequest(PullJson p) => new(
         p.Number, p.HtmlUrl ?? p.Url ?? "",
@@ -205,9 +196,7 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
     public void Dispose() => api.Dispose();
 
     // Request and response shapes of templates/swagger/v1_json.tmpl, only the fields used here.
-    sealed record UserJson(string Login);
-
-    sealed record PermissionsJson(bool Admin, bool Push, bool Pull);
+    sealed record PermissionsJson(bool Push);
 
     sealed record RepositoryJson(string FullName, string DefaultBranch, bool Archived, bool HasPullRequests, PermissionsJson? Permissions);
 
@@ -217,15 +206,10 @@ internal sealed class GiteaForge(GiteaApi api, GiteaVersion version, string owne
 
     sealed record BranchJson(string Name, PayloadCommitJson Commit);
 
-    sealed record ContentJson(string Sha, string Type);
+    /// <summary>A file of GET /contents, or the commit of POST /contents (its FileResponse's "commit").</summary>
+    sealed record ShaJson(string Sha);
 
-    sealed record FileOperation(string Operation, string Path, string Content, string? Sha);
-
-    sealed record ChangeFiles(string Branch, string NewBranch, string Message, IReadOnlyList<FileOperation> Files, bool? ForcePush);
-
-    sealed record FileCommitJson(string Sha);
-
-    sealed record FilesResponse(FileCommitJson Commit);
+    sealed record FilesJson(ShaJson Commit);
 
     sealed record PullBranchJson(string Ref);
 

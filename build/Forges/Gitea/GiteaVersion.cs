@@ -11,13 +11,9 @@ public sealed partial record GiteaVersion(Version Number, string Text)
     /// <summary>POST /contents with several files and new_branch (the cascade's way to write pins) is 1.20's.</summary>
     public static readonly Version Minimum = new(1, 20, 0);
 
-    public static GiteaVersion Parse(string text)
-    {
-        var match = Numbers().Match(text);
-        if (!match.Success)
-            throw new ForgeException($"the forge answered GET /version with '{text}', which is no Gitea version.");
-        return new GiteaVersion(new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), int.Parse(match.Groups[3].Value)), text);
-    }
+    public static GiteaVersion Parse(string text) => Numbers().Match(text) is { Success: true } match
+        ? new GiteaVersion(Version.Parse(match.Groups[1].Value), text)
+        : throw new ForgeException($"the forge answered GET /version with '{text}', which is no Gitea version.");
 
     /// <summary>force_push on the contents routes (go-gitea/gitea#35592): a branch can be rebuilt in place.</summary>
     public bool HasForcePush => Number >= new Version(1, 26, 0);
@@ -28,6 +24,6 @@ public sealed partial record GiteaVersion(Version Number, string Text)
     public override string ToString() => Text;
 
     // The Gitea part after "+gitea-" when there is one, else the leading version.
-    [GeneratedRegex(@"^(?:.*\+gitea-v?|v?)(\d+)\.(\d+)\.(\d+)")]
+    [GeneratedRegex(@"^(?:.*\+gitea-v?|v?)(\d+\.\d+\.\d+)")]
     private static partial Regex Numbers();
 }

@@ -136,8 +136,8 @@ public sealed class BuildWorkflowTests
             },
             watch.Steps()[1].Map("env"));
         // What the watch dispatches must be what the cascade workflow takes.
-        Assert.Contains(".gitea/workflows/" + TemplateFleet.Cascade.RuntimeWatch.CascadeWorkflowFile, generated.Keys);
-        var dispatched = TemplateFleet.Cascade.RuntimeWatch.DispatchInputs(TemplateFleet.PackageIndex.Pep440Version.Parse("1.2.3"), "https://index.example/simple/");
+        Assert.Contains(".gitea/workflows/" + TemplateFleet.Cascade.CascadeTrigger.CascadeWorkflowFile, generated.Keys);
+        var dispatched = TemplateFleet.Cascade.CascadeTrigger.CascadeInputs(TemplateFleet.PackageIndex.Pep440Version.Parse("1.2.3"), "https://index.example/simple/");
         Assert.Equal(cascade.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
     }
 
@@ -145,7 +145,7 @@ public sealed class BuildWorkflowTests
     public void A_bump_runs_one_at_a_time_per_input_with_every_base_wide_input_in_one_group_and_takes_what_the_watch_dispatches()
     {
         var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
-        var bump = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.BumpWatch.WorkflowFile]);
+        var bump = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.CascadeTrigger.BumpWorkflowFile]);
 
         Assert.Equal(["on", "concurrency", "jobs"], bump.Keys().Skip(1));
         Assert.Equal("false", bump.At("concurrency").Text("cancel-in-progress"));
@@ -154,7 +154,7 @@ public sealed class BuildWorkflowTests
         foreach (var input in new[] { "node", "npm", "docker-cli", "debian-security" })
             Assert.Contains($"\"{input}\"", group);
         Assert.EndsWith("github.event.inputs.input) && 'base' || github.event.inputs.input }}", group);
-        var dispatched = TemplateFleet.Cascade.BumpWatch.DispatchInputs("codex", "0.172.0", "https://index.example/simple/");
+        var dispatched = TemplateFleet.Cascade.CascadeTrigger.BumpInputs("codex", "0.172.0", "https://index.example/simple/");
         Assert.Equal(["input", "input_version", "package_index"], bump.Keys("on", "workflow_dispatch", "inputs"));
         Assert.Equal(bump.Keys("on", "workflow_dispatch", "inputs"), dispatched.Keys);
         foreach (var (job, step) in new[] { ("base", 1), ("templates", 2), ("pins", 2) })
@@ -165,7 +165,7 @@ public sealed class BuildWorkflowTests
         }
         Assert.Equal("${{ secrets.FORGE_TOKEN }}", bump.Steps("base")[1].Map("env")["FORGE_TOKEN"]);
         // a stuck bump or cascade job is cancelled, so the watch may retake its marker after fleet.yaml inputs.retakeAfter
-        var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.RuntimeWatch.CascadeWorkflowFile]);
+        var cascade = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.CascadeTrigger.CascadeWorkflowFile]);
         Assert.All([.. bump.Keys("jobs").Select(j => bump.At("jobs", j)), .. cascade.Keys("jobs").Select(j => cascade.At("jobs", j))], job => Assert.Equal("90", job.Text("timeout-minutes")));
         Assert.True(InputPolicies.DefaultRetakeAfter > TimeSpan.FromMinutes(Math.Max(bump.Keys("jobs").Count, cascade.Keys("jobs").Count) * 90));
     }
@@ -174,7 +174,7 @@ public sealed class BuildWorkflowTests
     public void A_bump_is_the_release_shape_its_base_job_hands_on_the_data_and_the_lock_and_its_pins_job_opens_the_one_pull_request()
     {
         var generated = WorkflowGenerator.Generate<Build>(RepositoryRoot.Path);
-        var bump = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.BumpWatch.WorkflowFile]);
+        var bump = WorkflowYamlReader.Parse(generated[".gitea/workflows/" + TemplateFleet.Cascade.CascadeTrigger.BumpWorkflowFile]);
 
         Assert.Equal(["base", "templates", "pins"], bump.Keys("jobs"));
         Assert.Equal("./build.sh BumpBase", bump.Steps("base")[1].Text("run"));

@@ -171,8 +171,8 @@ public sealed class PreflightTests
     [InlineData("auto", null)]
     public void The_forge_kind_parameter_is_gitea_github_or_detect(string value, ForgeKind? kind)
     {
-        Assert.Equal(kind, ForgeKinds.Parse(value));
-        Assert.Contains("gitea or github", Assert.Throws<ForgeException>(() => ForgeKinds.Parse("gitlab")).Message);
+        Assert.Equal(kind, ForgeOptions.ParseKind(value));
+        Assert.Contains("gitea or github", Assert.Throws<ForgeException>(() => ForgeOptions.ParseKind("gitlab")).Message);
     }
 
     static int ClosedPort()

@@ -121,7 +121,7 @@ public sealed class RuntimeVersionResolverTests
     public async Task A_resolver_for_a_simple_index_asks_the_json_api_beside_it()
     {
         var index = new StubIndex().Then(HttpStatusCode.OK, StubIndex.ProjectJson(Package, ("1.0.0", [false])));
-        var resolver = RuntimeVersionResolver.ForSimpleIndex(new HttpClient(index), $"{Base}/simple/", Package, Fast);
+        var resolver = new RuntimeVersionResolver(new HttpClient(index), RuntimeVersionResolver.JsonApiBaseFromSimpleIndex($"{Base}/simple/"), Package, Fast);
 
         Assert.Equal(Pep440Version.Parse("1.0"), await resolver.ResolveLatestAsync());
         Assert.Equal([$"GET {Base}/pypi/{Package}/json"], index.Requests);

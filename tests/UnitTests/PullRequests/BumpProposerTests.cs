@@ -174,20 +174,20 @@ public sealed class BumpProposerTests
         var trigger = new CascadeTrigger(await f.OpenAsync(), proposer);
         OutdatedRow[] rows = [Row("codex", "0.172.0"), Row("node", "24.23.0"), Row("claude-code", null), Row("openclaw", "2026.10.1", watched: false)];
 
-        var first = await BumpWatch.RunAsync(rows, trigger, Index, None);
+        var first = await trigger.WatchBumpsAsync(rows, Index, None);
 
         Assert.Equal([TriggerOutcome.Dispatched, TriggerOutcome.Dispatched], first.Select(r => r.Outcome));
         Assert.Equal([("bump.yml", "bump/codex/0.172.0", "codex", "0.172.0", Index), ("bump.yml", "bump/node/24.23.0", "node", "24.23.0", Index)],
             f.Fake.Dispatches.Select(d => (d.Workflow, d.Ref, d.Inputs["input"]!.GetValue<string>(), d.Inputs["input_version"]!.GetValue<string>(), d.Inputs["package_index"]!.GetValue<string>())));
 
         // the next tick while both run, and after codex's bump failed into a work-in-progress pull request: nothing again
-        Assert.All(await BumpWatch.RunAsync(rows, trigger, Index, None), r => Assert.Equal(TriggerOutcome.AlreadyStarted, r.Outcome));
+        Assert.All(await trigger.WatchBumpsAsync(rows, Index, None), r => Assert.Equal(TriggerOutcome.AlreadyStarted, r.Outcome));
         await proposer.ProposeAsync(Bump("0.172.0", passed: false), None);
-        Assert.All(await BumpWatch.RunAsync(rows, trigger, Index, None), r => Assert.Equal(TriggerOutcome.AlreadyStarted, r.Outcome));
+        Assert.All(await trigger.WatchBumpsAsync(rows, Index, None), r => Assert.Equal(TriggerOutcome.AlreadyStarted, r.Outcome));
         Assert.Equal(2, f.Fake.Dispatches.Count);
 
         // a newer codex starts its own bump
-        var newer = await BumpWatch.RunAsync([Row("codex", "0.173.0")], trigger, Index, None);
+        var newer = await trigger.WatchBumpsAsync([Row("codex", "0.173.0")], Index, None);
         Assert.Equal(TriggerOutcome.Dispatched, Assert.Single(newer).Outcome);
         Assert.Equal("bump/codex/0.173.0", f.Fake.Dispatches[^1].Ref);
     }

@@ -83,8 +83,8 @@ public sealed class ReleaseOfOneRunTests : IDisposable
         Pin At(string version) => new() { Template = "x", Image = "r/x", Digest = "sha256:" + new string('1', 64), RuntimeVersion = Pep440Version.Parse(version), Revision = "r", PublishedAt = DateTimeOffset.UnixEpoch };
         var pins = new Dictionary<string, Pin?> { ["a"] = At("1.2.0"), ["b"] = At("1.1.9"), ["c"] = null, ["d"] = At("1.10.0") };
 
-        Assert.Equal(["b", "c"], RuntimeWatch.Behind(Pep440Version.Parse("1.2.0"), pins));
-        Assert.Equal(["a", "b", "c"], RuntimeWatch.Behind(Pep440Version.Parse("1.3.0"), pins));
-        Assert.Equal(["c"], RuntimeWatch.Behind(Pep440Version.Parse("1.1.0"), pins));
+        Assert.Equal(["b", "c"], CascadeTrigger.Behind(Pep440Version.Parse("1.2.0"), pins));
+        Assert.Equal(["a", "b", "c"], CascadeTrigger.Behind(Pep440Version.Parse("1.3.0"), pins));
+        Assert.Equal(["c"], CascadeTrigger.Behind(Pep440Version.Parse("1.1.0"), pins));
     }
 }
