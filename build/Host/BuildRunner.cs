@@ -111,7 +111,11 @@ public static class BuildRunner
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
         var targets = TargetGraph.Create(build);
         var parameters = ParameterDescriptor.For(typeof(TBuild));
-        ThrowOnUnknownOptions(commandLine, parameters);
+        if (commandLine.Parameters.FirstOrDefault(o => parameters.All(p => TargetNames.Normalize(p.Name) != o.Key)).Value is { } unknown)
+        {
+            var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
+            throw new InvalidUsageException($"Unknown option '--{unknown.TypedName}'.{Similarity.Hint(unknown.TypedName, known)} Run ./build.sh --help for the options.");
+        }
 
         var generate = commandLine.GenerateSchema || commandLine.GenerateConfiguration;
         var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && !generate);
@@ -194,41 +198,16 @@ public static class BuildRunner
         return interrupted ? Interrupted : failed ? TargetFailed : Success;
     }
 
-    private static void ThrowOnUnknownOptions(CommandLine commandLine, IReadOnlyList<ParameterDescriptor> parameters)
+    private static AbsolutePath FindRoot(BuildContextOptions options, CommandLine commandLine) => (options.RootDirectory, commandLine.Root) switch
     {
-        foreach (var (_, option) in commandLine.Parameters.Where(o => parameters.All(p => TargetNames.Normalize(p.Name) != o.Key)))
-        {
-            var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
-            throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{Similarity.Hint(option.TypedName, known)} Run ./build.sh --help for the options.");
-        }
-    }
-
-    private static AbsolutePath FindRoot(BuildContextOptions options, CommandLine commandLine)
-    {
-        if (options.RootDirectory is not null)
-            return AbsolutePath.Create(Path.GetFullPath(options.RootDirectory));
-
-        if (commandLine.Root is { } root)
-        {
-            var full = Path.GetFullPath(root, options.WorkingDirectory);
-            return Directory.Exists(full)
-                ? AbsolutePath.Create(full)
-                : throw new InvalidUsageException($"--root '{root}': directory does not exist.");
-        }
-
+        ({ } given, _) => AbsolutePath.Create(Path.GetFullPath(given)),
+        (_, { } root) when Path.GetFullPath(root, options.WorkingDirectory) is var full && Directory.Exists(full) => AbsolutePath.Create(full),
+        (_, { } root) => throw new InvalidUsageException($"--root '{root}': directory does not exist."),
         // The compiled build lives under the repository (.nuke/temp/bin), so running it from elsewhere still works.
-        return Ancestor(options.WorkingDirectory) ?? Ancestor(AppContext.BaseDirectory)
-            ?? throw new InvalidUsageException($"No .nuke/ folder in {options.WorkingDirectory} or its parents. Run from the repository or pass --root <dir>.");
-    }
+        _ => Ancestor(new DirectoryInfo(options.WorkingDirectory)) ?? Ancestor(new DirectoryInfo(AppContext.BaseDirectory))
+            ?? throw new InvalidUsageException($"No .nuke/ folder in {options.WorkingDirectory} or its parents. Run from the repository or pass --root <dir>."),
+    };
 
-    private static AbsolutePath? Ancestor(string start)
-    {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            if (Directory.Exists(Path.Combine(directory.FullName, ".nuke")))
-                return AbsolutePath.Create(directory.FullName);
-        }
-
-        return null;
-    }
+    private static AbsolutePath? Ancestor(DirectoryInfo? directory) => directory is null ? null
+        : Directory.Exists(Path.Combine(directory.FullName, ".nuke")) ? AbsolutePath.Create(directory.FullName) : Ancestor(directory.Parent);
 }
