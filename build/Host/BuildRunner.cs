@@ -29,31 +29,23 @@ public static class BuildRunner
         var previousOut = Console.Out;
         var previousError = Console.Error;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
-        ConsoleCancelEventHandler? onCancel = null;
-        PosixSignalRegistration? onTerminate = null;
         var terminated = false;
+        List<PosixSignalRegistration> signals = [];
         if (options.IsProcess)
         {
             // Targets that write to Console directly are masked too.
             Console.SetOut(output);
             Console.SetError(error);
-            onCancel = (_, e) =>
-            {
-                // First Ctrl-C: stop scheduling and let the running target clean up; a second one kills.
-                e.Cancel = !cancellation.IsCancellationRequested;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            // SIGTERM (a CI runner cancelling the job) is handled like the first Ctrl-C: running work stops,
-            // cleanup runs, the summary is printed; a second signal ends the process at once.
-            onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            // Ctrl-C (SIGINT) and SIGTERM (a CI runner cancelling the job) alike: stop scheduling, let the running
+            // target clean up, print the summary; a second signal ends the process at once.
+            signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, signal =>
             {
                 signal.Cancel = !cancellation.IsCancellationRequested;
-                if (signal.Cancel)
+                if (signal.Signal == PosixSignal.SIGTERM && signal.Cancel)
                     Log.Warning("Terminated (SIGTERM): stopping the running work and cleaning up");
-                terminated = true;
+                terminated |= signal.Signal == PosixSignal.SIGTERM;
                 cancellation.Cancel();
-            });
+            }))];
         }
 
         MaskingSink.Configure(output, masker, Verbosity.Normal);
@@ -79,10 +71,9 @@ public static class BuildRunner
         }
         finally
         {
-            onTerminate?.Dispose();
-            if (onCancel is not null)
+            signals.ForEach(signal => signal.Dispose());
+            if (options.IsProcess)
             {
-                Console.CancelKeyPress -= onCancel;
                 Console.SetOut(previousOut);
                 Console.SetError(previousError);
             }
@@ -136,8 +127,7 @@ public static class BuildRunner
 
             if (commandLine.GenerateConfiguration)
             {
-                var files = WorkflowGenerator.Generate(build, targets, parameters);
-                foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, files))
+                foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, WorkflowGenerator.Generate(build, targets, parameters)))
                     output.WriteLine(line);
             }
 
@@ -192,8 +182,7 @@ public static class BuildRunner
 
         var interrupted = cancellation.IsCancellationRequested;
         var failed = interrupted || plan.Any(t => t.Status == ExecutionStatus.Failed);
-        var noColor = environment.TryGetValue("NO_COLOR", out var noColorValue) && noColorValue.Length > 0;
-        var color = !noColor && (options.UseColor ?? options.IsProcess);
+        var color = !(environment.TryGetValue("NO_COLOR", out var noColor) && noColor.Length > 0) && (options.UseColor ?? options.IsProcess);
         RunWriter.Summary(output, plan, stopwatch.Elapsed, !failed, color, DateTimeOffset.Now);
         return interrupted ? Interrupted : failed ? TargetFailed : Success;
     }

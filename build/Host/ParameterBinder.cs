@@ -32,7 +32,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
 
             try
             {
-                parameter.SetValue(build, ParameterConverter.Convert(parameter, found.Item1, found.Item2, root));
+                parameter.SetValue(build, parameter.Convert(found.Item1, found.Item2, root));
             }
             catch (InvalidUsageException e) when (onError is not null)
             {
