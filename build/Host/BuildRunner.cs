@@ -102,10 +102,10 @@ public static class BuildRunner
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
         var targets = TargetGraph.Create(build);
         var parameters = ParameterDescriptor.For(typeof(TBuild));
-        if (commandLine.Parameters.FirstOrDefault(o => parameters.All(p => TargetNames.Normalize(p.Name) != o.Key)).Value is { } unknown)
+        if (commandLine.Parameters.FirstOrDefault(o => parameters.All(p => Names.Normalize(p.Name) != o.Key)).Value is { } unknown)
         {
             var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
-            throw new InvalidUsageException($"Unknown option '--{unknown.TypedName}'.{Similarity.Hint(unknown.TypedName, known)} Run ./build.sh --help for the options.");
+            throw new InvalidUsageException($"Unknown option '--{unknown.TypedName}'.{Names.Hint(unknown.TypedName, known)} Run ./build.sh --help for the options.");
         }
 
         var generate = commandLine.GenerateSchema || commandLine.GenerateConfiguration;
@@ -150,8 +150,8 @@ public static class BuildRunner
             return Success;
         }
 
-        var invoked = commandLine.Targets.Select(t => TargetNames.Find(targets, t, "Target")).Distinct().ToList();
-        var skipped = commandLine.Skip?.Select(t => TargetNames.Find(targets, t, "--skip target")).ToList();
+        var invoked = commandLine.Targets.Select(t => Names.Find(targets, t, "Target")).Distinct().ToList();
+        var skipped = commandLine.Skip?.Select(t => Names.Find(targets, t, "--skip target")).ToList();
 
         // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check ExecutionPlan.
         var plan = ExecutionPlanner.Plan(invoked, skipped);

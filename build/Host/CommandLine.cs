@@ -69,7 +69,7 @@ internal sealed class CommandLine
     private void Apply(CommandLineOption option)
     {
         var values = option.Values;
-        var key = TargetNames.Normalize(option.TypedName);
+        var key = Names.Normalize(option.TypedName);
         switch (key)
         {
             case "target":

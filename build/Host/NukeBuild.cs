@@ -93,3 +93,22 @@ public abstract class NukeBuild
         where T : NukeBuild, new() =>
         BuildRunner.Run<T>(Environment.GetCommandLineArgs().Skip(1).ToArray(), BuildContextOptions.FromProcess());
 }
+
+/// <summary>Log verbosity, NUKE's four levels.</summary>
+public enum Verbosity
+{
+    Quiet,
+    Minimal,
+    Normal,
+    Verbose,
+}
+
+/// <summary>NUKE's helper for <see cref="NukeBuild.ReportSummary"/>.</summary>
+public static class SummaryExtensions
+{
+    public static IDictionary<string, string> AddPair<T>(this IDictionary<string, string> dictionary, string key, T? value)
+    {
+        dictionary[key] = value?.ToString() ?? "";
+        return dictionary;
+    }
+}

@@ -51,7 +51,7 @@ public static partial class WorkflowGenerator
         var attributes = build.GetType().GetCustomAttributes<GiteaActionsAttribute>(inherit: true).ToList();
         var jobs = build.GetType().GetCustomAttributes<GiteaActionsJobAttribute>(inherit: true).ToList();
         foreach (var orphan in jobs.Where(j => !attributes.Any(a => a.Name == j.Workflow)))
-            throw new InvalidUsageException($"[GiteaActionsJob(\"{orphan.Workflow}\", \"{orphan.Id}\")] names no [GiteaActions] workflow of {buildName}.{Similarity.Hint(orphan.Workflow, attributes.Select(a => a.Name))}");
+            throw new InvalidUsageException($"[GiteaActionsJob(\"{orphan.Workflow}\", \"{orphan.Id}\")] names no [GiteaActions] workflow of {buildName}.{Names.Hint(orphan.Workflow, attributes.Select(a => a.Name))}");
 
         // NUKE's layout: the attributes are on a partial of the build class of their own, build/<Name>.CI.GiteaActions.cs.
         var header = $"{Marker} from build/{buildName}.CI.GiteaActions.cs; do not edit by hand.\n";
@@ -122,24 +122,15 @@ public static partial class WorkflowGenerator
             throw context.Error(nameof(attribute.RunsOn), "is empty: name the runner label(s) the job needs.");
 
         // Inputs belong to the workflow; every job sees them.
-        var inputs = new YamlMappingNode();
-        var inputValues = new List<(string Property, ParameterDescriptor Parameter, string Expression)>();
-        foreach (var (property, names, required) in new[]
+        var inputs = new[]
         {
-            (nameof(attribute.OnWorkflowDispatchRequiredInputs), attribute.OnWorkflowDispatchRequiredInputs, true),
-            (nameof(attribute.OnWorkflowDispatchOptionalInputs), attribute.OnWorkflowDispatchOptionalInputs, false),
-        })
-        {
-            foreach (var parameter in names.Select(name => Parameter(context, property, name, secret: false)))
-            {
-                var id = parameter.OutputId;
-                inputs.Add(id, Map(
-                    ("description", parameter.Description.Length > 0 ? parameter.Description : parameter.Name),
-                    ("required", required),
-                    ("type", "string")));
-                inputValues.Add((property, parameter, $"github.event.inputs.{id}"));
-            }
-        }
+            (Property: nameof(attribute.OnWorkflowDispatchRequiredInputs), Names: attribute.OnWorkflowDispatchRequiredInputs, Required: true),
+            (Property: nameof(attribute.OnWorkflowDispatchOptionalInputs), Names: attribute.OnWorkflowDispatchOptionalInputs, Required: false),
+        }.SelectMany(i => i.Names.Select(name => (i.Property, Parameter: Parameter(context, i.Property, name, secret: false), i.Required))).ToList();
+        var dispatch = Map(inputs.Select(i => (i.Parameter.OutputId, (object?)Map(
+            ("description", i.Parameter.Description.Length > 0 ? i.Parameter.Description : i.Parameter.Name),
+            ("required", i.Required),
+            ("type", "string")))));
 
         var multiple = jobAttributes.Count > 0;
         List<GiteaActionsJobAttribute> jobs;
@@ -169,10 +160,10 @@ public static partial class WorkflowGenerator
             jobs = InNeedsOrder(context, jobAttributes);
         }
 
-        var resolved = Map(jobs.Select(job => (job.Id, (object?)Job(context, attribute, job, runsOn, multiple, inputValues, jobs))));
+        var resolved = Map(jobs.Select(job => (job.Id, (object?)Job(context, attribute, job, runsOn, multiple, inputs, jobs))));
         return Map(
             ("name", attribute.Name),
-            ("on", Triggers(context, attribute, inputs)),
+            ("on", Triggers(context, attribute, dispatch)),
             ("concurrency", attribute.Concurrency is { } group ? Map(("group", group), ("cancel-in-progress", false)) : null),
             ("jobs", resolved));
     }
@@ -182,7 +173,7 @@ public static partial class WorkflowGenerator
     /// must differ across the jobs.</param>
     /// <param name="jobs">The workflow's jobs, whose outputs a job imports from those it needs.</param>
     private static YamlMappingNode Job(AttributeContext context, GiteaActionsAttribute workflow, GiteaActionsJobAttribute job, IReadOnlyList<string> runsOn,
-        bool multiple, IReadOnlyList<(string Property, ParameterDescriptor Parameter, string Expression)> inputs, IReadOnlyList<GiteaActionsJobAttribute> jobs)
+        bool multiple, IReadOnlyList<(string Property, ParameterDescriptor Parameter, bool Required)> inputs, IReadOnlyList<GiteaActionsJobAttribute> jobs)
     {
         var where = multiple ? $"jobs.{job.Id}." : "";
         if (multiple && !JobId().IsMatch(job.Id))
@@ -206,8 +197,8 @@ public static partial class WorkflowGenerator
         if (matrix is not null)
             Pass(nameof(GiteaActionsAttribute.MatrixParameter), matrix.Value.Parameter, $"matrix.{matrix.Value.Key}");
 
-        foreach (var (property, parameter, expression) in inputs)
-            Pass(property, parameter, expression);
+        foreach (var (property, parameter, _) in inputs)
+            Pass(property, parameter, $"github.event.inputs.{parameter.OutputId}");
 
         foreach (var name in job.ImportOutputs)
         {
@@ -292,7 +283,7 @@ public static partial class WorkflowGenerator
         foreach (var job in jobs)
         {
             foreach (var need in job.Needs.Where(n => jobs.All(j => j.Id != n)))
-                throw context.Error($"jobs.{job.Id}.{nameof(GiteaActionsJobAttribute.Needs)}", $"'{need}' is not a job of this workflow.{Similarity.Hint(need, jobs.Select(j => j.Id))}");
+                throw context.Error($"jobs.{job.Id}.{nameof(GiteaActionsJobAttribute.Needs)}", $"'{need}' is not a job of this workflow.{Names.Hint(need, jobs.Select(j => j.Id))}");
         }
 
         return ExecutionPlanner.InOrder(jobs.OrderBy(j => j.Id, StringComparer.Ordinal), job => jobs.Where(j => job.Needs.Contains(j.Id)), (stuck, pending) =>
@@ -345,7 +336,7 @@ public static partial class WorkflowGenerator
         }
 
         var valid = context.Targets.Where(t => t.Listed).Select(t => t.Name).ToList();
-        throw context.Error(property, $"'{name}' is not a target of {context.BuildName}.{Similarity.Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
+        throw context.Error(property, $"'{name}' is not a target of {context.BuildName}.{Names.Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
     }
 
     private static ParameterDescriptor Parameter(AttributeContext context, string property, string name, bool secret)
@@ -355,7 +346,7 @@ public static partial class WorkflowGenerator
         {
             var valid = context.Parameters.Where(p => p.IsSecret == secret).Select(p => p.Name).ToList();
             var kind = secret ? "[Secret] parameter" : "parameter";
-            throw context.Error(property, $"'{name}' is not a {kind} of {context.BuildName}.{Similarity.Hint(name, valid)} {char.ToUpperInvariant(kind[0])}{kind[1..]}s: {string.Join(", ", valid.DefaultIfEmpty("(none)"))}.");
+            throw context.Error(property, $"'{name}' is not a {kind} of {context.BuildName}.{Names.Hint(name, valid)} {char.ToUpperInvariant(kind[0])}{kind[1..]}s: {string.Join(", ", valid.DefaultIfEmpty("(none)"))}.");
         }
 
         if (parameter.IsSecret != secret)
