@@ -54,20 +54,17 @@ public static class BuildRunner
             var code = Run<TBuild>(args, options, masker, output, cancellation);
             return code == Interrupted && terminated ? Terminated : code;
         }
-        catch (Exception e) when (e is InvalidUsageException or TargetFailedException)
-        {
-            // A TargetFailedException outside any target (a build's own set-up, e.g. reading data for
-            // --generate-configuration) is one line too, but exit 1.
-            error.WriteLine($"error: {e.Message}");
-            return e is InvalidUsageException ? UsageError : TargetFailed;
-        }
         catch (Exception e)
         {
-            // Outside any target (e.g. OnBuildInitialized): a bug, not a usage error; same one-line rule as targets.
-            error.WriteLine(NukeBuild.Verbosity == Verbosity.Verbose
-                ? $"error: {e}"
-                : $"error: {e.GetType().Name}: {e.Message} (run with --verbosity verbose for the stack trace)");
-            return TargetFailed;
+            // One line: a usage error (exit 2), a TargetFailedException outside any target (a build's own set-up, e.g. reading
+            // data for --generate-configuration; exit 1) or a bug outside any target (e.g. OnBuildInitialized), as in targets.
+            error.WriteLine(e switch
+            {
+                InvalidUsageException or TargetFailedException => $"error: {e.Message}",
+                _ when NukeBuild.Verbosity == Verbosity.Verbose => $"error: {e}",
+                _ => $"error: {e.GetType().Name}: {e.Message} (run with --verbosity verbose for the stack trace)",
+            });
+            return e is InvalidUsageException ? UsageError : TargetFailed;
         }
         finally
         {

@@ -73,8 +73,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         JsonElement json;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            json = document.RootElement.Clone();
+            json = JsonElement.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
