@@ -330,13 +330,10 @@ public static partial class WorkflowGenerator
 
     private static string Target(AttributeContext context, string property, string name)
     {
-        if (context.Targets.Any(t => t.Name == name))
-        {
-            return name;
-        }
-
         var valid = context.Targets.Where(t => t.Listed).Select(t => t.Name).ToList();
-        throw context.Error(property, $"'{name}' is not a target of {context.BuildName}.{Names.Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
+        return context.Targets.Any(t => t.Name == name)
+            ? name
+            : throw context.Error(property, $"'{name}' is not a target of {context.BuildName}.{Names.Hint(name, valid)} Targets: {string.Join(", ", valid)}.");
     }
 
     private static ParameterDescriptor Parameter(AttributeContext context, string property, string name, bool secret)
@@ -349,14 +346,9 @@ public static partial class WorkflowGenerator
             throw context.Error(property, $"'{name}' is not a {kind} of {context.BuildName}.{Names.Hint(name, valid)} {char.ToUpperInvariant(kind[0])}{kind[1..]}s: {string.Join(", ", valid.DefaultIfEmpty("(none)"))}.");
         }
 
-        if (parameter.IsSecret != secret)
-        {
-            throw context.Error(property, secret
-                ? $"'{name}' is not a [Secret] parameter; pass it as an input, a variable or from the context."
-                : $"'{name}' is a [Secret] parameter; pass it with ImportSecrets only, whose values Gitea masks.");
-        }
-
-        return parameter;
+        return parameter.IsSecret == secret ? parameter : throw context.Error(property, secret
+            ? $"'{name}' is not a [Secret] parameter; pass it as an input, a variable or from the context."
+            : $"'{name}' is a [Secret] parameter; pass it with ImportSecrets only, whose values Gitea masks.");
     }
 
     /// <summary>Secrets and variables are stored under the parameter's environment name, which Gitea must accept.</summary>
