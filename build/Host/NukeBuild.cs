@@ -28,11 +28,8 @@ public abstract class NukeBuild
     /// Adds notes for the running target's row in the summary table:
     /// <c>ReportSummary(_ =&gt; _.AddPair("templates", "4/4"))</c>.
     /// </summary>
-    public void ReportSummary(Action<IDictionary<string, string>> configurator)
-    {
-        var target = CurrentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.");
-        configurator(target.SummaryInformation);
-    }
+    public void ReportSummary(Action<IDictionary<string, string>> configurator) =>
+        configurator((CurrentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.")).SummaryInformation);
 
     /// <summary>
     /// Hands a settled parameter value to the later jobs of a multi-job workflow: appends <c>&lt;id&gt;=&lt;value&gt;</c> to
