@@ -42,7 +42,6 @@ internal sealed partial class Build
     /// <summary>Set by Restore; owns the embedded package index until the build finishes.</summary>
     RestoredFleet? Fleet;
     RunContext? context;
-    ResultStore? results;
     FileLock? checkoutLock;
 
     /// <summary>What every stage of this invocation shares: paths, the one engine client, revision, run id. Made once.</summary>
@@ -54,7 +53,7 @@ internal sealed partial class Build
 
     /// <summary>This run's results, each written once (output/results/); a new run starts with an empty folder, once
     /// no other build of this checkout is running (held until the process ends).</summary>
-    ResultStore Results => results ??= StartResults();
+    ResultStore Results => field ??= StartResults();
 
     ResultStore StartResults()
     {
@@ -88,10 +87,9 @@ internal sealed partial class Build
     }
 
     RestoreRequest RestoreRequest => new(bumpScope is { } scope ? [.. scope.Templates] : Templates, RequestedVersion, PackageIndex,
-        (new ImageBuildOptions(CaBundle: CaBundle is null ? null : (string)CaBundle).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
+        (new ImageBuildOptions(CaBundle: CaBundle?.ToString()).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
 
-    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle is null ? null : (string)CaBundle,
-        ReleaseRegistry: Releases ? RegistryAddress : null)
+    ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle?.ToString(), ReleaseRegistry: Releases ? RegistryAddress : null)
     {
         TrustCaBundleAtRunTime = TrustCaBundleAtRuntime,
     };

@@ -18,16 +18,13 @@ public sealed class BuildContextOptions
     /// <summary>True for the real process: hook Ctrl-C and route Console output through the secret masker.</summary>
     internal bool IsProcess { get; init; }
 
-    public static BuildContextOptions FromProcess()
+    public static BuildContextOptions FromProcess() => new()
     {
-        return new BuildContextOptions
-        {
-            Environment = System.Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-                .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal),
-            Out = Console.Out,
-            Error = Console.Error,
-            UseColor = Console.IsOutputRedirected ? false : null,
-            IsProcess = true,
-        };
-    }
+        Environment = System.Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal),
+        Out = Console.Out,
+        Error = Console.Error,
+        UseColor = Console.IsOutputRedirected ? false : null,
+        IsProcess = true,
+    };
 }

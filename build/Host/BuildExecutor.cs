@@ -40,8 +40,7 @@ internal static class BuildExecutor
         build.CurrentTarget = target;
         try
         {
-            var condition = target.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic"));
-            if (condition is not null)
+            if (target.DynamicConditions.FirstOrDefault(c => !ExecutionPlanner.Evaluate(target, c, "OnlyWhenDynamic")) is { } condition)
             {
                 target.Skip($"skipped: OnlyWhenDynamic({ExecutionPlanner.Describe(condition)}) is false");
                 Log.Information("Skipping {Target}: {Reason}", target.Name, target.Reason);
@@ -59,26 +58,17 @@ internal static class BuildExecutor
         catch (Exception raw)
         {
             var e = Unwrap(raw);
+            var interrupted = e is OperationCanceledException && cancellation.IsCancellationRequested;
+            var bug = !interrupted && e is not (TargetFailedException or InvalidUsageException);
             target.Status = ExecutionStatus.Failed;
-            if (e is OperationCanceledException && cancellation.IsCancellationRequested)
-            {
-                target.Reason = "interrupted";
+            // A failure the user can act on is its message alone: a stack trace would only bury it.
+            target.Reason = interrupted ? "interrupted" : bug ? $"{e.GetType().Name}: {e.Message}" : e.Message;
+            if (interrupted)
                 Log.Error("Target {Target} was interrupted", target.Name);
-            }
-            else if (e is TargetFailedException or InvalidUsageException)
-            {
-                // The user can act on the message alone; a stack trace would only bury it.
-                target.Reason = e.Message;
-                Log.Error("Target {Target} failed: {Message}", target.Name, e.Message);
-            }
+            else if (bug && NukeBuild.Verbosity != Verbosity.Verbose)
+                Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.Reason);
             else
-            {
-                target.Reason = $"{e.GetType().Name}: {e.Message}";
-                if (NukeBuild.Verbosity == Verbosity.Verbose)
-                    Log.Error(e, "Target {Target} failed: {Failure}", target.Name, target.Reason);
-                else
-                    Log.Error("Target {Target} failed: {Failure} (run with --verbosity verbose for the stack trace)", target.Name, target.Reason);
-            }
+                Log.Error(bug ? e : null, "Target {Target} failed: {Failure}", target.Name, target.Reason);
 
             return false;
         }

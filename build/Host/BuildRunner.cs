@@ -29,31 +29,23 @@ public static class BuildRunner
         var previousOut = Console.Out;
         var previousError = Console.Error;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
-        ConsoleCancelEventHandler? onCancel = null;
-        PosixSignalRegistration? onTerminate = null;
         var terminated = false;
+        List<PosixSignalRegistration> signals = [];
         if (options.IsProcess)
         {
             // Targets that write to Console directly are masked too.
             Console.SetOut(output);
             Console.SetError(error);
-            onCancel = (_, e) =>
-            {
-                // First Ctrl-C: stop scheduling and let the running target clean up; a second one kills.
-                e.Cancel = !cancellation.IsCancellationRequested;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            // SIGTERM (a CI runner cancelling the job) is handled like the first Ctrl-C: running work stops,
-            // cleanup runs, the summary is printed; a second signal ends the process at once.
-            onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            // Ctrl-C (SIGINT) and SIGTERM (a CI runner cancelling the job) alike: stop scheduling, let the running
+            // target clean up, print the summary; a second signal ends the process at once.
+            signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, signal =>
             {
                 signal.Cancel = !cancellation.IsCancellationRequested;
-                if (signal.Cancel)
+                if (signal.Signal == PosixSignal.SIGTERM && signal.Cancel)
                     Log.Warning("Terminated (SIGTERM): stopping the running work and cleaning up");
-                terminated = true;
+                terminated |= signal.Signal == PosixSignal.SIGTERM;
                 cancellation.Cancel();
-            });
+            }))];
         }
 
         MaskingSink.Configure(output, masker, Verbosity.Normal);
@@ -62,27 +54,23 @@ public static class BuildRunner
             var code = Run<TBuild>(args, options, masker, output, cancellation);
             return code == Interrupted && terminated ? Terminated : code;
         }
-        catch (Exception e) when (e is InvalidUsageException or TargetFailedException)
-        {
-            // A TargetFailedException outside any target (a build's own set-up, e.g. reading data for
-            // --generate-configuration) is one line too, but exit 1.
-            error.WriteLine($"error: {e.Message}");
-            return e is InvalidUsageException ? UsageError : TargetFailed;
-        }
         catch (Exception e)
         {
-            // Outside any target (e.g. OnBuildInitialized): a bug, not a usage error; same one-line rule as targets.
-            error.WriteLine(NukeBuild.Verbosity == Verbosity.Verbose
-                ? $"error: {e}"
-                : $"error: {e.GetType().Name}: {e.Message} (run with --verbosity verbose for the stack trace)");
-            return TargetFailed;
+            // One line: a usage error (exit 2), a TargetFailedException outside any target (a build's own set-up, e.g. reading
+            // data for --generate-configuration; exit 1) or a bug outside any target (e.g. OnBuildInitialized), as in targets.
+            error.WriteLine(e switch
+            {
+                InvalidUsageException or TargetFailedException => $"error: {e.Message}",
+                _ when NukeBuild.Verbosity == Verbosity.Verbose => $"error: {e}",
+                _ => $"error: {e.GetType().Name}: {e.Message} (run with --verbosity verbose for the stack trace)",
+            });
+            return e is InvalidUsageException ? UsageError : TargetFailed;
         }
         finally
         {
-            onTerminate?.Dispose();
-            if (onCancel is not null)
+            signals.ForEach(signal => signal.Dispose());
+            if (options.IsProcess)
             {
-                Console.CancelKeyPress -= onCancel;
                 Console.SetOut(previousOut);
                 Console.SetError(previousError);
             }
@@ -111,7 +99,11 @@ public static class BuildRunner
         var build = new TBuild { CancellationToken = cancellation.Token, EnvironmentVariables = environment, Masker = masker };
         var targets = TargetGraph.Create(build);
         var parameters = ParameterDescriptor.For(typeof(TBuild));
-        ThrowOnUnknownOptions(commandLine, parameters);
+        if (commandLine.Parameters.FirstOrDefault(o => parameters.All(p => Names.Normalize(p.Name) != o.Key)).Value is { } unknown)
+        {
+            var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
+            throw new InvalidUsageException($"Unknown option '--{unknown.TypedName}'.{Names.Hint(unknown.TypedName, known)} Run ./build.sh --help for the options.");
+        }
 
         var generate = commandLine.GenerateSchema || commandLine.GenerateConfiguration;
         var showHelp = commandLine.Help || (commandLine.Targets.Count == 0 && !generate);
@@ -132,8 +124,7 @@ public static class BuildRunner
 
             if (commandLine.GenerateConfiguration)
             {
-                var files = WorkflowGenerator.Generate(build, targets, parameters);
-                foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, files))
+                foreach (var line in WorkflowGenerator.Write(NukeBuild.RootDirectory, WorkflowGenerator.Generate(build, targets, parameters)))
                     output.WriteLine(line);
             }
 
@@ -156,8 +147,8 @@ public static class BuildRunner
             return Success;
         }
 
-        var invoked = commandLine.Targets.Select(t => TargetNames.Find(targets, t, "Target")).Distinct().ToList();
-        var skipped = commandLine.Skip?.Select(t => TargetNames.Find(targets, t, "--skip target")).ToList();
+        var invoked = commandLine.Targets.Select(t => Names.Find(targets, t, "Target")).Distinct().ToList();
+        var skipped = commandLine.Skip?.Select(t => Names.Find(targets, t, "--skip target")).ToList();
 
         // As in NUKE: the plan exists when OnBuildInitialized runs, so it can check ExecutionPlan.
         var plan = ExecutionPlanner.Plan(invoked, skipped);
@@ -188,47 +179,21 @@ public static class BuildRunner
 
         var interrupted = cancellation.IsCancellationRequested;
         var failed = interrupted || plan.Any(t => t.Status == ExecutionStatus.Failed);
-        var noColor = environment.TryGetValue("NO_COLOR", out var noColorValue) && noColorValue.Length > 0;
-        var color = !noColor && (options.UseColor ?? options.IsProcess);
+        var color = !(environment.TryGetValue("NO_COLOR", out var noColor) && noColor.Length > 0) && (options.UseColor ?? options.IsProcess);
         RunWriter.Summary(output, plan, stopwatch.Elapsed, !failed, color, DateTimeOffset.Now);
         return interrupted ? Interrupted : failed ? TargetFailed : Success;
     }
 
-    private static void ThrowOnUnknownOptions(CommandLine commandLine, IReadOnlyList<ParameterDescriptor> parameters)
+    private static AbsolutePath FindRoot(BuildContextOptions options, CommandLine commandLine) => (options.RootDirectory, commandLine.Root) switch
     {
-        foreach (var (_, option) in commandLine.Parameters.Where(o => parameters.All(p => TargetNames.Normalize(p.Name) != o.Key)))
-        {
-            var known = CommandLine.HostOptions.Select(o => "--" + o).Concat(parameters.Select(p => p.CommandLineName));
-            throw new InvalidUsageException($"Unknown option '--{option.TypedName}'.{Similarity.Hint(option.TypedName, known)} Run ./build.sh --help for the options.");
-        }
-    }
-
-    private static AbsolutePath FindRoot(BuildContextOptions options, CommandLine commandLine)
-    {
-        if (options.RootDirectory is not null)
-            return AbsolutePath.Create(Path.GetFullPath(options.RootDirectory));
-
-        if (commandLine.Root is { } root)
-        {
-            var full = Path.GetFullPath(root, options.WorkingDirectory);
-            return Directory.Exists(full)
-                ? AbsolutePath.Create(full)
-                : throw new InvalidUsageException($"--root '{root}': directory does not exist.");
-        }
-
+        ({ } given, _) => AbsolutePath.Create(Path.GetFullPath(given)),
+        (_, { } root) when Path.GetFullPath(root, options.WorkingDirectory) is var full && Directory.Exists(full) => AbsolutePath.Create(full),
+        (_, { } root) => throw new InvalidUsageException($"--root '{root}': directory does not exist."),
         // The compiled build lives under the repository (.nuke/temp/bin), so running it from elsewhere still works.
-        return Ancestor(options.WorkingDirectory) ?? Ancestor(AppContext.BaseDirectory)
-            ?? throw new InvalidUsageException($"No .nuke/ folder in {options.WorkingDirectory} or its parents. Run from the repository or pass --root <dir>.");
-    }
+        _ => Ancestor(new DirectoryInfo(options.WorkingDirectory)) ?? Ancestor(new DirectoryInfo(AppContext.BaseDirectory))
+            ?? throw new InvalidUsageException($"No .nuke/ folder in {options.WorkingDirectory} or its parents. Run from the repository or pass --root <dir>."),
+    };
 
-    private static AbsolutePath? Ancestor(string start)
-    {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            if (Directory.Exists(Path.Combine(directory.FullName, ".nuke")))
-                return AbsolutePath.Create(directory.FullName);
-        }
-
-        return null;
-    }
+    private static AbsolutePath? Ancestor(DirectoryInfo? directory) => directory is null ? null
+        : Directory.Exists(Path.Combine(directory.FullName, ".nuke")) ? AbsolutePath.Create(directory.FullName) : Ancestor(directory.Parent);
 }

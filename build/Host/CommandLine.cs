@@ -32,32 +32,21 @@ internal sealed class CommandLine
     {
         var result = new CommandLine();
         var options = new List<CommandLineOption>();
-        CommandLineOption? current = null;
         foreach (var arg in args)
         {
             if (arg.StartsWith("--", StringComparison.Ordinal) || (arg.Length > 1 && arg[0] == '-' && char.IsLetter(arg[1])))
             {
-                var name = arg.TrimStart('-');
-                string? inline = null;
-                if (name.IndexOf('=') is var eq and > 0)
-                {
-                    inline = name[(eq + 1)..];
-                    name = name[..eq];
-                }
-
+                // "--name=value" is "--name value"; a name that starts with '=' is a name.
+                var (name, inline) = arg.TrimStart('-').Split('=', 2) is [{ Length: > 0 } named, var value] ? (named, (string?)value) : (arg.TrimStart('-'), null);
                 if (name.Length == 0)
                     throw new InvalidUsageException($"'{arg}' is not an option. Options look like --name value.");
 
-                current = new CommandLineOption(name == "h" ? "help" : name, []);
-                if (inline is not null)
-                    current.Values.Add(inline);
-
-                options.Add(current);
+                options.Add(new CommandLineOption(name == "h" ? "help" : name, inline is null ? [] : [inline]));
             }
-            else if (current is null)
+            else if (options.Count == 0)
                 result.Targets.Add(arg);
             else
-                current.Values.Add(arg);
+                options[^1].Values.Add(arg);
         }
 
         foreach (var option in options)
@@ -69,7 +58,7 @@ internal sealed class CommandLine
     private void Apply(CommandLineOption option)
     {
         var values = option.Values;
-        var key = TargetNames.Normalize(option.TypedName);
+        var key = Names.Normalize(option.TypedName);
         switch (key)
         {
             case "target":

@@ -13,8 +13,22 @@ internal static class ExecutionPlanner
         IReadOnlyList<ExecutableTarget> invoked,
         IReadOnlyList<ExecutableTarget>? skipped)
     {
+        // The invoked targets, then their dependencies breadth first, each with why it is in the plan.
+        foreach (var target in invoked)
+            (target.Invoked, target.Reason) = (true, "invoked");
+
+        var scheduled = invoked.ToList();
+        for (var i = 0; i < scheduled.Count; i++)
+        {
+            foreach (var other in scheduled[i].DependsOnList.Where(o => !scheduled.Contains(o)))
+            {
+                other.Reason = $"dependency of {scheduled[i].Name}";
+                scheduled.Add(other);
+            }
+        }
+
         // Ties go to declaration order; the graph is acyclic (checked when it was built), so a ready target always exists.
-        var plan = InOrder(Schedule(invoked).OrderBy(t => t.DeclarationIndex), t => t.OrderAfter, (_, _) => new UnreachableException());
+        var plan = InOrder(scheduled.OrderBy(t => t.DeclarationIndex), t => t.OrderAfter, (_, _) => new UnreachableException());
         foreach (var target in plan)
             target.Status = ExecutionStatus.Scheduled;
 
@@ -28,8 +42,7 @@ internal static class ExecutionPlanner
 
         foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
         {
-            var failed = target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic"));
-            if (failed is not null)
+            if (target.StaticConditions.FirstOrDefault(c => !Evaluate(target, c, "OnlyWhenStatic")) is { } failed)
                 target.Skip($"skipped: OnlyWhenStatic({Describe(failed)}) is false");
         }
 
@@ -51,28 +64,6 @@ internal static class ExecutionPlanner
     /// <summary>The condition as the user wrote it: "IsServerBuild" rather than "value(Build).IsServerBuild".</summary>
     public static string Describe(Expression<Func<bool>> condition) =>
         System.Text.RegularExpressions.Regex.Replace(condition.Body.ToString(), @"value\([^)]*\)\.", "");
-
-    /// <summary>The invoked targets, then their dependencies breadth first, each with why it is in the plan.</summary>
-    private static List<ExecutableTarget> Schedule(IReadOnlyList<ExecutableTarget> invoked)
-    {
-        foreach (var target in invoked)
-        {
-            target.Invoked = true;
-            target.Reason = "invoked";
-        }
-
-        var scheduled = invoked.ToList();
-        for (var i = 0; i < scheduled.Count; i++)
-        {
-            foreach (var other in scheduled[i].DependsOnList.Where(o => !scheduled.Contains(o)))
-            {
-                other.Reason = $"dependency of {scheduled[i].Name}";
-                scheduled.Add(other);
-            }
-        }
-
-        return scheduled;
-    }
 
     /// <summary>
     /// Topological order (Kahn's): each time the first pending item, in the order given, that waits for no pending one, so

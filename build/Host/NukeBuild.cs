@@ -28,11 +28,8 @@ public abstract class NukeBuild
     /// Adds notes for the running target's row in the summary table:
     /// <c>ReportSummary(_ =&gt; _.AddPair("templates", "4/4"))</c>.
     /// </summary>
-    public void ReportSummary(Action<IDictionary<string, string>> configurator)
-    {
-        var target = CurrentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.");
-        configurator(target.SummaryInformation);
-    }
+    public void ReportSummary(Action<IDictionary<string, string>> configurator) =>
+        configurator((CurrentTarget ?? throw new InvalidOperationException("ReportSummary can only be called while a target runs.")).SummaryInformation);
 
     /// <summary>
     /// Hands a settled parameter value to the later jobs of a multi-job workflow: appends <c>&lt;id&gt;=&lt;value&gt;</c> to
@@ -92,4 +89,23 @@ public abstract class NukeBuild
     protected static int Execute<T>()
         where T : NukeBuild, new() =>
         BuildRunner.Run<T>(Environment.GetCommandLineArgs().Skip(1).ToArray(), BuildContextOptions.FromProcess());
+}
+
+/// <summary>Log verbosity, NUKE's four levels.</summary>
+public enum Verbosity
+{
+    Quiet,
+    Minimal,
+    Normal,
+    Verbose,
+}
+
+/// <summary>NUKE's helper for <see cref="NukeBuild.ReportSummary"/>.</summary>
+public static class SummaryExtensions
+{
+    public static IDictionary<string, string> AddPair<T>(this IDictionary<string, string> dictionary, string key, T? value)
+    {
+        dictionary[key] = value?.ToString() ?? "";
+        return dictionary;
+    }
 }

@@ -32,7 +32,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
 
             try
             {
-                parameter.SetValue(build, ParameterConverter.Convert(parameter, found.Item1, found.Item2, root));
+                parameter.SetValue(build, parameter.Convert(found.Item1, found.Item2, root));
             }
             catch (InvalidUsageException e) when (onError is not null)
             {
@@ -42,18 +42,18 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
     }
 
     private static (IReadOnlyList<string>, string)? FromCommandLine(ParameterDescriptor parameter, IReadOnlyDictionary<string, CommandLineOption> options) =>
-        options.TryGetValue(TargetNames.Normalize(parameter.Name), out var option)
+        options.TryGetValue(Names.Normalize(parameter.Name), out var option)
             ? (option.Values, $"command line (--{option.TypedName})")
             : null;
 
     private (IReadOnlyList<string>, string)? FromEnvironment(ParameterDescriptor parameter)
     {
-        var key = TargetNames.Normalize(parameter.Name);
+        var key = Names.Normalize(parameter.Name);
         // RUNTIME_VERSION, runtimeversion and NUKE_RUNTIME_VERSION all name RuntimeVersion. The canonical name
         // wins, then unprefixed: a CI runner's own GITHUB_TOKEN must not shadow a workflow's GIT_HUB_TOKEN.
         var match = environment
             .Where(e => e.Value.Length > 0)
-            .Select(e => (e.Key, e.Value, Normalized: TargetNames.Normalize(e.Key)))
+            .Select(e => (e.Key, e.Value, Normalized: Names.Normalize(e.Key)))
             .Where(e => e.Normalized == key || e.Normalized == "nuke" + key)
             .OrderBy(e => e.Key == parameter.EnvironmentName ? 0 : 1)
             .ThenBy(e => e.Normalized.Length)
@@ -73,8 +73,7 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
         JsonElement json;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            json = document.RootElement.Clone();
+            json = JsonElement.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
@@ -86,11 +85,11 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
 
         foreach (var property in json.EnumerateObject().Where(p => p.Name != "$schema"))
         {
-            var parameter = parameters.FirstOrDefault(p => TargetNames.Normalize(p.Name) == TargetNames.Normalize(property.Name));
+            var parameter = parameters.FirstOrDefault(p => Names.Normalize(p.Name) == Names.Normalize(property.Name));
             if (parameter is null)
             {
                 throw new InvalidUsageException(
-                    $"{FileSource}: unknown parameter '{property.Name}'.{Similarity.Hint(property.Name, parameters.Select(p => p.Name))} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
+                    $"{FileSource}: unknown parameter '{property.Name}'.{Names.Hint(property.Name, parameters.Select(p => p.Name))} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
             }
 
             if (property.Value.ValueKind != JsonValueKind.Null)

@@ -123,17 +123,13 @@ internal static class RunWriter
 
     private const string Green = "\u001b[32m";
     private const string Red = "\u001b[31m";
-    private const string Yellow = "\u001b[33m";
-    private const string Gray = "\u001b[90m";
     private const string Reset = "\u001b[0m";
 
-    private static string Paint(string text, ExecutionStatus status, bool color) => !color
-        ? text
-        : status switch
-        {
-            ExecutionStatus.Succeeded or ExecutionStatus.Collective => Green + text + Reset,
-            ExecutionStatus.Failed => Red + text + Reset,
-            ExecutionStatus.Skipped => Yellow + text + Reset,
-            _ => Gray + text + Reset,
-        };
+    private static string Paint(string text, ExecutionStatus status, bool color) => !color ? text : status switch
+    {
+        ExecutionStatus.Succeeded or ExecutionStatus.Collective => Green,
+        ExecutionStatus.Failed => Red,
+        ExecutionStatus.Skipped => "\u001b[33m", // yellow
+        _ => "\u001b[90m", // gray
+    } + text + Reset;
 }

@@ -80,10 +80,9 @@ public static class SchemaGenerator
 
     private static JsonObject Parameter(ParameterDescriptor parameter)
     {
-        var type = Nullable.GetUnderlyingType(parameter.ValueType) ?? parameter.ValueType;
-        var json = new JsonObject { ["type"] = JsonType(type), ["description"] = parameter.Description };
-        if (type.IsArray)
-            json["items"] = new JsonObject { ["type"] = JsonType(type.GetElementType()!) };
+        var json = new JsonObject { ["type"] = JsonType(parameter.Type), ["description"] = parameter.Description };
+        if (parameter.Type.IsArray)
+            json["items"] = new JsonObject { ["type"] = JsonType(parameter.Type.GetElementType()!) };
 
         if (parameter.IsSecret)
             json["default"] = "Secrets must be passed on the command line or in the environment";

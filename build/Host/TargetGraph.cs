@@ -51,37 +51,16 @@ internal static class TargetGraph
             ?? throw new InvalidUsageException(
                 $"Target '{owner.Name}' has {edge}(...) on a target that is not a Target property of the build class; reference targets by their property."));
 
-    private static void ThrowOnCycle(List<ExecutableTarget> targets)
+    /// <summary>Orders every target once to find a cycle: then each target still pending waits for another pending one, and
+    /// walking those edges from the first comes round to one. Printed in dependency direction: each waits for the next.</summary>
+    private static void ThrowOnCycle(List<ExecutableTarget> targets) => ExecutionPlanner.InOrder(targets, t => t.OrderAfter, (first, pending) =>
     {
-        var state = new Dictionary<ExecutableTarget, int>(); // 1 = on the stack, 2 = done
-        var stack = new List<ExecutableTarget>();
-
-        void Visit(ExecutableTarget target)
-        {
-            state[target] = 1;
-            stack.Add(target);
-            foreach (var before in target.OrderAfter.OrderBy(t => t.DeclarationIndex))
-            {
-                if (state.GetValueOrDefault(before) == 1)
-                {
-                    // Printed in dependency direction: each target waits for the next one.
-                    var cycle = stack.Skip(stack.IndexOf(before)).Append(before).Select(t => t.Name);
-                    throw new InvalidUsageException(
-                        $"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before edges.");
-                }
-
-                if (state.GetValueOrDefault(before) == 0)
-                    Visit(before);
-            }
-
-            stack.RemoveAt(stack.Count - 1);
-            state[target] = 2;
-        }
-
-        foreach (var target in targets)
-        {
-            if (state.GetValueOrDefault(target) == 0)
-                Visit(target);
-        }
-    }
+        ExecutableTarget Next(ExecutableTarget target) => target.OrderAfter.Where(pending.Contains).MinBy(t => t.DeclarationIndex)!;
+        var walk = new List<ExecutableTarget>();
+        for (var target = first; !walk.Contains(target); target = Next(target))
+            walk.Add(target);
+        var repeated = Next(walk[^1]);
+        var cycle = walk.Skip(walk.IndexOf(repeated)).Append(repeated).Select(t => t.Name);
+        return new InvalidUsageException($"Cycle: {string.Join(" -> ", cycle)} (each waits for the next). Remove one of these DependsOn/After/Before edges.");
+    });
 }

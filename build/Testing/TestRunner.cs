@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Xml.Linq;
 using Serilog;
 using TemplateFleet.Fleet;
+using TemplateFleet.Tools;
 
 namespace TemplateFleet.Testing;
 
@@ -17,8 +17,14 @@ public sealed record TestTotals(int Passed, int Failed, int Skipped)
 
     public static TestTotals FromTrx(string trxFile)
     {
-        var counters = XDocument.Load(trxFile).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters")
-            ?? throw new FleetException($"{trxFile}: no <Counters> element; the test run did not finish.");
+        var counters = XDocument.Load(trxFile).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+        if (counters is null)
+        {
+            // What did not run counts as not passed, like a run that left no TRX at all.
+            Log.Error("{Message}", $"{trxFile}: no <Counters> element; the test run did not finish.");
+            return new TestTotals(0, 1, 0);
+        }
+
         int Read(string name) => int.TryParse(counters.Attribute(name)?.Value, out var n) ? n : 0;
         var failed = Read("failed") + Read("error") + Read("timeout") + Read("aborted");
         var skipped = Read("notExecuted");
@@ -60,7 +66,8 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
         if (Directory.Exists(fixtures))
             Directory.Delete(fixtures, recursive: true);
         Log.Information("dotnet build {Solution}", solution);
-        var exit = await RunDotnetAsync(["build", solution, "--nologo"], null, null, ct);
+        var exit = (await ToolProcess.RunAsync("dotnet", ["build", solution, "--nologo"], repositoryRoot, Timeout.InfiniteTimeSpan, ct,
+            onLine: Console.Out.WriteLine)).ExitCode;
         if (exit != 0)
             throw new FleetException($"dotnet build {solution} exited {exit}: the tests do not compile; see the output above.");
     }
@@ -78,14 +85,17 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
         string[] filtered = filter is null ? [] : ["--filter", filter];
         var log = beside ? Path.Combine(resultsDirectory, name + ".log") : null;
         Log.Information("dotnet test {Project}{Where}", project, log is null ? "" : $" (beside: its output when it ends, and in {Path.GetRelativePath(repositoryRoot, log)})");
-        var exit = await RunDotnetAsync([
+        var (exit, output, _, _) = await ToolProcess.RunAsync("dotnet", [
             "test", project, "--nologo", "--no-build",
             "--logger", $"trx;LogFileName={name}.trx",
             "--logger", "console;verbosity=normal",
             "--results-directory", resultsDirectory,
-            .. filtered], environment, log, ct);
+            .. filtered], repositoryRoot, Timeout.InfiniteTimeSpan, ct, environment, onLine: log is null ? Console.Out.WriteLine : null);
         if (log is not null)
-            Console.Out.Write(File.ReadAllText(log));
+        {
+            await File.WriteAllTextAsync(log, output, CancellationToken.None);
+            Console.Out.Write(output);
+        }
 
         if (!File.Exists(trx))
         {
@@ -107,32 +117,5 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
                 notPassed.Count == 0 ? [] : [$"Tests that did not pass ({notPassed.Count}; messages in the TRX files):", .. notPassed]);
         }
         return totals;
-    }
-
-    /// <summary>dotnet with <paramref name="args"/>, its output to this process's or to <paramref name="log"/>; its exit code.</summary>
-    async Task<int> RunDotnetAsync(string[] args, IReadOnlyDictionary<string, string>? environment, string? log, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo("dotnet", args)
-        {
-            WorkingDirectory = repositoryRoot,
-            UseShellExecute = false,
-            RedirectStandardOutput = log is not null,
-            RedirectStandardError = log is not null,
-        };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            psi.Environment[key] = value;
-        using var process = Process.Start(psi) ?? throw new FleetException($"could not start 'dotnet {args[0]}'");
-        using var registration = ct.Register(() => process.Kill(entireProcessTree: true));
-        if (log is not null)
-        {
-            await using var file = new StreamWriter(log);
-            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            await file.WriteAsync(await output);
-            await file.WriteAsync(await error);
-        }
-        await process.WaitForExitAsync(CancellationToken.None);
-        ct.ThrowIfCancellationRequested();
-        return process.ExitCode;
     }
 }
