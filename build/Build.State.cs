@@ -124,7 +124,7 @@ internal sealed partial class Build
         // The pinned base may be there; a loopback registry this build starts must be up before it is asked.
         if (UsesRegistry)
             await EnsureLocalRegistryWhenLoopback();
-        var @base = await OnEngine(nameof(BuildBase), () => new BaseImageProvider(Context).EnsureAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken));
+        var @base = await OnEngine(nameof(BuildBase), () => new FleetImageBuilder(Context).BuildBaseAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken));
         Results.Write(@base);
         ReportSummary(_ => _.AddPair("base", @base.Succeeded ? $"{@base.Status.ToString().ToLowerInvariant()} {@base.Reference}" : "failed"));
         if (!@base.Succeeded)

@@ -1,11 +1,34 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.Registry;
 
 namespace TemplateFleet.Images;
+
+/// <summary>One image build: context folder, args, labels, tags and where its log goes.</summary>
+/// <param name="Name">Template name (log prefix and failure messages).</param>
+/// <param name="ExtraFiles">Files injected into the context root (e.g. the CA bundle).</param>
+/// <param name="Target">The stage to build; null: the last one.</param>
+public sealed record ImageBuildRequest(string Name, string ContextDirectory, IReadOnlyDictionary<string, string> BuildArgs,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Tags, string LogFile, bool NoCache = false,
+    IReadOnlyDictionary<string, byte[]>? ExtraFiles = null, string? Target = null);
+
+/// <summary>The outcome of one image build. On failure, the step that failed and the log's last lines.</summary>
+public sealed record ImageBuildResult(string Name, string? ImageId, string? Error, string? FailedStep,
+    IReadOnlyList<string> LogTail, string LogFile, TimeSpan Duration)
+{
+    public bool Succeeded => ImageId is not null && Error is null;
+
+    /// <summary>One message a person can act on: template, step, error, log tail and where the full log is.</summary>
+    public string FailureMessage =>
+        $"""
+        Image build for '{Name}' failed at {FailedStep ?? "(before the first step)"}
+          error: {Error}
+          last lines of {LogFile}:
+            {string.Join("\n    ", LogTail)}
+        """;
+}
 
 /// <summary>Builds one image through the Engine API (classic builder), streaming context and log.</summary>
 public sealed class ImageBuilder(IDockerClient docker)
