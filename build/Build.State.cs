@@ -210,12 +210,6 @@ internal sealed partial class Build
         if (!registry.IsLoopback)
             return;
         var port = registry.Port ?? 5000;
-        await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = Cache.Registry(port),
-            Port = port,
-            Username = RegistryUsername,
-            Password = RegistryPassword,
-        }, CancellationToken);
+        await RegistryProvisioner.EnsureAsync(Cache.Registry(port), port, RegistryUsername, RegistryPassword, CancellationToken);
     }
 }
