@@ -40,7 +40,9 @@ public sealed class ImageBuilder(IDockerClient docker)
         var address = request.NoCache ? null : await BuildInputs.AddressAsync(request, ct);
         if (address is not null && await FindAsync(address, request.Tags, ct) is { } built)
         {
-            await TagAsync(built, request.Tags, ct);
+            // The engine parses the tag out of the name (a registry port is never read as a tag).
+            foreach (var tag in request.Tags)
+                await docker.Images.TagImageAsync(built, new ImageTagParameters { RepositoryName = tag }, ct);
             log.Line($"Inputs unchanged ({address}): reusing image {built} (--no-cache builds it again)");
             log.Dispose();
             return new ImageBuildResult(request.Name, built, null, null, log.Tail, log.Path, clock.Elapsed);
@@ -49,7 +51,6 @@ public sealed class ImageBuilder(IDockerClient docker)
         var labels = request.Labels.ToDictionary();
         if (address is not null)
             labels[Labels.Inputs] = address;
-        var progress = new BuildProgress(log);
         var parameters = new ImageBuildParameters
         {
             Dockerfile = "Dockerfile",
@@ -68,8 +69,8 @@ public sealed class ImageBuilder(IDockerClient docker)
         try
         {
             await using var context = BuildContext.Open(request.ContextDirectory, request.ExtraFiles ?? new Dictionary<string, byte[]>(), ct);
-            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, [], new Dictionary<string, string>(), progress, ct);
-            error = progress.Error;
+            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, [], new Dictionary<string, string>(), log, ct);
+            error = log.Error;
         }
         catch (DockerApiException e)
         {
@@ -78,7 +79,8 @@ public sealed class ImageBuilder(IDockerClient docker)
             log.Line(error);
         }
 
-        var imageId = error is null ? progress.ImageId ?? await InspectIdAsync(request.Tags, ct) : null;
+        var imageId = error is not null ? null
+            : log.ImageId ?? (request.Tags.Count == 0 ? null : (await docker.Images.InspectImageAsync(request.Tags[0], ct)).ID);
         error ??= imageId is null ? "the engine reported no image id" : null;
         log.Dispose();
         return new ImageBuildResult(request.Name, imageId, error, error is null ? null : log.CurrentStep, log.Tail, log.Path, clock.Elapsed);
@@ -95,40 +97,5 @@ public sealed class ImageBuilder(IDockerClient docker)
                 return image.ID;
         }
         return null;
-    }
-
-    private async Task TagAsync(string imageId, IReadOnlyList<string> tags, CancellationToken ct)
-    {
-        // The engine parses the tag out of the name (a registry port is never read as a tag).
-        foreach (var tag in tags)
-            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag }, ct);
-    }
-
-    private async Task<string?> InspectIdAsync(IReadOnlyList<string> tags, CancellationToken ct) =>
-        tags.Count == 0 ? null : (await docker.Images.InspectImageAsync(tags[0], ct)).ID;
-
-    /// <summary>Handles each message synchronously and in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class BuildProgress(BuildLog log) : IProgress<JSONMessage>
-    {
-        public string? ImageId { get; private set; }
-        public string? Error { get; private set; }
-
-        public void Report(JSONMessage value)
-        {
-            if (value.Stream is { Length: > 0 } text)
-                log.Append(text);
-
-            if (value.Status is { Length: > 0 } status)
-                log.Line(value.ID is { Length: > 0 } id ? $"{id}: {status}" : status);
-
-            if (value.Error is { Message: { Length: > 0 } message })
-            {
-                Error = message.Trim();
-                log.Line($"ERROR: {Error}");
-            }
-
-            if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("ID", out var id2) && id2?.ToString() is { Length: > 0 } imageId)
-                ImageId = imageId;
-        }
     }
 }
