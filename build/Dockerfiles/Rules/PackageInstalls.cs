@@ -98,17 +98,10 @@ public static partial class PackageInstalls
         var skipNext = false;
         foreach (var word in words)
         {
-            if (skipNext)
-            {
-                skipNext = false;
-                continue;
-            }
-            if (word.Text.StartsWith('-'))
-            {
-                skipNext = valueOptions.Contains(word.Text);
-                continue;
-            }
-            yield return word;
+            var skip = skipNext || word.Text.StartsWith('-');
+            skipNext = !skipNext && valueOptions.Contains(word.Text);
+            if (!skip)
+                yield return word;
         }
     }
 
