@@ -21,9 +21,8 @@ public static class BuildInputs
     public static async Task<string?> AddressAsync(ImageBuildRequest request, CancellationToken ct)
     {
         var dockerfile = Path.Combine(request.ContextDirectory, "Dockerfile");
-        if (!File.Exists(dockerfile) || !FromsArePinned(await File.ReadAllTextAsync(dockerfile, ct), request.BuildArgs))
-            return null;
-        return await HashAsync(Version, request, ct);
+        return File.Exists(dockerfile) && FromsArePinned(await File.ReadAllTextAsync(dockerfile, ct), request.BuildArgs)
+            ? await HashAsync(Version, request, ct) : null;
     }
 
     /// <summary>

@@ -247,15 +247,12 @@ public sealed class FleetImageBuilder(RunContext context)
             else
             {
                 failure = await new ImageVerifier(docker).VerifyAsync(result.ImageId!, template, run.Config.Runtime.Package, run.RuntimeVersion, context.RunId, ct);
+                // An image that failed its proof must not keep release tags anyone could push or run.
                 if (failure is null)
                     verified.Add(key);
+                else
+                    await UntagAsync(tags);
             }
-        }
-
-        if (failure is not null && result.Succeeded)
-        {
-            // An image that failed its proof must not keep release tags anyone could push or run.
-            await UntagAsync(tags);
         }
 
         if (failure is null)

@@ -75,7 +75,7 @@ public sealed class ImageBuilder(IDockerClient docker)
         catch (DockerApiException e)
         {
             // e.g. a Dockerfile parse error is answered with a status code before any step runs.
-            error = e.ResponseBody?.Trim() is { Length: > 0 } body ? ImagePull.MessageOf(body) : e.Message;
+            error = ImagePull.MessageOf(e);
             log.Line(error);
         }
 

@@ -21,7 +21,7 @@ public static class ImagePull
         }
         catch (DockerApiException e)
         {
-            return (null, e.ResponseBody?.Trim() is { Length: > 0 } body ? MessageOf(body) : e.Message);
+            return (null, MessageOf(e));
         }
         if (progress.Error is { } error)
             return (null, error);
@@ -37,8 +37,10 @@ public static class ImagePull
                 : "";
 
     /// <summary>The engine answers {"message": "..."}: the message is what a person needs.</summary>
-    internal static string MessageOf(string body)
+    internal static string MessageOf(DockerApiException e)
     {
+        if (e.ResponseBody?.Trim() is not { Length: > 0 } body)
+            return e.Message;
         try
         {
             using var json = System.Text.Json.JsonDocument.Parse(body);

@@ -131,20 +131,12 @@ public static partial class DockerfileRules
         var mention = PackageName.Mention(runtime).Match(run.Text);
         if (uses is not null || mention.Success)
             return new RuntimeLayer(Math.Min(uses ?? int.MaxValue, mention.Success ? mention.Index : int.MaxValue), null);
-        // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself.
-        return RequirementFileNaming(runtime, dockerfile.ContextDirectory, run.Commands);
-    }
-
-    /// <summary>The `-r FILE` word of a pip install whose file (looked up by name in the build context) lists the package.</summary>
-    private static RuntimeLayer? RequirementFileNaming(string package, string? contextDirectory, IReadOnlyList<ShellCommand> commands)
-    {
-        if (contextDirectory is null)
-        {
+        // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself:
+        // the `-r FILE` word of a pip install whose file (looked up by name in the build context) lists the package.
+        if (dockerfile.ContextDirectory is not { } context)
             return null;
-        }
-        foreach (var command in commands)
+        foreach (var words in run.Commands.Select(c => PackageInstalls.PipInstallArguments(c)?.ToList() ?? []))
         {
-            var words = PackageInstalls.PipInstallArguments(command)?.ToList() ?? [];
             for (var i = 0; i < words.Count; i++)
             {
                 var file = words[i].Text switch
@@ -153,8 +145,8 @@ public static partial class DockerfileRules
                     var w when w.StartsWith("--requirement=", StringComparison.Ordinal) => w["--requirement=".Length..],
                     _ => null,
                 };
-                var local = file is null ? null : Path.Combine(contextDirectory, Path.GetFileName(file));
-                if (local is not null && File.Exists(local) && PackageName.Mention(package).IsMatch(File.ReadAllText(local)))
+                var local = file is null ? null : Path.Combine(context, Path.GetFileName(file));
+                if (local is not null && File.Exists(local) && PackageName.Mention(runtime).IsMatch(File.ReadAllText(local)))
                     return new RuntimeLayer(words[i].Offset, Path.GetFileName(local));
             }
         }
@@ -187,30 +179,27 @@ public static partial class DockerfileRules
             yield break;
         }
         var installed = false;
-        foreach (var stage in dockerfile.Stages)
+        foreach (var (stage, run) in dockerfile.Runs)
         {
-            foreach (var run in stage.Runs)
+            foreach (var spec in PackageInstalls.Specs(run.Commands).Where(s => Installs(dockerfile, s)))
             {
-                foreach (var spec in PackageInstalls.Specs(run.Commands).Where(s => Installs(dockerfile, s)))
+                var with = spec.Installer == AgentInstaller.Npm ? "npm install -g" : "pip install";
+                yield return (run.LineAt(spec.Word.Offset),
+                    $"this RUN installs the agent with `{with}`, not from its lock, so the packages below it resolve afresh on every build; install it with {How} (templates/{TemplateName(dockerfile)}/agent/ holds the lock: ./build.sh Lock writes it)");
+            }
+            foreach (var call in run.Commands.Where(c => c.Name == Script))
+            {
+                installed = true;
+                var arguments = call.Program.Skip(1).Select(w => DockerfileVariables.NameOf(w.Text)).ToList();
+                if (!arguments.SequenceEqual([BuildArgs.AgentPackage.Name, BuildArgs.AgentVersion.Name, BuildArgs.AgentCommand.Name]))
                 {
-                    var with = spec.Installer == AgentInstaller.Npm ? "npm install -g" : "pip install";
-                    yield return (run.LineAt(spec.Word.Offset),
-                        $"this RUN installs the agent with `{with}`, not from its lock, so the packages below it resolve afresh on every build; install it with {How} (templates/{TemplateName(dockerfile)}/agent/ holds the lock: ./build.sh Lock writes it)");
+                    yield return (run.LineAt(call.Start),
+                        $"`{string.Join(' ', call.Program.Select(w => w.Text))}` must take exactly the agent's build arguments: `{Call}`, so template.yaml agent is the one place the agent is described");
                 }
-                foreach (var call in run.Commands.Where(c => c.Name == Script))
+                if (!stage.Instructions.Any(i => i.Keyword == "COPY" && i.Line < run.Line && CopiesLock(i)))
                 {
-                    installed = true;
-                    var arguments = call.Program.Skip(1).Select(w => DockerfileVariables.NameOf(w.Text)).ToList();
-                    if (!arguments.SequenceEqual([BuildArgs.AgentPackage.Name, BuildArgs.AgentVersion.Name, BuildArgs.AgentCommand.Name]))
-                    {
-                        yield return (run.LineAt(call.Start),
-                            $"`{string.Join(' ', call.Program.Select(w => w.Text))}` must take exactly the agent's build arguments: `{Call}`, so template.yaml agent is the one place the agent is described");
-                    }
-                    if (!stage.Instructions.Any(i => i.Keyword == "COPY" && i.Line < run.Line && CopiesLock(i)))
-                    {
-                        yield return (run.Line,
-                            $"{Script} installs from the lock in {LockFolder}, but no `{CopyLock}` above it in this stage puts the lock there");
-                    }
+                    yield return (run.Line,
+                        $"{Script} installs from the lock in {LockFolder}, but no `{CopyLock}` above it in this stage puts the lock there");
                 }
             }
         }

@@ -54,27 +54,17 @@ public sealed record GatedDockerfile(string File, DockerfileFacts Facts, string?
         var stages = dockerfile.Stages;
         foreach (var instruction in dockerfile.Parsed.Instructions)
         {
-            switch (instruction.Keyword)
+            if (instruction.Keyword == "FROM")
+                stages.Add(new DockerfileStage(FromInstruction.Parse(instruction)));
+            else if (instruction.Keyword == "ARG")
+                (stages.Count == 0 ? dockerfile.GlobalArgs : stages[^1].Args).AddRange(ReadArgs(instruction));
+            else if (stages.Count == 0)
+                dockerfile.BeforeFirstFrom.Add(instruction);
+            else
             {
-                case "FROM":
-                    stages.Add(new DockerfileStage(FromInstruction.Parse(instruction)));
-                    break;
-                case "ARG" when stages.Count == 0:
-                    dockerfile.GlobalArgs.AddRange(ReadArgs(instruction));
-                    break;
-                case "ARG":
-                    stages[^1].Args.AddRange(ReadArgs(instruction));
-                    break;
-                case var _ when stages.Count == 0:
-                    dockerfile.BeforeFirstFrom.Add(instruction);
-                    break;
-                case "RUN":
-                    stages[^1].Instructions.Add(instruction);
+                stages[^1].Instructions.Add(instruction);
+                if (instruction.Keyword == "RUN")
                     stages[^1].Runs.Add(new RunStep(instruction, ShellCommand.Split(instruction.Arguments)));
-                    break;
-                default:
-                    stages[^1].Instructions.Add(instruction);
-                    break;
             }
         }
         return dockerfile;
