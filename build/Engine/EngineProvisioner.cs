@@ -20,7 +20,7 @@ public sealed class EngineProvisioner(IEngineHost host)
     /// <summary>Makes sure the engine answers, then settles the API version its client speaks.</summary>
     public static async Task<EngineInfo> EnsureAsync(DockerEngine engine, EngineOptions options, CancellationToken ct)
     {
-        var info = await new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine.Client)).EnsureEngineAsync(engine.Endpoint, options, ct);
+        var info = await new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine)).EnsureEngineAsync(engine.Endpoint, options, ct);
         var api = await engine.NegotiateAsync(ct);
         Log.Information("Engine API {Api} negotiated (the engine: up to {Max}; this build: {Min} to {Ours})",
             api.ToString(2), info.ApiVersion, EngineApi.Minimum.ToString(2), EngineApi.Maximum.ToString(2));

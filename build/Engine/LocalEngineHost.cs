@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Docker.DotNet;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
@@ -27,8 +26,8 @@ public interface IEngineHost
 
 /// <summary>The real machine: pings via the Engine API, starts dockerd with ensure-engine.sh.</summary>
 /// <param name="repositoryRoot">Locates build/Engine/ensure-engine.sh.</param>
-/// <param name="client">The build's engine client, already pointed at the endpoint it pings.</param>
-public sealed class LocalEngineHost(string repositoryRoot, IDockerClient client) : IEngineHost
+/// <param name="engine">The build's engine, already pointed at the endpoint it pings.</param>
+public sealed class LocalEngineHost(string repositoryRoot, DockerEngine engine) : IEngineHost
 {
     public bool IsRoot => Environment.IsPrivilegedProcess;
 
@@ -37,22 +36,7 @@ public sealed class LocalEngineHost(string repositoryRoot, IDockerClient client)
             .Select(l => l[3..].Trim('"')).FirstOrDefault()
         : null;
 
-    public async Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct)
-    {
-        // A ping is short: an engine that does not answer in 5 s does not answer.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            var version = await client.System.GetVersionAsync(deadline.Token);
-            return (version.Version, version.APIVersion);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // Any failure (no socket, refused, timeout, TLS) means "does not answer".
-            return null;
-        }
-    }
+    public Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct) => engine.PingAsync(ct);
 
     public async Task<int?> StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct)
     {

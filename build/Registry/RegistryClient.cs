@@ -23,12 +23,9 @@ public sealed class RegistryClient(RegistryHost host, string? username, string? 
     public async Task<string> GetManifestDigestAsync(string repository, string reference, CancellationToken ct)
     {
         var uri = new Uri(apiBase, $"v2/{repository}/manifests/{reference}");
-        using var response = await SendAsync(() =>
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, uri)
         {
-            var request = new HttpRequestMessage(HttpMethod.Head, uri);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(DockerManifestV2));
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciManifestV1));
-            return request;
+            Headers = { Accept = { new MediaTypeWithQualityHeaderValue(DockerManifestV2), new MediaTypeWithQualityHeaderValue(OciManifestV1) } },
         }, $"repository:{repository}:pull", ct);
 
         if (response.StatusCode == HttpStatusCode.NotFound)

@@ -38,9 +38,13 @@ public static class RegistryProvisioner
         var htpasswd = withAuth ? Path.Combine(directory, "htpasswd") : null;
         if (htpasswd is not null)
             await WriteHtpasswdAsync(htpasswd, username!, password!, ct);
-        await File.WriteAllTextAsync(config, Config(address, Path.Combine(directory, "data"), htpasswd, Secret()), ct);
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await File.WriteAllTextAsync(config, Config(address, Path.Combine(directory, "data"), htpasswd, secret), ct);
 
-        var pid = await StartDetachedAsync(config, log, ct);
+        // setsid + redirection: the registry outlives this build and writes only to its log file.
+        var shell = await Cli.Wrap("/bin/sh").WithArguments(["-c", "setsid \"$0\" serve \"$1\" >>\"$2\" 2>&1 </dev/null & echo $!", RegistryCommand, config, log])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+        var pid = int.TryParse(shell.StandardOutput.Trim(), out var started) ? started : throw new FleetException($"could not start {RegistryCommand}; see {log}.");
         await File.WriteAllTextAsync(Path.Combine(directory, $"registry-{port}.pid"), pid + "\n", ct);
         var registry = new LocalRegistry(address, pid, config, log);
 
@@ -111,14 +115,6 @@ public static class RegistryProvisioner
         }
     }
 
-    static async Task<int> StartDetachedAsync(string config, string log, CancellationToken ct)
-    {
-        // setsid + redirection: the registry outlives this build and writes only to its log file.
-        var shell = await Cli.Wrap("/bin/sh").WithArguments(["-c", "setsid \"$0\" serve \"$1\" >>\"$2\" 2>&1 </dev/null & echo $!", RegistryCommand, config, log])
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
-        return int.TryParse(shell.StandardOutput.Trim(), out var pid) ? pid : throw new FleetException($"could not start {RegistryCommand}; see {log}.");
-    }
-
     static bool OnPath(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Any(dir => File.Exists(Path.Combine(dir, command)));
@@ -157,8 +153,6 @@ public static class RegistryProvisioner
 
     // YAML single-quoted scalar: only the quote itself needs doubling.
     static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
-
-    static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }
 
 /// <summary>A registry on loopback. <see cref="StartedHere"/> is false when one already answered: then Stop leaves it alone.</summary>
