@@ -24,6 +24,10 @@ public static partial class DockerfileParser
     [GeneratedRegex(@"<<-?\s*[""']?[A-Za-z_][A-Za-z0-9_]*[""']?")]
     private static partial Regex Heredoc();
 
+    // The keyword ends at the first space or tab; the arguments start after the whitespace that follows it.
+    [GeneratedRegex(@"\A\s*(?<keyword>[^ \t]*)\s*")]
+    private static partial Regex Keyword();
+
     public static ParsedDockerfile Parse(string text)
     {
         var lines = text.Replace("\r\n", "\n").Split('\n');
@@ -72,13 +76,10 @@ public static partial class DockerfileParser
             if (segments.Count == 0)
                 return;
             var joined = buffer.ToString();
-            var leading = joined.Length - joined.TrimStart().Length;
-            var body = joined.TrimStart();
-            var space = body.IndexOfAny([' ', '\t']);
-            var keyword = (space < 0 ? body : body[..space]).ToUpperInvariant();
-            var argsStart = space < 0 ? joined.Length : leading + space + (body.Length - space - body[space..].TrimStart().Length);
-            var arguments = joined[argsStart..].TrimEnd();
-            var shifted = segments.Select(s => (s.Offset - argsStart, s.Line)).ToList();
+            var head = Keyword().Match(joined);
+            var keyword = head.Groups["keyword"].Value.ToUpperInvariant();
+            var arguments = joined[head.Length..].TrimEnd();
+            var shifted = segments.Select(s => (s.Offset - head.Length, s.Line)).ToList();
             var instruction = new DockerfileInstruction(keyword, arguments, startLine, shifted);
             instructions.Add(instruction);
             if (keyword is "RUN" or "COPY" or "ADD" && Heredoc().Match(arguments) is { Success: true } heredoc)
