@@ -122,7 +122,7 @@ internal sealed partial class Build
         // The pinned base may be there; a loopback registry this build starts must be up before it is asked.
         if (UsesRegistry)
             await EnsureLocalRegistryWhenLoopback();
-        var @base = await OnEngine(nameof(BuildBase), () => new BaseImageProvider(Context).EnsureAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken));
+        var @base = await OnEngine(nameof(BuildBase), () => new FleetImageBuilder(Context).BuildBaseAsync(Run, BaseImageOptions, ImageBuildOptions, CancellationToken));
         Results.Write(@base);
         ReportSummary(_ => _.AddPair("base", @base.Succeeded ? $"{@base.Status.ToString().ToLowerInvariant()} {@base.Reference}" : "failed"));
         if (!@base.Succeeded)
@@ -208,12 +208,6 @@ internal sealed partial class Build
         if (!registry.IsLoopback)
             return;
         var port = registry.Port ?? 5000;
-        await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = Cache.Registry(port),
-            Port = port,
-            Username = RegistryUsername,
-            Password = RegistryPassword,
-        }, CancellationToken);
+        await RegistryProvisioner.EnsureAsync(Cache.Registry(port), port, RegistryUsername, RegistryPassword, CancellationToken);
     }
 }

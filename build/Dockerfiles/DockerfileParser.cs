@@ -24,6 +24,10 @@ public static partial class DockerfileParser
     [GeneratedRegex(@"<<-?\s*[""']?[A-Za-z_][A-Za-z0-9_]*[""']?")]
     private static partial Regex Heredoc();
 
+    // The keyword ends at the first space or tab; the arguments start after the whitespace that follows it.
+    [GeneratedRegex(@"\A\s*(?<keyword>[^ \t]*)\s*")]
+    private static partial Regex Keyword();
+
     public static ParsedDockerfile Parse(string text)
     {
         var lines = text.Replace("\r\n", "\n").Split('\n');
@@ -72,13 +76,10 @@ public static partial class DockerfileParser
             if (segments.Count == 0)
                 return;
             var joined = buffer.ToString();
-            var leading = joined.Length - joined.TrimStart().Length;
-            var body = joined.TrimStart();
-            var space = body.IndexOfAny([' ', '\t']);
-            var keyword = (space < 0 ? body : body[..space]).ToUpperInvariant();
-            var argsStart = space < 0 ? joined.Length : leading + space + (body.Length - space - body[space..].TrimStart().Length);
-            var arguments = joined[argsStart..].TrimEnd();
-            var shifted = segments.Select(s => (s.Offset - argsStart, s.Line)).ToList();
+            var head = Keyword().Match(joined);
+            var keyword = head.Groups["keyword"].Value.ToUpperInvariant();
+            var arguments = joined[head.Length..].TrimEnd();
+            var shifted = segments.Select(s => (s.Offset - head.Length, s.Line)).ToList();
             var instruction = new DockerfileInstruction(keyword, arguments, startLine, shifted);
             instructions.Add(instruction);
             if (keyword is "RUN" or "COPY" or "ADD" && Heredoc().Match(arguments) is { Success: true } heredoc)
@@ -90,4 +91,53 @@ public static partial class DockerfileParser
             segments.Clear();
         }
     }
+}
+
+/// <summary>One Dockerfile instruction after joining line continuations. <see cref="LineAt"/> maps an offset in
+/// <see cref="Arguments"/> back to the physical line, so findings point at the exact line of a long RUN.</summary>
+/// <param name="Line">1-based line of the instruction's first physical line.</param>
+public sealed record DockerfileInstruction(string Keyword, string Arguments, int Line, IReadOnlyList<(int Offset, int Line)> Segments)
+{
+    public int LineAt(int offset) => Segments.Where(s => s.Offset <= offset).Select(s => s.Line).DefaultIfEmpty(Line).Last();
+
+    public override string ToString() => $"{Line}: {Keyword} {Arguments}";
+}
+
+/// <summary>A FROM instruction read once: the image it names (flags such as --platform skipped) and the stage
+/// name after AS. Stage names compare case-insensitively, as the builder compares them.</summary>
+public sealed record FromInstruction(DockerfileInstruction Instruction, string Image, string? StageName)
+{
+    public static FromInstruction Parse(DockerfileInstruction from)
+    {
+        var words = from.Arguments.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var stage = words.Count >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[2] : null;
+        return new FromInstruction(from, words.FirstOrDefault() ?? "", stage);
+    }
+
+    /// <summary>"X" when the image is exactly $X or ${X} (a build argument), else null.</summary>
+    public string? ImageArgument => DockerfileVariables.NameOf(Image);
+
+    public int Line => Instruction.Line;
+}
+
+/// <summary>Build-argument references in Dockerfile words.</summary>
+public static partial class DockerfileVariables
+{
+    [GeneratedRegex(@"\A\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?<bare>[A-Za-z_][A-Za-z0-9_]*))\z")]
+    private static partial Regex VariableOnly();
+
+    [GeneratedRegex(@"\$(?:\{(?<name>[A-Za-z_][A-Za-z0-9_]*)|(?<name>[A-Za-z_][A-Za-z0-9_]*))")]
+    private static partial Regex Reference();
+
+    /// <summary>Every variable <paramref name="text"/> expands ($NAME, ${NAME}, ${NAME:...}), with the offset of its `$`.</summary>
+    public static IEnumerable<(string Name, int Offset)> References(string text) =>
+        Reference().Matches(text).Select(m => (m.Groups["name"].Value, m.Index));
+
+    /// <summary>Whether <paramref name="text"/> expands the variable: $NAME, ${NAME} or ${NAME:...}.</summary>
+    public static bool Uses(string text, string name) => References(text).Any(r => r.Name == name);
+
+    /// <summary>"X" for a word that is exactly $X or ${X}; else null.</summary>
+    public static string? NameOf(string text) =>
+        VariableOnly().Match(text) is { Success: true } m ? (m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["bare"].Value) : null;
 }

@@ -41,20 +41,25 @@ public sealed class DockerEngine(Uri endpoint) : IDisposable
         return chosen;
     }
 
-    /// <summary>True when the engine answers within a few seconds (to tell a lost engine from an error it reported).</summary>
-    public async Task<bool> AnswersAsync()
+    /// <summary>(ServerVersion, ApiVersion) when the engine answers; null when it does not (no socket, refused, timeout, TLS).</summary>
+    public async Task<(string Version, string ApiVersion)?> PingAsync(CancellationToken ct)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        // A ping is short: an engine that does not answer in 5 s does not answer.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            await Client.System.PingAsync(deadline.Token);
-            return true;
+            var version = await Client.System.GetVersionAsync(deadline.Token);
+            return (version.Version, version.APIVersion);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or DockerApiException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return false;
+            return null;
         }
     }
+
+    /// <summary>True when the engine answers (to tell a lost engine from an error it reported).</summary>
+    public async Task<bool> AnswersAsync() => await PingAsync(CancellationToken.None) is not null;
 
     // Long: image builds, imports and layer deletions take minutes; calls that must be short (probes,
     // pings, gate execs) bound themselves with a cancellation token.

@@ -3,6 +3,14 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 
+/// <param name="Paths">Where build/Engine/ensure-engine.sh is and where dockerd's log goes when we start an engine.</param>
+/// <param name="StartTimeout">How long a freshly started engine may take to answer.</param>
+public sealed record EngineOptions(RunPaths Paths, TimeSpan? StartTimeout = null);
+
+/// <param name="Provisioned">True when this build installed/started the engine.</param>
+/// <param name="LogFile">dockerd's log when we started it; null for an engine we only reuse.</param>
+public sealed record EngineInfo(string ServerVersion, string ApiVersion, Uri Endpoint, bool Provisioned, string? LogFile);
+
 /// <summary>
 /// Makes sure a Docker engine answers: reuses a running one; on a Debian host where we are root and the
 /// endpoint is the local socket, installs and starts one (ensure-engine.sh); otherwise says exactly what to do.
@@ -12,7 +20,7 @@ public sealed class EngineProvisioner(IEngineHost host)
     /// <summary>Makes sure the engine answers, then settles the API version its client speaks.</summary>
     public static async Task<EngineInfo> EnsureAsync(DockerEngine engine, EngineOptions options, CancellationToken ct)
     {
-        var info = await new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine.Client)).EnsureEngineAsync(engine.Endpoint, options, ct);
+        var info = await new EngineProvisioner(new LocalEngineHost(options.Paths.Root, engine)).EnsureEngineAsync(engine.Endpoint, options, ct);
         var api = await engine.NegotiateAsync(ct);
         Log.Information("Engine API {Api} negotiated (the engine: up to {Max}; this build: {Min} to {Ours})",
             api.ToString(2), info.ApiVersion, EngineApi.Minimum.ToString(2), EngineApi.Maximum.ToString(2));

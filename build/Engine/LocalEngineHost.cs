@@ -1,13 +1,33 @@
 using System.Diagnostics;
-using Docker.DotNet;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Engine;
 
+/// <summary>What the provisioner needs to know about and do on this machine; faked in unit tests.</summary>
+public interface IEngineHost
+{
+    /// <summary>(ServerVersion, ApiVersion) when an engine answers at the endpoint; null otherwise.</summary>
+    Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct);
+
+    bool IsRoot { get; }
+
+    /// <summary>ID from /etc/os-release (e.g. "debian"), or null.</summary>
+    string? OsId { get; }
+
+    /// <summary>
+    /// Installs missing packages and starts dockerd detached in its own PID+mount namespace (or finds one
+    /// already starting for the endpoint). Returns the PID to watch while waiting, or null when unknown.
+    /// </summary>
+    Task<int?> StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct);
+
+    /// <summary>Whether the process that StartEngineAsync returned still runs.</summary>
+    bool IsRunning(int pid);
+}
+
 /// <summary>The real machine: pings via the Engine API, starts dockerd with ensure-engine.sh.</summary>
 /// <param name="repositoryRoot">Locates build/Engine/ensure-engine.sh.</param>
-/// <param name="client">The build's engine client, already pointed at the endpoint it pings.</param>
-public sealed class LocalEngineHost(string repositoryRoot, IDockerClient client) : IEngineHost
+/// <param name="engine">The build's engine, already pointed at the endpoint it pings.</param>
+public sealed class LocalEngineHost(string repositoryRoot, DockerEngine engine) : IEngineHost
 {
     public bool IsRoot => Environment.IsPrivilegedProcess;
 
@@ -16,22 +36,7 @@ public sealed class LocalEngineHost(string repositoryRoot, IDockerClient client)
             .Select(l => l[3..].Trim('"')).FirstOrDefault()
         : null;
 
-    public async Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct)
-    {
-        // A ping is short: an engine that does not answer in 5 s does not answer.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            var version = await client.System.GetVersionAsync(deadline.Token);
-            return (version.Version, version.APIVersion);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // Any failure (no socket, refused, timeout, TLS) means "does not answer".
-            return null;
-        }
-    }
+    public Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct) => engine.PingAsync(ct);
 
     public async Task<int?> StartEngineAsync(Uri endpoint, string logFile, CancellationToken ct)
     {

@@ -21,9 +21,8 @@ public static class BuildInputs
     public static async Task<string?> AddressAsync(ImageBuildRequest request, CancellationToken ct)
     {
         var dockerfile = Path.Combine(request.ContextDirectory, "Dockerfile");
-        if (!File.Exists(dockerfile) || !FromsArePinned(await File.ReadAllTextAsync(dockerfile, ct), request.BuildArgs))
-            return null;
-        return await HashAsync(Version, request, ct);
+        return File.Exists(dockerfile) && FromsArePinned(await File.ReadAllTextAsync(dockerfile, ct), request.BuildArgs)
+            ? await HashAsync(Version, request, ct) : null;
     }
 
     /// <summary>
@@ -37,14 +36,10 @@ public static class BuildInputs
     static async Task<string> HashAsync(string version, ImageBuildRequest request, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var header = new StringBuilder().Append(version).Append('\n');
-        if (request.Target is { } stage)
-            header.Append("target ").Append(stage).Append('\n');
-        foreach (var (key, value) in request.BuildArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
-            header.Append("arg ").Append(key).Append('=').Append(value).Append('\n');
-        foreach (var (key, value) in request.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
-            header.Append("label ").Append(key).Append('=').Append(value).Append('\n');
-        hash.AppendData(Encoding.UTF8.GetBytes(header.ToString()));
+        var header = $"{version}\n" + (request.Target is { } stage ? $"target {stage}\n" : "")
+            + string.Concat(request.BuildArgs.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"arg {a.Key}={a.Value}\n"))
+            + string.Concat(request.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"label {l.Key}={l.Value}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes(header));
 
         // What the engine receives: the context's entries (as BuildContext sends them) and the injected files.
         // Not the tar bytes: PAX headers carry access and change times that differ from run to run.

@@ -1,13 +1,16 @@
 using System.Text;
+using Docker.DotNet.Models;
 using Serilog;
 
 namespace TemplateFleet.Images;
 
 /// <summary>
 /// Turns the engine's build stream into whole lines: each is logged with a "[name] " prefix and appended
-/// to the per-template log file as it arrives; remembers the current step and the last lines for failures.
+/// to the per-template log file as it arrives; remembers the current step and the last lines for failures, and
+/// the error and image id the stream reports. Handles each message synchronously and in order (Progress&lt;T&gt;
+/// would post to the thread pool).
 /// </summary>
-public sealed class BuildLog(string name, string path) : IDisposable
+public sealed class BuildLog(string name, string path) : IProgress<JSONMessage>, IDisposable
 {
     public const int TailLines = 20;
     private readonly StreamWriter _file = Create(path);
@@ -20,6 +23,10 @@ public sealed class BuildLog(string name, string path) : IDisposable
     /// <summary>The last "Step N/M : ..." line seen.</summary>
     public string? CurrentStep { get; private set; }
 
+    public string? Error { get; private set; }
+
+    public string? ImageId { get; private set; }
+
     public IReadOnlyList<string> Tail
     {
         get
@@ -31,19 +38,32 @@ public sealed class BuildLog(string name, string path) : IDisposable
         }
     }
 
+    public void Report(JSONMessage value)
+    {
+        if (value.Stream is { Length: > 0 } text)
+            Append(text);
+
+        if (value.Status is { Length: > 0 } status)
+            Line(value.ID is { Length: > 0 } id ? $"{id}: {status}" : status);
+
+        if (value.Error is { Message: { Length: > 0 } message })
+        {
+            Error = message.Trim();
+            Line($"ERROR: {Error}");
+        }
+
+        if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("ID", out var id2) && id2?.ToString() is { Length: > 0 } imageId)
+            ImageId = imageId;
+    }
+
     /// <summary>Appends raw stream text; complete lines are emitted, a trailing fragment waits for the rest.</summary>
     public void Append(string text)
     {
         lock (_lock)
         {
-            _partial.Append(text);
-            var buffered = _partial.ToString();
-            var lastNewline = buffered.LastIndexOf('\n');
-            if (lastNewline < 0)
-                return;
-
-            _partial.Clear().Append(buffered, lastNewline + 1, buffered.Length - lastNewline - 1);
-            foreach (var line in buffered[..lastNewline].Split('\n'))
+            var lines = _partial.Append(text).ToString().Split('\n');
+            _partial.Clear().Append(lines[^1]);
+            foreach (var line in lines[..^1])
                 Emit(line.TrimEnd('\r'));
         }
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace TemplateFleet.Images;
@@ -8,7 +7,7 @@ namespace TemplateFleet.Images;
 /// leading '/' dropped, '*' and '?' stay inside one path segment, '**' spans segments, '!' re-includes,
 /// the last matching pattern wins, and a pattern that matches a parent folder matches everything in it.
 /// </summary>
-public sealed class DockerIgnore(IReadOnlyList<(Regex Pattern, bool Exclusion)> patterns)
+public sealed partial class DockerIgnore(IReadOnlyList<(Regex Pattern, bool Exclusion)> patterns)
 {
     public const string FileName = ".dockerignore";
 
@@ -61,35 +60,16 @@ public sealed class DockerIgnore(IReadOnlyList<(Regex Pattern, bool Exclusion)> 
         return string.Join('/', parts);
     }
 
-    private static Regex ToRegex(string pattern)
+    // '**' (with its '/') spans segments, '*' and '?' stay in one, '\x' is x itself; '[...]' classes stay as they are.
+    private static Regex ToRegex(string pattern) => new("^" + Glob().Replace(pattern, m => m.Value switch
     {
-        var regex = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var ch = pattern[i];
-            if (ch == '*')
-            {
-                if (i + 1 < pattern.Length && pattern[i + 1] == '*')
-                {
-                    i++;
-                    if (i + 1 < pattern.Length && pattern[i + 1] == '/')
-                        i++;
+        ['*', '*', ..] => m.Index + m.Length >= pattern.Length ? ".*" : "(.*/)?",
+        "*" => "[^/]*",
+        "?" => "[^/]",
+        ['\\', var escaped] => Regex.Escape(escaped.ToString()),
+        var special => "\\" + special,
+    }) + "$", RegexOptions.CultureInvariant);
 
-                    regex.Append(i + 1 >= pattern.Length ? ".*" : "(.*/)?");
-                }
-                else
-                    regex.Append("[^/]*");
-            }
-            else if (ch == '?')
-                regex.Append("[^/]");
-            else if (ch == '\\' && i + 1 < pattern.Length)
-                regex.Append(Regex.Escape(pattern[++i].ToString()));
-            else if (".+()|{}$^".Contains(ch))
-                regex.Append('\\').Append(ch);
-            else
-                regex.Append(ch);
-        }
-
-        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant);
-    }
+    [GeneratedRegex(@"\*\*/?|\*|\?|\\.|[.+()|{}$^]")]
+    private static partial Regex Glob();
 }

@@ -1,11 +1,34 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using TemplateFleet.Fleet;
 using TemplateFleet.Registry;
 
 namespace TemplateFleet.Images;
+
+/// <summary>One image build: context folder, args, labels, tags and where its log goes.</summary>
+/// <param name="Name">Template name (log prefix and failure messages).</param>
+/// <param name="ExtraFiles">Files injected into the context root (e.g. the CA bundle).</param>
+/// <param name="Target">The stage to build; null: the last one.</param>
+public sealed record ImageBuildRequest(string Name, string ContextDirectory, IReadOnlyDictionary<string, string> BuildArgs,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Tags, string LogFile, bool NoCache = false,
+    IReadOnlyDictionary<string, byte[]>? ExtraFiles = null, string? Target = null);
+
+/// <summary>The outcome of one image build. On failure, the step that failed and the log's last lines.</summary>
+public sealed record ImageBuildResult(string Name, string? ImageId, string? Error, string? FailedStep,
+    IReadOnlyList<string> LogTail, string LogFile, TimeSpan Duration)
+{
+    public bool Succeeded => ImageId is not null && Error is null;
+
+    /// <summary>One message a person can act on: template, step, error, log tail and where the full log is.</summary>
+    public string FailureMessage =>
+        $"""
+        Image build for '{Name}' failed at {FailedStep ?? "(before the first step)"}
+          error: {Error}
+          last lines of {LogFile}:
+            {string.Join("\n    ", LogTail)}
+        """;
+}
 
 /// <summary>Builds one image through the Engine API (classic builder), streaming context and log.</summary>
 public sealed class ImageBuilder(IDockerClient docker)
@@ -17,7 +40,9 @@ public sealed class ImageBuilder(IDockerClient docker)
         var address = request.NoCache ? null : await BuildInputs.AddressAsync(request, ct);
         if (address is not null && await FindAsync(address, request.Tags, ct) is { } built)
         {
-            await TagAsync(built, request.Tags, ct);
+            // The engine parses the tag out of the name (a registry port is never read as a tag).
+            foreach (var tag in request.Tags)
+                await docker.Images.TagImageAsync(built, new ImageTagParameters { RepositoryName = tag }, ct);
             log.Line($"Inputs unchanged ({address}): reusing image {built} (--no-cache builds it again)");
             log.Dispose();
             return new ImageBuildResult(request.Name, built, null, null, log.Tail, log.Path, clock.Elapsed);
@@ -26,7 +51,6 @@ public sealed class ImageBuilder(IDockerClient docker)
         var labels = request.Labels.ToDictionary();
         if (address is not null)
             labels[Labels.Inputs] = address;
-        var progress = new BuildProgress(log);
         var parameters = new ImageBuildParameters
         {
             Dockerfile = "Dockerfile",
@@ -45,17 +69,18 @@ public sealed class ImageBuilder(IDockerClient docker)
         try
         {
             await using var context = BuildContext.Open(request.ContextDirectory, request.ExtraFiles ?? new Dictionary<string, byte[]>(), ct);
-            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, [], new Dictionary<string, string>(), progress, ct);
-            error = progress.Error;
+            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, [], new Dictionary<string, string>(), log, ct);
+            error = log.Error;
         }
         catch (DockerApiException e)
         {
             // e.g. a Dockerfile parse error is answered with a status code before any step runs.
-            error = e.ResponseBody?.Trim() is { Length: > 0 } body ? ImagePull.MessageOf(body) : e.Message;
+            error = ImagePull.MessageOf(e);
             log.Line(error);
         }
 
-        var imageId = error is null ? progress.ImageId ?? await InspectIdAsync(request.Tags, ct) : null;
+        var imageId = error is not null ? null
+            : log.ImageId ?? (request.Tags.Count == 0 ? null : (await docker.Images.InspectImageAsync(request.Tags[0], ct)).ID);
         error ??= imageId is null ? "the engine reported no image id" : null;
         log.Dispose();
         return new ImageBuildResult(request.Name, imageId, error, error is null ? null : log.CurrentStep, log.Tail, log.Path, clock.Elapsed);
@@ -72,40 +97,5 @@ public sealed class ImageBuilder(IDockerClient docker)
                 return image.ID;
         }
         return null;
-    }
-
-    private async Task TagAsync(string imageId, IReadOnlyList<string> tags, CancellationToken ct)
-    {
-        // The engine parses the tag out of the name (a registry port is never read as a tag).
-        foreach (var tag in tags)
-            await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = tag }, ct);
-    }
-
-    private async Task<string?> InspectIdAsync(IReadOnlyList<string> tags, CancellationToken ct) =>
-        tags.Count == 0 ? null : (await docker.Images.InspectImageAsync(tags[0], ct)).ID;
-
-    /// <summary>Handles each message synchronously and in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class BuildProgress(BuildLog log) : IProgress<JSONMessage>
-    {
-        public string? ImageId { get; private set; }
-        public string? Error { get; private set; }
-
-        public void Report(JSONMessage value)
-        {
-            if (value.Stream is { Length: > 0 } text)
-                log.Append(text);
-
-            if (value.Status is { Length: > 0 } status)
-                log.Line(value.ID is { Length: > 0 } id ? $"{id}: {status}" : status);
-
-            if (value.Error is { Message: { Length: > 0 } message })
-            {
-                Error = message.Trim();
-                log.Line($"ERROR: {Error}");
-            }
-
-            if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("ID", out var id2) && id2?.ToString() is { Length: > 0 } imageId)
-                ImageId = imageId;
-        }
     }
 }

@@ -43,16 +43,10 @@ public sealed class ImageVerifier(IDockerClient docker)
         Gates.GateContainer container;
         try
         {
-            container = await Gates.GateContainer.StartAsync(docker, new CreateContainerParameters
-            {
-                Image = image,
-                // Bypass the entrypoint: this checks the image's files, not start-up.
-                Entrypoint = command,
-                Cmd = [],
-                // Gate labels: the reaper and Ctrl-C cleanup find it like any gate container.
-                Labels = Gates.GateLabels.For(runId, "build-verify", template),
-                HostConfig = new HostConfig { NetworkMode = "none" },
-            }, timeout.Token, _ => Task.FromResult(created = true));
+            // Gate labels: the reaper and Ctrl-C cleanup find it like any gate container. The command replaces the
+            // entrypoint: this checks the image's files, not start-up.
+            var spec = Gates.GateContainer.Spec(image, Gates.GateLabels.For(runId, "build-verify", template), new HostConfig { NetworkMode = "none" }, command, []);
+            container = await Gates.GateContainer.StartAsync(docker, spec, timeout.Token, _ => Task.FromResult(created = true));
         }
         catch (DockerApiException e)
         {

@@ -11,11 +11,12 @@ namespace TemplateFleet.Images;
 /// <summary>
 /// Ensures the Debian OS image the base builds FROM: fleet.yaml's os.image when present locally or
 /// pullable; otherwise a minbase debootstrap of os.suite from Debian's archive, imported once and
-/// reused (tag &lt;images.repository&gt;/os:&lt;suite&gt;).
+/// reused (tag &lt;images.repository&gt;/os:&lt;suite&gt;). Reference is what the base Dockerfile gets as OS_IMAGE (the
+/// image id); Source its label value: "registry:&lt;image&gt;" or "debootstrap:&lt;suite&gt;".
 /// </summary>
 public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
 {
-    public async Task<OsImage> EnsureAsync(FleetConfig config, CancellationToken ct)
+    public async Task<(string Reference, string Source)> EnsureAsync(FleetConfig config, CancellationToken ct)
     {
         var os = config.Base.Os;
         var tag = $"{config.Images.RepositoryOf("os")}:{os.Suite}";
@@ -26,25 +27,24 @@ public sealed class OsImageProvider(IDockerClient docker, string workDirectory)
         if ((await ImagePull.InspectAsync(docker, os.Image, ct))?.ID is { } cached)
         {
             Log.Information("OS image {Image} (registry, cached)", os.Image);
-            return new OsImage(cached, $"registry:{os.Image}");
+            return (cached, $"registry:{os.Image}");
         }
         if ((await ImagePull.InspectAsync(docker, tag, ct))?.ID is { } bootstrapped)
         {
             Log.Information("OS image {Tag} (cached, {Source})", tag, source);
-            return new OsImage(bootstrapped, source);
+            return (bootstrapped, source);
         }
         var (pulled, error) = await ImagePull.EnsureAsync(docker, os.Image, auth: null, ct);
         if (pulled is not null)
         {
             Log.Information("OS image {Image} (registry)", os.Image);
-            return new OsImage(pulled, $"registry:{os.Image}");
+            return (pulled, $"registry:{os.Image}");
         }
 
         Log.Information("Pulling {Image} failed: {Reason}", os.Image, error);
 
         Log.Information("OS image {Image} is not available from a registry; bootstrapping Debian {Suite} with debootstrap (about 35 s)", os.Image, os.Suite);
-        var id = await BootstrapAsync(os.Suite, tag, source, ct);
-        return new OsImage(id, source);
+        return (await BootstrapAsync(os.Suite, tag, source, ct), source);
     }
 
     private async Task<string> BootstrapAsync(string suite, string tag, string source, CancellationToken ct)

@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Serilog;
 
 namespace TemplateFleet.Registry;
 
@@ -19,7 +21,7 @@ public static class ImagePull
         }
         catch (DockerApiException e)
         {
-            return (null, e.ResponseBody?.Trim() is { Length: > 0 } body ? MessageOf(body) : e.Message);
+            return (null, MessageOf(e));
         }
         if (progress.Error is { } error)
             return (null, error);
@@ -35,8 +37,10 @@ public static class ImagePull
                 : "";
 
     /// <summary>The engine answers {"message": "..."}: the message is what a person needs.</summary>
-    internal static string MessageOf(string body)
+    internal static string MessageOf(DockerApiException e)
     {
+        if (e.ResponseBody?.Trim() is not { Length: > 0 } body)
+            return e.Message;
         try
         {
             using var json = System.Text.Json.JsonDocument.Parse(body);
@@ -60,4 +64,32 @@ public static class ImagePull
             return null;
         }
     }
+}
+
+/// <summary>Reads the engine's push or pull stream: a failed push arrives as an error message, not an exception,
+/// and the pushed digest arrives in the aux record (or, from older engines, in a status line).</summary>
+/// <remarks>Synchronous on purpose: System.Progress&lt;T&gt; posts to the thread pool and could report after the push returned.</remarks>
+public sealed partial class StreamProgress(string operation, string reference) : IProgress<JSONMessage>
+{
+    public string? Error { get; private set; }
+    public string? Digest { get; private set; }
+
+    public void Report(JSONMessage value)
+    {
+        if (value.Error?.Message is { Length: > 0 } error)
+            Error ??= error;
+        // A JsonElement's ToString is its string value, as a string's is itself.
+        if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("Digest", out var digest) && digest?.ToString() is { } d)
+            Digest = d;
+        if (value.Status is { Length: > 0 } status)
+        {
+            if (Digest is null && StatusDigest().Match(status) is { Success: true } m)
+                Digest = m.Groups[1].Value;
+            if (value.ID is null || value.Progress is null)
+                Log.Debug("{Operation} {Reference}: {Status}", operation, reference, status);
+        }
+    }
+
+    [GeneratedRegex(@"digest: (sha256:[0-9a-f]{64})")]
+    private static partial Regex StatusDigest();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TemplateFleet.Fleet;
 
 namespace TemplateFleet.Registry;
@@ -22,12 +23,9 @@ public sealed class RegistryClient(RegistryHost host, string? username, string? 
     public async Task<string> GetManifestDigestAsync(string repository, string reference, CancellationToken ct)
     {
         var uri = new Uri(apiBase, $"v2/{repository}/manifests/{reference}");
-        using var response = await SendAsync(() =>
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, uri)
         {
-            var request = new HttpRequestMessage(HttpMethod.Head, uri);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(DockerManifestV2));
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciManifestV1));
-            return request;
+            Headers = { Accept = { new MediaTypeWithQualityHeaderValue(DockerManifestV2), new MediaTypeWithQualityHeaderValue(OciManifestV1) } },
         }, $"repository:{repository}:pull", ct);
 
         if (response.StatusCode == HttpStatusCode.NotFound)
@@ -106,4 +104,29 @@ public sealed class RegistryClient(RegistryHost host, string? username, string? 
     }
 
     public void Dispose() => http.Dispose();
+}
+
+/// <summary>A parsed WWW-Authenticate challenge: Basic realm="..." or Bearer realm="...",service="...",scope="...".</summary>
+public sealed partial record AuthChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
+{
+    public string? this[string name] => Parameters.TryGetValue(name, out var v) ? v : null;
+
+    public static AuthChallenge? Parse(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+            return null;
+        var text = header.Trim();
+        var space = text.IndexOf(' ');
+        var scheme = space < 0 ? text : text[..space];
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (space >= 0)
+        {
+            foreach (Match m in Parameter().Matches(text[(space + 1)..]))
+                parameters[m.Groups["name"].Value] = m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\\\"", "\"") : m.Groups["token"].Value;
+        }
+        return new AuthChallenge(scheme, parameters);
+    }
+
+    [GeneratedRegex("""(?<name>[A-Za-z0-9_\-]+)\s*=\s*(?:"(?<quoted>(?:[^"\\]|\\.)*)"|(?<token>[^\s,]+))""")]
+    private static partial Regex Parameter();
 }

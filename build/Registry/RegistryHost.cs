@@ -12,37 +12,27 @@ public sealed record RegistryHost(string Host, int? Port)
         if (text.Length == 0 || text.Contains('/') || text.Contains('@'))
             throw new FleetException($"registry '{registry}' must be host[:port] (e.g. 127.0.0.1:5000), without scheme or path.");
 
-        string host;
-        string? port = null;
+        string host, rest;
         if (text.StartsWith('['))
         {
             var close = text.IndexOf(']');
             if (close < 0)
                 throw new FleetException($"registry '{registry}': unclosed '[' around an IPv6 address.");
-            host = text[1..close];
-            var rest = text[(close + 1)..];
-            if (rest.Length > 0)
-                port = rest.StartsWith(':') ? rest[1..] : throw new FleetException($"registry '{registry}': expected ':<port>' after ']'.");
-        }
-        else if (text.Count(c => c == ':') > 1)
-        {
-            host = text; // a bare IPv6 address cannot carry a port
+            (host, rest) = (text[1..close], text[(close + 1)..]);
+            if (rest.Length > 0 && !rest.StartsWith(':'))
+                throw new FleetException($"registry '{registry}': expected ':<port>' after ']'.");
         }
         else
         {
-            var colon = text.IndexOf(':');
-            host = colon < 0 ? text : text[..colon];
-            port = colon < 0 ? null : text[(colon + 1)..];
+            // A bare IPv6 address (more than one ':') cannot carry a port.
+            var colon = text.Count(c => c == ':') == 1 ? text.IndexOf(':') : text.Length;
+            (host, rest) = (text[..colon], text[colon..]);
         }
 
-        int? number = null;
-        if (port is not null)
-        {
-            if (!int.TryParse(port, out var p) || p is < 1 or > 65535)
-                throw new FleetException($"registry '{registry}': port '{port}' is not a number between 1 and 65535.");
-            number = p;
-        }
-        return new RegistryHost(host, number);
+        int? port = rest.Length == 0 ? null
+            : int.TryParse(rest[1..], out var p) && p is >= 1 and <= 65535 ? p
+            : throw new FleetException($"registry '{registry}': port '{rest[1..]}' is not a number between 1 and 65535.");
+        return new RegistryHost(host, port);
     }
 
     /// <summary>127.0.0.0/8, ::1 and localhost: the only places a development image may go.</summary>

@@ -24,15 +24,10 @@ public static partial class DockerfileRules
 
     /// <summary>syntax: what the classic builder would refuse or misread: parser problems (heredocs, a bad escape
     /// directive), instructions before the first FROM, no FROM at all.</summary>
-    public static IEnumerable<(int, string)> Syntax(GatedDockerfile dockerfile)
-    {
-        foreach (var (line, message) in dockerfile.Parsed.Problems)
-            yield return (line, message);
-        foreach (var instruction in dockerfile.BeforeFirstFrom)
-            yield return (instruction.Line, $"{instruction.Keyword} before the first FROM; only ARG may come before FROM");
-        if (dockerfile.Stages.Count == 0)
-            yield return (1, "no FROM instruction; a Dockerfile starts FROM an image");
-    }
+    public static IEnumerable<(int, string)> Syntax(GatedDockerfile dockerfile) =>
+        dockerfile.Parsed.Problems
+            .Concat(dockerfile.BeforeFirstFrom.Select(i => (i.Line, $"{i.Keyword} before the first FROM; only ARG may come before FROM")))
+            .Concat(dockerfile.Stages.Count == 0 ? [(1, "no FROM instruction; a Dockerfile starts FROM an image")] : []);
 
     /// <summary>from-base: a template builds FROM the fleet base only, as `FROM ${BASE_IMAGE}` with `ARG BASE_IMAGE` declared
     /// before the first FROM: the build passes the base by digest (build-arg sees that the ARG has no default).
@@ -40,8 +35,7 @@ public static partial class DockerfileRules
     public static IEnumerable<(int, string)> FromBase(GatedDockerfile dockerfile) =>
         from stage in dockerfile.Facts.IsTemplate ? dockerfile.Stages : []
         let fromLine = stage.From
-        let fromEarlierStage = dockerfile.Stages.TakeWhile(s => s != stage).Any(s => string.Equals(s.From.StageName, fromLine.Image, StringComparison.OrdinalIgnoreCase))
-        where !fromEarlierStage && (fromLine.ImageArgument != BaseArg || !dockerfile.GlobalArgs.Any(a => a.Name == BaseArg))
+        where dockerfile.Parent(stage) is null && (fromLine.ImageArgument != BaseArg || !dockerfile.GlobalArgs.Any(a => a.Name == BaseArg))
         select (fromLine.Line,
             $"FROM {fromLine.Image} does not build from the fleet base; declare `ARG {BaseArg}` before the first FROM and use `FROM ${{{BaseArg}}}` (the build passes the base by digest)");
 
@@ -137,20 +131,12 @@ public static partial class DockerfileRules
         var mention = PackageName.Mention(runtime).Match(run.Text);
         if (uses is not null || mention.Success)
             return new RuntimeLayer(Math.Min(uses ?? int.MaxValue, mention.Success ? mention.Index : int.MaxValue), null);
-        // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself.
-        return RequirementFileNaming(runtime, dockerfile.ContextDirectory, run.Commands);
-    }
-
-    /// <summary>The `-r FILE` word of a pip install whose file (looked up by name in the build context) lists the package.</summary>
-    private static RuntimeLayer? RequirementFileNaming(string package, string? contextDirectory, IReadOnlyList<ShellCommand> commands)
-    {
-        if (contextDirectory is null)
-        {
+        // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself:
+        // the `-r FILE` word of a pip install whose file (looked up by name in the build context) lists the package.
+        if (dockerfile.ContextDirectory is not { } context)
             return null;
-        }
-        foreach (var command in commands)
+        foreach (var words in run.Commands.Select(c => PackageInstalls.PipInstallArguments(c)?.ToList() ?? []))
         {
-            var words = PackageInstalls.PipInstallArguments(command)?.ToList() ?? [];
             for (var i = 0; i < words.Count; i++)
             {
                 var file = words[i].Text switch
@@ -159,8 +145,8 @@ public static partial class DockerfileRules
                     var w when w.StartsWith("--requirement=", StringComparison.Ordinal) => w["--requirement=".Length..],
                     _ => null,
                 };
-                var local = file is null ? null : Path.Combine(contextDirectory, Path.GetFileName(file));
-                if (local is not null && File.Exists(local) && PackageName.Mention(package).IsMatch(File.ReadAllText(local)))
+                var local = file is null ? null : Path.Combine(context, Path.GetFileName(file));
+                if (local is not null && File.Exists(local) && PackageName.Mention(runtime).IsMatch(File.ReadAllText(local)))
                     return new RuntimeLayer(words[i].Offset, Path.GetFileName(local));
             }
         }
@@ -193,30 +179,27 @@ public static partial class DockerfileRules
             yield break;
         }
         var installed = false;
-        foreach (var stage in dockerfile.Stages)
+        foreach (var (stage, run) in dockerfile.Runs)
         {
-            foreach (var run in stage.Runs)
+            foreach (var spec in PackageInstalls.Specs(run.Commands).Where(s => Installs(dockerfile, s)))
             {
-                foreach (var spec in PackageInstalls.Specs(run.Commands).Where(s => Installs(dockerfile, s)))
+                var with = spec.Installer == AgentInstaller.Npm ? "npm install -g" : "pip install";
+                yield return (run.LineAt(spec.Word.Offset),
+                    $"this RUN installs the agent with `{with}`, not from its lock, so the packages below it resolve afresh on every build; install it with {How} (templates/{TemplateName(dockerfile)}/agent/ holds the lock: ./build.sh Lock writes it)");
+            }
+            foreach (var call in run.Commands.Where(c => c.Name == Script))
+            {
+                installed = true;
+                var arguments = call.Program.Skip(1).Select(w => DockerfileVariables.NameOf(w.Text)).ToList();
+                if (!arguments.SequenceEqual([BuildArgs.AgentPackage.Name, BuildArgs.AgentVersion.Name, BuildArgs.AgentCommand.Name]))
                 {
-                    var with = spec.Installer == AgentInstaller.Npm ? "npm install -g" : "pip install";
-                    yield return (run.LineAt(spec.Word.Offset),
-                        $"this RUN installs the agent with `{with}`, not from its lock, so the packages below it resolve afresh on every build; install it with {How} (templates/{TemplateName(dockerfile)}/agent/ holds the lock: ./build.sh Lock writes it)");
+                    yield return (run.LineAt(call.Start),
+                        $"`{string.Join(' ', call.Program.Select(w => w.Text))}` must take exactly the agent's build arguments: `{Call}`, so template.yaml agent is the one place the agent is described");
                 }
-                foreach (var call in run.Commands.Where(c => c.Name == Script))
+                if (!stage.Instructions.Any(i => i.Keyword == "COPY" && i.Line < run.Line && CopiesLock(i)))
                 {
-                    installed = true;
-                    var arguments = call.Program.Skip(1).Select(w => DockerfileVariables.NameOf(w.Text)).ToList();
-                    if (!arguments.SequenceEqual([BuildArgs.AgentPackage.Name, BuildArgs.AgentVersion.Name, BuildArgs.AgentCommand.Name]))
-                    {
-                        yield return (run.LineAt(call.Start),
-                            $"`{string.Join(' ', call.Program.Select(w => w.Text))}` must take exactly the agent's build arguments: `{Call}`, so template.yaml agent is the one place the agent is described");
-                    }
-                    if (!stage.Instructions.Any(i => i.Keyword == "COPY" && i.Line < run.Line && CopiesLock(i)))
-                    {
-                        yield return (run.Line,
-                            $"{Script} installs from the lock in {LockFolder}, but no `{CopyLock}` above it in this stage puts the lock there");
-                    }
+                    yield return (run.Line,
+                        $"{Script} installs from the lock in {LockFolder}, but no `{CopyLock}` above it in this stage puts the lock there");
                 }
             }
         }
@@ -241,12 +224,10 @@ public static partial class DockerfileRules
 
     /// <summary>runtime-install: a template installs the workspace runtime (fleet.yaml runtime.package): without it the image has
     /// nothing to start.</summary>
-    public static IEnumerable<(int, string)> RuntimeInstall(GatedDockerfile dockerfile)
-    {
-        if (dockerfile.Facts.IsTemplate && dockerfile.Stages.Count > 0 && !dockerfile.Runs.Any(r => RuntimeLayerOf(dockerfile, r.Run) is not null))
-            yield return (dockerfile.Stages[^1].From.Line,
-            $"the template never installs the runtime {dockerfile.Facts.RuntimePackage} (fleet.yaml runtime.package); end the final stage with `ARG {BuildArgs.RuntimePackage}`, `ARG {BuildArgs.RuntimeVersion}` and `RUN fleet-install-runtime \"${{{BuildArgs.RuntimePackage}}}\" \"${{{BuildArgs.RuntimeVersion}}}\"`");
-    }
+    public static IEnumerable<(int, string)> RuntimeInstall(GatedDockerfile dockerfile) =>
+        !dockerfile.Facts.IsTemplate || dockerfile.Stages.Count == 0 || dockerfile.Runs.Any(r => RuntimeLayerOf(dockerfile, r.Run) is not null) ? []
+        : [(dockerfile.Stages[^1].From.Line,
+            $"the template never installs the runtime {dockerfile.Facts.RuntimePackage} (fleet.yaml runtime.package); end the final stage with `ARG {BuildArgs.RuntimePackage}`, `ARG {BuildArgs.RuntimeVersion}` and `RUN fleet-install-runtime \"${{{BuildArgs.RuntimePackage}}}\" \"${{{BuildArgs.RuntimeVersion}}}\"`")];
 
     /// <summary>cache-trap: the layer installing the runtime must come after `ARG RUNTIME_VERSION` in
     /// its stage and install that version, or a rebuild after a runtime release reuses the cached layer and ships
@@ -364,27 +345,19 @@ public static partial class DockerfileRules
     }
 
     /// <summary>The runtime takes its version from the build; anything else pins a release.</summary>
-    private static string Fix(GatedDockerfile dockerfile, PackageSpec spec)
-    {
-        if (spec.Installer == AgentInstaller.Pip && (spec.Names(dockerfile.Facts.RuntimePackage) || DockerfileVariables.NameOf(spec.Name) == BuildArgs.RuntimePackage.Name))
-            return $"install \"${{{BuildArgs.RuntimePackage}}}==${{{BuildArgs.RuntimeVersion}}}\"";
-        return spec.Installer == AgentInstaller.Npm ? $"pin one release, e.g. {spec.Name}@1.2.3" : $"pin one release, e.g. {spec.Name}==1.2.3";
-    }
+    private static string Fix(GatedDockerfile dockerfile, PackageSpec spec) =>
+        spec.Installer == AgentInstaller.Npm ? $"pin one release, e.g. {spec.Name}@1.2.3"
+        : spec.Names(dockerfile.Facts.RuntimePackage) || DockerfileVariables.NameOf(spec.Name) == BuildArgs.RuntimePackage.Name
+            ? $"install \"${{{BuildArgs.RuntimePackage}}}==${{{BuildArgs.RuntimeVersion}}}\""
+            : $"pin one release, e.g. {spec.Name}==1.2.3";
 
     /// <summary>entrypoint: the final stage declares an ENTRYPOINT, or builds FROM an earlier stage that has one (it inherits
     /// it), so every container starts through it.</summary>
-    public static IEnumerable<(int, string)> Entrypoint(GatedDockerfile dockerfile)
-    {
-        if (dockerfile.Stages.Count > 0 && dockerfile.Stages[^1] is var final && !HasEntrypoint(dockerfile, dockerfile.Stages.Count - 1))
-            yield return (final.From.Line, "the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it");
-    }
+    public static IEnumerable<(int, string)> Entrypoint(GatedDockerfile dockerfile) =>
+        dockerfile.Stages.Count == 0 || HasEntrypoint(dockerfile, dockerfile.Stages[^1]) ? []
+        : [(dockerfile.Stages[^1].From.Line, "the final stage has no ENTRYPOINT; add one (ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]) so the container starts through it")];
 
-    private static bool HasEntrypoint(GatedDockerfile dockerfile, int index)
-    {
-        var stage = dockerfile.Stages[index];
-        if (stage.Instructions.Any(i => i.Keyword == "ENTRYPOINT"))
-            return true;
-        var parent = dockerfile.Stages.Take(index).ToList().FindLastIndex(s => string.Equals(s.From.StageName, stage.From.Image, StringComparison.OrdinalIgnoreCase));
-        return parent >= 0 && HasEntrypoint(dockerfile, parent);
-    }
+    /// <summary>Whether the stage has an ENTRYPOINT, its own or that of the earlier stage it builds FROM.</summary>
+    private static bool HasEntrypoint(GatedDockerfile dockerfile, DockerfileStage? stage) =>
+        stage is not null && (stage.Instructions.Any(i => i.Keyword == "ENTRYPOINT") || HasEntrypoint(dockerfile, dockerfile.Parent(stage)));
 }

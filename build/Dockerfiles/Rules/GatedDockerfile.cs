@@ -41,6 +41,10 @@ public sealed record GatedDockerfile(string File, DockerfileFacts Facts, string?
     /// <summary>Every ARG declaration, before the first FROM and in the stages.</summary>
     public IEnumerable<DeclaredArg> AllArgs => GlobalArgs.Concat(Stages.SelectMany(s => s.Args));
 
+    /// <summary>The earlier stage <paramref name="stage"/> builds FROM (stage names compare case-insensitively); null: FROM an image.</summary>
+    public DockerfileStage? Parent(DockerfileStage stage) =>
+        Stages.TakeWhile(s => s != stage).LastOrDefault(s => string.Equals(s.From.StageName, stage.From.Image, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Whether any ARG instruction declares <paramref name="name"/>.</summary>
     public bool DeclaresArg(string name) => AllArgs.Any(a => a.Name == name);
 
@@ -50,40 +54,24 @@ public sealed record GatedDockerfile(string File, DockerfileFacts Facts, string?
         var stages = dockerfile.Stages;
         foreach (var instruction in dockerfile.Parsed.Instructions)
         {
-            switch (instruction.Keyword)
+            if (instruction.Keyword == "FROM")
+                stages.Add(new DockerfileStage(FromInstruction.Parse(instruction)));
+            else if (instruction.Keyword == "ARG")
+                (stages.Count == 0 ? dockerfile.GlobalArgs : stages[^1].Args).AddRange(ReadArgs(instruction));
+            else if (stages.Count == 0)
+                dockerfile.BeforeFirstFrom.Add(instruction);
+            else
             {
-                case "FROM":
-                    stages.Add(new DockerfileStage(FromInstruction.Parse(instruction)));
-                    break;
-                case "ARG" when stages.Count == 0:
-                    dockerfile.GlobalArgs.AddRange(ReadArgs(instruction));
-                    break;
-                case "ARG":
-                    stages[^1].Args.AddRange(ReadArgs(instruction));
-                    break;
-                case var _ when stages.Count == 0:
-                    dockerfile.BeforeFirstFrom.Add(instruction);
-                    break;
-                case "RUN":
-                    stages[^1].Instructions.Add(instruction);
+                stages[^1].Instructions.Add(instruction);
+                if (instruction.Keyword == "RUN")
                     stages[^1].Runs.Add(new RunStep(instruction, ShellCommand.Split(instruction.Arguments)));
-                    break;
-                default:
-                    stages[^1].Instructions.Add(instruction);
-                    break;
             }
         }
         return dockerfile;
     }
 
-    private static IEnumerable<DeclaredArg> ReadArgs(DockerfileInstruction instruction)
-    {
-        foreach (var word in ShellCommand.Split(instruction.Arguments).SelectMany(c => c.Words))
-        {
-            var eq = word.Text.IndexOf('=');
-            yield return eq < 0
-                ? new DeclaredArg(word.Text, null, instruction.LineAt(word.Offset))
-                : new DeclaredArg(word.Text[..eq], word.Text[(eq + 1)..], instruction.LineAt(word.Offset));
-        }
-    }
+    private static IEnumerable<DeclaredArg> ReadArgs(DockerfileInstruction instruction) =>
+        from word in ShellCommand.Split(instruction.Arguments).SelectMany(c => c.Words)
+        let parts = word.Text.Split('=', 2)
+        select new DeclaredArg(parts[0], parts.Length > 1 ? parts[1] : null, instruction.LineAt(word.Offset));
 }

@@ -28,31 +28,20 @@ public sealed record PackageSpec(AgentInstaller Installer, ShellWord Word, strin
 public static partial class PackageInstalls
 {
     /// <summary>The packages named by the npm -g and pip installs of these commands; local paths, wheels and URLs left out.</summary>
-    public static IEnumerable<PackageSpec> Specs(IEnumerable<ShellCommand> commands)
+    public static IEnumerable<PackageSpec> Specs(IEnumerable<ShellCommand> commands) => commands.SelectMany(command =>
+        IsNpmGlobalInstall(command) ? Positional(command.Program.Skip(2), NpmValueOptions).Select(NpmSpec)
+        : PipInstallArguments(command) is { } pipArgs ? Positional(pipArgs, PipValueOptions).Select(PipSpec)
+        : []);
+
+    private static PackageSpec NpmSpec(ShellWord word)
     {
-        foreach (var command in commands)
-        {
-            if (IsNpmGlobalInstall(command))
-            {
-                foreach (var word in Positional(command.Program.Skip(2), NpmValueOptions).Where(w => !IsLocal(w.Text)))
-                {
-                    var text = word.Text;
-                    var at = text.IndexOf('@', text.StartsWith('@') ? 1 : 0);
-                    yield return at < 0 ? new PackageSpec(AgentInstaller.Npm, word, text, "") : new PackageSpec(AgentInstaller.Npm, word, text[..at], text[at..]);
-                }
-            }
-            else if (PipInstallArguments(command) is { } pipArgs)
-            {
-                foreach (var word in Positional(pipArgs, PipValueOptions).Where(w => !IsLocal(w.Text)))
-                {
-                    var m = PipRequirement().Match(word.Text);
-                    yield return m.Success
-                        ? new PackageSpec(AgentInstaller.Pip, word, m.Groups["name"].Value, m.Groups["spec"].Value)
-                        : new PackageSpec(AgentInstaller.Pip, word, "", word.Text);
-                }
-            }
-        }
+        var at = word.Text.IndexOf('@', word.Text.StartsWith('@') ? 1 : 0);
+        return at < 0 ? new(AgentInstaller.Npm, word, word.Text, "") : new(AgentInstaller.Npm, word, word.Text[..at], word.Text[at..]);
     }
+
+    private static PackageSpec PipSpec(ShellWord word) => PipRequirement().Match(word.Text) is { Success: true } m
+        ? new(AgentInstaller.Pip, word, m.Groups["name"].Value, m.Groups["spec"].Value)
+        : new(AgentInstaller.Pip, word, "", word.Text);
 
     /// <summary>The words after `install` for pip, pip3, pip3.11, .../venv/bin/pip and python -m pip; else null.</summary>
     public static IEnumerable<ShellWord>? PipInstallArguments(ShellCommand command)
@@ -92,23 +81,16 @@ public static partial class PackageInstalls
         "--upgrade-strategy", "--report",
     ];
 
-    /// <summary>Positional arguments, skipping options and the values of options that take one.</summary>
+    /// <summary>Positional arguments, skipping options, the values of options that take one, and local paths, wheels and URLs.</summary>
     private static IEnumerable<ShellWord> Positional(IEnumerable<ShellWord> words, HashSet<string> valueOptions)
     {
         var skipNext = false;
         foreach (var word in words)
         {
-            if (skipNext)
-            {
-                skipNext = false;
-                continue;
-            }
-            if (word.Text.StartsWith('-'))
-            {
-                skipNext = valueOptions.Contains(word.Text);
-                continue;
-            }
-            yield return word;
+            var skip = skipNext || word.Text.StartsWith('-');
+            skipNext = !skipNext && valueOptions.Contains(word.Text);
+            if (!skip && !IsLocal(word.Text))
+                yield return word;
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class FixtureFleet : IAsyncLifetime
         await Engine.InitializeAsync();
         await TestOsImage.EnsureAsync(Config); // the tests' one OS image, never a debootstrap of its own
         Index = await EmbeddedIndex.StartAsync(Config, [], Output, CancellationToken.None, preferredPort: 0);
-        Base = await new BaseImageProvider(Context).EnsureAsync(NewRun([], "0.9.0"), new BaseImageOptions(), Options, CancellationToken.None);
+        Base = await new FleetImageBuilder(Context).BuildBaseAsync(NewRun([], "0.9.0"), new BaseImageOptions(), Options, CancellationToken.None);
         Assert.True(Base.Succeeded, Base.Failure);
     }
 

@@ -21,11 +21,7 @@ public sealed class OsImageProviderTests
         var docker = TestEngine.Engine.Client;
         var osId = await TestOsImage.EnsureAsync();
         var work = Directory.CreateTempSubdirectory("os-registry-").FullName;
-        var registry = await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = Path.Combine(work, "registry"),
-            Port = RegistryFixture.FreePort(),
-        }, CancellationToken.None);
+        var registry = await RegistryProvisioner.EnsureAsync(Path.Combine(work, "registry"), RegistryFixture.FreePort(), null, null, CancellationToken.None);
         var (repository, tag) = ($"{registry.Address}/debian", "bookworm-slim");
         var reference = $"{repository}:{tag}";
         try

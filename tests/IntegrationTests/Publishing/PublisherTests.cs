@@ -162,8 +162,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     public async Task Provisioner_reuses_a_registry_that_already_answers()
     {
         await using var again = await RegistryProvisioner.EnsureAsync(
-            new RegistryProvisionOptions { Directory = Path.Combine(fx.WorkDirectory, "unused"), Port = int.Parse(fx.Registry.Address.Split(':')[1]) },
-            CancellationToken.None);
+            Path.Combine(fx.WorkDirectory, "unused"), int.Parse(fx.Registry.Address.Split(':')[1]), null, null, CancellationToken.None);
         Assert.False(again.StartedHere);
         Assert.Equal(fx.Registry.Address, again.Address);
         Assert.False(Directory.Exists(Path.Combine(fx.WorkDirectory, "unused")));
@@ -173,7 +172,7 @@ public sealed class PublisherTests(RegistryFixture fx) : IClassFixture<RegistryF
     public async Task Provisioner_starts_an_open_loopback_registry_without_credentials_and_stops_it()
     {
         var registry = await RegistryProvisioner.EnsureAsync(
-            new RegistryProvisionOptions { Directory = Path.Combine(fx.WorkDirectory, "open"), Port = RegistryFixture.FreePort() }, CancellationToken.None);
+            Path.Combine(fx.WorkDirectory, "open"), RegistryFixture.FreePort(), null, null, CancellationToken.None);
         try
         {
             Assert.True(registry.StartedHere);

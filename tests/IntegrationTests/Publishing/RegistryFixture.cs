@@ -32,13 +32,7 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Registry = await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = Path.Combine(WorkDirectory, "registry"),
-            Port = FreePort(),
-            Username = Username,
-            Password = Password,
-        }, CancellationToken.None);
+        Registry = await RegistryProvisioner.EnsureAsync(Path.Combine(WorkDirectory, "registry"), FreePort(), Username, Password, CancellationToken.None);
         Assert.True(Registry.StartedHere, "the test registry must be our own, on a free port");
     }
 

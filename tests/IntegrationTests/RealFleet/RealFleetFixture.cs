@@ -86,7 +86,7 @@ public sealed class RealFleetFixture : IAsyncLifetime
         var paths = new RunPaths(Root, Path.Combine(Scratch, "run-time-base"));
         // No template is built: the index URL is never used. No registry: the base is built here, never pulled.
         var run = new FleetRun(config, [], Pep440Version.Parse(RuntimeVersion), "http://127.0.0.1:9/simple/");
-        var result = await new BaseImageProvider(TestEngine.Context(RunId, paths)).EnsureAsync(run, new BaseImageOptions(),
+        var result = await new FleetImageBuilder(TestEngine.Context(RunId, paths)).BuildBaseAsync(run, new BaseImageOptions(),
             new ImageBuildOptions(CaBundle: Bundle) { TrustCaBundleAtRunTime = true }, CancellationToken.None);
         if (!result.Succeeded)
             throw new InvalidOperationException(result.Failure);

@@ -8,13 +8,8 @@ public static class OwnRegistry
 {
     public static async Task<LocalRegistry> StartAsync(string directory, string? username = null, string? password = null)
     {
-        var registry = await RegistryProvisioner.EnsureAsync(new RegistryProvisionOptions
-        {
-            Directory = directory,
-            Port = global::IntegrationTests.Publishing.RegistryFixture.FreePort(),
-            Username = username,
-            Password = password,
-        }, CancellationToken.None);
+        var registry = await RegistryProvisioner.EnsureAsync(
+            directory, global::IntegrationTests.Publishing.RegistryFixture.FreePort(), username, password, CancellationToken.None);
         return registry.StartedHere ? registry : throw new InvalidOperationException($"the registry at {registry.Address} was not started by this test");
     }
 }

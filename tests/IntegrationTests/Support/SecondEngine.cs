@@ -150,7 +150,7 @@ public sealed class SecondEngine : IAsyncDisposable
     private static async Task<(string Version, string ApiVersion)?> PingAsync(Uri endpoint, CancellationToken ct)
     {
         using var engine = new DockerEngine(endpoint);
-        return await new LocalEngineHost(RepositoryRoot.Path, engine.Client).PingAsync(endpoint, ct);
+        return await engine.PingAsync(ct);
     }
 
     private static async Task<string> RunScriptAsync(string[] args, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)

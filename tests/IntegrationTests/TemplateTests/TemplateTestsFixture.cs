@@ -99,7 +99,7 @@ public sealed class TemplateTestsFixture : IAsyncLifetime
     public async Task<ResultStore> BuildAsync(string name)
     {
         var results = ResultStore.StartRun(Path.Combine(Output, name));
-        var @base = await new BaseImageProvider(Context).EnsureAsync(Run, new BaseImageOptions(), new ImageBuildOptions(), CancellationToken.None);
+        var @base = await new FleetImageBuilder(Context).BuildBaseAsync(Run, new BaseImageOptions(), new ImageBuildOptions(), CancellationToken.None);
         Assert.True(@base.Succeeded, @base.Failure);
         results.Write(@base);
         var built = await new FleetImageBuilder(Context).BuildFleetAsync(Run, results, new ImageBuildOptions(), CancellationToken.None);
