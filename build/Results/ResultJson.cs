@@ -16,7 +16,6 @@ internal static class ResultJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new SecondsConverter(), new PinConverter(), new PinJson.Pep440() },
     };
 
@@ -37,10 +36,10 @@ internal static class ResultJson
     {
         public override Pin Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            using var document = JsonDocument.ParseValue(ref reader);
+            var pin = JsonElement.ParseValue(ref reader);
             try
             {
-                return PinFile.Read(document.RootElement, "pin");
+                return PinFile.Read(pin, "pin");
             }
             catch (Fleet.FleetException e)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Serilog;
 using TemplateFleet.Files;
 using TemplateFleet.Fleet;
 
@@ -26,6 +27,9 @@ public sealed class ResultStore
     public const string BuildStage = "build";
     public const string PublishStage = "publish";
 
+    /// <summary>The checkout's lock, in the output folder: see <see cref="LockCheckout"/>.</summary>
+    public const string LockFile = ".run.lock";
+
     readonly ConcurrentDictionary<string, object> records = new(StringComparer.Ordinal);
     readonly bool writable;
 
@@ -49,6 +53,41 @@ public sealed class ResultStore
 
     /// <summary>Another run's records (a job's downloaded results), read-only.</summary>
     public static ResultStore Open(string directory) => new(directory, writable: false);
+
+    /// <summary>
+    /// The results the jobs of one workflow run left, as a later job downloads them, in folder order (none when nothing
+    /// was downloaded): every folder under <paramref name="downloads"/> (one per artifact, e.g. output/jobs/base-results/)
+    /// that holds a run.json is one job's store. Folders without one (logs, reports) are not results and are passed over.
+    /// </summary>
+    public static IReadOnlyList<ResultStore> Collect(string downloads)
+    {
+        IReadOnlyList<ResultStore> stores = !System.IO.Directory.Exists(downloads) ? []
+            : [.. System.IO.Directory.EnumerateFiles(downloads, RunFile, SearchOption.AllDirectories)
+                .Select(Path.GetDirectoryName)
+                .OfType<string>()
+                .Order(StringComparer.Ordinal)
+                .Select(Open)];
+        foreach (var store in stores)
+            Log.Information("Results of {Job}", $"{Path.GetRelativePath(downloads, store.Directory)}: job {store.Run!.Job ?? "(local)"}, "
+                + $"runtime {store.Run.RuntimeVersion}, templates {string.Join(", ", store.Run.Templates)}");
+        return stores;
+    }
+
+    /// <summary>
+    /// One run at a time writes a checkout's results: output/results holds one run's records, and a second build in the
+    /// same checkout would delete them under the first or write the same record twice. The second build waits up to
+    /// <paramref name="timeout"/> for the first, as Bazel does for its output base, and says so; the lock is a
+    /// <see cref="FileLock"/> on <see cref="LockFile"/> in <paramref name="outputDirectory"/>, so a build that was killed holds nothing.
+    /// </summary>
+    public static FileLock LockCheckout(string outputDirectory, TimeSpan timeout, TimeSpan? poll = null)
+    {
+        var path = Path.Combine(outputDirectory, LockFile);
+        return FileLock.WaitAsync(path, timeout, poll ?? TimeSpan.FromSeconds(1),
+            () => Log.Information("Another build runs in this checkout ({Lock} is held); waiting up to {Minutes:0} min for it to end", path, timeout.TotalMinutes),
+            () => new FleetException($"another build has run in this checkout for longer than {timeout.TotalMinutes:0} min ({path} is held): "
+                + "wait for it to end, stop it, or run this build in another clone."),
+            CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     public void Write(RunRecord run) => Put(RunFile, run);
 
