@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Serilog;
 using TemplateFleet.Files;
 using TemplateFleet.Fleet;
+using TemplateFleet.Pins;
 
 namespace TemplateFleet.Results;
 
@@ -130,7 +133,7 @@ public sealed class ResultStore
         try
         {
             // Not replacing: a file there already is a second writer.
-            AtomicFile.Write(path, JsonSerializer.Serialize(record, ResultJson.Options).ReplaceLineEndings("\n") + "\n", replace: false);
+            AtomicFile.Write(path, JsonSerializer.Serialize(record, Json).ReplaceLineEndings("\n") + "\n", replace: false);
         }
         catch (IOException e) when (File.Exists(path))
         {
@@ -147,7 +150,7 @@ public sealed class ResultStore
             return null;
         try
         {
-            var record = JsonSerializer.Deserialize<T>(File.ReadAllText(path), ResultJson.Options)
+            var record = JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json)
                 ?? throw new FleetException($"{path}: holds null, not a result record.");
             return (T)records.GetOrAdd(relative, record);
         }
@@ -155,5 +158,49 @@ public sealed class ResultStore
         {
             throw new FleetException($"{path}: not a valid {typeof(T).Name} ({e.Message}). The job that wrote it may have been cut off; run it again.");
         }
+    }
+
+    /// <summary>How result records look as JSON: camelCase, enums as camelCase words, durations in seconds, pins in
+    /// their own format, and strict on reading (an unknown key or a missing one is an error).</summary>
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new SecondsConverter(), new PinConverter(), new PinJson.Pep440() },
+    };
+
+    /// <summary>A duration as seconds (3 decimals), the unit people read in a results file.</summary>
+    sealed class SecondsConverter : JsonConverter<TimeSpan>
+    {
+        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var seconds) && seconds >= 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new JsonException("a duration must be a number of seconds, 0 or more");
+
+        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(Math.Round(value.TotalSeconds, 3).ToString("0.###", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The pin inside a publish result, in the pin file's own format and options (PinJson), read by PinFile.</summary>
+    sealed class PinConverter : JsonConverter<Pin>
+    {
+        public override Pin Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var pin = JsonElement.ParseValue(ref reader);
+            try
+            {
+                return PinFile.Read(pin, "pin");
+            }
+            catch (FleetException e)
+            {
+                throw new JsonException(e.Message);
+            }
+        }
+
+        public override void Write(Utf8JsonWriter writer, Pin value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value with { SchemaVersion = Pin.CurrentSchemaVersion }, PinJson.Options);
     }
 }
