@@ -113,14 +113,10 @@ public sealed record ReleaseProposal(
     /// <summary>The pull request's description: a table per template, the kept ones with their reasons.</summary>
     public string RenderBody()
     {
-        var text = new StringBuilder();
-        text.Append($"Runtime `{RuntimePackage}` **{RuntimeVersion}**");
-        if (Revision is { Length: > 0 } revision)
-            text.Append($", built from `{revision}`");
-        text.Append(".\n\n");
+        var text = new StringBuilder($"Runtime `{RuntimePackage}` **{RuntimeVersion}**{(Revision is { Length: > 0 } revision ? $", built from `{revision}`" : "")}.\n\n");
         AppendTemplates(text);
-        text.Append("\n<sub>Opened by the cascade and rewritten by every run for this version. The cascade leaves this pull request alone once a person closes it or commits to its branch.</sub>\n");
-        return text.ToString();
+        return text.Append("\n<sub>Opened by the cascade and rewritten by every run for this version. The cascade leaves this pull request alone once a person closes it or commits to its branch.</sub>\n")
+            .ToString();
     }
 
     /// <summary>The table per template, the pinned images, the kept ones with their reasons and what changed in the SBOMs.</summary>
