@@ -14,7 +14,7 @@ namespace TemplateFleet.Publishing;
 
 /// <summary>
 /// PublishBase and Publish: push an image, read the digest back from the registry, prove pull-by-digest works,
-/// then pin that digest (pin format v2, with the release inputs) and record the result once. A template is
+/// then pin that digest (with the release inputs) and record the result once. A template is
 /// published only when it built and passed both gates FROM the published base; one whose inputs equal its pin's
 /// is unchanged and not pushed again. A failure leaves that image's old pin untouched.
 /// </summary>
@@ -83,41 +83,7 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
         foreach (var template in run.Templates)
         {
             ct.ThrowIfCancellationRequested();
-            var pinFile = Relative(PinFile.PathFor(template));
-            var build = results.Build(template.Name);
-            PublishResult outcome;
-            if (build?.Status == BuildStatus.Unchanged)
-            {
-                var pin = PinFile.ReadIfExists(PinFile.PathFor(template));
-                outcome = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
-                Log.Information("{Template}: not published again: {Reason}", template.Name, outcome.Reason);
-            }
-            else if ((PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name),
-                         results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template))
-                     ?? (PinnedImage.Parse(build!.Base ?? "") is null ? $"built FROM a base that is not published ({build.Base}): {results.BasePublish?.Reason ?? "PublishBase did not run"}" : null)) is { } why)
-            {
-                outcome = new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
-                Log.Warning("{Template}: not published: {Reason}", template.Name, why);
-            }
-            else
-            {
-                try
-                {
-                    outcome = await PublishOneAsync(run, template, build!, PinnedImage.Parse(build!.Base!)!, registry, results, ct);
-                    Log.Information("{Template}: published {Reference}", template.Name, outcome.Pin!.Reference);
-                }
-                catch (Exception e) when (IsPublishFailure(e, ct))
-                {
-                    // An engine that stopped answering fails the rest the same way: stop here, with one line.
-                    if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
-                    {
-                        results.Write(new PublishResult(template.Name, PublishStatus.Failed, "the engine stopped answering", null, pinFile, []));
-                        throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
-                    }
-                    outcome = new PublishResult(template.Name, PublishStatus.Failed, Reason(e), null, pinFile, []);
-                    Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, outcome.Reason);
-                }
-            }
+            var outcome = await PublishTemplateAsync(run, template, results, registry, ct);
             results.Write(outcome);
             outcomes.Add(outcome);
         }
@@ -133,32 +99,64 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
         return outcomes;
     }
 
-    async Task<PublishResult> PublishOneAsync(FleetRun run, Template template, BuildResult build, PinnedImage @base, OpenRegistry registry, ResultStore results, CancellationToken ct)
+    /// <summary>One template's outcome: unchanged since its pin, not eligible, published, or failed (its old pin kept); an
+    /// engine that stopped answering ends Publish.</summary>
+    async Task<PublishResult> PublishTemplateAsync(FleetRun run, Template template, ResultStore results, OpenRegistry registry, CancellationToken ct)
     {
-        var imageId = build.ImageId!;
-        var image = await docker.Images.InspectImageAsync(imageId, ct);
-        var labels = image.Config?.Labels ?? new Dictionary<string, string>();
-        // the run says development packages went in even if a label went missing: trust the stricter one
-        if (PublishEligibility.DevelopmentRefusal(template.Name, labels, registry.Host.ToString(), run.DevelopmentPackages) is { } refusal)
-            throw new FleetException(refusal);
+        var pinFile = Relative(PinFile.PathFor(template));
+        var build = results.Build(template.Name);
+        if (build?.Status == BuildStatus.Unchanged)
+        {
+            var pin = PinFile.ReadIfExists(PinFile.PathFor(template));
+            var unchanged = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
+            Log.Information("{Template}: not published again: {Reason}", template.Name, unchanged.Reason);
+            return unchanged;
+        }
+        var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name);
+        var t4 = results.Gate(Gates.GateLabels.T4, template.Name);
+        if ((PublishEligibility.Check(build, smoke, t4, results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template))
+                ?? (PinnedImage.Parse(build!.Base ?? "") is null ? $"built FROM a base that is not published ({build.Base}): {results.BasePublish?.Reason ?? "PublishBase did not run"}" : null)) is { } why)
+        {
+            Log.Warning("{Template}: not published: {Reason}", template.Name, why);
+            return new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
+        }
 
-        var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name)!;
-        var t4 = results.Gate(Gates.GateLabels.T4, template.Name)!;
-        return await PushAndPinAsync(run, registry, template.Name, imageId, run.Config.Images.RepositoryOf(template.Name), run.RuntimeVersion.ToString(), PinFile.PathFor(template),
-            (target, digest) => new Pin
+        try
+        {
+            var imageId = build!.ImageId!;
+            var labels = (await docker.Images.InspectImageAsync(imageId, ct)).Config?.Labels ?? new Dictionary<string, string>();
+            // the run says development packages went in even if a label went missing: trust the stricter one
+            if (PublishEligibility.DevelopmentRefusal(template.Name, labels, registry.Host.ToString(), run.DevelopmentPackages) is { } refusal)
+                throw new FleetException(refusal);
+            var published = await PushAndPinAsync(run, registry, template.Name, imageId, run.Config.Images.RepositoryOf(template.Name), run.RuntimeVersion.ToString(), PinFile.PathFor(template),
+                (target, digest) => new Pin
+                {
+                    Template = template.Name,
+                    Image = target,
+                    Digest = digest,
+                    Inputs = build.Inputs,
+                    Base = PinnedImage.Parse(build.Base!),
+                    OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
+                    RuntimeVersion = run.RuntimeVersion,
+                    AgentVersion = template.Agent.Version,
+                    Revision = context.Revision.Commit ?? "unknown",
+                    Gates = new PinGates(smoke!.Totals, t4!.Totals, t4.Shape),
+                    PublishedAt = Now(),
+                }, ct);
+            Log.Information("{Template}: published {Reference}", template.Name, published.Pin!.Reference);
+            return published;
+        }
+        catch (Exception e) when (IsPublishFailure(e, ct))
+        {
+            // An engine that stopped answering fails the rest the same way: stop here, with one line.
+            if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
             {
-                Template = template.Name,
-                Image = target,
-                Digest = digest,
-                Inputs = build.Inputs,
-                Base = @base,
-                OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
-                RuntimeVersion = run.RuntimeVersion,
-                AgentVersion = template.Agent.Version,
-                Revision = context.Revision.Commit ?? "unknown",
-                Gates = new PinGates(smoke.Totals, t4.Totals, t4.Shape),
-                PublishedAt = Now(),
-            }, ct);
+                results.Write(new PublishResult(template.Name, PublishStatus.Failed, "the engine stopped answering", null, pinFile, []));
+                throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
+            }
+            Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, Reason(e));
+            return new PublishResult(template.Name, PublishStatus.Failed, Reason(e), null, pinFile, []);
+        }
     }
 
     /// <summary>The registry Publish pushes to, its Distribution API client and the engine's auth for it.</summary>
