@@ -32,16 +32,14 @@ public static class PinFile
 
     public static Pin Read(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return Parse(File.ReadAllText(path), path);
         }
         catch (IOException e)
         {
             throw new FleetException($"{path}: cannot read the pin file: {e.Message}");
         }
-        return Parse(text, path);
     }
 
     public static Pin Parse(string json, string path)

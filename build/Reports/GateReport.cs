@@ -67,8 +67,7 @@ public static class GateReport
     /// <param name="listPassing">false: the table holds the failing checks only, and says how many passed.</param>
     public static string RenderMarkdown(string gate, IReadOnlyCollection<GateResult> results, SecretMasker masker, bool listPassing = true)
     {
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"## {gate}: {SummaryNote.For(results)} passed\n");
+        var sb = new StringBuilder($"## {gate}: {SummaryNote.For(results)} passed\n");
         foreach (var r in results)
         {
             sb.Append(CultureInfo.InvariantCulture, $"\n### {(r.Passed ? "✅" : "❌")} {r.Template}\n\n");
@@ -116,10 +115,8 @@ public static class GateReport
                     Property("shape", r.Shape),
                     Property("missingCapabilities", string.Join(",", r.MissingCapabilities))));
             if (r.Error is { } error)
-            {
                 suite.Add(new XElement("testcase", new XAttribute("classname", $"{gate}.{r.Template}"), new XAttribute("name", "setup"),
                     new XElement("error", new XAttribute("message", masker.Apply(error.Split('\n')[0])), masker.Apply(error))));
-            }
             foreach (var c in r.Checks)
             {
                 var testcase = new XElement("testcase",
