@@ -13,14 +13,7 @@ namespace TemplateFleet;
 internal sealed partial class Build
 {
     /// <summary>Every job's results the pins job downloaded; none when nothing came.</summary>
-    IReadOnlyList<ResultStore> CollectJobResults()
-    {
-        var downloads = Context.Paths.Jobs;
-        var stores = JobResults.Collect(downloads);
-        foreach (var store in stores)
-            Log.Information("Results of {Job}", JobResults.Describe(store, downloads));
-        return stores;
-    }
+    IReadOnlyList<ResultStore> CollectJobResults() => ResultStore.Collect(Context.Paths.Jobs);
 
     async Task ProposeAsync(IReadOnlyList<ResultStore> stores)
     {

@@ -57,7 +57,7 @@ internal sealed partial class Build
 
     ResultStore StartResults()
     {
-        checkoutLock ??= CheckoutLock.Acquire(Context.Paths.Output, TimeSpan.FromMinutes(30));
+        checkoutLock ??= ResultStore.LockCheckout(Context.Paths.Output, TimeSpan.FromMinutes(30));
         return ResultStore.StartRun(Context.Paths.Results);
     }
 

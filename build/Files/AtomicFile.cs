@@ -27,8 +27,8 @@ public static class AtomicFile
         }
         finally
         {
-            if (File.Exists(temp))
-                File.Delete(temp);
+            // Moved: nothing is left to delete (File.Delete of a missing file does nothing).
+            File.Delete(temp);
         }
     }
 }

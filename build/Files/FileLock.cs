@@ -27,8 +27,7 @@ public sealed class FileLock : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        var said = false;
-        while (true)
+        for (var said = false; ; said = true)
         {
             try
             {
@@ -38,7 +37,6 @@ public sealed class FileLock : IDisposable
             {
                 if (!said)
                     waiting();
-                said = true;
                 await Task.Delay(poll, ct);
             }
             catch (IOException)

@@ -38,7 +38,7 @@ public static class Restorer
         var contract = ContractLoader.Load(fleet.ContractFile, FleetLoader.Display(root, fleet.ContractFile));
         // Every pin reads (a broken one names its file); the base's too. Mixed bases are worth a warning only.
         PinFile.ReadIfExists(PinFile.PathForBase(fleet));
-        if (PinBases.MixWarning(PinFile.ReadAll(fleet)) is { } mixed)
+        if (PinFile.MixWarning(PinFile.ReadAll(fleet)) is { } mixed)
             Log.Warning("Pins: {Warning}", mixed);
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
         // Each agent installs from its committed lock: it must be there and hold template.yaml's version.

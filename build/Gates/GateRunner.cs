@@ -104,9 +104,9 @@ public sealed class GateRunner(RunContext context, string gate, string targetNam
 
         var results = done.ToList();
         var masker = new SecretMasker(options.Secrets);
-        Log.Information("{Table}", ConsoleReport.Render(results, masker, options.ListPassingChecks));
+        Log.Information("{Table}", GateReport.RenderText(results, masker, options.ListPassingChecks));
         if (options.ReportsDirectory is { } dir)
-            ReportFiles.Write(dir, gate, results, masker, options.ListPassingChecks);
+            GateReport.Write(dir, gate, results, masker, options.ListPassingChecks);
         foreach (var soft in results.SelectMany(r => r.Checks.Where(c => !c.Passed && c.Severity == Severity.Soft).Select(c => (r, c))))
             Log.Warning("{Target}: {Template} soft check {Check} failed: {Reason}", targetName, soft.r.Template, soft.c.Id, masker.Apply(soft.c.Reason ?? ""));
 

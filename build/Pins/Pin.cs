@@ -102,8 +102,5 @@ public sealed record PinGates(CheckTotals Smoke, CheckTotals T4, string T4Shape)
 /// <summary>Passed and total checks of one gate for one template: in the pin, the summary and the pull request.</summary>
 public sealed record CheckTotals(int Passed, int Total)
 {
-    [JsonIgnore]
-    public int Failed => Total - Passed;
-
-    public override string ToString() => Failed == 0 ? $"{Passed}/{Total}" : $"{Passed}/{Total} ({Failed} failed)";
+    public override string ToString() => Passed == Total ? $"{Passed}/{Total}" : $"{Passed}/{Total} ({Total - Passed} failed)";
 }

@@ -57,16 +57,26 @@ public static partial class PinJson
         return Options.GetTypeInfo(type).Properties.Where(p => p.AttributeProvider?.IsDefined(typeof(JsonIgnoreAttribute), false) != true).Select(p => p.Name);
     }
 
-    /// <summary>A string in the file is never empty: an empty value is a mistake, a missing one is left out.</summary>
-    sealed class NonEmptyString : JsonConverter<string>
+    /// <summary>
+    /// A value the file holds as a non-empty string, read by <paramref name="parse"/> (null: "'text' <paramref name="rule"/>") and
+    /// written as its <see cref="object.ToString"/>. <paramref name="handleNull"/>: a null in the file is "must be a non-empty string"
+    /// too, not left to the serializer.
+    /// </summary>
+    public abstract class Parsed<T>(Func<string, T?> parse, string rule, bool handleNull = true) : JsonConverter<T> where T : class
     {
-        public override bool HandleNull => true;
+        public override bool HandleNull => handleNull;
 
-        public override string Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } text ? text : throw new JsonException("must be a non-empty string");
+        public override T Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } s ? s : throw new JsonException("must be a non-empty string");
+            return parse(text) ?? throw new JsonException($"'{text}' {rule}");
+        }
 
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value?.ToString());
     }
+
+    /// <summary>A string in the file is never empty: an empty value is a mistake, a missing one is left out.</summary>
+    sealed class NonEmptyString() : Parsed<string>(text => text, "");
 
     sealed class Count : JsonConverter<int>
     {
@@ -92,30 +102,11 @@ public static partial class PinJson
     }
 
     /// <summary>A PEP 440 version as its normal form: pins and result records carry the runtime version typed.</summary>
-    public sealed class Pep440 : JsonConverter<Pep440Version>
-    {
-        public override Pep440Version Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options)
-        {
-            var text = reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } s ? s : throw new JsonException("must be a non-empty string");
-            return Pep440Version.TryParse(text, out var version) ? version : throw new JsonException($"'{text}' is not a PEP 440 public version");
-        }
-
-        public override void Write(Utf8JsonWriter writer, Pep440Version value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
-    }
+    public sealed class Pep440() : Parsed<Pep440Version>(
+        text => Pep440Version.TryParse(text, out var version) ? version : null, "is not a PEP 440 public version", handleNull: false);
 
     /// <summary>A string that must match a rule: put on a property with [JsonConverter(typeof(...))].</summary>
-    public abstract class Checked(Regex pattern, string rule) : JsonConverter<string>
-    {
-        public override bool HandleNull => true;
-
-        public override string Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options)
-        {
-            var text = reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } s ? s : throw new JsonException("must be a non-empty string");
-            return pattern.IsMatch(text) ? text : throw new JsonException($"'{text}' {rule}");
-        }
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-    }
+    public abstract class Checked(Regex pattern, string rule) : Parsed<string>(text => pattern.IsMatch(text) ? text : null, rule);
 
     public sealed class Digest() : Checked(Sha256(), "is not a sha256 digest (sha256: followed by 64 lowercase hex digits)");
 

@@ -14,7 +14,7 @@ namespace TemplateFleet.Publishing;
 
 /// <summary>
 /// PublishBase and Publish: push an image, read the digest back from the registry, prove pull-by-digest works,
-/// then pin that digest (pin format v2, with the release inputs) and record the result once. A template is
+/// then pin that digest (with the release inputs) and record the result once. A template is
 /// published only when it built and passed both gates FROM the published base; one whose inputs equal its pin's
 /// is unchanged and not pushed again. A failure leaves that image's old pin untouched.
 /// </summary>
@@ -27,25 +27,19 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
     public async Task<PublishResult> PublishBaseAsync(FleetRun run, ResultStore results, PublishOptions options, CancellationToken ct)
     {
         var config = run.Config;
-        var pinFile = Relative(PinFile.PathForBase(config));
         var @base = results.Base;
         if (@base is not { Succeeded: true })
-        {
-            var failed = new PublishResult(config.Base.Folder, PublishStatus.NotPublished, $"the base was not built: {@base?.Failure?.Split('\n')[0] ?? "BuildBase did not run"}", null, pinFile, []);
-            results.WriteBasePublish(failed);
-            throw new FleetException($"PublishBase: {failed.Reason}");
-        }
+            throw new FleetException($"PublishBase: {Record(PublishStatus.NotPublished, $"the base was not built: {@base?.Failure?.Split('\n')[0] ?? "BuildBase did not run"}").Reason}");
         if (@base.Status == BaseStatus.Pulled)
         {
             // Published already: by an earlier run (its pin) or by this release's base job (--base-image).
             var standing = PinFile.ReadIfExists(PinFile.PathForBase(config)) is { } pin && pin.Reference == @base.Reference ? pin : null;
-            var unchanged = new PublishResult(config.Base.Folder, PublishStatus.Unchanged, $"already published: {@base.Reference} (from {@base.Origin})", standing, pinFile, []);
-            results.WriteBasePublish(unchanged);
+            var unchanged = Record(PublishStatus.Unchanged, $"already published: {@base.Reference} (from {@base.Origin})", standing);
             Log.Information("PublishBase: {Reason}", unchanged.Reason);
             return unchanged;
         }
 
-        using var registry = Open(options);
+        using var registry = new OpenRegistry(options);
         try
         {
             var published = await PushAndPinAsync(run, registry, config.Base.Folder, @base.ImageId!, config.Base.Image, ReleaseInputs.Short(@base.Inputs!), PinFile.PathForBase(config),
@@ -66,9 +60,15 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
         }
         catch (Exception e) when (IsPublishFailure(e, ct))
         {
-            var failed = new PublishResult(config.Base.Folder, PublishStatus.Failed, Reason(e), null, pinFile, []);
-            results.WriteBasePublish(failed);
-            throw new FleetException($"PublishBase: the base was not published, so no template can be: {failed.Reason}");
+            throw new FleetException($"PublishBase: the base was not published, so no template can be: {Record(PublishStatus.Failed, Reason(e)).Reason}");
+        }
+
+        // The base's result, written once: every way out of PublishBase leaves one.
+        PublishResult Record(PublishStatus status, string reason, Pin? pin = null)
+        {
+            var result = new PublishResult(config.Base.Folder, status, reason, pin, Relative(PinFile.PathForBase(config)), []);
+            results.WriteBasePublish(result);
+            return result;
         }
     }
 
@@ -77,47 +77,13 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
     {
         if (context.Revision.Commit is null)
             Log.Warning("No git revision is known: images get only the runtime-version tag and pins say revision 'unknown'.");
-        using var registry = Open(options);
+        using var registry = new OpenRegistry(options);
 
         var outcomes = new List<PublishResult>();
         foreach (var template in run.Templates)
         {
             ct.ThrowIfCancellationRequested();
-            var pinFile = Relative(PinFile.PathFor(template));
-            var build = results.Build(template.Name);
-            PublishResult outcome;
-            if (build?.Status == BuildStatus.Unchanged)
-            {
-                var pin = PinFile.ReadIfExists(PinFile.PathFor(template));
-                outcome = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
-                Log.Information("{Template}: not published again: {Reason}", template.Name, outcome.Reason);
-            }
-            else if ((PublishEligibility.Check(build, results.Gate(Gates.GateLabels.Smoke, template.Name), results.Gate(Gates.GateLabels.T4, template.Name),
-                         results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template))
-                     ?? (PinnedImage.Parse(build!.Base ?? "") is null ? $"built FROM a base that is not published ({build.Base}): {results.BasePublish?.Reason ?? "PublishBase did not run"}" : null)) is { } why)
-            {
-                outcome = new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
-                Log.Warning("{Template}: not published: {Reason}", template.Name, why);
-            }
-            else
-            {
-                try
-                {
-                    outcome = await PublishOneAsync(run, template, build!, PinnedImage.Parse(build!.Base!)!, registry, results, ct);
-                    Log.Information("{Template}: published {Reference}", template.Name, outcome.Pin!.Reference);
-                }
-                catch (Exception e) when (IsPublishFailure(e, ct))
-                {
-                    // An engine that stopped answering fails the rest the same way: stop here, with one line.
-                    if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
-                    {
-                        results.Write(new PublishResult(template.Name, PublishStatus.Failed, "the engine stopped answering", null, pinFile, []));
-                        throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
-                    }
-                    outcome = new PublishResult(template.Name, PublishStatus.Failed, Reason(e), null, pinFile, []);
-                    Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, outcome.Reason);
-                }
-            }
+            var outcome = await PublishTemplateAsync(run, template, results, registry, ct);
             results.Write(outcome);
             outcomes.Add(outcome);
         }
@@ -133,88 +99,123 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
         return outcomes;
     }
 
-    async Task<PublishResult> PublishOneAsync(FleetRun run, Template template, BuildResult build, PinnedImage @base, OpenRegistry registry, ResultStore results, CancellationToken ct)
+    /// <summary>One template's outcome: unchanged since its pin, not eligible, published, or failed (its old pin kept); an
+    /// engine that stopped answering ends Publish.</summary>
+    async Task<PublishResult> PublishTemplateAsync(FleetRun run, Template template, ResultStore results, OpenRegistry registry, CancellationToken ct)
     {
-        var imageId = build.ImageId!;
-        var image = await docker.Images.InspectImageAsync(imageId, ct);
-        var labels = image.Config?.Labels ?? new Dictionary<string, string>();
-        // the run says development packages went in even if a label went missing: trust the stricter one
-        if (DevelopmentImagePolicy.RefusalReason(template.Name, labels, registry.Address, run.DevelopmentPackages) is { } refusal)
-            throw new FleetException(refusal);
+        var pinFile = Relative(PinFile.PathFor(template));
+        var build = results.Build(template.Name);
+        if (build?.Status == BuildStatus.Unchanged)
+        {
+            var pin = PinFile.ReadIfExists(PinFile.PathFor(template));
+            var unchanged = new PublishResult(template.Name, PublishStatus.Unchanged, $"unchanged since its pin (inputs {ReleaseInputs.Short(build.Inputs!)})", pin, pinFile, []);
+            Log.Information("{Template}: not published again: {Reason}", template.Name, unchanged.Reason);
+            return unchanged;
+        }
+        var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name);
+        var t4 = results.Gate(Gates.GateLabels.T4, template.Name);
+        if ((PublishEligibility.Check(build, smoke, t4, results.Gate(Gates.TemplateTestGate.Gate, template.Name), Gates.TemplateTestGate.Applies(run.Config, template))
+                ?? (PinnedImage.Parse(build!.Base ?? "") is null ? $"built FROM a base that is not published ({build.Base}): {results.BasePublish?.Reason ?? "PublishBase did not run"}" : null)) is { } why)
+        {
+            Log.Warning("{Template}: not published: {Reason}", template.Name, why);
+            return new PublishResult(template.Name, PublishStatus.NotPublished, why, null, pinFile, []);
+        }
 
-        var smoke = results.Gate(Gates.GateLabels.Smoke, template.Name)!;
-        var t4 = results.Gate(Gates.GateLabels.T4, template.Name)!;
-        return await PushAndPinAsync(run, registry, template.Name, imageId, run.Config.Images.RepositoryOf(template.Name), run.RuntimeVersion.ToString(), PinFile.PathFor(template),
-            (target, digest) => new Pin
+        try
+        {
+            var imageId = build!.ImageId!;
+            var labels = (await docker.Images.InspectImageAsync(imageId, ct)).Config?.Labels ?? new Dictionary<string, string>();
+            // the run says development packages went in even if a label went missing: trust the stricter one
+            if (PublishEligibility.DevelopmentRefusal(template.Name, labels, registry.Host.ToString(), run.DevelopmentPackages) is { } refusal)
+                throw new FleetException(refusal);
+            var published = await PushAndPinAsync(run, registry, template.Name, imageId, run.Config.Images.RepositoryOf(template.Name), run.RuntimeVersion.ToString(), PinFile.PathFor(template),
+                (target, digest) => new Pin
+                {
+                    Template = template.Name,
+                    Image = target,
+                    Digest = digest,
+                    Inputs = build.Inputs,
+                    Base = PinnedImage.Parse(build.Base!),
+                    OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
+                    RuntimeVersion = run.RuntimeVersion,
+                    AgentVersion = template.Agent.Version,
+                    Revision = context.Revision.Commit ?? "unknown",
+                    Gates = new PinGates(smoke!.Totals, t4!.Totals, t4.Shape),
+                    PublishedAt = Now(),
+                }, ct);
+            Log.Information("{Template}: published {Reference}", template.Name, published.Pin!.Reference);
+            return published;
+        }
+        catch (Exception e) when (IsPublishFailure(e, ct))
+        {
+            // An engine that stopped answering fails the rest the same way: stop here, with one line.
+            if (EngineConnection.IsConnectionFailure(e) && !await context.Engine.AnswersAsync())
             {
-                Template = template.Name,
-                Image = target,
-                Digest = digest,
-                Inputs = build.Inputs,
-                Base = @base,
-                OsImage = labels.TryGetValue(Labels.OsSource, out var os) ? os : null,
-                RuntimeVersion = run.RuntimeVersion,
-                AgentVersion = template.Agent.Version,
-                Revision = context.Revision.Commit ?? "unknown",
-                Gates = new PinGates(smoke.Totals, t4.Totals, t4.Shape),
-                PublishedAt = Now(),
-            }, ct);
+                results.Write(new PublishResult(template.Name, PublishStatus.Failed, "the engine stopped answering", null, pinFile, []));
+                throw EngineConnection.Lost(context.Engine.Endpoint, "Publish", e);
+            }
+            Log.Error("{Template}: not published, old pin kept: {Reason}", template.Name, Reason(e));
+            return new PublishResult(template.Name, PublishStatus.Failed, Reason(e), null, pinFile, []);
+        }
     }
 
     /// <summary>The registry Publish pushes to, its Distribution API client and the engine's auth for it.</summary>
-    sealed record OpenRegistry(string Address, RegistryClient Client, AuthConfig Auth) : IDisposable
+    sealed record OpenRegistry(RegistryHost Host, RegistryCredentials Login) : IDisposable
     {
+        public OpenRegistry(PublishOptions options) : this(RegistryHost.Parse(options.Registry.Address), options.Registry) { }
+
+        public RegistryClient Client { get; } = new(Host, Login.Username, Login.Password);
+
         public void Dispose() => Client.Dispose();
     }
 
-    OpenRegistry Open(PublishOptions options)
-    {
-        var address = RegistryHost.Parse(options.Registry.Address);
-        return new OpenRegistry(address.ToString(), new RegistryClient(address, options.Registry.Username, options.Registry.Password), options.Registry.Auth);
-    }
-
     /// <summary>One image, base or template: the contributors' checks, a push under <paramref name="tag"/> (and the
-    /// commit), the digest read back and pulled, the contributors' record, the pin written, what changed described.</summary>
+    /// commit), the digest read back and pulled by it, the contributors' record, the pin written, what changed described.</summary>
     async Task<PublishResult> PushAndPinAsync(FleetRun run, OpenRegistry registry, string name, string imageId, string repository, string tag, string pinPath,
         Func<string, string, Pin> pinFor, CancellationToken ct)
     {
-        var target = $"{registry.Address}/{repository}";
+        var target = $"{registry.Host}/{repository}";
         // Before anything is pushed: the versions this pin would record against the pin it replaces (the digest plays no part).
         var inputs = KeepCurrent.UpstreamInputs.Of(run.Config, run.Templates);
-        PinOrder.Check(Relative(pinPath), PinFile.ReadIfExists(pinPath), pinFor(target, "sha256:" + new string('0', 64)), n => inputs.FirstOrDefault(i => i.Name == n)?.Scheme);
+        var previous = PinFile.ReadIfExists(pinPath);
+        PinFile.CheckOrder(Relative(pinPath), previous, pinFor(target, "sha256:" + new string('0', 64)), n => inputs.FirstOrDefault(i => i.Name == n)?.Scheme);
         // The contributors' checks (the supply chain's gate): a throw refuses the image before anything is pushed.
         foreach (var contributor in contributors)
             await contributor.BeforePushAsync(name, imageId, ct);
         List<string> tags = context.Revision.Commit is { Length: > 0 } sha ? [TagFor(tag), TagFor(sha)] : [TagFor(tag)];
-        var digest = await PushAsync(name, imageId, target, repository, tags, registry.Auth, registry.Client, ct);
-        await VerifyPullByDigestAsync(name, imageId, target, digest, registry.Auth, ct);
+        var digest = await PushAsync(name, imageId, target, repository, tags, registry.Login.Auth, registry.Client, ct);
+
+        // What the fleet pulls must be the image that passed the gates.
+        var reference = $"{target}@{digest}";
+        var progress = new StreamProgress("pull", reference);
+        await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, registry.Login.Auth, progress, ct);
+        if (progress.Error is { } error)
+            throw new FleetException($"{name}: pull by digest {reference} failed: {error}{ImagePull.Hint(error)}");
+        var pulled = await docker.Images.InspectImageAsync(reference, ct);
+        if (pulled.ID != imageId && pulled.ID != (await docker.Images.InspectImageAsync(imageId, ct)).ID)
+            throw new FleetException($"{name}: {reference} resolves to image {pulled.ID}, not the image that passed the gates ({imageId}).");
+
         var pin = pinFor(target, digest);
         foreach (var contributor in contributors)
             pin = await contributor.ContributeAsync(pin, imageId, ct);
-        var previous = PinFile.ReadIfExists(pinPath);
         PinFile.Write(pinPath, pin);
-        var change = await DescribeChangeAsync(previous, pin, imageId, ct);
-        return new PublishResult(name, PublishStatus.Published, "published", pin, Relative(pinPath), [.. tags.Select(t => $"{target}:{t}")], change);
-    }
-
-    async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
-    {
-        var lines = new List<string>();
+        var changes = new List<string>();
         foreach (var describer in contributors)
         {
             try
             {
-                if (await describer.DescribeChangeAsync(previous, next, imageId, ct) is { Length: > 0 } line)
-                    lines.Add(line);
+                if (await describer.DescribeChangeAsync(previous, pin, imageId, ct) is { Length: > 0 } line)
+                    changes.Add(line);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 // The image is pushed and pinned by now: a line it cannot write must not turn that into a failure.
-                Log.Warning("{Template}: what changed since the old pin could not be described: {Reason}", next.Template, Reason(e));
-                lines.Add($"what changed could not be described ({Reason(e).Split('\n')[0]})");
+                Log.Warning("{Template}: what changed since the old pin could not be described: {Reason}", pin.Template, Reason(e));
+                changes.Add($"what changed could not be described ({Reason(e).Split('\n')[0]})");
             }
         }
-        return lines.Count == 0 ? null : string.Join("; ", lines);
+        return new PublishResult(name, PublishStatus.Published, "published", pin, Relative(pinPath), [.. tags.Select(t => $"{target}:{t}")],
+            changes.Count == 0 ? null : string.Join("; ", changes));
     }
 
     /// <summary>Pushes every tag; they must all name one digest, and the registry must serve it. Returns that digest.</summary>
@@ -239,18 +240,6 @@ public sealed partial class Publisher(RunContext context, IReadOnlyList<IPinCont
             digest = pushed;
         }
         return digest!;
-    }
-
-    async Task VerifyPullByDigestAsync(string name, string imageId, string target, string digest, AuthConfig auth, CancellationToken ct)
-    {
-        var reference = $"{target}@{digest}";
-        var progress = new StreamProgress("pull", reference);
-        await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, auth, progress, ct);
-        if (progress.Error is { } error)
-            throw new FleetException($"{name}: pull by digest {reference} failed: {error}{ImagePull.Hint(error)}");
-        var pulled = await docker.Images.InspectImageAsync(reference, ct);
-        if (pulled.ID != imageId && pulled.ID != (await docker.Images.InspectImageAsync(imageId, ct)).ID)
-            throw new FleetException($"{name}: {reference} resolves to image {pulled.ID}, not the image that passed the gates ({imageId}).");
     }
 
     // Whole seconds, as the pin file holds it: the result's pin equals the one on disk.

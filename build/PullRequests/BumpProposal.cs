@@ -31,16 +31,12 @@ public sealed record BumpProposal(ProposalKey Key, string Moved, string Source, 
         var text = new StringBuilder($"Moves {ReleaseProposal.Cell(Moved)} ({ReleaseProposal.Cell(Source)}, published {Published}).\n\n");
         text.Append($"Data and lock: {string.Join(", ", DataFiles.Select(f => $"`{f.Path}`"))}.\n\n");
         if (WorkInProgress)
-        {
-            text.Append("**Work in progress: not every gate passed, so this pull request carries no pin.** What failed:\n");
-            foreach (var failure in Failures)
-                text.Append($"- {ReleaseProposal.Cell(failure)}\n");
-            text.Append('\n');
-        }
+            text.Append("**Work in progress: not every gate passed, so this pull request carries no pin.** What failed:\n")
+                .AppendJoin("", Failures.Select(failure => $"- {ReleaseProposal.Cell(failure)}\n")).Append('\n');
         Release?.AppendTemplates(text);
-        text.Append(WorkInProgress
+        return text.Append(WorkInProgress
             ? "\n<sub>Opened by Bump. The watch does not retry this version; a newer version of this input supersedes it. To retry this one, fix the cause and delete this branch (or run the bump again by hand).</sub>\n"
-            : "\n<sub>Opened by Bump after every gate and the supply chain passed; a re-run for this version updates it, a newer version supersedes it.</sub>\n");
-        return text.ToString();
+            : "\n<sub>Opened by Bump after every gate and the supply chain passed; a re-run for this version updates it, a newer version supersedes it.</sub>\n")
+            .ToString();
     }
 }

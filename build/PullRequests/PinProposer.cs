@@ -89,12 +89,8 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     public async Task<ForgeReadiness> PreflightAsync(ProposalKey? key, CancellationToken ct)
     {
         var (user, repository, @base, baseHead) = await CheckAccessAsync(ct);
-        CascadeStatus? status = null;
-        if (key is not null)
-        {
-            status = await StatusAsync(key, @base, user, ct);
-            ThrowUnlessMayPropose(status, key.ToString());
-        }
+        var status = key is null ? null : await StatusAsync(key, @base, user, ct);
+        ThrowUnlessMayPropose(status, key?.ToString());
         Log.Information("Forge ready: {Forge}, {Repository} as {User}, base {Base}{Cascade}", forge.Description, repository.FullName, user.Login, @base,
             status is null ? "" : $", pull request for {key}: {status.State}");
         return new ForgeReadiness(forge.Description, user.Login, repository.FullName, @base, baseHead.Sha, status);
@@ -181,30 +177,25 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
                 pull = pull! with { State = PullRequestState.Closed };
         }
 
-        ProposalOutcome outcome;
+        var outcome = pull is null ? ProposalOutcome.Opened
+            : pull.State == PullRequestState.Open && pull.Title == proposal.Title && pull.Body == body && commit == status.Head?.Sha ? ProposalOutcome.Unchanged
+            : ProposalOutcome.Updated;
         if (pull is null)
         {
             try
             {
                 pull = await forge.CreatePullRequestAsync(branch, @base, proposal.Title, body, proposal.WorkInProgress, ct);
-                outcome = ProposalOutcome.Opened;
             }
             catch (PullRequestExistsException e)
             {
                 // Another run opened it between the lookup and now: it is the same pull request, by its branch.
                 pull = await forge.FindPullRequestAsync(branch, @base, ct)
                     ?? throw new ForgeException($"{forge.Description} says a pull request from {branch} exists, but does not find it: {e.Message}", e);
-                pull = await forge.UpdatePullRequestAsync(pull.Number, proposal.Title, body, ct);
                 outcome = ProposalOutcome.Updated;
             }
         }
-        else if (pull.State == PullRequestState.Open && pull.Title == proposal.Title && pull.Body == body && commit == status.Head?.Sha)
-            outcome = ProposalOutcome.Unchanged;
-        else
-        {
+        if (outcome == ProposalOutcome.Updated)
             pull = await forge.UpdatePullRequestAsync(pull.Number, proposal.Title, body, ct);
-            outcome = ProposalOutcome.Updated;
-        }
         Log.Information("{Outcome:l} pull request #{Number} {Url}", outcome.ToString(), pull.Number, pull.Url);
         if (proposal.Key.Kind == ProposalKind.Bump)
             await SupersedeAsync(proposal.Key, pull, @base, readiness.User, ct);
@@ -281,17 +272,16 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     }
 
     /// <param name="subject">"runtime 1.2.3" or "release 0123456789ab".</param>
-    static void ThrowUnlessMayPropose(CascadeStatus status, string subject)
+    static void ThrowUnlessMayPropose(CascadeStatus? status, string? subject)
     {
-        var pull = status.PullRequest;
-        switch (status.State)
+        if (status is not { PullRequest: { } pull } || status.MayPropose)
+            return;
+        var head = status.Head!;
+        throw new ForgeException(status.State switch
         {
-            case CascadeState.Merged:
-                throw new ForgeException($"pull request #{pull!.Number} for {subject} was merged ({pull.Url}): the pull request for {subject} is done, and a re-run does not open another. A new runtime version or a new release opens its own.");
-            case CascadeState.ClosedByPerson:
-                throw new ForgeException($"pull request #{pull!.Number} for {subject} was closed without merging ({pull.Url}): the cascade leaves it alone. Reopen it to have this run update it.");
-            case CascadeState.ChangedByPerson:
-                throw new ForgeException($"branch {status.Branch} of pull request #{pull!.Number} has a commit by {status.Head!.AuthorLogin ?? status.Head.AuthorName} ({status.Head.Sha[..Math.Min(12, status.Head.Sha.Length)]}): the cascade does not overwrite a person's changes. Merge or close #{pull.Number}, or reset the branch to the cascade's last commit, then run again.");
-        }
+            CascadeState.Merged => $"pull request #{pull.Number} for {subject} was merged ({pull.Url}): the pull request for {subject} is done, and a re-run does not open another. A new runtime version or a new release opens its own.",
+            CascadeState.ClosedByPerson => $"pull request #{pull.Number} for {subject} was closed without merging ({pull.Url}): the cascade leaves it alone. Reopen it to have this run update it.",
+            _ => $"branch {status.Branch} of pull request #{pull.Number} has a commit by {head.AuthorLogin ?? head.AuthorName} ({head.Sha[..Math.Min(12, head.Sha.Length)]}): the cascade does not overwrite a person's changes. Merge or close #{pull.Number}, or reset the branch to the cascade's last commit, then run again.",
+        });
     }
 }

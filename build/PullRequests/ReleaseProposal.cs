@@ -83,7 +83,6 @@ public sealed record ReleaseProposal(
         foreach (var template in templates)
         {
             var name = template.Name;
-            var agent = template.Agent.Version;
             var pinFile = Path.GetRelativePath(Path.GetDirectoryName(config.TemplatesDirectory)!, PinFile.PathFor(template)).Replace('\\', '/');
             var found = stores.Select(s => (Store: s, Publish: s.Publish(name))).Where(f => f.Publish is not null).ToList();
             var published = found.Where(f => f.Publish!.Status == PublishStatus.Published).ToList();
@@ -99,7 +98,7 @@ public sealed record ReleaseProposal(
             }
             else if (publish.Status == PublishStatus.Published && publish.Pin?.Base is { } from && releaseBase is not null && from.Reference != releaseBase)
                 warnings.Add($"{name} was built FROM {from.Reference}, not this release's base {releaseBase}");
-            released.Add(new ReleasedTemplate(publish, pinsBefore.GetValueOrDefault(name), agent, store?.Gate(GateLabels.Smoke, name), store?.Gate(GateLabels.T4, name)));
+            released.Add(new ReleasedTemplate(publish, pinsBefore.GetValueOrDefault(name), template.Agent.Version, store?.Gate(GateLabels.Smoke, name), store?.Gate(GateLabels.T4, name)));
         }
         foreach (var warning in warnings)
             Log.Warning("Release: {Warning}", warning);
@@ -114,14 +113,10 @@ public sealed record ReleaseProposal(
     /// <summary>The pull request's description: a table per template, the kept ones with their reasons.</summary>
     public string RenderBody()
     {
-        var text = new StringBuilder();
-        text.Append($"Runtime `{RuntimePackage}` **{RuntimeVersion}**");
-        if (Revision is { Length: > 0 } revision)
-            text.Append($", built from `{revision}`");
-        text.Append(".\n\n");
+        var text = new StringBuilder($"Runtime `{RuntimePackage}` **{RuntimeVersion}**{(Revision is { Length: > 0 } revision ? $", built from `{revision}`" : "")}.\n\n");
         AppendTemplates(text);
-        text.Append("\n<sub>Opened by the cascade and rewritten by every run for this version. The cascade leaves this pull request alone once a person closes it or commits to its branch.</sub>\n");
-        return text.ToString();
+        return text.Append("\n<sub>Opened by the cascade and rewritten by every run for this version. The cascade leaves this pull request alone once a person closes it or commits to its branch.</sub>\n")
+            .ToString();
     }
 
     /// <summary>The table per template, the pinned images, the kept ones with their reasons and what changed in the SBOMs.</summary>
@@ -135,7 +130,7 @@ public sealed record ReleaseProposal(
             text.Append($"| {Cell(t.Template)} | {pin} | {Cell(t.AgentVersion)} | {t.Smoke?.Totals.ToString() ?? "—"} | {t.T4?.Totals.ToString() ?? "—"} | {Cell(shape)} |\n");
         }
         List("Pinned images:", t => t.Published ? $"`{t.Publish.Pin!.Reference}`" : null);
-        List("Kept on their old pins (retried by the next run for this version):", t => t.Published ? null : Cell(t.KeptReason ?? "not published"));
+        List("Kept on their old pins (retried by the next run for this version):", t => t.KeptReason is { } reason ? Cell(reason) : null);
         List("What changed in the SBOM:", t => t.SbomChange is { Length: > 0 } change ? Cell(change) : null);
 
         // A list under its heading, one item per template that has one; nothing when none has.

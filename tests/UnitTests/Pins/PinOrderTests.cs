@@ -34,11 +34,11 @@ public sealed class PinOrderTests
     [Fact]
     public void The_same_versions_newer_ones_and_a_first_pin_are_written()
     {
-        PinOrder.Check(File, null, PinOf("codex"), SchemeOf);
-        PinOrder.Check(File, PinOf("codex"), PinOf("codex"), SchemeOf);
+        PinFile.CheckOrder(File, null, PinOf("codex"), SchemeOf);
+        PinFile.CheckOrder(File, PinOf("codex"), PinOf("codex"), SchemeOf);
         // 0.99.0 → 0.130.0 is forward by SemVer, backward as text
-        PinOrder.Check(File, PinOf("codex", runtime: "1.2.0", agent: "0.99.0"), PinOf("codex", runtime: "1.10.0", agent: "0.130.0"), SchemeOf);
-        PinOrder.Check("templates/base/pin.json",
+        PinFile.CheckOrder(File, PinOf("codex", runtime: "1.2.0", agent: "0.99.0"), PinOf("codex", runtime: "1.10.0", agent: "0.130.0"), SchemeOf);
+        PinFile.CheckOrder("templates/base/pin.json",
             PinOf("base", null, null, new() { ["node"] = "24.21.0", ["docker-cli"] = "26.1.5+dfsg1-9+deb13u1", ["debian-security"] = "2026-12-01" }),
             PinOf("base", null, null, new() { ["node"] = "24.22.3", ["docker-cli"] = "26.1.5+dfsg1-9+deb13u1+b1", ["debian-security"] = "2026-12-05", ["npm"] = "11.21.3" }), SchemeOf);
     }
@@ -46,10 +46,10 @@ public sealed class PinOrderTests
     [Fact]
     public void A_pin_older_than_the_one_it_replaces_is_refused_in_one_line_naming_the_file_each_version_and_what_to_do()
     {
-        var runtime = Assert.Throws<FleetException>(() => PinOrder.Check(File, PinOf("codex", runtime: "1.10.0"), PinOf("codex", runtime: "1.9.0"), SchemeOf)).Message;
-        var agent = Assert.Throws<FleetException>(() => PinOrder.Check(File, PinOf("codex", agent: "0.172.0"), PinOf("codex", agent: "0.171.0"), SchemeOf)).Message;
-        var hermes = Assert.Throws<FleetException>(() => PinOrder.Check("templates/hermes/pin.json", PinOf("hermes", agent: "0.10.0"), PinOf("hermes", agent: "0.9.0"), SchemeOf)).Message;
-        var upstream = Assert.Throws<FleetException>(() => PinOrder.Check("templates/base/pin.json",
+        var runtime = Assert.Throws<FleetException>(() => PinFile.CheckOrder(File, PinOf("codex", runtime: "1.10.0"), PinOf("codex", runtime: "1.9.0"), SchemeOf)).Message;
+        var agent = Assert.Throws<FleetException>(() => PinFile.CheckOrder(File, PinOf("codex", agent: "0.172.0"), PinOf("codex", agent: "0.171.0"), SchemeOf)).Message;
+        var hermes = Assert.Throws<FleetException>(() => PinFile.CheckOrder("templates/hermes/pin.json", PinOf("hermes", agent: "0.10.0"), PinOf("hermes", agent: "0.9.0"), SchemeOf)).Message;
+        var upstream = Assert.Throws<FleetException>(() => PinFile.CheckOrder("templates/base/pin.json",
             PinOf("base", null, null, new() { ["node"] = "24.22.3", ["docker-cli"] = "26.1.5+dfsg1-9+deb13u1+b1" }),
             PinOf("base", null, null, new() { ["node"] = "24.21.0", ["docker-cli"] = "26.1.5+dfsg1-9+deb13u1" }), SchemeOf)).Message;
 

@@ -1,3 +1,4 @@
+using TemplateFleet.Fleet;
 using TemplateFleet.Publishing;
 using TemplateFleet.Results;
 
@@ -41,4 +42,31 @@ public sealed class PublishEligibilityTests
     [Fact]
     public void Gate_that_did_not_run_is_not_publishable() =>
         Assert.Equal("T4 conformance did not run", PublishEligibility.Check(Built, Smoke(), null));
+
+    static readonly Dictionary<string, string> Development = new() { [Labels.DevelopmentPackages] = "true", [Labels.Template] = "codex" };
+    static readonly Dictionary<string, string> Release = new() { [Labels.DevelopmentPackages] = "false" };
+
+    [Fact]
+    public void Development_image_is_refused_for_a_remote_registry_with_a_clear_message()
+    {
+        var reason = PublishEligibility.DevelopmentRefusal("codex", Development, "registry.example.com:5000");
+        Assert.NotNull(reason);
+        Assert.Contains("refused to push codex to registry.example.com:5000", reason);
+        Assert.Contains($"{Labels.DevelopmentPackages}=true", reason);
+        Assert.Contains("loopback", reason);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5000")]
+    [InlineData("localhost:5000")]
+    [InlineData("[::1]:5000")]
+    public void Development_image_may_go_to_loopback(string registry) =>
+        Assert.Null(PublishEligibility.DevelopmentRefusal("codex", Development, registry));
+
+    [Fact]
+    public void Release_image_may_go_anywhere()
+    {
+        Assert.Null(PublishEligibility.DevelopmentRefusal("codex", Release, "registry.example.com"));
+        Assert.Null(PublishEligibility.DevelopmentRefusal("codex", null, "registry.example.com"));
+    }
 }

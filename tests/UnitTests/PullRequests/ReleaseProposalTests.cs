@@ -38,7 +38,7 @@ public sealed class ReleaseProposalTests : IDisposable
     static string Digest(char c) => "sha256:" + new string(c, 64);
 
     ReleaseProposal Collect() =>
-        ReleaseProposal.From(ProposalKind.Release, fleet.Run.Config, fleet.Run.Templates, JobResults.Collect(Jobs), new Dictionary<string, Pin?>());
+        ReleaseProposal.From(ProposalKind.Release, fleet.Run.Config, fleet.Run.Templates, ResultStore.Collect(Jobs), new Dictionary<string, Pin?>());
 
     [Fact]
     public void The_base_and_every_published_template_come_in_one_proposal_and_a_job_that_left_nothing_is_named()
@@ -116,7 +116,7 @@ public sealed class ReleaseProposalTests : IDisposable
     [Fact]
     public void No_downloads_are_no_results()
     {
-        Assert.Empty(JobResults.Collect(Jobs));
+        Assert.Empty(ResultStore.Collect(Jobs));
         Assert.Contains("no job left a run record", Assert.Throws<FleetException>(Collect).Message);
     }
 }

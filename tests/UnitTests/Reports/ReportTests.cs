@@ -11,7 +11,7 @@ public sealed class ReportTests
     [Fact]
     public void JUnit_has_a_suite_per_template_and_a_case_per_check()
     {
-        var doc = JUnitReport.Render("t4", ReportFixtures.Results(), Masker);
+        var doc = GateReport.RenderJUnit("t4", ReportFixtures.Results(), Masker);
         var suites = doc.Root!.Elements("testsuite").ToList();
         Assert.Equal(["t4.claude-code", "t4.codex", "t4.hermes"], suites.Select(s => (string?)s.Attribute("name")));
         var codex = suites[1];
@@ -32,7 +32,7 @@ public sealed class ReportTests
     [Fact]
     public void Markdown_states_shape_and_missing_capabilities_at_the_top_of_each_section()
     {
-        var md = MarkdownReport.Render("t4", ReportFixtures.Results(), Masker);
+        var md = GateReport.RenderMarkdown("t4", ReportFixtures.Results(), Masker);
         Assert.StartsWith("## t4: 1/3 templates passed", md);
         var codex = md[md.IndexOf("### ❌ codex", StringComparison.Ordinal)..];
         Assert.StartsWith("### ❌ codex\n\n- shape: fallback: all grantable capabilities, seccomp/apparmor unconfined\n- missing capabilities: SYS_RESOURCE\n", codex);
@@ -43,7 +43,7 @@ public sealed class ReportTests
     [Fact]
     public void Console_table_gives_the_reason_for_each_failure()
     {
-        var text = ConsoleReport.Render(ReportFixtures.Results(), Masker);
+        var text = GateReport.RenderText(ReportFixtures.Results(), Masker);
         Assert.Contains("t4 codex: FAILED (0/2 checks)", text);
         Assert.Matches(@"docker_socket_reachable\s+hard\s+FAIL\s+[\d.]+s\s+exit code 1: permission denied", text);
         Assert.Matches(@"soft_one\s+soft\s+WARN", text);
@@ -56,7 +56,7 @@ public sealed class ReportTests
     {
         var results = ReportFixtures.Results();
         results[1] = results[1] with { Checks = [results[1].Checks[0] with { Reason = "failed with " + ReportFixtures.Secret }, .. results[1].Checks.Skip(1)] };
-        var all = JUnitReport.Render("t4", results, Masker).ToString() + MarkdownReport.Render("t4", results, Masker) + ConsoleReport.Render(results, Masker);
+        var all = GateReport.RenderJUnit("t4", results, Masker).ToString() + GateReport.RenderMarkdown("t4", results, Masker) + GateReport.RenderText(results, Masker);
         Assert.DoesNotContain(ReportFixtures.Secret, all);
         Assert.Contains("***", all);
     }
@@ -81,18 +81,18 @@ public sealed class ReportTests
         var summary = Path.Combine(dir, "summary.md");
         Directory.CreateDirectory(dir);
         File.WriteAllText(summary, "before\n");
-        var old = Environment.GetEnvironmentVariable(ReportFiles.StepSummaryVariable);
-        Environment.SetEnvironmentVariable(ReportFiles.StepSummaryVariable, summary);
+        var old = Environment.GetEnvironmentVariable(GateReport.StepSummaryVariable);
+        Environment.SetEnvironmentVariable(GateReport.StepSummaryVariable, summary);
         try
         {
-            var (junit, md) = ReportFiles.Write(dir, "t4", ReportFixtures.Results(), Masker);
+            var (junit, md) = GateReport.Write(dir, "t4", ReportFixtures.Results(), Masker);
             Assert.Equal(Path.Combine(dir, "t4.junit.xml"), junit);
             Assert.True(File.Exists(md));
             Assert.StartsWith("before\n## t4: 1/3 templates passed", File.ReadAllText(summary));
         }
         finally
         {
-            Environment.SetEnvironmentVariable(ReportFiles.StepSummaryVariable, old);
+            Environment.SetEnvironmentVariable(GateReport.StepSummaryVariable, old);
             Directory.Delete(dir, recursive: true);
         }
     }

@@ -30,31 +30,31 @@ public sealed class TemplateTestReportTests
     [Fact]
     public void The_console_lists_failing_tests_and_counts_passing_ones()
     {
-        var table = ConsoleReport.Render([Codex(failing: true)], Masker, listPassing: false);
+        var table = GateReport.RenderText([Codex(failing: true)], Masker, listPassing: false);
         Assert.Contains("template-tests codex: FAILED (2/3 checks)", table);
         Assert.Contains("(2 passed; every check is in the JUnit report)", table);
         Assert.Contains("test_the_image_ships_its_registry_beside_the_adapter", table);
         Assert.Contains("AssertionError: the registry came from built-in defaults, not /app/config.yaml", table);
         Assert.DoesNotContain("::test_a", table);
-        Assert.Contains("::test_a", ConsoleReport.Render([Codex(failing: true)], Masker)); // the other gates list every check
+        Assert.Contains("::test_a", GateReport.RenderText([Codex(failing: true)], Masker)); // the other gates list every check
     }
 
     [Fact]
     public void The_markdown_counts_passing_tests_and_details_the_failing_one_with_its_output()
     {
-        var markdown = MarkdownReport.Render("template-tests", [Codex(failing: true)], Masker, listPassing: false);
+        var markdown = GateReport.RenderMarkdown("template-tests", [Codex(failing: true)], Masker, listPassing: false);
         Assert.Contains("- checks: 2/3 passed", markdown);
         Assert.Contains("| `codex/tests/test_adapter.py::test_the_image_ships_its_registry_beside_the_adapter` | hard | **FAIL** |", markdown);
         Assert.Contains("registry source: built-in defaults", markdown);            // captured output
         Assert.Contains("E   AssertionError: the registry came from", markdown);      // the traceback
         Assert.DoesNotContain("::test_a`", markdown);
-        Assert.DoesNotContain("| check |", MarkdownReport.Render("template-tests", [Codex(failing: false)], Masker, listPassing: false));
+        Assert.DoesNotContain("| check |", GateReport.RenderMarkdown("template-tests", [Codex(failing: false)], Masker, listPassing: false));
     }
 
     [Fact]
     public void The_junit_keeps_every_test()
     {
-        var junit = JUnitReport.Render("template-tests", [Codex(failing: true)], Masker);
+        var junit = GateReport.RenderJUnit("template-tests", [Codex(failing: true)], Masker);
         Assert.Equal(3, junit.Descendants("testcase").Count());
         Assert.Equal("1", junit.Descendants("testsuite").Single().Attribute("failures")!.Value);
     }
