@@ -15,13 +15,6 @@ public sealed record PinToVerify(string Template, string Repository, string Dige
     public string Reference => $"{Repository}@{Digest}";
 }
 
-/// <summary>The verdict for one pin: problems fail it; security upgrades that became pending since it was
-/// published are reported, since a consumer decides whether to redeploy.</summary>
-public sealed record PinVerification(string Template, IReadOnlyList<string> Problems, IReadOnlyList<PendingUpgrade> PendingSincePublished)
-{
-    public bool Passed => Problems.Count == 0;
-}
-
 /// <summary>
 /// For the platform before it deploys: each pinned digest, in its registry, must carry a signature that
 /// verifies with the given public key and SPDX and CycloneDX attestations whose SBOMs are the ones the pin
@@ -29,23 +22,24 @@ public sealed record PinVerification(string Template, IReadOnlyList<string> Prob
 /// FROM its base, from its revision. Then the attested SBOM (verified) is checked against
 /// its suite's security archive on the host: nothing is pulled, no container started.
 /// </summary>
-public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck security, DebianOrigin origin, string scratchDirectory)
+public sealed class PinVerifier(SignatureVerifier verifier, SecurityArchive security, DebianOrigin origin, string scratchDirectory)
 {
-    public async Task<IReadOnlyList<PinVerification>> VerifyAsync(IReadOnlyList<PinToVerify> pins, string publicKeyPem, RegistryCredentials registry,
+    /// <summary>The verdict for each pin: problems fail it; the security upgrades that became pending since it was published are reported.</summary>
+    public async Task<IReadOnlyList<VerificationResult>> VerifyAsync(IReadOnlyList<PinToVerify> pins, string publicKeyPem, RegistryCredentials registry,
         bool checkSecurity, CancellationToken ct)
     {
-        var fingerprint = PublicKeyFingerprint.Of(publicKeyPem);
-        var results = new List<PinVerification>();
+        var fingerprint = SigningKey.FingerprintOf(publicKeyPem);
+        var results = new List<VerificationResult>();
         using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
         foreach (var pin in pins)
         {
             ct.ThrowIfCancellationRequested();
             if (pin.Record is not { Provenance: { } provenance } record)
             {
-                results.Add(new PinVerification(pin.Template, [pin.Record is null
+                results.Add(new VerificationResult(pin.Template, [pin.Record is null
                     ? $"{pin.Template}: the pin has no supplyChain record (published before images were signed): publish it again."
                     : $"{pin.Template}: the pin has no build provenance (written before provenance was attested): "
-                      + $"delete {pin.PinFile} and run ./build.sh Publish --templates {pin.Template} to publish it again with one."], []));
+                      + $"delete {pin.PinFile} and run ./build.sh Publish --templates {pin.Template} to publish it again with one."], new Dictionary<SbomFormat, Sbom>()));
                 continue;
             }
             var problems = new List<string>();
@@ -56,7 +50,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck
                 problems.Add(refusal);
 
             var result = await verifier.VerifyAsync(
-                new VerificationRequest(pin.Template, pin.Repository, pin.Digest, publicKeyPem, pin.Packages, record.SbomDigests,
+                new VerificationRequest(pin.Template, pin.Repository, pin.Digest, publicKeyPem, pin.Packages, record.Sbom,
                     new ExpectedProvenance(provenance.Digest, pin.BaseDigest, pin.Revision)), auth, ct);
             problems.AddRange(result.Problems);
 
@@ -68,7 +62,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck
                     Log.Warning("{Template}: {Count} security upgrade(s) pending since the pin was published: {List}",
                         pin.Template, since.Count, string.Join(", ", since));
             }
-            var verdict = new PinVerification(pin.Template, problems, since);
+            var verdict = result with { Problems = problems, PendingSincePublished = since };
             if (verdict.Passed)
                 Log.Information("{Template}: {Reference} verified: signature, SPDX + CycloneDX attestations and build provenance by {Key}", pin.Template, pin.Reference, fingerprint);
             else

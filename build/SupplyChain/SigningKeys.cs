@@ -66,15 +66,14 @@ public sealed class SigningKeys(CosignCli cosign)
 
         var origin = privateKey.Contains("-----BEGIN", StringComparison.Ordinal) ? "--signing-key" : $"--signing-key {privateKey}";
         var key = new SigningKey(privateKey, options.Password!, "", IsDevelopment: false, origin);
-        var derived = await cosign.PublicKeyAsync(key, ct);
-        if (options.PublicKey is { Length: > 0 } publicKey)
+        key = key with { PublicKeyPem = await cosign.PublicKeyAsync(key, ct) };
+        if (options.PublicKey is { Length: > 0 } publicKey && SigningKey.FingerprintOf(ReadPublicKey(publicKey, "--signing-public-key")) is var given
+            && given != key.Fingerprint)
         {
-            var given = ReadPublicKey(publicKey, "--signing-public-key");
-            if (PublicKeyFingerprint.Of(given) != PublicKeyFingerprint.Of(derived))
-                throw new SupplyChainException($"the public key (--signing-public-key, {PublicKeyFingerprint.Of(given)}) does not belong to the signing key "
-                    + $"({origin}, {PublicKeyFingerprint.Of(derived)}); pass the cosign.pub made with it.");
+            throw new SupplyChainException($"the public key (--signing-public-key, {given}) does not belong to the signing key "
+                + $"({origin}, {key.Fingerprint}); pass the cosign.pub made with it.");
         }
-        return key with { PublicKeyPem = derived };
+        return key;
     }
 
     /// <summary>A public key for verifying: a path to cosign.pub or its PEM text.</summary>

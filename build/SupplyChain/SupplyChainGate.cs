@@ -18,7 +18,7 @@ public sealed record SupplyChainCheck(string Template, SbomSet Sboms, SecretScan
 /// security index is fetched while the image is read). The secrets found go to <paramref name="onSecrets"/>
 /// (the run's masker) before anything is printed about it. Every problem is a line naming the template.
 /// </summary>
-public sealed class SupplyChainGate(ImageScanner scanner, SecurityUpgradeCheck security, DebianOrigin origin,
+public sealed class SupplyChainGate(ImageScanner scanner, SecurityArchive security, DebianOrigin origin,
     IReadOnlyList<SecretSuppression> suppressions, string suppressionsFile, Action<IReadOnlyCollection<string>>? onSecrets = null)
 {
     /// <param name="subject">What the SBOMs call the image (its repository).</param>

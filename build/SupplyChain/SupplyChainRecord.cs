@@ -18,7 +18,10 @@ public enum CaTrust
 
 public sealed record SbomReference([property: JsonConverter(typeof(PinJson.Digest))] string Digest, string PredicateType);
 
-public sealed record SbomReferences(SbomReference Spdx, [property: JsonPropertyName("cyclonedx")] SbomReference CycloneDx);
+public sealed record SbomReferences(SbomReference Spdx, [property: JsonPropertyName("cyclonedx")] SbomReference CycloneDx)
+{
+    public SbomReference this[SbomFormat format] => format == SbomFormat.Spdx ? Spdx : CycloneDx;
+}
 
 /// <summary>The build provenance attested on the digest: its canonical predicate's digest and its type.</summary>
 public sealed record ProvenanceReference([property: JsonConverter(typeof(PinJson.Digest))] string Digest, string PredicateType);
@@ -55,13 +58,6 @@ public sealed partial record SupplyChainRecord(
     CaTrust CaTrust,
     ProvenanceReference? Provenance = null)
 {
-    [JsonIgnore]
-    public IReadOnlyDictionary<SbomFormat, string> SbomDigests => new Dictionary<SbomFormat, string>
-    {
-        [SbomFormat.Spdx] = Sbom.Spdx.Digest,
-        [SbomFormat.CycloneDx] = Sbom.CycloneDx.Digest,
-    };
-
     /// <summary>What is wrong with a record as read, one line each, the keys under <paramref name="at"/> ("supplyChain").</summary>
     public IEnumerable<string> Problems(string at)
     {

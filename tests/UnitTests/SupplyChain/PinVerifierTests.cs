@@ -14,7 +14,7 @@ public sealed class PinVerifierTests : IDisposable
     {
         // cosign, the registry and the security archive are never reached: a pin with nothing to hold the provenance to fails first.
         var verifier = new PinVerifier(new SignatureVerifier(new CosignCli(Path.Combine(scratch, "no-cosign"))),
-            new SecurityUpgradeCheck(new SecurityArchive(scratch, () => [], () => null)), new DebianOrigin("bookworm", []), scratch);
+            new SecurityArchive(scratch, () => [], () => null), new DebianOrigin("bookworm", []), scratch);
         var record = SupplyChainRecordTests.Sample() with { Provenance = null };
         var pin = new PinToVerify("codex", "127.0.0.1:5000/molecule-fleet/codex", "sha256:" + new string('a', 64), [], record, null, new string('c', 40), "templates/codex/pin.json");
 
