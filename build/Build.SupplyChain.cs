@@ -47,13 +47,9 @@ internal sealed partial class Build
     void SupplyChainReady()
     {
         var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : FleetLoader.LoadFleet(RootDirectory).Images.Registry).ToString();
-        if (Unsigned)
-        {
-            if (!RegistryHost.IsLoopbackRegistry(registry))
-                throw new FleetUsageException($"--unsigned: {registry} is not on loopback; an image anyone else pulls is published with its SBOMs, secret scan and signature. Drop --unsigned.");
-            return;
-        }
-        if (SigningKeys.Refusal(SigningKeyOptions, registry, InActions) is { } refusal)
+        if (Unsigned && !RegistryHost.IsLoopbackRegistry(registry))
+            throw new FleetUsageException($"--unsigned: {registry} is not on loopback; an image anyone else pulls is published with its SBOMs, secret scan and signature. Drop --unsigned.");
+        if (!Unsigned && SigningKeys.Refusal(SigningKeyOptions, registry, InActions) is { } refusal)
             throw new FleetUsageException(refusal);
     }
 
@@ -167,14 +163,12 @@ internal sealed partial class Build
         var missing = pinned.Where(p => p.Pin is null).Select(p => $"{p.File}: no pin to verify; publish {p.Template.Name} first, or leave it out (--templates).").ToList();
         if (missing.Count > 0)
             throw new FleetException(string.Join("\n", missing));
-        var pins = pinned.Select(p => new PinToVerify(p.Template.Name, p.Pin!.Image, p.Pin.Digest,
-            p.Pin.RuntimeVersion is { } runtime && p.Pin.AgentVersion is { } agent
-                ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime.ToString()), ExpectedPackage.Agent(p.Template with { Agent = p.Template.Agent with { Version = agent } })]
-                : [],
-            p.Pin.SupplyChain, p.Pin.Base?.Digest, p.Pin.Revision, p.File)).ToList();
+        var pins = pinned.Select(p => new PinToVerify(p.Pin!, p.Pin!.RuntimeVersion is { } runtime && p.Pin.AgentVersion is { } agent
+            ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime.ToString()), ExpectedPackage.Agent(p.Template with { Agent = p.Template.Agent with { Version = agent } })]
+            : [], p.File)).ToList();
 
         var tools = await SupplyChainToolsAsync();
-        var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : pins.FirstOrDefault()?.Repository.Split('/')[0] ?? config.Images.Registry).ToString();
+        var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : pins.FirstOrDefault()?.Pin.Image.Split('/')[0] ?? config.Images.Registry).ToString();
         var publicKey = SigningPublicKey is { Length: > 0 } given
             ? SigningKeys.ReadPublicKey(given, "--signing-public-key")
             : RegistryHost.IsLoopbackRegistry(registry)

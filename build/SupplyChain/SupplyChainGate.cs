@@ -29,9 +29,7 @@ public sealed class SupplyChainGate(ImageScanner scanner, SecurityArchive securi
         var scan = await scanner.ScanAsync(template, subject, image, suppressions, timings, ct);
         if (scan.Secrets.Count > 0)
             onSecrets?.Invoke(scan.Secrets);
-        var problems = new List<string>();
-        foreach (var document in scan.Sboms.Both)
-            problems.AddRange(SbomVersionCheck.Check(template, document.Sbom, document.File, expected));
+        var problems = scan.Sboms.Both.SelectMany(document => SbomVersionCheck.Check(template, document.Sbom, document.File, expected)).ToList();
 
         var secrets = SecretScanResult.Of(template, scan.Findings.Concat(change.Findings), suppressions, ["layers", "image config", "change"]);
         foreach (var (finding, by) in secrets.Suppressed)

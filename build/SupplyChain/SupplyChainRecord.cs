@@ -63,18 +63,13 @@ public sealed partial record SupplyChainRecord(
     {
         if (SecretScan.Result != SecretScanSummary.Clean)
             yield return $"'{at}.secretScan.result' must be '{SecretScanSummary.Clean}' (a pin is only written for an image that passed the secret scan)";
-        foreach (var (name, sbom, format) in new[] { ("spdx", Sbom.Spdx, SbomFormat.Spdx), ("cyclonedx", Sbom.CycloneDx, SbomFormat.CycloneDx) })
-        {
-            if (sbom.PredicateType != SbomDocument.PredicateTypeOf(format))
-                yield return $"'{at}.sbom.{name}.predicateType' must be {SbomDocument.PredicateTypeOf(format)}, got '{sbom.PredicateType}'";
-        }
+        foreach (var format in new[] { SbomFormat.Spdx, SbomFormat.CycloneDx }.Where(f => Sbom[f].PredicateType != SbomDocument.PredicateTypeOf(f)))
+            yield return $"'{at}.sbom.{(format == SbomFormat.Spdx ? "spdx" : "cyclonedx")}.predicateType' must be {SbomDocument.PredicateTypeOf(format)}, got '{Sbom[format].PredicateType}'";
         if (Provenance is { } provenance && provenance.PredicateType != SupplyChain.Provenance.PredicateType)
             yield return $"'{at}.provenance.predicateType' must be {SupplyChain.Provenance.PredicateType}, got '{provenance.PredicateType}'";
-        foreach (var (name, reference, suffix) in new[] { ("signature", Signature, ".sig"), ("attestation", Attestation, ".att") })
-        {
-            if (!CosignTag().IsMatch(reference.Tag) || !reference.Tag.EndsWith(suffix, StringComparison.Ordinal))
-                yield return $"'{at}.{name}.tag' '{reference.Tag}' is not cosign's tag sha256-<64 hex>{suffix}";
-        }
+        (string Name, CosignReference Reference, string Suffix)[] tags = [("signature", Signature, ".sig"), ("attestation", Attestation, ".att")];
+        foreach (var (name, reference, suffix) in tags.Where(t => !CosignTag().IsMatch(t.Reference.Tag) || !t.Reference.Tag.EndsWith(t.Suffix, StringComparison.Ordinal)))
+            yield return $"'{at}.{name}.tag' '{reference.Tag}' is not cosign's tag sha256-<64 hex>{suffix}";
     }
 
     [GeneratedRegex(@"^sha256-[0-9a-f]{64}\.(sig|att)$")]

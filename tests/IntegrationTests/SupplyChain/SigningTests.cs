@@ -30,7 +30,8 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     static readonly string Commit = new('c', 40);
 
     PinToVerify Pin(string name, string repository, string digest, SupplyChainRecord? record, string runtimeVersion = "1.0.7") =>
-        new(name, repository, digest, FleetLikeImage.Expected(runtimeVersion), record, null, Commit, $"templates/{name}/pin.json");
+        new(new Pin { Template = name, Image = repository, Digest = digest, Revision = Commit, PublishedAt = DateTimeOffset.UtcNow, SupplyChain = record },
+            FleetLikeImage.Expected(runtimeVersion), $"templates/{name}/pin.json");
 
     /// <summary>A provenance as Publish makes it for a base-less image built from <see cref="Commit"/>.</summary>
     ProvenanceFacts Facts(SupplyChainCheck check) => new(check.Template, "Publish", "1.0.7", ["RUNTIME_VERSION"], "https://git.example.test/fleet.git", Commit,
