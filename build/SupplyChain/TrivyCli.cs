@@ -134,9 +134,9 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 /// <summary>
 /// An image as an OCI image layout folder for trivy: a config with the image's diff IDs (nothing else of the
 /// config: trivy only needs the layers), a manifest, and per layer either its blob as the export gave it or a
-/// placeholder that is not a tar, for a layer trivy's cache holds. Removed on dispose.
+/// placeholder that is not a tar, for a layer trivy's cache holds. It lives in the scan's private folder, removed with it.
 /// </summary>
-public sealed record TrivyLayout(string Directory, IReadOnlyList<string> DiffIds, IReadOnlySet<string> Placeholders) : IDisposable
+public sealed record TrivyLayout(string Directory, IReadOnlyList<string> DiffIds, IReadOnlySet<string> Placeholders)
 {
     const string NotALayer = "not a layer: trivy's cache was expected to hold this one\n";
     const string Tar = "application/vnd.oci.image.layer.v1.tar";
@@ -179,11 +179,5 @@ public sealed record TrivyLayout(string Directory, IReadOnlyList<string> DiffIds
         var hex = Convert.ToHexStringLower(SHA256.HashData(bytes));
         File.WriteAllBytes(Path.Combine(folder, hex), bytes);
         return ("sha256:" + hex, bytes.Length);
-    }
-
-    public void Dispose()
-    {
-        if (System.IO.Directory.Exists(Directory))
-            System.IO.Directory.Delete(Directory, recursive: true);
     }
 }
