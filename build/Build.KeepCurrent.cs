@@ -327,7 +327,7 @@ internal sealed partial class Build
         // As the supply chain's security gate reads it: the image's SBOM (cached by its layers) against the security archive.
         var tools = await SupplyChainToolsAsync();
         var scan = await tools.ImageScanner(Context.Engine.Client).ScanAsync(config.Base.Folder, config.Base.Image, image, [], new StepTimings(), ct);
-        var report = await new SecurityUpgradeCheck(tools.SecurityArchive()).CheckAsync(config.Base.Folder, scan.Sboms.CycloneDx.Sbom.Packages, DebianOrigin.Of(config), ct);
+        var report = await tools.SecurityArchive().CheckAsync(config.Base.Folder, scan.Sboms.CycloneDx.Sbom.Packages, DebianOrigin.Of(config), ct);
         return report.Passed
             ? new BaseSecurity([], $"the pinned base {basePin.Digest[..19]}… has no pending security upgrade")
             : new BaseSecurity([.. report.Pending.Select(p => p.Package)],

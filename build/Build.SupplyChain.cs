@@ -47,13 +47,9 @@ internal sealed partial class Build
     void SupplyChainReady()
     {
         var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : FleetLoader.LoadFleet(RootDirectory).Images.Registry).ToString();
-        if (Unsigned)
-        {
-            if (!RegistryHost.IsLoopbackRegistry(registry))
-                throw new FleetUsageException($"--unsigned: {registry} is not on loopback; an image anyone else pulls is published with its SBOMs, secret scan and signature. Drop --unsigned.");
-            return;
-        }
-        if (SigningKeys.Refusal(SigningKeyOptions, registry, InActions) is { } refusal)
+        if (Unsigned && !RegistryHost.IsLoopbackRegistry(registry))
+            throw new FleetUsageException($"--unsigned: {registry} is not on loopback; an image anyone else pulls is published with its SBOMs, secret scan and signature. Drop --unsigned.");
+        if (!Unsigned && SigningKeys.Refusal(SigningKeyOptions, registry, InActions) is { } refusal)
             throw new FleetUsageException(refusal);
     }
 
@@ -111,10 +107,10 @@ internal sealed partial class Build
             var key = await tools.SigningKeys().ResolveAsync(SigningKeyOptions, RegistryAddress, InActions, CancellationToken);
             await ScanChangeBeforeBuildAsync();
             var suppressionsFile = SecretSuppressions.PathIn(Run.Config.TemplatesDirectory);
-            var gate = new SupplyChainGate(tools.ImageScanner(Context.Engine.Client), new SecurityUpgradeCheck(tools.SecurityArchive()), DebianOrigin.Of(Run.Config),
+            var gate = new SupplyChainGate(tools.ImageScanner(Context.Engine.Client), tools.SecurityArchive(), DebianOrigin.Of(Run.Config),
                 SecretSuppressions.Load(suppressionsFile, RootDirectory), Path.GetRelativePath(RootDirectory, suppressionsFile), secrets => OnSecretsFound(secrets));
-            supplyChain = new SupplyChainPublishing(gate, tools.Signer(), key, RegistryLogin,
-                ImageBuildOptions.CaTrust, changeScan!, SupplyChainPublishing.ExpectedFor(Run), SupplyChainPublishing.SubjectFor(Run), ProvenanceOf, Context.Paths.Reports);
+            supplyChain = new SupplyChainPublishing(Run, gate, tools.Signer(), key, RegistryLogin, ImageBuildOptions.CaTrust, changeScan!, ProvenanceOf,
+                Context.Paths.Reports);
         }
         return [supplyChain];
     }
@@ -162,35 +158,23 @@ internal sealed partial class Build
     async Task VerifyPinsAsync()
     {
         var config = FleetLoader.LoadFleet(RootDirectory);
-        var templates = FleetLoader.LoadTemplates(config, TemplateSelection.Resolve(config, Templates)); // none given: the whole fleet
-        var pins = new List<PinToVerify>();
-        var missing = new List<string>();
-        foreach (var template in templates)
-        {
-            var file = PinFile.PathFor(template);
-            if (PinFile.ReadIfExists(file) is not { } pin)
-            {
-                missing.Add($"{Path.GetRelativePath(RootDirectory, file)}: no pin to verify; publish {template.Name} first, or leave it out (--templates).");
-                continue;
-            }
-            IReadOnlyList<ExpectedPackage> expected = pin.RuntimeVersion is { } runtime && pin.AgentVersion is { } agent
-                ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime.ToString()), ExpectedPackage.Agent(template with { Agent = template.Agent with { Version = agent } })]
-                : [];
-            pins.Add(new PinToVerify(template.Name, pin.Image, pin.Digest, expected, pin.SupplyChain, pin.Base?.Digest, pin.Revision,
-                Path.GetRelativePath(RootDirectory, file)));
-        }
-
+        var pinned = FleetLoader.LoadTemplates(config, TemplateSelection.Resolve(config, Templates)) // none given: the whole fleet
+            .Select(t => (Template: t, File: Path.GetRelativePath(RootDirectory, PinFile.PathFor(t)), Pin: PinFile.ReadIfExists(PinFile.PathFor(t)))).ToList();
+        var missing = pinned.Where(p => p.Pin is null).Select(p => $"{p.File}: no pin to verify; publish {p.Template.Name} first, or leave it out (--templates).").ToList();
         if (missing.Count > 0)
             throw new FleetException(string.Join("\n", missing));
+        var pins = pinned.Select(p => new PinToVerify(p.Pin!, p.Pin!.RuntimeVersion is { } runtime && p.Pin.AgentVersion is { } agent
+            ? [ExpectedPackage.Runtime(config.Runtime.Package, runtime.ToString()), ExpectedPackage.Agent(p.Template with { Agent = p.Template.Agent with { Version = agent } })]
+            : [], p.File)).ToList();
 
         var tools = await SupplyChainToolsAsync();
-        var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : pins.FirstOrDefault()?.Repository.Split('/')[0] ?? config.Images.Registry).ToString();
+        var registry = RegistryHost.Parse(Registry is { Length: > 0 } r ? r : pins.FirstOrDefault()?.Pin.Image.Split('/')[0] ?? config.Images.Registry).ToString();
         var publicKey = SigningPublicKey is { Length: > 0 } given
             ? SigningKeys.ReadPublicKey(given, "--signing-public-key")
             : RegistryHost.IsLoopbackRegistry(registry)
                 ? (await tools.SigningKeys().DevelopmentAsync(SupplyChainTools.DevelopmentKey(Context.Paths), CancellationToken)).PublicKeyPem
                 : throw new FleetUsageException($"VerifyPins needs --signing-public-key (cosign.pub of the key that publishes this fleet): {registry} is not on loopback.");
-        var verifier = new PinVerifier(tools.Verifier(), new SecurityUpgradeCheck(tools.SecurityArchive()), DebianOrigin.Of(config), SupplyChainTools.Scratch(Context.Paths));
+        var verifier = new PinVerifier(tools.Verifier(), tools.SecurityArchive(), DebianOrigin.Of(config), SupplyChainTools.Scratch(Context.Paths));
         var results = await verifier.VerifyAsync(pins, publicKey, new RegistryCredentials(registry, RegistryUsername, RegistryPassword), checkSecurity: true, CancellationToken);
 
         foreach (var result in results)

@@ -11,16 +11,16 @@ namespace TemplateFleet.SupplyChain;
 /// (sha256-&lt;digest&gt;.sig / .att) since Distribution 2.8 has no referrers API. The key password reaches
 /// cosign only as COSIGN_PASSWORD in its environment, an inline key only as an env:// reference.
 /// </summary>
-public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
+public sealed class CosignCli(string cosign)
 {
     const string PrivateKeyVariable = "FLEET_COSIGN_PRIVATE_KEY";
     const string PublicKeyVariable = "FLEET_COSIGN_PUBLIC_KEY";
-    readonly TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     /// <summary>cosign.key and cosign.pub in <paramref name="directory"/>, the private key encrypted with <paramref name="password"/>.</summary>
     public async Task GenerateKeyPairAsync(string directory, string password, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(cosign, ["generate-key-pair"], limit, ct,
+        var output = await ToolCommand.RunAsync(cosign, ["generate-key-pair"], Limit, ct,
             new Dictionary<string, string> { ["COSIGN_PASSWORD"] = password }, directory);
         if (!output.Succeeded)
             throw new SupplyChainException($"cosign generate-key-pair failed in {directory} (exit {output.ExitCode}):\n{output.Scrubbed(6, password)}");
@@ -29,7 +29,7 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     /// <summary>The public key of a private key; opening it proves the password before anything is signed.</summary>
     public async Task<string> PublicKeyAsync(SigningKey key, CancellationToken ct)
     {
-        var output = await ToolCommand.RunAsync(cosign, ["public-key", "--key", KeyArgument(key)], limit, ct, KeyEnvironment(key));
+        var output = await ToolCommand.RunAsync(cosign, ["public-key", "--key", KeyArgument(key)], Limit, ct, KeyEnvironment(key));
         if (!output.Succeeded)
             throw new SupplyChainException(KeyProblem(key, output));
         return output.Stdout.Trim() + "\n";
@@ -46,34 +46,28 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
     async Task WithKeyAsync(string[] command, string reference, SigningKey key, RegistryAuth auth, string failure, CancellationToken ct)
     {
         var output = await ToolCommand.RunAsync(cosign,
-            [.. command, "--yes", "--key", KeyArgument(key), "--tlog-upload=false", .. Http(reference), reference], limit, ct, With(KeyEnvironment(key), auth));
+            [.. command, "--yes", "--key", KeyArgument(key), "--tlog-upload=false", .. Http(reference), reference], Limit, ct, With(KeyEnvironment(key), auth));
         if (!output.Succeeded)
             throw new SupplyChainException($"{failure}: {KeyProblem(key, output)}");
     }
 
-    /// <summary>Null when a signature on <paramref name="reference"/> verifies with the public key, else cosign's reason.</summary>
-    public async Task<string?> VerifyAsync(string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
-        await VerifyingAsync(["verify"], reference, publicKeyPem, auth, ct) is { Succeeded: false } output ? Reason(output) : null;
-
-    /// <summary>Verifies with the public key, offline (the key is the trust root).</summary>
-    Task<ProcessResult> VerifyingAsync(string[] command, string reference, string publicKeyPem, RegistryAuth auth, CancellationToken ct) =>
-        ToolCommand.RunAsync(cosign, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
-            limit, ct, With(new Dictionary<string, string> { [PublicKeyVariable] = publicKeyPem }, auth));
-
-    /// <summary>The in-toto statements of <paramref name="predicateType"/> that verify with the public key, or cosign's reason.</summary>
-    public async Task<(IReadOnlyList<JsonElement> Statements, string? Problem)> VerifyAttestationAsync(
-        string reference, string publicKeyPem, string cosignType, RegistryAuth auth, CancellationToken ct)
+    /// <summary>Verifies, offline (the key is the trust root), the signature on <paramref name="reference"/> (<paramref name="attestationType"/>
+    /// null) or its attestations of that cosign type with the public key: the in-toto statements that verify, or cosign's reason.</summary>
+    public async Task<(IReadOnlyList<JsonElement> Statements, string? Problem)> VerifyAsync(
+        string reference, string publicKeyPem, string? attestationType, RegistryAuth auth, CancellationToken ct)
     {
-        var output = await VerifyingAsync(["verify-attestation", "--type", cosignType], reference, publicKeyPem, auth, ct);
+        string[] command = attestationType is null ? ["verify"] : ["verify-attestation", "--type", attestationType];
+        var output = await ToolCommand.RunAsync(cosign, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
+            Limit, ct, With(new Dictionary<string, string> { [PublicKeyVariable] = publicKeyPem }, auth));
         if (!output.Succeeded)
             return ([], Reason(output));
         var statements = new List<JsonElement>();
-        foreach (var line in output.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in attestationType is null ? [] : output.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             try
             {
-                var payload = JsonElement.Parse(line, new JsonDocumentOptions { MaxDepth = 256 }).GetProperty("payload").GetString() ?? "";
-                statements.Add(JsonElement.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)), new JsonDocumentOptions { MaxDepth = 256 }));
+                var payload = JsonElement.Parse(line, Depth).GetProperty("payload").GetString() ?? "";
+                statements.Add(JsonElement.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)), Depth));
             }
             catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
             {
@@ -82,6 +76,8 @@ public sealed class CosignCli(string cosign, TimeSpan? timeout = null)
         }
         return (statements, null);
     }
+
+    static readonly JsonDocumentOptions Depth = new() { MaxDepth = 256 };
 
     string KeyArgument(SigningKey key) => key.IsInline ? $"env://{PrivateKeyVariable}" : key.PrivateKey;
 

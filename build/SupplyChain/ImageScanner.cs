@@ -46,7 +46,7 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
         var sizes = scans.Values.ToDictionary(s => s.DiffId, s => s.Size, StringComparer.Ordinal);
         var trivyNeeds = sbom is null ? diffIds.Where(d => !trivy.Holds(d)).ToHashSet(StringComparer.Ordinal) : [];
         var kept = new Dictionary<string, ExportedLayer>(StringComparer.Ordinal);
-        TrivyReport? report = null;
+        string? report = null;
         var exports = 0;
         using var work = PrivateDirectory.Create(scratchDirectory, $"scan-{template}");
         var layout = Path.Combine(work.Path, "image");

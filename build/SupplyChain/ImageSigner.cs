@@ -8,7 +8,7 @@ namespace TemplateFleet.SupplyChain;
 /// signature and the attestations against the public key, as a consumer would, before the pin may be written.
 /// Returns the pin's supply-chain record.
 /// </summary>
-public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, string scratchDirectory, HttpMessageHandler? registryHandler = null)
+public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, string scratchDirectory)
 {
     public async Task<SupplyChainRecord> SignAsync(
         SupplyChainCheck check, string repository, string digest, SigningKey key, RegistryCredentials registry,
@@ -24,15 +24,10 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
         var reference = $"{repository}@{digest}";
         using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
         using var predicates = PrivateDirectory.Create(scratchDirectory, "provenance");
-        ProvenanceReference? provenanceReference = null;
-        string? provenanceFile = null;
-        if (provenance is not null)
-        {
-            var predicate = Provenance.Predicate(provenance);
-            provenanceFile = Path.Combine(predicates.Path, "provenance.json");
+        var predicate = provenance is null ? null : Provenance.Predicate(provenance);
+        var provenanceFile = Path.Combine(predicates.Path, "provenance.json");
+        if (predicate is not null)
             await File.WriteAllBytesAsync(provenanceFile, predicate, ct);
-            provenanceReference = new ProvenanceReference(CanonicalJson.Digest(predicate), Provenance.PredicateType);
-        }
         // The signature (the .sig tag) beside the attestations (the .att tag). The attestations one at a time: each
         // `cosign attest` reads, extends and rewrites the one .att tag of the digest, so two at once would lose one.
         await Task.WhenAll(
@@ -41,30 +36,28 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             {
                 foreach (var sbom in check.Sboms.Both)
                     await cosign.AttestAsync(reference, key, sbom.CosignType, sbom.File, $"the {Sbom.FormatName(sbom.Format)} SBOM", auth, ct);
-                if (provenanceFile is not null)
+                if (predicate is not null)
                     await cosign.AttestAsync(reference, key, Provenance.CosignType, provenanceFile, "the build provenance", auth, ct);
             }));
         Log.Information("{Template}: signed {Reference} with {Key} and attached its SPDX and CycloneDX SBOMs{Provenance}", check.Template, reference, key,
             provenance is null ? "" : " and its SLSA build provenance");
 
+        var provenanceReference = predicate is null ? null : new ProvenanceReference(CanonicalJson.Digest(predicate), Provenance.PredicateType);
         var request = new VerificationRequest(check.Template, repository, digest, key.PublicKeyPem, expected,
-            check.Sboms.Both.ToDictionary(s => s.Format, s => s.Digest),
+            check.Sboms.References,
             provenance is null ? null : new ExpectedProvenance(provenanceReference!.Digest, BaseDigestOf(provenance), provenance.Commit));
         var result = await timings.TimeAsync("verify", () => verifier.VerifyAsync(request, auth, ct));
         if (!result.Passed)
             throw new SupplyChainException($"{check.Template}: the signature or attestations just written do not verify; no pin is written:\n{string.Join("\n", result.Problems)}");
 
-        var host = RegistryHost.Parse(registry.Address);
-        using var client = new RegistryClient(host, registry.Username, registry.Password, handler: registryHandler);
+        using var client = new RegistryClient(RegistryHost.Parse(registry.Address), registry.Username, registry.Password);
         var path = repository[(repository.IndexOf('/') + 1)..];
-        var signatureTag = CosignTags.Signature(digest);
-        var attestationTag = CosignTags.Attestation(digest);
-        var tagDigests = await Task.WhenAll(client.GetManifestDigestAsync(path, signatureTag, ct), client.GetManifestDigestAsync(path, attestationTag, ct));
+        string[] tags = [CosignTags.Signature(digest), CosignTags.Attestation(digest)];
+        var tagDigests = await Task.WhenAll(tags.Select(tag => client.GetManifestDigestAsync(path, tag, ct)));
         return new SupplyChainRecord(
-            new SbomReferences(new SbomReference(check.Sboms.Spdx.Digest, check.Sboms.Spdx.PredicateType),
-                new SbomReference(check.Sboms.CycloneDx.Digest, check.Sboms.CycloneDx.PredicateType)),
-            new CosignReference(signatureTag, tagDigests[0]),
-            new CosignReference(attestationTag, tagDigests[1]),
+            check.Sboms.References,
+            new CosignReference(tags[0], tagDigests[0]),
+            new CosignReference(tags[1], tagDigests[1]),
             new PublicKeyRecord(key.Fingerprint, key.IsDevelopment),
             new SecretScanSummary(check.Secrets.Suppressed.Count, check.Secrets.Scanned, changeBase),
             new SecurityUpgradeSummary(check.Security.Suite + "-security", check.Security.Pending, check.Security.CheckedAt),
@@ -81,7 +74,7 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
         SupplyChainRecord record, SigningKey key, RegistryCredentials registry, CancellationToken ct)
     {
         using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
-        var result = await verifier.VerifyAsync(new VerificationRequest(template, repository, digest, key.PublicKeyPem, [], record.SbomDigests), auth, ct);
+        var result = await verifier.VerifyAsync(new VerificationRequest(template, repository, digest, key.PublicKeyPem, [], record.Sbom), auth, ct);
         return result.Sboms.TryGetValue(SbomFormat.CycloneDx, out var sbom)
             ? (sbom, null)
             : (null, result.Problems.FirstOrDefault() ?? "no CycloneDX attestation");

@@ -1,26 +1,12 @@
 using Serilog;
+using TemplateFleet.Pins;
 using TemplateFleet.Registry;
 
 namespace TemplateFleet.SupplyChain;
 
-/// <summary>A pin as the consumer verify reads it: which digest, what it must hold, and its supply-chain record.</summary>
-/// <param name="Repository">host[:port]/path of the pinned image.</param>
-/// <param name="Record">Null for a pin written before images were signed.</param>
-/// <param name="BaseDigest">The base the pin says the image was built FROM (null for the base); its provenance must say the same.</param>
-/// <param name="Revision">The commit the pin says it was built from; its provenance must say the same.</param>
-/// <param name="PinFile">The pin file, relative to the repository, for the line that says how to publish it again.</param>
-public sealed record PinToVerify(string Template, string Repository, string Digest, IReadOnlyList<ExpectedPackage> Packages, SupplyChainRecord? Record,
-    string? BaseDigest, string Revision, string PinFile)
-{
-    public string Reference => $"{Repository}@{Digest}";
-}
-
-/// <summary>The verdict for one pin: problems fail it; security upgrades that became pending since it was
-/// published are reported, since a consumer decides whether to redeploy.</summary>
-public sealed record PinVerification(string Template, IReadOnlyList<string> Problems, IReadOnlyList<PendingUpgrade> PendingSincePublished)
-{
-    public bool Passed => Problems.Count == 0;
-}
+/// <summary>A pin as the consumer verify reads it, what its image must hold, and its file (relative to the repository,
+/// for the line that says how to publish it again).</summary>
+public sealed record PinToVerify(Pin Pin, IReadOnlyList<ExpectedPackage> Packages, string File);
 
 /// <summary>
 /// For the platform before it deploys: each pinned digest, in its registry, must carry a signature that
@@ -29,35 +15,36 @@ public sealed record PinVerification(string Template, IReadOnlyList<string> Prob
 /// FROM its base, from its revision. Then the attested SBOM (verified) is checked against
 /// its suite's security archive on the host: nothing is pulled, no container started.
 /// </summary>
-public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck security, DebianOrigin origin, string scratchDirectory)
+public sealed class PinVerifier(SignatureVerifier verifier, SecurityArchive security, DebianOrigin origin, string scratchDirectory)
 {
-    public async Task<IReadOnlyList<PinVerification>> VerifyAsync(IReadOnlyList<PinToVerify> pins, string publicKeyPem, RegistryCredentials registry,
+    /// <summary>The verdict for each pin: problems fail it; the security upgrades that became pending since it was published are reported.</summary>
+    public async Task<IReadOnlyList<VerificationResult>> VerifyAsync(IReadOnlyList<PinToVerify> pins, string publicKeyPem, RegistryCredentials registry,
         bool checkSecurity, CancellationToken ct)
     {
-        var fingerprint = PublicKeyFingerprint.Of(publicKeyPem);
-        var results = new List<PinVerification>();
+        var fingerprint = SigningKey.FingerprintOf(publicKeyPem);
+        var results = new List<VerificationResult>();
         using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
-        foreach (var pin in pins)
+        foreach (var (pin, packages, file) in pins)
         {
             ct.ThrowIfCancellationRequested();
-            if (pin.Record is not { Provenance: { } provenance } record)
+            if (pin.SupplyChain is not { Provenance: { } provenance } record)
             {
-                results.Add(new PinVerification(pin.Template, [pin.Record is null
+                results.Add(new VerificationResult(pin.Template, [pin.SupplyChain is null
                     ? $"{pin.Template}: the pin has no supplyChain record (published before images were signed): publish it again."
                     : $"{pin.Template}: the pin has no build provenance (written before provenance was attested): "
-                      + $"delete {pin.PinFile} and run ./build.sh Publish --templates {pin.Template} to publish it again with one."], []));
+                      + $"delete {file} and run ./build.sh Publish --templates {pin.Template} to publish it again with one."], new Dictionary<SbomFormat, Sbom>()));
                 continue;
             }
             var problems = new List<string>();
             if (record.PublicKey.Fingerprint != fingerprint)
                 problems.Add($"{pin.Template}: the pin says {pin.Reference} was signed by the key {record.PublicKey.Fingerprint}, "
                     + $"but the public key given is {fingerprint}: pass the public key of the key that publishes this fleet.");
-            if (SigningKeys.VerifyRefusal(pin.Template, record.PublicKey.Development, pin.Repository.Split('/')[0]) is { } refusal)
+            if (SigningKeys.VerifyRefusal(pin.Template, record.PublicKey.Development, pin.Image.Split('/')[0]) is { } refusal)
                 problems.Add(refusal);
 
             var result = await verifier.VerifyAsync(
-                new VerificationRequest(pin.Template, pin.Repository, pin.Digest, publicKeyPem, pin.Packages, record.SbomDigests,
-                    new ExpectedProvenance(provenance.Digest, pin.BaseDigest, pin.Revision)), auth, ct);
+                new VerificationRequest(pin.Template, pin.Image, pin.Digest, publicKeyPem, packages, record.Sbom,
+                    new ExpectedProvenance(provenance.Digest, pin.Base?.Digest, pin.Revision)), auth, ct);
             problems.AddRange(result.Problems);
 
             IReadOnlyList<PendingUpgrade> since = [];
@@ -68,7 +55,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, SecurityUpgradeCheck
                     Log.Warning("{Template}: {Count} security upgrade(s) pending since the pin was published: {List}",
                         pin.Template, since.Count, string.Join(", ", since));
             }
-            var verdict = new PinVerification(pin.Template, problems, since);
+            var verdict = result with { Problems = problems, PendingSincePublished = since };
             if (verdict.Passed)
                 Log.Information("{Template}: {Reference} verified: signature, SPDX + CycloneDX attestations and build provenance by {Key}", pin.Template, pin.Reference, fingerprint);
             else

@@ -15,13 +15,10 @@ public sealed class RegistryAuth(PrivateDirectory directory) : IDisposable
     public static RegistryAuth Create(string scratchDirectory, string registry, string? username, string? password)
     {
         var directory = PrivateDirectory.Create(scratchDirectory, "cosign-auth");
-        var auths = new Dictionary<string, object>();
-        if (username is { Length: > 0 })
-        {
-            var host = RegistryHost.Parse(registry).ToString();
-            auths[host] = new Dictionary<string, string> { ["auth"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")) };
-        }
-        directory.WriteSecretFile("config.json", JsonSerializer.Serialize(new Dictionary<string, object> { ["auths"] = auths }));
+        var auths = username is { Length: > 0 }
+            ? new Dictionary<string, object> { [RegistryHost.Parse(registry).ToString()] = new { auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")) } }
+            : new Dictionary<string, object>();
+        directory.WriteSecretFile("config.json", JsonSerializer.Serialize(new { auths }));
         return new RegistryAuth(directory);
     }
 

@@ -33,11 +33,8 @@ public sealed record Sbom(SbomFormat Format, IReadOnlyList<SbomPackage> Packages
         return Parse(root, format, where);
     }
 
-    public static Sbom Parse(JsonElement root, SbomFormat format, string where) => format switch
-    {
-        SbomFormat.Spdx => ParseSpdx(root, where),
-        _ => ParseCycloneDx(root, where),
-    };
+    public static Sbom Parse(JsonElement root, SbomFormat format, string where) =>
+        format == SbomFormat.Spdx ? ParseSpdx(root, where) : ParseCycloneDx(root, where);
 
     static Sbom ParseSpdx(JsonElement root, string where)
     {

@@ -44,32 +44,19 @@ public sealed record ExpectedPackage(string Ecosystem, string Name, string Versi
 public static class SbomVersionCheck
 {
     /// <summary>One line per mismatch (empty when every expected package is there at its version).</summary>
-    public static IReadOnlyList<string> Check(string template, Sbom sbom, string where, IEnumerable<ExpectedPackage> expected)
+    public static IReadOnlyList<string> Check(string template, Sbom sbom, string where, IEnumerable<ExpectedPackage> expected) =>
+        [.. expected.Select(want => Problem($"{template}: the {Sbom.FormatName(sbom.Format)} SBOM ({where})", want,
+            [.. sbom.Packages.Where(want.IsNamed).Select(p => p.Version).Distinct()])).OfType<string>()];
+
+    static string? Problem(string label, ExpectedPackage want, List<string> found) => found switch
     {
-        var problems = new List<string>();
-        foreach (var want in expected)
-        {
-            var found = sbom.Packages.Where(want.IsNamed).Select(p => p.Version).Distinct().ToList();
-            var label = $"{template}: the {Sbom.FormatName(sbom.Format)} SBOM ({where})";
-            if (found.Count == 0)
-            {
-                problems.Add($"{label} does not list the {want.What} {want.Name} at all; expected {want.Version} ({want.Source}).");
-                continue;
-            }
-            // npm lists a CLI's platform build under the same name ("0.130.0-linux-x64"); any other version is a second copy.
-            var others = found.Where(v => !want.IsVersion(v) && !v.StartsWith(want.Version + "-", StringComparison.Ordinal)).ToList();
-            if (!want.Exclusive)
-            {
-                if (!found.Any(want.IsVersion))
-                    problems.Add($"{label} lists the {want.What} {want.Name} at {string.Join(", ", found)}, not at {want.Version} ({want.Source}): the installed tree is not the lock.");
-                continue;
-            }
-            if (!found.Any(want.IsVersion) || others.Count > 0)
-            {
-                problems.Add($"{label} lists the {want.What} {want.Name} at {string.Join(", ", found)}; expected exactly {want.Version} ({want.Source}). "
-                    + "The image does not hold what the build asked for (a cached layer?): rebuild it with --no-cache.");
-            }
-        }
-        return problems;
-    }
+        [] => $"{label} does not list the {want.What} {want.Name} at all; expected {want.Version} ({want.Source}).",
+        _ when !want.Exclusive => found.Any(want.IsVersion) ? null
+            : $"{label} lists the {want.What} {want.Name} at {string.Join(", ", found)}, not at {want.Version} ({want.Source}): the installed tree is not the lock.",
+        // npm lists a CLI's platform build under the same name ("0.130.0-linux-x64"); any other version is a second copy.
+        _ when !found.Any(want.IsVersion) || found.Any(v => !want.IsVersion(v) && !v.StartsWith(want.Version + "-", StringComparison.Ordinal)) =>
+            $"{label} lists the {want.What} {want.Name} at {string.Join(", ", found)}; expected exactly {want.Version} ({want.Source}). "
+            + "The image does not hold what the build asked for (a cached layer?): rebuild it with --no-cache.",
+        _ => null,
+    };
 }

@@ -19,6 +19,9 @@ public sealed record SbomDocument(SbomFormat Format, string File, string Digest,
 public sealed record SbomSet(SbomDocument Spdx, SbomDocument CycloneDx)
 {
     public IEnumerable<SbomDocument> Both => [Spdx, CycloneDx];
+
+    /// <summary>How the pin records them (and a consumer finds them).</summary>
+    public SbomReferences References => new(new(Spdx.Digest, Spdx.PredicateType), new(CycloneDx.Digest, CycloneDx.PredicateType));
 }
 
 /// <summary>
@@ -40,17 +43,14 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
     {
         if (cacheDirectory is null)
             return null;
-        var folder = Path.Combine(cacheDirectory, key);
-        var files = new[] { SbomFormat.Spdx, SbomFormat.CycloneDx }.Select(f => (Format: f, File: Path.Combine(folder, FileName("sbom", f)))).ToList();
-        if (!files.All(f => File.Exists(f.File)))
+        var files = Formats.Select(f => Path.Combine(cacheDirectory, key, FileName("sbom", f))).ToList();
+        if (!files.All(File.Exists))
             return null;
         try
         {
-            var documents = new List<SbomDocument>();
-            foreach (var (format, file) in files)
-                documents.Add(await StoreAsync(template, format, await File.ReadAllBytesAsync(file, ct), ct));
-            Log.Information("{Template}: SBOMs of these layers from the cache ({Count} packages)", template, documents[0].Sbom.Packages.Count);
-            return new SbomSet(documents[0], documents[1]);
+            var set = Store(template, await Task.WhenAll(files.Select(f => File.ReadAllBytesAsync(f, ct))));
+            Log.Information("{Template}: SBOMs of these layers from the cache ({Count} packages)", template, set.Spdx.Sbom.Packages.Count);
+            return set;
         }
         catch (SupplyChainException)
         {
@@ -58,38 +58,38 @@ public sealed class SbomWriter(TrivyCli trivy, string sbomDirectory, string scra
         }
     }
 
-    public async Task<SbomSet> WriteAsync(string template, TrivyReport report, CancellationToken ct, string? key = null)
+    /// <summary>Both conversions side by side, canonical; cached under <paramref name="key"/> when given.</summary>
+    public async Task<SbomSet> WriteAsync(string template, string report, CancellationToken ct, string? key = null)
     {
-        Directory.CreateDirectory(sbomDirectory);
         using var scratch = PrivateDirectory.Create(scratchDirectory, $"sbom-{template}");
         var reportFile = Path.Combine(scratch.Path, "report.json");
-        await File.WriteAllTextAsync(reportFile, report.SanitizedForConversion, ct);
-        var both = await Task.WhenAll(WriteOneAsync(template, reportFile, SbomFormat.Spdx, ct), WriteOneAsync(template, reportFile, SbomFormat.CycloneDx, ct));
-        var (spdx, cyclonedx) = (both[0], both[1]);
+        await File.WriteAllTextAsync(reportFile, report, ct);
+        var canonical = (await Task.WhenAll(Formats.Select(f => trivy.ConvertAsync(reportFile, f, template, ct)))).Select(CanonicalJson.Canonicalize).ToArray();
+        var set = Store(template, canonical);
         if (cacheDirectory is not null && key is not null)
         {
-            foreach (var document in both)
-                AtomicFile.Write(Path.Combine(cacheDirectory, key, FileName("sbom", document.Format)), await File.ReadAllBytesAsync(document.File, ct));
+            foreach (var (format, bytes) in Formats.Zip(canonical))
+                AtomicFile.Write(Path.Combine(cacheDirectory, key, FileName("sbom", format)), bytes);
         }
         Log.Information("{Template}: SBOMs {Spdx} ({SpdxCount} packages) and {Cdx}", template,
-            Path.GetFileName(spdx.File), spdx.Sbom.Packages.Count, Path.GetFileName(cyclonedx.File));
-        return new SbomSet(spdx, cyclonedx);
+            Path.GetFileName(set.Spdx.File), set.Spdx.Sbom.Packages.Count, Path.GetFileName(set.CycloneDx.File));
+        return set;
     }
+
+    static readonly SbomFormat[] Formats = [SbomFormat.Spdx, SbomFormat.CycloneDx];
 
     public static string FileName(string template, SbomFormat format) =>
         $"{template}.{(format == SbomFormat.Spdx ? "spdx" : "cdx")}.json";
 
-    async Task<SbomDocument> WriteOneAsync(string template, string reportFile, SbomFormat format, CancellationToken ct)
+    /// <summary>The canonical documents (in <see cref="Formats"/>' order) as output/sbom/&lt;template&gt;.*.json.</summary>
+    SbomSet Store(string template, byte[][] canonical)
     {
-        var text = await trivy.ConvertAsync(reportFile, format, template, ct);
-        return await StoreAsync(template, format, CanonicalJson.Canonicalize(text), ct);
-    }
-
-    async Task<SbomDocument> StoreAsync(string template, SbomFormat format, byte[] canonical, CancellationToken ct)
-    {
-        var file = Path.Combine(sbomDirectory, FileName(template, format));
-        AtomicFile.Write(file, canonical);
-        var sbom = Sbom.Parse(CanonicalJson.ToText(canonical), format, file);
-        return new SbomDocument(format, file, CanonicalJson.Digest(canonical), sbom);
+        var documents = Formats.Select((format, i) =>
+        {
+            var file = Path.Combine(sbomDirectory, FileName(template, format));
+            AtomicFile.Write(file, canonical[i]);
+            return new SbomDocument(format, file, CanonicalJson.Digest(canonical[i]), Sbom.Parse(CanonicalJson.ToText(canonical[i]), format, file));
+        }).ToList();
+        return new SbomSet(documents[0], documents[1]);
     }
 }

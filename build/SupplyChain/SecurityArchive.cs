@@ -8,11 +8,43 @@ namespace TemplateFleet.SupplyChain;
 /// <summary>The newest version of each binary package Debian's &lt;suite&gt;-security archive serves, read when the index was fetched.</summary>
 public sealed record SecurityIndex(string Suite, IReadOnlyDictionary<string, string> Newest, DateTimeOffset FetchedAt);
 
+/// <summary>The security upgrades an image lacks, against its own suite's security archive (and, for a package
+/// fetched from another suite, that suite's).</summary>
+/// <param name="Others">The other suites' archives a package was checked against ("trixie-security"), if any.</param>
+public sealed record SecurityUpgradeReport(string Template, string Suite, IReadOnlyList<PendingUpgrade> Pending, DateTimeOffset CheckedAt, IReadOnlyList<string>? Others = null)
+{
+    public bool Passed => Pending.Count == 0;
+
+    string Archives => $"{Suite}-security" + (Others is { Count: > 0 } others ? $"; {string.Join(", ", others)}" : "");
+
+    public string Summary() => Passed
+        ? $"{Template}: no pending security upgrade ({Archives})"
+        : $"{Template}: {Pending.Count} pending security upgrade{(Pending.Count == 1 ? "" : "s")} from {Archives}: "
+          + string.Join(", ", Pending.Take(12)) + (Pending.Count > 12 ? $", … ({Pending.Count - 12} more)" : "");
+
+    public string Refusal() =>
+        Summary() + ". The image must take its suite's security fixes when it is built (templates/base carries "
+        + "the security and updates archives and takes them with apt-get full-upgrade): rebuild the base (--no-cache) so it takes them, "
+        + "or pin the newer version of a package fleet.yaml names.";
+}
+
+/// <summary>Where an image's Debian packages come from: its own suite (fleet.yaml base.os.suite) for every package
+/// dpkg lists, and packages unpacked from another suite by name (the base's docker-cli, fleet.yaml base.dockerCli),
+/// which dpkg does not list and the SBOM cannot name.</summary>
+public sealed record DebianOrigin(string Suite, IReadOnlyList<Fleet.DebianPackage> FromOtherSuites)
+{
+    public static DebianOrigin Of(Fleet.FleetConfig config) => new(config.Base.Os.Suite, [config.Base.DockerCli]);
+}
+
 /// <summary>
 /// Debian's security archive on the host, through the build's private apt configuration (the host's own
 /// archive URIs, never a host name in the repository, nothing installed, the host's apt state untouched): one
 /// `apt-get update` of &lt;suite&gt;-security per suite and run, under the per-user cache (apt only fetches what
 /// changed since the last run), then its Packages index is read. One instance per run.
+/// The security-upgrade gate against it, on the host: the image's Debian packages (as its SBOM lists them) against the
+/// newest versions its &lt;suite&gt;-security serves, compared by dpkg's ordering; a package from another suite against
+/// that suite's security archive. Stricter than `apt-get -s upgrade`, which keeps back an upgrade that needs a new
+/// package: the base takes its upgrades with `apt-get full-upgrade`. No container is started.
 /// </summary>
 public sealed class SecurityArchive(string stateDirectory, Func<IReadOnlyList<AptSourceStanza>> hostSources, Func<string?> hostCodename)
 {
@@ -26,6 +58,34 @@ public sealed class SecurityArchive(string stateDirectory, Func<IReadOnlyList<Ap
     /// <summary>The index of <paramref name="suite"/>-security, fetched on the first call of this run.</summary>
     public Task<SecurityIndex> IndexAsync(string suite, CancellationToken ct) =>
         indexes.GetOrAdd(suite, s => new Lazy<Task<SecurityIndex>>(() => FetchAsync(s, ct))).Value;
+
+    /// <summary>Starts fetching the indexes <paramref name="origin"/> needs (once per run), so they are there when the check runs.</summary>
+    public Task PrepareAsync(DebianOrigin origin, CancellationToken ct) =>
+        Task.WhenAll(origin.FromOtherSuites.Select(p => p.Suite).Prepend(origin.Suite).Distinct().Select(s => IndexAsync(s, ct)));
+
+    /// <param name="packages">The image's packages; those of ecosystem "deb" are checked.</param>
+    public async Task<SecurityUpgradeReport> CheckAsync(string template, IEnumerable<SbomPackage> packages, DebianOrigin origin, CancellationToken ct)
+    {
+        var index = await IndexAsync(origin.Suite, ct);
+        var pending = Pending(packages.Where(p => p.Ecosystem == "deb").Select(p => (p.Name, p.Version)), index).ToList();
+        var others = new List<string>();
+        foreach (var other in origin.FromOtherSuites.Where(p => p.Suite != origin.Suite))
+        {
+            var otherIndex = await IndexAsync(other.Suite, ct);
+            others.Add($"{other.Package} from {otherIndex.Suite}-security");
+            pending.AddRange(Pending([(other.Package, other.Version)], otherIndex));
+        }
+        var report = new SecurityUpgradeReport(template, origin.Suite, pending, index.FetchedAt, others);
+        Log.Information("{Summary}", report.Summary());
+        return report;
+    }
+
+    /// <summary>Each installed package for which the security archive serves a newer version.</summary>
+    public static IEnumerable<PendingUpgrade> Pending(IEnumerable<(string Name, string Version)> installed, SecurityIndex index) =>
+        installed.DistinctBy(p => p.Name)
+            .Where(p => index.Newest.TryGetValue(p.Name, out var newest) && DebianVersion.Compare(newest, p.Version) > 0)
+            .Select(p => new PendingUpgrade(p.Name, p.Version, index.Newest[p.Name]))
+            .OrderBy(p => p.Package, StringComparer.Ordinal);
 
     async Task<SecurityIndex> FetchAsync(string suite, CancellationToken ct)
     {
@@ -90,20 +150,12 @@ public sealed class SecurityArchive(string stateDirectory, Func<IReadOnlyList<Ap
     /// <summary>Adds each stanza's Package and Version of a Packages index, keeping the newest version by dpkg's ordering.</summary>
     internal static void Read(string packagesIndex, Dictionary<string, string> newest)
     {
-        string? package = null;
-        foreach (var raw in packagesIndex.Split('\n'))
+        foreach (var stanza in packagesIndex.ReplaceLineEndings("\n").Split("\n\n"))
         {
-            var line = raw.TrimEnd('\r');
-            if (line.StartsWith("Package: ", StringComparison.Ordinal))
-                package = line["Package: ".Length..].Trim();
-            else if (line.StartsWith("Version: ", StringComparison.Ordinal) && package is not null)
-            {
-                var version = line["Version: ".Length..].Trim();
-                if (!newest.TryGetValue(package, out var known) || DebianVersion.Compare(version, known) > 0)
-                    newest[package] = version;
-            }
-            else if (line.Length == 0)
-                package = null;
+            var fields = stanza.Split('\n').Select(l => l.Split(": ", 2)).Where(f => f.Length == 2).ToLookup(f => f[0], f => f[1].Trim(), StringComparer.Ordinal);
+            if (fields["Package"].FirstOrDefault() is { } package && fields["Version"].FirstOrDefault() is { } version
+                && (!newest.TryGetValue(package, out var known) || DebianVersion.Compare(version, known) > 0))
+                newest[package] = version;
         }
     }
 }

@@ -4,11 +4,11 @@ namespace TemplateFleet.SupplyChain;
 
 /// <summary>What a signed image must prove: its digest in its repository, the key, and what its SBOMs must say.</summary>
 /// <param name="Repository">host[:port]/path, without tag or digest.</param>
-/// <param name="SbomDigests">The canonical SBOM digests the pin (or the build) recorded; null when not known.</param>
+/// <param name="Sboms">The SBOMs (by canonical digest) the pin (or the build) recorded; null when not known.</param>
 /// <param name="Provenance">What the build provenance must say; null: it is not checked.</param>
 public sealed record VerificationRequest(
     string Template, string Repository, string Digest, string PublicKeyPem,
-    IReadOnlyList<ExpectedPackage> Packages, IReadOnlyDictionary<SbomFormat, string>? SbomDigests, ExpectedProvenance? Provenance = null)
+    IReadOnlyList<ExpectedPackage> Packages, SbomReferences? Sboms, ExpectedProvenance? Provenance = null)
 {
     public string Reference => $"{Repository}@{Digest}";
 }
@@ -17,10 +17,13 @@ public sealed record VerificationRequest(
 /// FROM (null for the base itself) and the commit it was built from.</summary>
 public sealed record ExpectedProvenance(string? Digest, string? BaseDigest, string Commit);
 
-/// <summary>The outcome: one line per problem, and what was read from the registry.</summary>
+/// <summary>The outcome: one line per problem, what was read from the registry and, for a pin, the security upgrades
+/// that became pending since it was published (reported, since a consumer decides whether to redeploy).</summary>
 public sealed record VerificationResult(string Template, IReadOnlyList<string> Problems, IReadOnlyDictionary<SbomFormat, Sbom> Sboms)
 {
     public bool Passed => Problems.Count == 0;
+
+    public IReadOnlyList<PendingUpgrade> PendingSincePublished { get; init; } = [];
 }
 
 /// <summary>
@@ -35,61 +38,52 @@ public sealed class SignatureVerifier(CosignCli cosign)
     {
         var problems = new List<string>();
         var sboms = new Dictionary<SbomFormat, Sbom>();
-        var fingerprint = PublicKeyFingerprint.Of(request.PublicKeyPem);
+        var fingerprint = SigningKey.FingerprintOf(request.PublicKeyPem);
 
-        // The signature and both attestations are read side by side (cosign only reads here); problems keep this order.
-        var signature = cosign.VerifyAsync(request.Reference, request.PublicKeyPem, auth, ct);
-        var attestations = new[] { SbomFormat.Spdx, SbomFormat.CycloneDx }
-            .Select(format => (Format: format, Read: cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, format == SbomFormat.Spdx ? "spdxjson" : "cyclonedx", auth, ct)))
-            .ToList();
-        var provenance = request.Provenance is null ? null : cosign.VerifyAttestationAsync(request.Reference, request.PublicKeyPem, SupplyChain.Provenance.CosignType, auth, ct);
-        await Task.WhenAll(attestations.Select(a => (Task)a.Read).Prepend(signature).Concat(provenance is null ? [] : [provenance]));
-        if (await signature is { } signatureProblem)
+        // The signature and the attestations are read side by side (cosign only reads here); problems keep this order.
+        Task<(IReadOnlyList<JsonElement> Statements, string? Problem)> Read(string? type) => cosign.VerifyAsync(request.Reference, request.PublicKeyPem, type, auth, ct);
+        var signature = Read(null);
+        var attestations = new[] { SbomFormat.Spdx, SbomFormat.CycloneDx }.Select(f => (Format: f, Read: Read(f == SbomFormat.Spdx ? "spdxjson" : "cyclonedx"))).ToList();
+        var provenance = request.Provenance is null ? null : Read(SupplyChain.Provenance.CosignType);
+        await Task.WhenAll(attestations.Select(a => a.Read).Prepend(signature).Concat(provenance is null ? [] : [provenance]));
+        if ((await signature).Problem is { } signatureProblem)
             problems.Add($"{request.Template}: signature: {Explain(signatureProblem, request, CosignTags.Signature(request.Digest), fingerprint)}");
 
         foreach (var (format, read) in attestations)
         {
-            var (statements, problem) = await read;
-            var what = $"{request.Template}: {Sbom.FormatName(format)} attestation";
-            if (problem is not null)
-            {
-                problems.Add($"{what}: {Explain(problem, request, CosignTags.Attestation(request.Digest), fingerprint)}");
+            var expected = request.Sboms?[format].Digest;
+            if (Matching($"{request.Template}: {Sbom.FormatName(format)} attestation", await read, request, fingerprint, problems,
+                    s => Provenance.Subjects(s).FirstOrDefault() == request.Digest && (expected is null || PredicateDigest(s) == expected),
+                    $"is about {request.Digest} with the SBOM digest {expected ?? "(any)"}") is not [var match, ..])
                 continue;
-            }
-            var expectedDigest = request.SbomDigests?.GetValueOrDefault(format);
-            var match = statements.FirstOrDefault(s => Provenance.Subjects(s).FirstOrDefault() == request.Digest && (expectedDigest is null || PredicateDigest(s) == expectedDigest));
-            if (match.ValueKind == JsonValueKind.Undefined)
-            {
-                problems.Add(statements.Count == 0
-                    ? $"{what}: none is attached to {request.Reference}."
-                    : $"{what}: none of the {statements.Count} attached is about {request.Digest} with the SBOM digest {expectedDigest ?? "(any)"}; "
-                      + $"found {string.Join(", ", statements.Select(PredicateDigest).Distinct())}.");
-                continue;
-            }
             var sbom = Sbom.Parse(match.GetProperty("predicate"), format, $"the {Sbom.FormatName(format)} attestation of {request.Reference}");
             sboms[format] = sbom;
             problems.AddRange(SbomVersionCheck.Check(request.Template, sbom, $"attested on {request.Reference}", request.Packages));
         }
-        if (provenance is not null)
-            problems.AddRange(CheckProvenance(request, await provenance, fingerprint));
+        // The provenance the pin records (by predicate digest), about its digest, FROM its base, from its commit: the one
+        // that checks out, else the problems of the first.
+        if (request.Provenance is { } want && Matching($"{request.Template}: provenance", await provenance!, request, fingerprint, problems,
+                s => want.Digest is null || PredicateDigest(s) == want.Digest, $"is the one the pin records ({want.Digest})") is { } candidates)
+        {
+            var checks = candidates.Select(s => Provenance.Check(request.Template, s, request.Digest, want.BaseDigest, want.Commit)).ToList();
+            problems.AddRange(checks.FirstOrDefault(c => c.Count == 0) ?? checks[0]);
+        }
         return new VerificationResult(request.Template, problems, sboms);
     }
 
-    /// <summary>The provenance attested with the key: the one the pin records (by predicate digest), about the pin's digest, FROM its base, from its commit.</summary>
-    static IEnumerable<string> CheckProvenance(VerificationRequest request, (IReadOnlyList<JsonElement> Statements, string? Problem) read, string fingerprint)
+    /// <summary>The attested statements <paramref name="matches"/> accepts; or null, with the problem added: cosign's
+    /// reason, none attached, or none that is what <paramref name="mismatch"/> says was looked for.</summary>
+    static List<JsonElement>? Matching(string what, (IReadOnlyList<JsonElement> Statements, string? Problem) read, VerificationRequest request,
+        string fingerprint, List<string> problems, Func<JsonElement, bool> matches, string mismatch)
     {
-        var expected = request.Provenance!;
-        var what = $"{request.Template}: provenance";
+        var matching = read.Statements.Where(matches).ToList();
         if (read.Problem is not null)
-            return [$"{what}: {Explain(read.Problem, request, CosignTags.Attestation(request.Digest), fingerprint)}"];
-        var candidates = read.Statements.Where(s => expected.Digest is null || PredicateDigest(s) == expected.Digest).ToList();
-        if (candidates.Count == 0)
-            return [read.Statements.Count == 0
-                ? $"{what}: none is attached to {request.Reference}."
-                : $"{what}: none of the {read.Statements.Count} attached is the one the pin records ({expected.Digest}); found {string.Join(", ", read.Statements.Select(PredicateDigest).Distinct())}."];
-        // The one that checks out, else the problems of the first.
-        var checks = candidates.Select(s => Provenance.Check(request.Template, s, request.Digest, expected.BaseDigest, expected.Commit)).ToList();
-        return checks.FirstOrDefault(c => c.Count == 0) ?? checks[0];
+            problems.Add($"{what}: {Explain(read.Problem, request, CosignTags.Attestation(request.Digest), fingerprint)}");
+        else if (read.Statements.Count == 0)
+            problems.Add($"{what}: none is attached to {request.Reference}.");
+        else if (matching.Count == 0)
+            problems.Add($"{what}: none of the {read.Statements.Count} attached {mismatch}; found {string.Join(", ", read.Statements.Select(PredicateDigest).Distinct())}.");
+        return matching.Count == 0 ? null : matching;
     }
 
     static string? PredicateDigest(JsonElement statement) =>

@@ -14,16 +14,13 @@ public sealed partial record SigningKey(string PrivateKey, string Password, stri
 {
     public bool IsInline => PrivateKey.Contains("-----BEGIN", StringComparison.Ordinal);
 
-    public string Fingerprint => PublicKeyFingerprint.Of(PublicKeyPem);
+    public string Fingerprint => FingerprintOf(PublicKeyPem);
 
     /// <summary>Never the key or its password.</summary>
     public override string ToString() => $"{Origin} ({Fingerprint}{(IsDevelopment ? ", development" : "")})";
-}
 
-/// <summary>"sha256:&lt;hex&gt;" of a public key's DER (SubjectPublicKeyInfo): what a pin records and a consumer compares.</summary>
-public static partial class PublicKeyFingerprint
-{
-    public static string Of(string pem)
+    /// <summary>"sha256:&lt;hex&gt;" of a public key's DER (SubjectPublicKeyInfo): what a pin records and a consumer compares.</summary>
+    public static string FingerprintOf(string pem)
     {
         var match = PemBody().Match(pem);
         if (!match.Success)

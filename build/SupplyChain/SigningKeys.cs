@@ -20,25 +20,22 @@ public sealed class SigningKeys(CosignCli cosign)
 
     /// <summary>Why Publish cannot sign with these options, or null; checked before anything is built and again when signing.</summary>
     /// <param name="inActions">A job of an Actions workflow: one of several runners, each with its own output/.</param>
-    public static string? Refusal(SigningKeyOptions options, string registry, bool inActions)
+    public static string? Refusal(SigningKeyOptions options, string registry, bool inActions) => options switch
     {
-        if (options.PrivateKey is not { Length: > 0 } privateKey)
-        {
-            if (!RegistryHost.IsLoopbackRegistry(registry))
-                return $"no signing key: {registry} is not on loopback, so Publish needs the production key. Pass "
-                    + "--signing-key (a path to cosign.key, or its PEM text) and --signing-key-password (both secrets), and --signing-public-key.";
-            if (inActions)
-                return "no signing key: a release in Actions spans several runners, and a development key is made per checkout, so its jobs "
-                    + "would sign with different keys. Give the one key as the SIGNING_KEY and SIGNING_KEY_PASSWORD secrets (and SIGNING_PUBLIC_KEY "
-                    + "as a variable), or publish --unsigned to the loopback registry.";
-            return null;
-        }
-        if (!privateKey.Contains("-----BEGIN", StringComparison.Ordinal) && !File.Exists(privateKey))
-            return $"the signing key file '{privateKey}' (--signing-key) does not exist; pass the path of cosign.key or its PEM text.";
-        if (options.Password is null)
-            return "--signing-key-password is missing: cosign keys are encrypted; pass the key's password (a secret; it reaches cosign only as COSIGN_PASSWORD).";
-        return null;
-    }
+        { PrivateKey: null or "" } when !RegistryHost.IsLoopbackRegistry(registry) =>
+            $"no signing key: {registry} is not on loopback, so Publish needs the production key. Pass "
+            + "--signing-key (a path to cosign.key, or its PEM text) and --signing-key-password (both secrets), and --signing-public-key.",
+        { PrivateKey: null or "" } when inActions =>
+            "no signing key: a release in Actions spans several runners, and a development key is made per checkout, so its jobs "
+            + "would sign with different keys. Give the one key as the SIGNING_KEY and SIGNING_KEY_PASSWORD secrets (and SIGNING_PUBLIC_KEY "
+            + "as a variable), or publish --unsigned to the loopback registry.",
+        { PrivateKey: null or "" } => null,
+        { PrivateKey: var key } when !key.Contains("-----BEGIN", StringComparison.Ordinal) && !File.Exists(key) =>
+            $"the signing key file '{key}' (--signing-key) does not exist; pass the path of cosign.key or its PEM text.",
+        { Password: null } =>
+            "--signing-key-password is missing: cosign keys are encrypted; pass the key's password (a secret; it reaches cosign only as COSIGN_PASSWORD).",
+        _ => null,
+    };
 
     // A development key is made on one host for the loopback registry: like development packages, its signatures
     // may not go to (or be trusted from) a registry anyone else reaches.
@@ -66,15 +63,14 @@ public sealed class SigningKeys(CosignCli cosign)
 
         var origin = privateKey.Contains("-----BEGIN", StringComparison.Ordinal) ? "--signing-key" : $"--signing-key {privateKey}";
         var key = new SigningKey(privateKey, options.Password!, "", IsDevelopment: false, origin);
-        var derived = await cosign.PublicKeyAsync(key, ct);
-        if (options.PublicKey is { Length: > 0 } publicKey)
+        key = key with { PublicKeyPem = await cosign.PublicKeyAsync(key, ct) };
+        if (options.PublicKey is { Length: > 0 } publicKey && SigningKey.FingerprintOf(ReadPublicKey(publicKey, "--signing-public-key")) is var given
+            && given != key.Fingerprint)
         {
-            var given = ReadPublicKey(publicKey, "--signing-public-key");
-            if (PublicKeyFingerprint.Of(given) != PublicKeyFingerprint.Of(derived))
-                throw new SupplyChainException($"the public key (--signing-public-key, {PublicKeyFingerprint.Of(given)}) does not belong to the signing key "
-                    + $"({origin}, {PublicKeyFingerprint.Of(derived)}); pass the cosign.pub made with it.");
+            throw new SupplyChainException($"the public key (--signing-public-key, {given}) does not belong to the signing key "
+                + $"({origin}, {key.Fingerprint}); pass the cosign.pub made with it.");
         }
-        return key with { PublicKeyPem = derived };
+        return key;
     }
 
     /// <summary>A public key for verifying: a path to cosign.pub or its PEM text.</summary>

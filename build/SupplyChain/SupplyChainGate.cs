@@ -18,7 +18,7 @@ public sealed record SupplyChainCheck(string Template, SbomSet Sboms, SecretScan
 /// security index is fetched while the image is read). The secrets found go to <paramref name="onSecrets"/>
 /// (the run's masker) before anything is printed about it. Every problem is a line naming the template.
 /// </summary>
-public sealed class SupplyChainGate(ImageScanner scanner, SecurityUpgradeCheck security, DebianOrigin origin,
+public sealed class SupplyChainGate(ImageScanner scanner, SecurityArchive security, DebianOrigin origin,
     IReadOnlyList<SecretSuppression> suppressions, string suppressionsFile, Action<IReadOnlyCollection<string>>? onSecrets = null)
 {
     /// <param name="subject">What the SBOMs call the image (its repository).</param>
@@ -29,9 +29,7 @@ public sealed class SupplyChainGate(ImageScanner scanner, SecurityUpgradeCheck s
         var scan = await scanner.ScanAsync(template, subject, image, suppressions, timings, ct);
         if (scan.Secrets.Count > 0)
             onSecrets?.Invoke(scan.Secrets);
-        var problems = new List<string>();
-        foreach (var document in scan.Sboms.Both)
-            problems.AddRange(SbomVersionCheck.Check(template, document.Sbom, document.File, expected));
+        var problems = scan.Sboms.Both.SelectMany(document => SbomVersionCheck.Check(template, document.Sbom, document.File, expected)).ToList();
 
         var secrets = SecretScanResult.Of(template, scan.Findings.Concat(change.Findings), suppressions, ["layers", "image config", "change"]);
         foreach (var (finding, by) in secrets.Suppressed)

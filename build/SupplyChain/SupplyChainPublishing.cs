@@ -12,12 +12,11 @@ namespace TemplateFleet.SupplyChain;
 /// before anything reaches the registry. After the push and the pull-by-digest check: sign, attest both SBOMs,
 /// verify against the public key, and the record goes into the pin as <see cref="Pin.SupplyChain"/>.
 /// </summary>
-/// <param name="subject">What the SBOMs call an image, by its template (the image's repository).</param>
-/// <param name="provenance">The build provenance of a pushed image (its pin and what the gate read of it); null: none is attested.</param>
-/// <param name="reportDirectory">Where each image's secret-scan report goes (output/reports); null: none is written.</param>
-public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner signer, SigningKey key, RegistryCredentials registry,
-    CaTrust caTrust, ChangeScan change, Func<string, IReadOnlyList<ExpectedPackage>> expected, Func<string, string> subject,
-    Func<Pin, SupplyChainCheck, ProvenanceFacts>? provenance = null, string? reportDirectory = null) : IPinContributor
+/// <param name="run">The run: what the SBOMs call each image and what it must hold by them.</param>
+/// <param name="provenance">The build provenance of a pushed image (its pin and what the gate read of it).</param>
+/// <param name="reportDirectory">Where each image's secret-scan report goes (output/reports).</param>
+public sealed class SupplyChainPublishing(FleetRun run, SupplyChainGate gate, ImageSigner signer, SigningKey key, RegistryCredentials registry,
+    CaTrust caTrust, ChangeScan change, Func<Pin, SupplyChainCheck, ProvenanceFacts> provenance, string reportDirectory) : IPinContributor
 {
     readonly ConcurrentDictionary<string, SupplyChainCheck> checks = new(StringComparer.Ordinal);
     readonly OrderedDictionary<string, StepTimings> timings = new(StringComparer.Ordinal);
@@ -28,18 +27,13 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     StepTimings TimingsOf(string name)
     {
         lock (timings)
-        {
-            if (!timings.TryGetValue(name, out var steps))
-                timings.Add(name, steps = new StepTimings());
-            return steps;
-        }
+            return timings.TryGetValue(name, out var steps) ? steps : timings[name] = new StepTimings();
     }
 
     public async Task BeforePushAsync(string name, string imageId, CancellationToken ct)
     {
-        var check = await gate.CheckAsync(name, subject(name), imageId, expected(name), change, TimingsOf(name), ct);
-        if (reportDirectory is not null)
-            SecretScanReport.Write(reportDirectory, check);
+        var check = await gate.CheckAsync(name, Subject(name), imageId, Expected(name), change, TimingsOf(name), ct);
+        SecretScanReport.Write(reportDirectory, check);
         if (!check.Passed)
             throw new SupplyChainException($"{name}: the supply-chain gate refused the image, nothing was pushed:\n{string.Join("\n", check.Problems)}");
         checks[imageId] = check;
@@ -50,8 +44,8 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
         if (!checks.TryGetValue(imageId, out var check))
             throw new SupplyChainException($"{pin.Template}: {imageId} was pushed without the supply-chain gate; no pin is written.");
         var steps = TimingsOf(pin.Template);
-        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, expected(pin.Template), caTrust, change.Base, ct, steps,
-            provenance?.Invoke(pin, check));
+        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, Expected(pin.Template), caTrust, change.Base, ct, steps,
+            provenance(pin, check));
         Serilog.Log.Information("{Template}: supply chain {Total}: {Steps}", pin.Template, StepTimings.Seconds(steps.Total), steps);
         return pin with { SupplyChain = record };
     }
@@ -60,7 +54,7 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     /// pin, verified with this run's key) against the new one. The base has neither runtime nor agent: nothing to say.</summary>
     public async Task<string?> DescribeChangeAsync(Pin? previous, Pin next, string imageId, CancellationToken ct)
     {
-        if (!checks.TryGetValue(imageId, out var check) || expected(next.Template) is not [var runtime, var agent, ..])
+        if (!checks.TryGetValue(imageId, out var check) || Expected(next.Template) is not [var runtime, var agent, ..])
             return null;
         return await Describe(previous, check.Sboms.CycloneDx.Sbom, runtime, agent, RegistryHost.Parse(registry.Address).ToString(),
             record => signer.ReadAttestedSbomAsync(next.Template, previous!.Image, previous.Digest, record, key, registry, ct));
@@ -92,12 +86,11 @@ public sealed class SupplyChainPublishing(SupplyChainGate gate, ImageSigner sign
     }
 
     /// <summary>What the SBOMs call an image: its repository (fleet.yaml images.repository and base.image).</summary>
-    public static Func<string, string> SubjectFor(FleetRun run) => name =>
-        name == run.Config.Base.Folder ? run.Config.Base.Image : run.Config.Images.RepositoryOf(name);
+    string Subject(string name) => name == run.Config.Base.Folder ? run.Config.Base.Image : run.Config.Images.RepositoryOf(name);
 
     /// <summary>What an image must hold by its SBOM: a template the runtime at the run's version, its agent CLI at its
     /// pin and every package of its agent's lock at the locked version (the installed tree is the lock); the base none.</summary>
-    public static Func<string, IReadOnlyList<ExpectedPackage>> ExpectedFor(FleetRun run) => name =>
+    IReadOnlyList<ExpectedPackage> Expected(string name) =>
         run.Templates.FirstOrDefault(t => t.Name == name) is { } template
             ? [ExpectedPackage.Runtime(run.Config.Runtime.Package, run.RuntimeVersion.ToString()), ExpectedPackage.Agent(template), .. ExpectedPackage.Locked(template)]
             : [];

@@ -18,7 +18,10 @@ public enum CaTrust
 
 public sealed record SbomReference([property: JsonConverter(typeof(PinJson.Digest))] string Digest, string PredicateType);
 
-public sealed record SbomReferences(SbomReference Spdx, [property: JsonPropertyName("cyclonedx")] SbomReference CycloneDx);
+public sealed record SbomReferences(SbomReference Spdx, [property: JsonPropertyName("cyclonedx")] SbomReference CycloneDx)
+{
+    public SbomReference this[SbomFormat format] => format == SbomFormat.Spdx ? Spdx : CycloneDx;
+}
 
 /// <summary>The build provenance attested on the digest: its canonical predicate's digest and its type.</summary>
 public sealed record ProvenanceReference([property: JsonConverter(typeof(PinJson.Digest))] string Digest, string PredicateType);
@@ -55,30 +58,18 @@ public sealed partial record SupplyChainRecord(
     CaTrust CaTrust,
     ProvenanceReference? Provenance = null)
 {
-    [JsonIgnore]
-    public IReadOnlyDictionary<SbomFormat, string> SbomDigests => new Dictionary<SbomFormat, string>
-    {
-        [SbomFormat.Spdx] = Sbom.Spdx.Digest,
-        [SbomFormat.CycloneDx] = Sbom.CycloneDx.Digest,
-    };
-
     /// <summary>What is wrong with a record as read, one line each, the keys under <paramref name="at"/> ("supplyChain").</summary>
     public IEnumerable<string> Problems(string at)
     {
         if (SecretScan.Result != SecretScanSummary.Clean)
             yield return $"'{at}.secretScan.result' must be '{SecretScanSummary.Clean}' (a pin is only written for an image that passed the secret scan)";
-        foreach (var (name, sbom, format) in new[] { ("spdx", Sbom.Spdx, SbomFormat.Spdx), ("cyclonedx", Sbom.CycloneDx, SbomFormat.CycloneDx) })
-        {
-            if (sbom.PredicateType != SbomDocument.PredicateTypeOf(format))
-                yield return $"'{at}.sbom.{name}.predicateType' must be {SbomDocument.PredicateTypeOf(format)}, got '{sbom.PredicateType}'";
-        }
+        foreach (var format in new[] { SbomFormat.Spdx, SbomFormat.CycloneDx }.Where(f => Sbom[f].PredicateType != SbomDocument.PredicateTypeOf(f)))
+            yield return $"'{at}.sbom.{(format == SbomFormat.Spdx ? "spdx" : "cyclonedx")}.predicateType' must be {SbomDocument.PredicateTypeOf(format)}, got '{Sbom[format].PredicateType}'";
         if (Provenance is { } provenance && provenance.PredicateType != SupplyChain.Provenance.PredicateType)
             yield return $"'{at}.provenance.predicateType' must be {SupplyChain.Provenance.PredicateType}, got '{provenance.PredicateType}'";
-        foreach (var (name, reference, suffix) in new[] { ("signature", Signature, ".sig"), ("attestation", Attestation, ".att") })
-        {
-            if (!CosignTag().IsMatch(reference.Tag) || !reference.Tag.EndsWith(suffix, StringComparison.Ordinal))
-                yield return $"'{at}.{name}.tag' '{reference.Tag}' is not cosign's tag sha256-<64 hex>{suffix}";
-        }
+        (string Name, CosignReference Reference, string Suffix)[] tags = [("signature", Signature, ".sig"), ("attestation", Attestation, ".att")];
+        foreach (var (name, reference, suffix) in tags.Where(t => !CosignTag().IsMatch(t.Reference.Tag) || !t.Reference.Tag.EndsWith(t.Suffix, StringComparison.Ordinal)))
+            yield return $"'{at}.{name}.tag' '{reference.Tag}' is not cosign's tag sha256-<64 hex>{suffix}";
     }
 
     [GeneratedRegex(@"^sha256-[0-9a-f]{64}\.(sig|att)$")]

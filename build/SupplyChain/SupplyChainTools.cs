@@ -23,8 +23,7 @@ public sealed record SupplyChainTools(TrivyCli Trivy, CosignCli Cosign, SecretRu
         var rules = SecretRules.Load(paths.Root);
         var identity = installer.Manifest[KnownTools.Trivy].Source.Identity;
         var trivy = await UnpackedAsync(installer, await installer.EnsureAsync(KnownTools.Trivy, ct), identity, cache, ct);
-        var cosign = await installer.EnsureAsync(KnownTools.Cosign, ct);
-        return new SupplyChainTools(new TrivyCli(trivy, identity, Folder(cache, "trivy")), new CosignCli(cosign), rules, cache, paths);
+        return new SupplyChainTools(new TrivyCli(trivy, identity, Folder(cache, "trivy")), new CosignCli(await installer.EnsureAsync(KnownTools.Cosign, ct)), rules, cache, paths);
     }
 
     /// <summary>

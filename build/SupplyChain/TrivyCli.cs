@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Serilog;
 using TemplateFleet.Files;
@@ -21,11 +22,11 @@ namespace TemplateFleet.SupplyChain;
 /// </summary>
 /// <param name="identity">What exactly this trivy is (its tool pin's source): part of the cache's key.</param>
 /// <param name="cacheRoot">The per-user cache's folder for trivy; one folder inside per trivy and options.</param>
-public sealed partial class TrivyCli(string trivy, string identity, string cacheRoot, TimeSpan? timeout = null)
+public sealed partial class TrivyCli(string trivy, string identity, string cacheRoot)
 {
     // What shapes trivy's per-layer results: the package listing and the licenses (from package metadata only).
     static readonly string[] Analysis = ["--list-all-pkgs", "--scanners", "license"];
-    readonly TimeSpan limit = timeout ?? TimeSpan.FromMinutes(20);
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(20);
 
     public string Executable { get; } = trivy;
 
@@ -38,22 +39,22 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 
     public bool Holds(string diffId) => File.Exists(Path.Combine(Markers, Hex(diffId)));
 
-    /// <summary>Every package of the image in <paramref name="layout"/>. Returns the report, or (when a layer given as a
+    /// <summary>Every package of the image in <paramref name="layout"/>. Returns the report (<see cref="SanitizedReport"/>), or (when a layer given as a
     /// placeholder was not in the cache after all) the layers trivy would have needed to read.</summary>
     /// <param name="subject">What the report and the SBOMs call the image.</param>
-    public async Task<(TrivyReport? Report, IReadOnlyList<string> Missing)> ScanAsync(TrivyLayout layout, string subject, string template, CancellationToken ct)
+    public async Task<(string? Report, IReadOnlyList<string> Missing)> ScanAsync(TrivyLayout layout, string subject, string template, CancellationToken ct)
     {
         Directory.CreateDirectory(CacheDirectory);
         var input = Path.GetFileName(layout.Directory);
         string[] args =
         [
             "image", "--input", input, "--format", "json", "--debug", .. Analysis,
-            "--cache-dir", CacheDirectory, "--skip-db-update", "--skip-java-db-update", "--offline-scan", "--no-progress", "--timeout", $"{(int)limit.TotalSeconds}s",
+            "--cache-dir", CacheDirectory, "--skip-db-update", "--skip-java-db-update", "--offline-scan", "--no-progress", "--timeout", $"{(int)Limit.TotalSeconds}s",
         ];
         ProcessResult output;
         // trivy's cache is one bbolt file that admits one process at a time, and trivy waits for it without a bound.
         using (await FileLock.AcquireAsync(CacheDirectory + ".lock", "scanning with trivy (its cache admits one build at a time)", CacheHome.LockTimeout, ct))
-            output = await ToolCommand.RunAsync(Executable, args, limit + TimeSpan.FromMinutes(1), ct, workingDirectory: Path.GetDirectoryName(layout.Directory));
+            output = await ToolCommand.RunAsync(Executable, args, Limit + TimeSpan.FromMinutes(1), ct, workingDirectory: Path.GetDirectoryName(layout.Directory));
         var missing = MissingLayer().Matches(output.Stderr).Select(m => m.Groups[1].Value).Distinct().ToList();
         var placeholders = missing.Where(layout.Placeholders.Contains).ToList();
         if (placeholders.Count > 0)
@@ -68,7 +69,7 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
         Directory.CreateDirectory(Markers);
         foreach (var diffId in layout.DiffIds)
             await File.WriteAllBytesAsync(Path.Combine(Markers, Hex(diffId)), [], ct);
-        return (TrivyReport.Parse(output.Stdout, $"{template}: trivy report of {subject}", input, subject), []);
+        return (SanitizedReport(output.Stdout, $"{template}: trivy report of {subject}", input, subject), []);
     }
 
     /// <summary>`trivy convert` of a sanitised report into SPDX JSON or CycloneDX JSON; returns the document's text.</summary>
@@ -84,6 +85,46 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
         return await File.ReadAllTextAsync(outputFile, ct);
     }
 
+    /// <summary>
+    /// trivy's JSON report of an image's packages (`trivy image --input <paramref name="input"/>`), made source-independent
+    /// for the SBOMs: trivy reads the image from the OCI layout the supply chain writes, so the report names that folder;
+    /// here it names the image's subject instead (its repository, e.g. molecule-fleet/codex), and what is not about the
+    /// packages is dropped (the image config, which holds build args verbatim, the folder's synthetic image ID, tags,
+    /// secret results): what `trivy convert` needs for the SBOMs. Two builds of the same layers give the same report,
+    /// whichever engine, tag or label the image had. <paramref name="where"/> names it in errors (never the JSON itself).
+    /// </summary>
+    internal static string SanitizedReport(string json, string where, string input, string subject)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException e)
+        {
+            throw new SupplyChainException($"{where}: trivy's report is not valid JSON ({e.Message}).");
+        }
+        if (root is not JsonObject report)
+            throw new SupplyChainException($"{where}: trivy's report is not a JSON object.");
+
+        report["ArtifactName"] = subject;
+        if (report["Metadata"] is JsonObject metadata)
+        {
+            foreach (var key in new[] { "ImageConfig", "ImageID", "RepoTags", "RepoDigests" })
+                metadata.Remove(key);
+        }
+        var results = report["Results"] as JsonArray ?? [];
+        foreach (var secretOnly in results.OfType<JsonObject>().Where(r => (string?)r["Class"] == "secret").ToList())
+            results.Remove(secretOnly);
+        foreach (var result in results.OfType<JsonObject>())
+        {
+            result.Remove("Secrets");
+            if ((string?)result["Target"] is { } target && target.StartsWith(input, StringComparison.Ordinal))
+                result["Target"] = subject + target[input.Length..];
+        }
+        return report.ToJsonString();
+    }
+
     static string Hex(string diffId) => diffId.Replace("sha256:", "", StringComparison.Ordinal);
 
     [GeneratedRegex(@"Missing diff ID in cache:\s*(sha256:[0-9a-f]{64})")]
@@ -93,9 +134,9 @@ public sealed partial class TrivyCli(string trivy, string identity, string cache
 /// <summary>
 /// An image as an OCI image layout folder for trivy: a config with the image's diff IDs (nothing else of the
 /// config: trivy only needs the layers), a manifest, and per layer either its blob as the export gave it or a
-/// placeholder that is not a tar, for a layer trivy's cache holds. Removed on dispose.
+/// placeholder that is not a tar, for a layer trivy's cache holds. It lives in the scan's private folder, removed with it.
 /// </summary>
-public sealed record TrivyLayout(string Directory, IReadOnlyList<string> DiffIds, IReadOnlySet<string> Placeholders) : IDisposable
+public sealed record TrivyLayout(string Directory, IReadOnlyList<string> DiffIds, IReadOnlySet<string> Placeholders)
 {
     const string NotALayer = "not a layer: trivy's cache was expected to hold this one\n";
     const string Tar = "application/vnd.oci.image.layer.v1.tar";
@@ -138,11 +179,5 @@ public sealed record TrivyLayout(string Directory, IReadOnlyList<string> DiffIds
         var hex = Convert.ToHexStringLower(SHA256.HashData(bytes));
         File.WriteAllBytes(Path.Combine(folder, hex), bytes);
         return ("sha256:" + hex, bytes.Length);
-    }
-
-    public void Dispose()
-    {
-        if (System.IO.Directory.Exists(Directory))
-            System.IO.Directory.Delete(Directory, recursive: true);
     }
 }

@@ -53,7 +53,7 @@ public sealed class BaseImageTests(RealFleetFixture fx)
         // by the host-side check against what dpkg lists in it, nor for the docker-cli it takes from trixie.
         var installed = (await fx.RunAsRootAsync(fx.BuildOnlyBase.Id, "dpkg-query", "-W", "-f", "${Package} ${Version}\n")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')).Select(p => new SbomPackage("deb", p[0], p[1]));
-        var security = await new SecurityUpgradeCheck(SecurityArchive.ForHost(SupplyChainTools.Folder(TestCache.Home, "apt")))
+        var security = await SecurityArchive.ForHost(SupplyChainTools.Folder(TestCache.Home, "apt"))
             .CheckAsync("base", installed, DebianOrigin.Of(FleetLoader.LoadFleet(RepositoryRoot.Path)), CancellationToken.None);
         Assert.True(security.Passed, security.Summary());
         Assert.Equal("bookworm", security.Suite);

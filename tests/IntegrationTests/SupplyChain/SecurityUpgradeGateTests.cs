@@ -18,7 +18,7 @@ public sealed class SecurityUpgradeGateTests(SupplyChainFixture fixture)
         Assert.All(sources.Security, s => Assert.EndsWith("/debian-security", s.Uri, StringComparison.Ordinal));
 
         var scanner = fixture.Tools.ImageScanner(fixture.Docker);
-        var check = new SecurityUpgradeCheck(fixture.Tools.SecurityArchive());
+        var check = fixture.Tools.SecurityArchive();
         var os = await scanner.ScanAsync("os", "fleet-supply-it/os", fixture.OsImage, fixture.Suppressions, new StepTimings(), CancellationToken.None);
         var before = await check.CheckAsync("os", os.Sboms.CycloneDx.Sbom.Packages, fixture.Origin, CancellationToken.None);
         Assert.False(before.Passed, "the OS image is bootstrapped from main only, so Debian's security fixes are missing");

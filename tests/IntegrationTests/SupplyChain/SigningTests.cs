@@ -30,7 +30,8 @@ public sealed class SigningTests(SupplyChainFixture fixture)
     static readonly string Commit = new('c', 40);
 
     PinToVerify Pin(string name, string repository, string digest, SupplyChainRecord? record, string runtimeVersion = "1.0.7") =>
-        new(name, repository, digest, FleetLikeImage.Expected(runtimeVersion), record, null, Commit, $"templates/{name}/pin.json");
+        new(new Pin { Template = name, Image = repository, Digest = digest, Revision = Commit, PublishedAt = DateTimeOffset.UtcNow, SupplyChain = record },
+            FleetLikeImage.Expected(runtimeVersion), $"templates/{name}/pin.json");
 
     /// <summary>A provenance as Publish makes it for a base-less image built from <see cref="Commit"/>.</summary>
     ProvenanceFacts Facts(SupplyChainCheck check) => new(check.Template, "Publish", "1.0.7", ["RUNTIME_VERSION"], "https://git.example.test/fleet.git", Commit,
@@ -69,7 +70,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var json = JsonSerializer.Serialize(record, PinJson.Options);
         Assert.Equal(json, JsonSerializer.Serialize(JsonSerializer.Deserialize<SupplyChainRecord>(json, PinJson.Options), PinJson.Options));
 
-        var verifier = new PinVerifier(fixture.Tools.Verifier(), new SecurityUpgradeCheck(fixture.Tools.SecurityArchive()), fixture.Origin, SupplyChainTools.Scratch(fixture.Paths));
+        var verifier = new PinVerifier(fixture.Tools.Verifier(), fixture.Tools.SecurityArchive(), fixture.Origin, SupplyChainTools.Scratch(fixture.Paths));
         var good = Assert.Single(await verifier.VerifyAsync([Pin("signed", repository, digest, record)], key.PublicKeyPem, fixture.Credentials, checkSecurity: true, CancellationToken.None));
         Assert.True(good.Passed, string.Join("\n", good.Problems));
         Assert.Empty(good.PendingSincePublished);
@@ -120,7 +121,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         // As signed: the one attested is the one made, about this digest, FROM that base, from that commit.
         var predicateDigest = CanonicalJson.Digest(Provenance.Predicate(facts));
         VerificationRequest Request(string forDigest, ExpectedProvenance expected) =>
-            new("prov", repository, forDigest, key.PublicKeyPem, FleetLikeImage.Expected("1.0.7"), check.Sboms.Both.ToDictionary(x => x.Format, x => x.Digest), expected);
+            new("prov", repository, forDigest, key.PublicKeyPem, FleetLikeImage.Expected("1.0.7"), check.Sboms.References, expected);
         using var auth = RegistryAuth.Create(SupplyChainTools.Scratch(fixture.Paths), fixture.Registry.Address, fixture.Username, fixture.Password);
         var verifier = fixture.Tools.Verifier();
         var good = await verifier.VerifyAsync(Request(digest, new(predicateDigest, baseDigest, commit)), auth, CancellationToken.None);

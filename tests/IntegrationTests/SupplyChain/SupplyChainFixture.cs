@@ -150,7 +150,7 @@ public sealed class SupplyChainFixture : IAsyncLifetime
     public SupplyChainGate Gate(SupplyChainTools? tools = null, Action<IReadOnlyCollection<string>>? onSecrets = null)
     {
         tools ??= Tools;
-        return new SupplyChainGate(tools.ImageScanner(Docker), new SecurityUpgradeCheck(tools.SecurityArchive()), Origin, Suppressions,
+        return new SupplyChainGate(tools.ImageScanner(Docker), tools.SecurityArchive(), Origin, Suppressions,
             "templates/secret-suppressions.yaml", onSecrets);
     }
 

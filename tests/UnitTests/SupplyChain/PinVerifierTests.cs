@@ -1,3 +1,4 @@
+using TemplateFleet.Pins;
 using TemplateFleet.Registry;
 using TemplateFleet.SupplyChain;
 
@@ -14,9 +15,17 @@ public sealed class PinVerifierTests : IDisposable
     {
         // cosign, the registry and the security archive are never reached: a pin with nothing to hold the provenance to fails first.
         var verifier = new PinVerifier(new SignatureVerifier(new CosignCli(Path.Combine(scratch, "no-cosign"))),
-            new SecurityUpgradeCheck(new SecurityArchive(scratch, () => [], () => null)), new DebianOrigin("bookworm", []), scratch);
+            new SecurityArchive(scratch, () => [], () => null), new DebianOrigin("bookworm", []), scratch);
         var record = SupplyChainRecordTests.Sample() with { Provenance = null };
-        var pin = new PinToVerify("codex", "127.0.0.1:5000/molecule-fleet/codex", "sha256:" + new string('a', 64), [], record, null, new string('c', 40), "templates/codex/pin.json");
+        var pin = new PinToVerify(new Pin
+        {
+            Template = "codex",
+            Image = "127.0.0.1:5000/molecule-fleet/codex",
+            Digest = "sha256:" + new string('a', 64),
+            Revision = new string('c', 40),
+            PublishedAt = DateTimeOffset.UnixEpoch,
+            SupplyChain = record,
+        }, [], "templates/codex/pin.json");
 
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var result = Assert.Single(await verifier.VerifyAsync([pin], key.ExportSubjectPublicKeyInfoPem(), new RegistryCredentials("127.0.0.1:5000"), checkSecurity: true, CancellationToken.None));

@@ -79,7 +79,7 @@ public sealed class SecurityUpgradeTests
             """, newest);
         Assert.Equal("5.36.0-7+deb12u2", newest["perl-base"]);
         var index = new SecurityIndex("bookworm", newest, DateTimeOffset.UnixEpoch);
-        var pending = SecurityUpgradeCheck.Pending([
+        var pending = SecurityArchive.Pending([
             ("perl-base", "5.36.0-7+deb12u1"),     // older revision: pending
             ("libgcc-s1", "12.2.0-14+deb12u1"),    // no epoch < epoch 1: pending
             ("tzdata", "2025b-0+deb12u1"),          // the same: not pending

@@ -53,10 +53,10 @@ public sealed class SigningPolicyTests
     [Fact]
     public void The_fingerprint_is_of_the_key_not_of_its_pem_layout()
     {
-        var fingerprint = PublicKeyFingerprint.Of(PublicKey);
+        var fingerprint = SigningKey.FingerprintOf(PublicKey);
         Assert.Matches("^sha256:[0-9a-f]{64}$", fingerprint);
-        Assert.Equal(fingerprint, PublicKeyFingerprint.Of(PublicKey.Replace("\n", "\r\n") + "\n"));
-        Assert.Throws<SupplyChainException>(() => PublicKeyFingerprint.Of("not a key"));
+        Assert.Equal(fingerprint, SigningKey.FingerprintOf(PublicKey.Replace("\n", "\r\n") + "\n"));
+        Assert.Throws<SupplyChainException>(() => SigningKey.FingerprintOf("not a key"));
     }
 
     [Fact]
