@@ -33,37 +33,21 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
     /// <param name="size">The tar's size in bytes (for finding it again in an export by its entry size).</param>
     public static async Task<LayerSecretScan> ReadAsync(string diffId, long size, Stream tar, SecretScanner scanner, CancellationToken ct)
     {
-        long files = 0, bytes = 0, binary = 0;
-        var passed = new Dictionary<string, (long Files, long Bytes)>(StringComparer.Ordinal);
-        var findings = new List<LayerFinding>();
-        var secrets = new List<string>();
+        var files = new List<(string Path, FileScan Scan)>();
         using var reader = new TarReader(tar, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || entry.DataStream is null)
-                continue;
-            var scan = await scanner.ScanAsync(entry.DataStream, ct);
-            if (scan.PassedOver is { } reason)
-            {
-                var (f, b) = passed.GetValueOrDefault(reason);
-                passed[reason] = (f + 1, b + scan.Bytes);
-                continue;
-            }
-            files++;
-            bytes += scan.Bytes;
-            if (scan.Binary)
-                binary++;
-            var path = "/" + entry.Name.TrimStart('.').TrimStart('/');
-            foreach (var match in scan.Matches)
-            {
-                findings.Add(new LayerFinding(path, match.Line, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt, Sha256(match.Value)));
-                secrets.Add(match.Value);
-            }
+            if (entry.EntryType is (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) && entry.DataStream is { } data)
+                files.Add(("/" + entry.Name.TrimStart('.').TrimStart('/'), await scanner.ScanAsync(data, ct)));
         }
-        return new LayerSecretScan(diffId, size, files, bytes, binary,
-            [.. passed.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new PassedOverFiles(p.Key, p.Value.Files, p.Value.Bytes))], findings)
+        var read = files.Where(f => f.Scan.PassedOver is null).ToList();
+        var passed = files.Where(f => f.Scan.PassedOver is not null).GroupBy(f => f.Scan.PassedOver!).OrderBy(g => g.Key, StringComparer.Ordinal);
+        var matches = read.SelectMany(f => f.Scan.Matches.Select(m => (f.Path, Match: m))).ToList();
+        return new LayerSecretScan(diffId, size, read.Count, read.Sum(f => f.Scan.Bytes), read.Count(f => f.Scan.Binary),
+            [.. passed.Select(g => new PassedOverFiles(g.Key, g.Count(), g.Sum(f => f.Scan.Bytes)))],
+            [.. matches.Select(m => new LayerFinding(m.Path, m.Match.Line, m.Match.Rule.Id, m.Match.Rule.Title, m.Match.Rule.Severity, m.Match.Excerpt, Sha256(m.Match.Value)))])
         {
-            Secrets = secrets,
+            Secrets = [.. matches.Select(m => m.Match.Value)],
         };
     }
 
