@@ -23,12 +23,8 @@ public static class SecretSuppressions
     public static string PathIn(string templatesDirectory) => System.IO.Path.Combine(templatesDirectory, FileName);
 
     /// <summary>No file means no suppressions.</summary>
-    public static IReadOnlyList<SecretSuppression> Load(string file, string repositoryRoot)
-    {
-        if (!File.Exists(file))
-            return [];
-        return Parse(File.ReadAllText(file), FleetLoader.Display(repositoryRoot, file));
-    }
+    public static IReadOnlyList<SecretSuppression> Load(string file, string repositoryRoot) =>
+        File.Exists(file) ? Parse(File.ReadAllText(file), FleetLoader.Display(repositoryRoot, file)) : [];
 
     public static IReadOnlyList<SecretSuppression> Parse(string text, string displayPath)
     {
