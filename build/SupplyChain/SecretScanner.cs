@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -89,33 +90,28 @@ public sealed class SecretScanner(SecretRules rules)
     void ScanWindow(ReadOnlySpan<char> span, string? text, int firstLine, int before, List<SecretMatch> matches)
     {
         var hits = KeywordHits(span);
-        if (hits.Count == 0)
-            return;
-        text ??= new string(span);
-        var found = new List<(int Index, SecretRule Rule, Group Secret)>();
+        var found = new List<(SecretRule Rule, Group Secret)>();
         foreach (var rule in Rules.Rules)
         {
             // A match holds one of its rule's keywords: the regex runs around each keyword found, not over the whole window.
             var at = rule.Keywords.SelectMany(k => hits.GetValueOrDefault(k) ?? []).Order().ToList();
             if (at.Count == 0)
                 continue;
+            text ??= new string(span);
             foreach (var (start, length) in Regions(at, text.Length))
             {
                 for (var match = rule.Pattern.Match(text, start, length); match.Success; match = match.NextMatch())
                 {
-                    var secret = rule.SecretOf(match);
-                    if (match.Index >= before || secret.Length == 0 || rule.Allows(secret.Value))
-                        continue;
-                    found.Add((secret.Index, rule, secret));
+                    if (rule.SecretOf(match) is { Length: > 0 } secret && match.Index < before && !rule.Allows(secret.Value))
+                        found.Add((rule, secret));
                 }
             }
         }
-        var lineAt = 0;
-        var lineNumber = firstLine;
-        foreach (var (index, rule, secret) in found.DistinctBy(f => (f.Index, f.Rule.Id)).OrderBy(f => f.Index))
+        var (lineAt, lineNumber) = (0, firstLine);
+        foreach (var (rule, secret) in found.DistinctBy(f => (f.Secret.Index, f.Rule.Id)).OrderBy(f => f.Secret.Index))
         {
-            lineNumber += span[lineAt..index].Count('\n');
-            lineAt = index;
+            lineNumber += span[lineAt..secret.Index].Count('\n');
+            lineAt = secret.Index;
             matches.Add(new SecretMatch(rule, lineNumber, Excerpt(span, secret.Index, secret.Length), secret.Value));
         }
     }
@@ -125,20 +121,18 @@ public sealed class SecretScanner(SecretRules rules)
     const int Before = 512;
     const int After = 16 << 10;
 
-    /// <summary>The stretches around the keyword positions, merged where they overlap.</summary>
+    /// <summary>The stretches around the keyword positions (in order), merged where they overlap.</summary>
     static IEnumerable<(int Start, int Length)> Regions(List<int> positions, int length)
     {
         var start = Math.Max(0, positions[0] - Before);
-        var end = Math.Min(length, positions[0] + After);
-        foreach (var position in positions.Skip(1))
+        var end = start;
+        foreach (var position in positions)
         {
-            if (position - Before <= end)
+            if (position - Before > end)
             {
-                end = Math.Min(length, position + After);
-                continue;
+                yield return (start, end - start);
+                start = position - Before;
             }
-            yield return (start, end - start);
-            start = Math.Max(0, position - Before);
             end = Math.Min(length, position + After);
         }
         yield return (start, end - start);
@@ -148,23 +142,14 @@ public sealed class SecretScanner(SecretRules rules)
     Dictionary<string, List<int>> KeywordHits(ReadOnlySpan<char> span)
     {
         var hits = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
-        var offset = 0;
-        while (offset < span.Length)
+        for (var offset = 0; span[offset..].IndexOfAny(Rules.AnyKeyword) is var at and >= 0; offset++)
         {
-            var at = span[offset..].IndexOfAny(Rules.AnyKeyword);
-            if (at < 0)
-                break;
             offset += at;
             foreach (var keyword in Rules.Keywords)
             {
                 if (span[offset..].StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
-                {
-                    if (!hits.TryGetValue(keyword, out var list))
-                        hits[keyword] = list = [];
-                    list.Add(offset);
-                }
+                    (CollectionsMarshal.GetValueRefOrAddDefault(hits, keyword, out _) ??= []).Add(offset);
             }
-            offset++;
         }
         return hits;
     }
