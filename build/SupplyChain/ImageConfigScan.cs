@@ -30,11 +30,9 @@ public static partial class ImageConfigScan
             Read("ENV " + entry.Split('=', 2)[0], entry);
         foreach (var (key, value) in config?.Labels ?? new Dictionary<string, string>())
             Read("LABEL " + key, $"{key}={value}");
-        Read("CMD", Join(config?.Cmd));
-        Read("ENTRYPOINT", Join(config?.Entrypoint));
-        Read("HEALTHCHECK", Join(config?.Healthcheck?.Test));
-        Read("ONBUILD", Join(config?.OnBuild));
-        Read("SHELL", Join(config?.Shell));
+        foreach (var (part, words) in new[] { ("CMD", config?.Cmd), ("ENTRYPOINT", config?.Entrypoint), ("HEALTHCHECK", config?.Healthcheck?.Test),
+            ("ONBUILD", config?.OnBuild), ("SHELL", config?.Shell) })
+            Read(part, words is null ? null : string.Join(" ", words));
         Read("USER", config?.User);
         Read("WORKDIR", config?.WorkingDir);
         Read("comment", image.Comment);
@@ -47,8 +45,6 @@ public static partial class ImageConfigScan
         }
         return found;
     }
-
-    static string? Join(IEnumerable<string>? parts) => parts is null ? null : string.Join(" ", parts);
 
     /// <summary>"history, build arg NAME" when the secret is the value of a RUN's build arg, else "history, RUN" (or the instruction).</summary>
     internal static string HistoryPart(string createdBy, int at)
