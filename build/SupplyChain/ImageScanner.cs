@@ -143,23 +143,17 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
         await using var outer = new TarReader(export);
         while (await outer.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null || !MayBeLayer(entry.Name))
+            var blob = entry.Name.StartsWith("blobs/sha256/", StringComparison.Ordinal);
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null
+                || !blob && !entry.Name.EndsWith("/layer.tar", StringComparison.Ordinal))
                 continue;
-            var named = NamedDiffId(entry.Name, diffIds);
-            if (use(entry.Length, named) is not { } plan)
-                continue;
-            if (await ReadLayerAsync(entry.DataStream, plan, blobDirectory, ct) is { } layer)
+            // In the OCI layout an uncompressed layer's blob is named by its digest, which is its diff ID.
+            var named = blob && "sha256:" + entry.Name["blobs/sha256/".Length..] is var id && diffIds.Contains(id) ? id : null;
+            if (use(entry.Length, named) is { } plan && await ReadLayerAsync(entry.DataStream, plan, blobDirectory, ct) is { } layer)
                 layers.Add(layer);
         }
         return layers;
     }
-
-    static bool MayBeLayer(string name) =>
-        name.EndsWith("/layer.tar", StringComparison.Ordinal) || name.StartsWith("blobs/sha256/", StringComparison.Ordinal);
-
-    /// <summary>In the OCI layout an uncompressed layer's blob is named by its digest, which is its diff ID.</summary>
-    static string? NamedDiffId(string name, IReadOnlyCollection<string> diffIds) =>
-        name.StartsWith("blobs/sha256/", StringComparison.Ordinal) && "sha256:" + name["blobs/sha256/".Length..] is var id && diffIds.Contains(id) ? id : null;
 
     async Task<ExportedLayer?> ReadLayerAsync(Stream raw, (bool Scan, bool Keep) plan, string? blobDirectory, CancellationToken ct)
     {
