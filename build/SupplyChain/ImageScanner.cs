@@ -84,15 +84,8 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
         if (exports == 0)
             timings.Add("export + secret scan", TimeSpan.Zero);
         timings.Note("export + secret scan", $"{scans.Count - fromCache}/{diffIds.Count} layers read, {exports} export{(exports == 1 ? "" : "s")}");
-        if (sbom is null)
-        {
-            sbom = await timings.TimeAsync("sbom", () => sboms.WriteAsync(template, report!, ct, key));
-            timings.Note("sbom", "made by trivy");
-        }
-        else
-        {
-            timings.Note("sbom", "cached");
-        }
+        timings.Note("sbom", sbom is null ? "made by trivy" : "cached");
+        sbom ??= await timings.TimeAsync("sbom", () => sboms.WriteAsync(template, report!, ct, key));
 
         var layers = diffIds.Select(d => scans[d]).ToList();
         var words = ImageConfigScan.LayerInstructions(history, order.Count);
