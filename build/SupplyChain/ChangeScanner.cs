@@ -54,18 +54,11 @@ public sealed partial class ChangeScanner(SecretScanner scanner)
         }
 
         Log.Information("Secret scan of the change since {Base}: {Files} file(s) with added lines", description, files.Count);
-        var findings = new List<SecretFinding>();
-        var secrets = new List<string>();
-        foreach (var file in files)
-        {
-            foreach (var match in scanner.ScanText(string.Join('\n', file.Lines.Select(l => l.Text))))
-            {
-                var line = match.Line >= 1 && match.Line <= file.Lines.Count ? file.Lines[match.Line - 1].Number : 0;
-                findings.Add(new SecretFinding(SecretSource.Change, file.Path, line, $"change ({file.Origin})", match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt));
-                secrets.Add(match.Value);
-            }
-        }
-        return new ChangeScan(description, findings, secrets);
+        // Each file's added lines scanned as one text: a match's line there is the index of its line in the file.
+        var found = files.SelectMany(f => scanner.ScanText(string.Join('\n', f.Lines.Select(l => l.Text))).Select(m => (File: f, Match: m))).ToList();
+        var findings = found.Select(f => new SecretFinding(SecretSource.Change, f.File.Path, f.File.Lines[f.Match.Line - 1].Number, $"change ({f.File.Origin})",
+            f.Match.Rule.Id, f.Match.Rule.Title, f.Match.Rule.Severity, f.Match.Excerpt));
+        return new ChangeScan(description, [.. findings], [.. found.Select(f => f.Match.Value)]);
     }
 
     static async Task<string?> ResolveBaseAsync(string repository, string? explicitBase, CancellationToken ct)
