@@ -157,13 +157,11 @@ public sealed class SecretScanner(SecretRules rules)
     /// <summary>The secret's line (at most 200 characters around it) with the secret masked and anything unprintable shown as '.'.</summary>
     static string Excerpt(ReadOnlySpan<char> span, int index, int length)
     {
-        var start = index;
-        while (start > 0 && index - start < 200 && span[start - 1] is not ('\n' or '\r'))
-            start--;
-        var end = index + length;
-        while (end < span.Length && end - (index + length) < 200 && span[end] is not ('\n' or '\r'))
-            end++;
-        return SecretFinding.MaskExcerpt(Printable(span[start..index]) + Scrubber.Mask + Printable(span[(index + length)..end]));
+        var before = span[Math.Max(0, index - 200)..index];
+        var after = span[(index + length)..Math.Min(span.Length, index + length + 200)];
+        before = before[(before.LastIndexOfAny('\n', '\r') + 1)..];
+        after = after[..(after.IndexOfAny('\n', '\r') is var end and >= 0 ? end : after.Length)];
+        return SecretFinding.MaskExcerpt(Printable(before) + Scrubber.Mask + Printable(after));
     }
 
     static string Printable(ReadOnlySpan<char> text) => new([.. text.ToArray().Select(c => c is >= ' ' and <= '~' ? c : c == '\t' ? ' ' : '.')]);
