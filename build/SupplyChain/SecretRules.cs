@@ -44,16 +44,14 @@ public sealed partial class SecretRules(IReadOnlyList<SecretRule> rules, string 
     public static SecretRules Load(string repositoryRoot)
     {
         var file = PathIn(repositoryRoot);
-        string text;
         try
         {
-            text = File.ReadAllText(file);
+            return Parse(File.ReadAllText(file), FleetLoader.Display(repositoryRoot, file));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FleetException($"{FleetLoader.Display(repositoryRoot, file)}: cannot be read ({e.Message}); the secret scan needs its rules.");
         }
-        return Parse(text, FleetLoader.Display(repositoryRoot, file));
     }
 
     public static SecretRules Parse(string text, string displayPath)
