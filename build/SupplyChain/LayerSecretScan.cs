@@ -42,12 +42,12 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
         }
         var read = files.Where(f => f.Scan.PassedOver is null).ToList();
         var passed = files.Where(f => f.Scan.PassedOver is not null).GroupBy(f => f.Scan.PassedOver!).OrderBy(g => g.Key, StringComparer.Ordinal);
-        var matches = read.SelectMany(f => f.Scan.Matches.Select(m => (f.Path, Match: m))).ToList();
+        var matches = read.SelectMany(f => f.Scan.Matches.Select(m => (f.Path, m.Line, m.Rule, m.Excerpt, m.Value))).ToList();
         return new LayerSecretScan(diffId, size, read.Count, read.Sum(f => f.Scan.Bytes), read.Count(f => f.Scan.Binary),
             [.. passed.Select(g => new PassedOverFiles(g.Key, g.Count(), g.Sum(f => f.Scan.Bytes)))],
-            [.. matches.Select(m => new LayerFinding(m.Path, m.Match.Line, m.Match.Rule.Id, m.Match.Rule.Title, m.Match.Rule.Severity, m.Match.Excerpt, Sha256(m.Match.Value)))])
+            [.. matches.Select(m => new LayerFinding(m.Path, m.Line, m.Rule.Id, m.Rule.Title, m.Rule.Severity, m.Excerpt, Sha256(m.Value)))])
         {
-            Secrets = [.. matches.Select(m => m.Match.Value)],
+            Secrets = [.. matches.Select(m => m.Value)],
         };
     }
 
