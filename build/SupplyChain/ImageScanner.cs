@@ -81,8 +81,6 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
                     kept[layer.DiffId] = layer;
             }
         }
-        if (exports == 0)
-            timings.Add("export + secret scan", TimeSpan.Zero);
         timings.Note("export + secret scan", $"{scans.Count - fromCache}/{diffIds.Count} layers read, {exports} export{(exports == 1 ? "" : "s")}");
         timings.Note("sbom", sbom is null ? "made by trivy" : "cached");
         sbom ??= await timings.TimeAsync("sbom", () => sboms.WriteAsync(template, report!, ct, key));
