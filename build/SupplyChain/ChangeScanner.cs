@@ -43,11 +43,9 @@ public sealed partial class ChangeScanner(SecretScanner scanner)
         var untracked = await GitAsync(repository, ["ls-files", "-z", "--others", "--exclude-standard"], ct);
         foreach (var path in untracked.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
-            var full = Path.Combine(repository, path);
-            if (!File.Exists(full) || new FileInfo(full).Length > 10 * 1024 * 1024)
-                continue;
-            var bytes = File.ReadAllBytes(full);
-            if (bytes.AsSpan().Contains((byte)0))
+            var file = new FileInfo(Path.Combine(repository, path));
+            var bytes = file is { Exists: true, Length: <= 10 * 1024 * 1024 } ? File.ReadAllBytes(file.FullName) : null;
+            if (bytes is null || bytes.AsSpan().Contains((byte)0))
                 continue; // binary: the scanner reads text only
             var lines = Encoding.UTF8.GetString(bytes).Split('\n').Select((text, i) => (i + 1, text.TrimEnd('\r')));
             files.Add(new AddedLines("working tree (untracked)", path, [.. lines]));

@@ -32,12 +32,7 @@ public sealed class SecretScanner(SecretRules rules)
     public SecretRules Rules { get; } = rules;
 
     /// <summary>Scans text already in memory (the image config, the lines a change adds).</summary>
-    public IReadOnlyList<SecretMatch> ScanText(string text)
-    {
-        var matches = new List<SecretMatch>();
-        ScanWindow(text.AsSpan(), text, 1, text.Length, matches);
-        return matches;
-    }
+    public IReadOnlyList<SecretMatch> ScanText(string text) => ScanWindow(text, text, 1, text.Length);
 
     /// <summary>Reads <paramref name="content"/> to its end (also when it is passed over, so a tar stream stays in step).</summary>
     public async Task<FileScan> ScanAsync(Stream content, CancellationToken ct)
@@ -63,7 +58,7 @@ public sealed class SecretScanner(SecretRules rules)
                 var count = Encoding.Latin1.GetChars(bytes, 0, filled, chars, 0);
                 // Matches that start in the overlap at the end are left to the next window, which sees them whole.
                 var reportBefore = atEnd ? count : count - Overlap;
-                ScanWindow(chars.AsSpan(0, count), null, line, reportBefore, matches);
+                matches.AddRange(ScanWindow(chars.AsSpan(0, count), null, line, reportBefore));
                 total += filled - carried;
                 if (atEnd || matches.Count >= MaxMatchesPerFile)
                 {
@@ -87,7 +82,7 @@ public sealed class SecretScanner(SecretRules rules)
     /// <param name="text">The span as a string when the caller has one (saves a copy for the regexes).</param>
     /// <param name="firstLine">The line number at offset 0.</param>
     /// <param name="before">Matches must start before this offset (the rest is the next window's).</param>
-    void ScanWindow(ReadOnlySpan<char> span, string? text, int firstLine, int before, List<SecretMatch> matches)
+    List<SecretMatch> ScanWindow(ReadOnlySpan<char> span, string? text, int firstLine, int before)
     {
         var hits = KeywordHits(span);
         var found = new List<(SecretRule Rule, Group Secret)>();
@@ -107,6 +102,7 @@ public sealed class SecretScanner(SecretRules rules)
                 }
             }
         }
+        var matches = new List<SecretMatch>();
         var (lineAt, lineNumber) = (0, firstLine);
         foreach (var (rule, secret) in found.DistinctBy(f => (f.Secret.Index, f.Rule.Id)).OrderBy(f => f.Secret.Index))
         {
@@ -114,6 +110,7 @@ public sealed class SecretScanner(SecretRules rules)
             lineAt = secret.Index;
             matches.Add(new SecretMatch(rule, lineNumber, Excerpt(span, secret.Index, secret.Length), secret.Value));
         }
+        return matches;
     }
 
     // How far a match reaches around its keyword: a little before it (a key name, a line start), a long way after
@@ -184,8 +181,7 @@ public sealed class SecretScanner(SecretRules rules)
     static async Task<long> DrainAsync(Stream stream, byte[] buffer, CancellationToken ct)
     {
         long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        for (int read; (read = await stream.ReadAsync(buffer, ct)) > 0;)
             total += read;
         return total;
     }
