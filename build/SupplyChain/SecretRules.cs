@@ -23,8 +23,6 @@ public sealed record SecretRule(string Id, string Title, string Severity, IReadO
 /// </summary>
 public sealed partial class SecretRules(IReadOnlyList<SecretRule> rules, string fingerprint)
 {
-    public const string FileName = "secret-rules.yaml";
-
     /// <summary>Bumped when the scanner reads files differently (what counts as binary, how lines are cut), so cached results made before are read again.</summary>
     const string ScannerVersion = "fleet-secret-scanner/1";
 
@@ -39,7 +37,7 @@ public sealed partial class SecretRules(IReadOnlyList<SecretRule> rules, string 
     internal SearchValues<string> AnyKeyword => field ??= SearchValues.Create([.. Keywords], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>build/SupplyChain/secret-rules.yaml of the repository.</summary>
-    public static string PathIn(string repositoryRoot) => Path.Combine(repositoryRoot, "build", "SupplyChain", FileName);
+    public static string PathIn(string repositoryRoot) => Path.Combine(repositoryRoot, "build", "SupplyChain", "secret-rules.yaml");
 
     public static SecretRules Load(string repositoryRoot)
     {

@@ -18,9 +18,7 @@ public sealed record SecretSuppression(string Path, string Rule, string Reason, 
 /// </summary>
 public static class SecretSuppressions
 {
-    public const string FileName = "secret-suppressions.yaml";
-
-    public static string PathIn(string templatesDirectory) => System.IO.Path.Combine(templatesDirectory, FileName);
+    public static string PathIn(string templatesDirectory) => System.IO.Path.Combine(templatesDirectory, "secret-suppressions.yaml");
 
     /// <summary>No file means no suppressions.</summary>
     public static IReadOnlyList<SecretSuppression> Load(string file, string repositoryRoot) =>
