@@ -41,11 +41,10 @@ public sealed class SecretScanner(SecretRules rules)
         var chars = ArrayPool<char>.Shared.Rent(Window + Overlap);
         try
         {
-            var filled = await FillAsync(content, bytes, 0, Math.Min(Peek, bytes.Length), ct);
-            var head = bytes.AsSpan(0, filled);
-            if (ArchiveKind(head) is { } archive)
+            var filled = await content.ReadAtLeastAsync(bytes.AsMemory(0, Peek), Peek, throwOnEndOfStream: false, ct);
+            if (ArchiveKind(bytes.AsSpan(0, filled)) is { } archive)
                 return new FileScan(filled + await DrainAsync(content, bytes, ct), false, "archive: " + archive, []);
-            var binary = head.Contains((byte)0);
+            var binary = bytes.AsSpan(0, filled).Contains((byte)0);
 
             var matches = new List<SecretMatch>();
             long total = 0;
@@ -53,7 +52,8 @@ public sealed class SecretScanner(SecretRules rules)
             var line = 1;    // the line number at the start of the buffer
             while (true)
             {
-                filled += await FillAsync(content, bytes, filled, Window + Overlap - filled, ct);
+                var room = Window + Overlap - filled; // filled to the window's end, or to the file's end
+                filled += await content.ReadAtLeastAsync(bytes.AsMemory(filled, room), room, throwOnEndOfStream: false, ct);
                 var atEnd = filled < Window + Overlap;
                 var count = Encoding.Latin1.GetChars(bytes, 0, filled, chars, 0);
                 // Matches that start in the overlap at the end are left to the next window, which sees them whole.
@@ -174,9 +174,6 @@ public sealed class SecretScanner(SecretRules rules)
         [(byte)'7', (byte)'z', 0xbc, 0xaf, 0x27, 0x1c, ..] => "7z",
         _ => null,
     };
-
-    static ValueTask<int> FillAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken ct) =>
-        stream.ReadAtLeastAsync(buffer.AsMemory(offset, count), count, throwOnEndOfStream: false, ct);
 
     static async Task<long> DrainAsync(Stream stream, byte[] buffer, CancellationToken ct)
     {
