@@ -61,9 +61,8 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
 /// </summary>
 public sealed class SecretScanCache(string directory, SecretRules rules)
 {
-    public string Directory { get; } = Path.Combine(directory, rules.Fingerprint.Replace("sha256:", "", StringComparison.Ordinal)[..32]);
-
-    string FileOf(string diffId) => Path.Combine(Directory, diffId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
+    string FileOf(string diffId) => Path.Combine(directory, rules.Fingerprint.Replace("sha256:", "", StringComparison.Ordinal)[..32],
+        diffId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
 
     public LayerSecretScan? Get(string diffId)
     {
@@ -90,8 +89,6 @@ public static class SecretScanReport
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static string FileName(string template) => $"{template}.secret-scan.json";
-
     public static string Write(string directory, SupplyChainCheck check)
     {
         var report = new
@@ -103,7 +100,7 @@ public static class SecretScanReport
             findings = check.Secrets.Findings.Select(f => new { f.Location, f.Path, f.Line, f.Rule, f.Excerpt }),
             suppressed = check.Secrets.Suppressed.Select(s => new { s.Finding.Location, s.Finding.Path, s.Finding.Rule, s.By.Reason }),
         };
-        var file = Path.Combine(directory, FileName(check.Template));
+        var file = Path.Combine(directory, $"{check.Template}.secret-scan.json");
         AtomicFile.Write(file, JsonSerializer.SerializeToUtf8Bytes(report, Json));
         return file;
     }
