@@ -68,8 +68,8 @@ public sealed class SecretScanCache(string directory, SecretRules rules)
     {
         try
         {
-            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(FileOf(diffId)));
-            return scan is not null && scan.DiffId == diffId ? scan with { FromCache = true } : null;
+            return JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(FileOf(diffId))) is { } scan && scan.DiffId == diffId
+                ? scan with { FromCache = true } : null;
         }
         catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
         {

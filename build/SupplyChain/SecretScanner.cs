@@ -57,8 +57,7 @@ public sealed class SecretScanner(SecretRules rules)
                 var atEnd = filled < Window + Overlap;
                 var count = Encoding.Latin1.GetChars(bytes, 0, filled, chars, 0);
                 // Matches that start in the overlap at the end are left to the next window, which sees them whole.
-                var reportBefore = atEnd ? count : count - Overlap;
-                matches.AddRange(ScanWindow(chars.AsSpan(0, count), null, line, reportBefore));
+                matches.AddRange(ScanWindow(chars.AsSpan(0, count), null, line, atEnd ? count : count - Overlap));
                 total += filled - carried;
                 if (atEnd || matches.Count >= MaxMatchesPerFile)
                 {
