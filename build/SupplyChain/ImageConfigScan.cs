@@ -14,41 +14,22 @@ public static partial class ImageConfigScan
 {
     public static IReadOnlyList<(SecretFinding Finding, string Secret)> Scan(ImageInspectResponse image, IEnumerable<ImageHistoryResponse> history, SecretScanner scanner)
     {
-        var found = new List<(SecretFinding, string)>();
-        // Where in the config: the part, or (for a history entry's command) what the match's position says.
-        void Read(string? part, string? text)
-        {
-            foreach (var match in scanner.ScanText(text ?? ""))
-            {
-                var where = part ?? HistoryPart(text!, text!.IndexOf(match.Value, StringComparison.Ordinal));
-                found.Add((new SecretFinding(SecretSource.ImageConfig, null, 0, "image config: " + where, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value));
-            }
-        }
-
         var config = image.Config;
-        foreach (var entry in config?.Env ?? [])
-            Read("ENV " + entry.Split('=', 2)[0], entry);
-        foreach (var (key, value) in config?.Labels ?? new Dictionary<string, string>())
-            Read("LABEL " + key, $"{key}={value}");
-        Read("CMD", Join(config?.Cmd));
-        Read("ENTRYPOINT", Join(config?.Entrypoint));
-        Read("HEALTHCHECK", Join(config?.Healthcheck?.Test));
-        Read("ONBUILD", Join(config?.OnBuild));
-        Read("SHELL", Join(config?.Shell));
-        Read("USER", config?.User);
-        Read("WORKDIR", config?.WorkingDir);
-        Read("comment", image.Comment);
-        Read("author", image.Author);
-
-        foreach (var entry in history)
-        {
-            Read(null, entry.CreatedBy);
-            Read("history, comment", entry.Comment);
-        }
-        return found;
+        static string? Join(IEnumerable<string>? words) => words is null ? null : string.Join(" ", words);
+        // Each part with its text; a history entry's command has none: where a match is in it says which part it is.
+        (string? Part, string? Text)[] parts =
+        [
+            .. (config?.Env ?? []).Select(entry => ("ENV " + entry.Split('=', 2)[0], entry)),
+            .. (config?.Labels ?? new Dictionary<string, string>()).Select(label => ("LABEL " + label.Key, $"{label.Key}={label.Value}")),
+            ("CMD", Join(config?.Cmd)), ("ENTRYPOINT", Join(config?.Entrypoint)), ("HEALTHCHECK", Join(config?.Healthcheck?.Test)),
+            ("ONBUILD", Join(config?.OnBuild)), ("SHELL", Join(config?.Shell)), ("USER", config?.User), ("WORKDIR", config?.WorkingDir),
+            ("comment", image.Comment), ("author", image.Author),
+            .. history.SelectMany(entry => new (string?, string?)[] { (null, entry.CreatedBy), ("history, comment", entry.Comment) }),
+        ];
+        return [.. parts.SelectMany(p => scanner.ScanText(p.Text ?? "").Select(match => (new SecretFinding(SecretSource.ImageConfig, null, 0,
+            "image config: " + (p.Part ?? HistoryPart(p.Text!, p.Text!.IndexOf(match.Value, StringComparison.Ordinal))),
+            match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt), match.Value)))];
     }
-
-    static string? Join(IEnumerable<string>? parts) => parts is null ? null : string.Join(" ", parts);
 
     /// <summary>"history, build arg NAME" when the secret is the value of a RUN's build arg, else "history, RUN" (or the instruction).</summary>
     internal static string HistoryPart(string createdBy, int at)

@@ -81,28 +81,15 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
                     kept[layer.DiffId] = layer;
             }
         }
-        if (exports == 0)
-            timings.Add("export + secret scan", TimeSpan.Zero);
         timings.Note("export + secret scan", $"{scans.Count - fromCache}/{diffIds.Count} layers read, {exports} export{(exports == 1 ? "" : "s")}");
-        if (sbom is null)
-        {
-            sbom = await timings.TimeAsync("sbom", () => sboms.WriteAsync(template, report!, ct, key));
-            timings.Note("sbom", "made by trivy");
-        }
-        else
-        {
-            timings.Note("sbom", "cached");
-        }
+        timings.Note("sbom", sbom is null ? "made by trivy" : "cached");
+        sbom ??= await timings.TimeAsync("sbom", () => sboms.WriteAsync(template, report!, ct, key));
 
         var layers = diffIds.Select(d => scans[d]).ToList();
         var words = ImageConfigScan.LayerInstructions(history, order.Count);
-        var findings = new List<SecretFinding>(config.Select(c => c.Finding));
-        foreach (var scan in layers)
-        {
-            var index = order.IndexOf(scan.DiffId);
-            var where = $"layer {index + 1}/{order.Count} {scan.DiffId[..19]}{(words is not null ? $" ({words[index]})" : "")}";
-            findings.AddRange(scan.Findings.Select(f => new SecretFinding(SecretSource.Layer, f.Path, f.Line, where, f.Rule, f.Title, f.Severity, f.Excerpt)));
-        }
+        string LayerAt(int index) => $"layer {index + 1}/{order.Count} {order[index][..19]}{(words is not null ? $" ({words[index]})" : "")}";
+        List<SecretFinding> findings = [.. config.Select(c => c.Finding), .. layers.SelectMany(l => l.Findings.Select(f =>
+            new SecretFinding(SecretSource.Layer, f.Path, f.Line, LayerAt(order.IndexOf(l.DiffId)), f.Rule, f.Title, f.Severity, f.Excerpt)))];
         var read = layers.Where(l => !l.FromCache).ToList();
         Log.Information("{Template}: secret scan of {Layers} layers ({Cached} from the cache; read now: {Files} files, {Bytes:N0} bytes), the image config: {Findings} finding(s) before suppressions",
             template, layers.Count, layers.Count - read.Count, read.Sum(l => l.Files), read.Sum(l => l.Bytes), findings.Count);
@@ -139,40 +126,30 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
         Func<long, string?, (bool Scan, bool Keep)?> use, string? blobDirectory, CancellationToken ct)
     {
         var layers = new List<ExportedLayer>();
-        await using var export = new ReadThroughStream(await docker.Images.SaveImageAsync(imageId, ct));
-        await using var outer = new TarReader(export);
+        await using var export = await docker.Images.SaveImageAsync(imageId, ct);
+        await using var outer = new TarReader(new ReadThroughStream(export));
         while (await outer.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null || !MayBeLayer(entry.Name))
+            var blob = entry.Name.StartsWith("blobs/sha256/", StringComparison.Ordinal);
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null
+                || !blob && !entry.Name.EndsWith("/layer.tar", StringComparison.Ordinal))
                 continue;
-            var named = NamedDiffId(entry.Name, diffIds);
-            if (use(entry.Length, named) is not { } plan)
-                continue;
-            if (await ReadLayerAsync(entry.DataStream, plan, blobDirectory, ct) is { } layer)
+            // In the OCI layout an uncompressed layer's blob is named by its digest, which is its diff ID.
+            var named = blob && "sha256:" + entry.Name["blobs/sha256/".Length..] is var id && diffIds.Contains(id) ? id : null;
+            if (use(entry.Length, named) is { } plan && await ReadLayerAsync(entry.DataStream, plan, blobDirectory, ct) is { } layer)
                 layers.Add(layer);
         }
         return layers;
     }
 
-    static bool MayBeLayer(string name) =>
-        name.EndsWith("/layer.tar", StringComparison.Ordinal) || name.StartsWith("blobs/sha256/", StringComparison.Ordinal);
-
-    /// <summary>In the OCI layout an uncompressed layer's blob is named by its digest, which is its diff ID.</summary>
-    static string? NamedDiffId(string name, IReadOnlyCollection<string> diffIds) =>
-        name.StartsWith("blobs/sha256/", StringComparison.Ordinal) && "sha256:" + name["blobs/sha256/".Length..] is var id && diffIds.Contains(id) ? id : null;
-
     async Task<ExportedLayer?> ReadLayerAsync(Stream raw, (bool Scan, bool Keep) plan, string? blobDirectory, CancellationToken ct)
     {
-        string? partial = null;
-        FileStream? blob = null;
-        if (plan.Keep && blobDirectory is not null)
-        {
-            Directory.CreateDirectory(blobDirectory);
-            partial = Path.Combine(blobDirectory, $".partial-{Guid.NewGuid():N}");
-            blob = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
-        }
+        var partial = plan.Keep && blobDirectory is not null
+            ? Path.Combine(Directory.CreateDirectory(blobDirectory).FullName, $".partial-{Guid.NewGuid():N}") : null;
         try
         {
+            await using var blob = partial is null ? null
+                : new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
             using var blobHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var teed = new ReadThroughStream(raw, blobHash, blob);
             var head = new byte[512];
@@ -198,17 +175,14 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
             if (blob is not null)
             {
                 await blob.DisposeAsync();
-                blob = null;
                 kept = Path.Combine(blobDirectory!, blobDigest["sha256:".Length..]);
                 File.Move(partial!, kept, overwrite: true);
-                partial = null;
             }
             return new ExportedLayer(diffId, hashed.Count, kept, blobDigest, compressed, scan is null ? null : scan with { DiffId = diffId, Size = hashed.Count });
         }
         finally
         {
-            if (blob is not null)
-                await blob.DisposeAsync();
+            // Not a layer, or it failed: the partial blob goes (the blob stream is closed by then).
             if (partial is not null && File.Exists(partial))
                 File.Delete(partial);
         }
@@ -245,12 +219,6 @@ public sealed class ImageScanner(IDockerClient docker, SecretScanner scanner, Se
                 await copy.WriteAsync(buffer[..read], cancellationToken);
             Count += read;
             return read;
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync();
-            await base.DisposeAsync();
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();

@@ -33,37 +33,21 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
     /// <param name="size">The tar's size in bytes (for finding it again in an export by its entry size).</param>
     public static async Task<LayerSecretScan> ReadAsync(string diffId, long size, Stream tar, SecretScanner scanner, CancellationToken ct)
     {
-        long files = 0, bytes = 0, binary = 0;
-        var passed = new Dictionary<string, (long Files, long Bytes)>(StringComparer.Ordinal);
-        var findings = new List<LayerFinding>();
-        var secrets = new List<string>();
+        var files = new List<(string Path, FileScan Scan)>();
         using var reader = new TarReader(tar, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || entry.DataStream is null)
-                continue;
-            var scan = await scanner.ScanAsync(entry.DataStream, ct);
-            if (scan.PassedOver is { } reason)
-            {
-                var (f, b) = passed.GetValueOrDefault(reason);
-                passed[reason] = (f + 1, b + scan.Bytes);
-                continue;
-            }
-            files++;
-            bytes += scan.Bytes;
-            if (scan.Binary)
-                binary++;
-            var path = "/" + entry.Name.TrimStart('.').TrimStart('/');
-            foreach (var match in scan.Matches)
-            {
-                findings.Add(new LayerFinding(path, match.Line, match.Rule.Id, match.Rule.Title, match.Rule.Severity, match.Excerpt, Sha256(match.Value)));
-                secrets.Add(match.Value);
-            }
+            if (entry.EntryType is (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) && entry.DataStream is { } data)
+                files.Add(("/" + entry.Name.TrimStart('.').TrimStart('/'), await scanner.ScanAsync(data, ct)));
         }
-        return new LayerSecretScan(diffId, size, files, bytes, binary,
-            [.. passed.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new PassedOverFiles(p.Key, p.Value.Files, p.Value.Bytes))], findings)
+        var read = files.Where(f => f.Scan.PassedOver is null).ToList();
+        var passed = files.Where(f => f.Scan.PassedOver is not null).GroupBy(f => f.Scan.PassedOver!).OrderBy(g => g.Key, StringComparer.Ordinal);
+        var matches = read.SelectMany(f => f.Scan.Matches.Select(m => (f.Path, m.Line, m.Rule, m.Excerpt, m.Value))).ToList();
+        return new LayerSecretScan(diffId, size, read.Count, read.Sum(f => f.Scan.Bytes), read.Count(f => f.Scan.Binary),
+            [.. passed.Select(g => new PassedOverFiles(g.Key, g.Count(), g.Sum(f => f.Scan.Bytes)))],
+            [.. matches.Select(m => new LayerFinding(m.Path, m.Line, m.Rule.Id, m.Rule.Title, m.Rule.Severity, m.Excerpt, Sha256(m.Value)))])
         {
-            Secrets = secrets,
+            Secrets = [.. matches.Select(m => m.Value)],
         };
     }
 
@@ -77,16 +61,15 @@ public sealed record LayerSecretScan(string DiffId, long Size, long Files, long 
 /// </summary>
 public sealed class SecretScanCache(string directory, SecretRules rules)
 {
-    public string Directory { get; } = Path.Combine(directory, rules.Fingerprint.Replace("sha256:", "", StringComparison.Ordinal)[..32]);
-
-    string FileOf(string diffId) => Path.Combine(Directory, diffId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
+    string FileOf(string diffId) => Path.Combine(directory, rules.Fingerprint.Replace("sha256:", "", StringComparison.Ordinal)[..32],
+        diffId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
 
     public LayerSecretScan? Get(string diffId)
     {
         try
         {
-            var scan = JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(FileOf(diffId)));
-            return scan is not null && scan.DiffId == diffId ? scan with { FromCache = true } : null;
+            return JsonSerializer.Deserialize<LayerSecretScan>(File.ReadAllBytes(FileOf(diffId))) is { } scan && scan.DiffId == diffId
+                ? scan with { FromCache = true } : null;
         }
         catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
         {
@@ -106,8 +89,6 @@ public static class SecretScanReport
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static string FileName(string template) => $"{template}.secret-scan.json";
-
     public static string Write(string directory, SupplyChainCheck check)
     {
         var report = new
@@ -119,7 +100,7 @@ public static class SecretScanReport
             findings = check.Secrets.Findings.Select(f => new { f.Location, f.Path, f.Line, f.Rule, f.Excerpt }),
             suppressed = check.Secrets.Suppressed.Select(s => new { s.Finding.Location, s.Finding.Path, s.Finding.Rule, s.By.Reason }),
         };
-        var file = Path.Combine(directory, FileName(check.Template));
+        var file = Path.Combine(directory, $"{check.Template}.secret-scan.json");
         AtomicFile.Write(file, JsonSerializer.SerializeToUtf8Bytes(report, Json));
         return file;
     }

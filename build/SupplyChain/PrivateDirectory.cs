@@ -2,11 +2,9 @@ namespace TemplateFleet.SupplyChain;
 
 /// <summary>A folder only this user can read (0700), for what must touch the disk briefly (a report before
 /// conversion, registry credentials for cosign); removed on dispose.</summary>
-public sealed class PrivateDirectory : IDisposable
+public sealed class PrivateDirectory(string path) : IDisposable
 {
-    PrivateDirectory(string path) => Path = path;
-
-    public string Path { get; }
+    public string Path { get; } = path;
 
     public static PrivateDirectory Create(string parent, string prefix)
     {
@@ -26,9 +24,8 @@ public sealed class PrivateDirectory : IDisposable
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(file, options))
-        using (var writer = new StreamWriter(stream))
-            writer.Write(content);
+        using var writer = new StreamWriter(file, options);
+        writer.Write(content);
         return file;
     }
 

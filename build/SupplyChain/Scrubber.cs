@@ -22,26 +22,15 @@ public static partial class Scrubber
     {
         text = PrivateKeyBlock().Replace(text, m => m.Groups["begin"].Value + Mask + m.Groups["end"].Value);
         text = UrlPassword().Replace(text, m => m.Groups["user"].Value + ":" + Mask + "@");
-        return TokenRun().Replace(text, m =>
-        {
-            var run = m.Value;
-            if (DigestPrefix().IsMatch(text[Math.Max(0, m.Index - 7)..m.Index]) || DigestTag().IsMatch(run)
-                || !run.Any(char.IsAsciiDigit) || !run.Any(char.IsAsciiLetter))
-                return run;
-            return run[..4] + Mask;
-        });
+        return TokenRun().Replace(text, m => m.Value[..4] + Mask);
     }
 
-    // 20+ token characters, not part of a longer run; '/' and '.' end a run so paths and host names stay readable.
-    [GeneratedRegex(@"(?<![A-Za-z0-9_\-+=])[A-Za-z0-9_\-+=]{20,}")]
+    const string Token = @"[A-Za-z0-9_\-+=]";
+
+    // 20+ token characters with a letter and a digit, not part of a longer run; '/' and '.' end a run so paths and
+    // host names stay readable. A content digest ("sha256:<hex>", cosign's "sha256-<hex>" tags) is an address, not a secret.
+    [GeneratedRegex($@"(?<!{Token})(?<!sha256:)(?!sha256-[0-9a-f]{{64}}(?!{Token}))(?={Token}*[0-9])(?={Token}*[A-Za-z]){Token}{{20,}}")]
     private static partial Regex TokenRun();
-
-    // A content digest ("sha256:<hex>", cosign's "sha256-<hex>" tags) is an address, not a secret.
-    [GeneratedRegex(@"sha256:$")]
-    private static partial Regex DigestPrefix();
-
-    [GeneratedRegex(@"^sha256-[0-9a-f]{64}$")]
-    private static partial Regex DigestTag();
 
     [GeneratedRegex(@"(?<begin>-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(?<end>-----END [A-Z ]*PRIVATE KEY-----|$)")]
     private static partial Regex PrivateKeyBlock();

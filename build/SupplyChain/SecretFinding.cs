@@ -22,13 +22,12 @@ public sealed partial record SecretFinding(
     /// <summary>The scanner's match with each masked run shortened and anything credential-shaped masked again.</summary>
     public static string MaskExcerpt(string match)
     {
-        var text = Stars().Replace(match.ReplaceLineEndings(" ").Trim(), Scrubber.Mask);
-        text = Scrubber.MaskCredentialShaped(text);
-        var mask = text.IndexOf(Scrubber.Mask, StringComparison.Ordinal);
+        var text = Scrubber.MaskCredentialShaped(Stars().Replace(match.ReplaceLineEndings(" ").Trim(), Scrubber.Mask));
         if (text.Length > 100)
         {
-            var start = Math.Clamp((mask < 0 ? 0 : mask) - 40, 0, Math.Max(0, text.Length - 100));
-            text = (start > 0 ? "…" : "") + text.Substring(start, Math.Min(100, text.Length - start)) + (start + 100 < text.Length ? "…" : "");
+            // 100 characters from 40 before the first mask (or from the start).
+            var start = Math.Clamp(text.IndexOf(Scrubber.Mask, StringComparison.Ordinal) - 40, 0, text.Length - 100);
+            text = (start > 0 ? "…" : "") + text.Substring(start, 100) + (start + 100 < text.Length ? "…" : "");
         }
         return text.Replace('`', '\'');
     }

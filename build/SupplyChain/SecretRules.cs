@@ -21,48 +21,35 @@ public sealed record SecretRule(string Id, string Title, string Severity, IReadO
 /// only matched against the rules whose keywords it contains. <see cref="Fingerprint"/> names exactly these rules
 /// and this scanner: a cached layer result made with other rules is never reused.
 /// </summary>
-public sealed partial class SecretRules
+public sealed partial class SecretRules(IReadOnlyList<SecretRule> rules, string fingerprint)
 {
-    public const string FileName = "secret-rules.yaml";
-
     /// <summary>Bumped when the scanner reads files differently (what counts as binary, how lines are cut), so cached results made before are read again.</summary>
     const string ScannerVersion = "fleet-secret-scanner/1";
 
-    SecretRules(IReadOnlyList<SecretRule> rules, string fingerprint)
-    {
-        Rules = rules;
-        Fingerprint = fingerprint;
-        var keywords = rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        Keywords = keywords;
-        AnyKeyword = SearchValues.Create(keywords, StringComparison.OrdinalIgnoreCase);
-    }
-
-    public IReadOnlyList<SecretRule> Rules { get; }
+    public IReadOnlyList<SecretRule> Rules { get; } = rules;
 
     /// <summary>sha256 of the scanner's version and the rules' text: the cache key's part for "how it was scanned".</summary>
-    public string Fingerprint { get; }
+    public string Fingerprint { get; } = fingerprint;
 
     /// <summary>Every rule's keywords, once each.</summary>
-    public IReadOnlyList<string> Keywords { get; }
+    public IReadOnlyList<string> Keywords { get; } = [.. rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase)];
 
-    internal SearchValues<string> AnyKeyword { get; }
+    internal SearchValues<string> AnyKeyword => field ??= SearchValues.Create([.. Keywords], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>build/SupplyChain/secret-rules.yaml of the repository.</summary>
-    public static string PathIn(string repositoryRoot) => Path.Combine(repositoryRoot, "build", "SupplyChain", FileName);
+    public static string PathIn(string repositoryRoot) => Path.Combine(repositoryRoot, "build", "SupplyChain", "secret-rules.yaml");
 
     public static SecretRules Load(string repositoryRoot)
     {
         var file = PathIn(repositoryRoot);
-        string text;
         try
         {
-            text = File.ReadAllText(file);
+            return Parse(File.ReadAllText(file), FleetLoader.Display(repositoryRoot, file));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FleetException($"{FleetLoader.Display(repositoryRoot, file)}: cannot be read ({e.Message}); the secret scan needs its rules.");
         }
-        return Parse(text, FleetLoader.Display(repositoryRoot, file));
     }
 
     public static SecretRules Parse(string text, string displayPath)

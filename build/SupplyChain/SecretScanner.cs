@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -31,12 +32,7 @@ public sealed class SecretScanner(SecretRules rules)
     public SecretRules Rules { get; } = rules;
 
     /// <summary>Scans text already in memory (the image config, the lines a change adds).</summary>
-    public IReadOnlyList<SecretMatch> ScanText(string text)
-    {
-        var matches = new List<SecretMatch>();
-        ScanWindow(text.AsSpan(), text, 1, text.Length, matches);
-        return matches;
-    }
+    public IReadOnlyList<SecretMatch> ScanText(string text) => ScanWindow(text, text, 1, text.Length);
 
     /// <summary>Reads <paramref name="content"/> to its end (also when it is passed over, so a tar stream stays in step).</summary>
     public async Task<FileScan> ScanAsync(Stream content, CancellationToken ct)
@@ -45,11 +41,10 @@ public sealed class SecretScanner(SecretRules rules)
         var chars = ArrayPool<char>.Shared.Rent(Window + Overlap);
         try
         {
-            var filled = await FillAsync(content, bytes, 0, Math.Min(Peek, bytes.Length), ct);
-            var head = bytes.AsSpan(0, filled);
-            if (ArchiveKind(head) is { } archive)
+            var filled = await content.ReadAtLeastAsync(bytes.AsMemory(0, Peek), Peek, throwOnEndOfStream: false, ct);
+            if (ArchiveKind(bytes.AsSpan(0, filled)) is { } archive)
                 return new FileScan(filled + await DrainAsync(content, bytes, ct), false, "archive: " + archive, []);
-            var binary = head.Contains((byte)0);
+            var binary = bytes.AsSpan(0, filled).Contains((byte)0);
 
             var matches = new List<SecretMatch>();
             long total = 0;
@@ -57,12 +52,12 @@ public sealed class SecretScanner(SecretRules rules)
             var line = 1;    // the line number at the start of the buffer
             while (true)
             {
-                filled += await FillAsync(content, bytes, filled, Window + Overlap - filled, ct);
+                var room = Window + Overlap - filled; // filled to the window's end, or to the file's end
+                filled += await content.ReadAtLeastAsync(bytes.AsMemory(filled, room), room, throwOnEndOfStream: false, ct);
                 var atEnd = filled < Window + Overlap;
                 var count = Encoding.Latin1.GetChars(bytes, 0, filled, chars, 0);
                 // Matches that start in the overlap at the end are left to the next window, which sees them whole.
-                var reportBefore = atEnd ? count : count - Overlap;
-                ScanWindow(chars.AsSpan(0, count), null, line, reportBefore, matches);
+                matches.AddRange(ScanWindow(chars.AsSpan(0, count), null, line, atEnd ? count : count - Overlap));
                 total += filled - carried;
                 if (atEnd || matches.Count >= MaxMatchesPerFile)
                 {
@@ -86,38 +81,35 @@ public sealed class SecretScanner(SecretRules rules)
     /// <param name="text">The span as a string when the caller has one (saves a copy for the regexes).</param>
     /// <param name="firstLine">The line number at offset 0.</param>
     /// <param name="before">Matches must start before this offset (the rest is the next window's).</param>
-    void ScanWindow(ReadOnlySpan<char> span, string? text, int firstLine, int before, List<SecretMatch> matches)
+    List<SecretMatch> ScanWindow(ReadOnlySpan<char> span, string? text, int firstLine, int before)
     {
         var hits = KeywordHits(span);
-        if (hits.Count == 0)
-            return;
-        text ??= new string(span);
-        var found = new List<(int Index, SecretRule Rule, Group Secret)>();
+        var found = new List<(SecretRule Rule, Group Secret)>();
         foreach (var rule in Rules.Rules)
         {
             // A match holds one of its rule's keywords: the regex runs around each keyword found, not over the whole window.
             var at = rule.Keywords.SelectMany(k => hits.GetValueOrDefault(k) ?? []).Order().ToList();
             if (at.Count == 0)
                 continue;
+            text ??= new string(span);
             foreach (var (start, length) in Regions(at, text.Length))
             {
                 for (var match = rule.Pattern.Match(text, start, length); match.Success; match = match.NextMatch())
                 {
-                    var secret = rule.SecretOf(match);
-                    if (match.Index >= before || secret.Length == 0 || rule.Allows(secret.Value))
-                        continue;
-                    found.Add((secret.Index, rule, secret));
+                    if (rule.SecretOf(match) is { Length: > 0 } secret && match.Index < before && !rule.Allows(secret.Value))
+                        found.Add((rule, secret));
                 }
             }
         }
-        var lineAt = 0;
-        var lineNumber = firstLine;
-        foreach (var (index, rule, secret) in found.DistinctBy(f => (f.Index, f.Rule.Id)).OrderBy(f => f.Index))
+        var matches = new List<SecretMatch>();
+        var (lineAt, lineNumber) = (0, firstLine);
+        foreach (var (rule, secret) in found.DistinctBy(f => (f.Secret.Index, f.Rule.Id)).OrderBy(f => f.Secret.Index))
         {
-            lineNumber += span[lineAt..index].Count('\n');
-            lineAt = index;
+            lineNumber += span[lineAt..secret.Index].Count('\n');
+            lineAt = secret.Index;
             matches.Add(new SecretMatch(rule, lineNumber, Excerpt(span, secret.Index, secret.Length), secret.Value));
         }
+        return matches;
     }
 
     // How far a match reaches around its keyword: a little before it (a key name, a line start), a long way after
@@ -125,20 +117,18 @@ public sealed class SecretScanner(SecretRules rules)
     const int Before = 512;
     const int After = 16 << 10;
 
-    /// <summary>The stretches around the keyword positions, merged where they overlap.</summary>
+    /// <summary>The stretches around the keyword positions (in order), merged where they overlap.</summary>
     static IEnumerable<(int Start, int Length)> Regions(List<int> positions, int length)
     {
         var start = Math.Max(0, positions[0] - Before);
-        var end = Math.Min(length, positions[0] + After);
-        foreach (var position in positions.Skip(1))
+        var end = start;
+        foreach (var position in positions)
         {
-            if (position - Before <= end)
+            if (position - Before > end)
             {
-                end = Math.Min(length, position + After);
-                continue;
+                yield return (start, end - start);
+                start = position - Before;
             }
-            yield return (start, end - start);
-            start = Math.Max(0, position - Before);
             end = Math.Min(length, position + After);
         }
         yield return (start, end - start);
@@ -148,23 +138,14 @@ public sealed class SecretScanner(SecretRules rules)
     Dictionary<string, List<int>> KeywordHits(ReadOnlySpan<char> span)
     {
         var hits = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
-        var offset = 0;
-        while (offset < span.Length)
+        for (var offset = 0; span[offset..].IndexOfAny(Rules.AnyKeyword) is var at and >= 0; offset++)
         {
-            var at = span[offset..].IndexOfAny(Rules.AnyKeyword);
-            if (at < 0)
-                break;
             offset += at;
             foreach (var keyword in Rules.Keywords)
             {
                 if (span[offset..].StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
-                {
-                    if (!hits.TryGetValue(keyword, out var list))
-                        hits[keyword] = list = [];
-                    list.Add(offset);
-                }
+                    (CollectionsMarshal.GetValueRefOrAddDefault(hits, keyword, out _) ??= []).Add(offset);
             }
-            offset++;
         }
         return hits;
     }
@@ -172,13 +153,11 @@ public sealed class SecretScanner(SecretRules rules)
     /// <summary>The secret's line (at most 200 characters around it) with the secret masked and anything unprintable shown as '.'.</summary>
     static string Excerpt(ReadOnlySpan<char> span, int index, int length)
     {
-        var start = index;
-        while (start > 0 && index - start < 200 && span[start - 1] is not ('\n' or '\r'))
-            start--;
-        var end = index + length;
-        while (end < span.Length && end - (index + length) < 200 && span[end] is not ('\n' or '\r'))
-            end++;
-        return SecretFinding.MaskExcerpt(Printable(span[start..index]) + Scrubber.Mask + Printable(span[(index + length)..end]));
+        var before = span[Math.Max(0, index - 200)..index];
+        var after = span[(index + length)..Math.Min(span.Length, index + length + 200)];
+        before = before[(before.LastIndexOfAny('\n', '\r') + 1)..];
+        after = after[..(after.IndexOfAny('\n', '\r') is var end and >= 0 ? end : after.Length)];
+        return SecretFinding.MaskExcerpt(Printable(before) + Scrubber.Mask + Printable(after));
     }
 
     static string Printable(ReadOnlySpan<char> text) => new([.. text.ToArray().Select(c => c is >= ' ' and <= '~' ? c : c == '\t' ? ' ' : '.')]);
@@ -195,14 +174,10 @@ public sealed class SecretScanner(SecretRules rules)
         _ => null,
     };
 
-    static ValueTask<int> FillAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken ct) =>
-        stream.ReadAtLeastAsync(buffer.AsMemory(offset, count), count, throwOnEndOfStream: false, ct);
-
     static async Task<long> DrainAsync(Stream stream, byte[] buffer, CancellationToken ct)
     {
         long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        for (int read; (read = await stream.ReadAsync(buffer, ct)) > 0;)
             total += read;
         return total;
     }

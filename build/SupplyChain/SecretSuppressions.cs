@@ -18,17 +18,11 @@ public sealed record SecretSuppression(string Path, string Rule, string Reason, 
 /// </summary>
 public static class SecretSuppressions
 {
-    public const string FileName = "secret-suppressions.yaml";
-
-    public static string PathIn(string templatesDirectory) => System.IO.Path.Combine(templatesDirectory, FileName);
+    public static string PathIn(string templatesDirectory) => System.IO.Path.Combine(templatesDirectory, "secret-suppressions.yaml");
 
     /// <summary>No file means no suppressions.</summary>
-    public static IReadOnlyList<SecretSuppression> Load(string file, string repositoryRoot)
-    {
-        if (!File.Exists(file))
-            return [];
-        return Parse(File.ReadAllText(file), FleetLoader.Display(repositoryRoot, file));
-    }
+    public static IReadOnlyList<SecretSuppression> Load(string file, string repositoryRoot) =>
+        File.Exists(file) ? Parse(File.ReadAllText(file), FleetLoader.Display(repositoryRoot, file)) : [];
 
     public static IReadOnlyList<SecretSuppression> Parse(string text, string displayPath)
     {
@@ -48,14 +42,10 @@ public static class SecretSuppressions
                 ok = SecretRules.Refuse(errors, rule.Start, $"'{entry.Child("rule")}' must be one scanner rule id (e.g. github-pat, private-key), got '{rule.Value}'");
             if (reason is not null && reason.Value.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 3)
                 ok = SecretRules.Refuse(errors, reason.Start, $"'{entry.Child("reason")}' must say in words why this finding is not a secret (a test fixture, a public certificate, ...)");
-            if (!ok)
-                continue;
-            if (result.Find(s => s.Path == path!.Value && s.Rule == rule!.Value) is { } first)
-            {
-                errors.Add(path!.Start, $"'{entry.Child("path")}': {path.Value} with rule {rule!.Value} is already suppressed at line {first.Line}");
-                continue;
-            }
-            result.Add(new SecretSuppression(path!.Value, rule!.Value, reason!.Value.Trim(), path.Start.Line));
+            if (ok && result.Find(s => s.Path == path!.Value && s.Rule == rule!.Value) is { } first)
+                ok = SecretRules.Refuse(errors, path!.Start, $"'{entry.Child("path")}': {path.Value} with rule {rule!.Value} is already suppressed at line {first.Line}");
+            if (ok)
+                result.Add(new SecretSuppression(path!.Value, rule!.Value, reason!.Value.Trim(), path.Start.Line));
         }
         errors.ThrowIfAny();
         return result;

@@ -10,20 +10,20 @@ namespace TemplateFleet.SupplyChain;
 /// </summary>
 public sealed class StepTimings
 {
-    readonly ConcurrentDictionary<string, TimeSpan> steps = new(StringComparer.Ordinal);
+    // Steps run side by side (the security index is fetched while the image is read); listed in the order first seen.
+    readonly ConcurrentDictionary<string, (TimeSpan Time, string? Note)> steps = new(StringComparer.Ordinal);
     readonly ConcurrentQueue<string> order = new();
-    readonly ConcurrentDictionary<string, string> notes = new(StringComparer.Ordinal);
 
     public async Task<T> TimeAsync<T>(string step, Func<Task<T>> work)
     {
-        var clock = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             return await work();
         }
         finally
         {
-            Add(step, clock.Elapsed);
+            Update(step, s => s with { Time = s.Time + Stopwatch.GetElapsedTime(started) });
         }
     }
 
@@ -33,22 +33,22 @@ public sealed class StepTimings
         return true;
     });
 
-    public void Add(string step, TimeSpan elapsed)
+    /// <summary>A word about a step beside its time ("cached", "3/15 layers read"); a step that took no time yet is listed at 0.0 s.</summary>
+    public void Note(string step, string note) => Update(step, s => s with { Note = note });
+
+    void Update(string step, Func<(TimeSpan Time, string? Note), (TimeSpan Time, string? Note)> change)
     {
-        if (steps.TryAdd(step, elapsed))
+        if (steps.TryAdd(step, change(default)))
             order.Enqueue(step);
         else
-            steps.AddOrUpdate(step, elapsed, (_, before) => before + elapsed);
+            steps.AddOrUpdate(step, _ => change(default), (_, before) => change(before));
     }
 
-    /// <summary>A word about a step beside its time ("cached", "3/15 layers read").</summary>
-    public void Note(string step, string note) => notes[step] = note;
-
-    public TimeSpan Total => steps.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+    public TimeSpan Total => steps.Values.Aggregate(TimeSpan.Zero, (total, step) => total + step.Time);
 
     /// <summary>"scan 1.2 s (3/15 layers read), sbom 0.0 s (cached), sign 0.8 s".</summary>
     public override string ToString() => string.Join(", ", order.Select(s =>
-        $"{s} {Seconds(steps[s])}{(notes.TryGetValue(s, out var note) ? $" ({note})" : "")}"));
+        $"{s} {Seconds(steps[s].Time)}{(steps[s].Note is { } note ? $" ({note})" : "")}"));
 
     public static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }

@@ -150,6 +150,23 @@ public sealed class SecretScanTests
     static Docker.DotNet.Models.ImageHistoryResponse History(string createdBy, long size) => new() { CreatedBy = createdBy, Size = size };
 
     [Fact]
+    public void Each_part_of_the_image_config_is_read_and_named_never_its_value()
+    {
+        var token = TestTokens.GitHub();
+        var image = new Docker.DotNet.Models.ImageInspectResponse
+        {
+            Config = new() { Env = ["PATH=/usr/bin", $"GITHUB_TOKEN={token}"], Labels = new Dictionary<string, string> { ["org.x"] = token }, Cmd = ["run", token] },
+            Author = token,
+        };
+        var history = new[] { History($"|1 GH_TOKEN={token} /bin/sh -c true", 0), History("", 1) };
+        var found = ImageConfigScan.Scan(image, history, new SecretScanner(SecretRules.Load(RepositoryRoot.Path)));
+        Assert.Equal(["image config: ENV GITHUB_TOKEN", "image config: LABEL org.x", "image config: CMD", "image config: author", "image config: history, build arg GH_TOKEN"],
+            found.Select(f => f.Finding.Location));
+        Assert.All(found, f => Assert.Equal((token, SecretSource.ImageConfig, null), (f.Secret, f.Finding.Source, f.Finding.Path)));
+        Assert.All(found, f => Assert.DoesNotContain(token[4..], f.Finding.Describe()));
+    }
+
+    [Fact]
     public void Layers_are_matched_to_their_instructions_also_with_a_WORKDIR_that_made_a_layer()
     {
         // Newest first, as the history API answers.
