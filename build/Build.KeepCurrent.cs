@@ -272,7 +272,7 @@ internal sealed partial class Build
             : index ? (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString()
             : null;
         // The same private apt state as the tool installer's (in the per-user cache, docs/tools.md), without needing its pins.
-        var debian = DebianArchive.ForHost(Path.Combine(Cache.Tools, ".apt"));
+        var debian = new DebianArchive(Path.Combine(Cache.Tools, ".apt"));
         return new OpenSources(new UpstreamSources(new NpmRegistry(NpmEnvironment), indexUrl is null ? null : new PackageIndexReleases(SourcesHttp, indexUrl), debian), indexUrl, embedded);
     }
 

@@ -72,7 +72,8 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
                 throw new FleetException($"{display(PackageLock)}: \"{path}\" has no integrity hash, so npm ci could not check what it installs; {fix}.");
             if (!ForPlatform(entry))
                 continue;
-            var name = entry["name"]?.GetValue<string>() ?? NameOf(path);
+            // Without a "name" of its own, a package is named by its path after the last node_modules/.
+            var name = entry["name"]?.GetValue<string>() ?? path.Split("node_modules/")[^1];
             locked.Add(new LockedPackage(name, entry["version"]?.GetValue<string>() ?? "", path));
         }
         var top = locked.FirstOrDefault(p => p.Path == $"node_modules/{agent.Package}");
@@ -124,12 +125,6 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
             return true;
         var names = items.Select(i => i?.GetValue<string>() ?? "").ToList();
         return names.Contains(value) || (names.All(n => n.StartsWith('!')) && !names.Contains("!" + value));
-    }
-
-    static string NameOf(string path)
-    {
-        var at = path.LastIndexOf("node_modules/", StringComparison.Ordinal);
-        return at < 0 ? path : path[(at + "node_modules/".Length)..];
     }
 
     static Dictionary<string, string> Dependencies(JsonObject manifest) =>

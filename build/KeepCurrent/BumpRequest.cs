@@ -32,7 +32,7 @@ public sealed record BumpRequest(UpstreamInput Input, string Version, UpstreamRe
         {
             (reading, verdict) = await outdated.ReadAndJudgeAsync(input, now, ct);
         }
-        catch (KeepCurrentException e)
+        catch (FleetException e)
         {
             throw new FleetUsageException($"--input {name}: {e.Message.ReplaceLineEndings(" ")}");
         }

@@ -111,4 +111,4 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
 }
 
 /// <summary>A source that could not be read, data that does not fit, a bump that cannot go on: one line that says what to do.</summary>
-public sealed class KeepCurrentException(string message, Exception? inner = null) : Fleet.FleetException(message, inner);
+public sealed class KeepCurrentException(string message) : Fleet.FleetException(message);

@@ -97,18 +97,8 @@ public static class UpstreamInputs
     }
 
     /// <summary>The versions of the fleet-wide inputs a base built from this data takes, by input name (its pin's "upstream").</summary>
-    public static IReadOnlyDictionary<string, string> BaseVersions(FleetConfig config)
-    {
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [FleetInputs.Node] = config.Base.Node.Version,
-            [FleetInputs.Npm] = config.Base.Node.Npm,
-            [FleetInputs.DockerCli] = config.Base.DockerCli.Version,
-        };
-        if (config.Base.Os.Security is { } security)
-            versions[FleetInputs.DebianSecurity] = security;
-        return versions;
-    }
+    public static IReadOnlyDictionary<string, string> BaseVersions(FleetConfig config) =>
+        Of(config, []).Where(i => i.Reach == InputReach.Fleet && i.Current is not null).ToDictionary(i => i.Name, i => i.Current!, StringComparer.Ordinal);
 
     /// <summary>The input named <paramref name="name"/>; an unknown name is one line listing the names there are.</summary>
     public static UpstreamInput Named(IReadOnlyList<UpstreamInput> inputs, string name, string parameter = "--input") =>

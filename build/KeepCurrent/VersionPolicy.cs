@@ -55,22 +55,12 @@ public sealed record PolicyVerdict(string Current, UpstreamRelease? Allowed, Ups
         return string.Join("; ", new[] { $"{first.Version}: {first.Hold.Text}" }.Concat(rest));
     }
 
-    static string Plural(HoldKind kind, int n)
-    {
-        var noun = kind switch
-        {
-            HoldKind.PlatformBuild => "platform build",
-            HoldKind.Prerelease => "prerelease",
-            HoldKind.Yanked => "yanked",
-            HoldKind.Deprecated => "deprecated",
-            HoldKind.BeyondLatest => "beyond latest",
-            HoldKind.Skipped => "skipped",
-            HoldKind.Major => "new major",
-            HoldKind.TooYoung => "too young",
-            _ => "without publish time",
-        };
-        return n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? noun + "s" : noun;
-    }
+    static string Plural(HoldKind kind, int n) =>
+        n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? Nouns[(int)kind] + "s" : Nouns[(int)kind];
+
+    // By HoldKind, in its order.
+    static readonly string[] Nouns =
+        ["platform build", "prerelease", "yanked", "deprecated", "beyond latest", "skipped", "new major", "too young", "without publish time"];
 }
 
 /// <summary>

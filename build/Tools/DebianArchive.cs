@@ -3,24 +3,19 @@ using TemplateFleet.Files;
 
 namespace TemplateFleet.Tools;
 
+/// <summary>One version a Debian suite serves: the pocket it is in (trixie, trixie-security) and that pocket's Release date.</summary>
+public sealed record ServedVersion(string Version, string Pocket, DateTimeOffset? PocketDate);
+
 /// <summary>
 /// Debian packages of any suite, through a private apt configuration per suite under
 /// <paramref name="stateDirectory"/> (its own list, package indices and cache): `apt-get download` and
 /// `dpkg-deb -x` only, so nothing is ever installed into the host and the host's apt state is never touched.
-/// The list is derived from the host's own sources (<see cref="AptSources"/>).
+/// The list is derived from the host's own sources (<see cref="AptSources"/>) and /etc/os-release.
 /// </summary>
-/// <summary>One version a Debian suite serves: the pocket it is in (trixie, trixie-security) and that pocket's Release date.</summary>
-public sealed record ServedVersion(string Version, string Pocket, DateTimeOffset? PocketDate);
-
-public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptSourceStanza>> hostSources, Func<string?> hostCodename)
+public sealed class DebianArchive(string stateDirectory)
 {
     private static readonly TimeSpan UpdateTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(10);
-
-    public static DebianArchive ForHost(string stateDirectory) => new(
-        stateDirectory,
-        () => AptSources.ReadHost(),
-        () => File.Exists("/etc/os-release") ? AptSources.Codename(File.ReadAllText("/etc/os-release")) : null);
 
     /// <summary>Unpacks the pinned package into <paramref name="directory"/>; returns the version the .deb declares.</summary>
     public async Task<string> UnpackAsync(ToolPin pin, ToolSource source, string directory, string where, CancellationToken ct)
@@ -124,9 +119,10 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
     // The suite's private list, indices and cache; rewritten when the host's sources changed.
     private async Task<string[]> ConfigureAsync(string what, string suite, string suiteDirectory, string where, CancellationToken ct)
     {
-        var codename = hostCodename() ?? throw new ToolException(
+        var osRelease = File.Exists("/etc/os-release") ? File.ReadAllText("/etc/os-release") : "";
+        var codename = AptSources.Codename(osRelease) ?? throw new ToolException(
             $"{what} comes from Debian's {suite} ({where}), found through the host's Debian archive, but /etc/os-release names no VERSION_CODENAME; run the build on a Debian host.");
-        var stanzas = hostSources();
+        var stanzas = AptSources.ReadHost();
         var list = AptSources.PrivateList(stanzas, codename, suite) ?? throw new ToolException(
             $"{what} comes from Debian's {suite} ({where}) at the URIs of the host's own archive, but no `Types: deb` stanza of {AptSources.HostSourcesDirectory}/*.sources lists '{codename}' " +
             $"({(stanzas.Count == 0 ? "there are none" : $"{stanzas.Count} stanza(s), other suites")}); add the host's Debian archive there (deb822 format).");

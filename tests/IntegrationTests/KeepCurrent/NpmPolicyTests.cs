@@ -49,7 +49,7 @@ public sealed class NpmPolicyTests(VerdaccioRegistry registry) : IClassFixture<V
         new(Cli, InputSource.Npm, Cli, current, policy ?? Policy, InputReach.Template, new DataLocation("templates/fixture/template.yaml", ["agent", "version"]));
 
     UpstreamSources Sources(IReadOnlyDictionary<string, string?>? environment = null) =>
-        new(new NpmRegistry(environment ?? registry.NpmEnvironment, TimeSpan.FromSeconds(60)), null, DebianArchive.ForHost(Path.GetTempPath()));
+        new(new NpmRegistry(environment ?? registry.NpmEnvironment, TimeSpan.FromSeconds(60)), null, new DebianArchive(Path.GetTempPath()));
 
     [Fact]
     public async Task Every_case_of_the_policy_is_read_from_the_registry_and_held_with_its_reason()
