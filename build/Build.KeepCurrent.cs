@@ -162,7 +162,7 @@ internal sealed partial class Build
             changed.AddRange(AgentLock.RepositoryFilesOf(template));
             Log.Information("{Template}: lock written, {Count} packages ({Files})", template.Name, locked.Packages.Count, string.Join(", ", AgentLock.RepositoryFilesOf(template)));
         }
-        bumpScope = BumpScope.For(input, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
+        bumpScope = BumpScope.For(input, config, changed);
         if (bumpScope.RuntimeVersion is { } runtime)
             RequestedVersion = Pep440Version.Parse(runtime);
         Log.Information("{Subject} rebuilds {What}", request.Subject, bumpScope.Describe);
@@ -206,7 +206,7 @@ internal sealed partial class Build
         foreach (var file in changed)
             CopyFile(folder, RootDirectory, file);
         var config = FleetLoader.LoadFleet(RootDirectory);
-        var scope = BumpScope.For(input, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
+        var scope = BumpScope.For(input, config, changed);
         var reached = scope.Templates.Where(t => Templates.Length == 0 || Templates.Contains(t)).ToList();
         Log.Information("{Input}: {Files} from the base job; it rebuilds {What}", input.Name, string.Join(", ", changed), scope.Describe);
         bumpScope = scope with { Templates = reached };
@@ -310,7 +310,7 @@ internal sealed partial class Build
     {
         await using var sources = await OpenSourcesAsync(config, ct);
         var basePin = PinFile.ReadIfExists(PinFile.PathForBase(config));
-        var pins = PinnedVersions.Of(inputs, PinFile.ReadAll(config), basePin);
+        var pins = PinnedVersion.Of(inputs, PinFile.ReadAll(config), basePin);
         return await new Outdated(sources.Sources, TimeProvider.System).ReadAsync(inputs, pins, c => BaseSecurityAsync(config, basePin, c), ct);
     }
 

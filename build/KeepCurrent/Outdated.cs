@@ -4,12 +4,6 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.KeepCurrent;
 
-/// <summary>What the pins say about one input: the version(s) they record, and a flag when that is not what the data says.</summary>
-public sealed record PinnedVersion(string? Version, string? Flag = null)
-{
-    public static readonly PinnedVersion None = new((string?)null);
-}
-
 /// <summary>The pinned base's pending security upgrades (package names), or why there is nothing to look at.</summary>
 public sealed record BaseSecurity(IReadOnlyList<string>? Pending, string Note);
 
@@ -95,11 +89,7 @@ public sealed class Outdated(IUpstreamSources sources, TimeProvider clock)
         return new OutdatedReport(rows, now);
     }
 
-    /// <summary>The verdict on one input: its source read, the policy applied, npm's deprecations looked up for the candidates.</summary>
-    public async Task<PolicyVerdict> JudgeAsync(UpstreamInput input, DateTimeOffset now, CancellationToken ct) =>
-        (await ReadAndJudgeAsync(input, now, ct)).Verdict;
-
-    /// <summary>The source's reading and the verdict on it.</summary>
+    /// <summary>One input's source read and the verdict on it: the policy applied, npm's deprecations looked up for the candidates.</summary>
     public async Task<(SourceReading Reading, PolicyVerdict Verdict)> ReadAndJudgeAsync(UpstreamInput input, DateTimeOffset now, CancellationToken ct)
     {
         var reading = await sources.ReadAsync(input, ct);
@@ -119,7 +109,7 @@ public sealed class Outdated(IUpstreamSources sources, TimeProvider clock)
     {
         try
         {
-            var verdict = await JudgeAsync(input, now, ct);
+            var (_, verdict) = await ReadAndJudgeAsync(input, now, ct);
             string? note = input.Reach == InputReach.Runtime ? "moved by Cascade (Watch starts it), not by Bump" : null;
             if (input.Source == InputSource.SecurityArchive)
             {

@@ -29,12 +29,9 @@ public sealed class DebianArchive(string stateDirectory)
         try
         {
             var wanted = $"{source.Package}={source.Version}";
-            var updated = false;
-            if (!Directory.EnumerateFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*").Any())
-            {
+            var updated = !Directory.EnumerateFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*").Any();
+            if (updated)
                 await UpdateAsync(pin.ToString(), source.Suite, options, where, ct);
-                updated = true;
-            }
             var fetched = await AptAsync(["download", wanted], options, download, DownloadTimeout, ct);
             if (!fetched.Succeeded && !updated && fetched.ExitCode != 124)
             {
@@ -44,9 +41,7 @@ public sealed class DebianArchive(string stateDirectory)
             }
             if (!fetched.Succeeded)
             {
-                var served = await AptCacheAsync(["madison", source.Package], options, ct);
-                var versions = served.Output.Split('\n').Select(l => l.Split('|')).Where(p => p.Length >= 2)
-                    .Select(p => p[1].Trim()).Distinct().ToList();
+                var versions = Madison(await AptCacheAsync(["madison", source.Package], options, ct), source.Suite).Select(v => v.Version).Distinct().ToList();
                 throw new ToolException(versions.Count > 0
                     ? $"{pin}: Debian's {source.Suite} does not serve {wanted}; it serves {string.Join(", ", versions)}. Pin one of them as debian.version in {where}."
                     : $"{pin}: apt-get download {wanted} from Debian's {source.Suite} failed (exit {fetched.ExitCode}):\n{fetched.Tail()}\nCheck that the host reaches its Debian archive, and the package name in {where}.");
@@ -87,16 +82,14 @@ public sealed class DebianArchive(string stateDirectory)
         {
             throw new ToolException($"{what}: apt-cache madison {package} (Debian's {suite}, private configuration) failed (exit {madison.ExitCode}):\n{madison.Tail()}");
         }
-        // "docker-cli | 26.1.5+dfsg1-9+deb13u1 | http://<archive>/debian-security trixie-security/main amd64 Packages"
-        var served = new List<ServedVersion>();
-        foreach (var parts in madison.Output.Split('\n').Select(l => l.Split('|', StringSplitOptions.TrimEntries)).Where(p => p.Length >= 3))
-        {
-            var words = parts[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var pocket = words.Length >= 2 ? words[1].Split('/')[0] : suite;
-            served.Add(new ServedVersion(parts[1], pocket, dates.GetValueOrDefault(pocket)));
-        }
-        return (dates, served);
+        return (dates, Madison(madison, suite).Select(v => new ServedVersion(v.Version, v.Pocket, dates.GetValueOrDefault(v.Pocket))).ToList());
     }
+
+    /// <summary>The versions apt-cache madison lists, each with its pocket (the suite's own when the line names none):
+    /// "docker-cli | 26.1.5+dfsg1-9+deb13u1 | http://&lt;archive&gt;/debian-security trixie-security/main amd64 Packages".</summary>
+    private static IEnumerable<(string Version, string Pocket)> Madison(ProcessResult madison, string suite) =>
+        madison.Output.Split('\n').Select(l => l.Split('|', StringSplitOptions.TrimEntries)).Where(p => p.Length >= 3)
+            .Select(p => (p[1], p[2].Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: >= 2 } words ? words[1].Split('/')[0] : suite));
 
     /// <summary>The Date of each pocket's Release file in a lists folder, by suite (Release files name their Suite or Codename).</summary>
     private static Dictionary<string, DateTimeOffset> ReleaseDates(string lists)

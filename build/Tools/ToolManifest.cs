@@ -7,23 +7,17 @@ namespace TemplateFleet.Tools;
 /// build/Tools/tools.yaml, read strictly: every mistake of the file is reported together as
 /// `build/Tools/tools.yaml:line:column: what is wrong`, in one <see cref="FleetException"/>.
 /// </summary>
-public sealed partial class ToolManifest
+public sealed partial class ToolManifest(string file, IEnumerable<ToolPin> tools)
 {
     public const string RelativePath = "build/Tools/tools.yaml";
 
     private static readonly string[] ToolKeys = ["version", "debian", "npm", "dotnet-tool", "binary", "check", "library"];
     private static readonly string[] SourceKeys = ["debian", "npm", "dotnet-tool"];
 
-    private readonly Dictionary<string, ToolPin> _tools;
-
-    private ToolManifest(string file, IEnumerable<ToolPin> tools)
-    {
-        File = file;
-        _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
-    }
+    private readonly Dictionary<string, ToolPin> _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The manifest's path as messages show it.</summary>
-    public string File { get; }
+    public string File { get; } = file;
     public IReadOnlyCollection<ToolPin> Tools => _tools.Values;
 
     public ToolPin this[string name] => _tools.TryGetValue(name, out var pin)

@@ -55,7 +55,7 @@ public sealed class NpmPolicyTests(VerdaccioRegistry registry) : IClassFixture<V
     public async Task Every_case_of_the_policy_is_read_from_the_registry_and_held_with_its_reason()
     {
         var sources = Sources();
-        var verdict = await new Outdated(sources, TimeProvider.System).JudgeAsync(Input(), DateTimeOffset.UtcNow, CancellationToken.None);
+        var verdict = (await new Outdated(sources, TimeProvider.System).ReadAndJudgeAsync(Input(), DateTimeOffset.UtcNow, CancellationToken.None)).Verdict;
 
         Assert.Equal("1.2.0", verdict.Allowed!.Version);
         Assert.Equal(Now.AddDays(-20).ToUnixTimeSeconds(), verdict.Allowed.PublishedAt!.Value.ToUnixTimeSeconds());
@@ -76,10 +76,10 @@ public sealed class NpmPolicyTests(VerdaccioRegistry registry) : IClassFixture<V
         Assert.Equal("too young: 1 day old, waits 3d", verdict.Held.Single(h => h.Version == "1.3.0").Hold.Text);
 
         // A policy that allows majors takes 2.0.0, never 2.1.0 (above latest).
-        var majors = await new Outdated(sources, TimeProvider.System).JudgeAsync(Input(policy: Policy with { AllowMajor = true }), DateTimeOffset.UtcNow, CancellationToken.None);
+        var majors = (await new Outdated(sources, TimeProvider.System).ReadAndJudgeAsync(Input(policy: Policy with { AllowMajor = true }), DateTimeOffset.UtcNow, CancellationToken.None)).Verdict;
         Assert.Equal("2.0.0", majors.Allowed!.Version);
         // Current at 1.2.0: nothing newer is allowed, and the table says why the newest waits.
-        var current = await new Outdated(sources, TimeProvider.System).JudgeAsync(Input("1.2.0"), DateTimeOffset.UtcNow, CancellationToken.None);
+        var current = (await new Outdated(sources, TimeProvider.System).ReadAndJudgeAsync(Input("1.2.0"), DateTimeOffset.UtcNow, CancellationToken.None)).Verdict;
         Assert.Null(current.Allowed);
         Assert.StartsWith("2.1.0: newer than latest (2.0.0); 1 new major; 1 prerelease; 1 without publish time; 1 platform build; 1 too young; 1 skipped; 1 deprecated", current.WhyWaiting(VersionScheme.Npm));
     }

@@ -116,7 +116,7 @@ public sealed class OutdatedTests
     public async Task A_deprecated_candidate_is_passed_over_for_the_next()
     {
         var sources = new FixedSources(Everything(), new Dictionary<string, string> { ["node@24.22.3"] = "security hole, use 24.22.4" });
-        var verdict = await Outdated(sources).JudgeAsync(Inputs.Single(i => i.Name == "node"), Now, CancellationToken.None);
+        var verdict = (await Outdated(sources).ReadAndJudgeAsync(Inputs.Single(i => i.Name == "node"), Now, CancellationToken.None)).Verdict;
 
         Assert.Null(verdict.Allowed);
         Assert.Contains(verdict.Held, h => h.Version == "24.22.3" && h.Hold.Text == "deprecated: security hole, use 24.22.4");
@@ -146,13 +146,13 @@ public sealed class OutdatedTests
             Base = new PinnedImage("127.0.0.1:5000/molecule-fleet/base", "sha256:" + new string('a', 64))
         };
 
-        var pinned = PinnedVersions.Of(Inputs, new Dictionary<string, Pin?> { ["codex"] = codexPin, ["hermes"] = null }, basePin);
+        var pinned = PinnedVersion.Of(Inputs, new Dictionary<string, Pin?> { ["codex"] = codexPin, ["hermes"] = null }, basePin);
 
         Assert.Equal(new PinnedVersion("0.130.0"), pinned["codex"]);
         Assert.Equal(PinnedVersion.None, pinned["hermes"]);
         Assert.Equal(new PinnedVersion("24.20.0", $"base pin holds 24.20.0, data says {Fleet.Base.Node.Version}; codex built FROM another base"), pinned["node"]);
         Assert.Equal(new PinnedVersion("?", "the base pin records no input versions (written before pin format v3)"),
-            PinnedVersions.Of(Inputs, new Dictionary<string, Pin?>(), basePin with { Upstream = null })["npm"]);
+            PinnedVersion.Of(Inputs, new Dictionary<string, Pin?>(), basePin with { Upstream = null })["npm"]);
         Assert.Equal(new PinnedVersion("1.0.0"), pinned["runtime"]);
     }
 
