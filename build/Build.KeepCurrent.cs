@@ -105,16 +105,15 @@ internal sealed partial class Build
         {
             throw new FleetUsageException(e.Message);
         }
-        var fromIndex = inputs.FirstOrDefault(i => i.Name == name)?.Source == InputSource.PackageIndex;
+        var input = UpstreamInputs.Named(inputs, name);
         bump = Task.Run(async () =>
         {
-            await using var sources = await OpenSourcesAsync(config, CancellationToken, index: fromIndex);
+            await using var sources = await OpenSourcesAsync(config, CancellationToken, index: input.Source == InputSource.PackageIndex);
             return await BumpRequest.ResolveAsync(inputs, name, InputVersion is { Length: > 0 } v ? v : null, new Outdated(sources.Sources, TimeProvider.System),
                 sources.Sources, TimeProvider.System.GetUtcNow(), CancellationToken);
         }).GetAwaiter().GetResult();
         if (bump is null)
         {
-            var input = inputs.First(i => i.Name == name);
             Log.Information("{Input} is at {Version}, the newest its policy allows (./build.sh Outdated says why anything newer waits): nothing to bump", input.Name, input.Current);
             SkipScheduled($"skipped: {input.Name} is current");
             return;
@@ -205,8 +204,7 @@ internal sealed partial class Build
         var changed = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
         foreach (var file in changed)
             CopyFile(folder, RootDirectory, file);
-        var config = FleetLoader.LoadFleet(RootDirectory);
-        var scope = BumpScope.For(input, config, changed);
+        var scope = BumpScope.For(input, FleetLoader.LoadFleet(RootDirectory), changed);
         var reached = scope.Templates.Where(t => Templates.Length == 0 || Templates.Contains(t)).ToList();
         Log.Information("{Input}: {Files} from the base job; it rebuilds {What}", input.Name, string.Join(", ", changed), scope.Describe);
         bumpScope = scope with { Templates = reached };
@@ -256,7 +254,7 @@ internal sealed partial class Build
         yield return $"{template.Template}: {template.Publish.Reason}";
         foreach (var gate in new[] { template.Smoke, template.T4 }.OfType<GateResult>())
         {
-            foreach (var check in gate.Checks.Where(c => !c.Passed && c.Severity == Severity.Hard))
+            foreach (var check in gate.HardFailures)
                 yield return $"{template.Template} {gate.Gate} {check.Id}: {check.Reason ?? check.Description}";
             if (gate.Error is { } error)
                 yield return $"{template.Template} {gate.Gate}: {error.Split('\n')[0]}";

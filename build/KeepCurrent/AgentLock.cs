@@ -37,8 +37,7 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
     /// <summary>Reads and checks the lock against template.yaml agent; throws <see cref="FleetException"/> naming the file.</summary>
     public static AgentLock Read(Template template)
     {
-        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(template.Directory)))!;
-        string Display(string file) => FleetLoader.Display(root, Path.Combine(template.Directory, Folder, file));
+        string Display(string file) => $"{FleetLoader.TemplatesFolder}/{template.Name}/{Folder}/{file}";
         var fix = $"run ./build.sh Lock --templates {template.Name} to write it again from template.yaml";
         if (FilesOf(template.Agent.Installer).FirstOrDefault(f => !File.Exists(Path.Combine(template.Directory, f))) is { } missing)
             throw new FleetException($"{Display(Path.GetFileName(missing))}: missing; the agent installs from its lock ({fix}).");
@@ -102,12 +101,11 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
         var start = 0;
         for (var i = 0; i < lines.Length; i++)
         {
-            var line = lines[i].TrimStart().StartsWith('#') ? "" : lines[i].Split(" #")[0];
+            var line = (lines[i].TrimStart().StartsWith('#') ? "" : lines[i].Split(" #")[0]).TrimEnd();
             if (text.Length == 0)
                 start = i + 1;
-            var continued = line.TrimEnd().EndsWith('\\');
-            text += continued ? line.TrimEnd()[..^1] + " " : line;
-            if (continued)
+            text += line.EndsWith('\\') ? line[..^1] + " " : line;
+            if (line.EndsWith('\\'))
                 continue;
             if (text.Trim().Length > 0)
                 yield return (string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries)), start);

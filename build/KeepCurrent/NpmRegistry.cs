@@ -28,7 +28,6 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
             Dictionary<string, string> Strings(string key) => root.TryGetProperty(key, out var map) && map.ValueKind == JsonValueKind.Object
                 ? map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
                 : [];
-            var tags = Strings("dist-tags");
             var times = Strings("time");
             // One version comes as a string, several as an array.
             var versions = root.TryGetProperty("versions", out var v)
@@ -36,7 +35,7 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
                 : v.ValueKind == JsonValueKind.String ? [v.GetString()!] : []
                 : new List<string>();
             var deprecated = root.TryGetProperty("deprecated", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-            var latest = tags.GetValueOrDefault("latest");
+            var latest = Strings("dist-tags").GetValueOrDefault("latest");
             var releases = versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? VersionScheme.ParseDate(at) : null,
                 Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null)).ToList();
             return new SourceReading(releases, latest);
@@ -84,14 +83,11 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
     // With --json npm prints {"error": {"code", "summary", "detail"}}; E404 is a package the registry does not have.
     static string Summary(ProcessResult result)
     {
-        foreach (var text in new[] { result.Stdout, result.Stderr })
+        foreach (var text in new[] { result.Stdout, result.Stderr }.Where(t => t.Contains('{')))
         {
-            var start = text.IndexOf('{');
-            if (start < 0)
-                continue;
             try
             {
-                using var doc = JsonDocument.Parse(text[start..]);
+                using var doc = JsonDocument.Parse(text[text.IndexOf('{')..]);
                 if (doc.RootElement.TryGetProperty("error", out var error))
                 {
                     var code = error.TryGetProperty("code", out var c) ? c.GetString() : null;

@@ -28,9 +28,7 @@ public sealed record OutdatedReport(IReadOnlyList<OutdatedRow> Rows, DateTimeOff
     string[] Cells(OutdatedRow row)
     {
         var input = row.Input;
-        var pins = row.Pinned.Version ?? "no pin";
-        if (row.Pinned.Flag is { } flag)
-            pins += $" ⚠ {flag}";
+        var pins = (row.Pinned.Version ?? "no pin") + (row.Pinned.Flag is { } flag ? $" ⚠ {flag}" : "");
         if (row.Error is { } error)
             return [input.Name, input.Describe, input.Current ?? "—", pins, "unreadable", "", "", error];
         var verdict = row.Verdict!;
@@ -85,8 +83,7 @@ public sealed class Outdated(IUpstreamSources sources, TimeProvider clock)
         Func<CancellationToken, Task<BaseSecurity>>? security, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var rows = await Task.WhenAll(inputs.Select(input => RowAsync(input, pins.GetValueOrDefault(input.Name) ?? PinnedVersion.None, security, now, ct)));
-        return new OutdatedReport(rows, now);
+        return new OutdatedReport(await Task.WhenAll(inputs.Select(input => RowAsync(input, pins.GetValueOrDefault(input.Name) ?? PinnedVersion.None, security, now, ct))), now);
     }
 
     /// <summary>One input's source read and the verdict on it: the policy applied, npm's deprecations looked up for the candidates.</summary>

@@ -18,7 +18,6 @@ namespace TemplateFleet.Tools;
 public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, string? aptDirectory = null)
 {
     public const string ReceiptFile = ".tool.json";
-    private static readonly TimeSpan LockTimeout = CacheHome.LockTimeout;
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(15);
 
@@ -47,7 +46,7 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
         }
 
         var toolDirectory = Path.Combine(ToolsDirectory, pin.Name);
-        using var _ = await FileLock.AcquireAsync(Path.Combine(toolDirectory, ".lock"), $"installing {pin}", LockTimeout, ct);
+        using var _ = await FileLock.AcquireAsync(Path.Combine(toolDirectory, ".lock"), $"installing {pin}", CacheHome.LockTimeout, ct);
         if (IsInstalled(pin, folder))
         {
             return binary;

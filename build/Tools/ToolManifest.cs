@@ -26,17 +26,14 @@ public sealed partial class ToolManifest(string file, IEnumerable<ToolPin> tools
 
     public static ToolManifest Load(string repositoryRoot)
     {
-        var path = Path.Combine(repositoryRoot, RelativePath);
-        string text;
         try
         {
-            text = System.IO.File.ReadAllText(path);
+            return Parse(System.IO.File.ReadAllText(Path.Combine(repositoryRoot, RelativePath)), RelativePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FleetException($"{RelativePath}: cannot be read ({e.Message}); it pins the tools the build installs.");
         }
-        return Parse(text, RelativePath);
     }
 
     /// <param name="displayPath">How messages name the file.</param>
