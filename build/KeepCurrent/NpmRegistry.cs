@@ -30,15 +30,13 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
                 : [];
             var times = Strings("time");
             // One version comes as a string, several as an array.
-            var versions = root.TryGetProperty("versions", out var v)
-                ? v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(e => e.GetString()!).ToList()
-                : v.ValueKind == JsonValueKind.String ? [v.GetString()!] : []
-                : new List<string>();
+            List<string> versions = !root.TryGetProperty("versions", out var v) ? []
+                : v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray().Select(e => e.GetString()!)]
+                : v.ValueKind == JsonValueKind.String ? [v.GetString()!] : [];
             var deprecated = root.TryGetProperty("deprecated", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             var latest = Strings("dist-tags").GetValueOrDefault("latest");
-            var releases = versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? VersionScheme.ParseDate(at) : null,
-                Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null)).ToList();
-            return new SourceReading(releases, latest);
+            return new SourceReading([.. versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? VersionScheme.ParseDate(at) : null,
+                Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null))], latest);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -49,8 +47,7 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
     /// <summary>The deprecation message of one version, or null (npm view prints nothing for a version that is not deprecated).</summary>
     public async Task<string?> DeprecatedAsync(string package, string version, CancellationToken ct)
     {
-        var json = await RunAsync([$"{package}@{version}", "deprecated"], package, ct);
-        if (json is null)
+        if (await RunAsync([$"{package}@{version}", "deprecated"], package, ct) is not { } json)
             return null;
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.ValueKind == JsonValueKind.String && doc.RootElement.GetString() is { Length: > 0 } message ? message : null;

@@ -72,10 +72,7 @@ public static class VersionPolicy
     /// <param name="latest">The source's `latest` (npm's dist-tag); versions above it never count. Null: no cap.</param>
     public static PolicyVerdict Evaluate(VersionScheme scheme, string current, IEnumerable<UpstreamRelease> releases, InputPolicy policy, DateTimeOffset now, string? latest = null)
     {
-        var valid = releases.Where(r => scheme.IsValid(r.Version)).ToList();
-        var newer = scheme.IsValid(current)
-            ? valid.Where(r => scheme.Compare(r.Version, current) > 0).ToList()
-            : valid;
+        var newer = releases.Where(r => scheme.IsValid(r.Version) && (!scheme.IsValid(current) || scheme.Compare(r.Version, current) > 0)).ToList();
         newer.Sort((a, b) => scheme.Compare(b.Version, a.Version));
         var cap = latest is not null && scheme.IsValid(latest) ? latest : null;
         var judged = newer.Select(r => (Release: r, Hold: HoldOf(scheme, current, r, policy, now, cap))).ToList();
@@ -87,10 +84,9 @@ public static class VersionPolicy
     public static Hold? HoldOf(VersionScheme scheme, string current, UpstreamRelease release, InputPolicy policy, DateTimeOffset now, string? latest)
     {
         var version = release.Version;
-        if (scheme.Intrinsic(version) is { } intrinsic)
-            return intrinsic;
-        if (release.Refused is { } refused)
-            return refused;
+        // What the version is (a prerelease) or what its source says of it (yanked, deprecated) comes first.
+        if ((scheme.Intrinsic(version) ?? release.Refused) is { } hold)
+            return hold;
         if (latest is not null && scheme.Compare(version, latest) > 0)
             return new Hold(HoldKind.BeyondLatest, $"newer than latest ({latest})");
         if (policy.Skipped(version) is { } skip)

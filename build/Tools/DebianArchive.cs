@@ -24,8 +24,7 @@ public sealed class DebianArchive(string stateDirectory)
         using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {source.Suite}", TimeSpan.FromMinutes(15), ct);
         var options = await ConfigureAsync(pin.ToString(), source.Suite, suiteDirectory, where, ct);
 
-        var download = Path.Combine(suiteDirectory, "download-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(download);
+        var download = Directory.CreateDirectory(Path.Combine(suiteDirectory, "download-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
             var wanted = $"{source.Package}={source.Version}";

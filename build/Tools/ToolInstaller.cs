@@ -55,8 +55,7 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
         // Under the lock, anything half-made for this version is a killed install's: remove it.
         foreach (var leftover in Directory.GetDirectories(toolDirectory, $".partial-{pin.Version}-*"))
             Directory.Delete(leftover, recursive: true);
-        var partial = Path.Combine(toolDirectory, $".partial-{pin.Version}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(partial);
+        var partial = Directory.CreateDirectory(Path.Combine(toolDirectory, $".partial-{pin.Version}-{Guid.NewGuid():N}")).FullName;
         var where = $"{Manifest.File}:{pin.Line}";
         Log.Information("Installing {Tool} from {Source} into {Folder}", pin.ToString(), pin.Source.Identity, folder);
         var clock = Stopwatch.StartNew();
@@ -124,17 +123,13 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
     /// <summary>The pinned tool is in its folder, installed from exactly the pinned source.</summary>
     public bool IsInstalled(ToolPin pin, string folder)
     {
-        var receipt = Path.Combine(folder, ReceiptFile);
-        if (!File.Exists(receipt) || !File.Exists(Path.Combine(folder, pin.Binary)))
-        {
-            return false;
-        }
         try
         {
-            var recorded = JsonSerializer.Deserialize<Receipt>(File.ReadAllText(receipt));
-            return recorded is not null && recorded.Source == pin.Source.Identity && recorded.Binary == pin.Binary;
+            return File.Exists(Path.Combine(folder, pin.Binary))
+                && JsonSerializer.Deserialize<Receipt>(File.ReadAllText(Path.Combine(folder, ReceiptFile))) is { } recorded
+                && recorded.Source == pin.Source.Identity && recorded.Binary == pin.Binary;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FileNotFoundException or DirectoryNotFoundException)
         {
             return false;
         }
