@@ -109,8 +109,7 @@ internal sealed partial class Build
         bump = Task.Run(async () =>
         {
             await using var sources = await OpenSourcesAsync(config, CancellationToken, index: input.Source == InputSource.PackageIndex);
-            return await BumpRequest.ResolveAsync(inputs, name, InputVersion is { Length: > 0 } v ? v : null, new Outdated(sources.Sources, TimeProvider.System),
-                sources.Sources, TimeProvider.System.GetUtcNow(), CancellationToken);
+            return await new Outdated(sources.Sources, TimeProvider.System).ResolveBumpAsync(inputs, name, InputVersion is { Length: > 0 } v ? v : null, CancellationToken);
         }).GetAwaiter().GetResult();
         if (bump is null)
         {

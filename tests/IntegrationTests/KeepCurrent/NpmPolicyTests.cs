@@ -91,17 +91,17 @@ public sealed class NpmPolicyTests(VerdaccioRegistry registry) : IClassFixture<V
         var outdated = new Outdated(sources, TimeProvider.System);
         IReadOnlyList<UpstreamInput> inputs = [Input()];
 
-        var newest = await BumpRequest.ResolveAsync(inputs, Cli, null, outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None);
+        var newest = await outdated.ResolveBumpAsync(inputs, Cli, null, CancellationToken.None);
         Assert.Equal($"{Cli} 1.0.0 → 1.2.0", newest!.Subject);
-        Assert.Equal("1.1.0", (await BumpRequest.ResolveAsync(inputs, Cli, "1.1.0", outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None))!.Version);
+        Assert.Equal("1.1.0", (await outdated.ResolveBumpAsync(inputs, Cli, "1.1.0", CancellationToken.None))!.Version);
 
         async Task<string> Refused(string version) =>
-            (await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(inputs, Cli, version, outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None))).Message;
+            (await Assert.ThrowsAsync<FleetUsageException>(() => outdated.ResolveBumpAsync(inputs, Cli, version, CancellationToken.None))).Message;
         Assert.Equal($"--input-version 1.9.0: npm {Cli} has no such version (newest allowed: 1.2.0).", await Refused("1.9.0"));
         Assert.Equal($"--input-version 1.2.5: {Cli}'s policy holds it back (deprecated: broken --version, use 1.2.7); take the newest it allows (1.2.0), or change the policy (templates/fixture/template.yaml).", await Refused("1.2.5"));
         Assert.Equal($"--input-version 1.3.0: {Cli}'s policy holds it back (too young: 1 day old, waits 3d); take the newest it allows (1.2.0), or change the policy (templates/fixture/template.yaml).", await Refused("1.3.0"));
         Assert.Equal($"--input 'nope' is not an input of this fleet; the inputs are: {Cli}.",
-            (await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(inputs, "nope", null, outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None))).Message);
+            (await Assert.ThrowsAsync<FleetUsageException>(() => outdated.ResolveBumpAsync(inputs, "nope", null, CancellationToken.None))).Message);
     }
 
     [Fact]

@@ -159,7 +159,7 @@ public sealed class OutdatedTests
     static async Task<string> BumpError(string input, string? version)
     {
         var sources = new FixedSources(Everything(), new Dictionary<string, string> { ["claude-code@2.1.331"] = "broken build" });
-        var e = await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(Inputs, input, version, Outdated(sources), sources, Now, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetUsageException>(() => Outdated(sources).ResolveBumpAsync(Inputs, input, version, CancellationToken.None));
         return e.Message;
     }
 
@@ -179,7 +179,7 @@ public sealed class OutdatedTests
                 var readings = Everything();
                 readings.Remove("openclaw");
                 var sources = new FixedSources(readings);
-                return (await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(Inputs, "openclaw", null, Outdated(sources), sources, Now, CancellationToken.None))).Message;
+                return (await Assert.ThrowsAsync<FleetUsageException>(() => Outdated(sources).ResolveBumpAsync(Inputs, "openclaw", null, CancellationToken.None))).Message;
             })());
     }
 
@@ -187,9 +187,9 @@ public sealed class OutdatedTests
     public async Task Without_a_version_the_newest_allowed_is_taken_and_a_current_input_has_nothing_to_bump()
     {
         var sources = new FixedSources(Everything());
-        var codex = await BumpRequest.ResolveAsync(Inputs, "codex", null, Outdated(sources), sources, Now, CancellationToken.None);
+        var codex = await Outdated(sources).ResolveBumpAsync(Inputs, "codex", null, CancellationToken.None);
         Assert.Equal("codex 0.130.0 → 0.171.0", codex!.Subject);
-        Assert.Null(await BumpRequest.ResolveAsync(Inputs, "openclaw", null, Outdated(sources), sources, Now, CancellationToken.None));
-        Assert.True((await BumpRequest.ResolveAsync(Inputs, "openclaw", "2026.9.6", Outdated(sources), sources, Now, CancellationToken.None))!.Relock);
+        Assert.Null(await Outdated(sources).ResolveBumpAsync(Inputs, "openclaw", null, CancellationToken.None));
+        Assert.True((await Outdated(sources).ResolveBumpAsync(Inputs, "openclaw", "2026.9.6", CancellationToken.None))!.Relock);
     }
 }
