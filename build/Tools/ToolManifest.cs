@@ -40,27 +40,14 @@ public sealed partial class ToolManifest(string file, IEnumerable<ToolPin> tools
     public static ToolManifest Parse(string text, string displayPath)
     {
         var errors = new YamlErrors(displayPath);
-        var tools = new List<ToolPin>();
         var root = YamlTree.Parse(text, errors);
         if (root is null && !errors.Any)
             errors.AddFileError("file is empty; expected a 'tools' mapping");
         var doc = root is null ? null : YamlObject.From(root, "", errors, root.Start, "tools");
         var toolsNode = doc?.Node("tools", required: true);
-        if (toolsNode is YMapping mapping)
-        {
-            foreach (var (key, value) in mapping.Entries)
-            {
-                if (!ToolName().IsMatch(key.Value))
-                {
-                    errors.Add(key.Start, $"tool name '{key.Value}' must be lower case letters, digits and '-', starting with a letter");
-                    continue;
-                }
-                if (ReadTool(key, value, errors) is { } pin)
-                    tools.Add(pin);
-            }
-        }
-        else if (toolsNode is not null)
+        if (toolsNode is not (null or YMapping))
             errors.Add(toolsNode.Start, $"'tools' must be a mapping of tool names, got {toolsNode.Kind}");
+        var tools = (toolsNode as YMapping)?.Entries.Select(e => ReadTool(e.Key, e.Value, errors)).OfType<ToolPin>().ToList() ?? [];
         errors.ThrowIfAny();
         return new ToolManifest(displayPath, tools);
     }
@@ -68,6 +55,11 @@ public sealed partial class ToolManifest(string file, IEnumerable<ToolPin> tools
     private static ToolPin? ReadTool(YScalar key, YNode value, YamlErrors errors)
     {
         var name = key.Value;
+        if (!ToolName().IsMatch(name))
+        {
+            errors.Add(key.Start, $"tool name '{name}' must be lower case letters, digits and '-', starting with a letter");
+            return null;
+        }
         var tool = YamlObject.From(value, $"tools.{name}", errors, key.Start, ToolKeys);
         if (tool is null)
         {
