@@ -288,8 +288,7 @@ internal sealed partial class Build
     async Task OutdatedAsync()
     {
         var config = FleetLoader.LoadFleet(RootDirectory);
-        var templates = FleetLoader.LoadTemplates(config, config.TemplateNames);
-        var inputs = UpstreamInputs.Of(config, templates, BumpScope.NewestRuntime(PinFile.ReadAll(config)));
+        var inputs = UpstreamInputs.Of(config, FleetLoader.LoadTemplates(config, config.TemplateNames), BumpScope.NewestRuntime(PinFile.ReadAll(config)));
         var report = await ReadOutdatedAsync(config, inputs, CancellationToken);
 
         Log.Information("Upstream inputs (read {At:yyyy-MM-dd HH:mm} UTC):\n{Table}", report.ReadAt, report.Table());

@@ -76,7 +76,6 @@ public static class UpstreamInputs
     /// <param name="runtime">The runtime the pins hold (the newest), which the data does not: the cascade chooses it per run.</param>
     public static IReadOnlyList<UpstreamInput> Of(FleetConfig config, IReadOnlyList<Template> templates, string? runtime = null)
     {
-        var policies = config.Inputs;
         var node = config.Base.Node;
         var inputs = templates.Select(t => new UpstreamInput(t.Name, t.Agent.Installer == AgentInstaller.Npm ? InputSource.Npm : InputSource.PackageIndex,
             t.Agent.Package, t.Agent.Version, t.Agent.Policy, InputReach.Template, new DataLocation($"templates/{t.Name}/{FleetLoader.ManifestFileName}", ["agent", "version"]))
@@ -92,7 +91,7 @@ public static class UpstreamInputs
             (FleetInputs.DebianSecurity, InputSource.SecurityArchive, $"{config.Base.Os.Suite}-security", config.Base.Os.Security, ["base", "os", "security"], config.Base.Os.Suite),
             (FleetInputs.Runtime, InputSource.PackageIndex, config.Runtime.Package, runtime, ["runtime"], null),
         ];
-        return [.. inputs, .. fleet.Select(f => new UpstreamInput(f.Name, f.Source, f.Package, f.Current, policies.For(f.Name),
+        return [.. inputs, .. fleet.Select(f => new UpstreamInput(f.Name, f.Source, f.Package, f.Current, config.Inputs.For(f.Name),
             f.Name == FleetInputs.Runtime ? InputReach.Runtime : InputReach.Fleet, new DataLocation(FleetFile, f.Keys)) { Suite = f.Suite })];
     }
 

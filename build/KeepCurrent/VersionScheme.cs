@@ -29,16 +29,13 @@ public sealed partial record VersionScheme(Func<string, bool> IsValid, Compariso
 
     static SemanticVersion? Semver(string v) => SemanticVersion.TryParse(v, out var s) ? s : null;
 
-    static Hold? NpmIntrinsic(string version)
+    static Hold? NpmIntrinsic(string version) => Semver(version)! switch
     {
-        var parsed = Semver(version)!;
-        if (!parsed.IsPrerelease)
-            return null;
+        { IsPrerelease: false } => null,
         // A platform build (0.171.0-linux-x64) reads as a SemVer prerelease but is the same release for one platform.
-        return PlatformBuild().IsMatch(parsed.Release)
-            ? new Hold(HoldKind.PlatformBuild, "platform build")
-            : new Hold(HoldKind.Prerelease, "prerelease");
-    }
+        var parsed when PlatformBuild().IsMatch(parsed.Release) => new Hold(HoldKind.PlatformBuild, "platform build"),
+        _ => new Hold(HoldKind.Prerelease, "prerelease"),
+    };
 
     /// <summary>The upstream version's first number, after any epoch (26 of 26.1.5+dfsg1-9).</summary>
     static string? DebianMajor(string version)
