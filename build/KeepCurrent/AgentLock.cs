@@ -41,9 +41,7 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
         var fix = $"run ./build.sh Lock --templates {template.Name} to write it again from template.yaml";
         if (FilesOf(template.Agent.Installer).FirstOrDefault(f => !File.Exists(Path.Combine(template.Directory, f))) is { } missing)
             throw new FleetException($"{Display(Path.GetFileName(missing))}: missing; the agent installs from its lock ({fix}).");
-        return template.Agent.Installer == AgentInstaller.Npm
-            ? ReadNpm(template, Display, fix)
-            : ReadPip(template, Display, fix);
+        return template.Agent.Installer == AgentInstaller.Npm ? ReadNpm(template, Display, fix) : ReadPip(template, Display, fix);
     }
 
     static AgentLock ReadNpm(Template template, Func<string, string> display, string fix)

@@ -22,8 +22,7 @@ public sealed class LockWriter(string scratchDirectory, string? packageIndex, IR
         try
         {
             await (template.Agent.Installer == AgentInstaller.Npm ? WriteNpmAsync(template, work, ct) : WritePipAsync(template, work, ct));
-            var target = Path.Combine(template.Directory, AgentLock.Folder);
-            Directory.CreateDirectory(target);
+            var target = Directory.CreateDirectory(Path.Combine(template.Directory, AgentLock.Folder)).FullName;
             foreach (var file in AgentLock.FilesOf(template.Agent.Installer).Select(Path.GetFileName))
                 File.Move(Path.Combine(work, file!), Path.Combine(target, file!), overwrite: true);
             return AgentLock.Read(template);
