@@ -105,16 +105,14 @@ internal sealed partial class Build
         {
             throw new FleetUsageException(e.Message);
         }
-        var fromIndex = inputs.FirstOrDefault(i => i.Name == name)?.Source == InputSource.PackageIndex;
+        var input = UpstreamInputs.Named(inputs, name);
         bump = Task.Run(async () =>
         {
-            await using var sources = await OpenSourcesAsync(config, CancellationToken, index: fromIndex);
-            return await BumpRequest.ResolveAsync(inputs, name, InputVersion is { Length: > 0 } v ? v : null, new Outdated(sources.Sources, TimeProvider.System),
-                sources.Sources, TimeProvider.System.GetUtcNow(), CancellationToken);
+            await using var sources = await OpenSourcesAsync(config, CancellationToken, index: input.Source == InputSource.PackageIndex);
+            return await new Outdated(sources.Sources, TimeProvider.System).ResolveBumpAsync(inputs, name, InputVersion is { Length: > 0 } v ? v : null, CancellationToken);
         }).GetAwaiter().GetResult();
         if (bump is null)
         {
-            var input = inputs.First(i => i.Name == name);
             Log.Information("{Input} is at {Version}, the newest its policy allows (./build.sh Outdated says why anything newer waits): nothing to bump", input.Name, input.Current);
             SkipScheduled($"skipped: {input.Name} is current");
             return;
@@ -162,7 +160,7 @@ internal sealed partial class Build
             changed.AddRange(AgentLock.RepositoryFilesOf(template));
             Log.Information("{Template}: lock written, {Count} packages ({Files})", template.Name, locked.Packages.Count, string.Join(", ", AgentLock.RepositoryFilesOf(template)));
         }
-        bumpScope = BumpScope.For(input, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
+        bumpScope = BumpScope.For(input, config, changed);
         if (bumpScope.RuntimeVersion is { } runtime)
             RequestedVersion = Pep440Version.Parse(runtime);
         Log.Information("{Subject} rebuilds {What}", request.Subject, bumpScope.Describe);
@@ -205,8 +203,7 @@ internal sealed partial class Build
         var changed = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
         foreach (var file in changed)
             CopyFile(folder, RootDirectory, file);
-        var config = FleetLoader.LoadFleet(RootDirectory);
-        var scope = BumpScope.For(input, config, PinFile.PathForBase(config), PinFile.ReadAll(config), changed);
+        var scope = BumpScope.For(input, FleetLoader.LoadFleet(RootDirectory), changed);
         var reached = scope.Templates.Where(t => Templates.Length == 0 || Templates.Contains(t)).ToList();
         Log.Information("{Input}: {Files} from the base job; it rebuilds {What}", input.Name, string.Join(", ", changed), scope.Describe);
         bumpScope = scope with { Templates = reached };
@@ -256,7 +253,7 @@ internal sealed partial class Build
         yield return $"{template.Template}: {template.Publish.Reason}";
         foreach (var gate in new[] { template.Smoke, template.T4 }.OfType<GateResult>())
         {
-            foreach (var check in gate.Checks.Where(c => !c.Passed && c.Severity == Severity.Hard))
+            foreach (var check in gate.HardFailures)
                 yield return $"{template.Template} {gate.Gate} {check.Id}: {check.Reason ?? check.Description}";
             if (gate.Error is { } error)
                 yield return $"{template.Template} {gate.Gate}: {error.Split('\n')[0]}";
@@ -272,7 +269,7 @@ internal sealed partial class Build
             : index ? (embedded = await EmbeddedIndex.StartAsync(config, [], Context.Paths.Output, ct)).SimpleUrl.ToString()
             : null;
         // The same private apt state as the tool installer's (in the per-user cache, docs/tools.md), without needing its pins.
-        var debian = DebianArchive.ForHost(Path.Combine(Cache.Tools, ".apt"));
+        var debian = new DebianArchive(Path.Combine(Cache.Tools, ".apt"));
         return new OpenSources(new UpstreamSources(new NpmRegistry(NpmEnvironment), indexUrl is null ? null : new PackageIndexReleases(SourcesHttp, indexUrl), debian), indexUrl, embedded);
     }
 
@@ -291,8 +288,7 @@ internal sealed partial class Build
     async Task OutdatedAsync()
     {
         var config = FleetLoader.LoadFleet(RootDirectory);
-        var templates = FleetLoader.LoadTemplates(config, config.TemplateNames);
-        var inputs = UpstreamInputs.Of(config, templates, BumpScope.NewestRuntime(PinFile.ReadAll(config)));
+        var inputs = UpstreamInputs.Of(config, FleetLoader.LoadTemplates(config, config.TemplateNames), BumpScope.NewestRuntime(PinFile.ReadAll(config)));
         var report = await ReadOutdatedAsync(config, inputs, CancellationToken);
 
         Log.Information("Upstream inputs (read {At:yyyy-MM-dd HH:mm} UTC):\n{Table}", report.ReadAt, report.Table());
@@ -310,7 +306,7 @@ internal sealed partial class Build
     {
         await using var sources = await OpenSourcesAsync(config, ct);
         var basePin = PinFile.ReadIfExists(PinFile.PathForBase(config));
-        var pins = PinnedVersions.Of(inputs, PinFile.ReadAll(config), basePin);
+        var pins = PinnedVersion.Of(inputs, PinFile.ReadAll(config), basePin);
         return await new Outdated(sources.Sources, TimeProvider.System).ReadAsync(inputs, pins, c => BaseSecurityAsync(config, basePin, c), ct);
     }
 

@@ -37,14 +37,11 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
     /// <summary>Reads and checks the lock against template.yaml agent; throws <see cref="FleetException"/> naming the file.</summary>
     public static AgentLock Read(Template template)
     {
-        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(template.Directory)))!;
-        string Display(string file) => FleetLoader.Display(root, Path.Combine(template.Directory, Folder, file));
+        string Display(string file) => $"{FleetLoader.TemplatesFolder}/{template.Name}/{Folder}/{file}";
         var fix = $"run ./build.sh Lock --templates {template.Name} to write it again from template.yaml";
         if (FilesOf(template.Agent.Installer).FirstOrDefault(f => !File.Exists(Path.Combine(template.Directory, f))) is { } missing)
             throw new FleetException($"{Display(Path.GetFileName(missing))}: missing; the agent installs from its lock ({fix}).");
-        return template.Agent.Installer == AgentInstaller.Npm
-            ? ReadNpm(template, Display, fix)
-            : ReadPip(template, Display, fix);
+        return template.Agent.Installer == AgentInstaller.Npm ? ReadNpm(template, Display, fix) : ReadPip(template, Display, fix);
     }
 
     static AgentLock ReadNpm(Template template, Func<string, string> display, string fix)
@@ -72,7 +69,8 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
                 throw new FleetException($"{display(PackageLock)}: \"{path}\" has no integrity hash, so npm ci could not check what it installs; {fix}.");
             if (!ForPlatform(entry))
                 continue;
-            var name = entry["name"]?.GetValue<string>() ?? NameOf(path);
+            // Without a "name" of its own, a package is named by its path after the last node_modules/.
+            var name = entry["name"]?.GetValue<string>() ?? path.Split("node_modules/")[^1];
             locked.Add(new LockedPackage(name, entry["version"]?.GetValue<string>() ?? "", path));
         }
         var top = locked.FirstOrDefault(p => p.Path == $"node_modules/{agent.Package}");
@@ -101,12 +99,11 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
         var start = 0;
         for (var i = 0; i < lines.Length; i++)
         {
-            var line = lines[i].TrimStart().StartsWith('#') ? "" : lines[i].Split(" #")[0];
+            var line = (lines[i].TrimStart().StartsWith('#') ? "" : lines[i].Split(" #")[0]).TrimEnd();
             if (text.Length == 0)
                 start = i + 1;
-            var continued = line.TrimEnd().EndsWith('\\');
-            text += continued ? line.TrimEnd()[..^1] + " " : line;
-            if (continued)
+            text += line.EndsWith('\\') ? line[..^1] + " " : line;
+            if (line.EndsWith('\\'))
                 continue;
             if (text.Trim().Length > 0)
                 yield return (string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries)), start);
@@ -124,12 +121,6 @@ public sealed partial record AgentLock(Template Template, IReadOnlyList<LockedPa
             return true;
         var names = items.Select(i => i?.GetValue<string>() ?? "").ToList();
         return names.Contains(value) || (names.All(n => n.StartsWith('!')) && !names.Contains("!" + value));
-    }
-
-    static string NameOf(string path)
-    {
-        var at = path.LastIndexOf("node_modules/", StringComparison.Ordinal);
-        return at < 0 ? path : path[(at + "node_modules/".Length)..];
     }
 
     static Dictionary<string, string> Dependencies(JsonObject manifest) =>

@@ -18,15 +18,14 @@ public sealed record BumpScope(IReadOnlyList<string> Templates, string? BaseImag
         ? $"{string.Join(", ", Templates)} FROM the pinned base {@base[(@base.LastIndexOf('@') + 1)..][..19]}…, runtime {RuntimeVersion ?? "newest"}"
         : $"the base and {string.Join(", ", Templates)}, runtime {RuntimeVersion ?? "newest"}";
 
-    public static BumpScope For(UpstreamInput input, FleetConfig config, string basePinFile, IReadOnlyDictionary<string, Pin?> pins, IReadOnlyList<string> changed)
+    /// <summary>What a bump of <paramref name="input"/> rebuilds, by the pins as they are now.</summary>
+    public static BumpScope For(UpstreamInput input, FleetConfig config, IReadOnlyList<string> changed)
     {
-        var newestRuntime = NewestRuntime(pins);
-        if (input.Template is { } template)
-        {
-            var basePin = PinFile.ReadIfExists(basePinFile);
-            return new BumpScope([template.Name], basePin?.Reference, pins.GetValueOrDefault(template.Name)?.RuntimeVersion?.ToString() ?? newestRuntime, changed);
-        }
-        return new BumpScope(config.TemplateNames, null, newestRuntime, changed);
+        var pins = PinFile.ReadAll(config);
+        return input.Template is { } template
+            ? new BumpScope([template.Name], PinFile.ReadIfExists(PinFile.PathForBase(config))?.Reference,
+                pins.GetValueOrDefault(template.Name)?.RuntimeVersion?.ToString() ?? NewestRuntime(pins), changed)
+            : new BumpScope(config.TemplateNames, null, NewestRuntime(pins), changed);
     }
 
     /// <summary>The newest runtime any template's pin holds; null with no pin.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using TemplateFleet.Files;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -22,8 +21,7 @@ public static class DataEdit
         var (start, end, old) = Find(parser, keys, 0)
             ?? throw new KeepCurrentException($"{display} has no {string.Join('.', keys)} to change; add it (see templates/fleet.yaml in the repository) and run again.");
         var written = Needs(value) ? $"'{value.Replace("'", "''", StringComparison.Ordinal)}'" : value;
-        var changed = new StringBuilder(text.Length + written.Length).Append(text, 0, start).Append(written).Append(text, end, text.Length - end).ToString();
-        AtomicFile.Write(file, changed);
+        AtomicFile.Write(file, string.Concat(text.AsSpan(0, start), written, text.AsSpan(end)));
         return old;
     }
 

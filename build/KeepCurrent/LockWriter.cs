@@ -18,16 +18,11 @@ public sealed class LockWriter(string scratchDirectory, string? packageIndex, IR
     /// <summary>Writes the lock of <paramref name="template"/> as template.yaml now says (its agent at its version).</summary>
     public async Task<AgentLock> WriteAsync(Template template, CancellationToken ct)
     {
-        var work = Path.Combine(scratchDirectory, $"{template.Name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
+        var work = Directory.CreateDirectory(Path.Combine(scratchDirectory, $"{template.Name}-{Guid.NewGuid():N}")).FullName;
         try
         {
-            if (template.Agent.Installer == AgentInstaller.Npm)
-                await WriteNpmAsync(template, work, ct);
-            else
-                await WritePipAsync(template, work, ct);
-            var target = Path.Combine(template.Directory, AgentLock.Folder);
-            Directory.CreateDirectory(target);
+            await (template.Agent.Installer == AgentInstaller.Npm ? WriteNpmAsync(template, work, ct) : WritePipAsync(template, work, ct));
+            var target = Directory.CreateDirectory(Path.Combine(template.Directory, AgentLock.Folder)).FullName;
             foreach (var file in AgentLock.FilesOf(template.Agent.Installer).Select(Path.GetFileName))
                 File.Move(Path.Combine(work, file!), Path.Combine(target, file!), overwrite: true);
             return AgentLock.Read(template);

@@ -28,18 +28,15 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
             Dictionary<string, string> Strings(string key) => root.TryGetProperty(key, out var map) && map.ValueKind == JsonValueKind.Object
                 ? map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
                 : [];
-            var tags = Strings("dist-tags");
             var times = Strings("time");
             // One version comes as a string, several as an array.
-            var versions = root.TryGetProperty("versions", out var v)
-                ? v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(e => e.GetString()!).ToList()
-                : v.ValueKind == JsonValueKind.String ? [v.GetString()!] : []
-                : new List<string>();
+            List<string> versions = !root.TryGetProperty("versions", out var v) ? []
+                : v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray().Select(e => e.GetString()!)]
+                : v.ValueKind == JsonValueKind.String ? [v.GetString()!] : [];
             var deprecated = root.TryGetProperty("deprecated", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-            var latest = tags.GetValueOrDefault("latest");
-            var releases = versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? VersionScheme.ParseDate(at) : null,
-                Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null)).ToList();
-            return new SourceReading(releases, latest);
+            var latest = Strings("dist-tags").GetValueOrDefault("latest");
+            return new SourceReading([.. versions.Select(version => new UpstreamRelease(version, times.TryGetValue(version, out var at) ? VersionScheme.ParseDate(at) : null,
+                Refused: deprecated is not null && version == latest ? Deprecation(deprecated) : null))], latest);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -50,8 +47,7 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
     /// <summary>The deprecation message of one version, or null (npm view prints nothing for a version that is not deprecated).</summary>
     public async Task<string?> DeprecatedAsync(string package, string version, CancellationToken ct)
     {
-        var json = await RunAsync([$"{package}@{version}", "deprecated"], package, ct);
-        if (json is null)
+        if (await RunAsync([$"{package}@{version}", "deprecated"], package, ct) is not { } json)
             return null;
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.ValueKind == JsonValueKind.String && doc.RootElement.GetString() is { Length: > 0 } message ? message : null;
@@ -84,14 +80,11 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
     // With --json npm prints {"error": {"code", "summary", "detail"}}; E404 is a package the registry does not have.
     static string Summary(ProcessResult result)
     {
-        foreach (var text in new[] { result.Stdout, result.Stderr })
+        foreach (var text in new[] { result.Stdout, result.Stderr }.Where(t => t.Contains('{')))
         {
-            var start = text.IndexOf('{');
-            if (start < 0)
-                continue;
             try
             {
-                using var doc = JsonDocument.Parse(text[start..]);
+                using var doc = JsonDocument.Parse(text[text.IndexOf('{')..]);
                 if (doc.RootElement.TryGetProperty("error", out var error))
                 {
                     var code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
@@ -111,4 +104,4 @@ public sealed class NpmRegistry(IReadOnlyDictionary<string, string?>? environmen
 }
 
 /// <summary>A source that could not be read, data that does not fit, a bump that cannot go on: one line that says what to do.</summary>
-public sealed class KeepCurrentException(string message, Exception? inner = null) : Fleet.FleetException(message, inner);
+public sealed class KeepCurrentException(string message) : Fleet.FleetException(message);

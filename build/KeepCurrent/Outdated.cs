@@ -4,12 +4,6 @@ using TemplateFleet.Fleet;
 
 namespace TemplateFleet.KeepCurrent;
 
-/// <summary>What the pins say about one input: the version(s) they record, and a flag when that is not what the data says.</summary>
-public sealed record PinnedVersion(string? Version, string? Flag = null)
-{
-    public static readonly PinnedVersion None = new((string?)null);
-}
-
 /// <summary>The pinned base's pending security upgrades (package names), or why there is nothing to look at.</summary>
 public sealed record BaseSecurity(IReadOnlyList<string>? Pending, string Note);
 
@@ -34,9 +28,7 @@ public sealed record OutdatedReport(IReadOnlyList<OutdatedRow> Rows, DateTimeOff
     string[] Cells(OutdatedRow row)
     {
         var input = row.Input;
-        var pins = row.Pinned.Version ?? "no pin";
-        if (row.Pinned.Flag is { } flag)
-            pins += $" ⚠ {flag}";
+        var pins = (row.Pinned.Version ?? "no pin") + (row.Pinned.Flag is { } flag ? $" ⚠ {flag}" : "");
         if (row.Error is { } error)
             return [input.Name, input.Describe, input.Current ?? "—", pins, "unreadable", "", "", error];
         var verdict = row.Verdict!;
@@ -91,15 +83,10 @@ public sealed class Outdated(IUpstreamSources sources, TimeProvider clock)
         Func<CancellationToken, Task<BaseSecurity>>? security, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var rows = await Task.WhenAll(inputs.Select(input => RowAsync(input, pins.GetValueOrDefault(input.Name) ?? PinnedVersion.None, security, now, ct)));
-        return new OutdatedReport(rows, now);
+        return new OutdatedReport(await Task.WhenAll(inputs.Select(input => RowAsync(input, pins.GetValueOrDefault(input.Name) ?? PinnedVersion.None, security, now, ct))), now);
     }
 
-    /// <summary>The verdict on one input: its source read, the policy applied, npm's deprecations looked up for the candidates.</summary>
-    public async Task<PolicyVerdict> JudgeAsync(UpstreamInput input, DateTimeOffset now, CancellationToken ct) =>
-        (await ReadAndJudgeAsync(input, now, ct)).Verdict;
-
-    /// <summary>The source's reading and the verdict on it.</summary>
+    /// <summary>One input's source read and the verdict on it: the policy applied, npm's deprecations looked up for the candidates.</summary>
     public async Task<(SourceReading Reading, PolicyVerdict Verdict)> ReadAndJudgeAsync(UpstreamInput input, DateTimeOffset now, CancellationToken ct)
     {
         var reading = await sources.ReadAsync(input, ct);
@@ -115,11 +102,53 @@ public sealed class Outdated(IUpstreamSources sources, TimeProvider clock)
         return (reading with { Releases = releases }, verdict);
     }
 
+    /// <summary>
+    /// The input and the version a bump may take. An explicit version must be on the source and allowed by the policy
+    /// (or be the data's own: a re-lock); without one, the newest the policy allows (null: nothing to move). Every
+    /// refusal is a usage error, one line, before anything is written.
+    /// </summary>
+    public async Task<BumpRequest?> ResolveBumpAsync(IReadOnlyList<UpstreamInput> inputs, string name, string? version, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var input = UpstreamInputs.Named(inputs, name);
+        if (input.Reach == InputReach.Runtime)
+            throw new FleetUsageException($"--input {name}: the runtime moves through Cascade (./build.sh Cascade --runtime-version <version>; Watch starts it), not Bump.");
+        if (version is not null && !input.Scheme.IsValid(version))
+            throw new FleetUsageException($"--input-version '{Printable.Of(version)}' is not a version of {input.Name} ({input.Describe}); example: {input.Current}.");
+
+        PolicyVerdict verdict;
+        SourceReading reading;
+        try
+        {
+            (reading, verdict) = await ReadAndJudgeAsync(input, now, ct);
+        }
+        catch (FleetException e)
+        {
+            throw new FleetUsageException($"--input {name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
+        if (version is null)
+            return verdict.Allowed is { } allowed ? new BumpRequest(input, allowed.Version, allowed) : null;
+
+        var release = reading.Releases.FirstOrDefault(r => r.Version == version)
+            ?? throw new FleetUsageException($"--input-version {version}: {input.Describe} has no such version (newest allowed: {verdict.Allowed?.Version ?? input.Current ?? "none"}).");
+        if (version == input.Current)
+            return new BumpRequest(input, version, release);
+        // A platform build or prerelease of the current version orders below it, but what refuses it is what it is.
+        if (input.Current is not null && input.Scheme.IsValid(input.Current) && input.Scheme.Compare(version, input.Current) < 0 && input.Scheme.Intrinsic(version) is null)
+            throw new FleetUsageException($"--input-version {version} is older than {input.Name}'s {input.Current} ({input.Data}): a bump never goes backwards; to leave a version, skip it in the policy.");
+        var refusal = verdict.Held.FirstOrDefault(h => h.Version == version)?.Hold
+            ?? VersionPolicy.HoldOf(input.Scheme, input.Current ?? "", release, input.Policy, now, reading.Latest)
+            ?? await sources.RefusalAsync(input, version, ct);
+        if (refusal is not null)
+            throw new FleetUsageException($"--input-version {version}: {input.Name}'s policy holds it back ({refusal.Text}); take the newest it allows ({verdict.Allowed?.Version ?? "none: " + input.Name + " is current"}), or change the policy ({input.Data.File}).");
+        return new BumpRequest(input, version, release);
+    }
+
     async Task<OutdatedRow> RowAsync(UpstreamInput input, PinnedVersion pinned, Func<CancellationToken, Task<BaseSecurity>>? security, DateTimeOffset now, CancellationToken ct)
     {
         try
         {
-            var verdict = await JudgeAsync(input, now, ct);
+            var (_, verdict) = await ReadAndJudgeAsync(input, now, ct);
             string? note = input.Reach == InputReach.Runtime ? "moved by Cascade (Watch starts it), not by Bump" : null;
             if (input.Source == InputSource.SecurityArchive)
             {

@@ -33,29 +33,22 @@ public sealed class PackageIndexReleases(HttpClient http, string simpleIndexUrl)
 
     async Task<JsonDocument> GetAsync(string url, string what, CancellationToken ct)
     {
-        HttpResponseMessage response;
         try
         {
-            response = await http.GetAsync(url, ct);
+            using var response = await http.GetAsync(url, ct);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                throw new KeepCurrentException($"the package index at {JsonApiBase} does not have {what} (GET {url}: 404); check the name and version in the fleet data, or --package-index.");
+            if (!response.IsSuccessStatusCode)
+                throw new KeepCurrentException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} to GET {url}; check --package-index and the index's health.");
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new KeepCurrentException($"the package index at {JsonApiBase} did not answer GET {url} ({e.InnerException?.Message ?? e.Message}); check --package-index and that the index runs.");
         }
-        using (response)
+        catch (JsonException e)
         {
-            if (response.StatusCode == HttpStatusCode.NotFound)
-                throw new KeepCurrentException($"the package index at {JsonApiBase} does not have {what} (GET {url}: 404); check the name and version in the fleet data, or --package-index.");
-            if (!response.IsSuccessStatusCode)
-                throw new KeepCurrentException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} to GET {url}; check --package-index and the index's health.");
-            try
-            {
-                return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            }
-            catch (JsonException e)
-            {
-                throw new KeepCurrentException($"GET {url} did not return PyPI JSON ({e.Message}); is {JsonApiBase} the JSON API base of a package index?");
-            }
+            throw new KeepCurrentException($"GET {url} did not return PyPI JSON ({e.Message}); is {JsonApiBase} the JSON API base of a package index?");
         }
     }
 }

@@ -76,7 +76,6 @@ public static class UpstreamInputs
     /// <param name="runtime">The runtime the pins hold (the newest), which the data does not: the cascade chooses it per run.</param>
     public static IReadOnlyList<UpstreamInput> Of(FleetConfig config, IReadOnlyList<Template> templates, string? runtime = null)
     {
-        var policies = config.Inputs;
         var node = config.Base.Node;
         var inputs = templates.Select(t => new UpstreamInput(t.Name, t.Agent.Installer == AgentInstaller.Npm ? InputSource.Npm : InputSource.PackageIndex,
             t.Agent.Package, t.Agent.Version, t.Agent.Policy, InputReach.Template, new DataLocation($"templates/{t.Name}/{FleetLoader.ManifestFileName}", ["agent", "version"]))
@@ -92,23 +91,13 @@ public static class UpstreamInputs
             (FleetInputs.DebianSecurity, InputSource.SecurityArchive, $"{config.Base.Os.Suite}-security", config.Base.Os.Security, ["base", "os", "security"], config.Base.Os.Suite),
             (FleetInputs.Runtime, InputSource.PackageIndex, config.Runtime.Package, runtime, ["runtime"], null),
         ];
-        return [.. inputs, .. fleet.Select(f => new UpstreamInput(f.Name, f.Source, f.Package, f.Current, policies.For(f.Name),
+        return [.. inputs, .. fleet.Select(f => new UpstreamInput(f.Name, f.Source, f.Package, f.Current, config.Inputs.For(f.Name),
             f.Name == FleetInputs.Runtime ? InputReach.Runtime : InputReach.Fleet, new DataLocation(FleetFile, f.Keys)) { Suite = f.Suite })];
     }
 
     /// <summary>The versions of the fleet-wide inputs a base built from this data takes, by input name (its pin's "upstream").</summary>
-    public static IReadOnlyDictionary<string, string> BaseVersions(FleetConfig config)
-    {
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [FleetInputs.Node] = config.Base.Node.Version,
-            [FleetInputs.Npm] = config.Base.Node.Npm,
-            [FleetInputs.DockerCli] = config.Base.DockerCli.Version,
-        };
-        if (config.Base.Os.Security is { } security)
-            versions[FleetInputs.DebianSecurity] = security;
-        return versions;
-    }
+    public static IReadOnlyDictionary<string, string> BaseVersions(FleetConfig config) =>
+        Of(config, []).Where(i => i.Reach == InputReach.Fleet && i.Current is not null).ToDictionary(i => i.Name, i => i.Current!, StringComparer.Ordinal);
 
     /// <summary>The input named <paramref name="name"/>; an unknown name is one line listing the names there are.</summary>
     public static UpstreamInput Named(IReadOnlyList<UpstreamInput> inputs, string name, string parameter = "--input") =>

@@ -19,37 +19,21 @@ public sealed class UpstreamSources(NpmRegistry npm, PackageIndexReleases? index
 {
     public async Task<SourceReading> ReadAsync(UpstreamInput input, CancellationToken ct)
     {
-        switch (input.Source)
-        {
-            case InputSource.Npm:
-                return await npm.ViewAsync(input.Package, ct);
-            case InputSource.PackageIndex:
-                var releases = await (index ?? throw new KeepCurrentException($"{input.Name} comes from the package index: pass --package-index (its simple URL).")).ReadAsync(input.Package, ct);
-                return new SourceReading(releases);
-            case InputSource.Debian:
-                var (_, served) = await ReadDebianAsync(() => debian.ServedAsync($"{input.Name} ({input.Describe})", input.Suite!, input.Package, ct));
-                return new SourceReading(served.Select(s => new UpstreamRelease(s.Version, s.PocketDate, Security: s.Pocket.EndsWith("-security", StringComparison.Ordinal))).ToList());
-            default:
-                var pocket = $"{input.Suite}-security";
-                var (dates, _) = await ReadDebianAsync(() => debian.ServedAsync($"{input.Name} ({input.Describe})", input.Suite!, null, ct));
-                return dates.TryGetValue(pocket, out var date)
-                    ? new SourceReading([new UpstreamRelease(date.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), date, Security: true)])
-                    : throw new KeepCurrentException($"{input.Name}: the private apt configuration read no Release file of {pocket}; the host's /etc/apt/sources.list.d/*.sources must list its own -security suite to derive it from.");
-        }
+        if (input.Source == InputSource.Npm)
+            return await npm.ViewAsync(input.Package, ct);
+        if (input.Source == InputSource.PackageIndex)
+            return new SourceReading(await (index ?? throw new KeepCurrentException($"{input.Name} comes from the package index: pass --package-index (its simple URL).")).ReadAsync(input.Package, ct));
+        // A Debian package: every version its suite's pockets serve; the security archive: its pocket's Release date.
+        var debianPackage = input.Source == InputSource.Debian ? input.Package : null;
+        var (dates, served) = await debian.ServedAsync($"{input.Name} ({input.Describe})", input.Suite!, debianPackage, ct);
+        if (debianPackage is not null)
+            return new SourceReading(served.Select(s => new UpstreamRelease(s.Version, s.PocketDate, Security: s.Pocket.EndsWith("-security", StringComparison.Ordinal))).ToList());
+        var pocket = $"{input.Suite}-security";
+        return dates.TryGetValue(pocket, out var date)
+            ? new SourceReading([new UpstreamRelease(date.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), date, Security: true)])
+            : throw new KeepCurrentException($"{input.Name}: the private apt configuration read no Release file of {pocket}; the host's /etc/apt/sources.list.d/*.sources must list its own -security suite to derive it from.");
     }
 
     public async Task<Hold?> RefusalAsync(UpstreamInput input, string version, CancellationToken ct) =>
         input.Source == InputSource.Npm && await npm.DeprecatedAsync(input.Package, version, ct) is { } message ? NpmRegistry.Deprecation(message) : null;
-
-    static async Task<T> ReadDebianAsync<T>(Func<Task<T>> read)
-    {
-        try
-        {
-            return await read();
-        }
-        catch (ToolException e)
-        {
-            throw new KeepCurrentException(e.Message, e);
-        }
-    }
 }

@@ -55,22 +55,12 @@ public sealed record PolicyVerdict(string Current, UpstreamRelease? Allowed, Ups
         return string.Join("; ", new[] { $"{first.Version}: {first.Hold.Text}" }.Concat(rest));
     }
 
-    static string Plural(HoldKind kind, int n)
-    {
-        var noun = kind switch
-        {
-            HoldKind.PlatformBuild => "platform build",
-            HoldKind.Prerelease => "prerelease",
-            HoldKind.Yanked => "yanked",
-            HoldKind.Deprecated => "deprecated",
-            HoldKind.BeyondLatest => "beyond latest",
-            HoldKind.Skipped => "skipped",
-            HoldKind.Major => "new major",
-            HoldKind.TooYoung => "too young",
-            _ => "without publish time",
-        };
-        return n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? noun + "s" : noun;
-    }
+    static string Plural(HoldKind kind, int n) =>
+        n > 1 && kind is HoldKind.PlatformBuild or HoldKind.Prerelease or HoldKind.Major ? Nouns[(int)kind] + "s" : Nouns[(int)kind];
+
+    // By HoldKind, in its order.
+    static readonly string[] Nouns =
+        ["platform build", "prerelease", "yanked", "deprecated", "beyond latest", "skipped", "new major", "too young", "without publish time"];
 }
 
 /// <summary>
@@ -82,10 +72,7 @@ public static class VersionPolicy
     /// <param name="latest">The source's `latest` (npm's dist-tag); versions above it never count. Null: no cap.</param>
     public static PolicyVerdict Evaluate(VersionScheme scheme, string current, IEnumerable<UpstreamRelease> releases, InputPolicy policy, DateTimeOffset now, string? latest = null)
     {
-        var valid = releases.Where(r => scheme.IsValid(r.Version)).ToList();
-        var newer = scheme.IsValid(current)
-            ? valid.Where(r => scheme.Compare(r.Version, current) > 0).ToList()
-            : valid;
+        var newer = releases.Where(r => scheme.IsValid(r.Version) && (!scheme.IsValid(current) || scheme.Compare(r.Version, current) > 0)).ToList();
         newer.Sort((a, b) => scheme.Compare(b.Version, a.Version));
         var cap = latest is not null && scheme.IsValid(latest) ? latest : null;
         var judged = newer.Select(r => (Release: r, Hold: HoldOf(scheme, current, r, policy, now, cap))).ToList();
@@ -97,10 +84,9 @@ public static class VersionPolicy
     public static Hold? HoldOf(VersionScheme scheme, string current, UpstreamRelease release, InputPolicy policy, DateTimeOffset now, string? latest)
     {
         var version = release.Version;
-        if (scheme.Intrinsic(version) is { } intrinsic)
-            return intrinsic;
-        if (release.Refused is { } refused)
-            return refused;
+        // What the version is (a prerelease) or what its source says of it (yanked, deprecated) comes first.
+        if ((scheme.Intrinsic(version) ?? release.Refused) is { } hold)
+            return hold;
         if (latest is not null && scheme.Compare(version, latest) > 0)
             return new Hold(HoldKind.BeyondLatest, $"newer than latest ({latest})");
         if (policy.Skipped(version) is { } skip)

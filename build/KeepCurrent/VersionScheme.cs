@@ -10,7 +10,10 @@ namespace TemplateFleet.KeepCurrent;
 /// Debian's deb-version(7), and the security archive's Release date. Each says what never counts on its own
 /// (a prerelease, an npm platform build) and what a major is. SemVer 2.0 through NuGet.Versioning's strict parser.
 /// </summary>
-public sealed partial class VersionScheme(Func<string, bool> isValid, Comparison<string> compare, Func<string, string?> major, Func<string, Hold?>? intrinsic = null)
+/// <param name="Compare">Orders two valid versions.</param>
+/// <param name="Major">The major a version belongs to ("24" of 24.21.0); null where the scheme has none.</param>
+/// <param name="Intrinsic">Why this version never counts whatever the policy says, or null.</param>
+public sealed partial record VersionScheme(Func<string, bool> IsValid, Comparison<string> Compare, Func<string, string?> Major, Func<string, Hold?> Intrinsic)
 {
     // Precedence: build metadata does not count (SemVer 2.0 section 11).
     public static readonly VersionScheme Npm = new(v => Semver(v) is not null, (a, b) => VersionComparer.Default.Compare(Semver(a)!, Semver(b)!),
@@ -20,33 +23,19 @@ public sealed partial class VersionScheme(Func<string, bool> isValid, Comparison
         v => Pep440Version.TryParse(v, out var p) ? p.Release[0].ToString(CultureInfo.InvariantCulture) : null,
         v => Pep440Version.Parse(v).IsPreRelease ? new Hold(HoldKind.Prerelease, "prerelease") : null);
 
-    public static readonly VersionScheme Debian = new(Tools.DebianVersion.IsValid, Tools.DebianVersion.Compare, DebianMajor);
+    public static readonly VersionScheme Debian = new(Tools.DebianVersion.IsValid, Tools.DebianVersion.Compare, DebianMajor, _ => null);
 
-    public static readonly VersionScheme Date = new(v => ParseDate(v) is not null, (a, b) => ParseDate(a)!.Value.CompareTo(ParseDate(b)!.Value), _ => null);
-
-    public bool IsValid(string version) => isValid(version);
-
-    /// <summary>Orders two valid versions.</summary>
-    public int Compare(string a, string b) => compare(a, b);
-
-    /// <summary>The major a version belongs to ("24" of 24.21.0); null where the scheme has none.</summary>
-    public string? Major(string version) => major(version);
-
-    /// <summary>Why this version never counts whatever the policy says, or null.</summary>
-    public Hold? Intrinsic(string version) => intrinsic?.Invoke(version);
+    public static readonly VersionScheme Date = new(v => ParseDate(v) is not null, (a, b) => ParseDate(a)!.Value.CompareTo(ParseDate(b)!.Value), _ => null, _ => null);
 
     static SemanticVersion? Semver(string v) => SemanticVersion.TryParse(v, out var s) ? s : null;
 
-    static Hold? NpmIntrinsic(string version)
+    static Hold? NpmIntrinsic(string version) => Semver(version)! switch
     {
-        var parsed = Semver(version)!;
-        if (!parsed.IsPrerelease)
-            return null;
+        { IsPrerelease: false } => null,
         // A platform build (0.171.0-linux-x64) reads as a SemVer prerelease but is the same release for one platform.
-        return PlatformBuild().IsMatch(parsed.Release)
-            ? new Hold(HoldKind.PlatformBuild, "platform build")
-            : new Hold(HoldKind.Prerelease, "prerelease");
-    }
+        var parsed when PlatformBuild().IsMatch(parsed.Release) => new Hold(HoldKind.PlatformBuild, "platform build"),
+        _ => new Hold(HoldKind.Prerelease, "prerelease"),
+    };
 
     /// <summary>The upstream version's first number, after any epoch (26 of 26.1.5+dfsg1-9).</summary>
     static string? DebianMajor(string version)

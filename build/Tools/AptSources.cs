@@ -20,7 +20,7 @@ public static class AptSources
     public static IReadOnlyList<AptSourceStanza> Parse(string text, string file)
     {
         var stanzas = new List<AptSourceStanza>();
-        var fields = new Dictionary<string, StringBuilder>(StringComparer.OrdinalIgnoreCase);
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         string? current = null;
         var start = 0;
         var lines = text.Replace("\r\n", "\n").Split('\n');
@@ -31,40 +31,25 @@ public static class AptSources
                 continue;
             if (line.Trim().Length == 0)
             {
-                if (fields.Count > 0 && Stanza(fields, file, start) is { } stanza)
-                    stanzas.Add(stanza);
+                if (fields.Count > 0 && !fields.GetValueOrDefault("Enabled", "").Trim().Equals("no", StringComparison.OrdinalIgnoreCase))
+                    stanzas.Add(new(Words("Types"), Words("URIs"), Words("Suites"), Words("Components"), fields.GetValueOrDefault("Signed-By")?.Trim(), file, start));
                 fields.Clear();
                 current = null;
-                continue;
             }
-            if (char.IsWhiteSpace(line[0]) && current is not null)
+            // A continuation line (multi-line values such as an inline Signed-By key).
+            else if (char.IsWhiteSpace(line[0]) && current is not null)
+                fields[current] += "\n" + (line.Trim() == "." ? "" : line.Trim());
+            else if (line.IndexOf(':') is var colon and > 0)
             {
-                // A continuation line (multi-line values such as an inline Signed-By key).
-                fields[current].Append('\n').Append(line.Trim() == "." ? "" : line.Trim());
-                continue;
+                if (fields.Count == 0)
+                    start = i + 1;
+                current = line[..colon].Trim();
+                fields[current] = line[(colon + 1)..].Trim();
             }
-            var colon = line.IndexOf(':');
-            if (colon <= 0)
-                continue;
-            if (fields.Count == 0)
-                start = i + 1;
-            current = line[..colon].Trim();
-            fields[current] = new StringBuilder(line[(colon + 1)..].Trim());
         }
         return stanzas;
-    }
 
-    private static AptSourceStanza? Stanza(Dictionary<string, StringBuilder> fields, string file, int line)
-    {
-        string[] Words(string key) => fields.TryGetValue(key, out var value)
-            ? value.ToString().Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries)
-            : [];
-        if (fields.TryGetValue("Enabled", out var enabled) && enabled.ToString().Trim().Equals("no", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        var signedBy = fields.TryGetValue("Signed-By", out var key) ? key.ToString().Trim() : null;
-        return new AptSourceStanza(Words("Types"), Words("URIs"), Words("Suites"), Words("Components"), signedBy, file, line);
+        string[] Words(string key) => fields.GetValueOrDefault(key, "").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>The host's stanzas from every `*.sources` file of <paramref name="directory"/>, in file name order.</summary>

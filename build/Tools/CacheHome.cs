@@ -16,9 +16,7 @@ public sealed record CacheHome(string Root)
     /// <summary>From <paramref name="environment"/> (the build's); without one, from this process's environment.</summary>
     public static CacheHome Resolve(IReadOnlyDictionary<string, string>? environment = null)
     {
-        string? Get(string name) => environment is null
-            ? Environment.GetEnvironmentVariable(name)
-            : environment.GetValueOrDefault(name);
+        string? Get(string name) => environment is null ? Environment.GetEnvironmentVariable(name) : environment.GetValueOrDefault(name);
         if (Get(Variable) is { Length: > 0 } explicitRoot)
             return new CacheHome(Path.GetFullPath(explicitRoot));
         if (Get("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))

@@ -3,24 +3,19 @@ using TemplateFleet.Files;
 
 namespace TemplateFleet.Tools;
 
+/// <summary>One version a Debian suite serves: the pocket it is in (trixie, trixie-security) and that pocket's Release date.</summary>
+public sealed record ServedVersion(string Version, string Pocket, DateTimeOffset? PocketDate);
+
 /// <summary>
 /// Debian packages of any suite, through a private apt configuration per suite under
 /// <paramref name="stateDirectory"/> (its own list, package indices and cache): `apt-get download` and
 /// `dpkg-deb -x` only, so nothing is ever installed into the host and the host's apt state is never touched.
-/// The list is derived from the host's own sources (<see cref="AptSources"/>).
+/// The list is derived from the host's own sources (<see cref="AptSources"/>) and /etc/os-release.
 /// </summary>
-/// <summary>One version a Debian suite serves: the pocket it is in (trixie, trixie-security) and that pocket's Release date.</summary>
-public sealed record ServedVersion(string Version, string Pocket, DateTimeOffset? PocketDate);
-
-public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptSourceStanza>> hostSources, Func<string?> hostCodename)
+public sealed class DebianArchive(string stateDirectory)
 {
     private static readonly TimeSpan UpdateTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(10);
-
-    public static DebianArchive ForHost(string stateDirectory) => new(
-        stateDirectory,
-        () => AptSources.ReadHost(),
-        () => File.Exists("/etc/os-release") ? AptSources.Codename(File.ReadAllText("/etc/os-release")) : null);
 
     /// <summary>Unpacks the pinned package into <paramref name="directory"/>; returns the version the .deb declares.</summary>
     public async Task<string> UnpackAsync(ToolPin pin, ToolSource source, string directory, string where, CancellationToken ct)
@@ -29,17 +24,13 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
         using var suiteLock = await FileLock.AcquireAsync(suiteDirectory + ".lock", $"using the private apt state for {source.Suite}", TimeSpan.FromMinutes(15), ct);
         var options = await ConfigureAsync(pin.ToString(), source.Suite, suiteDirectory, where, ct);
 
-        var download = Path.Combine(suiteDirectory, "download-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(download);
+        var download = Directory.CreateDirectory(Path.Combine(suiteDirectory, "download-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
             var wanted = $"{source.Package}={source.Version}";
-            var updated = false;
-            if (!Directory.EnumerateFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*").Any())
-            {
+            var updated = !Directory.EnumerateFiles(Path.Combine(suiteDirectory, "lists"), "*Packages*").Any();
+            if (updated)
                 await UpdateAsync(pin.ToString(), source.Suite, options, where, ct);
-                updated = true;
-            }
             var fetched = await AptAsync(["download", wanted], options, download, DownloadTimeout, ct);
             if (!fetched.Succeeded && !updated && fetched.ExitCode != 124)
             {
@@ -49,9 +40,7 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
             }
             if (!fetched.Succeeded)
             {
-                var served = await AptCacheAsync(["madison", source.Package], options, ct);
-                var versions = served.Output.Split('\n').Select(l => l.Split('|')).Where(p => p.Length >= 2)
-                    .Select(p => p[1].Trim()).Distinct().ToList();
+                var versions = Madison(await AptCacheAsync(["madison", source.Package], options, ct), source.Suite).Select(v => v.Version).Distinct().ToList();
                 throw new ToolException(versions.Count > 0
                     ? $"{pin}: Debian's {source.Suite} does not serve {wanted}; it serves {string.Join(", ", versions)}. Pin one of them as debian.version in {where}."
                     : $"{pin}: apt-get download {wanted} from Debian's {source.Suite} failed (exit {fetched.ExitCode}):\n{fetched.Tail()}\nCheck that the host reaches its Debian archive, and the package name in {where}.");
@@ -92,16 +81,14 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
         {
             throw new ToolException($"{what}: apt-cache madison {package} (Debian's {suite}, private configuration) failed (exit {madison.ExitCode}):\n{madison.Tail()}");
         }
-        // "docker-cli | 26.1.5+dfsg1-9+deb13u1 | http://<archive>/debian-security trixie-security/main amd64 Packages"
-        var served = new List<ServedVersion>();
-        foreach (var parts in madison.Output.Split('\n').Select(l => l.Split('|', StringSplitOptions.TrimEntries)).Where(p => p.Length >= 3))
-        {
-            var words = parts[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var pocket = words.Length >= 2 ? words[1].Split('/')[0] : suite;
-            served.Add(new ServedVersion(parts[1], pocket, dates.GetValueOrDefault(pocket)));
-        }
-        return (dates, served);
+        return (dates, Madison(madison, suite).Select(v => new ServedVersion(v.Version, v.Pocket, dates.GetValueOrDefault(v.Pocket))).ToList());
     }
+
+    /// <summary>The versions apt-cache madison lists, each with its pocket (the suite's own when the line names none):
+    /// "docker-cli | 26.1.5+dfsg1-9+deb13u1 | http://&lt;archive&gt;/debian-security trixie-security/main amd64 Packages".</summary>
+    private static IEnumerable<(string Version, string Pocket)> Madison(ProcessResult madison, string suite) =>
+        madison.Output.Split('\n').Select(l => l.Split('|', StringSplitOptions.TrimEntries)).Where(p => p.Length >= 3)
+            .Select(p => (p[1], p[2].Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: >= 2 } words ? words[1].Split('/')[0] : suite));
 
     /// <summary>The Date of each pocket's Release file in a lists folder, by suite (Release files name their Suite or Codename).</summary>
     private static Dictionary<string, DateTimeOffset> ReleaseDates(string lists)
@@ -124,9 +111,10 @@ public sealed class DebianArchive(string stateDirectory, Func<IReadOnlyList<AptS
     // The suite's private list, indices and cache; rewritten when the host's sources changed.
     private async Task<string[]> ConfigureAsync(string what, string suite, string suiteDirectory, string where, CancellationToken ct)
     {
-        var codename = hostCodename() ?? throw new ToolException(
+        var osRelease = File.Exists("/etc/os-release") ? File.ReadAllText("/etc/os-release") : "";
+        var codename = AptSources.Codename(osRelease) ?? throw new ToolException(
             $"{what} comes from Debian's {suite} ({where}), found through the host's Debian archive, but /etc/os-release names no VERSION_CODENAME; run the build on a Debian host.");
-        var stanzas = hostSources();
+        var stanzas = AptSources.ReadHost();
         var list = AptSources.PrivateList(stanzas, codename, suite) ?? throw new ToolException(
             $"{what} comes from Debian's {suite} ({where}) at the URIs of the host's own archive, but no `Types: deb` stanza of {AptSources.HostSourcesDirectory}/*.sources lists '{codename}' " +
             $"({(stanzas.Count == 0 ? "there are none" : $"{stanzas.Count} stanza(s), other suites")}); add the host's Debian archive there (deb822 format).");

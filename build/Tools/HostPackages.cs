@@ -12,7 +12,6 @@ namespace TemplateFleet.Tools;
 public static class HostPackages
 {
     public const string ScriptResource = "host-apt-install.sh";
-    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromMinutes(5);
 
     public static string Script()
     {
@@ -27,7 +26,7 @@ public static class HostPackages
     public static Task<ProcessResult> InstallAsync(
         IReadOnlyList<string> packages, CancellationToken ct, TimeSpan? lockTimeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var timeout = lockTimeout ?? DefaultLockTimeout;
+        var timeout = lockTimeout ?? TimeSpan.FromMinutes(5);
         // bash -c: the script as an argument ($0 names it in its messages), so apt-get's standard input stays empty.
         return ToolProcess.RunAsync("bash", ["-c", Script(), ScriptResource, "--lock-timeout", ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), .. packages],
             null, timeout * 3 + TimeSpan.FromMinutes(15), ct, environment,

@@ -18,8 +18,8 @@ namespace TemplateFleet.Tools;
 public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, string? aptDirectory = null)
 {
     public const string ReceiptFile = ".tool.json";
-    private static readonly TimeSpan LockTimeout = CacheHome.LockTimeout;
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(15);
 
     /// <summary>The repository's pins (build/Tools/tools.yaml) and the tools folder of the per-user cache, shared by
     /// every checkout on the machine (<see cref="CacheHome"/>; this process's environment unless <paramref name="cache"/> is given).</summary>
@@ -28,8 +28,6 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
 
     public ToolManifest Manifest { get; } = manifest;
 
-    /// <summary>Debian packages of any suite through the private apt configuration under <see cref="AptDirectory"/>.</summary>
-    public DebianArchive Debian => field ??= DebianArchive.ForHost(AptDirectory);
     public string ToolsDirectory { get; } = Path.GetFullPath(toolsDirectory);
     public string AptDirectory { get; } = Path.GetFullPath(aptDirectory ?? Path.Combine(toolsDirectory, ".apt"));
 
@@ -48,7 +46,7 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
         }
 
         var toolDirectory = Path.Combine(ToolsDirectory, pin.Name);
-        using var _ = await FileLock.AcquireAsync(Path.Combine(toolDirectory, ".lock"), $"installing {pin}", LockTimeout, ct);
+        using var _ = await FileLock.AcquireAsync(Path.Combine(toolDirectory, ".lock"), $"installing {pin}", CacheHome.LockTimeout, ct);
         if (IsInstalled(pin, folder))
         {
             return binary;
@@ -57,8 +55,7 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
         // Under the lock, anything half-made for this version is a killed install's: remove it.
         foreach (var leftover in Directory.GetDirectories(toolDirectory, $".partial-{pin.Version}-*"))
             Directory.Delete(leftover, recursive: true);
-        var partial = Path.Combine(toolDirectory, $".partial-{pin.Version}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(partial);
+        var partial = Directory.CreateDirectory(Path.Combine(toolDirectory, $".partial-{pin.Version}-{Guid.NewGuid():N}")).FullName;
         var where = $"{Manifest.File}:{pin.Line}";
         Log.Information("Installing {Tool} from {Source} into {Folder}", pin.ToString(), pin.Source.Identity, folder);
         var clock = Stopwatch.StartNew();
@@ -66,9 +63,9 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
         {
             var recorded = pin.Source.Kind switch
             {
-                "debian" => await Debian.UnpackAsync(pin, pin.Source, partial, where, ct),
-                "npm" => await PackageToolSources.InstallNpmAsync(pin, pin.Source, partial, where, ct),
-                _ => await PackageToolSources.InstallDotnetToolAsync(pin, pin.Source, partial, where, ct),
+                // Debian packages of any suite through the private apt configuration under AptDirectory.
+                "debian" => await new DebianArchive(AptDirectory).UnpackAsync(pin, pin.Source, partial, where, ct),
+                _ => await InstallPackageAsync(pin, partial, where, ct),
             };
             if (recorded != pin.Source.Version)
                 throw new ToolException($"{pin}: {pin.Source.Kind} installed version '{recorded}', not the pinned '{pin.Source.Version}' ({where}); nothing was installed.");
@@ -94,20 +91,45 @@ public sealed class ToolInstaller(ToolManifest manifest, string toolsDirectory, 
         return binary;
     }
 
+    /// <summary>An npm package (`npm install --prefix`) or a .NET tool (`dotnet tool install --tool-path`), installed by its
+    /// own client into <paramref name="directory"/>; returns the version the client recorded.</summary>
+    private static async Task<string> InstallPackageAsync(ToolPin pin, string directory, string where, CancellationToken ct)
+    {
+        var (package, version) = (pin.Source.Package, pin.Source.Version);
+        var npm = pin.Source.Kind == "npm";
+        // --prefix keeps an npm package out of the host's global modules; each client knows its registry (and any the user configured).
+        string[] command = npm
+            ? ["npm", "install", "--prefix", directory, "--no-audit", "--no-fund", "--save-exact", "--loglevel=error", $"{package}@{version}"]
+            : ["dotnet", "tool", "install", "--tool-path", directory, package, "--version", version];
+        var install = await ToolProcess.RunAsync(command[0], command[1..], directory, InstallTimeout, ct,
+            npm ? null : new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
+        var (missing, shown, check) = npm
+            ? ($"{pin} comes from npm ({where}) and npm is not on PATH; install Node.js with npm (Debian: apt-get install -y npm) and run the build again.",
+                $"npm install {package}@{version}", "Check that npm reaches its registry (proxy and CA settings: npm config list).")
+            : ($"{pin} is a .NET tool ({where}) and dotnet is not on PATH; install the SDK of global.json.",
+                $"dotnet tool install {package} --version {version}", "Check that the SDK reaches its NuGet source (dotnet nuget list source).");
+        if (!install.Succeeded)
+            throw new ToolException(install.ExitCode == 127 ? missing : $"{pin}: {shown} failed (exit {install.ExitCode}):\n{install.Tail()}\n{check}");
+        if (npm)
+        {
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "node_modules", package, "package.json"), ct));
+            return json.RootElement.TryGetProperty("version", out var recorded) ? recorded.GetString() ?? "" : "";
+        }
+        // The .NET tool store keeps each package under its lower-cased id and version.
+        var store = Path.Combine(directory, ".store", package.ToLowerInvariant());
+        return Directory.Exists(store) ? string.Join(", ", Directory.GetDirectories(store).Select(Path.GetFileName)) : "";
+    }
+
     /// <summary>The pinned tool is in its folder, installed from exactly the pinned source.</summary>
     public bool IsInstalled(ToolPin pin, string folder)
     {
-        var receipt = Path.Combine(folder, ReceiptFile);
-        if (!File.Exists(receipt) || !File.Exists(Path.Combine(folder, pin.Binary)))
-        {
-            return false;
-        }
         try
         {
-            var recorded = JsonSerializer.Deserialize<Receipt>(File.ReadAllText(receipt));
-            return recorded is not null && recorded.Source == pin.Source.Identity && recorded.Binary == pin.Binary;
+            return File.Exists(Path.Combine(folder, pin.Binary))
+                && JsonSerializer.Deserialize<Receipt>(File.ReadAllText(Path.Combine(folder, ReceiptFile))) is { } recorded
+                && recorded.Source == pin.Source.Identity && recorded.Binary == pin.Binary;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FileNotFoundException or DirectoryNotFoundException)
         {
             return false;
         }

@@ -7,23 +7,17 @@ namespace TemplateFleet.Tools;
 /// build/Tools/tools.yaml, read strictly: every mistake of the file is reported together as
 /// `build/Tools/tools.yaml:line:column: what is wrong`, in one <see cref="FleetException"/>.
 /// </summary>
-public sealed partial class ToolManifest
+public sealed partial class ToolManifest(string file, IEnumerable<ToolPin> tools)
 {
     public const string RelativePath = "build/Tools/tools.yaml";
 
     private static readonly string[] ToolKeys = ["version", "debian", "npm", "dotnet-tool", "binary", "check", "library"];
     private static readonly string[] SourceKeys = ["debian", "npm", "dotnet-tool"];
 
-    private readonly Dictionary<string, ToolPin> _tools;
-
-    private ToolManifest(string file, IEnumerable<ToolPin> tools)
-    {
-        File = file;
-        _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
-    }
+    private readonly Dictionary<string, ToolPin> _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The manifest's path as messages show it.</summary>
-    public string File { get; }
+    public string File { get; } = file;
     public IReadOnlyCollection<ToolPin> Tools => _tools.Values;
 
     public ToolPin this[string name] => _tools.TryGetValue(name, out var pin)
@@ -32,44 +26,28 @@ public sealed partial class ToolManifest
 
     public static ToolManifest Load(string repositoryRoot)
     {
-        var path = Path.Combine(repositoryRoot, RelativePath);
-        string text;
         try
         {
-            text = System.IO.File.ReadAllText(path);
+            return Parse(System.IO.File.ReadAllText(Path.Combine(repositoryRoot, RelativePath)), RelativePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FleetException($"{RelativePath}: cannot be read ({e.Message}); it pins the tools the build installs.");
         }
-        return Parse(text, RelativePath);
     }
 
     /// <param name="displayPath">How messages name the file.</param>
     public static ToolManifest Parse(string text, string displayPath)
     {
         var errors = new YamlErrors(displayPath);
-        var tools = new List<ToolPin>();
         var root = YamlDocument.Parse(text, errors);
         if (root is null && !errors.Any)
             errors.AddFileError("file is empty; expected a 'tools' mapping");
         var doc = root is null ? null : YamlObject.From(root, "", errors, root.Start, "tools");
         var toolsNode = doc?.Node("tools", required: true);
-        if (toolsNode is YMapping mapping)
-        {
-            foreach (var (key, value) in mapping.Entries)
-            {
-                if (!ToolName().IsMatch(key.Value))
-                {
-                    errors.Add(key.Start, $"tool name '{key.Value}' must be lower case letters, digits and '-', starting with a letter");
-                    continue;
-                }
-                if (ReadTool(key, value, errors) is { } pin)
-                    tools.Add(pin);
-            }
-        }
-        else if (toolsNode is not null)
+        if (toolsNode is not (null or YMapping))
             errors.Add(toolsNode.Start, $"'tools' must be a mapping of tool names, got {toolsNode.Kind}");
+        var tools = (toolsNode as YMapping)?.Entries.Select(e => ReadTool(e.Key, e.Value, errors)).OfType<ToolPin>().ToList() ?? [];
         errors.ThrowIfAny();
         return new ToolManifest(displayPath, tools);
     }
@@ -77,6 +55,11 @@ public sealed partial class ToolManifest
     private static ToolPin? ReadTool(YScalar key, YNode value, YamlErrors errors)
     {
         var name = key.Value;
+        if (!ToolName().IsMatch(name))
+        {
+            errors.Add(key.Start, $"tool name '{name}' must be lower case letters, digits and '-', starting with a letter");
+            return null;
+        }
         var tool = YamlObject.From(value, $"tools.{name}", errors, key.Start, ToolKeys);
         if (tool is null)
         {

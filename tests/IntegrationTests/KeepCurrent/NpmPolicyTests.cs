@@ -49,13 +49,13 @@ public sealed class NpmPolicyTests(VerdaccioRegistry registry) : IClassFixture<V
         new(Cli, InputSource.Npm, Cli, current, policy ?? Policy, InputReach.Template, new DataLocation("templates/fixture/template.yaml", ["agent", "version"]));
 
     UpstreamSources Sources(IReadOnlyDictionary<string, string?>? environment = null) =>
-        new(new NpmRegistry(environment ?? registry.NpmEnvironment, TimeSpan.FromSeconds(60)), null, DebianArchive.ForHost(Path.GetTempPath()));
+        new(new NpmRegistry(environment ?? registry.NpmEnvironment, TimeSpan.FromSeconds(60)), null, new DebianArchive(Path.GetTempPath()));
 
     [Fact]
     public async Task Every_case_of_the_policy_is_read_from_the_registry_and_held_with_its_reason()
     {
         var sources = Sources();
-        var verdict = await new Outdated(sources, TimeProvider.System).JudgeAsync(Input(), DateTimeOffset.UtcNow, CancellationToken.None);
+        var verdict = (await new Outdated(sources, TimeProvider.System).ReadAndJudgeAsync(Input(), DateTimeOffset.UtcNow, CancellationToken.None)).Verdict;
 
         Assert.Equal("1.2.0", verdict.Allowed!.Version);
         Assert.Equal(Now.AddDays(-20).ToUnixTimeSeconds(), verdict.Allowed.PublishedAt!.Value.ToUnixTimeSeconds());
@@ -76,10 +76,10 @@ public sealed class NpmPolicyTests(VerdaccioRegistry registry) : IClassFixture<V
         Assert.Equal("too young: 1 day old, waits 3d", verdict.Held.Single(h => h.Version == "1.3.0").Hold.Text);
 
         // A policy that allows majors takes 2.0.0, never 2.1.0 (above latest).
-        var majors = await new Outdated(sources, TimeProvider.System).JudgeAsync(Input(policy: Policy with { AllowMajor = true }), DateTimeOffset.UtcNow, CancellationToken.None);
+        var majors = (await new Outdated(sources, TimeProvider.System).ReadAndJudgeAsync(Input(policy: Policy with { AllowMajor = true }), DateTimeOffset.UtcNow, CancellationToken.None)).Verdict;
         Assert.Equal("2.0.0", majors.Allowed!.Version);
         // Current at 1.2.0: nothing newer is allowed, and the table says why the newest waits.
-        var current = await new Outdated(sources, TimeProvider.System).JudgeAsync(Input("1.2.0"), DateTimeOffset.UtcNow, CancellationToken.None);
+        var current = (await new Outdated(sources, TimeProvider.System).ReadAndJudgeAsync(Input("1.2.0"), DateTimeOffset.UtcNow, CancellationToken.None)).Verdict;
         Assert.Null(current.Allowed);
         Assert.StartsWith("2.1.0: newer than latest (2.0.0); 1 new major; 1 prerelease; 1 without publish time; 1 platform build; 1 too young; 1 skipped; 1 deprecated", current.WhyWaiting(VersionScheme.Npm));
     }
@@ -91,17 +91,17 @@ public sealed class NpmPolicyTests(VerdaccioRegistry registry) : IClassFixture<V
         var outdated = new Outdated(sources, TimeProvider.System);
         IReadOnlyList<UpstreamInput> inputs = [Input()];
 
-        var newest = await BumpRequest.ResolveAsync(inputs, Cli, null, outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None);
+        var newest = await outdated.ResolveBumpAsync(inputs, Cli, null, CancellationToken.None);
         Assert.Equal($"{Cli} 1.0.0 → 1.2.0", newest!.Subject);
-        Assert.Equal("1.1.0", (await BumpRequest.ResolveAsync(inputs, Cli, "1.1.0", outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None))!.Version);
+        Assert.Equal("1.1.0", (await outdated.ResolveBumpAsync(inputs, Cli, "1.1.0", CancellationToken.None))!.Version);
 
         async Task<string> Refused(string version) =>
-            (await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(inputs, Cli, version, outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None))).Message;
+            (await Assert.ThrowsAsync<FleetUsageException>(() => outdated.ResolveBumpAsync(inputs, Cli, version, CancellationToken.None))).Message;
         Assert.Equal($"--input-version 1.9.0: npm {Cli} has no such version (newest allowed: 1.2.0).", await Refused("1.9.0"));
         Assert.Equal($"--input-version 1.2.5: {Cli}'s policy holds it back (deprecated: broken --version, use 1.2.7); take the newest it allows (1.2.0), or change the policy (templates/fixture/template.yaml).", await Refused("1.2.5"));
         Assert.Equal($"--input-version 1.3.0: {Cli}'s policy holds it back (too young: 1 day old, waits 3d); take the newest it allows (1.2.0), or change the policy (templates/fixture/template.yaml).", await Refused("1.3.0"));
         Assert.Equal($"--input 'nope' is not an input of this fleet; the inputs are: {Cli}.",
-            (await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(inputs, "nope", null, outdated, sources, DateTimeOffset.UtcNow, CancellationToken.None))).Message);
+            (await Assert.ThrowsAsync<FleetUsageException>(() => outdated.ResolveBumpAsync(inputs, "nope", null, CancellationToken.None))).Message);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class RealRegistryTests
         var inputs = UpstreamInputs.Of(fleet, FleetLoader.LoadTemplates(fleet, fleet.TemplateNames))
             .Where(i => i.Source == InputSource.Npm && i.Name != FleetInputs.Npm).ToList();
         Assert.Equal(["claude-code", "codex", "openclaw", "node"], inputs.Select(i => i.Name));
-        var sources = new UpstreamSources(new NpmRegistry(), null, DebianArchive.ForHost(Path.GetTempPath()));
+        var sources = new UpstreamSources(new NpmRegistry(), null, new DebianArchive(Path.GetTempPath()));
         var now = DateTimeOffset.UtcNow;
 
         foreach (var input in inputs)

@@ -116,7 +116,7 @@ public sealed class OutdatedTests
     public async Task A_deprecated_candidate_is_passed_over_for_the_next()
     {
         var sources = new FixedSources(Everything(), new Dictionary<string, string> { ["node@24.22.3"] = "security hole, use 24.22.4" });
-        var verdict = await Outdated(sources).JudgeAsync(Inputs.Single(i => i.Name == "node"), Now, CancellationToken.None);
+        var verdict = (await Outdated(sources).ReadAndJudgeAsync(Inputs.Single(i => i.Name == "node"), Now, CancellationToken.None)).Verdict;
 
         Assert.Null(verdict.Allowed);
         Assert.Contains(verdict.Held, h => h.Version == "24.22.3" && h.Hold.Text == "deprecated: security hole, use 24.22.4");
@@ -146,20 +146,20 @@ public sealed class OutdatedTests
             Base = new PinnedImage("127.0.0.1:5000/molecule-fleet/base", "sha256:" + new string('a', 64))
         };
 
-        var pinned = PinnedVersions.Of(Inputs, new Dictionary<string, Pin?> { ["codex"] = codexPin, ["hermes"] = null }, basePin);
+        var pinned = PinnedVersion.Of(Inputs, new Dictionary<string, Pin?> { ["codex"] = codexPin, ["hermes"] = null }, basePin);
 
         Assert.Equal(new PinnedVersion("0.130.0"), pinned["codex"]);
         Assert.Equal(PinnedVersion.None, pinned["hermes"]);
         Assert.Equal(new PinnedVersion("24.20.0", $"base pin holds 24.20.0, data says {Fleet.Base.Node.Version}; codex built FROM another base"), pinned["node"]);
         Assert.Equal(new PinnedVersion("?", "the base pin records no input versions (written before pin format v3)"),
-            PinnedVersions.Of(Inputs, new Dictionary<string, Pin?>(), basePin with { Upstream = null })["npm"]);
+            PinnedVersion.Of(Inputs, new Dictionary<string, Pin?>(), basePin with { Upstream = null })["npm"]);
         Assert.Equal(new PinnedVersion("1.0.0"), pinned["runtime"]);
     }
 
     static async Task<string> BumpError(string input, string? version)
     {
         var sources = new FixedSources(Everything(), new Dictionary<string, string> { ["claude-code@2.1.331"] = "broken build" });
-        var e = await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(Inputs, input, version, Outdated(sources), sources, Now, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<FleetUsageException>(() => Outdated(sources).ResolveBumpAsync(Inputs, input, version, CancellationToken.None));
         return e.Message;
     }
 
@@ -179,7 +179,7 @@ public sealed class OutdatedTests
                 var readings = Everything();
                 readings.Remove("openclaw");
                 var sources = new FixedSources(readings);
-                return (await Assert.ThrowsAsync<FleetUsageException>(() => BumpRequest.ResolveAsync(Inputs, "openclaw", null, Outdated(sources), sources, Now, CancellationToken.None))).Message;
+                return (await Assert.ThrowsAsync<FleetUsageException>(() => Outdated(sources).ResolveBumpAsync(Inputs, "openclaw", null, CancellationToken.None))).Message;
             })());
     }
 
@@ -187,9 +187,9 @@ public sealed class OutdatedTests
     public async Task Without_a_version_the_newest_allowed_is_taken_and_a_current_input_has_nothing_to_bump()
     {
         var sources = new FixedSources(Everything());
-        var codex = await BumpRequest.ResolveAsync(Inputs, "codex", null, Outdated(sources), sources, Now, CancellationToken.None);
+        var codex = await Outdated(sources).ResolveBumpAsync(Inputs, "codex", null, CancellationToken.None);
         Assert.Equal("codex 0.130.0 → 0.171.0", codex!.Subject);
-        Assert.Null(await BumpRequest.ResolveAsync(Inputs, "openclaw", null, Outdated(sources), sources, Now, CancellationToken.None));
-        Assert.True((await BumpRequest.ResolveAsync(Inputs, "openclaw", "2026.9.6", Outdated(sources), sources, Now, CancellationToken.None))!.Relock);
+        Assert.Null(await Outdated(sources).ResolveBumpAsync(Inputs, "openclaw", null, CancellationToken.None));
+        Assert.True((await Outdated(sources).ResolveBumpAsync(Inputs, "openclaw", "2026.9.6", CancellationToken.None))!.Relock);
     }
 }

@@ -2,14 +2,16 @@ using TemplateFleet.Pins;
 
 namespace TemplateFleet.KeepCurrent;
 
-/// <summary>
-/// What the pins record for each input, and whether that is what the data says: an agent's version from its template's
-/// pin, the runtime from every template pin, Node, npm, the Docker CLI and the security archive from the base's pin
-/// (its "upstream" versions).
-/// </summary>
-public static class PinnedVersions
+/// <summary>What the pins say about one input: the version(s) they record, and a flag when that is not what the data says.</summary>
+public sealed record PinnedVersion(string? Version, string? Flag = null)
 {
-    /// <remarks>Input names are unique: a template may not take a fleet-wide input's name (FleetLoader).</remarks>
+    public static readonly PinnedVersion None = new((string?)null);
+
+    /// <summary>
+    /// What the pins record for each input, and whether that is what the data says: an agent's version from its template's
+    /// pin, the runtime from every template pin, Node, npm, the Docker CLI and the security archive from the base's pin
+    /// (its "upstream" versions).
+    /// </summary>    /// <remarks>Input names are unique: a template may not take a fleet-wide input's name (FleetLoader).</remarks>
     public static IReadOnlyDictionary<string, PinnedVersion> Of(IReadOnlyList<UpstreamInput> inputs, IReadOnlyDictionary<string, Pin?> templatePins, Pin? basePin) =>
         inputs.ToDictionary(input => input.Name, input => input.Reach switch
         {
