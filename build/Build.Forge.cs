@@ -88,7 +88,7 @@ internal sealed partial class Build
                 throw new FleetUsageException("the forge needs --forge-token (the FORGE_TOKEN secret): a token of a user who may push and open pull requests; it is never printed.");
             // An unknown --forge is a ForgeException, which the catch below turns into a usage error.
             var options = new ForgeOptions { ApiUrl = apiUrl, Repository = repository, Token = token, Kind = ForgeOptions.ParseKind(Forge), BaseBranch = ForgeBaseBranch is { Length: > 0 } b ? b : null };
-            forge = ForgeConnection.OpenAsync(options, EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
+            forge = options.OpenAsync(EnvironmentVariables, CancellationToken).GetAwaiter().GetResult();
             proposer = new PinProposer(forge, options.BaseBranch);
             proposer.PreflightAsync(key, CancellationToken).GetAwaiter().GetResult();
         }

@@ -8,12 +8,8 @@ namespace TemplateFleet.Files;
 /// running in one checkout, take turns. On Linux .NET takes it with flock(2), the lock `flock` in the shell scripts takes,
 /// and the kernel drops it when the holder dies, so a killed build leaves no stale lock behind.
 /// </summary>
-public sealed class FileLock : IDisposable
+public sealed class FileLock(FileStream stream) : IDisposable
 {
-    private readonly FileStream _stream;
-
-    private FileLock(FileStream stream) => _stream = stream;
-
     /// <param name="what">What the lock guards, for the waiting message ("installing cosign 2.5.0").</param>
     public static Task<FileLock> AcquireAsync(string path, string what, TimeSpan timeout, CancellationToken ct) =>
         WaitAsync(path, timeout, TimeSpan.FromMilliseconds(250),
@@ -46,5 +42,5 @@ public sealed class FileLock : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => stream.Dispose();
 }

@@ -90,7 +90,13 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
     {
         var (user, repository, @base, baseHead) = await CheckAccessAsync(ct);
         var status = key is null ? null : await StatusAsync(key, @base, user, ct);
-        ThrowUnlessMayPropose(status, key?.ToString());
+        if (status is { PullRequest: { } pull, MayPropose: false, Head: var head })
+            throw new ForgeException(status.State switch
+            {
+                CascadeState.Merged => $"pull request #{pull.Number} for {key} was merged ({pull.Url}): the pull request for {key} is done, and a re-run does not open another. A new runtime version or a new release opens its own.",
+                CascadeState.ClosedByPerson => $"pull request #{pull.Number} for {key} was closed without merging ({pull.Url}): the cascade leaves it alone. Reopen it to have this run update it.",
+                _ => $"branch {status.Branch} of pull request #{pull.Number} has a commit by {head!.AuthorLogin ?? head.AuthorName} ({head.Sha[..Math.Min(12, head.Sha.Length)]}): the cascade does not overwrite a person's changes. Merge or close #{pull.Number}, or reset the branch to the cascade's last commit, then run again.",
+            });
         Log.Information("Forge ready: {Forge}, {Repository} as {User}, base {Base}{Cascade}", forge.Description, repository.FullName, user.Login, @base,
             status is null ? "" : $", pull request for {key}: {status.State}");
         return new ForgeReadiness(forge.Description, user.Login, repository.FullName, @base, baseHead.Sha, status);
@@ -269,19 +275,5 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
             _ => CascadeState.Proposed,
         };
         return new CascadeStatus(state, branch, head, pull);
-    }
-
-    /// <param name="subject">"runtime 1.2.3" or "release 0123456789ab".</param>
-    static void ThrowUnlessMayPropose(CascadeStatus? status, string? subject)
-    {
-        if (status is not { PullRequest: { } pull } || status.MayPropose)
-            return;
-        var head = status.Head!;
-        throw new ForgeException(status.State switch
-        {
-            CascadeState.Merged => $"pull request #{pull.Number} for {subject} was merged ({pull.Url}): the pull request for {subject} is done, and a re-run does not open another. A new runtime version or a new release opens its own.",
-            CascadeState.ClosedByPerson => $"pull request #{pull.Number} for {subject} was closed without merging ({pull.Url}): the cascade leaves it alone. Reopen it to have this run update it.",
-            _ => $"branch {status.Branch} of pull request #{pull.Number} has a commit by {head.AuthorLogin ?? head.AuthorName} ({head.Sha[..Math.Min(12, head.Sha.Length)]}): the cascade does not overwrite a person's changes. Merge or close #{pull.Number}, or reset the branch to the cascade's last commit, then run again.",
-        });
     }
 }

@@ -22,7 +22,8 @@ namespace TemplateFleet.Results;
 /// Every later stage, report and job reads these records (in memory within the run, from the files in a later
 /// job), never another stage's log. A second write of the same record is a bug and throws. Thread-safe.
 /// </summary>
-public sealed class ResultStore
+/// <param name="writable">False: another run's records (a job's downloaded results), read-only.</param>
+public sealed class ResultStore(string directory, bool writable)
 {
     public const string RunFile = "run.json";
     public const string BaseFile = "base.json";
@@ -34,16 +35,9 @@ public sealed class ResultStore
     public const string LockFile = ".run.lock";
 
     readonly ConcurrentDictionary<string, object> records = new(StringComparer.Ordinal);
-    readonly bool writable;
-
-    ResultStore(string directory, bool writable)
-    {
-        Directory = Path.GetFullPath(directory);
-        this.writable = writable;
-    }
 
     /// <summary>The folder the records live in.</summary>
-    public string Directory { get; }
+    public string Directory { get; } = Path.GetFullPath(directory);
 
     /// <summary>A new run's store: what an earlier run left in the folder is removed first (records describe one run).</summary>
     public static ResultStore StartRun(string directory)

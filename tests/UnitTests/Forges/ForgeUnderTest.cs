@@ -44,7 +44,7 @@ public sealed class ForgeUnderTest : IDisposable
     /// <summary>A connection to the fake, closed with it.</summary>
     public async Task<IForge> OpenAsync(string? token = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var forge = await ForgeConnection.OpenAsync(Options(token), environment ?? NoEnvironment, CancellationToken.None);
+        var forge = await Options(token).OpenAsync(environment ?? NoEnvironment, CancellationToken.None);
         opened.Add(forge);
         return forge;
     }

@@ -28,7 +28,7 @@ public sealed class PreflightTests
 
     static async Task PreflightAsync(ForgeUnderTest f, ForgeOptions options, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var forge = await ForgeConnection.OpenAsync(options, environment ?? ForgeUnderTest.NoEnvironment, None);
+        using var forge = await options.OpenAsync(environment ?? ForgeUnderTest.NoEnvironment, None);
         await new PinProposer(forge, options.BaseBranch).PreflightAsync(ProposalKey.Runtime(Pep440Version.Parse("1.2.0")), None);
     }
 
@@ -114,7 +114,7 @@ public sealed class PreflightTests
     {
         var port = ClosedPort();
         var options = new ForgeOptions { ApiUrl = new Uri($"http://127.0.0.1:{port}/api/v1"), Repository = "molecule/template-fleet", Token = "secret-token-value" };
-        var e = await Assert.ThrowsAsync<ForgeException>(() => ForgeConnection.OpenAsync(options, ForgeUnderTest.NoEnvironment, None));
+        var e = await Assert.ThrowsAsync<ForgeException>(() => options.OpenAsync(ForgeUnderTest.NoEnvironment, None));
         Assert.Contains($"cannot reach the forge at http://127.0.0.1:{port}/api/v1/", e.Message);
         Assert.DoesNotContain("secret-token-value", e.ToString());
     }
@@ -134,13 +134,13 @@ public sealed class PreflightTests
     {
         using var gitea = new ForgeUnderTest("gitea 1.24.3");
         var wrongPath = new ForgeOptions { ApiUrl = gitea.Fake.Root, Repository = "molecule/template-fleet", Token = gitea.BotToken };
-        Assert.Contains("answers neither as Gitea", (await Assert.ThrowsAsync<ForgeException>(() => ForgeConnection.OpenAsync(wrongPath, ForgeUnderTest.NoEnvironment, None))).Message);
+        Assert.Contains("answers neither as Gitea", (await Assert.ThrowsAsync<ForgeException>(() => wrongPath.OpenAsync(ForgeUnderTest.NoEnvironment, None))).Message);
 
         using var github = new ForgeUnderTest("github");
-        var e = await Assert.ThrowsAsync<ForgeException>(() => ForgeConnection.OpenAsync(github.Options(kind: ForgeKind.Gitea), ForgeUnderTest.NoEnvironment, None));
+        var e = await Assert.ThrowsAsync<ForgeException>(() => github.Options(kind: ForgeKind.Gitea).OpenAsync(ForgeUnderTest.NoEnvironment, None));
         Assert.Contains("does not answer GET /version as Gitea does", e.Message);
         github.Fake.ClearRequests();
-        using var named = await ForgeConnection.OpenAsync(github.Options(kind: ForgeKind.GitHub), ForgeUnderTest.NoEnvironment, None);
+        using var named = await github.Options(kind: ForgeKind.GitHub).OpenAsync(ForgeUnderTest.NoEnvironment, None);
         Assert.IsType<GitHubForge>(named);
         Assert.DoesNotContain(github.Fake.Requests, r => r.Path.EndsWith("/version", StringComparison.Ordinal));
     }
