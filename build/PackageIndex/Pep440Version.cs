@@ -9,7 +9,8 @@ namespace TemplateFleet.PackageIndex;
 /// (<c>V1.0.0RC1</c> -> <c>1.0.0rc1</c>) and ordered as pip orders versions. It is what becomes the
 /// RUNTIME_VERSION build argument and a wheel's file name, so anything else (shell metacharacters, whitespace, quotes) is refused.
 /// </summary>
-public sealed partial record Pep440Version : IComparable<Pep440Version>
+/// <param name="PreLabel">"a", "b" or "rc" (normalised), or null.</param>
+public sealed partial record Pep440Version(long Epoch, IReadOnlyList<long> Release, string? PreLabel, long? Pre, long? Post, long? Dev) : IComparable<Pep440Version>
 {
     // PEP 440's reference pattern (as in `packaging`) without the local segment; \A..\z so "1.0\n" cannot slip through.
     [GeneratedRegex("""
@@ -23,16 +24,6 @@ public sealed partial record Pep440Version : IComparable<Pep440Version>
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture)]
     private static partial Regex Pattern();
 
-    private Pep440Version(long epoch, IReadOnlyList<long> release, string? preLabel, long? pre, long? post, long? dev) =>
-        (Epoch, Release, PreLabel, Pre, Post, Dev) = (epoch, release, preLabel, pre, post, dev);
-
-    public long Epoch { get; }
-    public IReadOnlyList<long> Release { get; }
-    /// <summary>"a", "b" or "rc" (normalised), or null.</summary>
-    public string? PreLabel { get; }
-    public long? Pre { get; }
-    public long? Post { get; }
-    public long? Dev { get; }
     /// <summary>pip skips these unless asked (or unless nothing else exists).</summary>
     public bool IsPreRelease => PreLabel is not null || Dev is not null;
 
