@@ -141,9 +141,9 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
         foreach (var file in proposal.Files)
         {
             var onBase = await forge.GetFileShaAsync(file.Path, @base, ct);
-            if (proposal.BuiltFrom.TryGetValue(file.Path, out var before) && onBase != (before is null ? null : GitBlob.Sha(before)))
+            if (proposal.BuiltFrom.TryGetValue(file.Path, out var before) && onBase != (before is null ? null : PinFileChange.BlobSha(before)))
                 throw new ForgeException($"{file.Path} changed on {@base} since this run started (another bump or the cascade merged first): its pin is not written over the newer one. Run it again on {@base}: it rebuilds on the new pins.");
-            if (onBase != GitBlob.Sha(file.Content))
+            if (onBase != PinFileChange.BlobSha(file.Content))
                 files.Add(file with { BaseBlobSha = onBase });
         }
         if (files.Count == 0)
@@ -217,7 +217,7 @@ public sealed class PinProposer(IForge forge, string? baseBranch = null)
             return false;
         foreach (var file in files)
         {
-            if (await forge.GetFileShaAsync(file.Path, head.Name, ct) != GitBlob.Sha(file.Content))
+            if (await forge.GetFileShaAsync(file.Path, head.Name, ct) != PinFileChange.BlobSha(file.Content))
                 return false;
         }
         return true;

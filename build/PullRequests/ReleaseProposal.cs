@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Serilog;
 using TemplateFleet.Fleet;
@@ -27,7 +28,12 @@ public sealed record ReleasedTemplate(PublishResult Publish, Pin? OldPin, string
 
 /// <summary>A pin (or data) file for the pull request's branch: its path from the repository root ('/'-separated), its full
 /// content, and, once <see cref="PinProposer"/> compared it with the base, its blob there (null: new on the branch).</summary>
-public sealed record PinFileChange(string Path, string Content, string? BaseBlobSha = null);
+public sealed record PinFileChange(string Path, string Content, string? BaseBlobSha = null)
+{
+    /// <summary>Git's object id of a file's content (SHA-1 of "blob &lt;size&gt;\0&lt;bytes&gt;"), as both forges report it per file.</summary>
+    public static string BlobSha(string content) =>
+        Convert.ToHexStringLower(SHA1.HashData([.. Encoding.ASCII.GetBytes($"blob {Encoding.UTF8.GetByteCount(content)}\0"), .. Encoding.UTF8.GetBytes(content)]));
+}
 
 /// <summary>
 /// What one release proposes, read from the results of its jobs (the pins job) or of this run (Cascade in one process),

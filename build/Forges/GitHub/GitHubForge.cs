@@ -10,7 +10,6 @@ namespace TemplateFleet.Forges.GitHub;
 /// </summary>
 internal sealed class GitHubForge(Uri api, string token, string owner, string name, TimeSpan timeout) : IForge
 {
-    const string FileMode = "100644";
     readonly IGitHubClient github = Connect(api, token, timeout);
     readonly Uri api = api;
 
@@ -101,7 +100,7 @@ internal sealed class GitHubForge(Uri api, string token, string owner, string na
         {
             ct.ThrowIfCancellationRequested();
             var blob = await Call(() => github.Git.Blob.Create(owner, name, new NewBlob { Content = file.Content, Encoding = EncodingType.Utf8 }), $"storing {file.Path}");
-            tree.Tree.Add(new NewTreeItem { Path = file.Path, Mode = FileMode, Type = TreeType.Blob, Sha = blob.Sha });
+            tree.Tree.Add(new NewTreeItem { Path = file.Path, Mode = "100644", Type = TreeType.Blob, Sha = blob.Sha });
         }
         var newTree = await Call(() => github.Git.Tree.Create(owner, name, tree), "storing the tree");
         var commit = await Call(() => github.Git.Commit.Create(owner, name, new NewCommit(write.Message, newTree.Sha, baseHead.Sha)), "storing the commit");

@@ -99,6 +99,6 @@ public sealed class PinProposalTests
     public void Git_blob_ids_are_gits()
     {
         // git hash-object of "hello\n"
-        Assert.Equal("ce013625030ba8dba906f756967f9e9ca394464a", GitBlob.Sha("hello\n"));
+        Assert.Equal("ce013625030ba8dba906f756967f9e9ca394464a", PinFileChange.BlobSha("hello\n"));
     }
 }
