@@ -47,27 +47,26 @@ public sealed class RuntimeVersionResolver(HttpClient http, string jsonApiBase, 
     /// <summary>Usable releases, or null when the index does not know the package (404).</summary>
     private async Task<List<Pep440Version>?> GetUsableReleasesAsync(CancellationToken cancellationToken)
     {
-        var url = ProjectUrl;
         try
         {
             using var response = await BuildPipeline(_options).ExecuteAsync(
-                async ct => await http.GetAsync(url, HttpCompletionOption.ResponseContentRead, ct),
+                async ct => await http.GetAsync(ProjectUrl, HttpCompletionOption.ResponseContentRead, ct),
                 cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
                 return null;
             if (!response.IsSuccessStatusCode)
-                throw new FleetException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {url}; check the index URL and the index's health");
+                throw new FleetException($"the package index at {JsonApiBase} answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {ProjectUrl}; check the index URL and the index's health");
             using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
             return UsableReleases(json.RootElement);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new FleetException($"the package index at {JsonApiBase} did not answer GET {url} ({Reason(e)}) after {_options.MaxRetries + 1} attempts; check the index URL and that the index is running");
+            throw new FleetException($"the package index at {JsonApiBase} did not answer GET {ProjectUrl} ({Reason(e)}) after {_options.MaxRetries + 1} attempts; check the index URL and that the index is running");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            throw new FleetException($"GET {url} did not return PyPI JSON ({e.Message}); is {JsonApiBase} the JSON API base of a package index?");
+            throw new FleetException($"GET {ProjectUrl} did not return PyPI JSON ({e.Message}); is {JsonApiBase} the JSON API base of a package index?");
         }
     }
 
