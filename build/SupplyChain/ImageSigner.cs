@@ -22,7 +22,7 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             throw new SupplyChainException(refusal);
 
         var reference = $"{repository}@{digest}";
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
+        using var auth = CosignCli.RegistryConfig(scratchDirectory, registry);
         using var predicates = PrivateDirectory.Create(scratchDirectory, "provenance");
         var predicate = provenance is null ? null : Provenance.Predicate(provenance);
         var provenanceFile = Path.Combine(predicates.Path, "provenance.json");
@@ -73,7 +73,7 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
     public async Task<(Sbom? Sbom, string? Problem)> ReadAttestedSbomAsync(string template, string repository, string digest,
         SupplyChainRecord record, SigningKey key, RegistryCredentials registry, CancellationToken ct)
     {
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
+        using var auth = CosignCli.RegistryConfig(scratchDirectory, registry);
         var result = await verifier.VerifyAsync(new VerificationRequest(template, repository, digest, key.PublicKeyPem, [], record.Sbom), auth, ct);
         return result.Sboms.TryGetValue(SbomFormat.CycloneDx, out var sbom)
             ? (sbom, null)

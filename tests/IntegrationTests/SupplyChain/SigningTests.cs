@@ -122,7 +122,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var predicateDigest = CanonicalJson.Digest(Provenance.Predicate(facts));
         VerificationRequest Request(string forDigest, ExpectedProvenance expected) =>
             new("prov", repository, forDigest, key.PublicKeyPem, FleetLikeImage.Expected("1.0.7"), check.Sboms.References, expected);
-        using var auth = RegistryAuth.Create(SupplyChainTools.Scratch(fixture.Paths), fixture.Registry.Address, fixture.Username, fixture.Password);
+        using var auth = CosignCli.RegistryConfig(SupplyChainTools.Scratch(fixture.Paths), new(fixture.Registry.Address, fixture.Username, fixture.Password));
         var verifier = fixture.Tools.Verifier();
         var good = await verifier.VerifyAsync(Request(digest, new(predicateDigest, baseDigest, commit)), auth, CancellationToken.None);
         Assert.True(good.Passed, string.Join("\n", good.Problems));
