@@ -97,13 +97,9 @@ public sealed class CosignCli(string cosign)
 
     string KeyArgument(SigningKey key) => key.IsInline ? $"env://{PrivateKeyVariable}" : key.PrivateKey;
 
-    static Dictionary<string, string> KeyEnvironment(SigningKey key)
-    {
-        var environment = new Dictionary<string, string> { ["COSIGN_PASSWORD"] = key.Password };
-        if (key.IsInline)
-            environment[PrivateKeyVariable] = key.PrivateKey;
-        return environment;
-    }
+    static Dictionary<string, string> KeyEnvironment(SigningKey key) => key.IsInline
+        ? new() { ["COSIGN_PASSWORD"] = key.Password, [PrivateKeyVariable] = key.PrivateKey }
+        : new() { ["COSIGN_PASSWORD"] = key.Password };
 
     static Dictionary<string, string> With(Dictionary<string, string> environment, PrivateDirectory auth) =>
         new(environment) { ["DOCKER_CONFIG"] = auth.Path };
