@@ -17,6 +17,22 @@ public sealed class CosignCli(string cosign)
     const string PublicKeyVariable = "FLEET_COSIGN_PUBLIC_KEY";
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Registry credentials for cosign, which reads them like the docker CLI: a config.json in a private folder
+    /// (0700/0600) named by DOCKER_CONFIG in cosign's environment only, removed when the folder is disposed. Never on a
+    /// command line, never in a log; without credentials the folder holds an empty config, so the user's own
+    /// ~/.docker credentials are not used by accident.
+    /// </summary>
+    public static PrivateDirectory RegistryConfig(string scratchDirectory, RegistryCredentials registry)
+    {
+        var directory = PrivateDirectory.Create(scratchDirectory, "cosign-auth");
+        var auths = registry.Username is { Length: > 0 } username
+            ? new Dictionary<string, object> { [RegistryHost.Parse(registry.Address).ToString()] = new { auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{registry.Password}")) } }
+            : new Dictionary<string, object>();
+        directory.WriteSecretFile("config.json", JsonSerializer.Serialize(new { auths }));
+        return directory;
+    }
+
     /// <summary>cosign.key and cosign.pub in <paramref name="directory"/>, the private key encrypted with <paramref name="password"/>.</summary>
     public async Task GenerateKeyPairAsync(string directory, string password, CancellationToken ct)
     {
@@ -35,15 +51,15 @@ public sealed class CosignCli(string cosign)
         return output.Stdout.Trim() + "\n";
     }
 
-    public Task SignAsync(string reference, SigningKey key, RegistryAuth auth, CancellationToken ct) =>
+    public Task SignAsync(string reference, SigningKey key, PrivateDirectory auth, CancellationToken ct) =>
         WithKeyAsync(["sign"], reference, key, auth, $"cosign could not sign {reference}", ct);
 
     /// <param name="what">What the predicate is, for the error ("the provenance").</param>
-    public Task AttestAsync(string reference, SigningKey key, string cosignType, string predicateFile, string what, RegistryAuth auth, CancellationToken ct) =>
+    public Task AttestAsync(string reference, SigningKey key, string cosignType, string predicateFile, string what, PrivateDirectory auth, CancellationToken ct) =>
         WithKeyAsync(["attest", "--type", cosignType, "--predicate", predicateFile], reference, key, auth, $"cosign could not attach {what} to {reference}", ct);
 
     /// <summary>Signs or attests with the private key, offline; <paramref name="failure"/> opens the error.</summary>
-    async Task WithKeyAsync(string[] command, string reference, SigningKey key, RegistryAuth auth, string failure, CancellationToken ct)
+    async Task WithKeyAsync(string[] command, string reference, SigningKey key, PrivateDirectory auth, string failure, CancellationToken ct)
     {
         var output = await ToolCommand.RunAsync(cosign,
             [.. command, "--yes", "--key", KeyArgument(key), "--tlog-upload=false", .. Http(reference), reference], Limit, ct, With(KeyEnvironment(key), auth));
@@ -54,7 +70,7 @@ public sealed class CosignCli(string cosign)
     /// <summary>Verifies, offline (the key is the trust root), the signature on <paramref name="reference"/> (<paramref name="attestationType"/>
     /// null) or its attestations of that cosign type with the public key: the in-toto statements that verify, or cosign's reason.</summary>
     public async Task<(IReadOnlyList<JsonElement> Statements, string? Problem)> VerifyAsync(
-        string reference, string publicKeyPem, string? attestationType, RegistryAuth auth, CancellationToken ct)
+        string reference, string publicKeyPem, string? attestationType, PrivateDirectory auth, CancellationToken ct)
     {
         string[] command = attestationType is null ? ["verify"] : ["verify-attestation", "--type", attestationType];
         var output = await ToolCommand.RunAsync(cosign, [.. command, "--key", $"env://{PublicKeyVariable}", "--insecure-ignore-tlog=true", .. Http(reference), reference],
@@ -81,15 +97,12 @@ public sealed class CosignCli(string cosign)
 
     string KeyArgument(SigningKey key) => key.IsInline ? $"env://{PrivateKeyVariable}" : key.PrivateKey;
 
-    static Dictionary<string, string> KeyEnvironment(SigningKey key)
-    {
-        var environment = new Dictionary<string, string> { ["COSIGN_PASSWORD"] = key.Password };
-        if (key.IsInline)
-            environment[PrivateKeyVariable] = key.PrivateKey;
-        return environment;
-    }
+    static Dictionary<string, string> KeyEnvironment(SigningKey key) => key.IsInline
+        ? new() { ["COSIGN_PASSWORD"] = key.Password, [PrivateKeyVariable] = key.PrivateKey }
+        : new() { ["COSIGN_PASSWORD"] = key.Password };
 
-    static Dictionary<string, string> With(Dictionary<string, string> environment, RegistryAuth auth) => new(environment.Concat(auth.Environment));
+    static Dictionary<string, string> With(Dictionary<string, string> environment, PrivateDirectory auth) =>
+        new(environment) { ["DOCKER_CONFIG"] = auth.Path };
 
     // go-containerregistry speaks plain HTTP to loopback registries on its own; saying so keeps it explicit.
     static string[] Http(string reference) =>

@@ -12,8 +12,8 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
 {
     public async Task<SupplyChainRecord> SignAsync(
         SupplyChainCheck check, string repository, string digest, SigningKey key, RegistryCredentials registry,
-        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, CancellationToken ct, StepTimings? timings = null,
-        ProvenanceFacts? provenance = null)
+        IReadOnlyList<ExpectedPackage> expected, CaTrust caTrust, string? changeBase, ProvenanceFacts provenance, CancellationToken ct,
+        StepTimings? timings = null)
     {
         timings ??= new StepTimings();
         if (!check.Passed)
@@ -22,12 +22,11 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             throw new SupplyChainException(refusal);
 
         var reference = $"{repository}@{digest}";
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
+        using var auth = CosignCli.RegistryConfig(scratchDirectory, registry);
         using var predicates = PrivateDirectory.Create(scratchDirectory, "provenance");
-        var predicate = provenance is null ? null : Provenance.Predicate(provenance);
+        var predicate = Provenance.Predicate(provenance);
         var provenanceFile = Path.Combine(predicates.Path, "provenance.json");
-        if (predicate is not null)
-            await File.WriteAllBytesAsync(provenanceFile, predicate, ct);
+        await File.WriteAllBytesAsync(provenanceFile, predicate, ct);
         // The signature (the .sig tag) beside the attestations (the .att tag). The attestations one at a time: each
         // `cosign attest` reads, extends and rewrites the one .att tag of the digest, so two at once would lose one.
         await Task.WhenAll(
@@ -36,16 +35,14 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
             {
                 foreach (var sbom in check.Sboms.Both)
                     await cosign.AttestAsync(reference, key, sbom.CosignType, sbom.File, $"the {Sbom.FormatName(sbom.Format)} SBOM", auth, ct);
-                if (predicate is not null)
-                    await cosign.AttestAsync(reference, key, Provenance.CosignType, provenanceFile, "the build provenance", auth, ct);
+                await cosign.AttestAsync(reference, key, Provenance.CosignType, provenanceFile, "the build provenance", auth, ct);
             }));
         Log.Information("{Template}: signed {Reference} with {Key} and attached its SPDX and CycloneDX SBOMs{Provenance}", check.Template, reference, key,
-            provenance is null ? "" : " and its SLSA build provenance");
+            " and its SLSA build provenance");
 
-        var provenanceReference = predicate is null ? null : new ProvenanceReference(CanonicalJson.Digest(predicate), Provenance.PredicateType);
-        var request = new VerificationRequest(check.Template, repository, digest, key.PublicKeyPem, expected,
-            check.Sboms.References,
-            provenance is null ? null : new ExpectedProvenance(provenanceReference!.Digest, BaseDigestOf(provenance), provenance.Commit));
+        var provenanceReference = new ProvenanceReference(CanonicalJson.Digest(predicate), Provenance.PredicateType);
+        var request = new VerificationRequest(check.Template, repository, digest, key.PublicKeyPem, expected, check.Sboms.References,
+            new ExpectedProvenance(provenanceReference.Digest, BaseDigestOf(provenance), provenance.Commit));
         var result = await timings.TimeAsync("verify", () => verifier.VerifyAsync(request, auth, ct));
         if (!result.Passed)
             throw new SupplyChainException($"{check.Template}: the signature or attestations just written do not verify; no pin is written:\n{string.Join("\n", result.Problems)}");
@@ -73,7 +70,7 @@ public sealed class ImageSigner(CosignCli cosign, SignatureVerifier verifier, st
     public async Task<(Sbom? Sbom, string? Problem)> ReadAttestedSbomAsync(string template, string repository, string digest,
         SupplyChainRecord record, SigningKey key, RegistryCredentials registry, CancellationToken ct)
     {
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
+        using var auth = CosignCli.RegistryConfig(scratchDirectory, registry);
         var result = await verifier.VerifyAsync(new VerificationRequest(template, repository, digest, key.PublicKeyPem, [], record.Sbom), auth, ct);
         return result.Sboms.TryGetValue(SbomFormat.CycloneDx, out var sbom)
             ? (sbom, null)

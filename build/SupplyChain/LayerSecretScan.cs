@@ -89,7 +89,7 @@ public static class SecretScanReport
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static string Write(string directory, SupplyChainCheck check)
+    public static void Write(string directory, SupplyChainCheck check)
     {
         var report = new
         {
@@ -100,8 +100,6 @@ public static class SecretScanReport
             findings = check.Secrets.Findings.Select(f => new { f.Location, f.Path, f.Line, f.Rule, f.Excerpt }),
             suppressed = check.Secrets.Suppressed.Select(s => new { s.Finding.Location, s.Finding.Path, s.Finding.Rule, s.By.Reason }),
         };
-        var file = Path.Combine(directory, $"{check.Template}.secret-scan.json");
-        AtomicFile.Write(file, JsonSerializer.SerializeToUtf8Bytes(report, Json));
-        return file;
+        AtomicFile.Write(Path.Combine(directory, $"{check.Template}.secret-scan.json"), JsonSerializer.SerializeToUtf8Bytes(report, Json));
     }
 }

@@ -23,7 +23,7 @@ public sealed class PinVerifier(SignatureVerifier verifier, SecurityArchive secu
     {
         var fingerprint = SigningKey.FingerprintOf(publicKeyPem);
         var results = new List<VerificationResult>();
-        using var auth = RegistryAuth.Create(scratchDirectory, registry.Address, registry.Username, registry.Password);
+        using var auth = CosignCli.RegistryConfig(scratchDirectory, registry);
         foreach (var (pin, packages, file) in pins)
         {
             ct.ThrowIfCancellationRequested();

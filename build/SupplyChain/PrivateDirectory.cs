@@ -2,10 +2,8 @@ namespace TemplateFleet.SupplyChain;
 
 /// <summary>A folder only this user can read (0700), for what must touch the disk briefly (a report before
 /// conversion, registry credentials for cosign); removed on dispose.</summary>
-public sealed class PrivateDirectory(string path) : IDisposable
+public sealed record PrivateDirectory(string Path) : IDisposable
 {
-    public string Path { get; } = path;
-
     public static PrivateDirectory Create(string parent, string prefix)
     {
         Directory.CreateDirectory(parent);

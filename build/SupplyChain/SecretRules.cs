@@ -21,18 +21,14 @@ public sealed record SecretRule(string Id, string Title, string Severity, IReadO
 /// only matched against the rules whose keywords it contains. <see cref="Fingerprint"/> names exactly these rules
 /// and this scanner: a cached layer result made with other rules is never reused.
 /// </summary>
-public sealed partial class SecretRules(IReadOnlyList<SecretRule> rules, string fingerprint)
+/// <param name="Fingerprint">sha256 of the scanner's version and the rules' text: the cache key's part for "how it was scanned".</param>
+public sealed partial record SecretRules(IReadOnlyList<SecretRule> Rules, string Fingerprint)
 {
     /// <summary>Bumped when the scanner reads files differently (what counts as binary, how lines are cut), so cached results made before are read again.</summary>
     const string ScannerVersion = "fleet-secret-scanner/1";
 
-    public IReadOnlyList<SecretRule> Rules { get; } = rules;
-
-    /// <summary>sha256 of the scanner's version and the rules' text: the cache key's part for "how it was scanned".</summary>
-    public string Fingerprint { get; } = fingerprint;
-
     /// <summary>Every rule's keywords, once each.</summary>
-    public IReadOnlyList<string> Keywords { get; } = [.. rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase)];
+    public IReadOnlyList<string> Keywords { get; } = [.. Rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase)];
 
     internal SearchValues<string> AnyKeyword => field ??= SearchValues.Create([.. Keywords], StringComparison.OrdinalIgnoreCase);
 

@@ -34,7 +34,7 @@ public sealed record VerificationResult(string Template, IReadOnlyList<string> P
 /// </summary>
 public sealed class SignatureVerifier(CosignCli cosign)
 {
-    public async Task<VerificationResult> VerifyAsync(VerificationRequest request, RegistryAuth auth, CancellationToken ct)
+    public async Task<VerificationResult> VerifyAsync(VerificationRequest request, PrivateDirectory auth, CancellationToken ct)
     {
         var problems = new List<string>();
         var sboms = new Dictionary<SbomFormat, Sbom>();

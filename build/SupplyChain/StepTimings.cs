@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -10,9 +9,9 @@ namespace TemplateFleet.SupplyChain;
 /// </summary>
 public sealed class StepTimings
 {
-    // Steps run side by side (the security index is fetched while the image is read); listed in the order first seen.
-    readonly ConcurrentDictionary<string, (TimeSpan Time, string? Note)> steps = new(StringComparer.Ordinal);
-    readonly ConcurrentQueue<string> order = new();
+    // Steps run side by side (the security index is fetched while the image is read), so each update takes the lock;
+    // they are read (Total, ToString) once the image's steps are done. Listed in the order first seen.
+    readonly OrderedDictionary<string, (TimeSpan Time, string? Note)> steps = new(StringComparer.Ordinal);
 
     public async Task<T> TimeAsync<T>(string step, Func<Task<T>> work)
     {
@@ -38,17 +37,15 @@ public sealed class StepTimings
 
     void Update(string step, Func<(TimeSpan Time, string? Note), (TimeSpan Time, string? Note)> change)
     {
-        if (steps.TryAdd(step, change(default)))
-            order.Enqueue(step);
-        else
-            steps.AddOrUpdate(step, _ => change(default), (_, before) => change(before));
+        lock (steps)
+            steps[step] = change(steps.GetValueOrDefault(step));
     }
 
     public TimeSpan Total => steps.Values.Aggregate(TimeSpan.Zero, (total, step) => total + step.Time);
 
     /// <summary>"scan 1.2 s (3/15 layers read), sbom 0.0 s (cached), sign 0.8 s".</summary>
-    public override string ToString() => string.Join(", ", order.Select(s =>
-        $"{s} {Seconds(steps[s].Time)}{(steps[s].Note is { } note ? $" ({note})" : "")}"));
+    public override string ToString() => string.Join(", ", steps.Select(s =>
+        $"{s.Key} {Seconds(s.Value.Time)}{(s.Value.Note is { } note ? $" ({note})" : "")}"));
 
     public static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }

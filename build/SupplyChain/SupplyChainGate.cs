@@ -27,8 +27,7 @@ public sealed class SupplyChainGate(ImageScanner scanner, SecurityArchive securi
     {
         var prepared = security.PrepareAsync(origin, ct);
         var scan = await scanner.ScanAsync(template, subject, image, suppressions, timings, ct);
-        if (scan.Secrets.Count > 0)
-            onSecrets?.Invoke(scan.Secrets);
+        onSecrets?.Invoke(scan.Secrets);
         var problems = scan.Sboms.Both.SelectMany(document => SbomVersionCheck.Check(template, document.Sbom, document.File, expected)).ToList();
 
         var secrets = SecretScanResult.Of(template, scan.Findings.Concat(change.Findings), suppressions, ["layers", "image config", "change"]);

@@ -44,8 +44,8 @@ public sealed class SupplyChainPublishing(FleetRun run, SupplyChainGate gate, Im
         if (!checks.TryGetValue(imageId, out var check))
             throw new SupplyChainException($"{pin.Template}: {imageId} was pushed without the supply-chain gate; no pin is written.");
         var steps = TimingsOf(pin.Template);
-        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, Expected(pin.Template), caTrust, change.Base, ct, steps,
-            provenance(pin, check));
+        var record = await signer.SignAsync(check, pin.Image, pin.Digest, key, registry, Expected(pin.Template), caTrust, change.Base,
+            provenance(pin, check), ct, steps);
         Serilog.Log.Information("{Template}: supply chain {Total}: {Steps}", pin.Template, StepTimings.Seconds(steps.Total), steps);
         return pin with { SupplyChain = record };
     }

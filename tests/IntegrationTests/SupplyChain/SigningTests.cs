@@ -59,7 +59,7 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         var key = await DevelopmentKeyAsync();
         var (check, repository, digest) = await GateAndPushAsync("signed", "1.0.7");
         var record = await fixture.Tools.Signer().SignAsync(check, repository, digest, key, fixture.Credentials,
-            FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, "0123abc", CancellationToken.None, provenance: Facts(check));
+            FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, "0123abc", Facts(check), CancellationToken.None);
 
         Assert.Equal(CosignTags.Signature(digest), record.Signature.Tag);
         Assert.Equal(CosignTags.Attestation(digest), record.Attestation.Tag);
@@ -90,8 +90,8 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         // A digest in a pin that this key never signed: signed by another key, and not signed at all.
         var otherKey = await DevelopmentKeyAsync("other-key");
         var (otherCheck, otherRepository, otherDigest) = await GateAndPushAsync("other", "1.0.7");
-        await fixture.Tools.Signer().SignAsync(otherCheck, otherRepository, otherDigest, otherKey, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None,
-            provenance: Facts(otherCheck));
+        await fixture.Tools.Signer().SignAsync(otherCheck, otherRepository, otherDigest, otherKey, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, Facts(otherCheck),
+            CancellationToken.None);
         var foreign = Assert.Single(await verifier.VerifyAsync([Pin("other", otherRepository, otherDigest, record)], key.PublicKeyPem, fixture.Credentials, false, CancellationToken.None));
         Assert.Contains(foreign.Problems, p => p.StartsWith($"other: signature: {otherRepository}@{otherDigest} is not signed by the key {key.Fingerprint}: this key never signed this digest.", StringComparison.Ordinal));
 
@@ -116,13 +116,13 @@ public sealed class SigningTests(SupplyChainFixture fixture)
             [new(Provenance.BaseInput, "127.0.0.1:5000/molecule-fleet/base", Provenance.Sha256(baseDigest)), new("os", "debootstrap:bookworm", Provenance.Sha256(check.Layers[0].DiffId))],
             "local", fixture.RunId, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow);
         await fixture.Tools.Signer().SignAsync(check, repository, digest, key, fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null,
-            CancellationToken.None, provenance: facts);
+            facts, CancellationToken.None);
 
         // As signed: the one attested is the one made, about this digest, FROM that base, from that commit.
         var predicateDigest = CanonicalJson.Digest(Provenance.Predicate(facts));
         VerificationRequest Request(string forDigest, ExpectedProvenance expected) =>
             new("prov", repository, forDigest, key.PublicKeyPem, FleetLikeImage.Expected("1.0.7"), check.Sboms.References, expected);
-        using var auth = RegistryAuth.Create(SupplyChainTools.Scratch(fixture.Paths), fixture.Registry.Address, fixture.Username, fixture.Password);
+        using var auth = CosignCli.RegistryConfig(SupplyChainTools.Scratch(fixture.Paths), new(fixture.Registry.Address, fixture.Username, fixture.Password));
         var verifier = fixture.Tools.Verifier();
         var good = await verifier.VerifyAsync(Request(digest, new(predicateDigest, baseDigest, commit)), auth, CancellationToken.None);
         Assert.True(good.Passed, string.Join("\n", good.Problems));
@@ -188,10 +188,11 @@ public sealed class SigningTests(SupplyChainFixture fixture)
         // At signing time, a key whose password is wrong, and the development key for a registry off loopback.
         var (check, repository, digest) = await GateAndPushAsync("refused", "1.0.7");
         var atSigning = await Assert.ThrowsAsync<SupplyChainException>(() => fixture.Tools.Signer().SignAsync(check, repository, digest, key with { Password = "not-the-password" },
-            fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
+            fixture.Credentials, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, Facts(check), CancellationToken.None));
         Assert.Contains("the password does not open the signing key", atSigning.Message);
         var offLoopback = await Assert.ThrowsAsync<SupplyChainException>(() => fixture.Tools.Signer().SignAsync(check, repository, digest, key,
-            fixture.Credentials with { Address = "registry.test:5000" }, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, CancellationToken.None));
+            fixture.Credentials with { Address = "registry.test:5000" }, FleetLikeImage.Expected("1.0.7"), CaTrust.BuildOnly, null, Facts(check),
+            CancellationToken.None));
         Assert.StartsWith("refused to sign refused for registry.test:5000 with the development key", offLoopback.Message);
         Assert.Null(await ServedDigestAsync(repository, CosignTags.Signature(digest)));
 

@@ -81,9 +81,9 @@ public sealed class SigningPolicyTests
         try
         {
             string folder;
-            using (var auth = RegistryAuth.Create(scratch, "127.0.0.1:5000", "fleet", "pa55word"))
+            using (var auth = CosignCli.RegistryConfig(scratch, new("127.0.0.1:5000", "fleet", "pa55word")))
             {
-                folder = auth.Environment["DOCKER_CONFIG"]!;
+                folder = auth.Path;
                 var config = File.ReadAllText(Path.Combine(folder, "config.json"));
                 Assert.Contains("\"127.0.0.1:5000\"", config);
                 Assert.DoesNotContain("pa55word", config); // base64, as the docker CLI stores it
