@@ -35,20 +35,21 @@ public sealed record DockerfileFacts(string RuntimePackage, AgentCli? Agent, str
 /// </summary>
 public static class DockerfileGate
 {
-    /// <summary>Every rule the gate runs.</summary>
-    public static readonly IReadOnlyList<DockerfileRule> Rules =
+    /// <summary>Every rule the gate runs: its stable Id (cache-trap, swallowed-failure, ...), named in every finding,
+    /// and what it finds (line, message); every message says what to do.</summary>
+    public static readonly IReadOnlyList<(string Id, Func<GatedDockerfile, IEnumerable<(int Line, string Message)>> Find)> Rules =
     [
-        new("syntax", DockerfileRules.Syntax),
-        new("from-base", DockerfileRules.FromBase),
-        new("build-arg", DockerfileRules.BuildArg),
-        new("fleet-literal", DockerfileRules.FleetLiteral),
-        new("agent-install", DockerfileRules.AgentInstall),
-        new("runtime-install", DockerfileRules.RuntimeInstall),
-        new("cache-trap", DockerfileRules.CacheTrap),
-        new("layer-order", DockerfileRules.LayerOrder),
-        new("swallowed-failure", DockerfileRules.SwallowedFailure),
-        new("unpinned", DockerfileRules.Unpinned),
-        new("entrypoint", DockerfileRules.Entrypoint),
+        ("syntax", DockerfileRules.Syntax),
+        ("from-base", DockerfileRules.FromBase),
+        ("build-arg", DockerfileRules.BuildArg),
+        ("fleet-literal", DockerfileRules.FleetLiteral),
+        ("agent-install", DockerfileRules.AgentInstall),
+        ("runtime-install", DockerfileRules.RuntimeInstall),
+        ("cache-trap", DockerfileRules.CacheTrap),
+        ("layer-order", DockerfileRules.LayerOrder),
+        ("swallowed-failure", DockerfileRules.SwallowedFailure),
+        ("unpinned", DockerfileRules.Unpinned),
+        ("entrypoint", DockerfileRules.Entrypoint),
     ];
 
     public static IReadOnlyList<Finding> Check(string dockerfilePath, DockerfileFacts facts)
@@ -87,6 +88,7 @@ public static class DockerfileGate
     public static IReadOnlyList<Finding> CheckText(string text, string displayPath, DockerfileFacts facts, string? contextDirectory = null)
     {
         var dockerfile = GatedDockerfile.Read(text, displayPath, facts, contextDirectory);
-        return Rules.SelectMany(rule => rule.Check(dockerfile)).OrderBy(f => f.Line).ToList();
+        return Rules.SelectMany(rule => rule.Find(dockerfile).Select(f => new Finding(displayPath, f.Line, rule.Id, f.Message)))
+            .OrderBy(f => f.Line).ToList();
     }
 }

@@ -54,18 +54,12 @@ public sealed class EngineProvisioner(IEngineHost host)
     }
 
     /// <summary>Why this build must not start an engine itself, or null when it may.</summary>
-    internal string? CannotProvisionReason(Uri endpoint)
-    {
-        if (endpoint.ToString().TrimEnd('/') != DockerEngine.DefaultSocket)
-            return $"the endpoint {endpoint} is not the local socket {DockerEngine.DefaultSocket}; this build only starts a local engine";
-
-        if (!host.IsRoot)
-            return "starting an engine needs root and this build is not running as root";
-
-        return host.OsId == "debian"
-            ? null
-            : $"automatic set-up is written for Debian and this host is '{host.OsId ?? "unknown"}' (/etc/os-release ID)";
-    }
+    internal string? CannotProvisionReason(Uri endpoint) =>
+        endpoint.ToString().TrimEnd('/') != DockerEngine.DefaultSocket
+            ? $"the endpoint {endpoint} is not the local socket {DockerEngine.DefaultSocket}; this build only starts a local engine"
+        : !host.IsRoot ? "starting an engine needs root and this build is not running as root"
+        : host.OsId == "debian" ? null
+        : $"automatic set-up is written for Debian and this host is '{host.OsId ?? "unknown"}' (/etc/os-release ID)";
 
     internal static string ManualSteps(Uri endpoint, string reason) =>
         $"""
@@ -81,9 +75,7 @@ public sealed class EngineProvisioner(IEngineHost host)
     /// <summary>The last lines of the engine's log, indented, so the reason shows up where the error does (CI logs).</summary>
     internal static string LogTail(string logFile, int lines)
     {
-        var tail = File.Exists(logFile)
-            ? File.ReadLines(logFile).Where(l => l.Length > 0).TakeLast(lines).ToList()
-            : [];
+        List<string> tail = File.Exists(logFile) ? [.. File.ReadLines(logFile).Where(l => l.Length > 0).TakeLast(lines)] : [];
         return tail.Count == 0 ? "  (empty)" : string.Join(Environment.NewLine, tail.Select(l => "  " + l));
     }
 

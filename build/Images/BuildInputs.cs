@@ -27,13 +27,11 @@ public static class BuildInputs
 
     /// <summary>
     /// The address of what the request's content is made of, over exactly the build args and labels given (the
-    /// caller picks them: Images.ReleaseInputs), without the pinned-FROM check: an arg may describe its image by
-    /// source ("debian:bookworm-slim, else debootstrap bookworm") rather than by an engine-local id.
+    /// caller picks them: <see cref="AddressAsync"/>, Images.ReleaseInputs). ReleaseInputs calls it without the
+    /// pinned-FROM check: an arg may describe its image by source ("debian:bookworm-slim, else debootstrap bookworm")
+    /// rather than by an engine-local id.
     /// </summary>
-    public static Task<string> ContentAddressAsync(string kind, ImageBuildRequest request, CancellationToken ct) =>
-        HashAsync($"template-fleet {kind} v1", request, ct);
-
-    static async Task<string> HashAsync(string version, ImageBuildRequest request, CancellationToken ct)
+    internal static async Task<string> HashAsync(string version, ImageBuildRequest request, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var header = $"{version}\n" + (request.Target is { } stage ? $"target {stage}\n" : "")

@@ -26,12 +26,12 @@ public static class ReleaseInputs
     {
         var args = Without(request.BuildArgs);
         args[BuildArgs.OsImage.Name] = $"{os.Image}, else debootstrap {os.Suite}";
-        return BuildInputs.ContentAddressAsync("base release inputs", request with { BuildArgs = args, Labels = Without(request.Labels) }, ct);
+        return BuildInputs.HashAsync("template-fleet base release inputs v1", request with { BuildArgs = args, Labels = Without(request.Labels) }, ct);
     }
 
     /// <summary>A template: its context and Dockerfile, BASE_IMAGE (the base's reference), the runtime, agent and other build args, its labels.</summary>
     public static Task<string> OfTemplateAsync(ImageBuildRequest request, CancellationToken ct) =>
-        BuildInputs.ContentAddressAsync("template release inputs", request with { BuildArgs = Without(request.BuildArgs), Labels = Without(request.Labels) }, ct);
+        BuildInputs.HashAsync("template-fleet template release inputs v1", request with { BuildArgs = Without(request.BuildArgs), Labels = Without(request.Labels) }, ct);
 
     /// <summary>The first 12 hex digits: enough to tell two inputs apart in a tag.</summary>
     public static string Short(string address) => address[(address.IndexOf(':') + 1)..][..12];

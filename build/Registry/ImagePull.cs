@@ -23,9 +23,8 @@ public static class ImagePull
         {
             return (null, MessageOf(e));
         }
-        if (progress.Error is { } error)
-            return (null, error);
-        return (await InspectAsync(docker, reference, ct))?.ID is { } pulled ? (pulled, null) : (null, "the pull finished but the engine holds no such image");
+        return progress.Error is { } error ? (null, error)
+            : (await InspectAsync(docker, reference, ct))?.ID is { } pulled ? (pulled, null) : (null, "the pull finished but the engine holds no such image");
     }
 
     /// <summary>A hint for a failed pull or push, or "".</summary>

@@ -115,16 +115,11 @@ public sealed partial record AuthChallenge(string Scheme, IReadOnlyDictionary<st
     {
         if (string.IsNullOrWhiteSpace(header))
             return null;
-        var text = header.Trim();
-        var space = text.IndexOf(' ');
-        var scheme = space < 0 ? text : text[..space];
+        var parts = header.Trim().Split(' ', 2);
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (space >= 0)
-        {
-            foreach (Match m in Parameter().Matches(text[(space + 1)..]))
-                parameters[m.Groups["name"].Value] = m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\\\"", "\"") : m.Groups["token"].Value;
-        }
-        return new AuthChallenge(scheme, parameters);
+        foreach (Match m in Parameter().Matches(parts.Length > 1 ? parts[1] : ""))
+            parameters[m.Groups["name"].Value] = m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\\\"", "\"") : m.Groups["token"].Value;
+        return new AuthChallenge(parts[0], parameters);
     }
 
     [GeneratedRegex("""(?<name>[A-Za-z0-9_\-]+)\s*=\s*(?:"(?<quoted>(?:[^"\\]|\\.)*)"|(?<token>[^\s,]+))""")]

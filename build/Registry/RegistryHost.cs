@@ -42,13 +42,9 @@ public sealed record RegistryHost(string Host, int? Port)
 
     public static bool IsLoopbackRegistry(string registry) => Parse(registry).IsLoopback;
 
-    /// <summary>The registry's HTTP API root. Loopback registries speak plain HTTP (the engine trusts them that way too).</summary>
-    public Uri ApiBase(bool? plainHttp = null)
-    {
-        var scheme = plainHttp ?? IsLoopback ? "http" : "https";
-        // The authority is host[:port] as image references spell it (an IPv6 host in brackets).
-        return new Uri($"{scheme}://{this}/");
-    }
+    /// <summary>The registry's HTTP API root. Loopback registries speak plain HTTP (the engine trusts them that way too).
+    /// The authority is host[:port] as image references spell it (an IPv6 host in brackets).</summary>
+    public Uri ApiBase(bool? plainHttp = null) => new($"{(plainHttp ?? IsLoopback ? "http" : "https")}://{this}/");
 
     public override string ToString() =>
         (Host.Contains(':') ? $"[{Host}]" : Host) + (Port is { } p ? $":{p}" : "");

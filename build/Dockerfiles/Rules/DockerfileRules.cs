@@ -4,18 +4,6 @@ using TemplateFleet.PackageIndex;
 
 namespace TemplateFleet.Dockerfiles.Rules;
 
-/// <summary>One rule of the static Dockerfile gate: its stable <see cref="Id"/> (cache-trap, swallowed-failure, ...),
-/// named in every finding, and what it finds (line, message); every message says what to do.</summary>
-public sealed record DockerfileRule(string Id, Func<GatedDockerfile, IEnumerable<(int Line, string Message)>> Find)
-{
-    public IEnumerable<Finding> Check(GatedDockerfile dockerfile) =>
-        Find(dockerfile).Select(f => new Finding(dockerfile.File, f.Line, Id, f.Message));
-}
-
-/// <summary>Where a RUN installs the runtime: <see cref="Offset"/> in its text, and the requirements file of
-/// the build context that lists it when the RUN itself does not name it (null when it does).</summary>
-public sealed record RuntimeLayer(int Offset, string? ListedIn);
-
 /// <summary>What each rule of <see cref="DockerfileGate.Rules"/> finds in one Dockerfile.</summary>
 public static partial class DockerfileRules
 {
@@ -123,14 +111,16 @@ public static partial class DockerfileRules
     private static bool IsCommand(string word, string command) => word == command || word.EndsWith("/" + command, StringComparison.Ordinal);
 
     /// <summary>The runtime install of this RUN, if it has one: it uses ${RUNTIME_PACKAGE}, names the package
-    /// (which the fleet-literal rule reports), or installs a requirements file that lists it.</summary>
-    public static RuntimeLayer? RuntimeLayerOf(GatedDockerfile dockerfile, RunStep run)
+    /// (which the fleet-literal rule reports), or installs a requirements file that lists it. Offset: where in the
+    /// RUN's text; ListedIn: the requirements file of the build context that lists it when the RUN itself does not
+    /// name it (null when it does).</summary>
+    public static (int Offset, string? ListedIn)? RuntimeLayerOf(GatedDockerfile dockerfile, RunStep run)
     {
         var runtime = dockerfile.Facts.RuntimePackage;
         var uses = DockerfileVariables.References(run.Text).Where(r => r.Name == BuildArgs.RuntimePackage.Name).Select(r => (int?)r.Offset).FirstOrDefault();
         var mention = PackageName.Mention(runtime).Match(run.Text);
         if (uses is not null || mention.Success)
-            return new RuntimeLayer(Math.Min(uses ?? int.MaxValue, mention.Success ? mention.Index : int.MaxValue), null);
+            return (Math.Min(uses ?? int.MaxValue, mention.Success ? mention.Index : int.MaxValue), null);
         // The seeds' trap: the runtime came in through `pip install -r requirements.txt`, invisible in the RUN itself:
         // the `-r FILE` word of a pip install whose file (looked up by name in the build context) lists the package.
         if (dockerfile.ContextDirectory is not { } context)
@@ -147,7 +137,7 @@ public static partial class DockerfileRules
                 };
                 var local = file is null ? null : Path.Combine(context, Path.GetFileName(file));
                 if (local is not null && File.Exists(local) && PackageName.Mention(runtime).IsMatch(File.ReadAllText(local)))
-                    return new RuntimeLayer(words[i].Offset, Path.GetFileName(local));
+                    return (words[i].Offset, Path.GetFileName(local));
             }
         }
         return null;
