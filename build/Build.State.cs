@@ -86,9 +86,6 @@ internal sealed partial class Build
         context?.Engine.Dispose();
     }
 
-    RestoreRequest RestoreRequest => new(bumpScope is { } scope ? [.. scope.Templates] : Templates, RequestedVersion, PackageIndex,
-        (new ImageBuildOptions(CaBundle: CaBundle?.ToString()).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"));
-
     ImageBuildOptions ImageBuildOptions => new(Parallelism, NoCache, CaBundle: CaBundle?.ToString(), ReleaseRegistry: Releases ? RegistryAddress : null)
     {
         TrustCaBundleAtRunTime = TrustCaBundleAtRuntime,
@@ -111,7 +108,8 @@ internal sealed partial class Build
     async Task RestoreAsync()
     {
         await ScanChangeBeforeBuildAsync(); // publishing: a credential in the change stops the run before any build prints it
-        Fleet = await Restorer.RestoreAsync(Context, RestoreRequest, CancellationToken);
+        Fleet = await Restorer.RestoreAsync(Context, bumpScope is { } scope ? [.. scope.Templates] : Templates, RequestedVersion, PackageIndex,
+            (new ImageBuildOptions(CaBundle: CaBundle?.ToString()).EffectiveCaBundle, CaBundle is null ? "SSL_CERT_FILE" : "--ca-bundle"), CancellationToken);
         Results.Write(RunRecord);
         WriteOutput(nameof(RuntimeVersion), Run.RuntimeVersion.ToString());
         ReportSummary(_ => _.AddPair("runtime", Run.RuntimeVersion).AddPair("templates", Run.Templates.Count));

@@ -20,8 +20,7 @@ public static class FleetLoader
         var templatesDirectory = Path.Combine(root, TemplatesFolder);
         var file = Path.Combine(templatesDirectory, FleetFileName);
         var errors = new YamlErrors(Display(root, file));
-        var doc = YamlDocument.ReadFile(file, errors, FleetKeys);
-        var config = doc is null ? null : ReadFleet(doc, root, templatesDirectory);
+        var config = YamlDocument.ReadFile(file, errors, FleetKeys) is { } doc ? ReadFleet(doc, root, templatesDirectory) : null;
         errors.ThrowIfAny();
         return config!;
     }
@@ -41,8 +40,7 @@ public static class FleetLoader
         var dockerfile = Path.Combine(directory, DockerfileName);
         if (!File.Exists(dockerfile))
             errors.AddFileError($"template '{name}' has no {Display(root, dockerfile)}; every template needs a Dockerfile beside its template.yaml");
-        var doc = YamlDocument.ReadFile(file, errors, TemplateKeys);
-        var template = doc is null ? null : ReadTemplate(doc, name, directory, fleet);
+        var template = YamlDocument.ReadFile(file, errors, TemplateKeys) is { } doc ? ReadTemplate(doc, name, directory, fleet) : null;
         errors.ThrowIfAny();
         return template!;
     }
@@ -130,19 +128,11 @@ public static class FleetLoader
                 errors.Add(name.Start, $"'{name.Value}' is the base image folder, not a template; remove it from 'templates'");
         }
 
-        return errors.Any ? null : new FleetConfig(
-            templatesDirectory,
-            names.Select(n => n.Value).ToList(),
-            new ImageNaming(repository!, registry!),
+        return errors.Any ? null : new FleetConfig(templatesDirectory, names.Select(n => n.Value).ToList(), new ImageNaming(repository!, registry!),
             new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!) { Security = osSecurity?.Value }, new NodeRuntime(nodePackage!, nodeVersion!.Value, npmVersion!.Value), dockerCli!),
             new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
-            packages,
-            contractFile!,
-            smoke,
-            tests)
-        {
-            Inputs = inputs,
-        };
+            packages, contractFile!, smoke, tests)
+        { Inputs = inputs };
     }
 
     /// <summary>fleet.yaml inputs: the defaults, then each fleet-wide input's policy over them.</summary>

@@ -8,14 +8,6 @@ using TemplateFleet.Pins;
 
 namespace TemplateFleet.Fleet;
 
-/// <summary>What Restore was asked for: the already validated parameters.</summary>
-/// <param name="CaBundle">The extra CA bundle the build steps will trust, and where it came from.</param>
-public sealed record RestoreRequest(
-    string[]? Templates,
-    Pep440Version? RuntimeVersion,
-    string? PackageIndex,
-    (string? File, string Source) CaBundle = default);
-
 /// <summary>What Restore hands to the later targets. Owns the embedded index for the rest of the build.</summary>
 public sealed record RestoredFleet(FleetRun Run, Contract Contract, EngineInfo Engine, EmbeddedIndex? Index) : IAsyncDisposable
 {
@@ -29,11 +21,14 @@ public sealed record RestoredFleet(FleetRun Run, Contract Contract, EngineInfo E
 /// </summary>
 public static class Restorer
 {
-    public static async Task<RestoredFleet> RestoreAsync(RunContext context, RestoreRequest request, CancellationToken ct)
+    /// <param name="selection">--templates as given (null or empty: the whole fleet).</param>
+    /// <param name="caBundle">The extra CA bundle the build steps will trust, and where it came from.</param>
+    public static async Task<RestoredFleet> RestoreAsync(RunContext context, string[]? selection, Pep440Version? runtimeVersion, string? packageIndex,
+        (string? File, string Source) caBundle, CancellationToken ct)
     {
         var root = context.Paths.Root;
         var fleet = FleetLoader.LoadFleet(root);
-        var names = TemplateSelection.Resolve(fleet, request.Templates);
+        var names = TemplateSelection.Resolve(fleet, selection);
         var templates = FleetLoader.LoadTemplates(fleet, names);
         var contract = ContractLoader.Load(fleet.ContractFile, FleetLoader.Display(root, fleet.ContractFile));
         // Every pin reads (a broken one names its file); the base's too. Mixed bases are worth a warning only.
@@ -43,13 +38,13 @@ public static class Restorer
         DockerfileGate.ThrowIfAny(DockerfileGate.CheckFleet(fleet, templates));
         // Each agent installs from its committed lock: it must be there and hold template.yaml's version.
         FleetException.Collect(templates, KeepCurrent.AgentLock.Read);
-        CaBundleCheck.Check(request.CaBundle.File, request.CaBundle.Source);
+        CaBundleCheck.Check(caBundle.File, caBundle.Source);
         Log.Information("Fleet data valid: {Templates} ({Count} of {Total}), contract {Capabilities} capabilities; Dockerfiles pass the static gate, agent locks match",
             string.Join(", ", names), names.Count, fleet.TemplateNames.Count, contract.Capabilities.Count);
 
         // The embedded index (wheels + loopback server: CPU and files only) is made while the engine answers.
-        var indexTask = request.PackageIndex is { Length: > 0 } ? null : Task.Run(() =>
-            EmbeddedIndex.StartAsync(fleet, request.RuntimeVersion is { } requested ? [requested.ToString()] : [], context.Paths.Output, ct), ct);
+        var indexTask = packageIndex is { Length: > 0 } ? null : Task.Run(() =>
+            EmbeddedIndex.StartAsync(fleet, runtimeVersion is { } requested ? [requested.ToString()] : [], context.Paths.Output, ct), ct);
         try
         {
             var engine = await EngineProvisioner.EnsureAsync(context.Engine, new EngineOptions(context.Paths), ct);
@@ -61,10 +56,10 @@ public static class Restorer
 
             var index = indexTask is null ? null : await indexTask;
             var (indexUrl, jsonApiBase) = index is null
-                ? (request.PackageIndex!, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(request.PackageIndex!))
+                ? (packageIndex!, RuntimeVersionResolver.JsonApiBaseFromSimpleIndex(packageIndex!))
                 : (index.SimpleUrl.ToString(), index.JsonApiBase.ToString());
             using var http = new HttpClient();
-            var (version, source) = request.RuntimeVersion is { } explicitVersion
+            var (version, source) = runtimeVersion is { } explicitVersion
                 ? (explicitVersion, "parameter")
                 : (await new RuntimeVersionResolver(http, jsonApiBase, fleet.Runtime.Package).ResolveLatestAsync(ct), $"newest on {jsonApiBase}");
             var run = new FleetRun(fleet, templates, version, indexUrl) { RuntimeVersionSource = source, DevelopmentPackages = index is not null };

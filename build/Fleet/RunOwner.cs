@@ -10,7 +10,8 @@ namespace TemplateFleet.Fleet;
 /// </summary>
 public static class RunOwner
 {
-    static readonly string Machine = BootId();
+    // Changes on every boot, so a pid can only be compared with processes of the same boot.
+    static readonly string Machine = ReadOrNull("/proc/sys/kernel/random/boot_id")?.Trim() ?? Environment.MachineName;
 
     /// <summary>This process.</summary>
     public static string Current { get; } = Of(Process.GetCurrentProcess());
@@ -44,9 +45,6 @@ public static class RunOwner
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return fields.Length > 19 && long.TryParse(fields[19], CultureInfo.InvariantCulture, out var ticks) ? ticks : -1;
     }
-
-    // Changes on every boot, so a pid can only be compared with processes of the same boot.
-    static string BootId() => ReadOrNull("/proc/sys/kernel/random/boot_id")?.Trim() ?? Environment.MachineName;
 
     /// <summary>The file's text; null when there is no such file (no such process, no /proc) or it cannot be read.</summary>
     static string? ReadOrNull(string path)

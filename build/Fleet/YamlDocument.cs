@@ -55,7 +55,10 @@ internal static class YamlDocument
         }
         catch (YamlException e)
         {
-            errors.Add(e.Start, $"invalid YAML: {Describe(e)}");
+            // YamlDotNet prefixes messages with "(Line: .., Col: .., Idx: ..) - (...): ": we print our own position.
+            var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
+            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+            errors.Add(e.Start, $"invalid YAML: {(cut >= 0 ? message[(cut + 3)..] : message).Trim()}");
             return null;
         }
         catch (InvalidOperationException)
@@ -68,14 +71,6 @@ internal static class YamlDocument
             errors.Add(innermost, "invalid YAML: this list or mapping is never closed (unexpected end of file)");
             return null;
         }
-    }
-
-    private static string Describe(YamlException e)
-    {
-        // YamlDotNet prefixes messages with "(Line: .., Col: .., Idx: ..) - (...): ": we print our own position.
-        var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
-        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return (cut >= 0 ? message[(cut + 3)..] : message).Trim();
     }
 
     private static YNode ReadNode(IParser parser, YamlErrors errors, Stack<Mark> open)

@@ -11,8 +11,6 @@ internal sealed class YamlObject(YMapping node, string path, YamlErrors errors)
     // Where "missing key" errors point: the line of the parent key ("agent:"), not of the first child.
     private Mark _anchor = node.Start;
 
-    /// <summary>Dotted path of this mapping in the file ("" for the document root).</summary>
-    public string Path => path;
     public YamlErrors Errors => errors;
     public Mark Start => node.Start;
 
@@ -32,7 +30,8 @@ internal sealed class YamlObject(YMapping node, string path, YamlErrors errors)
         return new YamlObject(mapping, path, errors);
     }
 
-    public string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+    /// <summary>The dotted path of <paramref name="key"/> in the file (this mapping's path is "" for the document root).</summary>
+    public string Child(string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     /// <summary>Where <paramref name="key"/> is written, or where this mapping starts when it is absent.</summary>
     public Mark At(string key) => _entries.TryGetValue(key, out var e) ? e.Key.Start : _anchor;

@@ -7,9 +7,12 @@ namespace TemplateFleet.Gates;
 // templates/t4-contract.yaml after strict parsing (ContractLoader). Immutable.
 
 /// <summary>The fleet's T4 privilege contract: the provisioner shape, the readiness rule and the capabilities.</summary>
+/// <param name="ReadinessTimeout">How long to wait (bounded) until the runtime's health endpoint answers.</param>
+/// <param name="ReadinessInterval">How long to wait between two attempts.</param>
 public sealed record Contract(
     ProvisionerShape Provisioner,
-    ReadinessRule Readiness,
+    TimeSpan ReadinessTimeout,
+    TimeSpan ReadinessInterval,
     IReadOnlyList<Capability> Capabilities);
 
 /// <summary>How the platform's provisioner starts a tier-4 workspace.</summary>
@@ -20,9 +23,6 @@ public sealed record BindMount(string Source, string Target)
 {
     public const string DockerSocket = "docker-socket";
 }
-
-/// <summary>Wait (bounded) until the runtime's health endpoint answers.</summary>
-public sealed record ReadinessRule(int TimeoutSeconds, int IntervalMilliseconds);
 
 /// <summary>One capability: a shell probe (run with <c>sh -c</c> as <see cref="User"/>) that exits 0 when it holds.</summary>
 public sealed record Capability(
@@ -102,6 +102,7 @@ public static partial class ContractLoader
         }
 
         errors.ThrowIfAny();
-        return new Contract(new ProvisionerShape(privileged!.Value, pidMode!, binds), new ReadinessRule(timeout!.Value, interval!.Value), capabilities);
+        return new Contract(new ProvisionerShape(privileged!.Value, pidMode!, binds), TimeSpan.FromSeconds(timeout!.Value),
+            TimeSpan.FromMilliseconds(interval!.Value), capabilities);
     }
 }

@@ -46,10 +46,12 @@ public static class SmokeGate
                     options.TraceTailChars, token).ConfigureAwait(false));
             }
 
-            foreach (var file in run.Config.Smoke.Files.Concat(t.Smoke.Files))
+            foreach (var f in run.Config.Smoke.Files.Concat(t.Smoke.Files))
             {
-                result.Checks.Add(await container.CheckAsync($"file:{file.Path}", Describe(file), Severity.Hard, FileScript(file), CheckUsers.RootUid, 10,
-                    o => JudgeFile(file, o), options.TraceTailChars, token).ConfigureAwait(false));
+                var description = $"{f.Path}{(f.Owner is null ? "" : " owned by " + f.Owner)}{(f.Mode is null ? "" : " mode " + f.Mode)}"
+                    + (f.Type == FileType.Any ? "" : " is a " + f.Type.ToString().ToLowerInvariant());
+                result.Checks.Add(await container.CheckAsync($"file:{f.Path}", description, Severity.Hard, FileScript(f), CheckUsers.RootUid, 10,
+                    o => JudgeFile(f, o), options.TraceTailChars, token).ConfigureAwait(false));
             }
         }, ct).ConfigureAwait(false);
     }
@@ -65,17 +67,12 @@ public static class SmokeGate
     static string? Problems(params string?[] problems) =>
         problems.OfType<string>().ToList() is { Count: > 0 } found ? string.Join("; ", found) : null;
 
-    static string Describe(FileCheck f) =>
-        $"{f.Path}{(f.Owner is null ? "" : " owned by " + f.Owner)}{(f.Mode is null ? "" : " mode " + f.Mode)}{(f.Type == FileType.Any ? "" : " is a " + f.Type.ToString().ToLowerInvariant())}";
-
     /// <summary>Whether a command's output matches its check's expected pattern (placeholders already expanded
     /// by <see cref="CheckPlaceholders"/>): null when <paramref name="text"/> matches; otherwise why not.</summary>
     public static string? Mismatch(string stream, string? expanded, string text) =>
         expanded is null || Regex.IsMatch(text.TrimEnd('\n'), expanded, RegexOptions.Multiline, TimeSpan.FromSeconds(2))
             ? null
-            : $"{stream} does not match /{expanded}/ (got: {Shorten(text)})";
-
-    static string Shorten(string s) => s.Trim() is { Length: > 0 } t ? (t.Length <= 200 ? t : t[..200] + "...") : "nothing";
+            : $"{stream} does not match /{expanded}/ (got: {(text.Trim() is { Length: > 0 } t ? (t.Length <= 200 ? t : t[..200] + "...") : "nothing")})";
 
     /// <summary>The file checks: one <c>stat -c '%U %a %F'</c> per path, judged against owner, mode and type.</summary>
     public static string FileScript(FileCheck file) => $"stat -c '%U %a %F' '{file.Path.Replace("'", "'\\''", StringComparison.Ordinal)}'";

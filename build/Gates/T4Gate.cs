@@ -24,11 +24,19 @@ public static class T4Gate
             result.MissingCapabilities = shape.MissingCapabilities;
 
             var spec = Spec(image, contract.Provisioner, shape, context.Engine.SocketPath, GateLabels.For(context.RunId, GateLabels.T4, template.Name));
-            await using var container = await StartAsync(docker, spec, shape, token).ConfigureAwait(false);
+            GateContainer started;
+            try
+            {
+                started = await GateContainer.StartAsync(docker, spec, token).ConfigureAwait(false);
+            }
+            catch (DockerApiException e) when (ShapeResolver.IsCapabilityRefusal(e.Message))
+            {
+                var missing = shape.MissingCapabilities.Count > 0 ? $" without [{string.Join(", ", shape.MissingCapabilities)}]" : "";
+                throw new GateSetupException($"the engine refused to start the {shape.Description} shape{missing}: {e.ResponseBody?.Trim()}");
+            }
+            await using var container = started;
             Serilog.Log.Debug("T4: {Template} started {Id}", template.Name, container.Id[..12]);
-            await container.WaitReadyAsync(run.Config.Runtime.Health,
-                TimeSpan.FromSeconds(contract.Readiness.TimeoutSeconds),
-                TimeSpan.FromMilliseconds(contract.Readiness.IntervalMilliseconds), token).ConfigureAwait(false);
+            await container.WaitReadyAsync(run.Config.Runtime.Health, contract.ReadinessTimeout, contract.ReadinessInterval, token).ConfigureAwait(false);
 
             Serilog.Log.Debug("T4: {Template} ready", template.Name);
             var checks = new CheckResult[contract.Capabilities.Count];
@@ -46,19 +54,6 @@ public static class T4Gate
     /// <summary>The judge for contract probes: exit 0 passes.</summary>
     static string? ExitZero(ExecOutcome o) => o.ExitCode == 0 ? null
         : $"exit code {o.ExitCode}{(o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..] ? ": " + first : "")}";
-
-    static async Task<GateContainer> StartAsync(IDockerClient docker, CreateContainerParameters spec, ResolvedShape shape, CancellationToken ct)
-    {
-        try
-        {
-            return await GateContainer.StartAsync(docker, spec, ct).ConfigureAwait(false);
-        }
-        catch (DockerApiException e) when (ShapeResolver.IsCapabilityRefusal(e.Message))
-        {
-            var missing = shape.MissingCapabilities.Count > 0 ? $" without [{string.Join(", ", shape.MissingCapabilities)}]" : "";
-            throw new GateSetupException($"the engine refused to start the {shape.Description} shape{missing}: {e.ResponseBody?.Trim()}");
-        }
-    }
 
     /// <summary>Create-parameters for a T4 container: the contract's provisioner shape, or its declared fallback.</summary>
     public static CreateContainerParameters Spec(

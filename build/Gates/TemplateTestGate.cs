@@ -125,49 +125,46 @@ public static class TemplateTestGate
         var tools = new Lazy<Task<byte[]>>(() => ToolingArchiveAsync(context, run.Config, tests, baseReference, ct));
         var reports = options.ReportsDirectory is { } dir ? Path.Combine(dir, Gate) : null;
         return await new GateRunner(context, Gate, TargetName).RunAsync(run with { Templates = tested }, store, options with { ListPassingChecks = false },
-            (template, imageId, checks, token) => TestAsync(context, run.Config, template, imageId, tools, reports, checks, token), ct).ConfigureAwait(false);
-    }
+            async (template, imageId, checks, token) =>
+            {
+                checks.Shape = Shape;
+                var tooling = await tools.Value.ConfigureAwait(false);
+                var docker = context.Engine.Client;
+                var suites = SuitesFor(run.Config, template);
+                // The image's environment and working directory stay; only the process is a placeholder the tests exec beside (they
+                // start the entrypoint themselves where they test it), as root, with no network but loopback.
+                var spec = GateContainer.Spec(imageId, GateLabels.For(context.RunId, Gate, template.Name), new HostConfig { NetworkMode = "none" }, ["sleep"], ["infinity"], CheckUsers.RootUid);
+                // Removed however the run ends (the gate runner also reaps by label).
+                await using var container = await GateContainer.StartAsync(docker, spec, token, async id =>
+                {
+                    await Extract(docker, id, "/opt", tooling, token).ConfigureAwait(false);
+                    await Extract(docker, id, "/", SuitesArchive(suites), token).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+                var activated = await container.ShellAsync(ActivateScript, CheckUsers.RootUid, TimeSpan.FromSeconds(60), token).ConfigureAwait(false);
+                if (!activated.Succeeded)
+                    throw new GateSetupException($"pytest does not run with the image's own python3 (exit {activated.ExitCode?.ToString() ?? "none"}): {(activated.Stderr + activated.Stdout).Trim()}");
 
-    static async Task TestAsync(RunContext context, FleetConfig fleet, Template template, string imageId, Lazy<Task<byte[]>> tooling, string? reports,
-        GateChecks checks, CancellationToken ct)
-    {
-        checks.Shape = Shape;
-        var tools = await tooling.Value.ConfigureAwait(false);
-        var docker = context.Engine.Client;
-        var suites = SuitesFor(fleet, template);
-        // The image's environment and working directory stay; only the process is a placeholder the tests exec beside (they
-        // start the entrypoint themselves where they test it), as root, with no network but loopback.
-        var spec = GateContainer.Spec(imageId, GateLabels.For(context.RunId, Gate, template.Name), new HostConfig { NetworkMode = "none" }, ["sleep"], ["infinity"], CheckUsers.RootUid);
-        // Removed however the run ends (the gate runner also reaps by label).
-        await using var container = await GateContainer.StartAsync(docker, spec, ct, async id =>
-        {
-            await Extract(docker, id, "/opt", tools, ct).ConfigureAwait(false);
-            await Extract(docker, id, "/", SuitesArchive(suites), ct).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        var activated = await container.ShellAsync(ActivateScript, CheckUsers.RootUid, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-        if (!activated.Succeeded)
-            throw new GateSetupException($"pytest does not run with the image's own python3 (exit {activated.ExitCode?.ToString() ?? "none"}): {(activated.Stderr + activated.Stdout).Trim()}");
-
-        var junits = new List<XElement>();
-        for (var i = 0; i < suites.Count; i++)
-        {
-            var suite = suites[i];
-            var junitPath = $"/tmp/fleet-template-tests-{i}.xml";
-            var ran = await container.RunAsync(PytestCommand(suite, junitPath), CheckUsers.ExecUser(suite.User), TimeSpan.FromSeconds(suite.TimeoutSeconds), ct).ConfigureAwait(false);
-            var junit = ran.TimedOut ? null : await container.RunAsync(["cat", junitPath], CheckUsers.RootUid, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-            var found = PytestReport.Read(suite, junit is { Succeeded: true } ? junit.Stdout : null, ran, junits);
-            checks.Checks.AddRange(found);
-            Log.Information("{Target}: {Template} {Suite} as {User}: {Passed}/{Total} in {Seconds:0.0} s", TargetName, template.Name, suite.Name, suite.User,
-                found.Count(c => c.Passed), found.Count, ran.Duration.TotalSeconds);
-        }
-        foreach (var failed in checks.Checks.Where(c => !c.Passed))
-            Log.Error("{Target}: {Template} FAILED {Test}: {Reason}{Output}", TargetName, template.Name, failed.Id, failed.Reason, Captured(failed));
-        if (reports is not null)
-        {
-            Directory.CreateDirectory(reports);
-            new XDocument(new XElement("testsuites", new XAttribute("name", $"{Gate}.{template.Name}"), junits))
-                .Save(Path.Combine(reports, $"{template.Name}.junit.xml"));
-        }
+                var junits = new List<XElement>();
+                for (var i = 0; i < suites.Count; i++)
+                {
+                    var suite = suites[i];
+                    var junitPath = $"/tmp/fleet-template-tests-{i}.xml";
+                    var ran = await container.RunAsync(PytestCommand(suite, junitPath), CheckUsers.ExecUser(suite.User), TimeSpan.FromSeconds(suite.TimeoutSeconds), token).ConfigureAwait(false);
+                    var junit = ran.TimedOut ? null : await container.RunAsync(["cat", junitPath], CheckUsers.RootUid, TimeSpan.FromSeconds(30), token).ConfigureAwait(false);
+                    var found = PytestReport.Read(suite, junit is { Succeeded: true } ? junit.Stdout : null, ran, junits);
+                    checks.Checks.AddRange(found);
+                    Log.Information("{Target}: {Template} {Suite} as {User}: {Passed}/{Total} in {Seconds:0.0} s", TargetName, template.Name, suite.Name, suite.User,
+                        found.Count(c => c.Passed), found.Count, ran.Duration.TotalSeconds);
+                }
+                foreach (var failed in checks.Checks.Where(c => !c.Passed))
+                    Log.Error("{Target}: {Template} FAILED {Test}: {Reason}{Output}", TargetName, template.Name, failed.Id, failed.Reason, Captured(failed));
+                if (reports is not null)
+                {
+                    Directory.CreateDirectory(reports);
+                    new XDocument(new XElement("testsuites", new XAttribute("name", $"{Gate}.{template.Name}"), junits))
+                        .Save(Path.Combine(reports, $"{template.Name}.junit.xml"));
+                }
+            }, ct).ConfigureAwait(false);
     }
 
     /// <summary>pytest as the image's own python3 runs it: in the container's working directory, with its PYTHONPATH.</summary>
