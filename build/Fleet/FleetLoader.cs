@@ -128,11 +128,19 @@ public static class FleetLoader
                 errors.Add(name.Start, $"'{name.Value}' is the base image folder, not a template; remove it from 'templates'");
         }
 
-        return errors.Any ? null : new FleetConfig(templatesDirectory, names.Select(n => n.Value).ToList(), new ImageNaming(repository!, registry!),
+        return errors.Any ? null : new FleetConfig(
+            templatesDirectory,
+            names.Select(n => n.Value).ToList(),
+            new ImageNaming(repository!, registry!),
             new BaseImageConfig(baseFolder!, baseImage!, new OsSource(osImage!, osSuite!) { Security = osSecurity?.Value }, new NodeRuntime(nodePackage!, nodeVersion!.Value, npmVersion!.Value), dockerCli!),
             new RuntimeConfig(runtimePackage!, command!, new HealthEndpoint(port!.Value, healthPath!.Value), runtimeDevelopment!),
-            packages, contractFile!, smoke, tests)
-        { Inputs = inputs };
+            packages,
+            contractFile!,
+            smoke,
+            tests)
+        {
+            Inputs = inputs,
+        };
     }
 
     /// <summary>fleet.yaml inputs: the defaults, then each fleet-wide input's policy over them.</summary>
