@@ -70,14 +70,10 @@ public abstract class NukeBuild
     /// Called after parameters are bound and before any target. Throw <see cref="InvalidUsageException"/> (or a
     /// subtype) for a usage error: one line, exit 2, nothing runs.
     /// </summary>
-    protected internal virtual void OnBuildInitialized()
-    {
-    }
+    protected internal virtual void OnBuildInitialized() { }
 
     /// <summary>Called after the last target, before the summary, whatever the outcome.</summary>
-    protected internal virtual void OnBuildFinished()
-    {
-    }
+    protected internal virtual void OnBuildFinished() { }
 
     /// <summary>
     /// The values a [GiteaActions] MatrixParameter fans out over, one job each (<c>--generate-configuration</c>);

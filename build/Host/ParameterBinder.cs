@@ -85,12 +85,9 @@ internal sealed class ParameterBinder(AbsolutePath root, IReadOnlyDictionary<str
 
         foreach (var property in json.EnumerateObject().Where(p => p.Name != "$schema"))
         {
-            var parameter = parameters.FirstOrDefault(p => Names.Normalize(p.Name) == Names.Normalize(property.Name));
-            if (parameter is null)
-            {
-                throw new InvalidUsageException(
+            var parameter = parameters.FirstOrDefault(p => Names.Normalize(p.Name) == Names.Normalize(property.Name))
+                ?? throw new InvalidUsageException(
                     $"{FileSource}: unknown parameter '{property.Name}'.{Names.Hint(property.Name, parameters.Select(p => p.Name))} Known parameters: {string.Join(", ", parameters.Select(p => p.Name))}.");
-            }
 
             if (property.Value.ValueKind != JsonValueKind.Null)
                 values[parameter.Name] = Texts(property.Value);

@@ -37,19 +37,16 @@ public sealed partial class ParameterDescriptor(FieldInfo member, ParameterAttri
 
     internal static IReadOnlyList<ParameterDescriptor> For(Type buildType)
     {
+        // The build class first: a field of a base class hidden by one of the same name is not a second parameter.
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-        var result = new List<ParameterDescriptor>();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var hierarchy = new List<Type>();
         for (var type = buildType; type is not null && type != typeof(object); type = type.BaseType)
-        {
-            foreach (var field in type.GetFields(flags).OrderBy(f => f.MetadataToken))
-            {
-                if (field.GetCustomAttribute<ParameterAttribute>() is { } attribute && seen.Add(field.Name))
-                    result.Add(new ParameterDescriptor(field, attribute));
-            }
-        }
+            hierarchy.Add(type);
 
-        return result;
+        return [.. hierarchy.SelectMany(t => t.GetFields(flags).OrderBy(f => f.MetadataToken))
+            .Where(f => f.IsDefined(typeof(ParameterAttribute)))
+            .DistinctBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(f => new ParameterDescriptor(f, f.GetCustomAttribute<ParameterAttribute>()!))];
     }
 
     public object? GetValue(object build) => member.GetValue(build);
@@ -97,9 +94,7 @@ public sealed partial class ParameterDescriptor(FieldInfo member, ParameterAttri
             }
 
             if (Type == typeof(bool) && values.Count == 0)
-            {
                 return true; // a bare flag
-            }
 
             if (values.Count != 1)
                 throw new FormatException(values.Count == 0 ? "a value is required" : $"expects one value, got {values.Count}");

@@ -49,9 +49,7 @@ public static class SchemaGenerator
     {
         var path = root / RelativePath;
         if (!Directory.Exists(path.Parent!) || (path.FileExists() && File.ReadAllText(path) == content))
-        {
             return false;
-        }
 
         File.WriteAllText(path, content);
         return true;

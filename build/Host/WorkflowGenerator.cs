@@ -132,33 +132,26 @@ public static partial class WorkflowGenerator
             ("required", i.Required),
             ("type", "string")))));
 
+        // One job, named after the workflow, with the workflow's targets, matrix and artifacts; or the [GiteaActionsJob]
+        // jobs, each of which sets these itself.
         var multiple = jobAttributes.Count > 0;
-        List<GiteaActionsJobAttribute> jobs;
-        if (!multiple)
-        {
-            // One job, named after the workflow, with the workflow's targets, matrix and artifacts.
-            jobs = [new GiteaActionsJobAttribute(attribute.Name, attribute.Name)
+        string?[] misplaced =
+        [
+            attribute.InvokedTargets.Length > 0 ? nameof(attribute.InvokedTargets) : null,
+            attribute.MatrixParameter is not null ? nameof(attribute.MatrixParameter) : null,
+            attribute.PublishArtifacts.Length > 0 ? nameof(attribute.PublishArtifacts) : null,
+        ];
+        if (multiple && misplaced.OfType<string>().FirstOrDefault() is { } property)
+            throw context.Error(property, "belongs to its jobs: a workflow with [GiteaActionsJob] attributes sets it on each job.");
+
+        List<GiteaActionsJobAttribute> jobs = multiple
+            ? InNeedsOrder(context, jobAttributes)
+            : [new(attribute.Name, attribute.Name)
             {
                 InvokedTargets = attribute.InvokedTargets,
                 MatrixParameter = attribute.MatrixParameter,
                 PublishArtifacts = attribute.PublishArtifacts,
             }];
-        }
-        else
-        {
-            foreach (var (property, set) in new[]
-            {
-                (nameof(attribute.InvokedTargets), attribute.InvokedTargets.Length > 0),
-                (nameof(attribute.MatrixParameter), attribute.MatrixParameter is not null),
-                (nameof(attribute.PublishArtifacts), attribute.PublishArtifacts.Length > 0),
-            })
-            {
-                if (set)
-                    throw context.Error(property, "belongs to its jobs: a workflow with [GiteaActionsJob] attributes sets it on each job.");
-            }
-
-            jobs = InNeedsOrder(context, jobAttributes);
-        }
 
         var resolved = Map(jobs.Select(job => (job.Id, (object?)Job(context, attribute, job, runsOn, multiple, inputs, jobs))));
         return Map(
@@ -215,8 +208,12 @@ public static partial class WorkflowGenerator
 
         foreach (var entry in workflow.ImportContext.Concat(job.ImportContext))
         {
-            var (name, expression) = ContextEntry(context, entry);
-            Pass(nameof(GiteaActionsAttribute.ImportContext), Parameter(context, where + nameof(GiteaActionsAttribute.ImportContext), name, secret: false), expression);
+            const string property = nameof(GiteaActionsAttribute.ImportContext);
+            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !ContextExpression().IsMatch(parts[1]))
+                throw context.Error(property, $"'{entry}' must be Parameter=github.<property> (or gitea.<property>), e.g. GitHubRepository=github.repository.");
+
+            Pass(property, Parameter(context, where + property, parts[0], secret: false), parts[1]);
         }
 
         // Variables and secrets are stored under the parameter's environment name: ${{ vars.REGISTRY }}, ${{ secrets.REGISTRY_PASSWORD }}.
@@ -313,9 +310,7 @@ public static partial class WorkflowGenerator
     private static (string Key, List<string> Values, ParameterDescriptor Parameter)? Matrix(AttributeContext context, string where, string? name)
     {
         if (name is null)
-        {
             return null;
-        }
 
         var property = where + nameof(GiteaActionsAttribute.MatrixParameter);
         var parameter = Parameter(context, property, name, secret: false);
@@ -358,14 +353,6 @@ public static partial class WorkflowGenerator
         return name.StartsWith("GITHUB_", StringComparison.Ordinal) || name.StartsWith("GITEA_", StringComparison.Ordinal)
             ? throw context.Error(property, $"'{parameter.Name}' would be stored as {name}, but Gitea reserves the GITHUB_ and GITEA_ prefixes; rename the parameter.")
             : name;
-    }
-
-    private static (string Parameter, string Expression) ContextEntry(AttributeContext context, string entry)
-    {
-        var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
-        return parts.Length == 2 && ContextExpression().IsMatch(parts[1])
-            ? (parts[0], parts[1])
-            : throw context.Error(nameof(GiteaActionsAttribute.ImportContext), $"'{entry}' must be Parameter=github.<property> (or gitea.<property>), e.g. GitHubRepository=github.repository.");
     }
 
     /// <summary>An artifact is named after the last folder of its path (plus the matrix value in a matrix job).</summary>

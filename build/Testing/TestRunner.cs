@@ -26,9 +26,7 @@ public sealed record TestTotals(int Passed, int Failed, int Skipped)
         }
 
         int Read(string name) => int.TryParse(counters.Attribute(name)?.Value, out var n) ? n : 0;
-        var failed = Read("failed") + Read("error") + Read("timeout") + Read("aborted");
-        var skipped = Read("notExecuted");
-        return new TestTotals(Read("passed"), failed, skipped);
+        return new TestTotals(Read("passed"), Read("failed") + Read("error") + Read("timeout") + Read("aborted"), Read("notExecuted"));
     }
 
     /// <summary>
