@@ -9,6 +9,11 @@ namespace TemplateFleet.Testing;
 public sealed record TestTotals(int Passed, int Failed, int Skipped)
 {
     public static readonly TestTotals Zero = new(0, 0, 0);
+
+    /// <summary>The totals of a run that exited <paramref name="exit"/>. vstest still writes what finished when the test
+    /// host crashed, hung past --blame-hang-timeout or was killed ("Test Run Aborted"): with no failed test, the tests
+    /// that never reported count as one failure, not as a pass.</summary>
+    public TestTotals WithExit(int exit) => exit != 0 && Failed == 0 ? this with { Failed = 1 } : this;
     public static TestTotals operator +(TestTotals a, TestTotals b) =>
         new(a.Passed + b.Passed, a.Failed + b.Failed, a.Skipped + b.Skipped);
 
@@ -88,6 +93,8 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
             "--logger", $"trx;LogFileName={name}.trx",
             "--logger", "console;verbosity=normal",
             "--results-directory", resultsDirectory,
+            // A test that hangs ends the run after 20 minutes without a test finishing, naming it, instead of at CI's limit.
+            "--blame-hang-timeout", "20m", "--blame-hang-dump-type", "none",
             .. filtered], repositoryRoot, Timeout.InfiniteTimeSpan, ct, environment, onLine: log is null ? Console.Out.WriteLine : null);
         if (log is not null)
         {
@@ -101,7 +108,10 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
             Log.Error("{Project}: no test results (exit code {Code}); see the output above", project, exit);
             return new TestTotals(0, 1, 0);
         }
-        var totals = TestTotals.FromTrx(trx);
+        var recorded = TestTotals.FromTrx(trx);
+        var totals = recorded.WithExit(exit);
+        if (totals != recorded)
+            Log.Error("{Project}: dotnet test exited {Code} with no failed test: the run was aborted before every test reported (a crash or a hang; see the output above)", project, exit);
         Log.Information("{Project}: {Line}", name, totals.ClosingLine);
         lock (times)
         {

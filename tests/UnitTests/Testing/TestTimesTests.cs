@@ -57,4 +57,14 @@ public sealed class TestTimesTests : IDisposable
 
         Assert.Equal(["  Failed: N.Quick.One: Assert.Equal() Failure: Values differ"], TestTotals.NotPassed(trx));
     }
+
+    [Fact]
+    public void An_aborted_run_with_no_failed_test_counts_as_one_failure()
+    {
+        // ci33: the test host hung, was killed, and vstest wrote a TRX of the 163 tests that had finished, all passed.
+        var finished = new TestTotals(163, 0, 0);
+        Assert.Equal(new TestTotals(163, 1, 0), finished.WithExit(1));
+        Assert.Equal(finished, finished.WithExit(0));
+        Assert.Equal(new TestTotals(160, 3, 0), new TestTotals(160, 3, 0).WithExit(1)); // its failures already fail it
+    }
 }
