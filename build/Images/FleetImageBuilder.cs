@@ -89,8 +89,7 @@ public sealed class FleetImageBuilder(RunContext context)
         // The OS image comes in below; the release inputs describe it as fleet.yaml names it.
         var request = new ImageBuildRequest(config.Base.Folder, Path.Combine(config.TemplatesDirectory, config.Base.Folder),
             BuildArgs.ForBase(config, osImage: ""), labels, [], Path.Combine(context.Paths.Logs, $"{config.Base.Folder}.build.log"), build.NoCache,
-            // Restore checked the bundle (CaBundleCheck): it exists and holds certificates.
-            new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = build.EffectiveCaBundle is { } bundle ? File.ReadAllBytes(bundle) : [] },
+            new Dictionary<string, byte[]> { [ImageBuildOptions.CaBundleFileName] = ReadCaBundle(build.EffectiveCaBundle) },
             build.CaTrust == CaTrust.RunTime ? ImageBuildOptions.RunTimeTrustStage : null);
         var inputs = await ReleaseInputs.OfBaseAsync(request, config.Base.Os, ct);
         var pinFile = PinFile.PathForBase(config);
@@ -148,6 +147,13 @@ public sealed class FleetImageBuilder(RunContext context)
             : null;
     }
 
+
+    /// <summary>The extra CA bundle's bytes. Restore checks the bundle (CaBundleCheck); a run that skipped Restore
+    /// (`--skip`) gets the same advice here instead of a bare FileNotFoundException.</summary>
+    internal static byte[] ReadCaBundle(string? file) =>
+        file is null ? []
+        : File.Exists(file) ? File.ReadAllBytes(file)
+        : throw new FleetException($"The extra CA bundle '{file}' (--ca-bundle or SSL_CERT_FILE) does not exist. Pass an existing PEM file, or unset SSL_CERT_FILE to build without one.");
 
     public async Task<IReadOnlyList<BuildResult>> BuildFleetAsync(FleetRun run, ResultStore results, ImageBuildOptions options, CancellationToken ct)
     {

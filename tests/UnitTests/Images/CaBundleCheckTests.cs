@@ -71,4 +71,14 @@ public sealed class CaBundleCheckTests : IDisposable
 
         Assert.Equal($"the extra CA bundle {file} (--ca-bundle) does not exist; pass an existing PEM file, or unset SSL_CERT_FILE to build without one.", e.Message);
     }
+
+    [Fact]
+    public void A_build_that_skipped_Restore_is_told_the_same_about_a_missing_bundle()
+    {
+        var missing = Path.Combine(folder, "nowhere.pem");
+        var e = Assert.Throws<FleetException>(() => FleetImageBuilder.ReadCaBundle(missing));
+        Assert.Equal($"The extra CA bundle '{missing}' (--ca-bundle or SSL_CERT_FILE) does not exist. Pass an existing PEM file, or unset SSL_CERT_FILE to build without one.", e.Message);
+        Assert.Empty(FleetImageBuilder.ReadCaBundle(null));
+        Assert.Equal("x"u8.ToArray(), FleetImageBuilder.ReadCaBundle(Write("ca.pem", "x")));
+    }
 }
