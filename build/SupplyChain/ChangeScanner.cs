@@ -113,9 +113,11 @@ public sealed partial class ChangeScanner(SecretScanner scanner)
         return [.. result.Where(f => f.Lines.Count > 0)];
     }
 
-    // git quotes unusual path names as C strings ("b/a\tb"); the common escapes are enough here.
+    // git quotes unusual path names as C strings ("b/a\tb"); the common escapes are enough here. A name with a space
+    // gets a tab after it (diff.c, for GNU patch); a name that really ends in a tab is quoted, so one can go.
     static string PathOf(string name)
     {
+        name = name.EndsWith('\t') ? name[..^1] : name;
         var path = name.Length > 1 && name[0] == '"' && name[^1] == '"'
             ? name[1..^1].Replace("\\\"", "\"").Replace("\\t", "\t").Replace("\\\\", "\\")
             : name;

@@ -225,4 +225,37 @@ public sealed class SecretScanTests
         Assert.Equal([(1, "+plus at start")], files[1].Lines);
         Assert.Equal("working tree", ChangeScanner.ParsePatch("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n+y\n", "working tree").Single().Origin);
     }
+
+    [Fact]
+    public async Task A_change_to_a_file_whose_name_has_a_space_is_reported_under_that_name()
+    {
+        // git writes such a name with a tab after it in "+++ b/conf dir/s p.env\t"; the finding's path must not keep it
+        // (a suppression names the file as it is in the repository).
+        var repo = Directory.CreateTempSubdirectory("change-scan-").FullName;
+        try
+        {
+            await GitAsync(repo, "init", "-q");
+            File.WriteAllText(Path.Combine(repo, "README"), "first\n");
+            await GitAsync(repo, "add", "-A");
+            await GitAsync(repo, "commit", "-qm", "first");
+            Directory.CreateDirectory(Path.Combine(repo, "conf dir"));
+            File.WriteAllText(Path.Combine(repo, "conf dir", "s p.env"), "x\ntoken: " + TestTokens.GitHub() + "\n");
+            await GitAsync(repo, "add", "-A");
+            await GitAsync(repo, "commit", "-qm", "second");
+
+            var scan = await new ChangeScanner(new SecretScanner(SecretRules.Load(RepositoryRoot.Path))).ScanAsync(repo, "HEAD~1", CancellationToken.None);
+            var finding = Assert.Single(scan.Findings);
+            Assert.Equal(("conf dir/s p.env", 2, "github-pat"), (finding.Path, finding.Line, finding.Rule));
+        }
+        finally
+        {
+            Directory.Delete(repo, true);
+        }
+    }
+
+    static async Task GitAsync(string repo, params string[] args)
+    {
+        var result = await ToolCommand.RunAsync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", .. args], TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.True(result.Succeeded, $"git {string.Join(' ', args)}: {result.Stderr}");
+    }
 }
