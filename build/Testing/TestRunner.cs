@@ -93,7 +93,7 @@ public sealed class TestRunner(string repositoryRoot, string resultsDirectory)
             "--logger", $"trx;LogFileName={name}.trx",
             "--logger", "console;verbosity=normal",
             "--results-directory", resultsDirectory,
-            // A test that hangs ends the run after 20 minutes without a test finishing, naming it, instead of at CI's limit.
+            // A hung test host is stopped after 20 minutes (vstest's blame collector, which names the test), not at CI's limit.
             "--blame-hang-timeout", "20m", "--blame-hang-dump-type", "none",
             .. filtered], repositoryRoot, Timeout.InfiniteTimeSpan, ct, environment, onLine: log is null ? Console.Out.WriteLine : null);
         if (log is not null)
