@@ -9,8 +9,8 @@ namespace TemplateFleet.SupplyChain;
 /// </summary>
 public sealed class StepTimings
 {
-    // Steps run side by side (the security index is fetched while the image is read), so each update takes the lock;
-    // they are read (Total, ToString) once the image's steps are done. Listed in the order first seen.
+    // Steps run side by side (the security index is fetched while the image is read), so every update and every read
+    // takes the lock. Listed in the order first seen.
     readonly OrderedDictionary<string, (TimeSpan Time, string? Note)> steps = new(StringComparer.Ordinal);
 
     public async Task<T> TimeAsync<T>(string step, Func<Task<T>> work)
@@ -41,11 +41,17 @@ public sealed class StepTimings
             steps[step] = change(steps.GetValueOrDefault(step));
     }
 
-    public TimeSpan Total => steps.Values.Aggregate(TimeSpan.Zero, (total, step) => total + step.Time);
+    public TimeSpan Total => Snapshot().Aggregate(TimeSpan.Zero, (total, step) => total + step.Value.Time);
 
     /// <summary>"scan 1.2 s (3/15 layers read), sbom 0.0 s (cached), sign 0.8 s".</summary>
-    public override string ToString() => string.Join(", ", steps.Select(s =>
+    public override string ToString() => string.Join(", ", Snapshot().Select(s =>
         $"{s.Key} {Seconds(s.Value.Time)}{(s.Value.Note is { } note ? $" ({note})" : "")}"));
+
+    KeyValuePair<string, (TimeSpan Time, string? Note)>[] Snapshot()
+    {
+        lock (steps)
+            return [.. steps];
+    }
 
     public static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }
